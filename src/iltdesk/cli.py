@@ -1,0 +1,295 @@
+"""The command line: `iltdesk [--db PATH_OR_URL] COMMAND …`; without a command, the GUI.
+
+Every command prints its result on stdout and, on failure, one sentence on stderr with a
+non-zero exit status — never a traceback (that goes to the log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from iltdesk import __version__, formatting, paths
+from iltdesk.db.engine import Database, database_url, sqlite_path
+from iltdesk.errors import UserError
+from iltdesk.i18n import _
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USER_ERROR = 1
+EXIT_UNREADABLE = 2
+EXIT_BUG = 3
+
+
+def resolve_database(option: str | None) -> str:
+    """`--db`, then `ILTDESK_DATABASE_URL`, then the default file in the user's data folder."""
+    if option:
+        return option
+    from_env = os.environ.get("ILTDESK_DATABASE_URL")
+    if from_env:
+        return from_env
+    return str(paths.default_database_path())
+
+
+def open_for_cli(option: str | None) -> Database:
+    from iltdesk.db.opening import open_database
+
+    url = database_url(resolve_database(option))
+    file_path = sqlite_path(url)
+    backups = paths.backup_dir_for(file_path) if file_path is not None else None
+    return open_database(url, backup_dir=backups)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iltdesk",
+        description=_("ILT Desk: plan, run and record instructor-led training."),
+    )
+    parser.add_argument("--version", action="version", version=f"ILT Desk {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help=_("database file or URL (default: $ILTDESK_DATABASE_URL, else your data folder)"),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help=_("fill an empty database with demo data"))
+    demo.add_argument("--learners", type=int, default=600, help=_("number of learners"))
+    demo.add_argument("--sessions", type=int, default=40, help=_("number of sessions"))
+    demo.add_argument("--seats", type=int, help=_("seats per session (default: realistic)"))
+    demo.add_argument("--today", type=date.fromisoformat, help=_("anchor date, YYYY-MM-DD"))
+    demo.add_argument("--seed", type=int, default=2026, help=_("random seed"))
+
+    commands.add_parser("check-db", help=_("check the database; exit 1 on problems"))
+
+    backup = commands.add_parser("backup", help=_("take a verified backup"))
+    backup.add_argument("-o", "--output", type=Path, help=_("backup file to write"))
+
+    sessions = commands.add_parser("sessions", help=_("list sessions"))
+    sessions.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    roster = commands.add_parser("roster", help=_("list a session's learners"))
+    roster.add_argument("session_id", type=int, metavar="SESSION_ID")
+    roster.add_argument("--json", action="store_true", help=_("print JSON"))
+    return parser
+
+
+def _print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for row in cells:
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from iltdesk.services.demo import DemoSize, load_demo
+
+    with open_for_cli(args.db) as db:
+        outcome = load_demo(
+            db, DemoSize(args.learners, args.sessions, args.seats), today=args.today, seed=args.seed
+        )
+    s = outcome.value
+    print(
+        _(
+            "Demo data loaded: {courses} courses, {sessions} sessions, {learners} learners, "
+            "{enrollments} enrollments, {attendance} attendance marks."
+        ).format(
+            courses=s.courses,
+            sessions=s.sessions,
+            learners=s.learners,
+            enrollments=s.enrollments,
+            attendance=s.attendance,
+        )
+    )
+    return EXIT_OK
+
+
+def cmd_check_db(args: argparse.Namespace) -> int:
+    from iltdesk.services.health import check_database
+
+    with open_for_cli(args.db) as db:
+        problems = check_database(db)
+    for problem in problems:
+        print(problem.message)
+    if problems:
+        return EXIT_PROBLEMS
+    print(_("No problems found."))
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from iltdesk.db import backup
+
+    with open_for_cli(args.db) as db:
+        if args.output is not None:
+            target = args.output.expanduser().resolve()
+            backup.copy_verified(db, target)
+        else:
+            folder = paths.backup_dir_for(db.path) if db.path else paths.data_dir() / "backups"
+            target = backup.back_up(db, folder, reason="manual").path
+            backup.thin_backups(folder)
+    print(_("Backup written to {path} and verified.").format(path=target))
+    return EXIT_OK
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from iltdesk.services.scheduling import list_sessions
+
+    with open_for_cli(args.db) as db:
+        rows = list_sessions(db)
+    if args.json:
+        payload = [
+            {
+                "id": r.id,
+                "course_code": r.course_code,
+                "course_title": r.course_title,
+                "cohort": r.cohort,
+                "first_start": r.first_start.isoformat() if r.first_start else None,
+                "first_start_local": (
+                    r.first_start.astimezone(_zone(r.timezone)).isoformat()
+                    if r.first_start
+                    else None
+                ),
+                "timezone": r.timezone,
+                "days": len(r.days),
+                "mode": r.mode.value,
+                "status": r.status.value,
+                "enrolled": r.enrolled,
+                "waitlisted": r.waitlisted,
+                "capacity": r.capacity,
+            }
+            for r in rows
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print(_("No sessions yet."))
+        return EXIT_OK
+    _print_table(
+        [
+            _("ID"),
+            _("Course"),
+            _("Title"),
+            _("First start"),
+            _("Time zone"),
+            _("Status"),
+            _("Enrolled"),
+            _("Waitlist"),
+            _("Capacity"),
+        ],
+        [
+            [
+                r.id,
+                r.course_code,
+                r.course_title,
+                formatting.format_datetime(r.first_start, r.timezone) if r.first_start else "",
+                r.timezone,
+                r.status.label(),
+                r.enrolled,
+                r.waitlisted,
+                r.capacity,
+            ]
+            for r in rows
+        ],
+    )
+    return EXIT_OK
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    from iltdesk.services.enrollment import roster
+
+    with open_for_cli(args.db) as db:
+        rows = roster(db, args.session_id)
+    if args.json:
+        payload = [
+            {
+                "enrollment_id": r.enrollment_id,
+                "learner_id": r.learner_id,
+                "first_name": r.first_name,
+                "last_name": r.last_name,
+                "email": r.email,
+                "employee_id": r.employee_id,
+                "department": r.department,
+                "status": r.status.value,
+                "waitlist_position": r.waitlist_position,
+                "source": r.source.value,
+            }
+            for r in rows
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print(_("Nobody is enrolled in this session yet."))
+        return EXIT_OK
+    _print_table(
+        [_("Last name"), _("First name"), _("Email"), _("Department"), _("Status"), "#"],
+        [
+            [
+                r.last_name,
+                r.first_name,
+                r.email,
+                r.department,
+                r.status.label(),
+                r.waitlist_position or "",
+            ]
+            for r in rows
+        ],
+    )
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "demo": cmd_demo,
+    "check-db": cmd_check_db,
+    "backup": cmd_backup,
+    "sessions": cmd_sessions,
+    "roster": cmd_roster,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse `argv` and run the command; returns the exit status."""
+    from iltdesk.logsetup import configure_logging, log_file
+
+    args = build_parser().parse_args(argv)
+    configure_logging()
+    if args.command is None:
+        from iltdesk.app import run_gui
+
+        return run_gui(args.db)
+    try:
+        return COMMANDS[args.command](args)
+    except UserError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away; nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("command %s failed", args.command)
+        print(
+            _("Something went wrong — details were saved to the log: {path}").format(
+                path=log_file()
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_BUG

@@ -1,0 +1,293 @@
+"""Opening the database: URL resolution, SQLite pragmas, the lock, the unit of work.
+
+`Database.open()` refuses what it must not touch (a file that is not an ILT Desk database, a
+database from a newer version, a database another ILT Desk has open), backs up before it
+migrates, and migrates to the current schema. Everything SQLite-specific lives in `db/`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import ORMExecuteState, sessionmaker
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from iltdesk.errors import (
+    DatabaseError,
+    DatabaseLockedError,
+    DiskFullError,
+    NotADatabaseError,
+)
+from iltdesk.i18n import _
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def database_url(path_or_url: str | os.PathLike[str]) -> URL:
+    """A SQLAlchemy URL from a file path or a URL string (`postgresql://…`, `sqlite:///…`)."""
+    text_value = os.fspath(path_or_url)
+    if "://" in text_value:
+        return make_url(text_value)
+    return URL.create("sqlite+pysqlite", database=str(Path(text_value).expanduser().resolve()))
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL, or None for another backend or an in-memory database."""
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Let SQLAlchemy emit BEGIN itself (see _begin) rather than pysqlite's implicit handling,
+    # so a transaction covers the reads that precede its writes.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file at `path` that is not a SQLite database; a missing file is fine."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise NotADatabaseError(
+            _("{path} is a folder, not an ILT Desk database. Choose a file instead.").format(
+                path=path
+            )
+        )
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise NotADatabaseError(
+            _(
+                "The file {path} is not an ILT Desk database (it may be empty or damaged). "
+                "It was left untouched; move it away or choose another database."
+            ).format(path=path)
+        )
+
+
+def translate_error(error: DBAPIError) -> DatabaseError | None:
+    """A sentence for database failures the user can act on, or None for bugs."""
+    message = str(error.orig).lower() if error.orig is not None else str(error).lower()
+    if "full" in message and ("disk" in message or "database" in message):
+        return DiskFullError(
+            _(
+                "The disk holding the database is full, so nothing was saved. "
+                "Free some space and try again."
+            )
+        )
+    if "locked" in message or "busy" in message:
+        return DatabaseError(
+            _("The database is busy with another program. Wait a moment and try again.")
+        )
+    if "readonly" in message or "read-only" in message:
+        return DatabaseError(
+            _("The database file is read-only, so nothing was saved. Check the file's permissions.")
+        )
+    if "not a database" in message or "malformed" in message:
+        return NotADatabaseError(
+            _(
+                "The database file is damaged. Restore it from a backup "
+                "(File ▸ Backups) or contact support."
+            )
+        )
+    return None
+
+
+class Database:
+    """An open ILT Desk database: engine, unit of work, and (for SQLite) the instance lock."""
+
+    def __init__(self, url: URL, engine: Engine, lock: FileLock | None) -> None:
+        self.url = url
+        self.engine = engine
+        self._lock = lock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        _track_writes(self._sessions)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @classmethod
+    def connect(cls, url: URL, *, lock: bool = True) -> Database:
+        """Connect without migrating: lock, sniff the file, set pragmas. See `open_database`."""
+        path = sqlite_path(url)
+        file_lock: FileLock | None = None
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if lock:
+                file_lock = _acquire_lock(path)
+            try:
+                check_sqlite_file(path)
+            except BaseException:
+                if file_lock is not None:
+                    file_lock.release()
+                raise
+        engine = _create_engine(url)
+        return cls(url, engine, file_lock)
+
+    @contextmanager
+    def transaction(self) -> Iterator[OrmSession]:
+        """One unit of work: commits when the block ends, rolls everything back on error."""
+        try:
+            with self._sessions() as db_session, db_session.begin():
+                yield db_session
+        except DBAPIError as error:
+            translated = translate_error(error)
+            if translated is not None:
+                raise translated from error
+            raise
+
+    def quick_check(self) -> list[str]:
+        """SQLite's `quick_check`: an empty list when the file is sound."""
+        if not self.is_sqlite:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
+        return [] if rows == ["ok"] else [str(r) for r in rows]
+
+    def integrity_problems(self) -> list[str]:
+        """Full `integrity_check` plus `foreign_key_check`, as raw messages."""
+        if not self.is_sqlite:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql("PRAGMA integrity_check").scalars().all()
+            problems = [] if rows == ["ok"] else [str(r) for r in rows]
+            for table, rowid, parent, _fk in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+                problems.append(f"{table} row {rowid} refers to a missing {parent} row")
+        return problems
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+DATA_CHANGED_KEY = "data_changed_at"
+
+
+def _track_writes(factory: sessionmaker[OrmSession]) -> None:
+    """Stamp `settings.data_changed_at` in every transaction that wrote something.
+
+    Start-up compares the stamp with the newest backup to decide whether a new one is due;
+    it costs one small UPDATE per writing transaction.
+    """
+
+    def wrote(db_session: OrmSession, *_args: object) -> None:
+        db_session.info["wrote"] = True
+
+    def orm_execute(state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            state.session.info["wrote"] = True
+
+    def before_commit(db_session: OrmSession) -> None:
+        if not db_session.info.pop("wrote", False):
+            return
+        conn = db_session.connection()
+        stamp = json.dumps(datetime.now(UTC).isoformat())
+        updated = conn.execute(
+            text("UPDATE settings SET value = :v WHERE key = :k"),
+            {"k": DATA_CHANGED_KEY, "v": stamp},
+        )
+        if updated.rowcount == 0:
+            conn.execute(
+                text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+                {"k": DATA_CHANGED_KEY, "v": stamp},
+            )
+
+    event.listen(factory, "after_flush", wrote)
+    event.listen(factory, "do_orm_execute", orm_execute)
+    event.listen(factory, "before_commit", before_commit)
+
+
+def data_changed_at(db: Database) -> datetime | None:
+    """When a transaction last wrote to the database (None: never, or before tracking)."""
+    with db.engine.connect() as conn:
+        value = conn.execute(
+            text("SELECT value FROM settings WHERE key = :k"), {"k": DATA_CHANGED_KEY}
+        ).scalar()
+    return datetime.fromisoformat(json.loads(value)) if value else None
+
+
+def _acquire_lock(path: Path) -> FileLock:
+    lock = FileLock(str(path) + ".lock", timeout=0, is_singleton=False, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DatabaseLockedError(
+            _(
+                "ILT Desk is already open on the database {path}. Switch to that window, "
+                "or close it before opening the database again."
+            ).format(path=path)
+        ) from None
+    return lock
+
+
+def _create_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT count(*) FROM sqlite_master"))
+        except DBAPIError as error:
+            engine.dispose()
+            if isinstance(error.orig, sqlite3.DatabaseError):
+                raise NotADatabaseError(
+                    _(
+                        "The file {path} is not an ILT Desk database or is damaged. "
+                        "It was left untouched; restore a backup or choose another database."
+                    ).format(path=url.database)
+                ) from error
+            raise
+        return engine
+    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as error:
+        engine.dispose()
+        raise DatabaseError(
+            _(
+                "Could not connect to the database server at {host}: {reason}. "
+                "Check the address and that the server is running."
+            ).format(host=url.host or "", reason=str(error.orig).strip().splitlines()[0])
+        ) from error
+    return engine

@@ -1,0 +1,370 @@
+"""The ILT Desk schema as SQLAlchemy 2 entities.
+
+History is never deleted: cancelling, moving and withdrawing change a status and keep the row
+and its attendance. Names and emails carry a normalised `*_key` beside them for forgiving search.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from iltdesk.db.base import Base, UTCDateTime, utcnow
+from iltdesk.domain.enums import (
+    ActivityType,
+    AttendanceStatus,
+    Audience,
+    DeliveryFormat,
+    DeliveryMode,
+    EnrollmentSource,
+    EnrollmentStatus,
+    InstructorRole,
+    MaterialKind,
+    SessionStatus,
+)
+
+
+def _enum(cls: type, name: str) -> Enum:
+    # Stored by value as plain strings (no native enum type) so PostgreSQL migrations stay simple.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    title_key: Mapped[str] = mapped_column(String(300), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    default_minutes: Mapped[int] = mapped_column(Integer, default=480)
+    delivery_format: Mapped[DeliveryFormat] = mapped_column(
+        _enum(DeliveryFormat, "delivery_format"), default=DeliveryFormat.IN_PERSON
+    )
+    certificate_validity_months: Mapped[int | None] = mapped_column(Integer)
+    cost_per_learner: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    prework: Mapped[str] = mapped_column(Text, default="")
+    prework_link: Mapped[str] = mapped_column(String(2000), default="")
+    completion_threshold: Mapped[int | None] = mapped_column(Integer)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    objectives: Mapped[list[LearningObjective]] = relationship(
+        back_populates="course",
+        order_by="LearningObjective.position",
+        cascade="all, delete-orphan",
+    )
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="course", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    materials: Mapped[list[CourseMaterial]] = relationship(
+        back_populates="course", order_by="CourseMaterial.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "completion_threshold IS NULL OR (completion_threshold BETWEEN 0 AND 100)",
+            name="threshold_percent",
+        ),
+    )
+
+
+class LearningObjective(Base):
+    __tablename__ = "learning_objectives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    course: Mapped[Course] = relationship(back_populates="objectives")
+
+    __table_args__ = (UniqueConstraint("course_id", "position"),)
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    minutes: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[ActivityType] = mapped_column(_enum(ActivityType, "activity_type"))
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_objectives.id", ondelete="SET NULL")
+    )
+    facilitator_notes: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[Course] = relationship(back_populates="agenda")
+    objective: Mapped[LearningObjective | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("course_id", "position"),
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+    )
+
+
+class CourseMaterial(Base):
+    __tablename__ = "course_materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[MaterialKind] = mapped_column(_enum(MaterialKind, "material_kind"))
+    audience: Mapped[Audience] = mapped_column(_enum(Audience, "audience"))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    course: Mapped[Course] = relationship(back_populates="materials")
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class InstructorQualification(Base):
+    __tablename__ = "instructor_qualifications"
+
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("instructors.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Instructor(Base):
+    __tablename__ = "instructors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    external: Mapped[bool] = mapped_column(Boolean, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    qualifications: Mapped[list[InstructorQualification]] = relationship(
+        cascade="all, delete-orphan"
+    )
+
+
+class TrainingSession(Base):
+    __tablename__ = "training_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    cohort: Mapped[str] = mapped_column(String(200), default="")
+    mode: Mapped[DeliveryMode] = mapped_column(_enum(DeliveryMode, "delivery_mode"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
+    meeting_link: Mapped[str] = mapped_column(String(2000), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    capacity: Mapped[int] = mapped_column(Integer)
+    min_size: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[SessionStatus] = mapped_column(
+        _enum(SessionStatus, "session_status"), default=SessionStatus.PLANNED
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Denormalised from the days so lists can sort and filter by date in SQL.
+    first_start: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    course: Mapped[Course] = relationship()
+    room: Mapped[Room | None] = relationship()
+    days: Mapped[list[SessionDay]] = relationship(
+        back_populates="session", order_by="SessionDay.start", cascade="all, delete-orphan"
+    )
+    instructors: Mapped[list[SessionInstructor]] = relationship(
+        back_populates="session", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("capacity >= 0", name="capacity_non_negative"),
+        CheckConstraint("min_size >= 0", name="min_size_non_negative"),
+    )
+
+
+class SessionDay(Base):
+    __tablename__ = "session_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[TrainingSession] = relationship(back_populates="days")
+
+    __table_args__ = (CheckConstraint('"end" > start', name="ends_after_start"),)
+
+
+class SessionInstructor(Base):
+    __tablename__ = "session_instructors"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("instructors.id"), primary_key=True, index=True
+    )
+    role: Mapped[InstructorRole] = mapped_column(_enum(InstructorRole, "instructor_role"))
+
+    session: Mapped[TrainingSession] = relationship(back_populates="instructors")
+    instructor: Mapped[Instructor] = relationship()
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(320))
+    # Lower-cased email: the unique key that makes emails unique case-insensitively.
+    email_key: Mapped[str] = mapped_column(String(320), unique=True)
+    employee_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    department: Mapped[str] = mapped_column(String(200), default="")
+    manager_name: Mapped[str] = mapped_column(String(300), default="")
+    manager_email: Mapped[str] = mapped_column(String(320), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    preferred_language: Mapped[str] = mapped_column(String(16), default="")
+    first_key: Mapped[str] = mapped_column(String(200), index=True)
+    last_key: Mapped[str] = mapped_column(String(200), index=True)
+    # Sort order for lists: last name then first name, normalised.
+    sort_key: Mapped[str] = mapped_column(String(400), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id"))
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    column_mapping: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Enrollment(Base):
+    __tablename__ = "enrollments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus, "enrollment_status"))
+    waitlist_position: Mapped[int | None] = mapped_column(Integer)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[EnrollmentSource] = mapped_column(
+        _enum(EnrollmentSource, "enrollment_source"), default=EnrollmentSource.MANUAL
+    )
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    moved_to_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
+    prework_done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    session: Mapped[TrainingSession] = relationship()
+    learner: Mapped[Learner] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "learner_id"),
+        Index("ix_enrollments_session_status", "session_id", "status"),
+        CheckConstraint(
+            "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
+            name="waitlist_position_iff_waitlisted",
+        ),
+    )
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    day_id: Mapped[int] = mapped_column(ForeignKey("session_days.id"), index=True)
+    status: Mapped[AttendanceStatus] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
+    minutes_attended: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "day_id"),
+        CheckConstraint(
+            "minutes_attended IS NULL OR minutes_attended >= 0", name="minutes_non_negative"
+        ),
+    )
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoke_reason: Mapped[str] = mapped_column(Text, default="")
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[str] = mapped_column(Text, default="")  # JSON of what changed
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (Index("ix_audit_entries_entity", "entity", "entity_id"),)
+
+
+class Setting(Base):
+    """A domain setting shared by everyone using this database (organisation name, defaults)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)  # JSON

@@ -1,0 +1,91 @@
+"""Alembic, driven from code: where the database stands and bringing it to the current schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
+from iltdesk.db.engine import Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where a database stands against the migrations this version ships."""
+
+    current: str | None  # None: no ILT Desk schema yet
+    head: str
+    known: bool  # False: stamped by a revision this version does not know (a newer version)
+    has_foreign_tables: bool  # tables present but no ILT Desk stamp
+
+    @property
+    def is_empty(self) -> bool:
+        return self.current is None and not self.has_foreign_tables
+
+    @property
+    def needs_upgrade(self) -> bool:
+        return self.known and self.current != self.head
+
+
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def schema_state(connection: Connection) -> SchemaState:
+    script = _script()
+    head = script.get_current_head()
+    assert head is not None
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
+        return SchemaState(None, head, True, bool(tables))
+    try:
+        known = script.get_revision(current) is not None
+    except Exception:  # alembic raises several kinds for an unknown id
+        known = False
+    return SchemaState(current, head, known, False)
+
+
+def upgrade(connection: Connection) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+def upgrade_database(db: Database) -> None:
+    """Migrate `db` to head in one transaction.
+
+    On SQLite, batch migrations rebuild tables; foreign keys are switched off around the
+    migration (it cannot be done inside a transaction) so a rebuild cannot cascade, and a
+    foreign-key check runs before the transaction commits.
+    """
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if db.is_sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                upgrade(conn)
+                if db.is_sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+        finally:
+            if db.is_sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")

@@ -1,0 +1,82 @@
+"""The start-up sequence: connect, check, refuse what must not be touched, back up, migrate."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+from iltdesk.db import backup, migrate
+from iltdesk.db.engine import Database
+from iltdesk.errors import NewerDatabaseError, NotADatabaseError
+from iltdesk.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+def open_database(
+    url: URL,
+    *,
+    backup_dir: Path | None = None,
+    lock: bool = True,
+    quick_check: bool = True,
+    startup_backup: bool = True,
+) -> Database:
+    """Open (creating if needed) and migrate the database at `url`.
+
+    Refuses, leaving the file untouched: a file that is not a SQLite database or fails its
+    quick check, a SQLite database without ILT Desk's schema, a database stamped by a newer
+    version, and a database another ILT Desk process has open. Before migrating an existing
+    database, and at start-up when data changed since the last backup, takes a verified backup
+    into `backup_dir` (when given) and thins the old ones.
+    """
+    db = Database.connect(url, lock=lock)
+    try:
+        _prepare(db, backup_dir, quick_check=quick_check, startup_backup=startup_backup)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _prepare(
+    db: Database, backup_dir: Path | None, *, quick_check: bool, startup_backup: bool
+) -> None:
+    if quick_check:
+        problems = db.quick_check()
+        if problems:
+            raise NotADatabaseError(
+                _(
+                    "The database {path} is damaged ({problem}). It was left untouched; "
+                    "restore a backup or contact support."
+                ).format(path=db.path, problem=problems[0])
+            )
+    with db.engine.connect() as conn:
+        state = migrate.schema_state(conn)
+    if state.has_foreign_tables:
+        raise NotADatabaseError(
+            _(
+                "The database {path} belongs to another program (it has tables but no ILT Desk "
+                "schema). It was left untouched; choose another database."
+            ).format(path=db.path or db.url.render_as_string(hide_password=True))
+        )
+    if not state.known:
+        raise NewerDatabaseError(
+            _(
+                "This database was last used by a newer version of ILT Desk (schema {revision}). "
+                "Install the newer version to open it; nothing was changed."
+            ).format(revision=state.current)
+        )
+    can_back_up = backup_dir is not None and db.path is not None
+    if state.needs_upgrade and state.current is not None and can_back_up:
+        assert backup_dir is not None
+        backup.back_up(db, backup_dir, reason="before-upgrade")
+    elif startup_backup and can_back_up and not state.is_empty:
+        assert backup_dir is not None
+        if backup.changed_since_last_backup(db, backup_dir):
+            backup.back_up(db, backup_dir, reason="startup")
+            backup.thin_backups(backup_dir)
+    if state.needs_upgrade:
+        log.info("migrating %s from %s to %s", db.path, state.current, state.head)
+        migrate.upgrade_database(db)

@@ -1,0 +1,158 @@
+"""Enumerations stored in the database by value and shown to users through `label()`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from iltdesk.i18n import N_, _
+
+
+class _Labelled(StrEnum):
+    """A string enum whose members carry a translatable label."""
+
+    def label(self) -> str:
+        return _(_LABELS.get(self, self.value))
+
+
+class DeliveryFormat(_Labelled):
+    """How a course is designed to be delivered."""
+
+    IN_PERSON = "in_person"
+    VIRTUAL = "virtual"
+    BLENDED = "blended"
+
+
+class DeliveryMode(_Labelled):
+    """How one session is delivered."""
+
+    IN_PERSON = "in_person"
+    VIRTUAL = "virtual"
+    HYBRID = "hybrid"
+
+
+class SessionStatus(_Labelled):
+    PLANNED = "planned"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class InstructorRole(_Labelled):
+    LEAD = "lead"
+    CO_FACILITATOR = "co_facilitator"
+    BACKUP = "backup"
+
+
+class EnrollmentStatus(_Labelled):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    MOVED = "moved"
+    COMPLETED = "completed"
+    INCOMPLETE = "incomplete"
+    NO_SHOW = "no_show"
+
+    @property
+    def holds_seat(self) -> bool:
+        """Whether a learner with this status occupies one of the session's seats."""
+        return self in SEAT_HOLDING
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the learner is still on the session (seat or waitlist)."""
+        return self not in (EnrollmentStatus.CANCELLED, EnrollmentStatus.MOVED)
+
+
+SEAT_HOLDING = frozenset(
+    {
+        EnrollmentStatus.ENROLLED,
+        EnrollmentStatus.COMPLETED,
+        EnrollmentStatus.INCOMPLETE,
+        EnrollmentStatus.NO_SHOW,
+    }
+)
+
+
+class EnrollmentSource(_Labelled):
+    MANUAL = "manual"
+    IMPORT = "import"
+    WALK_IN = "walk_in"
+
+
+class AttendanceStatus(_Labelled):
+    PRESENT = "present"
+    LATE = "late"
+    LEFT_EARLY = "left_early"
+    ABSENT = "absent"
+    EXCUSED = "excused"
+
+
+class MaterialKind(_Labelled):
+    FACILITATOR_GUIDE = "facilitator_guide"
+    SLIDES = "slides"
+    PARTICIPANT_WORKBOOK = "participant_workbook"
+    JOB_AID = "job_aid"
+    OTHER = "other"
+
+
+class Audience(_Labelled):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+
+
+class ActivityType(_Labelled):
+    PRESENTATION = "presentation"
+    DEMONSTRATION = "demonstration"
+    DISCUSSION = "discussion"
+    ROLE_PLAY = "role_play"
+    EXERCISE = "exercise"
+    POLL = "poll"
+    ASSESSMENT = "assessment"
+    BREAK = "break"
+
+
+_LABELS: dict[StrEnum, str] = {
+    DeliveryFormat.IN_PERSON: N_("In person"),
+    DeliveryFormat.VIRTUAL: N_("Virtual"),
+    DeliveryFormat.BLENDED: N_("Blended"),
+    DeliveryMode.IN_PERSON: N_("In person"),
+    DeliveryMode.VIRTUAL: N_("Virtual"),
+    DeliveryMode.HYBRID: N_("Hybrid"),
+    SessionStatus.PLANNED: N_("Planned"),
+    SessionStatus.CONFIRMED: N_("Confirmed"),
+    SessionStatus.COMPLETED: N_("Completed"),
+    SessionStatus.CANCELLED: N_("Cancelled"),
+    InstructorRole.LEAD: N_("Lead"),
+    InstructorRole.CO_FACILITATOR: N_("Co-facilitator"),
+    InstructorRole.BACKUP: N_("Backup"),
+    EnrollmentStatus.ENROLLED: N_("Enrolled"),
+    EnrollmentStatus.WAITLISTED: N_("Waitlisted"),
+    EnrollmentStatus.CANCELLED: N_("Cancelled"),
+    EnrollmentStatus.MOVED: N_("Moved"),
+    EnrollmentStatus.COMPLETED: N_("Completed"),
+    EnrollmentStatus.INCOMPLETE: N_("Incomplete"),
+    EnrollmentStatus.NO_SHOW: N_("No-show"),
+    EnrollmentSource.MANUAL: N_("Manual"),
+    EnrollmentSource.IMPORT: N_("Import"),
+    EnrollmentSource.WALK_IN: N_("Walk-in"),
+    AttendanceStatus.PRESENT: N_("Present"),
+    AttendanceStatus.LATE: N_("Late"),
+    AttendanceStatus.LEFT_EARLY: N_("Left early"),
+    AttendanceStatus.ABSENT: N_("Absent"),
+    AttendanceStatus.EXCUSED: N_("Excused"),
+    MaterialKind.FACILITATOR_GUIDE: N_("Facilitator guide"),
+    MaterialKind.SLIDES: N_("Slides"),
+    MaterialKind.PARTICIPANT_WORKBOOK: N_("Participant workbook"),
+    MaterialKind.JOB_AID: N_("Job aid"),
+    MaterialKind.OTHER: N_("Other"),
+    Audience.FACILITATOR: N_("Facilitator"),
+    Audience.PARTICIPANT: N_("Participant"),
+    ActivityType.PRESENTATION: N_("Presentation"),
+    ActivityType.DEMONSTRATION: N_("Demonstration"),
+    ActivityType.DISCUSSION: N_("Discussion"),
+    ActivityType.ROLE_PLAY: N_("Role-play"),
+    ActivityType.EXERCISE: N_("Exercise"),
+    ActivityType.POLL: N_("Poll"),
+    ActivityType.ASSESSMENT: N_("Assessment"),
+    ActivityType.BREAK: N_("Break"),
+}

@@ -1,0 +1,199 @@
+"""Frozen rows that services hand to the UI, the command line and document builders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from iltdesk.domain.enums import (
+    ActivityType,
+    AttendanceStatus,
+    Audience,
+    DeliveryFormat,
+    DeliveryMode,
+    EnrollmentSource,
+    EnrollmentStatus,
+    InstructorRole,
+    MaterialKind,
+    SessionStatus,
+)
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    id: int
+    code: str
+    title: str
+    description: str
+    objectives: tuple[str, ...]
+    default_minutes: int
+    delivery_format: DeliveryFormat
+    certificate_validity_months: int | None
+    cost_per_learner: Decimal | None
+    currency: str
+    prework: str
+    prework_link: str
+    completion_threshold: int | None
+    archived: bool
+
+
+@dataclass(frozen=True)
+class AgendaItemRow:
+    id: int
+    course_id: int
+    position: int
+    title: str
+    minutes: int
+    activity: ActivityType
+    objective_index: int | None
+    facilitator_notes: str
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    id: int
+    course_id: int
+    title: str
+    kind: MaterialKind
+    audience: Audience
+    file_name: str
+    sha256: str
+    size: int
+    version: int
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class RoomRow:
+    id: int
+    name: str
+    address: str
+    capacity: int
+    notes: str
+
+
+@dataclass(frozen=True)
+class InstructorRow:
+    id: int
+    name: str
+    email: str
+    phone: str
+    external: bool
+    qualified_course_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    employee_id: str | None
+    department: str
+    manager_name: str
+    manager_email: str
+    location: str
+    job_title: str
+    preferred_language: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class SessionDayRow:
+    id: int
+    start: datetime  # aware, UTC
+    end: datetime  # aware, UTC
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class SessionInstructorRow:
+    instructor_id: int
+    name: str
+    role: InstructorRole
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A session with what lists need: course, days, counts."""
+
+    id: int
+    course_id: int
+    course_code: str
+    course_title: str
+    cohort: str
+    mode: DeliveryMode
+    room_id: int | None
+    room_name: str
+    meeting_link: str
+    timezone: str
+    capacity: int
+    min_size: int
+    status: SessionStatus
+    notes: str
+    days: tuple[SessionDayRow, ...]
+    instructors: tuple[SessionInstructorRow, ...]
+    enrolled: int
+    waitlisted: int
+
+    @property
+    def first_start(self) -> datetime | None:
+        return self.days[0].start if self.days else None
+
+    @property
+    def last_end(self) -> datetime | None:
+        return self.days[-1].end if self.days else None
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One learner's place on one session."""
+
+    enrollment_id: int
+    learner_id: int
+    first_name: str
+    last_name: str
+    email: str
+    employee_id: str | None
+    department: str
+    status: EnrollmentStatus
+    waitlist_position: int | None
+    source: EnrollmentSource
+    enrolled_at: datetime
+    cancelled_at: datetime | None
+    cancel_reason: str
+    prework_done: bool
+
+
+@dataclass(frozen=True)
+class AttendanceMarkRow:
+    enrollment_id: int
+    day_id: int
+    status: AttendanceStatus
+    minutes_attended: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Clash:
+    """One overlap or warning found while scheduling or enrolling, as a sentence."""
+
+    kind: str  # "instructor", "room", "learner", "day", "qualification"
+    message: str
+    other_session_id: int | None = None
+    is_warning: bool = False
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing the database check found wrong, as a sentence."""
+
+    check: str
+    message: str

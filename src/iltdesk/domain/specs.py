@@ -1,0 +1,98 @@
+"""What the user asks for: input values for creating and editing records.
+
+Services validate these and turn them into rows; the UI and the command line build them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from iltdesk.domain.enums import (
+    ActivityType,
+    DeliveryFormat,
+    DeliveryMode,
+    InstructorRole,
+    SessionStatus,
+)
+
+
+@dataclass(frozen=True)
+class CourseSpec:
+    code: str
+    title: str
+    description: str = ""
+    objectives: tuple[str, ...] = ()
+    default_minutes: int = 480
+    delivery_format: DeliveryFormat = DeliveryFormat.IN_PERSON
+    certificate_validity_months: int | None = None
+    cost_per_learner: Decimal | None = None
+    currency: str = "EUR"
+    prework: str = ""
+    prework_link: str = ""
+    completion_threshold: int | None = None
+
+
+@dataclass(frozen=True)
+class AgendaItemSpec:
+    title: str
+    minutes: int
+    activity: ActivityType
+    objective_index: int | None = None  # index into the course's objectives
+    facilitator_notes: str = ""
+
+
+@dataclass(frozen=True)
+class RoomSpec:
+    name: str
+    address: str = ""
+    capacity: int = 0
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class InstructorSpec:
+    name: str
+    email: str = ""
+    phone: str = ""
+    external: bool = False
+    qualified_course_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class LearnerSpec:
+    first_name: str
+    last_name: str
+    email: str
+    employee_id: str | None = None
+    department: str = ""
+    manager_name: str = ""
+    manager_email: str = ""
+    location: str = ""
+    job_title: str = ""
+    preferred_language: str = ""
+
+
+@dataclass(frozen=True)
+class DaySpec:
+    """One day of a session as two aware instants (any zone; stored as UTC)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    course_id: int
+    mode: DeliveryMode
+    timezone: str
+    capacity: int
+    days: tuple[DaySpec, ...]
+    cohort: str = ""
+    room_id: int | None = None
+    meeting_link: str = ""
+    min_size: int = 0
+    status: SessionStatus = SessionStatus.PLANNED
+    notes: str = ""
+    instructors: tuple[tuple[int, InstructorRole], ...] = field(default_factory=tuple)

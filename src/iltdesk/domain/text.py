@@ -1,0 +1,40 @@
+"""Forgiving search keys: `muller` finds "Müller", `o'brien` finds "O’Brien".
+
+Names and emails are stored beside a normalised key (case-folded, accents stripped,
+apostrophes dropped, other punctuation turned into spaces) and searched by key prefix, which
+an ordinary index serves on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = "'’‘`´ʼ"
+_PUNCT = re.compile(r"[^\w@.+]+", re.UNICODE)
+# A sentinel above every character a key can hold, to turn a prefix into a range.
+PREFIX_END = "\U0010ffff"
+
+
+def search_key(*parts: str | None) -> str:
+    """The normalised key for `parts` joined by spaces."""
+    text = " ".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    for mark in _APOSTROPHES:
+        text = text.replace(mark, "")
+    text = _PUNCT.sub(" ", text)
+    return " ".join(text.split())
+
+
+def clean_text(value: str | None) -> str:
+    """Trim and NFC-normalise user text; `None` becomes the empty string."""
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """The half-open key range `[low, high)` holding every key that starts with `prefix`."""
+    return prefix, prefix + PREFIX_END

@@ -1,0 +1,58 @@
+"""The errors a user can fix, each carrying one sentence to show them.
+
+Anything that is not a `UserError` is a bug: it is logged with its traceback and the user is
+told that details were saved to the log.
+"""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """Something the user can put right; `str(error)` is the sentence shown to them."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFoundError(UserError):
+    """A record the user referred to (by id or code) does not exist."""
+
+
+class ValidationError(UserError):
+    """Input that breaks a rule: an empty title, a day ending before it starts."""
+
+
+class SessionFullError(UserError):
+    """The session has no free seat and the caller did not ask for the waitlist."""
+
+
+class ClashError(UserError):
+    """A booking overlaps another one; `clashes` lists them in sentences."""
+
+    def __init__(self, message: str, clashes: list[str]) -> None:
+        super().__init__(message)
+        self.clashes = clashes
+
+
+class DatabaseError(UserError):
+    """The database cannot be opened or written: wrong file, newer version, locked, disk full."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The database was written by a newer ILT Desk than this one."""
+
+
+class NotADatabaseError(DatabaseError):
+    """The file at the database path is not an ILT Desk database (or is damaged)."""
+
+
+class DatabaseLockedError(DatabaseError):
+    """Another ILT Desk is already using this database."""
+
+
+class DiskFullError(DatabaseError):
+    """The disk (or the database's size limit) is full; nothing was written."""

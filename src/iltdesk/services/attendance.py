@@ -1,0 +1,180 @@
+"""Attendance marks per learner and day, and the completion each learner earns.
+
+The completion rule is the course's threshold (or the default 80%) of scheduled minutes;
+late and left-early marks count the minutes recorded. When every day of the session has a mark
+for a learner, their enrollment becomes completed, incomplete or no-show; clearing a mark
+returns them to enrolled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from iltdesk.db.base import utcnow
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import Attendance, Enrollment, SessionDay, TrainingSession
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.enums import SEAT_HOLDING, AttendanceStatus, EnrollmentStatus, SessionStatus
+from iltdesk.domain.rows import AttendanceMarkRow
+from iltdesk.domain.rules import DEFAULT_COMPLETION_THRESHOLD, DayMark, completion_status
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.services.common import Outcome, audit, get_or_fail
+
+
+@dataclass(frozen=True)
+class MarkSpec:
+    """One mark to record; `status` None clears the mark."""
+
+    enrollment_id: int
+    day_id: int
+    status: AttendanceStatus | None
+    minutes_attended: int | None = None
+    note: str = ""
+
+
+def _threshold(session: TrainingSession, default: int) -> int:
+    course_threshold = session.course.completion_threshold
+    return course_threshold if course_threshold is not None else default
+
+
+def evaluate_enrollment(
+    tx: OrmSession, enrollment: Enrollment, default_threshold: int = DEFAULT_COMPLETION_THRESHOLD
+) -> EnrollmentStatus:
+    """Set and return the enrollment's outcome from its marks (seat holders only)."""
+    if enrollment.status not in SEAT_HOLDING:
+        return enrollment.status
+    session = enrollment.session
+    minutes_by_day = {d.id: int((d.end - d.start).total_seconds() // 60) for d in session.days}
+    marks = tx.scalars(select(Attendance).where(Attendance.enrollment_id == enrollment.id)).all()
+    day_marks = [
+        DayMark(m.status, minutes_by_day[m.day_id], m.minutes_attended)
+        for m in marks
+        if m.day_id in minutes_by_day
+    ]
+    status = completion_status(
+        day_marks, len(minutes_by_day), _threshold(session, default_threshold)
+    )
+    enrollment.status = status
+    return status
+
+
+def record_marks(
+    db: Database,
+    session_id: int,
+    marks: Iterable[MarkSpec],
+    *,
+    default_threshold: int = DEFAULT_COMPLETION_THRESHOLD,
+) -> Outcome[dict[int, EnrollmentStatus]]:
+    """Record (or clear) marks for one session in one transaction.
+
+    Returns each touched enrollment's resulting status. Refuses marks for a locked (completed)
+    or cancelled session, for learners without a seat, and for days of another session.
+    """
+    marks = list(marks)
+    with db.transaction() as tx:
+        session = get_or_fail(
+            tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
+        )
+        if session.status is SessionStatus.COMPLETED:
+            raise ValidationError(
+                _("This session is completed and locked. Unlock it to change attendance.")
+            )
+        if session.status is SessionStatus.CANCELLED:
+            raise ValidationError(_("This session was cancelled; it takes no attendance."))
+        days = {d.id: d for d in session.days}
+        enrollments = {
+            e.id: e
+            for e in tx.scalars(
+                select(Enrollment).where(
+                    Enrollment.session_id == session_id,
+                    Enrollment.id.in_({m.enrollment_id for m in marks}),
+                )
+            )
+        }
+        existing = {
+            (a.enrollment_id, a.day_id): a
+            for a in tx.scalars(
+                select(Attendance).where(Attendance.enrollment_id.in_(list(enrollments)))
+            )
+        }
+        now = utcnow()
+        for mark in marks:
+            enrollment = enrollments.get(mark.enrollment_id)
+            if enrollment is None:
+                raise ValidationError(_("A mark names a learner who is not on this session."))
+            if mark.day_id not in days:
+                raise ValidationError(_("A mark names a day that is not part of this session."))
+            if enrollment.status not in SEAT_HOLDING:
+                raise ValidationError(
+                    _("{learner} has no seat on this session ({status}); enrol them first.").format(
+                        learner=f"{enrollment.learner.first_name} {enrollment.learner.last_name}",
+                        status=enrollment.status.label().lower(),
+                    )
+                )
+            day = days[mark.day_id]
+            scheduled = int((day.end - day.start).total_seconds() // 60)
+            if mark.minutes_attended is not None and not 0 <= mark.minutes_attended <= scheduled:
+                raise ValidationError(
+                    _("Minutes attended must be between 0 and {minutes} for that day.").format(
+                        minutes=scheduled
+                    )
+                )
+            row = existing.get((mark.enrollment_id, mark.day_id))
+            if mark.status is None:
+                if row is not None:
+                    tx.delete(row)
+                    del existing[(mark.enrollment_id, mark.day_id)]
+                continue
+            if row is None:
+                row = Attendance(enrollment_id=mark.enrollment_id, day_id=mark.day_id)
+                tx.add(row)
+                existing[(mark.enrollment_id, mark.day_id)] = row
+            row.status = mark.status
+            row.minutes_attended = mark.minutes_attended
+            row.note = mark.note
+            row.recorded_at = now
+        tx.flush()
+        results = {
+            e.id: evaluate_enrollment(tx, e, default_threshold) for e in enrollments.values()
+        }
+        audit(tx, "session", session_id, "attendance", {"marks": len(marks)})
+        changes = Changes.of(Entity.ATTENDANCE, session_id) | Changes.of(
+            Entity.ENROLLMENT, *results
+        )
+        return Outcome(results, changes)
+
+
+def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:
+    with db.transaction() as tx:
+        query = (
+            select(Attendance)
+            .join(SessionDay, SessionDay.id == Attendance.day_id)
+            .where(SessionDay.session_id == session_id)
+            .order_by(Attendance.enrollment_id, SessionDay.start)
+        )
+        return [
+            AttendanceMarkRow(a.enrollment_id, a.day_id, a.status, a.minutes_attended, a.note)
+            for a in tx.scalars(query)
+        ]
+
+
+def set_session_locked(
+    db: Database, session_id: int, locked: bool, reason: str = ""
+) -> Outcome[None]:
+    """Lock a session as completed, or unlock it (which needs a reason for the audit trail)."""
+    with db.transaction() as tx:
+        session = get_or_fail(
+            tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
+        )
+        if session.status is SessionStatus.CANCELLED:
+            raise ValidationError(_("A cancelled session cannot be completed."))
+        if not locked and not reason.strip():
+            raise ValidationError(_("Say why the completed session is being unlocked."))
+        session.status = SessionStatus.COMPLETED if locked else SessionStatus.CONFIRMED
+        audit(tx, "session", session_id, "lock" if locked else "unlock", reason=reason.strip())
+        return Outcome(None, Changes.of(Entity.SESSION, session_id))

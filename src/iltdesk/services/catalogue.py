@@ -1,0 +1,355 @@
+"""The course catalogue: courses with objectives and agenda, and their materials."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
+
+from iltdesk.db.base import utcnow
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import AgendaItem, Course, CourseMaterial, LearningObjective
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.enums import Audience, MaterialKind
+from iltdesk.domain.rows import AgendaItemRow, CourseRow, MaterialRow
+from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
+from iltdesk.domain.text import clean_text, search_key
+from iltdesk.errors import UserError, ValidationError
+from iltdesk.i18n import _
+from iltdesk.services.common import Outcome, audit, get_or_fail
+
+
+def _course_row(course: Course) -> CourseRow:
+    return CourseRow(
+        id=course.id,
+        code=course.code,
+        title=course.title,
+        description=course.description,
+        objectives=tuple(o.text for o in course.objectives),
+        default_minutes=course.default_minutes,
+        delivery_format=course.delivery_format,
+        certificate_validity_months=course.certificate_validity_months,
+        cost_per_learner=course.cost_per_learner,
+        currency=course.currency,
+        prework=course.prework,
+        prework_link=course.prework_link,
+        completion_threshold=course.completion_threshold,
+        archived=course.archived,
+    )
+
+
+def _validate(spec: CourseSpec) -> CourseSpec:
+    code, title = clean_text(spec.code), clean_text(spec.title)
+    if not code:
+        raise ValidationError(_("Give the course a code, for example “FS-101”."))
+    if not title:
+        raise ValidationError(_("Give the course a title."))
+    if spec.default_minutes <= 0:
+        raise ValidationError(_("The course's default duration must be more than zero minutes."))
+    if spec.completion_threshold is not None and not 0 <= spec.completion_threshold <= 100:
+        raise ValidationError(_("The completion threshold is a percentage from 0 to 100."))
+    if spec.certificate_validity_months is not None and spec.certificate_validity_months <= 0:
+        raise ValidationError(_("A certificate's validity must be at least one month."))
+    if spec.cost_per_learner is not None and spec.cost_per_learner < 0:
+        raise ValidationError(_("The cost per learner cannot be negative."))
+    objectives = tuple(t for t in (clean_text(o) for o in spec.objectives) if t)
+    return replace(
+        spec,
+        code=code,
+        title=title,
+        objectives=objectives,
+        currency=clean_text(spec.currency).upper() or "EUR",
+    )
+
+
+def _apply(course: Course, spec: CourseSpec) -> None:
+    course.code = spec.code
+    course.title = spec.title
+    course.title_key = search_key(spec.code, spec.title)
+    course.description = spec.description
+    course.default_minutes = spec.default_minutes
+    course.delivery_format = spec.delivery_format
+    course.certificate_validity_months = spec.certificate_validity_months
+    course.cost_per_learner = spec.cost_per_learner
+    course.currency = spec.currency
+    course.prework = spec.prework
+    course.prework_link = spec.prework_link
+    course.completion_threshold = spec.completion_threshold
+
+
+def _check_code_free(tx: OrmSession, code: str, course_id: int | None) -> None:
+    clash = tx.scalar(select(Course.id).where(Course.code == code))
+    if clash is not None and clash != course_id:
+        raise ValidationError(
+            _("Another course already uses the code {code}. Choose a different code.").format(
+                code=code
+            )
+        )
+
+
+def _set_objectives(course: Course, texts: tuple[str, ...]) -> None:
+    # Keep existing rows (agenda items link to them) and edit their text in place.
+    existing = list(course.objectives)
+    for index, text_value in enumerate(texts):
+        if index < len(existing):
+            existing[index].text = text_value
+        else:
+            course.objectives.append(LearningObjective(position=index, text=text_value))
+    for stale in existing[len(texts) :]:
+        course.objectives.remove(stale)
+
+
+def create_course(db: Database, spec: CourseSpec) -> Outcome[CourseRow]:
+    spec = _validate(spec)
+    with db.transaction() as tx:
+        _check_code_free(tx, spec.code, None)
+        course = Course()
+        _apply(course, spec)
+        _set_objectives(course, spec.objectives)
+        tx.add(course)
+        tx.flush()
+        audit(tx, "course", course.id, "create", {"code": spec.code})
+        return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
+
+
+def update_course(db: Database, course_id: int, spec: CourseSpec) -> Outcome[CourseRow]:
+    spec = _validate(spec)
+    with db.transaction() as tx:
+        course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
+        _check_code_free(tx, spec.code, course_id)
+        _apply(course, spec)
+        tx.flush()
+        _set_objectives(course, spec.objectives)
+        tx.flush()
+        audit(tx, "course", course.id, "update", {"code": spec.code})
+        return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
+
+
+def set_course_archived(db: Database, course_id: int, archived: bool) -> Outcome[CourseRow]:
+    with db.transaction() as tx:
+        course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
+        course.archived = archived
+        audit(tx, "course", course.id, "archive" if archived else "unarchive")
+        return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
+
+
+def get_course(db: Database, course_id: int) -> CourseRow:
+    with db.transaction() as tx:
+        return _course_row(get_or_fail(tx, Course, course_id, _("That course no longer exists.")))
+
+
+def find_course_by_code(db: Database, code: str) -> CourseRow | None:
+    with db.transaction() as tx:
+        course = tx.scalar(select(Course).where(Course.code == clean_text(code)))
+        return _course_row(course) if course else None
+
+
+def list_courses(
+    db: Database, text_filter: str = "", include_archived: bool = False
+) -> list[CourseRow]:
+    """Courses ordered by code; `text_filter` matches the start of any word of code or title."""
+    with db.transaction() as tx:
+        query = select(Course).order_by(Course.code)
+        if not include_archived:
+            query = query.where(Course.archived.is_(False))
+        key = search_key(text_filter)
+        if key:
+            query = query.where(Course.title_key.contains(key, autoescape=True))
+        return [_course_row(c) for c in tx.scalars(query)]
+
+
+# --- agenda -----------------------------------------------------------------------------------
+
+
+def _agenda_row(item: AgendaItem, objective_ids: list[int]) -> AgendaItemRow:
+    index = objective_ids.index(item.objective_id) if item.objective_id in objective_ids else None
+    return AgendaItemRow(
+        id=item.id,
+        course_id=item.course_id,
+        position=item.position,
+        title=item.title,
+        minutes=item.minutes,
+        activity=item.activity,
+        objective_index=index,
+        facilitator_notes=item.facilitator_notes,
+    )
+
+
+def get_agenda(db: Database, course_id: int) -> list[AgendaItemRow]:
+    with db.transaction() as tx:
+        course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
+        objective_ids = [o.id for o in course.objectives]
+        return [_agenda_row(i, objective_ids) for i in course.agenda]
+
+
+def set_agenda(
+    db: Database, course_id: int, items: list[AgendaItemSpec]
+) -> Outcome[list[AgendaItemRow]]:
+    """Replace the course's agenda with `items`, in order."""
+    for number, spec in enumerate(items, start=1):
+        if not clean_text(spec.title):
+            raise ValidationError(_("Agenda item {n} needs a title.").format(n=number))
+        if spec.minutes <= 0:
+            raise ValidationError(
+                _("Agenda item {n} (“{title}”) must last at least one minute.").format(
+                    n=number, title=spec.title
+                )
+            )
+    with db.transaction() as tx:
+        course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
+        objectives = list(course.objectives)
+        course.agenda.clear()
+        tx.flush()
+        for position, spec in enumerate(items):
+            objective = None
+            if spec.objective_index is not None:
+                if not 0 <= spec.objective_index < len(objectives):
+                    raise ValidationError(
+                        _(
+                            "Agenda item “{title}” links to an objective that does not exist."
+                        ).format(title=spec.title)
+                    )
+                objective = objectives[spec.objective_index]
+            course.agenda.append(
+                AgendaItem(
+                    position=position,
+                    title=clean_text(spec.title),
+                    minutes=spec.minutes,
+                    activity=spec.activity,
+                    objective=objective,
+                    facilitator_notes=spec.facilitator_notes,
+                )
+            )
+        tx.flush()
+        audit(tx, "course", course.id, "set_agenda", {"items": len(items)})
+        objective_ids = [o.id for o in objectives]
+        rows = [_agenda_row(i, objective_ids) for i in course.agenda]
+        return Outcome(rows, Changes.of(Entity.COURSE, course.id))
+
+
+# --- materials --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MaterialStore:
+    """Content-addressed files under a folder: `<root>/<sha[:2]>/<sha>`."""
+
+    root: Path
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def put(self, source: Path) -> tuple[str, int]:
+        """Copy `source` in (atomically) and return its sha256 and size."""
+        digest = hashlib.sha256()
+        try:
+            with source.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError as error:
+            raise UserError(
+                _("The file {name} could not be read: {reason}.").format(
+                    name=source.name, reason=error.strerror or error
+                )
+            ) from error
+        sha = digest.hexdigest()
+        target = self.path_for(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            os.close(fd)
+            try:
+                shutil.copyfile(source, tmp)
+                os.replace(tmp, target)
+            except OSError as error:
+                Path(tmp).unlink(missing_ok=True)
+                raise UserError(
+                    _("The file {name} could not be copied into the data folder: {reason}.").format(
+                        name=source.name, reason=error.strerror or error
+                    )
+                ) from error
+        return sha, target.stat().st_size
+
+
+def _material_row(material: CourseMaterial) -> MaterialRow:
+    return MaterialRow(
+        id=material.id,
+        course_id=material.course_id,
+        title=material.title,
+        kind=material.kind,
+        audience=material.audience,
+        file_name=material.file_name,
+        sha256=material.sha256,
+        size=material.size,
+        version=material.version,
+        added_at=material.added_at,
+    )
+
+
+def add_material(
+    db: Database,
+    store: MaterialStore,
+    course_id: int,
+    source: Path,
+    title: str,
+    kind: MaterialKind,
+    audience: Audience,
+) -> Outcome[MaterialRow]:
+    sha, size = store.put(source)
+    with db.transaction() as tx:
+        get_or_fail(tx, Course, course_id, _("That course no longer exists."))
+        material = CourseMaterial(
+            course_id=course_id,
+            title=clean_text(title) or source.stem,
+            kind=kind,
+            audience=audience,
+            file_name=source.name,
+            sha256=sha,
+            size=size,
+            version=1,
+        )
+        tx.add(material)
+        tx.flush()
+        audit(tx, "material", material.id, "add", {"file": source.name, "sha256": sha})
+        return Outcome(_material_row(material), Changes.of(Entity.MATERIAL, material.id))
+
+
+def replace_material(
+    db: Database, store: MaterialStore, material_id: int, source: Path
+) -> Outcome[MaterialRow]:
+    """A new version of a material; the old file stays in the store for the history."""
+    sha, size = store.put(source)
+    with db.transaction() as tx:
+        material = get_or_fail(tx, CourseMaterial, material_id, _("That material is gone."))
+        previous = {"file": material.file_name, "sha256": material.sha256, "v": material.version}
+        material.file_name = source.name
+        material.sha256 = sha
+        material.size = size
+        material.version += 1
+        audit(tx, "material", material.id, "replace", {"previous": previous, "sha256": sha})
+        return Outcome(_material_row(material), Changes.of(Entity.MATERIAL, material.id))
+
+
+def remove_material(db: Database, material_id: int) -> Outcome[None]:
+    """Take a material off the course; the row stays (marked removed) for the history."""
+    with db.transaction() as tx:
+        material = get_or_fail(tx, CourseMaterial, material_id, _("That material is gone."))
+        material.removed_at = utcnow()
+        audit(tx, "material", material.id, "remove", {"file": material.file_name})
+        return Outcome(None, Changes.of(Entity.MATERIAL, material.id))
+
+
+def list_materials(db: Database, course_id: int) -> list[MaterialRow]:
+    with db.transaction() as tx:
+        query = (
+            select(CourseMaterial)
+            .where(CourseMaterial.course_id == course_id, CourseMaterial.removed_at.is_(None))
+            .order_by(CourseMaterial.id)
+        )
+        return [_material_row(m) for m in tx.scalars(query)]

@@ -1,0 +1,466 @@
+"""`iltdesk demo`: a realistic, deterministic organisation to try the app on and benchmark.
+
+The same `seed`, size and `today` always give the same data. Rows are written with bulk
+inserts (explicit ids, one transaction), so 50,000 learners take seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import (
+    AgendaItem,
+    Attendance,
+    Course,
+    Enrollment,
+    Instructor,
+    InstructorQualification,
+    Learner,
+    LearningObjective,
+    Room,
+    SessionDay,
+    SessionInstructor,
+    TrainingSession,
+)
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.enums import (
+    AttendanceStatus,
+    DeliveryFormat,
+    DeliveryMode,
+    EnrollmentSource,
+    EnrollmentStatus,
+    InstructorRole,
+    SessionStatus,
+)
+from iltdesk.domain.rules import DEFAULT_COMPLETION_THRESHOLD, DayMark, completion_status
+from iltdesk.domain.text import search_key
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.services import demo_catalogue as cat
+from iltdesk.services.common import Outcome
+from iltdesk.services.learners import learner_keys
+
+
+@dataclass(frozen=True)
+class DemoSize:
+    learners: int = 600
+    sessions: int = 40
+    seats: int | None = None  # fixed seats per session (benchmarks); None: realistic sizes
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    courses: int
+    instructors: int
+    rooms: int
+    sessions: int
+    learners: int
+    enrollments: int
+    attendance: int
+
+
+def _utc(day: date, clock: time, zone: str) -> datetime:
+    return datetime.combine(day, clock, ZoneInfo(zone)).astimezone(UTC)
+
+
+def _weekdays_from(start: date, count: int) -> list[date]:
+    days, current = [], start
+    while len(days) < count:
+        if current.weekday() < 5:
+            days.append(current)
+        current += timedelta(days=1)
+    return days
+
+
+class _Builder:
+    """Accumulates rows as dicts with explicit ids, then writes them in bulk."""
+
+    def __init__(self, rng: random.Random, size: DemoSize, today: date) -> None:
+        self.rng = rng
+        self.size = size
+        self.today = today
+        self.rows: dict[type, list[dict[str, Any]]] = {}
+        self.course_days: dict[int, tuple[int, int]] = {}  # course id -> (days, minutes)
+        self.course_format: dict[int, DeliveryFormat] = {}
+
+    def add(self, entity: type, **values: Any) -> int:
+        rows = self.rows.setdefault(entity, [])
+        values["id"] = len(rows) + 1
+        rows.append(values)
+        return len(rows)
+
+    def link(self, entity: type, **values: Any) -> None:
+        """A row of an association table (no id of its own)."""
+        self.rows.setdefault(entity, []).append(values)
+
+    def courses(self) -> None:
+        for code, title, fmt, minutes, days, validity, cost, objectives, agenda in cat.COURSES:
+            course_id = self.add(
+                Course,
+                code=code,
+                title=title,
+                title_key=search_key(code, title),
+                description=_("{title}: a practical course for all staff.").format(title=title),
+                default_minutes=minutes,
+                delivery_format=fmt,
+                certificate_validity_months=validity,
+                cost_per_learner=Decimal(cost),
+                currency="GBP",
+                prework=(
+                    _("Complete the 20-minute online module before the live session.")
+                    if fmt is DeliveryFormat.BLENDED
+                    else ""
+                ),
+                prework_link=(
+                    "https://learn.example.com/prework/" + code.lower()
+                    if fmt is DeliveryFormat.BLENDED
+                    else ""
+                ),
+                completion_threshold=None,
+                archived=False,
+            )
+            self.course_days[course_id] = (days, minutes)
+            self.course_format[course_id] = fmt
+            objective_ids = [
+                self.add(LearningObjective, course_id=course_id, position=i, text=text)
+                for i, text in enumerate(objectives)
+            ]
+            for position, (item, item_minutes, activity) in enumerate(agenda):
+                self.add(
+                    AgendaItem,
+                    course_id=course_id,
+                    position=position,
+                    title=item,
+                    minutes=item_minutes,
+                    activity=activity,
+                    objective_id=objective_ids[position % len(objective_ids)],
+                    facilitator_notes="",
+                )
+
+    def people_and_places(self, copies: int) -> None:
+        course_ids = list(self.course_days)
+        for copy in range(copies):
+            for name, external in cat.INSTRUCTORS:
+                label = name if copy == 0 else f"{name} ({copy + 1})"
+                slug = search_key(name).replace(" ", ".")
+                instructor_id = self.add(
+                    Instructor,
+                    name=label,
+                    name_key=search_key(label),
+                    email=f"{slug}{copy or ''}@trainers.example.com",
+                    phone=f"+44 20 7946 {self.rng.randint(0, 9999):04d}",
+                    external=external,
+                    archived=False,
+                )
+                for course_id in self.rng.sample(course_ids, 5):
+                    self.link(
+                        InstructorQualification, instructor_id=instructor_id, course_id=course_id
+                    )
+            for name, address, capacity, _zone in cat.ROOMS:
+                self.add(
+                    Room,
+                    name=name if copy == 0 else f"{name} ({copy + 1})",
+                    address=address,
+                    capacity=capacity,
+                    notes="",
+                    archived=False,
+                )
+
+    def learners(self) -> None:
+        rng = self.rng
+        for n in range(1, self.size.learners + 1):
+            first, last = rng.choice(cat.FIRST_NAMES), rng.choice(cat.LAST_NAMES)
+            email = f"{search_key(first).replace(' ', '')}.{search_key(last).replace(' ', '')}"
+            email = f"{email}.{n}@example.com"
+            manager_first, manager_last = rng.choice(cat.FIRST_NAMES), rng.choice(cat.LAST_NAMES)
+            self.add(
+                Learner,
+                first_name=first,
+                last_name=last,
+                email=email,
+                employee_id=f"E{n:06d}",
+                department=rng.choice(cat.DEPARTMENTS),
+                manager_name=f"{manager_first} {manager_last}",
+                manager_email=f"manager.{n % 97}@example.com",
+                location=rng.choice(cat.LOCATIONS),
+                job_title=rng.choice(cat.JOB_TITLES),
+                preferred_language=rng.choice(["en", "en", "en", "de"]),
+                created_at=datetime.combine(self.today, time(8), UTC) - timedelta(days=200),
+                **learner_keys(first, last, email),
+            )
+
+    def sessions(self) -> None:
+        rng = self.rng
+        instructors = self.rows[Instructor]
+        qualified: dict[int, list[int]] = {}
+        for row in self.rows.get(InstructorQualification, []):
+            qualified.setdefault(row["course_id"], []).append(row["instructor_id"])
+        rooms = self.rows[Room]
+        busy: set[tuple[str, int, date]] = set()
+        learner_busy: set[tuple[int, date]] = set()
+        learner_ids = [row["id"] for row in self.rows[Learner]]
+        span = 180
+        for n in range(self.size.sessions):
+            course_id = rng.choice(list(self.course_days))
+            day_count, minutes = self.course_days[course_id]
+            offset = int(n * span / max(1, self.size.sessions)) - 90 + rng.randint(0, 3)
+            dates = _weekdays_from(self.today + timedelta(days=offset), day_count)
+            fmt = self.course_format[course_id]
+            roll = rng.random()
+            if fmt is DeliveryFormat.VIRTUAL or (fmt is DeliveryFormat.BLENDED and roll < 0.5):
+                mode = DeliveryMode.VIRTUAL
+            elif roll < 0.1:
+                mode = DeliveryMode.HYBRID
+            else:
+                mode = DeliveryMode.IN_PERSON
+            room_id = None
+            if mode is not DeliveryMode.VIRTUAL:
+                free_rooms = [r for r in rooms if all(("r", r["id"], d) not in busy for d in dates)]
+                if free_rooms:
+                    room = rng.choice(free_rooms)
+                    room_id = room["id"]
+                    for d in dates:
+                        busy.add(("r", room_id, d))
+                else:
+                    mode = DeliveryMode.VIRTUAL
+            if room_id is not None:
+                room_index = (room_id - 1) % len(cat.ROOMS)
+                zone = cat.ROOMS[room_index][3]
+                capacity = int(rooms[room_id - 1]["capacity"])
+            else:
+                zone = rng.choice(cat.VIRTUAL_ZONES)
+                capacity = rng.choice([12, 16, 20, 25])
+            if self.size.seats is not None:
+                capacity = self.size.seats
+            start_clock = time(9, 0) if minutes > 240 else time(rng.choice([9, 13]), 30)
+            days = []
+            for d in dates:
+                start = _utc(d, start_clock, zone)
+                days.append(
+                    (start, start + timedelta(minutes=minutes + (60 if minutes > 300 else 0)))
+                )
+            past = dates[-1] < self.today
+            status = (
+                SessionStatus.COMPLETED
+                if past
+                else rng.choice(
+                    [SessionStatus.PLANNED, SessionStatus.CONFIRMED, SessionStatus.CONFIRMED]
+                )
+            )
+            if n % 17 == 5:
+                status = SessionStatus.CANCELLED
+            session_id = self.add(
+                TrainingSession,
+                course_id=course_id,
+                cohort=f"{dates[0]:%Y}-{n + 1:03d}",
+                mode=mode,
+                room_id=room_id,
+                meeting_link=(
+                    f"https://meet.example.com/{course_id}-{n + 1}"
+                    if mode is not DeliveryMode.IN_PERSON
+                    else ""
+                ),
+                timezone=zone,
+                capacity=capacity,
+                min_size=max(1, capacity // 4),
+                status=status,
+                notes="",
+                first_start=days[0][0],
+                last_end=days[-1][1],
+            )
+            day_ids = [self.add(SessionDay, session_id=session_id, start=s, end=e) for s, e in days]
+            candidates = [
+                i
+                for i in qualified.get(course_id, [])
+                if all(("i", i, d) not in busy for d in dates)
+            ] or [
+                row["id"]
+                for row in instructors
+                if all(("i", row["id"], d) not in busy for d in dates)
+            ]
+            rng.shuffle(candidates)
+            for role, instructor_id in zip(
+                [InstructorRole.LEAD, InstructorRole.CO_FACILITATOR], candidates[:2], strict=False
+            ):
+                if role is InstructorRole.CO_FACILITATOR and day_count == 1 and rng.random() < 0.6:
+                    continue
+                self.link(
+                    SessionInstructor,
+                    session_id=session_id,
+                    instructor_id=instructor_id,
+                    role=role,
+                )
+                for d in dates:
+                    busy.add(("i", instructor_id, d))
+            self._enrol(
+                session_id,
+                capacity,
+                status,
+                past,
+                dates,
+                day_ids,
+                minutes,
+                learner_ids,
+                learner_busy,
+            )
+
+    def _enrol(
+        self,
+        session_id: int,
+        capacity: int,
+        status: SessionStatus,
+        past: bool,
+        dates: list[date],
+        day_ids: list[int],
+        minutes: int,
+        learner_ids: list[int],
+        learner_busy: set[tuple[int, date]],
+    ) -> None:
+        rng = self.rng
+        wanted = capacity if self.size.seats else int(capacity * rng.uniform(0.55, 1.2))
+        chosen: list[int] = []
+        for learner_id in rng.sample(learner_ids, min(len(learner_ids), wanted * 2)):
+            if len(chosen) >= wanted:
+                break
+            if any((learner_id, d) in learner_busy for d in dates):
+                continue
+            chosen.append(learner_id)
+            for d in dates:
+                learner_busy.add((learner_id, d))
+        enrolled_at = datetime.combine(dates[0], time(8), UTC) - timedelta(days=30)
+        scheduled = [(day_id, minutes + (60 if minutes > 300 else 0)) for day_id in day_ids]
+        waiting = 0
+        for index, learner_id in enumerate(chosen):
+            seat = index < capacity
+            if status is SessionStatus.CANCELLED:
+                estatus = EnrollmentStatus.CANCELLED
+            elif seat:
+                estatus = EnrollmentStatus.ENROLLED
+            else:
+                estatus = EnrollmentStatus.WAITLISTED
+                waiting += 1
+            if not seat and past:
+                continue
+            if seat and not past and rng.random() < 0.04 and estatus is EnrollmentStatus.ENROLLED:
+                estatus = EnrollmentStatus.CANCELLED
+            enrollment = {
+                "session_id": session_id,
+                "learner_id": learner_id,
+                "status": estatus,
+                "waitlist_position": waiting if estatus is EnrollmentStatus.WAITLISTED else None,
+                "enrolled_at": enrolled_at + timedelta(minutes=index),
+                "cancelled_at": (
+                    enrolled_at + timedelta(days=7)
+                    if estatus is EnrollmentStatus.CANCELLED
+                    else None
+                ),
+                "cancel_reason": (
+                    _("Session cancelled")
+                    if status is SessionStatus.CANCELLED
+                    else _("Workload")
+                    if estatus is EnrollmentStatus.CANCELLED
+                    else ""
+                ),
+                "source": EnrollmentSource.IMPORT if index % 3 else EnrollmentSource.MANUAL,
+                "import_batch_id": None,
+                "moved_to_id": None,
+                "prework_done": rng.random() < 0.7,
+            }
+            enrollment_id = self.add(Enrollment, **enrollment)
+            if past and estatus is EnrollmentStatus.ENROLLED:
+                enrollment["status"] = self._attend(enrollment_id, scheduled)
+
+    def _attend(self, enrollment_id: int, scheduled: list[tuple[int, int]]) -> EnrollmentStatus:
+        rng = self.rng
+        no_show = rng.random() < 0.05
+        marks = []
+        for day_id, minutes in scheduled:
+            roll = rng.random()
+            attended: int | None = None
+            if no_show or roll < 0.04:
+                status = AttendanceStatus.ABSENT
+            elif roll < 0.06:
+                status = AttendanceStatus.EXCUSED
+            elif roll < 0.12:
+                status, attended = AttendanceStatus.LATE, minutes - rng.choice([15, 30, 60])
+            elif roll < 0.15:
+                status, attended = AttendanceStatus.LEFT_EARLY, minutes - rng.choice([30, 90, 180])
+            else:
+                status = AttendanceStatus.PRESENT
+            self.add(
+                Attendance,
+                enrollment_id=enrollment_id,
+                day_id=day_id,
+                status=status,
+                minutes_attended=attended,
+                note="",
+                recorded_at=datetime.now(UTC).replace(microsecond=0),
+            )
+            marks.append(DayMark(status, minutes, attended))
+        return completion_status(marks, len(scheduled), DEFAULT_COMPLETION_THRESHOLD)
+
+
+_ORDER = [
+    Course,
+    LearningObjective,
+    AgendaItem,
+    Instructor,
+    InstructorQualification,
+    Room,
+    Learner,
+    TrainingSession,
+    SessionDay,
+    SessionInstructor,
+    Enrollment,
+    Attendance,
+]
+
+
+def load_demo(
+    db: Database, size: DemoSize = DemoSize(), *, today: date | None = None, seed: int = 2026
+) -> Outcome[DemoSummary]:
+    """Fill an empty database with the demo organisation, in one transaction."""
+    if size.learners < 1 or size.sessions < 1:
+        raise ValidationError(_("The demo needs at least one learner and one session."))
+    builder = _Builder(random.Random(seed), size, today or datetime.now(UTC).date())
+    builder.courses()
+    builder.people_and_places(copies=max(1, -(-size.sessions // 40)))
+    builder.learners()
+    builder.sessions()
+    with db.transaction() as tx:
+        has_data = tx.scalar(select(func.count()).select_from(Course)) or tx.scalar(
+            select(func.count()).select_from(Learner)
+        )
+        if has_data:
+            raise ValidationError(
+                _(
+                    "This database already holds courses or learners. Demo data goes into "
+                    "an empty database: start ILT Desk with a new database file."
+                )
+            )
+        for entity in _ORDER:
+            rows = builder.rows.get(entity, [])
+            for start in range(0, len(rows), 20_000):
+                tx.execute(insert(entity), rows[start : start + 20_000])
+    count = {e: len(builder.rows.get(e, [])) for e in _ORDER}
+    summary = DemoSummary(
+        courses=count[Course],
+        instructors=count[Instructor],
+        rooms=count[Room],
+        sessions=count[TrainingSession],
+        learners=count[Learner],
+        enrollments=count[Enrollment],
+        attendance=count[Attendance],
+    )
+    changes = (
+        Changes.of(Entity.COURSE, 0) | Changes.of(Entity.SESSION, 0) | Changes.of(Entity.LEARNER, 0)
+    )
+    return Outcome(summary, changes)

@@ -1,0 +1,345 @@
+"""Rosters: enrol up to capacity then waitlist, walk-ins, cancel with promotion, move.
+
+Nothing is deleted: a cancelled or moved learner keeps their enrollment row, its attendance
+and the reason, and re-enrolling reactivates the same row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session as OrmSession
+
+from iltdesk.db.base import utcnow
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import Enrollment, Learner, TrainingSession
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus, SessionStatus
+from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.errors import SessionFullError, ValidationError
+from iltdesk.i18n import _
+from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.learners import validate_learner
+from iltdesk.services.scheduling import clash_error, learner_clashes
+from iltdesk.services.seats import (
+    fill_free_seats,
+    next_waitlist_position,
+    renumber_waitlist,
+    seats_taken,
+)
+
+
+@dataclass(frozen=True)
+class EnrollResult:
+    """Where a learner landed, and who was promoted from the waitlist as a result."""
+
+    row: RosterRow
+    promoted: tuple[int, ...] = ()  # enrollment ids
+
+
+def _roster_row(enrollment: Enrollment) -> RosterRow:
+    learner = enrollment.learner
+    return RosterRow(
+        enrollment_id=enrollment.id,
+        learner_id=learner.id,
+        first_name=learner.first_name,
+        last_name=learner.last_name,
+        email=learner.email,
+        employee_id=learner.employee_id,
+        department=learner.department,
+        status=enrollment.status,
+        waitlist_position=enrollment.waitlist_position,
+        source=enrollment.source,
+        enrolled_at=enrollment.enrolled_at,
+        cancelled_at=enrollment.cancelled_at,
+        cancel_reason=enrollment.cancel_reason,
+        prework_done=enrollment.prework_done,
+    )
+
+
+def _open_session(tx: OrmSession, session_id: int) -> TrainingSession:
+    session = get_or_fail(
+        tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
+    )
+    if session.status is SessionStatus.CANCELLED:
+        raise ValidationError(_("This session is cancelled; nobody can be enrolled in it."))
+    if session.status is SessionStatus.COMPLETED:
+        raise ValidationError(
+            _("This session is completed and locked. Unlock it before changing its roster.")
+        )
+    return session
+
+
+def _place(
+    tx: OrmSession,
+    session: TrainingSession,
+    learner_id: int,
+    source: EnrollmentSource,
+    *,
+    allow_clash: bool,
+    waitlist_if_full: bool,
+    over_capacity: bool = False,
+    import_batch_id: int | None = None,
+) -> Enrollment:
+    """Give the learner a seat, or a waitlist place, on `session` (reusing an old row)."""
+    learner = get_or_fail(tx, Learner, learner_id, _("That learner does not exist."))
+    existing = tx.scalar(
+        select(Enrollment).where(
+            Enrollment.session_id == session.id, Enrollment.learner_id == learner_id
+        )
+    )
+    name = f"{learner.first_name} {learner.last_name}".strip()
+    if existing is not None and existing.status.is_active:
+        raise ValidationError(
+            _("{learner} is already on this session ({status}).").format(
+                learner=name, status=existing.status.label().lower()
+            )
+        )
+    if not allow_clash:
+        clashes = learner_clashes(tx, learner_id, session)
+        if clashes:
+            raise clash_error(clashes)
+    full = seats_taken(tx, session.id) >= session.capacity
+    if full and not over_capacity and not waitlist_if_full:
+        raise SessionFullError(
+            _(
+                "The session is full ({capacity} seats). Put {learner} on the waitlist instead, "
+                "or raise the capacity."
+            ).format(capacity=session.capacity, learner=name)
+        )
+    enrollment = existing or Enrollment(session_id=session.id, learner_id=learner_id)
+    if full and not over_capacity:
+        enrollment.status = EnrollmentStatus.WAITLISTED
+        enrollment.waitlist_position = next_waitlist_position(tx, session.id)
+    else:
+        enrollment.status = EnrollmentStatus.ENROLLED
+        enrollment.waitlist_position = None
+    enrollment.source = source
+    enrollment.enrolled_at = utcnow()
+    enrollment.cancelled_at = None
+    enrollment.cancel_reason = ""
+    enrollment.moved_to_id = None
+    enrollment.import_batch_id = import_batch_id
+    if existing is None:
+        tx.add(enrollment)
+    tx.flush()
+    return enrollment
+
+
+def enroll_learner(
+    db: Database,
+    session_id: int,
+    learner_id: int,
+    *,
+    allow_clash: bool = False,
+    waitlist_if_full: bool = True,
+    source: EnrollmentSource = EnrollmentSource.MANUAL,
+) -> Outcome[EnrollResult]:
+    """Enrol into a free seat, else onto the end of the waitlist.
+
+    Raises `ClashError` when the learner is booked elsewhere at an overlapping time (unless
+    `allow_clash`), and `SessionFullError` when full and `waitlist_if_full` is False.
+    """
+    with db.transaction() as tx:
+        session = _open_session(tx, session_id)
+        enrollment = _place(
+            tx,
+            session,
+            learner_id,
+            source,
+            allow_clash=allow_clash,
+            waitlist_if_full=waitlist_if_full,
+        )
+        audit(tx, "enrollment", enrollment.id, "enroll", {"status": enrollment.status.value})
+        return Outcome(
+            EnrollResult(_roster_row(enrollment)),
+            Changes.of(Entity.ENROLLMENT, enrollment.id) | Changes.of(Entity.SESSION, session_id),
+        )
+
+
+def walk_in(
+    db: Database, session_id: int, learner: int | LearnerSpec, *, allow_clash: bool = True
+) -> Outcome[EnrollResult]:
+    """Someone turned up: enrol them even past capacity (they are in the room).
+
+    `learner` is an existing learner's id, or the details of a new learner to create in the
+    same transaction.
+    """
+    with db.transaction() as tx:
+        session = _open_session(tx, session_id)
+        changes = Changes.of(Entity.SESSION, session_id)
+        if isinstance(learner, LearnerSpec):
+            values = validate_learner(learner)
+            found = tx.scalar(select(Learner).where(Learner.email_key == values["email_key"]))
+            if found is None:
+                found = Learner(**values)
+                tx.add(found)
+                tx.flush()
+                audit(tx, "learner", found.id, "create", {"walk_in": True})
+            learner_id = found.id
+            changes |= Changes.of(Entity.LEARNER, learner_id)
+        else:
+            learner_id = learner
+        enrollment = _place(
+            tx,
+            session,
+            learner_id,
+            EnrollmentSource.WALK_IN,
+            allow_clash=allow_clash,
+            waitlist_if_full=True,
+            over_capacity=True,
+        )
+        audit(tx, "enrollment", enrollment.id, "walk_in")
+        return Outcome(
+            EnrollResult(_roster_row(enrollment)),
+            changes | Changes.of(Entity.ENROLLMENT, enrollment.id),
+        )
+
+
+def cancel_enrollment(db: Database, enrollment_id: int, reason: str) -> Outcome[EnrollResult]:
+    """Cancel one learner's place; a freed seat goes to the first on the waitlist."""
+    with db.transaction() as tx:
+        enrollment = get_or_fail(
+            tx, Enrollment, enrollment_id, _("That enrollment no longer exists.")
+        )
+        _open_session(tx, enrollment.session_id)
+        if not enrollment.status.is_active:
+            raise ValidationError(_("This learner's place is already cancelled or moved."))
+        was_waitlisted = enrollment.status is EnrollmentStatus.WAITLISTED
+        enrollment.status = EnrollmentStatus.CANCELLED
+        enrollment.waitlist_position = None
+        enrollment.cancelled_at = utcnow()
+        enrollment.cancel_reason = reason.strip()
+        tx.flush()
+        promoted = []
+        if was_waitlisted:
+            renumber_waitlist(tx, enrollment.session_id)
+        else:
+            promoted = fill_free_seats(tx, enrollment.session)
+        audit(
+            tx,
+            "enrollment",
+            enrollment.id,
+            "cancel",
+            {"promoted": [p.id for p in promoted]},
+            reason.strip(),
+        )
+        for other in promoted:
+            audit(tx, "enrollment", other.id, "promote", {"after_cancel": enrollment.id})
+        ids = [enrollment.id, *(p.id for p in promoted)]
+        return Outcome(
+            EnrollResult(_roster_row(enrollment), tuple(p.id for p in promoted)),
+            Changes.of(Entity.ENROLLMENT, *ids) | Changes.of(Entity.SESSION, enrollment.session_id),
+        )
+
+
+def promote(db: Database, enrollment_id: int) -> Outcome[EnrollResult]:
+    """Give a waitlisted learner a seat now, ahead of their turn if the coordinator says so."""
+    with db.transaction() as tx:
+        enrollment = get_or_fail(
+            tx, Enrollment, enrollment_id, _("That enrollment no longer exists.")
+        )
+        session = _open_session(tx, enrollment.session_id)
+        if enrollment.status is not EnrollmentStatus.WAITLISTED:
+            raise ValidationError(_("Only a learner on the waitlist can be promoted."))
+        if seats_taken(tx, session.id) >= session.capacity:
+            raise SessionFullError(
+                _(
+                    "There is no free seat ({capacity} taken). Raise the capacity or cancel a "
+                    "place first."
+                ).format(capacity=session.capacity)
+            )
+        enrollment.status = EnrollmentStatus.ENROLLED
+        enrollment.waitlist_position = None
+        tx.flush()
+        renumber_waitlist(tx, session.id)
+        audit(tx, "enrollment", enrollment.id, "promote")
+        return Outcome(
+            EnrollResult(_roster_row(enrollment)),
+            Changes.of(Entity.ENROLLMENT, enrollment.id) | Changes.of(Entity.SESSION, session.id),
+        )
+
+
+def move_learner(
+    db: Database,
+    enrollment_id: int,
+    target_session_id: int,
+    *,
+    allow_clash: bool = False,
+    waitlist_if_full: bool = False,
+    reason: str = "",
+) -> Outcome[EnrollResult]:
+    """Move a learner to another session of the same course, keeping the old row as history.
+
+    The old enrollment becomes "moved" (with its attendance kept and a link to the new one);
+    the seat it frees goes to the old session's waitlist.
+    """
+    with db.transaction() as tx:
+        old = get_or_fail(tx, Enrollment, enrollment_id, _("That enrollment no longer exists."))
+        source_session = _open_session(tx, old.session_id)
+        if not old.status.is_active:
+            raise ValidationError(_("This learner's place is already cancelled or moved."))
+        target = _open_session(tx, target_session_id)
+        if target.id == source_session.id:
+            raise ValidationError(_("Choose a different session to move the learner to."))
+        if target.course_id != source_session.course_id:
+            raise ValidationError(
+                _("A learner can only be moved to another session of the same course.")
+            )
+        was_waitlisted = old.status is EnrollmentStatus.WAITLISTED
+        new = _place(
+            tx,
+            target,
+            old.learner_id,
+            old.source,
+            allow_clash=allow_clash,
+            waitlist_if_full=waitlist_if_full,
+        )
+        old.status = EnrollmentStatus.MOVED
+        old.waitlist_position = None
+        old.cancelled_at = utcnow()
+        old.cancel_reason = reason.strip()
+        old.moved_to_id = new.id
+        tx.flush()
+        if was_waitlisted:
+            renumber_waitlist(tx, source_session.id)
+            promoted = []
+        else:
+            promoted = fill_free_seats(tx, source_session)
+        audit(
+            tx, "enrollment", old.id, "move", {"to": new.id, "session": target.id}, reason.strip()
+        )
+        ids = [old.id, new.id, *(p.id for p in promoted)]
+        return Outcome(
+            EnrollResult(_roster_row(new), tuple(p.id for p in promoted)),
+            Changes.of(Entity.ENROLLMENT, *ids)
+            | Changes.of(Entity.SESSION, source_session.id, target.id),
+        )
+
+
+_STATUS_ORDER = case(
+    (Enrollment.status == EnrollmentStatus.WAITLISTED, 1),
+    (Enrollment.status.in_([EnrollmentStatus.CANCELLED, EnrollmentStatus.MOVED]), 2),
+    else_=0,
+)
+
+
+def roster(db: Database, session_id: int, *, include_inactive: bool = True) -> list[RosterRow]:
+    """Seat holders by last name, then the waitlist in order, then cancelled and moved."""
+    with db.transaction() as tx:
+        get_or_fail(
+            tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
+        )
+        query = (
+            select(Enrollment, Learner)
+            .join(Learner, Learner.id == Enrollment.learner_id)
+            .where(Enrollment.session_id == session_id)
+            .order_by(_STATUS_ORDER, Enrollment.waitlist_position, Learner.sort_key, Learner.id)
+        )
+        if not include_inactive:
+            query = query.where(
+                Enrollment.status.not_in([EnrollmentStatus.CANCELLED, EnrollmentStatus.MOVED])
+            )
+        return [_roster_row(e) for e, _l in tx.execute(query).tuples()]

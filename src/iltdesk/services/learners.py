@@ -1,0 +1,174 @@
+"""The learner directory: create, edit, look up, and search by name or email prefix.
+
+The directory can hold tens of thousands of learners, so search and paging happen in SQL on
+indexed normalised keys (see `domain/text.py`), never by loading everyone.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session as OrmSession
+
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import Learner
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.emails import email_key, normalise_email
+from iltdesk.domain.rows import LearnerRow
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.domain.text import clean_text, prefix_range, search_key
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.services.common import Outcome, audit, get_or_fail
+
+
+def learner_row(learner: Learner) -> LearnerRow:
+    return LearnerRow(
+        id=learner.id,
+        first_name=learner.first_name,
+        last_name=learner.last_name,
+        email=learner.email,
+        employee_id=learner.employee_id,
+        department=learner.department,
+        manager_name=learner.manager_name,
+        manager_email=learner.manager_email,
+        location=learner.location,
+        job_title=learner.job_title,
+        preferred_language=learner.preferred_language,
+    )
+
+
+def learner_keys(first_name: str, last_name: str, email: str) -> dict[str, str]:
+    """The normalised key columns stored beside a learner's name and email."""
+    return {
+        "first_key": search_key(first_name),
+        "last_key": search_key(last_name),
+        "sort_key": search_key(last_name, first_name),
+        "email_key": email_key(email),
+    }
+
+
+def validate_learner(spec: LearnerSpec) -> dict[str, object]:
+    """Clean a spec into column values, or raise a `ValidationError` saying what is wrong."""
+    first, last = clean_text(spec.first_name), clean_text(spec.last_name)
+    if not first and not last:
+        raise ValidationError(_("Give the learner a first or last name."))
+    email = normalise_email(spec.email)
+    if email is None:
+        raise ValidationError(
+            _("“{email}” is not a valid email address.").format(email=spec.email.strip())
+        )
+    manager_email = clean_text(spec.manager_email)
+    if manager_email and normalise_email(manager_email) is None:
+        raise ValidationError(
+            _("The manager's email “{email}” is not a valid email address.").format(
+                email=manager_email
+            )
+        )
+    employee_id = clean_text(spec.employee_id) or None
+    return {
+        "first_name": first,
+        "last_name": last,
+        "email": email,
+        "employee_id": employee_id,
+        "department": clean_text(spec.department),
+        "manager_name": clean_text(spec.manager_name),
+        "manager_email": manager_email,
+        "location": clean_text(spec.location),
+        "job_title": clean_text(spec.job_title),
+        "preferred_language": clean_text(spec.preferred_language),
+        **learner_keys(first, last, email),
+    }
+
+
+def _check_unique(tx: OrmSession, values: dict[str, object], learner_id: int | None) -> None:
+    other = tx.scalar(select(Learner.id).where(Learner.email_key == values["email_key"]))
+    if other is not None and other != learner_id:
+        raise ValidationError(
+            _("Another learner already has the email address {email}.").format(
+                email=values["email"]
+            )
+        )
+    if values["employee_id"] is not None:
+        other = tx.scalar(select(Learner.id).where(Learner.employee_id == values["employee_id"]))
+        if other is not None and other != learner_id:
+            raise ValidationError(
+                _("Another learner already has the employee ID {employee_id}.").format(
+                    employee_id=values["employee_id"]
+                )
+            )
+
+
+def create_learner(db: Database, spec: LearnerSpec) -> Outcome[LearnerRow]:
+    values = validate_learner(spec)
+    with db.transaction() as tx:
+        _check_unique(tx, values, None)
+        learner = Learner(**values)
+        tx.add(learner)
+        tx.flush()
+        audit(tx, "learner", learner.id, "create", {"email": values["email"]})
+        return Outcome(learner_row(learner), Changes.of(Entity.LEARNER, learner.id))
+
+
+def update_learner(db: Database, learner_id: int, spec: LearnerSpec) -> Outcome[LearnerRow]:
+    values = validate_learner(spec)
+    with db.transaction() as tx:
+        learner = get_or_fail(tx, Learner, learner_id, _("That learner no longer exists."))
+        _check_unique(tx, values, learner_id)
+        changed = {
+            k: [getattr(learner, k), v]
+            for k, v in values.items()
+            if not k.endswith("_key") and getattr(learner, k) != v
+        }
+        for key, value in values.items():
+            setattr(learner, key, value)
+        audit(tx, "learner", learner.id, "update", changed)
+        return Outcome(learner_row(learner), Changes.of(Entity.LEARNER, learner.id))
+
+
+def get_learner(db: Database, learner_id: int) -> LearnerRow:
+    with db.transaction() as tx:
+        return learner_row(get_or_fail(tx, Learner, learner_id, _("That learner does not exist.")))
+
+
+def _prefix(column: ColumnElement[str], token: str) -> ColumnElement[bool]:
+    low, high = prefix_range(token)
+    return and_(column >= low, column < high)
+
+
+def _search_condition(text_filter: str) -> ColumnElement[bool] | None:
+    """Every word typed must start the first name, last name, full name or email."""
+    tokens = search_key(text_filter).split()
+    if not tokens:
+        return None
+    conditions = [
+        or_(
+            _prefix(Learner.last_key, token),
+            _prefix(Learner.first_key, token),
+            _prefix(Learner.sort_key, token),
+            _prefix(Learner.email_key, token),
+        )
+        for token in tokens
+    ]
+    return and_(*conditions)
+
+
+def search_learners(
+    db: Database, text_filter: str = "", *, limit: int = 200, offset: int = 0
+) -> list[LearnerRow]:
+    """Learners matching `text_filter`, ordered by last then first name, one page at a time."""
+    with db.transaction() as tx:
+        query = select(Learner).where(Learner.merged_into_id.is_(None))
+        condition = _search_condition(text_filter)
+        if condition is not None:
+            query = query.where(condition)
+        query = query.order_by(Learner.sort_key, Learner.id).limit(limit).offset(offset)
+        return [learner_row(learner) for learner in tx.scalars(query)]
+
+
+def count_learners(db: Database, text_filter: str = "") -> int:
+    with db.transaction() as tx:
+        query = select(func.count()).select_from(Learner).where(Learner.merged_into_id.is_(None))
+        condition = _search_condition(text_filter)
+        if condition is not None:
+            query = query.where(condition)
+        return int(tx.scalar(query) or 0)

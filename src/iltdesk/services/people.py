@@ -1,0 +1,129 @@
+"""Rooms and instructors (with the courses each instructor is qualified to teach)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import Instructor, InstructorQualification, Room
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.rows import InstructorRow, RoomRow
+from iltdesk.domain.specs import InstructorSpec, RoomSpec
+from iltdesk.domain.text import clean_text, search_key
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.services.common import Outcome, audit, get_or_fail
+
+
+def _room_row(room: Room) -> RoomRow:
+    return RoomRow(room.id, room.name, room.address, room.capacity, room.notes)
+
+
+def _validate_room(spec: RoomSpec) -> None:
+    if not clean_text(spec.name):
+        raise ValidationError(_("Give the room a name."))
+    if spec.capacity < 0:
+        raise ValidationError(_("A room's capacity cannot be negative."))
+
+
+def save_room(db: Database, spec: RoomSpec, room_id: int | None = None) -> Outcome[RoomRow]:
+    """Create a room (`room_id` None) or edit one."""
+    _validate_room(spec)
+    name = clean_text(spec.name)
+    with db.transaction() as tx:
+        other = tx.scalar(select(Room.id).where(Room.name == name))
+        if other is not None and other != room_id:
+            raise ValidationError(_("There is already a room called {name}.").format(name=name))
+        if room_id is None:
+            room = Room()
+            tx.add(room)
+        else:
+            room = get_or_fail(tx, Room, room_id, _("That room no longer exists."))
+        room.name = name
+        room.address = spec.address.strip()
+        room.capacity = spec.capacity
+        room.notes = spec.notes
+        tx.flush()
+        audit(tx, "room", room.id, "create" if room_id is None else "update", {"name": name})
+        return Outcome(_room_row(room), Changes.of(Entity.ROOM, room.id))
+
+
+def set_room_archived(db: Database, room_id: int, archived: bool) -> Outcome[RoomRow]:
+    with db.transaction() as tx:
+        room = get_or_fail(tx, Room, room_id, _("That room no longer exists."))
+        room.archived = archived
+        audit(tx, "room", room.id, "archive" if archived else "unarchive")
+        return Outcome(_room_row(room), Changes.of(Entity.ROOM, room.id))
+
+
+def list_rooms(db: Database, include_archived: bool = False) -> list[RoomRow]:
+    with db.transaction() as tx:
+        query = select(Room).order_by(Room.name)
+        if not include_archived:
+            query = query.where(Room.archived.is_(False))
+        return [_room_row(r) for r in tx.scalars(query)]
+
+
+def _instructor_row(instructor: Instructor) -> InstructorRow:
+    return InstructorRow(
+        id=instructor.id,
+        name=instructor.name,
+        email=instructor.email,
+        phone=instructor.phone,
+        external=instructor.external,
+        qualified_course_ids=frozenset(q.course_id for q in instructor.qualifications),
+    )
+
+
+def save_instructor(
+    db: Database, spec: InstructorSpec, instructor_id: int | None = None
+) -> Outcome[InstructorRow]:
+    """Create an instructor (`instructor_id` None) or edit one, with their qualifications."""
+    name = clean_text(spec.name)
+    if not name:
+        raise ValidationError(_("Give the instructor a name."))
+    with db.transaction() as tx:
+        if instructor_id is None:
+            instructor = Instructor()
+            tx.add(instructor)
+        else:
+            instructor = get_or_fail(
+                tx, Instructor, instructor_id, _("That instructor no longer exists.")
+            )
+        instructor.name = name
+        instructor.name_key = search_key(name)
+        instructor.email = clean_text(spec.email)
+        instructor.phone = clean_text(spec.phone)
+        instructor.external = spec.external
+        wanted = set(spec.qualified_course_ids)
+        for qualification in list(instructor.qualifications):
+            if qualification.course_id not in wanted:
+                instructor.qualifications.remove(qualification)
+        have = {q.course_id for q in instructor.qualifications}
+        for course_id in sorted(wanted - have):
+            instructor.qualifications.append(InstructorQualification(course_id=course_id))
+        tx.flush()
+        audit(
+            tx,
+            "instructor",
+            instructor.id,
+            "create" if instructor_id is None else "update",
+            {"name": name, "qualified": sorted(wanted)},
+        )
+        return Outcome(_instructor_row(instructor), Changes.of(Entity.INSTRUCTOR, instructor.id))
+
+
+def list_instructors(db: Database, text_filter: str = "") -> list[InstructorRow]:
+    with db.transaction() as tx:
+        query = select(Instructor).where(Instructor.archived.is_(False)).order_by(Instructor.name)
+        key = search_key(text_filter)
+        if key:
+            query = query.where(Instructor.name_key.contains(key, autoescape=True))
+        return [_instructor_row(i) for i in tx.scalars(query)]
+
+
+def get_instructor(db: Database, instructor_id: int) -> InstructorRow:
+    with db.transaction() as tx:
+        return _instructor_row(
+            get_or_fail(tx, Instructor, instructor_id, _("That instructor no longer exists."))
+        )

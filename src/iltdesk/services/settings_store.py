@@ -1,0 +1,38 @@
+"""Domain settings kept in the database, shared by everyone who uses it.
+
+Per-user preferences (window sizes, language) live in `settings.py`; what belongs to the
+organisation's data — its name, default completion threshold — lives here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import Setting
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.services.common import Outcome
+
+DOMAIN_DEFAULTS: dict[str, Any] = {
+    "organisation_name": "",
+    "completion_threshold": 80,
+    "default_timezone": "Europe/London",
+}
+
+
+def get_setting(db: Database, key: str) -> Any:
+    with db.transaction() as tx:
+        row = tx.get(Setting, key)
+        return json.loads(row.value) if row is not None else DOMAIN_DEFAULTS.get(key)
+
+
+def set_setting(db: Database, key: str, value: Any) -> Outcome[None]:
+    with db.transaction() as tx:
+        row = tx.get(Setting, key)
+        encoded = json.dumps(value)
+        if row is None:
+            tx.add(Setting(key=key, value=encoded))
+        else:
+            row.value = encoded
+        return Outcome(None, Changes.of(Entity.SETTING, 0))
