@@ -84,11 +84,11 @@ def verify_backup(path: Path) -> list[str]:
 
 def changed_since_last_backup(db: Database, folder: Path) -> bool:
     """Whether any transaction wrote to `db` after the newest backup in `folder` was taken."""
-    backups = list_backups(folder)
-    if not backups:
-        return True
     changed = data_changed_at(db)
-    return changed is not None and changed > backups[-1].taken_at
+    if changed is None:  # nothing was ever written
+        return False
+    backups = list_backups(folder)
+    return not backups or changed > backups[-1].taken_at
 
 
 def back_up(

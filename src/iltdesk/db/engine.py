@@ -61,7 +61,6 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> 
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.close()
 
@@ -166,6 +165,12 @@ class Database:
             if translated is not None:
                 raise translated from error
             raise
+
+    def enable_wal(self) -> None:
+        """Switch a SQLite file to write-ahead logging (persistent; done once it is known ours)."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.connection.driver_connection.execute("PRAGMA journal_mode = WAL")
 
     def quick_check(self) -> list[str]:
         """SQLite's `quick_check`: an empty list when the file is sound."""

@@ -68,6 +68,7 @@ def _prepare(
                 "Install the newer version to open it; nothing was changed."
             ).format(revision=state.current)
         )
+    db.enable_wal()
     can_back_up = backup_dir is not None and db.path is not None
     if state.needs_upgrade and state.current is not None and can_back_up:
         assert backup_dir is not None

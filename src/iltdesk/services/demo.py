@@ -390,9 +390,11 @@ class _Builder:
             elif roll < 0.06:
                 status = AttendanceStatus.EXCUSED
             elif roll < 0.12:
-                status, attended = AttendanceStatus.LATE, minutes - rng.choice([15, 30, 60])
+                status = AttendanceStatus.LATE
+                attended = max(5, minutes - rng.choice([15, 30, 60]))
             elif roll < 0.15:
-                status, attended = AttendanceStatus.LEFT_EARLY, minutes - rng.choice([30, 90, 180])
+                status = AttendanceStatus.LEFT_EARLY
+                attended = max(5, minutes - rng.choice([30, 90, 180]))
             else:
                 status = AttendanceStatus.PRESENT
             self.add(
@@ -436,13 +438,14 @@ def load_demo(
     builder.learners()
     builder.sessions()
     with db.transaction() as tx:
-        has_data = tx.scalar(select(func.count()).select_from(Course)) or tx.scalar(
-            select(func.count()).select_from(Learner)
+        has_data = any(
+            tx.scalar(select(func.count()).select_from(entity))
+            for entity in (Course, Room, Instructor, Learner, TrainingSession)
         )
         if has_data:
             raise ValidationError(
                 _(
-                    "This database already holds courses or learners. Demo data goes into "
+                    "This database already holds courses, rooms or learners. Demo data goes into "
                     "an empty database: start ILT Desk with a new database file."
                 )
             )

@@ -1,0 +1,39 @@
+"""Shared fixtures: a real temporary SQLite database per test, and an isolated user home."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from iltdesk.db.engine import Database, database_url
+from iltdesk.db.opening import open_database
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own per-user folders, so nothing touches the real ones."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("ILTDESK_HOME", str(home))
+    monkeypatch.delenv("ILTDESK_DATABASE_URL", raising=False)
+    return home
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "iltdesk.sqlite3"
+
+
+@pytest.fixture
+def backup_dir(tmp_path: Path) -> Path:
+    return tmp_path / "backups"
+
+
+@pytest.fixture
+def db(db_path: Path, backup_dir: Path) -> Iterator[Database]:
+    database = open_database(database_url(db_path), backup_dir=backup_dir)
+    yield database
+    database.close()
