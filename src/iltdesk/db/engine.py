@@ -19,7 +19,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, event, make_url, text
-from sqlalchemy.engine import URL, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, sessionmaker
 from sqlalchemy.orm import Session as OrmSession
@@ -52,6 +52,13 @@ def sqlite_path(url: URL) -> Path | None:
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
     return Path(url.database)
+
+
+def driver_connection(conn: Connection) -> Any:
+    """The DB-API connection under a SQLAlchemy connection, for PRAGMAs outside transactions."""
+    raw = driver_connection(conn)
+    assert raw is not None
+    return raw
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -125,6 +132,8 @@ class Database:
         self.url = url
         self.engine = engine
         self._lock = lock
+        # Where to note "verified at close" (see `verified_signature`); set by open_database.
+        self.state_dir: Path | None = None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         _track_writes(self._sessions)
 
@@ -170,7 +179,7 @@ class Database:
         """Switch a SQLite file to write-ahead logging (persistent; done once it is known ours)."""
         if self.is_sqlite:
             with self.engine.connect() as conn:
-                conn.connection.driver_connection.execute("PRAGMA journal_mode = WAL")
+                driver_connection(conn).execute("PRAGMA journal_mode = WAL")
 
     def quick_check(self) -> list[str]:
         """SQLite's `quick_check`: an empty list when the file is sound."""
@@ -192,7 +201,25 @@ class Database:
         return problems
 
     def close(self) -> None:
+        """Close; when we own the file, checkpoint and quick-check it first and note it sound.
+
+        The next start-up skips its own quick check when the file is unchanged since then,
+        which keeps opening a large database fast; after a crash the note is missing or stale
+        and the check runs.
+        """
+        path = self.path
+        verified = False
+        if path is not None and self._lock is not None and self.state_dir is not None:
+            try:
+                with self.engine.connect() as conn:
+                    raw = driver_connection(conn)
+                    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                verified = not self.quick_check()
+            except DBAPIError:
+                log.exception("final check of %s failed", path)
         self.engine.dispose()
+        if verified and path is not None and self.state_dir is not None:
+            write_verified_signature(self.state_dir, path)
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -202,6 +229,37 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+VERIFIED_FILE = "verified.json"
+
+
+def file_signature(path: Path) -> list[int]:
+    """Size, modification time and inode: changes whenever anything rewrites the file."""
+    stat = path.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+
+
+def write_verified_signature(state_dir: Path, path: Path) -> None:
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        tmp = state_dir / (VERIFIED_FILE + ".tmp")
+        tmp.write_text(json.dumps({"signature": file_signature(path)}), encoding="utf-8")
+        os.replace(tmp, state_dir / VERIFIED_FILE)
+    except OSError:
+        log.warning("could not note the verified state of %s", path, exc_info=True)
+
+
+def unchanged_since_verified(state_dir: Path, path: Path) -> bool:
+    """Whether the file is exactly as it was when last closed after a passing quick check."""
+    wal = Path(str(path) + "-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False  # left over from a crash: check
+    try:
+        state = json.loads((state_dir / VERIFIED_FILE).read_text(encoding="utf-8"))
+        return bool(state.get("signature") == file_signature(path))
+    except (OSError, ValueError):
+        return False
 
 
 DATA_CHANGED_KEY = "data_changed_at"

@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from iltdesk.db.engine import Database
+from iltdesk.db.engine import Database, driver_connection
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -76,7 +76,7 @@ def upgrade_database(db: Database) -> None:
     foreign-key check runs before the transaction commits.
     """
     with db.engine.connect() as conn:
-        raw = conn.connection.driver_connection
+        raw = driver_connection(conn)
         if db.is_sqlite:
             raw.execute("PRAGMA foreign_keys = OFF")
         try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from iltdesk.db import backup, migrate
-from iltdesk.db.engine import Database
+from iltdesk.db.engine import Database, unchanged_since_verified
 from iltdesk.errors import NewerDatabaseError, NotADatabaseError
 from iltdesk.i18n import _
 
@@ -32,6 +32,7 @@ def open_database(
     into `backup_dir` (when given) and thins the old ones.
     """
     db = Database.connect(url, lock=lock)
+    db.state_dir = backup_dir
     try:
         _prepare(db, backup_dir, quick_check=quick_check, startup_backup=startup_backup)
     except BaseException:
@@ -43,7 +44,14 @@ def open_database(
 def _prepare(
     db: Database, backup_dir: Path | None, *, quick_check: bool, startup_backup: bool
 ) -> None:
-    if quick_check:
+    path = db.path
+    known_sound = (
+        path is not None
+        and backup_dir is not None
+        and path.exists()
+        and unchanged_since_verified(backup_dir, path)
+    )
+    if quick_check and not known_sound:
         problems = db.quick_check()
         if problems:
             raise NotADatabaseError(

@@ -72,7 +72,8 @@ def _utc(day: date, clock: time, zone: str) -> datetime:
 
 
 def _weekdays_from(start: date, count: int) -> list[date]:
-    days, current = [], start
+    days: list[date] = []
+    current = start
     while len(days) < count:
         if current.weekday() < 5:
             days.append(current)
@@ -376,7 +377,8 @@ class _Builder:
             }
             enrollment_id = self.add(Enrollment, **enrollment)
             if past and estatus is EnrollmentStatus.ENROLLED:
-                enrollment["status"] = self._attend(enrollment_id, scheduled)
+                outcome = self._attend(enrollment_id, scheduled)
+                self.rows[Enrollment][enrollment_id - 1]["status"] = outcome
 
     def _attend(self, enrollment_id: int, scheduled: list[tuple[int, int]]) -> EnrollmentStatus:
         rng = self.rng

@@ -7,6 +7,7 @@ indexed normalised keys (see `domain/text.py`), never by loading everyone.
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
@@ -130,26 +131,40 @@ def get_learner(db: Database, learner_id: int) -> LearnerRow:
         return learner_row(get_or_fail(tx, Learner, learner_id, _("That learner does not exist.")))
 
 
-def _prefix(column: ColumnElement[str], token: str) -> ColumnElement[bool]:
+def _prefix(column: InstrumentedAttribute[str], token: str) -> ColumnElement[bool]:
     low, high = prefix_range(token)
     return and_(column >= low, column < high)
 
 
 def _search_condition(text_filter: str) -> ColumnElement[bool] | None:
-    """Every word typed must start the first name, last name, full name or email."""
-    tokens = search_key(text_filter).split()
+    """What typing `text_filter` finds, using only index-friendly prefix ranges.
+
+    The whole text may start the last name, "last first" or the email ("lee smith" finds
+    Lee-Smith); or every word may start one of first name, last name or email ("zoe mull"
+    finds Zoë Müller).
+    """
+    phrase = search_key(text_filter)
+    tokens = phrase.split()
     if not tokens:
         return None
-    conditions = [
-        or_(
-            _prefix(Learner.last_key, token),
-            _prefix(Learner.first_key, token),
-            _prefix(Learner.sort_key, token),
-            _prefix(Learner.email_key, token),
+    per_word = and_(
+        *(
+            or_(
+                _prefix(Learner.last_key, token),
+                _prefix(Learner.first_key, token),
+                _prefix(Learner.email_key, token),
+            )
+            for token in tokens
         )
-        for token in tokens
-    ]
-    return and_(*conditions)
+    )
+    if len(tokens) == 1:
+        return per_word
+    return or_(
+        _prefix(Learner.last_key, phrase),
+        _prefix(Learner.sort_key, phrase),
+        _prefix(Learner.email_key, phrase),
+        per_word,
+    )
 
 
 def search_learners(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Select, and_, case, func, or_, select
@@ -40,7 +41,7 @@ from iltdesk.domain.enums import (
 )
 from iltdesk.domain.rows import Clash, SessionDayRow, SessionInstructorRow, SessionRow
 from iltdesk.domain.rules import Interval
-from iltdesk.domain.specs import SessionSpec
+from iltdesk.domain.specs import DaySpec, SessionSpec
 from iltdesk.errors import ClashError, ValidationError
 from iltdesk.i18n import _, ngettext
 from iltdesk.services.common import Outcome, audit, get_or_fail
@@ -127,7 +128,7 @@ def _overlapping_days(
     if exclude_session is not None:
         query = query.where(TrainingSession.id != exclude_session)
     found = []
-    for day, session in tx.execute(query).tuples():
+    for day, session in tx.execute(query):
         day_interval = Interval(day.start, day.end)
         for interval in intervals:
             if interval.overlaps(day_interval):
@@ -172,15 +173,10 @@ def _find_clashes(tx: OrmSession, spec: SessionSpec, session_id: int | None) -> 
         )
         for other_session, instructor_id in rows:
             teaching[other_session].add(instructor_id)
-    names = (
-        dict(
-            tx.execute(select(Instructor.id, Instructor.name).where(Instructor.id.in_(wanted)))
-            .tuples()
-            .all()
-        )
-        if wanted
-        else {}
-    )
+    names: dict[int, str] = {}
+    if wanted:
+        query = select(Instructor.id, Instructor.name).where(Instructor.id.in_(wanted))
+        names = {instructor_id: name for instructor_id, name in tx.execute(query)}
     learners = _learner_clashes(tx, session_id, other_ids) if session_id is not None else {}
     for day, session, _interval in hits:
         where = _describe(session, day)
@@ -319,7 +315,10 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
     session.min_size = spec.min_size
     session.status = spec.status
     session.notes = spec.notes
-    ordered = sorted(spec.days, key=lambda d: d.start)
+    ordered = [
+        DaySpec(d.start.astimezone(UTC), d.end.astimezone(UTC))
+        for d in sorted(spec.days, key=lambda d: d.start)
+    ]
     # Keep existing day rows where possible: attendance marks point at them.
     existing = list(session.days)
     for index, day_spec in enumerate(ordered):
@@ -475,7 +474,7 @@ def _role_order(link: SessionInstructor) -> tuple[int, str]:
     return order.index(link.role), link.instructor.name
 
 
-def _with_details(query: Select[tuple[TrainingSession]]) -> Select[tuple[TrainingSession]]:
+def _with_details(query: Select[Any]) -> Select[Any]:
     return query.options(
         selectinload(TrainingSession.course),
         selectinload(TrainingSession.room),

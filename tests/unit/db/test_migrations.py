@@ -75,13 +75,15 @@ def test_upgrade_backs_up_first_and_keeps_data(tmp_path, db_path, backup_dir, mo
     (future / "versions" / "0099_test.py").write_text(NEXT_REVISION.format(head=head))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", future)
 
-    with open_database(database_url(db_path), backup_dir=backup_dir) as db:
-        with db.engine.connect() as conn:
-            assert migrate.schema_state(conn).current == "0099_test"
-            columns = {c["name"] for c in inspect(conn).get_columns("rooms")}
-            title = conn.execute(
-                text("SELECT title FROM courses WHERE id = :id"), {"id": course.id}
-            ).scalar()
+    with (
+        open_database(database_url(db_path), backup_dir=backup_dir) as db,
+        db.engine.connect() as conn,
+    ):
+        assert migrate.schema_state(conn).current == "0099_test"
+        columns = {c["name"] for c in inspect(conn).get_columns("rooms")}
+        title = conn.execute(
+            text("SELECT title FROM courses WHERE id = :id"), {"id": course.id}
+        ).scalar()
     assert "floor" in columns
     assert title == "Kept through the upgrade"
     before_upgrade = [b for b in list_backups(backup_dir) if "before-upgrade" in b.path.name]

@@ -92,9 +92,11 @@ def test_refuses_database_from_a_newer_version(db_path, backup_dir):
 
 
 def test_second_instance_in_this_process_is_refused(db_path, backup_dir):
-    with open_database(database_url(db_path), backup_dir=backup_dir):
-        with pytest.raises(DatabaseLockedError, match="already open"):
-            open_database(database_url(db_path), backup_dir=backup_dir)
+    with (
+        open_database(database_url(db_path), backup_dir=backup_dir),
+        pytest.raises(DatabaseLockedError, match="already open"),
+    ):
+        open_database(database_url(db_path), backup_dir=backup_dir)
     # Once closed, it opens again.
     open_database(database_url(db_path), backup_dir=backup_dir).close()
 
@@ -140,3 +142,28 @@ def test_lock_is_released_when_the_holder_dies(db_path):
     )
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
     open_database(database_url(db_path)).close()
+
+
+def test_quick_check_is_skipped_only_for_a_file_unchanged_since_a_clean_close(
+    db_path, backup_dir, monkeypatch
+):
+    from iltdesk.db.engine import Database
+
+    calls = []
+    original = Database.quick_check
+
+    def counting(self):
+        calls.append(self.path)
+        return original(self)
+
+    monkeypatch.setattr(Database, "quick_check", counting)
+    url = database_url(db_path)
+    with open_database(url, backup_dir=backup_dir) as db:
+        make_course(db)
+    calls.clear()
+    open_database(url, backup_dir=backup_dir).close()
+    assert len(calls) == 1  # only the check at close; the open trusted the note
+    calls.clear()
+    db_path.touch()  # anything that rewrites the file invalidates the note
+    open_database(url, backup_dir=backup_dir).close()
+    assert len(calls) == 2

@@ -1,0 +1,74 @@
+"""Helpers for benchmarks: timing, cached benchmark databases, one JSON line per result."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "build" / "bench"
+TODAY = date(2026, 11, 28)
+
+
+def timed(work: Callable[[], Any], repeat: int = 20, warmup: int = 2) -> float:
+    """Median wall time of `work` in seconds."""
+    for _ in range(warmup):
+        work()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def report(
+    name: str, ours: float, raw: float, target_ratio: float | None, **extra: Any
+) -> dict[str, Any]:
+    """Print one JSON line; `ok` needs the ratio within target (if any) and every `ok_*`."""
+    result = {
+        "bench": name,
+        "ours_ms": round(ours * 1000, 3),
+        "raw_ms": round(raw * 1000, 3),
+        "ratio": round(ours / raw, 2) if raw else None,
+        "target_ratio": target_ratio,
+        **extra,
+    }
+    within = target_ratio is None or (
+        result["ratio"] is not None and result["ratio"] <= target_ratio
+    )
+    result["ok"] = within and all(result[k] for k in extra if k.startswith("ok_"))
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def bench_database(learners: int, sessions: int, seats: int) -> Path:
+    """A demo database of the given size, built once and cached under build/bench/."""
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+    from iltdesk.services.demo import DemoSize, load_demo
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"demo-{learners}-{sessions}-{seats}.sqlite3"
+    if not path.exists():
+        partial = path.with_suffix(".building")
+        partial.unlink(missing_ok=True)
+        start = time.perf_counter()
+        with open_database(database_url(partial), lock=False) as db:
+            load_demo(db, DemoSize(learners, sessions, seats), today=TODAY)
+        os.replace(partial, path)
+        for suffix in ("-wal", "-shm"):
+            Path(str(partial) + suffix).unlink(missing_ok=True)
+        print(
+            f"# built {path.name} in {time.perf_counter() - start:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+    return path

@@ -1,0 +1,133 @@
+"""Courses, objectives, agenda, materials, rooms and instructors."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from iltdesk.domain.enums import ActivityType, Audience, MaterialKind
+from iltdesk.domain.specs import AgendaItemSpec, CourseSpec, InstructorSpec, RoomSpec
+from iltdesk.errors import UserError, ValidationError
+from iltdesk.services import catalogue, people
+from iltdesk.services.catalogue import MaterialStore
+from tests.fixtures.builders import make_course
+
+
+def test_create_edit_archive_and_search_courses(db):
+    spec = CourseSpec(
+        "FS-101",
+        "Forklift Safety",
+        objectives=("Inspect", "Operate"),
+        cost_per_learner=Decimal("180.00"),
+        currency="gbp",
+    )
+    course = catalogue.create_course(db, spec).value
+    assert course.objectives == ("Inspect", "Operate") and course.currency == "GBP"
+    with pytest.raises(ValidationError, match="already uses the code FS-101"):
+        catalogue.create_course(db, CourseSpec("FS-101", "Another"))
+    edited = catalogue.update_course(
+        db,
+        course.id,
+        CourseSpec(
+            "FS-101",
+            "Forklift Safety (Counterbalance)",
+            objectives=("Inspect", "Operate", "Respond"),
+        ),
+    ).value
+    assert edited.objectives == ("Inspect", "Operate", "Respond")
+    assert [c.code for c in catalogue.list_courses(db, "counterbal")] == ["FS-101"]
+    assert [c.code for c in catalogue.list_courses(db, "fs-1")] == ["FS-101"]
+    catalogue.set_course_archived(db, course.id, True)
+    assert catalogue.list_courses(db) == []
+    assert len(catalogue.list_courses(db, include_archived=True)) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("code", " ", "code"),
+        ("title", "", "title"),
+        ("default_minutes", 0, "duration"),
+        ("completion_threshold", 120, "percentage"),
+        ("certificate_validity_months", 0, "month"),
+    ],
+)
+def test_course_validation_messages(db, field, value, message):
+    values = {"code": "X-1", "title": "X", field: value}
+    with pytest.raises(ValidationError, match=message):
+        catalogue.create_course(db, CourseSpec(**values))
+
+
+def test_agenda_is_ordered_and_links_objectives(db):
+    course = make_course(db, objectives=("First", "Second"))
+    items = [
+        AgendaItemSpec("Intro", 15, ActivityType.PRESENTATION, objective_index=0),
+        AgendaItemSpec("Practice", 45, ActivityType.EXERCISE, objective_index=1),
+        AgendaItemSpec("Break", 15, ActivityType.BREAK),
+    ]
+    rows = catalogue.set_agenda(db, course.id, items).value
+    assert [(r.position, r.title, r.objective_index) for r in rows] == [
+        (0, "Intro", 0),
+        (1, "Practice", 1),
+        (2, "Break", None),
+    ]
+    assert catalogue.get_agenda(db, course.id) == rows
+    with pytest.raises(ValidationError, match="at least one minute"):
+        catalogue.set_agenda(db, course.id, [AgendaItemSpec("Zero", 0, ActivityType.POLL)])
+    with pytest.raises(ValidationError, match="objective that does not exist"):
+        catalogue.set_agenda(db, course.id, [AgendaItemSpec("X", 5, ActivityType.POLL, 7)])
+    assert len(catalogue.get_agenda(db, course.id)) == 3  # failed edits changed nothing
+
+
+def test_materials_are_stored_by_content_and_versioned(db, tmp_path):
+    store = MaterialStore(tmp_path / "materials")
+    course = make_course(db)
+    source = tmp_path / "guide.pdf"
+    source.write_bytes(b"%PDF-1.4 version one")
+    added = catalogue.add_material(
+        db,
+        store,
+        course.id,
+        source,
+        "Facilitator guide",
+        MaterialKind.FACILITATOR_GUIDE,
+        Audience.FACILITATOR,
+    ).value
+    assert store.path_for(added.sha256).read_bytes() == b"%PDF-1.4 version one"
+    source.write_bytes(b"%PDF-1.4 version two")
+    replaced = catalogue.replace_material(db, store, added.id, source).value
+    assert replaced.version == 2 and replaced.sha256 != added.sha256
+    assert store.path_for(added.sha256).exists()  # the old version stays for the history
+    catalogue.remove_material(db, added.id)
+    assert catalogue.list_materials(db, course.id) == []
+
+
+def test_unreadable_material_gives_a_sentence(db, tmp_path):
+    course = make_course(db)
+    with pytest.raises(UserError, match="could not be read"):
+        catalogue.add_material(
+            db,
+            MaterialStore(tmp_path),
+            course.id,
+            tmp_path / "missing.pptx",
+            "Slides",
+            MaterialKind.SLIDES,
+            Audience.FACILITATOR,
+        )
+
+
+def test_rooms_and_instructors(db):
+    room = people.save_room(db, RoomSpec("Suite 3", "40 Spring Gardens", 16)).value
+    with pytest.raises(ValidationError, match="already a room"):
+        people.save_room(db, RoomSpec("Suite 3"))
+    people.save_room(db, RoomSpec("Suite 3", capacity=18), room.id)
+    assert [r.capacity for r in people.list_rooms(db)] == [18]
+    course = make_course(db)
+    trainer = people.save_instructor(
+        db, InstructorSpec("Jürgen Weiß", qualified_course_ids=frozenset({course.id}))
+    ).value
+    assert trainer.qualified_course_ids == {course.id}
+    assert [i.name for i in people.list_instructors(db, "jurgen weiss")] == ["Jürgen Weiß"]
+    people.save_instructor(db, InstructorSpec("Jürgen Weiß"), trainer.id)
+    assert people.get_instructor(db, trainer.id).qualified_course_ids == frozenset()

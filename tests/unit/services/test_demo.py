@@ -1,0 +1,59 @@
+"""The demo organisation: realistic, deterministic, scalable."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from iltdesk.db.engine import database_url
+from iltdesk.db.opening import open_database
+from iltdesk.domain.enums import DeliveryMode, EnrollmentStatus
+from iltdesk.errors import ValidationError
+from iltdesk.services import catalogue, enrollment, people, scheduling
+from iltdesk.services.demo import DemoSize, load_demo
+
+TODAY = date(2026, 11, 28)
+
+
+def test_demo_has_the_promised_shape(db):
+    summary = load_demo(db, today=TODAY).value
+    assert (summary.courses, summary.instructors, summary.rooms) == (12, 8, 5)
+    assert (summary.sessions, summary.learners) == (40, 600)
+    sessions = scheduling.list_sessions(db)
+    zones = {s.timezone for s in sessions}
+    assert len(zones) >= 3
+    assert {s.mode for s in sessions} >= {DeliveryMode.IN_PERSON, DeliveryMode.VIRTUAL}
+    assert any(len(s.days) > 1 for s in sessions)
+    assert (
+        min(s.first_start.date() for s in sessions)
+        < TODAY
+        < max(s.first_start.date() for s in sessions)
+    )
+    assert any(s.waitlisted for s in sessions)
+    assert all(len(c.objectives) >= 2 for c in catalogue.list_courses(db))
+    assert all(catalogue.get_agenda(db, c.id) for c in catalogue.list_courses(db))
+    assert people.list_rooms(db) and people.list_instructors(db)
+    past = [s for s in sessions if s.last_end.date() < TODAY and s.status.value == "completed"]
+    statuses = {r.status for s in past for r in enrollment.roster(db, s.id)}
+    assert EnrollmentStatus.COMPLETED in statuses
+    assert summary.attendance > 0
+
+
+def test_demo_is_deterministic(tmp_path):
+    def snapshot(name):
+        with open_database(database_url(tmp_path / name)) as database:
+            load_demo(database, DemoSize(learners=200, sessions=20), today=TODAY)
+            return [
+                (s.course_code, s.first_start, s.enrolled, s.waitlisted)
+                for s in scheduling.list_sessions(database)
+            ]
+
+    assert snapshot("a.sqlite3") == snapshot("b.sqlite3")
+
+
+def test_demo_scales_and_refuses_a_database_with_data(db):
+    summary = load_demo(db, DemoSize(learners=5000, sessions=120), today=TODAY).value
+    assert summary.learners == 5000 and summary.sessions == 120
+    with pytest.raises(ValidationError, match="empty database"):
+        load_demo(db, today=TODAY)

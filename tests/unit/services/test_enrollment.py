@@ -1,0 +1,193 @@
+"""Rosters: capacity then waitlist in order, promotion, moves that keep history, walk-ins."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from iltdesk.db.entities import AuditEntry
+from iltdesk.domain.enums import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.errors import ClashError, SessionFullError, ValidationError
+from iltdesk.services import attendance, enrollment, scheduling
+from iltdesk.services.attendance import MarkSpec
+from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+
+E = EnrollmentStatus
+
+
+def statuses(db, session_id):
+    return [(r.last_name, r.status, r.waitlist_position) for r in enrollment.roster(db, session_id)]
+
+
+def test_full_session_waitlists_in_order_and_promotes_the_first(db):
+    session = make_session(db, capacity=3)
+    people = [make_learner(db, last=name) for name in ["Adams", "Brown", "Clark", "Dunn", "Evans"]]
+    results = [enrollment.enroll_learner(db, session.id, p.id).value.row for p in people]
+    assert [r.status for r in results] == [E.ENROLLED] * 3 + [E.WAITLISTED] * 2
+    assert [r.waitlist_position for r in results[3:]] == [1, 2]
+
+    cancelled = enrollment.cancel_enrollment(db, results[1].enrollment_id, "Sick").value
+    assert cancelled.row.status is E.CANCELLED
+    assert cancelled.promoted == (results[3].enrollment_id,)  # Dunn, first on the waitlist
+    assert statuses(db, session.id) == [
+        ("Adams", E.ENROLLED, None),
+        ("Clark", E.ENROLLED, None),
+        ("Dunn", E.ENROLLED, None),
+        ("Evans", E.WAITLISTED, 1),  # renumbered: contiguous from 1
+        ("Brown", E.CANCELLED, None),
+    ]
+
+
+def test_cancelling_from_the_waitlist_renumbers_it(db):
+    session = make_session(db, capacity=1)
+    people = [make_learner(db, last=n) for n in ["A", "B", "C", "D"]]
+    rows = [enrollment.enroll_learner(db, session.id, p.id).value.row for p in people]
+    enrollment.cancel_enrollment(db, rows[2].enrollment_id, "")
+    assert [
+        (r.last_name, r.waitlist_position)
+        for r in enrollment.roster(db, session.id)
+        if r.status is E.WAITLISTED
+    ] == [("B", 1), ("D", 2)]
+
+
+def test_full_session_can_refuse_instead_of_waitlisting(db):
+    session = make_session(db, capacity=1)
+    enrollment.enroll_learner(db, session.id, make_learner(db).id)
+    with pytest.raises(SessionFullError, match="full"):
+        enrollment.enroll_learner(db, session.id, make_learner(db).id, waitlist_if_full=False)
+
+
+def test_enrolling_twice_is_refused_and_reenrolling_reuses_the_row(db):
+    session = make_session(db)
+    learner = make_learner(db, "Ann", "Lee")
+    first = enrollment.enroll_learner(db, session.id, learner.id).value.row
+    with pytest.raises(ValidationError, match="already on this session"):
+        enrollment.enroll_learner(db, session.id, learner.id)
+    enrollment.cancel_enrollment(db, first.enrollment_id, "Changed mind")
+    again = enrollment.enroll_learner(db, session.id, learner.id).value.row
+    assert again.enrollment_id == first.enrollment_id
+    assert again.status is E.ENROLLED and again.cancel_reason == ""
+
+
+def test_learner_double_booked_at_the_same_time_is_a_clash(db):
+    course = make_course(db)
+    day = (day_spec(date(2026, 4, 1), "09:00", "12:00", "Europe/London"),)
+    a = make_session(db, course.id, days=day)
+    b = make_session(
+        db,
+        make_course(db).id,
+        days=(day_spec(date(2026, 4, 1), "06:30", "07:30", "America/New_York"),),
+        zone="America/New_York",
+    )  # 10:30–11:30 UTC; London is 08:00–11:00 UTC
+    learner = make_learner(db, "Zoë", "Müller")
+    enrollment.enroll_learner(db, a.id, learner.id)
+    with pytest.raises(ClashError, match="Zoë Müller is also enrolled"):
+        enrollment.enroll_learner(db, b.id, learner.id)
+    assert (
+        enrollment.enroll_learner(db, b.id, learner.id, allow_clash=True).value.row.status
+        is E.ENROLLED
+    )
+
+
+def test_move_keeps_history_and_frees_the_seat(db):
+    course = make_course(db)
+    a = make_session(
+        db,
+        course.id,
+        capacity=1,
+        days=(day_spec(date(2026, 4, 1), "09:00", "17:00", "UTC"),),
+        zone="UTC",
+    )
+    b = make_session(
+        db,
+        course.id,
+        capacity=5,
+        days=(day_spec(date(2026, 4, 8), "09:00", "17:00", "UTC"),),
+        zone="UTC",
+    )
+    mover, waiting = make_learner(db, last="Mover"), make_learner(db, last="Waiting")
+    old = enrollment.enroll_learner(db, a.id, mover.id).value.row
+    enrollment.enroll_learner(db, a.id, waiting.id)
+    attendance.record_marks(
+        db, a.id, [MarkSpec(old.enrollment_id, a.days[0].id, AttendanceStatus.ABSENT)]
+    )
+    moved = enrollment.move_learner(db, old.enrollment_id, b.id, reason="Clash with audit").value
+    assert moved.row.status is E.ENROLLED
+    assert moved.promoted  # the waitlisted learner took the freed seat in session a
+    history = {r.last_name: r for r in enrollment.roster(db, a.id)}
+    assert history["Mover"].status is E.MOVED
+    assert history["Mover"].cancel_reason == "Clash with audit"
+    assert history["Waiting"].status is E.ENROLLED
+    marks = attendance.marks_for_session(db, a.id)
+    assert [(m.enrollment_id, m.status) for m in marks] == [
+        (old.enrollment_id, AttendanceStatus.ABSENT)
+    ]
+    with db.transaction() as tx:
+        actions = tx.scalars(
+            select(AuditEntry.action).where(
+                AuditEntry.entity == "enrollment", AuditEntry.entity_id == old.enrollment_id
+            )
+        ).all()
+    assert "move" in actions
+
+
+def test_move_only_within_the_same_course(db):
+    a, b = make_session(db), make_session(db)
+    row = enrollment.enroll_learner(db, a.id, make_learner(db).id).value.row
+    with pytest.raises(ValidationError, match="same course"):
+        enrollment.move_learner(db, row.enrollment_id, b.id)
+
+
+def test_move_into_a_full_session_asks_for_the_waitlist(db):
+    course = make_course(db)
+    a = make_session(
+        db, course.id, days=(day_spec(date(2026, 4, 1), "09:00", "10:00", "UTC"),), zone="UTC"
+    )
+    b = make_session(
+        db,
+        course.id,
+        capacity=1,
+        days=(day_spec(date(2026, 4, 2), "09:00", "10:00", "UTC"),),
+        zone="UTC",
+    )
+    enrollment.enroll_learner(db, b.id, make_learner(db).id)
+    row = enrollment.enroll_learner(db, a.id, make_learner(db).id).value.row
+    with pytest.raises(SessionFullError):
+        enrollment.move_learner(db, row.enrollment_id, b.id)
+    assert enrollment.roster(db, a.id)[0].status is E.ENROLLED  # nothing changed
+    landed = enrollment.move_learner(db, row.enrollment_id, b.id, waitlist_if_full=True).value
+    assert landed.row.status is E.WAITLISTED
+
+
+def test_walk_in_goes_past_capacity_and_can_create_the_learner(db):
+    session = make_session(db, capacity=1)
+    enrollment.enroll_learner(db, session.id, make_learner(db).id)
+    result = enrollment.walk_in(
+        db, session.id, LearnerSpec("Siobhán", "O’Brien", "sob@example.com")
+    )
+    assert result.value.row.status is E.ENROLLED
+    assert result.value.row.source is EnrollmentSource.WALK_IN
+    assert scheduling.get_session(db, session.id).enrolled == 2
+
+
+def test_manual_promotion_needs_a_free_seat(db):
+    session = make_session(db, capacity=1)
+    enrollment.enroll_learner(db, session.id, make_learner(db).id)
+    waiting = enrollment.enroll_learner(db, session.id, make_learner(db).id).value.row
+    with pytest.raises(SessionFullError, match="no free seat"):
+        enrollment.promote(db, waiting.enrollment_id)
+
+
+def test_no_enrolling_into_cancelled_or_completed_sessions(db):
+    session = make_session(db)
+    scheduling.cancel_session(db, session.id, "")
+    with pytest.raises(ValidationError, match="cancelled"):
+        enrollment.enroll_learner(db, session.id, make_learner(db).id)
+    other = make_session(db)
+    attendance.set_session_locked(db, other.id, True)
+    assert scheduling.get_session(db, other.id).status is SessionStatus.COMPLETED
+    with pytest.raises(ValidationError, match="locked"):
+        enrollment.enroll_learner(db, other.id, make_learner(db).id)

@@ -1,0 +1,62 @@
+"""The learner directory: validation, uniqueness and forgiving search."""
+
+from __future__ import annotations
+
+import pytest
+
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.errors import ValidationError
+from iltdesk.services import learners
+from tests.fixtures.builders import make_learner
+
+
+def test_email_is_unique_case_insensitively(db):
+    make_learner(db, "Ann", "Lee", email="Ann.Lee@Example.com")
+    with pytest.raises(ValidationError, match="already has the email"):
+        make_learner(db, "Ann", "Lee", email="ann.lee@example.COM")
+
+
+def test_employee_id_is_unique_when_present(db):
+    make_learner(db, employee_id="007")
+    make_learner(db)  # no ID: fine, twice
+    make_learner(db)
+    with pytest.raises(ValidationError, match="employee ID 007"):
+        make_learner(db, employee_id="007")
+
+
+def test_bad_email_and_missing_name_are_refused(db):
+    with pytest.raises(ValidationError, match="not a valid email"):
+        learners.create_learner(db, LearnerSpec("Ann", "Lee", "ann@@example"))
+    with pytest.raises(ValidationError, match="first or last name"):
+        learners.create_learner(db, LearnerSpec(" ", "", "x@example.com"))
+
+
+def test_search_is_forgiving(db):
+    make_learner(db, "Zoë", "Müller")
+    make_learner(db, "Siobhán", "O’Brien")
+    make_learner(db, "Sven", "Jensen", email="sven.j@example.com")
+    names = lambda q: [r.last_name for r in learners.search_learners(db, q)]  # noqa: E731
+    assert names("muller") == ["Müller"]
+    assert names("MÜL") == ["Müller"]
+    assert names("o'brien") == ["O’Brien"]
+    assert names("zoe mull") == ["Müller"]
+    assert names("sven.j@") == ["Jensen"]
+    assert names("s") == ["Jensen", "O’Brien"]  # first names starting with s, sorted by last
+    assert learners.count_learners(db, "s") == 2
+
+
+def test_search_pages_in_sql(db):
+    for n in range(25):
+        make_learner(db, "Page", f"P{n:02d}")
+    first = learners.search_learners(db, "page", limit=10)
+    second = learners.search_learners(db, "page", limit=10, offset=10)
+    assert [r.last_name for r in first] == [f"P{n:02d}" for n in range(10)]
+    assert [r.last_name for r in second] == [f"P{n:02d}" for n in range(10, 20)]
+
+
+def test_update_learner_records_what_changed(db):
+    learner = make_learner(db, "Ann", "Lee")
+    spec = LearnerSpec("Ann", "Lee-Smith", learner.email, department="Finance")
+    updated = learners.update_learner(db, learner.id, spec).value
+    assert updated.last_name == "Lee-Smith" and updated.department == "Finance"
+    assert [r.id for r in learners.search_learners(db, "lee smith")] == [learner.id]

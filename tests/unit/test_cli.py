@@ -1,0 +1,118 @@
+"""The command line contract: commands, options, JSON shapes, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from iltdesk import __version__
+from iltdesk.cli import run
+from iltdesk.db.backup import verify_backup
+
+
+@pytest.fixture
+def demo_db(tmp_path):
+    path = tmp_path / "demo.sqlite3"
+    assert (
+        run(
+            [
+                "--db",
+                str(path),
+                "demo",
+                "--learners",
+                "200",
+                "--sessions",
+                "20",
+                "--today",
+                "2026-11-28",
+            ]
+        )
+        == 0
+    )
+    return path
+
+
+def test_sessions_json_has_the_contract_fields(demo_db, capsys):
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
+    sessions = json.loads(capsys.readouterr().out)
+    assert len(sessions) == 20
+    first = sessions[0]
+    for key in (
+        "id",
+        "course_code",
+        "course_title",
+        "first_start",
+        "timezone",
+        "status",
+        "enrolled",
+        "waitlisted",
+        "capacity",
+    ):
+        assert key in first
+    assert first["first_start"].endswith("+00:00")
+
+
+def test_sessions_table_shows_zone_labels(demo_db, capsys):
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "sessions"]) == 0
+    out = capsys.readouterr().out
+    assert "First start" in out and any(z in out for z in ("GMT", "CET", "EST", "CST", "+08"))
+
+
+def test_roster_json_and_unknown_session(demo_db, capsys):
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "roster", "3", "--json"]) == 0
+    roster = json.loads(capsys.readouterr().out)
+    assert roster and {"first_name", "last_name", "email", "status"} <= set(roster[0])
+    assert run(["--db", str(demo_db), "roster", "999"]) == 1
+    assert capsys.readouterr().err.strip() == "There is no session 999."
+
+
+def test_check_db_and_backup(demo_db, tmp_path, capsys):
+    assert run(["--db", str(demo_db), "check-db"]) == 0
+    assert "No problems found." in capsys.readouterr().out
+    target = tmp_path / "copy.sqlite3"
+    assert run(["--db", str(demo_db), "backup", "-o", str(target)]) == 0
+    assert verify_backup(target) == []
+
+
+def test_database_url_from_the_environment(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("ILTDESK_DATABASE_URL", f"sqlite:///{path}")
+    assert run(["sessions"]) == 0
+    assert "No sessions yet." in capsys.readouterr().out
+    assert path.exists()
+
+
+def test_default_database_lives_in_the_data_folder(isolated_home, capsys):
+    assert run(["sessions", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert (isolated_home / "data" / "iltdesk.sqlite3").exists()
+
+
+def test_errors_are_one_sentence_without_traceback(tmp_path):
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_text("shopping list\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "iltdesk", "--db", str(junk), "sessions"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "is not an ILT Desk database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert junk.read_text() == "shopping list\n"
+
+
+def test_version():
+    result = subprocess.run(
+        [sys.executable, "-m", "iltdesk", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"ILT Desk {__version__}"
