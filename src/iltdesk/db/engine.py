@@ -56,7 +56,7 @@ def sqlite_path(url: URL) -> Path | None:
 
 def driver_connection(conn: Connection) -> Any:
     """The DB-API connection under a SQLAlchemy connection, for PRAGMAs outside transactions."""
-    raw = driver_connection(conn)
+    raw = conn.connection.driver_connection
     assert raw is not None
     return raw
 
