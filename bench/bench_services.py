@@ -179,7 +179,7 @@ def bench_open(path: Path) -> None:
 
     def ours_open() -> None:  # the database was closed cleanly and verified
         db = open_database(database_url(path), backup_dir=state)
-        db.state_dir = None  # measure the open only, not the check at close
+        db.backup_dir = None  # measure the open only, not the check at close
         db.close()
 
     def ours_open_checked() -> None:

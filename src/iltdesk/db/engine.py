@@ -133,7 +133,7 @@ class Database:
         self.engine = engine
         self._lock = lock
         # Where to note "verified at close" (see `verified_signature`); set by open_database.
-        self.state_dir: Path | None = None
+        self.backup_dir: Path | None = None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         _track_writes(self._sessions)
 
@@ -209,7 +209,7 @@ class Database:
         """
         path = self.path
         verified = False
-        if path is not None and self._lock is not None and self.state_dir is not None:
+        if path is not None and self._lock is not None and self.backup_dir is not None:
             try:
                 with self.engine.connect() as conn:
                     raw = driver_connection(conn)
@@ -218,8 +218,8 @@ class Database:
             except DBAPIError:
                 log.exception("final check of %s failed", path)
         self.engine.dispose()
-        if verified and path is not None and self.state_dir is not None:
-            write_verified_signature(self.state_dir, path)
+        if verified and path is not None and self.backup_dir is not None:
+            write_verified_signature(self.backup_dir, path)
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -240,23 +240,23 @@ def file_signature(path: Path) -> list[int]:
     return [stat.st_size, stat.st_mtime_ns, stat.st_ino]
 
 
-def write_verified_signature(state_dir: Path, path: Path) -> None:
+def write_verified_signature(backup_dir: Path, path: Path) -> None:
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        tmp = state_dir / (VERIFIED_FILE + ".tmp")
+        backup_dir.mkdir(parents=True, exist_ok=True)
+        tmp = backup_dir / (VERIFIED_FILE + ".tmp")
         tmp.write_text(json.dumps({"signature": file_signature(path)}), encoding="utf-8")
-        os.replace(tmp, state_dir / VERIFIED_FILE)
+        os.replace(tmp, backup_dir / VERIFIED_FILE)
     except OSError:
         log.warning("could not note the verified state of %s", path, exc_info=True)
 
 
-def unchanged_since_verified(state_dir: Path, path: Path) -> bool:
+def unchanged_since_verified(backup_dir: Path, path: Path) -> bool:
     """Whether the file is exactly as it was when last closed after a passing quick check."""
     wal = Path(str(path) + "-wal")
     if wal.exists() and wal.stat().st_size > 0:
         return False  # left over from a crash: check
     try:
-        state = json.loads((state_dir / VERIFIED_FILE).read_text(encoding="utf-8"))
+        state = json.loads((backup_dir / VERIFIED_FILE).read_text(encoding="utf-8"))
         return bool(state.get("signature") == file_signature(path))
     except (OSError, ValueError):
         return False

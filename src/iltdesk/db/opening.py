@@ -32,7 +32,7 @@ def open_database(
     into `backup_dir` (when given) and thins the old ones.
     """
     db = Database.connect(url, lock=lock)
-    db.state_dir = backup_dir
+    db.backup_dir = backup_dir
     try:
         _prepare(db, backup_dir, quick_check=quick_check, startup_backup=startup_backup)
     except BaseException:

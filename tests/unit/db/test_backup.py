@@ -133,3 +133,13 @@ def test_thin_backups_deletes_files_not_kept(db, backup_dir):
     assert remaining == backup.backups_to_keep(instants, NOW)
     assert len(deleted) == len(instants) - len(remaining)
     assert all(not p.exists() for p in deleted)
+
+
+def test_back_up_before_a_bulk_change(db, backup_dir):
+    from iltdesk.services.maintenance import back_up_before, last_backup
+
+    make_course(db)
+    info = back_up_before(db, "import")
+    assert info is not None and "-import" in info.path.name
+    assert last_backup(db) == info
+    assert backup.verify_backup(info.path) == []
