@@ -36,7 +36,7 @@ def zone_label(instant: datetime, timezone: str) -> str:
     abbreviation = local.tzname() or ""
     if abbreviation and abbreviation[0] not in "+-":
         return abbreviation
-    return babel_dates.get_timezone_gmt(local, width="short", locale=_locale)
+    return babel_dates.get_timezone_gmt(local, width="long", locale=_locale)
 
 
 def format_date(value: date | datetime, timezone: str | None = None, fmt: str = "medium") -> str:

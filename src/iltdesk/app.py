@@ -1,0 +1,89 @@
+"""Start-up of the desktop app: Qt, locale, the database (refusing what it must), the window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+
+from iltdesk import __version__, formatting, i18n, paths
+from iltdesk.db.engine import Database, database_url, sqlite_path
+from iltdesk.db.opening import open_database
+from iltdesk.errors import UserError
+from iltdesk.i18n import _
+from iltdesk.services.catalogue import MaterialStore
+from iltdesk.settings import Preferences
+
+log = logging.getLogger(__name__)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QCoreApplication.setOrganizationName("ILT Desk")
+    QCoreApplication.setApplicationName("ILT Desk")
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication(argv or sys.argv[:1])
+    if sys.platform.startswith("linux") and "fusion" in [k.lower() for k in QStyleFactory.keys()]:  # noqa: SIM118 - a Qt list, not a dict
+        # Fusion follows the system colour scheme (light/dark) where the native style may not.
+        app.setStyle("Fusion")
+    return app
+
+
+def apply_language(app: QApplication, prefs: Preferences) -> None:
+    language = str(prefs.get("language"))
+    i18n.install(language)
+    formatting.set_locale(str(prefs.get("locale")) if language == "en" else language)
+    QLocale.setDefault(QLocale(language))
+    translator = QTranslator(app)
+    if translator.load(
+        QLocale(language),
+        "qtbase",
+        "_",
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+    ):
+        app.installTranslator(translator)
+
+
+def open_app_database(option: str | None) -> Database:
+    from iltdesk.cli import resolve_database
+
+    url = database_url(resolve_database(option))
+    path = sqlite_path(url)
+    return open_database(url, backup_dir=paths.backup_dir_for(path) if path else None)
+
+
+def run_gui(db_option: str | None) -> int:
+    from iltdesk.views.context import AppContext
+    from iltdesk.views.errors import show_error
+    from iltdesk.views.main_window import MainWindow
+
+    app = make_application()
+    prefs = Preferences()
+    apply_language(app, prefs)
+    try:
+        db = open_app_database(db_option)
+    except UserError as error:
+        QMessageBox.critical(None, _("ILT Desk"), str(error))
+        return 1
+
+    def excepthook(
+        kind: type[BaseException], error: BaseException, tb: TracebackType | None
+    ) -> None:
+        log.error("unhandled error", exc_info=(kind, error, tb))
+        show_error(QApplication.activeWindow(), error)
+
+    sys.excepthook = excepthook
+    try:
+        ctx = AppContext(db, prefs, MaterialStore(paths.materials_dir()))
+        window = MainWindow(ctx)
+        window.show()
+        window.offer_demo_if_empty()
+        return app.exec()
+    finally:
+        QSettings().sync()
+        db.close()

@@ -1,0 +1,1 @@
+"""Qt item models: one table model per table, over rows that services return."""

@@ -1,0 +1,85 @@
+"""Per-user preferences, each declared once (type, default, label), stored as JSON.
+
+Domain settings shared by everyone on a database (organisation name) live in the database
+(`services/settings_store.py`); these are this user's choices on this machine. Secrets never
+go here (the SMTP password goes to the system keyring).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from iltdesk import paths
+from iltdesk.i18n import N_
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Preference:
+    key: str
+    kind: type
+    default: Any
+    label: str
+    choices: tuple[str, ...] = ()
+
+
+PREFERENCES: tuple[Preference, ...] = (
+    Preference("language", str, "en", N_("Language"), ("en", "de")),
+    Preference("locale", str, "en_GB", N_("Date and number format")),
+    Preference("default_timezone", str, "Europe/London", N_("Default time zone")),
+    Preference("paper_size", str, "A4", N_("Paper size"), ("A4", "Letter")),
+    Preference("completion_threshold", int, 80, N_("Default completion threshold (%)")),
+    Preference("organisation_name", str, "", N_("Organisation name")),
+    Preference("organisation_logo", str, "", N_("Organisation logo")),
+)
+_BY_KEY = {p.key: p for p in PREFERENCES}
+
+
+class Preferences:
+    """The user's preferences; unknown keys and wrongly typed values fall back to defaults."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or paths.config_dir() / "preferences.json"
+        self._values: dict[str, Any] = {}
+        self.load()
+
+    def load(self) -> None:
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raw = {}
+        except (OSError, ValueError):
+            log.warning("preferences at %s unreadable; using defaults", self.path, exc_info=True)
+            raw = {}
+        self._values = {}
+        for key, value in raw.items() if isinstance(raw, dict) else ():
+            declared = _BY_KEY.get(key)
+            if (
+                declared is not None
+                and isinstance(value, declared.kind)
+                and (not declared.choices or value in declared.choices)
+            ):
+                self._values[key] = value
+
+    def get(self, key: str) -> Any:
+        return self._values.get(key, _BY_KEY[key].default)
+
+    def set(self, key: str, value: Any) -> None:
+        declared = _BY_KEY[key]
+        if not isinstance(value, declared.kind):
+            raise TypeError(f"{key} takes {declared.kind.__name__}")
+        if declared.choices and value not in declared.choices:
+            raise ValueError(f"{key} takes one of {declared.choices}")
+        self._values[key] = value
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self._values, indent=2, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, self.path)

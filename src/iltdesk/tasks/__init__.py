@@ -1,0 +1,1 @@
+"""Running service calls off the GUI thread, with delayed progress and cancel."""

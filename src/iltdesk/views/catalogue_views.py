@@ -1,0 +1,196 @@
+"""Courses, learners, instructors and rooms screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+
+from iltdesk import formatting
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.i18n import _
+from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
+from iltdesk.models.learners import LearnersTableModel
+from iltdesk.models.tables import CoursesTableModel, InstructorsTableModel, RoomsTableModel
+from iltdesk.services import catalogue, learners, people
+from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs import record_forms
+from iltdesk.views.dialogs.course_editor import CourseEditorDialog
+from iltdesk.views.widgets import TablePage
+
+
+class _SmallTablePage(TablePage):
+    """A small table behind a sort/filter proxy, with New and Edit buttons."""
+
+    entity: Entity
+    new_label = ""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        model: RowTableModel,
+        empty: str,  # type: ignore[type-arg]
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(empty, parent)
+        self.ctx = ctx
+        self.model = model
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(_("Filter…"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.new_button = QPushButton(self.new_label)
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.new_button.clicked.connect(lambda: self.edit(None))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.toolbar.addWidget(self.filter)
+        self.toolbar.addStretch()
+        self.toolbar.addWidget(self.new_button)
+        self.toolbar.addWidget(self.edit_button)
+        ctx.changes_applied.connect(self.on_changes)
+        self.reload()
+
+    def fetch(self) -> list:  # type: ignore[type-arg]
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        rows = self.fetch()
+        self.model.set_rows(rows)
+        self.fit_columns(1)
+        self.show_empty(not rows)
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(self.entity):
+            self.reload()
+
+    def selected(self) -> object | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.data(rows[0], ROW_ROLE) if rows else None
+
+    def edit_selected(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.edit(row)
+
+    def edit(self, row: object | None) -> None:
+        raise NotImplementedError
+
+
+class CoursesPage(_SmallTablePage):
+    entity = Entity.COURSE
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        self.new_label = _("&New course…")
+        super().__init__(
+            ctx,
+            CoursesTableModel(),
+            _("No courses yet — use “New course” to add the first one."),
+            parent,
+        )
+
+    def fetch(self) -> list:  # type: ignore[type-arg]
+        return catalogue.list_courses(self.ctx.db)
+
+    def edit(self, row: object | None) -> None:
+        CourseEditorDialog.ask(self, self.ctx, row)  # type: ignore[arg-type]
+
+
+class InstructorsPage(_SmallTablePage):
+    entity = Entity.INSTRUCTOR
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        self.new_label = _("&New instructor…")
+        super().__init__(
+            ctx,
+            InstructorsTableModel(),
+            _("No instructors yet — use “New instructor” to add one."),
+            parent,
+        )
+
+    def fetch(self) -> list:  # type: ignore[type-arg]
+        return people.list_instructors(self.ctx.db)
+
+    def edit(self, row: object | None) -> None:
+        record_forms.ask(record_forms.InstructorDialog, self, self.ctx, row)
+
+
+class RoomsPage(_SmallTablePage):
+    entity = Entity.ROOM
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        self.new_label = _("&New room…")
+        super().__init__(
+            ctx, RoomsTableModel(), _("No rooms yet — use “New room” to add one."), parent
+        )
+
+    def fetch(self) -> list:  # type: ignore[type-arg]
+        return people.list_rooms(self.ctx.db)
+
+    def edit(self, row: object | None) -> None:
+        record_forms.ask(record_forms.RoomDialog, self, self.ctx, row)
+
+
+class LearnersPage(TablePage):
+    """The directory: searched and paged in SQL as you type, never loaded whole."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(_("No learners yet — use “New learner”, or import a roster."), parent)
+        self.ctx = ctx
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by name or email…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName(_("Search learners"))
+        self.count = QLabel()
+        self.new_button = QPushButton(_("&New learner…"))
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.toolbar.addWidget(self.search)
+        self.toolbar.addWidget(self.count)
+        self.toolbar.addStretch()
+        self.toolbar.addWidget(self.new_button)
+        self.toolbar.addWidget(self.edit_button)
+        self.model = LearnersTableModel(self._page, self)
+        self.table.setModel(self.model)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(60)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.new_button.clicked.connect(
+            lambda: record_forms.ask(record_forms.LearnerDialog, self, self.ctx, None)
+        )
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        ctx.changes_applied.connect(self.on_changes)
+        self._update_count()
+
+    def _page(self, text: str, limit: int, offset: int) -> list:  # type: ignore[type-arg]
+        return learners.search_learners(self.ctx.db, text, limit=limit, offset=offset)
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.search.text())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total = learners.count_learners(self.ctx.db, self.search.text())
+        self.count.setText(_("{n} learners").format(n=formatting.format_number(total)))
+        self.show_empty(total == 0 and not self.search.text())
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.touches(Entity.LEARNER):
+            self.model.refresh()
+            self._update_count()
+
+    def edit_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            record_forms.ask(
+                record_forms.LearnerDialog, self, self.ctx, self.model.row_at(rows[0].row())
+            )

@@ -1,0 +1,54 @@
+"""What every screen needs: the database, preferences, the task runner, and the change relay.
+
+Screens call services with `ctx.db`, then hand the `Changes` to `ctx.apply`, which relays them
+to every open screen (each decides whether to refresh). Screens never call each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QWidget
+
+from iltdesk.db.engine import Database
+from iltdesk.domain.changes import Changes
+from iltdesk.services.catalogue import MaterialStore
+from iltdesk.services.common import Outcome
+from iltdesk.settings import Preferences
+from iltdesk.views.errors import show_error
+
+T = TypeVar("T")
+
+
+class AppContext(QObject):
+    """Shared by the main window and its screens; lives as long as the window."""
+
+    changes_applied = Signal(object)  # Changes
+
+    def __init__(self, db: Database, prefs: Preferences, store: MaterialStore) -> None:
+        super().__init__()
+        self.db = db
+        self.prefs = prefs
+        self.store = store
+        self.undo_stack = QUndoStack(self)
+
+    def apply(self, outcome: Outcome[T]) -> T:
+        """Announce what a service call changed and return its value."""
+        if outcome.changes:
+            self.changes_applied.emit(outcome.changes)
+        return outcome.value
+
+    def announce(self, changes: Changes) -> None:
+        if changes:
+            self.changes_applied.emit(changes)
+
+    def attempt(self, parent: QWidget, call: Callable[[], Any]) -> Any | None:
+        """Run a service call; show a `UserError` (or a bug) in a dialog and return None."""
+        try:
+            return call()
+        except Exception as error:  # shown to the user; bugs are logged by show_error
+            show_error(parent, error)
+            return None

@@ -1,0 +1,1 @@
+"""Dialogs, each with one entry point `ask(parent, …) -> result or None`."""

@@ -1,0 +1,330 @@
+"""Create or edit a course: details, ordered objectives, and the agenda builder.
+
+The agenda builder shows a running clock and total, and warns while you edit when
+presentation runs more than 15 minutes without an interaction point, or an objective has no
+activity (`domain/agenda.py`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk.domain.agenda import agenda_warnings, offsets, total_label
+from iltdesk.domain.enums import ActivityType, DeliveryFormat
+from iltdesk.domain.rows import CourseRow
+from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.services import catalogue
+from iltdesk.views.context import AppContext
+from iltdesk.views.errors import show_error
+
+TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
+
+
+class AgendaBuilder(QWidget):
+    """A table of agenda items with a clock column, a total and live warnings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.objectives: tuple[str, ...] = ()
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            [_("Item"), _("Minutes"), _("Activity"), _("Objective"), _("Starts at")]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAccessibleName(_("Agenda"))
+        self.total = QLabel()
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setObjectName("agendaWarnings")
+        add = QPushButton(_("Add &item"))
+        remove = QPushButton(_("&Remove item"))
+        up = QPushButton(_("Move &up"))
+        down = QPushButton(_("Move do&wn"))
+        add.clicked.connect(
+            lambda: self.add_item(AgendaItemSpec("", 15, ActivityType.PRESENTATION))
+        )
+        remove.clicked.connect(self.remove_current)
+        up.clicked.connect(lambda: self.move_current(-1))
+        down.clicked.connect(lambda: self.move_current(1))
+        buttons = QHBoxLayout()
+        for button in (add, remove, up, down):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.total)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.warnings)
+        self.table.itemChanged.connect(lambda _i: self.refresh())
+
+    def set_objectives(self, objectives: tuple[str, ...]) -> None:
+        self.objectives = objectives
+        for row in range(self.table.rowCount()):
+            combo = self.table.cellWidget(row, OBJECTIVE)
+            assert isinstance(combo, QComboBox)
+            self._fill_objectives(combo, combo.currentData())
+        self.refresh()
+
+    def _fill_objectives(self, combo: QComboBox, current: int | None) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("(none)"), None)
+        for index, text in enumerate(self.objectives):
+            combo.addItem(f"{index + 1}. {text}", index)
+        found = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(0, found))
+        combo.blockSignals(False)
+
+    def add_item(self, spec: AgendaItemSpec, row: int | None = None) -> None:
+        row = self.table.rowCount() if row is None else row
+        self.table.blockSignals(True)
+        self.table.insertRow(row)
+        self.table.setItem(row, TITLE, QTableWidgetItem(spec.title))
+        minutes = QSpinBox()
+        minutes.setRange(1, 1440)
+        minutes.setValue(spec.minutes)
+        minutes.setAccessibleName(_("Minutes"))
+        minutes.valueChanged.connect(lambda _v: self.refresh())
+        self.table.setCellWidget(row, MINUTES, minutes)
+        activity = QComboBox()
+        for kind in ActivityType:
+            activity.addItem(kind.label(), kind)
+        activity.setCurrentIndex(activity.findData(spec.activity))
+        activity.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.setCellWidget(row, ACTIVITY, activity)
+        objective = QComboBox()
+        self._fill_objectives(objective, spec.objective_index)
+        objective.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.setCellWidget(row, OBJECTIVE, objective)
+        clock = QTableWidgetItem()
+        clock.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.table.setItem(row, CLOCK, clock)
+        self.table.blockSignals(False)
+        self.refresh()
+
+    def items(self) -> list[AgendaItemSpec]:
+        result = []
+        for row in range(self.table.rowCount()):
+            title = self.table.item(row, TITLE)
+            minutes = self.table.cellWidget(row, MINUTES)
+            activity = self.table.cellWidget(row, ACTIVITY)
+            objective = self.table.cellWidget(row, OBJECTIVE)
+            assert isinstance(minutes, QSpinBox) and isinstance(activity, QComboBox)
+            assert isinstance(objective, QComboBox)
+            result.append(
+                AgendaItemSpec(
+                    title.text() if title else "",
+                    minutes.value(),
+                    activity.currentData(),
+                    objective.currentData(),
+                )
+            )
+        return result
+
+    def set_items(self, items: list[AgendaItemSpec]) -> None:
+        self.table.setRowCount(0)
+        for item in items:
+            self.add_item(item)
+
+    def remove_current(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self.refresh()
+
+    def move_current(self, step: int) -> None:
+        row = self.table.currentRow()
+        items = self.items()
+        target = row + step
+        if row < 0 or not 0 <= target < len(items):
+            return
+        items[row], items[target] = items[target], items[row]
+        self.set_items(items)
+        self.table.setCurrentCell(target, TITLE)
+
+    def refresh(self) -> None:
+        items = self.items()
+        self.table.blockSignals(True)
+        for row, start in enumerate(offsets(items)):
+            cell = self.table.item(row, CLOCK)
+            if cell is not None:
+                cell.setText(f"{start // 60}:{start % 60:02d}")
+        self.table.blockSignals(False)
+        self.total.setText(total_label(items))
+        found = agenda_warnings(items, self.objectives)
+        self.warnings.setText("\n".join("⚠ " + w.message for w in found))
+        self.warnings.setVisible(bool(found))
+
+
+class CourseEditorDialog(QDialog):
+    """The dialog; use `ask`."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext, row: CourseRow | None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.row = row
+        self.setWindowTitle(_("Edit course") if row else _("New course"))
+        self.resize(760, 560)
+        details = QWidget()
+        form = QFormLayout(details)
+        self.code = QLineEdit()
+        self.title = QLineEdit()
+        self.description = QPlainTextEdit()
+        self.format = QComboBox()
+        for fmt in DeliveryFormat:
+            self.format.addItem(fmt.label(), fmt)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 10_000)
+        self.minutes.setValue(480)
+        self.minutes.setSuffix(" " + _("min"))
+        self.validity = QSpinBox()
+        self.validity.setRange(0, 240)
+        self.validity.setSpecialValueText(_("No expiry"))
+        self.cost = QLineEdit()
+        self.currency = QLineEdit("EUR")
+        self.currency.setMaxLength(3)
+        self.threshold = QSpinBox()
+        self.threshold.setRange(0, 100)
+        self.threshold.setSpecialValueText(_("Default"))
+        self.threshold.setSuffix(" %")
+        self.prework = QPlainTextEdit()
+        self.prework.setMaximumHeight(70)
+        self.prework_link = QLineEdit()
+        form.addRow(_("&Code"), self.code)
+        form.addRow(_("&Title"), self.title)
+        form.addRow(_("&Description"), self.description)
+        form.addRow(_("&Format"), self.format)
+        form.addRow(_("D&uration"), self.minutes)
+        form.addRow(_("Certificate &valid for (months)"), self.validity)
+        form.addRow(_("Cost per &learner"), self.cost)
+        form.addRow(_("Curr&ency"), self.currency)
+        form.addRow(_("Completion t&hreshold"), self.threshold)
+        form.addRow(_("&Pre-work"), self.prework)
+        form.addRow(_("Pre-work lin&k"), self.prework_link)
+        self.objectives = QPlainTextEdit()
+        self.objectives.setPlaceholderText(_("One learning objective per line, in order."))
+        self.objectives.textChanged.connect(self._objectives_changed)
+        self.agenda = AgendaBuilder()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(details, _("Details"))
+        self.tabs.addTab(self.objectives, _("Objectives"))
+        self.tabs.addTab(self.agenda, _("Agenda"))
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        if row is not None:
+            self._fill(row)
+
+    def _fill(self, row: CourseRow) -> None:
+        self.code.setText(row.code)
+        self.title.setText(row.title)
+        self.description.setPlainText(row.description)
+        self.format.setCurrentIndex(self.format.findData(row.delivery_format))
+        self.minutes.setValue(row.default_minutes)
+        self.validity.setValue(row.certificate_validity_months or 0)
+        self.cost.setText("" if row.cost_per_learner is None else str(row.cost_per_learner))
+        self.currency.setText(row.currency)
+        self.threshold.setValue(row.completion_threshold or 0)
+        self.prework.setPlainText(row.prework)
+        self.prework_link.setText(row.prework_link)
+        self.objectives.setPlainText("\n".join(row.objectives))
+        self.agenda.set_objectives(row.objectives)
+        self.agenda.set_items(
+            [
+                AgendaItemSpec(
+                    i.title, i.minutes, i.activity, i.objective_index, i.facilitator_notes
+                )
+                for i in catalogue.get_agenda(self.ctx.db, row.id)
+            ]
+        )
+
+    def _objectives_changed(self) -> None:
+        self.agenda.set_objectives(self.objective_list())
+
+    def objective_list(self) -> tuple[str, ...]:
+        return tuple(t.strip() for t in self.objectives.toPlainText().splitlines() if t.strip())
+
+    def spec(self) -> CourseSpec:
+        cost_text = self.cost.text().strip().replace(",", ".")
+        try:
+            cost = Decimal(cost_text) if cost_text else None
+        except InvalidOperation:
+            raise ValidationError(
+                _("The cost “{cost}” is not a number.").format(cost=self.cost.text())
+            ) from None
+        return CourseSpec(
+            code=self.code.text(),
+            title=self.title.text(),
+            description=self.description.toPlainText(),
+            objectives=self.objective_list(),
+            default_minutes=self.minutes.value(),
+            delivery_format=self.format.currentData(),
+            certificate_validity_months=self.validity.value() or None,
+            cost_per_learner=cost,
+            currency=self.currency.text(),
+            prework=self.prework.toPlainText(),
+            prework_link=self.prework_link.text(),
+            completion_threshold=self.threshold.value() or None,
+        )
+
+    def _save(self) -> None:
+        try:
+            spec = self.spec()
+            if self.row is None:
+                course = self.ctx.apply(catalogue.create_course(self.ctx.db, spec))
+            else:
+                course = self.ctx.apply(catalogue.update_course(self.ctx.db, self.row.id, spec))
+            self.row = course
+            self.ctx.apply(catalogue.set_agenda(self.ctx.db, course.id, self.agenda.items()))
+        except ValidationError as error:
+            self.error.setText(str(error))
+            return
+        except Exception as error:  # a bug: logged and shown
+            show_error(self, error)
+            return
+        self.saved = course
+        self.accept()
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, ctx: AppContext, row: CourseRow | None = None
+    ) -> CourseRow | None:
+        dialog = cls(parent, ctx, row)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            saved: CourseRow = dialog.saved
+            return saved
+        return None

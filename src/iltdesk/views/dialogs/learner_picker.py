@@ -1,0 +1,71 @@
+"""Find learners by typing and pick one or more to enrol."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk.i18n import _
+from iltdesk.models.learners import LearnersTableModel
+from iltdesk.services import learners
+from iltdesk.views.context import AppContext
+
+
+class LearnerPickerDialog(QDialog):
+    def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Add learners"))
+        self.resize(640, 480)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Type a name or email…"))
+        self.search.setClearButtonEnabled(True)
+        self.model = LearnersTableModel(
+            lambda text, limit, offset: learners.search_learners(
+                ctx.db, text, limit=limit, offset=offset
+            ),
+            self,
+        )
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(self.accept)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(120)
+        self._timer.timeout.connect(lambda: self.model.set_filter(self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Enrol"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.view)
+        layout.addWidget(QLabel(_("Select several with Ctrl or Shift.")))
+        layout.addWidget(buttons)
+
+    def chosen(self) -> list[int]:
+        return [self.model.row_at(i.row()).id for i in self.view.selectionModel().selectedRows()]
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, ctx: AppContext) -> list[int] | None:
+        dialog = cls(parent, ctx)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.chosen()
+        return None

@@ -1,0 +1,188 @@
+"""Editors for learners, instructors and rooms: a form each, saved through its service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from iltdesk.domain.rows import InstructorRow, LearnerRow, RoomRow
+from iltdesk.domain.specs import InstructorSpec, LearnerSpec, RoomSpec
+from iltdesk.errors import UserError
+from iltdesk.i18n import _
+from iltdesk.services import catalogue, learners, people
+from iltdesk.services.common import Outcome
+from iltdesk.views.context import AppContext
+
+
+class _FormDialog(QDialog):
+    """A form with Save/Cancel; Save runs `self.save_call()` and shows a UserError inline."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext, title: str) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)
+        self.form = QFormLayout(self)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #c0392b")
+        self.error.setWordWrap(True)
+        self.saved: Any = None
+
+    def finish_layout(self) -> None:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        self.form.addRow(self.error)
+        self.form.addRow(buttons)
+
+    def save_call(self) -> Outcome[Any]:
+        raise NotImplementedError
+
+    def _save(self) -> None:
+        try:
+            self.saved = self.ctx.apply(self.save_call())
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.accept()
+
+
+class LearnerDialog(_FormDialog):
+    def __init__(self, parent: QWidget | None, ctx: AppContext, row: LearnerRow | None) -> None:
+        super().__init__(parent, ctx, _("Edit learner") if row else _("New learner"))
+        self.row = row
+        self.fields = {
+            key: QLineEdit()
+            for key in (
+                "first_name",
+                "last_name",
+                "email",
+                "employee_id",
+                "department",
+                "manager_name",
+                "manager_email",
+                "location",
+                "job_title",
+                "preferred_language",
+            )
+        }
+        labels = {
+            "first_name": _("&First name"),
+            "last_name": _("&Last name"),
+            "email": _("&Email"),
+            "employee_id": _("Employee &ID"),
+            "department": _("&Department"),
+            "manager_name": _("&Manager"),
+            "manager_email": _("Manager's e&mail"),
+            "location": _("L&ocation"),
+            "job_title": _("&Job title"),
+            "preferred_language": _("Preferred lan&guage"),
+        }
+        for key, edit in self.fields.items():
+            self.form.addRow(labels[key], edit)
+            if row is not None:
+                edit.setText(getattr(row, key) or "")
+        self.finish_layout()
+
+    def save_call(self) -> Outcome[LearnerRow]:
+        spec = LearnerSpec(**{k: e.text() for k, e in self.fields.items()})
+        if self.row is None:
+            return learners.create_learner(self.ctx.db, spec)
+        return learners.update_learner(self.ctx.db, self.row.id, spec)
+
+
+class RoomDialog(_FormDialog):
+    def __init__(self, parent: QWidget | None, ctx: AppContext, row: RoomRow | None) -> None:
+        super().__init__(parent, ctx, _("Edit room") if row else _("New room"))
+        self.row = row
+        self.name = QLineEdit(row.name if row else "")
+        self.address = QPlainTextEdit(row.address if row else "")
+        self.address.setMaximumHeight(70)
+        self.capacity = QSpinBox()
+        self.capacity.setRange(0, 10_000)
+        self.capacity.setValue(row.capacity if row else 12)
+        self.notes = QPlainTextEdit(row.notes if row else "")
+        self.notes.setMaximumHeight(70)
+        self.form.addRow(_("&Name"), self.name)
+        self.form.addRow(_("&Address"), self.address)
+        self.form.addRow(_("&Capacity"), self.capacity)
+        self.form.addRow(_("N&otes"), self.notes)
+        self.finish_layout()
+
+    def save_call(self) -> Outcome[RoomRow]:
+        spec = RoomSpec(
+            self.name.text(),
+            self.address.toPlainText(),
+            self.capacity.value(),
+            self.notes.toPlainText(),
+        )
+        return people.save_room(self.ctx.db, spec, self.row.id if self.row else None)
+
+
+class InstructorDialog(_FormDialog):
+    def __init__(self, parent: QWidget | None, ctx: AppContext, row: InstructorRow | None) -> None:
+        super().__init__(parent, ctx, _("Edit instructor") if row else _("New instructor"))
+        self.row = row
+        self.name = QLineEdit(row.name if row else "")
+        self.email = QLineEdit(row.email if row else "")
+        self.phone = QLineEdit(row.phone if row else "")
+        self.external = QCheckBox(_("External (freelance or vendor)"))
+        self.external.setChecked(bool(row and row.external))
+        self.courses = QListWidget()
+        qualified = row.qualified_course_ids if row else frozenset()
+        for course in catalogue.list_courses(ctx.db):
+            item = QListWidgetItem(f"{course.code} — {course.title}")
+            item.setData(Qt.ItemDataRole.UserRole, course.id)
+            item.setCheckState(
+                Qt.CheckState.Checked if course.id in qualified else Qt.CheckState.Unchecked
+            )
+            self.courses.addItem(item)
+        self.form.addRow(_("&Name"), self.name)
+        self.form.addRow(_("&Email"), self.email)
+        self.form.addRow(_("&Phone"), self.phone)
+        self.form.addRow("", self.external)
+        self.form.addRow(_("&Qualified to teach"), self.courses)
+        self.finish_layout()
+
+    def save_call(self) -> Outcome[InstructorRow]:
+        chosen = frozenset(
+            int(self.courses.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.courses.count())
+            if self.courses.item(i).checkState() == Qt.CheckState.Checked
+        )
+        spec = InstructorSpec(
+            self.name.text(),
+            self.email.text(),
+            self.phone.text(),
+            self.external.isChecked(),
+            chosen,
+        )
+        return people.save_instructor(self.ctx.db, spec, self.row.id if self.row else None)
+
+
+def ask(
+    dialog_type: Callable[..., _FormDialog],
+    parent: QWidget | None,
+    ctx: AppContext,
+    row: Any = None,
+) -> Any:
+    """Open one of the editors; returns the saved row or None."""
+    dialog = dialog_type(parent, ctx, row)
+    return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,42 @@
+"""Quick entry of someone who turned up without being enrolled."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.i18n import _
+
+
+class WalkInDialog(QDialog):
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Walk-in"))
+        self.first = QLineEdit()
+        self.last = QLineEdit()
+        self.email = QLineEdit()
+        self.department = QLineEdit()
+        form = QFormLayout(self)
+        form.addRow(_("&First name"), self.first)
+        form.addRow(_("&Last name"), self.last)
+        form.addRow(_("&Email"), self.email)
+        form.addRow(_("&Department"), self.department)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def spec(self) -> LearnerSpec:
+        return LearnerSpec(
+            self.first.text(),
+            self.last.text(),
+            self.email.text(),
+            department=self.department.text(),
+        )
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> LearnerSpec | None:
+        dialog = cls(parent)
+        return dialog.spec() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,463 @@
+"""One session: its roster (enrol, walk-in, cancel, move, promote), attendance grid, agenda."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk import formatting
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
+from iltdesk.domain.rows import RosterRow, SessionRow
+from iltdesk.errors import ClashError
+from iltdesk.i18n import _
+from iltdesk.models.attendance import AttendanceTableModel
+from iltdesk.models.tables import RosterTableModel
+from iltdesk.services import attendance, catalogue, enrollment, scheduling
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
+from iltdesk.views.dialogs.walk_in import WalkInDialog
+from iltdesk.views.errors import show_error
+
+KEYS = {
+    Qt.Key.Key_P: AttendanceStatus.PRESENT,
+    Qt.Key.Key_L: AttendanceStatus.LATE,
+    Qt.Key.Key_F: AttendanceStatus.LEFT_EARLY,
+    Qt.Key.Key_A: AttendanceStatus.ABSENT,
+    Qt.Key.Key_E: AttendanceStatus.EXCUSED,
+}
+
+
+class _GridKeys(QObject):
+    """Keyboard entry on the attendance grid: P, L, F (left early), A, E; Delete clears."""
+
+    mark_requested = Signal(int, int, object)  # row, column, AttendanceStatus | None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QTableView):
+            assert isinstance(event, QKeyEvent)
+            key = Qt.Key(event.key())
+            index = watched.currentIndex()
+            if index.isValid() and (
+                key in KEYS or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            ):
+                self.mark_requested.emit(index.row(), index.column(), KEYS.get(key))
+                return True
+        return False
+
+
+class SessionDetailDialog(QDialog):
+    """A window on one session; stays open beside the main window."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.session_id = session_id
+        self.setMinimumSize(820, 560)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_roster(), _("&Roster"))
+        self.tabs.addTab(self._build_attendance(), _("A&ttendance"))
+        self.tabs.addTab(self._build_agenda(), _("A&genda"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tabs)
+        ctx.changes_applied.connect(self._on_changes)
+        self.reload()
+
+    # --- building ---
+    def _build_roster(self) -> QWidget:
+        page = QWidget()
+        self.capacity_bar = QProgressBar()
+        self.capacity_bar.setAccessibleName(_("Seats taken"))
+        self.roster_model = RosterTableModel(self)
+        self.roster_view = QTableView()
+        self.roster_view.setModel(self.roster_model)
+        self.roster_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.roster_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.roster_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.roster_view.horizontalHeader().setStretchLastSection(True)
+        self.roster_view.verticalHeader().hide()
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton(_("&Add learners…"))
+        self.walk_in_button = QPushButton(_("&Walk-in…"))
+        self.cancel_button = QPushButton(_("&Cancel place…"))
+        self.move_button = QPushButton(_("&Move…"))
+        self.promote_button = QPushButton(_("&Promote"))
+        for button, slot in (
+            (self.add_button, self.add_learners),
+            (self.walk_in_button, self.walk_in),
+            (self.cancel_button, self.cancel_selected),
+            (self.move_button, self.move_selected),
+            (self.promote_button, self.promote_selected),
+        ):
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch()
+        self.roster_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.capacity_bar)
+        layout.addWidget(self.roster_view)
+        layout.addLayout(buttons)
+        return page
+
+    def _build_attendance(self) -> QWidget:
+        page = QWidget()
+        self.attendance_model = AttendanceTableModel(self)
+        self.grid = QTableView()
+        self.grid.setModel(self.attendance_model)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.grid.verticalHeader().hide()
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.grid.setAccessibleName(_("Attendance grid"))
+        self._keys = _GridKeys(self)
+        self._keys.mark_requested.connect(self._mark_from_key)
+        self.grid.installEventFilter(self._keys)
+        self.grid.doubleClicked.connect(self._edit_minutes)
+        help_text = QLabel(
+            _(
+                "Keys: P present · L late · F left early · A absent · E excused · "
+                "Delete clears · double-click to enter minutes."
+            )
+        )
+        help_text.setWordWrap(True)
+        self.all_present_button = QPushButton(_("Mark all &present for this day"))
+        self.all_present_button.clicked.connect(self.mark_all_present)
+        self.lock_button = QPushButton()
+        self.lock_button.clicked.connect(self.toggle_lock)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.all_present_button)
+        buttons.addStretch()
+        buttons.addWidget(self.lock_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(help_text)
+        layout.addWidget(self.grid)
+        layout.addLayout(buttons)
+        return page
+
+    def _build_agenda(self) -> QWidget:
+        self.agenda_table = QTableWidget(0, 3)
+        self.agenda_table.setHorizontalHeaderLabels([_("Time"), _("Item"), _("Activity")])
+        self.agenda_table.verticalHeader().hide()
+        self.agenda_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.agenda_table.horizontalHeader().setStretchLastSection(True)
+        return self.agenda_table
+
+    # --- loading ---
+    def reload(self) -> None:
+        self.row: SessionRow = scheduling.get_session(self.ctx.db, self.session_id)
+        row = self.row
+        self.setWindowTitle(f"{row.course_code} — {row.course_title}")
+        when = "<br>".join(formatting.format_span(d.start, d.end, row.timezone) for d in row.days)
+        place = row.room_name or row.meeting_link or row.mode.label()
+        teachers = ", ".join(f"{i.name} ({i.role.label()})" for i in row.instructors)
+        self.title.setText(
+            f"<b>{_esc(row.course_title)}</b> {_esc(row.cohort)} · {_esc(row.status.label())}"
+            f"<br>{when}<br>{_esc(place)}" + (f"<br>{_esc(teachers)}" if teachers else "")
+        )
+        self.roster = enrollment.roster(self.ctx.db, self.session_id)
+        self.roster_model.set_rows(self.roster)
+        self.capacity_bar.setMaximum(max(1, row.capacity))
+        self.capacity_bar.setValue(min(row.enrolled, row.capacity))
+        self.capacity_bar.setFormat(
+            _("{enrolled} of {capacity} seats · {waiting} waiting").format(
+                enrolled=row.enrolled, capacity=row.capacity, waiting=row.waitlisted
+            )
+        )
+        course = catalogue.get_course(self.ctx.db, row.course_id)
+        threshold = course.completion_threshold or int(self.ctx.prefs.get("completion_threshold"))
+        marks = attendance.marks_for_session(self.ctx.db, self.session_id)
+        self.attendance_model.load(self.roster, list(row.days), row.timezone, marks, threshold)
+        locked = row.status is SessionStatus.COMPLETED
+        self.lock_button.setText(_("&Unlock…") if locked else _("Complete and &lock"))
+        self.all_present_button.setEnabled(not locked)
+        self._fill_agenda(row)
+        self._update_buttons()
+
+    def _fill_agenda(self, row: SessionRow) -> None:
+        items = catalogue.get_agenda(self.ctx.db, row.course_id)
+        self.agenda_table.setRowCount(len(items))
+        start = row.days[0].start if row.days else None
+        clock = timedelta()
+        for i, item in enumerate(items):
+            when = formatting.format_time(start + clock, row.timezone) if start else ""
+            self.agenda_table.setItem(i, 0, QTableWidgetItem(when))
+            self.agenda_table.setItem(i, 1, QTableWidgetItem(item.title))
+            self.agenda_table.setItem(
+                i,
+                2,
+                QTableWidgetItem(
+                    f"{item.activity.label()} · {_('{minutes} min').format(minutes=item.minutes)}"
+                ),
+            )
+            clock += timedelta(minutes=item.minutes)
+        self.agenda_table.resizeColumnsToContents()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if any(
+            changes.touches(kind)
+            for kind in (
+                Entity.SESSION,
+                Entity.ENROLLMENT,
+                Entity.LEARNER,
+                Entity.ATTENDANCE,
+                Entity.COURSE,
+            )
+        ):
+            current = self.grid.currentIndex()
+            self.reload()
+            if current.isValid():
+                self.grid.setCurrentIndex(
+                    self.attendance_model.index(current.row(), current.column())
+                )
+
+    # --- roster actions ---
+    def selected(self) -> RosterRow | None:
+        rows = self.roster_view.selectionModel().selectedRows()
+        return self.roster_model.row_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self, *_args: object) -> None:
+        chosen = self.selected()
+        active = chosen is not None and chosen.status.is_active
+        self.cancel_button.setEnabled(active)
+        self.move_button.setEnabled(active)
+        self.promote_button.setEnabled(
+            chosen is not None and chosen.status is EnrollmentStatus.WAITLISTED
+        )
+
+    def enroll(self, learner_id: int) -> None:
+        def call(allow: bool) -> object:
+            return enrollment.enroll_learner(
+                self.ctx.db, self.session_id, learner_id, allow_clash=allow
+            )
+
+        try:
+            outcome = call(False)
+        except ClashError as clash:
+            answer = QMessageBox.question(
+                self, _("Clash"), str(clash) + "\n\n" + _("Enrol anyway?")
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            outcome = self.ctx.attempt(self, lambda: call(True))
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self, error)
+            return
+        if outcome is not None:
+            self.ctx.apply(outcome)  # type: ignore[arg-type]
+
+    def add_learners(self) -> None:
+        chosen = LearnerPickerDialog.ask(self, self.ctx)
+        for learner_id in chosen or []:
+            self.enroll(learner_id)
+
+    def walk_in(self) -> None:
+        spec = WalkInDialog.ask(self)
+        if spec is not None:
+            outcome = self.ctx.attempt(
+                self, lambda: enrollment.walk_in(self.ctx.db, self.session_id, spec)
+            )
+            if outcome is not None:
+                self.ctx.apply(outcome)
+
+    def cancel_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self,
+            _("Cancel place"),
+            _("Why is {learner} cancelling?").format(
+                learner=f"{chosen.first_name} {chosen.last_name}"
+            ),
+        )
+        if ok:
+            outcome = self.ctx.attempt(
+                self,
+                lambda: enrollment.cancel_enrollment(self.ctx.db, chosen.enrollment_id, reason),
+            )
+            if outcome is not None:
+                self.ctx.apply(outcome)
+
+    def move_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        others = [
+            s
+            for s in scheduling.list_sessions(self.ctx.db, course_id=self.row.course_id)
+            if s.id != self.session_id
+            and s.status in (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
+        ]
+        if not others:
+            QMessageBox.information(
+                self,
+                _("Move"),
+                _("There is no other open session of this course to move to. Schedule one first."),
+            )
+            return
+        labels = [
+            formatting.format_span(s.days[0].start, s.days[0].end, s.timezone)
+            + f" · {s.cohort} · {s.enrolled}/{s.capacity}"
+            for s in others
+        ]
+        label, ok = QInputDialog.getItem(
+            self, _("Move"), _("Move to which session?"), labels, 0, False
+        )
+        if not ok:
+            return
+        target = others[labels.index(label)]
+        outcome = self.ctx.attempt(
+            self,
+            lambda: enrollment.move_learner(
+                self.ctx.db,
+                chosen.enrollment_id,
+                target.id,
+                waitlist_if_full=True,
+                allow_clash=True,
+            ),
+        )
+        if outcome is not None:
+            self.ctx.apply(outcome)
+
+    def promote_selected(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            outcome = self.ctx.attempt(
+                self, lambda: enrollment.promote(self.ctx.db, chosen.enrollment_id)
+            )
+            if outcome is not None:
+                self.ctx.apply(outcome)
+
+    # --- attendance ---
+    def record(self, marks: list[MarkSpec]) -> bool:
+        outcome = self.ctx.attempt(
+            self,
+            lambda: attendance.record_marks(
+                self.ctx.db,
+                self.session_id,
+                marks,
+                default_threshold=int(self.ctx.prefs.get("completion_threshold")),
+            ),
+        )
+        if outcome is None:
+            return False
+        self.ctx.apply(outcome)  # this window reloads through the relay, keeping its cell
+        return True
+
+    def _mark_from_key(self, row: int, column: int, status: AttendanceStatus | None) -> None:
+        day = self.attendance_model.day_at(column)
+        if day is None:
+            return
+        learner = self.attendance_model.learner_at(row)
+        if self.record([MarkSpec(learner.enrollment_id, day.id, status)]):
+            below = self.attendance_model.index(
+                min(row + 1, self.attendance_model.rowCount() - 1), column
+            )
+            self.grid.setCurrentIndex(below)
+
+    def _edit_minutes(self, index: object) -> None:
+        column = self.grid.currentIndex().column()
+        row = self.grid.currentIndex().row()
+        day = self.attendance_model.day_at(column)
+        if day is None:
+            return
+        current = self.attendance_model.mark_at(row, column)
+        minutes, ok = QInputDialog.getInt(
+            self,
+            _("Minutes attended"),
+            _("Minutes attended on this day (of {total}):").format(total=day.minutes),
+            current.minutes_attended
+            if current and current.minutes_attended is not None
+            else day.minutes,
+            0,
+            day.minutes,
+        )
+        if ok:
+            status = (
+                AttendanceStatus.PRESENT
+                if minutes == day.minutes
+                else (
+                    current.status
+                    if current
+                    and current.status in (AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
+                    else AttendanceStatus.LATE
+                )
+            )
+            if minutes == 0:
+                status = AttendanceStatus.ABSENT
+            learner = self.attendance_model.learner_at(row)
+            self.record(
+                [
+                    MarkSpec(
+                        learner.enrollment_id,
+                        day.id,
+                        status,
+                        None if status is AttendanceStatus.PRESENT else minutes,
+                    )
+                ]
+            )
+
+    def mark_all_present(self) -> None:
+        column = self.grid.currentIndex().column()
+        day = self.attendance_model.day_at(column) or (self.row.days[0] if self.row.days else None)
+        if day is None:
+            return
+        marks = []
+        for r in range(self.attendance_model.rowCount()):
+            learner = self.attendance_model.learner_at(r)
+            column_of_day = [
+                c
+                for c in range(1, self.attendance_model.completion_column)
+                if self.attendance_model.day_at(c) == day
+            ][0]
+            if self.attendance_model.mark_at(r, column_of_day) is None:
+                marks.append(MarkSpec(learner.enrollment_id, day.id, AttendanceStatus.PRESENT))
+        if marks:
+            self.record(marks)
+
+    def toggle_lock(self) -> None:
+        if self.row.status is SessionStatus.COMPLETED:
+            reason, ok = QInputDialog.getText(
+                self, _("Unlock session"), _("Why does this completed session need changes?")
+            )
+            if not ok:
+                return
+            outcome = self.ctx.attempt(
+                self,
+                lambda: attendance.set_session_locked(self.ctx.db, self.session_id, False, reason),
+            )
+        else:
+            outcome = self.ctx.attempt(
+                self, lambda: attendance.set_session_locked(self.ctx.db, self.session_id, True)
+            )
+        if outcome is not None:
+            self.ctx.apply(outcome)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,59 @@
+"""Small shared widgets: a table page with a toolbar, and the empty-state hint."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def make_table() -> QTableView:
+    view = QTableView()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return view
+
+
+class TablePage(QWidget):
+    """A toolbar row above a table, with an empty-state message in place of an empty table."""
+
+    def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.toolbar = QHBoxLayout()
+        self.table = make_table()
+        self.empty = QLabel(empty_text)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setObjectName("emptyState")
+        holder = QWidget()
+        self.stack = QStackedLayout(holder)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.toolbar)
+        layout.addWidget(holder)
+
+    def fit_columns(self, stretch: int) -> None:
+        """Size columns to their contents once, and give the spare width to `stretch`."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        self.table.resizeColumnsToContents()
+        for column in range(header.count()):
+            header.resizeSection(column, min(header.sectionSize(column), 320))
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def show_empty(self, empty: bool) -> None:
+        self.stack.setCurrentWidget(self.empty if empty else self.table)

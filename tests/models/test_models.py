@@ -1,0 +1,109 @@
+"""Every item model passes qtmodeltester; roster and attendance cell by cell."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.rows import AttendanceMarkRow
+from iltdesk.models.attendance import AttendanceTableModel
+from iltdesk.models.base import ROW_ROLE, SORT_ROLE
+from iltdesk.models.learners import PAGE_SIZE, LearnersTableModel
+from iltdesk.models.tables import (
+    CoursesTableModel,
+    InstructorsTableModel,
+    RoomsTableModel,
+    RosterTableModel,
+    SessionsTableModel,
+)
+from iltdesk.services import catalogue, enrollment, learners, people, scheduling
+from iltdesk.services.demo import DemoSize, load_demo
+from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+
+D = Qt.ItemDataRole.DisplayRole
+
+
+@pytest.fixture
+def demo(db):
+    load_demo(db, DemoSize(learners=450, sessions=20), today=date(2026, 11, 28))
+    return db
+
+
+def test_small_models_pass_the_model_tester(qtmodeltester, demo):
+    for model, rows in [
+        (CoursesTableModel(), catalogue.list_courses(demo)),
+        (SessionsTableModel(), scheduling.list_sessions(demo)),
+        (InstructorsTableModel(), people.list_instructors(demo)),
+        (RoomsTableModel(), people.list_rooms(demo)),
+        (RosterTableModel(), enrollment.roster(demo, 3)),
+    ]:
+        model.set_rows(rows)
+        qtmodeltester.check(model)
+        proxy = QSortFilterProxyModel()
+        proxy.setSourceModel(model)
+        proxy.setSortRole(SORT_ROLE)
+        proxy.sort(0)
+        qtmodeltester.check(proxy)
+
+
+def test_learners_model_pages_and_filters(qtmodeltester, demo):
+    def source(text, limit, offset):
+        return learners.search_learners(demo, text, limit=limit, offset=offset)
+
+    model = LearnersTableModel(source)
+    assert model.rowCount() == PAGE_SIZE
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * PAGE_SIZE
+    model.fetchMore()
+    assert model.rowCount() == 450 and not model.canFetchMore()
+    qtmodeltester.check(model)
+    model.set_filter("muller")
+    assert model.rowCount() > 0
+    assert all("Müller" in model.data(model.index(r, 0)) for r in range(model.rowCount()))
+    qtmodeltester.check(model)
+
+
+def test_roster_model_cells(db):
+    session = make_session(db, capacity=1)
+    enrollment.enroll_learner(db, session.id, make_learner(db, "Zoë", "Müller").id)
+    enrollment.enroll_learner(db, session.id, make_learner(db, "Ann", "Abbot").id)
+    model = RosterTableModel()
+    model.set_rows(enrollment.roster(db, session.id))
+    cells = [[model.data(model.index(r, c)) for c in range(3)] + [model.data(model.index(r, 3))]
+             for r in range(model.rowCount())]
+    assert cells[0][0] == "Müller, Zoë" and cells[0][3] == "Enrolled"
+    assert cells[1][0] == "Abbot, Ann" and cells[1][3] == "Waitlist #1"
+    assert model.data(model.index(0, 0), ROW_ROLE).first_name == "Zoë"
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "Status"
+
+
+def test_attendance_model_cells_and_completion(qtmodeltester, db):
+    course = make_course(db, completion_threshold=80)
+    days = (day_spec(date(2026, 2, 2), "09:00", "17:00", "Europe/London"),
+            day_spec(date(2026, 2, 3), "09:00", "17:00", "Europe/London"))
+    session = make_session(db, course.id, days=days)
+    for name in ("Brown", "Adams"):
+        enrollment.enroll_learner(db, session.id, make_learner(db, "A", name).id)
+    roster = enrollment.roster(db, session.id)
+    model = AttendanceTableModel()
+    model.load(roster, list(session.days), session.timezone, [], 80)
+    qtmodeltester.check(model)
+    assert model.columnCount() == 4
+    assert model.headerData(1, Qt.Orientation.Horizontal).startswith("Day 1")
+    assert model.data(model.index(0, 0)) == "Adams, A"
+    eid = roster[0].enrollment_id
+    d1, d2 = session.days
+    model.set_mark(eid, d1.id, AttendanceMarkRow(eid, d1.id, AttendanceStatus.PRESENT, None, ""))
+    assert model.data(model.index(0, 1)) == "P"
+    assert model.data(model.index(0, 3)) == ""  # one day still open
+    model.set_mark(eid, d2.id, AttendanceMarkRow(eid, d2.id, AttendanceStatus.LATE, 300, ""))
+    assert model.data(model.index(0, 2)) == "L"
+    assert model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole) == "Late — 300 min"
+    assert model.data(model.index(0, 3)) == "Completed"  # 780 / 960 = 81 %
+    model.set_mark(eid, d2.id, AttendanceMarkRow(eid, d2.id, AttendanceStatus.ABSENT, None, ""))
+    assert model.data(model.index(0, 3)) == "Incomplete"
+    qtmodeltester.check(model)
