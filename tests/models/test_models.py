@@ -73,8 +73,10 @@ def test_roster_model_cells(db):
     enrollment.enroll_learner(db, session.id, make_learner(db, "Ann", "Abbot").id)
     model = RosterTableModel()
     model.set_rows(enrollment.roster(db, session.id))
-    cells = [[model.data(model.index(r, c)) for c in range(3)] + [model.data(model.index(r, 3))]
-             for r in range(model.rowCount())]
+    cells = [
+        [model.data(model.index(r, c)) for c in range(3)] + [model.data(model.index(r, 3))]
+        for r in range(model.rowCount())
+    ]
     assert cells[0][0] == "Müller, Zoë" and cells[0][3] == "Enrolled"
     assert cells[1][0] == "Abbot, Ann" and cells[1][3] == "Waitlist #1"
     assert model.data(model.index(0, 0), ROW_ROLE).first_name == "Zoë"
@@ -83,8 +85,10 @@ def test_roster_model_cells(db):
 
 def test_attendance_model_cells_and_completion(qtmodeltester, db):
     course = make_course(db, completion_threshold=80)
-    days = (day_spec(date(2026, 2, 2), "09:00", "17:00", "Europe/London"),
-            day_spec(date(2026, 2, 3), "09:00", "17:00", "Europe/London"))
+    days = (
+        day_spec(date(2026, 2, 2), "09:00", "17:00", "Europe/London"),
+        day_spec(date(2026, 2, 3), "09:00", "17:00", "Europe/London"),
+    )
     session = make_session(db, course.id, days=days)
     for name in ("Brown", "Adams"):
         enrollment.enroll_learner(db, session.id, make_learner(db, "A", name).id)

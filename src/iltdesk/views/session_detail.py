@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -29,15 +31,17 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
 from iltdesk.domain.rows import RosterRow, SessionRow
 from iltdesk.errors import ClashError
-from iltdesk.i18n import _
+from iltdesk.i18n import _, ngettext
 from iltdesk.models.attendance import AttendanceTableModel
 from iltdesk.models.tables import RosterTableModel
 from iltdesk.services import attendance, catalogue, enrollment, scheduling
 from iltdesk.services.attendance import MarkSpec
+from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.dialogs.walk_in import WalkInDialog
 from iltdesk.views.errors import show_error
+from iltdesk.views.undo import MarksCommand, roster_action
 
 KEYS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT,
@@ -249,26 +253,36 @@ class SessionDetailDialog(QDialog):
             chosen is not None and chosen.status is EnrollmentStatus.WAITLISTED
         )
 
-    def enroll(self, learner_id: int) -> None:
-        def call(allow: bool) -> object:
-            return enrollment.enroll_learner(
-                self.ctx.db, self.session_id, learner_id, allow_clash=allow
-            )
+    def _roster(
+        self, text: str, call: Callable[[], Outcome[Any]], session_ids: list[int] | None = None
+    ) -> None:
+        """Run an undoable roster action; a sentence in a dialog if it is refused."""
+        self.ctx.attempt(
+            self, lambda: roster_action(self.ctx, text, session_ids or [self.session_id], call)
+        )
 
+    def enroll(self, learner_id: int) -> None:
+        text = _("Enrol learner")
         try:
-            outcome = call(False)
+            roster_action(
+                self.ctx,
+                text,
+                [self.session_id],
+                lambda: enrollment.enroll_learner(self.ctx.db, self.session_id, learner_id),
+            )
         except ClashError as clash:
             answer = QMessageBox.question(
                 self, _("Clash"), str(clash) + "\n\n" + _("Enrol anyway?")
             )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            outcome = self.ctx.attempt(self, lambda: call(True))
+            if answer == QMessageBox.StandardButton.Yes:
+                self._roster(
+                    text,
+                    lambda: enrollment.enroll_learner(
+                        self.ctx.db, self.session_id, learner_id, allow_clash=True
+                    ),
+                )
         except Exception as error:  # a UserError's sentence, or a logged bug
             show_error(self, error)
-            return
-        if outcome is not None:
-            self.ctx.apply(outcome)  # type: ignore[arg-type]
 
     def add_learners(self) -> None:
         chosen = LearnerPickerDialog.ask(self, self.ctx)
@@ -278,11 +292,9 @@ class SessionDetailDialog(QDialog):
     def walk_in(self) -> None:
         spec = WalkInDialog.ask(self)
         if spec is not None:
-            outcome = self.ctx.attempt(
-                self, lambda: enrollment.walk_in(self.ctx.db, self.session_id, spec)
+            self._roster(
+                _("Walk-in"), lambda: enrollment.walk_in(self.ctx.db, self.session_id, spec)
             )
-            if outcome is not None:
-                self.ctx.apply(outcome)
 
     def cancel_selected(self) -> None:
         chosen = self.selected()
@@ -296,12 +308,10 @@ class SessionDetailDialog(QDialog):
             ),
         )
         if ok:
-            outcome = self.ctx.attempt(
-                self,
+            self._roster(
+                _("Cancel place"),
                 lambda: enrollment.cancel_enrollment(self.ctx.db, chosen.enrollment_id, reason),
             )
-            if outcome is not None:
-                self.ctx.apply(outcome)
 
     def move_selected(self) -> None:
         chosen = self.selected()
@@ -331,8 +341,8 @@ class SessionDetailDialog(QDialog):
         if not ok:
             return
         target = others[labels.index(label)]
-        outcome = self.ctx.attempt(
-            self,
+        self._roster(
+            _("Move learner"),
             lambda: enrollment.move_learner(
                 self.ctx.db,
                 chosen.enrollment_id,
@@ -340,33 +350,53 @@ class SessionDetailDialog(QDialog):
                 waitlist_if_full=True,
                 allow_clash=True,
             ),
+            [self.session_id, target.id],
         )
-        if outcome is not None:
-            self.ctx.apply(outcome)
 
     def promote_selected(self) -> None:
         chosen = self.selected()
         if chosen is not None:
-            outcome = self.ctx.attempt(
-                self, lambda: enrollment.promote(self.ctx.db, chosen.enrollment_id)
+            self._roster(
+                _("Promote from waitlist"),
+                lambda: enrollment.promote(self.ctx.db, chosen.enrollment_id),
             )
-            if outcome is not None:
-                self.ctx.apply(outcome)
 
     # --- attendance ---
     def record(self, marks: list[MarkSpec]) -> bool:
+        """Save marks (undoably); this window reloads through the relay, keeping its cell."""
+        threshold = int(self.ctx.prefs.get("completion_threshold"))
+        before = []
+        for mark in marks:
+            old = next(
+                (
+                    m
+                    for m in attendance.marks_for_session(self.ctx.db, self.session_id)
+                    if m.enrollment_id == mark.enrollment_id and m.day_id == mark.day_id
+                ),
+                None,
+            )
+            before.append(
+                MarkSpec(
+                    mark.enrollment_id,
+                    mark.day_id,
+                    old.status if old else None,
+                    old.minutes_attended if old else None,
+                    old.note if old else "",
+                )
+            )
         outcome = self.ctx.attempt(
             self,
             lambda: attendance.record_marks(
-                self.ctx.db,
-                self.session_id,
-                marks,
-                default_threshold=int(self.ctx.prefs.get("completion_threshold")),
+                self.ctx.db, self.session_id, marks, default_threshold=threshold
             ),
         )
         if outcome is None:
             return False
-        self.ctx.apply(outcome)  # this window reloads through the relay, keeping its cell
+        self.ctx.apply(outcome)
+        text = ngettext("Attendance mark", "{n} attendance marks", len(marks)).format(n=len(marks))
+        self.ctx.undo_stack.push(
+            MarksCommand(text, self.ctx, self.session_id, before, marks, threshold)
+        )
         return True
 
     def _mark_from_key(self, row: int, column: int, status: AttendanceStatus | None) -> None:

@@ -24,7 +24,8 @@ def test_exactly_fifteen_minutes_is_fine():
 def test_objective_without_activity_warns():
     warnings = agenda_warnings([item("Practice", 30, A.EXERCISE, 0)], ("Do", "Explain"))
     assert [w.message for w in warnings] == [
-        "Objective 2 (“Explain”) has no activity in the agenda."]
+        "Objective 2 (“Explain”) has no activity in the agenda."
+    ]
 
 
 def test_clock_and_total():

@@ -8,6 +8,7 @@ activity (`domain/agenda.py`).
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -37,10 +38,30 @@ from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services import catalogue
+from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.undo import EditCommand
 
 TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
+
+
+def spec_from_row(row: CourseRow) -> CourseSpec:
+    """The spec that would save `row` as it is (for undo)."""
+    return CourseSpec(
+        code=row.code,
+        title=row.title,
+        description=row.description,
+        objectives=row.objectives,
+        default_minutes=row.default_minutes,
+        delivery_format=row.delivery_format,
+        certificate_validity_months=row.certificate_validity_months,
+        cost_per_learner=row.cost_per_learner,
+        currency=row.currency,
+        prework=row.prework,
+        prework_link=row.prework_link,
+        completion_threshold=row.completion_threshold,
+    )
 
 
 class AgendaBuilder(QWidget):
@@ -302,6 +323,10 @@ class CourseEditorDialog(QDialog):
         )
 
     def _save(self) -> None:
+        previous = self.row
+        previous_agenda = (
+            catalogue.get_agenda(self.ctx.db, previous.id) if previous is not None else []
+        )
         try:
             spec = self.spec()
             if self.row is None:
@@ -317,6 +342,30 @@ class CourseEditorDialog(QDialog):
             show_error(self, error)
             return
         self.saved = course
+        if previous is not None:
+            db, course_id, items = self.ctx.db, previous.id, self.agenda.items()
+            before_spec = spec_from_row(previous)
+            before_items = [
+                AgendaItemSpec(
+                    i.title, i.minutes, i.activity, i.objective_index, i.facilitator_notes
+                )
+                for i in previous_agenda
+            ]
+
+            def put(course_spec: CourseSpec, agenda: list[AgendaItemSpec]) -> Outcome[Any]:
+                saved = catalogue.update_course(db, course_id, course_spec)
+                return Outcome(
+                    saved.value, saved.changes | catalogue.set_agenda(db, course_id, agenda).changes
+                )
+
+            self.ctx.undo_stack.push(
+                EditCommand(
+                    _("Edit course"),
+                    self.ctx,
+                    lambda: put(before_spec, before_items),
+                    lambda: put(spec, items),
+                )
+            )
         self.accept()
 
     @classmethod

@@ -27,6 +27,7 @@ from iltdesk.i18n import _
 from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
+from iltdesk.views.undo import EditCommand
 
 
 class _FormDialog(QDialog):
@@ -55,12 +56,21 @@ class _FormDialog(QDialog):
     def save_call(self) -> Outcome[Any]:
         raise NotImplementedError
 
+    def undo_call(self) -> Callable[[], Outcome[Any]] | None:
+        """How to put the record back as it was (None when creating)."""
+        return None
+
     def _save(self) -> None:
+        undo = self.undo_call()
         try:
             self.saved = self.ctx.apply(self.save_call())
         except UserError as error:
             self.error.setText(str(error))
             return
+        if undo is not None:
+            self.ctx.undo_stack.push(
+                EditCommand(self.windowTitle(), self.ctx, undo, self.save_call)
+            )
         self.accept()
 
 
@@ -101,6 +111,13 @@ class LearnerDialog(_FormDialog):
                 edit.setText(getattr(row, key) or "")
         self.finish_layout()
 
+    def undo_call(self) -> Callable[[], Outcome[Any]] | None:
+        row = self.row
+        if row is None:
+            return None
+        before = LearnerSpec(**{k: getattr(row, k) or "" for k in self.fields})
+        return lambda: learners.update_learner(self.ctx.db, row.id, before)
+
     def save_call(self) -> Outcome[LearnerRow]:
         spec = LearnerSpec(**{k: e.text() for k, e in self.fields.items()})
         if self.row is None:
@@ -125,6 +142,13 @@ class RoomDialog(_FormDialog):
         self.form.addRow(_("&Capacity"), self.capacity)
         self.form.addRow(_("N&otes"), self.notes)
         self.finish_layout()
+
+    def undo_call(self) -> Callable[[], Outcome[Any]] | None:
+        row = self.row
+        if row is None:
+            return None
+        before = RoomSpec(row.name, row.address, row.capacity, row.notes)
+        return lambda: people.save_room(self.ctx.db, before, row.id)
 
     def save_call(self) -> Outcome[RoomRow]:
         spec = RoomSpec(
@@ -160,6 +184,15 @@ class InstructorDialog(_FormDialog):
         self.form.addRow("", self.external)
         self.form.addRow(_("&Qualified to teach"), self.courses)
         self.finish_layout()
+
+    def undo_call(self) -> Callable[[], Outcome[Any]] | None:
+        row = self.row
+        if row is None:
+            return None
+        before = InstructorSpec(
+            row.name, row.email, row.phone, row.external, row.qualified_course_ids
+        )
+        return lambda: people.save_instructor(self.ctx.db, before, row.id)
 
     def save_call(self) -> Outcome[InstructorRow]:
         chosen = frozenset(

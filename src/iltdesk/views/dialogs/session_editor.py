@@ -33,6 +33,7 @@ from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.services import catalogue, people, scheduling
 from iltdesk.views.context import AppContext
+from iltdesk.views.undo import EditCommand
 
 _ZONES = sorted(zoneinfo.available_timezones())
 
@@ -323,6 +324,17 @@ class SessionEditorDialog(QDialog):
         outcome = self.ctx.attempt(self, call)
         if outcome is not None:
             self.saved = self.ctx.apply(outcome)
+            if self.row is not None and row_id is not None:
+                previous = spec_from_row(self.row)
+                db = self.ctx.db
+                self.ctx.undo_stack.push(
+                    EditCommand(
+                        _("Edit session"),
+                        self.ctx,
+                        lambda: scheduling.update_session(db, row_id, previous, allow_clashes=True),
+                        lambda: scheduling.update_session(db, row_id, spec, allow_clashes=True),
+                    )
+                )
             self.accept()
 
     @classmethod
@@ -334,6 +346,24 @@ class SessionEditorDialog(QDialog):
             saved: SessionRow = dialog.saved
             return saved
         return None
+
+
+def spec_from_row(row: SessionRow) -> SessionSpec:
+    """The spec that would save `row` as it is (for undo)."""
+    return SessionSpec(
+        course_id=row.course_id,
+        mode=row.mode,
+        timezone=row.timezone,
+        capacity=row.capacity,
+        days=tuple(DaySpec(d.start, d.end) for d in row.days),
+        cohort=row.cohort,
+        room_id=row.room_id,
+        meeting_link=row.meeting_link,
+        min_size=row.min_size,
+        status=row.status,
+        notes=row.notes,
+        instructors=tuple((i.instructor_id, i.role) for i in row.instructors),
+    )
 
 
 def _escape(text: str) -> str:

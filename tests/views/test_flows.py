@@ -1,0 +1,173 @@
+"""Whole coordinator flows on the real widgets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+
+from iltdesk.domain.enums import ActivityType, EnrollmentStatus, SessionStatus
+from iltdesk.domain.specs import AgendaItemSpec
+from iltdesk.services import catalogue, enrollment, scheduling
+from iltdesk.views.dialogs.course_editor import CourseEditorDialog
+from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
+from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+from iltdesk.views.session_detail import SessionDetailDialog
+from tests.fixtures.builders import make_course, make_learner, make_session
+
+E = EnrollmentStatus
+
+
+def test_create_course_with_agenda_and_the_15_minute_warning(qtbot, ctx):
+    dialog = CourseEditorDialog(None, ctx, None)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.code, "FS-101")
+    qtbot.keyClicks(dialog.title, "Forklift Safety")
+    dialog.objectives.setPlainText("Inspect a forklift")
+    builder = dialog.agenda
+    builder.add_item(AgendaItemSpec("Welcome", 10, ActivityType.PRESENTATION, 0))
+    builder.add_item(AgendaItemSpec("Walk-through", 10, ActivityType.DEMONSTRATION, 0))
+    assert not builder.warnings.isHidden()
+    assert "20 minutes of presentation" in builder.warnings.text()
+    builder.table.setCurrentCell(1, 0)
+    builder.add_item(AgendaItemSpec("Quick poll", 3, ActivityType.POLL, 0), row=1)
+    assert builder.warnings.isHidden()
+    assert builder.total.text() == "3 items · 0 h 23 min"
+    assert builder.table.item(2, 4).text() == "0:13"  # the running clock
+    dialog._save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    course = catalogue.find_course_by_code(ctx.db, "FS-101")
+    assert course is not None and course.objectives == ("Inspect a forklift",)
+    assert [i.title for i in catalogue.get_agenda(ctx.db, course.id)] == [
+        "Welcome",
+        "Quick poll",
+        "Walk-through",
+    ]
+
+
+def test_schedule_a_two_day_session(qtbot, ctx):
+    course = make_course(ctx.db, title="First Aid")
+    dialog = SessionEditorDialog(None, ctx, None)
+    qtbot.addWidget(dialog)
+    dialog.course.setCurrentIndex(dialog.course.findData(course.id))
+    dialog.zone.setCurrentText("America/New_York")
+    dialog.capacity.setValue(3)
+    first = dialog.day_rows[0]
+    first.date.setDate(QDate(2027, 3, 5))  # a Friday
+    first.start.setTime(QTime(9, 0))
+    first.end.setTime(QTime(17, 0))
+    dialog._add_day_after_last()
+    assert dialog.day_rows[1].date.date() == QDate(2027, 3, 8)  # skips the weekend
+    dialog._check()
+    assert "No clashes" in dialog.clash_label.text()
+    dialog._save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    [row] = scheduling.list_sessions(ctx.db)
+    assert row.timezone == "America/New_York" and len(row.days) == 2
+    assert row.days[0].start.hour == 14  # 09:00 EST
+    assert row.days[1].start.hour == 14
+
+
+def test_roster_waitlist_promotion_attendance_and_undo(qtbot, ctx, monkeypatch):
+    session = make_session(ctx.db, capacity=3)
+    people = [make_learner(ctx.db, "L", name) for name in ("Adams", "Brown", "Clark", "Dunn")]
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    monkeypatch.setattr(
+        LearnerPickerDialog, "ask", classmethod(lambda cls, parent, c: [p.id for p in people])
+    )
+    qtbot.mouseClick(detail.add_button, Qt.MouseButton.LeftButton)
+    statuses = [(r.last_name, r.status) for r in detail.roster_model.rows()]
+    assert statuses == [
+        ("Adams", E.ENROLLED),
+        ("Brown", E.ENROLLED),
+        ("Clark", E.ENROLLED),
+        ("Dunn", E.WAITLISTED),
+    ]
+    assert detail.capacity_bar.text().startswith("3 of 3 seats")
+
+    detail.roster_view.selectRow(1)  # Brown
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *a, **k: ("Double-booked", True))
+    )
+    qtbot.mouseClick(detail.cancel_button, Qt.MouseButton.LeftButton)
+    by_name = {r.last_name: r for r in detail.roster_model.rows()}
+    assert by_name["Brown"].status is E.CANCELLED
+    assert by_name["Brown"].cancel_reason == "Double-booked"
+    assert by_name["Dunn"].status is E.ENROLLED  # promoted from the waitlist
+
+    # Attendance by keyboard: P on the first learner, the completion column updates at once.
+    detail.tabs.setCurrentIndex(1)
+    grid, model = detail.grid, detail.attendance_model
+    grid.setFocus()
+    grid.setCurrentIndex(model.index(0, 1))
+    qtbot.keyClick(grid, Qt.Key.Key_P)
+    assert model.data(model.index(0, 1)) == "P"
+    assert model.data(model.index(0, model.completion_column)) == "Completed"
+    assert grid.currentIndex().row() == 1  # moved down for the next learner
+    qtbot.keyClick(grid, Qt.Key.Key_A)
+    assert model.data(model.index(1, model.completion_column)) == "No-show"
+    [first] = [r for r in enrollment.roster(ctx.db, session.id) if r.last_name == "Adams"]
+    assert first.status is E.COMPLETED
+
+    # Undo both marks, then the cancellation: Brown is back and Dunn waits again.
+    ctx.undo_stack.undo()
+    assert model.data(model.index(1, 1)) == ""
+    ctx.undo_stack.undo()
+    assert model.data(model.index(0, 1)) == ""
+    ctx.undo_stack.undo()
+    statuses = {r.last_name: r.status for r in enrollment.roster(ctx.db, session.id)}
+    assert statuses["Brown"] is E.ENROLLED and statuses["Dunn"] is E.WAITLISTED
+    ctx.undo_stack.redo()
+    statuses = {r.last_name: r.status for r in enrollment.roster(ctx.db, session.id)}
+    assert statuses["Brown"] is E.CANCELLED and statuses["Dunn"] is E.ENROLLED
+
+
+def test_undo_an_enrollment(qtbot, ctx):
+    session = make_session(ctx.db)
+    learner = make_learner(ctx.db, "Zoë", "Müller")
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    detail.enroll(learner.id)
+    assert [r.last_name for r in detail.roster_model.rows()] == ["Müller"]
+    assert ctx.undo_stack.undoText() == "Enrol learner"
+    ctx.undo_stack.undo()
+    assert detail.roster_model.rows() == []
+    ctx.undo_stack.redo()
+    assert [r.status for r in detail.roster_model.rows()] == [E.ENROLLED]
+
+
+def test_lock_and_unlock_with_a_reason(qtbot, ctx, monkeypatch):
+    session = make_session(ctx.db)
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    qtbot.mouseClick(detail.lock_button, Qt.MouseButton.LeftButton)
+    assert scheduling.get_session(ctx.db, session.id).status is SessionStatus.COMPLETED
+    assert not detail.all_present_button.isEnabled()
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *a, **k: ("Late sign-in sheet", True))
+    )
+    qtbot.mouseClick(detail.lock_button, Qt.MouseButton.LeftButton)
+    assert scheduling.get_session(ctx.db, session.id).status is SessionStatus.CONFIRMED
+
+
+def test_enrolling_into_a_clash_asks_first(qtbot, ctx, monkeypatch):
+    day = date(2026, 6, 1)
+    from tests.fixtures.builders import day_spec
+
+    a = make_session(ctx.db, days=(day_spec(day, "09:00", "12:00", "UTC"),), zone="UTC")
+    b = make_session(ctx.db, days=(day_spec(day, "10:00", "11:00", "UTC"),), zone="UTC")
+    learner = make_learner(ctx.db)
+    enrollment.enroll_learner(ctx.db, a.id, learner.id)
+    detail = SessionDetailDialog(None, ctx, b.id)
+    qtbot.addWidget(detail)
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No),
+    )
+    detail.enroll(learner.id)
+    assert asked and "also enrolled" in asked[0]
+    assert detail.roster_model.rows() == []
