@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
-from iltdesk.domain.enums import ActivityType, EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import ActivityType, EnrollmentStatus, MaterialKind, SessionStatus
 from iltdesk.domain.specs import AgendaItemSpec
 from iltdesk.services import catalogue, enrollment, scheduling
 from iltdesk.views.dialogs.course_editor import CourseEditorDialog
@@ -171,3 +171,28 @@ def test_enrolling_into_a_clash_asks_first(qtbot, ctx, monkeypatch):
     detail.enroll(learner.id)
     assert asked and "also enrolled" in asked[0]
     assert detail.roster_model.rows() == []
+
+
+def test_course_materials_add_replace_open_remove(qtbot, ctx, tmp_path, monkeypatch):
+    from iltdesk.views import materials as materials_view
+
+    course = make_course(ctx.db)
+    dialog = CourseEditorDialog(None, ctx, course)
+    qtbot.addWidget(dialog)
+    panel = dialog.materials
+    source = tmp_path / "Facilitator guide.pdf"
+    source.write_bytes(b"%PDF-1.4 first")
+    monkeypatch.setattr(materials_view, "pick_file", lambda parent, title: source)
+    panel.kind.setCurrentIndex(panel.kind.findData(MaterialKind.FACILITATOR_GUIDE))
+    panel.add_file()
+    assert panel.table.rowCount() == 1
+    assert panel.table.item(0, 3).text() == "Facilitator guide.pdf"
+    panel.table.selectRow(0)
+    source.write_bytes(b"%PDF-1.4 second")
+    panel.replace_selected()
+    assert panel.table.item(0, 2).text() == "2"
+    copy = panel.copy_for_opening(panel.rows[0])
+    assert copy.name == "Facilitator guide.pdf" and copy.read_bytes() == b"%PDF-1.4 second"
+    panel.table.selectRow(0)
+    panel.remove_selected()
+    assert panel.table.rowCount() == 0

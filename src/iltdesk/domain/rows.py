@@ -197,3 +197,25 @@ class Problem:
 
     check: str
     message: str
+
+
+@dataclass(frozen=True)
+class LearnerHistoryRow:
+    """One session in a learner's history."""
+
+    enrollment_id: int
+    session_id: int
+    course_code: str
+    course_title: str
+    first_start: datetime | None
+    timezone: str
+    status: EnrollmentStatus
+    certificate_code: str | None
+
+
+@dataclass(frozen=True)
+class InstructorLoad:
+    """An instructor's upcoming sessions and hours taught in a month."""
+
+    upcoming: tuple[SessionRow, ...]
+    minutes_this_month: int

@@ -11,10 +11,10 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Learner
+from iltdesk.db.entities import Certificate, Course, Enrollment, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.emails import email_key, normalise_email
-from iltdesk.domain.rows import LearnerRow
+from iltdesk.domain.rows import LearnerHistoryRow, LearnerRow
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.domain.text import clean_text, prefix_range, search_key
 from iltdesk.errors import ValidationError
@@ -187,3 +187,95 @@ def count_learners(db: Database, text_filter: str = "") -> int:
         if condition is not None:
             query = query.where(condition)
         return int(tx.scalar(query) or 0)
+
+
+def learner_history(db: Database, learner_id: int) -> list[LearnerHistoryRow]:
+    """Every session the learner was ever placed on, newest first, with any certificate."""
+    with db.transaction() as tx:
+        get_or_fail(tx, Learner, learner_id, _("That learner does not exist."))
+        certificate = (
+            select(Certificate.code)
+            .where(Certificate.enrollment_id == Enrollment.id, Certificate.revoked_at.is_(None))
+            .order_by(Certificate.issued_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                Enrollment.id,
+                TrainingSession.id,
+                Course.code,
+                Course.title,
+                TrainingSession.first_start,
+                TrainingSession.timezone,
+                Enrollment.status,
+                certificate,
+            )
+            .join(TrainingSession, TrainingSession.id == Enrollment.session_id)
+            .join(Course, Course.id == TrainingSession.course_id)
+            .where(Enrollment.learner_id == learner_id)
+            .order_by(TrainingSession.first_start.desc())
+        )
+        return [LearnerHistoryRow(*row) for row in tx.execute(query)]
+
+
+def merge_learners(db: Database, keep_id: int, duplicate_id: int) -> Outcome[LearnerRow]:
+    """Fold a duplicate learner into `keep_id`, keeping all history.
+
+    The duplicate's enrollments (with their attendance and certificates) move to the kept
+    learner; where both were placed on the same session, the kept learner's place stays and
+    the duplicate's is refused with a sentence (the coordinator decides which to cancel). The
+    duplicate is kept as a record marked merged, so audit entries still resolve.
+    """
+    if keep_id == duplicate_id:
+        raise ValidationError(_("Choose two different learners to merge."))
+    with db.transaction() as tx:
+        keep = get_or_fail(tx, Learner, keep_id, _("That learner does not exist."))
+        duplicate = get_or_fail(tx, Learner, duplicate_id, _("That learner does not exist."))
+        if duplicate.merged_into_id is not None:
+            raise ValidationError(_("That learner was already merged into another one."))
+        theirs = tx.scalars(select(Enrollment).where(Enrollment.learner_id == duplicate_id)).all()
+        mine = set(
+            tx.scalars(select(Enrollment.session_id).where(Enrollment.learner_id == keep_id))
+        )
+        both = [e for e in theirs if e.session_id in mine]
+        if both:
+            raise ValidationError(
+                _(
+                    "Both records are on the same session ({count} in all). Cancel one of "
+                    "the two places first, then merge."
+                ).format(count=len(both))
+            )
+        for enrollment in theirs:
+            enrollment.learner_id = keep_id
+        for field in (
+            "employee_id",
+            "department",
+            "manager_name",
+            "manager_email",
+            "location",
+            "job_title",
+            "preferred_language",
+        ):
+            if not getattr(keep, field) and getattr(duplicate, field):
+                value = getattr(duplicate, field)
+                if field == "employee_id":
+                    duplicate.employee_id = None
+                    tx.flush()
+                setattr(keep, field, value)
+        duplicate.merged_into_id = keep_id
+        # Free the duplicate's unique email for future use, keeping it readable in the record.
+        duplicate.email_key = f"merged-{duplicate.id}:{duplicate.email_key}"
+        duplicate.employee_id = None
+        audit(
+            tx,
+            "learner",
+            keep_id,
+            "merge",
+            {"from": duplicate_id, "enrollments": [e.id for e in theirs]},
+        )
+        return Outcome(
+            learner_row(keep),
+            Changes.of(Entity.LEARNER, keep_id, duplicate_id)
+            | Changes.of(Entity.ENROLLMENT, *(e.id for e in theirs)),
+        )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Instructor, InstructorQualification, Room
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.rows import InstructorRow, RoomRow
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.rows import InstructorLoad, InstructorRow, RoomRow
 from iltdesk.domain.specs import InstructorSpec, RoomSpec
 from iltdesk.domain.text import clean_text, search_key
 from iltdesk.errors import ValidationError
@@ -127,3 +130,19 @@ def get_instructor(db: Database, instructor_id: int) -> InstructorRow:
         return _instructor_row(
             get_or_fail(tx, Instructor, instructor_id, _("That instructor no longer exists."))
         )
+
+
+def instructor_load(
+    db: Database, instructor_id: int, now: datetime | None = None
+) -> InstructorLoad:
+    """Upcoming sessions, and minutes taught in the current month (by the UTC calendar)."""
+    from iltdesk.services import scheduling
+
+    now = now or datetime.now(UTC)
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    sessions = scheduling.list_sessions(db, instructor_id=instructor_id)
+    live = [s for s in sessions if s.status is not SessionStatus.CANCELLED]
+    upcoming = tuple(s for s in live if s.last_end is not None and s.last_end >= now)
+    minutes = sum(d.minutes for s in live for d in s.days if month_start <= d.start < next_month)
+    return InstructorLoad(upcoming, minutes)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.rows import InstructorRow
 from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
 from iltdesk.models.learners import LearnersTableModel
@@ -56,7 +65,19 @@ class _SmallTablePage(TablePage):
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.edit_button)
         ctx.changes_applied.connect(self.on_changes)
+        side = self.build_side_panel()
+        if side is not None:
+            self.add_side_panel(side)
+            self.table.selectionModel().selectionChanged.connect(
+                lambda *_a: self.show_side(self.selected())
+            )
         self.reload()
+
+    def build_side_panel(self) -> QWidget | None:
+        return None
+
+    def show_side(self, row: object | None) -> None:
+        """Fill the side panel for the selected row."""
 
     def fetch(self) -> list:  # type: ignore[type-arg]
         raise NotImplementedError
@@ -121,6 +142,36 @@ class InstructorsPage(_SmallTablePage):
     def edit(self, row: object | None) -> None:
         record_forms.ask(record_forms.InstructorDialog, self, self.ctx, row)
 
+    def build_side_panel(self) -> QWidget:
+        self.load_label = QLabel(_("Select an instructor to see their upcoming sessions."))
+        self.load_label.setWordWrap(True)
+        self.load_label.setTextFormat(Qt.TextFormat.RichText)
+        self.load_label.setAlignment(Qt.AlignmentFlag.AlignTop)
+        return self.load_label
+
+    def show_side(self, row: object | None) -> None:
+        if not isinstance(row, InstructorRow):
+            return
+        load = people.instructor_load(self.ctx.db, row.id)
+        hours = formatting.format_number(round(load.minutes_this_month / 60, 1))
+        lines = [
+            f"<b>{escape(row.name)}</b>",
+            _("{hours} hours taught this month").format(hours=hours),
+            "",
+            "<b>" + _("Upcoming sessions") + "</b>",
+        ]
+        for session in load.upcoming[:15]:
+            first = session.days[0]
+            lines.append(
+                escape(
+                    formatting.format_span(first.start, first.end, session.timezone)
+                    + f" · {session.course_code}"
+                )
+            )
+        if not load.upcoming:
+            lines.append(_("None scheduled."))
+        self.load_label.setText("<br>".join(lines))
+
 
 class RoomsPage(_SmallTablePage):
     entity = Entity.ROOM
@@ -154,10 +205,21 @@ class LearnersPage(TablePage):
         self.toolbar.addWidget(self.search)
         self.toolbar.addWidget(self.count)
         self.toolbar.addStretch()
+        self.merge_button = QPushButton(_("&Merge duplicate…"))
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.edit_button)
+        self.toolbar.addWidget(self.merge_button)
         self.model = LearnersTableModel(self._page, self)
         self.table.setModel(self.model)
+        self.history = QTableWidget(0, 3)
+        self.history.setHorizontalHeaderLabels([_("Session"), _("Course"), _("Status")])
+        self.history.verticalHeader().hide()
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setAccessibleName(_("Learner history"))
+        self.add_side_panel(self.history)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self.show_history())
+        self.merge_button.clicked.connect(self.merge_selected)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(60)

@@ -41,6 +41,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.dialogs.walk_in import WalkInDialog
 from iltdesk.views.errors import show_error
+from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.undo import MarksCommand, roster_action
 
 KEYS = {
@@ -85,6 +86,9 @@ class SessionDetailDialog(QDialog):
         self.tabs.addTab(self._build_roster(), _("&Roster"))
         self.tabs.addTab(self._build_attendance(), _("A&ttendance"))
         self.tabs.addTab(self._build_agenda(), _("A&genda"))
+        course_id = scheduling.get_session(ctx.db, session_id).course_id
+        self.materials = MaterialsPanel(ctx, course_id, editable=False)
+        self.tabs.addTab(self.materials, _("Mat&erials"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.tabs)

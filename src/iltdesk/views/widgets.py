@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSplitter,
     QStackedLayout,
     QTableView,
     QVBoxLayout,
@@ -42,9 +43,17 @@ class TablePage(QWidget):
         self.stack = QStackedLayout(holder)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(holder)
         layout = QVBoxLayout(self)
         layout.addLayout(self.toolbar)
-        layout.addWidget(holder)
+        layout.addWidget(self.splitter)
+
+    def add_side_panel(self, panel: QWidget) -> None:
+        """A panel beside the table for the selected row's details."""
+        self.splitter.addWidget(panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
 
     def fit_columns(self, stretch: int) -> None:
         """Size columns to their contents once, and give the spare width to `stretch`."""

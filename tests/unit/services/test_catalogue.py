@@ -131,3 +131,34 @@ def test_rooms_and_instructors(db):
     assert [i.name for i in people.list_instructors(db, "jurgen weiss")] == ["Jürgen Weiß"]
     people.save_instructor(db, InstructorSpec("Jürgen Weiß"), trainer.id)
     assert people.get_instructor(db, trainer.id).qualified_course_ids == frozenset()
+
+
+def test_instructor_load_counts_upcoming_sessions_and_this_months_hours(db):
+    from datetime import UTC, date, datetime
+
+    from iltdesk.domain.enums import InstructorRole
+    from tests.fixtures.builders import day_spec, make_instructor, make_session
+
+    course = make_course(db)
+    trainer = make_instructor(db, courses=(course.id,))
+    lead = ((trainer.id, InstructorRole.LEAD),)
+    make_session(
+        db,
+        course.id,
+        zone="UTC",
+        instructors=lead,
+        days=(
+            day_spec(date(2026, 3, 2), "09:00", "12:00", "UTC"),
+            day_spec(date(2026, 3, 3), "09:00", "11:00", "UTC"),
+        ),
+    )
+    make_session(
+        db,
+        course.id,
+        zone="UTC",
+        instructors=lead,
+        days=(day_spec(date(2026, 4, 2), "09:00", "12:00", "UTC"),),
+    )
+    load = people.instructor_load(db, trainer.id, now=datetime(2026, 3, 2, 12, tzinfo=UTC))
+    assert load.minutes_this_month == 300
+    assert len(load.upcoming) == 2

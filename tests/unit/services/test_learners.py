@@ -60,3 +60,45 @@ def test_update_learner_records_what_changed(db):
     updated = learners.update_learner(db, learner.id, spec).value
     assert updated.last_name == "Lee-Smith" and updated.department == "Finance"
     assert [r.id for r in learners.search_learners(db, "lee smith")] == [learner.id]
+
+
+def test_history_and_merge_keep_everything(db):
+    from datetime import date
+
+    from iltdesk.services import enrollment
+    from tests.fixtures.builders import day_spec, make_course, make_session
+
+    course = make_course(db)
+    a = make_session(
+        db, course.id, days=(day_spec(date(2026, 1, 5), "09:00", "10:00", "UTC"),), zone="UTC"
+    )
+    b = make_session(
+        db, course.id, days=(day_spec(date(2026, 2, 5), "09:00", "10:00", "UTC"),), zone="UTC"
+    )
+    keep = make_learner(db, "Zoë", "Müller", email="zoe@example.com")
+    dup = make_learner(
+        db, "Zoe", "Muller", email="z.muller@example.com", employee_id="042", department="Finance"
+    )
+    enrollment.enroll_learner(db, a.id, keep.id)
+    enrollment.enroll_learner(db, b.id, dup.id)
+    merged = learners.merge_learners(db, keep.id, dup.id).value
+    assert merged.employee_id == "042" and merged.department == "Finance"
+    history = learners.learner_history(db, keep.id)
+    assert [h.session_id for h in history] == [b.id, a.id]  # newest first
+    assert [r.id for r in learners.search_learners(db, "muller")] == [keep.id]
+    with pytest.raises(ValidationError, match="already merged"):
+        learners.merge_learners(db, keep.id, dup.id)
+    # The duplicate's email is free again.
+    make_learner(db, "New", "Person", email="z.muller@example.com")
+
+
+def test_merge_refuses_two_places_on_one_session(db):
+    from iltdesk.services import enrollment
+    from tests.fixtures.builders import make_session
+
+    session = make_session(db)
+    a, b = make_learner(db), make_learner(db)
+    enrollment.enroll_learner(db, session.id, a.id)
+    enrollment.enroll_learner(db, session.id, b.id)
+    with pytest.raises(ValidationError, match="same session"):
+        learners.merge_learners(db, a.id, b.id)

@@ -41,6 +41,7 @@ from iltdesk.services import catalogue
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.undo import EditCommand
 
 TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
@@ -255,6 +256,14 @@ class CourseEditorDialog(QDialog):
         self.tabs.addTab(details, _("Details"))
         self.tabs.addTab(self.objectives, _("Objectives"))
         self.tabs.addTab(self.agenda, _("Agenda"))
+        if row is not None:
+            self.materials: MaterialsPanel | None = MaterialsPanel(ctx, row.id)
+            self.tabs.addTab(self.materials, _("Materials"))
+        else:
+            self.materials = None
+            hint = QLabel(_("Save the course first, then add its materials here."))
+            hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.tabs.addTab(hint, _("Materials"))
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b")
         self.error.setWordWrap(True)
