@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint typecheck clean
+.PHONY: run test bench lint typecheck clean i18n screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,19 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Extract every translatable string and merge it into the catalogs (then translate the new ones).
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+		--project "ILT Desk" --copyright-holder "ILT Desk" \
+		-o src/iltdesk/locale/iltdesk.pot src/iltdesk
+	$(BIN)/pybabel update --no-fuzzy-matching -d src/iltdesk/locale -D iltdesk \
+		-i src/iltdesk/locale/iltdesk.pot
+	$(BIN)/pybabel compile --statistics -d src/iltdesk/locale -D iltdesk
+
+# Offscreen renders of the main screens on demo data, into build/screenshots/.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m iltdesk.views.screenshots build/screenshots
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

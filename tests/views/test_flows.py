@@ -196,3 +196,28 @@ def test_course_materials_add_replace_open_remove(qtbot, ctx, tmp_path, monkeypa
     panel.table.selectRow(0)
     panel.remove_selected()
     assert panel.table.rowCount() == 0
+
+
+def test_preferences_save_and_preview(qtbot, ctx):
+    from iltdesk.views.dialogs.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.locale.setCurrentIndex(dialog.locale.findData("de_DE"))
+    assert "12.03.2026" in dialog.preview.text() and "1.234,5" in dialog.preview.text()
+    dialog.language.setCurrentIndex(dialog.language.findData("de"))
+    assert "next time" in dialog.restart_note.text()
+    dialog.zone.setCurrentText("Mars/Base")
+    dialog._save()
+    assert "not a known time zone" in dialog.restart_note.text()
+    dialog.zone.setCurrentText("America/Chicago")
+    qtbot.keyClicks(dialog.organisation, "Acme Training")
+    dialog._save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    reloaded = type(ctx.prefs)(ctx.prefs.path)
+    assert reloaded.get("language") == "de"
+    assert reloaded.get("default_timezone") == "America/Chicago"
+    assert reloaded.get("organisation_name") == "Acme Training"
+    assert dialog.last_backup.text() == "None yet"
+    dialog._back_up()
+    assert dialog.last_backup.text() != "None yet"

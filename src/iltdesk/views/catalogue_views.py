@@ -8,14 +8,16 @@ from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
     QWidget,
 )
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.rows import InstructorRow
+from iltdesk.domain.rows import InstructorRow, LearnerRow
 from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
 from iltdesk.models.learners import LearnersTableModel
@@ -24,6 +26,7 @@ from iltdesk.services import catalogue, learners, people
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import record_forms
 from iltdesk.views.dialogs.course_editor import CourseEditorDialog
+from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.widgets import TablePage
 
 
@@ -250,9 +253,55 @@ class LearnersPage(TablePage):
             self.model.refresh()
             self._update_count()
 
-    def edit_selected(self) -> None:
+    def selected(self) -> LearnerRow | None:
         rows = self.table.selectionModel().selectedRows()
-        if rows:
-            record_forms.ask(
-                record_forms.LearnerDialog, self, self.ctx, self.model.row_at(rows[0].row())
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def edit_selected(self) -> None:
+        row = self.selected()
+        if row is not None:
+            record_forms.ask(record_forms.LearnerDialog, self, self.ctx, row)
+
+    def show_history(self) -> None:
+        row = self.selected()
+        history = learners.learner_history(self.ctx.db, row.id) if row else []
+        self.history.setRowCount(len(history))
+        for i, item in enumerate(history):
+            when = (
+                formatting.format_date(item.first_start, item.timezone) if item.first_start else ""
             )
+            status = item.status.label()
+            if item.certificate_code:
+                status += " · " + _("certificate {code}").format(code=item.certificate_code)
+            texts = (when, f"{item.course_code} — {item.course_title}", status)
+            for column, text in enumerate(texts):
+                self.history.setItem(i, column, QTableWidgetItem(text))
+        self.history.resizeColumnsToContents()
+
+    def merge_selected(self) -> None:
+        keep = self.selected()
+        if keep is None:
+            QMessageBox.information(
+                self, _("Merge"), _("Select the learner record to keep, then choose its duplicate.")
+            )
+            return
+        chosen = LearnerPickerDialog.ask(self, self.ctx)
+        if not chosen:
+            return
+        duplicate = learners.get_learner(self.ctx.db, chosen[0])
+        question = _(
+            "Merge {duplicate} ({duplicate_email}) into {keep} ({keep_email})? All sessions, "
+            "attendance and certificates move to {keep}."
+        ).format(
+            duplicate=duplicate.full_name,
+            duplicate_email=duplicate.email,
+            keep=keep.full_name,
+            keep_email=keep.email,
+        )
+        answer = QMessageBox.question(self, _("Merge learners"), question)
+        if answer == QMessageBox.StandardButton.Yes:
+            outcome = self.ctx.attempt(
+                self, lambda: learners.merge_learners(self.ctx.db, keep.id, duplicate.id)
+            )
+            if outcome is not None:
+                self.ctx.apply(outcome)

@@ -20,6 +20,7 @@ from iltdesk.services import health, maintenance, scheduling
 from iltdesk.services.demo import load_demo
 from iltdesk.views.catalogue_views import CoursesPage, InstructorsPage, LearnersPage, RoomsPage
 from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs.preferences import PreferencesDialog
 from iltdesk.views.sessions_view import SessionsPage
 
 
@@ -101,10 +102,16 @@ class MainWindow(QMainWindow):
         self.find_action = QAction(_("&Find learner"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.find_learner)
+        self.preferences_action = QAction(_("&Preferences…"), self)
+        self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(lambda: PreferencesDialog.ask(self, self.ctx))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
 
         self.about_action = QAction(_("&About ILT Desk"), self)
         self.about_action.setShortcut(QKeySequence.StandardKey.HelpContents)
@@ -152,18 +159,7 @@ class MainWindow(QMainWindow):
         """First run on an empty database: offer demo data or an empty start."""
         if scheduling.list_sessions(self.ctx.db, limit=1) or self.courses.model.rowCount():
             return
-        box = QMessageBox(self)
-        box.setWindowTitle(_("Welcome to ILT Desk"))
-        box.setText(
-            _(
-                "This database is empty. Load a demo organisation to look around, "
-                "or start with an empty catalogue?"
-            )
-        )
-        demo = box.addButton(_("Load &demo data"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_("Start &empty"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is demo:
+        if ask_load_demo(self):
             outcome = self.ctx.attempt(self, lambda: load_demo(self.ctx.db))
             if outcome is not None:
                 self.ctx.apply(outcome)
@@ -199,3 +195,19 @@ class MainWindow(QMainWindow):
             if table is not None:
                 settings.setValue(f"columns/{key}", table.horizontalHeader().saveState())
         super().closeEvent(event)
+
+
+def ask_load_demo(parent: QWidget) -> bool:
+    """First run: load the demo organisation (True) or start empty (False)."""
+    box = QMessageBox(parent)
+    box.setWindowTitle(_("Welcome to ILT Desk"))
+    box.setText(
+        _(
+            "This database is empty. Load a demo organisation to look around, "
+            "or start with an empty catalogue?"
+        )
+    )
+    demo = box.addButton(_("Load &demo data"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(_("Start &empty"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is demo

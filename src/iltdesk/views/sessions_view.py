@@ -106,9 +106,8 @@ class SessionsPage(TablePage):
             rows = [r for r in rows if r.last_end is not None and r.last_end < now]
         self.model.set_rows(rows)
         self.fit_columns(SessionsTableModel.COURSE)
-        self.show_empty(
-            not rows and self.when.currentData() == "all" and self.status.currentData() is None
-        )
+        # The empty state is for a database without sessions, not for a filter that hides all.
+        self.show_empty(not rows and not scheduling.list_sessions(self.ctx.db, limit=1))
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches(Entity.COURSE) or changes.touches(Entity.INSTRUCTOR):

@@ -1,0 +1,182 @@
+"""Preferences: organisation, language and formats, time zone, paper, completion, data, backups."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from iltdesk import formatting, paths
+from iltdesk.i18n import _
+from iltdesk.services import maintenance
+from iltdesk.views.context import AppContext
+
+LANGUAGES = (("en", "English"), ("de", "Deutsch"))
+LOCALES = ("en_GB", "en_US", "en_IE", "en_AU", "de_DE", "de_AT", "de_CH")
+SAMPLE = datetime(2026, 3, 12, 14, 30, tzinfo=UTC)
+
+
+class PreferencesDialog(QDialog):
+    """The dialog; use `ask`."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        prefs = ctx.prefs
+        self.setWindowTitle(_("Preferences"))
+        self.setMinimumWidth(560)
+        form = QFormLayout(self)
+        self.organisation = QLineEdit(str(prefs.get("organisation_name")))
+        self.logo = QLineEdit(str(prefs.get("organisation_logo")))
+        choose_logo = QPushButton(_("Choose…"))
+        choose_logo.clicked.connect(self._choose_logo)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo)
+        logo_row.addWidget(choose_logo)
+        self.language = QComboBox()
+        for code, name in LANGUAGES:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(prefs.get("language"))))
+        self.locale = QComboBox()
+        for code in LOCALES:
+            self.locale.addItem(code, code)
+        self.locale.setCurrentIndex(max(0, self.locale.findData(prefs.get("locale"))))
+        self.preview = QLabel()
+        self.locale.currentIndexChanged.connect(self._update_preview)
+        zones = sorted(zoneinfo.available_timezones())
+        self.zone = QComboBox()
+        self.zone.setEditable(True)
+        self.zone.addItems(zones)
+        completer = QCompleter(zones, self.zone)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.zone.setCompleter(completer)
+        self.zone.setCurrentText(str(prefs.get("default_timezone")))
+        self.paper = QComboBox()
+        self.paper.addItems(["A4", "Letter"])
+        self.paper.setCurrentText(str(prefs.get("paper_size")))
+        self.threshold = QSpinBox()
+        self.threshold.setRange(0, 100)
+        self.threshold.setSuffix(" %")
+        self.threshold.setValue(int(prefs.get("completion_threshold")))
+        data_row = QHBoxLayout()
+        data_row.addWidget(QLabel(str(paths.data_dir())))
+        open_folder = QPushButton(_("Open folder"))
+        open_folder.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.data_dir())))
+        )
+        data_row.addWidget(open_folder)
+        self.last_backup = QLabel()
+        back_up = QPushButton(_("Back up now"))
+        back_up.clicked.connect(self._back_up)
+        backup_row = QHBoxLayout()
+        backup_row.addWidget(self.last_backup)
+        backup_row.addWidget(back_up)
+        self.restart_note = QLabel()
+        self.restart_note.setWordWrap(True)
+        self.language.currentIndexChanged.connect(self._language_changed)
+        form.addRow(_("Organisation &name"), self.organisation)
+        form.addRow(_("Organisation &logo"), logo_row)
+        form.addRow(_("&Language"), self.language)
+        form.addRow(_("Date and number &format"), self.locale)
+        form.addRow(_("Preview"), self.preview)
+        form.addRow(_("Default &time zone"), self.zone)
+        form.addRow(_("&Paper size"), self.paper)
+        form.addRow(_("Default &completion threshold"), self.threshold)
+        form.addRow(_("Data folder"), data_row)
+        form.addRow(_("Last backup"), backup_row)
+        form.addRow(self.restart_note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._update_preview()
+        self._show_last_backup()
+
+    def _choose_logo(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Organisation logo"), "", _("Images (*.png *.jpg *.jpeg *.svg)")
+        )
+        if name:
+            self.logo.setText(name)
+
+    def _update_preview(self) -> None:
+        previous = formatting.current_locale()
+        formatting.set_locale(self.locale.currentData())
+        try:
+            self.preview.setText(
+                formatting.format_datetime(SAMPLE, "Europe/Berlin")
+                + " · "
+                + formatting.format_number(1234.5)
+            )
+        finally:
+            formatting.set_locale(str(previous))
+
+    def _show_last_backup(self) -> None:
+        info = maintenance.last_backup(self.ctx.db)
+        self.last_backup.setText(
+            formatting.format_datetime(info.taken_at, str(self.ctx.prefs.get("default_timezone")))
+            if info
+            else _("None yet")
+        )
+
+    def _back_up(self) -> None:
+        if self.ctx.attempt(self, lambda: maintenance.back_up_before(self.ctx.db, "manual")):
+            self._show_last_backup()
+
+    def _language_changed(self) -> None:
+        changed = self.language.currentData() != self.ctx.prefs.get("language")
+        self.restart_note.setText(
+            _("The new language applies when ILT Desk starts next time.") if changed else ""
+        )
+
+    def _save(self) -> None:
+        prefs = self.ctx.prefs
+        zone = self.zone.currentText().strip()
+        if zone not in zoneinfo.available_timezones():
+            self.restart_note.setText(_("“{zone}” is not a known time zone.").format(zone=zone))
+            return
+        logo = self.logo.text().strip()
+        if logo and not Path(logo).is_file():
+            self.restart_note.setText(_("The logo file {path} does not exist.").format(path=logo))
+            return
+        prefs.set("organisation_name", self.organisation.text().strip())
+        prefs.set("organisation_logo", logo)
+        prefs.set("language", self.language.currentData())
+        prefs.set("locale", self.locale.currentData())
+        prefs.set("default_timezone", zone)
+        prefs.set("paper_size", self.paper.currentText())
+        prefs.set("completion_threshold", self.threshold.value())
+        try:
+            prefs.save()
+        except OSError as error:
+            self.restart_note.setText(
+                _("Preferences could not be saved: {reason}.").format(
+                    reason=error.strerror or error
+                )
+            )
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, ctx: AppContext) -> bool:
+        return cls(parent, ctx).exec() == QDialog.DialogCode.Accepted

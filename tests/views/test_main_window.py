@@ -1,0 +1,73 @@
+"""The whole window: navigation, first run, language, and change relay."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from iltdesk import formatting, i18n
+from iltdesk.services import scheduling
+from iltdesk.services.demo import DemoSize, load_demo
+from iltdesk.views.main_window import MainWindow
+
+
+def test_first_run_offers_demo_data(qtbot, ctx, monkeypatch):
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window.sessions.stack.currentWidget() is window.sessions.empty
+    assert "No sessions yet" in window.sessions.empty.text()
+
+    from iltdesk.views import main_window
+
+    monkeypatch.setattr(main_window, "ask_load_demo", lambda parent: True)
+    window.offer_demo_if_empty()
+    assert scheduling.list_sessions(ctx.db)
+    window.sessions.when.setCurrentIndex(2)  # all
+    assert window.sessions.model.rowCount() == 40
+    assert window.sessions.stack.currentWidget() is window.sessions.table
+    assert window.courses.model.rowCount() == 12  # refreshed through the change relay
+
+
+def test_navigation_and_learner_search(qtbot, ctx):
+    load_demo(ctx.db, DemoSize(learners=500, sessions=10), today=date(2026, 11, 28))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.find_action.trigger()
+    assert window.stack.currentWidget() is window.learners
+    qtbot.keyClicks(window.learners.search, "muller")
+    qtbot.waitUntil(lambda: window.learners.model.filter_text == "muller", timeout=2000)
+    model = window.learners.model
+    assert model.rowCount() > 0
+    assert all("Müller" in model.data(model.index(r, 0)) for r in range(model.rowCount()))
+    window.learners.table.selectRow(0)
+    assert window.learners.history.rowCount() >= 0
+
+
+@pytest.fixture
+def german():
+    i18n.install("de")
+    formatting.set_locale("de_DE")
+    yield
+    i18n.install("en")
+    formatting.set_locale("en_GB")
+
+
+def test_window_in_german(qtbot, ctx, german):
+    load_demo(ctx.db, DemoSize(learners=100, sessions=6), today=date(2026, 11, 28))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+        "Termine",
+        "Kurse",
+        "Teilnehmende",
+        "Trainer",
+        "Räume",
+    ]
+    assert window.menuBar().actions()[0].text() == "&Datei"
+    window.sessions.when.setCurrentIndex(2)
+    first = window.sessions.model.index(0, 0).data()
+    assert "." in first.split(",")[0]  # German date like "31.08.2026" or "1. Sept."
+    model = window.sessions.model
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Wann"
