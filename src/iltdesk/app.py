@@ -28,6 +28,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName("ILT Desk")
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(argv or sys.argv[:1])
+    from iltdesk.views.icons import icon
+
+    app.setWindowIcon(icon("iltdesk"))
     if sys.platform.startswith("linux") and "fusion" in [k.lower() for k in QStyleFactory.keys()]:  # noqa: SIM118 - a Qt list, not a dict
         # Fusion follows the system colour scheme (light/dark) where the native style may not.
         app.setStyle("Fusion")

@@ -51,6 +51,12 @@ def format_day_with_weekday(instant: datetime, timezone: str) -> str:
     return babel_dates.format_date(local, format="full", locale=_locale)
 
 
+def format_weekday_date(day: date) -> str:
+    """A short weekday and date for column headings: "Mon 12/3" in the locale's own order."""
+    weekday = babel_dates.format_date(day, format="EEE", locale=_locale)
+    return f"{weekday} {babel_dates.format_skeleton('Md', day, locale=_locale)}"
+
+
 def format_time(instant: datetime, timezone: str) -> str:
     local = instant.astimezone(ZoneInfo(timezone))
     return babel_dates.format_time(local, format="short", locale=_locale)

@@ -22,7 +22,8 @@ def test_first_run_offers_demo_data(qtbot, ctx, monkeypatch):
     from iltdesk.views import main_window
 
     monkeypatch.setattr(main_window, "ask_load_demo", lambda parent: True)
-    window.offer_demo_if_empty()
+    window.offer_demo_if_empty()  # off the GUI thread, through the task runner
+    qtbot.waitUntil(lambda: window.courses.model.rowCount() == 12, timeout=20000)
     assert scheduling.list_sessions(ctx.db)
     window.sessions.when.setCurrentIndex(2)  # all
     assert window.sessions.model.rowCount() == 40
@@ -71,3 +72,18 @@ def test_window_in_german(qtbot, ctx, german):
     assert "." in first.split(",")[0]  # German date like "31.08.2026" or "1. Sept."
     model = window.sessions.model
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Wann"
+
+
+def test_print_document_holds_the_visible_rows(qtbot, ctx):
+    from iltdesk.views.main_window import table_document
+
+    load_demo(ctx.db, DemoSize(learners=100, sessions=6), today=date(2026, 11, 28))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.nav.setCurrentRow(1)
+    window.courses.filter.setText("forklift")
+    document = table_document(window.courses.table.model(), "Courses")
+    text = document.toPlainText()
+    assert "Forklift Safety" in text and "Code" in text
+    assert "First Aid" not in text
+    assert window.print_action.shortcut().toString() != ""

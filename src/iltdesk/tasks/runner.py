@@ -104,6 +104,9 @@ class TaskRunner(QObject):
         poll.setInterval(100)
 
         def refresh() -> None:
+            if progress.cancelled:
+                dialog.setLabelText(_("Cancelling…"))
+                return
             done, total, text = progress.snapshot()
             if not dialog.isVisible():
                 dialog.setRange(0, 0)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from html import escape
+
+from PySide6.QtCore import QAbstractItemModel, QByteArray, QSettings, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -15,12 +19,16 @@ from PySide6.QtWidgets import (
 
 from iltdesk import __version__
 from iltdesk.domain.changes import Changes
+from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _
 from iltdesk.services import health, maintenance, scheduling
 from iltdesk.services.demo import load_demo
+from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.catalogue_views import CoursesPage, InstructorsPage, LearnersPage, RoomsPage
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.preferences import PreferencesDialog
+from iltdesk.views.errors import show_error
+from iltdesk.views.icons import icon
 from iltdesk.views.sessions_view import SessionsPage
 
 
@@ -28,6 +36,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.tasks = TaskRunner(self)
         self.setWindowTitle(_("ILT Desk"))
         self.resize(1180, 720)
         self.nav = QListWidget()
@@ -40,6 +49,8 @@ class MainWindow(QMainWindow):
         self.learners = LearnersPage(ctx)
         self.instructors = InstructorsPage(ctx)
         self.rooms = RoomsPage(ctx)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(2)
         for key, label, page in (
             ("sessions", _("Sessions"), self.sessions),
             ("courses", _("Courses"), self.courses),
@@ -47,7 +58,7 @@ class MainWindow(QMainWindow):
             ("instructors", _("Instructors"), self.instructors),
             ("rooms", _("Rooms"), self.rooms),
         ):
-            self.nav.addItem(label)
+            self.nav.addItem(QListWidgetItem(icon(key), label))
             self.stack.addWidget(page)
             self.pages[key] = page
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
@@ -74,10 +85,10 @@ class MainWindow(QMainWindow):
         toolbar = self.addToolBar(_("Main"))
         toolbar.setObjectName("mainToolbar")
 
-        self.new_action = QAction(_("&New session…"), self)
+        self.new_action = QAction(icon("new-session"), _("&New session…"), self)
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self.sessions.new_session)
-        self.open_action = QAction(_("&Open session"), self)
+        self.open_action = QAction(icon("open"), _("&Open session"), self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.sessions.open_selected)
         self.backup_action = QAction(_("&Back up now"), self)
@@ -87,7 +98,10 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction(_("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
-        for action in (self.new_action, self.open_action):
+        self.print_action = QAction(icon("print"), _("&Print list…"), self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.print_current_list)
+        for action in (self.new_action, self.open_action, self.print_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
@@ -99,7 +113,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.ctx.undo_stack.createRedoAction(self, _("&Redo"))
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        self.find_action = QAction(_("&Find learner"), self)
+        self.find_action = QAction(icon("find"), _("&Find learner"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.find_learner)
         self.preferences_action = QAction(_("&Preferences…"), self)
@@ -121,24 +135,54 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.new_action)
         toolbar.addAction(self.open_action)
         toolbar.addAction(self.find_action)
+        toolbar.addAction(self.print_action)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
     # --- actions ---
+    def print_current_list(self) -> None:
+        """Print the table on screen as it is filtered and sorted, through the print dialog."""
+        page = self.stack.currentWidget()
+        table = getattr(page, "table", None)
+        if table is None or table.model() is None:
+            return
+        document = table_document(table.model(), self.nav.currentItem().text())
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
+            document.print_(printer)
+
     def find_learner(self) -> None:
         self.nav.setCurrentRow(2)
         self.learners.search.setFocus()
         self.learners.search.selectAll()
 
     def back_up_now(self) -> None:
-        info = self.ctx.attempt(self, lambda: maintenance.back_up_before(self.ctx.db, "manual"))
-        if info is not None:
-            self.statusBar().showMessage(
-                _("Backup written to {path} and verified.").format(path=info.path), 8000
-            )
+        def done(info: object) -> None:
+            if info is not None:
+                self.statusBar().showMessage(
+                    _("Backup written to {path} and verified.").format(path=info.path),
+                    8000,  # type: ignore[attr-defined]
+                )
+
+        self.tasks.run(
+            lambda _p: maintenance.back_up_before(self.ctx.db, "manual"),
+            title=_("Backing up…"),
+            on_done=done,
+            on_error=self._task_failed,
+        )
 
     def check_database(self) -> None:
-        problems = self.ctx.attempt(self, lambda: health.check_database(self.ctx.db))
-        if problems is None:
-            return
+        self.tasks.run(
+            lambda _p: health.check_database(self.ctx.db),
+            title=_("Checking the database…"),
+            on_done=self._show_problems,
+            on_error=self._task_failed,
+        )
+
+    def _task_failed(self, error: BaseException) -> None:
+        if not isinstance(error, CancelledError):
+            show_error(self, error)
+
+    def _show_problems(self, problems: list[Problem]) -> None:
         if problems:
             QMessageBox.warning(
                 self, _("Check database"), "\n".join(p.message for p in problems[:20])
@@ -160,9 +204,12 @@ class MainWindow(QMainWindow):
         if scheduling.list_sessions(self.ctx.db, limit=1) or self.courses.model.rowCount():
             return
         if ask_load_demo(self):
-            outcome = self.ctx.attempt(self, lambda: load_demo(self.ctx.db))
-            if outcome is not None:
-                self.ctx.apply(outcome)
+            self.tasks.run(
+                lambda _p: load_demo(self.ctx.db),
+                title=_("Loading demo data…"),
+                on_done=self.ctx.apply,
+                on_error=self._task_failed,
+            )
 
     def _on_changes(self, changes: Changes) -> None:
         self.statusBar().clearMessage()
@@ -211,3 +258,24 @@ def ask_load_demo(parent: QWidget) -> bool:
     box.addButton(_("Start &empty"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is demo
+
+
+def table_document(model: QAbstractItemModel, title: str) -> QTextDocument:
+    """The rows of a table model as a printable document (headers, every row in view order)."""
+    columns = model.columnCount()
+    head = "".join(
+        f"<th align='left'>{escape(str(model.headerData(c, Qt.Orientation.Horizontal) or ''))}</th>"
+        for c in range(columns)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(str(model.index(r, c).data() or ''))}</td>" for c in range(columns))
+        + "</tr>"
+        for r in range(model.rowCount())
+    )
+    document = QTextDocument()
+    document.setHtml(
+        f"<h2>{escape(title)}</h2><table border='1' cellspacing='0' cellpadding='4'>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+    return document

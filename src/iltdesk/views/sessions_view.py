@@ -13,6 +13,7 @@ from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE, SORT_ROLE
 from iltdesk.models.tables import SessionsTableModel
 from iltdesk.services import catalogue, people, scheduling
+from iltdesk.views.calendar_view import MonthView, WeekView
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
 from iltdesk.views.session_detail import SessionDetailDialog
@@ -40,11 +41,17 @@ class SessionsPage(TablePage):
         self.text = QLineEdit()
         self.text.setPlaceholderText(_("Filter…"))
         self.text.setClearButtonEnabled(True)
+        self.view_mode = QComboBox()
+        self.view_mode.addItem(_("List"), "list")
+        self.view_mode.addItem(_("Month"), "month")
+        self.view_mode.addItem(_("Week"), "week")
+        self.view_mode.setAccessibleName(_("View"))
         self.new_button = QPushButton(_("&New session…"))
         self.open_button = QPushButton(_("&Open"))
         for widget in (self.when, self.status, self.course, self.instructor, self.text):
             self.toolbar.addWidget(widget)
         self.toolbar.addStretch()
+        self.toolbar.addWidget(self.view_mode)
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.open_button)
 
@@ -65,6 +72,13 @@ class SessionsPage(TablePage):
         for combo in (self.when, self.status, self.course, self.instructor):
             combo.currentIndexChanged.connect(self.reload)
         self._details: dict[int, SessionDetailDialog] = {}
+        self.month = MonthView()
+        self.week = WeekView()
+        self.stack.addWidget(self.month)
+        self.stack.addWidget(self.week)
+        for view in (self.month, self.week):
+            view.session_activated.connect(self.open_session)
+        self.view_mode.currentIndexChanged.connect(self.reload)
         ctx.changes_applied.connect(self.on_changes)
         self._fill_choices()
         self.reload()
@@ -106,8 +120,16 @@ class SessionsPage(TablePage):
             rows = [r for r in rows if r.last_end is not None and r.last_end < now]
         self.model.set_rows(rows)
         self.fit_columns(SessionsTableModel.COURSE)
-        # The empty state is for a database without sessions, not for a filter that hides all.
-        self.show_empty(not rows and not scheduling.list_sessions(self.ctx.db, limit=1))
+        mode = self.view_mode.currentData()
+        if mode == "month":
+            self.month.set_sessions(rows)
+            self.stack.setCurrentWidget(self.month)
+        elif mode == "week":
+            self.week.set_sessions(rows)
+            self.stack.setCurrentWidget(self.week)
+        else:
+            # The empty state is for a database without sessions, not a filter hiding all.
+            self.show_empty(not rows and not scheduling.list_sessions(self.ctx.db, limit=1))
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches(Entity.COURSE) or changes.touches(Entity.INSTRUCTOR):

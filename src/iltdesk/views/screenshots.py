@@ -1,0 +1,113 @@
+"""`make screenshots`: render the main screens on demo data, offscreen, into a folder.
+
+Run as `python -m iltdesk.views.screenshots OUTPUT_DIR` with QT_QPA_PLATFORM=offscreen. Uses a
+throwaway database and preferences, so the user's own data is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+TODAY = date(2026, 11, 28)
+
+
+def render(output: Path, language: str) -> list[Path]:
+    from iltdesk import formatting, i18n
+    from iltdesk.app import make_application
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+    from iltdesk.services import catalogue, scheduling
+    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.demo import load_demo
+    from iltdesk.settings import Preferences
+    from iltdesk.views.context import AppContext
+    from iltdesk.views.dialogs.course_editor import CourseEditorDialog
+    from iltdesk.views.dialogs.preferences import PreferencesDialog
+    from iltdesk.views.main_window import MainWindow
+
+    app = make_application()
+    i18n.install(language)
+    formatting.set_locale("de_DE" if language == "de" else "en_GB")
+    work = Path(tempfile.mkdtemp(prefix="iltdesk-shots-"))
+    db = open_database(database_url(work / "demo.sqlite3"))
+    written: list[Path] = []
+    try:
+        load_demo(db, today=TODAY)
+        ctx = AppContext(db, Preferences(work / "prefs.json"), MaterialStore(work / "m"))
+        window = MainWindow(ctx)
+        window.resize(1280, 760)
+        window.show()
+        suffix = "" if language == "en" else f"-{language}"
+
+        def shot(widget: object, name: str) -> None:
+            app.processEvents()
+            path = output / f"{name}{suffix}.png"
+            widget.grab().save(str(path))  # type: ignore[attr-defined]
+            written.append(path)
+
+        window.sessions.when.setCurrentIndex(window.sessions.when.findData("all"))
+        shot(window, "sessions")
+        window.sessions.view_mode.setCurrentIndex(window.sessions.view_mode.findData("month"))
+        first = scheduling.list_sessions(db)[20]
+        start = first.days[0].start
+        from PySide6.QtCore import QDate
+
+        window.sessions.month.calendar.setSelectedDate(QDate(start.year, start.month, start.day))
+        shot(window, "sessions-calendar")
+        window.sessions.view_mode.setCurrentIndex(0)
+        if language != "en":
+            return written
+        busy = max(scheduling.list_sessions(db), key=lambda s: s.enrolled + s.waitlisted)
+        detail = window.sessions.open_session(busy.id)
+        detail.resize(960, 640)
+        shot(detail, "session-roster")
+        past = next(
+            s
+            for s in scheduling.list_sessions(db)
+            if len(s.days) > 1 and s.status.value == "completed"
+        )
+        detail = window.sessions.open_session(past.id)
+        detail.resize(960, 640)
+        detail.tabs.setCurrentIndex(1)
+        shot(detail, "attendance-grid")
+        window.nav.setCurrentRow(2)
+        window.learners.search.setText("mü")
+        window.learners.apply_filter()
+        window.learners.table.selectRow(0)
+        shot(window, "learners")
+        course = catalogue.list_courses(db)[1]
+        editor = CourseEditorDialog(window, ctx, course)
+        editor.resize(820, 600)
+        editor.tabs.setCurrentIndex(2)
+        editor.show()
+        shot(editor, "agenda-builder")
+        editor.close()
+        prefs = PreferencesDialog(window, ctx)
+        prefs.show()
+        shot(prefs, "preferences")
+        prefs.close()
+        for widget in app.topLevelWidgets():
+            widget.close()
+        return written
+    finally:
+        db.close()
+        i18n.install("en")
+
+
+def main() -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    output = Path(sys.argv[1] if len(sys.argv) > 1 else "build/screenshots")
+    output.mkdir(parents=True, exist_ok=True)
+    os.environ["ILTDESK_HOME"] = tempfile.mkdtemp(prefix="iltdesk-shots-home-")
+    written = render(output, "en") + render(output, "de")
+    for path in written:
+        print(path)  # noqa: T201 - a command-line tool reporting its files
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

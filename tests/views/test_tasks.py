@@ -1,0 +1,65 @@
+"""The task runner: results come back on the GUI thread; slow work shows progress and cancels."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+from iltdesk.tasks.runner import CancelledError, TaskRunner
+
+
+def test_quick_work_never_shows_a_dialog(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner(parent)
+    results, threads = [], []
+
+    def work(progress):
+        threads.append(threading.current_thread())
+        return 42
+
+    runner.run(work, title="Quick", on_done=results.append, on_error=results.append)
+    qtbot.waitUntil(lambda: results == [42], timeout=5000)
+    assert threads[0] is not threading.main_thread()
+    assert not [d for d in parent.findChildren(QProgressDialog) if d.isVisible()]
+
+
+def test_slow_work_shows_progress_and_can_be_cancelled(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner(parent)
+    outcome = []
+
+    def work(progress):
+        for step in range(200):
+            progress.report(step, 200, f"Step {step}")
+            time.sleep(0.02)
+        return "finished"
+
+    progress = runner.run(work, title="Slow", on_done=outcome.append, on_error=outcome.append)
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in parent.findChildren(QProgressDialog)), timeout=3000
+    )
+    dialog = next(d for d in parent.findChildren(QProgressDialog) if d.isVisible())
+    assert dialog.labelText().startswith("Step ")
+    qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
+    assert isinstance(outcome[0], CancelledError)
+    assert progress.cancelled
+
+
+def test_errors_come_back_to_the_caller(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner(parent)
+    errors = []
+
+    def work(progress):
+        raise ValueError("bad file")
+
+    runner.run(work, title="Fails", on_done=errors.append, on_error=errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], ValueError)
