@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Instructor, InstructorQualification, Room
@@ -118,7 +119,12 @@ def save_instructor(
 
 def list_instructors(db: Database, text_filter: str = "") -> list[InstructorRow]:
     with db.transaction() as tx:
-        query = select(Instructor).where(Instructor.archived.is_(False)).order_by(Instructor.name)
+        query = (
+            select(Instructor)
+            .where(Instructor.archived.is_(False))
+            .order_by(Instructor.name)
+            .options(selectinload(Instructor.qualifications))
+        )
         key = search_key(text_filter)
         if key:
             query = query.where(Instructor.name_key.contains(key, autoescape=True))

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
@@ -474,15 +473,6 @@ def _role_order(link: SessionInstructor) -> tuple[int, str]:
     return order.index(link.role), link.instructor.name
 
 
-def _with_details(query: Select[Any]) -> Select[Any]:
-    return query.options(
-        selectinload(TrainingSession.course),
-        selectinload(TrainingSession.room),
-        selectinload(TrainingSession.days),
-        selectinload(TrainingSession.instructors).selectinload(SessionInstructor.instructor),
-    )
-
-
 def get_session(db: Database, session_id: int) -> SessionRow:
     with db.transaction() as tx:
         session = get_or_fail(
@@ -499,29 +489,116 @@ def list_sessions(
     instructor_id: int | None = None,
     starts_after: datetime | None = None,
     starts_before: datetime | None = None,
+    ends_after: datetime | None = None,
+    ends_before: datetime | None = None,
     limit: int | None = None,
 ) -> list[SessionRow]:
-    """Sessions ordered by first start, filtered in SQL."""
-    with db.transaction() as tx:
-        query = select(TrainingSession).order_by(TrainingSession.first_start, TrainingSession.id)
-        if status is not None:
-            query = query.where(TrainingSession.status == status)
-        if course_id is not None:
-            query = query.where(TrainingSession.course_id == course_id)
-        if instructor_id is not None:
-            query = query.where(
-                TrainingSession.id.in_(
-                    select(SessionInstructor.session_id).where(
-                        SessionInstructor.instructor_id == instructor_id
-                    )
+    """Sessions ordered by first start, filtered in SQL.
+
+    Read as plain columns in four queries (sessions, days, instructors, counts) rather than as
+    entities: the sessions screen lists thousands and hydrating objects cost most of the time.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if status is not None:
+        conditions.append(TrainingSession.status == status)
+    if course_id is not None:
+        conditions.append(TrainingSession.course_id == course_id)
+    if instructor_id is not None:
+        conditions.append(
+            TrainingSession.id.in_(
+                select(SessionInstructor.session_id).where(
+                    SessionInstructor.instructor_id == instructor_id
                 )
             )
-        if starts_after is not None:
-            query = query.where(TrainingSession.first_start >= starts_after)
-        if starts_before is not None:
-            query = query.where(TrainingSession.first_start < starts_before)
-        if limit is not None:
-            query = query.limit(limit)
-        sessions = tx.scalars(_with_details(query)).all()
-        counts = _counts(tx, [s.id for s in sessions])
-        return [_session_row(tx, s, counts.get(s.id, (0, 0))) for s in sessions]
+        )
+    if starts_after is not None:
+        conditions.append(TrainingSession.first_start >= starts_after)
+    if starts_before is not None:
+        conditions.append(TrainingSession.first_start < starts_before)
+    if ends_after is not None:
+        conditions.append(TrainingSession.last_end >= ends_after)
+    if ends_before is not None:
+        conditions.append(TrainingSession.last_end < ends_before)
+    chosen = select(TrainingSession.id).where(*conditions)
+    if limit is not None:
+        chosen = chosen.order_by(TrainingSession.first_start, TrainingSession.id).limit(limit)
+    ids = chosen.scalar_subquery() if limit is None else chosen.subquery().select()
+    with db.transaction() as tx:
+        conn = tx.connection()
+        sessions = conn.execute(
+            select(
+                TrainingSession.id,
+                TrainingSession.course_id,
+                Course.code,
+                Course.title,
+                TrainingSession.cohort,
+                TrainingSession.mode,
+                TrainingSession.room_id,
+                Room.name,
+                TrainingSession.meeting_link,
+                TrainingSession.timezone,
+                TrainingSession.capacity,
+                TrainingSession.min_size,
+                TrainingSession.status,
+                TrainingSession.notes,
+            )
+            .join(Course, Course.id == TrainingSession.course_id)
+            .outerjoin(Room, Room.id == TrainingSession.room_id)
+            .where(TrainingSession.id.in_(ids))
+            .order_by(TrainingSession.first_start, TrainingSession.id)
+        ).all()
+        days: dict[int, list[SessionDayRow]] = defaultdict(list)
+        for session_id, day_id, start, end in conn.execute(
+            select(SessionDay.session_id, SessionDay.id, SessionDay.start, SessionDay.end)
+            .where(SessionDay.session_id.in_(ids))
+            .order_by(SessionDay.start)
+        ):
+            days[session_id].append(SessionDayRow(day_id, start, end))
+        teachers: dict[int, list[SessionInstructorRow]] = defaultdict(list)
+        for session_id, teacher_id, name, role in conn.execute(
+            select(
+                SessionInstructor.session_id,
+                SessionInstructor.instructor_id,
+                Instructor.name,
+                SessionInstructor.role,
+            )
+            .join(Instructor, Instructor.id == SessionInstructor.instructor_id)
+            .where(SessionInstructor.session_id.in_(ids))
+        ):
+            teachers[session_id].append(SessionInstructorRow(teacher_id, name, role))
+        order = list(InstructorRole)
+        seats = func.sum(case((Enrollment.status.in_(SEAT_HOLDING), 1), else_=0))
+        waiting = func.sum(case((Enrollment.status == EnrollmentStatus.WAITLISTED, 1), else_=0))
+        counts = {
+            sid: (int(a or 0), int(w or 0))
+            for sid, a, w in conn.execute(
+                select(Enrollment.session_id, seats, waiting)
+                .where(Enrollment.session_id.in_(ids))
+                .group_by(Enrollment.session_id)
+            )
+        }
+        return [
+            SessionRow(
+                id=r[0],
+                course_id=r[1],
+                course_code=r[2],
+                course_title=r[3],
+                cohort=r[4],
+                mode=r[5],
+                room_id=r[6],
+                room_name=r[7] or "",
+                meeting_link=r[8],
+                timezone=r[9],
+                capacity=r[10],
+                min_size=r[11],
+                status=r[12],
+                notes=r[13],
+                days=tuple(days.get(r[0], ())),
+                instructors=tuple(
+                    sorted(teachers.get(r[0], ()), key=lambda t: (order.index(t.role), t.name))
+                ),
+                enrolled=counts.get(r[0], (0, 0))[0],
+                waitlisted=counts.get(r[0], (0, 0))[1],
+            )
+            for r in sessions
+        ]

@@ -113,11 +113,9 @@ class SessionsPage(TablePage):
             status=self.status.currentData(),
             course_id=self.course.currentData(),
             instructor_id=self.instructor.currentData(),
+            ends_after=now if when == "upcoming" else None,
+            ends_before=now if when == "past" else None,
         )
-        if when == "upcoming":
-            rows = [r for r in rows if r.last_end is None or r.last_end >= now]
-        elif when == "past":
-            rows = [r for r in rows if r.last_end is not None and r.last_end < now]
         self.model.set_rows(rows)
         self.fit_columns(SessionsTableModel.COURSE)
         mode = self.view_mode.currentData()

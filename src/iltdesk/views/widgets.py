@@ -33,6 +33,7 @@ class TablePage(QWidget):
 
     def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._fitted = False
         self.toolbar = QHBoxLayout()
         self.table = make_table()
         self.empty = QLabel(empty_text)
@@ -56,8 +57,16 @@ class TablePage(QWidget):
         self.splitter.setStretchFactor(1, 2)
 
     def fit_columns(self, stretch: int) -> None:
-        """Size columns to their contents once, and give the spare width to `stretch`."""
+        """Size columns to their contents once, and give the spare width to `stretch`.
+
+        Only the first load sizes columns (later the user's widths stand), and only the first
+        rows are measured: measuring every row calls Python `data()` thousands of times.
+        """
+        if self._fitted or self.table.model() is None or not self.table.model().rowCount():
+            return
+        self._fitted = True
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(40)
         header.setStretchLastSection(False)
         self.table.resizeColumnsToContents()
         for column in range(header.count()):

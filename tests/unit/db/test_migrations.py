@@ -74,6 +74,7 @@ def test_upgrade_backs_up_first_and_keeps_data(tmp_path, db_path, backup_dir, mo
     shutil.copytree(migrate.MIGRATIONS_DIR, future)
     (future / "versions" / "0099_test.py").write_text(NEXT_REVISION.format(head=head))
     monkeypatch.setattr(migrate, "MIGRATIONS_DIR", future)
+    monkeypatch.setattr(migrate, "HEAD_REVISION", "0099_test")
 
     with (
         open_database(database_url(db_path), backup_dir=backup_dir) as db,
@@ -97,3 +98,7 @@ def test_migration_scripts_ship_as_package_data(ext):
     assert scripts, "no migration scripts found beside the package"
     assert (migrate.MIGRATIONS_DIR / "env.py").exists()
     assert Path(migrate.MIGRATIONS_DIR / "script.py.mako").exists()
+
+
+def test_head_constant_matches_the_newest_script():
+    assert migrate._script().get_current_head() == migrate.HEAD_REVISION
