@@ -20,7 +20,9 @@ from pathlib import Path
 
 from common import bench_database, report
 
-LEARNERS, SESSIONS, SEATS = 50_000, 2_000, 160
+# The issue's database: `iltdesk demo --learners 50000` (40 sessions of realistic size), and a
+# heavy one (2,000 sessions of 160 seats, as in the services benchmark) reported beside it.
+DATABASES = {"demo_50k": (50_000, 40, None), "heavy_2000_sessions": (50_000, 2_000, 160)}
 
 FLOOR = r"""
 import sys, time
@@ -140,32 +142,33 @@ def in_process(path: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    source = bench_database(LEARNERS, SESSIONS, SEATS)
-    work = Path(tempfile.mkdtemp(prefix="iltdesk-bench-gui-"))
-    path = work / "gui.sqlite3"
-    shutil.copyfile(source, path)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ILTDESK_HOME=str(work / "home"))
-    start_to_paint(OURS, str(path), env=env)  # first open: start-up backup, caches warm
-    floors = [start_to_paint(FLOOR, env=env) for _ in range(5)]
-    ours = [start_to_paint(OURS, str(path), env=env) for _ in range(5)]
-    floor, mine = statistics.median(floors), statistics.median(ours)
-    report("gui_start_to_painted_sessions", mine, floor, 1.5)
-    os.environ.update(env)
-    figures = in_process(path)
-    print(json.dumps({
-        "bench": "learners_filter_keystroke",
-        "median_ms": round(figures["keystroke"] * 1000, 2),
-        "worst_ms": round(figures["worst_keystroke"] * 1000, 2),
-        "target_ms": 30,
-        "ok": figures["keystroke"] < 0.030,
-    }), flush=True)
-    print(json.dumps({
-        "bench": "gui_thread_max_stall",
-        "max_stall_ms": figures["max_stall_ms"],
-        "target_ms": 100,
-        "ok": figures["max_stall_ms"] < 100,
-    }), flush=True)
-    shutil.rmtree(work, ignore_errors=True)
+    for label, (learners, sessions, seats) in DATABASES.items():
+        source = bench_database(learners, sessions, seats)
+        work = Path(tempfile.mkdtemp(prefix="iltdesk-bench-gui-"))
+        path = work / "gui.sqlite3"
+        shutil.copyfile(source, path)
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ILTDESK_HOME=str(work / "home"))
+        start_to_paint(OURS, str(path), env=env)  # first open: start-up backup, caches warm
+        floors = [start_to_paint(FLOOR, env=env) for _ in range(5)]
+        ours = [start_to_paint(OURS, str(path), env=env) for _ in range(5)]
+        floor, mine = statistics.median(floors), statistics.median(ours)
+        report(f"gui_start_to_painted_sessions[{label}]", mine, floor, 1.5)
+        os.environ.update(env)
+        figures = in_process(path)
+        print(json.dumps({
+            "bench": f"learners_filter_keystroke[{label}]",
+            "median_ms": round(figures["keystroke"] * 1000, 2),
+            "worst_ms": round(figures["worst_keystroke"] * 1000, 2),
+            "target_ms": 30,
+            "ok": figures["keystroke"] < 0.030,
+        }), flush=True)
+        print(json.dumps({
+            "bench": f"gui_thread_max_stall[{label}]",
+            "max_stall_ms": figures["max_stall_ms"],
+            "target_ms": 100,
+            "ok": figures["max_stall_ms"] < 100,
+        }), flush=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

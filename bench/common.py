@@ -49,14 +49,14 @@ def report(
     return result
 
 
-def bench_database(learners: int, sessions: int, seats: int) -> Path:
+def bench_database(learners: int, sessions: int, seats: int | None) -> Path:
     """A demo database of the given size, built once and cached under build/bench/."""
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
     from iltdesk.services.demo import DemoSize, load_demo
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"demo-{learners}-{sessions}-{seats}.sqlite3"
+    path = CACHE / f"demo-{learners}-{sessions}-{seats or 'real'}.sqlite3"
     if not path.exists():
         partial = path.with_suffix(".building")
         partial.unlink(missing_ok=True)

@@ -1,8 +1,18 @@
 """ILT Desk: plan, run and record instructor-led training from one desktop app."""
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-try:
-    __version__ = version("iltdesk")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    # The version is looked up on first use: importlib.metadata scans the installed
+    # distributions, which costs start-up time the window does not need.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("iltdesk")
+        except PackageNotFoundError:  # a source tree that was never installed
+            return "0.0.0+unknown"
+    raise AttributeError(name)

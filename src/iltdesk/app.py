@@ -9,7 +9,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
-from iltdesk import __version__, formatting, i18n, paths
+from iltdesk import formatting, i18n, paths
 from iltdesk.db.engine import Database, database_url, sqlite_path
 from iltdesk.db.opening import open_database
 from iltdesk.errors import UserError
@@ -26,7 +26,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         return existing
     QCoreApplication.setOrganizationName("ILT Desk")
     QCoreApplication.setApplicationName("ILT Desk")
-    QCoreApplication.setApplicationVersion(__version__)
     app = QApplication(argv or sys.argv[:1])
     from iltdesk.views.icons import icon
 

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from iltdesk import __version__, formatting, paths
+from iltdesk import formatting, paths
 from iltdesk.db.engine import Database, database_url, sqlite_path
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
@@ -28,6 +28,16 @@ EXIT_PROBLEMS = 1
 EXIT_USER_ERROR = 1
 EXIT_UNREADABLE = 2
 EXIT_BUG = 3
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looking the version up only when asked (it costs start-up time)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        from iltdesk import __version__
+
+        print(f"ILT Desk {__version__}")
+        parser.exit()
 
 
 def resolve_database(option: str | None) -> str:
@@ -54,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="iltdesk",
         description=_("ILT Desk: plan, run and record instructor-led training."),
     )
-    parser.add_argument("--version", action="version", version=f"ILT Desk {__version__}")
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help=_("show the version"))
     parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",

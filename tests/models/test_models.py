@@ -111,3 +111,23 @@ def test_attendance_model_cells_and_completion(qtmodeltester, db):
     model.set_mark(eid, d2.id, AttendanceMarkRow(eid, d2.id, AttendanceStatus.ABSENT, None, ""))
     assert model.data(model.index(0, 3)) == "Incomplete"
     qtmodeltester.check(model)
+
+
+def test_sorting_happens_in_the_model_and_keeps_selection(qtmodeltester, demo):
+    from PySide6.QtCore import QPersistentModelIndex
+
+    model = SessionsTableModel()
+    model.set_rows(scheduling.list_sessions(demo))
+    qtmodeltester.check(model)
+    chosen = model.row_at(5)
+    keep = QPersistentModelIndex(model.index(5, 1))
+    model.sort(SessionsTableModel.SEATS, Qt.SortOrder.DescendingOrder)
+    seats = [model.row_at(r).enrolled for r in range(model.rowCount())]
+    assert seats == sorted(seats, reverse=True)
+    assert model.data(model.index(keep.row(), 0), ROW_ROLE) is chosen
+    model.sort(SessionsTableModel.WHEN)
+    starts = [model.row_at(r).first_start for r in range(model.rowCount())]
+    assert starts == sorted(starts)
+    model.set_rows(list(reversed(model.rows())))  # a refresh keeps the chosen order
+    assert [model.row_at(r).first_start for r in range(model.rowCount())] == starts
+    qtmodeltester.check(model)

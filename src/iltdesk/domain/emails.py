@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
-
 
 def normalise_email(value: str) -> str | None:
     """The address in its normal form, or None when it is not a valid address."""
+    # Imported here: email_validator's tables cost ~15 ms, not worth paying at start-up.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError:

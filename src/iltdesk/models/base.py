@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 R = TypeVar("R")
 
@@ -57,6 +62,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[R] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
 
     # --- structure ---
     def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802 - Qt's name
@@ -93,10 +99,43 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return column.tooltip(row)
         return None
 
+    # --- sorting (in Python: a proxy would call data() for every comparison) ---
+    def _sort_key(self, column: int) -> Callable[[R], Any]:
+        spec = self.columns[column]
+        raw = spec.sort or spec.display
+
+        def key(row: R) -> Any:
+            value = qt_sortable(raw(row))
+            return (isinstance(value, str), value)  # numbers before text, never compared
+
+        return key
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = list(self._rows)
+        self._rows.sort(key=self._sort_key(column), reverse=order is Qt.SortOrder.DescendingOrder)
+        where = {id(row): i for i, row in enumerate(self._rows)}
+        old_indexes = self.persistentIndexList()
+        new_indexes = [
+            self.index(where[id(before[i.row()])], i.column()) if i.isValid() else i
+            for i in old_indexes
+        ]
+        self.changePersistentIndexList(old_indexes, new_indexes)
+        self.layoutChanged.emit()
+
     # --- content ---
     def set_rows(self, rows: Sequence[R]) -> None:
+        """Replace every row, keeping the user's chosen sort order."""
         self.beginResetModel()
         self._rows = list(rows)
+        if self._sort is not None:
+            column, order = self._sort
+            self._rows.sort(
+                key=self._sort_key(column), reverse=order is Qt.SortOrder.DescendingOrder
+            )
         self.endResetModel()
 
     def rows(self) -> list[R]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -17,16 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iltdesk import __version__
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _
-from iltdesk.services import health, maintenance, scheduling
-from iltdesk.services.demo import load_demo
+from iltdesk.services import catalogue, health, maintenance, scheduling
 from iltdesk.tasks.runner import CancelledError, TaskRunner
-from iltdesk.views.catalogue_views import CoursesPage, InstructorsPage, LearnersPage, RoomsPage
 from iltdesk.views.context import AppContext
-from iltdesk.views.dialogs.preferences import PreferencesDialog
 from iltdesk.views.errors import show_error
 from iltdesk.views.icons import icon
 from iltdesk.views.sessions_view import SessionsPage
@@ -43,25 +40,26 @@ class MainWindow(QMainWindow):
         self.nav.setAccessibleName(_("Navigation"))
         self.nav.setMaximumWidth(220)
         self.stack = QStackedWidget()
+        # Screens are built when first shown, so start-up builds (and queries) only Sessions.
+        self._factories: dict[str, Callable[[], QWidget]] = {
+            "sessions": lambda: SessionsPage(ctx),
+            "courses": lambda: catalogue_views().CoursesPage(ctx),
+            "learners": lambda: catalogue_views().LearnersPage(ctx),
+            "instructors": lambda: catalogue_views().InstructorsPage(ctx),
+            "rooms": lambda: catalogue_views().RoomsPage(ctx),
+        }
+        self._keys = list(self._factories)
         self.pages: dict[str, QWidget] = {}
-        self.sessions = SessionsPage(ctx)
-        self.courses = CoursesPage(ctx)
-        self.learners = LearnersPage(ctx)
-        self.instructors = InstructorsPage(ctx)
-        self.rooms = RoomsPage(ctx)
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setSpacing(2)
-        for key, label, page in (
-            ("sessions", _("Sessions"), self.sessions),
-            ("courses", _("Courses"), self.courses),
-            ("learners", _("Learners"), self.learners),
-            ("instructors", _("Instructors"), self.instructors),
-            ("rooms", _("Rooms"), self.rooms),
+        for key, label in zip(
+            self._keys,
+            (_("Sessions"), _("Courses"), _("Learners"), _("Instructors"), _("Rooms")),
+            strict=True,
         ):
             self.nav.addItem(QListWidgetItem(icon(key), label))
-            self.stack.addWidget(page)
-            self.pages[key] = page
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+            self.stack.addWidget(QWidget())  # placeholder until the screen is first shown
+        self.nav.currentRowChanged.connect(self._show_page)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
@@ -119,7 +117,7 @@ class MainWindow(QMainWindow):
         self.preferences_action = QAction(_("&Preferences…"), self)
         self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.preferences_action.triggered.connect(lambda: PreferencesDialog.ask(self, self.ctx))
+        self.preferences_action.triggered.connect(self.show_preferences)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
@@ -138,6 +136,49 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.print_action)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
+    # --- screens ---
+    def page(self, key: str) -> Any:
+        """The screen `key`, built on first use."""
+        if key not in self.pages:
+            index = self._keys.index(key)
+            widget = self._factories[key]()
+            placeholder = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.pages[key] = widget
+            header = QSettings().value(f"columns/{key}")
+            table = getattr(widget, "table", None)
+            if isinstance(header, QByteArray) and table is not None:
+                table.horizontalHeader().restoreState(header)
+        return self.pages[key]
+
+    def _show_page(self, row: int) -> None:
+        if 0 <= row < len(self._keys):
+            self.page(self._keys[row])
+            self.stack.setCurrentIndex(row)
+
+    @property
+    def sessions(self) -> SessionsPage:
+        page: SessionsPage = self.page("sessions")
+        return page
+
+    @property
+    def courses(self) -> Any:
+        return self.page("courses")
+
+    @property
+    def learners(self) -> Any:
+        return self.page("learners")
+
+    @property
+    def instructors(self) -> Any:
+        return self.page("instructors")
+
+    @property
+    def rooms(self) -> Any:
+        return self.page("rooms")
+
     # --- actions ---
     def print_current_list(self) -> None:
         """Print the table on screen as it is filtered and sorted, through the print dialog."""
@@ -145,10 +186,17 @@ class MainWindow(QMainWindow):
         table = getattr(page, "table", None)
         if table is None or table.model() is None:
             return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
         document = table_document(table.model(), self.nav.currentItem().text())
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
             document.print_(printer)
+
+    def show_preferences(self) -> None:
+        from iltdesk.views.dialogs.preferences import PreferencesDialog
+
+        PreferencesDialog.ask(self, self.ctx)
 
     def find_learner(self) -> None:
         self.nav.setCurrentRow(2)
@@ -191,6 +239,8 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, _("Check database"), _("No problems found."))
 
     def about(self) -> None:
+        from iltdesk import __version__
+
         QMessageBox.about(
             self,
             _("About ILT Desk"),
@@ -201,9 +251,13 @@ class MainWindow(QMainWindow):
 
     def offer_demo_if_empty(self) -> None:
         """First run on an empty database: offer demo data or an empty start."""
-        if scheduling.list_sessions(self.ctx.db, limit=1) or self.courses.model.rowCount():
+        if scheduling.list_sessions(self.ctx.db, limit=1) or catalogue.list_courses(
+            self.ctx.db, include_archived=True
+        ):
             return
         if ask_load_demo(self):
+            from iltdesk.services.demo import load_demo
+
             self.tasks.run(
                 lambda _p: load_demo(self.ctx.db),
                 title=_("Loading demo data…"),
@@ -226,11 +280,6 @@ class MainWindow(QMainWindow):
         splitter = settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
-        for key, page in self.pages.items():
-            header = settings.value(f"columns/{key}")
-            table = getattr(page, "table", None)
-            if isinstance(header, QByteArray) and table is not None:
-                table.horizontalHeader().restoreState(header)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         settings = QSettings()
@@ -279,3 +328,10 @@ def table_document(model: QAbstractItemModel, title: str) -> QTextDocument:
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
     return document
+
+
+def catalogue_views() -> Any:
+    """The catalogue screens' module, imported when one of them is first shown."""
+    from iltdesk.views import catalogue_views as module
+
+    return module

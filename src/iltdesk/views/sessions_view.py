@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
 
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
-from iltdesk.models.base import ROW_ROLE, SORT_ROLE
 from iltdesk.models.tables import SessionsTableModel
 from iltdesk.services import catalogue, people, scheduling
-from iltdesk.views.calendar_view import MonthView, WeekView
 from iltdesk.views.context import AppContext
-from iltdesk.views.dialogs.session_editor import SessionEditorDialog
-from iltdesk.views.session_detail import SessionDetailDialog
 from iltdesk.views.widgets import TablePage
+
+if TYPE_CHECKING:
+    from iltdesk.views.calendar_view import MonthView, WeekView
+    from iltdesk.views.session_detail import SessionDetailDialog
 
 
 class SessionsPage(TablePage):
@@ -56,32 +58,29 @@ class SessionsPage(TablePage):
         self.toolbar.addWidget(self.open_button)
 
         self.model = SessionsTableModel(self)
-        # A few hundred sessions at most per filter: a proxy is fine here (STYLE.md rule 6).
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.table.setModel(self.proxy)
+        # Sorted by the model itself and filtered in Python before it sees the rows: with
+        # thousands of sessions a proxy would call data() for every comparison (STYLE.md 6).
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(SessionsTableModel.WHEN, Qt.SortOrder.AscendingOrder)
+        self._all_rows: list[SessionRow] = []
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.new_button.clicked.connect(self.new_session)
         self.open_button.clicked.connect(self.open_selected)
-        self.text.textChanged.connect(self.proxy.setFilterFixedString)
+        self.text.textChanged.connect(lambda _t: self._show_rows())
+        self._details: dict[int, SessionDetailDialog] = {}
+        self._month: MonthView | None = None
+        self._week: WeekView | None = None
+        ctx.changes_applied.connect(self.on_changes)
+        self.course.addItem(_("Any course"), None)
+        self.instructor.addItem(_("Any instructor"), None)
+        # Connected only now: filling the combos above must not reload once per item.
         for combo in (self.when, self.status, self.course, self.instructor):
             combo.currentIndexChanged.connect(self.reload)
-        self._details: dict[int, SessionDetailDialog] = {}
-        self.month = MonthView()
-        self.week = WeekView()
-        self.stack.addWidget(self.month)
-        self.stack.addWidget(self.week)
-        for view in (self.month, self.week):
-            view.session_activated.connect(self.open_session)
-        self.view_mode.currentIndexChanged.connect(self.reload)
-        ctx.changes_applied.connect(self.on_changes)
-        self._fill_choices()
+        self.view_mode.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.reload()
+        # The course and instructor lists are not needed to paint the first screen.
+        QTimer.singleShot(0, self._fill_choices)
 
     def _fill_choices(self) -> None:
         for combo, items, label in (
@@ -116,6 +115,15 @@ class SessionsPage(TablePage):
             ends_after=now if when == "upcoming" else None,
             ends_before=now if when == "past" else None,
         )
+        self._all_rows = rows
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        needle = self.text.text().strip().casefold()
+        rows = self._all_rows
+        if needle:
+            columns = SessionsTableModel.columns
+            rows = [r for r in rows if any(needle in c.display(r).casefold() for c in columns)]
         self.model.set_rows(rows)
         self.fit_columns(SessionsTableModel.COURSE)
         mode = self.view_mode.currentData()
@@ -148,9 +156,33 @@ class SessionsPage(TablePage):
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        return int(self.proxy.data(rows[0], ROW_ROLE).id)
+        return self.model.row_at(rows[0].row()).id
+
+    @property
+    def month(self) -> MonthView:
+        """The month view, built when first chosen."""
+        if self._month is None:
+            from iltdesk.views.calendar_view import MonthView
+
+            self._month = MonthView()
+            self._month.session_activated.connect(self.open_session)
+            self.stack.addWidget(self._month)
+        return self._month
+
+    @property
+    def week(self) -> WeekView:
+        """The week view, built when first chosen."""
+        if self._week is None:
+            from iltdesk.views.calendar_view import WeekView
+
+            self._week = WeekView()
+            self._week.session_activated.connect(self.open_session)
+            self.stack.addWidget(self._week)
+        return self._week
 
     def new_session(self) -> None:
+        from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+
         SessionEditorDialog.ask(self, self.ctx)
 
     def open_selected(self) -> None:
@@ -159,6 +191,8 @@ class SessionsPage(TablePage):
             self.open_session(session_id)
 
     def open_session(self, session_id: int) -> SessionDetailDialog:
+        from iltdesk.views.session_detail import SessionDetailDialog
+
         dialog = self._details.get(session_id)
         if dialog is None:
             dialog = SessionDetailDialog(self.window(), self.ctx, session_id)
@@ -173,4 +207,6 @@ class SessionsPage(TablePage):
     def edit_selected(self) -> None:
         session_id = self.selected_id()
         if session_id is not None:
+            from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+
             SessionEditorDialog.ask(self, self.ctx, scheduling.get_session(self.ctx.db, session_id))
