@@ -235,6 +235,7 @@ class LearnersPage(TablePage):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         ctx.changes_applied.connect(self.on_changes)
         self._update_count()
+        self.fit_columns(LearnersTableModel.EMAIL)
 
     def _page(self, text: str, limit: int, offset: int) -> list:  # type: ignore[type-arg]
         return learners.search_learners(self.ctx.db, text, limit=limit, offset=offset)
@@ -242,6 +243,7 @@ class LearnersPage(TablePage):
     def apply_filter(self) -> None:
         self.model.set_filter(self.search.text())
         self._update_count()
+        self.fit_columns(LearnersTableModel.EMAIL)
 
     def _update_count(self) -> None:
         total = learners.count_learners(self.ctx.db, self.search.text())
