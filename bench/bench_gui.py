@@ -42,8 +42,8 @@ window.resize(1200, 700); window.show(); app.exec()
 
 OURS = r"""
 import sys, time
-from PySide6.QtCore import QEvent, QObject
 from iltdesk.app import apply_language, make_application, open_app_database
+from PySide6.QtCore import QEvent, QObject
 from iltdesk import paths
 from iltdesk.services.catalogue import MaterialStore
 from iltdesk.settings import Preferences

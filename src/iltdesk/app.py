@@ -6,16 +6,25 @@ import logging
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+# The plain-Python layers are imported before PySide6 on purpose: once PySide6 is loaded, its
+# import hook inspects every later import, which made start-up measurably slower (bench/).
+from iltdesk import formatting, i18n, paths  # isort: skip
+from iltdesk.db.engine import Database, database_url, sqlite_path  # isort: skip
+from iltdesk.db.opening import open_database  # isort: skip
+from iltdesk.errors import UserError  # isort: skip
+from iltdesk.i18n import _  # isort: skip
+from iltdesk.services import scheduling  # noqa: F401  # isort: skip - warms the first screen's imports
+from iltdesk.services.catalogue import MaterialStore  # isort: skip
+from iltdesk.settings import Preferences  # isort: skip
 
-from iltdesk import formatting, i18n, paths
-from iltdesk.db.engine import Database, database_url, sqlite_path
-from iltdesk.db.opening import open_database
-from iltdesk.errors import UserError
-from iltdesk.i18n import _
-from iltdesk.services.catalogue import MaterialStore
-from iltdesk.settings import Preferences
+from PySide6.QtCore import (  # noqa: E402
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QTranslator,
+)
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
 
 log = logging.getLogger(__name__)
 

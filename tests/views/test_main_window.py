@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -87,3 +87,36 @@ def test_print_document_holds_the_visible_rows(qtbot, ctx):
     assert "Forklift Safety" in text and "Code" in text
     assert "First Aid" not in text
     assert window.print_action.shortcut().toString() != ""
+
+
+def test_session_filters_course_and_text_and_calendar(qtbot, ctx):
+    load_demo(ctx.db, DemoSize(learners=300, sessions=20), today=date(2026, 11, 28))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.sessions
+    page.when.setCurrentIndex(page.when.findData("all"))
+    assert page.model.rowCount() == 20
+    assert page.course.count() == 1  # not filled until the list is opened
+    page.course.ensure_filled()
+    assert page.course.count() == 13
+    course_id = page.course.itemData(1)
+    page.course.setCurrentIndex(1)
+    assert {page.model.row_at(r).course_id for r in range(page.model.rowCount())} == {course_id}
+    page.course.setCurrentIndex(0)
+    page.text.setText("virtual")
+    assert 0 < page.model.rowCount() < 20
+    page.text.clear()
+    page.view_mode.setCurrentIndex(page.view_mode.findData("month"))
+    assert page.stack.currentWidget() is page.month
+    first = page.model.row_at(0)
+    start = first.days[0].start
+    from PySide6.QtCore import QDate
+
+    page.month.calendar.setSelectedDate(QDate(start.year, start.month, start.day))
+    texts = [page.month.day_list.item(i).text() for i in range(page.month.day_list.count())]
+    assert any(first.course_code in t for t in texts)
+    page.view_mode.setCurrentIndex(page.view_mode.findData("week"))
+    page.week.show_week(start.date() - timedelta(days=start.weekday()))
+    cells = [page.week.table.item(r, c) for r in range(page.week.table.rowCount())
+             for c in range(7)]
+    assert any(cell is not None and first.course_code in cell.text() for cell in cells)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
@@ -481,6 +481,12 @@ def get_session(db: Database, session_id: int) -> SessionRow:
         return _session_row(tx, session)
 
 
+def _table(entity: type) -> Table:
+    table = entity.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
 def list_sessions(
     db: Database,
     *,
@@ -495,86 +501,91 @@ def list_sessions(
 ) -> list[SessionRow]:
     """Sessions ordered by first start, filtered in SQL.
 
-    Read as plain columns in four queries (sessions, days, instructors, counts) rather than as
-    entities: the sessions screen lists thousands and hydrating objects cost most of the time.
+    Read as plain columns in four Core queries (sessions, days, instructors, counts) over the
+    tables rather than the mapped classes: the sessions screen lists thousands, hydrating
+    objects cost most of the time, and Core statements need no ORM set-up before the first
+    screen paints.
     """
+    sessions_t, courses_t, rooms_t = _table(TrainingSession), _table(Course), _table(Room)
+    days_t, teaching_t = _table(SessionDay), _table(SessionInstructor)
+    instructors_t, enrollments_t = _table(Instructor), _table(Enrollment)
     conditions: list[ColumnElement[bool]] = []
     if status is not None:
-        conditions.append(TrainingSession.status == status)
+        conditions.append(sessions_t.c.status == status)
     if course_id is not None:
-        conditions.append(TrainingSession.course_id == course_id)
+        conditions.append(sessions_t.c.course_id == course_id)
     if instructor_id is not None:
         conditions.append(
-            TrainingSession.id.in_(
-                select(SessionInstructor.session_id).where(
-                    SessionInstructor.instructor_id == instructor_id
-                )
+            sessions_t.c.id.in_(
+                select(teaching_t.c.session_id).where(teaching_t.c.instructor_id == instructor_id)
             )
         )
     if starts_after is not None:
-        conditions.append(TrainingSession.first_start >= starts_after)
+        conditions.append(sessions_t.c.first_start >= starts_after)
     if starts_before is not None:
-        conditions.append(TrainingSession.first_start < starts_before)
+        conditions.append(sessions_t.c.first_start < starts_before)
     if ends_after is not None:
-        conditions.append(TrainingSession.last_end >= ends_after)
+        conditions.append(sessions_t.c.last_end >= ends_after)
     if ends_before is not None:
-        conditions.append(TrainingSession.last_end < ends_before)
-    chosen = select(TrainingSession.id).where(*conditions)
+        conditions.append(sessions_t.c.last_end < ends_before)
+    chosen = select(sessions_t.c.id).where(*conditions)
     if limit is not None:
-        chosen = chosen.order_by(TrainingSession.first_start, TrainingSession.id).limit(limit)
+        chosen = chosen.order_by(sessions_t.c.first_start, sessions_t.c.id).limit(limit)
     ids = chosen.scalar_subquery() if limit is None else chosen.subquery().select()
     with db.transaction() as tx:
         conn = tx.connection()
         sessions = conn.execute(
             select(
-                TrainingSession.id,
-                TrainingSession.course_id,
-                Course.code,
-                Course.title,
-                TrainingSession.cohort,
-                TrainingSession.mode,
-                TrainingSession.room_id,
-                Room.name,
-                TrainingSession.meeting_link,
-                TrainingSession.timezone,
-                TrainingSession.capacity,
-                TrainingSession.min_size,
-                TrainingSession.status,
-                TrainingSession.notes,
+                sessions_t.c.id,
+                sessions_t.c.course_id,
+                courses_t.c.code,
+                courses_t.c.title,
+                sessions_t.c.cohort,
+                sessions_t.c.mode,
+                sessions_t.c.room_id,
+                rooms_t.c.name,
+                sessions_t.c.meeting_link,
+                sessions_t.c.timezone,
+                sessions_t.c.capacity,
+                sessions_t.c.min_size,
+                sessions_t.c.status,
+                sessions_t.c.notes,
             )
-            .join(Course, Course.id == TrainingSession.course_id)
-            .outerjoin(Room, Room.id == TrainingSession.room_id)
-            .where(TrainingSession.id.in_(ids))
-            .order_by(TrainingSession.first_start, TrainingSession.id)
+            .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+            .outerjoin(rooms_t, rooms_t.c.id == sessions_t.c.room_id)
+            .where(sessions_t.c.id.in_(ids))
+            .order_by(sessions_t.c.first_start, sessions_t.c.id)
         ).all()
         days: dict[int, list[SessionDayRow]] = defaultdict(list)
         for session_id, day_id, start, end in conn.execute(
-            select(SessionDay.session_id, SessionDay.id, SessionDay.start, SessionDay.end)
-            .where(SessionDay.session_id.in_(ids))
-            .order_by(SessionDay.start)
+            select(days_t.c.session_id, days_t.c.id, days_t.c.start, days_t.c.end)
+            .where(days_t.c.session_id.in_(ids))
+            .order_by(days_t.c.start)
         ):
             days[session_id].append(SessionDayRow(day_id, start, end))
         teachers: dict[int, list[SessionInstructorRow]] = defaultdict(list)
         for session_id, teacher_id, name, role in conn.execute(
             select(
-                SessionInstructor.session_id,
-                SessionInstructor.instructor_id,
-                Instructor.name,
-                SessionInstructor.role,
+                teaching_t.c.session_id,
+                teaching_t.c.instructor_id,
+                instructors_t.c.name,
+                teaching_t.c.role,
             )
-            .join(Instructor, Instructor.id == SessionInstructor.instructor_id)
-            .where(SessionInstructor.session_id.in_(ids))
+            .join(instructors_t, instructors_t.c.id == teaching_t.c.instructor_id)
+            .where(teaching_t.c.session_id.in_(ids))
         ):
             teachers[session_id].append(SessionInstructorRow(teacher_id, name, role))
         order = list(InstructorRole)
-        seats = func.sum(case((Enrollment.status.in_(SEAT_HOLDING), 1), else_=0))
-        waiting = func.sum(case((Enrollment.status == EnrollmentStatus.WAITLISTED, 1), else_=0))
+        seats = func.sum(case((enrollments_t.c.status.in_(SEAT_HOLDING), 1), else_=0))
+        waiting = func.sum(
+            case((enrollments_t.c.status == EnrollmentStatus.WAITLISTED, 1), else_=0)
+        )
         counts = {
             sid: (int(a or 0), int(w or 0))
             for sid, a, w in conn.execute(
-                select(Enrollment.session_id, seats, waiting)
-                .where(Enrollment.session_id.in_(ids))
-                .group_by(Enrollment.session_id)
+                select(enrollments_t.c.session_id, seats, waiting)
+                .where(enrollments_t.c.session_id.in_(ids))
+                .group_by(enrollments_t.c.session_id)
             )
         }
         return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
 
 from iltdesk.domain.changes import Changes, Entity
@@ -15,7 +15,7 @@ from iltdesk.i18n import _
 from iltdesk.models.tables import SessionsTableModel
 from iltdesk.services import catalogue, people, scheduling
 from iltdesk.views.context import AppContext
-from iltdesk.views.widgets import TablePage
+from iltdesk.views.widgets import LazyComboBox, TablePage
 
 if TYPE_CHECKING:
     from iltdesk.views.calendar_view import MonthView, WeekView
@@ -36,9 +36,9 @@ class SessionsPage(TablePage):
         for status in SessionStatus:
             self.status.addItem(status.label(), status)
         self.status.setAccessibleName(_("Status"))
-        self.course = QComboBox()
+        self.course = LazyComboBox(self._fill_courses)
         self.course.setAccessibleName(_("Course"))
-        self.instructor = QComboBox()
+        self.instructor = LazyComboBox(self._fill_instructors)
         self.instructor.setAccessibleName(_("Instructor"))
         self.text = QLineEdit()
         self.text.setPlaceholderText(_("Filter…"))
@@ -80,29 +80,23 @@ class SessionsPage(TablePage):
         self.view_mode.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.reload()
         # The course and instructor lists are not needed to paint the first screen.
-        QTimer.singleShot(0, self._fill_choices)
 
-    def _fill_choices(self) -> None:
-        for combo, items, label in (
-            (
-                self.course,
-                [(f"{c.code} — {c.title}", c.id) for c in catalogue.list_courses(self.ctx.db)],
-                _("Any course"),
-            ),
-            (
-                self.instructor,
-                [(i.name, i.id) for i in people.list_instructors(self.ctx.db)],
-                _("Any instructor"),
-            ),
-        ):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(label, None)
-            for text, value in items:
-                combo.addItem(text, value)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
-            combo.blockSignals(False)
+    def _fill_courses(self, combo: QComboBox) -> None:
+        rows = catalogue.list_courses(self.ctx.db)
+        self._fill(combo, _("Any course"), [(f"{c.code} — {c.title}", c.id) for c in rows])
+
+    def _fill_instructors(self, combo: QComboBox) -> None:
+        rows = people.list_instructors(self.ctx.db)
+        self._fill(combo, _("Any instructor"), [(i.name, i.id) for i in rows])
+
+    @staticmethod
+    def _fill(combo: QComboBox, label: str, items: list[tuple[str, int]]) -> None:
+        current = combo.currentData()
+        combo.clear()
+        combo.addItem(label, None)
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
 
     def reload(self, *_args: object) -> None:
         now = datetime.now(UTC)
@@ -138,8 +132,10 @@ class SessionsPage(TablePage):
             self.show_empty(not rows and not scheduling.list_sessions(self.ctx.db, limit=1))
 
     def on_changes(self, changes: Changes) -> None:
-        if changes.touches(Entity.COURSE) or changes.touches(Entity.INSTRUCTOR):
-            self._fill_choices()
+        if changes.touches(Entity.COURSE):
+            self.course.refill()
+        if changes.touches(Entity.INSTRUCTOR):
+            self.instructor.refill()
         if any(
             changes.touches(k)
             for k in (

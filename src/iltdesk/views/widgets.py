@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -75,3 +78,32 @@ class TablePage(QWidget):
 
     def show_empty(self, empty: bool) -> None:
         self.stack.setCurrentWidget(self.empty if empty else self.table)
+
+
+class LazyComboBox(QComboBox):
+    """A combo box whose items are filled when its list is first opened.
+
+    Keeps start-up from querying for choices (all courses, all instructors) that the first
+    screen does not show; `refill()` marks the items stale after a change.
+    """
+
+    def __init__(self, fill: Callable[[QComboBox], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fill = fill
+        self._stale = True
+
+    def refill(self) -> None:
+        self._stale = True
+
+    def ensure_filled(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.blockSignals(True)
+            try:
+                self._fill(self)
+            finally:
+                self.blockSignals(False)
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        self.ensure_filled()
+        super().showPopup()
