@@ -120,3 +120,17 @@ def test_session_filters_course_and_text_and_calendar(qtbot, ctx):
     cells = [page.week.table.item(r, c) for r in range(page.week.table.rowCount())
              for c in range(7)]
     assert any(cell is not None and first.course_code in cell.text() for cell in cells)
+
+
+def test_archive_and_undo_on_the_courses_screen(qtbot, ctx):
+    load_demo(ctx.db, DemoSize(learners=50, sessions=4), today=date(2026, 11, 28))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.nav.setCurrentRow(1)
+    page = window.courses
+    assert page.model.rowCount() == 12
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.archive_button, Qt.MouseButton.LeftButton)
+    assert page.model.rowCount() == 11
+    ctx.undo_stack.undo()
+    assert page.model.rowCount() == 12

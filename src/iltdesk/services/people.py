@@ -117,6 +117,19 @@ def save_instructor(
         return Outcome(_instructor_row(instructor), Changes.of(Entity.INSTRUCTOR, instructor.id))
 
 
+def set_instructor_archived(
+    db: Database, instructor_id: int, archived: bool
+) -> Outcome[InstructorRow]:
+    """Take an instructor off the lists (history stays), or bring them back."""
+    with db.transaction() as tx:
+        instructor = get_or_fail(
+            tx, Instructor, instructor_id, _("That instructor no longer exists.")
+        )
+        instructor.archived = archived
+        audit(tx, "instructor", instructor.id, "archive" if archived else "unarchive")
+        return Outcome(_instructor_row(instructor), Changes.of(Entity.INSTRUCTOR, instructor.id))
+
+
 def list_instructors(db: Database, text_filter: str = "") -> list[InstructorRow]:
     with db.transaction() as tx:
         query = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -23,10 +24,12 @@ from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
 from iltdesk.models.learners import LearnersTableModel
 from iltdesk.models.tables import CoursesTableModel, InstructorsTableModel, RoomsTableModel
 from iltdesk.services import catalogue, learners, people
+from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import record_forms
 from iltdesk.views.dialogs.course_editor import CourseEditorDialog
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
+from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import TablePage
 
 
@@ -60,6 +63,9 @@ class _SmallTablePage(TablePage):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.new_button = QPushButton(self.new_label)
         self.edit_button = QPushButton(_("&Edit…"))
+        self.archive_button = QPushButton(_("&Archive"))
+        self.archive_button.setToolTip(_("Take it off the lists; its history stays."))
+        self.archive_button.clicked.connect(self.archive_selected)
         self.new_button.clicked.connect(lambda: self.edit(None))
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
@@ -67,6 +73,7 @@ class _SmallTablePage(TablePage):
         self.toolbar.addStretch()
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.edit_button)
+        self.toolbar.addWidget(self.archive_button)
         ctx.changes_applied.connect(self.on_changes)
         side = self.build_side_panel()
         if side is not None:
@@ -107,6 +114,24 @@ class _SmallTablePage(TablePage):
     def edit(self, row: object | None) -> None:
         raise NotImplementedError
 
+    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
+        raise NotImplementedError
+
+    def archive_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        row_id = int(getattr(row, "id"))  # noqa: B009 - rows of several types share `id`
+        if self.ctx.attempt(self, lambda: self.ctx.apply(self.archive_call(row_id, True))):
+            self.ctx.undo_stack.push(
+                EditCommand(
+                    _("Archive"),
+                    self.ctx,
+                    lambda: self.archive_call(row_id, False),
+                    lambda: self.archive_call(row_id, True),
+                )
+            )
+
 
 class CoursesPage(_SmallTablePage):
     entity = Entity.COURSE
@@ -126,6 +151,9 @@ class CoursesPage(_SmallTablePage):
     def edit(self, row: object | None) -> None:
         CourseEditorDialog.ask(self, self.ctx, row)  # type: ignore[arg-type]
 
+    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
+        return catalogue.set_course_archived(self.ctx.db, row_id, archived)
+
 
 class InstructorsPage(_SmallTablePage):
     entity = Entity.INSTRUCTOR
@@ -144,6 +172,9 @@ class InstructorsPage(_SmallTablePage):
 
     def edit(self, row: object | None) -> None:
         record_forms.ask(record_forms.InstructorDialog, self, self.ctx, row)
+
+    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
+        return people.set_instructor_archived(self.ctx.db, row_id, archived)
 
     def build_side_panel(self) -> QWidget:
         self.load_label = QLabel(_("Select an instructor to see their upcoming sessions."))
@@ -190,6 +221,9 @@ class RoomsPage(_SmallTablePage):
 
     def edit(self, row: object | None) -> None:
         record_forms.ask(record_forms.RoomDialog, self, self.ctx, row)
+
+    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
+        return people.set_room_archived(self.ctx.db, row_id, archived)
 
 
 class LearnersPage(TablePage):
