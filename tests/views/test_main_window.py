@@ -134,3 +134,27 @@ def test_archive_and_undo_on_the_courses_screen(qtbot, ctx):
     assert page.model.rowCount() == 11
     ctx.undo_stack.undo()
     assert page.model.rowCount() == 12
+
+
+def test_merge_duplicate_learners_from_the_learners_screen(qtbot, ctx, monkeypatch):
+    from iltdesk.services import learners
+    from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
+    from tests.fixtures.builders import make_learner
+
+    keep = make_learner(ctx.db, "Zoë", "Müller", email="zoe@example.com")
+    duplicate = make_learner(ctx.db, "Zoe", "Muller", email="zoe.m@example.com")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.nav.setCurrentRow(2)
+    page = window.learners
+    rows = [page.model.row_at(r).id for r in range(page.model.rowCount())]
+    page.table.selectRow(rows.index(keep.id))
+    monkeypatch.setattr(LearnerPickerDialog, "ask",
+                        classmethod(lambda cls, parent, c: [duplicate.id]))
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    page.merge_selected()
+    assert [r.id for r in learners.search_learners(ctx.db)] == [keep.id]
+    assert page.model.rowCount() == 1

@@ -74,6 +74,8 @@ def render(output: Path, language: str) -> list[Path]:
         detail.resize(960, 640)
         detail.tabs.setCurrentIndex(1)
         shot(detail, "attendance-grid")
+        window.nav.setCurrentRow(1)
+        shot(window, "courses")
         window.nav.setCurrentRow(2)
         window.learners.search.setText("mü")
         window.learners.apply_filter()
