@@ -19,7 +19,7 @@ from typing import Any
 from iltdesk import formatting, paths
 from iltdesk.db.engine import Database, database_url, sqlite_path
 from iltdesk.errors import UserError
-from iltdesk.i18n import _
+from iltdesk.i18n import _, ngettext
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sessions = commands.add_parser("sessions", help=_("list sessions"))
     sessions.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    printing = commands.add_parser("print", help=_("print documents for a session to PDF"))
+    printing.add_argument("document", choices=["signin"], help=_("which document"))
+    printing.add_argument("session_id", type=int, metavar="SESSION_ID")
+    printing.add_argument("-o", "--output", type=Path, required=True, help=_("PDF file to write"))
+    printing.add_argument("--day", type=int, help=_("only this day (1 is the first)"))
 
     roster = commands.add_parser("roster", help=_("list a session's learners"))
     roster.add_argument("session_id", type=int, metavar="SESSION_ID")
@@ -263,7 +269,36 @@ def cmd_roster(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.signin import build_signin_pdf
+    from iltdesk.services import printing
+    from iltdesk.settings import Preferences
+
+    prefs = Preferences()
+    logo = str(prefs.get("organisation_logo"))
+    with open_for_cli(args.db) as db:
+        sheets = printing.signin_sheets(
+            db,
+            args.session_id,
+            day=args.day,
+            organisation=str(prefs.get("organisation_name")),
+            logo=Path(logo) if logo else None,
+            paper=str(prefs.get("paper_size")),
+        )
+    target = write_atomic(args.output, build_signin_pdf(sheets))
+    print(
+        ngettext(
+            "Sign-in sheet for {n} day written to {path}.",
+            "Sign-in sheets for {n} days written to {path}.",
+            len(sheets),
+        ).format(n=len(sheets), path=target)
+    )
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "print": cmd_print,
     "demo": cmd_demo,
     "check-db": cmd_check_db,
     "backup": cmd_backup,

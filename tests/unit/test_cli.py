@@ -116,3 +116,29 @@ def test_version():
     )
     assert result.returncode == 0
     assert result.stdout.strip() == f"ILT Desk {__version__}"
+
+
+def test_print_signin_writes_a_pdf_per_day(demo_db, tmp_path, capsys):
+    import io
+
+    from pypdf import PdfReader
+
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
+    multi = next(s for s in json.loads(capsys.readouterr().out) if s["days"] > 1)
+    target = tmp_path / "sheets.pdf"
+    sid = str(multi["id"])
+    assert run(["--db", str(demo_db), "print", "signin", sid, "-o", str(target)]) == 0
+    assert "written to" in capsys.readouterr().out
+    reader = PdfReader(io.BytesIO(target.read_bytes()))
+    days = {
+        line
+        for page in reader.pages
+        for line in page.extract_text().splitlines()
+        if line.startswith("Day ")
+    }
+    assert len(days) == multi["days"]
+    assert (
+        run(["--db", str(demo_db), "print", "signin", sid, "-o", str(target), "--day", "99"]) == 1
+    )
+    assert "choose a day" in capsys.readouterr().err

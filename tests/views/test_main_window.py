@@ -117,8 +117,9 @@ def test_session_filters_course_and_text_and_calendar(qtbot, ctx):
     assert any(first.course_code in t for t in texts)
     page.view_mode.setCurrentIndex(page.view_mode.findData("week"))
     page.week.show_week(start.date() - timedelta(days=start.weekday()))
-    cells = [page.week.table.item(r, c) for r in range(page.week.table.rowCount())
-             for c in range(7)]
+    cells = [
+        page.week.table.item(r, c) for r in range(page.week.table.rowCount()) for c in range(7)
+    ]
     assert any(cell is not None and first.course_code in cell.text() for cell in cells)
 
 
@@ -149,12 +150,14 @@ def test_merge_duplicate_learners_from_the_learners_screen(qtbot, ctx, monkeypat
     page = window.learners
     rows = [page.model.row_at(r).id for r in range(page.model.rowCount())]
     page.table.selectRow(rows.index(keep.id))
-    monkeypatch.setattr(LearnerPickerDialog, "ask",
-                        classmethod(lambda cls, parent, c: [duplicate.id]))
+    monkeypatch.setattr(
+        LearnerPickerDialog, "ask", classmethod(lambda cls, parent, c: [duplicate.id])
+    )
     from PySide6.QtWidgets import QMessageBox
 
-    monkeypatch.setattr(QMessageBox, "question",
-                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes)
+    )
     page.merge_selected()
     assert [r.id for r in learners.search_learners(ctx.db)] == [keep.id]
     assert page.model.rowCount() == 1

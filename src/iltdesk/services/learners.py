@@ -279,3 +279,10 @@ def merge_learners(db: Database, keep_id: int, duplicate_id: int) -> Outcome[Lea
             Changes.of(Entity.LEARNER, keep_id, duplicate_id)
             | Changes.of(Entity.ENROLLMENT, *(e.id for e in theirs)),
         )
+
+
+def get_learners(db: Database, learner_ids: list[int]) -> dict[int, LearnerRow]:
+    """Several learners at once, by id."""
+    with db.transaction() as tx:
+        rows = tx.scalars(select(Learner).where(Learner.id.in_(learner_ids)))
+        return {learner.id: learner_row(learner) for learner in rows}

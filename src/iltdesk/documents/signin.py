@@ -1,0 +1,262 @@
+"""Sign-in sheets: one per session day, readable and complete, with room to sign.
+
+Every page carries the course, date, time with its zone, place and instructors; the table's
+header row repeats; names wrap instead of running off the page; the footer says "Page X of Y"
+(per day) and when it was printed. User text is escaped before reportlab sees it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+
+from iltdesk.documents.fonts import register_fonts
+from iltdesk.domain.printing import SignInColumn, SignInPerson, SignInSheet
+from iltdesk.i18n import _
+
+BODY_SIZE = 11
+ROW_HEIGHT = 10 * mm  # room for a signature
+MIN_BLANK_ROWS_WHEN_EMPTY = 15
+# Relative widths; the name and signature take the room they need.
+WEIGHTS = {
+    SignInColumn.NAME: 3.0,
+    SignInColumn.EMPLOYEE_ID: 1.3,
+    SignInColumn.DEPARTMENT: 2.1,
+    SignInColumn.EMAIL: 2.6,
+    SignInColumn.JOB_TITLE: 1.8,
+    SignInColumn.SIGNATURE: 2.6,
+    SignInColumn.TIME_IN: 1.4,
+    SignInColumn.TIME_OUT: 1.4,
+    SignInColumn.INITIALS: 1.0,
+}
+CUSTOM_WEIGHT = 1.6
+
+
+def page_size(paper: str, is_landscape: bool) -> tuple[float, float]:
+    size = LETTER if paper.lower() == "letter" else A4
+    return landscape(size) if is_landscape else size
+
+
+class _SheetMarker(Flowable):
+    """Invisible: tells the canvas which sheet the following pages belong to."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def wrap(self, *_args: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._iltdesk_sheet = self.index  # type: ignore[attr-defined]
+
+
+def _numbered_canvas(sheets: Sequence[SignInSheet], fonts: tuple[str, str]) -> type[Canvas]:
+    """A canvas that holds pages back until the end so footers can say "Page X of Y"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Start pages in our font, so no unembedded Helvetica is referenced at all.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts[0]
+            kwargs["initialFontSize"] = kwargs.get("initialFontSize") or BODY_SIZE
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+            self._iltdesk_sheet = 0
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            state = dict(self.__dict__)
+            state["_iltdesk_page_sheet"] = self._iltdesk_sheet
+            self._pages.append(state)
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's own page reset
+
+        def save(self) -> None:
+            totals: dict[int, int] = {}
+            for page in self._pages:
+                totals[page["_iltdesk_page_sheet"]] = totals.get(page["_iltdesk_page_sheet"], 0) + 1
+            seen: dict[int, int] = {}
+            for page in self._pages:
+                sheet_index = page["_iltdesk_page_sheet"]
+                seen[sheet_index] = seen.get(sheet_index, 0) + 1
+                self.__dict__.update(page)
+                _draw_header_and_footer(
+                    self, sheets[sheet_index], seen[sheet_index], totals[sheet_index], fonts
+                )
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _draw_header_and_footer(
+    canvas: Canvas, sheet: SignInSheet, page: int, pages: int, fonts: tuple[str, str]
+) -> None:
+    regular, bold = fonts
+    width, height = canvas._pagesize  # type: ignore[attr-defined]
+    left, right, top = 15 * mm, width - 15 * mm, height - 12 * mm
+    x = left
+    if sheet.logo is not None and sheet.logo.exists():
+        try:
+            canvas.drawImage(
+                str(sheet.logo),
+                left,
+                top - 14 * mm,
+                width=28 * mm,
+                height=14 * mm,
+                preserveAspectRatio=True,
+                anchor="sw",
+                mask="auto",
+            )
+            x = left + 32 * mm
+        except OSError:
+            x = left
+    canvas.setFillColor(colors.HexColor("#555555"))
+    canvas.setFont(regular, 9)
+    if sheet.organisation:
+        canvas.drawString(x, top - 3 * mm, sheet.organisation)
+    canvas.setFillColor(colors.black)
+    title = sheet.course_title + (f" · {sheet.cohort}" if sheet.cohort else "")
+    canvas.setFont(bold, 15)
+    canvas.drawString(x, top - 9.5 * mm, _fit(canvas, title, bold, 15, right - x))
+    canvas.setFont(bold, 11.5)
+    when = _("Day {n} of {count}").format(n=sheet.day_number, count=sheet.day_count)
+    when += f" · {sheet.date_label} · {sheet.time_label}"
+    canvas.drawString(left, top - 17 * mm, _fit(canvas, when, bold, 11.5, right - left))
+    canvas.setFont(regular, 10.5)
+    canvas.drawString(left, top - 22.5 * mm, _fit(canvas, sheet.place, regular, 10.5, right - left))
+    if sheet.instructors:
+        teachers = _("Instructors: {names}").format(names=", ".join(sheet.instructors))
+        canvas.drawString(
+            left, top - 27.5 * mm, _fit(canvas, teachers, regular, 10.5, right - left)
+        )
+    canvas.setStrokeColor(colors.HexColor("#999999"))
+    canvas.line(left, top - 30 * mm, right, top - 30 * mm)
+    canvas.setFont(regular, 9)
+    canvas.setFillColor(colors.HexColor("#555555"))
+    canvas.drawString(left, 9 * mm, sheet.printed_label)
+    canvas.drawCentredString(width / 2, 9 * mm, sheet.course_code)
+    canvas.drawRightString(
+        right, 9 * mm, _("Page {page} of {pages}").format(page=page, pages=pages)
+    )
+    canvas.setFillColor(colors.black)
+
+
+def _fit(canvas: Canvas, text: str, font: str, size: float, room: float) -> str:
+    """`text`, shortened with an ellipsis if it would run past `room` points."""
+    if canvas.stringWidth(text, font, size) <= room:
+        return text
+    while text and canvas.stringWidth(text + "…", font, size) > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def _cell(sheet_person: SignInPerson | None, column: SignInColumn) -> str:
+    if sheet_person is None:
+        return ""
+    values = {
+        SignInColumn.NAME: f"{sheet_person.last_name}, {sheet_person.first_name}".strip(", "),
+        SignInColumn.EMPLOYEE_ID: sheet_person.employee_id,
+        SignInColumn.DEPARTMENT: sheet_person.department,
+        SignInColumn.EMAIL: sheet_person.email,
+        SignInColumn.JOB_TITLE: sheet_person.job_title,
+    }
+    return values.get(column, "")
+
+
+def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> LongTable:
+    regular, bold = fonts
+    # splitLongWords (on by default) breaks a name longer than its cell instead of overflowing.
+    cell_style = ParagraphStyle(
+        "cell",
+        fontName=regular,
+        fontSize=BODY_SIZE,
+        leading=BODY_SIZE * 1.2,
+        alignment=TA_LEFT,
+        splitLongWords=True,
+    )
+    head_style = ParagraphStyle(
+        "head", parent=cell_style, fontName=bold, fontSize=10, leading=12, splitLongWords=False
+    )
+    options = sheet.options
+    headings = [c.label() for c in options.columns] + list(options.custom_headings)
+    weights = [WEIGHTS[c] for c in options.columns] + [CUSTOM_WEIGHT] * len(options.custom_headings)
+    number_width = 12 * mm
+    unit = (frame_width - number_width) / sum(weights)
+    widths = [number_width] + [w * unit for w in weights]
+    data: list[list[Any]] = [
+        [Paragraph("#", head_style)] + [Paragraph(escape(h), head_style) for h in headings]
+    ]
+    blank = options.blank_rows
+    if not sheet.people:
+        blank = max(blank, MIN_BLANK_ROWS_WHEN_EMPTY)
+    people: list[Any] = list(sheet.people) + [None] * blank
+    for number, person in enumerate(people, start=1):
+        row: list[Any] = [Paragraph(str(number), cell_style)]
+        row += [Paragraph(escape(_cell(person, c)), cell_style) for c in options.columns]
+        row += [""] * len(options.custom_headings)
+        data.append(row)
+    table = LongTable(
+        data, colWidths=widths, repeatRows=1, rowHeights=[None] + [ROW_HEIGHT] * len(people)
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), regular),  # plain cells too: no unembedded Helvetica
+                ("FONTSIZE", (0, 0), (-1, -1), BODY_SIZE),
+                ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#777777")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6EEF5")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F7F7F7")]),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    return table
+
+
+def build_signin_pdf(sheets: Sequence[SignInSheet]) -> bytes:
+    """All `sheets` in one PDF, each starting on a new page."""
+    if not sheets:
+        raise ValueError("no sheets to print")
+    fonts = register_fonts()
+    first = sheets[0]
+    size = page_size(first.paper, first.options.landscape)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=46 * mm,
+        bottomMargin=16 * mm,
+        title=_("Sign-in sheet — {course}").format(course=first.course_title),
+        author=first.organisation or "ILT Desk",
+        creator="ILT Desk",
+    )
+    story: list[Flowable] = []
+    for index, sheet in enumerate(sheets):
+        if index:
+            story.append(PageBreak())
+        story.append(_SheetMarker(index))
+        story.append(Spacer(0, 1 * mm))
+        story.append(_table(sheet, document.width, fonts))
+    document.build(story, canvasmaker=_numbered_canvas(sheets, fonts))
+    return buffer.getvalue()

@@ -1,0 +1,89 @@
+"""What a printed sign-in sheet holds: plain data built by services, drawn by `documents/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from iltdesk.i18n import N_, _
+
+
+class SignInColumn(StrEnum):
+    """A column a sign-in sheet can show."""
+
+    NAME = "name"
+    EMPLOYEE_ID = "employee_id"
+    DEPARTMENT = "department"
+    EMAIL = "email"
+    JOB_TITLE = "job_title"
+    SIGNATURE = "signature"
+    TIME_IN = "time_in"
+    TIME_OUT = "time_out"
+    INITIALS = "initials"
+
+    def label(self) -> str:
+        return _(_COLUMN_LABELS[self])
+
+
+_COLUMN_LABELS = {
+    SignInColumn.NAME: N_("Name"),
+    SignInColumn.EMPLOYEE_ID: N_("Employee ID"),
+    SignInColumn.DEPARTMENT: N_("Department"),
+    SignInColumn.EMAIL: N_("Email"),
+    SignInColumn.JOB_TITLE: N_("Job title"),
+    SignInColumn.SIGNATURE: N_("Signature"),
+    SignInColumn.TIME_IN: N_("Time in"),
+    SignInColumn.TIME_OUT: N_("Time out"),
+    SignInColumn.INITIALS: N_("Initials"),
+}
+
+DEFAULT_COLUMNS = (
+    SignInColumn.NAME,
+    SignInColumn.DEPARTMENT,
+    SignInColumn.SIGNATURE,
+    SignInColumn.TIME_IN,
+    SignInColumn.TIME_OUT,
+)
+MAX_CUSTOM_HEADINGS = 3
+
+
+@dataclass(frozen=True)
+class SignInOptions:
+    """The columns and layout chosen for a session's sheets (remembered per session)."""
+
+    columns: tuple[SignInColumn, ...] = DEFAULT_COLUMNS
+    custom_headings: tuple[str, ...] = ()
+    blank_rows: int = 5
+    landscape: bool = False
+
+
+@dataclass(frozen=True)
+class SignInPerson:
+    last_name: str
+    first_name: str
+    employee_id: str
+    department: str
+    email: str
+    job_title: str
+
+
+@dataclass(frozen=True)
+class SignInSheet:
+    """One day's sheet, every text already formatted for the reader's locale and zone."""
+
+    organisation: str
+    course_title: str
+    course_code: str
+    cohort: str
+    day_number: int
+    day_count: int
+    date_label: str  # "Tuesday, 12 March 2026"
+    time_label: str  # "09:00–17:00 GMT"
+    place: str  # room and address, or the meeting link
+    instructors: tuple[str, ...]  # "Maria Rossi (Lead)"
+    people: tuple[SignInPerson, ...]  # sorted by last name
+    printed_label: str
+    options: SignInOptions = field(default_factory=SignInOptions)
+    paper: str = "A4"
+    logo: Path | None = None

@@ -1,0 +1,157 @@
+"""Gathering what printed documents show, formatted for the reader: no PDF drawing here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from iltdesk import formatting
+from iltdesk.db.engine import Database
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.printing import (
+    MAX_CUSTOM_HEADINGS,
+    SignInColumn,
+    SignInOptions,
+    SignInPerson,
+    SignInSheet,
+)
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.services import enrollment, learners, scheduling, settings_store
+from iltdesk.services.common import Outcome
+
+DEFAULT_KEY = "print_options:signin"
+
+
+def _options_key(session_id: int) -> str:
+    return f"print_options:signin:{session_id}"
+
+
+def _decode(value: object) -> SignInOptions | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        return SignInOptions(
+            columns=tuple(SignInColumn(c) for c in value.get("columns", [])),
+            custom_headings=tuple(str(h) for h in value.get("custom_headings", []))[
+                :MAX_CUSTOM_HEADINGS
+            ],
+            blank_rows=int(value.get("blank_rows", 5)),
+            landscape=bool(value.get("landscape", False)),
+        )
+    except (ValueError, TypeError):
+        return None
+
+
+def signin_options(db: Database, session_id: int) -> SignInOptions:
+    """The session's own options, else the last ones chosen anywhere, else the defaults."""
+    for key in (_options_key(session_id), DEFAULT_KEY):
+        options = _decode(settings_store.get_setting(db, key))
+        if options is not None and options.columns:
+            return options
+    return SignInOptions()
+
+
+def save_signin_options(db: Database, session_id: int, options: SignInOptions) -> Outcome[None]:
+    """Remember options for this session and as the default for sessions without their own."""
+    if not options.columns:
+        raise ValidationError(_("Choose at least one column for the sign-in sheet."))
+    if len(options.custom_headings) > MAX_CUSTOM_HEADINGS:
+        raise ValidationError(
+            _("A sign-in sheet takes at most {n} headings of your own.").format(
+                n=MAX_CUSTOM_HEADINGS
+            )
+        )
+    if not 0 <= options.blank_rows <= 100:
+        raise ValidationError(_("Blank rows must be between 0 and 100."))
+    encoded = json.loads(json.dumps(asdict(options)))
+    settings_store.set_setting(db, _options_key(session_id), encoded)
+    settings_store.set_setting(db, DEFAULT_KEY, encoded)
+    return Outcome(None, Changes.of(Entity.SETTING, session_id))
+
+
+def signin_sheets(
+    db: Database,
+    session_id: int,
+    *,
+    day: int | None = None,
+    organisation: str = "",
+    logo: Path | None = None,
+    paper: str = "A4",
+    options: SignInOptions | None = None,
+    now: datetime | None = None,
+) -> list[SignInSheet]:
+    """One sheet per day (or only day `day`, counted from 1), learners with a seat by name."""
+    session = scheduling.get_session(db, session_id)
+    if not session.days:
+        raise ValidationError(_("This session has no days to print."))
+    if day is not None and not 1 <= day <= len(session.days):
+        raise ValidationError(
+            _("Session {id} has {count} days; choose a day from 1 to {count}.").format(
+                id=session_id, count=len(session.days)
+            )
+        )
+    options = options or signin_options(db, session_id)
+    seated = [r for r in enrollment.roster(db, session_id) if r.status.holds_seat]
+    details = learners.get_learners(db, [r.learner_id for r in seated])
+    attendees = tuple(
+        SignInPerson(
+            last_name=r.last_name,
+            first_name=r.first_name,
+            employee_id=r.employee_id or "",
+            department=r.department,
+            email=r.email,
+            job_title=details[r.learner_id].job_title,
+        )
+        for r in sorted(seated, key=lambda r: (r.last_name.casefold(), r.first_name.casefold()))
+    )
+    if session.room_name:
+        from iltdesk.services import people as people_service
+
+        room = next(
+            (
+                r
+                for r in people_service.list_rooms(db, include_archived=True)
+                if r.id == session.room_id
+            ),
+            None,
+        )
+        place = session.room_name + (f" — {room.address}" if room and room.address else "")
+        if session.meeting_link:
+            place += f" · {session.meeting_link}"
+    else:
+        place = session.meeting_link or session.mode.label()
+    instructors = tuple(f"{i.name} ({i.role.label()})" for i in session.instructors)
+    printed = _("Printed {when}").format(
+        when=formatting.format_datetime(now or datetime.now(UTC), session.timezone)
+    )
+    numbers = range(1, len(session.days) + 1) if day is None else [day]
+    sheets = []
+    for number in numbers:
+        session_day = session.days[number - 1]
+        sheets.append(
+            SignInSheet(
+                organisation=organisation,
+                course_title=session.course_title,
+                course_code=session.course_code,
+                cohort=session.cohort,
+                day_number=number,
+                day_count=len(session.days),
+                date_label=formatting.format_day_with_weekday(session_day.start, session.timezone),
+                time_label=formatting.format_time(session_day.start, session.timezone)
+                + "–"
+                + formatting.format_time(session_day.end, session.timezone)
+                + " "
+                + formatting.zone_label(session_day.start, session.timezone),
+                place=place,
+                instructors=instructors,
+                people=attendees,
+                printed_label=printed,
+                options=options,
+                paper=paper,
+                logo=logo,
+            )
+        )
+    return sheets

@@ -1,0 +1,179 @@
+"""Sign-in sheets read back from the PDF: complete, escaped, wrapped, fonts embedded."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from iltdesk.documents.files import write_atomic
+from iltdesk.documents.signin import build_signin_pdf, page_size
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.printing import SignInColumn, SignInOptions
+from iltdesk.errors import UserError, ValidationError
+from iltdesk.services import enrollment, printing
+from tests.fixtures.builders import (
+    day_spec,
+    make_course,
+    make_instructor,
+    make_learner,
+    make_room,
+    make_session,
+)
+
+NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+
+
+def text_of(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+@pytest.fixture
+def two_day_session(db):
+    course = make_course(db, title="Forklift Safety")
+    trainer = make_instructor(db, "Maria Rossi", courses=(course.id,))
+    room = make_room(db, name="Training Room A")
+    days = (
+        day_spec(date(2026, 3, 12), "09:00", "17:00", "Europe/London"),
+        day_spec(date(2026, 3, 13), "09:00", "12:30", "Europe/London"),
+    )
+    session = make_session(
+        db,
+        course.id,
+        days=days,
+        room_id=room.id,
+        capacity=30,
+        instructors=((trainer.id, InstructorRole.LEAD),),
+    )
+    names = [
+        ("Zoë", "Müller"),
+        ("Siobhán", "O’Brien"),
+        ("Ana", "<b>Bold</b> & Co"),
+        ("Γιώργος", "Παπαδόπουλος"),
+        ("Дмитрий", "Иванов"),
+    ]
+    for first, last in names:
+        enrollment.enroll_learner(db, session.id, make_learner(db, first, last).id)
+    return session
+
+
+def test_one_sheet_per_day_with_everything_a_room_needs(db, two_day_session):
+    sheets = printing.signin_sheets(db, two_day_session.id, organisation="Acme Ltd", now=NOW)
+    assert [s.day_number for s in sheets] == [1, 2]
+    pages = [" ".join(p.split()) for p in text_of(build_signin_pdf(sheets))]
+    assert len(pages) == 2
+    first, second = pages
+    for page in pages:
+        assert "Forklift Safety" in page and "Training Room A" in page
+        assert "Maria Rossi (Lead)" in page and "Acme Ltd" in page
+        for name in (
+            "Müller, Zoë",
+            "O’Brien, Siobhán",
+            "<b>Bold</b> & Co, Ana",
+            "Παπαδόπουλος, Γιώργος",
+            "Иванов, Дмитрий",
+        ):
+            assert name in page
+        assert "Page 1 of 1" in page
+    assert "Day 1 of 2" in first and "Thursday, 12 March 2026" in first
+    assert "09:00–17:00 GMT" in first
+    assert "Day 2 of 2" in second and "09:00–12:30 GMT" in second
+    # Sorted by last name.
+    assert first.index("Müller") < first.index("O’Brien") < first.index("Иванов")
+
+
+def test_one_day_only_and_bad_day(db, two_day_session):
+    [sheet] = printing.signin_sheets(db, two_day_session.id, day=2, now=NOW)
+    assert sheet.day_number == 2
+    with pytest.raises(ValidationError, match="choose a day from 1 to 2"):
+        printing.signin_sheets(db, two_day_session.id, day=3)
+
+
+def test_fonts_are_embedded(db, two_day_session):
+    pdf = build_signin_pdf(printing.signin_sheets(db, two_day_session.id, now=NOW))
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    for ref in fonts.values():
+        font = ref.get_object()
+        descendant = (
+            font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        )
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, font["/BaseFont"]
+
+
+def test_a_300_character_name_stays_inside_the_page(db):
+    session = make_session(db)
+    long_name = "Wolfeschlegelsteinhausenbergerdorff" * 9  # 315 characters, no spaces
+    enrollment.enroll_learner(db, session.id, make_learner(db, "Hubert", long_name[:300]).id)
+    sheets = printing.signin_sheets(db, session.id, now=NOW)
+    pdf = build_signin_pdf(sheets)
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    width = float(page.mediabox.width)
+    positions = []
+    page.extract_text(visitor_text=lambda text, cm, tm, *_: positions.append((tm[4], text)))
+    assert positions
+    assert all(0 <= x < width for x, _text in positions)
+    joined = "".join(t for _x, t in positions).replace("\n", "")
+    assert long_name[:300] in joined  # wrapped, not cut
+
+
+def test_empty_roster_prints_blank_rows_and_custom_columns(db):
+    session = make_session(db)
+    options = SignInOptions(
+        columns=(SignInColumn.NAME, SignInColumn.EMPLOYEE_ID, SignInColumn.SIGNATURE),
+        custom_headings=("Funder ref", "Badge"),
+        blank_rows=3,
+        landscape=True,
+    )
+    printing.save_signin_options(db, session.id, options)
+    [sheet] = printing.signin_sheets(db, session.id, paper="Letter", now=NOW)
+    assert sheet.options == options  # remembered for the session
+    pdf = build_signin_pdf([sheet])
+    reader = PdfReader(io.BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(page_size("Letter", True))
+    text = reader.pages[0].extract_text()
+    assert "Funder ref" in text and "Badge" in text and "Employee" in text
+    everything = "\n".join(p.extract_text() for p in reader.pages)
+    assert "\n15\n" in everything  # at least 15 numbered blank rows on an empty roster
+    other = make_session(db)
+    assert printing.signin_options(db, other.id) == options  # the new default
+
+
+def test_options_are_validated(db):
+    session = make_session(db)
+    with pytest.raises(ValidationError, match="at least one column"):
+        printing.save_signin_options(db, session.id, SignInOptions(columns=()))
+    with pytest.raises(ValidationError, match="at most 3"):
+        printing.save_signin_options(
+            db, session.id, SignInOptions(custom_headings=("a", "b", "c", "d"))
+        )
+
+
+def test_atomic_write_into_a_read_only_folder_leaves_nothing(tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        import os
+
+        if os.access(folder, os.W_OK):  # running as root: permissions do not bind
+            target = folder / "missing-dir" / "out.pdf"
+        else:
+            target = folder / "out.pdf"
+        with pytest.raises(UserError, match="Could not write"):
+            write_atomic(target, b"%PDF")
+        assert list(folder.rglob("*")) == []
+    finally:
+        folder.chmod(0o700)
+
+
+def test_atomic_write_replaces_whole_files(tmp_path):
+    target = tmp_path / "sheet.pdf"
+    target.write_bytes(b"old")
+    write_atomic(target, b"new contents")
+    assert target.read_bytes() == b"new contents"
+    assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
