@@ -88,10 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.add_argument("--json", action="store_true", help=_("print JSON"))
 
     printing = commands.add_parser("print", help=_("print documents for a session to PDF"))
-    printing.add_argument("document", choices=["signin"], help=_("which document"))
+    printing.add_argument("document", choices=["signin", "certificates"], help=_("which document"))
     printing.add_argument("session_id", type=int, metavar="SESSION_ID")
     printing.add_argument("-o", "--output", type=Path, required=True, help=_("PDF file to write"))
     printing.add_argument("--day", type=int, help=_("only this day (1 is the first)"))
+    printing.add_argument(
+        "--design",
+        choices=["classic", "modern", "minimal"],
+        default="classic",
+        help=_("certificate design"),
+    )
 
     roster = commands.add_parser("roster", help=_("list a session's learners"))
     roster.add_argument("session_id", type=int, metavar="SESSION_ID")
@@ -270,6 +276,8 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
+    if args.document == "certificates":
+        return print_certificates(args)
     from iltdesk.documents.files import write_atomic
     from iltdesk.documents.signin import build_signin_pdf
     from iltdesk.services import printing
@@ -293,6 +301,46 @@ def cmd_print(args: argparse.Namespace) -> int:
             "Sign-in sheets for {n} days written to {path}.",
             len(sheets),
         ).format(n=len(sheets), path=target)
+    )
+    return EXIT_OK
+
+
+def print_certificates(args: argparse.Namespace) -> int:
+    """Issue missing certificates, then write them: one PDF, a ZIP, or a folder of files."""
+    from iltdesk.documents import certificates as documents
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.domain.printing import CertificateDesign
+    from iltdesk.services import certificates
+    from iltdesk.settings import Preferences
+
+    prefs = Preferences()
+    design = CertificateDesign(args.design)
+    paper = str(prefs.get("paper_size"))
+    with open_for_cli(args.db) as db:
+        certificates.issue_certificates(db, args.session_id)
+        docs = certificates.certificate_docs(
+            db,
+            args.session_id,
+            organisation=str(prefs.get("organisation_name")),
+            verify_pattern=str(prefs.get("certificate_verify_pattern")),
+            fallback_language=str(prefs.get("locale")),
+        )
+    if not docs:
+        print(_("Nobody in this session has completed yet, so there is no certificate."))
+        return EXIT_OK
+    target: Path = args.output
+    if target.suffix.lower() == ".zip":
+        write_atomic(target, documents.zip_files(documents.certificate_files(docs, design, paper)))
+    elif target.suffix.lower() == ".pdf":
+        write_atomic(target, documents.build_certificates_pdf(docs, design, paper))
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, data in documents.certificate_files(docs, design, paper).items():
+            write_atomic(target / name, data)
+    print(
+        ngettext(
+            "{n} certificate written to {path}.", "{n} certificates written to {path}.", len(docs)
+        ).format(n=len(docs), path=target)
     )
     return EXIT_OK
 

@@ -37,6 +37,7 @@ PREFERENCES: tuple[Preference, ...] = (
     Preference("completion_threshold", int, 80, N_("Default completion threshold (%)")),
     Preference("organisation_name", str, "", N_("Organisation name")),
     Preference("organisation_logo", str, "", N_("Organisation logo")),
+    Preference("certificate_verify_pattern", str, "", N_("Certificate verification link ({code})")),
 )
 _BY_KEY = {p.key: p for p in PREFERENCES}
 

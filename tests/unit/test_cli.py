@@ -142,3 +142,26 @@ def test_print_signin_writes_a_pdf_per_day(demo_db, tmp_path, capsys):
         run(["--db", str(demo_db), "print", "signin", sid, "-o", str(target), "--day", "99"]) == 1
     )
     assert "choose a day" in capsys.readouterr().err
+
+
+def test_print_certificates_pdf_zip_and_folder(demo_db, tmp_path, capsys):
+    import zipfile
+
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
+    done = next(s for s in json.loads(capsys.readouterr().out) if s["status"] == "completed"
+                and s["enrolled"])
+    sid = str(done["id"])
+    assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
+                str(tmp_path / "all.pdf")]) == 0
+    assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
+                str(tmp_path / "all.zip"), "--design", "minimal"]) == 0
+    assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
+                str(tmp_path / "each")]) == 0
+    names = zipfile.ZipFile(tmp_path / "all.zip").namelist()
+    assert sorted(names) == sorted(p.name for p in (tmp_path / "each").iterdir())
+    # Printing again reuses the codes: no new certificates are issued.
+    before = set(names)
+    assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
+                str(tmp_path / "again.zip")]) == 0
+    assert set(zipfile.ZipFile(tmp_path / "again.zip").namelist()) == before

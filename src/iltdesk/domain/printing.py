@@ -87,3 +87,27 @@ class SignInSheet:
     options: SignInOptions = field(default_factory=SignInOptions)
     paper: str = "A4"
     logo: Path | None = None
+
+
+class CertificateDesign(StrEnum):
+    CLASSIC = "classic"
+    MODERN = "modern"
+    MINIMAL = "minimal"
+
+
+@dataclass(frozen=True)
+class CertificateDoc:
+    """One certificate, every text formatted (the date in the learner's own language)."""
+
+    code: str
+    learner_name: str
+    course_title: str
+    completed_label: str  # "12 March 2026" / "12. März 2026"
+    hours_label: str  # "7.5 hours"
+    instructor: str
+    expires_label: str  # "" when the course has no validity
+    verify_text: str  # the code, or a verification link built from the preferences' pattern
+    organisation: str = ""
+    logo: Path | None = None
+    signature: Path | None = None
+    language: str = "en"

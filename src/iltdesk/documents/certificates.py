@@ -1,0 +1,236 @@
+"""Certificates in three designs (classic border, modern, minimal), landscape.
+
+The learner's name is shrunk until it fits on one line; the course title wraps to at most two
+lines; the verification code is printed and drawn as a QR code (the code itself, or a link
+built from a pattern). Per-learner files get safe, unique names, or go into one ZIP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from iltdesk.documents.fonts import register_fonts
+from iltdesk.domain.printing import CertificateDesign, CertificateDoc
+from iltdesk.i18n import _
+
+NAME_MAX, NAME_MIN = 40.0, 12.0
+TITLE_MAX, TITLE_MIN = 24.0, 11.0
+ACCENT = colors.HexColor("#2F6F9F")
+
+
+def fit_font_size(text: str, font: str, room: float, largest: float, smallest: float) -> float:
+    """The largest size from `largest` down to `smallest` at which `text` fits in `room`."""
+    size = largest
+    while size > smallest and stringWidth(text, font, size) > room:
+        size -= 0.5
+    return size
+
+
+def _title_paragraph(text: str, font: str, width: float) -> Paragraph:
+    """The course title at the largest size that needs no more than two lines."""
+    size = TITLE_MAX
+    while True:
+        style = ParagraphStyle(
+            "title", fontName=font, fontSize=size, leading=size * 1.2, alignment=TA_CENTER
+        )
+        paragraph = Paragraph(escape(text), style)
+        paragraph.wrap(width, 1000)
+        if len(paragraph.blPara.lines) <= 2 or size <= TITLE_MIN:  # type: ignore[attr-defined]
+            return paragraph
+        size -= 1
+
+
+def _frame(canvas: Canvas, design: CertificateDesign, width: float, height: float) -> None:
+    if design is CertificateDesign.CLASSIC:
+        canvas.setStrokeColor(ACCENT)
+        canvas.setLineWidth(3)
+        canvas.rect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm)
+        canvas.setLineWidth(0.8)
+        canvas.rect(14 * mm, 14 * mm, width - 28 * mm, height - 28 * mm)
+    elif design is CertificateDesign.MODERN:
+        canvas.setFillColor(ACCENT)
+        canvas.rect(0, 0, 22 * mm, height, stroke=0, fill=1)
+        canvas.setFillColor(colors.HexColor("#E8EEF3"))
+        canvas.rect(22 * mm, height - 8 * mm, width - 22 * mm, 8 * mm, stroke=0, fill=1)
+    else:
+        canvas.setStrokeColor(colors.HexColor("#BBBBBB"))
+        canvas.setLineWidth(0.5)
+        canvas.line(30 * mm, 24 * mm, width - 30 * mm, 24 * mm)
+    canvas.setFillColor(colors.black)
+
+
+def _draw(
+    canvas: Canvas, doc: CertificateDoc, design: CertificateDesign, fonts: tuple[str, str]
+) -> None:
+    regular, bold = fonts
+    width, height = canvas._pagesize  # type: ignore[attr-defined]
+    _frame(canvas, design, width, height)
+    left = 34 * mm if design is CertificateDesign.MODERN else 28 * mm
+    right = width - 28 * mm
+    centre = (left + right) / 2
+    room = right - left
+    y = height - 32 * mm
+    if doc.logo is not None and doc.logo.exists():
+        try:
+            canvas.drawImage(
+                str(doc.logo),
+                centre - 20 * mm,
+                y - 6 * mm,
+                width=40 * mm,
+                height=16 * mm,
+                preserveAspectRatio=True,
+                anchor="c",
+                mask="auto",
+            )
+            y -= 16 * mm
+        except OSError:
+            pass
+    if doc.organisation:
+        canvas.setFont(regular, 12)
+        canvas.drawCentredString(centre, y, doc.organisation)
+        y -= 12 * mm
+    canvas.setFont(bold, 28)
+    canvas.setFillColor(ACCENT)
+    canvas.drawCentredString(centre, y, _("Certificate of completion"))
+    canvas.setFillColor(colors.black)
+    y -= 14 * mm
+    canvas.setFont(regular, 13)
+    canvas.drawCentredString(centre, y, _("This certifies that"))
+    y -= 16 * mm
+    size = fit_font_size(doc.learner_name, bold, room, NAME_MAX, NAME_MIN)
+    canvas.setFont(bold, size)
+    name = doc.learner_name
+    while canvas.stringWidth(name, bold, size) > room and len(name) > 1:
+        name = name[:-2] + "…"  # only for names that do not fit even at the smallest size
+    canvas.drawCentredString(centre, y, name)
+    y -= 12 * mm
+    canvas.setFont(regular, 13)
+    canvas.drawCentredString(centre, y, _("has completed"))
+    y -= 6 * mm
+    title = _title_paragraph(doc.course_title, bold, room)
+    _w, title_height = title.wrap(room, 1000)
+    title.drawOn(canvas, left, y - title_height)
+    y -= title_height + 10 * mm
+    canvas.setFont(regular, 12)
+    details = _("on {date} · {hours}").format(date=doc.completed_label, hours=doc.hours_label)
+    canvas.drawCentredString(centre, y, details)
+    if doc.expires_label:
+        y -= 6.5 * mm
+        canvas.drawCentredString(centre, y, _("Valid until {date}").format(date=doc.expires_label))
+    # Instructor, with an optional signature image above the line.
+    base = 34 * mm
+    if doc.signature is not None and doc.signature.exists():
+        with contextlib.suppress(OSError):
+            canvas.drawImage(
+                str(doc.signature),
+                left,
+                base + 1 * mm,
+                width=50 * mm,
+                height=15 * mm,
+                preserveAspectRatio=True,
+                anchor="sw",
+                mask="auto",
+            )
+    if doc.instructor:
+        canvas.setStrokeColor(colors.HexColor("#777777"))
+        canvas.line(left, base, left + 70 * mm, base)
+        canvas.setFont(regular, 11)
+        canvas.drawString(left, base - 5 * mm, doc.instructor)
+        canvas.setFont(regular, 9)
+        canvas.drawString(left, base - 9.5 * mm, _("Instructor"))
+    # Verification: the code printed and as a QR code.
+    qr_size = 30 * mm
+    draw_qr(canvas, doc.verify_text, right - qr_size, base - 12 * mm, qr_size)
+    canvas.setFont(regular, 9)
+    canvas.drawRightString(
+        right, base - 16 * mm, _("Verification code: {code}").format(code=doc.code)
+    )
+
+
+def draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
+    """A QR code drawn as plain rectangles (renderPDF would add an unembedded Helvetica)."""
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(text)
+    qr.make()
+    count = qr.getModuleCount()  # type: ignore[no-untyped-call]
+    border = 2
+    cell = size / (count + 2 * border)
+    canvas.setFillColor(colors.black)
+    for row, modules in enumerate(qr.modules):
+        for column, dark in enumerate(modules):
+            if dark:
+                canvas.rect(
+                    x + (column + border) * cell,
+                    y + size - (row + border + 1) * cell,
+                    cell,
+                    cell,
+                    stroke=0,
+                    fill=1,
+                )
+
+
+def build_certificates_pdf(
+    docs: Sequence[CertificateDoc],
+    design: CertificateDesign = CertificateDesign.CLASSIC,
+    paper: str = "A4",
+) -> bytes:
+    """All certificates in one PDF, one page each (for printing)."""
+    if not docs:
+        raise ValueError("no certificates to print")
+    fonts = register_fonts()
+    size = landscape(LETTER if paper.lower() == "letter" else A4)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=size, initialFontName=fonts[0], initialFontSize=12)  # type: ignore[arg-type]  # stubs say float
+    canvas.setTitle(_("Certificates — {course}").format(course=docs[0].course_title))
+    canvas.setAuthor(docs[0].organisation or "ILT Desk")
+    canvas.setCreator("ILT Desk")
+    for doc in docs:
+        _draw(canvas, doc, design, fonts)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def safe_file_name(text: str, limit: int = 120) -> str:
+    """A file name that any system accepts: no separators or control characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', " ", text)
+    text = " ".join(text.split()).strip(" .")
+    return text[:limit].rstrip(" .") or "certificate"
+
+
+def certificate_files(
+    docs: Sequence[CertificateDoc],
+    design: CertificateDesign = CertificateDesign.CLASSIC,
+    paper: str = "A4",
+) -> dict[str, bytes]:
+    """One PDF per learner, keyed by a safe unique file name (the code keeps them apart)."""
+    files: dict[str, bytes] = {}
+    for doc in docs:
+        name = safe_file_name(f"{doc.learner_name} - {doc.course_title} - {doc.code}") + ".pdf"
+        files[name] = build_certificates_pdf([doc], design, paper)
+    return files
+
+
+def zip_files(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
