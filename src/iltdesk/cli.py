@@ -88,7 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     sessions.add_argument("--json", action="store_true", help=_("print JSON"))
 
     printing = commands.add_parser("print", help=_("print documents for a session to PDF"))
-    printing.add_argument("document", choices=["signin", "certificates"], help=_("which document"))
+    printing.add_argument(
+        "document", choices=["signin", "certificates", "guide"], help=_("which document")
+    )
     printing.add_argument("session_id", type=int, metavar="SESSION_ID")
     printing.add_argument("-o", "--output", type=Path, required=True, help=_("PDF file to write"))
     printing.add_argument("--day", type=int, help=_("only this day (1 is the first)"))
@@ -278,6 +280,8 @@ def cmd_roster(args: argparse.Namespace) -> int:
 def cmd_print(args: argparse.Namespace) -> int:
     if args.document == "certificates":
         return print_certificates(args)
+    if args.document == "guide":
+        return print_guide(args)
     from iltdesk.documents.files import write_atomic
     from iltdesk.documents.signin import build_signin_pdf
     from iltdesk.services import printing
@@ -302,6 +306,25 @@ def cmd_print(args: argparse.Namespace) -> int:
             len(sheets),
         ).format(n=len(sheets), path=target)
     )
+    return EXIT_OK
+
+
+def print_guide(args: argparse.Namespace) -> int:
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.guide import build_guide_pdf
+    from iltdesk.services import printing
+    from iltdesk.settings import Preferences
+
+    prefs = Preferences()
+    with open_for_cli(args.db) as db:
+        guide = printing.facilitator_guide(
+            db,
+            args.session_id,
+            organisation=str(prefs.get("organisation_name")),
+            paper=str(prefs.get("paper_size")),
+        )
+    target = write_atomic(args.output, build_guide_pdf(guide))
+    print(_("Facilitator guide written to {path}.").format(path=target))
     return EXIT_OK
 
 

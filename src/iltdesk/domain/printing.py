@@ -111,3 +111,35 @@ class CertificateDoc:
     logo: Path | None = None
     signature: Path | None = None
     language: str = "en"
+
+
+@dataclass(frozen=True)
+class GuideItem:
+    clock: str  # "09:00–09:20"
+    title: str
+    minutes: int
+    activity: str
+    objective: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class GuideDay:
+    heading: str  # "Day 1 · Thursday, 12 March 2026 · 09:00–17:00 GMT"
+    items: tuple[GuideItem, ...]
+
+
+@dataclass(frozen=True)
+class FacilitatorGuide:
+    organisation: str
+    course_title: str
+    course_code: str
+    cohort: str
+    objectives: tuple[str, ...]
+    days: tuple[GuideDay, ...]
+    materials: tuple[str, ...]  # "Slides — deck.pptx (v2)"
+    place: str
+    instructors: tuple[str, ...]
+    roster_count: str  # "18 enrolled · 2 waiting"
+    printed_label: str
+    paper: str = "A4"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from iltdesk import formatting
@@ -12,6 +12,9 @@ from iltdesk.db.engine import Database
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.printing import (
     MAX_CUSTOM_HEADINGS,
+    FacilitatorGuide,
+    GuideDay,
+    GuideItem,
     SignInColumn,
     SignInOptions,
     SignInPerson,
@@ -19,7 +22,7 @@ from iltdesk.domain.printing import (
 )
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services import enrollment, learners, scheduling, settings_store
+from iltdesk.services import catalogue, enrollment, learners, people, scheduling, settings_store
 from iltdesk.services.common import Outcome
 
 DEFAULT_KEY = "print_options:signin"
@@ -108,14 +111,8 @@ def signin_sheets(
         for r in sorted(seated, key=lambda r: (r.last_name.casefold(), r.first_name.casefold()))
     )
     if session.room_name:
-        from iltdesk.services import people as people_service
-
         room = next(
-            (
-                r
-                for r in people_service.list_rooms(db, include_archived=True)
-                if r.id == session.room_id
-            ),
+            (r for r in people.list_rooms(db, include_archived=True) if r.id == session.room_id),
             None,
         )
         place = session.room_name + (f" — {room.address}" if room and room.address else "")
@@ -155,3 +152,79 @@ def signin_sheets(
             )
         )
     return sheets
+
+
+def facilitator_guide(
+    db: Database,
+    session_id: int,
+    *,
+    organisation: str = "",
+    paper: str = "A4",
+    now: datetime | None = None,
+) -> FacilitatorGuide:
+    """The guide's content: the course agenda laid on each day's clock, in the session's zone."""
+    session = scheduling.get_session(db, session_id)
+    course = catalogue.get_course(db, session.course_id)
+    agenda = catalogue.get_agenda(db, session.course_id)
+    days = []
+    for number, day in enumerate(session.days, start=1):
+        clock = day.start
+        items = []
+        for item in agenda:
+            end = clock + timedelta(minutes=item.minutes)
+            objective = (
+                _("Objective {n}: {text}").format(
+                    n=item.objective_index + 1, text=course.objectives[item.objective_index]
+                )
+                if item.objective_index is not None
+                and item.objective_index < len(course.objectives)
+                else ""
+            )
+            items.append(
+                GuideItem(
+                    clock=formatting.format_time(clock, session.timezone)
+                    + "–"
+                    + formatting.format_time(end, session.timezone),
+                    title=item.title,
+                    minutes=item.minutes,
+                    activity=item.activity.label(),
+                    objective=objective,
+                    notes=item.facilitator_notes,
+                )
+            )
+            clock = end
+        heading = _("Day {n} · {date} · {time}").format(
+            n=number,
+            date=formatting.format_day_with_weekday(day.start, session.timezone),
+            time=formatting.format_time(day.start, session.timezone)
+            + "–"
+            + formatting.format_time(day.end, session.timezone)
+            + " "
+            + formatting.zone_label(day.start, session.timezone),
+        )
+        days.append(GuideDay(heading, tuple(items)))
+    materials = tuple(
+        f"{m.title} — {m.kind.label()} — {m.file_name} (v{m.version})"
+        for m in catalogue.list_materials(db, session.course_id)
+    )
+    place = session.room_name or session.meeting_link or session.mode.label()
+    if session.room_name and session.meeting_link:
+        place += f" · {session.meeting_link}"
+    return FacilitatorGuide(
+        organisation=organisation,
+        course_title=session.course_title,
+        course_code=session.course_code,
+        cohort=session.cohort,
+        objectives=course.objectives,
+        days=tuple(days),
+        materials=materials,
+        place=place,
+        instructors=tuple(f"{i.name} ({i.role.label()})" for i in session.instructors),
+        roster_count=_("{enrolled} enrolled · {waiting} waiting · {capacity} seats").format(
+            enrolled=session.enrolled, waiting=session.waitlisted, capacity=session.capacity
+        ),
+        printed_label=_("Printed {when}").format(
+            when=formatting.format_datetime(now or datetime.now(UTC), session.timezone)
+        ),
+        paper=paper,
+    )

@@ -1,0 +1,144 @@
+"""The facilitator guide for one session.
+
+Objectives, the agenda with clock times for each day, activity types and notes, a materials
+checklist, the place and the roster count.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from iltdesk.documents.fonts import register_fonts
+from iltdesk.domain.printing import FacilitatorGuide
+from iltdesk.i18n import _
+
+
+def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
+    regular, bold = register_fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=13.5)
+    small = ParagraphStyle("small", parent=body, fontSize=9.5, leading=12)
+    heading = ParagraphStyle(
+        "h2", parent=body, fontName=bold, fontSize=13, leading=17, spaceBefore=8, spaceAfter=4
+    )
+    title = ParagraphStyle("h1", parent=body, fontName=bold, fontSize=18, leading=22)
+    cell_head = ParagraphStyle("th", parent=small, fontName=bold)
+    buffer = io.BytesIO()
+    size = LETTER if guide.paper.lower() == "letter" else A4
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=_("Facilitator guide — {course}").format(course=guide.course_title),
+        creator="ILT Desk",
+    )
+    story: list[Any] = []
+    if guide.organisation:
+        story.append(Paragraph(escape(guide.organisation), small))
+    story.append(Paragraph(escape(_("Facilitator guide")), small))
+    story.append(
+        Paragraph(
+            escape(guide.course_title + (f" · {guide.cohort}" if guide.cohort else "")), title
+        )
+    )
+    story.append(Spacer(0, 3 * mm))
+    facts = [
+        (_("Where"), guide.place),
+        (_("Instructors"), ", ".join(guide.instructors) or "—"),
+        (_("Learners"), guide.roster_count),
+    ]
+    story.append(
+        Table(
+            [[Paragraph(escape(k), cell_head), Paragraph(escape(v), small)] for k, v in facts],
+            colWidths=[30 * mm, document.width - 30 * mm],
+            style=TableStyle(
+                [("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), regular)]
+            ),
+        )
+    )
+    story.append(Paragraph(escape(_("Learning objectives")), heading))
+    objectives: list[Any] = [
+        ListItem(Paragraph(escape(text), body), value=i + 1)
+        for i, text in enumerate(guide.objectives)
+    ] or [ListItem(Paragraph("—", body))]
+    story.append(
+        ListFlowable(
+            objectives,
+            bulletType="1",
+            bulletFontName=regular,
+            bulletFontSize=10.5,
+        )
+    )
+    widths = [27 * mm, 58 * mm, 12 * mm, 31 * mm]
+    widths.append(document.width - sum(widths))
+    for day in guide.days:
+        rows = [
+            [
+                Paragraph(escape(h), cell_head)
+                for h in (_("Time"), _("Item"), _("Min"), _("Activity"), _("Objective and notes"))
+            ]
+        ]
+        for item in day.items:
+            notes = escape(item.objective)
+            if item.notes:
+                notes += ("<br/>" if notes else "") + escape(item.notes)
+            rows.append(
+                [
+                    Paragraph(escape(item.clock), small),
+                    Paragraph(escape(item.title), small),
+                    Paragraph(str(item.minutes), small),
+                    Paragraph(escape(item.activity), small),
+                    Paragraph(notes, small),
+                ]
+            )
+        table = Table(rows, colWidths=widths, repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), regular),
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#999999")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6EEF5")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story.append(KeepTogether([Paragraph(escape(day.heading), heading)]))
+        story.append(table)
+    story.append(Paragraph(escape(_("Materials checklist")), heading))
+    if guide.materials:
+        checklist: list[Any] = [
+            ListItem(Paragraph(escape(m), body), value="☐") for m in guide.materials
+        ]
+        story.append(
+            ListFlowable(
+                checklist,
+                bulletType="bullet",
+                start="☐",
+                bulletFontName=regular,
+            )
+        )
+    else:
+        story.append(Paragraph(escape(_("No materials are attached to this course.")), body))
+    story.append(Spacer(0, 6 * mm))
+    story.append(Paragraph(escape(guide.printed_label), small))
+    document.build(story)
+    return buffer.getvalue()
