@@ -101,6 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("certificate design"),
     )
 
+    export = commands.add_parser("export", help=_("export data to a workbook"))
+    export.add_argument("what", choices=["attendance"], help=_("what to export"))
+    chosen = export.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("session_id", type=int, nargs="?", metavar="SESSION_ID")
+    chosen.add_argument("--all", action="store_true", help=_("every session"))
+    export.add_argument("-o", "--output", type=Path, required=True, help=_("xlsx file to write"))
+
+    back = commands.add_parser(
+        "import-attendance", help=_("read back an attendance workbook a trainer filled in")
+    )
+    back.add_argument("path", type=Path, metavar="PATH")
+    back.add_argument("--dry-run", action="store_true", help=_("show what would change only"))
+    back.add_argument("--json", action="store_true", help=_("print JSON"))
+
     roster = commands.add_parser("roster", help=_("list a session's learners"))
     roster.add_argument("session_id", type=int, metavar="SESSION_ID")
     roster.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -368,7 +382,84 @@ def print_certificates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.workbook import build_workbook
+    from iltdesk.services import workbooks
+
+    with open_for_cli(args.db) as db:
+        data = workbooks.attendance_workbook(db, None if args.all else [args.session_id])
+    target = write_atomic(args.output, build_workbook(data))
+    print(
+        ngettext(
+            "Attendance for {n} session written to {path}.",
+            "Attendance for {n} sessions written to {path}.",
+            len(data.grids),
+        ).format(n=len(data.grids), path=target)
+    )
+    return EXIT_OK
+
+
+def cmd_import_attendance(args: argparse.Namespace) -> int:
+    from iltdesk.documents.workbook import read_returned_grids
+    from iltdesk.services import workbooks
+
+    try:
+        returned = read_returned_grids(args.path)
+    except UserError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_UNREADABLE
+    with open_for_cli(args.db) as db:
+        plan = workbooks.plan_attendance_import(db, returned)
+        applied = False
+        if plan.changes and not args.dry_run:
+            workbooks.apply_attendance_import(db, plan)
+            applied = True
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "applied": applied,
+                    "changes": [
+                        {
+                            "session_id": c.session_id,
+                            "enrollment_id": c.enrollment_id,
+                            "day_id": c.day_id,
+                            "learner": c.learner,
+                            "day": c.day_label,
+                            "old": c.old,
+                            "new": c.new,
+                        }
+                        for c in plan.changes
+                    ],
+                    "unchanged": plan.unchanged,
+                    "problems": list(plan.problems),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    for change in plan.changes:
+        print(f"{change.learner} · {change.day}: {change.old or '—'} → {change.new}")
+    for problem in plan.problems:
+        print(problem)
+    if applied:
+        print(
+            ngettext("{n} mark recorded.", "{n} marks recorded.", len(plan.changes)).format(
+                n=len(plan.changes)
+            )
+        )
+    elif plan.changes:
+        print(_("Dry run: nothing was changed."))
+    else:
+        print(_("Nothing to change."))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "export": cmd_export,
+    "import-attendance": cmd_import_attendance,
     "print": cmd_print,
     "demo": cmd_demo,
     "check-db": cmd_check_db,

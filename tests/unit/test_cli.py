@@ -165,3 +165,32 @@ def test_print_certificates_pdf_zip_and_folder(demo_db, tmp_path, capsys):
     assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
                 str(tmp_path / "again.zip")]) == 0
     assert set(zipfile.ZipFile(tmp_path / "again.zip").namelist()) == before
+
+
+def test_export_and_import_attendance(demo_db, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
+    upcoming = next(s for s in json.loads(capsys.readouterr().out)
+                    if s["status"] in ("planned", "confirmed") and s["enrolled"])
+    path = tmp_path / "att.xlsx"
+    assert run(["--db", str(demo_db), "export", "attendance", str(upcoming["id"]),
+                "-o", str(path)]) == 0
+    book = load_workbook(path)
+    grid = book.worksheets[1]
+    grid["D4"] = "Present"
+    book.save(path)
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "import-attendance", str(path), "--dry-run",
+                "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["applied"] is False and len(report["changes"]) == 1
+    assert run(["--db", str(demo_db), "import-attendance", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["applied"] is True
+    assert run(["--db", str(demo_db), "export", "attendance", "--all", "-o",
+                str(tmp_path / "all.xlsx")]) == 0
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("nope")
+    assert run(["--db", str(demo_db), "import-attendance", str(junk)]) == 2
+    assert "not an Excel workbook" in capsys.readouterr().err

@@ -13,6 +13,10 @@ class _Labelled(StrEnum):
     def label(self) -> str:
         return _(_LABELS.get(self, self.value))
 
+    def source_label(self) -> str:
+        """The untranslated (English) label: the msgid its translations are keyed by."""
+        return _LABELS.get(self, self.value)
+
 
 class DeliveryFormat(_Labelled):
     """How a course is designed to be delivered."""

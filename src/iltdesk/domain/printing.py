@@ -1,8 +1,9 @@
-"""What a printed sign-in sheet holds: plain data built by services, drawn by `documents/`."""
+"""What printed documents and exported workbooks hold: plain data built by services."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -143,3 +144,57 @@ class FacilitatorGuide:
     roster_count: str  # "18 enrolled · 2 waiting"
     printed_label: str
     paper: str = "A4"
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    """One learner on one session day, for the flat "Attendance" sheet."""
+
+    session_id: int
+    session_label: str
+    course: str
+    day: date
+    start: datetime  # naive local time in the session's zone (what a spreadsheet shows)
+    end: datetime
+    duration_minutes: int
+    learner: str
+    employee_id: str
+    department: str
+    status: str
+    minutes_attended: int | None
+    instructors: str
+    location: str
+
+
+@dataclass(frozen=True)
+class GridSheet:
+    """A learners × days grid for one session that a trainer can fill in and send back."""
+
+    session_id: int
+    title: str
+    heading: str
+    day_ids: tuple[int, ...]
+    day_labels: tuple[str, ...]
+    learners: tuple[tuple[int, str, str], ...]  # (enrollment id, name, employee id)
+    marks: dict[tuple[int, int], str] = field(default_factory=dict)  # (enrollment, day) -> label
+
+
+@dataclass(frozen=True)
+class AttendanceWorkbook:
+    records: tuple[AttendanceRecord, ...]
+    grids: tuple[GridSheet, ...]
+    status_labels: tuple[str, ...]  # the drop-down's choices, in the reader's language
+    present_labels: tuple[str, ...]  # those that count as attended in the summary
+
+
+@dataclass(frozen=True)
+class ReturnedMark:
+    """One filled-in grid cell as found in a returned workbook."""
+
+    sheet: str
+    row: int
+    session_id: int
+    enrollment_id: int | None
+    day_id: int | None
+    learner: str
+    label: str

@@ -77,76 +77,82 @@ def record_marks(
     """
     marks = list(marks)
     with db.transaction() as tx:
-        session = get_or_fail(
-            tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
-        )
-        if session.status is SessionStatus.COMPLETED:
-            raise ValidationError(
-                _("This session is completed and locked. Unlock it to change attendance.")
-            )
-        if session.status is SessionStatus.CANCELLED:
-            raise ValidationError(_("This session was cancelled; it takes no attendance."))
-        days = {d.id: d for d in session.days}
-        enrollments = {
-            e.id: e
-            for e in tx.scalars(
-                select(Enrollment).where(
-                    Enrollment.session_id == session_id,
-                    Enrollment.id.in_({m.enrollment_id for m in marks}),
-                )
-            )
-        }
-        existing = {
-            (a.enrollment_id, a.day_id): a
-            for a in tx.scalars(
-                select(Attendance).where(Attendance.enrollment_id.in_(list(enrollments)))
-            )
-        }
-        now = utcnow()
-        for mark in marks:
-            enrollment = enrollments.get(mark.enrollment_id)
-            if enrollment is None:
-                raise ValidationError(_("A mark names a learner who is not on this session."))
-            if mark.day_id not in days:
-                raise ValidationError(_("A mark names a day that is not part of this session."))
-            if enrollment.status not in SEAT_HOLDING:
-                raise ValidationError(
-                    _("{learner} has no seat on this session ({status}); enrol them first.").format(
-                        learner=f"{enrollment.learner.first_name} {enrollment.learner.last_name}",
-                        status=enrollment.status.label().lower(),
-                    )
-                )
-            day = days[mark.day_id]
-            scheduled = int((day.end - day.start).total_seconds() // 60)
-            if mark.minutes_attended is not None and not 0 <= mark.minutes_attended <= scheduled:
-                raise ValidationError(
-                    _("Minutes attended must be between 0 and {minutes} for that day.").format(
-                        minutes=scheduled
-                    )
-                )
-            row = existing.get((mark.enrollment_id, mark.day_id))
-            if mark.status is None:
-                if row is not None:
-                    tx.delete(row)
-                    del existing[(mark.enrollment_id, mark.day_id)]
-                continue
-            if row is None:
-                row = Attendance(enrollment_id=mark.enrollment_id, day_id=mark.day_id)
-                tx.add(row)
-                existing[(mark.enrollment_id, mark.day_id)] = row
-            row.status = mark.status
-            row.minutes_attended = mark.minutes_attended
-            row.note = mark.note
-            row.recorded_at = now
-        tx.flush()
-        results = {
-            e.id: evaluate_enrollment(tx, e, default_threshold) for e in enrollments.values()
-        }
+        results = record_marks_in(tx, session_id, marks, default_threshold)
         audit(tx, "session", session_id, "attendance", {"marks": len(marks)})
         changes = Changes.of(Entity.ATTENDANCE, session_id) | Changes.of(
             Entity.ENROLLMENT, *results
         )
         return Outcome(results, changes)
+
+
+def record_marks_in(
+    tx: OrmSession, session_id: int, marks: list[MarkSpec], default_threshold: int
+) -> dict[int, EnrollmentStatus]:
+    """`record_marks` inside a caller's transaction (an import records several sessions)."""
+    session = get_or_fail(
+        tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
+    )
+    if session.status is SessionStatus.COMPLETED:
+        raise ValidationError(
+            _("This session is completed and locked. Unlock it to change attendance.")
+        )
+    if session.status is SessionStatus.CANCELLED:
+        raise ValidationError(_("This session was cancelled; it takes no attendance."))
+    days = {d.id: d for d in session.days}
+    enrollments = {
+        e.id: e
+        for e in tx.scalars(
+            select(Enrollment).where(
+                Enrollment.session_id == session_id,
+                Enrollment.id.in_({m.enrollment_id for m in marks}),
+            )
+        )
+    }
+    existing = {
+        (a.enrollment_id, a.day_id): a
+        for a in tx.scalars(
+            select(Attendance).where(Attendance.enrollment_id.in_(list(enrollments)))
+        )
+    }
+    now = utcnow()
+    for mark in marks:
+        enrollment = enrollments.get(mark.enrollment_id)
+        if enrollment is None:
+            raise ValidationError(_("A mark names a learner who is not on this session."))
+        if mark.day_id not in days:
+            raise ValidationError(_("A mark names a day that is not part of this session."))
+        if enrollment.status not in SEAT_HOLDING:
+            raise ValidationError(
+                _("{learner} has no seat on this session ({status}); enrol them first.").format(
+                    learner=f"{enrollment.learner.first_name} {enrollment.learner.last_name}",
+                    status=enrollment.status.label().lower(),
+                )
+            )
+        day = days[mark.day_id]
+        scheduled = int((day.end - day.start).total_seconds() // 60)
+        if mark.minutes_attended is not None and not 0 <= mark.minutes_attended <= scheduled:
+            raise ValidationError(
+                _("Minutes attended must be between 0 and {minutes} for that day.").format(
+                    minutes=scheduled
+                )
+            )
+        row = existing.get((mark.enrollment_id, mark.day_id))
+        if mark.status is None:
+            if row is not None:
+                tx.delete(row)
+                del existing[(mark.enrollment_id, mark.day_id)]
+            continue
+        if row is None:
+            row = Attendance(enrollment_id=mark.enrollment_id, day_id=mark.day_id)
+            tx.add(row)
+            existing[(mark.enrollment_id, mark.day_id)] = row
+        row.status = mark.status
+        row.minutes_attended = mark.minutes_attended
+        row.note = mark.note
+        row.recorded_at = now
+    tx.flush()
+    results = {e.id: evaluate_enrollment(tx, e, default_threshold) for e in enrollments.values()}
+    return results
 
 
 def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:

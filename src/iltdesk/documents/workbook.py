@@ -1,0 +1,260 @@
+"""Attendance workbooks (openpyxl), and reading a filled grid back.
+
+A flat sheet for analysis, one fillable grid per session, and a Summary with live formulas.
+
+No user text ever becomes a formula: every text cell is written as a string (a name such as
+"=HYPERLINK(…)" stays text) and text that a spreadsheet might evaluate on editing gets Excel's
+quote prefix. The grids carry their session, enrollment and day ids in hidden cells, so a
+returned workbook maps back without guessing.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from iltdesk.domain.printing import AttendanceWorkbook, ReturnedMark
+from iltdesk.errors import UserError
+from iltdesk.i18n import _
+
+RISKY = ("=", "+", "-", "@", "\t", "\r")
+HEAD_FILL = PatternFill("solid", fgColor="E6EEF5")
+GRID_MARKER = "iltdesk-grid"
+
+
+def put_text(cell: Cell | MergedCell, text: str) -> None:
+    """Write user text as text, never as a formula."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(RISKY):
+        cell.quotePrefix = True
+
+
+def _headers(sheet: Worksheet, names: list[str]) -> None:
+    for column, name in enumerate(names, start=1):
+        cell = sheet.cell(row=1, column=column, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+    sheet.freeze_panes = "A2"
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "Session"
+    candidate, n = clean, 2
+    while candidate.casefold() in taken:
+        suffix = f" ({n})"
+        candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def build_workbook(data: AttendanceWorkbook) -> bytes:
+    book = Workbook()
+    flat = book.active
+    assert flat is not None
+    flat.title = "Attendance"
+    headings = [
+        _("Session"),
+        _("Course"),
+        _("Date"),
+        _("Start"),
+        _("End"),
+        _("Duration (min)"),
+        _("Learner"),
+        _("Employee ID"),
+        _("Department"),
+        _("Status"),
+        _("Minutes attended"),
+        _("Instructors"),
+        _("Location"),
+    ]
+    _headers(flat, headings)
+    for row, record in enumerate(data.records, start=2):
+        put_text(flat.cell(row=row, column=1), record.session_label)
+        put_text(flat.cell(row=row, column=2), record.course)
+        flat.cell(row=row, column=3, value=record.day).number_format = "yyyy-mm-dd"
+        flat.cell(row=row, column=4, value=record.start).number_format = "yyyy-mm-dd hh:mm"
+        flat.cell(row=row, column=5, value=record.end).number_format = "yyyy-mm-dd hh:mm"
+        flat.cell(row=row, column=6, value=record.duration_minutes)
+        put_text(flat.cell(row=row, column=7), record.learner)
+        put_text(flat.cell(row=row, column=8), record.employee_id)
+        put_text(flat.cell(row=row, column=9), record.department)
+        put_text(flat.cell(row=row, column=10), record.status)
+        flat.cell(row=row, column=11, value=record.minutes_attended)
+        put_text(flat.cell(row=row, column=12), record.instructors)
+        put_text(flat.cell(row=row, column=13), record.location)
+    last = max(1, len(data.records) + 1)
+    flat.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{last}"
+    for column, width in enumerate([22, 30, 12, 17, 17, 10, 28, 12, 18, 14, 10, 30, 30], 1):
+        flat.column_dimensions[get_column_letter(column)].width = width
+
+    taken = {"attendance", "summary"}
+    choices = ",".join(data.status_labels)
+    for grid in data.grids:
+        sheet = book.create_sheet(_sheet_title(grid.title, taken))
+        # Row 1: marker and session id (hidden); row 2: day ids (hidden); row 3: headings.
+        sheet.cell(row=1, column=1, value=GRID_MARKER)
+        sheet.cell(row=1, column=2, value=grid.session_id)
+        put_text(sheet.cell(row=1, column=3), grid.heading)
+        for index, day_id in enumerate(grid.day_ids):
+            sheet.cell(row=2, column=4 + index, value=day_id)
+        sheet.row_dimensions[2].hidden = True
+        sheet.column_dimensions["A"].hidden = True
+        for column, text in enumerate(
+            [_("Learner"), _("Employee ID")] + list(grid.day_labels), start=2
+        ):
+            cell = sheet.cell(row=3, column=column, value=text)
+            cell.font = Font(bold=True)
+            cell.fill = HEAD_FILL
+            cell.alignment = Alignment(horizontal="center")
+        validation = DataValidation(
+            type="list",
+            formula1=f'"{choices}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=_("Attendance"),
+            error=_("Choose a status from the list."),
+        )
+        sheet.add_data_validation(validation)
+        for row, (enrollment_id, name, employee_id) in enumerate(grid.learners, start=4):
+            sheet.cell(row=row, column=1, value=enrollment_id)
+            put_text(sheet.cell(row=row, column=2), name)
+            put_text(sheet.cell(row=row, column=3), employee_id)
+            for index, day_id in enumerate(grid.day_ids):
+                cell = sheet.cell(row=row, column=4 + index)
+                label = grid.marks.get((enrollment_id, day_id))
+                if label:
+                    put_text(cell, label)
+                validation.add(cell)
+        sheet.column_dimensions["B"].width = 30
+        sheet.column_dimensions["C"].width = 14
+        for index in range(len(grid.day_ids)):
+            sheet.column_dimensions[get_column_letter(4 + index)].width = 14
+        sheet.freeze_panes = "D4"
+
+    summary = book.create_sheet("Summary")
+    _summary(summary, data, last)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _attended(range_ref: str, criteria: list[tuple[str, str]], labels: tuple[str, ...]) -> str:
+    parts = []
+    for label in labels:
+        conditions = ",".join(f"{r},{c}" for r, c in criteria)
+        parts.append(f'COUNTIFS({conditions},{range_ref},"{label}")')
+    return "+".join(parts) or "0"
+
+
+def _summary(sheet: Worksheet, data: AttendanceWorkbook, last: int) -> None:
+    sessions = list(dict.fromkeys(r.session_label for r in data.records))
+    departments = sorted({r.department for r in data.records if r.department})
+    status = f"Attendance!$J$2:$J${last}"
+    by_session = f"Attendance!$A$2:$A${last}"
+    by_department = f"Attendance!$I$2:$I${last}"
+    _headers(sheet, [_("Session"), _("Marks"), _("Attended"), _("Attendance rate")])
+    row = 2
+    for label in sessions:
+        put_text(sheet.cell(row=row, column=1), label)
+        sheet.cell(row=row, column=2, value=f"=COUNTIFS({by_session},A{row})")
+        sheet.cell(
+            row=row,
+            column=3,
+            value="=" + _attended(status, [(by_session, f"A{row}")], data.present_labels),
+        )
+        rate = sheet.cell(row=row, column=4, value=f"=IF(B{row}=0,0,C{row}/B{row})")
+        rate.number_format = "0.0%"
+        row += 1
+    row += 1
+    for column, name in enumerate(
+        [_("Department"), _("Marks"), _("Attended"), _("Attendance rate")], start=1
+    ):
+        cell = sheet.cell(row=row, column=column, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+    row += 1
+    for department in departments:
+        put_text(sheet.cell(row=row, column=1), department)
+        sheet.cell(row=row, column=2, value=f"=COUNTIFS({by_department},A{row})")
+        sheet.cell(
+            row=row,
+            column=3,
+            value="=" + _attended(status, [(by_department, f"A{row}")], data.present_labels),
+        )
+        rate = sheet.cell(row=row, column=4, value=f"=IF(B{row}=0,0,C{row}/B{row})")
+        rate.number_format = "0.0%"
+        row += 1
+    sheet.column_dimensions["A"].width = 30
+    for letter in "BCD":
+        sheet.column_dimensions[letter].width = 14
+
+
+def read_returned_grids(path: Path) -> list[ReturnedMark]:
+    """Every non-empty status cell of every ILT Desk grid in the workbook at `path`."""
+    try:
+        book = load_workbook(path, read_only=False, data_only=True)
+    except FileNotFoundError:
+        raise UserError(_("The file {path} does not exist.").format(path=path)) from None
+    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+        raise UserError(
+            _("{name} is not an Excel workbook that ILT Desk can read ({reason}).").format(
+                name=path.name, reason=type(error).__name__
+            )
+        ) from error
+    found: list[ReturnedMark] = []
+    grids = 0
+    for sheet in book.worksheets:
+        if sheet.cell(row=1, column=1).value != GRID_MARKER:
+            continue
+        grids += 1
+        session_id = _int(sheet.cell(row=1, column=2).value)
+        if session_id is None:
+            continue
+        day_ids = [_int(sheet.cell(row=2, column=c).value) for c in range(4, sheet.max_column + 1)]
+        for row in range(4, sheet.max_row + 1):
+            enrollment_id = _int(sheet.cell(row=row, column=1).value)
+            learner = str(sheet.cell(row=row, column=2).value or "")
+            for offset, day_id in enumerate(day_ids):
+                value: Any = sheet.cell(row=row, column=4 + offset).value
+                if value is None or str(value).strip() == "":
+                    continue
+                found.append(
+                    ReturnedMark(
+                        sheet.title,
+                        row,
+                        session_id,
+                        enrollment_id,
+                        day_id,
+                        learner,
+                        str(value).strip(),
+                    )
+                )
+    if grids == 0:
+        raise UserError(
+            _(
+                "{name} has no attendance grid made by ILT Desk. Export a workbook from the "
+                "session first and have the trainer fill in its grid."
+            ).format(name=path.name)
+        )
+    return found
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None

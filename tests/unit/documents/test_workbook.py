@@ -1,0 +1,124 @@
+"""Attendance workbooks read back with openpyxl; a filled grid round-trips into attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from iltdesk.documents.files import write_atomic
+from iltdesk.documents.workbook import GRID_MARKER, build_workbook, read_returned_grids
+from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus
+from iltdesk.errors import UserError
+from iltdesk.services import attendance, enrollment, workbooks
+from iltdesk.services.attendance import MarkSpec
+from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+
+
+@pytest.fixture
+def session(db):
+    course = make_course(db, title="Excel for Analysts")
+    days = (day_spec(date(2026, 5, 4), "09:00", "17:00", "Europe/Berlin"),
+            day_spec(date(2026, 5, 5), "09:00", "12:00", "Europe/Berlin"))
+    row = make_session(db, course.id, days=days, zone="Europe/Berlin")
+    for first, last, dept in [("Ann", "Adams", "Finance"), ("Bob", "=HYPERLINK(\"x\")", "IT"),
+                              ("Cleo", "+Plus", "@Ops")]:
+        enrollment.enroll_learner(db, row.id, make_learner(db, first, last,
+                                                            department=dept).id)
+    ann = next(r for r in enrollment.roster(db, row.id) if r.last_name == "Adams")
+    attendance.record_marks(db, row.id, [MarkSpec(ann.enrollment_id, row.days[0].id,
+                                                  AttendanceStatus.PRESENT)])
+    return row
+
+
+def export(db, tmp_path, session_ids):
+    path = tmp_path / "attendance.xlsx"
+    write_atomic(path, build_workbook(workbooks.attendance_workbook(db, session_ids)))
+    return path
+
+
+def test_flat_sheet_types_filter_and_no_formulas(db, tmp_path, session):
+    book = load_workbook(export(db, tmp_path, [session.id]))
+    flat = book["Attendance"]
+    assert flat.freeze_panes == "A2" and flat.auto_filter.ref == "A1:M7"
+    assert [c.value for c in flat[1]][:6] == ["Session", "Course", "Date", "Start", "End",
+                                             "Duration (min)"]
+    rows = list(flat.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 6  # 3 learners × 2 days
+    first = next(r for r in rows if r[6] == "Adams, Ann")
+    assert isinstance(first[2], datetime | date) and isinstance(first[3], datetime)
+    assert first[3].hour == 9 and first[5] == 480  # local start, minutes as a number
+    assert first[9] == "Present" and first[10] == 480
+    for row in flat.iter_rows(min_row=2):
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+    names = {r[6] for r in rows}
+    assert '=HYPERLINK("x"), Bob' in names and "+Plus, Cleo" in names
+
+
+def test_summary_formulas_reference_the_attendance_sheet(db, tmp_path, session):
+    book = load_workbook(export(db, tmp_path, [session.id]))
+    summary = book["Summary"]
+    assert summary["B2"].value == "=COUNTIFS(Attendance!$A$2:$A$7,A2)"
+    assert summary["C2"].value.startswith("=COUNTIFS(Attendance!$A$2:$A$7,A2,"
+                                          "Attendance!$J$2:$J$7,\"Present\")")
+    assert summary["D2"].value == "=IF(B2=0,0,C2/B2)"
+    departments = [summary.cell(row=r, column=1).value for r in range(5, 8)]
+    assert departments == ["@Ops", "Finance", "IT"]
+    assert summary.cell(row=5, column=1).data_type == "s"
+
+
+def test_grid_has_drop_downs_and_round_trips(db, tmp_path, session):
+    path = export(db, tmp_path, [session.id])
+    book = load_workbook(path)
+    grid = next(s for s in book.worksheets if s["A1"].value == GRID_MARKER)
+    assert grid.data_validations.dataValidation[0].formula1 == (
+        '"Present,Late,Left early,Absent,Excused"')
+    row_of = {grid.cell(row=r, column=2).value: r for r in range(4, 7)}
+    ann, bob, cleo = row_of["Adams, Ann"], row_of['=HYPERLINK("x"), Bob'], row_of["+Plus, Cleo"]
+    assert grid.cell(row=ann, column=4).value == "Present"
+    # The trainer fills in the rest, adds a stranger and types something odd.
+    grid.cell(row=ann, column=5, value="Late")
+    grid.cell(row=bob, column=4, value="absent")
+    grid.cell(row=bob, column=5, value="Anwesend")  # German label
+    grid.cell(row=cleo, column=4, value="P")
+    grid.cell(row=cleo, column=5, value="Maybe")
+    grid["A7"] = 999999
+    grid["B7"] = "Stranger, Sam"
+    grid["D7"] = "Present"
+    grid["F4"] = "Present"  # a column with no day
+    book.save(path)
+
+    plan = workbooks.plan_attendance_import(db, read_returned_grids(path))
+    assert plan.unchanged == 1  # D4 already Present
+    changed = {(c.learner, c.new) for c in plan.changes}
+    assert changed == {("Adams, Ann", "Late"), ('=HYPERLINK("x"), Bob', "Absent"),
+                       ('=HYPERLINK("x"), Bob', "Present"), ("+Plus, Cleo", "Present")}
+    problems = " ".join(plan.problems)
+    assert "“Maybe” is not an attendance status" in problems
+    assert "Stranger, Sam is not on this session's roster" in problems
+    assert "a day this session does not have" in problems
+    workbooks.apply_attendance_import(db, plan)
+    roster = {r.last_name: r for r in enrollment.roster(db, session.id)}
+    assert roster["Adams"].status is EnrollmentStatus.COMPLETED
+    marks = attendance.marks_for_session(db, session.id)
+    assert len(marks) == 5
+    # Importing the same workbook again changes nothing.
+    again = workbooks.plan_attendance_import(db, read_returned_grids(path))
+    assert again.changes == () and again.unchanged == 5
+
+
+def test_unreadable_files_get_a_sentence(tmp_path):
+    junk = tmp_path / "notes.xlsx"
+    junk.write_text("not a workbook")
+    with pytest.raises(UserError, match="not an Excel workbook"):
+        read_returned_grids(junk)
+    with pytest.raises(UserError, match="does not exist"):
+        read_returned_grids(tmp_path / "missing.xlsx")
+    from openpyxl import Workbook
+
+    plain = tmp_path / "plain.xlsx"
+    Workbook().save(plain)
+    with pytest.raises(UserError, match="no attendance grid"):
+        read_returned_grids(plain)
