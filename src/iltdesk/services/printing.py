@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from iltdesk import formatting
 from iltdesk.db.engine import Database
@@ -228,3 +229,36 @@ def facilitator_guide(
         ),
         paper=paper,
     )
+
+
+def todays_signin_sheets(
+    db: Database,
+    *,
+    now: datetime | None = None,
+    organisation: str = "",
+    logo: Path | None = None,
+    paper: str = "A4",
+) -> list[SignInSheet]:
+    """Today's sheet of every room-based session that meets today (in its own zone)."""
+    now = now or datetime.now(UTC)
+    sheets: list[SignInSheet] = []
+    window_start, window_end = now - timedelta(days=1), now + timedelta(days=1)
+    for session in scheduling.list_sessions(db, ends_after=window_start):
+        if session.status.value == "cancelled" or session.mode.value == "virtual":
+            continue
+        zone = ZoneInfo(session.timezone)
+        today = now.astimezone(zone).date()
+        for number, day in enumerate(session.days, start=1):
+            if day.start > window_end:
+                break
+            if day.start.astimezone(zone).date() == today:
+                sheets += signin_sheets(
+                    db,
+                    session.id,
+                    day=number,
+                    organisation=organisation,
+                    logo=logo,
+                    paper=paper,
+                    now=now,
+                )
+    return sheets

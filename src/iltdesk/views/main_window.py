@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QSettings, QSize, Qt
@@ -99,7 +100,9 @@ class MainWindow(QMainWindow):
         self.print_action = QAction(icon("print"), _("&Print list…"), self)
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.print_action.triggered.connect(self.print_current_list)
-        for action in (self.new_action, self.open_action, self.print_action):
+        self.today_action = QAction(_("Print &today's sign-in sheets…"), self)
+        self.today_action.triggered.connect(self.print_todays_sheets)
+        for action in (self.new_action, self.open_action, self.print_action, self.today_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
@@ -192,6 +195,33 @@ class MainWindow(QMainWindow):
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
             document.print_(printer)
+
+    def print_todays_sheets(self) -> None:
+        """Every room's sign-in sheet for today in one preview, ready to print."""
+        from iltdesk.documents.signin import build_signin_pdf
+        from iltdesk.services import printing
+        from iltdesk.views.dialogs import document_preview
+
+        logo = str(self.ctx.prefs.get("organisation_logo"))
+        sheets = self.ctx.attempt(
+            self,
+            lambda: printing.todays_signin_sheets(
+                self.ctx.db,
+                organisation=str(self.ctx.prefs.get("organisation_name")),
+                logo=Path(logo) if logo else None,
+                paper=str(self.ctx.prefs.get("paper_size")),
+            ),
+        )
+        if sheets is None:
+            return
+        if not sheets:
+            QMessageBox.information(
+                self, _("Today's sign-in sheets"), _("No session meets in a room today.")
+            )
+            return
+        document_preview.show_pdf(
+            self, _("Today's sign-in sheets"), build_signin_pdf(sheets), "sign-in-today.pdf"
+        )
 
     def show_preferences(self) -> None:
         from iltdesk.views.dialogs.preferences import PreferencesDialog

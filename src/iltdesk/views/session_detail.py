@@ -42,6 +42,7 @@ from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.dialogs.walk_in import WalkInDialog
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
+from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.undo import MarksCommand, roster_action
 
 KEYS = {
@@ -89,8 +90,12 @@ class SessionDetailDialog(QDialog):
         course_id = scheduling.get_session(ctx.db, session_id).course_id
         self.materials = MaterialsPanel(ctx, course_id, editable=False)
         self.tabs.addTab(self.materials, _("Mat&erials"))
+        self.documents = SessionDocuments(self, ctx, session_id)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.documents.button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(top)
         layout.addWidget(self.tabs)
         ctx.changes_applied.connect(self._on_changes)
         self.reload()

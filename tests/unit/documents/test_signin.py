@@ -177,3 +177,21 @@ def test_atomic_write_replaces_whole_files(tmp_path):
     write_atomic(target, b"new contents")
     assert target.read_bytes() == b"new contents"
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
+
+
+def test_todays_sheets_for_every_room_session_in_its_own_zone(db):
+    course = make_course(db)
+    room = make_room(db)
+    # 23:30 UTC on 11 March is already 12 March in Tokyo, still 11 March in New York.
+    now = datetime(2026, 3, 11, 23, 30, tzinfo=UTC)
+    tokyo = make_session(db, course.id, zone="Asia/Tokyo", room_id=room.id,
+                         days=(day_spec(date(2026, 3, 12), "09:00", "17:00", "Asia/Tokyo"),))
+    make_session(db, course.id, zone="America/New_York",
+                 days=(day_spec(date(2026, 3, 12), "09:00", "17:00", "America/New_York"),))
+    from iltdesk.domain.enums import DeliveryMode
+
+    make_session(db, course.id, zone="Asia/Tokyo", mode=DeliveryMode.VIRTUAL,
+                 days=(day_spec(date(2026, 3, 12), "13:00", "15:00", "Asia/Tokyo"),))
+    sheets = printing.todays_signin_sheets(db, now=now)
+    assert [s.course_title for s in sheets] == [tokyo.course_title]
+    assert "JST" in sheets[0].time_label

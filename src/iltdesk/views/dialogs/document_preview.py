@@ -1,0 +1,121 @@
+"""Preview a generated PDF (QtPdf), then print it, save it, or open it in the system viewer."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk.documents.files import write_atomic
+from iltdesk.i18n import _, ngettext
+from iltdesk.views.errors import show_error
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: str, file_filter: str) -> Path | None:
+    """Where to save (the one place tests patch)."""
+    name, _chosen = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+    return Path(name) if name else None
+
+
+class DocumentPreviewDialog(QDialog):
+    """The dialog; use `show_pdf`."""
+
+    def __init__(self, parent: QWidget | None, title: str, pdf: bytes, file_name: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(820, 900)
+        self.pdf = pdf
+        self.file_name = file_name
+        self._bytes = QByteArray(pdf)
+        self._buffer = QBuffer(self._bytes, self)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document = QPdfDocument(self)
+        self.document.load(self._buffer)
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName(_("Preview"))
+        pages = self.document.pageCount()
+        self.pages = QLabel(ngettext("{n} page", "{n} pages", pages).format(n=pages))
+        self.print_button = QPushButton(_("&Print…"))
+        self.save_button = QPushButton(_("&Save as…"))
+        self.open_button = QPushButton(_("Open in &viewer"))
+        close = QPushButton(_("Close"))
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as)
+        self.open_button.clicked.connect(self.open_externally)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.pages)
+        buttons.addStretch()
+        for button in (self.print_button, self.save_button, self.open_button, close):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+
+    def save_as(self) -> Path | None:
+        target = ask_save_path(self, _("Save PDF"), self.file_name, _("PDF files (*.pdf)"))
+        if target is None:
+            return None
+        try:
+            return write_atomic(target, self.pdf)
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self, error)
+            return None
+
+    def open_externally(self) -> Path:
+        folder = Path(tempfile.mkdtemp(prefix="iltdesk-"))
+        target = write_atomic(folder / self.file_name, self.pdf)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        return target
+
+    def print_document(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.render_to(printer)
+
+    def render_to(self, device: object) -> None:
+        """Draw every page onto a printer (or any paint device), one page per sheet."""
+        from PySide6.QtPrintSupport import QPrinter
+
+        painter = QPainter()
+        if not painter.begin(device):  # type: ignore[arg-type]
+            return
+        try:
+            for index in range(self.document.pageCount()):
+                if index and isinstance(device, QPrinter):
+                    device.newPage()
+                area = painter.viewport()
+                page = self.document.pagePointSize(index)
+                scale = min(area.width() / page.width(), area.height() / page.height())
+                size = QSize(int(page.width() * scale), int(page.height() * scale))
+                image = self.document.render(index, size)
+                painter.drawImage(0, 0, image)
+        finally:
+            painter.end()
+
+
+def show_pdf(parent: QWidget | None, title: str, pdf: bytes, file_name: str) -> None:
+    """Open the preview (modeless, deleted when closed)."""
+    dialog = DocumentPreviewDialog(parent, title, pdf, file_name)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()

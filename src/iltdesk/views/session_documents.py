@@ -1,0 +1,207 @@
+"""The documents of one session, reachable from its window.
+
+Sign-in sheets, certificates, the facilitator guide, and the attendance workbook out and back.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton, QWidget
+
+from iltdesk.domain.printing import CertificateDesign
+from iltdesk.i18n import _, ngettext
+from iltdesk.services import certificates, printing, scheduling, workbooks
+from iltdesk.services.workbooks import AttendanceImportPlan
+from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs import document_preview
+from iltdesk.views.errors import show_error
+
+
+def ask_open_workbook(parent: QWidget) -> Path | None:
+    """Which returned workbook to read (the one place tests patch)."""
+    name, _chosen = QFileDialog.getOpenFileName(
+        parent, _("Read back a filled-in workbook"), "", _("Excel workbooks (*.xlsx *.xlsm)")
+    )
+    return Path(name) if name else None
+
+
+def confirm_attendance_import(parent: QWidget, plan: AttendanceImportPlan) -> bool:
+    """Show what a returned workbook would change and ask before applying it."""
+    lines = [f"{c.learner} · {c.day_label}: {c.old or '—'} → {c.new}" for c in plan.changes[:25]]
+    if len(plan.changes) > 25:
+        lines.append(_("… and {n} more.").format(n=len(plan.changes) - 25))
+    text = ngettext("{n} mark will change.", "{n} marks will change.", len(plan.changes)).format(
+        n=len(plan.changes)
+    )
+    details = "\n".join(lines)
+    if plan.problems:
+        details += "\n\n" + _("Left out:") + "\n" + "\n".join(plan.problems)
+    box = QMessageBox(parent)
+    box.setWindowTitle(_("Read back attendance"))
+    box.setText(text)
+    box.setDetailedText(details)
+    box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Apply
+
+
+class SessionDocuments:
+    """Builds the "Documents" button and carries out its entries for one session."""
+
+    def __init__(self, parent: QWidget, ctx: AppContext, session_id: int) -> None:
+        self.parent = parent
+        self.ctx = ctx
+        self.session_id = session_id
+        self.button = QToolButton(parent)
+        self.button.setText(_("&Documents"))
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.button)
+        menu.addAction(_("Sign-in sheets (all days)…"), lambda: self.signin(None))
+        self.today_action = menu.addAction(_("Today's sign-in sheet…"), self.signin_today)
+        certificates_menu = menu.addMenu(_("Certificates"))
+        for design in CertificateDesign:
+            certificates_menu.addAction(
+                design.value.capitalize(), lambda d=design: self.certificates(d)
+            )
+        menu.addAction(_("Facilitator guide…"), self.guide)
+        menu.addSeparator()
+        menu.addAction(_("Export attendance workbook…"), self.export_workbook)
+        menu.addAction(_("Read back a filled-in workbook…"), self.read_back)
+        self.button.setMenu(menu)
+
+    def _prefs(self) -> dict[str, object]:
+        logo = str(self.ctx.prefs.get("organisation_logo"))
+        return {
+            "organisation": str(self.ctx.prefs.get("organisation_name")),
+            "logo": Path(logo) if logo else None,
+            "paper": str(self.ctx.prefs.get("paper_size")),
+        }
+
+    def today_number(self) -> int | None:
+        """Which day of the session is today in the session's own zone, if any."""
+        session = scheduling.get_session(self.ctx.db, self.session_id)
+        zone = ZoneInfo(session.timezone)
+        today = datetime.now(UTC).astimezone(zone).date()
+        for number, day in enumerate(session.days, start=1):
+            if day.start.astimezone(zone).date() == today:
+                return number
+        return None
+
+    def signin(self, day: int | None) -> None:
+        from iltdesk.documents.signin import build_signin_pdf
+
+        try:
+            sheets = printing.signin_sheets(self.ctx.db, self.session_id, day=day, **self._prefs())  # type: ignore[arg-type]
+            pdf = build_signin_pdf(sheets)
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self.parent, error)
+            return
+        name = f"sign-in-{sheets[0].course_code}-{self.session_id}.pdf"
+        document_preview.show_pdf(self.parent, _("Sign-in sheets"), pdf, name)
+
+    def signin_today(self) -> None:
+        number = self.today_number()
+        if number is None:
+            QMessageBox.information(
+                self.parent, _("Sign-in sheet"), _("This session does not run today.")
+            )
+            return
+        self.signin(number)
+
+    def certificates(self, design: CertificateDesign) -> None:
+        from iltdesk.documents.certificates import build_certificates_pdf
+
+        try:
+            issued = self.ctx.apply(certificates.issue_certificates(self.ctx.db, self.session_id))
+            docs = certificates.certificate_docs(
+                self.ctx.db,
+                self.session_id,
+                organisation=str(self.ctx.prefs.get("organisation_name")),
+                verify_pattern=str(self.ctx.prefs.get("certificate_verify_pattern")),
+                fallback_language=str(self.ctx.prefs.get("locale")),
+            )
+            if not docs:
+                QMessageBox.information(
+                    self.parent,
+                    _("Certificates"),
+                    _("Nobody in this session has completed yet, so there is no certificate."),
+                )
+                return
+            pdf = build_certificates_pdf(docs, design, str(self.ctx.prefs.get("paper_size")))
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self.parent, error)
+            return
+        title = ngettext("{n} certificate", "{n} certificates", len(docs)).format(n=len(docs))
+        if issued:
+            title += " · " + ngettext("{n} newly issued", "{n} newly issued", len(issued)).format(
+                n=len(issued)
+            )
+        document_preview.show_pdf(self.parent, title, pdf, f"certificates-{self.session_id}.pdf")
+
+    def guide(self) -> None:
+        from iltdesk.documents.guide import build_guide_pdf
+
+        try:
+            guide = printing.facilitator_guide(
+                self.ctx.db,
+                self.session_id,
+                organisation=str(self.ctx.prefs.get("organisation_name")),
+                paper=str(self.ctx.prefs.get("paper_size")),
+            )
+            pdf = build_guide_pdf(guide)
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self.parent, error)
+            return
+        document_preview.show_pdf(
+            self.parent,
+            _("Facilitator guide"),
+            pdf,
+            f"guide-{guide.course_code}-{self.session_id}.pdf",
+        )
+
+    def export_workbook(self) -> Path | None:
+        from iltdesk.documents.files import write_atomic
+        from iltdesk.documents.workbook import build_workbook
+
+        target = document_preview.ask_save_path(
+            self.parent,
+            _("Export attendance workbook"),
+            f"attendance-{self.session_id}.xlsx",
+            _("Excel workbooks (*.xlsx)"),
+        )
+        if target is None:
+            return None
+        try:
+            data = workbooks.attendance_workbook(self.ctx.db, [self.session_id])
+            return write_atomic(target, build_workbook(data))
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self.parent, error)
+            return None
+
+    def read_back(self) -> None:
+        from iltdesk.documents.workbook import read_returned_grids
+
+        path = ask_open_workbook(self.parent)
+        if path is None:
+            return
+        try:
+            plan = workbooks.plan_attendance_import(self.ctx.db, read_returned_grids(path))
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self.parent, error)
+            return
+        if not plan.changes:
+            message = _("Nothing to change.")
+            if plan.problems:
+                message += "\n\n" + "\n".join(plan.problems)
+            QMessageBox.information(self.parent, _("Read back attendance"), message)
+            return
+        if confirm_attendance_import(self.parent, plan):
+            threshold = int(self.ctx.prefs.get("completion_threshold"))
+            self.ctx.attempt(
+                self.parent,
+                lambda: self.ctx.apply(
+                    workbooks.apply_attendance_import(self.ctx.db, plan, threshold)
+                ),
+            )

@@ -1,0 +1,100 @@
+"""Documents from the session window: preview, save, print to a device, workbook round trip."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage
+
+from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus
+from iltdesk.domain.printing import CertificateDesign
+from iltdesk.services import attendance, enrollment
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.views import session_documents
+from iltdesk.views.dialogs import document_preview
+from iltdesk.views.session_detail import SessionDetailDialog
+from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+
+
+@pytest.fixture
+def detail(qtbot, ctx):
+    course = make_course(ctx.db, title="Forklift Safety")
+    session = make_session(ctx.db, course.id,
+                           days=(day_spec(date(2026, 2, 2), "09:00", "12:00", "UTC"),),
+                           zone="UTC")
+    for name in ("Adams", "Brown"):
+        enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db, "A", name).id)
+    window = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(window)
+    return window
+
+
+@pytest.fixture
+def previews(monkeypatch):
+    shown = []
+    monkeypatch.setattr(document_preview, "show_pdf",
+                        lambda parent, title, pdf, name: shown.append((title, pdf, name)))
+    return shown
+
+
+def test_signin_and_guide_open_in_the_preview(detail, previews):
+    detail.documents.signin(None)
+    detail.documents.guide()
+    assert [p[0] for p in previews] == ["Sign-in sheets", "Facilitator guide"]
+    assert all(p[1].startswith(b"%PDF") for p in previews)
+    assert previews[0][2].endswith(".pdf")
+
+
+def test_certificates_are_issued_then_previewed(ctx, detail, previews):
+    roster = enrollment.roster(ctx.db, detail.session_id)
+    day = detail.row.days[0]
+    attendance.record_marks(ctx.db, detail.session_id, [
+        MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in roster])
+    detail.documents.certificates(CertificateDesign.MODERN)
+    assert previews[0][0] == "2 certificates · 2 newly issued"
+    detail.documents.certificates(CertificateDesign.CLASSIC)
+    assert previews[1][0] == "2 certificates"  # the same codes, nothing new
+
+
+def test_preview_dialog_renders_saves_and_prints(qtbot, detail, tmp_path, monkeypatch):
+    from iltdesk.documents.signin import build_signin_pdf
+    from iltdesk.services import printing
+
+    pdf = build_signin_pdf(printing.signin_sheets(detail.ctx.db, detail.session_id))
+    dialog = document_preview.DocumentPreviewDialog(None, "Sheets", pdf, "sheets.pdf")
+    qtbot.addWidget(dialog)
+    assert dialog.document.pageCount() == 1
+    assert dialog.pages.text() == "1 page"
+    image = dialog.document.render(0, QSize(400, 560))
+    assert not image.isNull()
+    target = tmp_path / "saved.pdf"
+    monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
+    assert dialog.save_as() == target and target.read_bytes() == pdf
+    canvas = QImage(800, 1100, QImage.Format.Format_RGB32)
+    canvas.fill(0xFFFFFF)
+    dialog.render_to(canvas)  # the same drawing a printer receives
+    assert any(canvas.pixelColor(x, y).lightness() < 128
+               for x in range(0, 800, 7) for y in range(0, 1100, 7))
+
+
+def test_workbook_out_and_back_in(ctx, detail, tmp_path, monkeypatch):
+    target = tmp_path / "att.xlsx"
+    monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
+    assert detail.documents.export_workbook() == target
+    book = load_workbook(target)
+    grid = book.worksheets[1]
+    grid["D4"] = "Present"
+    grid["D5"] = "Absent"
+    book.save(target)
+    monkeypatch.setattr(session_documents, "ask_open_workbook", lambda parent: target)
+    asked = []
+    monkeypatch.setattr(session_documents, "confirm_attendance_import",
+                        lambda parent, plan: asked.append(plan) or True)
+    detail.documents.read_back()
+    assert len(asked[0].changes) == 2
+    statuses = sorted(r.status for r in enrollment.roster(ctx.db, detail.session_id))
+    assert statuses == sorted([EnrollmentStatus.COMPLETED, EnrollmentStatus.NO_SHOW])
+    assert detail.attendance_model.data(detail.attendance_model.index(0, 1)) in ("P", "A")
