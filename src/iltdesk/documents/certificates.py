@@ -13,7 +13,6 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
@@ -25,7 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.fonts import font_for, markup, register_fonts
 from iltdesk.domain.printing import CertificateDesign, CertificateDoc
 from iltdesk.i18n import _
 
@@ -49,7 +48,7 @@ def _title_paragraph(text: str, font: str, width: float) -> Paragraph:
         style = ParagraphStyle(
             "title", fontName=font, fontSize=size, leading=size * 1.2, alignment=TA_CENTER
         )
-        paragraph = Paragraph(escape(text), style)
+        paragraph = Paragraph(markup(text), style)
         paragraph.wrap(width, 1000)
         if len(paragraph.blPara.lines) <= 2 or size <= TITLE_MIN:  # type: ignore[attr-defined]
             return paragraph
@@ -113,10 +112,11 @@ def _draw(
     canvas.setFont(regular, 13)
     canvas.drawCentredString(centre, y, _("This certifies that"))
     y -= 16 * mm
-    size = fit_font_size(doc.learner_name, bold, room, NAME_MAX, NAME_MIN)
-    canvas.setFont(bold, size)
+    name_font = font_for(doc.learner_name, bold)
+    size = fit_font_size(doc.learner_name, name_font, room, NAME_MAX, NAME_MIN)
+    canvas.setFont(name_font, size)
     name = doc.learner_name
-    while canvas.stringWidth(name, bold, size) > room and len(name) > 1:
+    while canvas.stringWidth(name, name_font, size) > room and len(name) > 1:
         name = name[:-2] + "…"  # only for names that do not fit even at the smallest size
     canvas.drawCentredString(centre, y, name)
     y -= 12 * mm

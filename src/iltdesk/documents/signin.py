@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.fonts import markup, register_fonts
 from iltdesk.domain.printing import SignInColumn, SignInPerson, SignInSheet
 from iltdesk.i18n import _
 
@@ -209,7 +209,7 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
     people: list[Any] = list(sheet.people) + [None] * blank
     for number, person in enumerate(people, start=1):
         row: list[Any] = [Paragraph(str(number), cell_style)]
-        row += [Paragraph(escape(_cell(person, c)), cell_style) for c in options.columns]
+        row += [Paragraph(markup(_cell(person, c)), cell_style) for c in options.columns]
         row += [""] * len(options.custom_headings)
         data.append(row)
     table = LongTable(
