@@ -67,8 +67,14 @@ db.close()
 
 def start_to_paint(code: str, *args: str, env: dict[str, str]) -> float:
     start = time.time()
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         env=env, timeout=120, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout
     return float(out.strip().splitlines()[-1]) - start
 
 
@@ -137,8 +143,11 @@ def in_process(path: Path) -> dict[str, float]:
         pause.exec()
     probe.stop()
     db.close()
-    return {"keystroke": keystroke, "worst_keystroke": worst_keystroke,
-            "max_stall_ms": round(max(gaps), 1) if gaps else 0.0}
+    return {
+        "keystroke": keystroke,
+        "worst_keystroke": worst_keystroke,
+        "max_stall_ms": round(max(gaps), 1) if gaps else 0.0,
+    }
 
 
 def main() -> None:
@@ -155,19 +164,29 @@ def main() -> None:
         report(f"gui_start_to_painted_sessions[{label}]", mine, floor, 1.5)
         os.environ.update(env)
         figures = in_process(path)
-        print(json.dumps({
-            "bench": f"learners_filter_keystroke[{label}]",
-            "median_ms": round(figures["keystroke"] * 1000, 2),
-            "worst_ms": round(figures["worst_keystroke"] * 1000, 2),
-            "target_ms": 30,
-            "ok": figures["keystroke"] < 0.030,
-        }), flush=True)
-        print(json.dumps({
-            "bench": f"gui_thread_max_stall[{label}]",
-            "max_stall_ms": figures["max_stall_ms"],
-            "target_ms": 100,
-            "ok": figures["max_stall_ms"] < 100,
-        }), flush=True)
+        print(
+            json.dumps(
+                {
+                    "bench": f"learners_filter_keystroke[{label}]",
+                    "median_ms": round(figures["keystroke"] * 1000, 2),
+                    "worst_ms": round(figures["worst_keystroke"] * 1000, 2),
+                    "target_ms": 30,
+                    "ok": figures["keystroke"] < 0.030,
+                }
+            ),
+            flush=True,
+        )
+        print(
+            json.dumps(
+                {
+                    "bench": f"gui_thread_max_stall[{label}]",
+                    "max_stall_ms": figures["max_stall_ms"],
+                    "target_ms": 100,
+                    "ok": figures["max_stall_ms"] < 100,
+                }
+            ),
+            flush=True,
+        )
         shutil.rmtree(work, ignore_errors=True)
 
 

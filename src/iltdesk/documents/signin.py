@@ -17,6 +17,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
@@ -28,7 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from iltdesk.documents.fonts import markup, register_fonts
+from iltdesk.documents.fonts import cjk_font, markup, register_fonts
 from iltdesk.domain.printing import SignInColumn, SignInPerson, SignInSheet
 from iltdesk.i18n import _
 
@@ -207,9 +208,17 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
     if not sheet.people:
         blank = max(blank, MIN_BLANK_ROWS_WHEN_EMPTY)
     people: list[Any] = list(sheet.people) + [None] * blank
+    room = [w - 6 for w in widths[1 : 1 + len(options.columns)]]  # minus cell padding
     for number, person in enumerate(people, start=1):
-        row: list[Any] = [Paragraph(str(number), cell_style)]
-        row += [Paragraph(markup(_cell(person, c)), cell_style) for c in options.columns]
+        row: list[Any] = [str(number)]
+        for column, space in zip(options.columns, room, strict=True):
+            text = _cell(person, column)
+            # Plain strings are drawn far faster than paragraphs; only text that must wrap
+            # (or needs a CJK font) becomes a paragraph.
+            fits = stringWidth(text, regular, BODY_SIZE) <= space
+            row.append(
+                text if fits and cjk_font(text) is None else Paragraph(markup(text), cell_style)
+            )
         row += [""] * len(options.custom_headings)
         data.append(row)
     table = LongTable(
