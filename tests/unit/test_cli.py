@@ -149,21 +149,43 @@ def test_print_certificates_pdf_zip_and_folder(demo_db, tmp_path, capsys):
 
     capsys.readouterr()
     assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
-    done = next(s for s in json.loads(capsys.readouterr().out) if s["status"] == "completed"
-                and s["enrolled"])
+    done = next(
+        s
+        for s in json.loads(capsys.readouterr().out)
+        if s["status"] == "completed" and s["enrolled"]
+    )
     sid = str(done["id"])
-    assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
-                str(tmp_path / "all.pdf")]) == 0
-    assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
-                str(tmp_path / "all.zip"), "--design", "minimal"]) == 0
-    assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
-                str(tmp_path / "each")]) == 0
+    assert (
+        run(["--db", str(demo_db), "print", "certificates", sid, "-o", str(tmp_path / "all.pdf")])
+        == 0
+    )
+    assert (
+        run(
+            [
+                "--db",
+                str(demo_db),
+                "print",
+                "certificates",
+                sid,
+                "-o",
+                str(tmp_path / "all.zip"),
+                "--design",
+                "minimal",
+            ]
+        )
+        == 0
+    )
+    assert (
+        run(["--db", str(demo_db), "print", "certificates", sid, "-o", str(tmp_path / "each")]) == 0
+    )
     names = zipfile.ZipFile(tmp_path / "all.zip").namelist()
     assert sorted(names) == sorted(p.name for p in (tmp_path / "each").iterdir())
     # Printing again reuses the codes: no new certificates are issued.
     before = set(names)
-    assert run(["--db", str(demo_db), "print", "certificates", sid, "-o",
-                str(tmp_path / "again.zip")]) == 0
+    assert (
+        run(["--db", str(demo_db), "print", "certificates", sid, "-o", str(tmp_path / "again.zip")])
+        == 0
+    )
     assert set(zipfile.ZipFile(tmp_path / "again.zip").namelist()) == before
 
 
@@ -172,24 +194,40 @@ def test_export_and_import_attendance(demo_db, tmp_path, capsys):
 
     capsys.readouterr()
     assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
-    upcoming = next(s for s in json.loads(capsys.readouterr().out)
-                    if s["status"] in ("planned", "confirmed") and s["enrolled"])
+    upcoming = next(
+        s
+        for s in json.loads(capsys.readouterr().out)
+        if s["status"] in ("planned", "confirmed") and s["enrolled"]
+    )
     path = tmp_path / "att.xlsx"
-    assert run(["--db", str(demo_db), "export", "attendance", str(upcoming["id"]),
-                "-o", str(path)]) == 0
+    assert (
+        run(["--db", str(demo_db), "export", "attendance", str(upcoming["id"]), "-o", str(path)])
+        == 0
+    )
     book = load_workbook(path)
     grid = book.worksheets[1]
     grid["D4"] = "Present"
     book.save(path)
     capsys.readouterr()
-    assert run(["--db", str(demo_db), "import-attendance", str(path), "--dry-run",
-                "--json"]) == 0
+    assert run(["--db", str(demo_db), "import-attendance", str(path), "--dry-run", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["applied"] is False and len(report["changes"]) == 1
     assert run(["--db", str(demo_db), "import-attendance", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["applied"] is True
-    assert run(["--db", str(demo_db), "export", "attendance", "--all", "-o",
-                str(tmp_path / "all.xlsx")]) == 0
+    assert (
+        run(
+            [
+                "--db",
+                str(demo_db),
+                "export",
+                "attendance",
+                "--all",
+                "-o",
+                str(tmp_path / "all.xlsx"),
+            ]
+        )
+        == 0
+    )
     junk = tmp_path / "junk.xlsx"
     junk.write_text("nope")
     assert run(["--db", str(demo_db), "import-attendance", str(junk)]) == 2

@@ -22,9 +22,9 @@ from tests.fixtures.builders import day_spec, make_course, make_learner, make_se
 @pytest.fixture
 def detail(qtbot, ctx):
     course = make_course(ctx.db, title="Forklift Safety")
-    session = make_session(ctx.db, course.id,
-                           days=(day_spec(date(2026, 2, 2), "09:00", "12:00", "UTC"),),
-                           zone="UTC")
+    session = make_session(
+        ctx.db, course.id, days=(day_spec(date(2026, 2, 2), "09:00", "12:00", "UTC"),), zone="UTC"
+    )
     for name in ("Adams", "Brown"):
         enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db, "A", name).id)
     window = SessionDetailDialog(None, ctx, session.id)
@@ -35,8 +35,11 @@ def detail(qtbot, ctx):
 @pytest.fixture
 def previews(monkeypatch):
     shown = []
-    monkeypatch.setattr(document_preview, "show_pdf",
-                        lambda parent, title, pdf, name: shown.append((title, pdf, name)))
+    monkeypatch.setattr(
+        document_preview,
+        "show_pdf",
+        lambda parent, title, pdf, name: shown.append((title, pdf, name)),
+    )
     return shown
 
 
@@ -51,8 +54,11 @@ def test_signin_and_guide_open_in_the_preview(detail, previews):
 def test_certificates_are_issued_then_previewed(ctx, detail, previews):
     roster = enrollment.roster(ctx.db, detail.session_id)
     day = detail.row.days[0]
-    attendance.record_marks(ctx.db, detail.session_id, [
-        MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in roster])
+    attendance.record_marks(
+        ctx.db,
+        detail.session_id,
+        [MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in roster],
+    )
     detail.documents.certificates(CertificateDesign.MODERN)
     assert previews[0][0] == "2 certificates · 2 newly issued"
     detail.documents.certificates(CertificateDesign.CLASSIC)
@@ -76,8 +82,11 @@ def test_preview_dialog_renders_saves_and_prints(qtbot, detail, tmp_path, monkey
     canvas = QImage(800, 1100, QImage.Format.Format_RGB32)
     canvas.fill(0xFFFFFF)
     dialog.render_to(canvas)  # the same drawing a printer receives
-    assert any(canvas.pixelColor(x, y).lightness() < 128
-               for x in range(0, 800, 7) for y in range(0, 1100, 7))
+    assert any(
+        canvas.pixelColor(x, y).lightness() < 128
+        for x in range(0, 800, 7)
+        for y in range(0, 1100, 7)
+    )
 
 
 def test_workbook_out_and_back_in(ctx, detail, tmp_path, monkeypatch):
@@ -91,8 +100,11 @@ def test_workbook_out_and_back_in(ctx, detail, tmp_path, monkeypatch):
     book.save(target)
     monkeypatch.setattr(session_documents, "ask_open_workbook", lambda parent: target)
     asked = []
-    monkeypatch.setattr(session_documents, "confirm_attendance_import",
-                        lambda parent, plan: asked.append(plan) or True)
+    monkeypatch.setattr(
+        session_documents,
+        "confirm_attendance_import",
+        lambda parent, plan: asked.append(plan) or True,
+    )
     detail.documents.read_back()
     assert len(asked[0].changes) == 2
     statuses = sorted(r.status for r in enrollment.roster(ctx.db, detail.session_id))

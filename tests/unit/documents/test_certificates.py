@@ -35,18 +35,28 @@ LONG = "Wolfeschlegelsteinhausenbergerdorff " * 9  # 315 characters
 
 @pytest.fixture
 def completed(db):
-    course = make_course(db, title="Forklift Safety and Warehouse Traffic Management for "
-                                  "Supervisors and Team Leaders in Busy Distribution Centres",
-                         certificate_validity_months=36)
+    course = make_course(
+        db,
+        title="Forklift Safety and Warehouse Traffic Management for "
+        "Supervisors and Team Leaders in Busy Distribution Centres",
+        certificate_validity_months=36,
+    )
     trainer = make_instructor(db, "Maria Rossi", courses=(course.id,))
-    session = make_session(db, course.id, instructors=((trainer.id, InstructorRole.LEAD),),
-                           days=(day_spec(date(2026, 1, 30), "09:00", "16:30", "Europe/Berlin"),),
-                           zone="Europe/Berlin", capacity=10)
-    people = [make_learner(db, "Zoë", "Müller", preferred_language="de"),
-              make_learner(db, "Ana", "<b>Bold</b> & Co"),
-              make_learner(db, "Γιώργος", "Παπαδόπουλος"),
-              make_learner(db, "Hubert", LONG.strip()[:300]),
-              make_learner(db, "Absent", "Person")]
+    session = make_session(
+        db,
+        course.id,
+        instructors=((trainer.id, InstructorRole.LEAD),),
+        days=(day_spec(date(2026, 1, 30), "09:00", "16:30", "Europe/Berlin"),),
+        zone="Europe/Berlin",
+        capacity=10,
+    )
+    people = [
+        make_learner(db, "Zoë", "Müller", preferred_language="de"),
+        make_learner(db, "Ana", "<b>Bold</b> & Co"),
+        make_learner(db, "Γιώργος", "Παπαδόπουλος"),
+        make_learner(db, "Hubert", LONG.strip()[:300]),
+        make_learner(db, "Absent", "Person"),
+    ]
     rows = [enrollment.enroll_learner(db, session.id, p.id).value.row for p in people]
     day = session.days[0]
     marks = [MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in rows[:4]]
@@ -84,9 +94,13 @@ def test_revoke_and_reissue_keep_the_trail(db, completed):
 @pytest.mark.parametrize("design", list(CertificateDesign))
 def test_pdf_text_codes_and_fonts(db, completed, design):
     certificates.issue_certificates(db, completed.id)
-    docs = certificates.certificate_docs(db, completed.id, organisation="Acme Ltd",
-                                         verify_pattern="https://verify.example/{code}",
-                                         fallback_language="en_GB")
+    docs = certificates.certificate_docs(
+        db,
+        completed.id,
+        organisation="Acme Ltd",
+        verify_pattern="https://verify.example/{code}",
+        fallback_language="en_GB",
+    )
     pdf = build_certificates_pdf(docs, design)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 4
@@ -106,8 +120,11 @@ def test_pdf_text_codes_and_fonts(db, completed, design):
 
 def test_long_names_shrink_and_stay_inside_the_page(db, completed):
     certificates.issue_certificates(db, completed.id)
-    docs = [d for d in certificates.certificate_docs(db, completed.id)
-            if d.learner_name.startswith("Hubert")]
+    docs = [
+        d
+        for d in certificates.certificate_docs(db, completed.id)
+        if d.learner_name.startswith("Hubert")
+    ]
     page = PdfReader(io.BytesIO(build_certificates_pdf(docs))).pages[0]
     width = float(page.mediabox.width)
     spans = []

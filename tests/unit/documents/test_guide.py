@@ -17,21 +17,37 @@ from tests.fixtures.builders import day_spec, make_course, make_session
 
 def test_guide_lays_the_agenda_on_each_day(db, tmp_path):
     course = make_course(db, title="First Aid", objectives=("Assess a scene", "Give CPR"))
-    catalogue.set_agenda(db, course.id, [
-        AgendaItemSpec("Welcome", 20, ActivityType.DISCUSSION, 0, "Name tents & <coffee>"),
-        AgendaItemSpec("CPR practice", 40, ActivityType.EXERCISE, 1),
-    ])
+    catalogue.set_agenda(
+        db,
+        course.id,
+        [
+            AgendaItemSpec("Welcome", 20, ActivityType.DISCUSSION, 0, "Name tents & <coffee>"),
+            AgendaItemSpec("CPR practice", 40, ActivityType.EXERCISE, 1),
+        ],
+    )
     source = tmp_path / "slides.pptx"
     source.write_bytes(b"deck")
-    catalogue.add_material(db, MaterialStore(tmp_path / "m"), course.id, source, "Slides",
-                           MaterialKind.SLIDES, Audience.FACILITATOR)
-    days = (day_spec(date(2026, 3, 26), "09:00", "12:00", "Europe/London"),
-            day_spec(date(2026, 3, 30), "09:00", "12:00", "Europe/London"))  # BST from 29th
+    catalogue.add_material(
+        db,
+        MaterialStore(tmp_path / "m"),
+        course.id,
+        source,
+        "Slides",
+        MaterialKind.SLIDES,
+        Audience.FACILITATOR,
+    )
+    days = (
+        day_spec(date(2026, 3, 26), "09:00", "12:00", "Europe/London"),
+        day_spec(date(2026, 3, 30), "09:00", "12:00", "Europe/London"),
+    )  # BST from 29th
     session = make_session(db, course.id, days=days)
-    guide = printing.facilitator_guide(db, session.id, organisation="Acme",
-                                       now=datetime(2026, 3, 1, tzinfo=UTC))
-    text = " ".join(" ".join(p.extract_text().split())
-                    for p in PdfReader(io.BytesIO(build_guide_pdf(guide))).pages)
+    guide = printing.facilitator_guide(
+        db, session.id, organisation="Acme", now=datetime(2026, 3, 1, tzinfo=UTC)
+    )
+    text = " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(build_guide_pdf(guide))).pages
+    )
     assert "Assess a scene" in text and "Give CPR" in text
     assert "Day 1 · Thursday, 26 March 2026 · 09:00–12:00 GMT" in text
     assert "Day 2 · Monday, 30 March 2026 · 09:00–12:00 BST" in text

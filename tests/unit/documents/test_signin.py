@@ -184,14 +184,28 @@ def test_todays_sheets_for_every_room_session_in_its_own_zone(db):
     room = make_room(db)
     # 23:30 UTC on 11 March is already 12 March in Tokyo, still 11 March in New York.
     now = datetime(2026, 3, 11, 23, 30, tzinfo=UTC)
-    tokyo = make_session(db, course.id, zone="Asia/Tokyo", room_id=room.id,
-                         days=(day_spec(date(2026, 3, 12), "09:00", "17:00", "Asia/Tokyo"),))
-    make_session(db, course.id, zone="America/New_York",
-                 days=(day_spec(date(2026, 3, 12), "09:00", "17:00", "America/New_York"),))
+    tokyo = make_session(
+        db,
+        course.id,
+        zone="Asia/Tokyo",
+        room_id=room.id,
+        days=(day_spec(date(2026, 3, 12), "09:00", "17:00", "Asia/Tokyo"),),
+    )
+    make_session(
+        db,
+        course.id,
+        zone="America/New_York",
+        days=(day_spec(date(2026, 3, 12), "09:00", "17:00", "America/New_York"),),
+    )
     from iltdesk.domain.enums import DeliveryMode
 
-    make_session(db, course.id, zone="Asia/Tokyo", mode=DeliveryMode.VIRTUAL,
-                 days=(day_spec(date(2026, 3, 12), "13:00", "15:00", "Asia/Tokyo"),))
+    make_session(
+        db,
+        course.id,
+        zone="Asia/Tokyo",
+        mode=DeliveryMode.VIRTUAL,
+        days=(day_spec(date(2026, 3, 12), "13:00", "15:00", "Asia/Tokyo"),),
+    )
     sheets = printing.todays_signin_sheets(db, now=now)
     assert [s.course_title for s in sheets] == [tokyo.course_title]
     assert "JST" in sheets[0].time_label
@@ -206,18 +220,23 @@ def test_cjk_names_render_with_cid_fonts_and_extract(db):
     text = reader.pages[0].extract_text()
     for name in ("王, 小明", "山田, 花子", "김, 민준"):
         assert name in text
-    fonts = {ref.get_object()["/BaseFont"] for ref in
-             reader.pages[0]["/Resources"]["/Font"].values()}
+    fonts = {
+        ref.get_object()["/BaseFont"] for ref in reader.pages[0]["/Resources"]["/Font"].values()
+    }
     assert {"/STSong-Light", "/HeiseiKakuGo-W5", "/HYGothic-Medium"} & {
-        f.split("-UniGB")[0].split("-UniJIS")[0].split("-UniKS")[0] for f in fonts}
+        f.split("-UniGB")[0].split("-UniJIS")[0].split("-UniKS")[0] for f in fonts
+    }
 
 
 def test_right_to_left_names_are_a_documented_limit(db):
     """Hebrew and Arabic print in logical order, unshaped (see documents/fonts.py)."""
     session = make_session(db)
     enrollment.enroll_learner(db, session.id, make_learner(db, "דוד", "כהן").id)
-    text = PdfReader(io.BytesIO(build_signin_pdf(
-        printing.signin_sheets(db, session.id, now=NOW)))).pages[0].extract_text()
+    text = (
+        PdfReader(io.BytesIO(build_signin_pdf(printing.signin_sheets(db, session.id, now=NOW))))
+        .pages[0]
+        .extract_text()
+    )
     # The letters are there (DejaVu has them) but drawn left to right in logical order, which
     # a reader sees mirrored: extraction tools that apply bidi show "דוד ,ןהכ".
     assert set("כהןדוד") <= set(text)

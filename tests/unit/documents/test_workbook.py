@@ -19,16 +19,21 @@ from tests.fixtures.builders import day_spec, make_course, make_learner, make_se
 @pytest.fixture
 def session(db):
     course = make_course(db, title="Excel for Analysts")
-    days = (day_spec(date(2026, 5, 4), "09:00", "17:00", "Europe/Berlin"),
-            day_spec(date(2026, 5, 5), "09:00", "12:00", "Europe/Berlin"))
+    days = (
+        day_spec(date(2026, 5, 4), "09:00", "17:00", "Europe/Berlin"),
+        day_spec(date(2026, 5, 5), "09:00", "12:00", "Europe/Berlin"),
+    )
     row = make_session(db, course.id, days=days, zone="Europe/Berlin")
-    for first, last, dept in [("Ann", "Adams", "Finance"), ("Bob", "=HYPERLINK(\"x\")", "IT"),
-                              ("Cleo", "+Plus", "@Ops")]:
-        enrollment.enroll_learner(db, row.id, make_learner(db, first, last,
-                                                            department=dept).id)
+    for first, last, dept in [
+        ("Ann", "Adams", "Finance"),
+        ("Bob", '=HYPERLINK("x")', "IT"),
+        ("Cleo", "+Plus", "@Ops"),
+    ]:
+        enrollment.enroll_learner(db, row.id, make_learner(db, first, last, department=dept).id)
     ann = next(r for r in enrollment.roster(db, row.id) if r.last_name == "Adams")
-    attendance.record_marks(db, row.id, [MarkSpec(ann.enrollment_id, row.days[0].id,
-                                                  AttendanceStatus.PRESENT)])
+    attendance.record_marks(
+        db, row.id, [MarkSpec(ann.enrollment_id, row.days[0].id, AttendanceStatus.PRESENT)]
+    )
     return row
 
 
@@ -42,8 +47,14 @@ def test_flat_sheet_types_filter_and_no_formulas(db, tmp_path, session):
     book = load_workbook(export(db, tmp_path, [session.id]))
     flat = book["Attendance"]
     assert flat.freeze_panes == "A2" and flat.auto_filter.ref == "A1:M7"
-    assert [c.value for c in flat[1]][:6] == ["Session", "Course", "Date", "Start", "End",
-                                             "Duration (min)"]
+    assert [c.value for c in flat[1]][:6] == [
+        "Session",
+        "Course",
+        "Date",
+        "Start",
+        "End",
+        "Duration (min)",
+    ]
     rows = list(flat.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 6  # 3 learners × 2 days
     first = next(r for r in rows if r[6] == "Adams, Ann")
@@ -61,8 +72,9 @@ def test_summary_formulas_reference_the_attendance_sheet(db, tmp_path, session):
     book = load_workbook(export(db, tmp_path, [session.id]))
     summary = book["Summary"]
     assert summary["B2"].value == "=COUNTIFS(Attendance!$A$2:$A$7,A2)"
-    assert summary["C2"].value.startswith("=COUNTIFS(Attendance!$A$2:$A$7,A2,"
-                                          "Attendance!$J$2:$J$7,\"Present\")")
+    assert summary["C2"].value.startswith(
+        '=COUNTIFS(Attendance!$A$2:$A$7,A2,Attendance!$J$2:$J$7,"Present")'
+    )
     assert summary["D2"].value == "=IF(B2=0,0,C2/B2)"
     departments = [summary.cell(row=r, column=1).value for r in range(5, 8)]
     assert departments == ["@Ops", "Finance", "IT"]
@@ -74,7 +86,8 @@ def test_grid_has_drop_downs_and_round_trips(db, tmp_path, session):
     book = load_workbook(path)
     grid = next(s for s in book.worksheets if s["A1"].value == GRID_MARKER)
     assert grid.data_validations.dataValidation[0].formula1 == (
-        '"Present,Late,Left early,Absent,Excused"')
+        '"Present,Late,Left early,Absent,Excused"'
+    )
     row_of = {grid.cell(row=r, column=2).value: r for r in range(4, 7)}
     ann, bob, cleo = row_of["Adams, Ann"], row_of['=HYPERLINK("x"), Bob'], row_of["+Plus, Cleo"]
     assert grid.cell(row=ann, column=4).value == "Present"
@@ -93,8 +106,12 @@ def test_grid_has_drop_downs_and_round_trips(db, tmp_path, session):
     plan = workbooks.plan_attendance_import(db, read_returned_grids(path))
     assert plan.unchanged == 1  # D4 already Present
     changed = {(c.learner, c.new) for c in plan.changes}
-    assert changed == {("Adams, Ann", "Late"), ('=HYPERLINK("x"), Bob', "Absent"),
-                       ('=HYPERLINK("x"), Bob', "Present"), ("+Plus, Cleo", "Present")}
+    assert changed == {
+        ("Adams, Ann", "Late"),
+        ('=HYPERLINK("x"), Bob', "Absent"),
+        ('=HYPERLINK("x"), Bob', "Present"),
+        ("+Plus, Cleo", "Present"),
+    }
     problems = " ".join(plan.problems)
     assert "“Maybe” is not an attendance status" in problems
     assert "Stranger, Sam is not on this session's roster" in problems
