@@ -110,3 +110,27 @@ def test_workbook_out_and_back_in(ctx, detail, tmp_path, monkeypatch):
     statuses = sorted(r.status for r in enrollment.roster(ctx.db, detail.session_id))
     assert statuses == sorted([EnrollmentStatus.COMPLETED, EnrollmentStatus.NO_SHOW])
     assert detail.attendance_model.data(detail.attendance_model.index(0, 1)) in ("P", "A")
+
+
+def test_signin_options_dialog_saves_and_validates(qtbot, ctx, detail):
+    from PySide6.QtCore import Qt
+
+    from iltdesk.domain.printing import SignInColumn
+    from iltdesk.services import printing
+    from iltdesk.views.dialogs.signin_options import SignInOptionsDialog
+
+    dialog = SignInOptionsDialog(None, ctx, detail.session_id)
+    qtbot.addWidget(dialog)
+    for i in range(dialog.columns.count()):
+        dialog.columns.item(i).setCheckState(Qt.CheckState.Unchecked)
+    dialog._save()
+    assert "at least one column" in dialog.error.text()
+    dialog.columns.item(0).setCheckState(Qt.CheckState.Checked)  # name
+    dialog.columns.item(1).setCheckState(Qt.CheckState.Checked)  # employee ID
+    dialog.headings[0].setText("Funder ref")
+    dialog.blank_rows.setValue(8)
+    dialog.landscape.setChecked(True)
+    dialog._save()
+    saved = printing.signin_options(ctx.db, detail.session_id)
+    assert saved.columns == (SignInColumn.NAME, SignInColumn.EMPLOYEE_ID)
+    assert saved.custom_headings == ("Funder ref",) and saved.blank_rows == 8 and saved.landscape

@@ -60,6 +60,7 @@ class SessionDocuments:
         menu = QMenu(self.button)
         menu.addAction(_("Sign-in sheets (all days)…"), lambda: self.signin(None))
         self.today_action = menu.addAction(_("Today's sign-in sheet…"), self.signin_today)
+        menu.addAction(_("Sign-in sheet options…"), self.signin_options)
         certificates_menu = menu.addMenu(_("Certificates"))
         for design in CertificateDesign:
             certificates_menu.addAction(
@@ -100,6 +101,11 @@ class SessionDocuments:
             return
         name = f"sign-in-{sheets[0].course_code}-{self.session_id}.pdf"
         document_preview.show_pdf(self.parent, _("Sign-in sheets"), pdf, name)
+
+    def signin_options(self) -> None:
+        from iltdesk.views.dialogs.signin_options import SignInOptionsDialog
+
+        SignInOptionsDialog.ask(self.parent, self.ctx, self.session_id)
 
     def signin_today(self) -> None:
         number = self.today_number()
