@@ -38,6 +38,7 @@ PREFERENCES: tuple[Preference, ...] = (
     Preference("organisation_name", str, "", N_("Organisation name")),
     Preference("organisation_logo", str, "", N_("Organisation logo")),
     Preference("certificate_verify_pattern", str, "", N_("Certificate verification link ({code})")),
+    Preference("signature_image", str, "", N_("Signature image on certificates")),
 )
 _BY_KEY = {p.key: p for p in PREFERENCES}
 

@@ -8,6 +8,18 @@ from iltdesk.services.catalogue import MaterialStore
 from iltdesk.settings import Preferences
 
 
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch):
+    """Fail at once if a test opens a modal dialog instead of patching its entry point."""
+    from PySide6.QtWidgets import QDialog, QMessageBox
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError(f"a modal {type(self).__name__} was opened: {self.windowTitle()!r}")
+
+    monkeypatch.setattr(QDialog, "exec", refuse)
+    monkeypatch.setattr(QMessageBox, "exec", refuse)
+
+
 @pytest.fixture
 def ctx(db, tmp_path, qapp):
     from iltdesk.views.context import AppContext

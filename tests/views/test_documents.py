@@ -134,3 +134,29 @@ def test_signin_options_dialog_saves_and_validates(qtbot, ctx, detail):
     saved = printing.signin_options(ctx.db, detail.session_id)
     assert saved.columns == (SignInColumn.NAME, SignInColumn.EMPLOYEE_ID)
     assert saved.custom_headings == ("Funder ref",) and saved.blank_rows == 8 and saved.landscape
+
+
+def test_revoke_and_reissue_from_the_certificates_dialog(qtbot, ctx, detail, monkeypatch):
+    from iltdesk.services import certificates
+    from iltdesk.views.dialogs import certificates_dialog
+
+    roster = enrollment.roster(ctx.db, detail.session_id)
+    day = detail.row.days[0]
+    attendance.record_marks(
+        ctx.db,
+        detail.session_id,
+        [MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in roster],
+    )
+    certificates.issue_certificates(ctx.db, detail.session_id)
+    dialog = certificates_dialog.CertificatesDialog(None, ctx, detail.session_id)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 2
+    first = dialog.rows[0].code
+    monkeypatch.setattr(certificates_dialog, "ask_reason", lambda *a: "Name corrected")
+    dialog.table.selectRow(0)
+    dialog.reissue()
+    codes = {r.code for r in dialog.rows}
+    assert first not in codes and len(codes) == 2
+    dialog.table.selectRow(0)
+    dialog.revoke()
+    assert dialog.table.rowCount() == 1

@@ -11,6 +11,7 @@ import calendar
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -203,6 +204,8 @@ def certificate_docs(
     organisation: str = "",
     verify_pattern: str = "",
     fallback_language: str = "en",
+    signature: Path | None = None,
+    logo: Path | None = None,
 ) -> list[CertificateDoc]:
     """What each valid certificate of the session shows, dated in the learner's language."""
     session = scheduling.get_session(db, session_id)
@@ -243,6 +246,8 @@ def certificate_docs(
                 if verify_pattern
                 else certificate.code,
                 organisation=organisation,
+                logo=logo,
+                signature=signature,
                 language=str(locale),
             )
         )

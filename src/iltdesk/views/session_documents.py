@@ -66,6 +66,8 @@ class SessionDocuments:
             certificates_menu.addAction(
                 design.value.capitalize(), lambda d=design: self.certificates(d)
             )
+        certificates_menu.addSeparator()
+        certificates_menu.addAction(_("Revoke or re-issue…"), self.manage_certificates)
         menu.addAction(_("Facilitator guide…"), self.guide)
         menu.addSeparator()
         menu.addAction(_("Export attendance workbook…"), self.export_workbook)
@@ -121,9 +123,11 @@ class SessionDocuments:
 
         try:
             issued = self.ctx.apply(certificates.issue_certificates(self.ctx.db, self.session_id))
+            signature = str(self.ctx.prefs.get("signature_image"))
             docs = certificates.certificate_docs(
                 self.ctx.db,
                 self.session_id,
+                signature=Path(signature) if signature else None,
                 organisation=str(self.ctx.prefs.get("organisation_name")),
                 verify_pattern=str(self.ctx.prefs.get("certificate_verify_pattern")),
                 fallback_language=str(self.ctx.prefs.get("locale")),
@@ -145,6 +149,11 @@ class SessionDocuments:
                 n=len(issued)
             )
         document_preview.show_pdf(self.parent, title, pdf, f"certificates-{self.session_id}.pdf")
+
+    def manage_certificates(self) -> None:
+        from iltdesk.views.dialogs.certificates_dialog import CertificatesDialog
+
+        CertificatesDialog.ask(self.parent, self.ctx, self.session_id)
 
     def guide(self) -> None:
         from iltdesk.documents.guide import build_guide_pdf

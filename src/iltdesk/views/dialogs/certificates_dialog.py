@@ -1,0 +1,123 @@
+"""A session's valid certificates: revoke one with a reason, or re-issue it (new code)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk import formatting
+from iltdesk.i18n import _
+from iltdesk.services import certificates, scheduling
+from iltdesk.services.certificates import CertificateRow
+from iltdesk.views.context import AppContext
+
+
+def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
+    """A reason typed by the user (the one place tests patch)."""
+    text, ok = QInputDialog.getText(parent, title, prompt)
+    return text if ok else None
+
+
+class CertificatesDialog(QDialog):
+    def __init__(self, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.session_id = session_id
+        self.zone = scheduling.get_session(ctx.db, session_id).timezone
+        self.setWindowTitle(_("Certificates"))
+        self.resize(640, 420)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            [_("Learner"), _("Code"), _("Issued"), _("Valid until")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.revoke_button = QPushButton(_("&Revoke…"))
+        self.reissue_button = QPushButton(_("Re-&issue…"))
+        self.revoke_button.clicked.connect(self.revoke)
+        self.reissue_button.clicked.connect(self.reissue)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.revoke_button)
+        buttons.addWidget(self.reissue_button)
+        buttons.addStretch()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.reload()
+
+    def reload(self) -> None:
+        self.rows: list[CertificateRow] = certificates.session_certificates(
+            self.ctx.db, self.session_id
+        )
+        self.table.setRowCount(len(self.rows))
+        for i, row in enumerate(self.rows):
+            expires = (
+                formatting.format_date(row.expires_at, self.zone)
+                if row.expires_at
+                else _("No expiry")
+            )
+            for column, text in enumerate(
+                (
+                    row.learner_name,
+                    row.code,
+                    formatting.format_date(row.issued_at, self.zone),
+                    expires,
+                )
+            ):
+                self.table.setItem(i, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+
+    def selected(self) -> CertificateRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.rows[rows[0].row()] if rows else None
+
+    def revoke(self) -> None:
+        row = self.selected()
+        reason = (
+            ask_reason(
+                self, _("Revoke certificate"), _("Why is {code} revoked?").format(code=row.code)
+            )
+            if row
+            else None
+        )
+        if row is not None and reason is not None:
+            self.ctx.attempt(
+                self,
+                lambda: self.ctx.apply(
+                    certificates.revoke_certificate(self.ctx.db, row.code, reason)
+                ),
+            )
+            self.reload()
+
+    def reissue(self) -> None:
+        row = self.selected()
+        reason = (
+            ask_reason(
+                self, _("Re-issue certificate"), _("What changed (for example the corrected name)?")
+            )
+            if row
+            else None
+        )
+        if row is not None and reason is not None:
+            self.ctx.attempt(
+                self,
+                lambda: self.ctx.apply(
+                    certificates.reissue_certificate(self.ctx.db, row.code, reason)
+                ),
+            )
+            self.reload()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
+        cls(parent, ctx, session_id).exec()
