@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from types import TracebackType
 
 # The plain-Python layers are imported before PySide6 on purpose: once PySide6 is loaded, its
@@ -66,6 +67,11 @@ def open_app_database(option: str | None) -> Database:
     url = database_url(resolve_database(option))
     path = sqlite_path(url)
     return open_database(url, backup_dir=paths.backup_dir_for(path) if path else None)
+
+
+def open_database_file(path: Path) -> Database:
+    """Open (creating) a database file without start-up backups (screenshots, tools)."""
+    return open_database(database_url(path))
 
 
 def run_gui(db_option: str | None) -> int:

@@ -156,43 +156,42 @@ def _attended(range_ref: str, criteria: list[tuple[str, str]], labels: tuple[str
 
 
 def _summary(sheet: Worksheet, data: AttendanceWorkbook, last: int) -> None:
-    sessions = list(dict.fromkeys(r.session_label for r in data.records))
-    departments = sorted({r.department for r in data.records if r.department})
+    """Attendance rate per session, then per department, as live formulas."""
     status = f"Attendance!$J$2:$J${last}"
-    by_session = f"Attendance!$A$2:$A${last}"
-    by_department = f"Attendance!$I$2:$I${last}"
-    _headers(sheet, [_("Session"), _("Marks"), _("Attended"), _("Attendance rate")])
-    row = 2
-    for label in sessions:
-        put_text(sheet.cell(row=row, column=1), label)
-        sheet.cell(row=row, column=2, value=f"=COUNTIFS({by_session},A{row})")
-        sheet.cell(
-            row=row,
-            column=3,
-            value="=" + _attended(status, [(by_session, f"A{row}")], data.present_labels),
-        )
-        rate = sheet.cell(row=row, column=4, value=f"=IF(B{row}=0,0,C{row}/B{row})")
-        rate.number_format = "0.0%"
+    blocks = [
+        (
+            _("Session"),
+            f"Attendance!$A$2:$A${last}",
+            list(dict.fromkeys(r.session_label for r in data.records)),
+        ),
+        (
+            _("Department"),
+            f"Attendance!$I$2:$I${last}",
+            sorted({r.department for r in data.records if r.department}),
+        ),
+    ]
+    row = 1
+    for heading, keys, labels in blocks:
+        for column, name in enumerate(
+            [heading, _("Marks"), _("Attended"), _("Attendance rate")], start=1
+        ):
+            cell = sheet.cell(row=row, column=column, value=name)
+            cell.font = Font(bold=True)
+            cell.fill = HEAD_FILL
         row += 1
-    row += 1
-    for column, name in enumerate(
-        [_("Department"), _("Marks"), _("Attended"), _("Attendance rate")], start=1
-    ):
-        cell = sheet.cell(row=row, column=column, value=name)
-        cell.font = Font(bold=True)
-        cell.fill = HEAD_FILL
-    row += 1
-    for department in departments:
-        put_text(sheet.cell(row=row, column=1), department)
-        sheet.cell(row=row, column=2, value=f"=COUNTIFS({by_department},A{row})")
-        sheet.cell(
-            row=row,
-            column=3,
-            value="=" + _attended(status, [(by_department, f"A{row}")], data.present_labels),
-        )
-        rate = sheet.cell(row=row, column=4, value=f"=IF(B{row}=0,0,C{row}/B{row})")
-        rate.number_format = "0.0%"
+        for label in labels:
+            put_text(sheet.cell(row=row, column=1), label)
+            sheet.cell(row=row, column=2, value=f"=COUNTIFS({keys},A{row})")
+            sheet.cell(
+                row=row,
+                column=3,
+                value="=" + _attended(status, [(keys, f"A{row}")], data.present_labels),
+            )
+            rate = sheet.cell(row=row, column=4, value=f"=IF(B{row}=0,0,C{row}/B{row})")
+            rate.number_format = "0.0%"
+            row += 1
         row += 1
+    sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = 30
     for letter in "BCD":
         sheet.column_dimensions[letter].width = 14

@@ -8,9 +8,12 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk.db.engine import Database
 from iltdesk.db.entities import AuditEntry
 from iltdesk.domain.changes import Changes
 from iltdesk.errors import NotFoundError
+
+__all__ = ["Database", "Outcome", "audit", "get_or_fail"]  # Database: for type hints above
 
 T = TypeVar("T")
 E = TypeVar("E")

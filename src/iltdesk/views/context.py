@@ -13,10 +13,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
-from iltdesk.db.engine import Database
 from iltdesk.domain.changes import Changes
 from iltdesk.services.catalogue import MaterialStore
-from iltdesk.services.common import Outcome
+from iltdesk.services.common import Database, Outcome
 from iltdesk.settings import Preferences
 from iltdesk.views.errors import show_error
 

@@ -17,9 +17,7 @@ TODAY = date(2026, 11, 28)
 
 def render(output: Path, language: str) -> list[Path]:
     from iltdesk import formatting, i18n
-    from iltdesk.app import make_application
-    from iltdesk.db.engine import database_url
-    from iltdesk.db.opening import open_database
+    from iltdesk.app import make_application, open_database_file
     from iltdesk.services import catalogue, scheduling
     from iltdesk.services.catalogue import MaterialStore
     from iltdesk.services.demo import load_demo
@@ -33,7 +31,7 @@ def render(output: Path, language: str) -> list[Path]:
     i18n.install(language)
     formatting.set_locale("de_DE" if language == "de" else "en_GB")
     work = Path(tempfile.mkdtemp(prefix="iltdesk-shots-"))
-    db = open_database(database_url(work / "demo.sqlite3"))
+    db = open_database_file(work / "demo.sqlite3")
     written: list[Path] = []
     try:
         load_demo(db, today=TODAY)
