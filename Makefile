@@ -29,7 +29,7 @@ typecheck: $(STAMP)
 
 # Extract every translatable string and merge it into the catalogs (then translate the new ones).
 i18n: $(STAMP)
-	$(BIN)/pybabel extract -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -k _ -k N_ -k tr -k ngettext:1,2 --no-location --sort-output \
 		--project "ILT Desk" --copyright-holder "ILT Desk" \
 		-o src/iltdesk/locale/iltdesk.pot src/iltdesk
 	$(BIN)/pybabel update --no-fuzzy-matching -d src/iltdesk/locale -D iltdesk \

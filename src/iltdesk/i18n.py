@@ -14,6 +14,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 import logging
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -26,8 +27,9 @@ _translations: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = "en"
 
 
+@cache
 def load_translations(language: str) -> _gettext.NullTranslations:
-    """The catalog for `language`, or pass-through when there is none."""
+    """The catalog for `language`, or pass-through when there is none (loaded once)."""
     folder = LOCALE_DIR / language / "LC_MESSAGES"
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
     try:

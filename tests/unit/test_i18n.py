@@ -30,7 +30,7 @@ def test_every_source_string_is_in_the_template():
     # `make i18n` was run after the last string change: no new string is missing.
     from babel.messages.extract import extract_from_dir
 
-    keywords = {"_": None, "N_": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "N_": None, "tr": None, "ngettext": (1, 2)}
     found = {
         m[2] if isinstance(m[2], str) else tuple(m[2])
         for m in extract_from_dir(str(i18n.LOCALE_DIR.parent), keywords=keywords)

@@ -221,3 +221,23 @@ def test_preferences_save_and_preview(qtbot, ctx):
     assert dialog.last_backup.text() == "None yet"
     dialog._back_up()
     assert dialog.last_backup.text() != "None yet"
+
+
+def test_preferences_certificate_settings_are_checked(qtbot, ctx, tmp_path):
+    from iltdesk.views.dialogs.preferences import PreferencesDialog
+
+    dialog = PreferencesDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.verify_pattern.setText("https://example.com/verify")
+    dialog._save()
+    assert "must contain {code}" in dialog.restart_note.text()
+    dialog.verify_pattern.setText("https://example.com/verify/{code}")
+    dialog.signature.setText(str(tmp_path / "missing.png"))
+    dialog._save()
+    assert "does not exist" in dialog.restart_note.text()
+    signature = tmp_path / "sig.png"
+    signature.write_bytes(b"\x89PNG")
+    dialog.signature.setText(str(signature))
+    dialog._save()
+    assert ctx.prefs.get("certificate_verify_pattern") == "https://example.com/verify/{code}"
+    assert ctx.prefs.get("signature_image") == str(signature)

@@ -26,7 +26,7 @@ from reportlab.platypus import Paragraph
 
 from iltdesk.documents.fonts import font_for, markup, register_fonts
 from iltdesk.domain.printing import CertificateDesign, CertificateDoc
-from iltdesk.i18n import _
+from iltdesk.i18n import _, load_translations
 
 NAME_MAX, NAME_MIN = 40.0, 12.0
 TITLE_MAX, TITLE_MIN = 24.0, 11.0
@@ -78,6 +78,8 @@ def _draw(
     canvas: Canvas, doc: CertificateDoc, design: CertificateDesign, fonts: tuple[str, str]
 ) -> None:
     regular, bold = fonts
+    # The certificate speaks the learner's language (its date already does).
+    tr = load_translations(doc.language.split("_")[0]).gettext
     width, height = canvas._pagesize  # type: ignore[attr-defined]
     _frame(canvas, design, width, height)
     left = 34 * mm if design is CertificateDesign.MODERN else 28 * mm
@@ -106,11 +108,11 @@ def _draw(
         y -= 12 * mm
     canvas.setFont(bold, 28)
     canvas.setFillColor(ACCENT)
-    canvas.drawCentredString(centre, y, _("Certificate of completion"))
+    canvas.drawCentredString(centre, y, tr("Certificate of completion"))
     canvas.setFillColor(colors.black)
     y -= 14 * mm
     canvas.setFont(regular, 13)
-    canvas.drawCentredString(centre, y, _("This certifies that"))
+    canvas.drawCentredString(centre, y, tr("This certifies that"))
     y -= 16 * mm
     name_font = font_for(doc.learner_name, bold)
     size = fit_font_size(doc.learner_name, name_font, room, NAME_MAX, NAME_MIN)
@@ -121,18 +123,18 @@ def _draw(
     canvas.drawCentredString(centre, y, name)
     y -= 12 * mm
     canvas.setFont(regular, 13)
-    canvas.drawCentredString(centre, y, _("has completed"))
+    canvas.drawCentredString(centre, y, tr("has completed"))
     y -= 6 * mm
     title = _title_paragraph(doc.course_title, bold, room)
     _w, title_height = title.wrap(room, 1000)
     title.drawOn(canvas, left, y - title_height)
     y -= title_height + 10 * mm
     canvas.setFont(regular, 12)
-    details = _("on {date} · {hours}").format(date=doc.completed_label, hours=doc.hours_label)
+    details = tr("on {date} · {hours}").format(date=doc.completed_label, hours=doc.hours_label)
     canvas.drawCentredString(centre, y, details)
     if doc.expires_label:
         y -= 6.5 * mm
-        canvas.drawCentredString(centre, y, _("Valid until {date}").format(date=doc.expires_label))
+        canvas.drawCentredString(centre, y, tr("Valid until {date}").format(date=doc.expires_label))
     # Instructor, with an optional signature image above the line.
     base = 34 * mm
     if doc.signature is not None and doc.signature.exists():
@@ -153,13 +155,13 @@ def _draw(
         canvas.setFont(regular, 11)
         canvas.drawString(left, base - 5 * mm, doc.instructor)
         canvas.setFont(regular, 9)
-        canvas.drawString(left, base - 9.5 * mm, _("Instructor"))
+        canvas.drawString(left, base - 9.5 * mm, tr("Instructor"))
     # Verification: the code printed and as a QR code.
     qr_size = 30 * mm
     draw_qr(canvas, doc.verify_text, right - qr_size, base - 12 * mm, qr_size)
     canvas.setFont(regular, 9)
     canvas.drawRightString(
-        right, base - 16 * mm, _("Verification code: {code}").format(code=doc.code)
+        right, base - 16 * mm, tr("Verification code: {code}").format(code=doc.code)
     )
 
 

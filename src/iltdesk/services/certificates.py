@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
+from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
@@ -26,7 +27,7 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.printing import CertificateDoc
 from iltdesk.errors import NotFoundError, ValidationError
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _, load_translations
 from iltdesk.services import scheduling
 from iltdesk.services.common import Outcome, audit, get_or_fail
 
@@ -237,9 +238,9 @@ def certificate_docs(
                 learner_name=certificate.learner_name,
                 course_title=session.course_title,
                 completed_label=babel_dates.format_date(local.date(), "long", locale=locale),
-                hours_label=ngettext("{hours} hour", "{hours} hours", int(hours) or 1).format(
-                    hours=f"{hours:g}"
-                ),
+                hours_label=load_translations(str(locale.language))
+                .ngettext("{hours} hour", "{hours} hours", int(hours) or 1)
+                .format(hours=format_decimal(hours, locale=locale)),
                 instructor=lead,
                 expires_label=expires,
                 verify_text=verify_pattern.replace("{code}", certificate.code)

@@ -111,6 +111,8 @@ def test_pdf_text_codes_and_fonts(db, completed, design):
     assert "Zoë Müller" in everything and "Ana <b>Bold</b> & Co" in everything
     assert "Γιώργος Παπαδόπουλος" in everything
     assert "30. Januar 2026" in everything  # Zoë's certificate is dated in German
+    assert "Teilnahmezertifikat" in everything  # ... and worded in German
+    assert "Certificate of completion" in everything  # the others in English
     assert "30 January 2026" in everything
     assert "Maria Rossi" in everything and "Acme Ltd" in everything
     fonts = reader.pages[0]["/Resources"]["/Font"]

@@ -50,6 +50,14 @@ class PreferencesDialog(QDialog):
         logo_row = QHBoxLayout()
         logo_row.addWidget(self.logo)
         logo_row.addWidget(choose_logo)
+        self.signature = QLineEdit(str(prefs.get("signature_image")))
+        choose_signature = QPushButton(_("Choose…"))
+        choose_signature.clicked.connect(lambda: self._choose_image(self.signature))
+        signature_row = QHBoxLayout()
+        signature_row.addWidget(self.signature)
+        signature_row.addWidget(choose_signature)
+        self.verify_pattern = QLineEdit(str(prefs.get("certificate_verify_pattern")))
+        self.verify_pattern.setPlaceholderText("https://training.example.com/verify/{code}")
         self.language = QComboBox()
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
@@ -94,6 +102,8 @@ class PreferencesDialog(QDialog):
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(_("Organisation &name"), self.organisation)
         form.addRow(_("Organisation &logo"), logo_row)
+        form.addRow(_("Signature on &certificates"), signature_row)
+        form.addRow(_("Certificate &verification link"), self.verify_pattern)
         form.addRow(_("&Language"), self.language)
         form.addRow(_("Date and number &format"), self.locale)
         form.addRow(_("Preview"), self.preview)
@@ -113,11 +123,14 @@ class PreferencesDialog(QDialog):
         self._show_last_backup()
 
     def _choose_logo(self) -> None:
+        self._choose_image(self.logo)
+
+    def _choose_image(self, target: QLineEdit) -> None:
         name, _filter = QFileDialog.getOpenFileName(
-            self, _("Organisation logo"), "", _("Images (*.png *.jpg *.jpeg *.svg)")
+            self, _("Choose an image"), "", _("Images (*.png *.jpg *.jpeg)")
         )
         if name:
-            self.logo.setText(name)
+            target.setText(name)
 
     def _update_preview(self) -> None:
         previous = formatting.current_locale()
@@ -159,8 +172,20 @@ class PreferencesDialog(QDialog):
         if logo and not Path(logo).is_file():
             self.restart_note.setText(_("The logo file {path} does not exist.").format(path=logo))
             return
+        signature = self.signature.text().strip()
+        if signature and not Path(signature).is_file():
+            self.restart_note.setText(
+                _("The signature file {path} does not exist.").format(path=signature)
+            )
+            return
+        pattern = self.verify_pattern.text().strip()
+        if pattern and "{code}" not in pattern:
+            self.restart_note.setText(_("The verification link must contain {code}."))
+            return
         prefs.set("organisation_name", self.organisation.text().strip())
         prefs.set("organisation_logo", logo)
+        prefs.set("signature_image", signature)
+        prefs.set("certificate_verify_pattern", pattern)
         prefs.set("language", self.language.currentData())
         prefs.set("locale", self.locale.currentData())
         prefs.set("default_timezone", zone)
