@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -36,6 +35,9 @@ from iltdesk.i18n import _
 BODY_SIZE = 11
 ROW_HEIGHT = 10 * mm  # room for a signature
 MIN_BLANK_ROWS_WHEN_EMPTY = 15
+# An empty flowable list: reportlab draws nothing for it, where "" still costs a text object
+# per cell (most cells of a sign-in sheet are empty boxes to write in).
+EMPTY: tuple[()] = ()
 # Relative widths; the name and signature take the room they need.
 WEIGHTS = {
     SignInColumn.NAME: 3.0,
@@ -201,8 +203,15 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
     number_width = 12 * mm
     unit = (frame_width - number_width) / sum(weights)
     widths = [number_width] + [w * unit for w in weights]
+    # Headings that fit stay plain strings (bold via the table style); long ones wrap.
+    header_room = [w - 6 for w in widths]
     data: list[list[Any]] = [
-        [Paragraph("#", head_style)] + [Paragraph(escape(h), head_style) for h in headings]
+        [
+            h
+            if stringWidth(h, bold, 10) <= room and cjk_font(h) is None
+            else Paragraph(markup(h), head_style)
+            for h, room in zip(["#", *headings], header_room, strict=True)
+        ]
     ]
     blank = options.blank_rows
     if not sheet.people:
@@ -215,11 +224,14 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
             text = _cell(person, column)
             # Plain strings are drawn far faster than paragraphs; only text that must wrap
             # (or needs a CJK font) becomes a paragraph.
+            if not text:
+                row.append(EMPTY)
+                continue
             fits = stringWidth(text, regular, BODY_SIZE) <= space
             row.append(
                 text if fits and cjk_font(text) is None else Paragraph(markup(text), cell_style)
             )
-        row += [""] * len(options.custom_headings)
+        row += [EMPTY] * len(options.custom_headings)
         data.append(row)
     table = LongTable(
         data, colWidths=widths, repeatRows=1, rowHeights=[None] + [ROW_HEIGHT] * len(people)
@@ -229,6 +241,8 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
             [
                 ("FONTNAME", (0, 0), (-1, -1), regular),  # plain cells too: no unembedded Helvetica
                 ("FONTSIZE", (0, 0), (-1, -1), BODY_SIZE),
+                ("FONTNAME", (0, 0), (-1, 0), bold),
+                ("FONTSIZE", (0, 0), (-1, 0), 10),
                 ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#777777")),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6EEF5")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
