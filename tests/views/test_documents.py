@@ -160,3 +160,20 @@ def test_revoke_and_reissue_from_the_certificates_dialog(qtbot, ctx, detail, mon
     dialog.table.selectRow(0)
     dialog.revoke()
     assert dialog.table.rowCount() == 1
+
+
+def test_certificates_saved_as_a_zip_of_per_learner_files(ctx, detail, tmp_path, monkeypatch):
+    import zipfile
+
+    roster = enrollment.roster(ctx.db, detail.session_id)
+    day = detail.row.days[0]
+    attendance.record_marks(
+        ctx.db,
+        detail.session_id,
+        [MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in roster],
+    )
+    target = tmp_path / "certs.zip"
+    monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
+    assert detail.documents.certificates_zip() == target
+    names = zipfile.ZipFile(target).namelist()
+    assert len(names) == 2 and all(n.endswith(".pdf") for n in names)

@@ -67,6 +67,7 @@ class SessionDocuments:
                 design.value.capitalize(), lambda d=design: self.certificates(d)
             )
         certificates_menu.addSeparator()
+        certificates_menu.addAction(_("Save one PDF per learner (ZIP)…"), self.certificates_zip)
         certificates_menu.addAction(_("Revoke or re-issue…"), self.manage_certificates)
         menu.addAction(_("Facilitator guide…"), self.guide)
         menu.addSeparator()
@@ -149,6 +150,44 @@ class SessionDocuments:
                 n=len(issued)
             )
         document_preview.show_pdf(self.parent, title, pdf, f"certificates-{self.session_id}.pdf")
+
+    def certificates_zip(self) -> Path | None:
+        """Issue what is missing, then save one PDF per learner in a ZIP (for emailing)."""
+        from iltdesk.documents import certificates as documents
+        from iltdesk.documents.files import write_atomic
+
+        target = document_preview.ask_save_path(
+            self.parent,
+            _("Save certificates"),
+            f"certificates-{self.session_id}.zip",
+            _("ZIP archives (*.zip)"),
+        )
+        if target is None:
+            return None
+        try:
+            self.ctx.apply(certificates.issue_certificates(self.ctx.db, self.session_id))
+            signature = str(self.ctx.prefs.get("signature_image"))
+            docs = certificates.certificate_docs(
+                self.ctx.db,
+                self.session_id,
+                signature=Path(signature) if signature else None,
+                organisation=str(self.ctx.prefs.get("organisation_name")),
+                verify_pattern=str(self.ctx.prefs.get("certificate_verify_pattern")),
+                fallback_language=str(self.ctx.prefs.get("locale")),
+            )
+            if not docs:
+                QMessageBox.information(
+                    self.parent,
+                    _("Certificates"),
+                    _("Nobody in this session has completed yet, so there is no certificate."),
+                )
+                return None
+            paper = str(self.ctx.prefs.get("paper_size"))
+            files = documents.certificate_files(docs, CertificateDesign.CLASSIC, paper)
+            return write_atomic(target, documents.zip_files(files))
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self.parent, error)
+            return None
 
     def manage_certificates(self) -> None:
         from iltdesk.views.dialogs.certificates_dialog import CertificatesDialog
