@@ -301,16 +301,9 @@ def cmd_print(args: argparse.Namespace) -> int:
     from iltdesk.services import printing
     from iltdesk.settings import Preferences
 
-    prefs = Preferences()
-    logo = str(prefs.get("organisation_logo"))
     with open_for_cli(args.db) as db:
         sheets = printing.signin_sheets(
-            db,
-            args.session_id,
-            day=args.day,
-            organisation=str(prefs.get("organisation_name")),
-            logo=Path(logo) if logo else None,
-            paper=str(prefs.get("paper_size")),
+            db, args.session_id, day=args.day, **Preferences().document_options()
         )
     target = write_atomic(args.output, build_signin_pdf(sheets))
     print(
@@ -329,13 +322,10 @@ def print_guide(args: argparse.Namespace) -> int:
     from iltdesk.services import printing
     from iltdesk.settings import Preferences
 
-    prefs = Preferences()
+    options = Preferences().document_options()
     with open_for_cli(args.db) as db:
         guide = printing.facilitator_guide(
-            db,
-            args.session_id,
-            organisation=str(prefs.get("organisation_name")),
-            paper=str(prefs.get("paper_size")),
+            db, args.session_id, organisation=options["organisation"], paper=options["paper"]
         )
     target = write_atomic(args.output, build_guide_pdf(guide))
     print(_("Facilitator guide written to {path}.").format(path=target))
@@ -355,13 +345,7 @@ def print_certificates(args: argparse.Namespace) -> int:
     paper = str(prefs.get("paper_size"))
     with open_for_cli(args.db) as db:
         certificates.issue_certificates(db, args.session_id)
-        docs = certificates.certificate_docs(
-            db,
-            args.session_id,
-            organisation=str(prefs.get("organisation_name")),
-            verify_pattern=str(prefs.get("certificate_verify_pattern")),
-            fallback_language=str(prefs.get("locale")),
-        )
+        docs = certificates.certificate_docs(db, args.session_id, **prefs.certificate_options())
     if not docs:
         print(_("Nobody in this session has completed yet, so there is no certificate."))
         return EXIT_OK

@@ -80,6 +80,28 @@ class Preferences:
             raise ValueError(f"{key} takes one of {declared.choices}")
         self._values[key] = value
 
+    def _path(self, key: str) -> Path | None:
+        value = str(self.get(key))
+        return Path(value) if value else None
+
+    def document_options(self) -> dict[str, Any]:
+        """What printed documents take from preferences: organisation, logo, paper."""
+        return {
+            "organisation": str(self.get("organisation_name")),
+            "logo": self._path("organisation_logo"),
+            "paper": str(self.get("paper_size")),
+        }
+
+    def certificate_options(self) -> dict[str, Any]:
+        """What `certificates.certificate_docs` takes from preferences."""
+        return {
+            "organisation": str(self.get("organisation_name")),
+            "logo": self._path("organisation_logo"),
+            "signature": self._path("signature_image"),
+            "verify_pattern": str(self.get("certificate_verify_pattern")),
+            "fallback_language": str(self.get("locale")),
+        }
+
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")

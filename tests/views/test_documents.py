@@ -32,6 +32,19 @@ def detail(qtbot, ctx):
     return window
 
 
+def mark_everyone_present(ctx, detail):
+    """Everyone on the roster attended the (single) day: they all complete."""
+    day = detail.row.days[0]
+    attendance.record_marks(
+        ctx.db,
+        detail.session_id,
+        [
+            MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT)
+            for r in enrollment.roster(ctx.db, detail.session_id)
+        ],
+    )
+
+
 @pytest.fixture
 def previews(monkeypatch):
     shown = []
@@ -52,13 +65,7 @@ def test_signin_and_guide_open_in_the_preview(detail, previews):
 
 
 def test_certificates_are_issued_then_previewed(ctx, detail, previews):
-    roster = enrollment.roster(ctx.db, detail.session_id)
-    day = detail.row.days[0]
-    attendance.record_marks(
-        ctx.db,
-        detail.session_id,
-        [MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in roster],
-    )
+    mark_everyone_present(ctx, detail)
     detail.documents.certificates(CertificateDesign.MODERN)
     assert previews[0][0] == "2 certificates · 2 newly issued"
     detail.documents.certificates(CertificateDesign.CLASSIC)
@@ -140,13 +147,7 @@ def test_revoke_and_reissue_from_the_certificates_dialog(qtbot, ctx, detail, mon
     from iltdesk.services import certificates
     from iltdesk.views.dialogs import certificates_dialog
 
-    roster = enrollment.roster(ctx.db, detail.session_id)
-    day = detail.row.days[0]
-    attendance.record_marks(
-        ctx.db,
-        detail.session_id,
-        [MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in roster],
-    )
+    mark_everyone_present(ctx, detail)
     certificates.issue_certificates(ctx.db, detail.session_id)
     dialog = certificates_dialog.CertificatesDialog(None, ctx, detail.session_id)
     qtbot.addWidget(dialog)
@@ -165,13 +166,7 @@ def test_revoke_and_reissue_from_the_certificates_dialog(qtbot, ctx, detail, mon
 def test_certificates_saved_as_a_zip_of_per_learner_files(ctx, detail, tmp_path, monkeypatch):
     import zipfile
 
-    roster = enrollment.roster(ctx.db, detail.session_id)
-    day = detail.row.days[0]
-    attendance.record_marks(
-        ctx.db,
-        detail.session_id,
-        [MarkSpec(r.enrollment_id, day.id, AttendanceStatus.PRESENT) for r in roster],
-    )
+    mark_everyone_present(ctx, detail)
     target = tmp_path / "certs.zip"
     monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
     assert detail.documents.certificates_zip() == target

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QSettings, QSize, Qt
@@ -202,15 +201,9 @@ class MainWindow(QMainWindow):
         from iltdesk.services import printing
         from iltdesk.views.dialogs import document_preview
 
-        logo = str(self.ctx.prefs.get("organisation_logo"))
+        options = self.ctx.prefs.document_options()
         sheets = self.ctx.attempt(
-            self,
-            lambda: printing.todays_signin_sheets(
-                self.ctx.db,
-                organisation=str(self.ctx.prefs.get("organisation_name")),
-                logo=Path(logo) if logo else None,
-                paper=str(self.ctx.prefs.get("paper_size")),
-            ),
+            self, lambda: printing.todays_signin_sheets(self.ctx.db, **options)
         )
         if sheets is None:
             return

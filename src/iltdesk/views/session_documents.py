@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton, QWidget
 
-from iltdesk.domain.printing import CertificateDesign
+from iltdesk.domain.printing import CertificateDesign, CertificateDoc
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import certificates, printing, scheduling, workbooks
+from iltdesk.services.certificates import CertificateRow
 from iltdesk.services.workbooks import AttendanceImportPlan
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
@@ -75,13 +76,22 @@ class SessionDocuments:
         menu.addAction(_("Read back a filled-in workbook…"), self.read_back)
         self.button.setMenu(menu)
 
-    def _prefs(self) -> dict[str, object]:
-        logo = str(self.ctx.prefs.get("organisation_logo"))
-        return {
-            "organisation": str(self.ctx.prefs.get("organisation_name")),
-            "logo": Path(logo) if logo else None,
-            "paper": str(self.ctx.prefs.get("paper_size")),
-        }
+    def _issued_docs(self) -> tuple[list[CertificateDoc], list[CertificateRow]]:
+        """Issue what is missing, then what every valid certificate shows.
+
+        Tells the user (and returns no documents) when nobody has completed yet.
+        """
+        issued = self.ctx.apply(certificates.issue_certificates(self.ctx.db, self.session_id))
+        docs = certificates.certificate_docs(
+            self.ctx.db, self.session_id, **self.ctx.prefs.certificate_options()
+        )
+        if not docs:
+            QMessageBox.information(
+                self.parent,
+                _("Certificates"),
+                _("Nobody in this session has completed yet, so there is no certificate."),
+            )
+        return docs, issued
 
     def today_number(self) -> int | None:
         """Which day of the session is today in the session's own zone, if any."""
@@ -97,7 +107,9 @@ class SessionDocuments:
         from iltdesk.documents.signin import build_signin_pdf
 
         try:
-            sheets = printing.signin_sheets(self.ctx.db, self.session_id, day=day, **self._prefs())  # type: ignore[arg-type]
+            sheets = printing.signin_sheets(
+                self.ctx.db, self.session_id, day=day, **self.ctx.prefs.document_options()
+            )
             pdf = build_signin_pdf(sheets)
         except Exception as error:  # a UserError's sentence, or a logged bug
             show_error(self.parent, error)
@@ -123,22 +135,8 @@ class SessionDocuments:
         from iltdesk.documents.certificates import build_certificates_pdf
 
         try:
-            issued = self.ctx.apply(certificates.issue_certificates(self.ctx.db, self.session_id))
-            signature = str(self.ctx.prefs.get("signature_image"))
-            docs = certificates.certificate_docs(
-                self.ctx.db,
-                self.session_id,
-                signature=Path(signature) if signature else None,
-                organisation=str(self.ctx.prefs.get("organisation_name")),
-                verify_pattern=str(self.ctx.prefs.get("certificate_verify_pattern")),
-                fallback_language=str(self.ctx.prefs.get("locale")),
-            )
+            docs, issued = self._issued_docs()
             if not docs:
-                QMessageBox.information(
-                    self.parent,
-                    _("Certificates"),
-                    _("Nobody in this session has completed yet, so there is no certificate."),
-                )
                 return
             pdf = build_certificates_pdf(docs, design, str(self.ctx.prefs.get("paper_size")))
         except Exception as error:  # a UserError's sentence, or a logged bug
@@ -165,22 +163,8 @@ class SessionDocuments:
         if target is None:
             return None
         try:
-            self.ctx.apply(certificates.issue_certificates(self.ctx.db, self.session_id))
-            signature = str(self.ctx.prefs.get("signature_image"))
-            docs = certificates.certificate_docs(
-                self.ctx.db,
-                self.session_id,
-                signature=Path(signature) if signature else None,
-                organisation=str(self.ctx.prefs.get("organisation_name")),
-                verify_pattern=str(self.ctx.prefs.get("certificate_verify_pattern")),
-                fallback_language=str(self.ctx.prefs.get("locale")),
-            )
+            docs, _issued = self._issued_docs()
             if not docs:
-                QMessageBox.information(
-                    self.parent,
-                    _("Certificates"),
-                    _("Nobody in this session has completed yet, so there is no certificate."),
-                )
                 return None
             paper = str(self.ctx.prefs.get("paper_size"))
             files = documents.certificate_files(docs, CertificateDesign.CLASSIC, paper)
@@ -198,11 +182,12 @@ class SessionDocuments:
         from iltdesk.documents.guide import build_guide_pdf
 
         try:
+            options = self.ctx.prefs.document_options()
             guide = printing.facilitator_guide(
                 self.ctx.db,
                 self.session_id,
-                organisation=str(self.ctx.prefs.get("organisation_name")),
-                paper=str(self.ctx.prefs.get("paper_size")),
+                organisation=options["organisation"],
+                paper=options["paper"],
             )
             pdf = build_guide_pdf(guide)
         except Exception as error:  # a UserError's sentence, or a logged bug

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,6 +21,7 @@ from iltdesk import formatting
 from iltdesk.i18n import _
 from iltdesk.services import certificates, scheduling
 from iltdesk.services.certificates import CertificateRow
+from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 
 
@@ -82,41 +86,29 @@ class CertificatesDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()] if rows else None
 
-    def revoke(self) -> None:
+    def _act(self, title: str, prompt: str, call: Callable[[str, str], Outcome[Any]]) -> None:
+        """Ask for a reason, then run `call(code, reason)` on the selected certificate."""
         row = self.selected()
-        reason = (
-            ask_reason(
-                self, _("Revoke certificate"), _("Why is {code} revoked?").format(code=row.code)
-            )
-            if row
-            else None
-        )
-        if row is not None and reason is not None:
-            self.ctx.attempt(
-                self,
-                lambda: self.ctx.apply(
-                    certificates.revoke_certificate(self.ctx.db, row.code, reason)
-                ),
-            )
+        if row is None:
+            return
+        reason = ask_reason(self, title, prompt.format(code=row.code))
+        if reason is not None:
+            self.ctx.attempt(self, lambda: self.ctx.apply(call(row.code, reason)))
             self.reload()
 
-    def reissue(self) -> None:
-        row = self.selected()
-        reason = (
-            ask_reason(
-                self, _("Re-issue certificate"), _("What changed (for example the corrected name)?")
-            )
-            if row
-            else None
+    def revoke(self) -> None:
+        self._act(
+            _("Revoke certificate"),
+            _("Why is {code} revoked?"),
+            lambda code, reason: certificates.revoke_certificate(self.ctx.db, code, reason),
         )
-        if row is not None and reason is not None:
-            self.ctx.attempt(
-                self,
-                lambda: self.ctx.apply(
-                    certificates.reissue_certificate(self.ctx.db, row.code, reason)
-                ),
-            )
-            self.reload()
+
+    def reissue(self) -> None:
+        self._act(
+            _("Re-issue certificate"),
+            _("What changed (for example the corrected name)?"),
+            lambda code, reason: certificates.reissue_certificate(self.ctx.db, code, reason),
+        )
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
