@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from iltdesk import formatting, i18n
 from iltdesk.db.engine import Database, database_url
 from iltdesk.db.opening import open_database
 
@@ -37,3 +38,13 @@ def db(db_path: Path, backup_dir: Path) -> Iterator[Database]:
     database = open_database(database_url(db_path), backup_dir=backup_dir)
     yield database
     database.close()
+
+
+@pytest.fixture
+def german() -> Iterator[None]:
+    """Run a test in German (catalog and formats), then back to English."""
+    i18n.install("de")
+    formatting.set_locale("de_DE")
+    yield
+    i18n.install("en")
+    formatting.set_locale("en_GB")

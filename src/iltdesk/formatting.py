@@ -72,6 +72,13 @@ def format_datetime(instant: datetime, timezone: str) -> str:
     return f"{text} {zone_label(instant, timezone)}"
 
 
+def format_time_span(start: datetime, end: datetime, timezone: str) -> str:
+    """A day's times with the zone label: "09:00–17:00 GMT"."""
+    return (
+        f"{format_time(start, timezone)}–{format_time(end, timezone)} {zone_label(start, timezone)}"
+    )
+
+
 def format_span(start: datetime, end: datetime, timezone: str) -> str:
     """A session day: "12 Mar 2026, 09:00–17:00 GMT" (the end date shown only if it differs)."""
     local_start = start.astimezone(ZoneInfo(timezone))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import pytest
 from babel.messages.pofile import read_po
 
 from iltdesk import formatting, i18n
@@ -49,15 +48,6 @@ def test_german_placeholders_match():
         for text in strings:
             assert set(PLACEHOLDER.findall(text)) <= wanted | set(PLACEHOLDER.findall(ids[0]))
             assert text.format(**{p.strip("{}").split(":")[0]: 1 for p in wanted}) is not None
-
-
-@pytest.fixture
-def german():
-    i18n.install("de")
-    formatting.set_locale("de_DE")
-    yield
-    i18n.install("en")
-    formatting.set_locale("en_GB")
 
 
 def test_german_strings_and_dates(german):

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from PySide6.QtCore import Qt
 
-from iltdesk import formatting, i18n
 from iltdesk.services import scheduling
 from iltdesk.services.demo import DemoSize, load_demo
 from iltdesk.views.main_window import MainWindow
@@ -44,15 +42,6 @@ def test_navigation_and_learner_search(qtbot, ctx):
     assert all("Müller" in model.data(model.index(r, 0)) for r in range(model.rowCount()))
     window.learners.table.selectRow(0)
     assert window.learners.history.rowCount() >= 0
-
-
-@pytest.fixture
-def german():
-    i18n.install("de")
-    formatting.set_locale("de_DE")
-    yield
-    i18n.install("en")
-    formatting.set_locale("en_GB")
 
 
 def test_window_in_german(qtbot, ctx, german):

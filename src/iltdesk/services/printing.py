@@ -138,11 +138,9 @@ def signin_sheets(
                 day_number=number,
                 day_count=len(session.days),
                 date_label=formatting.format_day_with_weekday(session_day.start, session.timezone),
-                time_label=formatting.format_time(session_day.start, session.timezone)
-                + "–"
-                + formatting.format_time(session_day.end, session.timezone)
-                + " "
-                + formatting.zone_label(session_day.start, session.timezone),
+                time_label=formatting.format_time_span(
+                    session_day.start, session_day.end, session.timezone
+                ),
                 place=place,
                 instructors=instructors,
                 people=attendees,
@@ -197,11 +195,7 @@ def facilitator_guide(
         heading = _("Day {n} · {date} · {time}").format(
             n=number,
             date=formatting.format_day_with_weekday(day.start, session.timezone),
-            time=formatting.format_time(day.start, session.timezone)
-            + "–"
-            + formatting.format_time(day.end, session.timezone)
-            + " "
-            + formatting.zone_label(day.start, session.timezone),
+            time=formatting.format_time_span(day.start, day.end, session.timezone),
         )
         days.append(GuideDay(heading, tuple(items)))
     materials = tuple(

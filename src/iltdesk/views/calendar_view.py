@@ -46,13 +46,7 @@ def sessions_by_local_date(rows: list[SessionRow]) -> dict[date, list[tuple[Sess
 
 def _label(row: SessionRow, index: int) -> str:
     day = row.days[index]
-    times = (
-        formatting.format_time(day.start, row.timezone)
-        + "–"
-        + formatting.format_time(day.end, row.timezone)
-        + " "
-        + formatting.zone_label(day.start, row.timezone)
-    )
+    times = formatting.format_time_span(day.start, day.end, row.timezone)
     return f"{times} · {row.course_code} {row.cohort}"
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -107,3 +109,17 @@ class LazyComboBox(QComboBox):
     def showPopup(self) -> None:  # noqa: N802 - Qt's name
         self.ensure_filled()
         super().showPopup()
+
+
+def zone_combo(current: str, parent: QWidget | None = None) -> QComboBox:
+    """An editable list of every IANA time zone that finds "berlin" or "new_y" as you type."""
+    zones = sorted(zoneinfo.available_timezones())
+    combo = QComboBox(parent)
+    combo.setEditable(True)
+    combo.addItems(zones)
+    completer = QCompleter(zones, combo)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    combo.setCompleter(completer)
+    combo.setCurrentText(current)
+    return combo

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -20,14 +19,7 @@ from iltdesk.errors import DiskFullError
 from iltdesk.services import demo, learners, people, settings_store
 from iltdesk.services.demo import DemoSize
 from tests.fixtures.builders import make_learner
-
-
-def integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
+from tests.fixtures.sqlite_files import integrity
 
 
 def learner_count(db) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -16,14 +15,7 @@ from iltdesk.db.migrate import schema_state
 from iltdesk.db.opening import open_database
 from iltdesk.errors import DatabaseLockedError, NewerDatabaseError, NotADatabaseError
 from tests.fixtures.builders import make_course
-
-
-def integrity(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        conn.close()
+from tests.fixtures.sqlite_files import integrity
 
 
 def test_new_file_is_created_at_head(db_path, backup_dir):

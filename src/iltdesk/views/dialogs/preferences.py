@@ -6,11 +6,10 @@ import zoneinfo
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -27,10 +26,18 @@ from iltdesk import formatting, paths
 from iltdesk.i18n import _
 from iltdesk.services import maintenance
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import zone_combo
 
 LANGUAGES = (("en", "English"), ("de", "Deutsch"))
 LOCALES = ("en_GB", "en_US", "en_IE", "en_AU", "de_DE", "de_AT", "de_CH")
 SAMPLE = datetime(2026, 3, 12, 14, 30, tzinfo=UTC)
+
+
+def buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A form label whose mnemonic (&x) focuses `buddy` when the field sits in a row layout."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
 
 
 class PreferencesDialog(QDialog):
@@ -68,15 +75,7 @@ class PreferencesDialog(QDialog):
         self.locale.setCurrentIndex(max(0, self.locale.findData(prefs.get("locale"))))
         self.preview = QLabel()
         self.locale.currentIndexChanged.connect(self._update_preview)
-        zones = sorted(zoneinfo.available_timezones())
-        self.zone = QComboBox()
-        self.zone.setEditable(True)
-        self.zone.addItems(zones)
-        completer = QCompleter(zones, self.zone)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.zone.setCompleter(completer)
-        self.zone.setCurrentText(str(prefs.get("default_timezone")))
+        self.zone = zone_combo(str(prefs.get("default_timezone")))
         self.paper = QComboBox()
         self.paper.addItems(["A4", "Letter"])
         self.paper.setCurrentText(str(prefs.get("paper_size")))
@@ -101,8 +100,8 @@ class PreferencesDialog(QDialog):
         self.restart_note.setWordWrap(True)
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(_("Organisation &name"), self.organisation)
-        form.addRow(_("Organisation &logo"), logo_row)
-        form.addRow(_("Signature on &certificates"), signature_row)
+        form.addRow(buddy_label(_("Organisation &logo"), self.logo), logo_row)
+        form.addRow(buddy_label(_("Signature on &certificates"), self.signature), signature_row)
         form.addRow(_("Certificate &verification link"), self.verify_pattern)
         form.addRow(_("&Language"), self.language)
         form.addRow(_("Date and number &format"), self.locale)

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate, Qt, QTime, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -34,8 +33,7 @@ from iltdesk.i18n import _
 from iltdesk.services import catalogue, people, scheduling
 from iltdesk.views.context import AppContext
 from iltdesk.views.undo import EditCommand
-
-_ZONES = sorted(zoneinfo.available_timezones())
+from iltdesk.views.widgets import zone_combo
 
 
 class _DayRow(QWidget):
@@ -99,13 +97,7 @@ class SessionEditorDialog(QDialog):
             )
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://")
-        self.zone = QComboBox()
-        self.zone.setEditable(True)
-        self.zone.addItems(_ZONES)
-        completer = QCompleter(_ZONES, self.zone)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.zone.setCompleter(completer)
+        self.zone = zone_combo("")
         self.capacity = QSpinBox()
         self.capacity.setRange(0, 10_000)
         self.capacity.setValue(12)
