@@ -232,3 +232,56 @@ def test_export_and_import_attendance(demo_db, tmp_path, capsys):
     junk.write_text("nope")
     assert run(["--db", str(demo_db), "import-attendance", str(junk)]) == 2
     assert "not an Excel workbook" in capsys.readouterr().err
+
+
+def test_import_roster_json_dry_run_then_commit(tmp_path, capsys):
+    from tests.fixtures.rosters import messy_workbook
+
+    db_file = tmp_path / "roster.sqlite3"
+    path = messy_workbook(tmp_path / "hr.xlsx")
+    argv = ["--db", str(db_file), "import-roster", str(path), "--json"]
+    assert run([*argv, "--dry-run", "--sheet", "Training export"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["dry_run"] is True and out["batch_id"] is None
+    assert out["counts"]["new"] == 6 and out["counts"]["rejected"] == 2
+    assert {"row": 9, "column": "E-mail Address"}.items() <= out["problems"][1].items()
+    assert run(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["batch_id"] == 1 and out["counts"]["new"] == 6
+    assert run(argv) == 0
+    assert json.loads(capsys.readouterr().out)["counts"]["unchanged"] == 6
+
+
+def test_import_roster_into_a_session_and_plain_text(tmp_path, capsys, demo_db):
+    from tests.fixtures.rosters import plain_workbook, simple_rows
+
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
+    planned = [s for s in json.loads(capsys.readouterr().out) if s["status"] == "planned"]
+    path = plain_workbook(tmp_path / "r.xlsx", simple_rows(40))
+    assert (
+        run(["--db", str(demo_db), "import-roster", str(path), "--session", str(planned[0]["id"])])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "40 new" in out and "waitlisted" in out
+
+
+@pytest.mark.parametrize("content", [b"", b"\x89PNG\r\n\x1a\n" + bytes(range(256))])
+def test_import_roster_unreadable_file_exits_2_with_a_sentence(tmp_path, capsys, content):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    assert run(["--db", str(tmp_path / "x.sqlite3"), "import-roster", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.xlsx" in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_import_roster_unknown_sheet_is_a_user_error(tmp_path, capsys):
+    from tests.fixtures.rosters import messy_workbook
+
+    path = messy_workbook(tmp_path / "hr.xlsx")
+    assert (
+        run(["--db", str(tmp_path / "x.sqlite3"), "import-roster", str(path), "--sheet", "Nope"])
+        == 1
+    )
+    assert "Read me, Training export" in capsys.readouterr().err

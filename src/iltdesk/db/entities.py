@@ -279,6 +279,9 @@ class ImportBatch(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     column_mapping: Mapped[str] = mapped_column(Text, default="{}")  # JSON
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    sheet_name: Mapped[str] = mapped_column(String(200), default="")
+    # JSON: what the batch created and what it changed (with the old values), for undo.
+    undo_data: Mapped[str] = mapped_column(Text, default="{}")
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

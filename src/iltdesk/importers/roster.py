@@ -1,0 +1,233 @@
+"""Mapped rows → learner values with their problems (no database: matching is a service's job).
+
+Each data row below the header becomes a `ParsedRow` holding the cleaned cells of every column
+(for the preview and the problems report), the learner values it gives, and what is wrong with
+it. Blank rows are skipped. The same person twice in the file (same email, any case; or the
+same employee ID) is merged into the first row, filling its blanks; nothing is dropped without a
+note saying where it went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from iltdesk.domain.emails import email_key, normalise_email
+from iltdesk.i18n import _
+from iltdesk.importers.cells import cell_text, split_full_name
+from iltdesk.importers.fields import Field
+from iltdesk.importers.reading import RawSheet
+
+LEARNER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "employee_id",
+    "department",
+    "manager_name",
+    "manager_email",
+    "location",
+    "job_title",
+)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # the row number as the spreadsheet shows it (1-based)
+    column: str  # the header of the column at fault, or "" for the whole row
+    message: str
+    blocking: bool = True  # False: a note or warning; the row is still imported
+
+
+@dataclass
+class ParsedRow:
+    row: int  # 1-based sheet row number
+    cells: tuple[str, ...]
+    values: dict[str, str]
+    problems: list[RowProblem] = field(default_factory=list)
+    merged_from: list[int] = field(default_factory=list)  # later rows folded into this one
+    duplicate_of: int | None = None  # this row was folded into that row
+
+    @property
+    def rejected(self) -> bool:
+        return any(p.blocking for p in self.problems)
+
+    @property
+    def importable(self) -> bool:
+        return not self.rejected and self.duplicate_of is None
+
+
+@dataclass
+class ParsedRoster:
+    sheet: str
+    header_row: int  # 0-based index into the sheet's rows
+    headers: tuple[str, ...]
+    mapping: dict[int, Field]
+    rows: list[ParsedRow]
+
+    @property
+    def importable(self) -> list[ParsedRow]:
+        return [row for row in self.rows if row.importable]
+
+    @property
+    def rejected(self) -> list[ParsedRow]:
+        return [row for row in self.rows if row.rejected]
+
+    @property
+    def duplicates_merged(self) -> int:
+        return sum(1 for row in self.rows if row.duplicate_of is not None)
+
+    def problems(self) -> list[RowProblem]:
+        return [p for row in self.rows for p in row.problems]
+
+
+def _column_name(headers: Sequence[str], index: int) -> str:
+    return headers[index] if index < len(headers) and headers[index] else _column_letter(index)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def parse_rows(
+    sheet: RawSheet,
+    header_row: int,
+    mapping: Mapping[int, Field],
+    progress: Callable[[int, int], None] | None = None,
+) -> ParsedRoster:
+    """Every data row under `header_row`, cleaned, validated and de-duplicated."""
+    raw_headers = sheet.rows[header_row] if header_row < len(sheet.rows) else []
+    width = max((len(r) for r in sheet.rows[header_row:]), default=0)
+    headers = tuple(cell_text(raw_headers[i]) if i < len(raw_headers) else "" for i in range(width))
+    by_field = {f: i for i, f in mapping.items()}
+    names = {f: _column_name(headers, i) for f, i in by_field.items()}
+    parsed: list[ParsedRow] = []
+    first_by_email: dict[str, ParsedRow] = {}
+    first_by_id: dict[str, ParsedRow] = {}
+    data_rows = sheet.rows[header_row + 1 :]
+    total = len(data_rows)
+    for offset, raw in enumerate(data_rows):
+        if progress is not None and offset % 2000 == 0:
+            progress(offset, total)
+        cells = tuple(cell_text(v) for v in raw)
+        if not any(cells):
+            continue
+        row = _parse_one(header_row + offset + 2, cells, by_field, names)
+        parsed.append(row)
+        if row.rejected:
+            continue
+        key = email_key(row.values["email"])
+        employee_id = row.values["employee_id"]
+        first = first_by_email.get(key)
+        if first is None and employee_id:
+            first = first_by_id.get(employee_id)
+            if first is not None:
+                row.problems.append(
+                    RowProblem(
+                        row.row,
+                        names.get(Field.EMPLOYEE_ID, ""),
+                        _(
+                            "Employee ID {employee_id} is also on row {other} with another email "
+                            "address ({email})."
+                        ).format(
+                            employee_id=employee_id, other=first.row, email=first.values["email"]
+                        ),
+                    )
+                )
+                continue
+        if first is not None:
+            _fold(first, row, names)
+            continue
+        first_by_email[key] = row
+        if employee_id:
+            first_by_id.setdefault(employee_id, row)
+    if progress is not None:
+        progress(total, total)
+    return ParsedRoster(sheet.name, header_row, headers, dict(mapping), parsed)
+
+
+def _parse_one(
+    number: int, cells: tuple[str, ...], by_field: Mapping[Field, int], names: Mapping[Field, str]
+) -> ParsedRow:
+    def get(f: Field) -> str:
+        index = by_field.get(f)
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    values = {name: "" for name in LEARNER_FIELDS}
+    for f in (
+        Field.EMPLOYEE_ID,
+        Field.DEPARTMENT,
+        Field.MANAGER,
+        Field.LOCATION,
+        Field.JOB_TITLE,
+    ):
+        values[f.value] = get(f)
+    first, last = get(Field.FIRST_NAME), get(Field.LAST_NAME)
+    full = get(Field.FULL_NAME)
+    if full and not (first and last):
+        split_first, split_last = split_full_name(full)
+        first, last = first or split_first, last or split_last
+    values["first_name"], values["last_name"] = first, last
+    row = ParsedRow(number, cells, values)
+    raw_email = get(Field.EMAIL)
+    if not raw_email:
+        row.problems.append(RowProblem(number, names.get(Field.EMAIL, ""), _("No email address.")))
+    else:
+        normal = normalise_email(raw_email)
+        if normal is None:
+            row.problems.append(
+                RowProblem(
+                    number,
+                    names.get(Field.EMAIL, ""),
+                    _("“{email}” is not a valid email address.").format(email=raw_email),
+                )
+            )
+        else:
+            values["email"] = normal
+    if not first and not last:
+        column = names.get(Field.FULL_NAME) or names.get(Field.LAST_NAME) or ""
+        row.problems.append(RowProblem(number, column, _("No name.")))
+    manager = get(Field.MANAGER)
+    manager_email = get(Field.MANAGER_EMAIL)
+    if not manager_email and "@" in manager and normalise_email(manager) is not None:
+        values["manager_name"], manager_email = "", manager
+    if manager_email:
+        normal = normalise_email(manager_email)
+        if normal is None:
+            row.problems.append(
+                RowProblem(
+                    number,
+                    names.get(Field.MANAGER_EMAIL) or names.get(Field.MANAGER, ""),
+                    _("The manager's email “{email}” is not a valid email address.").format(
+                        email=manager_email
+                    ),
+                    blocking=False,
+                )
+            )
+        else:
+            values["manager_email"] = normal
+    return row
+
+
+def _fold(first: ParsedRow, later: ParsedRow, names: Mapping[Field, str]) -> None:
+    """Merge `later` (the same person) into `first`: fill blanks, note any disagreement."""
+    later.duplicate_of = first.row
+    first.merged_from.append(later.row)
+    differing = []
+    for name in LEARNER_FIELDS:
+        mine, theirs = first.values[name], later.values[name]
+        if not mine and theirs:
+            first.values[name] = theirs
+        elif theirs and mine.casefold() != theirs.casefold():
+            differing.append(f"{theirs} ≠ {mine}")
+    message = _("The same person as row {row}; merged into it.").format(row=first.row)
+    if differing:
+        message += " " + _("Kept row {row}'s values where they differ: {values}.").format(
+            row=first.row, values="; ".join(differing)
+        )
+    later.problems.append(RowProblem(later.row, "", message, blocking=False))

@@ -1,0 +1,830 @@
+"""Roster imports: match parsed rows to the directory, plan, commit as one batch, undo a batch.
+
+Matching: an existing learner is found by email (any case), then by employee ID. A learner
+who only shares a name with a row is a *possible duplicate*: flagged, never merged unless the
+coordinator decides so (`decisions`). The plan is computed again inside the committing
+transaction, so what is written always matches the database it is written to; a plan that
+changes nothing writes nothing (importing the same file twice is a no-op).
+
+A batch records what it created and, for what it changed, the old values; undoing it removes
+what it added (keeping anything that has gathered history since) and restores what it changed
+where nobody edited it afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session as OrmSession
+
+from iltdesk.db.base import utcnow
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import (
+    Attendance,
+    Certificate,
+    Course,
+    Enrollment,
+    ImportBatch,
+    Learner,
+    TrainingSession,
+)
+from iltdesk.documents.problem_report import ProblemRow
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.emails import email_key
+from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
+from iltdesk.domain.text import search_key
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.importers.cells import cell_text, header_key
+from iltdesk.importers.fields import Field, find_header_row, guess_mapping, mapping_problem
+from iltdesk.importers.reading import SourceFile
+from iltdesk.importers.roster import (
+    LEARNER_FIELDS,
+    ParsedRoster,
+    ParsedRow,
+    RowProblem,
+    parse_rows,
+)
+from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.enrollment import _open_session
+from iltdesk.services.learners import learner_keys
+from iltdesk.services.maintenance import back_up_before
+from iltdesk.services.scheduling import learner_clashes
+from iltdesk.services.seats import (
+    fill_free_seats,
+    next_waitlist_position,
+    renumber_waitlist,
+    seats_taken,
+)
+from iltdesk.services.settings_store import get_setting, set_setting
+
+T = TypeVar("T")
+CHUNK = 500
+SKIP = 0  # a decision: leave this row out
+Report = Callable[[int, int, str], None]
+# Fields compared without regard to case: HR exports often shout names in capitals.
+_CASELESS = frozenset({"first_name", "last_name", "email", "manager_email"})
+
+
+class RowAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+    MERGED = "merged"  # the same person as an earlier row of the file
+    REJECTED = "rejected"
+
+
+class Placement(StrEnum):
+    NONE = "none"  # directory only
+    SEAT = "seat"
+    WAITLIST = "waitlist"
+    ALREADY = "already"  # already holds a place on the session
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An existing learner a row might be (same name, different email and ID)."""
+
+    learner_id: int
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    row: int
+    action: RowAction
+    learner_id: int | None = None
+    changes: tuple[FieldChange, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    placement: Placement = Placement.NONE
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates_merged: int = 0
+    rejected: int = 0
+    possible_duplicates: int = 0
+    skipped: int = 0
+    enrolled: int = 0
+    waitlisted: int = 0
+    already_enrolled: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    session_id: int | None
+    rows: tuple[RowPlan, ...]
+    counts: ImportCounts
+    problems: tuple[RowProblem, ...]
+
+    @property
+    def changes_anything(self) -> bool:
+        c = self.counts
+        return bool(c.new or c.updated or c.enrolled or c.waitlisted)
+
+    def by_row(self) -> dict[int, RowPlan]:
+        return {plan.row: plan for plan in self.rows}
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    file_name: str
+    sha256: str
+    sheet: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int | None  # None: nothing needed changing, so nothing was written
+    counts: ImportCounts
+    problems: tuple[RowProblem, ...] = ()
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    learners_removed: int
+    learners_kept: int  # created by the import, but they have other history now
+    learners_restored: int
+    fields_kept: int  # changed by someone after the import, so left as they are
+    places_removed: int
+    places_kept: int  # attendance or a certificate was recorded since
+    places_restored: int
+
+
+@dataclass(frozen=True)
+class ImportBatchRow:
+    id: int
+    file_name: str
+    sheet_name: str
+    created_at: datetime
+    session_id: int | None
+    session_label: str
+    counts: dict[str, int]
+    undone_at: datetime | None
+
+
+@dataclass
+class _Existing:
+    id: int
+    values: dict[str, str]
+
+
+@dataclass
+class _Work:
+    """What a plan will write: computed by `_plan`, applied by `commit_import`."""
+
+    plan: ImportPlan
+    creates: list[ParsedRow] = field(default_factory=list)
+    updates: list[tuple[int, dict[str, str], tuple[FieldChange, ...]]] = field(default_factory=list)
+    placements: list[tuple[int, int, Placement]] = field(default_factory=list)  # row, learner
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+_COLUMNS = [getattr(Learner, name) for name in LEARNER_FIELDS]
+
+
+def _load(tx: OrmSession, column: Any, keys: Iterable[str]) -> dict[str, _Existing]:
+    """Live (not merged) learners whose `column` is one of `keys`, by that key."""
+    found: dict[str, _Existing] = {}
+    wanted = sorted(set(keys))
+    for chunk in _chunks(wanted):
+        query = select(Learner.id, column, *_COLUMNS).where(
+            column.in_(chunk), Learner.merged_into_id.is_(None)
+        )
+        for row in tx.execute(query):
+            values = {name: row[2 + i] or "" for i, name in enumerate(LEARNER_FIELDS)}
+            found[row[1]] = _Existing(row[0], values)
+    return found
+
+
+def _load_ids(tx: OrmSession, ids: Sequence[int]) -> dict[int, _Existing]:
+    found: dict[int, _Existing] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        query = select(Learner.id, *_COLUMNS).where(
+            Learner.id.in_(chunk), Learner.merged_into_id.is_(None)
+        )
+        for row in tx.execute(query):
+            values = {name: row[1 + i] or "" for i, name in enumerate(LEARNER_FIELDS)}
+            found[row[0]] = _Existing(row[0], values)
+    return found
+
+
+def _differences(existing: Mapping[str, str], values: Mapping[str, str]) -> tuple[FieldChange, ...]:
+    changes = []
+    for name in LEARNER_FIELDS:
+        new, old = values[name], existing[name]
+        if not new:
+            continue  # a blank in the file never erases what the directory knows
+        same = new.casefold() == old.casefold() if name in _CASELESS else new == old
+        if not same:
+            changes.append(FieldChange(name, old, new))
+    return tuple(changes)
+
+
+def _name(values: Mapping[str, str]) -> str:
+    return f"{values['first_name']} {values['last_name']}".strip()
+
+
+def _plan(
+    tx: OrmSession,
+    parsed: ParsedRoster,
+    session_id: int | None,
+    decisions: Mapping[int, int],
+    report: Report | None = None,
+) -> _Work:
+    importable = parsed.importable
+    by_email = _load(tx, Learner.email_key, (email_key(r.values["email"]) for r in importable))
+    by_employee = _load(
+        tx,
+        Learner.employee_id,
+        (r.values["employee_id"] for r in importable if r.values["employee_id"]),
+    )
+    chosen = _load_ids(tx, [v for v in decisions.values() if v != SKIP])
+    # Name-only look-alikes, for rows that match nobody by email or ID.
+    unmatched_keys = {
+        search_key(r.values["last_name"], r.values["first_name"])
+        for r in importable
+        if email_key(r.values["email"]) not in by_email
+        and (not r.values["employee_id"] or r.values["employee_id"] not in by_employee)
+    }
+    look_alikes: dict[str, list[Candidate]] = {}
+    for chunk in _chunks(sorted(unmatched_keys)):
+        query = select(
+            Learner.id, Learner.sort_key, Learner.first_name, Learner.last_name, Learner.email
+        ).where(Learner.sort_key.in_(chunk), Learner.merged_into_id.is_(None))
+        for lid, key, first, last, mail in tx.execute(query):
+            look_alikes.setdefault(key, []).append(Candidate(lid, f"{first} {last}".strip(), mail))
+
+    session = _open_session(tx, session_id) if session_id is not None else None
+    places: dict[int, EnrollmentStatus] = {}
+    free = 0
+    if session is not None:
+        free = session.capacity - seats_taken(tx, session.id)
+        known_ids = [e.id for e in (*by_email.values(), *by_employee.values(), *chosen.values())]
+        for id_chunk in _chunks(sorted(set(known_ids))):
+            place_query = select(Enrollment.learner_id, Enrollment.status).where(
+                Enrollment.session_id == session.id, Enrollment.learner_id.in_(id_chunk)
+            )
+            places.update({lid: status for lid, status in tx.execute(place_query)})
+
+    problems: list[RowProblem] = []
+    plans: list[RowPlan] = []
+    work = _Work(ImportPlan(session_id, (), ImportCounts(), ()))
+    counts: dict[str, int] = dict.fromkeys(ImportCounts().as_dict(), 0)
+    counts["rows"] = len(parsed.rows)
+    seen_learners: set[int] = set()
+    for index, row in enumerate(parsed.rows):
+        if report is not None and index % 1000 == 0:
+            report(index, len(parsed.rows), _("Matching rows…"))
+        problems.extend(row.problems)
+        if row.rejected:
+            counts["rejected"] += 1
+            plans.append(RowPlan(row.row, RowAction.REJECTED))
+            continue
+        if row.duplicate_of is not None:
+            counts["duplicates_merged"] += 1
+            plans.append(RowPlan(row.row, RowAction.MERGED))
+            continue
+        values = row.values
+        decision = decisions.get(row.row)
+        if decision == SKIP:
+            counts["skipped"] += 1
+            plans.append(RowPlan(row.row, RowAction.SKIP))
+            continue
+        existing = by_email.get(email_key(values["email"]))
+        by_id = by_employee.get(values["employee_id"]) if values["employee_id"] else None
+        if decision is not None and decision in chosen:
+            existing = chosen[decision]
+        elif existing is None:
+            existing = by_id
+        if existing is not None and by_id is not None and by_id.id != existing.id:
+            problem = RowProblem(
+                row.row,
+                _header_for(parsed, Field.EMPLOYEE_ID),
+                _("Employee ID {employee_id} belongs to another learner ({name}, {email}).").format(
+                    employee_id=values["employee_id"],
+                    name=_name(by_id.values),
+                    email=by_id.values["email"],
+                ),
+            )
+            problems.append(problem)
+            counts["rejected"] += 1
+            plans.append(RowPlan(row.row, RowAction.REJECTED))
+            continue
+        if existing is not None and existing.id in seen_learners:
+            problems.append(
+                RowProblem(
+                    row.row,
+                    "",
+                    _(
+                        "This row is the same learner as an earlier row ({name}); merged into it."
+                    ).format(name=_name(existing.values)),
+                    blocking=False,
+                )
+            )
+            counts["duplicates_merged"] += 1
+            plans.append(RowPlan(row.row, RowAction.MERGED))
+            continue
+        candidates: tuple[Candidate, ...] = ()
+        changes: tuple[FieldChange, ...] = ()
+        learner_id: int | None
+        if existing is None:
+            action, learner_id = RowAction.CREATE, None
+            candidates = tuple(
+                look_alikes.get(search_key(values["last_name"], values["first_name"]), ())
+            )
+            if candidates:
+                counts["possible_duplicates"] += 1
+                problems.append(
+                    RowProblem(
+                        row.row,
+                        "",
+                        _(
+                            "Possibly the same person as {name} ({email}) already in the "
+                            "directory: choose whether to use that learner or create a new one."
+                        ).format(name=candidates[0].name, email=candidates[0].email),
+                        blocking=False,
+                    )
+                )
+            counts["new"] += 1
+            work.creates.append(row)
+        else:
+            learner_id = existing.id
+            seen_learners.add(learner_id)
+            changes = _differences(existing.values, values)
+            if changes:
+                action = RowAction.UPDATE
+                counts["updated"] += 1
+                work.updates.append((learner_id, existing.values, changes))
+                existing.values = {**existing.values, **{c.field: c.new for c in changes}}
+            else:
+                action = RowAction.UNCHANGED
+                counts["unchanged"] += 1
+        placement = Placement.NONE
+        if session is not None:
+            status = places.get(learner_id) if learner_id is not None else None
+            if status is not None and status.is_active:
+                placement = Placement.ALREADY
+                counts["already_enrolled"] += 1
+            else:
+                if learner_id is not None:
+                    clashes = learner_clashes(tx, learner_id, session)
+                    if clashes:
+                        problems.append(
+                            RowProblem(
+                                row.row,
+                                "",
+                                _("Also booked at an overlapping time: {clash}.").format(
+                                    clash=clashes[0].message
+                                ),
+                                blocking=False,
+                            )
+                        )
+                placement = Placement.SEAT if free > 0 else Placement.WAITLIST
+                free -= 1
+                counts["enrolled" if placement is Placement.SEAT else "waitlisted"] += 1
+                work.placements.append((row.row, learner_id or 0, placement))
+        plans.append(RowPlan(row.row, action, learner_id, changes, candidates, placement))
+    problems.sort(key=lambda p: p.row)
+    work.plan = ImportPlan(session_id, tuple(plans), ImportCounts(**counts), tuple(problems))
+    return work
+
+
+def _header_for(parsed: ParsedRoster, wanted: Field) -> str:
+    for index, f in parsed.mapping.items():
+        if f is wanted and index < len(parsed.headers):
+            return parsed.headers[index]
+    return ""
+
+
+def plan_import(
+    db: Database,
+    parsed: ParsedRoster,
+    session_id: int | None = None,
+    decisions: Mapping[int, int] | None = None,
+    report: Report | None = None,
+) -> ImportPlan:
+    """What importing `parsed` would do, without writing anything (the dry run)."""
+    with db.transaction() as tx:
+        return _plan(tx, parsed, session_id, decisions or {}, report).plan
+
+
+def _learner_values(values: Mapping[str, str]) -> dict[str, Any]:
+    return {
+        **{name: values[name] for name in LEARNER_FIELDS},
+        "employee_id": values["employee_id"] or None,
+        **learner_keys(values["first_name"], values["last_name"], values["email"]),
+    }
+
+
+def commit_import(
+    db: Database,
+    parsed: ParsedRoster,
+    source: ImportSource,
+    *,
+    session_id: int | None = None,
+    decisions: Mapping[int, int] | None = None,
+    report: Report | None = None,
+) -> Outcome[ImportResult]:
+    """Import `parsed` as one batch in one transaction, after a verified backup.
+
+    `report` may raise (the task runner's cancel): the transaction then rolls back and the
+    database is exactly as before.
+    """
+    decisions = decisions or {}
+    preview = plan_import(db, parsed, session_id, decisions)
+    if not preview.changes_anything:
+        return Outcome(ImportResult(None, preview.counts, preview.problems), Changes())
+    if report is not None:
+        report(0, 0, _("Backing up the database…"))
+    back_up_before(db, "import")
+    with db.transaction() as tx:
+        work = _plan(tx, parsed, session_id, decisions, report)
+        plan = work.plan
+        batch = ImportBatch(
+            file_name=source.file_name,
+            sha256=source.sha256,
+            sheet_name=source.sheet,
+            column_mapping=json.dumps(
+                {
+                    parsed.headers[i] if i < len(parsed.headers) else str(i): f.value
+                    for i, f in parsed.mapping.items()
+                },
+                ensure_ascii=False,
+            ),
+            counts=json.dumps(plan.counts.as_dict()),
+            session_id=session_id,
+        )
+        tx.add(batch)
+        tx.flush()
+        total = len(work.creates) + len(work.updates) + len(work.placements)
+        done = 0
+        now = utcnow()
+        created: dict[int, int] = {}  # sheet row → new learner id
+        for chunk in _chunks(work.creates, 1000):
+            if report is not None:
+                report(done, total, _("Adding learners…"))
+            rows = [{**_learner_values(r.values), "created_at": now} for r in chunk]
+            ids = tx.scalars(
+                insert(Learner).returning(Learner.id, sort_by_parameter_order=True), rows
+            ).all()
+            created.update({r.row: lid for r, lid in zip(chunk, ids, strict=True)})
+            done += len(chunk)
+        updated: dict[str, dict[str, list[str]]] = {}
+        for update_chunk in _chunks(work.updates, 1000):
+            if report is not None:
+                report(done, total, _("Updating learners…"))
+            params = []
+            for learner_id, old, field_changes in update_chunk:
+                merged = {**old, **{c.field: c.new for c in field_changes}}
+                params.append({"id": learner_id, **_learner_values(merged)})
+                updated[str(learner_id)] = {c.field: [c.old, c.new] for c in field_changes}
+            tx.execute(update(Learner), params)
+            done += len(update_chunk)
+        placed_new: list[int] = []
+        placed_again: dict[str, dict[str, Any]] = {}
+        if session_id is not None and work.placements:
+            if report is not None:
+                report(done, total, _("Enrolling learners…"))
+            position = next_waitlist_position(tx, session_id)
+            learner_ids = [lid or created[row] for row, lid, _p in work.placements]
+            old_rows = {
+                e.learner_id: e
+                for chunk in _chunks(learner_ids)
+                for e in tx.scalars(
+                    select(Enrollment).where(
+                        Enrollment.session_id == session_id, Enrollment.learner_id.in_(chunk)
+                    )
+                )
+            }
+            new_rows = []
+            for (_row, _lid, placement), learner_id in zip(
+                work.placements, learner_ids, strict=True
+            ):
+                waitlisted = placement is Placement.WAITLIST
+                values: dict[str, Any] = {
+                    "status": EnrollmentStatus.WAITLISTED
+                    if waitlisted
+                    else EnrollmentStatus.ENROLLED,
+                    "waitlist_position": position if waitlisted else None,
+                    "enrolled_at": now,
+                    "cancelled_at": None,
+                    "cancel_reason": "",
+                    "moved_to_id": None,
+                    "source": EnrollmentSource.IMPORT,
+                    "import_batch_id": batch.id,
+                }
+                position += waitlisted
+                old_row = old_rows.get(learner_id)
+                if old_row is None:
+                    new_rows.append(
+                        {
+                            "session_id": session_id,
+                            "learner_id": learner_id,
+                            "prework_done": False,
+                            **values,
+                        }
+                    )
+                    continue
+                placed_again[str(old_row.id)] = {
+                    "status": old_row.status.value,
+                    "waitlist_position": old_row.waitlist_position,
+                    "enrolled_at": old_row.enrolled_at.isoformat(),
+                    "cancelled_at": old_row.cancelled_at.isoformat()
+                    if old_row.cancelled_at
+                    else None,
+                    "cancel_reason": old_row.cancel_reason,
+                    "moved_to_id": old_row.moved_to_id,
+                    "source": old_row.source.value,
+                    "import_batch_id": old_row.import_batch_id,
+                }
+                for key, value in values.items():
+                    setattr(old_row, key, value)
+            if new_rows:
+                placed_new = list(
+                    tx.scalars(
+                        insert(Enrollment).returning(Enrollment.id, sort_by_parameter_order=True),
+                        new_rows,
+                    )
+                )
+            tx.flush()
+        batch.undo_data = json.dumps(
+            {
+                "created_learners": sorted(created.values()),
+                "updated_learners": updated,
+                "created_enrollments": placed_new,
+                "reactivated_enrollments": placed_again,
+            },
+            ensure_ascii=False,
+        )
+        audit(tx, "import", batch.id, "import", {"file": source.file_name, **plan.counts.as_dict()})
+        if report is not None:
+            report(total, total, _("Saving…"))
+        changes = (
+            Changes.of(Entity.IMPORT, batch.id)
+            | Changes.of(Entity.LEARNER, *created.values(), *(u[0] for u in work.updates))
+            | Changes.of(Entity.ENROLLMENT, *placed_new, *(int(k) for k in placed_again))
+        )
+        if session_id is not None:
+            changes |= Changes.of(Entity.SESSION, session_id)
+        return Outcome(ImportResult(batch.id, plan.counts, plan.problems), changes)
+
+
+def undo_import(db: Database, batch_id: int) -> Outcome[UndoResult]:
+    """Reverse one import batch as far as history allows, after a verified backup."""
+    with db.transaction() as tx:
+        batch = get_or_fail(tx, ImportBatch, batch_id, _("That import no longer exists."))
+        if batch.undone_at is not None:
+            raise ValidationError(_("This import was already undone."))
+    back_up_before(db, "undo import")
+    with db.transaction() as tx:
+        batch = get_or_fail(tx, ImportBatch, batch_id, _("That import no longer exists."))
+        data = json.loads(batch.undo_data or "{}")
+        places_removed = places_kept = places_restored = 0
+        touched_enrollments: list[int] = []
+
+        def has_history(enrollment_id: int) -> bool:
+            marks = tx.scalar(select(func.count()).where(Attendance.enrollment_id == enrollment_id))
+            certs = tx.scalar(
+                select(func.count()).where(Certificate.enrollment_id == enrollment_id)
+            )
+            return bool(marks or certs)
+
+        for enrollment_id in data.get("created_enrollments", []):
+            enrollment = tx.get(Enrollment, enrollment_id)
+            if enrollment is None:
+                continue
+            touched_enrollments.append(enrollment_id)
+            if has_history(enrollment_id):
+                places_kept += 1
+                continue
+            tx.execute(
+                update(Enrollment)
+                .where(Enrollment.moved_to_id == enrollment_id)
+                .values(moved_to_id=None)
+            )
+            tx.delete(enrollment)
+            places_removed += 1
+        for key, old in data.get("reactivated_enrollments", {}).items():
+            enrollment = tx.get(Enrollment, int(key))
+            if enrollment is None:
+                continue
+            touched_enrollments.append(enrollment.id)
+            if has_history(enrollment.id) and old["status"] != EnrollmentStatus.ENROLLED.value:
+                places_kept += 1
+                continue
+            enrollment.status = EnrollmentStatus(old["status"])
+            enrollment.waitlist_position = None  # renumbered below
+            enrollment.enrolled_at = datetime.fromisoformat(old["enrolled_at"])
+            enrollment.cancelled_at = (
+                datetime.fromisoformat(old["cancelled_at"]) if old["cancelled_at"] else None
+            )
+            enrollment.cancel_reason = old["cancel_reason"]
+            enrollment.moved_to_id = old["moved_to_id"]
+            enrollment.source = EnrollmentSource(old["source"])
+            enrollment.import_batch_id = old["import_batch_id"]
+            if enrollment.status is EnrollmentStatus.WAITLISTED:
+                enrollment.waitlist_position = old["waitlist_position"] or 10**6
+            places_restored += 1
+        tx.flush()
+        learners_removed = learners_kept = 0
+        created = data.get("created_learners", [])
+        for chunk in _chunks(created):
+            busy = set(
+                tx.scalars(select(Enrollment.learner_id).where(Enrollment.learner_id.in_(chunk)))
+            ) | set(
+                tx.scalars(select(Learner.merged_into_id).where(Learner.merged_into_id.in_(chunk)))
+            )
+            free = [lid for lid in chunk if lid not in busy]
+            learners_kept += len(chunk) - len(free)
+            if free:
+                tx.execute(delete(Learner).where(Learner.id.in_(free)))
+                learners_removed += len(free)
+        learners_restored = fields_kept = 0
+        for key, fields in data.get("updated_learners", {}).items():
+            learner = tx.get(Learner, int(key))
+            if learner is None or learner.merged_into_id is not None:
+                fields_kept += len(fields)
+                continue
+            restored = False
+            for name, (old, new) in fields.items():
+                if (getattr(learner, name) or "") == new:
+                    setattr(learner, name, None if name == "employee_id" and not old else old)
+                    restored = True
+                else:
+                    fields_kept += 1
+            if restored:
+                for k, v in learner_keys(
+                    learner.first_name, learner.last_name, learner.email
+                ).items():
+                    setattr(learner, k, v)
+                learners_restored += 1
+        if batch.session_id is not None:
+            session = tx.get(TrainingSession, batch.session_id)
+            renumber_waitlist(tx, batch.session_id)
+            if session is not None:
+                fill_free_seats(tx, session)
+        batch.undone_at = utcnow()
+        result = UndoResult(
+            learners_removed,
+            learners_kept,
+            learners_restored,
+            fields_kept,
+            places_removed,
+            places_kept,
+            places_restored,
+        )
+        audit(tx, "import", batch.id, "undo", asdict(result))
+        changes = (
+            Changes.of(Entity.IMPORT, batch.id)
+            | Changes.of(
+                Entity.LEARNER, *created, *(int(k) for k in data.get("updated_learners", {}))
+            )
+            | Changes.of(Entity.ENROLLMENT, *touched_enrollments)
+        )
+        if batch.session_id is not None:
+            changes |= Changes.of(Entity.SESSION, batch.session_id)
+        return Outcome(result, changes)
+
+
+def _batch_rows(tx: OrmSession, where: Any, limit: int) -> list[ImportBatchRow]:
+    from iltdesk import formatting
+
+    query = (
+        select(ImportBatch, Course.code, TrainingSession.first_start, TrainingSession.timezone)
+        .outerjoin(TrainingSession, TrainingSession.id == ImportBatch.session_id)
+        .outerjoin(Course, Course.id == TrainingSession.course_id)
+        .where(where)
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+        .limit(limit)
+    )
+    rows = []
+    for batch, code, start, zone in tx.execute(query):
+        label = f"{code} · {formatting.format_date(start, zone)}" if start is not None else ""
+        rows.append(
+            ImportBatchRow(
+                batch.id,
+                batch.file_name,
+                batch.sheet_name,
+                batch.created_at,
+                batch.session_id,
+                label,
+                json.loads(batch.counts or "{}"),
+                batch.undone_at,
+            )
+        )
+    return rows
+
+
+def list_import_batches(db: Database, limit: int = 200) -> list[ImportBatchRow]:
+    """Recent imports, newest first."""
+    with db.transaction() as tx:
+        return _batch_rows(tx, ImportBatch.id.is_not(None), limit)
+
+
+def earlier_import(db: Database, sha256: str) -> ImportBatchRow | None:
+    """The latest batch (not undone) that imported a file with exactly this content, if any."""
+    with db.transaction() as tx:
+        where = (ImportBatch.sha256 == sha256) & ImportBatch.undone_at.is_(None)
+        rows = _batch_rows(tx, where, 1)
+        return rows[0] if rows else None
+
+
+def _mapping_key(headers: Sequence[str]) -> str:
+    joined = "\x1f".join(header_key(h) for h in headers)
+    return "import_mapping:" + hashlib.sha1(joined.encode()).hexdigest()
+
+
+def remembered_mapping(db: Database, headers: Sequence[str]) -> dict[int, Field] | None:
+    """The mapping last used for a file with exactly these headers, if any."""
+    stored = get_setting(db, _mapping_key(headers))
+    if not isinstance(stored, dict):
+        return None
+    try:
+        return {int(k): Field(v) for k, v in stored.items() if int(k) < len(headers)}
+    except ValueError:
+        return None
+
+
+def remember_mapping(db: Database, headers: Sequence[str], mapping: Mapping[int, Field]) -> None:
+    set_setting(db, _mapping_key(headers), {str(k): f.value for k, f in mapping.items()})
+
+
+def prepare(
+    db: Database,
+    source: SourceFile,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    mapping: Mapping[int, Field] | None = None,
+    report: Report | None = None,
+) -> ParsedRoster:
+    """Parse one sheet of a read file into rows with their problems.
+
+    The header row is found unless given; the mapping is the one given, else the one remembered
+    for these headers, else guessed from them.
+    """
+    raw = source.sheet(sheet)
+    if header_row is None:
+        header_row = find_header_row(raw.rows, raw.merged_rows)
+        if header_row is None:
+            raise ValidationError(
+                _(
+                    "No row in “{sheet}” looks like a header (a row naming columns such as "
+                    "Email, First name, Last name). Add one above the learners and import again."
+                ).format(sheet=raw.name)
+            )
+    headers = [cell_text(c) for c in raw.rows[header_row]] if header_row < len(raw.rows) else []
+    if mapping is None:
+        mapping = remembered_mapping(db, headers) or guess_mapping(headers)
+    problem = mapping_problem(mapping)
+    if problem is not None:
+        raise ValidationError(problem)
+
+    def progress(done: int, total: int) -> None:
+        if report is not None:
+            report(done, total, _("Reading rows…"))
+
+    return parse_rows(raw, header_row, mapping, progress)
+
+
+def problem_rows(parsed: ParsedRoster, plan: ImportPlan) -> list[ProblemRow]:
+    """The rows that will not be imported, with every blocking problem of each, in file order."""
+    rejected = {p.row for p in plan.rows if p.action is RowAction.REJECTED}
+    messages: dict[int, list[str]] = {}
+    for problem in plan.problems:
+        if problem.blocking and problem.row in rejected:
+            where = f"{problem.column}: " if problem.column else ""
+            messages.setdefault(problem.row, []).append(where + problem.message)
+    return [
+        ProblemRow(row.row, row.cells, tuple(messages.get(row.row, ())))
+        for row in parsed.rows
+        if row.row in rejected
+    ]
