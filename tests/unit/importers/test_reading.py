@@ -8,10 +8,10 @@ import zipfile
 import msoffcrypto.format.ooxml
 import openpyxl
 import pytest
-from tests.fixtures.rosters import HEADERS, csv_bytes, messy_workbook, plain_workbook, simple_rows
 
 from iltdesk.importers.fields import find_header_row
 from iltdesk.importers.reading import UnreadableFileError, read_file
+from tests.fixtures.rosters import HEADERS, csv_bytes, messy_workbook, plain_workbook, simple_rows
 
 ROWS = [
     ["Name", "E-Mail", "Abteilung"],

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.fixtures.rosters import messy_workbook
-
 from iltdesk.importers.fields import Field, find_header_row, guess_mapping
 from iltdesk.importers.reading import RawSheet, read_file
 from iltdesk.importers.roster import parse_rows
+from tests.fixtures.rosters import messy_workbook
 
 
 def _parse(tmp_path):

@@ -191,7 +191,7 @@ def test_cancelling_mid_commit_leaves_the_database_as_it_was(db):
         + [["", f"P{n}", "Q", f"p{n}@example.com", ""] for n in range(2500)]
     )
 
-    class Stop(Exception):
+    class StopError(Exception):
         pass
 
     calls = []
@@ -199,9 +199,9 @@ def test_cancelling_mid_commit_leaves_the_database_as_it_was(db):
     def report(done, total, text):
         calls.append(text)
         if done >= 1000:
-            raise Stop
+            raise StopError
 
-    with pytest.raises(Stop):
+    with pytest.raises(StopError):
         _commit(db, parsed, report=report)
     assert _count(db) == 1 and _count(db, ImportBatch) == 0
     assert learners.search_learners(db)[0].department == "Sales"
