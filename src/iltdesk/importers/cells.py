@@ -80,13 +80,15 @@ def serial_date(value: object) -> date | None:
     return (_EXCEL_EPOCH + timedelta(days=days)).date()
 
 
+_HEADER_PUNCT = re.compile(r"[^\w]+|_", re.UNICODE)
+
+
 def header_key(value: object) -> str:
     """A header cell reduced for matching: case, accents, punctuation and spacing ignored."""
     from iltdesk.domain.text import search_key
 
-    text = cell_text(value)
-    text = re.sub(r"[._#:*()\[\]/\\|-]+", " ", text)
-    return search_key(text)
+    text = search_key(cell_text(value))
+    return " ".join(_HEADER_PUNCT.sub(" ", text).split())
 
 
 # Particles that belong to the last name: "Maria de la Cruz", "Ludwig van Beethoven".

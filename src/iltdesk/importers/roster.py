@@ -180,6 +180,7 @@ def _parse_one(
     else:
         normal = normalise_email(raw_email)
         if normal is None:
+            values["email"] = raw_email  # shown in the preview; the row is not imported
             row.problems.append(
                 RowProblem(
                     number,

@@ -33,6 +33,7 @@ from iltdesk.db.entities import (
     Enrollment,
     ImportBatch,
     Learner,
+    Setting,
     TrainingSession,
 )
 from iltdesk.documents.problem_report import ProblemRow
@@ -63,7 +64,7 @@ from iltdesk.services.seats import (
     renumber_waitlist,
     seats_taken,
 )
-from iltdesk.services.settings_store import get_setting, set_setting
+from iltdesk.services.settings_store import DOMAIN_DEFAULTS, get_setting, set_setting
 
 T = TypeVar("T")
 CHUNK = 500
@@ -184,6 +185,7 @@ class ImportBatchRow:
     session_label: str
     counts: dict[str, int]
     undone_at: datetime | None
+    zone: str = "UTC"  # the organisation's zone, for showing the instants
 
 
 @dataclass
@@ -725,6 +727,8 @@ def _batch_rows(tx: OrmSession, where: Any, limit: int) -> list[ImportBatchRow]:
         .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
         .limit(limit)
     )
+    setting = tx.get(Setting, "default_timezone")
+    home = json.loads(setting.value) if setting is not None else DOMAIN_DEFAULTS["default_timezone"]
     rows = []
     for batch, code, start, zone in tx.execute(query):
         label = f"{code} · {formatting.format_date(start, zone)}" if start is not None else ""
@@ -738,6 +742,7 @@ def _batch_rows(tx: OrmSession, where: Any, limit: int) -> list[ImportBatchRow]:
                 label,
                 json.loads(batch.counts or "{}"),
                 batch.undone_at,
+                str(home),
             )
         )
     return rows

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -36,6 +44,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.setWindowTitle(_("ILT Desk"))
         self.resize(1180, 720)
+        self.setAcceptDrops(True)  # a roster file dropped here opens the import wizard
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Navigation"))
         self.nav.setMaximumWidth(220)
@@ -101,8 +110,16 @@ class MainWindow(QMainWindow):
         self.print_action.triggered.connect(self.print_current_list)
         self.today_action = QAction(_("Print &today's sign-in sheets…"), self)
         self.today_action.triggered.connect(self.print_todays_sheets)
+        self.import_action = QAction(icon("open"), _("&Import roster…"), self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(lambda: self.import_roster())
+        self.import_history_action = QAction(_("Import &history…"), self)
+        self.import_history_action.triggered.connect(self.show_import_history)
         for action in (self.new_action, self.open_action, self.print_action, self.today_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.import_history_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.check_action)
@@ -215,6 +232,31 @@ class MainWindow(QMainWindow):
         document_preview.show_pdf(
             self, _("Today's sign-in sheets"), build_signin_pdf(sheets), "sign-in-today.pdf"
         )
+
+    def import_roster(self, path: Path | None = None) -> Any:
+        """Open the import wizard (on `path`, e.g. a file dropped on the window)."""
+        from iltdesk.views.dialogs.import_wizard import open_import_wizard
+
+        return open_import_wizard(self.ctx, self, path=path)
+
+    def show_import_history(self) -> Any:
+        from iltdesk.views.dialogs.import_history import open_import_history
+
+        return open_import_history(self.ctx, self)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        from iltdesk.views.dialogs.import_wizard import roster_file_from_drop
+
+        if roster_file_from_drop(event.mimeData().urls()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        from iltdesk.views.dialogs.import_wizard import roster_file_from_drop
+
+        path = roster_file_from_drop(event.mimeData().urls())
+        if path is not None:
+            event.acceptProposedAction()
+            self.import_roster(path)
 
     def show_preferences(self) -> None:
         from iltdesk.views.dialogs.preferences import PreferencesDialog

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -80,6 +81,7 @@ class SessionDetailDialog(QDialog):
         self.ctx = ctx
         self.session_id = session_id
         self.setMinimumSize(820, 560)
+        self.setAcceptDrops(True)  # drop an HR roster file to import it into this session
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -121,12 +123,15 @@ class SessionDetailDialog(QDialog):
         self.cancel_button = QPushButton(_("&Cancel place…"))
         self.move_button = QPushButton(_("&Move…"))
         self.promote_button = QPushButton(_("&Promote"))
+        self.import_button = QPushButton(_("&Import…"))
+        self.import_button.setToolTip(_("Import learners from an Excel or CSV file"))
         for button, slot in (
             (self.add_button, self.add_learners),
             (self.walk_in_button, self.walk_in),
             (self.cancel_button, self.cancel_selected),
             (self.move_button, self.move_selected),
             (self.promote_button, self.promote_selected),
+            (self.import_button, lambda: self.import_roster()),
         ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -297,6 +302,26 @@ class SessionDetailDialog(QDialog):
         chosen = LearnerPickerDialog.ask(self, self.ctx)
         for learner_id in chosen or []:
             self.enroll(learner_id)
+
+    def import_roster(self, path: Path | None = None) -> Any:
+        """The import wizard with this session as the target (and `path`, when dropped)."""
+        from iltdesk.views.dialogs.import_wizard import open_import_wizard
+
+        return open_import_wizard(self.ctx, self, path=path, session_id=self.session_id)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        from iltdesk.views.dialogs.import_wizard import roster_file_from_drop
+
+        if roster_file_from_drop(event.mimeData().urls()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        from iltdesk.views.dialogs.import_wizard import roster_file_from_drop
+
+        path = roster_file_from_drop(event.mimeData().urls())
+        if path is not None:
+            event.acceptProposedAction()
+            self.import_roster(path)
 
     def walk_in(self) -> None:
         spec = WalkInDialog.ask(self)

@@ -1,0 +1,148 @@
+"""The roster import wizard, driven like a coordinator would: file to committed roster, undo."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from iltdesk.domain.enums import EnrollmentStatus as E
+from iltdesk.services import enrollment, learners
+from iltdesk.views.dialogs import import_wizard
+from iltdesk.views.dialogs.import_wizard import (
+    COLUMNS,
+    DONE,
+    FILE,
+    PREVIEW,
+    SHEET,
+    TARGET,
+    ImportWizard,
+)
+from tests.fixtures.builders import make_learner, make_session
+from tests.fixtures.rosters import csv_bytes, messy_workbook
+
+
+def _advance(qtbot, wizard, page_id):
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=15_000)
+
+
+@pytest.fixture
+def wizard_for(qtbot, ctx):
+    def make(**kw):
+        wizard = ImportWizard(ctx, None, **kw)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        return wizard
+
+    return make
+
+
+def test_walk_from_file_to_committed_roster_then_undo(
+    qtbot, ctx, wizard_for, tmp_path, monkeypatch
+):
+    session = make_session(ctx.db, capacity=4)
+    path = messy_workbook(tmp_path / "hr.xlsx")
+    monkeypatch.setattr(import_wizard, "ask_roster_file", lambda parent: path)
+    wizard = wizard_for(session_id=session.id)
+    assert wizard.currentId() == FILE
+    wizard.file_page.browse()
+    assert wizard.file_page.path.text() == str(path)
+    _advance(qtbot, wizard, SHEET)
+    assert wizard.sheet_page.sheets.currentItem().text().startswith("Training export")
+    assert wizard.sheet_page.sheets.count() == 2
+    _advance(qtbot, wizard, COLUMNS)
+    page = wizard.columns_page
+    assert page.header_spin.value() == 4
+    assert not page.text_options.isVisibleTo(page)
+    assert [c.currentData() for c in page.combos][:4] == [
+        "employee_id",
+        "first_name",
+        "last_name",
+        "email",
+    ]
+    # Unmap the email column: the wizard says why it cannot go on.
+    email = page.combos[3]
+    email.setCurrentIndex(0)
+    assert not page.isComplete() and "Email" in page.error.text()
+    email.setCurrentIndex(email.findData("email"))
+    assert page.isComplete()
+    _advance(qtbot, wizard, TARGET)
+    assert wizard.target_page.enrol.isChecked()
+    assert wizard.target_page.session.currentData() == session.id
+    _advance(qtbot, wizard, PREVIEW)
+    preview = wizard.preview_page
+    assert "6 new learners" in preview.counts.text()
+    assert "2 rows with problems" in preview.counts.text()
+    assert "4 enrolled · 2 to the waitlist" in preview.counts.text()
+    assert preview.model.rowCount() == 9
+    preview.only_problems.setChecked(True)
+    assert preview.model.rowCount() == 3  # two rejected, one merged duplicate
+    report = tmp_path / "back to HR.xlsx"
+    monkeypatch.setattr(import_wizard, "ask_save_path", lambda *a: report)
+    preview.save_problems.click()
+    sheet = openpyxl.load_workbook(report).active
+    assert sheet.max_row == 3 and sheet.cell(1, sheet.max_column).value == "What is wrong"
+    _advance(qtbot, wizard, DONE)
+    assert "Imported" in wizard.done_page.summary.text()
+    roster = enrollment.roster(ctx.db, session.id)
+    assert [r.status for r in roster].count(E.ENROLLED) == 4
+    waitlist = sorted(
+        (r.waitlist_position, r.first_name) for r in roster if r.status is E.WAITLISTED
+    )
+    assert waitlist == [(1, '=HYPERLINK("x")'), (2, "Cached")]  # file order
+    wizard.done_page.undo_button.click()
+    qtbot.waitUntil(lambda: wizard.undone is not None, timeout=15_000)
+    assert "Import undone: 6 learners removed" in wizard.done_page.summary.text()
+    assert enrollment.roster(ctx.db, session.id) == []
+    assert learners.count_learners(ctx.db) == 0
+
+
+def test_csv_overrides_and_a_possible_duplicate_decision(qtbot, ctx, wizard_for, tmp_path):
+    old = make_learner(ctx.db, "Zoë", "Müller", email="zoe@old.example.com")
+    path = tmp_path / "liste.csv"
+    rows = [
+        ["Name", "E-Mail"],
+        ["Müller, Zoë", "zoe@new.example.com"],
+        ["Lee, Ann", "ann@example.com"],
+    ]
+    path.write_bytes(csv_bytes(rows, delimiter=";", encoding="cp1252"))
+    wizard = wizard_for(path=path)
+    _advance(qtbot, wizard, COLUMNS)  # one sheet: straight to the columns
+    page = wizard.columns_page
+    assert page.text_options.isVisibleTo(page)
+    assert page.header_spin.value() == 3
+    # Force the wrong separator, see one column, then go back to detection.
+    page.delimiter.setCurrentIndex(page.delimiter.findData(","))
+    page.delimiter.activated.emit(page.delimiter.currentIndex())
+    qtbot.waitUntil(lambda: wizard.source.delimiter == ",", timeout=10_000)
+    assert not page.isComplete()  # one column per line: no email, no name to map
+    page.delimiter.setCurrentIndex(0)
+    page.delimiter.activated.emit(0)
+    qtbot.waitUntil(lambda: wizard.source.delimiter == ";", timeout=10_000)
+    assert [c.currentData() for c in page.combos] == ["full_name", "email"]
+    _advance(qtbot, wizard, TARGET)
+    assert wizard.target_page.directory.isChecked()
+    _advance(qtbot, wizard, PREVIEW)
+    preview = wizard.preview_page
+    assert "1 possible duplicate to decide" in preview.counts.text()
+    preview.view.selectRow(0)
+    assert preview.selected().values["first_name"] == "Zoë"  # in file order
+    assert preview.decision.isVisibleTo(preview)
+    use_old = preview.decision.findData(old.id)
+    assert use_old > 0
+    preview.decision.setCurrentIndex(use_old)
+    preview.decision.activated.emit(use_old)
+    qtbot.waitUntil(lambda: "1 updated" in preview.counts.text(), timeout=10_000)
+    _advance(qtbot, wizard, DONE)
+    assert learners.get_learner(ctx.db, old.id).email == "zoe@new.example.com"
+    assert learners.count_learners(ctx.db) == 2
+
+
+def test_a_bad_file_stays_on_the_first_page_with_a_sentence(qtbot, wizard_for, tmp_path):
+    path = tmp_path / "empty.xlsx"
+    path.write_bytes(b"")
+    wizard = wizard_for(path=path)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.file_page.error.isVisibleTo(wizard.file_page), timeout=10_000)
+    assert "is empty" in wizard.file_page.error.text()
+    assert wizard.currentId() == FILE
