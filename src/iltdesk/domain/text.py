@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _APOSTROPHES = "'’‘`´ʼ"
 _PUNCT = re.compile(r"[^\w@.+]+", re.UNICODE)
@@ -18,10 +19,21 @@ PREFIX_END = "\U0010ffff"
 
 def search_key(*parts: str | None) -> str:
     """The normalised key for `parts` joined by spaces."""
-    text = " ".join(p for p in parts if p)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold()
+    # Each part is normalised on its own (nothing in the normalisation crosses a space), and
+    # names repeat, so parts are cached: bulk imports compute keys for tens of thousands.
+    return " ".join(key for key in map(_part_key, parts) if key)
+
+
+@lru_cache(maxsize=16_384)
+def _part_key(text: str | None) -> str:
+    if not text:
+        return ""
+    if text.isascii():  # nothing to decompose; ASCII case-folding is lower()
+        text = text.lower()
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.casefold()
     for mark in _APOSTROPHES:
         text = text.replace(mark, "")
     text = _PUNCT.sub(" ", text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 # Characters HR exports carry that look like nothing or like a space.
@@ -28,6 +29,9 @@ def cell_text(value: object) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
+        # Fast path, most cells: plain ASCII already trimmed, single-spaced and printable.
+        if value.isascii() and value.isprintable() and "  " not in value:
+            return value.strip(" ")
         text = unicodedata.normalize("NFC", value.translate(_INVISIBLE))
         return " ".join(_SPACES.split(text)).strip()
     if isinstance(value, bool):
@@ -47,6 +51,32 @@ def cell_text(value: object) -> str:
     if isinstance(value, timedelta):
         return str(value)
     return cell_text(str(value))
+
+
+_INVISIBLE_CHAR = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def clean_row(raw: Sequence[object]) -> tuple[str, ...]:
+    """`cell_text` of every cell; a row of already-clean text is checked in one pass."""
+    try:
+        joined = "\t".join(raw)  # type: ignore[arg-type]  # TypeError unless all text
+    except TypeError:
+        return tuple(map(cell_text, raw))
+    if (
+        joined.count("\t") == len(raw) - 1
+        and "  " not in joined
+        and " \t" not in joined
+        and "\t " not in joined
+        and not joined.startswith(" ")
+        and not joined.endswith(" ")
+        and joined.replace("\t", "").isprintable()
+        and (
+            joined.isascii()
+            or (unicodedata.is_normalized("NFC", joined) and not _INVISIBLE_CHAR.search(joined))
+        )
+    ):
+        return tuple(raw)  # type: ignore[arg-type]
+    return tuple(map(cell_text, raw))
 
 
 def number_text(value: float) -> str:

@@ -15,6 +15,7 @@ import hashlib
 import io
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import cast
 
@@ -38,7 +39,7 @@ class RawSheet:
     rows: list[list[object]]
     merged_rows: frozenset[int] = frozenset()  # row indexes holding a cell merged across columns
 
-    @property
+    @cached_property
     def row_count(self) -> int:
         return sum(1 for row in self.rows if any(cell not in (None, "") for cell in row))
 

@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
@@ -38,7 +38,6 @@ from iltdesk.db.entities import (
 )
 from iltdesk.documents.problem_report import ProblemRow
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.emails import email_key
 from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
 from iltdesk.domain.text import search_key
 from iltdesk.errors import ValidationError
@@ -52,6 +51,7 @@ from iltdesk.importers.roster import (
     ParsedRow,
     RowProblem,
     parse_rows,
+    paused_collector,
 )
 from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.enrollment import _open_session
@@ -67,7 +67,7 @@ from iltdesk.services.seats import (
 from iltdesk.services.settings_store import DOMAIN_DEFAULTS, get_setting, set_setting
 
 T = TypeVar("T")
-CHUNK = 500
+CHUNK = 2000  # keys per IN (...) lookup: well under SQLite's 32,766 parameters
 SKIP = 0  # a decision: leave this row out
 Report = Callable[[int, int, str], None]
 # Fields compared without regard to case: HR exports often shout names in capitals.
@@ -202,6 +202,7 @@ class _Work:
     creates: list[ParsedRow] = field(default_factory=list)
     updates: list[tuple[int, dict[str, str], tuple[FieldChange, ...]]] = field(default_factory=list)
     placements: list[tuple[int, int, Placement]] = field(default_factory=list)  # row, learner
+    name_keys: dict[int, dict[str, str]] = field(default_factory=dict)  # row → search keys
 
 
 def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -224,6 +225,16 @@ def _load(tx: OrmSession, column: Any, keys: Iterable[str]) -> dict[str, _Existi
             values = {name: row[2 + i] or "" for i, name in enumerate(LEARNER_FIELDS)}
             found[row[1]] = _Existing(row[0], values)
     return found
+
+
+def _name_keys(values: Mapping[str, str]) -> dict[str, str]:
+    """The search keys of a name, as `learner_keys` stores them (each part normalised once)."""
+    first, last = search_key(values["first_name"]), search_key(values["last_name"])
+    return {
+        "first_key": first,
+        "last_key": last,
+        "sort_key": f"{last} {first}" if last and first else last or first,
+    }
 
 
 def _load_ids(tx: OrmSession, ids: Sequence[int]) -> dict[int, _Existing]:
@@ -262,7 +273,7 @@ def _plan(
     report: Report | None = None,
 ) -> _Work:
     importable = parsed.importable
-    by_email = _load(tx, Learner.email_key, (email_key(r.values["email"]) for r in importable))
+    by_email = _load(tx, Learner.email_key, (r.key for r in importable))
     by_employee = _load(
         tx,
         Learner.employee_id,
@@ -270,12 +281,15 @@ def _plan(
     )
     chosen = _load_ids(tx, [v for v in decisions.values() if v != SKIP])
     # Name-only look-alikes, for rows that match nobody by email or ID.
-    unmatched_keys = {
-        search_key(r.values["last_name"], r.values["first_name"])
-        for r in importable
-        if email_key(r.values["email"]) not in by_email
+    # Name-only look-alikes can only exist in a directory that holds someone.
+    anyone = tx.scalar(select(Learner.id).limit(1)) is not None
+    name_keys = {
+        r.row: _name_keys(r.values)
+        for r in (importable if anyone else ())
+        if r.key not in by_email
         and (not r.values["employee_id"] or r.values["employee_id"] not in by_employee)
     }
+    unmatched_keys = {keys["sort_key"] for keys in name_keys.values()}
     look_alikes: dict[str, list[Candidate]] = {}
     for chunk in _chunks(sorted(unmatched_keys)):
         query = select(
@@ -298,7 +312,7 @@ def _plan(
 
     problems: list[RowProblem] = []
     plans: list[RowPlan] = []
-    work = _Work(ImportPlan(session_id, (), ImportCounts(), ()))
+    work = _Work(ImportPlan(session_id, (), ImportCounts(), ()), name_keys=name_keys)
     counts: dict[str, int] = dict.fromkeys(ImportCounts().as_dict(), 0)
     counts["rows"] = len(parsed.rows)
     seen_learners: set[int] = set()
@@ -320,7 +334,7 @@ def _plan(
             counts["skipped"] += 1
             plans.append(RowPlan(row.row, RowAction.SKIP))
             continue
-        existing = by_email.get(email_key(values["email"]))
+        existing = by_email.get(row.key)
         by_id = by_employee.get(values["employee_id"]) if values["employee_id"] else None
         if decision is not None and decision in chosen:
             existing = chosen[decision]
@@ -359,9 +373,8 @@ def _plan(
         learner_id: int | None
         if existing is None:
             action, learner_id = RowAction.CREATE, None
-            candidates = tuple(
-                look_alikes.get(search_key(values["last_name"], values["first_name"]), ())
-            )
+            if anyone:
+                candidates = tuple(look_alikes.get(name_keys[row.row]["sort_key"], ()))
             if candidates:
                 counts["possible_duplicates"] += 1
                 problems.append(
@@ -434,7 +447,7 @@ def plan_import(
     report: Report | None = None,
 ) -> ImportPlan:
     """What importing `parsed` would do, without writing anything (the dry run)."""
-    with db.transaction() as tx:
+    with db.transaction() as tx, paused_collector():
         return _plan(tx, parsed, session_id, decisions or {}, report).plan
 
 
@@ -461,15 +474,16 @@ def commit_import(
     database is exactly as before.
     """
     decisions = decisions or {}
-    preview = plan_import(db, parsed, session_id, decisions)
-    if not preview.changes_anything:
-        return Outcome(ImportResult(None, preview.counts, preview.problems), Changes())
-    if report is not None:
-        report(0, 0, _("Backing up the database…"))
-    back_up_before(db, "import")
-    with db.transaction() as tx:
+    with db.transaction() as tx, paused_collector():
+        # Planned in the transaction that writes, so the plan is the database's own; the
+        # backup is taken from another connection after planning and before the first write.
         work = _plan(tx, parsed, session_id, decisions, report)
         plan = work.plan
+        if not plan.changes_anything:
+            return Outcome(ImportResult(None, plan.counts, plan.problems), Changes())
+        if report is not None:
+            report(0, 0, _("Backing up the database…"))
+        back_up_before(db, "import")
         batch = ImportBatch(
             file_name=source.file_name,
             sha256=source.sha256,
@@ -490,15 +504,32 @@ def commit_import(
         done = 0
         now = utcnow()
         created: dict[int, int] = {}  # sheet row → new learner id
-        for chunk in _chunks(work.creates, 1000):
+        before = tx.scalar(select(func.max(Learner.id))) or 0
+        learners_table = cast(Table, Learner.__table__)
+        for chunk in _chunks(work.creates, 2000):
             if report is not None:
                 report(done, total, _("Adding learners…"))
-            rows = [{**_learner_values(r.values), "created_at": now} for r in chunk]
-            ids = tx.scalars(
-                insert(Learner).returning(Learner.id, sort_by_parameter_order=True), rows
-            ).all()
-            created.update({r.row: lid for r, lid in zip(chunk, ids, strict=True)})
+            # A plain executemany: several times faster than the ORM's RETURNING batches.
+            tx.execute(
+                insert(learners_table),
+                [
+                    {
+                        **{name: r.values[name] for name in LEARNER_FIELDS},
+                        "employee_id": r.values["employee_id"] or None,
+                        **(work.name_keys.get(r.row) or _name_keys(r.values)),
+                        "email_key": r.key,
+                        "preferred_language": "",
+                        "created_at": now,
+                        "merged_into_id": None,
+                    }
+                    for r in chunk
+                ],
+            )
             done += len(chunk)
+        if work.creates:
+            query = select(Learner.email_key, Learner.id).where(Learner.id > before)
+            new_ids = {key: lid for key, lid in tx.execute(query)}
+            created = {r.row: new_ids[r.key] for r in work.creates}
         updated: dict[str, dict[str, list[str]]] = {}
         for update_chunk in _chunks(work.updates, 1000):
             if report is not None:

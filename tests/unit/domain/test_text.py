@@ -46,3 +46,22 @@ def test_prefix_range_holds_every_extension(value: str) -> None:
     low, high = prefix_range(value)
     assert low <= value + "zzz" < high
     assert high == value + PREFIX_END
+
+
+def _whole_text_key(*parts):
+    """The key as first defined: the parts joined, then normalised as one text."""
+    import re
+    import unicodedata
+
+    text = " ".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    for mark in "'’‘`´ʼ":
+        text = text.replace(mark, "")
+    return " ".join(re.sub(r"[^\w@.+]+", " ", text).split())
+
+
+@given(st.lists(st.one_of(st.none(), st.text()), max_size=3))
+def test_part_by_part_keys_equal_whole_text_keys(parts):
+    # Stored keys were computed on the whole text; the cached per-part path must match them.
+    assert search_key(*parts) == _whole_text_key(*parts)

@@ -8,7 +8,13 @@ from datetime import date, datetime, time
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iltdesk.importers.cells import cell_text, header_key, serial_date, split_full_name
+from iltdesk.importers.cells import (
+    cell_text,
+    clean_row,
+    header_key,
+    serial_date,
+    split_full_name,
+)
 
 cells = st.one_of(
     st.none(),
@@ -89,3 +95,8 @@ def test_serials_in_range_are_dates(value):
 @given(st.text())
 def test_header_key_is_idempotent(value):
     assert header_key(header_key(value)) == header_key(value)
+
+
+@given(st.lists(st.one_of(st.text(), st.text(alphabet=" \tab\u00a0é\u0301\u200b"), cells)))
+def test_clean_row_is_cell_text_of_each_cell(row):
+    assert clean_row(row) == tuple(cell_text(v) for v in row)

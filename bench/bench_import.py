@@ -1,0 +1,157 @@
+"""Roster import of a generated 50,000-row workbook (issue 5 targets).
+
+Each stage runs in its own process (so its peak memory is its own), three times; the median
+time is reported with the peak resident memory. Floors measured in the same run:
+python-calamine reading the same file, openpyxl read-only, and `pandas.read_excel` with its
+default engine (what a user would reach for). Targets: the dry run (read, map, validate, match)
+within 3x the calamine floor, the full import within 5x, both faster than pandas alone; peak
+memory under 300 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import CACHE, report
+
+ROWS = 50_000
+RUNS = 3
+
+
+def roster_file() -> Path:
+    import xlsxwriter
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"roster-{ROWS}.xlsx"
+    if not path.exists():
+        first = ["Anna", "Zoë", "Łukasz", "Siobhán", "Mateo", "Ngozi", "Dmitri", "Chloé"]
+        last = ["Müller", "O’Brien", "García", "Nguyen", "Kowalski", "Ivanova", "Dubois"]
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        sheet = book.add_worksheet("Export")
+        sheet.write_row(0, 0, ["HR export — training nominations"])
+        sheet.write_row(2, 0, ["Emp #", "Given Name", "Surname", "E-mail Address", "Dept.",
+                               "Manager", "Office", "Job Title"])
+        for n in range(ROWS):
+            sheet.write_row(
+                n + 3,
+                0,
+                [f"{n:06d}", first[n % 8], f"{last[n % 7]}{n}", f"person.{n}@example-corp.com",
+                 f"Dept {n % 40}", f"Manager {n % 300}", f"Site {n % 12}", "Associate"],
+            )
+        book.close()
+    return path
+
+
+def stage(name: str, path: Path, db_path: Path) -> float:
+    """Run one stage in this process; returns seconds."""
+    start = time.perf_counter()
+    if name == "calamine":
+        import python_calamine
+
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        rows = book.get_sheet_by_name("Export").to_python()
+        assert len(rows) > ROWS
+    elif name == "openpyxl":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        rows = list(book["Export"].iter_rows(values_only=True))
+        assert len(rows) > ROWS
+    elif name == "pandas":
+        import pandas
+
+        frame = pandas.read_excel(path, sheet_name="Export", header=2)
+        assert len(frame) == ROWS
+    else:
+        from iltdesk.db.engine import database_url
+        from iltdesk.db.opening import open_database
+        from iltdesk.importers.reading import read_file
+        from iltdesk.services import roster_import
+
+        with open_database(database_url(db_path), backup_dir=db_path.parent / "backups") as db:
+            start = time.perf_counter()
+            source = read_file(path)
+            parsed = roster_import.prepare(db, source)
+            if name == "dry_run":
+                plan = roster_import.plan_import(db, parsed)
+                assert plan.counts.new + plan.counts.unchanged == ROWS
+            else:
+                ref = roster_import.ImportSource(path.name, source.sha256, parsed.sheet)
+                result = roster_import.commit_import(db, parsed, ref).value
+                expected = "new" if name == "import_empty" else "unchanged"
+                assert getattr(result.counts, expected) == ROWS, result.counts
+    return time.perf_counter() - start
+
+
+def child(name: str, path: Path, db_path: Path) -> None:
+    seconds = stage(name, path, db_path)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb}))
+
+
+def run(name: str, path: Path, runs: int = RUNS, prepare_db: str = "") -> tuple[float, float]:
+    times, peaks = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as folder:
+            db_path = Path(folder) / "bench.sqlite3"
+            if prepare_db:
+                subprocess.run(
+                    [sys.executable, __file__, prepare_db, str(path), str(db_path)], check=True,
+                    capture_output=True,
+                )
+            out = subprocess.run(
+                [sys.executable, __file__, name, str(path), str(db_path)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            result = json.loads(out.strip().splitlines()[-1])
+            times.append(result["seconds"])
+            peaks.append(result["peak_mb"])
+    return statistics.median(times), max(peaks)
+
+
+def main() -> None:
+    path = roster_file()
+    calamine, calamine_mb = run("calamine", path)
+    openpyxl_s, _mb = run("openpyxl", path, runs=1)
+    try:
+        pandas_s, _mb = run("pandas", path, runs=1)
+    except subprocess.CalledProcessError:
+        pandas_s = float("nan")
+        print("# pandas is not installed: `make bench` installs the bench extra", flush=True)
+    print(
+        f"# floors for {ROWS} rows: calamine {calamine:.2f} s ({calamine_mb:.0f} MB), "
+        f"openpyxl read-only {openpyxl_s:.2f} s, pandas.read_excel {pandas_s:.2f} s",
+        flush=True,
+    )
+    for name, target, prepare_db in (
+        ("dry_run", 3.0, ""),
+        ("import_empty", 5.0, ""),
+        ("import_unchanged", 5.0, "import_empty"),
+    ):
+        seconds, peak = run(name, path, prepare_db=prepare_db)
+        report(
+            f"import_{ROWS}_{name}",
+            seconds,
+            calamine,
+            target,
+            peak_mb=round(peak),
+            pandas_ms=round(pandas_s * 1000),
+            ok_faster_than_pandas=bool(seconds < pandas_s),
+            ok_memory=bool(peak < 300),
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4:
+        child(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main()
