@@ -178,3 +178,23 @@ def test_unknown_sheet_name_lists_the_sheets(tmp_path):
     source = read_file(messy_workbook(tmp_path / "hr.xlsx"))
     with pytest.raises(Exception, match="Read me, Training export"):
         source.sheet("Roster")
+
+
+def test_legacy_xls_reads(tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Mitarbeiter")
+    for r, row in enumerate(
+        [
+            ["Personalnummer", "Vorname", "Nachname", "E-Mail"],
+            [1001.0, "Jörg", "Weiß", "joerg@example.de"],
+        ]
+    ):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    path = tmp_path / "legacy.xls"
+    book.save(str(path))
+    source = read_file(path)
+    assert source.kind == "xls"
+    assert source.sheet(None).rows[1] == [1001.0, "Jörg", "Weiß", "joerg@example.de"]
