@@ -20,6 +20,7 @@ class Entity(StrEnum):
     CERTIFICATE = "certificate"
     SETTING = "setting"
     IMPORT = "import"
+    OUTBOX = "outbox"
 
 
 @dataclass(frozen=True)

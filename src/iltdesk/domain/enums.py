@@ -115,7 +115,47 @@ class ActivityType(_Labelled):
     BREAK = "break"
 
 
+class OutboxStatus(_Labelled):
+    """Where one outgoing message stands."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"  # was being sent when the app stopped: may have gone out
+    CANCELLED = "cancelled"
+
+
+class MessageKind(_Labelled):
+    """The kinds of email ILT Desk sends, each with its own template."""
+
+    CONFIRMATION = "confirmation"
+    WAITLIST = "waitlist"
+    PROMOTED = "promoted"
+    REMINDER = "reminder"
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
+    CERTIFICATE = "certificate"
+    FEEDBACK = "feedback"
+    TEST = "test"
+
+
 _LABELS: dict[StrEnum, str] = {
+    OutboxStatus.PENDING: N_("Pending"),
+    OutboxStatus.SENDING: N_("Sending"),
+    OutboxStatus.SENT: N_("Sent"),
+    OutboxStatus.FAILED: N_("Failed"),
+    OutboxStatus.UNCERTAIN: N_("Uncertain — may have been sent"),
+    OutboxStatus.CANCELLED: N_("Cancelled"),
+    MessageKind.CONFIRMATION: N_("Enrolment confirmation"),
+    MessageKind.WAITLIST: N_("Waitlist notice"),
+    MessageKind.PROMOTED: N_("Promoted from the waitlist"),
+    MessageKind.REMINDER: N_("Reminder"),
+    MessageKind.CHANGED: N_("Session changed"),
+    MessageKind.CANCELLED: N_("Session cancelled"),
+    MessageKind.CERTIFICATE: N_("Certificate"),
+    MessageKind.FEEDBACK: N_("Feedback request"),
+    MessageKind.TEST: N_("Test message"),
     DeliveryFormat.IN_PERSON: N_("In person"),
     DeliveryFormat.VIRTUAL: N_("Virtual"),
     DeliveryFormat.BLENDED: N_("Blended"),

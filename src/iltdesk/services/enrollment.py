@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Attendance, Enrollment, Learner, TrainingSession
+from iltdesk.db.entities import Attendance, Enrollment, Learner, OutboxMessage, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus, SessionStatus
 from iltdesk.domain.rows import RosterRow
@@ -447,6 +447,11 @@ def restore_roster_states(
                 update(Enrollment)
                 .where(Enrollment.moved_to_id == enrollment.id)
                 .values(moved_to_id=None)
+            )
+            tx.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.enrollment_id == enrollment.id)
+                .values(enrollment_id=None)
             )
             tx.delete(enrollment)
             audit(tx, "enrollment", enrollment.id, "undo_create")

@@ -33,6 +33,7 @@ from iltdesk.db.entities import (
     Enrollment,
     ImportBatch,
     Learner,
+    OutboxMessage,
     Setting,
     TrainingSession,
 )
@@ -662,6 +663,11 @@ def undo_import(db: Database, batch_id: int) -> Outcome[UndoResult]:
                 update(Enrollment)
                 .where(Enrollment.moved_to_id == enrollment_id)
                 .values(moved_to_id=None)
+            )
+            tx.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.enrollment_id == enrollment.id)
+                .values(enrollment_id=None)
             )
             tx.delete(enrollment)
             places_removed += 1

@@ -1,0 +1,66 @@
+"""The SMTP password: in the system keyring, never in a file.
+
+Order of precedence: `ILTDESK_SMTP_PASSWORD` (for scripts and the command line), the keyring
+(`keyring`), then a password given during this run only (when no keyring is available the app
+asks once per run and keeps the answer in memory).
+"""
+
+from __future__ import annotations
+
+import os
+
+SERVICE = "ILT Desk SMTP"
+_this_run: dict[str, str] = {}
+
+
+def _account(username: str, host: str) -> str:
+    return f"{username}@{host}"
+
+
+def keyring_available() -> bool:
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        return not isinstance(keyring.get_keyring(), fail.Keyring)
+    except Exception:  # an unusable backend is the same as none
+        return False
+
+
+def get_password(username: str, host: str) -> str | None:
+    from_env = os.environ.get("ILTDESK_SMTP_PASSWORD")
+    if from_env is not None:
+        return from_env
+    account = _account(username, host)
+    if account in _this_run:
+        return _this_run[account]
+    if keyring_available():
+        import keyring
+
+        try:
+            return keyring.get_password(SERVICE, account)
+        except Exception:  # a locked or broken keyring: ask instead
+            return None
+    return None
+
+
+def set_password(username: str, host: str, password: str, *, remember: bool = True) -> bool:
+    """Keep the password for this run, and in the keyring when `remember` and one exists.
+
+    Returns True when it went into the keyring.
+    """
+    account = _account(username, host)
+    _this_run[account] = password
+    if remember and keyring_available():
+        import keyring
+
+        try:
+            keyring.set_password(SERVICE, account, password)
+            return True
+        except Exception:
+            return False
+    return False
+
+
+def forget_for_this_run() -> None:
+    _this_run.clear()

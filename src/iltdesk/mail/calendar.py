@@ -1,0 +1,96 @@
+"""Calendar invitations (iCalendar, RFC 5545/5546) for a learner's place on a session.
+
+One VEVENT per session day, each with a UID derived from the enrolment (so an update or a
+cancellation replaces exactly what the first invitation created), times in the venue's zone
+with its VTIMEZONE, and a SEQUENCE that grows with every update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+
+
+@dataclass(frozen=True)
+class InviteDay:
+    start: datetime  # aware, UTC
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Invitation:
+    uid: str  # stable per enrolment, e.g. "enrollment-40@iltdesk.example.com"
+    sequence: int
+    method: str  # "REQUEST" or "CANCEL"
+    summary: str
+    location: str
+    description: str
+    timezone: str
+    days: tuple[InviteDay, ...]
+    organizer_email: str
+    organizer_name: str
+    attendee_email: str
+    attendee_name: str
+    url: str = ""
+
+
+def day_uid(uid: str, index: int) -> str:
+    local, _, domain = uid.partition("@")
+    return f"{local}-day{index + 1}@{domain}" if domain else f"{uid}-day{index + 1}"
+
+
+def build_invitation(invite: Invitation, now: datetime | None = None) -> bytes:
+    zone = ZoneInfo(invite.timezone)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    calendar = Calendar()
+    calendar.add("prodid", "-//ILT Desk//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", invite.method)
+    if invite.days:
+        first = invite.days[0].start.astimezone(zone).date()
+        last = invite.days[-1].end.astimezone(zone).date()
+        calendar.add_component(
+            Timezone.from_tzinfo(
+                zone,
+                tzid=invite.timezone,
+                first_date=first - timedelta(days=1),
+                last_date=max(last, first) + timedelta(days=366),
+            )
+        )
+    organizer = vCalAddress(f"mailto:{invite.organizer_email}")
+    organizer.params["cn"] = vText(invite.organizer_name or invite.organizer_email)
+    attendee = vCalAddress(f"mailto:{invite.attendee_email}")
+    attendee.params["cn"] = vText(invite.attendee_name or invite.attendee_email)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText("NEEDS-ACTION")
+    attendee.params["rsvp"] = vText("FALSE")
+    total = len(invite.days)
+    for index, day in enumerate(invite.days):
+        event = Event()
+        event.add("uid", day_uid(invite.uid, index))
+        event.add("sequence", invite.sequence)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day.start.astimezone(zone))
+        event.add("dtend", day.end.astimezone(zone))
+        summary = invite.summary if total == 1 else f"{invite.summary} ({index + 1}/{total})"
+        event.add("summary", summary)
+        if invite.location:
+            event.add("location", invite.location)
+        if invite.description:
+            event.add("description", invite.description)
+        if invite.url:
+            event.add("url", invite.url)
+        event["organizer"] = organizer
+        event.add("attendee", attendee, encode=False)
+        event.add("status", "CANCELLED" if invite.method == "CANCEL" else "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    return bytes(calendar.to_ical())
+
+
+def local_dates(invite: Invitation) -> list[date]:
+    zone = ZoneInfo(invite.timezone)
+    return [d.start.astimezone(zone).date() for d in invite.days]

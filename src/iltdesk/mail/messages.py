@@ -1,0 +1,92 @@
+"""Building the email itself.
+
+Headers that cannot be injected into, text, attachments, and a calendar part that mail
+programs show as an invitation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+
+
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    address: str
+    reply_to: str = ""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    maintype: str = "application"
+    subtype: str = "pdf"
+
+
+@dataclass(frozen=True)
+class CalendarPart:
+    ics: bytes
+    method: str  # REQUEST or CANCEL
+
+
+def one_line(text: str) -> str:
+    r"""Header text with every line break and control character turned into a space.
+
+    A learner called "Ann\r\nBcc: x@y" gets a name with spaces in it, never a new header.
+    """
+    cleaned = "".join(" " if ord(ch) < 32 or ch in "\u2028\u2029\x7f\x85" else ch for ch in text)
+    return " ".join(cleaned.split())
+
+
+def _address(name: str, address: str) -> Address:
+    local, _, domain = address.strip().rpartition("@")
+    return Address(display_name=one_line(name), username=local, domain=domain)
+
+
+def build_message(
+    *,
+    sender: Sender,
+    recipient_name: str,
+    recipient: str,
+    subject: str,
+    body: str,
+    attachments: tuple[Attachment, ...] = (),
+    calendar: CalendarPart | None = None,
+    now: datetime | None = None,
+) -> tuple[bytes, str]:
+    """The message as bytes ready for SMTP, and its Message-ID."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = _address(sender.name, sender.address)
+    message["To"] = _address(recipient_name, recipient)
+    if sender.reply_to:
+        message["Reply-To"] = _address("", sender.reply_to)
+    message["Subject"] = one_line(subject)
+    message["Date"] = format_datetime((now or datetime.now(UTC)).astimezone(UTC))
+    domain = sender.address.rpartition("@")[2] or "iltdesk.invalid"
+    message_id = make_msgid(idstring="iltdesk", domain=domain)
+    message["Message-ID"] = message_id
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(body)
+    if calendar is not None:
+        message.add_alternative(
+            calendar.ics.decode("utf-8"),
+            subtype="calendar",
+            params={"method": calendar.method},
+        )
+        message.add_attachment(
+            calendar.ics, maintype="application", subtype="ics", filename="invite.ics"
+        )
+    for attachment in attachments:
+        message.add_attachment(
+            attachment.data,
+            maintype=attachment.maintype,
+            subtype=attachment.subtype,
+            filename=attachment.filename,
+        )
+    return message.as_bytes(), message_id

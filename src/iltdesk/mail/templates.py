@@ -1,0 +1,211 @@
+"""Message templates: a subject and a body per kind and language, with named placeholders.
+
+A template may use only the placeholders in `PLACEHOLDERS`; anything else (a typo such as
+`{frist_name}`, a stray brace) is reported when the template is edited, not when mail goes out.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from iltdesk.domain.enums import MessageKind
+from iltdesk.i18n import _
+
+PLACEHOLDERS = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "course",
+    "course_code",
+    "session_dates",
+    "location_or_link",
+    "instructors",
+    "meeting_link",
+    "backup_contact",
+    "tech_checklist",
+    "prework",
+    "waitlist_position",
+    "certificate_code",
+    "verify_link",
+    "survey_link",
+    "organisation",
+    "reason",
+)
+
+
+@dataclass(frozen=True)
+class Template:
+    subject: str
+    body: str
+
+
+def template_errors(template: Template) -> list[str]:
+    """Sentences saying what is wrong with a template (empty when it is fine)."""
+    errors = []
+    for part, text in ((_("subject"), template.subject), (_("message"), template.body)):
+        try:
+            names = [f for _lit, f, _spec, _conv in string.Formatter().parse(text) if f is not None]
+        except ValueError:
+            errors.append(
+                _(
+                    "The {part} has a lone “{{” or “}}”. Write placeholders as {{first_name}}; "
+                    "for a literal brace write it twice."
+                ).format(part=part)
+            )
+            continue
+        for name in names:
+            if name not in PLACEHOLDERS:
+                errors.append(
+                    _("The {part} uses {{{name}}}, which ILT Desk does not know.").format(
+                        part=part, name=name
+                    )
+                    + " "
+                    + _("Known placeholders: {names}.").format(
+                        names=", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                    )
+                )
+    return errors
+
+
+def render(template: Template, values: Mapping[str, str]) -> tuple[str, str]:
+    """(subject, body) with the placeholders filled; unknown ones were refused at editing."""
+    filled = {name: values.get(name, "") for name in PLACEHOLDERS}
+    subject = template.subject.format_map(filled)
+    return " ".join(subject.split()), template.body.format_map(filled)
+
+
+_EN: dict[MessageKind, Template] = {
+    MessageKind.CONFIRMATION: Template(
+        "Confirmed: {course} — {session_dates}",
+        "Dear {first_name},\n\n"
+        "you are enrolled in {course}.\n\n"
+        "When: {session_dates}\n"
+        "Where: {location_or_link}\n"
+        "Trainer: {instructors}\n"
+        "{prework}{tech_checklist}"
+        "The calendar invitation is attached.\n\n"
+        "Kind regards,\n{organisation}\n",
+    ),
+    MessageKind.WAITLIST: Template(
+        "Waitlist: {course} — {session_dates}",
+        "Dear {first_name},\n\n{course} on {session_dates} is full. You are number "
+        "{waitlist_position} on the waitlist; we will write as soon as a seat is free.\n\n"
+        "Kind regards,\n{organisation}\n",
+    ),
+    MessageKind.PROMOTED: Template(
+        "A seat for you: {course} — {session_dates}",
+        "Dear {first_name},\n\na seat has become free: you are now enrolled in {course}.\n\n"
+        "When: {session_dates}\nWhere: {location_or_link}\n\n"
+        "Kind regards,\n{organisation}\n",
+    ),
+    MessageKind.REMINDER: Template(
+        "Reminder: {course} — {session_dates}",
+        "Dear {first_name},\n\na reminder that {course} starts soon.\n\n"
+        "When: {session_dates}\nWhere: {location_or_link}\nTrainer: {instructors}\n"
+        "{prework}{tech_checklist}\nKind regards,\n{organisation}\n",
+    ),
+    MessageKind.CHANGED: Template(
+        "Changed: {course} — {session_dates}",
+        "Dear {first_name},\n\n{course} has changed. The new details:\n\n"
+        "When: {session_dates}\nWhere: {location_or_link}\n\n"
+        "The attached invitation updates your calendar.\n\nKind regards,\n{organisation}\n",
+    ),
+    MessageKind.CANCELLED: Template(
+        "Cancelled: {course} — {session_dates}",
+        "Dear {first_name},\n\nwe are sorry: {course} on {session_dates} is cancelled. "
+        "{reason}\n\nThe attached message removes it from your calendar.\n\n"
+        "Kind regards,\n{organisation}\n",
+    ),
+    MessageKind.CERTIFICATE: Template(
+        "Your certificate: {course}",
+        "Dear {first_name},\n\ncongratulations on completing {course}. Your certificate is "
+        "attached (code {certificate_code}).\n{verify_link}\n\nKind regards,\n{organisation}\n",
+    ),
+    MessageKind.FEEDBACK: Template(
+        "How was {course}?",
+        "Dear {first_name},\n\nthank you for taking part in {course}. Please tell us what you "
+        "thought — it takes three minutes: {survey_link}\n\nKind regards,\n{organisation}\n",
+    ),
+    MessageKind.TEST: Template(
+        "ILT Desk test message",
+        "This is a test message from ILT Desk. If you can read it, the mail settings work.\n",
+    ),
+}
+
+_DE: dict[MessageKind, Template] = {
+    MessageKind.CONFIRMATION: Template(
+        "Bestätigt: {course} — {session_dates}",
+        "Guten Tag {first_name} {last_name},\n\n"
+        "Sie sind für {course} angemeldet.\n\n"
+        "Wann: {session_dates}\n"
+        "Wo: {location_or_link}\n"
+        "Trainer/in: {instructors}\n"
+        "{prework}{tech_checklist}"
+        "Die Kalendereinladung ist angehängt.\n\n"
+        "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.WAITLIST: Template(
+        "Warteliste: {course} — {session_dates}",
+        "Guten Tag {first_name} {last_name},\n\n{course} am {session_dates} ist ausgebucht. "
+        "Sie stehen auf Platz {waitlist_position} der Warteliste; wir melden uns, sobald ein "
+        "Platz frei wird.\n\nFreundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.PROMOTED: Template(
+        "Ein Platz für Sie: {course} — {session_dates}",
+        "Guten Tag {first_name} {last_name},\n\nein Platz ist frei geworden: Sie sind jetzt "
+        "für {course} angemeldet.\n\nWann: {session_dates}\nWo: {location_or_link}\n\n"
+        "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.REMINDER: Template(
+        "Erinnerung: {course} — {session_dates}",
+        "Guten Tag {first_name} {last_name},\n\n{course} beginnt bald.\n\n"
+        "Wann: {session_dates}\nWo: {location_or_link}\nTrainer/in: {instructors}\n"
+        "{prework}{tech_checklist}\nFreundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.CHANGED: Template(
+        "Geändert: {course} — {session_dates}",
+        "Guten Tag {first_name} {last_name},\n\n{course} wurde geändert. Die neuen Angaben:\n\n"
+        "Wann: {session_dates}\nWo: {location_or_link}\n\n"
+        "Die angehängte Einladung aktualisiert Ihren Kalender.\n\n"
+        "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.CANCELLED: Template(
+        "Abgesagt: {course} — {session_dates}",
+        "Guten Tag {first_name} {last_name},\n\nleider fällt {course} am {session_dates} aus. "
+        "{reason}\n\nDie angehängte Nachricht entfernt den Termin aus Ihrem Kalender.\n\n"
+        "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.CERTIFICATE: Template(
+        "Ihr Zertifikat: {course}",
+        "Guten Tag {first_name} {last_name},\n\nherzlichen Glückwunsch zum Abschluss von "
+        "{course}. Ihr Zertifikat ist angehängt (Code {certificate_code}).\n{verify_link}\n\n"
+        "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.FEEDBACK: Template(
+        "Wie war {course}?",
+        "Guten Tag {first_name} {last_name},\n\ndanke für Ihre Teilnahme an {course}. Bitte "
+        "sagen Sie uns Ihre Meinung – es dauert drei Minuten: {survey_link}\n\n"
+        "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.TEST: Template(
+        "ILT Desk – Testnachricht",
+        "Dies ist eine Testnachricht von ILT Desk. Wenn Sie sie lesen können, funktionieren "
+        "die E-Mail-Einstellungen.\n",
+    ),
+}
+
+DEFAULT_TEMPLATES: dict[str, dict[MessageKind, Template]] = {"en": _EN, "de": _DE}
+TEMPLATE_LANGUAGES = tuple(DEFAULT_TEMPLATES)
+
+DEFAULT_TECH_CHECKLIST = {
+    "en": "Before the session, please check: audio (headset or speakers and microphone), "
+    "camera, screen sharing, and a quiet place to join from.",
+    "de": "Bitte prüfen Sie vorab: Ton (Headset oder Lautsprecher und Mikrofon), Kamera, "
+    "Bildschirmfreigabe und einen ruhigen Ort für die Teilnahme.",
+}
+
+
+def default_template(kind: MessageKind, language: str) -> Template:
+    return DEFAULT_TEMPLATES.get(language, _EN).get(kind) or _EN[kind]

@@ -1,0 +1,1041 @@
+"""The outbox: every email is first a row, then sent exactly as stored, exactly once.
+
+Composing renders messages for a session's learners (nothing is written); queueing stores them
+under a dedupe key, so the same certificate or confirmation is never queued twice unless the
+user asks for a resend; sending claims one row at a time ("sending"), delivers it, and marks
+it sent in its own small transaction. A row found in "sending" after a crash becomes
+"uncertain" — it may have gone out — and is only sent again if the user says so.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from sqlalchemy import func, select, update
+
+from iltdesk.db.base import utcnow
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import Learner, OutboxMessage, Room, Setting
+from iltdesk.documents.files import write_atomic
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.emails import normalise_email
+from iltdesk.domain.enums import (
+    SEAT_HOLDING,
+    DeliveryFormat,
+    DeliveryMode,
+    EnrollmentStatus,
+    MessageKind,
+    OutboxStatus,
+)
+from iltdesk.domain.rows import RosterRow, SessionRow
+from iltdesk.errors import UserError, ValidationError
+from iltdesk.i18n import _, load_translations
+from iltdesk.mail.calendar import Invitation, InviteDay, build_invitation
+from iltdesk.mail.messages import Attachment, CalendarPart, Sender, build_message
+from iltdesk.mail.templates import (
+    DEFAULT_TECH_CHECKLIST,
+    TEMPLATE_LANGUAGES,
+    Template,
+    default_template,
+    render,
+    template_errors,
+)
+from iltdesk.mail.transport import (
+    SECURITY,
+    DraftsTransport,
+    SendError,
+    SmtpSettings,
+    SmtpTransport,
+    Transport,
+)
+from iltdesk.services import catalogue, enrollment, scheduling
+from iltdesk.services.common import Outcome, audit, get_or_fail
+
+Report = Callable[[int, int, str], None]
+BACKOFF_SECONDS = (2.0, 10.0, 60.0, 300.0)  # after the 1st, 2nd, 3rd, 4th transient failure
+MAX_ATTEMPTS = 5
+INVITING = (MessageKind.CONFIRMATION, MessageKind.PROMOTED, MessageKind.CHANGED)
+
+# --- settings -------------------------------------------------------------------------------
+
+MAIL_DEFAULTS: dict[str, Any] = {
+    "mail.transport": "smtp",  # "smtp" or "drafts"
+    "mail.host": "",
+    "mail.port": 587,
+    "mail.security": "starttls",
+    "mail.username": "",
+    "mail.sender_name": "",
+    "mail.sender_address": "",
+    "mail.reply_to": "",
+    "mail.ca_file": "",
+    "mail.drafts_folder": "",
+    "mail.rate_per_minute": 60,
+    "mail.reminders_enabled": False,
+    "mail.reminder_days": 2,
+    "mail.survey_link": "",
+    "mail.backup_contact": "",
+    "mail.tech_checklist": "",
+}
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    transport: str
+    host: str
+    port: int
+    security: str
+    username: str
+    sender_name: str
+    sender_address: str
+    reply_to: str
+    ca_file: str
+    drafts_folder: str
+    rate_per_minute: int
+    reminders_enabled: bool
+    reminder_days: int
+    survey_link: str
+    backup_contact: str
+    tech_checklist: str
+
+    @property
+    def smtp(self) -> SmtpSettings:
+        return SmtpSettings(self.host, self.port, self.security, self.username, self.ca_file)
+
+    @property
+    def sender(self) -> Sender:
+        return Sender(self.sender_name, self.sender_address, self.reply_to)
+
+    def problem(self) -> str | None:
+        """Why nothing can be sent with these settings, or None."""
+        if not self.sender_address:
+            return _("Set the sender address in the mail settings first.")
+        if self.transport == "drafts":
+            return None if self.drafts_folder else _("Choose the folder for the drafts first.")
+        if not self.host:
+            return _("Set the mail server (SMTP host) in the mail settings first.")
+        return None
+
+
+def _read_settings(db: Database) -> dict[str, Any]:
+    with db.transaction() as tx:
+        rows = tx.execute(select(Setting.key, Setting.value).where(Setting.key.like("mail.%")))
+        stored = {key: json.loads(value) for key, value in rows}
+    return {**MAIL_DEFAULTS, **stored}
+
+
+def mail_settings(db: Database) -> MailSettings:
+    values = _read_settings(db)
+    return MailSettings(**{key.removeprefix("mail."): values[key] for key in MAIL_DEFAULTS})
+
+
+def _parse_setting(key: str, value: str) -> Any:
+    default = MAIL_DEFAULTS[key]
+    text = value.strip()
+    if isinstance(default, bool):
+        if text.casefold() in ("1", "true", "yes", "on"):
+            return True
+        if text.casefold() in ("0", "false", "no", "off"):
+            return False
+        raise ValidationError(_("{key} is on or off: write true or false.").format(key=key))
+    if isinstance(default, int):
+        try:
+            number = int(text)
+        except ValueError:
+            raise ValidationError(_("{key} is a whole number.").format(key=key)) from None
+        if key == "mail.port" and not 1 <= number <= 65535:
+            raise ValidationError(_("A port is a number from 1 to 65535."))
+        if number < 0:
+            raise ValidationError(_("{key} cannot be negative.").format(key=key))
+        return number
+    if key == "mail.security" and text not in SECURITY:
+        raise ValidationError(
+            _("Security is one of: {choices}.").format(choices=", ".join(SECURITY))
+        )
+    if key == "mail.transport" and text not in ("smtp", "drafts"):
+        raise ValidationError(_("The transport is smtp or drafts."))
+    if key in ("mail.sender_address", "mail.reply_to") and text:
+        normal = normalise_email(text)
+        if normal is None:
+            raise ValidationError(_("“{email}” is not a valid email address.").format(email=text))
+        return normal
+    return text
+
+
+def set_mail_settings(db: Database, values: dict[str, str]) -> Outcome[MailSettings]:
+    """Check and store several settings in one transaction (keys as in `MAIL_DEFAULTS`)."""
+    unknown = [key for key in values if key not in MAIL_DEFAULTS]
+    if unknown:
+        raise ValidationError(
+            _("Unknown setting {key}. Known settings: {keys}.").format(
+                key=unknown[0], keys=", ".join(MAIL_DEFAULTS)
+            )
+        )
+    parsed = {key: _parse_setting(key, value) for key, value in values.items()}
+    with db.transaction() as tx:
+        for key, value in parsed.items():
+            row = tx.get(Setting, key)
+            if row is None:
+                tx.add(Setting(key=key, value=json.dumps(value)))
+            else:
+                row.value = json.dumps(value)
+    return Outcome(mail_settings(db), Changes.of(Entity.SETTING, 0))
+
+
+def get_config(db: Database, key: str) -> str:
+    if key not in MAIL_DEFAULTS:
+        raise ValidationError(
+            _("Unknown setting {key}. Known settings: {keys}.").format(
+                key=key, keys=", ".join(MAIL_DEFAULTS)
+            )
+        )
+    value = _read_settings(db)[key]
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def make_transport(settings: MailSettings, password: str = "") -> Transport:
+    if settings.transport == "drafts":
+        return DraftsTransport(Path(settings.drafts_folder).expanduser())
+    return SmtpTransport(settings.smtp, password)
+
+
+# --- templates ------------------------------------------------------------------------------
+
+
+def _template_key(kind: MessageKind, language: str) -> str:
+    return f"template:{kind.value}:{language}"
+
+
+def get_template(db: Database, kind: MessageKind, language: str) -> Template:
+    with db.transaction() as tx:
+        row = tx.get(Setting, _template_key(kind, language))
+        if row is not None:
+            stored = json.loads(row.value)
+            return Template(stored["subject"], stored["body"])
+    return default_template(kind, language)
+
+
+def save_template(
+    db: Database, kind: MessageKind, language: str, template: Template
+) -> Outcome[Template]:
+    errors = template_errors(template)
+    if errors:
+        raise ValidationError(" ".join(errors))
+    with db.transaction() as tx:
+        key = _template_key(kind, language)
+        value = json.dumps({"subject": template.subject, "body": template.body})
+        row = tx.get(Setting, key)
+        if row is None:
+            tx.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+    return Outcome(template, Changes.of(Entity.SETTING, 0))
+
+
+def reset_template(db: Database, kind: MessageKind, language: str) -> Outcome[Template]:
+    with db.transaction() as tx:
+        row = tx.get(Setting, _template_key(kind, language))
+        if row is not None:
+            tx.delete(row)
+    return Outcome(default_template(kind, language), Changes.of(Entity.SETTING, 0))
+
+
+# --- composing ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One rendered message, ready to queue."""
+
+    dedupe_key: str
+    kind: MessageKind
+    session_id: int | None
+    enrollment_id: int | None
+    recipient: str
+    recipient_name: str
+    subject: str
+    body: str
+    content: bytes
+    message_id: str
+
+
+@dataclass(frozen=True)
+class Composed:
+    drafts: tuple[Draft, ...]
+    already_queued: int  # recipients skipped because the same message is already in the outbox
+    label: str  # "Forklift Safety — 12 Mar 2026", for the confirmation question
+
+
+def _language(preferred: str, fallback: str) -> str:
+    for candidate in (preferred, fallback):
+        if candidate:
+            code = candidate.replace("-", "_").split("_")[0]
+            if code in TEMPLATE_LANGUAGES:
+                return code
+    return "en"
+
+
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return Locale("en")
+
+
+def session_dates(session: SessionRow, language: str) -> str:
+    """Every day with its times and zone, in the learner's language.
+
+    For example "Thu 12 Mar 2026, 09:00–17:00 GMT; Fri 13 Mar 2026, 09:00–12:30 GMT".
+    """
+    locale = _locale(language)
+    zone = ZoneInfo(session.timezone)
+    parts = []
+    for day in session.days:
+        start, end = day.start.astimezone(zone), day.end.astimezone(zone)
+        when = babel_dates.format_date(start.date(), "EEE d MMM y", locale=locale)
+        span = (
+            babel_dates.format_time(start, "HH:mm", locale=locale)
+            + "–"
+            + babel_dates.format_time(end, "HH:mm", locale=locale)
+        )
+        abbreviation = start.tzname() or session.timezone
+        parts.append(f"{when}, {span} {abbreviation}")
+    return "; ".join(parts)
+
+
+def _first_date_label(session: SessionRow) -> str:
+    if not session.days:
+        return ""
+    zone = ZoneInfo(session.timezone)
+    return babel_dates.format_date(
+        session.days[0].start.astimezone(zone).date(), "d MMM y", locale=_locale("en")
+    )
+
+
+@dataclass
+class _Context:
+    settings: MailSettings
+    session: SessionRow
+    location: str
+    organisation: str
+    prework: str
+    fallback_language: str
+    templates: dict[tuple[MessageKind, str], Template] = field(default_factory=dict)
+
+
+def _session_context(db: Database, session_id: int, fallback_language: str) -> _Context:
+    settings = mail_settings(db)
+    session = scheduling.get_session(db, session_id)
+    course = catalogue.get_course(db, session.course_id)
+    address = ""
+    with db.transaction() as tx:
+        if session.room_id is not None:
+            room = tx.get(Room, session.room_id)
+            address = room.address if room is not None else ""
+        organisation_row = tx.get(Setting, "organisation_name")
+        organisation = json.loads(organisation_row.value) if organisation_row else ""
+    if session.mode is DeliveryMode.VIRTUAL:
+        location = session.meeting_link
+    else:
+        location = ", ".join(p for p in (session.room_name, " ".join(address.split())) if p)
+        if session.mode is DeliveryMode.HYBRID and session.meeting_link:
+            location += f" / {session.meeting_link}"
+    prework = ""
+    if course.delivery_format is DeliveryFormat.BLENDED and (course.prework or course.prework_link):
+        prework = "\n".join(p for p in (course.prework, course.prework_link) if p)
+    return _Context(
+        settings,
+        session,
+        location,
+        organisation or settings.sender_name,
+        prework,
+        fallback_language,
+    )
+
+
+def _values(
+    ctx: _Context,
+    language: str,
+    *,
+    first: str,
+    last: str,
+    extra: dict[str, str],
+) -> dict[str, str]:
+    session, settings = ctx.session, ctx.settings
+    translate = load_translations(language)
+    virtual = session.mode in (DeliveryMode.VIRTUAL, DeliveryMode.HYBRID)
+    checklist = ""
+    if virtual:
+        checklist = settings.tech_checklist or DEFAULT_TECH_CHECKLIST.get(
+            language, DEFAULT_TECH_CHECKLIST["en"]
+        )
+        if settings.backup_contact:
+            checklist += "\n" + translate.gettext(
+                "If the meeting link does not work: {contact}"
+            ).format(contact=settings.backup_contact)
+        checklist += "\n\n"
+    prework = ""
+    if ctx.prework:
+        prework = translate.gettext("Before the session, please complete:") + f"\n{ctx.prework}\n\n"
+    return {
+        "first_name": first,
+        "last_name": last,
+        "full_name": f"{first} {last}".strip(),
+        "course": session.course_title,
+        "course_code": session.course_code,
+        "session_dates": session_dates(session, language),
+        "location_or_link": ctx.location,
+        "instructors": ", ".join(i.name for i in session.instructors),
+        "meeting_link": session.meeting_link,
+        "backup_contact": settings.backup_contact,
+        "tech_checklist": checklist,
+        "prework": prework,
+        "survey_link": settings.survey_link,
+        "organisation": ctx.organisation,
+        **extra,
+    }
+
+
+def _template(db: Database, ctx: _Context, kind: MessageKind, language: str) -> Template:
+    key = (kind, language)
+    if key not in ctx.templates:
+        ctx.templates[key] = get_template(db, kind, language)
+    return ctx.templates[key]
+
+
+def _invitation(ctx: _Context, row: RosterRow, method: str, sequence: int) -> CalendarPart:
+    session, settings = ctx.session, ctx.settings
+    domain = settings.sender_address.rpartition("@")[2] or "iltdesk.invalid"
+    invite = Invitation(
+        uid=f"iltdesk-enrollment-{row.enrollment_id}@{domain}",
+        sequence=sequence,
+        method=method,
+        summary=session.course_title,
+        location=ctx.location,
+        description=session.meeting_link,
+        timezone=session.timezone,
+        days=tuple(InviteDay(d.start, d.end) for d in session.days),
+        organizer_email=settings.sender_address,
+        organizer_name=settings.sender_name,
+        attendee_email=row.email,
+        attendee_name=f"{row.first_name} {row.last_name}".strip(),
+        url=session.meeting_link,
+    )
+    return CalendarPart(build_invitation(invite), method)
+
+
+def _existing_keys(db: Database, keys: Iterable[str]) -> set[str]:
+    wanted = list(keys)
+    found: set[str] = set()
+    with db.transaction() as tx:
+        for start in range(0, len(wanted), 2000):
+            chunk = wanted[start : start + 2000]
+            found.update(
+                tx.scalars(
+                    select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))
+                )
+            )
+    return found
+
+
+def _invites_sent(db: Database, enrollment_ids: Sequence[int]) -> dict[int, int]:
+    """How many invitations (or updates) each enrolment has in the outbox: the next SEQUENCE."""
+    with db.transaction() as tx:
+        query = (
+            select(OutboxMessage.enrollment_id, func.count())
+            .where(
+                OutboxMessage.enrollment_id.in_(enrollment_ids),
+                OutboxMessage.kind.in_(INVITING + (MessageKind.CANCELLED,)),
+                OutboxMessage.status != OutboxStatus.CANCELLED,
+            )
+            .group_by(OutboxMessage.enrollment_id)
+        )
+        return {eid: int(n) for eid, n in tx.execute(query) if eid is not None}
+
+
+def _recipients(
+    rows: list[RosterRow], kind: MessageKind, enrollment_ids: Sequence[int] | None
+) -> list[RosterRow]:
+    if enrollment_ids is not None:
+        chosen = set(enrollment_ids)
+        return [r for r in rows if r.enrollment_id in chosen]
+    if kind is MessageKind.WAITLIST:
+        return [r for r in rows if r.status is EnrollmentStatus.WAITLISTED]
+    if kind is MessageKind.CANCELLED:
+        return [r for r in rows if r.status.is_active]
+    if kind is MessageKind.FEEDBACK:
+        return [
+            r for r in rows if r.status in (EnrollmentStatus.COMPLETED, EnrollmentStatus.INCOMPLETE)
+        ]
+    return [r for r in rows if r.status in SEAT_HOLDING]
+
+
+def compose(
+    db: Database,
+    kind: MessageKind,
+    session_id: int,
+    *,
+    enrollment_ids: Sequence[int] | None = None,
+    resend: bool = False,
+    reason: str = "",
+    fallback_language: str = "en",
+    certificate_options: dict[str, Any] | None = None,
+) -> Composed:
+    """The messages `kind` would send for a session (nothing is written).
+
+    Learners who already have this message in the outbox are left out (counted in
+    `already_queued`) unless `resend`, which gives the new copy a key of its own.
+    """
+    if kind is MessageKind.CERTIFICATE:
+        return _compose_certificates(
+            db, session_id, resend, fallback_language, certificate_options or {}
+        )
+    ctx = _session_context(db, session_id, fallback_language)
+    rows = _recipients(enrollment.roster(db, session_id), kind, enrollment_ids)
+    languages = _learner_languages(db, [r.learner_id for r in rows])
+    sequences = _invites_sent(db, [r.enrollment_id for r in rows])
+    keyed = []
+    for row in rows:
+        if kind is MessageKind.REMINDER:
+            first = ctx.session.days[0].start.date().isoformat() if ctx.session.days else ""
+            key = f"reminder:{row.enrollment_id}:{first}"
+        elif kind is MessageKind.CHANGED:
+            key = f"changed:{row.enrollment_id}:{sequences.get(row.enrollment_id, 0)}"
+        else:
+            key = f"{kind.value}:{row.enrollment_id}"
+        keyed.append((key, row))
+    return _render_all(db, ctx, kind, keyed, languages, sequences, resend, reason)
+
+
+def _learner_languages(db: Database, learner_ids: Sequence[int]) -> dict[int, str]:
+    with db.transaction() as tx:
+        query = select(Learner.id, Learner.preferred_language).where(Learner.id.in_(learner_ids))
+        return {lid: language or "" for lid, language in tx.execute(query)}
+
+
+def _resend_key(db: Database, key: str) -> str:
+    taken = _existing_keys_like(db, key)
+    n = 1
+    while f"{key}:resend-{n}" in taken:
+        n += 1
+    return f"{key}:resend-{n}"
+
+
+def _existing_keys_like(db: Database, key: str) -> set[str]:
+    with db.transaction() as tx:
+        return set(
+            tx.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.dedupe_key.like(key.replace("%", "") + ":resend-%")
+                )
+            )
+        )
+
+
+def _render_all(
+    db: Database,
+    ctx: _Context,
+    kind: MessageKind,
+    keyed: list[tuple[str, RosterRow]],
+    languages: dict[int, str],
+    sequences: dict[int, int],
+    resend: bool,
+    reason: str,
+    extra_for: Callable[[RosterRow], tuple[dict[str, str], tuple[Attachment, ...]]] | None = None,
+) -> Composed:
+    existing = _existing_keys(db, (k for k, _r in keyed))
+    drafts = []
+    skipped = 0
+    for key, row in keyed:
+        if key in existing:
+            if not resend:
+                skipped += 1
+                continue
+            key = _resend_key(db, key)
+        language = _language(languages.get(row.learner_id, ""), ctx.fallback_language)
+        extra: dict[str, str] = {
+            "reason": reason,
+            "waitlist_position": str(row.waitlist_position or ""),
+        }
+        attachments: tuple[Attachment, ...] = ()
+        if extra_for is not None:
+            more, attachments = extra_for(row)
+            extra.update(more)
+        values = _values(ctx, language, first=row.first_name, last=row.last_name, extra=extra)
+        subject, body = render(_template(db, ctx, kind, language), values)
+        calendar = None
+        if kind in INVITING:
+            calendar = _invitation(ctx, row, "REQUEST", sequences.get(row.enrollment_id, 0))
+        elif kind is MessageKind.CANCELLED:
+            calendar = _invitation(ctx, row, "CANCEL", sequences.get(row.enrollment_id, 0))
+        content, message_id = build_message(
+            sender=ctx.settings.sender,
+            recipient_name=f"{row.first_name} {row.last_name}".strip(),
+            recipient=row.email,
+            subject=subject,
+            body=body,
+            attachments=attachments,
+            calendar=calendar,
+        )
+        drafts.append(
+            Draft(
+                key,
+                kind,
+                ctx.session.id,
+                row.enrollment_id,
+                row.email,
+                f"{row.first_name} {row.last_name}".strip(),
+                subject,
+                body,
+                content,
+                message_id,
+            )
+        )
+    label = f"{ctx.session.course_title} — {_first_date_label(ctx.session)}"
+    return Composed(tuple(drafts), skipped, label)
+
+
+def _compose_certificates(
+    db: Database,
+    session_id: int,
+    resend: bool,
+    fallback_language: str,
+    options: dict[str, Any],
+) -> Composed:
+    from iltdesk.documents.certificates import build_certificates_pdf, safe_file_name
+    from iltdesk.domain.printing import CertificateDesign
+    from iltdesk.services import certificates
+
+    design = CertificateDesign(options.pop("design", CertificateDesign.CLASSIC))
+    paper = str(options.pop("paper", "A4"))
+    ctx = _session_context(db, session_id, fallback_language)
+    valid = [c for c in certificates.session_certificates(db, session_id) if c.revoked_at is None]
+    docs = {
+        d.code: d
+        for d in certificates.certificate_docs(
+            db, session_id, fallback_language=fallback_language, **options
+        )
+    }
+    by_enrollment = {r.enrollment_id: r for r in enrollment.roster(db, session_id)}
+    keyed = [
+        (f"certificate:{c.id}", by_enrollment[c.enrollment_id])
+        for c in valid
+        if c.enrollment_id in by_enrollment
+    ]
+    code_of = {c.enrollment_id: c.code for c in valid}
+    languages = _learner_languages(db, [r.learner_id for _k, r in keyed])
+
+    def extra_for(row: RosterRow) -> tuple[dict[str, str], tuple[Attachment, ...]]:
+        code = code_of[row.enrollment_id]
+        doc = docs[code]
+        pdf = build_certificates_pdf([doc], design, paper)
+        name = safe_file_name(f"{doc.learner_name} - {doc.course_title} - {code}") + ".pdf"
+        link = doc.verify_text if doc.verify_text != code else ""
+        return {"certificate_code": code, "verify_link": link}, (Attachment(name, pdf),)
+
+    return _render_all(
+        db, ctx, MessageKind.CERTIFICATE, keyed, languages, {}, resend, "", extra_for
+    )
+
+
+def compose_test(db: Database, recipient: str) -> Draft:
+    settings = mail_settings(db)
+    template = get_template(db, MessageKind.TEST, "en")
+    subject, body = render(template, {})
+    content, message_id = build_message(
+        sender=settings.sender, recipient_name="", recipient=recipient, subject=subject, body=body
+    )
+    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+    return Draft(
+        f"test:{stamp}",
+        MessageKind.TEST,
+        None,
+        None,
+        recipient,
+        "",
+        subject,
+        body,
+        content,
+        message_id,
+    )
+
+
+# --- queueing -------------------------------------------------------------------------------
+
+
+def queue(db: Database, drafts: Sequence[Draft]) -> Outcome[list[int]]:
+    """Store drafts as pending rows (one transaction); keys already queued are skipped."""
+    with db.transaction() as tx:
+        taken = set(
+            tx.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.dedupe_key.in_([d.dedupe_key for d in drafts])
+                )
+            )
+        )
+        rows = []
+        for draft in drafts:
+            if draft.dedupe_key in taken:
+                continue
+            taken.add(draft.dedupe_key)
+            row = OutboxMessage(
+                dedupe_key=draft.dedupe_key,
+                kind=draft.kind,
+                session_id=draft.session_id,
+                enrollment_id=draft.enrollment_id,
+                recipient=draft.recipient,
+                recipient_name=draft.recipient_name,
+                subject=draft.subject,
+                message_id=draft.message_id,
+                content=draft.content,
+                status=OutboxStatus.PENDING,
+            )
+            tx.add(row)
+            rows.append(row)
+        tx.flush()
+        ids = [row.id for row in rows]
+        if ids:
+            audit(tx, "outbox", None, "queue", {"count": len(ids), "kind": drafts[0].kind.value})
+        return Outcome(ids, Changes.of(Entity.OUTBOX, *ids))
+
+
+# --- the outbox as the user sees it ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    kind: MessageKind
+    recipient: str
+    recipient_name: str
+    subject: str
+    status: OutboxStatus
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+    session_id: int | None
+    message_id: str
+
+
+def _outbox_row(m: OutboxMessage) -> OutboxRow:
+    return OutboxRow(
+        m.id,
+        m.kind,
+        m.recipient,
+        m.recipient_name,
+        m.subject,
+        m.status,
+        m.attempts,
+        m.last_error,
+        m.created_at,
+        m.sent_at,
+        m.session_id,
+        m.message_id,
+    )
+
+
+def list_outbox(
+    db: Database, statuses: Sequence[OutboxStatus] | None = None, limit: int = 5000
+) -> list[OutboxRow]:
+    with db.transaction() as tx:
+        query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+        if statuses:
+            query = query.where(OutboxMessage.status.in_(statuses))
+        return [_outbox_row(m) for m in tx.scalars(query)]
+
+
+def outbox_counts(db: Database) -> dict[OutboxStatus, int]:
+    with db.transaction() as tx:
+        query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        return {status: int(n) for status, n in tx.execute(query)}
+
+
+def message_content(db: Database, message_id: int) -> bytes:
+    with db.transaction() as tx:
+        row = get_or_fail(tx, OutboxMessage, message_id, _("That message no longer exists."))
+        return bytes(row.content)
+
+
+def _set_status(
+    db: Database,
+    ids: Sequence[int],
+    new: OutboxStatus,
+    allowed: Sequence[OutboxStatus],
+    action: str,
+) -> Outcome[int]:
+    with db.transaction() as tx:
+        result = tx.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(allowed))
+            .values(status=new, updated_at=utcnow(), next_attempt_at=None)
+        )
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        audit(tx, "outbox", None, action, {"ids": list(ids), "count": count})
+        return Outcome(count, Changes.of(Entity.OUTBOX, *ids))
+
+
+def retry(db: Database, ids: Sequence[int]) -> Outcome[int]:
+    """Put failed (or uncertain, when the user decided to send again) messages back in line."""
+    return _set_status(
+        db, ids, OutboxStatus.PENDING, (OutboxStatus.FAILED, OutboxStatus.UNCERTAIN), "retry"
+    )
+
+
+def cancel(db: Database, ids: Sequence[int]) -> Outcome[int]:
+    """Stop pending (or failed, or uncertain) messages from being sent."""
+    return _set_status(
+        db,
+        ids,
+        OutboxStatus.CANCELLED,
+        (OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.UNCERTAIN),
+        "cancel",
+    )
+
+
+def mark_sent_by_user(db: Database, ids: Sequence[int]) -> Outcome[int]:
+    """The user checked: these uncertain messages did go out."""
+    return _set_status(db, ids, OutboxStatus.SENT, (OutboxStatus.UNCERTAIN,), "confirm_sent")
+
+
+def export_failed(db: Database, path: Path) -> Path:
+    """The failed messages as CSV (recipient, subject, error, attempts), written atomically."""
+    rows = list_outbox(db, [OutboxStatus.FAILED])
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow([_("Recipient"), _("Name"), _("Subject"), _("Error"), _("Attempts")])
+    for row in rows:
+        writer.writerow(
+            [row.recipient, row.recipient_name, row.subject, row.last_error, row.attempts]
+        )
+    return write_atomic(path, out.getvalue().encode("utf-8-sig"))
+
+
+def recover_interrupted(db: Database) -> Outcome[int]:
+    """Rows left in "sending" by a crash or a kill become "uncertain" (never resent silently)."""
+    with db.transaction() as tx:
+        ids = list(
+            tx.scalars(select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.SENDING))
+        )
+        if ids:
+            tx.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids))
+                .values(
+                    status=OutboxStatus.UNCERTAIN,
+                    updated_at=utcnow(),
+                    last_error=_(
+                        "The app stopped while this message was being sent; it may have gone out."
+                    ),
+                )
+            )
+            audit(tx, "outbox", None, "uncertain", {"ids": ids})
+        return Outcome(len(ids), Changes.of(Entity.OUTBOX, *ids))
+
+
+# --- sending --------------------------------------------------------------------------------
+
+
+@dataclass
+class SendSummary:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    waiting: int = 0  # still pending (backing off) when the run ended
+    auth_error: str = ""  # set when the server refused the credentials: the batch paused
+    stopped_error: str = ""  # set when the server could not be reached at all
+
+
+def _claim(db: Database, only: set[int] | None) -> tuple[int, bytes, str] | None:
+    now = utcnow()
+    with db.transaction() as tx:
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= now),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(1)
+        )
+        if only is not None:
+            query = query.where(OutboxMessage.id.in_(only))
+        row = tx.scalar(query)
+        if row is None:
+            return None
+        row.status = OutboxStatus.SENDING
+        row.attempts += 1
+        row.updated_at = now
+        return row.id, bytes(row.content), row.recipient
+
+
+def _finish(db: Database, message_id: int, **values: Any) -> None:
+    with db.transaction() as tx:
+        tx.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(updated_at=utcnow(), **values)
+        )
+
+
+def _next_due(db: Database, only: set[int] | None) -> datetime | None:
+    with db.transaction() as tx:
+        query = select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING
+        )
+        if only is not None:
+            query = query.where(OutboxMessage.id.in_(only))
+        found = tx.scalar(query)
+        return found if isinstance(found, datetime) else None
+
+
+def _pending_ids(db: Database, only: set[int] | None) -> list[int]:
+    with db.transaction() as tx:
+        query = select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.PENDING)
+        if only is not None:
+            query = query.where(OutboxMessage.id.in_(only))
+        return list(tx.scalars(query))
+
+
+def send_queue(
+    db: Database,
+    transport: Transport,
+    sender_address: str,
+    *,
+    rate_per_minute: int = 0,
+    only: Sequence[int] | None = None,
+    report: Report | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    backoff: Sequence[float] = BACKOFF_SECONDS,
+    max_attempts: int = MAX_ATTEMPTS,
+    max_wait: float = 120.0,
+) -> SendSummary:
+    """Send pending messages one by one until none is due; see the module docstring.
+
+    A transient failure puts the row back with a growing delay (it is retried in this run if
+    the delay is under `max_wait`, else by a later run); a refused recipient fails that row
+    only; refused credentials stop the batch with `auth_error` set. `report` may raise to
+    cancel between messages.
+    """
+    chosen = set(only) if only is not None else None
+    summary = SendSummary()
+    total = len(_pending_ids(db, chosen))
+    interval = 60.0 / rate_per_minute if rate_per_minute > 0 else 0.0
+    last_sent = 0.0
+    done = 0
+    try:
+        while True:
+            if report is not None:
+                report(done, total, _("Sending {done} of {total}…").format(done=done, total=total))
+            claimed = _claim(db, chosen)
+            if claimed is None:
+                due = _next_due(db, chosen)
+                if due is None:
+                    break
+                wait = (due - utcnow()).total_seconds()
+                if wait > max_wait:
+                    break
+                sleep(max(0.0, wait))
+                continue
+            message_id, content, recipient = claimed
+            if interval:
+                gap = time.monotonic() - last_sent
+                if gap < interval:
+                    sleep(interval - gap)
+            try:
+                transport.send(content, sender_address, recipient)
+            except SendError as error:
+                attempts = _attempts(db, message_id)
+                if error.kind == "auth":
+                    _finish(
+                        db,
+                        message_id,
+                        status=OutboxStatus.PENDING,
+                        attempts=max(0, attempts - 1),
+                        last_error=error.message,
+                    )
+                    summary.auth_error = error.message
+                    break
+                if error.kind == "transient" and attempts < max_attempts:
+                    delay = backoff[min(attempts - 1, len(backoff) - 1)] if backoff else 0.0
+                    _finish(
+                        db,
+                        message_id,
+                        status=OutboxStatus.PENDING,
+                        last_error=error.message,
+                        next_attempt_at=utcnow() + timedelta(seconds=delay),
+                    )
+                    summary.retried += 1
+                    continue
+                _finish(db, message_id, status=OutboxStatus.FAILED, last_error=error.message)
+                summary.failed += 1
+                done += 1
+                continue
+            _finish(
+                db,
+                message_id,
+                status=OutboxStatus.SENT,
+                sent_at=utcnow(),
+                last_error="",
+                next_attempt_at=None,
+            )
+            last_sent = time.monotonic()
+            summary.sent += 1
+            done += 1
+    finally:
+        transport.close()
+    summary.waiting = len(_pending_ids(db, chosen))
+    if report is not None and not summary.auth_error:
+        report(done, total, "")
+    return summary
+
+
+def _attempts(db: Database, message_id: int) -> int:
+    with db.transaction() as tx:
+        return int(
+            tx.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 0
+        )
+
+
+def ensure_can_send(settings: MailSettings) -> None:
+    problem = settings.problem()
+    if problem is not None:
+        raise UserError(problem)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def due_reminders(
+    db: Database, now: datetime | None = None, fallback_language: str = "en"
+) -> list[Composed]:
+    """Reminders that fall due now (N days before the first day) and are not yet queued.
+
+    Only when the coordinator switched reminders on. Nothing is written: the caller asks first.
+    """
+    settings = mail_settings(db)
+    if not settings.reminders_enabled:
+        return []
+    now = now or datetime.now(UTC)
+    horizon = now + timedelta(days=settings.reminder_days)
+    sessions = scheduling.list_sessions(db, starts_after=now, starts_before=horizon)
+    found = []
+    for session in sessions:
+        if session.status.value not in ("planned", "confirmed"):
+            continue
+        composed = compose(
+            db, MessageKind.REMINDER, session.id, fallback_language=fallback_language
+        )
+        if composed.drafts:
+            found.append(composed)
+    return found

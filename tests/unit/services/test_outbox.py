@@ -1,0 +1,314 @@
+"""The outbox against a real SMTP server on 127.0.0.1 (aiosmtpd): exactly once, whatever happens."""
+
+from __future__ import annotations
+
+import email
+import io
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from email.policy import default
+
+import icalendar
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import update
+
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.domain.enums import AttendanceStatus, DeliveryMode, MessageKind, OutboxStatus
+from iltdesk.errors import ValidationError
+from iltdesk.mail.templates import Template
+from iltdesk.mail.transport import DraftsTransport, SmtpTransport
+from iltdesk.services import certificates, enrollment, outbox, scheduling
+from iltdesk.services.attendance import MarkSpec, record_marks
+from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.smtp import Recorder, start_server
+
+
+@pytest.fixture
+def server():
+    running = start_server()
+    yield running
+    running.stop()
+
+
+def configure(db, port, **more):
+    values = {
+        "mail.host": "127.0.0.1",
+        "mail.port": str(port),
+        "mail.security": "none",
+        "mail.sender_address": "training@example.com",
+        "mail.sender_name": "Training Team",
+        **more,
+    }
+    return outbox.set_mail_settings(db, values).value
+
+
+@pytest.fixture
+def completed(db):
+    """A one-day session in March with three learners who completed (one prefers German)."""
+    course = make_course(db, title="Forklift Safety", completion_threshold=80)
+    day = day_spec(date(2026, 3, 12), "09:00", "17:00", "Europe/London")
+    session = make_session(db, course.id, days=(day,), capacity=5)
+    people = [
+        make_learner(db, "Ann", "Lee", email="ann@example.com"),
+        make_learner(db, "Zoë", "Müller", email="zoe@example.com", preferred_language="de"),
+        make_learner(db, "Bo", "Chen", email="bo@example.com"),
+    ]
+    rows = [enrollment.enroll_learner(db, session.id, p.id).value.row for p in people]
+    marks = [
+        MarkSpec(r.enrollment_id, session.days[0].id, AttendanceStatus.PRESENT, None) for r in rows
+    ]
+    record_marks(db, session.id, marks)
+    certificates.issue_certificates(db, session.id)
+    return session
+
+
+def queue_certificates(db, session_id, **kw):
+    composed = outbox.compose(db, MessageKind.CERTIFICATE, session_id, **kw)
+    return composed, outbox.queue(db, composed.drafts).value
+
+
+def send(db, settings, password="", **kw):
+    transport = SmtpTransport(settings.smtp, password)
+    return outbox.send_queue(db, transport, settings.sender_address, backoff=(0.0,), **kw)
+
+
+def test_starttls_login_and_valid_pdf_attachments(db, completed, tmp_path):
+    tls = start_server(tls_dir=tmp_path, user="coord", password="s3cret")
+    try:
+        settings = configure(
+            db,
+            tls.port,
+            **{"mail.security": "starttls", "mail.username": "coord", "mail.ca_file": tls.ca_file},
+        )
+        composed, ids = queue_certificates(db, completed.id)
+        assert composed.label == "Forklift Safety — 12 Mar 2026" and len(ids) == 3
+        summary = send(db, settings, "s3cret")
+        assert (summary.sent, summary.failed) == (3, 0)
+        received = {r.recipients[0]: r.message for r in tls.recorder.received}
+        assert set(received) == {"ann@example.com", "zoe@example.com", "bo@example.com"}
+        zoe = received["zoe@example.com"]
+        assert zoe["Subject"] == "Ihr Zertifikat: Forklift Safety"
+        pdf = next(p for p in zoe.walk() if p.get_content_type() == "application/pdf")
+        text = PdfReader(io.BytesIO(pdf.get_content())).pages[0].extract_text()
+        assert "Zoë Müller" in text and "Forklift Safety" in text
+        assert all(r.status is OutboxStatus.SENT for r in outbox.list_outbox(db))
+    finally:
+        tls.stop()
+
+
+def test_server_certificate_is_verified(db, completed, tmp_path):
+    tls = start_server(tls_dir=tmp_path, user="coord", password="s3cret")
+    try:
+        settings = configure(
+            db, tls.port, **{"mail.security": "starttls", "mail.username": "coord"}
+        )
+        queue_certificates(db, completed.id)
+        summary = send(db, settings, "s3cret", max_wait=0)
+        assert summary.sent == 0 and tls.recorder.received == []
+        rows = outbox.list_outbox(db)
+        assert all("certificate" in r.last_error for r in rows)
+    finally:
+        tls.stop()
+
+
+def test_a_refused_recipient_fails_alone_and_the_batch_goes_on(db, completed, server, tmp_path):
+    server.recorder.refuse.add("zoe@example.com")
+    settings = configure(db, server.port)
+    queue_certificates(db, completed.id)
+    summary = send(db, settings)
+    assert (summary.sent, summary.failed) == (2, 1)
+    failed = outbox.list_outbox(db, [OutboxStatus.FAILED])
+    assert failed[0].recipient == "zoe@example.com" and "550" in failed[0].last_error
+    exported = outbox.export_failed(db, tmp_path / "failed.csv")
+    assert "zoe@example.com" in exported.read_text(encoding="utf-8-sig")
+
+
+def test_421_is_retried_then_delivered_once(db, completed, server):
+    server.recorder.fail_data = 1
+    settings = configure(db, server.port)
+    queue_certificates(db, completed.id)
+    summary = send(db, settings)
+    assert (summary.sent, summary.retried, summary.failed) == (3, 1, 0)
+    ids = server.recorder.message_ids()
+    assert len(ids) == len(set(ids)) == 3
+    assert sorted(r.attempts for r in outbox.list_outbox(db)) == [1, 1, 2]
+
+
+def test_535_pauses_the_batch_and_sends_nothing(db, completed, tmp_path):
+    tls = start_server(tls_dir=tmp_path, user="coord", password="s3cret")
+    try:
+        settings = configure(
+            db,
+            tls.port,
+            **{"mail.security": "starttls", "mail.username": "coord", "mail.ca_file": tls.ca_file},
+        )
+        queue_certificates(db, completed.id)
+        summary = send(db, settings, "wrong")
+        assert summary.auth_error and "535" in summary.auth_error and summary.sent == 0
+        rows = outbox.list_outbox(db)
+        assert {r.status for r in rows} == {OutboxStatus.PENDING}
+        assert {r.attempts for r in rows} == {0}
+        assert send(db, settings, "s3cret").sent == 3  # the user fixed the password
+    finally:
+        tls.stop()
+
+
+def test_never_queued_twice_unless_resent(db, completed, server):
+    configure(db, server.port)
+    composed, ids = queue_certificates(db, completed.id)
+    again = outbox.compose(db, MessageKind.CERTIFICATE, completed.id)
+    assert again.drafts == () and again.already_queued == 3
+    assert outbox.queue(db, composed.drafts).value == []  # the same drafts again: nothing
+    resent = outbox.compose(db, MessageKind.CERTIFICATE, completed.id, resend=True)
+    assert len(resent.drafts) == 3
+    assert all(d.dedupe_key.endswith(":resend-1") for d in resent.drafts)
+
+
+def test_killed_sender_restarted_delivers_every_message_id_exactly_once(db, completed, tmp_path):
+    box: dict = {}
+
+    def kill_on_second(count):
+        if count == 2:  # the server has the message; the sender dies before it hears "250"
+            os.kill(box["pid"], signal.SIGKILL)
+            box["process"].wait()
+
+    running = start_server(recorder=Recorder(on_data=kill_on_second))
+    try:
+        configure(db, running.port)
+        _composed, ids = queue_certificates(db, completed.id)
+        db_path = str(db.path)
+        db.close()
+        command = [sys.executable, "-m", "iltdesk", "--db", db_path, "outbox", "send", "--yes"]
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        box.update(pid=process.pid, process=process)
+        process.wait(timeout=60)
+        assert process.returncode == -signal.SIGKILL
+        restarted = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert restarted.returncode == 0, restarted.stderr
+        assert "may have gone out" in restarted.stderr
+        received = running.recorder.message_ids()
+        assert len(received) == len(set(received)) == 3
+    finally:
+        running.stop()
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+
+    with open_database(database_url(db_path), backup_dir=tmp_path / "b2") as again:
+        rows = {r.id: r for r in outbox.list_outbox(again)}
+        stored = {r.message_id for r in rows.values()}
+        assert stored == set(received)
+        assert sorted(r.status.value for r in rows.values()) == ["sent", "sent", "uncertain"]
+
+
+def test_drafts_transport_writes_eml_that_open_as_drafts(db, completed, tmp_path):
+    folder = tmp_path / "drafts"
+    settings = configure(db, 25, **{"mail.transport": "drafts", "mail.drafts_folder": str(folder)})
+    queue_certificates(db, completed.id)
+    summary = outbox.send_queue(db, outbox.make_transport(settings), settings.sender_address)
+    assert summary.sent == 3
+    files = sorted(folder.glob("*.eml"))
+    assert len(files) == 3
+    message = email.message_from_bytes(files[0].read_bytes(), policy=default)
+    assert message["X-Unsent"] == "1"
+    assert any(p.get_content_type() == "application/pdf" for p in message.walk())
+
+
+def test_confirmation_for_a_virtual_session_and_its_update_and_cancellation(db, server):
+    configure(db, server.port, **{"mail.backup_contact": "+44 20 7946 0000"})
+    course = make_course(db, title="Remote Facilitation")
+    days = (
+        day_spec(date(2026, 10, 24), "09:00", "12:00", "Europe/London"),
+        day_spec(date(2026, 10, 26), "09:00", "12:00", "Europe/London"),
+    )
+    session = make_session(db, course.id, days=days, mode=DeliveryMode.VIRTUAL)
+    scheduling.update_session(
+        db, session.id, _spec(session, meeting_link="https://meet.example.com/abc")
+    )
+    ann = make_learner(db, "Ann", "Lee", email="ann@example.com")
+    enrollment.enroll_learner(db, session.id, ann.id)
+    composed = outbox.compose(db, MessageKind.CONFIRMATION, session.id)
+    (draft,) = composed.drafts
+    assert "https://meet.example.com/abc" in draft.body
+    assert "+44 20 7946 0000" in draft.body and "camera" in draft.body
+    outbox.queue(db, composed.drafts)
+    changed = outbox.compose(db, MessageKind.CHANGED, session.id)
+    outbox.queue(db, changed.drafts)
+    cancelled = outbox.compose(db, MessageKind.CANCELLED, session.id, reason="The trainer is ill.")
+    outbox.queue(db, cancelled.drafts)
+    settings = outbox.mail_settings(db)
+    assert send(db, settings).sent == 3
+    calendars = []
+    for received in server.recorder.received:
+        part = next(p for p in received.message.walk() if p.get_content_type() == "text/calendar")
+        calendars.append(icalendar.Calendar.from_ical(part.get_content()))
+    assert [str(c["METHOD"]) for c in calendars] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert [int(c.walk("VEVENT")[0]["SEQUENCE"]) for c in calendars] == [0, 1, 2]
+    uids = {str(c.walk("VEVENT")[0]["UID"]) for c in calendars}
+    assert len(uids) == 1
+    hours = [e.decoded("DTSTART").astimezone(UTC).hour for e in calendars[0].walk("VEVENT")]
+    assert hours == [8, 9]  # BST then GMT
+
+
+def _spec(session, **changes):
+    from dataclasses import replace
+
+    from iltdesk.domain.specs import DaySpec, SessionSpec
+
+    spec = SessionSpec(
+        course_id=session.course_id,
+        mode=session.mode,
+        timezone=session.timezone,
+        capacity=session.capacity,
+        days=tuple(DaySpec(d.start, d.end) for d in session.days),
+        room_id=session.room_id,
+    )
+    return replace(spec, **changes)
+
+
+def test_reminders_only_when_switched_on_and_only_once(db, server):
+    configure(db, server.port)
+    start = datetime.now(UTC) + timedelta(days=1)
+    local = start.astimezone().date()
+    session = make_session(db, days=(day_spec(local, "09:00", "17:00", "UTC"),), zone="UTC")
+    ann = make_learner(db, "Ann", "Lee", email="ann@example.com")
+    enrollment.enroll_learner(db, session.id, ann.id)
+    assert outbox.due_reminders(db) == []
+    outbox.set_mail_settings(db, {"mail.reminders_enabled": "true", "mail.reminder_days": "3"})
+    (due,) = outbox.due_reminders(db)
+    assert due.drafts[0].subject.startswith("Reminder:")
+    outbox.queue(db, due.drafts)
+    assert outbox.due_reminders(db) == []
+
+
+def test_settings_are_checked_and_templates_refuse_unknown_placeholders(db):
+    with pytest.raises(ValidationError, match="1 to 65535"):
+        outbox.set_mail_settings(db, {"mail.port": "0"})
+    with pytest.raises(ValidationError, match="not a valid email"):
+        outbox.set_mail_settings(db, {"mail.sender_address": "nobody"})
+    with pytest.raises(ValidationError, match="Unknown setting"):
+        outbox.get_config(db, "mail.colour")
+    with pytest.raises(ValidationError, match="does not know"):
+        outbox.save_template(db, MessageKind.REMINDER, "en", Template("{frist_name}", ""))
+    outbox.save_template(db, MessageKind.REMINDER, "en", Template("Soon: {course}", "Hi"))
+    assert outbox.get_template(db, MessageKind.REMINDER, "en").subject == "Soon: {course}"
+
+
+def test_interrupted_rows_become_uncertain_and_are_not_resent(db, completed, server):
+    settings = configure(db, server.port)
+    _composed, ids = queue_certificates(db, completed.id)
+    with db.transaction() as tx:
+        tx.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == ids[0])
+            .values(status=OutboxStatus.SENDING)
+        )
+    assert outbox.recover_interrupted(db).value == 1
+    assert send(db, settings).sent == 2
+    assert outbox.outbox_counts(db)[OutboxStatus.UNCERTAIN] == 1
+    outbox.retry(db, [ids[0]])  # the user decided to send it again
+    assert send(db, settings).sent == 1
