@@ -20,7 +20,7 @@ from iltdesk.db.entities import OutboxMessage
 from iltdesk.domain.enums import AttendanceStatus, DeliveryMode, MessageKind, OutboxStatus
 from iltdesk.errors import ValidationError
 from iltdesk.mail.templates import Template
-from iltdesk.mail.transport import DraftsTransport, SmtpTransport
+from iltdesk.mail.transport import SmtpTransport
 from iltdesk.services import certificates, enrollment, outbox, scheduling
 from iltdesk.services.attendance import MarkSpec, record_marks
 from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
