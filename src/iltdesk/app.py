@@ -100,6 +100,7 @@ def run_gui(db_option: str | None) -> int:
         window = MainWindow(ctx)
         window.show()
         window.offer_demo_if_empty()
+        window.check_outbox_at_start()
         return app.exec()
     finally:
         QSettings().sync()

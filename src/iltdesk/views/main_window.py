@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.rows import Problem
-from iltdesk.i18n import _
+from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue, health, maintenance, scheduling
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
             "learners": lambda: catalogue_views().LearnersPage(ctx),
             "instructors": lambda: catalogue_views().InstructorsPage(ctx),
             "rooms": lambda: catalogue_views().RoomsPage(ctx),
+            "outbox": lambda: mail_views().OutboxPage(ctx),
         }
         self._keys = list(self._factories)
         self.pages: dict[str, QWidget] = {}
@@ -63,7 +64,14 @@ class MainWindow(QMainWindow):
         self.nav.setSpacing(2)
         for key, label in zip(
             self._keys,
-            (_("Sessions"), _("Courses"), _("Learners"), _("Instructors"), _("Rooms")),
+            (
+                _("Sessions"),
+                _("Courses"),
+                _("Learners"),
+                _("Instructors"),
+                _("Rooms"),
+                _("Outbox"),
+            ),
             strict=True,
         ):
             self.nav.addItem(QListWidgetItem(icon(key), label))
@@ -133,6 +141,10 @@ class MainWindow(QMainWindow):
         self.find_action = QAction(icon("find"), _("&Find learner"), self)
         self.find_action.setShortcut(QKeySequence.StandardKey.Find)
         self.find_action.triggered.connect(self.find_learner)
+        self.mail_settings_action = QAction(_("&Mail settings…"), self)
+        self.mail_settings_action.triggered.connect(self.show_mail_settings)
+        self.templates_action = QAction(_("Email &templates…"), self)
+        self.templates_action.triggered.connect(self.show_templates)
         self.preferences_action = QAction(_("&Preferences…"), self)
         self.preferences_action.setShortcut(QKeySequence.StandardKey.Preferences)
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
@@ -141,6 +153,9 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.mail_settings_action)
+        edit_menu.addAction(self.templates_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
 
@@ -232,6 +247,35 @@ class MainWindow(QMainWindow):
         document_preview.show_pdf(
             self, _("Today's sign-in sheets"), build_signin_pdf(sheets), "sign-in-today.pdf"
         )
+
+    def show_mail_settings(self) -> Any:
+        views = mail_views()
+        return views.open_dialog(views.MailSettingsDialog(self, self.ctx))
+
+    def show_templates(self) -> Any:
+        views = mail_views()
+        return views.open_dialog(views.TemplatesDialog(self, self.ctx))
+
+    def check_outbox_at_start(self) -> None:
+        """After a crash: rows caught mid-send become uncertain; say what waits, send nothing."""
+        from iltdesk.domain.enums import OutboxStatus
+        from iltdesk.services import outbox
+
+        self.ctx.apply(outbox.recover_interrupted(self.ctx.db))
+        counts = outbox.outbox_counts(self.ctx.db)
+        waiting = counts.get(OutboxStatus.PENDING, 0) + counts.get(OutboxStatus.UNCERTAIN, 0)
+        if waiting:
+            self.statusBar().showMessage(
+                ngettext(
+                    "{n} email waits in the Outbox: open it to send or check it.",
+                    "{n} emails wait in the Outbox: open them to send or check them.",
+                    waiting,
+                ).format(n=waiting)
+            )
+        views = mail_views()
+        self.mailer = views.Mailer(self.ctx, self, self.tasks)
+        self.reminders = views.ReminderWatch(self.ctx, self, self.mailer)
+        self.reminders.start()
 
     def import_roster(self, path: Path | None = None) -> Any:
         """Open the import wizard (on `path`, e.g. a file dropped on the window)."""
@@ -393,6 +437,13 @@ def table_document(model: QAbstractItemModel, title: str) -> QTextDocument:
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
     return document
+
+
+def mail_views() -> Any:
+    """The mail screens, imported when first needed."""
+    from iltdesk.views import mail
+
+    return mail
 
 
 def catalogue_views() -> Any:

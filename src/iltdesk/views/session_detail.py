@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -93,16 +94,55 @@ class SessionDetailDialog(QDialog):
         self.materials = MaterialsPanel(ctx, course_id, editable=False)
         self.tabs.addTab(self.materials, _("Mat&erials"))
         self.documents = SessionDocuments(self, ctx, session_id)
+        self.email_button = self._build_email_menu()
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
+        top.addWidget(self.email_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.documents.button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs)
+        self.email_note = QLabel()
+        self.email_note.setWordWrap(True)
+        layout.addWidget(self.email_note)
         ctx.changes_applied.connect(self._on_changes)
         self.reload()
 
     # --- building ---
+    def _build_email_menu(self) -> QPushButton:
+        """Email to this session's learners: each item asks before anything is sent."""
+        from iltdesk.domain.enums import MessageKind
+        from iltdesk.tasks.runner import TaskRunner
+        from iltdesk.views.mail import Mailer
+
+        self.tasks = TaskRunner(self)
+        self.mailer = Mailer(self.ctx, self, self.tasks)
+        self.email_status = ""
+        button = QPushButton(_("&Email"))
+        menu = QMenu(button)
+        self.email_actions = {}
+        for kind, text in (
+            (MessageKind.CONFIRMATION, _("Send &confirmations with invitations…")),
+            (MessageKind.WAITLIST, _("Send &waitlist notices…")),
+            (MessageKind.REMINDER, _("Send &reminders now…")),
+            (MessageKind.CHANGED, _("Send the &change to everyone…")),
+            (MessageKind.CANCELLED, _("Send the ca&ncellation…")),
+            (MessageKind.CERTIFICATE, _("Email c&ertificates…")),
+            (MessageKind.FEEDBACK, _("Send the &feedback request…")),
+        ):
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _checked=False, k=kind: self.send_email(k))
+            self.email_actions[kind] = action
+        button.setMenu(menu)
+        return button
+
+    def send_email(self, kind: Any) -> None:
+        def done(message: str) -> None:
+            self.email_status = message
+            self.email_note.setText(message)
+
+        self.mailer.compose_and_send(kind, self.session_id, done=done)
+
     def _build_roster(self) -> QWidget:
         page = QWidget()
         self.capacity_bar = QProgressBar()

@@ -17,13 +17,18 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from iltdesk.db.entities import OutboxMessage
-from iltdesk.domain.enums import AttendanceStatus, DeliveryMode, MessageKind, OutboxStatus
+from iltdesk.domain.enums import DeliveryMode, MessageKind, OutboxStatus
 from iltdesk.errors import ValidationError
 from iltdesk.mail.templates import Template
 from iltdesk.mail.transport import SmtpTransport
-from iltdesk.services import certificates, enrollment, outbox, scheduling
-from iltdesk.services.attendance import MarkSpec, record_marks
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from iltdesk.services import enrollment, outbox, scheduling
+from tests.fixtures.builders import (
+    completed_session,
+    day_spec,
+    make_course,
+    make_learner,
+    make_session,
+)
 from tests.fixtures.smtp import Recorder, start_server
 
 
@@ -48,22 +53,7 @@ def configure(db, port, **more):
 
 @pytest.fixture
 def completed(db):
-    """A one-day session in March with three learners who completed (one prefers German)."""
-    course = make_course(db, title="Forklift Safety", completion_threshold=80)
-    day = day_spec(date(2026, 3, 12), "09:00", "17:00", "Europe/London")
-    session = make_session(db, course.id, days=(day,), capacity=5)
-    people = [
-        make_learner(db, "Ann", "Lee", email="ann@example.com"),
-        make_learner(db, "Zoë", "Müller", email="zoe@example.com", preferred_language="de"),
-        make_learner(db, "Bo", "Chen", email="bo@example.com"),
-    ]
-    rows = [enrollment.enroll_learner(db, session.id, p.id).value.row for p in people]
-    marks = [
-        MarkSpec(r.enrollment_id, session.days[0].id, AttendanceStatus.PRESENT, None) for r in rows
-    ]
-    record_marks(db, session.id, marks)
-    certificates.issue_certificates(db, session.id)
-    return session
+    return completed_session(db)
 
 
 def queue_certificates(db, session_id, **kw):

@@ -1,0 +1,749 @@
+"""Email from the app: confirm-then-send, the outbox screen, mail settings and templates.
+
+Nothing is sent without a confirmation that names how many messages go to whom, with the
+exact message for any recipient on view. Sending runs on the task runner with progress and
+cancel; refused credentials pause the batch and ask for the password.
+"""
+
+from __future__ import annotations
+
+import email
+from collections.abc import Callable
+from email.policy import default
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk import credentials
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.enums import MessageKind, OutboxStatus
+from iltdesk.errors import UserError
+from iltdesk.i18n import _, ngettext
+from iltdesk.mail.templates import PLACEHOLDERS, TEMPLATE_LANGUAGES, Template, template_errors
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.outbox import OutboxTableModel
+from iltdesk.services import outbox
+from iltdesk.services.outbox import Composed, Draft, OutboxRow, SendSummary
+from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
+from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs.document_preview import ask_save_path
+from iltdesk.views.errors import error_text, show_error
+from iltdesk.views.widgets import TablePage
+
+
+def message_text(draft: Draft) -> str:
+    """The message as the recipient will read it: headers, body, attachment names."""
+    parsed = email.message_from_bytes(draft.content, policy=default)
+    lines = [
+        _("From: {value}").format(value=parsed["From"]),
+        _("To: {value}").format(value=parsed["To"]),
+        _("Subject: {value}").format(value=parsed["Subject"]),
+        "",
+        draft.body,
+    ]
+    attachments = [p.get_filename() for p in parsed.iter_attachments() if p.get_filename()]
+    if attachments:
+        lines += ["", _("Attached: {names}").format(names=", ".join(attachments))]
+    return "\n".join(lines)
+
+
+def question_for(kind: MessageKind, count: int, label: str) -> str:
+    if kind is MessageKind.CERTIFICATE:
+        text = ngettext(
+            "Send {n} certificate to learners of {session}?",
+            "Send {n} certificates to learners of {session}?",
+            count,
+        )
+    else:
+        text = ngettext(
+            "Send {n} message ({kind}) to learners of {session}?",
+            "Send {n} messages ({kind}) to learners of {session}?",
+            count,
+        )
+    return text.format(n=count, session=label, kind=kind.label().lower())
+
+
+class SendConfirmDialog(QDialog):
+    """“Send 23 certificates to learners of Forklift Safety — 12 Mar?” with the exact messages."""
+
+    def __init__(self, parent: QWidget | None, composed: Composed, kind: MessageKind) -> None:
+        super().__init__(parent)
+        self.composed = composed
+        self.setWindowTitle(_("Send email"))
+        self.resize(640, 520)
+        question = QLabel(question_for(kind, len(composed.drafts), composed.label))
+        question.setWordWrap(True)
+        question.setStyleSheet("font-weight: bold;")
+        note = QLabel()
+        note.setWordWrap(True)
+        if composed.already_queued:
+            note.setText(
+                ngettext(
+                    "{n} learner already has this message in the outbox and is left out.",
+                    "{n} learners already have this message in the outbox and are left out.",
+                    composed.already_queued,
+                ).format(n=composed.already_queued)
+            )
+        self.recipient = QComboBox()
+        self.recipient.setAccessibleName(_("Preview for"))
+        for draft in composed.drafts:
+            self.recipient.addItem(f"{draft.recipient_name} <{draft.recipient}>")
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.recipient.currentIndexChanged.connect(self._show)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.send_button = buttons.addButton(_("&Send"), QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        label = QLabel(_("&Preview for:"))
+        label.setBuddy(self.recipient)
+        form.addRow(label, self.recipient)
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(buttons)
+        self._show()
+
+    def _show(self) -> None:
+        index = self.recipient.currentIndex()
+        if 0 <= index < len(self.composed.drafts):
+            self.preview.setPlainText(message_text(self.composed.drafts[index]))
+
+
+def ask_send_confirmation(parent: QWidget | None, composed: Composed, kind: MessageKind) -> bool:
+    """Whether the user confirmed sending (the one place tests patch)."""
+    return SendConfirmDialog(parent, composed, kind).exec() == QDialog.DialogCode.Accepted
+
+
+def ask_password(parent: QWidget | None, user: str, host: str) -> str | None:
+    """The SMTP password, asked for once (the one place tests patch)."""
+    text, ok = QInputDialog.getText(
+        parent,
+        _("Mail password"),
+        _("Password for {user} on {host}:").format(user=user, host=host),
+        QLineEdit.EchoMode.Password,
+    )
+    return text if ok else None
+
+
+def ask_yes(parent: QWidget | None, question: str) -> bool:
+    """A yes/no question (the one place tests patch)."""
+    return QMessageBox.question(parent, _("ILT Desk"), question) == QMessageBox.StandardButton.Yes
+
+
+class Mailer:
+    """Compose → confirm → queue → send, from any screen; reports in a callback."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget, tasks: TaskRunner) -> None:
+        self.ctx, self.parent, self.tasks = ctx, parent, tasks
+        self.last_summary: SendSummary | None = None
+
+    def compose_and_send(
+        self,
+        kind: MessageKind,
+        session_id: int,
+        *,
+        reason: str = "",
+        done: Callable[[str], None] | None = None,
+    ) -> None:
+        db, prefs = self.ctx.db, self.ctx.prefs
+        settings = outbox.mail_settings(db)
+        problem = settings.problem()
+        if problem is not None:
+            show_error(self.parent, UserError(problem))
+            return
+        language = str(prefs.get("locale")).split("_")[0]
+        options = {k: v for k, v in prefs.certificate_options().items() if k != "fallback_language"}
+
+        def work(_progress: Progress) -> Composed:
+            if kind is MessageKind.CERTIFICATE:
+                from iltdesk.services import certificates
+
+                certificates.issue_certificates(db, session_id)
+            return outbox.compose(
+                db,
+                kind,
+                session_id,
+                reason=reason,
+                fallback_language=language,
+                certificate_options=options,
+            )
+
+        def composed_ready(composed: Composed) -> None:
+            if not composed.drafts:
+                message = _("Nobody to send this to.")
+                if composed.already_queued:
+                    message = ngettext(
+                        "The {n} learner already has this message in the outbox.",
+                        "All {n} learners already have this message in the outbox.",
+                        composed.already_queued,
+                    ).format(n=composed.already_queued)
+                self._tell(message, done)
+                return
+            if not ask_send_confirmation(self.parent, composed, kind):
+                return
+            ids = self.ctx.apply(outbox.queue(db, composed.drafts))
+            self.send(ids, done)
+
+        self.tasks.run(
+            work,
+            title=_("Preparing messages"),
+            on_done=composed_ready,
+            on_error=lambda e: show_error(self.parent, e),
+        )
+
+    def send(self, only: list[int] | None, done: Callable[[str], None] | None = None) -> None:
+        db = self.ctx.db
+        settings = outbox.mail_settings(db)
+        problem = settings.problem()
+        if problem is not None:
+            show_error(self.parent, UserError(problem))
+            return
+        password = ""
+        if settings.transport == "smtp" and settings.username:
+            found = credentials.get_password(settings.username, settings.host)
+            if found is None:
+                found = ask_password(self.parent, settings.username, settings.host)
+                if found is None:
+                    self._tell(_("Not sent: no password. The messages wait in the outbox."), done)
+                    return
+                credentials.set_password(settings.username, settings.host, found)
+            password = found
+
+        def work(progress: Progress) -> SendSummary:
+            transport = outbox.make_transport(settings, password)
+            return outbox.send_queue(
+                db,
+                transport,
+                settings.sender_address,
+                rate_per_minute=settings.rate_per_minute,
+                only=only,
+                report=progress.report,
+            )
+
+        def finished(summary: SendSummary) -> None:
+            self.last_summary = summary
+            self.ctx.announce(Changes.of(Entity.OUTBOX, 0))
+            if summary.auth_error:
+                credentials.forget_for_this_run()
+                again = ask_password(self.parent, settings.username, settings.host)
+                if again is not None:
+                    credentials.set_password(settings.username, settings.host, again)
+                    self.send(only, done)
+                    return
+                self._tell(summary.auth_error + " " + _("Sending paused."), done)
+                return
+            self._tell(summary_text(summary), done)
+
+        def failed(error: BaseException) -> None:
+            self.ctx.announce(Changes.of(Entity.OUTBOX, 0))
+            if isinstance(error, CancelledError):
+                self._tell(_("Sending stopped. The rest wait in the outbox."), done)
+            else:
+                show_error(self.parent, error)
+
+        self.tasks.run(work, title=_("Sending email"), on_done=finished, on_error=failed)
+
+    def _tell(self, message: str, done: Callable[[str], None] | None) -> None:
+        if done is not None:
+            done(message)
+
+
+def summary_text(summary: SendSummary) -> str:
+    text = ngettext("{n} message sent.", "{n} messages sent.", summary.sent).format(n=summary.sent)
+    if summary.failed:
+        text += " " + ngettext(
+            "{n} failed: see the outbox.", "{n} failed: see the outbox.", summary.failed
+        ).format(n=summary.failed)
+    if summary.waiting:
+        text += " " + ngettext(
+            "{n} waits to be retried.", "{n} wait to be retried.", summary.waiting
+        ).format(n=summary.waiting)
+    return text
+
+
+STATUS_FILTERS: tuple[tuple[tuple[OutboxStatus, ...], Callable[[], str]], ...] = (
+    ((), lambda: _("All messages")),
+    ((OutboxStatus.PENDING,), lambda: _("Pending")),
+    ((OutboxStatus.FAILED,), lambda: _("Failed")),
+    ((OutboxStatus.UNCERTAIN,), lambda: _("Uncertain")),
+    ((OutboxStatus.SENT,), lambda: _("Sent")),
+    ((OutboxStatus.CANCELLED,), lambda: _("Cancelled")),
+)
+
+
+class OutboxPage(TablePage):
+    """Messages by status: open one, retry failed, cancel pending, export the failed list."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(_("No email yet. Messages appear here when you send them."))
+        self.ctx = ctx
+        self.tasks = TaskRunner(self)
+        self.mailer = Mailer(ctx, self, self.tasks)
+        self.model = OutboxTableModel(self)
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.doubleClicked.connect(self.open_selected)
+        self.filter = QComboBox()
+        self.filter.setAccessibleName(_("Show"))
+        for _statuses, label in STATUS_FILTERS:
+            self.filter.addItem(label())
+        self.filter.currentIndexChanged.connect(self.reload)
+        self.send_button = QPushButton(_("&Send pending…"))
+        self.open_button = QPushButton(_("&Open"))
+        self.retry_button = QPushButton(_("&Retry"))
+        self.cancel_button = QPushButton(_("&Cancel sending"))
+        self.sent_button = QPushButton(_("Mark as &sent"))
+        self.sent_button.setToolTip(_("For uncertain messages you found in the sent mail"))
+        self.export_button = QPushButton(_("&Export failed…"))
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        for widget in (
+            self.filter,
+            self.send_button,
+            self.open_button,
+            self.retry_button,
+            self.cancel_button,
+            self.sent_button,
+            self.export_button,
+        ):
+            self.toolbar.addWidget(widget)
+        self.toolbar.addStretch()
+        self.layout().addWidget(self.status)
+        self.send_button.clicked.connect(self.send_pending)
+        self.open_button.clicked.connect(self.open_selected)
+        self.retry_button.clicked.connect(lambda: self._act(outbox.retry))
+        self.cancel_button.clicked.connect(lambda: self._act(outbox.cancel))
+        self.sent_button.clicked.connect(lambda: self._act(outbox.mark_sent_by_user))
+        self.export_button.clicked.connect(self.export_failed)
+        self.table.selectionModel().selectionChanged.connect(self._update)
+        ctx.changes_applied.connect(self._on_changes)
+        self.reload()
+
+    def reload(self) -> None:
+        statuses = STATUS_FILTERS[max(0, self.filter.currentIndex())][0]
+        self.model.set_rows(outbox.list_outbox(self.ctx.db, statuses or None))
+        self.stack.setCurrentIndex(0 if self.model.rowCount() else 1)
+        self.fit_columns(3)
+        self._update()
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(Entity.OUTBOX):
+            self.reload()
+
+    def selected(self) -> list[OutboxRow]:
+        return [
+            self.table.model().data(index, ROW_ROLE)
+            for index in self.table.selectionModel().selectedRows()
+        ]
+
+    def _update(self, *_args: Any) -> None:
+        rows = self.selected()
+        statuses = {r.status for r in rows}
+        self.open_button.setEnabled(len(rows) == 1)
+        self.retry_button.setEnabled(bool(statuses & {OutboxStatus.FAILED, OutboxStatus.UNCERTAIN}))
+        self.cancel_button.setEnabled(
+            bool(statuses & {OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.UNCERTAIN})
+        )
+        self.sent_button.setEnabled(OutboxStatus.UNCERTAIN in statuses)
+        counts = outbox.outbox_counts(self.ctx.db)
+        self.send_button.setEnabled(bool(counts.get(OutboxStatus.PENDING)))
+        self.export_button.setEnabled(bool(counts.get(OutboxStatus.FAILED)))
+
+    def _act(self, action: Callable[..., Any]) -> None:
+        ids = [r.id for r in self.selected()]
+        if ids:
+            self.ctx.attempt(self, lambda: self.ctx.apply(action(self.ctx.db, ids)))
+
+    def open_selected(self, *_args: Any) -> None:
+        rows = self.selected()
+        if len(rows) != 1:
+            return
+        row = rows[0]
+        content = outbox.message_content(self.ctx.db, row.id)
+        parsed = email.message_from_bytes(content, policy=default)
+        body = parsed.get_body(preferencelist=("plain",))
+        draft = Draft(
+            "",
+            row.kind,
+            row.session_id,
+            None,
+            row.recipient,
+            row.recipient_name,
+            row.subject,
+            body.get_content() if body is not None else "",
+            content,
+            row.message_id,
+        )
+        dialog = QDialog(self)
+        dialog.setWindowTitle(row.subject)
+        dialog.resize(620, 480)
+        text = QPlainTextEdit(message_text(draft))
+        text.setReadOnly(True)
+        details = QLabel(
+            _("Status: {status}. Attempts: {n}. Message-ID: {mid}").format(
+                status=row.status.label(), n=row.attempts, mid=row.message_id
+            )
+            + (("\n" + row.last_error) if row.last_error else "")
+        )
+        details.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(details)
+        layout.addWidget(text)
+        layout.addWidget(buttons)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.message_dialog = dialog
+
+    def send_pending(self) -> None:
+        pending = outbox.outbox_counts(self.ctx.db).get(OutboxStatus.PENDING, 0)
+        if not pending:
+            return
+        question = ngettext(
+            "Send {n} pending message?", "Send {n} pending messages?", pending
+        ).format(n=pending)
+        if ask_yes(self, question):
+            self.mailer.send(None, self.status.setText)
+
+    def export_failed(self) -> None:
+        path = ask_save_path(
+            self, _("Export failed messages"), "failed-messages.csv", "CSV (*.csv)"
+        )
+        if path is not None:
+            done = self.ctx.attempt(self, lambda: outbox.export_failed(self.ctx.db, path))
+            if done is not None:
+                self.status.setText(_("Saved {path}.").format(path=path))
+
+
+class MailSettingsDialog(QDialog):
+    """SMTP or drafts, sender, reminders; the password goes to the keyring, never to a file."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = TaskRunner(self)
+        self.setWindowTitle(_("Mail settings"))
+        self.setMinimumWidth(560)
+        s = outbox.mail_settings(ctx.db)
+        self.transport = QComboBox()
+        self.transport.addItem(_("Send through a mail server (SMTP)"), "smtp")
+        self.transport.addItem(_("Save as drafts (.eml) to send from my mail program"), "drafts")
+        self.transport.setCurrentIndex(self.transport.findData(s.transport))
+        self.host = QLineEdit(s.host)
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(s.port)
+        self.security = QComboBox()
+        for value, label in (
+            ("starttls", "STARTTLS"),
+            ("ssl", "SSL/TLS"),
+            ("none", _("None (local relay only)")),
+        ):
+            self.security.addItem(label, value)
+        self.security.setCurrentIndex(self.security.findData(s.security))
+        self.security_warning = QLabel(
+            _(
+                "Without encryption, passwords and messages cross the network readable. Use "
+                "this only for a relay on this computer or your own network."
+            )
+        )
+        self.security_warning.setWordWrap(True)
+        self.security_warning.setStyleSheet("color: #a4262c;")
+        self.username = QLineEdit(s.username)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(
+            _("stored in the system keyring")
+            if credentials.keyring_available()
+            else _("kept until ILT Desk closes (no keyring here)")
+        )
+        self.sender_name = QLineEdit(s.sender_name)
+        self.sender_address = QLineEdit(s.sender_address)
+        self.reply_to = QLineEdit(s.reply_to)
+        self.drafts_folder = QLineEdit(s.drafts_folder)
+        self.rate = QSpinBox()
+        self.rate.setRange(0, 10_000)
+        self.rate.setValue(s.rate_per_minute)
+        self.rate.setSpecialValueText(_("no limit"))
+        self.reminders = QCheckBox(_("Queue reminders before sessions (you confirm each batch)"))
+        self.reminders.setChecked(s.reminders_enabled)
+        self.reminder_days = QSpinBox()
+        self.reminder_days.setRange(1, 60)
+        self.reminder_days.setValue(s.reminder_days)
+        self.survey = QLineEdit(s.survey_link)
+        self.backup_contact = QLineEdit(s.backup_contact)
+        self.checklist = QPlainTextEdit(s.tech_checklist)
+        self.checklist.setPlaceholderText(_("Leave empty for the standard checklist"))
+        self.checklist.setMaximumHeight(70)
+        self.test_to = QLineEdit(s.sender_address)
+        self.test_button = QPushButton(_("Send &test email"))
+        self.test_button.clicked.connect(self.send_test)
+        self.test_result = QLabel()
+        self.test_result.setWordWrap(True)
+        test_row = QHBoxLayout()
+        test_row.addWidget(self.test_to, 1)
+        test_row.addWidget(self.test_button)
+        form = QFormLayout(self)
+        form.addRow(_("&Delivery:"), self.transport)
+        form.addRow(_("SMTP &host:"), self.host)
+        form.addRow(_("&Port:"), self.port)
+        form.addRow(_("S&ecurity:"), self.security)
+        form.addRow("", self.security_warning)
+        form.addRow(_("&User name:"), self.username)
+        form.addRow(_("Pass&word:"), self.password)
+        form.addRow(_("Drafts &folder:"), self.drafts_folder)
+        form.addRow(_("Sender &name:"), self.sender_name)
+        form.addRow(_("Sender &address:"), self.sender_address)
+        form.addRow(_("&Reply-to:"), self.reply_to)
+        form.addRow(_("&Messages per minute:"), self.rate)
+        form.addRow("", self.reminders)
+        form.addRow(_("Remind this many &days before:"), self.reminder_days)
+        form.addRow(_("Feedback &survey link:"), self.survey)
+        form.addRow(_("&Backup contact for virtual sessions:"), self.backup_contact)
+        form.addRow(_("Technology &checklist:"), self.checklist)
+        form.addRow(_("Test &recipient:"), test_row)
+        form.addRow("", self.test_result)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save_and_close)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.transport.currentIndexChanged.connect(self._update)
+        self.security.currentIndexChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        smtp = self.transport.currentData() == "smtp"
+        for widget in (self.host, self.port, self.security, self.username, self.password):
+            widget.setEnabled(smtp)
+        self.drafts_folder.setEnabled(not smtp)
+        self.security_warning.setVisible(smtp and self.security.currentData() == "none")
+
+    def values(self) -> dict[str, str]:
+        return {
+            "mail.transport": str(self.transport.currentData()),
+            "mail.host": self.host.text(),
+            "mail.port": str(self.port.value()),
+            "mail.security": str(self.security.currentData()),
+            "mail.username": self.username.text(),
+            "mail.sender_name": self.sender_name.text(),
+            "mail.sender_address": self.sender_address.text(),
+            "mail.reply_to": self.reply_to.text(),
+            "mail.drafts_folder": self.drafts_folder.text(),
+            "mail.rate_per_minute": str(self.rate.value()),
+            "mail.reminders_enabled": "true" if self.reminders.isChecked() else "false",
+            "mail.reminder_days": str(self.reminder_days.value()),
+            "mail.survey_link": self.survey.text(),
+            "mail.backup_contact": self.backup_contact.text(),
+            "mail.tech_checklist": self.checklist.toPlainText(),
+        }
+
+    def save(self) -> bool:
+        saved = self.ctx.attempt(
+            self, lambda: self.ctx.apply(outbox.set_mail_settings(self.ctx.db, self.values()))
+        )
+        if saved is None:
+            return False
+        if self.password.text() and self.username.text():
+            credentials.set_password(self.username.text(), self.host.text(), self.password.text())
+        return True
+
+    def save_and_close(self) -> None:
+        if self.save():
+            self.accept()
+
+    def send_test(self) -> None:
+        if not self.save():
+            return
+        db, to = self.ctx.db, self.test_to.text().strip()
+        settings = outbox.mail_settings(db)
+        password = self.password.text() or (
+            credentials.get_password(settings.username, settings.host) or ""
+        )
+        self.test_result.setText(_("Sending…"))
+
+        def work(_progress: Progress) -> SendSummary:
+            draft = outbox.compose_test(db, to)
+            ids = outbox.queue(db, [draft]).value
+            return outbox.send_queue(
+                db,
+                outbox.make_transport(settings, password),
+                settings.sender_address,
+                only=ids,
+                max_attempts=1,
+            )
+
+        def done(summary: SendSummary) -> None:
+            self.ctx.announce(Changes.of(Entity.OUTBOX, 0))
+            if summary.sent:
+                self.test_result.setText(_("Sent. Check the inbox of {to}.").format(to=to))
+            else:
+                rows = outbox.list_outbox(db, limit=1)
+                reason = summary.auth_error or (rows[0].last_error if rows else "")
+                self.test_result.setText(_("Not sent: {reason}").format(reason=reason))
+
+        self.tasks.run(
+            work,
+            title=_("Sending a test email"),
+            on_done=done,
+            on_error=lambda e: self.test_result.setText(error_text(e)),
+        )
+
+
+class TemplatesDialog(QDialog):
+    """Edit each message's subject and text per language; unknown placeholders are refused."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Email templates"))
+        self.resize(760, 560)
+        self.kind = QComboBox()
+        for kind in MessageKind:
+            if kind is not MessageKind.TEST:
+                self.kind.addItem(kind.label(), kind.value)
+        self.language = QComboBox()
+        for language in TEMPLATE_LANGUAGES:
+            self.language.addItem(
+                {"en": "English", "de": "Deutsch"}.get(language, language), language
+            )
+        self.subject = QLineEdit()
+        self.body = QPlainTextEdit()
+        self.errors = QLabel()
+        self.errors.setWordWrap(True)
+        self.errors.setStyleSheet("color: #a4262c;")
+        placeholders = QListWidget()
+        placeholders.addItems(["{" + p + "}" for p in PLACEHOLDERS])
+        placeholders.setMaximumWidth(200)
+        placeholders.itemDoubleClicked.connect(lambda item: self.body.insertPlainText(item.text()))
+        self.reset_button = QPushButton(_("&Reset to standard"))
+        self.reset_button.clicked.connect(self.reset)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        buttons.addButton(self.reset_button, QDialogButtonBox.ButtonRole.ResetRole)
+        top = QFormLayout()
+        top.addRow(_("&Message:"), self.kind)
+        top.addRow(_("&Language:"), self.language)
+        top.addRow(_("&Subject:"), self.subject)
+        middle = QHBoxLayout()
+        middle.addWidget(self.body, 1)
+        side = QVBoxLayout()
+        side.addWidget(QLabel(_("Placeholders (double-click to insert):")))
+        side.addWidget(placeholders)
+        middle.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(middle, 1)
+        layout.addWidget(self.errors)
+        layout.addWidget(buttons)
+        self.kind.currentIndexChanged.connect(self.load)
+        self.language.currentIndexChanged.connect(self.load)
+        self.subject.textChanged.connect(self.check)
+        self.body.textChanged.connect(self.check)
+        self.load()
+
+    def current(self) -> tuple[MessageKind, str]:
+        return MessageKind(self.kind.currentData()), str(self.language.currentData())
+
+    def template(self) -> Template:
+        return Template(self.subject.text(), self.body.toPlainText())
+
+    def load(self) -> None:
+        kind, language = self.current()
+        template = outbox.get_template(self.ctx.db, kind, language)
+        self.subject.setText(template.subject)
+        self.body.setPlainText(template.body)
+        self.check()
+
+    def check(self) -> None:
+        errors = template_errors(self.template())
+        self.errors.setText("\n".join(errors))
+        self.save_button.setEnabled(not errors)
+
+    def save(self) -> None:
+        kind, language = self.current()
+        template = self.template()
+        if (
+            self.ctx.attempt(
+                self,
+                lambda: self.ctx.apply(outbox.save_template(self.ctx.db, kind, language, template)),
+            )
+            is not None
+        ):
+            self.errors.setText(_("Saved."))
+
+    def reset(self) -> None:
+        kind, language = self.current()
+        self.ctx.apply(outbox.reset_template(self.ctx.db, kind, language))
+        self.load()
+
+
+def open_dialog(dialog: QDialog) -> QDialog:
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+class ReminderWatch:
+    """At start and hourly, reminders that fell due are offered for confirmation.
+
+    Never sent unasked, and only when the coordinator switched reminders on.
+    """
+
+    INTERVAL_MS = 60 * 60 * 1000
+
+    def __init__(self, ctx: AppContext, parent: QWidget, mailer: Mailer) -> None:
+        self.ctx, self.parent, self.mailer = ctx, parent, mailer
+        self.timer = QTimer(parent)
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+        self.asking = False
+
+    def start(self) -> None:
+        self.timer.start()
+        QTimer.singleShot(2000, self.check)
+
+    def check(self) -> None:
+        if self.asking:
+            return
+        try:
+            language = str(self.ctx.prefs.get("locale")).split("_")[0]
+            due = outbox.due_reminders(self.ctx.db, fallback_language=language)
+        except Exception:  # a reminder check must never disturb the user's work
+            return
+        self.asking = True
+        try:
+            for composed in due:
+                if ask_send_confirmation(self.parent, composed, MessageKind.REMINDER):
+                    ids = self.ctx.apply(outbox.queue(self.ctx.db, composed.drafts))
+                    self.mailer.send(ids)
+        finally:
+            self.asking = False

@@ -1,0 +1,188 @@
+"""Email from the app: confirm, send, pause for a password, and the outbox screen."""
+
+from __future__ import annotations
+
+import pytest
+
+from iltdesk import credentials
+from iltdesk.domain.enums import MessageKind, OutboxStatus
+from iltdesk.models.outbox import OutboxTableModel
+from iltdesk.services import outbox
+from iltdesk.views import mail
+from iltdesk.views.mail import MailSettingsDialog, OutboxPage, SendConfirmDialog, TemplatesDialog
+from iltdesk.views.session_detail import SessionDetailDialog
+from tests.fixtures.builders import completed_session
+from tests.fixtures.smtp import start_server
+
+
+@pytest.fixture
+def server():
+    running = start_server()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_saved_passwords(monkeypatch):
+    monkeypatch.delenv("ILTDESK_SMTP_PASSWORD", raising=False)
+    monkeypatch.setattr(credentials, "keyring_available", lambda: False)
+    credentials.forget_for_this_run()
+    yield
+    credentials.forget_for_this_run()
+
+
+def configure(db, port, **more):
+    outbox.set_mail_settings(
+        db,
+        {
+            "mail.host": "127.0.0.1",
+            "mail.port": str(port),
+            "mail.security": "none",
+            "mail.sender_address": "training@example.com",
+            "mail.sender_name": "Training Team",
+            **more,
+        },
+    )
+
+
+def test_email_certificates_from_the_session_window(qtbot, ctx, server, monkeypatch):
+    session = completed_session(ctx.db)
+    configure(ctx.db, server.port)
+    asked = []
+
+    def confirm(parent, composed, kind):
+        asked.append((kind, len(composed.drafts), composed.label))
+        dialog = SendConfirmDialog(parent, composed, kind)
+        qtbot.addWidget(dialog)
+        dialog.recipient.setCurrentIndex(1)
+        asked.append(dialog.preview.toPlainText())
+        return True
+
+    monkeypatch.setattr(mail, "ask_send_confirmation", confirm)
+    window = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(window)
+    window.email_actions[MessageKind.CERTIFICATE].trigger()
+    qtbot.waitUntil(lambda: "3 messages sent" in window.email_note.text(), timeout=20_000)
+    assert asked[0] == (MessageKind.CERTIFICATE, 3, "Forklift Safety — 12 Mar 2026")
+    assert "Attached:" in asked[1] and ".pdf" in asked[1]
+    assert len(server.recorder.received) == 3
+    # Asked again: nothing new to send, and nothing is sent twice.
+    window.email_actions[MessageKind.CERTIFICATE].trigger()
+    qtbot.waitUntil(lambda: "already have" in window.email_note.text(), timeout=20_000)
+    assert len(server.recorder.received) == 3
+
+
+def test_declining_sends_and_queues_nothing(qtbot, ctx, server, monkeypatch):
+    session = completed_session(ctx.db)
+    configure(ctx.db, server.port)
+    monkeypatch.setattr(mail, "ask_send_confirmation", lambda *a: False)
+    window = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(window)
+    window.email_actions[MessageKind.CERTIFICATE].trigger()
+    qtbot.wait(300)
+    window.tasks.wait_for_done()
+    qtbot.wait(100)
+    assert outbox.list_outbox(ctx.db) == [] and server.recorder.received == []
+
+
+def test_refused_password_pauses_and_asks_again(qtbot, ctx, tmp_path, monkeypatch):
+    tls = start_server(tls_dir=tmp_path, user="coord", password="s3cret")
+    try:
+        session = completed_session(ctx.db)
+        configure(
+            ctx.db,
+            tls.port,
+            **{"mail.security": "starttls", "mail.username": "coord", "mail.ca_file": tls.ca_file},
+        )
+        answers = iter(["wrong", "s3cret"])
+        asked = []
+
+        def password(parent, user, host):
+            asked.append((user, host))
+            return next(answers)
+
+        monkeypatch.setattr(mail, "ask_password", password)
+        monkeypatch.setattr(mail, "ask_send_confirmation", lambda *a: True)
+        window = SessionDetailDialog(None, ctx, session.id)
+        qtbot.addWidget(window)
+        window.email_actions[MessageKind.CERTIFICATE].trigger()
+        qtbot.waitUntil(lambda: "3 messages sent" in window.email_note.text(), timeout=30_000)
+        assert asked == [("coord", "127.0.0.1")] * 2
+        assert len(tls.recorder.received) == 3
+    finally:
+        tls.stop()
+
+
+def test_outbox_page_retry_cancel_export_and_open(
+    qtbot, ctx, server, tmp_path, monkeypatch, qtmodeltester
+):
+    session = completed_session(ctx.db)
+    configure(ctx.db, server.port)
+    server.recorder.refuse.add("zoe@example.com")
+    composed = outbox.compose(ctx.db, MessageKind.CERTIFICATE, session.id)
+    ids = outbox.queue(ctx.db, composed.drafts).value
+    page = OutboxPage(ctx)
+    qtbot.addWidget(page)
+    qtmodeltester.check(page.model)
+    assert page.model.rowCount() == 3 and page.send_button.isEnabled()
+    monkeypatch.setattr(mail, "ask_yes", lambda parent, question: "3 pending" in question)
+    page.send_pending()
+    qtbot.waitUntil(lambda: "2 messages sent. 1 failed" in page.status.text(), timeout=20_000)
+    assert page.export_button.isEnabled()
+    target = tmp_path / "failed.csv"
+    monkeypatch.setattr(mail, "ask_save_path", lambda *a: target)
+    page.export_failed()
+    assert "zoe@example.com" in target.read_text(encoding="utf-8-sig")
+    page.filter.setCurrentIndex(2)  # failed only
+    assert page.model.rowCount() == 1
+    page.table.selectRow(0)
+    page.open_selected()
+    assert "Zoë" in page.message_dialog.findChildren(mail.QPlainTextEdit)[0].toPlainText()
+    page.message_dialog.close()
+    server.recorder.refuse.clear()
+    page.retry_button.click()
+    assert outbox.outbox_counts(ctx.db)[OutboxStatus.PENDING] == 1
+    page.filter.setCurrentIndex(1)  # pending
+    page.table.selectRow(0)
+    page.cancel_button.click()
+    assert outbox.outbox_counts(ctx.db)[OutboxStatus.CANCELLED] == 1
+    assert len(ids) == 3
+
+
+def test_mail_settings_dialog_saves_and_sends_a_test(qtbot, ctx, server):
+    dialog = MailSettingsDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.host.setText("127.0.0.1")
+    dialog.port.setValue(server.port)
+    dialog.security.setCurrentIndex(dialog.security.findData("none"))
+    assert dialog.security_warning.isVisibleTo(dialog)
+    dialog.sender_address.setText("training@example.com")
+    dialog.test_to.setText("me@example.com")
+    dialog.send_test()
+    qtbot.waitUntil(lambda: dialog.test_result.text().startswith("Sent"), timeout=20_000)
+    assert server.recorder.received[0].recipients == ["me@example.com"]
+    assert outbox.mail_settings(ctx.db).port == server.port
+    dialog.port.setValue(1)  # nothing listens there
+    dialog.send_test()
+    qtbot.waitUntil(lambda: dialog.test_result.text().startswith("Not sent"), timeout=20_000)
+    assert "mail server" in dialog.test_result.text()
+
+
+def test_templates_dialog_refuses_unknown_placeholders(qtbot, ctx):
+    dialog = TemplatesDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("reminder"))
+    dialog.subject.setText("Soon: {course} with {trainer}")
+    assert "{trainer}" in dialog.errors.text() and not dialog.save_button.isEnabled()
+    dialog.subject.setText("Soon: {course}")
+    assert dialog.save_button.isEnabled()
+    dialog.save()
+    assert outbox.get_template(ctx.db, MessageKind.REMINDER, "en").subject == "Soon: {course}"
+    dialog.reset()
+    assert dialog.subject.text().startswith("Reminder:")
+
+
+def test_outbox_model_passes_the_tester(qtmodeltester, db):
+    model = OutboxTableModel()
+    model.set_rows(outbox.list_outbox(db))
+    qtmodeltester.check(model)
