@@ -186,3 +186,34 @@ def test_outbox_model_passes_the_tester(qtmodeltester, db):
     model = OutboxTableModel()
     model.set_rows(outbox.list_outbox(db))
     qtmodeltester.check(model)
+
+
+def test_a_reschedule_offers_the_change_to_invited_learners(qtbot, ctx, server, monkeypatch):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from iltdesk.services import enrollment, scheduling
+    from iltdesk.views.sessions_view import SessionsPage
+    from tests.fixtures.builders import make_learner, make_session
+
+    configure(ctx.db, server.port)
+    session = make_session(ctx.db, capacity=3)
+    ann = make_learner(ctx.db, "Ann", "Lee", email="ann@example.com")
+    enrollment.enroll_learner(ctx.db, session.id, ann.id)
+    outbox.queue(ctx.db, outbox.compose(ctx.db, MessageKind.CONFIRMATION, session.id).drafts)
+    questions = []
+    monkeypatch.setattr(mail, "ask_yes", lambda parent, q: questions.append(q) or True)
+    monkeypatch.setattr(mail, "ask_send_confirmation", lambda *a: True)
+    page = SessionsPage(ctx)
+    qtbot.addWidget(page)
+    before = scheduling.get_session(ctx.db, session.id)
+    day = before.days[0]
+    after = replace(before, days=(replace(day, start=day.start + timedelta(hours=1)),))
+    page.offer_change_notice(before, after)
+    assert "1 learner has a calendar invitation" in questions[0]
+    qtbot.waitUntil(lambda: len(server.recorder.received) == 1, timeout=20_000)
+    (received,) = server.recorder.received
+    assert received.message["Subject"].startswith("Changed:")
+    assert "SEQUENCE:1" in received.data.decode()
+    page.offer_change_notice(before, before)  # nothing moved: nothing asked
+    assert len(questions) == 1

@@ -463,6 +463,26 @@ def _invites_sent(db: Database, enrollment_ids: Sequence[int]) -> dict[int, int]
         return {eid: int(n) for eid, n in tx.execute(query) if eid is not None}
 
 
+def invited_count(db: Database, session_id: int) -> int:
+    """How many learners still on the session hold a calendar invitation from the outbox."""
+    with db.transaction() as tx:
+        from iltdesk.db.entities import Enrollment
+
+        query = (
+            select(func.count(func.distinct(OutboxMessage.enrollment_id)))
+            .join(Enrollment, Enrollment.id == OutboxMessage.enrollment_id)
+            .where(
+                OutboxMessage.session_id == session_id,
+                OutboxMessage.kind.in_(INVITING),
+                OutboxMessage.status.in_(
+                    (OutboxStatus.PENDING, OutboxStatus.SENT, OutboxStatus.UNCERTAIN)
+                ),
+                Enrollment.status.in_(SEAT_HOLDING),
+            )
+        )
+        return int(tx.scalar(query) or 0)
+
+
 def _recipients(
     rows: list[RosterRow], kind: MessageKind, enrollment_ids: Sequence[int] | None
 ) -> list[RosterRow]:
@@ -502,6 +522,10 @@ def compose(
         )
     ctx = _session_context(db, session_id, fallback_language)
     rows = _recipients(enrollment.roster(db, session_id), kind, enrollment_ids)
+    if kind is MessageKind.PROMOTED and enrollment_ids is None:
+        # Those told they were on the waitlist who hold a seat now.
+        told = _existing_keys(db, (f"waitlist:{r.enrollment_id}" for r in rows))
+        rows = [r for r in rows if f"waitlist:{r.enrollment_id}" in told]
     languages = _learner_languages(db, [r.learner_id for r in rows])
     sequences = _invites_sent(db, [r.enrollment_id for r in rows])
     keyed = []

@@ -124,6 +124,7 @@ class SessionDetailDialog(QDialog):
         for kind, text in (
             (MessageKind.CONFIRMATION, _("Send &confirmations with invitations…")),
             (MessageKind.WAITLIST, _("Send &waitlist notices…")),
+            (MessageKind.PROMOTED, _("Tell those &promoted from the waitlist…")),
             (MessageKind.REMINDER, _("Send &reminders now…")),
             (MessageKind.CHANGED, _("Send the &change to everyone…")),
             (MessageKind.CANCELLED, _("Send the ca&ncellation…")),

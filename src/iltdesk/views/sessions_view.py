@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import SessionRow
-from iltdesk.i18n import _
+from iltdesk.i18n import _, ngettext
 from iltdesk.models.tables import SessionsTableModel
 from iltdesk.services import catalogue, people, scheduling
 from iltdesk.views.context import AppContext
@@ -205,4 +205,34 @@ class SessionsPage(TablePage):
         if session_id is not None:
             from iltdesk.views.dialogs.session_editor import SessionEditorDialog
 
-            SessionEditorDialog.ask(self, self.ctx, scheduling.get_session(self.ctx.db, session_id))
+            before = scheduling.get_session(self.ctx.db, session_id)
+            after = SessionEditorDialog.ask(self, self.ctx, before)
+            if after is not None:
+                self.offer_change_notice(before, after)
+
+    def offer_change_notice(self, before: Any, after: Any) -> None:
+        """Times, place or link changed and learners hold invitations: offer to update them."""
+        from iltdesk.domain.enums import MessageKind
+        from iltdesk.services import outbox
+        from iltdesk.views import mail
+
+        moved = (
+            [(d.start, d.end) for d in before.days] != [(d.start, d.end) for d in after.days]
+            or before.room_id != after.room_id
+            or before.meeting_link != after.meeting_link
+            or before.timezone != after.timezone
+        )
+        invited = outbox.invited_count(self.ctx.db, after.id) if moved else 0
+        if not invited:
+            return
+        question = ngettext(
+            "{n} learner has a calendar invitation for this session. Send them the change?",
+            "{n} learners have a calendar invitation for this session. Send them the change?",
+            invited,
+        ).format(n=invited)
+        if mail.ask_yes(self, question):
+            if not hasattr(self, "mailer"):
+                from iltdesk.tasks.runner import TaskRunner
+
+                self.mailer = mail.Mailer(self.ctx, self, TaskRunner(self))
+            self.mailer.compose_and_send(MessageKind.CHANGED, after.id)

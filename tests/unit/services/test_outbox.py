@@ -302,3 +302,32 @@ def test_interrupted_rows_become_uncertain_and_are_not_resent(db, completed, ser
     assert outbox.outbox_counts(db)[OutboxStatus.UNCERTAIN] == 1
     outbox.retry(db, [ids[0]])  # the user decided to send it again
     assert send(db, settings).sent == 1
+
+
+def test_promoted_notice_goes_to_those_told_they_were_waiting(db, server):
+    configure(db, server.port)
+    session = make_session(db, capacity=1)
+    first = make_learner(db, "Ann", "Lee", email="ann@example.com")
+    waiting = make_learner(db, "Bo", "Chen", email="bo@example.com")
+    place = enrollment.enroll_learner(db, session.id, first.id).value.row
+    enrollment.enroll_learner(db, session.id, waiting.id)
+    notice = outbox.compose(db, MessageKind.WAITLIST, session.id)
+    assert [d.recipient for d in notice.drafts] == ["bo@example.com"]
+    assert "number 1 on the waitlist" in notice.drafts[0].body
+    outbox.queue(db, notice.drafts)
+    assert outbox.compose(db, MessageKind.PROMOTED, session.id).drafts == ()
+    enrollment.cancel_enrollment(db, place.enrollment_id, "ill")  # Bo takes the seat
+    promoted = outbox.compose(db, MessageKind.PROMOTED, session.id)
+    assert [d.recipient for d in promoted.drafts] == ["bo@example.com"]
+    assert promoted.drafts[0].subject.startswith("A seat for you")
+
+
+def test_invited_count_follows_confirmations(db, server):
+    configure(db, server.port)
+    session = make_session(db, capacity=3)
+    for n in range(2):
+        learner = make_learner(db, f"L{n}", "X", email=f"l{n}@example.com")
+        enrollment.enroll_learner(db, session.id, learner.id)
+    assert outbox.invited_count(db, session.id) == 0
+    outbox.queue(db, outbox.compose(db, MessageKind.CONFIRMATION, session.id).drafts)
+    assert outbox.invited_count(db, session.id) == 2
