@@ -83,7 +83,7 @@ _EN: dict[MessageKind, Template] = {
         "you are enrolled in {course}.\n\n"
         "When: {session_dates}\n"
         "Where: {location_or_link}\n"
-        "Trainer: {instructors}\n"
+        "Trainer: {instructors}\n\n"
         "{prework}{tech_checklist}"
         "The calendar invitation is attached.\n\n"
         "Kind regards,\n{organisation}\n",
@@ -103,8 +103,8 @@ _EN: dict[MessageKind, Template] = {
     MessageKind.REMINDER: Template(
         "Reminder: {course} — {session_dates}",
         "Dear {first_name},\n\na reminder that {course} starts soon.\n\n"
-        "When: {session_dates}\nWhere: {location_or_link}\nTrainer: {instructors}\n"
-        "{prework}{tech_checklist}\nKind regards,\n{organisation}\n",
+        "When: {session_dates}\nWhere: {location_or_link}\nTrainer: {instructors}\n\n"
+        "{prework}{tech_checklist}Kind regards,\n{organisation}\n",
     ),
     MessageKind.CHANGED: Template(
         "Changed: {course} — {session_dates}",
@@ -121,7 +121,7 @@ _EN: dict[MessageKind, Template] = {
     MessageKind.CERTIFICATE: Template(
         "Your certificate: {course}",
         "Dear {first_name},\n\ncongratulations on completing {course}. Your certificate is "
-        "attached (code {certificate_code}).\n{verify_link}\n\nKind regards,\n{organisation}\n",
+        "attached (code {certificate_code}). {verify_link}\n\nKind regards,\n{organisation}\n",
     ),
     MessageKind.FEEDBACK: Template(
         "How was {course}?",
@@ -141,7 +141,7 @@ _DE: dict[MessageKind, Template] = {
         "Sie sind für {course} angemeldet.\n\n"
         "Wann: {session_dates}\n"
         "Wo: {location_or_link}\n"
-        "Trainer/in: {instructors}\n"
+        "Trainer/in: {instructors}\n\n"
         "{prework}{tech_checklist}"
         "Die Kalendereinladung ist angehängt.\n\n"
         "Freundliche Grüße\n{organisation}\n",
@@ -161,8 +161,8 @@ _DE: dict[MessageKind, Template] = {
     MessageKind.REMINDER: Template(
         "Erinnerung: {course} — {session_dates}",
         "Guten Tag {first_name} {last_name},\n\n{course} beginnt bald.\n\n"
-        "Wann: {session_dates}\nWo: {location_or_link}\nTrainer/in: {instructors}\n"
-        "{prework}{tech_checklist}\nFreundliche Grüße\n{organisation}\n",
+        "Wann: {session_dates}\nWo: {location_or_link}\nTrainer/in: {instructors}\n\n"
+        "{prework}{tech_checklist}Freundliche Grüße\n{organisation}\n",
     ),
     MessageKind.CHANGED: Template(
         "Geändert: {course} — {session_dates}",
@@ -180,7 +180,7 @@ _DE: dict[MessageKind, Template] = {
     MessageKind.CERTIFICATE: Template(
         "Ihr Zertifikat: {course}",
         "Guten Tag {first_name} {last_name},\n\nherzlichen Glückwunsch zum Abschluss von "
-        "{course}. Ihr Zertifikat ist angehängt (Code {certificate_code}).\n{verify_link}\n\n"
+        "{course}. Ihr Zertifikat ist angehängt (Code {certificate_code}). {verify_link}\n\n"
         "Freundliche Grüße\n{organisation}\n",
     ),
     MessageKind.FEEDBACK: Template(

@@ -45,8 +45,18 @@ from iltdesk.services.outbox import Composed, Draft, OutboxRow, SendSummary
 from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.document_preview import ask_save_path
+from iltdesk.views.dialogs.preferences import buddy_label
 from iltdesk.views.errors import error_text, show_error
 from iltdesk.views.widgets import TablePage
+
+
+def home_zone(ctx: AppContext) -> str:
+    """The zone to show instants that belong to no session in: the user's, else the server's."""
+    from iltdesk.services.settings_store import get_setting
+
+    return str(
+        ctx.prefs.get("default_timezone") or get_setting(ctx.db, "default_timezone") or "UTC"
+    )
 
 
 def message_text(draft: Draft) -> str:
@@ -301,7 +311,7 @@ class OutboxPage(TablePage):
         self.ctx = ctx
         self.tasks = TaskRunner(self)
         self.mailer = Mailer(ctx, self, self.tasks)
-        self.model = OutboxTableModel(self)
+        self.model = OutboxTableModel(self, zone=home_zone(ctx))
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.doubleClicked.connect(self.open_selected)
@@ -446,7 +456,7 @@ class MailSettingsDialog(QDialog):
         self.ctx = ctx
         self.tasks = TaskRunner(self)
         self.setWindowTitle(_("Mail settings"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         s = outbox.mail_settings(ctx.db)
         self.transport = QComboBox()
         self.transport.addItem(_("Send through a mail server (SMTP)"), "smtp")
@@ -488,7 +498,7 @@ class MailSettingsDialog(QDialog):
         self.rate.setRange(0, 10_000)
         self.rate.setValue(s.rate_per_minute)
         self.rate.setSpecialValueText(_("no limit"))
-        self.reminders = QCheckBox(_("Queue reminders before sessions (you confirm each batch)"))
+        self.reminders = QCheckBox(_("Offer &reminders before sessions (you confirm each batch)"))
         self.reminders.setChecked(s.reminders_enabled)
         self.reminder_days = QSpinBox()
         self.reminder_days.setRange(1, 60)
@@ -517,14 +527,14 @@ class MailSettingsDialog(QDialog):
         form.addRow(_("Drafts &folder:"), self.drafts_folder)
         form.addRow(_("Sender &name:"), self.sender_name)
         form.addRow(_("Sender &address:"), self.sender_address)
-        form.addRow(_("&Reply-to:"), self.reply_to)
+        form.addRow(_("Reply-&to:"), self.reply_to)
         form.addRow(_("&Messages per minute:"), self.rate)
         form.addRow("", self.reminders)
         form.addRow(_("Remind this many &days before:"), self.reminder_days)
         form.addRow(_("Feedback &survey link:"), self.survey)
         form.addRow(_("&Backup contact for virtual sessions:"), self.backup_contact)
         form.addRow(_("Technology &checklist:"), self.checklist)
-        form.addRow(_("Test &recipient:"), test_row)
+        form.addRow(buddy_label(_("Test &recipient:"), self.test_to), test_row)
         form.addRow("", self.test_result)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
