@@ -36,14 +36,34 @@ def roster_file() -> Path:
         book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
         sheet = book.add_worksheet("Export")
         sheet.write_row(0, 0, ["HR export — training nominations"])
-        sheet.write_row(2, 0, ["Emp #", "Given Name", "Surname", "E-mail Address", "Dept.",
-                               "Manager", "Office", "Job Title"])
+        sheet.write_row(
+            2,
+            0,
+            [
+                "Emp #",
+                "Given Name",
+                "Surname",
+                "E-mail Address",
+                "Dept.",
+                "Manager",
+                "Office",
+                "Job Title",
+            ],
+        )
         for n in range(ROWS):
             sheet.write_row(
                 n + 3,
                 0,
-                [f"{n:06d}", first[n % 8], f"{last[n % 7]}{n}", f"person.{n}@example-corp.com",
-                 f"Dept {n % 40}", f"Manager {n % 300}", f"Site {n % 12}", "Associate"],
+                [
+                    f"{n:06d}",
+                    first[n % 8],
+                    f"{last[n % 7]}{n}",
+                    f"person.{n}@example-corp.com",
+                    f"Dept {n % 40}",
+                    f"Manager {n % 300}",
+                    f"Site {n % 12}",
+                    "Associate",
+                ],
             )
         book.close()
     return path
@@ -103,7 +123,8 @@ def run(name: str, path: Path, runs: int = RUNS, prepare_db: str = "") -> tuple[
             db_path = Path(folder) / "bench.sqlite3"
             if prepare_db:
                 subprocess.run(
-                    [sys.executable, __file__, prepare_db, str(path), str(db_path)], check=True,
+                    [sys.executable, __file__, prepare_db, str(path), str(db_path)],
+                    check=True,
                     capture_output=True,
                 )
             out = subprocess.run(

@@ -125,6 +125,11 @@ def translate_error(error: DBAPIError) -> DatabaseError | None:
     return None
 
 
+def mark_written(db_session: OrmSession) -> None:
+    """Note that this transaction wrote (for Core statements run on its connection)."""
+    db_session.info["wrote"] = True
+
+
 class Database:
     """An open ILT Desk database: engine, unit of work, and (for SQLite) the instance lock."""
 
@@ -273,11 +278,11 @@ def _track_writes(factory: sessionmaker[OrmSession]) -> None:
     """
 
     def wrote(db_session: OrmSession, *_args: object) -> None:
-        db_session.info["wrote"] = True
+        mark_written(db_session)
 
     def orm_execute(state: ORMExecuteState) -> None:
         if state.is_insert or state.is_update or state.is_delete:
-            state.session.info["wrote"] = True
+            mark_written(state.session)
 
     def before_commit(db_session: OrmSession) -> None:
         if not db_session.info.pop("wrote", False):

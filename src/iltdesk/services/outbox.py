@@ -17,16 +17,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 
 from iltdesk.db.base import utcnow
-from iltdesk.db.engine import Database
-from iltdesk.db.entities import Learner, OutboxMessage, Room, Setting
+from iltdesk.db.engine import Database, mark_written
+from iltdesk.db.entities import Learner, OutboxContent, OutboxMessage, Room, Setting
 from iltdesk.documents.files import write_atomic
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.emails import normalise_email
@@ -708,6 +708,7 @@ def queue(db: Database, drafts: Sequence[Draft]) -> Outcome[list[int]]:
             )
         )
         rows = []
+        contents: list[bytes] = []
         for draft in drafts:
             if draft.dedupe_key in taken:
                 continue
@@ -721,12 +722,16 @@ def queue(db: Database, drafts: Sequence[Draft]) -> Outcome[list[int]]:
                 recipient_name=draft.recipient_name,
                 subject=draft.subject,
                 message_id=draft.message_id,
-                content=draft.content,
                 status=OutboxStatus.PENDING,
             )
             tx.add(row)
             rows.append(row)
+            contents.append(draft.content)
         tx.flush()
+        tx.add_all(
+            OutboxContent(message_id=row.id, content=content)
+            for row, content in zip(rows, contents, strict=True)
+        )
         ids = [row.id for row in rows]
         if ids:
             audit(tx, "outbox", None, "queue", {"count": len(ids), "kind": drafts[0].kind.value})
@@ -787,7 +792,7 @@ def outbox_counts(db: Database) -> dict[OutboxStatus, int]:
 
 def message_content(db: Database, message_id: int) -> bytes:
     with db.transaction() as tx:
-        row = get_or_fail(tx, OutboxMessage, message_id, _("That message no longer exists."))
+        row = get_or_fail(tx, OutboxContent, message_id, _("That message no longer exists."))
         return bytes(row.content)
 
 
@@ -880,36 +885,86 @@ class SendSummary:
     stopped_error: str = ""  # set when the server could not be reached at all
 
 
-def _claim(db: Database, only: set[int] | None) -> tuple[int, bytes, str] | None:
+_MESSAGES = cast(Table, OutboxMessage.__table__)
+_CONTENTS = cast(Table, OutboxContent.__table__)
+# Built once: the send loop runs these for every message, and building a statement costs
+# more than SQLite takes to run it.
+_CLOSE_ATTEMPT = (
+    update(_MESSAGES)
+    .where(_MESSAGES.c.id == bindparam("b_message_id"))
+    .values(
+        status=bindparam("b_status"),
+        attempts=bindparam("b_attempts"),
+        last_error=bindparam("b_last_error"),
+        next_attempt_at=bindparam("b_next_attempt_at"),
+        sent_at=bindparam("b_sent_at"),
+        updated_at=bindparam("b_now"),
+    )
+)
+_NEXT_DUE = (
+    select(_MESSAGES.c.id, _CONTENTS.c.content, _MESSAGES.c.recipient, _MESSAGES.c.attempts)
+    .join(_CONTENTS, _CONTENTS.c.message_id == _MESSAGES.c.id)
+    .where(
+        _MESSAGES.c.status == OutboxStatus.PENDING,
+        _MESSAGES.c.next_attempt_at.is_(None) | (_MESSAGES.c.next_attempt_at <= bindparam("b_now")),
+    )
+    .order_by(_MESSAGES.c.id)
+    .limit(1)
+)
+_MARK_SENDING = (
+    update(_MESSAGES)
+    .where(_MESSAGES.c.id == bindparam("b_message_id"))
+    .values(
+        status=OutboxStatus.SENDING, attempts=bindparam("b_attempts"), updated_at=bindparam("b_now")
+    )
+)
+
+
+def _closing(
+    message_id: int,
+    status: OutboxStatus,
+    attempts: int,
+    last_error: str = "",
+    next_attempt_at: datetime | None = None,
+    sent_at: datetime | None = None,
+) -> dict[str, Any]:
+    return {
+        "b_message_id": message_id,
+        "b_status": status,
+        "b_attempts": attempts,
+        "b_last_error": last_error,
+        "b_next_attempt_at": next_attempt_at,
+        "b_sent_at": sent_at,
+    }
+
+
+def _step(
+    db: Database, finished: dict[str, Any] | None, only: set[int] | None, *, claim: bool = True
+) -> tuple[int, bytes, str, int] | None:
+    """Close the last attempt and claim the next due message, in one small transaction.
+
+    Claiming marks the row "sending" before a byte goes out, so a crash mid-send leaves it
+    visibly uncertain rather than silently pending.
+    """
     now = utcnow()
     with db.transaction() as tx:
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                (OutboxMessage.next_attempt_at.is_(None)) | (OutboxMessage.next_attempt_at <= now),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(1)
-        )
+        conn = tx.connection()
+        mark_written(tx)
+        if finished is not None:
+            conn.execute(_CLOSE_ATTEMPT, {**finished, "b_now": now})
+        if not claim:
+            return None
+        query = _NEXT_DUE
         if only is not None:
-            query = query.where(OutboxMessage.id.in_(only))
-        row = tx.scalar(query)
+            query = query.where(_MESSAGES.c.id.in_(only))
+        row = conn.execute(query, {"b_now": now}).first()
         if row is None:
             return None
-        row.status = OutboxStatus.SENDING
-        row.attempts += 1
-        row.updated_at = now
-        return row.id, bytes(row.content), row.recipient
-
-
-def _finish(db: Database, message_id: int, **values: Any) -> None:
-    with db.transaction() as tx:
-        tx.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id)
-            .values(updated_at=utcnow(), **values)
+        message_id, content, recipient, attempts = row
+        conn.execute(
+            _MARK_SENDING, {"b_message_id": message_id, "b_attempts": attempts + 1, "b_now": now}
         )
+        return message_id, bytes(content), recipient, attempts + 1
 
 
 def _next_due(db: Database, only: set[int] | None) -> datetime | None:
@@ -957,11 +1012,13 @@ def send_queue(
     interval = 60.0 / rate_per_minute if rate_per_minute > 0 else 0.0
     last_sent = 0.0
     done = 0
+    finished: dict[str, Any] | None = None
     try:
         while True:
             if report is not None:
                 report(done, total, _("Sending {done} of {total}…").format(done=done, total=total))
-            claimed = _claim(db, chosen)
+            claimed = _step(db, finished, chosen)
+            finished = None
             if claimed is None:
                 due = _next_due(db, chosen)
                 if due is None:
@@ -971,7 +1028,7 @@ def send_queue(
                     break
                 sleep(max(0.0, wait))
                 continue
-            message_id, content, recipient = claimed
+            message_id, content, recipient, attempts = claimed
             if interval:
                 gap = time.monotonic() - last_sent
                 if gap < interval:
@@ -979,56 +1036,36 @@ def send_queue(
             try:
                 transport.send(content, sender_address, recipient)
             except SendError as error:
-                attempts = _attempts(db, message_id)
                 if error.kind == "auth":
-                    _finish(
-                        db,
-                        message_id,
-                        status=OutboxStatus.PENDING,
-                        attempts=max(0, attempts - 1),
-                        last_error=error.message,
+                    finished = _closing(
+                        message_id, OutboxStatus.PENDING, max(0, attempts - 1), error.message
                     )
                     summary.auth_error = error.message
                     break
                 if error.kind == "transient" and attempts < max_attempts:
                     delay = backoff[min(attempts - 1, len(backoff) - 1)] if backoff else 0.0
-                    _finish(
-                        db,
-                        message_id,
-                        status=OutboxStatus.PENDING,
-                        last_error=error.message,
-                        next_attempt_at=utcnow() + timedelta(seconds=delay),
+                    retry_at = utcnow() + timedelta(seconds=delay)
+                    finished = _closing(
+                        message_id, OutboxStatus.PENDING, attempts, error.message, retry_at
                     )
                     summary.retried += 1
                     continue
-                _finish(db, message_id, status=OutboxStatus.FAILED, last_error=error.message)
+                finished = _closing(message_id, OutboxStatus.FAILED, attempts, error.message)
                 summary.failed += 1
                 done += 1
                 continue
-            _finish(
-                db,
-                message_id,
-                status=OutboxStatus.SENT,
-                sent_at=utcnow(),
-                last_error="",
-                next_attempt_at=None,
-            )
+            finished = _closing(message_id, OutboxStatus.SENT, attempts, sent_at=utcnow())
             last_sent = time.monotonic()
             summary.sent += 1
             done += 1
     finally:
+        if finished is not None:
+            _step(db, finished, chosen, claim=False)
         transport.close()
     summary.waiting = len(_pending_ids(db, chosen))
     if report is not None and not summary.auth_error:
         report(done, total, "")
     return summary
-
-
-def _attempts(db: Database, message_id: int) -> int:
-    with db.transaction() as tx:
-        return int(
-            tx.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id)) or 0
-        )
 
 
 def ensure_can_send(settings: MailSettings) -> None:
