@@ -837,6 +837,61 @@ def mark_sent_by_user(db: Database, ids: Sequence[int]) -> Outcome[int]:
     return _set_status(db, ids, OutboxStatus.SENT, (OutboxStatus.UNCERTAIN,), "confirm_sent")
 
 
+def resend(db: Database, ids: Sequence[int]) -> Outcome[list[int]]:
+    """Queue a fresh copy of each message, the user's explicit choice to send it again.
+
+    The copy gets a key of its own ("certificate:12:resend-1") and a new Message-ID, so the
+    original keeps its record and the recipient's mail program sees a new message.
+    """
+    from email import message_from_bytes
+    from email.policy import SMTP
+    from email.utils import format_datetime, make_msgid
+
+    with db.transaction() as tx:
+        originals = list(tx.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
+        taken = set(
+            tx.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.dedupe_key.in_(
+                        [f"{m.dedupe_key}:resend-{n}" for m in originals for n in range(1, 50)]
+                    )
+                )
+            )
+        )
+        new_ids = []
+        for original in originals:
+            base = original.dedupe_key.split(":resend-")[0]
+            n = 1
+            while f"{base}:resend-{n}" in taken:
+                n += 1
+            key = f"{base}:resend-{n}"
+            taken.add(key)
+            content = tx.get(OutboxContent, original.id)
+            assert content is not None
+            message = message_from_bytes(content.content, policy=SMTP)
+            domain = original.message_id.rstrip(">").rpartition("@")[2] or "iltdesk.invalid"
+            message_id = make_msgid(idstring="iltdesk", domain=domain)
+            message.replace_header("Message-ID", message_id)
+            message.replace_header("Date", format_datetime(datetime.now(UTC)))
+            copy = OutboxMessage(
+                dedupe_key=key,
+                kind=original.kind,
+                session_id=original.session_id,
+                enrollment_id=original.enrollment_id,
+                recipient=original.recipient,
+                recipient_name=original.recipient_name,
+                subject=original.subject,
+                message_id=message_id,
+                status=OutboxStatus.PENDING,
+            )
+            tx.add(copy)
+            tx.flush()
+            tx.add(OutboxContent(message_id=copy.id, content=message.as_bytes()))
+            new_ids.append(copy.id)
+        audit(tx, "outbox", None, "resend", {"from": list(ids), "to": new_ids})
+        return Outcome(new_ids, Changes.of(Entity.OUTBOX, *new_ids))
+
+
 def export_failed(db: Database, path: Path) -> Path:
     """The failed messages as CSV (recipient, subject, error, attempts), written atomically."""
     rows = list_outbox(db, [OutboxStatus.FAILED])

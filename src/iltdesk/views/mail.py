@@ -324,6 +324,8 @@ class OutboxPage(TablePage):
         self.open_button = QPushButton(_("&Open"))
         self.retry_button = QPushButton(_("&Retry"))
         self.cancel_button = QPushButton(_("&Cancel sending"))
+        self.resend_button = QPushButton(_("Re&send…"))
+        self.resend_button.setToolTip(_("Queue a new copy of the selected messages"))
         self.sent_button = QPushButton(_("Mark as &sent"))
         self.sent_button.setToolTip(_("For uncertain messages you found in the sent mail"))
         self.export_button = QPushButton(_("&Export failed…"))
@@ -335,6 +337,7 @@ class OutboxPage(TablePage):
             self.open_button,
             self.retry_button,
             self.cancel_button,
+            self.resend_button,
             self.sent_button,
             self.export_button,
         ):
@@ -347,6 +350,7 @@ class OutboxPage(TablePage):
         self.cancel_button.clicked.connect(lambda: self._act(outbox.cancel))
         self.sent_button.clicked.connect(lambda: self._act(outbox.mark_sent_by_user))
         self.export_button.clicked.connect(self.export_failed)
+        self.resend_button.clicked.connect(self.resend_selected)
         self.table.selectionModel().selectionChanged.connect(self._update)
         ctx.changes_applied.connect(self._on_changes)
         self.reload()
@@ -377,6 +381,7 @@ class OutboxPage(TablePage):
             bool(statuses & {OutboxStatus.PENDING, OutboxStatus.FAILED, OutboxStatus.UNCERTAIN})
         )
         self.sent_button.setEnabled(OutboxStatus.UNCERTAIN in statuses)
+        self.resend_button.setEnabled(bool(statuses) and OutboxStatus.PENDING not in statuses)
         counts = outbox.outbox_counts(self.ctx.db)
         self.send_button.setEnabled(bool(counts.get(OutboxStatus.PENDING)))
         self.export_button.setEnabled(bool(counts.get(OutboxStatus.FAILED)))
@@ -437,6 +442,19 @@ class OutboxPage(TablePage):
         ).format(n=pending)
         if ask_yes(self, question):
             self.mailer.send(None, self.status.setText)
+
+    def resend_selected(self) -> None:
+        rows = self.selected()
+        if not rows:
+            return
+        question = ngettext(
+            "Send {n} message again as a new copy?",
+            "Send {n} messages again as new copies?",
+            len(rows),
+        ).format(n=len(rows))
+        if ask_yes(self, question):
+            ids = self.ctx.apply(outbox.resend(self.ctx.db, [r.id for r in rows]))
+            self.mailer.send(ids, self.status.setText)
 
     def export_failed(self) -> None:
         path = ask_save_path(

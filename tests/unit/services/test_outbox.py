@@ -331,3 +331,32 @@ def test_invited_count_follows_confirmations(db, server):
     assert outbox.invited_count(db, session.id) == 0
     outbox.queue(db, outbox.compose(db, MessageKind.CONFIRMATION, session.id).drafts)
     assert outbox.invited_count(db, session.id) == 2
+
+
+def test_resend_is_a_new_copy_with_its_own_message_id(db, completed, server):
+    settings = configure(db, server.port)
+    _composed, ids = queue_certificates(db, completed.id)
+    send(db, settings)
+    copies = outbox.resend(db, ids[:1]).value
+    assert send(db, settings).sent == 1
+    first, again = server.recorder.received[0], server.recorder.received[-1]
+    assert first.recipients == again.recipients
+    assert first.message_id != again.message_id
+    assert again.message["Subject"] == first.message["Subject"]
+    rows = {r.id: r for r in outbox.list_outbox(db)}
+    assert rows[copies[0]].status is OutboxStatus.SENT
+    assert outbox.resend(db, ids[:1]).value != copies  # a second resend: resend-2
+
+
+def test_a_name_with_a_bcc_line_never_adds_a_recipient(db, server):
+    settings = configure(db, server.port)
+    session = make_session(db, capacity=3)
+    evil = make_learner(
+        db, "Ann\r\nBcc: thief@example.com", "Lee\nCc: x@example.com", email="ann@example.com"
+    )
+    enrollment.enroll_learner(db, session.id, evil.id)
+    outbox.queue(db, outbox.compose(db, MessageKind.CONFIRMATION, session.id).drafts)
+    assert send(db, settings).sent == 1
+    (received,) = server.recorder.received
+    assert received.recipients == ["ann@example.com"]
+    assert received.message["Bcc"] is None and received.message["Cc"] is None
