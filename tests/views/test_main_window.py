@@ -54,6 +54,7 @@ def test_window_in_german(qtbot, ctx, german):
         "Teilnehmende",
         "Trainer",
         "Räume",
+        "Postausgang",
     ]
     assert window.menuBar().actions()[0].text() == "&Datei"
     window.sessions.when.setCurrentIndex(2)

@@ -50,8 +50,8 @@ def template_errors(template: Template) -> list[str]:
         except ValueError:
             errors.append(
                 _(
-                    "The {part} has a lone “{{” or “}}”. Write placeholders as {{first_name}}; "
-                    "for a literal brace write it twice."
+                    "The {part} has a brace that opens or closes nothing. Write placeholders as "
+                    "{{first_name}}; for a literal brace write it twice."
                 ).format(part=part)
             )
             continue

@@ -119,7 +119,7 @@ def test_templates_report_unknown_placeholders_and_render_known_ones():
     assert template_errors(Template("Hi {first_name}", "{course} on {session_dates}")) == []
     errors = template_errors(Template("Hi {frist_name}", "ok {"))
     assert "{frist_name}" in errors[0] and "does not know" in errors[0]
-    assert "lone" in errors[1]
+    assert "opens or closes nothing" in errors[1]
     subject, body = render(
         Template("Hi  {first_name}\n", "{course}"), {"first_name": "Ann", "course": "First Aid"}
     )
