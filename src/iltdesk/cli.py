@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help=_("show the version"))
     parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_("check that this installation works (database, documents, fonts, Qt) and exit"),
+    )
+    parser.add_argument(
         "--db",
         metavar="PATH_OR_URL",
         help=_("database file or URL (default: $ILTDESK_DATABASE_URL, else your data folder)"),
@@ -742,6 +747,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     from iltdesk.logsetup import configure_logging, log_file
 
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from iltdesk.selftest import run_self_test
+
+        return run_self_test()
     configure_logging()
     if args.command is None:
         from iltdesk.app import run_gui

@@ -151,3 +151,12 @@ def test_merge_duplicate_learners_from_the_learners_screen(qtbot, ctx, monkeypat
     page.merge_selected()
     assert [r.id for r in learners.search_learners(ctx.db)] == [keep.id]
     assert page.model.rowCount() == 1
+
+
+def test_about_names_version_data_folder_and_licence():
+    from iltdesk.views.main_window import about_text
+
+    text = about_text("1.2.3", "/home/ann/.local/share/ILT Desk", "/tmp/x.sqlite3")
+    assert "ILT Desk 1.2.3" in text
+    assert "Data folder: /home/ann/.local/share/ILT Desk" in text
+    assert "GNU General Public License" in text

@@ -348,14 +348,13 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, _("Check database"), _("No problems found."))
 
     def about(self) -> None:
-        from iltdesk import __version__
+        from iltdesk import __version__, paths
 
+        where = self.ctx.db.path or self.ctx.db.url.render_as_string(hide_password=True)
         QMessageBox.about(
             self,
             _("About ILT Desk"),
-            _("ILT Desk {version}\nPlan, run and record instructor-led training.").format(
-                version=__version__
-            ),
+            about_text(__version__, str(paths.data_dir()), str(where)),
         )
 
     def offer_demo_if_empty(self) -> None:
@@ -400,6 +399,22 @@ class MainWindow(QMainWindow):
             if table is not None:
                 settings.setValue(f"columns/{key}", table.horizontalHeader().saveState())
         super().closeEvent(event)
+
+
+def about_text(version: str, data_folder: str, database: str) -> str:
+    return "\n\n".join(
+        [
+            _("ILT Desk {version}").format(version=version),
+            _("Plan, run and record instructor-led training."),
+            _("Data folder: {folder}").format(folder=data_folder),
+            _("Database: {where}").format(where=database),
+            _(
+                "Licence: GNU General Public License, version 3 or later. ILT Desk comes with "
+                "no warranty. Qt (PySide6) is used under the LGPL 3; fonts: DejaVu (free "
+                "licence)."
+            ),
+        ]
+    )
 
 
 def ask_load_demo(parent: QWidget) -> bool:
