@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint typecheck clean i18n screenshots
+.PHONY: run test bench lint typecheck clean i18n screenshots package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,16 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The Linux bundle (PyInstaller), .deb and .tar.gz in dist/; prints sizes and build time.
+package: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[package]'
+	$(BIN)/python installers/package.py
+
+# Build from a clean clone in a fresh venv, self-test the bundle and the unpacked .deb, and
+# check that an older user database is migrated after a backup (slow: about five minutes).
+package-test: $(STAMP)
+	$(BIN)/python installers/package_test.py
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
