@@ -32,8 +32,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench installers
+	$(BIN)/ruff format --check src tests bench installers
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -13,7 +13,6 @@ Prints one JSON line with sizes and times; exits non-zero if any step fails.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
