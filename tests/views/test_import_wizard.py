@@ -146,3 +146,49 @@ def test_a_bad_file_stays_on_the_first_page_with_a_sentence(qtbot, wizard_for, t
     qtbot.waitUntil(lambda: wizard.file_page.error.isVisibleTo(wizard.file_page), timeout=10_000)
     assert "is empty" in wizard.file_page.error.text()
     assert wizard.currentId() == FILE
+
+
+def test_cancelling_the_import_changes_nothing(qtbot, ctx, wizard_for, tmp_path):
+    from tests.fixtures.rosters import plain_workbook, simple_rows
+
+    path = plain_workbook(tmp_path / "big.xlsx", simple_rows(6000))
+    wizard = wizard_for(path=path)
+    _advance(qtbot, wizard, COLUMNS)
+    _advance(qtbot, wizard, TARGET)
+    _advance(qtbot, wizard, PREVIEW)
+    assert "6,000 new learners" in wizard.preview_page.counts.text()
+    wizard.next()  # Import …
+    wizard.progress.cancel()  # … and the user presses Cancel at once
+    page = wizard.preview_page
+    qtbot.waitUntil(lambda: not wizard.busy, timeout=30_000)
+    assert wizard.currentId() == PREVIEW
+    assert page.error.text() == "Cancelled. Nothing was changed."
+    assert learners.count_learners(ctx.db) == 0
+
+
+def test_dropping_a_roster_on_the_main_window_opens_the_wizard(qtbot, ctx, tmp_path, monkeypatch):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from iltdesk.views.main_window import MainWindow
+
+    path = messy_workbook(tmp_path / "hr.xlsx")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    opened = []
+    monkeypatch.setattr(
+        import_wizard, "open_import_wizard", lambda ctx, parent, **kw: opened.append(kw)
+    )
+    mime = QMimeData()
+    mime.setUrls(
+        [QUrl.fromLocalFile(str(tmp_path / "notes.txt.pdf")), QUrl.fromLocalFile(str(path))]
+    )
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert opened == [{"path": path}]

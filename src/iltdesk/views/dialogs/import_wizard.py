@@ -138,7 +138,9 @@ class _Page(QWizardPage):
             failed(error)
 
         self.w.busy = True
-        self.w.tasks.run(work, title=self.title(), on_done=finished, on_error=stopped)
+        self.w.progress = self.w.tasks.run(
+            work, title=self.title(), on_done=finished, on_error=stopped
+        )
         return False
 
 
@@ -691,18 +693,22 @@ class DonePage(_Page):
         )
 
 
+def _n(value: int) -> str:
+    return formatting.format_number(value)
+
+
 def counts_html_of(
     c: roster_import.ImportCounts, session: bool = True, *, done: bool = False
 ) -> str:
     parts = [
-        ngettext("{n} new learner", "{n} new learners", c.new).format(n=c.new),
-        ngettext("{n} updated", "{n} updated", c.updated).format(n=c.updated),
-        ngettext("{n} unchanged", "{n} unchanged", c.unchanged).format(n=c.unchanged),
+        ngettext("{n} new learner", "{n} new learners", c.new).format(n=_n(c.new)),
+        ngettext("{n} updated", "{n} updated", c.updated).format(n=_n(c.updated)),
+        ngettext("{n} unchanged", "{n} unchanged", c.unchanged).format(n=_n(c.unchanged)),
         ngettext("{n} duplicate merged", "{n} duplicates merged", c.duplicates_merged).format(
-            n=c.duplicates_merged
+            n=_n(c.duplicates_merged)
         ),
         ngettext("{n} row with problems", "{n} rows with problems", c.rejected).format(
-            n=c.rejected
+            n=_n(c.rejected)
         ),
     ]
     if c.possible_duplicates and not done:
@@ -711,23 +717,23 @@ def counts_html_of(
                 "{n} possible duplicate to decide",
                 "{n} possible duplicates to decide",
                 c.possible_duplicates,
-            ).format(n=c.possible_duplicates)
+            ).format(n=_n(c.possible_duplicates))
         )
     if c.skipped:
-        parts.append(ngettext("{n} skipped", "{n} skipped", c.skipped).format(n=c.skipped))
+        parts.append(ngettext("{n} skipped", "{n} skipped", c.skipped).format(n=_n(c.skipped)))
     text = " · ".join(parts)
     if session and (c.enrolled or c.waitlisted or c.already_enrolled):
         text += "<br>" + " · ".join(
             [
-                ngettext("{n} enrolled", "{n} enrolled", c.enrolled).format(n=c.enrolled),
+                ngettext("{n} enrolled", "{n} enrolled", c.enrolled).format(n=_n(c.enrolled)),
                 ngettext("{n} to the waitlist", "{n} to the waitlist", c.waitlisted).format(
-                    n=c.waitlisted
+                    n=_n(c.waitlisted)
                 ),
                 ngettext(
                     "{n} already on the session",
                     "{n} already on the session",
                     c.already_enrolled,
-                ).format(n=c.already_enrolled),
+                ).format(n=_n(c.already_enrolled)),
             ]
         )
     return text
@@ -794,6 +800,7 @@ class ImportWizard(QWizard):
         self.undone: UndoResult | None = None
         self.saved_report: Path | None = None
         self.busy = False
+        self.progress: Progress | None = None  # the running step's, whose Cancel stops it
         self.setWindowTitle(_("Import roster"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage)
