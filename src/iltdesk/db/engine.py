@@ -11,14 +11,14 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import Table, create_engine, event, make_url, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, sessionmaker
@@ -123,6 +123,65 @@ def translate_error(error: DBAPIError) -> DatabaseError | None:
             )
         )
     return None
+
+
+def bulk_insert(
+    db_session: OrmSession,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Insert many rows (tuples in `columns` order) into `table`, in the session's transaction.
+
+    On SQLite the tuples go straight to the driver's `executemany`, values passed through each
+    column type's bind processor as SQLAlchemy would: for 50,000 learners several times faster
+    than SQLAlchemy building parameter dictionaries row by row. Elsewhere a Core executemany.
+    Python-side column defaults are not applied: give every column that has one.
+    """
+    conn = db_session.connection()
+    mark_written(db_session)
+    if conn.dialect.name != "sqlite":
+        dicts = [dict(zip(columns, row, strict=True)) for row in rows]
+        if dicts:
+            conn.execute(table.insert(), dicts)
+        return
+    dialect = conn.dialect
+    processors = [
+        table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in columns
+    ]
+    quote = conn.dialect.identifier_preparer.quote
+    statement = "INSERT INTO {table} ({columns}) VALUES ({marks})".format(
+        table=conn.dialect.identifier_preparer.format_table(table),
+        columns=", ".join(quote(key) for key in columns),
+        marks=", ".join("?" for _key in columns),
+    )
+    if any(processors):
+        rows = _processed(rows, processors)
+    values = list(rows)
+    if values:
+        conn.exec_driver_sql(statement, values)
+
+
+def _processed(
+    rows: Iterable[Sequence[Any]], processors: Sequence[Callable[[Any], Any] | None]
+) -> Iterator[tuple[Any, ...]]:
+    """Rows with each value bound as its column type binds it.
+
+    A value repeated down a column (the same timestamp for a whole import) is processed once.
+    """
+    last: list[tuple[Any, Any]] = [(object(), None)] * len(processors)
+    for row in rows:
+        out = []
+        for index, (value, process) in enumerate(zip(row, processors, strict=True)):
+            if process is None or value is None:
+                out.append(value)
+                continue
+            seen, bound = last[index]
+            if value is not seen:
+                bound = process(value)
+                last[index] = (value, bound)
+            out.append(bound)
+        yield tuple(out)
 
 
 def mark_written(db_session: OrmSession) -> None:

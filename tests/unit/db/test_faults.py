@@ -112,3 +112,58 @@ def test_full_disk_gives_a_sentence_and_loses_nothing(db_path, backup_dir):
         demo.load_demo(db, DemoSize(learners=3000, sessions=40))
         assert learner_count(db) == 3000
     assert integrity(db_path) == "ok"
+
+
+def test_bulk_insert_binds_values_as_the_column_types_do(db):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from iltdesk.db.engine import bulk_insert
+    from iltdesk.db.entities import Learner
+
+    first = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)
+    columns = (
+        "first_name",
+        "last_name",
+        "email",
+        "email_key",
+        "first_key",
+        "last_key",
+        "sort_key",
+        "employee_id",
+        "created_at",
+        "department",
+        "manager_name",
+        "manager_email",
+        "location",
+        "job_title",
+        "preferred_language",
+    )
+    rows = [
+        ("Ann", "Lee", "ann@example.com", "ann@example.com", "ann", "lee", "lee ann", None, first),
+        ("Bo", "Chen", "bo@example.com", "bo@example.com", "bo", "chen", "chen bo", "7", first),
+        (
+            "Cy",
+            "Ng",
+            "cy@example.com",
+            "cy@example.com",
+            "cy",
+            "ng",
+            "ng cy",
+            None,
+            first + timedelta(hours=1),
+        ),
+    ]
+    rows = [row + ("",) * 6 for row in rows]  # no Python-side defaults on this path
+    with db.transaction() as tx:
+        bulk_insert(tx, Learner.__table__, columns, rows)
+    with db.transaction() as tx:
+        stored = tx.execute(
+            select(Learner.first_name, Learner.employee_id, Learner.created_at).order_by(Learner.id)
+        ).all()
+    assert stored == [
+        ("Ann", None, first),
+        ("Bo", "7", first),
+        ("Cy", None, first + timedelta(hours=1)),
+    ]
