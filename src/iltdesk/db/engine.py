@@ -167,21 +167,25 @@ def _processed(
 ) -> Iterator[tuple[Any, ...]]:
     """Rows with each value bound as its column type binds it.
 
-    A value repeated down a column (the same timestamp for a whole import) is processed once.
+    Only columns whose type has a processor are touched, and a value repeated down a column
+    (the same timestamp for a whole import) is processed once.
     """
-    last: list[tuple[Any, Any]] = [(object(), None)] * len(processors)
+    active = [(index, process) for index, process in enumerate(processors) if process]
+    last: dict[int, tuple[Any, Any]] = {}
     for row in rows:
-        out = []
-        for index, (value, process) in enumerate(zip(row, processors, strict=True)):
-            if process is None or value is None:
-                out.append(value)
+        values = list(row)
+        for index, process in active:
+            value = values[index]
+            if value is None:
                 continue
-            seen, bound = last[index]
-            if value is not seen:
+            seen = last.get(index)
+            if seen is not None and seen[0] is value:
+                values[index] = seen[1]
+            else:
                 bound = process(value)
                 last[index] = (value, bound)
-            out.append(bound)
-        yield tuple(out)
+                values[index] = bound
+        yield tuple(values)
 
 
 def mark_written(db_session: OrmSession) -> None:

@@ -21,6 +21,8 @@ def search_key(*parts: str | None) -> str:
     """The normalised key for `parts` joined by spaces."""
     # Each part is normalised on its own (nothing in the normalisation crosses a space), and
     # names repeat, so parts are cached: bulk imports compute keys for tens of thousands.
+    if len(parts) == 1:
+        return _part_key(parts[0])
     return " ".join(key for key in map(_part_key, parts) if key)
 
 

@@ -280,13 +280,17 @@ def _plan(
     report: Report | None = None,
 ) -> _Work:
     importable = parsed.importable
-    by_email = _load(tx, "email_key", (r.key for r in importable))
+    # An empty directory (the first import) matches nothing: skip the lookups altogether.
+    anyone = tx.scalar(select(Learner.id).limit(1)) is not None
+    by_email = _load(tx, "email_key", (r.key for r in importable)) if anyone else {}
     # By employee ID: rows no email matched, and rows whose matched learner has another ID
     # (which may belong to someone else). A file of known learners needs no second query.
     by_employee = _load(
         tx,
         "employee_id",
-        (
+        ()
+        if not anyone
+        else (
             r.values["employee_id"]
             for r in importable
             if r.values["employee_id"]
@@ -299,7 +303,6 @@ def _plan(
     chosen = _load_ids(tx, [v for v in decisions.values() if v != SKIP])
     # Name-only look-alikes, for rows that match nobody by email or ID.
     # Name-only look-alikes can only exist in a directory that holds someone.
-    anyone = tx.scalar(select(Learner.id).limit(1)) is not None
     name_keys = {
         r.row: _name_keys(r.values)
         for r in (importable if anyone else ())
@@ -558,8 +561,8 @@ def commit_import(
             bulk_insert(tx, learners_table, _INSERT_COLUMNS, rows)
             done += len(chunk)
         if work.creates:
-            query = select(Learner.email_key, Learner.id).where(Learner.id > before)
-            new_ids = {key: lid for key, lid in tx.execute(query)}
+            query = select(_LEARNERS.c.email_key, _LEARNERS.c.id).where(_LEARNERS.c.id > before)
+            new_ids: dict[str, int] = {key: lid for key, lid in tx.connection().execute(query)}
             created = {r.row: new_ids[r.key] for r in work.creates}
         updated: dict[str, dict[str, list[str]]] = {}
         for update_chunk in _chunks(work.updates, 1000):
