@@ -643,7 +643,7 @@ def cmd_certificates(args: argparse.Namespace) -> int:
             db,
             MessageKind.CERTIFICATE,
             args.session_id,
-            fallback_language=str(prefs.get("locale")).split("_")[0],
+            fallback_language=str(prefs.get("locale")),
             certificate_options={
                 k: v for k, v in prefs.certificate_options().items() if k != "fallback_language"
             },

@@ -20,6 +20,7 @@ PLACEHOLDERS = (
     "course",
     "course_code",
     "session_dates",
+    "first_date",
     "location_or_link",
     "instructors",
     "meeting_link",
@@ -78,7 +79,7 @@ def render(template: Template, values: Mapping[str, str]) -> tuple[str, str]:
 
 _EN: dict[MessageKind, Template] = {
     MessageKind.CONFIRMATION: Template(
-        "Confirmed: {course} — {session_dates}",
+        "Confirmed: {course} — {first_date}",
         "Dear {first_name},\n\n"
         "you are enrolled in {course}.\n\n"
         "When: {session_dates}\n"
@@ -89,31 +90,31 @@ _EN: dict[MessageKind, Template] = {
         "Kind regards,\n{organisation}\n",
     ),
     MessageKind.WAITLIST: Template(
-        "Waitlist: {course} — {session_dates}",
+        "Waitlist: {course} — {first_date}",
         "Dear {first_name},\n\n{course} on {session_dates} is full. You are number "
         "{waitlist_position} on the waitlist; we will write as soon as a seat is free.\n\n"
         "Kind regards,\n{organisation}\n",
     ),
     MessageKind.PROMOTED: Template(
-        "A seat for you: {course} — {session_dates}",
+        "A seat for you: {course} — {first_date}",
         "Dear {first_name},\n\na seat has become free: you are now enrolled in {course}.\n\n"
         "When: {session_dates}\nWhere: {location_or_link}\n\n"
         "Kind regards,\n{organisation}\n",
     ),
     MessageKind.REMINDER: Template(
-        "Reminder: {course} — {session_dates}",
+        "Reminder: {course} — {first_date}",
         "Dear {first_name},\n\na reminder that {course} starts soon.\n\n"
         "When: {session_dates}\nWhere: {location_or_link}\nTrainer: {instructors}\n\n"
         "{prework}{tech_checklist}Kind regards,\n{organisation}\n",
     ),
     MessageKind.CHANGED: Template(
-        "Changed: {course} — {session_dates}",
+        "Changed: {course} — {first_date}",
         "Dear {first_name},\n\n{course} has changed. The new details:\n\n"
         "When: {session_dates}\nWhere: {location_or_link}\n\n"
         "The attached invitation updates your calendar.\n\nKind regards,\n{organisation}\n",
     ),
     MessageKind.CANCELLED: Template(
-        "Cancelled: {course} — {session_dates}",
+        "Cancelled: {course} — {first_date}",
         "Dear {first_name},\n\nwe are sorry: {course} on {session_dates} is cancelled. "
         "{reason}\n\nThe attached message removes it from your calendar.\n\n"
         "Kind regards,\n{organisation}\n",
@@ -136,7 +137,7 @@ _EN: dict[MessageKind, Template] = {
 
 _DE: dict[MessageKind, Template] = {
     MessageKind.CONFIRMATION: Template(
-        "Bestätigt: {course} — {session_dates}",
+        "Bestätigt: {course} — {first_date}",
         "Guten Tag {first_name} {last_name},\n\n"
         "Sie sind für {course} angemeldet.\n\n"
         "Wann: {session_dates}\n"
@@ -147,32 +148,32 @@ _DE: dict[MessageKind, Template] = {
         "Freundliche Grüße\n{organisation}\n",
     ),
     MessageKind.WAITLIST: Template(
-        "Warteliste: {course} — {session_dates}",
+        "Warteliste: {course} — {first_date}",
         "Guten Tag {first_name} {last_name},\n\n{course} am {session_dates} ist ausgebucht. "
         "Sie stehen auf Platz {waitlist_position} der Warteliste; wir melden uns, sobald ein "
         "Platz frei wird.\n\nFreundliche Grüße\n{organisation}\n",
     ),
     MessageKind.PROMOTED: Template(
-        "Ein Platz für Sie: {course} — {session_dates}",
+        "Ein Platz für Sie: {course} — {first_date}",
         "Guten Tag {first_name} {last_name},\n\nein Platz ist frei geworden: Sie sind jetzt "
         "für {course} angemeldet.\n\nWann: {session_dates}\nWo: {location_or_link}\n\n"
         "Freundliche Grüße\n{organisation}\n",
     ),
     MessageKind.REMINDER: Template(
-        "Erinnerung: {course} — {session_dates}",
+        "Erinnerung: {course} — {first_date}",
         "Guten Tag {first_name} {last_name},\n\n{course} beginnt bald.\n\n"
         "Wann: {session_dates}\nWo: {location_or_link}\nTrainer/in: {instructors}\n\n"
         "{prework}{tech_checklist}Freundliche Grüße\n{organisation}\n",
     ),
     MessageKind.CHANGED: Template(
-        "Geändert: {course} — {session_dates}",
+        "Geändert: {course} — {first_date}",
         "Guten Tag {first_name} {last_name},\n\n{course} wurde geändert. Die neuen Angaben:\n\n"
         "Wann: {session_dates}\nWo: {location_or_link}\n\n"
         "Die angehängte Einladung aktualisiert Ihren Kalender.\n\n"
         "Freundliche Grüße\n{organisation}\n",
     ),
     MessageKind.CANCELLED: Template(
-        "Abgesagt: {course} — {session_dates}",
+        "Abgesagt: {course} — {first_date}",
         "Guten Tag {first_name} {last_name},\n\nleider fällt {course} am {session_dates} aus. "
         "{reason}\n\nDie angehängte Nachricht entfernt den Termin aus Ihrem Kalender.\n\n"
         "Freundliche Grüße\n{organisation}\n",

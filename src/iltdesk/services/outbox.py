@@ -302,7 +302,7 @@ def session_dates(session: SessionRow, language: str) -> str:
     parts = []
     for day in session.days:
         start, end = day.start.astimezone(zone), day.end.astimezone(zone)
-        when = babel_dates.format_date(start.date(), "EEE d MMM y", locale=locale)
+        when = babel_dates.format_skeleton("yMMMEd", start.date(), locale=locale)
         span = (
             babel_dates.format_time(start, "HH:mm", locale=locale)
             + "–"
@@ -311,6 +311,14 @@ def session_dates(session: SessionRow, language: str) -> str:
         abbreviation = start.tzname() or session.timezone
         parts.append(f"{when}, {span} {abbreviation}")
     return "; ".join(parts)
+
+
+def first_date(session: SessionRow, language: str) -> str:
+    """The first day's date in the learner's language ("12 Mar 2026"), for subjects."""
+    if not session.days:
+        return ""
+    start = session.days[0].start.astimezone(ZoneInfo(session.timezone))
+    return babel_dates.format_date(start.date(), "medium", locale=_locale(language))
 
 
 def _first_date_label(session: SessionRow) -> str:
@@ -373,6 +381,10 @@ def _values(
 ) -> dict[str, str]:
     session, settings = ctx.session, ctx.settings
     translate = load_translations(language)
+    # Dates in the organisation's regional format when it speaks the learner's language
+    # ("12 Mar 2026" for en_GB, not the US "Mar 12, 2026"); else the language's own.
+    fallback = ctx.fallback_language.replace("-", "_")
+    regional = fallback if fallback.split("_")[0] == language else language
     virtual = session.mode in (DeliveryMode.VIRTUAL, DeliveryMode.HYBRID)
     checklist = ""
     if virtual:
@@ -393,7 +405,8 @@ def _values(
         "full_name": f"{first} {last}".strip(),
         "course": session.course_title,
         "course_code": session.course_code,
-        "session_dates": session_dates(session, language),
+        "session_dates": session_dates(session, regional),
+        "first_date": first_date(session, regional),
         "location_or_link": ctx.location,
         "instructors": ", ".join(i.name for i in session.instructors),
         "meeting_link": session.meeting_link,

@@ -183,7 +183,7 @@ class Mailer:
         if problem is not None:
             show_error(self.parent, UserError(problem))
             return
-        language = str(prefs.get("locale")).split("_")[0]
+        language = str(prefs.get("locale"))
         options = {k: v for k, v in prefs.certificate_options().items() if k != "fallback_language"}
 
         def work(_progress: Progress) -> Composed:
@@ -343,7 +343,10 @@ class OutboxPage(TablePage):
         ):
             self.toolbar.addWidget(widget)
         self.toolbar.addStretch()
-        self.layout().addWidget(self.status)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.addWidget(self.status)
+        layout.setStretchFactor(self.splitter, 1)
         self.send_button.clicked.connect(self.send_pending)
         self.open_button.clicked.connect(self.open_selected)
         self.retry_button.clicked.connect(lambda: self._act(outbox.retry))
@@ -763,7 +766,7 @@ class ReminderWatch:
         if self.asking:
             return
         try:
-            language = str(self.ctx.prefs.get("locale")).split("_")[0]
+            language = str(self.ctx.prefs.get("locale"))
             due = outbox.due_reminders(self.ctx.db, fallback_language=language)
         except Exception:  # a reminder check must never disturb the user's work
             return

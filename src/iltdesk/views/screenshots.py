@@ -11,6 +11,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 TODAY = date(2026, 11, 28)
 
@@ -90,12 +91,77 @@ def render(output: Path, language: str) -> list[Path]:
         prefs.show()
         shot(prefs, "preferences")
         prefs.close()
+        wizard = import_preview(ctx, work)
+        wizard.show()
+        shot(wizard, "import-wizard")
+        wizard.close()
+        outbox_page(ctx, busy.id)
+        window.nav.setCurrentRow(5)
+        shot(window, "outbox")
         for widget in app.topLevelWidgets():
             widget.close()
         return written
     finally:
         db.close()
         i18n.install("en")
+
+
+def import_preview(ctx: Any, work: Path) -> Any:
+    """The import wizard's preview page on an HR-style sheet with a few problems in it."""
+    from openpyxl import Workbook
+
+    from iltdesk.importers.reading import read_file
+    from iltdesk.services import roster_import
+    from iltdesk.views.dialogs.import_wizard import PREVIEW, ImportWizard
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Training nominations — Q1"])
+    sheet.append([])
+    sheet.append(["Emp #", "Given Name", "Surname", "E-mail Address", "Dept.", "Office"])
+    rows = [
+        ("007", "Zoë", "Müller", "zoe.mueller@example.com", "Sales", "Berlin"),
+        ("1042", "Liam", "O’Brien", "liam.obrien@example.com", "Operations", "Dublin"),
+        ("1043", "ZOË", "MÜLLER", "ZOE.MUELLER@example.com", "Sales", "Berlin"),
+        ("1044", "Priya", "Natarajan", "priya.natarajan@example", "Finance", "London"),
+        ("1045", "", "", "no.name@example.com", "HR", "London"),
+        ("1046", "Mateo", "García", "mateo.garcia@example.com", "Legal", "Madrid"),
+    ]
+    for row in rows:
+        sheet.append(list(row))
+    path = work / "HR nominations.xlsx"
+    book.save(path)
+    source = read_file(path)
+    wizard = ImportWizard(ctx, None)
+    wizard.set_source(source)
+    wizard.set_parsed(roster_import.prepare(ctx.db, source))
+    wizard.set_plan(roster_import.plan_import(ctx.db, wizard.parsed))
+    wizard.setStartId(PREVIEW)
+    wizard.resize(1000, 560)
+    return wizard
+
+
+def outbox_page(ctx: Any, session_id: int) -> None:
+    """A few messages in the outbox: confirmations for one session, one refused by the server."""
+    from iltdesk.domain.enums import MessageKind
+    from iltdesk.services import outbox
+
+    outbox.set_mail_settings(
+        ctx.db,
+        {
+            "mail.sender_address": "training@example.com",
+            "mail.sender_name": "Training Team",
+            "mail.transport": "drafts",
+            "mail.drafts_folder": str(Path(tempfile.mkdtemp(prefix="iltdesk-drafts-"))),
+        },
+    )
+    composed = outbox.compose(ctx.db, MessageKind.CONFIRMATION, session_id)
+    ids = outbox.queue(ctx.db, composed.drafts).value
+    settings = outbox.mail_settings(ctx.db)
+    outbox.send_queue(
+        ctx.db, outbox.make_transport(settings), settings.sender_address, only=ids[:-3]
+    )
 
 
 def main() -> int:

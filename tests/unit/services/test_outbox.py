@@ -360,3 +360,21 @@ def test_a_name_with_a_bcc_line_never_adds_a_recipient(db, server):
     (received,) = server.recorder.received
     assert received.recipients == ["ann@example.com"]
     assert received.message["Bcc"] is None and received.message["Cc"] is None
+
+
+@pytest.mark.parametrize(
+    ("regional", "english", "german"),
+    [("en_GB", "12 Mar 2026", "12.03.2026"), ("en_US", "Mar 12, 2026", "12.03.2026")],
+)
+def test_dates_follow_the_learner_language_in_the_organisation_format(
+    db, completed, server, regional, english, german
+):
+    configure(db, server.port)
+    composed = outbox.compose(
+        db, MessageKind.CONFIRMATION, completed.id, fallback_language=regional
+    )
+    subjects = {d.recipient: d.subject for d in composed.drafts}
+    assert subjects["ann@example.com"] == f"Confirmed: Forklift Safety — {english}"
+    assert subjects["zoe@example.com"] == f"Bestätigt: Forklift Safety — {german}"
+    body = next(d.body for d in composed.drafts if d.recipient == "zoe@example.com")
+    assert "Wann: Do., 12. März 2026, 09:00–17:00 GMT" in body
