@@ -314,6 +314,7 @@ class OutboxPage(TablePage):
         self.model = OutboxTableModel(self, zone=home_zone(ctx))
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.doubleClicked.connect(self.open_selected)
         self.filter = QComboBox()
         self.filter.setAccessibleName(_("Show"))

@@ -156,7 +156,12 @@ def outbox_page(ctx: Any, session_id: int) -> None:
             "mail.drafts_folder": str(Path(tempfile.mkdtemp(prefix="iltdesk-drafts-"))),
         },
     )
-    composed = outbox.compose(ctx.db, MessageKind.CONFIRMATION, session_id)
+    composed = outbox.compose(
+        ctx.db,
+        MessageKind.CONFIRMATION,
+        session_id,
+        fallback_language=str(ctx.prefs.get("locale")),
+    )
     ids = outbox.queue(ctx.db, composed.drafts).value
     settings = outbox.mail_settings(ctx.db)
     outbox.send_queue(
