@@ -85,10 +85,11 @@ class ParsedRoster:
 
 
 def _column_name(headers: Sequence[str], index: int) -> str:
-    return headers[index] if index < len(headers) and headers[index] else _column_letter(index)
+    return headers[index] if index < len(headers) and headers[index] else column_letter(index)
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
+    """The spreadsheet's name for a 0-based column index: 0 → A, 26 → AA."""
     letters = ""
     index += 1
     while index:

@@ -12,7 +12,7 @@ from iltdesk import formatting
 from iltdesk.i18n import _
 from iltdesk.importers.cells import cell_text
 from iltdesk.importers.fields import Field
-from iltdesk.importers.roster import ParsedRoster, RowProblem
+from iltdesk.importers.roster import ParsedRoster, RowProblem, column_letter
 from iltdesk.models.base import ROOT, ROW_ROLE, Column, Index, RowTableModel
 from iltdesk.services.roster_import import (
     ImportBatchRow,
@@ -65,7 +65,7 @@ class RawRowsTableModel(QAbstractTableModel):
             return None
         if orientation is Qt.Orientation.Vertical:
             return str(section + 1) if section < len(self._rows) else None
-        return _column_letter(section) if section < self._width else None
+        return column_letter(section) if section < self._width else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -81,15 +81,6 @@ class RawRowsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.BackgroundRole:
                 return HEADER_BRUSH
         return None
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)

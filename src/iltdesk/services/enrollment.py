@@ -416,6 +416,19 @@ def roster_states(db: Database, session_ids: list[int]) -> list[EnrollmentState]
         ]
 
 
+def remove_place(tx: OrmSession, enrollment: Enrollment) -> None:
+    """Delete a place that carries no history (undo only), unhooking what points at it."""
+    tx.execute(
+        update(Enrollment).where(Enrollment.moved_to_id == enrollment.id).values(moved_to_id=None)
+    )
+    tx.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.enrollment_id == enrollment.id)
+        .values(enrollment_id=None)
+    )
+    tx.delete(enrollment)
+
+
 def restore_roster_states(
     db: Database, session_ids: list[int], states: list[EnrollmentState]
 ) -> Outcome[None]:
@@ -443,17 +456,7 @@ def restore_roster_states(
                 raise ValidationError(
                     _("This can no longer be undone: the learner already has attendance.")
                 )
-            tx.execute(
-                update(Enrollment)
-                .where(Enrollment.moved_to_id == enrollment.id)
-                .values(moved_to_id=None)
-            )
-            tx.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.enrollment_id == enrollment.id)
-                .values(enrollment_id=None)
-            )
-            tx.delete(enrollment)
+            remove_place(tx, enrollment)
             audit(tx, "enrollment", enrollment.id, "undo_create")
         tx.flush()
         rows = {}

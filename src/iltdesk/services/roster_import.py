@@ -33,7 +33,6 @@ from iltdesk.db.entities import (
     Enrollment,
     ImportBatch,
     Learner,
-    OutboxMessage,
     Setting,
     TrainingSession,
 )
@@ -55,7 +54,7 @@ from iltdesk.importers.roster import (
     paused_collector,
 )
 from iltdesk.services.common import Outcome, audit, get_or_fail
-from iltdesk.services.enrollment import _open_session
+from iltdesk.services.enrollment import _open_session, remove_place
 from iltdesk.services.learners import learner_keys
 from iltdesk.services.maintenance import back_up_before
 from iltdesk.services.scheduling import learner_clashes
@@ -692,17 +691,7 @@ def undo_import(db: Database, batch_id: int) -> Outcome[UndoResult]:
             if has_history(enrollment_id):
                 places_kept += 1
                 continue
-            tx.execute(
-                update(Enrollment)
-                .where(Enrollment.moved_to_id == enrollment_id)
-                .values(moved_to_id=None)
-            )
-            tx.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.enrollment_id == enrollment.id)
-                .values(enrollment_id=None)
-            )
-            tx.delete(enrollment)
+            remove_place(tx, enrollment)
             places_removed += 1
         for key, old in data.get("reactivated_enrollments", {}).items():
             enrollment = tx.get(Enrollment, int(key))

@@ -11,8 +11,6 @@ from PySide6.QtCore import QAbstractItemModel, QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
     QKeySequence,
     QTextDocument,
 )
@@ -32,12 +30,13 @@ from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue, health, maintenance, scheduling
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
+from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.icons import icon
 from iltdesk.views.sessions_view import SessionsPage
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RosterDropTarget, QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -288,19 +287,8 @@ class MainWindow(QMainWindow):
 
         return open_import_history(self.ctx, self)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        from iltdesk.views.dialogs.import_wizard import roster_file_from_drop
-
-        if roster_file_from_drop(event.mimeData().urls()) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
-        from iltdesk.views.dialogs.import_wizard import roster_file_from_drop
-
-        path = roster_file_from_drop(event.mimeData().urls())
-        if path is not None:
-            event.acceptProposedAction()
-            self.import_roster(path)
+    def roster_dropped(self, path: Path) -> None:
+        self.import_roster(path)
 
     def show_preferences(self) -> None:
         from iltdesk.views.dialogs.preferences import PreferencesDialog

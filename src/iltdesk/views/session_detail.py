@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -42,6 +42,7 @@ from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.dialogs.walk_in import WalkInDialog
+from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.session_documents import SessionDocuments
@@ -74,7 +75,7 @@ class _GridKeys(QObject):
         return False
 
 
-class SessionDetailDialog(QDialog):
+class SessionDetailDialog(RosterDropTarget, QDialog):
     """A window on one session; stays open beside the main window."""
 
     def __init__(self, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
@@ -350,19 +351,8 @@ class SessionDetailDialog(QDialog):
 
         return open_import_wizard(self.ctx, self, path=path, session_id=self.session_id)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        from iltdesk.views.dialogs.import_wizard import roster_file_from_drop
-
-        if roster_file_from_drop(event.mimeData().urls()) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
-        from iltdesk.views.dialogs.import_wizard import roster_file_from_drop
-
-        path = roster_file_from_drop(event.mimeData().urls())
-        if path is not None:
-            event.acceptProposedAction()
-            self.import_roster(path)
+    def roster_dropped(self, path: Path) -> None:
+        self.import_roster(path)
 
     def walk_in(self) -> None:
         spec = WalkInDialog.ask(self)

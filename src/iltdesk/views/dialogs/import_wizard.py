@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -65,9 +64,9 @@ from iltdesk.services.roster_import import (
 from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.document_preview import ask_save_path
+from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import error_text
 
-ROSTER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt)"
 FILE, SHEET, COLUMNS, TARGET, PREVIEW, DONE = range(6)
 
@@ -78,14 +77,6 @@ def ask_roster_file(parent: QWidget | None) -> Path | None:
         parent, _("Import roster"), str(Path.home()), FILE_FILTER
     )
     return Path(name) if name else None
-
-
-def roster_file_from_drop(urls: list[QUrl]) -> Path | None:
-    """The first local spreadsheet or CSV among dropped URLs."""
-    for url in urls:
-        if url.isLocalFile() and Path(url.toLocalFile()).suffix.casefold() in ROSTER_SUFFIXES:
-            return Path(url.toLocalFile())
-    return None
 
 
 class _Page(QWizardPage):
@@ -144,7 +135,7 @@ class _Page(QWizardPage):
         return False
 
 
-class FilePage(_Page):
+class FilePage(RosterDropTarget, _Page):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(
             wizard,
@@ -189,15 +180,8 @@ class FilePage(_Page):
         source = self.w.source
         return COLUMNS if source is not None and len(source.sheets) == 1 else SHEET
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        if roster_file_from_drop(event.mimeData().urls()) is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
-        path = roster_file_from_drop(event.mimeData().urls())
-        if path is not None:
-            self.path.setText(str(path))
-            event.acceptProposedAction()
+    def roster_dropped(self, path: Path) -> None:
+        self.path.setText(str(path))
 
 
 class SheetPage(_Page):
