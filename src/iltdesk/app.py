@@ -23,6 +23,7 @@ from PySide6.QtCore import (  # noqa: E402
     QLibraryInfo,
     QLocale,
     QSettings,
+    QTimer,
     QTranslator,
 )
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
@@ -100,7 +101,8 @@ def run_gui(db_option: str | None) -> int:
         window = MainWindow(ctx)
         window.show()
         window.offer_demo_if_empty()
-        window.check_outbox_at_start()
+        # After the first paint: the outbox check imports the mail layer (~0.1 s).
+        QTimer.singleShot(800, window.check_outbox_at_start)
         return app.exec()
     finally:
         QSettings().sync()
