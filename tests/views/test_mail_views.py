@@ -80,7 +80,7 @@ def test_declining_sends_and_queues_nothing(qtbot, ctx, server, monkeypatch):
     qtbot.addWidget(window)
     window.email_actions[MessageKind.CERTIFICATE].trigger()
     qtbot.wait(300)
-    window.tasks.wait_for_done()
+    window.mailer.tasks.wait_for_done()
     qtbot.wait(100)
     assert outbox.list_outbox(ctx.db) == [] and server.recorder.received == []
 

@@ -122,6 +122,7 @@ def copy_verified(db: Database, target: Path) -> None:
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
+        db.stamp_fresh_until = 0.0  # writes after this copy must stamp again
         cursor.execute("VACUUM INTO ?", (str(partial),))
         cursor.close()
     except sqlite3.OperationalError as error:

@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -203,7 +204,10 @@ class Database:
         # Where to note "verified at close" (see `verified_signature`); set by open_database.
         self.backup_dir: Path | None = None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        _track_writes(self._sessions)
+        # Until when the data-changed stamp is fresh enough to skip (monotonic seconds); a
+        # backup resets it, so the first write after any backup always stamps.
+        self.stamp_fresh_until = 0.0
+        _track_writes(self, self._sessions)
 
     @property
     def path(self) -> Path | None:
@@ -237,6 +241,22 @@ class Database:
         try:
             with self._sessions() as db_session, db_session.begin():
                 yield db_session
+        except DBAPIError as error:
+            translated = translate_error(error)
+            if translated is not None:
+                raise translated from error
+            raise
+
+    @contextmanager
+    def core_transaction(self) -> Iterator[Connection]:
+        """A unit of work on a plain Core connection, for hot loops that write.
+
+        Cheaper than `transaction()` (no ORM session); stamps the data-changed time like it.
+        """
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+                stamp_data_changed(self, conn)
         except DBAPIError as error:
             translated = translate_error(error)
             if translated is not None:
@@ -333,12 +353,33 @@ def unchanged_since_verified(backup_dir: Path, path: Path) -> bool:
 DATA_CHANGED_KEY = "data_changed_at"
 
 
-def _track_writes(factory: sessionmaker[OrmSession]) -> None:
-    """Stamp `settings.data_changed_at` in every transaction that wrote something.
+STAMP_INTERVAL_S = 1.0
 
-    Start-up compares the stamp with the newest backup to decide whether a new one is due;
-    it costs one small UPDATE per writing transaction.
+
+def stamp_data_changed(db: Database, conn: Connection) -> None:
+    """Note in `settings` when data last changed; start-up compares it with the newest backup.
+
+    At most once a second (the stamp is one UPDATE per transaction otherwise), and always for
+    the first write after a backup, which resets `stamp_fresh_until`.
     """
+    now = time.monotonic()
+    if now < db.stamp_fresh_until:
+        return
+    stamp = json.dumps(datetime.now(UTC).isoformat())
+    updated = conn.execute(
+        text("UPDATE settings SET value = :v WHERE key = :k"),
+        {"k": DATA_CHANGED_KEY, "v": stamp},
+    )
+    if updated.rowcount == 0:
+        conn.execute(
+            text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
+            {"k": DATA_CHANGED_KEY, "v": stamp},
+        )
+    db.stamp_fresh_until = now + STAMP_INTERVAL_S
+
+
+def _track_writes(db: Database, factory: sessionmaker[OrmSession]) -> None:
+    """Stamp `settings.data_changed_at` when a transaction wrote something (see above)."""
 
     def wrote(db_session: OrmSession, *_args: object) -> None:
         mark_written(db_session)
@@ -348,19 +389,8 @@ def _track_writes(factory: sessionmaker[OrmSession]) -> None:
             mark_written(state.session)
 
     def before_commit(db_session: OrmSession) -> None:
-        if not db_session.info.pop("wrote", False):
-            return
-        conn = db_session.connection()
-        stamp = json.dumps(datetime.now(UTC).isoformat())
-        updated = conn.execute(
-            text("UPDATE settings SET value = :v WHERE key = :k"),
-            {"k": DATA_CHANGED_KEY, "v": stamp},
-        )
-        if updated.rowcount == 0:
-            conn.execute(
-                text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
-                {"k": DATA_CHANGED_KEY, "v": stamp},
-            )
+        if db_session.info.pop("wrote", False):
+            stamp_data_changed(db, db_session.connection())
 
     event.listen(factory, "after_flush", wrote)
     event.listen(factory, "do_orm_execute", orm_execute)

@@ -25,7 +25,7 @@ from babel import dates as babel_dates
 from sqlalchemy import Table, bindparam, func, select, update
 
 from iltdesk.db.base import utcnow
-from iltdesk.db.engine import Database, mark_written
+from iltdesk.db.engine import Database
 from iltdesk.db.entities import Learner, OutboxContent, OutboxMessage, Room, Setting
 from iltdesk.documents.files import write_atomic
 from iltdesk.domain.changes import Changes, Entity
@@ -1017,9 +1017,7 @@ def _step(
     visibly uncertain rather than silently pending.
     """
     now = utcnow()
-    with db.transaction() as tx:
-        conn = tx.connection()
-        mark_written(tx)
+    with db.core_transaction() as conn:
         if finished is not None:
             conn.execute(_CLOSE_ATTEMPT, {**finished, "b_now": now})
         if not claim:

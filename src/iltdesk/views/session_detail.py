@@ -113,11 +113,8 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
     def _build_email_menu(self) -> QPushButton:
         """Email to this session's learners: each item asks before anything is sent."""
         from iltdesk.domain.enums import MessageKind
-        from iltdesk.tasks.runner import TaskRunner
-        from iltdesk.views.mail import Mailer
 
-        self.tasks = TaskRunner(self)
-        self.mailer = Mailer(self.ctx, self, self.tasks)
+        self.mailer: Any = None  # built on first use: the mail layer costs ~40 ms to import
         self.email_status = ""
         button = QPushButton(_("&Email"))
         menu = QMenu(button)
@@ -143,6 +140,12 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
             self.email_status = message
             self.email_note.setText(message)
 
+        if self.mailer is None:
+            from iltdesk.tasks.runner import TaskRunner
+            from iltdesk.views.mail import Mailer
+
+            self.tasks = TaskRunner(self)
+            self.mailer = Mailer(self.ctx, self, self.tasks)
         self.mailer.compose_and_send(kind, self.session_id, done=done)
 
     def _build_roster(self) -> QWidget:

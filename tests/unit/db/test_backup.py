@@ -143,3 +143,13 @@ def test_back_up_before_a_bulk_change(db, backup_dir):
     assert info is not None and "-import" in info.path.name
     assert last_backup(db) == info
     assert backup.verify_backup(info.path) == []
+
+
+def test_first_write_after_a_backup_always_stamps(db, backup_dir):
+    from iltdesk.db.engine import data_changed_at
+
+    make_course(db)  # stamps; a second write within the second would not stamp again…
+    first = data_changed_at(db)
+    info = backup.back_up(db, backup_dir)
+    make_course(db)  # … but this one follows a backup, so it must
+    assert data_changed_at(db) >= info.taken_at > first
