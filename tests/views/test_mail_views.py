@@ -217,3 +217,37 @@ def test_a_reschedule_offers_the_change_to_invited_learners(qtbot, ctx, server, 
     assert "SEQUENCE:1" in received.data.decode()
     page.offer_change_notice(before, before)  # nothing moved: nothing asked
     assert len(questions) == 1
+
+
+def test_reminders_are_offered_once_and_only_when_switched_on(qtbot, ctx, server, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from PySide6.QtWidgets import QWidget
+
+    from iltdesk.services import enrollment
+    from tests.fixtures.builders import day_spec, make_learner, make_session
+
+    configure(ctx.db, server.port)
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()
+    session = make_session(ctx.db, days=(day_spec(tomorrow, "09:00", "17:00", "UTC"),), zone="UTC")
+    ann = make_learner(ctx.db, "Ann", "Lee", email="ann@example.com")
+    enrollment.enroll_learner(ctx.db, session.id, ann.id)
+    asked = []
+    monkeypatch.setattr(
+        mail, "ask_send_confirmation", lambda parent, composed, kind: asked.append(kind) or True
+    )
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    from iltdesk.tasks.runner import TaskRunner
+
+    mailer = mail.Mailer(ctx, parent, TaskRunner(parent))
+    watch = mail.ReminderWatch(ctx, parent, mailer)
+    watch.check()
+    assert asked == []  # reminders are off until the coordinator turns them on
+    outbox.set_mail_settings(ctx.db, {"mail.reminders_enabled": "true"})
+    watch.check()
+    assert asked == [MessageKind.REMINDER]
+    qtbot.waitUntil(lambda: len(server.recorder.received) == 1, timeout=20_000)
+    assert server.recorder.received[0].message["Subject"].startswith("Reminder:")
+    watch.check()  # the hourly check: already sent, nothing to ask
+    assert asked == [MessageKind.REMINDER]
