@@ -14,7 +14,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import cast
@@ -23,7 +23,6 @@ from iltdesk.errors import UserError
 from iltdesk.i18n import _
 
 ROW_LIMIT = 200_000
-ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1252")
 DELIMITERS = (",", ";", "\t")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -52,7 +51,6 @@ class SourceFile:
     sheets: list[RawSheet]
     encoding: str = ""  # text files only
     delimiter: str = ""
-    options: dict[str, str] = field(default_factory=dict)
 
     def sheet(self, name: str | None) -> RawSheet:
         if name is None:

@@ -80,9 +80,6 @@ class ParsedRoster:
     def duplicates_merged(self) -> int:
         return sum(1 for row in self.rows if row.duplicate_of is not None)
 
-    def problems(self) -> list[RowProblem]:
-        return [p for row in self.rows for p in row.problems]
-
 
 def _column_name(headers: Sequence[str], index: int) -> str:
     return headers[index] if index < len(headers) and headers[index] else column_letter(index)

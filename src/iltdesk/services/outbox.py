@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
@@ -320,15 +321,6 @@ def first_date(session: SessionRow, language: str) -> str:
     return babel_dates.format_date(start.date(), "medium", locale=_locale(language))
 
 
-def _first_date_label(session: SessionRow) -> str:
-    if not session.days:
-        return ""
-    zone = ZoneInfo(session.timezone)
-    return babel_dates.format_date(
-        session.days[0].start.astimezone(zone).date(), "d MMM y", locale=_locale("en")
-    )
-
-
 @dataclass
 class _Context:
     settings: MailSettings
@@ -562,23 +554,21 @@ def _learner_languages(db: Database, learner_ids: Sequence[int]) -> dict[int, st
         return {lid: language or "" for lid, language in tx.execute(query)}
 
 
-def _resend_key(db: Database, key: str) -> str:
-    taken = _existing_keys_like(db, key)
+def _resend_key(tx: OrmSession, key: str, reserved: set[str]) -> str:
+    """The next free "…:resend-N" key for a message (or for a copy of one) to send again.
+
+    `reserved` holds keys handed out in this run but not yet stored.
+    """
+    base = key.split(":resend-")[0]
+    stored = tx.scalars(
+        select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.like(base + ":resend-%"))
+    )
+    taken = reserved | set(stored)
     n = 1
-    while f"{key}:resend-{n}" in taken:
+    while f"{base}:resend-{n}" in taken:
         n += 1
-    return f"{key}:resend-{n}"
-
-
-def _existing_keys_like(db: Database, key: str) -> set[str]:
-    with db.transaction() as tx:
-        return set(
-            tx.scalars(
-                select(OutboxMessage.dedupe_key).where(
-                    OutboxMessage.dedupe_key.like(key.replace("%", "") + ":resend-%")
-                )
-            )
-        )
+    reserved.add(f"{base}:resend-{n}")
+    return f"{base}:resend-{n}"
 
 
 def _render_all(
@@ -593,6 +583,7 @@ def _render_all(
     extra_for: Callable[[RosterRow], tuple[dict[str, str], tuple[Attachment, ...]]] | None = None,
 ) -> Composed:
     existing = _existing_keys(db, (k for k, _r in keyed))
+    reserved: set[str] = set()
     drafts = []
     skipped = 0
     for key, row in keyed:
@@ -600,7 +591,8 @@ def _render_all(
             if not resend:
                 skipped += 1
                 continue
-            key = _resend_key(db, key)
+            with db.transaction() as tx:
+                key = _resend_key(tx, key, reserved)
         language = _language(languages.get(row.learner_id, ""), ctx.fallback_language)
         extra: dict[str, str] = {
             "reason": reason,
@@ -640,7 +632,9 @@ def _render_all(
                 message_id,
             )
         )
-    label = f"{ctx.session.course_title} — {_first_date_label(ctx.session)}"
+    # The question is read by the coordinator: the organisation's format (en_GB if only "en").
+    regional = ctx.fallback_language if "_" in ctx.fallback_language else "en_GB"
+    label = f"{ctx.session.course_title} — {first_date(ctx.session, regional)}"
     return Composed(tuple(drafts), skipped, label)
 
 
@@ -864,23 +858,10 @@ def resend(db: Database, ids: Sequence[int]) -> Outcome[list[int]]:
 
     with db.transaction() as tx:
         originals = list(tx.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))))
-        taken = set(
-            tx.scalars(
-                select(OutboxMessage.dedupe_key).where(
-                    OutboxMessage.dedupe_key.in_(
-                        [f"{m.dedupe_key}:resend-{n}" for m in originals for n in range(1, 50)]
-                    )
-                )
-            )
-        )
+        reserved: set[str] = set()
         new_ids = []
         for original in originals:
-            base = original.dedupe_key.split(":resend-")[0]
-            n = 1
-            while f"{base}:resend-{n}" in taken:
-                n += 1
-            key = f"{base}:resend-{n}"
-            taken.add(key)
+            key = _resend_key(tx, original.dedupe_key, reserved)
             content = tx.get(OutboxContent, original.id)
             assert content is not None
             message = message_from_bytes(content.content, policy=SMTP)

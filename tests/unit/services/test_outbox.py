@@ -378,3 +378,18 @@ def test_dates_follow_the_learner_language_in_the_organisation_format(
     assert subjects["zoe@example.com"] == f"Bestätigt: Forklift Safety — {german}"
     body = next(d.body for d in composed.drafts if d.recipient == "zoe@example.com")
     assert "Wann: Do., 12. März 2026, 09:00–17:00 GMT" in body
+
+
+def test_a_copy_can_itself_be_resent(db, completed, server):
+    configure(db, server.port)
+    _composed, ids = queue_certificates(db, completed.id)
+    (copy,) = outbox.resend(db, ids[:1]).value
+    (again,) = outbox.resend(db, [copy]).value
+    keys = {r.id: r for r in outbox.list_outbox(db)}
+    assert again not in (copy, ids[0]) and keys[again].status is OutboxStatus.PENDING
+    resent = outbox.compose(db, MessageKind.CERTIFICATE, completed.id, resend=True)
+    assert sorted(d.dedupe_key.rsplit(":", 1)[1] for d in resent.drafts) == [
+        "resend-1",
+        "resend-1",
+        "resend-3",
+    ]
