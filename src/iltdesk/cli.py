@@ -466,7 +466,7 @@ def cmd_import_attendance(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     for change in plan.changes:
-        print(f"{change.learner} · {change.day}: {change.old or '—'} → {change.new}")
+        print(f"{change.learner} · {change.day_label}: {change.old or '—'} → {change.new}")
     for problem in plan.problems:
         print(problem)
     if applied:

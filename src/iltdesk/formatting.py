@@ -1,20 +1,40 @@
 """The one place dates, times, numbers and money are formatted for people (babel).
 
 Times are always shown in the session's own zone with the zone's label beside them, so
-"09:00–17:00 GMT" in London and "09:00–17:00 EDT" in New York are never confused.
+"09:00–17:00 GMT" in London and "09:00–17:00 EDT" in New York are never confused; a span whose
+ends fall on either side of a clock change labels each end ("01:30 BST–02:30 GMT").
+
+Every function takes an optional `locale` (a babel `Locale` or a name such as "de_DE"); without
+one it uses the user's locale set at start-up. Emails pass the learner's language explicitly.
+Typed dates and times are parsed here too, so what is shown and what is read back agree.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, time
 from decimal import Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
+LocaleLike = Locale | str | None
+
 _locale = Locale("en", "GB")
+
+
+@cache
+def parse_locale(name: str, fallback: str = "en_GB") -> Locale:
+    """A babel locale for "de_DE", "en-US" or "de"; unknown names give `fallback`."""
+    for candidate in (name, fallback):
+        try:
+            return Locale.parse(candidate.replace("-", "_"))
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+    return Locale("en", "GB")
 
 
 def set_locale(name: str) -> None:
@@ -30,83 +50,232 @@ def current_locale() -> Locale:
     return _locale
 
 
-def zone_label(instant: datetime, timezone: str) -> str:
-    """A short label for the zone at that instant: "CET", "EDT", or "GMT+5:30" where none."""
+def _loc(locale: LocaleLike) -> Locale:
+    if locale is None:
+        return _locale
+    if isinstance(locale, Locale):
+        return locale
+    return parse_locale(locale)
+
+
+def zone_label(instant: datetime, timezone: str, locale: LocaleLike = None) -> str:
+    """A short label for the zone at that instant: "CET", "EDT", or "GMT+5:30" where none.
+
+    The same label everywhere — screens, documents and emails — for the same instant.
+    """
     local = instant.astimezone(ZoneInfo(timezone))
     abbreviation = local.tzname() or ""
     if abbreviation and abbreviation[0] not in "+-":
         return abbreviation
-    return babel_dates.get_timezone_gmt(local, width="long", locale=_locale)
+    return babel_dates.get_timezone_gmt(local, width="long", locale=_loc(locale))
 
 
-def format_date(value: date | datetime, timezone: str | None = None, fmt: str = "medium") -> str:
+def format_date(
+    value: date | datetime,
+    timezone: str | None = None,
+    fmt: str = "medium",
+    locale: LocaleLike = None,
+) -> str:
+    """A date in one of the locale's widths ("short", "medium", "long", "full")."""
     if isinstance(value, datetime) and timezone:
         value = value.astimezone(ZoneInfo(timezone))
-    return babel_dates.format_date(value, format=fmt, locale=_locale)
+    return babel_dates.format_date(value, format=fmt, locale=_loc(locale))
 
 
-def format_day_with_weekday(instant: datetime, timezone: str) -> str:
+def format_day_with_weekday(instant: datetime, timezone: str, locale: LocaleLike = None) -> str:
     """The local date with its weekday, e.g. Tuesday, 12 March 2026."""
     local = instant.astimezone(ZoneInfo(timezone))
-    return babel_dates.format_date(local, format="full", locale=_locale)
+    return babel_dates.format_date(local, format="full", locale=_loc(locale))
 
 
-def format_weekday_date(day: date) -> str:
+def format_weekday_short_date(day: date, locale: LocaleLike = None) -> str:
+    """A weekday and date such as "Thu 12 Mar 2026", in the locale's own order."""
+    return babel_dates.format_skeleton("yMMMEd", day, locale=_loc(locale))
+
+
+def format_weekday_date(day: date, locale: LocaleLike = None) -> str:
     """A short weekday and date for column headings: "Mon 12/3" in the locale's own order."""
-    weekday = babel_dates.format_date(day, format="EEE", locale=_locale)
-    return f"{weekday} {babel_dates.format_skeleton('Md', day, locale=_locale)}"
+    loc = _loc(locale)
+    weekday = babel_dates.format_date(day, format="EEE", locale=loc)
+    return f"{weekday} {babel_dates.format_skeleton('Md', day, locale=loc)}"
 
 
-def format_time(instant: datetime, timezone: str) -> str:
+def format_time(instant: datetime, timezone: str, locale: LocaleLike = None) -> str:
     local = instant.astimezone(ZoneInfo(timezone))
-    return babel_dates.format_time(local, format="short", locale=_locale)
+    return babel_dates.format_time(local, format="short", locale=_loc(locale))
 
 
-def format_datetime(instant: datetime, timezone: str) -> str:
+def format_datetime(instant: datetime, timezone: str, locale: LocaleLike = None) -> str:
     """Date and time with the zone label: "12 Mar 2026, 09:00 GMT"."""
+    loc = _loc(locale)
     local = instant.astimezone(ZoneInfo(timezone))
     # Medium date with short time: the medium datetime pattern shows seconds in most locales.
     text = babel_dates.format_datetime(
-        local, format=f"{_date_pattern('medium')} {_time_pattern('short')}", locale=_locale
+        local, format=f"{_date_pattern(loc, 'medium')} {_time_pattern(loc, 'short')}", locale=loc
     )
-    return f"{text} {zone_label(instant, timezone)}"
+    return f"{text} {zone_label(instant, timezone, loc)}"
 
 
-def format_time_span(start: datetime, end: datetime, timezone: str) -> str:
-    """A day's times with the zone label: "09:00–17:00 GMT"."""
-    return (
-        f"{format_time(start, timezone)}–{format_time(end, timezone)} {zone_label(start, timezone)}"
-    )
+def format_time_span(
+    start: datetime, end: datetime, timezone: str, locale: LocaleLike = None
+) -> str:
+    """A day's times with the zone label: "09:00–17:00 GMT".
+
+    When the clocks change between start and end, each end carries its own label:
+    "01:30 BST–02:30 GMT".
+    """
+    loc = _loc(locale)
+    first, last = zone_label(start, timezone, loc), zone_label(end, timezone, loc)
+    if first == last:
+        return f"{format_time(start, timezone, loc)}–{format_time(end, timezone, loc)} {first}"
+    return f"{format_time(start, timezone, loc)} {first}–{format_time(end, timezone, loc)} {last}"
 
 
-def format_span(start: datetime, end: datetime, timezone: str) -> str:
+def format_span(start: datetime, end: datetime, timezone: str, locale: LocaleLike = None) -> str:
     """A session day: "12 Mar 2026, 09:00–17:00 GMT" (the end date shown only if it differs)."""
-    local_start = start.astimezone(ZoneInfo(timezone))
-    local_end = end.astimezone(ZoneInfo(timezone))
-    day = babel_dates.format_date(local_start, format="medium", locale=_locale)
-    start_time = babel_dates.format_time(local_start, format="short", locale=_locale)
-    end_time = babel_dates.format_time(local_end, format="short", locale=_locale)
-    if local_end.date() != local_start.date():
-        end_day = babel_dates.format_date(local_end, format="medium", locale=_locale)
-        end_time = f"{end_day}, {end_time}"
-    return f"{day}, {start_time}–{end_time} {zone_label(start, timezone)}"
+    loc = _loc(locale)
+    zone = ZoneInfo(timezone)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    day = babel_dates.format_date(local_start, format="medium", locale=loc)
+    if local_end.date() == local_start.date():
+        return f"{day}, {format_time_span(start, end, timezone, loc)}"
+    end_day = babel_dates.format_date(local_end, format="medium", locale=loc)
+    first, last = zone_label(start, timezone, loc), zone_label(end, timezone, loc)
+    start_text = format_time(start, timezone, loc)
+    end_text = f"{end_day}, {format_time(end, timezone, loc)}"
+    if first == last:
+        return f"{day}, {start_text}–{end_text} {first}"
+    return f"{day}, {start_text} {first}–{end_text} {last}"
 
 
-def format_number(value: int | float | Decimal) -> str:
-    return babel_numbers.format_decimal(value, locale=_locale)
+def format_number(value: int | float | Decimal, locale: LocaleLike = None) -> str:
+    return babel_numbers.format_decimal(value, locale=_loc(locale))
 
 
-def format_percent(value: float) -> str:
-    return babel_numbers.format_percent(value, locale=_locale)
+def format_percent(value: float, locale: LocaleLike = None) -> str:
+    return babel_numbers.format_percent(value, locale=_loc(locale))
 
 
-def format_money(amount: Decimal, currency: str) -> str:
-    return babel_numbers.format_currency(amount, currency, locale=_locale)
+def format_money(amount: Decimal, currency: str, locale: LocaleLike = None) -> str:
+    return babel_numbers.format_currency(amount, currency, locale=_loc(locale))
 
 
-def _date_pattern(width: str) -> str:
-    return str(_locale.date_formats[width].pattern)
+def _date_pattern(locale: Locale, width: str) -> str:
+    return str(locale.date_formats[width].pattern)
 
 
-def _time_pattern(width: str) -> str:
-    return str(_locale.time_formats[width].pattern)
+def _time_pattern(locale: Locale, width: str) -> str:
+    return str(locale.time_formats[width].pattern)
+
+
+# --- reading what people type ------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})$")
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
+
+
+def date_input_hint(locale: LocaleLike = None) -> str:
+    """What a typed date looks like in this locale, e.g. "dd/MM/y or 2026-12-14"."""
+    return f"{_date_pattern(_loc(locale), 'short')} · YYYY-MM-DD"
+
+
+def parse_date_text(text: str, locale: LocaleLike = None) -> date | None:
+    """The date a person typed, or None when it is not one (never another date).
+
+    Takes ISO ("2026-12-14"), the locale's short numeric order ("14/12/2026", "12/14/2026",
+    "14.12.2026"), and either with a leading weekday ("Mon 2026-12-14"), which must then be
+    the weekday of that date.
+    """
+    loc = _loc(locale)
+    value = " ".join(text.split()).strip().rstrip(".")
+    if not value:
+        return None
+    weekday: str | None = None
+    head, _sep, rest = value.partition(" ")
+    if rest and not head[:1].isdigit():
+        weekday, value = head.rstrip(",.").casefold(), rest.strip()
+    parsed = _parse_numeric_date(value, loc)
+    if parsed is None:
+        return None
+    if weekday is not None:
+        names = {
+            str(babel_dates.format_date(parsed, form, locale=loc)).casefold().rstrip(".")
+            for form in ("EEE", "EEEE", "EEEEE")
+        } | {
+            str(babel_dates.format_date(parsed, form, locale="en")).casefold()
+            for form in ("EEE", "EEEE")
+        }
+        if weekday.rstrip(".") not in names:
+            return None
+    return parsed
+
+
+def _parse_numeric_date(value: str, loc: Locale) -> date | None:
+    try:
+        iso = _ISO_DATE.match(value)
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        numeric = _NUMERIC_DATE.match(value)
+        if not numeric:
+            return None
+        parts = [int(numeric[1]), int(numeric[2]), int(numeric[3])]
+        order = ("y", "M", "d") if len(numeric[1]) == 4 else _field_order(loc)
+        values = dict(zip(order, parts, strict=True))
+        year = values["y"]
+        if year < 100:
+            year += 2000
+        return date(year, values["M"], values["d"])
+    except ValueError:
+        return None
+
+
+@cache
+def _field_order(loc: Locale) -> tuple[str, str, str]:
+    """The order of day, month and year in the locale's short date ("dMy", "Mdy", "yMd")."""
+    pattern = _date_pattern(loc, "short")
+    order = []
+    for ch in pattern:
+        if ch in "dMy" and ch not in order:
+            order.append(ch)
+    if len(order) != 3:
+        return ("d", "M", "y")
+    return (order[0], order[1], order[2])
+
+
+def parse_time_text(text: str) -> time | None:
+    """The clock time a person typed ("9", "0930", "9:30", "09.30", "6:30 pm"), or None."""
+    value = text.strip().replace(" ", "")
+    if not value:
+        return None
+    compact = re.fullmatch(r"(\d{3,4})", value)
+    if compact:
+        digits = compact[1].zfill(4)
+        value = f"{digits[:2]}:{digits[2:]}"
+    match = _TIME.match(value)
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    suffix = (match[3] or "").casefold().replace(".", "")
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    return time(hour, minute)
+
+
+def format_clock(value: time) -> str:
+    """A time of day for an input field: "09:30" (24-hour, what `parse_time_text` reads)."""
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def format_date_input(value: date, locale: LocaleLike = None) -> str:
+    """A date for an input field, in the locale's short order with a four-digit year."""
+    loc = _loc(locale)
+    pattern = _date_pattern(loc, "short")
+    pattern = re.sub(r"y+", "yyyy", pattern)
+    pattern = re.sub(r"(?<!d)d(?!d)", "dd", pattern)
+    pattern = re.sub(r"(?<!M)M(?!M)", "MM", pattern)
+    return str(babel_dates.format_date(value, format=pattern, locale=loc))

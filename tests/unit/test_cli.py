@@ -211,7 +211,13 @@ def test_export_and_import_attendance(demo_db, tmp_path, capsys):
     capsys.readouterr()
     assert run(["--db", str(demo_db), "import-attendance", str(path), "--dry-run", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["applied"] is False and len(report["changes"]) == 1
+    assert report["applied"] is False
+    assert len(report["changes"]) == 1
+    # The same dry run in plain text: one line per change, then the dry-run sentence.
+    assert run(["--db", str(demo_db), "import-attendance", str(path), "--dry-run"]) == 0
+    plain = capsys.readouterr().out
+    assert "→ Present" in plain
+    assert "Dry run: nothing was changed." in plain
     assert run(["--db", str(demo_db), "import-attendance", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["applied"] is True
     assert (

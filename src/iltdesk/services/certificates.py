@@ -14,12 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel import Locale, UnknownLocaleError
-from babel import dates as babel_dates
-from babel.numbers import format_decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk import formatting
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Certificate, Enrollment, Learner, TrainingSession
@@ -185,17 +183,11 @@ def reissue_certificate(db: Database, code: str, reason: str) -> Outcome[Certifi
         return Outcome(_row(new, learner), Changes.of(Entity.CERTIFICATE, old.id, new.id))
 
 
-def _locale(language: str, fallback: str) -> Locale:
+def _locale_name(language: str, fallback: str) -> str:
     """The learner's language; the app's own locale when it is the same language (en_GB)."""
     if not language or fallback.replace("-", "_").split("_")[0] == language.split("_")[0]:
-        language = fallback
-    for candidate in (language, fallback, "en"):
-        if candidate:
-            try:
-                return Locale.parse(candidate.replace("-", "_"))
-            except (UnknownLocaleError, ValueError):
-                continue
-    return Locale("en")
+        return fallback or "en"
+    return language
 
 
 def certificate_docs(
@@ -227,20 +219,24 @@ def certificate_docs(
     completed_at = session.last_end or datetime.now(UTC)
     docs = []
     for certificate in certificates:
-        locale = _locale(languages.get(certificate.learner_id, ""), fallback_language)
+        locale = formatting.parse_locale(
+            _locale_name(languages.get(certificate.learner_id, ""), fallback_language), "en"
+        )
         local = completed_at.astimezone(ZoneInfo(session.timezone))
         expires = ""
         if certificate.expires_at is not None:
-            expires = babel_dates.format_date(certificate.expires_at.date(), "long", locale=locale)
+            expires = formatting.format_date(
+                certificate.expires_at.date(), fmt="long", locale=locale
+            )
         docs.append(
             CertificateDoc(
                 code=certificate.code,
                 learner_name=certificate.learner_name,
                 course_title=session.course_title,
-                completed_label=babel_dates.format_date(local.date(), "long", locale=locale),
+                completed_label=formatting.format_date(local.date(), fmt="long", locale=locale),
                 hours_label=load_translations(str(locale.language))
                 .ngettext("{hours} hour", "{hours} hours", int(hours) or 1)
-                .format(hours=format_decimal(hours, locale=locale)),
+                .format(hours=formatting.format_number(hours, locale)),
                 instructor=lead,
                 expires_label=expires,
                 verify_text=verify_pattern.replace("{code}", certificate.code)

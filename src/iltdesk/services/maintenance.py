@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from iltdesk.db import backup
 from iltdesk.db.backup import BackupInfo
+
+__all__ = ["BackupInfo", "back_up_before", "last_backup"]
 from iltdesk.db.engine import Database
 
 

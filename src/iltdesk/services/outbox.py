@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from babel import Locale, UnknownLocaleError
-from babel import dates as babel_dates
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk import formatting
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Learner, OutboxContent, OutboxMessage, Room, Setting
@@ -285,31 +284,18 @@ def _language(preferred: str, fallback: str) -> str:
     return "en"
 
 
-def _locale(language: str) -> Locale:
-    try:
-        return Locale.parse(language)
-    except (UnknownLocaleError, ValueError):
-        return Locale("en")
-
-
 def session_dates(session: SessionRow, language: str) -> str:
     """Every day with its times and zone, in the learner's language.
 
     For example "Thu 12 Mar 2026, 09:00–17:00 GMT; Fri 13 Mar 2026, 09:00–12:30 GMT".
     """
-    locale = _locale(language)
+    locale = formatting.parse_locale(language, "en")
     zone = ZoneInfo(session.timezone)
     parts = []
     for day in session.days:
-        start, end = day.start.astimezone(zone), day.end.astimezone(zone)
-        when = babel_dates.format_skeleton("yMMMEd", start.date(), locale=locale)
-        span = (
-            babel_dates.format_time(start, "HH:mm", locale=locale)
-            + "–"
-            + babel_dates.format_time(end, "HH:mm", locale=locale)
-        )
-        abbreviation = start.tzname() or session.timezone
-        parts.append(f"{when}, {span} {abbreviation}")
+        when = formatting.format_weekday_short_date(day.start.astimezone(zone).date(), locale)
+        span = formatting.format_time_span(day.start, day.end, session.timezone, locale)
+        parts.append(f"{when}, {span}")
     return "; ".join(parts)
 
 
@@ -317,8 +303,8 @@ def first_date(session: SessionRow, language: str) -> str:
     """The first day's date in the learner's language ("12 Mar 2026"), for subjects."""
     if not session.days:
         return ""
-    start = session.days[0].start.astimezone(ZoneInfo(session.timezone))
-    return babel_dates.format_date(start.date(), "medium", locale=_locale(language))
+    locale = formatting.parse_locale(language, "en")
+    return formatting.format_date(session.days[0].start, session.timezone, "medium", locale)
 
 
 @dataclass

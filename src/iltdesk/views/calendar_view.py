@@ -44,6 +44,10 @@ def sessions_by_local_date(rows: list[SessionRow]) -> dict[date, list[tuple[Sess
     return found
 
 
+def _to_date(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
 def _label(row: SessionRow, index: int) -> str:
     day = row.days[index]
     times = formatting.format_time_span(day.start, day.end, row.timezone)
@@ -85,7 +89,7 @@ class MonthView(QWidget):
         self._show_day()
 
     def _show_day(self) -> None:
-        chosen = self.calendar.selectedDate().toPython()
+        chosen = _to_date(self.calendar.selectedDate())
         self.day_list.clear()
         for row, index in self._by_date.get(chosen, []):
             item = QListWidgetItem(_label(row, index))

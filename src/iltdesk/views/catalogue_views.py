@@ -42,8 +42,8 @@ class _SmallTablePage(TablePage):
     def __init__(
         self,
         ctx: AppContext,
-        model: RowTableModel,
-        empty: str,  # type: ignore[type-arg]
+        model: RowTableModel[Any],
+        empty: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(empty, parent)

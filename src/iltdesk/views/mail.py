@@ -69,7 +69,7 @@ def message_text(draft: Draft) -> str:
         "",
         draft.body,
     ]
-    attachments = [p.get_filename() for p in parsed.iter_attachments() if p.get_filename()]
+    attachments = [name for p in parsed.iter_attachments() if (name := p.get_filename())]
     if attachments:
         lines += ["", _("Attached: {names}").format(names=", ".join(attachments))]
     return "\n".join(lines)

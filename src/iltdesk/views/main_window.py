@@ -28,6 +28,7 @@ from iltdesk.domain.changes import Changes
 from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue, health, maintenance, scheduling
+from iltdesk.services.maintenance import BackupInfo
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
@@ -177,8 +178,9 @@ class MainWindow(RosterDropTarget, QMainWindow):
             widget = self._factories[key]()
             placeholder = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
-            self.stack.removeWidget(placeholder)
-            placeholder.deleteLater()
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
             self.pages[key] = widget
             header = QSettings().value(f"columns/{key}")
             table = getattr(widget, "table", None)
@@ -301,11 +303,10 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.learners.search.selectAll()
 
     def back_up_now(self) -> None:
-        def done(info: object) -> None:
+        def done(info: BackupInfo | None) -> None:
             if info is not None:
                 self.statusBar().showMessage(
-                    _("Backup written to {path} and verified.").format(path=info.path),
-                    8000,  # type: ignore[attr-defined]
+                    _("Backup written to {path} and verified.").format(path=info.path), 8000
                 )
 
         self.tasks.run(

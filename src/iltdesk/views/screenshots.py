@@ -136,6 +136,7 @@ def import_preview(ctx: Any, work: Path) -> Any:
     wizard = ImportWizard(ctx, None)
     wizard.set_source(source)
     wizard.set_parsed(roster_import.prepare(ctx.db, source))
+    assert wizard.parsed is not None
     wizard.set_plan(roster_import.plan_import(ctx.db, wizard.parsed))
     wizard.setStartId(PREVIEW)
     wizard.resize(1000, 560)

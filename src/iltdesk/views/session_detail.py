@@ -496,7 +496,7 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
             day.minutes,
         )
         if ok:
-            status = (
+            status: AttendanceStatus = (
                 AttendanceStatus.PRESENT
                 if minutes == day.minutes
                 else (

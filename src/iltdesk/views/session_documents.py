@@ -5,6 +5,7 @@ Sign-in sheets, certificates, the facilitator guide, and the attendance workbook
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -65,7 +66,7 @@ class SessionDocuments:
         certificates_menu = menu.addMenu(_("Certificates"))
         for design in CertificateDesign:
             certificates_menu.addAction(
-                design.value.capitalize(), lambda d=design: self.certificates(d)
+                design.value.capitalize(), self._certificates_action(design)
             )
         certificates_menu.addSeparator()
         certificates_menu.addAction(_("Save one PDF per learner (ZIP)…"), self.certificates_zip)
@@ -75,6 +76,9 @@ class SessionDocuments:
         menu.addAction(_("Export attendance workbook…"), self.export_workbook)
         menu.addAction(_("Read back a filled-in workbook…"), self.read_back)
         self.button.setMenu(menu)
+
+    def _certificates_action(self, design: CertificateDesign) -> Callable[[], None]:
+        return lambda: self.certificates(design)
 
     def _issued_docs(self) -> tuple[list[CertificateDoc], list[CertificateRow]]:
         """Issue what is missing, then what every valid certificate shows.

@@ -69,12 +69,12 @@ class PreferencesDialog(QDialog):
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(prefs.get("language"))))
-        self.locale = QComboBox()
+        self.format_locale = QComboBox()
         for code in LOCALES:
-            self.locale.addItem(code, code)
-        self.locale.setCurrentIndex(max(0, self.locale.findData(prefs.get("locale"))))
+            self.format_locale.addItem(code, code)
+        self.format_locale.setCurrentIndex(max(0, self.format_locale.findData(prefs.get("locale"))))
         self.preview = QLabel()
-        self.locale.currentIndexChanged.connect(self._update_preview)
+        self.format_locale.currentIndexChanged.connect(self._update_preview)
         self.zone = zone_combo(str(prefs.get("default_timezone")))
         self.paper = QComboBox()
         self.paper.addItems(["A4", "Letter"])
@@ -104,7 +104,7 @@ class PreferencesDialog(QDialog):
         form.addRow(buddy_label(_("Signature on &certificates"), self.signature), signature_row)
         form.addRow(_("Certificate &verification link"), self.verify_pattern)
         form.addRow(_("&Language"), self.language)
-        form.addRow(_("Date and number &format"), self.locale)
+        form.addRow(_("Date and number &format"), self.format_locale)
         form.addRow(_("Preview"), self.preview)
         form.addRow(_("Default &time zone"), self.zone)
         form.addRow(_("&Paper size"), self.paper)
@@ -133,7 +133,7 @@ class PreferencesDialog(QDialog):
 
     def _update_preview(self) -> None:
         previous = formatting.current_locale()
-        formatting.set_locale(self.locale.currentData())
+        formatting.set_locale(self.format_locale.currentData())
         try:
             self.preview.setText(
                 formatting.format_datetime(SAMPLE, "Europe/Berlin")
@@ -186,7 +186,7 @@ class PreferencesDialog(QDialog):
         prefs.set("signature_image", signature)
         prefs.set("certificate_verify_pattern", pattern)
         prefs.set("language", self.language.currentData())
-        prefs.set("locale", self.locale.currentData())
+        prefs.set("locale", self.format_locale.currentData())
         prefs.set("default_timezone", zone)
         prefs.set("paper_size", self.paper.currentText())
         prefs.set("completion_threshold", self.threshold.value())

@@ -1,0 +1,213 @@
+"""Wall-clock times typed by people, turned into instants — the one place that happens.
+
+A time typed for a venue is a reading of that venue's clocks. Twice a year such a reading can
+be wrong in two ways: inside the spring-forward gap it never happens (01:30 on 28 March 2027 in
+London), inside the autumn fold it happens twice (01:30 on 31 October 2027 in London, once at
+BST and an hour later at GMT). `to_instant` refuses the first with a sentence naming the gap and
+asks about the second (`AmbiguousTimeError` carries both readings), so no time is ever stored
+shifted. `to_wall` goes back, keeping which of two readings an instant was (`fold`), so an edit
+that leaves a time alone saves the same instant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+
+
+class UnknownZoneError(ValidationError):
+    """The zone name is not an IANA time zone this installation knows."""
+
+
+class NonexistentTimeError(ValidationError):
+    """The wall time falls into a daylight-saving gap: the clocks never show it."""
+
+    def __init__(self, message: str, gap_start: datetime, gap_end: datetime) -> None:
+        super().__init__(message)
+        self.gap_start = gap_start  # naive wall times bounding the gap
+        self.gap_end = gap_end
+
+
+class AmbiguousTimeError(ValidationError):
+    """The wall time happens twice; `choices` are the two aware readings, first then second."""
+
+    def __init__(self, message: str, choices: tuple[datetime, datetime]) -> None:
+        super().__init__(message)
+        self.choices = choices
+
+
+@dataclass(frozen=True)
+class WallTime:
+    """A date and clock time as read in a zone; `fold` says which reading when it happens twice.
+
+    `fold` is None when the time happens once or nobody has said yet, 0 for the first reading
+    and 1 for the second (PEP 495).
+    """
+
+    day: date
+    clock: time
+    fold: int | None = None
+
+    @property
+    def naive(self) -> datetime:
+        return datetime.combine(self.day, self.clock)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The zone called `name`, or `UnknownZoneError` with a sentence."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UnknownZoneError(
+            _("“{zone}” is not a known time zone; pick one from the list.").format(zone=name)
+        ) from None
+
+
+def offset_label(offset: timedelta | None) -> str:
+    """An offset the way people read it: "UTC+01:00", "UTC−03:30"."""
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def is_nonexistent(naive: datetime, tz: ZoneInfo) -> bool:
+    """Whether the clocks of `tz` never show `naive` (it lies in a spring-forward gap)."""
+    for fold in (0, 1):
+        local = naive.replace(tzinfo=tz, fold=fold)
+        back = local.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        if back == naive:
+            return False
+    return True
+
+
+def is_ambiguous(naive: datetime, tz: ZoneInfo) -> bool:
+    """Whether the clocks of `tz` show `naive` twice (it lies in an autumn fold)."""
+    if is_nonexistent(naive, tz):
+        return False
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    return first.utcoffset() != second.utcoffset()
+
+
+def _transition(tz: ZoneInfo, low: datetime, high: datetime) -> datetime:
+    """The UTC instant in [low, high] where the offset of `tz` changes (to the second)."""
+    before = low.astimezone(tz).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(tz).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    return high.replace(microsecond=0)
+
+
+def gap_bounds(naive: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The wall times where the gap containing `naive` starts and ends (naive, local)."""
+    before = naive.replace(tzinfo=tz, fold=0).utcoffset() or timedelta()
+    after = naive.replace(tzinfo=tz, fold=1).utcoffset() or timedelta()
+    low = (naive - max(before, after)).replace(tzinfo=UTC)
+    high = (naive - min(before, after)).replace(tzinfo=UTC)
+    moment = _transition(tz, low, high)
+    old = (moment - timedelta(seconds=1)).astimezone(tz).utcoffset() or timedelta()
+    new = moment.astimezone(tz).utcoffset() or timedelta()
+    start = (moment + old).replace(tzinfo=None)
+    end = (moment + new).replace(tzinfo=None)
+    return start, end
+
+
+def _clock(value: datetime | time) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def reading_label(local: datetime) -> str:
+    """One reading of a wall time with its zone: "01:30 BST (UTC+01:00)"."""
+    name = local.tzname() or ""
+    offset = offset_label(local.utcoffset())
+    if not name or name[0] in "+-":
+        return f"{_clock(local)} ({offset})"
+    return f"{_clock(local)} {name} ({offset})"
+
+
+def to_instant(wall: WallTime, zone_name: str) -> datetime:
+    """The UTC instant the clocks of `zone_name` show as `wall`.
+
+    Raises `NonexistentTimeError` for a time inside a gap (never moved to another time) and
+    `AmbiguousTimeError` for a time inside a fold when `wall.fold` is None.
+    """
+    tz = zone(zone_name)
+    naive = wall.naive
+    if is_nonexistent(naive, tz):
+        start, end = gap_bounds(naive, tz)
+        raise NonexistentTimeError(
+            _(
+                "{time} on {date} does not exist in {zone}: the clocks go forward from "
+                "{gap_start} to {gap_end} that night. Choose a time before {gap_start} or "
+                "from {gap_end} on."
+            ).format(
+                time=_clock(naive),
+                date=wall.day.isoformat(),
+                zone=zone_name,
+                gap_start=_clock(start),
+                gap_end=_clock(end),
+            ),
+            start,
+            end,
+        )
+    if is_ambiguous(naive, tz) and wall.fold is None:
+        first = naive.replace(tzinfo=tz, fold=0)
+        second = naive.replace(tzinfo=tz, fold=1)
+        raise AmbiguousTimeError(
+            _(
+                "{time} on {date} happens twice in {zone} (the clocks go back that night): "
+                "{first} or, an hour later, {second}. Say which one is meant."
+            ).format(
+                time=_clock(naive),
+                date=wall.day.isoformat(),
+                zone=zone_name,
+                first=reading_label(first),
+                second=reading_label(second),
+            ),
+            (first, second),
+        )
+    local = naive.replace(tzinfo=tz, fold=wall.fold or 0)
+    return local.astimezone(UTC)
+
+
+def to_wall(instant: datetime, zone_name: str) -> WallTime:
+    """How the clocks of `zone_name` read at `instant`, with the fold when it happens twice."""
+    tz = zone(zone_name)
+    local = instant.astimezone(tz)
+    naive = local.replace(tzinfo=None)
+    fold = local.fold if is_ambiguous(naive, tz) else None
+    return WallTime(naive.date(), naive.time(), fold)
+
+
+def with_offset(wall: WallTime, zone_name: str, offset: timedelta) -> WallTime:
+    """`wall` with its fold chosen by a UTC offset the person typed ("01:30+00:00").
+
+    Refuses an offset the zone does not use at that wall time.
+    """
+    tz = zone(zone_name)
+    naive = wall.naive
+    for fold in (0, 1):
+        if naive.replace(tzinfo=tz, fold=fold).utcoffset() == offset and not is_nonexistent(
+            naive, tz
+        ):
+            return WallTime(wall.day, wall.clock, fold if is_ambiguous(naive, tz) else None)
+    if is_nonexistent(naive, tz):
+        to_instant(wall, zone_name)  # raises the sentence naming the gap
+    used = naive.replace(tzinfo=tz).utcoffset()
+    raise ValidationError(
+        _("{time} on {date} in {zone} is at {used}, not {given}.").format(
+            time=_clock(naive),
+            date=wall.day.isoformat(),
+            zone=zone_name,
+            used=offset_label(used),
+            given=offset_label(offset),
+        )
+    )
