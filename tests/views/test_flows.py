@@ -203,7 +203,7 @@ def test_preferences_save_and_preview(qtbot, ctx):
 
     dialog = PreferencesDialog(None, ctx)
     qtbot.addWidget(dialog)
-    dialog.locale.setCurrentIndex(dialog.locale.findData("de_DE"))
+    dialog.format_locale.setCurrentIndex(dialog.format_locale.findData("de_DE"))
     assert "12.03.2026" in dialog.preview.text() and "1.234,5" in dialog.preview.text()
     dialog.language.setCurrentIndex(dialog.language.findData("de"))
     assert "next time" in dialog.restart_note.text()
