@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 from iltdesk import formatting, i18n
 from iltdesk.db.engine import Database, database_url
 from iltdesk.db.opening import open_database
+
+# Headless by default, also when pytest is run directly rather than through `make test`.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)

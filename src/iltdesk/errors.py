@@ -30,6 +30,15 @@ class SessionFullError(UserError):
     """The session has no free seat and the caller did not ask for the waitlist."""
 
 
+class OverCapacityError(SessionFullError):
+    """A walk-in would take the session past its capacity; the caller asks, then insists."""
+
+    def __init__(self, message: str, capacity: int, taken: int) -> None:
+        super().__init__(message)
+        self.capacity = capacity
+        self.taken = taken
+
+
 class ClashError(UserError):
     """A booking overlaps another one; `clashes` lists them in sentences."""
 

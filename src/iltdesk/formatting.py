@@ -168,6 +168,38 @@ def _time_pattern(locale: Locale, width: str) -> str:
     return str(locale.time_formats[width].pattern)
 
 
+# Territories whose paper is US Letter (CLDR supplemental data, paperSize "US-Letter").
+_LETTER_TERRITORIES = frozenset(
+    ["BZ", "CA", "CL", "CO", "CR", "GT", "MX", "NI", "PA", "PH", "PR", "SV", "US", "VE"]
+)
+
+
+def paper_size_for_zone(timezone: str) -> str:
+    """The paper a venue in `timezone` prints on: "Letter" in the Americas that use it, else A4."""
+    from babel.core import get_global
+
+    territory = get_global("zone_territories").get(timezone, "")
+    return "Letter" if territory in _LETTER_TERRITORIES else "A4"
+
+
+# The languages offered for a learner's preferred language (emails and certificates follow it;
+# templates exist in English and German, other languages get English text in their formats).
+LEARNER_LANGUAGES = (
+    "en", "de", "fr", "es", "it", "nl", "pt", "pl", "cs", "sk", "hu", "ro", "bg", "hr", "sl",
+    "sv", "da", "nb", "fi", "et", "lv", "lt", "el", "tr", "ru", "uk", "ar", "he", "hi", "zh",
+    "ja", "ko", "th", "vi", "id", "ms",
+)  # fmt: skip
+
+
+def language_name(code: str, locale: LocaleLike = None) -> str:
+    """A language's name in the user's language: "German" / "Deutsch" for "de"."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(_loc(locale))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
 # --- reading what people type ------------------------------------------------------------------
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

@@ -28,3 +28,13 @@ def ctx(db, tmp_path, qapp):
     context = AppContext(db, prefs, MaterialStore(tmp_path / "materials"))
     yield context
     context.undo_stack.clear()
+
+
+@pytest.fixture
+def server():
+    """A real SMTP server on 127.0.0.1 that records what it receives."""
+    from tests.fixtures.smtp import start_server
+
+    running = start_server()
+    yield running
+    running.stop()

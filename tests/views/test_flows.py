@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from iltdesk.domain.enums import ActivityType, EnrollmentStatus, MaterialKind, SessionStatus
@@ -46,6 +46,14 @@ def test_create_course_with_agenda_and_the_15_minute_warning(qtbot, ctx):
     ]
 
 
+def type_into(qtbot, edit, text):
+    """Select what a line edit holds and type over it, then leave the field."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    edit.editingFinished.emit()
+
+
 def test_schedule_a_two_day_session(qtbot, ctx):
     course = make_course(ctx.db, title="First Aid")
     dialog = SessionEditorDialog(None, ctx, None)
@@ -54,14 +62,15 @@ def test_schedule_a_two_day_session(qtbot, ctx):
     dialog.zone.setCurrentText("America/New_York")
     dialog.capacity.setValue(3)
     first = dialog.day_rows[0]
-    first.date.setDate(QDate(2027, 3, 5))  # a Friday
-    first.start.setTime(QTime(9, 0))
-    first.end.setTime(QTime(17, 0))
-    dialog._add_day_after_last()
-    assert dialog.day_rows[1].date.date() == QDate(2027, 3, 8)  # skips the weekend
+    type_into(qtbot, first.date.edit, "2027-03-05")  # a Friday
+    type_into(qtbot, first.start, "9")
+    type_into(qtbot, first.end, "17:00")
+    assert first.date.edit.text() == "Fri 05/03/2027"  # read back with its weekday
+    dialog.add_day_after_last()
+    assert dialog.day_rows[1].date.value() == date(2027, 3, 8)  # skips the weekend
     dialog._check()
     assert "No clashes" in dialog.clash_label.text()
-    dialog._save()
+    dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     [row] = scheduling.list_sessions(ctx.db)
     assert row.timezone == "America/New_York" and len(row.days) == 2

@@ -12,14 +12,7 @@ from iltdesk.views import mail
 from iltdesk.views.mail import MailSettingsDialog, OutboxPage, SendConfirmDialog, TemplatesDialog
 from iltdesk.views.session_detail import SessionDetailDialog
 from tests.fixtures.builders import completed_session
-from tests.fixtures.smtp import start_server
-
-
-@pytest.fixture
-def server():
-    running = start_server()
-    yield running
-    running.stop()
+from tests.fixtures.smtp import configure, start_server
 
 
 @pytest.fixture(autouse=True)
@@ -29,20 +22,6 @@ def no_saved_passwords(monkeypatch):
     credentials.forget_for_this_run()
     yield
     credentials.forget_for_this_run()
-
-
-def configure(db, port, **more):
-    outbox.set_mail_settings(
-        db,
-        {
-            "mail.host": "127.0.0.1",
-            "mail.port": str(port),
-            "mail.security": "none",
-            "mail.sender_address": "training@example.com",
-            "mail.sender_name": "Training Team",
-            **more,
-        },
-    )
 
 
 def test_email_certificates_from_the_session_window(qtbot, ctx, server, monkeypatch):
@@ -80,7 +59,7 @@ def test_declining_sends_and_queues_nothing(qtbot, ctx, server, monkeypatch):
     qtbot.addWidget(window)
     window.email_actions[MessageKind.CERTIFICATE].trigger()
     qtbot.wait(300)
-    window.mailer.tasks.wait_for_done()
+    window.session_actions.mailer.tasks.wait_for_done()
     qtbot.wait(100)
     assert outbox.list_outbox(ctx.db) == [] and server.recorder.received == []
 
@@ -209,13 +188,13 @@ def test_a_reschedule_offers_the_change_to_invited_learners(qtbot, ctx, server, 
     before = scheduling.get_session(ctx.db, session.id)
     day = before.days[0]
     after = replace(before, days=(replace(day, start=day.start + timedelta(hours=1)),))
-    page.offer_change_notice(before, after)
+    page.session_actions.offer_change_notice(before, after)
     assert "1 learner has a calendar invitation" in questions[0]
     qtbot.waitUntil(lambda: len(server.recorder.received) == 1, timeout=20_000)
     (received,) = server.recorder.received
     assert received.message["Subject"].startswith("Changed:")
     assert "SEQUENCE:1" in received.data.decode()
-    page.offer_change_notice(before, before)  # nothing moved: nothing asked
+    page.session_actions.offer_change_notice(before, before)  # nothing moved: nothing asked
     assert len(questions) == 1
 
 

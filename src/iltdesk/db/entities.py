@@ -156,6 +156,10 @@ class Room(Base):
     capacity: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The venue's IANA zone ("" when not known): choosing the room sets a session's zone.
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # "A4" or "Letter" for sheets printed for sessions here ("": the user's preference).
+    paper_size: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
 
 class InstructorQualification(Base):
@@ -204,6 +208,12 @@ class TrainingSession(Base):
     # Denormalised from the days so lists can sort and filter by date in SQL.
     first_start: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When and why the session was cancelled, or completed (with the reason when recorded
+    # before its last day had ended).
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completion_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     course: Mapped[Course] = relationship()
     room: Mapped[Room | None] = relationship()
@@ -403,6 +413,9 @@ class OutboxMessage(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How many day events the message's calendar part carried (invitations and updates), so
+    # a later change can cancel the events of days that were removed.
+    invited_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class OutboxContent(Base):

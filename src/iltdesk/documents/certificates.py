@@ -16,15 +16,14 @@ from collections.abc import Sequence
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, LETTER, landscape
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from iltdesk.documents.fonts import font_for, markup, register_fonts
+from iltdesk.documents.fitting import fitted_paragraph
+from iltdesk.documents.fonts import register_fonts
 from iltdesk.domain.printing import CertificateDesign, CertificateDoc
 from iltdesk.i18n import _, load_translations
 
@@ -41,18 +40,19 @@ def fit_font_size(text: str, font: str, room: float, largest: float, smallest: f
     return size
 
 
-def _title_paragraph(text: str, font: str, width: float) -> Paragraph:
-    """The course title at the largest size that needs no more than two lines."""
-    size = TITLE_MAX
-    while True:
-        style = ParagraphStyle(
-            "title", fontName=font, fontSize=size, leading=size * 1.2, alignment=TA_CENTER
-        )
-        paragraph = Paragraph(markup(text), style)
-        paragraph.wrap(width, 1000)
-        if len(paragraph.blPara.lines) <= 2 or size <= TITLE_MIN:  # type: ignore[attr-defined]
-            return paragraph
-        size -= 1
+def _name_paragraph(name: str, font: str, room: float) -> tuple[Paragraph, float]:
+    """The learner's name, never cut.
+
+    One line down to half size; else wrapped (three lines at most before it shrinks further).
+    """
+    one_line, height = fitted_paragraph(
+        name, font, room, NAME_MAX * 1.3, NAME_MAX, NAME_MAX / 2, centred=True, max_lines=1
+    )
+    if height <= NAME_MAX * 1.3 and len(one_line.blPara.lines) == 1:  # type: ignore[attr-defined]
+        return one_line, height
+    return fitted_paragraph(
+        name, font, room, 3 * NAME_MAX / 2 * 1.2, NAME_MAX / 2, NAME_MIN, centred=True
+    )
 
 
 def _frame(canvas: Canvas, design: CertificateDesign, width: float, height: float) -> None:
@@ -114,23 +114,22 @@ def _draw(
     canvas.setFont(regular, 13)
     canvas.drawCentredString(centre, y, tr("This certifies that"))
     y -= 16 * mm
-    name_font = font_for(doc.learner_name, bold)
-    size = fit_font_size(doc.learner_name, name_font, room, NAME_MAX, NAME_MIN)
-    canvas.setFont(name_font, size)
-    name = doc.learner_name
-    while canvas.stringWidth(name, name_font, size) > room and len(name) > 1:
-        name = name[:-2] + "…"  # only for names that do not fit even at the smallest size
-    canvas.drawCentredString(centre, y, name)
-    y -= 12 * mm
+    # The name on one line when it fits at a readable size, else wrapped onto up to three
+    # lines, then smaller — never cut.
+    name, name_height = _name_paragraph(doc.learner_name, bold, room)
+    name.drawOn(canvas, left, y - name_height + NAME_MAX * 0.8)
+    y -= name_height + 6 * mm
     canvas.setFont(regular, 13)
     canvas.drawCentredString(centre, y, tr("has completed"))
     y -= 6 * mm
-    title = _title_paragraph(doc.course_title, bold, room)
-    _w, title_height = title.wrap(room, 1000)
+    title, title_height = fitted_paragraph(
+        doc.course_title, bold, room, 2 * TITLE_MAX * 1.2, TITLE_MAX, TITLE_MIN, centred=True
+    )
     title.drawOn(canvas, left, y - title_height)
     y -= title_height + 10 * mm
     canvas.setFont(regular, 12)
     details = tr("on {date} · {hours}").format(date=doc.completed_label, hours=doc.hours_label)
+    canvas.setFont(regular, fit_font_size(details, regular, room, 12, 8))
     canvas.drawCentredString(centre, y, details)
     if doc.expires_label:
         y -= 6.5 * mm

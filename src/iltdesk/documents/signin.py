@@ -28,12 +28,16 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from iltdesk.documents.fonts import cjk_font, markup, register_fonts
+from iltdesk.documents.fitting import fitted_paragraph
+from iltdesk.documents.fonts import cjk_font, font_for, markup, register_fonts
 from iltdesk.domain.printing import SignInColumn, SignInPerson, SignInSheet
 from iltdesk.i18n import _
 
 BODY_SIZE = 11
+SMALLEST = 7.5  # the smallest size a cell's text shrinks to before its row grows
 ROW_HEIGHT = 10 * mm  # room for a signature
+CELL_PADDING = 3  # points, top and bottom, as in the table style
+SIDE_PADDING = 4  # points, left and right
 MIN_BLANK_ROWS_WHEN_EMPTY = 15
 # An empty flowable list: reportlab draws nothing for it, where "" still costs a text object
 # per cell (most cells of a sign-in sheet are empty boxes to write in).
@@ -136,19 +140,14 @@ def _draw_header_and_footer(
         canvas.drawString(x, top - 3 * mm, sheet.organisation)
     canvas.setFillColor(colors.black)
     title = sheet.course_title + (f" · {sheet.cohort}" if sheet.cohort else "")
-    canvas.setFont(bold, 15)
-    canvas.drawString(x, top - 9.5 * mm, _fit(canvas, title, bold, 15, right - x))
-    canvas.setFont(bold, 11.5)
+    _draw_fitted(canvas, title, bold, 15, x, top - 9.5 * mm, right - x)
     when = _("Day {n} of {count}").format(n=sheet.day_number, count=sheet.day_count)
     when += f" · {sheet.date_label} · {sheet.time_label}"
-    canvas.drawString(left, top - 17 * mm, _fit(canvas, when, bold, 11.5, right - left))
-    canvas.setFont(regular, 10.5)
-    canvas.drawString(left, top - 22.5 * mm, _fit(canvas, sheet.place, regular, 10.5, right - left))
+    _draw_fitted(canvas, when, bold, 11.5, left, top - 17 * mm, right - left)
+    _draw_fitted(canvas, sheet.place, regular, 10.5, left, top - 22.5 * mm, right - left)
     if sheet.instructors:
         teachers = _("Instructors: {names}").format(names=", ".join(sheet.instructors))
-        canvas.drawString(
-            left, top - 27.5 * mm, _fit(canvas, teachers, regular, 10.5, right - left)
-        )
+        _draw_fitted(canvas, teachers, regular, 10.5, left, top - 27.5 * mm, right - left)
     canvas.setStrokeColor(colors.HexColor("#999999"))
     canvas.line(left, top - 30 * mm, right, top - 30 * mm)
     canvas.setFont(regular, 9)
@@ -161,13 +160,23 @@ def _draw_header_and_footer(
     canvas.setFillColor(colors.black)
 
 
-def _fit(canvas: Canvas, text: str, font: str, size: float, room: float) -> str:
-    """`text`, shortened with an ellipsis if it would run past `room` points."""
-    if canvas.stringWidth(text, font, size) <= room:
-        return text
-    while text and canvas.stringWidth(text + "…", font, size) > room:
-        text = text[:-1]
-    return text + "…"
+def _draw_fitted(
+    canvas: Canvas, text: str, font: str, size: float, x: float, y: float, room: float
+) -> None:
+    """One header line inside `room` points.
+
+    Smaller type first (down to 70 %); only then shortened with an ellipsis.
+    """
+    face = font_for(text, font)
+    smallest = size * 0.7
+    while size > smallest and canvas.stringWidth(text, face, size) > room:
+        size -= 0.25
+    if canvas.stringWidth(text, face, size) > room:
+        while text and canvas.stringWidth(text + "…", face, size) > room:
+            text = text[:-1]
+        text += "…"
+    canvas.setFont(face, size)
+    canvas.drawString(x, y, text)
 
 
 def _cell(sheet_person: SignInPerson | None, column: SignInColumn) -> str:
@@ -204,7 +213,7 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
     unit = (frame_width - number_width) / sum(weights)
     widths = [number_width] + [w * unit for w in weights]
     # Headings that fit stay plain strings (bold via the table style); long ones wrap.
-    header_room = [w - 6 for w in widths]
+    header_room = [w - 2 * SIDE_PADDING for w in widths]
     data: list[list[Any]] = [
         [
             h
@@ -217,25 +226,31 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
     if not sheet.people:
         blank = max(blank, MIN_BLANK_ROWS_WHEN_EMPTY)
     people: list[Any] = list(sheet.people) + [None] * blank
-    room = [w - 6 for w in widths[1 : 1 + len(options.columns)]]  # minus cell padding
+    # The width a cell's text wraps to: the column minus the cell's side padding.
+    room = [w - 2 * SIDE_PADDING for w in widths[1 : 1 + len(options.columns)]]
+    inner = ROW_HEIGHT - 2 * CELL_PADDING
+    heights: list[float | None] = [None]
     for number, person in enumerate(people, start=1):
         row: list[Any] = [str(number)]
+        needed = inner
         for column, space in zip(options.columns, room, strict=True):
             text = _cell(person, column)
             # Plain strings are drawn far faster than paragraphs; only text that must wrap
-            # (or needs a CJK font) becomes a paragraph.
+            # (or needs a CJK font) becomes a paragraph, at the size that fits the cell.
             if not text:
                 row.append(EMPTY)
                 continue
-            fits = stringWidth(text, regular, BODY_SIZE) <= space
-            row.append(
-                text if fits and cjk_font(text) is None else Paragraph(markup(text), cell_style)
-            )
+            if stringWidth(text, regular, BODY_SIZE) <= space and cjk_font(text) is None:
+                row.append(text)
+                continue
+            paragraph, height = fitted_paragraph(text, regular, space, inner, BODY_SIZE, SMALLEST)
+            needed = max(needed, height)
+            row.append(paragraph)
         row += [EMPTY] * len(options.custom_headings)
         data.append(row)
-    table = LongTable(
-        data, colWidths=widths, repeatRows=1, rowHeights=[None] + [ROW_HEIGHT] * len(people)
-    )
+        # A row grows only when its text does not fit even at the smallest size.
+        heights.append(max(ROW_HEIGHT, needed + 2 * CELL_PADDING))
+    table = LongTable(data, colWidths=widths, repeatRows=1, rowHeights=heights)
     table.setStyle(
         TableStyle(
             [
@@ -247,8 +262,10 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E6EEF5")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F7F7F7")]),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("LEFTPADDING", (0, 0), (-1, -1), SIDE_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), SIDE_PADDING),
             ]
         )
     )

@@ -19,6 +19,9 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.header_footer import _HeaderFooterPart as _Part
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from iltdesk.domain.printing import AttendanceWorkbook, ReturnedMark
@@ -46,6 +49,30 @@ def _headers(sheet: Worksheet, names: list[str]) -> None:
     sheet.freeze_panes = "A2"
 
 
+def _fit_widths(sheet: Worksheet, headings: list[str], widths: list[int]) -> None:
+    """Column widths that show each heading whole (bold text needs a little more)."""
+    for column, (heading, width) in enumerate(zip(headings, widths, strict=True), start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = max(width, len(heading) + 3)
+
+
+def _print_setup(
+    sheet: Worksheet, title_rows: str, *, landscape: bool = True, print_area: str | None = None
+) -> None:
+    """Print as one page wide (as many tall as needed), landscape, headings on every page."""
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = title_rows
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
+    sheet.oddFooter = HeaderFooterItem(center=_Part("&P / &N"))
+    sheet.oddHeader = HeaderFooterItem(left=_Part("&A"))
+    if print_area is not None:
+        sheet.print_area = f"{print_area}{sheet.max_row}"
+
+
 def _sheet_title(title: str, taken: set[str]) -> str:
     clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in title)[:31] or "Session"
     candidate, n = clean, 2
@@ -67,12 +94,15 @@ def build_workbook(data: AttendanceWorkbook) -> bytes:
         _("Date"),
         _("Start"),
         _("End"),
+        _("Time zone"),
         _("Duration (min)"),
         _("Learner"),
         _("Employee ID"),
         _("Department"),
         _("Status"),
         _("Minutes attended"),
+        _("Completion"),
+        _("Certificate"),
         _("Instructors"),
         _("Location"),
     ]
@@ -83,18 +113,22 @@ def build_workbook(data: AttendanceWorkbook) -> bytes:
         flat.cell(row=row, column=3, value=record.day).number_format = "yyyy-mm-dd"
         flat.cell(row=row, column=4, value=record.start).number_format = "yyyy-mm-dd hh:mm"
         flat.cell(row=row, column=5, value=record.end).number_format = "yyyy-mm-dd hh:mm"
-        flat.cell(row=row, column=6, value=record.duration_minutes)
-        put_text(flat.cell(row=row, column=7), record.learner)
-        put_text(flat.cell(row=row, column=8), record.employee_id)
-        put_text(flat.cell(row=row, column=9), record.department)
-        put_text(flat.cell(row=row, column=10), record.status)
-        flat.cell(row=row, column=11, value=record.minutes_attended)
-        put_text(flat.cell(row=row, column=12), record.instructors)
-        put_text(flat.cell(row=row, column=13), record.location)
+        put_text(flat.cell(row=row, column=6), record.timezone)
+        flat.cell(row=row, column=7, value=record.duration_minutes)
+        put_text(flat.cell(row=row, column=8), record.learner)
+        put_text(flat.cell(row=row, column=9), record.employee_id)
+        put_text(flat.cell(row=row, column=10), record.department)
+        put_text(flat.cell(row=row, column=11), record.status)
+        flat.cell(row=row, column=12, value=record.minutes_attended)
+        put_text(flat.cell(row=row, column=13), record.completion)
+        put_text(flat.cell(row=row, column=14), record.certificate)
+        put_text(flat.cell(row=row, column=15), record.instructors)
+        put_text(flat.cell(row=row, column=16), record.location)
     last = max(1, len(data.records) + 1)
     flat.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{last}"
-    for column, width in enumerate([22, 30, 12, 17, 17, 10, 28, 12, 18, 14, 10, 30, 30], 1):
-        flat.column_dimensions[get_column_letter(column)].width = width
+    widths = [22, 30, 11, 16, 16, 20, 9, 26, 12, 16, 12, 10, 13, 16, 28, 28]
+    _fit_widths(flat, headings, widths)
+    _print_setup(flat, "1:1")
 
     taken = {"attendance", "summary"}
     choices = ",".join(data.status_labels)
@@ -139,6 +173,7 @@ def build_workbook(data: AttendanceWorkbook) -> bytes:
         for index in range(len(grid.day_ids)):
             sheet.column_dimensions[get_column_letter(4 + index)].width = 14
         sheet.freeze_panes = "D4"
+        _print_setup(sheet, "3:3", print_area=f"B1:{get_column_letter(3 + len(grid.day_ids))}")
 
     summary = book.create_sheet("Summary")
     _summary(summary, data, last)
@@ -157,7 +192,7 @@ def _attended(range_ref: str, criteria: list[tuple[str, str]], labels: tuple[str
 
 def _summary(sheet: Worksheet, data: AttendanceWorkbook, last: int) -> None:
     """Attendance rate per session, then per department, as live formulas."""
-    status = f"Attendance!$J$2:$J${last}"
+    status = f"Attendance!$K$2:$K${last}"
     blocks = [
         (
             _("Session"),
@@ -166,7 +201,7 @@ def _summary(sheet: Worksheet, data: AttendanceWorkbook, last: int) -> None:
         ),
         (
             _("Department"),
-            f"Attendance!$I$2:$I${last}",
+            f"Attendance!$J$2:$J${last}",
             sorted({r.department for r in data.records if r.department}),
         ),
     ]
@@ -194,7 +229,8 @@ def _summary(sheet: Worksheet, data: AttendanceWorkbook, last: int) -> None:
     sheet.freeze_panes = "A2"
     sheet.column_dimensions["A"].width = 30
     for letter in "BCD":
-        sheet.column_dimensions[letter].width = 14
+        sheet.column_dimensions[letter].width = 16
+    _print_setup(sheet, "1:1", landscape=False)
 
 
 def read_returned_grids(path: Path) -> list[ReturnedMark]:

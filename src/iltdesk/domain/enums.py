@@ -134,6 +134,7 @@ class MessageKind(_Labelled):
     PROMOTED = "promoted"
     REMINDER = "reminder"
     CHANGED = "changed"
+    DAYS_REMOVED = "days_removed"  # a change that took days away: cancels their calendar entries
     CANCELLED = "cancelled"
     CERTIFICATE = "certificate"
     FEEDBACK = "feedback"
@@ -152,6 +153,7 @@ _LABELS: dict[StrEnum, str] = {
     MessageKind.PROMOTED: N_("Promoted from the waitlist"),
     MessageKind.REMINDER: N_("Reminder"),
     MessageKind.CHANGED: N_("Session changed"),
+    MessageKind.DAYS_REMOVED: N_("Days removed"),
     MessageKind.CANCELLED: N_("Session cancelled"),
     MessageKind.CERTIFICATE: N_("Certificate"),
     MessageKind.FEEDBACK: N_("Feedback request"),

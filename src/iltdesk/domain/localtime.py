@@ -211,3 +211,26 @@ def with_offset(wall: WallTime, zone_name: str, offset: timedelta) -> WallTime:
             given=offset_label(offset),
         )
     )
+
+
+def following_workday(day: date) -> date:
+    """The next Monday-to-Friday date after `day` (how multi-day sessions continue)."""
+    following = day + timedelta(days=1)
+    while following.weekday() >= 5:
+        following += timedelta(days=1)
+    return following
+
+
+def parse_offset(text: str) -> timedelta | None:
+    """The UTC offset in "+01:00", "-0530" or "Z"; None for anything else."""
+    value = text.strip()
+    if value in ("Z", "z"):
+        return timedelta()
+    sign = -1 if value[:1] in ("-", "−") else 1 if value[:1] == "+" else 0
+    digits = value[1:].replace(":", "")
+    if not sign or len(digits) != 4 or not digits.isdigit():
+        return None
+    hours, minutes = int(digits[:2]), int(digits[2:])
+    if hours > 14 or minutes > 59:
+        return None
+    return sign * timedelta(hours=hours, minutes=minutes)

@@ -156,14 +156,18 @@ class AttendanceRecord:
     day: date
     start: datetime  # naive local time in the session's zone (what a spreadsheet shows)
     end: datetime
+    timezone: str  # the zone those local times are in, labelled ("Europe/London (GMT)")
     duration_minutes: int
     learner: str
     employee_id: str
     department: str
     status: str
+    # The minutes the completion rule counted for this mark (None: not marked yet).
     minutes_attended: int | None
     instructors: str
     location: str
+    completion: str = ""  # the learner's outcome on the session: Completed, No-show, …
+    certificate: str = ""  # the code of their valid certificate, if any
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,8 @@ class RoomRow:
     address: str
     capacity: int
     notes: str
+    timezone: str = ""
+    paper_size: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,10 @@ class SessionRow:
     instructors: tuple[SessionInstructorRow, ...]
     enrolled: int
     waitlisted: int
+    cancelled_at: datetime | None = None
+    cancel_reason: str = ""
+    completed_at: datetime | None = None
+    completion_note: str = ""
 
     @property
     def first_start(self) -> datetime | None:
@@ -215,7 +221,12 @@ class LearnerHistoryRow:
 
 @dataclass(frozen=True)
 class InstructorLoad:
-    """An instructor's upcoming sessions and hours taught in a month."""
+    """An instructor's upcoming sessions, and this month's minutes: taught and still to come.
+
+    Taught counts days that have ended, of sessions not cancelled; scheduled counts the rest
+    of the month's days.
+    """
 
     upcoming: tuple[SessionRow, ...]
-    minutes_this_month: int
+    minutes_taught: int
+    minutes_scheduled: int

@@ -14,7 +14,6 @@ from iltdesk.domain.enums import (
     DeliveryFormat,
     DeliveryMode,
     InstructorRole,
-    SessionStatus,
 )
 
 
@@ -49,6 +48,8 @@ class RoomSpec:
     address: str = ""
     capacity: int = 0
     notes: str = ""
+    timezone: str = ""  # the venue's IANA zone; "" when not known
+    paper_size: str = ""  # "A4", "Letter", or "" for the user's preference
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,5 @@ class SessionSpec:
     room_id: int | None = None
     meeting_link: str = ""
     min_size: int = 0
-    status: SessionStatus = SessionStatus.PLANNED
     notes: str = ""
     instructors: tuple[tuple[int, InstructorRole], ...] = field(default_factory=tuple)

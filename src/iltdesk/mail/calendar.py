@@ -8,7 +8,7 @@ with its VTIMEZONE, and a SEQUENCE that grows with every update.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
@@ -18,6 +18,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 class InviteDay:
     start: datetime  # aware, UTC
     end: datetime
+    index: int | None = None  # which day's UID; None: its position in the invitation
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,10 @@ def build_invitation(invite: Invitation, now: datetime | None = None) -> bytes:
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("NEEDS-ACTION")
     attendee.params["rsvp"] = vText("FALSE")
-    total = len(invite.days)
-    for index, day in enumerate(invite.days):
+    total = max((d.index + 1 for d in invite.days if d.index is not None), default=0)
+    total = max(total, len(invite.days))
+    for position, day in enumerate(invite.days):
+        index = position if day.index is None else day.index
         event = Event()
         event.add("uid", day_uid(invite.uid, index))
         event.add("sequence", invite.sequence)
@@ -91,6 +94,22 @@ def build_invitation(invite: Invitation, now: datetime | None = None) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def local_dates(invite: Invitation) -> list[date]:
-    zone = ZoneInfo(invite.timezone)
-    return [d.start.astimezone(zone).date() for d in invite.days]
+def event_times(message: bytes) -> dict[str, tuple[datetime, datetime]]:
+    """UID → (start, end) as UTC instants for every event in a stored message's calendar part."""
+    from email import message_from_bytes
+    from email.policy import default
+
+    parsed = message_from_bytes(message, policy=default)
+    found: dict[str, tuple[datetime, datetime]] = {}
+    for part in parsed.walk():
+        if part.get_content_type() != "text/calendar":
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        for event in Calendar.from_ical(payload).walk("VEVENT"):
+            start, end = event.decoded("dtstart"), event.decoded("dtend")
+            if isinstance(start, datetime) and isinstance(end, datetime):
+                found[str(event["uid"])] = (start.astimezone(UTC), end.astimezone(UTC))
+        break
+    return found

@@ -33,6 +33,7 @@ PLACEHOLDERS = (
     "survey_link",
     "organisation",
     "reason",
+    "removed_dates",
 )
 
 
@@ -113,6 +114,12 @@ _EN: dict[MessageKind, Template] = {
         "When: {session_dates}\nWhere: {location_or_link}\n\n"
         "The attached invitation updates your calendar.\n\nKind regards,\n{organisation}\n",
     ),
+    MessageKind.DAYS_REMOVED: Template(
+        "Days removed: {course} — {removed_dates}",
+        "Dear {first_name},\n\n{course} no longer meets on {removed_dates}. The session now "
+        "runs on: {session_dates}.\n\nThe attached message removes the dropped days from your "
+        "calendar.\n\nKind regards,\n{organisation}\n",
+    ),
     MessageKind.CANCELLED: Template(
         "Cancelled: {course} — {first_date}",
         "Dear {first_name},\n\nwe are sorry: {course} on {session_dates} is cancelled. "
@@ -170,6 +177,13 @@ _DE: dict[MessageKind, Template] = {
         "Guten Tag {first_name} {last_name},\n\n{course} wurde geändert. Die neuen Angaben:\n\n"
         "Wann: {session_dates}\nWo: {location_or_link}\n\n"
         "Die angehängte Einladung aktualisiert Ihren Kalender.\n\n"
+        "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.DAYS_REMOVED: Template(
+        "Termine entfallen: {course} — {removed_dates}",
+        "Guten Tag {first_name} {last_name},\n\n{course} findet am {removed_dates} nicht mehr "
+        "statt. Die verbleibenden Termine: {session_dates}.\n\nDie angehängte Nachricht "
+        "entfernt die entfallenen Termine aus Ihrem Kalender.\n\n"
         "Freundliche Grüße\n{organisation}\n",
     ),
     MessageKind.CANCELLED: Template(

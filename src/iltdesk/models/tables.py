@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from iltdesk import formatting
+from iltdesk.domain.lifecycle import phase
 from iltdesk.domain.rows import CourseRow, InstructorRow, RoomRow, RosterRow, SessionRow
 from iltdesk.i18n import _, ngettext
 from iltdesk.models.base import Column, RowTableModel
@@ -36,6 +39,11 @@ def _session_when(row: SessionRow) -> str:
     return text
 
 
+def _session_phase(row: SessionRow) -> str:
+    """The status as the clock sees it (a confirmed session that has begun is running)."""
+    return phase(row.status, row.first_start, row.last_end, datetime.now(UTC)).label()
+
+
 def _session_place(row: SessionRow) -> str:
     return row.room_name or (row.mode.label() if not row.room_id else "")
 
@@ -47,7 +55,7 @@ class SessionsTableModel(RowTableModel[SessionRow]):
         Column(lambda: _("Course"), lambda r: f"{r.course_code} — {r.course_title}"),
         Column(lambda: _("Cohort"), lambda r: r.cohort),
         Column(lambda: _("Room or link"), _session_place, tooltip=lambda r: r.meeting_link),
-        Column(lambda: _("Status"), lambda r: r.status.label()),
+        Column(lambda: _("Status"), _session_phase),
         Column(
             lambda: _("Seats"),
             lambda r: f"{r.enrolled} / {r.capacity}",
@@ -74,7 +82,7 @@ class InstructorsTableModel(RowTableModel[InstructorRow]):
 
 
 class RoomsTableModel(RowTableModel[RoomRow]):
-    NAME, ADDRESS, CAPACITY = range(3)
+    NAME, ADDRESS, CAPACITY, ZONE = range(4)
     columns = (
         Column(lambda: _("Name"), lambda r: r.name),
         Column(lambda: _("Address"), lambda r: r.address),
@@ -84,6 +92,7 @@ class RoomsTableModel(RowTableModel[RoomRow]):
             sort=lambda r: r.capacity,
             align_right=True,
         ),
+        Column(lambda: _("Time zone"), lambda r: r.timezone),
     )
 
 

@@ -167,20 +167,3 @@ def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:
             AttendanceMarkRow(a.enrollment_id, a.day_id, a.status, a.minutes_attended, a.note)
             for a in tx.scalars(query)
         ]
-
-
-def set_session_locked(
-    db: Database, session_id: int, locked: bool, reason: str = ""
-) -> Outcome[None]:
-    """Lock a session as completed, or unlock it (which needs a reason for the audit trail)."""
-    with db.transaction() as tx:
-        session = get_or_fail(
-            tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
-        )
-        if session.status is SessionStatus.CANCELLED:
-            raise ValidationError(_("A cancelled session cannot be completed."))
-        if not locked and not reason.strip():
-            raise ValidationError(_("Say why the completed session is being unlocked."))
-        session.status = SessionStatus.COMPLETED if locked else SessionStatus.CONFIRMED
-        audit(tx, "session", session_id, "lock" if locked else "unlock", reason=reason.strip())
-        return Outcome(None, Changes.of(Entity.SESSION, session_id))

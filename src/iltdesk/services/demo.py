@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
 
+from iltdesk import formatting
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
     AgendaItem,
@@ -165,7 +166,7 @@ class _Builder:
                     self.link(
                         InstructorQualification, instructor_id=instructor_id, course_id=course_id
                     )
-            for name, address, capacity, _zone in cat.ROOMS:
+            for name, address, capacity, zone in cat.ROOMS:
                 self.add(
                     Room,
                     name=name if copy == 0 else f"{name} ({copy + 1})",
@@ -173,6 +174,8 @@ class _Builder:
                     capacity=capacity,
                     notes="",
                     archived=False,
+                    timezone=zone,
+                    paper_size=formatting.paper_size_for_zone(zone),
                 )
 
     def learners(self) -> None:
@@ -276,6 +279,16 @@ class _Builder:
                 notes="",
                 first_start=days[0][0],
                 last_end=days[-1][1],
+                cancelled_at=(
+                    days[0][0] - timedelta(days=rng.randint(2, 20))
+                    if status is SessionStatus.CANCELLED
+                    else None
+                ),
+                cancel_reason=(
+                    rng.choice(cat.CANCEL_REASONS) if status is SessionStatus.CANCELLED else ""
+                ),
+                completed_at=days[-1][1] if status is SessionStatus.COMPLETED else None,
+                completion_note="",
             )
             day_ids = [self.add(SessionDay, session_id=session_id, start=s, end=e) for s, e in days]
             candidates = [

@@ -113,6 +113,13 @@ ROOMS = [
     ("Chicago — Learning Lab", "233 S Wacker Dr, Chicago, IL 60606", 14, "America/Chicago"),
 ]
 
+CANCEL_REASONS = [
+    "Trainer unavailable",
+    "Too few enrolments",
+    "Venue unavailable",
+    "Rescheduled at the business's request",
+]
+
 VIRTUAL_ZONES = ["Europe/London", "America/New_York", "Asia/Singapore", "Europe/Berlin"]
 
 FIRST_NAMES = [

@@ -7,6 +7,7 @@ enrollment that has no attendance yet removes its row (see `restore_roster_state
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,11 +21,11 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus, SessionStatus
 from iltdesk.domain.rows import RosterRow
 from iltdesk.domain.specs import LearnerSpec
-from iltdesk.errors import NotFoundError, SessionFullError, ValidationError
-from iltdesk.i18n import _
+from iltdesk.errors import NotFoundError, OverCapacityError, SessionFullError, ValidationError
+from iltdesk.i18n import _, ngettext
+from iltdesk.services.clashes import clash_error, learner_clashes
 from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.learners import validate_learner
-from iltdesk.services.scheduling import clash_error, learner_clashes
 from iltdesk.services.seats import (
     fill_free_seats,
     next_waitlist_position,
@@ -39,6 +40,56 @@ class EnrollResult:
 
     row: RosterRow
     promoted: tuple[int, ...] = ()  # enrollment ids
+
+
+@dataclass(frozen=True)
+class EnrollReport:
+    """Where each of several learners went: enrolled, waitlisted, already there, or a clash."""
+
+    enrolled: tuple[RosterRow, ...] = ()
+    waitlisted: tuple[RosterRow, ...] = ()
+    already: tuple[RosterRow, ...] = ()  # were on the session before (seat or waitlist)
+    clashing: tuple[tuple[int, str], ...] = ()  # (learner id, the clash sentence): not placed
+
+    def summary(self) -> str:
+        """One sentence saying where everyone went, for the roster's status line."""
+        parts = []
+        if self.enrolled:
+            parts.append(
+                ngettext("{n} enrolled", "{n} enrolled", len(self.enrolled)).format(
+                    n=len(self.enrolled)
+                )
+            )
+        if self.waitlisted:
+            names = ", ".join(
+                f"{r.first_name} {r.last_name} (#{r.waitlist_position})".strip()
+                for r in self.waitlisted
+            )
+            parts.append(
+                ngettext(
+                    "{n} waitlisted because the session is full: {names}",
+                    "{n} waitlisted because the session is full: {names}",
+                    len(self.waitlisted),
+                ).format(n=len(self.waitlisted), names=names)
+            )
+        if self.already:
+            names = ", ".join(f"{r.first_name} {r.last_name}".strip() for r in self.already)
+            parts.append(
+                ngettext(
+                    "{n} already on the session: {names}",
+                    "{n} already on the session: {names}",
+                    len(self.already),
+                ).format(n=len(self.already), names=names)
+            )
+        if self.clashing:
+            parts.append(
+                ngettext(
+                    "{n} not enrolled because of a clash",
+                    "{n} not enrolled because of a clash",
+                    len(self.clashing),
+                ).format(n=len(self.clashing))
+            )
+        return "; ".join(parts) + "." if parts else _("Nobody was chosen.")
 
 
 def _roster_row(enrollment: Enrollment) -> RosterRow:
@@ -83,6 +134,7 @@ def _place(
     allow_clash: bool,
     waitlist_if_full: bool,
     over_capacity: bool = False,
+    allow_over_capacity: bool = False,
     import_batch_id: int | None = None,
 ) -> Enrollment:
     """Give the learner a seat, or a waitlist place, on `session` (reusing an old row)."""
@@ -103,7 +155,17 @@ def _place(
         clashes = learner_clashes(tx, learner_id, session)
         if clashes:
             raise clash_error(clashes)
-    full = seats_taken(tx, session.id) >= session.capacity
+    taken = seats_taken(tx, session.id)
+    full = taken >= session.capacity
+    if full and over_capacity and not allow_over_capacity:
+        raise OverCapacityError(
+            _(
+                "The session is full: it holds {capacity} and {taken} have a seat. "
+                "Add {learner} as number {next} anyway?"
+            ).format(capacity=session.capacity, taken=taken, learner=name, next=taken + 1),
+            session.capacity,
+            taken,
+        )
     if full and not over_capacity and not waitlist_if_full:
         raise SessionFullError(
             _(
@@ -162,10 +224,17 @@ def enroll_learner(
 
 
 def walk_in(
-    db: Database, session_id: int, learner: int | LearnerSpec, *, allow_clash: bool = True
+    db: Database,
+    session_id: int,
+    learner: int | LearnerSpec,
+    *,
+    allow_clash: bool = True,
+    allow_over_capacity: bool = False,
 ) -> Outcome[EnrollResult]:
-    """Someone turned up: enrol them even past capacity (they are in the room).
+    """Someone turned up: give them a seat — past capacity only when the caller says so.
 
+    A full session raises `OverCapacityError` (with the numbers) unless `allow_over_capacity`:
+    the coordinator is asked "Add as 13th anyway?" rather than the room silently overfilling.
     `learner` is an existing learner's id, or the details of a new learner to create in the
     same transaction.
     """
@@ -192,12 +261,70 @@ def walk_in(
             allow_clash=allow_clash,
             waitlist_if_full=True,
             over_capacity=True,
+            allow_over_capacity=allow_over_capacity,
         )
         audit(tx, "enrollment", enrollment.id, "walk_in")
         return Outcome(
             EnrollResult(_roster_row(enrollment)),
             changes | Changes.of(Entity.ENROLLMENT, enrollment.id),
         )
+
+
+def enroll_many(
+    db: Database, session_id: int, learner_ids: Sequence[int], *, allow_clash: bool = False
+) -> Outcome[EnrollReport]:
+    """Enrol several learners in one transaction, in order: seats first, then the waitlist.
+
+    Those already on the session are left as they are; those booked elsewhere at the same time
+    are not placed (unless `allow_clash`) and come back in `clashing` for the caller to ask.
+    """
+    enrolled: list[RosterRow] = []
+    waitlisted: list[RosterRow] = []
+    already: list[RosterRow] = []
+    clashing: list[tuple[int, str]] = []
+    with db.transaction() as tx:
+        session = _open_session(tx, session_id)
+        touched: list[int] = []
+        for learner_id in dict.fromkeys(learner_ids):
+            existing = tx.scalar(
+                select(Enrollment).where(
+                    Enrollment.session_id == session_id, Enrollment.learner_id == learner_id
+                )
+            )
+            if existing is not None and existing.status.is_active:
+                already.append(_roster_row(existing))
+                continue
+            if not allow_clash:
+                found = learner_clashes(tx, learner_id, session)
+                if found:
+                    clashing.append((learner_id, found[0].message))
+                    continue
+            placed = _place(
+                tx,
+                session,
+                learner_id,
+                EnrollmentSource.MANUAL,
+                allow_clash=True,
+                waitlist_if_full=True,
+            )
+            audit(tx, "enrollment", placed.id, "enroll", {"status": placed.status.value})
+            touched.append(placed.id)
+            row = _roster_row(placed)
+            (waitlisted if placed.status is EnrollmentStatus.WAITLISTED else enrolled).append(row)
+        report = EnrollReport(tuple(enrolled), tuple(waitlisted), tuple(already), tuple(clashing))
+        changes = Changes.of(Entity.SESSION, session_id)
+        if touched:
+            changes |= Changes.of(Entity.ENROLLMENT, *touched)
+        return Outcome(report, changes)
+
+
+def copy_roster(db: Database, source_id: int, target_id: int) -> Outcome[EnrollReport]:
+    """Enrol the learners of `source_id` in `target_id` (for a duplicated session).
+
+    Seat holders first, then the waitlist in its order; clashes are reported, not placed.
+    """
+    rows = [r for r in roster(db, source_id) if r.status.is_active]
+    return enroll_many(db, target_id, [r.learner_id for r in rows])
 
 
 def cancel_enrollment(db: Database, enrollment_id: int, reason: str) -> Outcome[EnrollResult]:

@@ -126,6 +126,13 @@ def update_learner(db: Database, learner_id: int, spec: LearnerSpec) -> Outcome[
         return Outcome(learner_row(learner), Changes.of(Entity.LEARNER, learner.id))
 
 
+def find_by_email(db: Database, email: str) -> LearnerRow | None:
+    """The learner with this email (any case), or None."""
+    with db.transaction() as tx:
+        found = tx.scalar(select(Learner).where(Learner.email_key == email_key(email)))
+        return learner_row(found) if found is not None else None
+
+
 def get_learner(db: Database, learner_id: int) -> LearnerRow:
     with db.transaction() as tx:
         return learner_row(get_or_fail(tx, Learner, learner_id, _("That learner does not exist.")))

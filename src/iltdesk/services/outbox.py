@@ -37,6 +37,7 @@ from iltdesk.domain.enums import (
     EnrollmentStatus,
     MessageKind,
     OutboxStatus,
+    SessionStatus,
 )
 from iltdesk.domain.rows import RosterRow, SessionRow
 from iltdesk.errors import UserError, ValidationError
@@ -65,6 +66,10 @@ Report = Callable[[int, int, str], None]
 BACKOFF_SECONDS = (2.0, 10.0, 60.0, 300.0)  # after the 1st, 2nd, 3rd, 4th transient failure
 MAX_ATTEMPTS = 5
 INVITING = (MessageKind.CONFIRMATION, MessageKind.PROMOTED, MessageKind.CHANGED)
+# Messages with a calendar part: each one's SEQUENCE is one more than the last.
+CALENDAR_KINDS = (*INVITING, MessageKind.DAYS_REMOVED, MessageKind.CANCELLED)
+# Rows that reached (or may have reached) the learner's mailbox, so their calendar.
+DELIVERED = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.SENT, OutboxStatus.UNCERTAIN)
 
 # --- settings -------------------------------------------------------------------------------
 
@@ -266,6 +271,8 @@ class Draft:
     body: str
     content: bytes
     message_id: str
+    # Day events the learner's calendar holds after this message (None: no calendar part).
+    invited_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -360,8 +367,7 @@ def _values(
     translate = load_translations(language)
     # Dates in the organisation's regional format when it speaks the learner's language
     # ("12 Mar 2026" for en_GB, not the US "Mar 12, 2026"); else the language's own.
-    fallback = ctx.fallback_language.replace("-", "_")
-    regional = fallback if fallback.split("_")[0] == language else language
+    regional = _regional(ctx, language)
     virtual = session.mode in (DeliveryMode.VIRTUAL, DeliveryMode.HYBRID)
     checklist = ""
     if virtual:
@@ -403,21 +409,34 @@ def _template(db: Database, ctx: _Context, kind: MessageKind, language: str) -> 
     return ctx.templates[key]
 
 
-def _invitation(ctx: _Context, row: RosterRow, method: str, sequence: int) -> CalendarPart:
+def _uid(ctx: _Context, enrollment_id: int) -> str:
+    domain = ctx.settings.sender_address.rpartition("@")[2] or "iltdesk.invalid"
+    return f"iltdesk-enrollment-{enrollment_id}@{domain}"
+
+
+def _invitation(
+    ctx: _Context,
+    row: RosterRow,
+    method: str,
+    sequence: int,
+    days: Sequence[tuple[int, datetime, datetime]] | None = None,
+) -> CalendarPart:
+    """The calendar part: the session's days, or `days` given as (UID index, start, end)."""
     # Imported here: icalendar costs ~30 ms, paid only when an invitation is built.
     from iltdesk.mail.calendar import Invitation, InviteDay, build_invitation
 
     session, settings = ctx.session, ctx.settings
-    domain = settings.sender_address.rpartition("@")[2] or "iltdesk.invalid"
+    if days is None:
+        days = [(i, d.start, d.end) for i, d in enumerate(session.days)]
     invite = Invitation(
-        uid=f"iltdesk-enrollment-{row.enrollment_id}@{domain}",
+        uid=_uid(ctx, row.enrollment_id),
         sequence=sequence,
         method=method,
         summary=session.course_title,
         location=ctx.location,
         description=session.meeting_link,
         timezone=session.timezone,
-        days=tuple(InviteDay(d.start, d.end) for d in session.days),
+        days=tuple(InviteDay(start, end, index) for index, start, end in days),
         organizer_email=settings.sender_address,
         organizer_name=settings.sender_name,
         attendee_email=row.email,
@@ -441,43 +460,102 @@ def _existing_keys(db: Database, keys: Iterable[str]) -> set[str]:
     return found
 
 
-def _invites_sent(db: Database, enrollment_ids: Sequence[int]) -> dict[int, int]:
-    """How many invitations (or updates) each enrolment has in the outbox: the next SEQUENCE."""
+@dataclass(frozen=True)
+class CalendarState:
+    """What a learner's calendar holds from ILT Desk's messages for one place."""
+
+    sequence: int  # calendar messages so far: the next message's SEQUENCE
+    live_days: int  # day events currently in the calendar (0 after a cancellation)
+
+
+def calendar_states(db: Database, enrollment_ids: Sequence[int]) -> dict[int, CalendarState]:
+    """Per place: how many calendar messages went out and how many day events are live.
+
+    Only messages that reached (or may have reached) the learner count; a message cancelled in
+    the outbox or failed for good never changed their calendar.
+    """
+    states: dict[int, CalendarState] = {}
+    if not enrollment_ids:
+        return states
     with db.transaction() as tx:
         query = (
-            select(OutboxMessage.enrollment_id, func.count())
+            select(OutboxMessage.enrollment_id, OutboxMessage.invited_days)
             .where(
-                OutboxMessage.enrollment_id.in_(enrollment_ids),
-                OutboxMessage.kind.in_(INVITING + (MessageKind.CANCELLED,)),
-                OutboxMessage.status != OutboxStatus.CANCELLED,
+                OutboxMessage.enrollment_id.in_(list(enrollment_ids)),
+                OutboxMessage.kind.in_(CALENDAR_KINDS),
+                OutboxMessage.status.in_(DELIVERED),
             )
-            .group_by(OutboxMessage.enrollment_id)
+            .order_by(OutboxMessage.id)
         )
-        return {eid: int(n) for eid, n in tx.execute(query) if eid is not None}
+        for enrollment_id, days in tx.execute(query):
+            if enrollment_id is None:
+                continue
+            before = states.get(enrollment_id, CalendarState(0, 0))
+            live = before.live_days if days is None else int(days)
+            states[enrollment_id] = CalendarState(before.sequence + 1, live)
+    return states
+
+
+def _previous_day_times(
+    db: Database, enrollment_id: int, uid: str, indices: Sequence[int]
+) -> list[tuple[int, datetime, datetime]]:
+    """The times the learner's calendar holds for these days, read from the last invitation.
+
+    A cancellation must name the event as it was sent (its UID, and its times for the mail
+    programs that match on them), not as the session now stands.
+    """
+    from iltdesk.mail.calendar import day_uid, event_times
+
+    with db.transaction() as tx:
+        contents = tx.scalars(
+            select(OutboxContent.content)
+            .join(OutboxMessage, OutboxMessage.id == OutboxContent.message_id)
+            .where(
+                OutboxMessage.enrollment_id == enrollment_id,
+                OutboxMessage.kind.in_(INVITING),
+                OutboxMessage.status.in_(DELIVERED),
+            )
+            .order_by(OutboxMessage.id.desc())
+        ).all()
+    found: dict[str, tuple[datetime, datetime]] = {}
+    for content in contents:  # newest first: the first time a UID is seen is its last state
+        for event_uid, times in event_times(content).items():
+            found.setdefault(event_uid, times)
+    result = []
+    for index in indices:
+        known = found.get(day_uid(uid, index))
+        if known is not None:
+            result.append((index, known[0], known[1]))
+    return result
 
 
 def invited_count(db: Database, session_id: int) -> int:
     """How many learners still on the session hold a calendar invitation from the outbox."""
-    with db.transaction() as tx:
-        from iltdesk.db.entities import Enrollment
+    from iltdesk.db.entities import Enrollment
 
-        query = (
-            select(func.count(func.distinct(OutboxMessage.enrollment_id)))
-            .join(Enrollment, Enrollment.id == OutboxMessage.enrollment_id)
-            .where(
-                OutboxMessage.session_id == session_id,
-                OutboxMessage.kind.in_(INVITING),
-                OutboxMessage.status.in_(
-                    (OutboxStatus.PENDING, OutboxStatus.SENT, OutboxStatus.UNCERTAIN)
-                ),
-                Enrollment.status.in_(SEAT_HOLDING),
+    with db.transaction() as tx:
+        enrollment_ids = list(
+            tx.scalars(
+                select(func.distinct(OutboxMessage.enrollment_id))
+                .join(Enrollment, Enrollment.id == OutboxMessage.enrollment_id)
+                .where(
+                    OutboxMessage.session_id == session_id,
+                    OutboxMessage.kind.in_(INVITING),
+                    OutboxMessage.status.in_(DELIVERED),
+                    Enrollment.status.in_(SEAT_HOLDING),
+                )
             )
         )
-        return int(tx.scalar(query) or 0)
+    states = calendar_states(db, enrollment_ids)
+    return sum(1 for state in states.values() if state.live_days)
 
 
 def _recipients(
-    rows: list[RosterRow], kind: MessageKind, enrollment_ids: Sequence[int] | None
+    rows: list[RosterRow],
+    kind: MessageKind,
+    enrollment_ids: Sequence[int] | None,
+    session: SessionRow,
+    holding: set[int],
 ) -> list[RosterRow]:
     if enrollment_ids is not None:
         chosen = set(enrollment_ids)
@@ -485,7 +563,14 @@ def _recipients(
     if kind is MessageKind.WAITLIST:
         return [r for r in rows if r.status is EnrollmentStatus.WAITLISTED]
     if kind is MessageKind.CANCELLED:
-        return [r for r in rows if r.status.is_active]
+        # Everyone whose place the cancellation took (seat or waitlist), and anyone else whose
+        # calendar still holds the session.
+        return [
+            r
+            for r in rows
+            if (session.cancelled_at is not None and r.cancelled_at == session.cancelled_at)
+            or r.enrollment_id in holding
+        ]
     if kind is MessageKind.FEEDBACK:
         return [
             r for r in rows if r.status in (EnrollmentStatus.COMPLETED, EnrollmentStatus.INCOMPLETE)
@@ -507,20 +592,34 @@ def compose(
     """The messages `kind` would send for a session (nothing is written).
 
     Learners who already have this message in the outbox are left out (counted in
-    `already_queued`) unless `resend`, which gives the new copy a key of its own.
+    `already_queued`) unless `resend`, which gives the new copy a key of its own. A change that
+    removed days also cancels those days' calendar entries (`DAYS_REMOVED` messages, one per
+    learner whose calendar holds them).
     """
     if kind is MessageKind.CERTIFICATE:
         return _compose_certificates(
             db, session_id, resend, fallback_language, certificate_options or {}
         )
     ctx = _session_context(db, session_id, fallback_language)
-    rows = _recipients(enrollment.roster(db, session_id), kind, enrollment_ids)
+    if kind is MessageKind.CANCELLED:
+        if ctx.session.status is not SessionStatus.CANCELLED:
+            raise ValidationError(
+                _(
+                    "This session is not cancelled. Cancel it first (Cancel session…); the "
+                    "notice is offered from there."
+                )
+            )
+        reason = reason or ctx.session.cancel_reason
+    roster = enrollment.roster(db, session_id)
+    states = calendar_states(db, [r.enrollment_id for r in roster])
+    holding = {eid for eid, state in states.items() if state.live_days}
+    rows = _recipients(roster, kind, enrollment_ids, ctx.session, holding)
     if kind is MessageKind.PROMOTED and enrollment_ids is None:
         # Those told they were on the waitlist who hold a seat now.
         told = _existing_keys(db, (f"waitlist:{r.enrollment_id}" for r in rows))
         rows = [r for r in rows if f"waitlist:{r.enrollment_id}" in told]
     languages = _learner_languages(db, [r.learner_id for r in rows])
-    sequences = _invites_sent(db, [r.enrollment_id for r in rows])
+    sequences = {eid: state.sequence for eid, state in states.items()}
     keyed = []
     for row in rows:
         if kind is MessageKind.REMINDER:
@@ -531,7 +630,95 @@ def compose(
         else:
             key = f"{kind.value}:{row.enrollment_id}"
         keyed.append((key, row))
-    return _render_all(db, ctx, kind, keyed, languages, sequences, resend, reason)
+    days_now = len(ctx.session.days)
+
+    def calendar_for(row: RosterRow) -> tuple[CalendarPart, int] | None:
+        sequence = sequences.get(row.enrollment_id, 0)
+        if kind in INVITING:
+            return _invitation(ctx, row, "REQUEST", sequence), days_now
+        if kind is MessageKind.CANCELLED:
+            live = states.get(row.enrollment_id, CalendarState(0, 0)).live_days
+            current = [(i, d.start, d.end) for i, d in enumerate(ctx.session.days)]
+            earlier = _previous_day_times(
+                db, row.enrollment_id, _uid(ctx, row.enrollment_id), range(days_now, live)
+            )
+            return _invitation(ctx, row, "CANCEL", sequence, current + earlier), 0
+        return None
+
+    composed = _render_all(
+        db, ctx, kind, keyed, languages, resend, reason, calendar_for=calendar_for
+    )
+    if kind is MessageKind.CHANGED:
+        composed = _with_removed_days(db, ctx, composed, rows, states, languages, resend)
+    return composed
+
+
+def _with_removed_days(
+    db: Database,
+    ctx: _Context,
+    composed: Composed,
+    rows: list[RosterRow],
+    states: dict[int, CalendarState],
+    languages: dict[int, str],
+    resend: bool,
+) -> Composed:
+    """Add a cancellation of the removed days' calendar entries for each learner holding them."""
+    days_now = len(ctx.session.days)
+    changed_for = {d.enrollment_id for d in composed.drafts}
+    removed: dict[int, list[tuple[int, datetime, datetime]]] = {}
+    for row in rows:
+        state = states.get(row.enrollment_id)
+        if state is None or state.live_days <= days_now or row.enrollment_id not in changed_for:
+            continue
+        uid = _uid(ctx, row.enrollment_id)
+        removed[row.enrollment_id] = _previous_day_times(
+            db, row.enrollment_id, uid, range(days_now, state.live_days)
+        )
+    if not removed:
+        return composed
+    keyed = [
+        (f"days-removed:{r.enrollment_id}:{states[r.enrollment_id].sequence + 1}", r)
+        for r in rows
+        if r.enrollment_id in removed
+    ]
+
+    def calendar_for(row: RosterRow) -> tuple[CalendarPart, int]:
+        # One more than the change message queued just before it.
+        sequence = states[row.enrollment_id].sequence + 1
+        part = _invitation(ctx, row, "CANCEL", sequence, removed[row.enrollment_id])
+        return part, days_now
+
+    def extra_for(row: RosterRow) -> tuple[dict[str, str], tuple[Attachment, ...]]:
+        language = _language(languages.get(row.learner_id, ""), ctx.fallback_language)
+        locale = formatting.parse_locale(_regional(ctx, language), "en")
+        dates = ", ".join(
+            formatting.format_date(start, ctx.session.timezone, "medium", locale)
+            for _index, start, _end in removed[row.enrollment_id]
+        )
+        return {"removed_dates": dates}, ()
+
+    extra = _render_all(
+        db,
+        ctx,
+        MessageKind.DAYS_REMOVED,
+        keyed,
+        languages,
+        resend,
+        "",
+        extra_for,
+        calendar_for=calendar_for,
+    )
+    return Composed(
+        composed.drafts + extra.drafts,
+        composed.already_queued + extra.already_queued,
+        composed.label,
+    )
+
+
+def _regional(ctx: _Context, language: str) -> str:
+    """The organisation's regional format when it speaks `language`, else the language."""
+    fallback = ctx.fallback_language.replace("-", "_")
+    return fallback if fallback.split("_")[0] == language else language
 
 
 def _learner_languages(db: Database, learner_ids: Sequence[int]) -> dict[int, str]:
@@ -563,10 +750,11 @@ def _render_all(
     kind: MessageKind,
     keyed: list[tuple[str, RosterRow]],
     languages: dict[int, str],
-    sequences: dict[int, int],
     resend: bool,
     reason: str,
     extra_for: Callable[[RosterRow], tuple[dict[str, str], tuple[Attachment, ...]]] | None = None,
+    *,
+    calendar_for: Callable[[RosterRow], tuple[CalendarPart, int] | None] | None = None,
 ) -> Composed:
     existing = _existing_keys(db, (k for k, _r in keyed))
     reserved: set[str] = set()
@@ -590,11 +778,10 @@ def _render_all(
             extra.update(more)
         values = _values(ctx, language, first=row.first_name, last=row.last_name, extra=extra)
         subject, body = render(_template(db, ctx, kind, language), values)
-        calendar = None
-        if kind in INVITING:
-            calendar = _invitation(ctx, row, "REQUEST", sequences.get(row.enrollment_id, 0))
-        elif kind is MessageKind.CANCELLED:
-            calendar = _invitation(ctx, row, "CANCEL", sequences.get(row.enrollment_id, 0))
+        calendar, invited_days = None, None
+        found = calendar_for(row) if calendar_for is not None else None
+        if found is not None:
+            calendar, invited_days = found
         content, message_id = build_message(
             sender=ctx.settings.sender,
             recipient_name=f"{row.first_name} {row.last_name}".strip(),
@@ -616,6 +803,7 @@ def _render_all(
                 body,
                 content,
                 message_id,
+                invited_days,
             )
         )
     # The question is read by the coordinator: the organisation's format (en_GB if only "en").
@@ -662,9 +850,7 @@ def _compose_certificates(
         link = doc.verify_text if doc.verify_text != code else ""
         return {"certificate_code": code, "verify_link": link}, (Attachment(name, pdf),)
 
-    return _render_all(
-        db, ctx, MessageKind.CERTIFICATE, keyed, languages, {}, resend, "", extra_for
-    )
+    return _render_all(db, ctx, MessageKind.CERTIFICATE, keyed, languages, resend, "", extra_for)
 
 
 def compose_test(db: Database, recipient: str) -> Draft:
@@ -718,6 +904,7 @@ def queue(db: Database, drafts: Sequence[Draft]) -> Outcome[list[int]]:
                 subject=draft.subject,
                 message_id=draft.message_id,
                 status=OutboxStatus.PENDING,
+                invited_days=draft.invited_days,
             )
             tx.add(row)
             rows.append(row)

@@ -11,6 +11,7 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import Instructor, InstructorQualification, Room
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.localtime import zone
 from iltdesk.domain.rows import InstructorLoad, InstructorRow, RoomRow
 from iltdesk.domain.specs import InstructorSpec, RoomSpec
 from iltdesk.domain.text import clean_text, search_key
@@ -18,9 +19,13 @@ from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome, audit, get_or_fail
 
+PAPER_SIZES = ("A4", "Letter")
+
 
 def _room_row(room: Room) -> RoomRow:
-    return RoomRow(room.id, room.name, room.address, room.capacity, room.notes)
+    return RoomRow(
+        room.id, room.name, room.address, room.capacity, room.notes, room.timezone, room.paper_size
+    )
 
 
 def _validate_room(spec: RoomSpec) -> None:
@@ -28,6 +33,10 @@ def _validate_room(spec: RoomSpec) -> None:
         raise ValidationError(_("Give the room a name."))
     if spec.capacity < 0:
         raise ValidationError(_("A room's capacity cannot be negative."))
+    if spec.timezone.strip():
+        zone(spec.timezone.strip())
+    if spec.paper_size and spec.paper_size not in PAPER_SIZES:
+        raise ValidationError(_("The paper size is A4 or Letter."))
 
 
 def save_room(db: Database, spec: RoomSpec, room_id: int | None = None) -> Outcome[RoomRow]:
@@ -47,6 +56,8 @@ def save_room(db: Database, spec: RoomSpec, room_id: int | None = None) -> Outco
         room.address = spec.address.strip()
         room.capacity = spec.capacity
         room.notes = spec.notes
+        room.timezone = spec.timezone.strip()
+        room.paper_size = spec.paper_size
         tx.flush()
         audit(tx, "room", room.id, "create" if room_id is None else "update", {"name": name})
         return Outcome(_room_row(room), Changes.of(Entity.ROOM, room.id))
@@ -66,6 +77,18 @@ def list_rooms(db: Database, include_archived: bool = False) -> list[RoomRow]:
         if not include_archived:
             query = query.where(Room.archived.is_(False))
         return [_room_row(r) for r in tx.scalars(query)]
+
+
+def find_room(db: Database, name: str) -> RoomRow | None:
+    """The room called `name` (ignoring case and spacing), or None."""
+    key = search_key(name)
+    return next((r for r in list_rooms(db) if search_key(r.name) == key), None)
+
+
+def find_instructor(db: Database, name: str) -> InstructorRow | None:
+    """The instructor called `name` (ignoring case and accents), or None."""
+    key = search_key(name)
+    return next((i for i in list_instructors(db, name) if search_key(i.name) == key), None)
 
 
 def _instructor_row(instructor: Instructor) -> InstructorRow:
@@ -152,16 +175,22 @@ def get_instructor(db: Database, instructor_id: int) -> InstructorRow:
 
 
 def instructor_load(
-    db: Database, instructor_id: int, now: datetime | None = None
+    db: Database, instructor_id: int, now: datetime | None = None, timezone: str = "UTC"
 ) -> InstructorLoad:
-    """Upcoming sessions, and minutes taught in the current month (by the UTC calendar)."""
+    """Upcoming sessions, and this month's minutes taught (days over) and still scheduled.
+
+    The month is the calendar month in `timezone` (the user's zone).
+    """
     from iltdesk.services import scheduling
 
     now = now or datetime.now(UTC)
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    local = now.astimezone(zone(timezone))
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
     sessions = scheduling.list_sessions(db, instructor_id=instructor_id)
     live = [s for s in sessions if s.status is not SessionStatus.CANCELLED]
     upcoming = tuple(s for s in live if s.last_end is not None and s.last_end >= now)
-    minutes = sum(d.minutes for s in live for d in s.days if month_start <= d.start < next_month)
-    return InstructorLoad(upcoming, minutes)
+    this_month = [d for s in live for d in s.days if month_start <= d.start < next_month]
+    taught = sum(d.minutes for d in this_month if d.end <= now)
+    scheduled = sum(d.minutes for d in this_month if d.end > now)
+    return InstructorLoad(upcoming, taught, scheduled)

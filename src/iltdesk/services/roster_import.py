@@ -53,11 +53,11 @@ from iltdesk.importers.roster import (
     parse_rows,
     paused_collector,
 )
+from iltdesk.services.clashes import learner_clashes
 from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.enrollment import _open_session, remove_place
 from iltdesk.services.learners import learner_keys
 from iltdesk.services.maintenance import back_up_before
-from iltdesk.services.scheduling import learner_clashes
 from iltdesk.services.seats import (
     fill_free_seats,
     next_waitlist_position,

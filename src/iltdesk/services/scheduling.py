@@ -1,301 +1,45 @@
-"""Sessions and their days: schedule, edit, list, cancel — and catch clashes.
+"""Sessions and their days: schedule, edit, read and list.
 
-A clash is an instructor, a room or a learner booked into two sessions whose days overlap.
-Days are compared as UTC instants, so sessions in different zones clash exactly when they
-really overlap, daylight-saving changes included.
+Status changes (confirm, cancel, complete, unlock) are use cases of their own in
+`services/lifecycle.py`; clash detection lives in `services/clashes.py`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Table, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Table, case, func, select
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import selectinload
 
-from iltdesk import formatting
-from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
     Attendance,
     Course,
     Enrollment,
     Instructor,
-    Learner,
     Room,
     SessionDay,
     SessionInstructor,
     TrainingSession,
 )
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import (
-    SEAT_HOLDING,
-    DeliveryMode,
-    EnrollmentStatus,
-    InstructorRole,
-    SessionStatus,
-)
-from iltdesk.domain.rows import Clash, SessionDayRow, SessionInstructorRow, SessionRow
-from iltdesk.domain.rules import Interval
+from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, InstructorRole, SessionStatus
+from iltdesk.domain.lifecycle import closed_reason
+from iltdesk.domain.rows import SessionDayRow, SessionInstructorRow, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
-from iltdesk.errors import ClashError, ValidationError
-from iltdesk.i18n import _, ngettext
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.services.clashes import (
+    clash_error,
+    find_clashes_in,
+    qualification_warnings,
+    utc_days,
+    validate_session,
+)
 from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.seats import fill_free_seats
-
-ACTIVE_STATUSES = tuple(s for s in EnrollmentStatus if s.is_active)
-
-
-# --- validation -------------------------------------------------------------------------------
-
-
-def validate_session(spec: SessionSpec) -> list[Clash]:
-    """Raise for what cannot be saved; return warnings for what can but looks wrong."""
-    try:
-        ZoneInfo(spec.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            _("“{zone}” is not a known time zone; pick one from the list.").format(
-                zone=spec.timezone
-            )
-        ) from None
-    if not spec.days:
-        raise ValidationError(_("A session needs at least one day."))
-    if spec.capacity < 0:
-        raise ValidationError(_("The capacity cannot be negative."))
-    if spec.min_size < 0:
-        raise ValidationError(_("The minimum size cannot be negative."))
-    if spec.min_size > spec.capacity:
-        raise ValidationError(
-            _("The minimum size ({minimum}) is larger than the capacity ({capacity}).").format(
-                minimum=spec.min_size, capacity=spec.capacity
-            )
-        )
-    for number, day in enumerate(spec.days, start=1):
-        if day.start.tzinfo is None or day.end.tzinfo is None:
-            raise ValidationError(_("Day {n} has a time without a time zone.").format(n=number))
-        if day.end <= day.start:
-            raise ValidationError(
-                _("Day {n} ends ({end}) before it starts ({start}).").format(
-                    n=number,
-                    start=formatting.format_datetime(day.start, spec.timezone),
-                    end=formatting.format_datetime(day.end, spec.timezone),
-                )
-            )
-    ordered = sorted(spec.days, key=lambda d: d.start)
-    for first, second in zip(ordered, ordered[1:], strict=False):
-        if second.start < first.end:
-            raise ValidationError(
-                _("Two days of this session overlap ({first} and {second}).").format(
-                    first=formatting.format_span(first.start, first.end, spec.timezone),
-                    second=formatting.format_span(second.start, second.end, spec.timezone),
-                )
-            )
-    roles = [role for _id, role in spec.instructors]
-    ids = [instructor_id for instructor_id, _role in spec.instructors]
-    if len(set(ids)) != len(ids):
-        raise ValidationError(_("An instructor is listed twice on this session."))
-    warnings = []
-    if spec.instructors and InstructorRole.LEAD not in roles:
-        warnings.append(Clash("lead", _("No lead instructor is assigned."), is_warning=True))
-    if spec.mode is DeliveryMode.IN_PERSON and spec.room_id is None:
-        warnings.append(Clash("room", _("No room is booked yet."), is_warning=True))
-    if spec.mode in (DeliveryMode.VIRTUAL, DeliveryMode.HYBRID) and not spec.meeting_link.strip():
-        warnings.append(Clash("link", _("No meeting link is set yet."), is_warning=True))
-    return warnings
-
-
-# --- clashes ----------------------------------------------------------------------------------
-
-
-def _overlapping_days(
-    tx: OrmSession, intervals: Sequence[Interval], exclude_session: int | None
-) -> list[tuple[SessionDay, TrainingSession, Interval]]:
-    """Days of other live sessions overlapping any of `intervals`, with the interval hit."""
-    if not intervals:
-        return []
-    window = or_(*(and_(SessionDay.start < i.end, SessionDay.end > i.start) for i in intervals))
-    query = (
-        select(SessionDay, TrainingSession)
-        .join(TrainingSession, SessionDay.session_id == TrainingSession.id)
-        .where(window, TrainingSession.status != SessionStatus.CANCELLED)
-        .options(selectinload(TrainingSession.course))
-    )
-    if exclude_session is not None:
-        query = query.where(TrainingSession.id != exclude_session)
-    found = []
-    for day, session in tx.execute(query):
-        day_interval = Interval(day.start, day.end)
-        for interval in intervals:
-            if interval.overlaps(day_interval):
-                found.append((day, session, interval))
-                break
-    return found
-
-
-def _describe(session: TrainingSession, day: SessionDay) -> str:
-    return _("“{course}” ({code}) on {when}").format(
-        course=session.course.title,
-        code=session.course.code,
-        when=formatting.format_span(day.start, day.end, session.timezone),
-    )
-
-
-def find_clashes(db: Database, spec: SessionSpec, session_id: int | None = None) -> list[Clash]:
-    """Everything wrong with scheduling `spec`: hard clashes first, then warnings.
-
-    Raises `ValidationError` for a spec that cannot be saved at all (see `validate_session`).
-    """
-    warnings = validate_session(spec)
-    with db.transaction() as tx:
-        return _find_clashes(tx, spec, session_id) + warnings + _qualification_warnings(tx, spec)
-
-
-def _find_clashes(tx: OrmSession, spec: SessionSpec, session_id: int | None) -> list[Clash]:
-    intervals = [Interval(d.start, d.end) for d in spec.days]
-    hits = _overlapping_days(tx, intervals, session_id)
-    if not hits:
-        return []
-    clashes: list[Clash] = []
-    other_ids = {session.id for _day, session, _i in hits}
-    wanted = {instructor_id for instructor_id, _role in spec.instructors}
-    teaching: dict[int, set[int]] = defaultdict(set)
-    if wanted:
-        rows = tx.execute(
-            select(SessionInstructor.session_id, SessionInstructor.instructor_id).where(
-                SessionInstructor.session_id.in_(other_ids),
-                SessionInstructor.instructor_id.in_(wanted),
-            )
-        )
-        for other_session, instructor_id in rows:
-            teaching[other_session].add(instructor_id)
-    names: dict[int, str] = {}
-    if wanted:
-        query = select(Instructor.id, Instructor.name).where(Instructor.id.in_(wanted))
-        names = {instructor_id: name for instructor_id, name in tx.execute(query)}
-    learners = _learner_clashes(tx, session_id, other_ids) if session_id is not None else {}
-    for day, session, _interval in hits:
-        where = _describe(session, day)
-        for instructor_id in sorted(teaching.get(session.id, ())):
-            clashes.append(
-                Clash(
-                    "instructor",
-                    _("{instructor} is already teaching {session}.").format(
-                        instructor=names.get(instructor_id, "?"), session=where
-                    ),
-                    session.id,
-                )
-            )
-        if spec.room_id is not None and session.room_id == spec.room_id:
-            room = tx.get(Room, spec.room_id)
-            clashes.append(
-                Clash(
-                    "room",
-                    _("{room} is already booked for {session}.").format(
-                        room=room.name if room else "?", session=where
-                    ),
-                    session.id,
-                )
-            )
-        for learner_name in learners.get(session.id, []):
-            clashes.append(
-                Clash(
-                    "learner",
-                    _("{learner} is also enrolled in {session}.").format(
-                        learner=learner_name, session=where
-                    ),
-                    session.id,
-                )
-            )
-    return clashes
-
-
-def _learner_clashes(
-    tx: OrmSession, session_id: int, other_ids: Iterable[int]
-) -> dict[int, list[str]]:
-    """Learners of `session_id` who also hold a place on one of `other_ids`."""
-    mine = select(Enrollment.learner_id).where(
-        Enrollment.session_id == session_id, Enrollment.status.in_(ACTIVE_STATUSES)
-    )
-    query = (
-        select(Enrollment.session_id, Learner.first_name, Learner.last_name)
-        .join(Learner, Learner.id == Enrollment.learner_id)
-        .where(
-            Enrollment.session_id.in_(list(other_ids)),
-            Enrollment.status.in_(ACTIVE_STATUSES),
-            Enrollment.learner_id.in_(mine),
-        )
-        .order_by(Learner.sort_key)
-    )
-    found: dict[int, list[str]] = defaultdict(list)
-    for other, first, last in tx.execute(query):
-        found[other].append(f"{first} {last}".strip())
-    return found
-
-
-def learner_clashes(tx: OrmSession, learner_id: int, session: TrainingSession) -> list[Clash]:
-    """Other sessions the learner holds a place on that overlap `session` (for enrolling)."""
-    intervals = [Interval(d.start, d.end) for d in session.days]
-    hits = _overlapping_days(tx, intervals, session.id)
-    if not hits:
-        return []
-    booked = set(
-        tx.scalars(
-            select(Enrollment.session_id).where(
-                Enrollment.learner_id == learner_id,
-                Enrollment.session_id.in_({s.id for _d, s, _i in hits}),
-                Enrollment.status.in_(ACTIVE_STATUSES),
-            )
-        )
-    )
-    learner = tx.get(Learner, learner_id)
-    name = f"{learner.first_name} {learner.last_name}".strip() if learner else "?"
-    return [
-        Clash(
-            "learner",
-            _("{learner} is also enrolled in {session}.").format(
-                learner=name, session=_describe(other, day)
-            ),
-            other.id,
-        )
-        for day, other, _interval in hits
-        if other.id in booked
-    ]
-
-
-def _qualification_warnings(tx: OrmSession, spec: SessionSpec) -> list[Clash]:
-    warnings = []
-    for instructor_id, _role in spec.instructors:
-        instructor = tx.get(Instructor, instructor_id)
-        if instructor is None:
-            raise ValidationError(_("One of the chosen instructors no longer exists."))
-        if spec.course_id not in {q.course_id for q in instructor.qualifications}:
-            warnings.append(
-                Clash(
-                    "qualification",
-                    _("{instructor} is not listed as qualified to teach this course.").format(
-                        instructor=instructor.name
-                    ),
-                    is_warning=True,
-                )
-            )
-    return warnings
-
-
-def clash_error(clashes: list[Clash]) -> ClashError:
-    hard = [c.message for c in clashes if not c.is_warning]
-    return ClashError(
-        ngettext(
-            "This booking clashes with another one: {first}",
-            "This booking clashes with {n} others, first: {first}",
-            len(hard),
-        ).format(n=len(hard), first=hard[0]),
-        hard,
-    )
-
 
 # --- saving -----------------------------------------------------------------------------------
 
@@ -312,24 +56,20 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
     session.timezone = spec.timezone
     session.capacity = spec.capacity
     session.min_size = spec.min_size
-    session.status = spec.status
     session.notes = spec.notes
-    ordered = [
-        DaySpec(d.start.astimezone(UTC), d.end.astimezone(UTC))
-        for d in sorted(spec.days, key=lambda d: d.start)
-    ]
+    ordered = utc_days(spec)
     # Keep existing day rows where possible: attendance marks point at them.
     existing = list(session.days)
-    for index, day_spec in enumerate(ordered):
+    for index, (start, end) in enumerate(ordered):
         if index < len(existing):
-            existing[index].start = day_spec.start
-            existing[index].end = day_spec.end
+            existing[index].start = start
+            existing[index].end = end
         else:
-            session.days.append(SessionDay(start=day_spec.start, end=day_spec.end))
+            session.days.append(SessionDay(start=start, end=end))
     for stale in existing[len(ordered) :]:
         session.days.remove(stale)
-    session.first_start = ordered[0].start
-    session.last_end = max(d.end for d in ordered)
+    session.first_start = ordered[0][0]
+    session.last_end = max(end for _start, end in ordered)
     wanted = dict(spec.instructors)
     for link in list(session.instructors):
         if link.instructor_id not in wanted:
@@ -346,8 +86,8 @@ def create_session(
     """Schedule a session; raises `ClashError` on clashes unless `allow_clashes`."""
     validate_session(spec)
     with db.transaction() as tx:
-        _qualification_warnings(tx, spec)
-        clashes = _find_clashes(tx, spec, None)
+        qualification_warnings(tx, spec)
+        clashes = find_clashes_in(tx, spec, None)
         if clashes and not allow_clashes:
             raise clash_error(clashes)
         session = TrainingSession()
@@ -355,7 +95,7 @@ def create_session(
         tx.add(session)
         tx.flush()
         audit(tx, "session", session.id, "create", {"clashes": [c.message for c in clashes]})
-        return Outcome(_session_row(tx, session), Changes.of(Entity.SESSION, session.id))
+        return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
 
 
 def update_session(
@@ -364,8 +104,9 @@ def update_session(
     validate_session(spec)
     with db.transaction() as tx:
         session = get_or_fail(tx, TrainingSession, session_id, _("That session no longer exists."))
-        _qualification_warnings(tx, spec)
-        clashes = _find_clashes(tx, spec, session_id)
+        refuse_if_closed(session)
+        qualification_warnings(tx, spec)
+        clashes = find_clashes_in(tx, spec, session_id)
         if clashes and not allow_clashes:
             raise clash_error(clashes)
         if len(spec.days) < len(session.days):
@@ -383,7 +124,7 @@ def update_session(
         changes = Changes.of(Entity.SESSION, session.id)
         if promoted:
             changes |= Changes.of(Entity.ENROLLMENT, *(p.id for p in promoted))
-        return Outcome(_session_row(tx, session), changes)
+        return Outcome(session_row(tx, session), changes)
 
 
 def _refuse_dropping_marked_days(tx: OrmSession, session: TrainingSession, keep: int) -> None:
@@ -398,30 +139,28 @@ def _refuse_dropping_marked_days(tx: OrmSession, session: TrainingSession, keep:
         )
 
 
-def cancel_session(db: Database, session_id: int, reason: str) -> Outcome[SessionRow]:
-    """Cancel a whole session; every enrollment is kept and marked cancelled with the reason."""
-    with db.transaction() as tx:
-        session = get_or_fail(tx, TrainingSession, session_id, _("That session no longer exists."))
-        if session.status is SessionStatus.CANCELLED:
-            raise ValidationError(_("This session is already cancelled."))
-        now = utcnow()
-        reason_text = reason.strip() or _("Session cancelled")
-        affected = tx.scalars(
-            select(Enrollment).where(
-                Enrollment.session_id == session_id, Enrollment.status.in_(ACTIVE_STATUSES)
-            )
-        ).all()
-        for enrollment in affected:
-            enrollment.status = EnrollmentStatus.CANCELLED
-            enrollment.waitlist_position = None
-            enrollment.cancelled_at = now
-            enrollment.cancel_reason = reason_text
-        session.status = SessionStatus.CANCELLED
-        audit(tx, "session", session.id, "cancel", {"enrollments": len(affected)}, reason_text)
-        changes = Changes.of(Entity.SESSION, session.id) | Changes.of(
-            Entity.ENROLLMENT, *(e.id for e in affected)
-        )
-        return Outcome(_session_row(tx, session), changes)
+def spec_for_row(row: SessionRow) -> SessionSpec:
+    """The spec that would save `row` exactly as it is (undo, duplicate, scripted edits)."""
+    return SessionSpec(
+        course_id=row.course_id,
+        mode=row.mode,
+        timezone=row.timezone,
+        capacity=row.capacity,
+        days=tuple(DaySpec(d.start, d.end) for d in row.days),
+        cohort=row.cohort,
+        room_id=row.room_id,
+        meeting_link=row.meeting_link,
+        min_size=row.min_size,
+        notes=row.notes,
+        instructors=tuple((i.instructor_id, i.role) for i in row.instructors),
+    )
+
+
+def refuse_if_closed(session: TrainingSession) -> None:
+    """A cancelled or completed session keeps its record as it was: refuse changing it."""
+    reason = closed_reason(session.status)
+    if reason is not None:
+        raise ValidationError(reason)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -438,7 +177,7 @@ def _counts(tx: OrmSession, session_ids: Sequence[int]) -> dict[int, tuple[int, 
     return {sid: (int(s or 0), int(w or 0)) for sid, s, w in tx.execute(query)}
 
 
-def _session_row(
+def session_row(
     tx: OrmSession, session: TrainingSession, counts: tuple[int, int] | None = None
 ) -> SessionRow:
     if counts is None:
@@ -458,6 +197,10 @@ def _session_row(
         min_size=session.min_size,
         status=session.status,
         notes=session.notes,
+        cancelled_at=session.cancelled_at,
+        cancel_reason=session.cancel_reason,
+        completed_at=session.completed_at,
+        completion_note=session.completion_note,
         days=tuple(SessionDayRow(d.id, d.start, d.end) for d in session.days),
         instructors=tuple(
             SessionInstructorRow(link.instructor_id, link.instructor.name, link.role)
@@ -478,7 +221,7 @@ def get_session(db: Database, session_id: int) -> SessionRow:
         session = get_or_fail(
             tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
         )
-        return _session_row(tx, session)
+        return session_row(tx, session)
 
 
 def _table(entity: type) -> Table:
@@ -550,6 +293,10 @@ def list_sessions(
                 sessions_t.c.min_size,
                 sessions_t.c.status,
                 sessions_t.c.notes,
+                sessions_t.c.cancelled_at,
+                sessions_t.c.cancel_reason,
+                sessions_t.c.completed_at,
+                sessions_t.c.completion_note,
             )
             .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
             .outerjoin(rooms_t, rooms_t.c.id == sessions_t.c.room_id)
@@ -604,6 +351,10 @@ def list_sessions(
                 min_size=r[11],
                 status=r[12],
                 notes=r[13],
+                cancelled_at=r[14],
+                cancel_reason=r[15],
+                completed_at=r[16],
+                completion_note=r[17],
                 days=tuple(days.get(r[0], ())),
                 instructors=tuple(
                     sorted(teachers.get(r[0], ()), key=lambda t: (order.index(t.role), t.name))

@@ -18,9 +18,10 @@ from iltdesk.domain.printing import (
     ReturnedMark,
 )
 from iltdesk.domain.rows import SessionRow
+from iltdesk.domain.rules import DayMark, attended_minutes
 from iltdesk.errors import NotFoundError
 from iltdesk.i18n import _, load_translations
-from iltdesk.services import attendance, enrollment, scheduling
+from iltdesk.services import attendance, certificates, enrollment, scheduling
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.services.common import Outcome, audit
 
@@ -55,9 +56,11 @@ def attendance_workbook(db: Database, session_ids: list[int] | None = None) -> A
         marks = {
             (m.enrollment_id, m.day_id): m for m in attendance.marks_for_session(db, session.id)
         }
+        codes = {c.enrollment_id: c.code for c in certificates.session_certificates(db, session.id)}
         instructors = ", ".join(f"{i.name} ({i.role.label()})" for i in session.instructors)
         for day in session.days:
             start, end = day.start.astimezone(zone), day.end.astimezone(zone)
+            zone_text = f"{session.timezone} ({formatting.zone_label(day.start, session.timezone)})"
             for learner in seated:
                 mark = marks.get((learner.enrollment_id, day.id))
                 records.append(
@@ -68,22 +71,25 @@ def attendance_workbook(db: Database, session_ids: list[int] | None = None) -> A
                         day=start.date(),
                         start=start.replace(tzinfo=None),
                         end=end.replace(tzinfo=None),
+                        timezone=zone_text,
                         duration_minutes=day.minutes,
                         learner=f"{learner.last_name}, {learner.first_name}".strip(", "),
                         employee_id=learner.employee_id or "",
                         department=learner.department,
                         status=mark.status.label() if mark else "",
+                        # The same minutes the completion rule counts: a late mark without
+                        # minutes counts the whole day, as it does for the certificate.
                         minutes_attended=(
-                            mark.minutes_attended
-                            if mark and mark.minutes_attended is not None
-                            else (
-                                day.minutes
-                                if mark and mark.status is AttendanceStatus.PRESENT
-                                else (0 if mark else None)
+                            attended_minutes(
+                                DayMark(mark.status, day.minutes, mark.minutes_attended)
                             )
+                            if mark
+                            else None
                         ),
                         instructors=instructors,
                         location=_place(session),
+                        completion=learner.status.label(),
+                        certificate=codes.get(learner.enrollment_id, ""),
                     )
                 )
         grids.append(

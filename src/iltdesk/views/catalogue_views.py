@@ -186,11 +186,15 @@ class InstructorsPage(_SmallTablePage):
     def show_side(self, row: object | None) -> None:
         if not isinstance(row, InstructorRow):
             return
-        load = people.instructor_load(self.ctx.db, row.id)
-        hours = formatting.format_number(round(load.minutes_this_month / 60, 1))
+        zone = str(self.ctx.prefs.get("default_timezone"))
+        load = people.instructor_load(self.ctx.db, row.id, timezone=zone)
+        taught = formatting.format_number(round(load.minutes_taught / 60, 1))
+        scheduled = formatting.format_number(round(load.minutes_scheduled / 60, 1))
         lines = [
             f"<b>{escape(row.name)}</b>",
-            _("{hours} hours taught this month").format(hours=hours),
+            _("This month: {taught} hours taught, {scheduled} hours still scheduled.").format(
+                taught=taught, scheduled=scheduled
+            ),
             "",
             "<b>" + _("Upcoming sessions") + "</b>",
         ]

@@ -7,7 +7,7 @@ to every open screen (each decides whether to refresh). Screens never call each 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -44,7 +44,7 @@ class AppContext(QObject):
         if changes:
             self.changes_applied.emit(changes)
 
-    def attempt(self, parent: QWidget, call: Callable[[], Any]) -> Any | None:
+    def attempt(self, parent: QWidget | None, call: Callable[[], T]) -> T | None:
         """Run a service call; show a `UserError` (or a bug) in a dialog and return None."""
         try:
             return call()

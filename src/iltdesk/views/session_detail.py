@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
+from iltdesk.domain.lifecycle import can_become, closed_reason, phase
 from iltdesk.domain.rows import RosterRow, SessionRow
-from iltdesk.errors import ClashError
+from iltdesk.errors import OverCapacityError
 from iltdesk.i18n import _, ngettext
 from iltdesk.models.attendance import AttendanceTableModel
 from iltdesk.models.tables import RosterTableModel
@@ -45,6 +46,7 @@ from iltdesk.views.dialogs.walk_in import WalkInDialog
 from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
+from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.undo import MarksCommand, roster_action
 
@@ -75,6 +77,20 @@ class _GridKeys(QObject):
         return False
 
 
+def ask_over_capacity(parent: QWidget | None, full: OverCapacityError) -> bool:
+    """Whether to seat a walk-in in a full session (the one place tests patch)."""
+    answer = QMessageBox.question(
+        parent,
+        _("The session is full"),
+        _("The room holds {capacity} — add as number {next} anyway?").format(
+            capacity=full.capacity, next=full.taken + 1
+        )
+        + "\n\n"
+        + str(full),
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class SessionDetailDialog(RosterDropTarget, QDialog):
     """A window on one session; stays open beside the main window."""
 
@@ -95,10 +111,16 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
         self.materials = MaterialsPanel(ctx, course_id, editable=False)
         self.tabs.addTab(self.materials, _("Mat&erials"))
         self.documents = SessionDocuments(self, ctx, session_id)
+        self.session_actions = SessionActions(ctx, self)
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.edit_button.setToolTip(_("Change times, place, capacity or instructors"))
+        self.edit_button.clicked.connect(self.edit_session)
+        self.session_button = self._build_session_menu()
         self.email_button = self._build_email_menu()
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(self.email_button, 0, Qt.AlignmentFlag.AlignTop)
+        for button in (self.edit_button, self.session_button, self.email_button):
+            top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.documents.button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -110,11 +132,37 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
         self.reload()
 
     # --- building ---
+    def _build_session_menu(self) -> QPushButton:
+        """The session's status moves: confirm, duplicate, cancel, complete, unlock."""
+        button = QPushButton(_("&Session"))
+        menu = QMenu(button)
+        actions = self.session_actions
+        self.confirm_action = menu.addAction(
+            _("Con&firm"), lambda: actions.confirm(self.session_id)
+        )
+        self.planned_action = menu.addAction(
+            _("Back to &planned"), lambda: actions.mark_planned(self.session_id)
+        )
+        menu.addSeparator()
+        self.duplicate_action = menu.addAction(
+            _("&Duplicate…"), lambda: actions.duplicate(self.session_id)
+        )
+        self.cancel_session_action = menu.addAction(
+            _("&Cancel session…"), lambda: actions.cancel(self.session_id)
+        )
+        menu.addSeparator()
+        self.complete_action = menu.addAction(_("Complete and &lock"), self.toggle_lock)
+        self.unlock_action = menu.addAction(_("&Unlock…"), self.toggle_lock)
+        button.setMenu(menu)
+        return button
+
+    def edit_session(self) -> None:
+        self.session_actions.edit(self.session_id)
+
     def _build_email_menu(self) -> QPushButton:
         """Email to this session's learners: each item asks before anything is sent."""
         from iltdesk.domain.enums import MessageKind
 
-        self.mailer: Any = None  # built on first use: the mail layer costs ~40 ms to import
         self.email_status = ""
         button = QPushButton(_("&Email"))
         menu = QMenu(button)
@@ -140,13 +188,7 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
             self.email_status = message
             self.email_note.setText(message)
 
-        if self.mailer is None:
-            from iltdesk.tasks.runner import TaskRunner
-            from iltdesk.views.mail import Mailer
-
-            self.tasks = TaskRunner(self)
-            self.mailer = Mailer(self.ctx, self, self.tasks)
-        self.mailer.compose_and_send(kind, self.session_id, done=done)
+        self.session_actions.mailer.compose_and_send(kind, self.session_id, done=done)
 
     def _build_roster(self) -> QWidget:
         page = QWidget()
@@ -182,9 +224,16 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
             buttons.addWidget(button)
         buttons.addStretch()
         self.roster_view.selectionModel().selectionChanged.connect(self._update_buttons)
+        # Where the last enrolment action put everyone; room for two lines is kept from the
+        # start so the table does not jump when it appears.
+        self.report = QLabel()
+        self.report.setWordWrap(True)
+        self.report.setObjectName("rosterReport")
+        self.report.setMinimumHeight(2 * self.fontMetrics().lineSpacing())
         layout = QVBoxLayout(page)
         layout.addWidget(self.capacity_bar)
         layout.addWidget(self.roster_view)
+        layout.addWidget(self.report)
         layout.addLayout(buttons)
         return page
 
@@ -238,8 +287,9 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
         when = "<br>".join(formatting.format_span(d.start, d.end, row.timezone) for d in row.days)
         place = row.room_name or row.meeting_link or row.mode.label()
         teachers = ", ".join(f"{i.name} ({i.role.label()})" for i in row.instructors)
+        stage = phase(row.status, row.first_start, row.last_end, datetime.now(UTC))
         self.title.setText(
-            f"<b>{_esc(row.course_title)}</b> {_esc(row.cohort)} · {_esc(row.status.label())}"
+            f"<b>{_esc(row.course_title)}</b> {_esc(row.cohort)} · {_esc(stage.label())}"
             f"<br>{when}<br>{_esc(place)}" + (f"<br>{_esc(teachers)}" if teachers else "")
         )
         self.roster = enrollment.roster(self.ctx.db, self.session_id)
@@ -256,8 +306,21 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
         marks = attendance.marks_for_session(self.ctx.db, self.session_id)
         self.attendance_model.load(self.roster, list(row.days), row.timezone, marks, threshold)
         locked = row.status is SessionStatus.COMPLETED
+        closed = closed_reason(row.status) is not None
         self.lock_button.setText(_("&Unlock…") if locked else _("Complete and &lock"))
-        self.all_present_button.setEnabled(not locked)
+        self.lock_button.setEnabled(row.status is not SessionStatus.CANCELLED)
+        self.all_present_button.setEnabled(not closed)
+        for button in (self.add_button, self.walk_in_button, self.import_button):
+            button.setEnabled(not closed)
+        self.edit_button.setEnabled(not closed)
+        self.edit_button.setToolTip(
+            closed_reason(row.status) or _("Change times, place, capacity or instructors")
+        )
+        self.confirm_action.setEnabled(can_become(row.status, SessionStatus.CONFIRMED))
+        self.planned_action.setEnabled(can_become(row.status, SessionStatus.PLANNED))
+        self.cancel_session_action.setEnabled(can_become(row.status, SessionStatus.CANCELLED))
+        self.complete_action.setEnabled(can_become(row.status, SessionStatus.COMPLETED))
+        self.unlock_action.setEnabled(locked)
         self._fill_agenda(row)
         self._update_buttons()
 
@@ -321,32 +384,51 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
         )
 
     def enroll(self, learner_id: int) -> None:
-        text = _("Enrol learner")
-        try:
-            roster_action(
+        self.enroll_many([learner_id])
+
+    def enroll_many(self, learner_ids: list[int]) -> None:
+        """Enrol, ask once about any clashes, and say where everyone went."""
+        text = ngettext("Enrol learner", "Enrol {n} learners", len(learner_ids)).format(
+            n=len(learner_ids)
+        )
+        report = self.ctx.attempt(
+            self,
+            lambda: roster_action(
                 self.ctx,
                 text,
                 [self.session_id],
-                lambda: enrollment.enroll_learner(self.ctx.db, self.session_id, learner_id),
-            )
-        except ClashError as clash:
+                lambda: enrollment.enroll_many(self.ctx.db, self.session_id, learner_ids),
+            ),
+        )
+        if report is None:
+            return
+        lines = [report.summary()]
+        if report.clashing:
+            question = "\n".join(message for _id, message in report.clashing)
             answer = QMessageBox.question(
-                self, _("Clash"), str(clash) + "\n\n" + _("Enrol anyway?")
+                self, _("Clash"), question + "\n\n" + _("Enrol them anyway?")
             )
             if answer == QMessageBox.StandardButton.Yes:
-                self._roster(
-                    text,
-                    lambda: enrollment.enroll_learner(
-                        self.ctx.db, self.session_id, learner_id, allow_clash=True
+                ids = [learner_id for learner_id, _message in report.clashing]
+                again = self.ctx.attempt(
+                    self,
+                    lambda: roster_action(
+                        self.ctx,
+                        text,
+                        [self.session_id],
+                        lambda: enrollment.enroll_many(
+                            self.ctx.db, self.session_id, ids, allow_clash=True
+                        ),
                     ),
                 )
-        except Exception as error:  # a UserError's sentence, or a logged bug
-            show_error(self, error)
+                if again is not None:
+                    lines.append(again.summary())
+        self.report.setText(" ".join(lines))
 
     def add_learners(self) -> None:
         chosen = LearnerPickerDialog.ask(self, self.ctx)
-        for learner_id in chosen or []:
-            self.enroll(learner_id)
+        if chosen:
+            self.enroll_many(list(chosen))
 
     def import_roster(self, path: Path | None = None) -> Any:
         """The import wizard with this session as the target (and `path`, when dropped)."""
@@ -359,9 +441,41 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
 
     def walk_in(self) -> None:
         spec = WalkInDialog.ask(self)
-        if spec is not None:
-            self._roster(
-                _("Walk-in"), lambda: enrollment.walk_in(self.ctx.db, self.session_id, spec)
+        if spec is None:
+            return
+        try:
+            result = roster_action(
+                self.ctx,
+                _("Walk-in"),
+                [self.session_id],
+                lambda: enrollment.walk_in(self.ctx.db, self.session_id, spec),
+            )
+        except OverCapacityError as full:
+            if not ask_over_capacity(self, full):
+                self.report.setText(_("The walk-in was not added: the session is full."))
+                return
+            result = self.ctx.attempt(
+                self,
+                lambda: roster_action(
+                    self.ctx,
+                    _("Walk-in"),
+                    [self.session_id],
+                    lambda: enrollment.walk_in(
+                        self.ctx.db, self.session_id, spec, allow_over_capacity=True
+                    ),
+                ),
+            )
+        except Exception as error:  # a UserError's sentence, or a logged bug
+            show_error(self, error)
+            return
+        if result is not None:
+            row = result.row
+            self.report.setText(
+                _("{name} joined as a walk-in ({taken} of {capacity} seats taken).").format(
+                    name=f"{row.first_name} {row.last_name}".strip(),
+                    taken=self.row.enrolled,
+                    capacity=self.row.capacity,
+                )
             )
 
     def cancel_selected(self) -> None:
@@ -540,21 +654,9 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
 
     def toggle_lock(self) -> None:
         if self.row.status is SessionStatus.COMPLETED:
-            reason, ok = QInputDialog.getText(
-                self, _("Unlock session"), _("Why does this completed session need changes?")
-            )
-            if not ok:
-                return
-            outcome = self.ctx.attempt(
-                self,
-                lambda: attendance.set_session_locked(self.ctx.db, self.session_id, False, reason),
-            )
+            self.session_actions.unlock(self.session_id)
         else:
-            outcome = self.ctx.attempt(
-                self, lambda: attendance.set_session_locked(self.ctx.db, self.session_id, True)
-            )
-        if outcome is not None:
-            self.ctx.apply(outcome)
+            self.session_actions.complete(self.session_id)
 
 
 def _esc(text: str) -> str:

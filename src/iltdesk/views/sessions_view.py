@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPushButton, QWidget
 
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.lifecycle import can_become, closed_reason
 from iltdesk.domain.rows import SessionRow
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
 from iltdesk.models.tables import SessionsTableModel
 from iltdesk.services import catalogue, people, scheduling
 from iltdesk.views.context import AppContext
+from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.widgets import LazyComboBox, TablePage
 
 if TYPE_CHECKING:
@@ -50,12 +54,22 @@ class SessionsPage(TablePage):
         self.view_mode.setAccessibleName(_("View"))
         self.new_button = QPushButton(_("&New session…"))
         self.open_button = QPushButton(_("&Open"))
+        self.edit_button = QPushButton(_("&Edit…"))
+        self.edit_button.setToolTip(_("Change the selected session's times, place or capacity"))
         for widget in (self.when, self.status, self.course, self.instructor, self.text):
             self.toolbar.addWidget(widget)
         self.toolbar.addStretch()
         self.toolbar.addWidget(self.view_mode)
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.open_button)
+        self.toolbar.addWidget(self.edit_button)
+        self.session_actions = SessionActions(ctx, self)
+        self.open_action = self._action(_("&Open"), self.open_selected, "Return")
+        self.edit_action = self._action(_("&Edit…"), self.edit_selected, "Ctrl+E")
+        self.duplicate_action = self._action(_("&Duplicate…"), self.duplicate_selected, "Ctrl+D")
+        self.cancel_action = self._action(_("&Cancel session…"), self.cancel_selected, "")
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
         self.model = SessionsTableModel(self)
         # Sorted by the model itself and filtered in Python before it sees the rows: with
@@ -67,6 +81,7 @@ class SessionsPage(TablePage):
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.new_button.clicked.connect(self.new_session)
         self.open_button.clicked.connect(self.open_selected)
+        self.edit_button.clicked.connect(self.edit_selected)
         self.text.textChanged.connect(lambda _t: self._show_rows())
         self._details: dict[int, SessionDetailDialog] = {}
         self._month: MonthView | None = None
@@ -80,6 +95,16 @@ class SessionsPage(TablePage):
         self.view_mode.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.reload()
         # The course and instructor lists are not needed to paint the first screen.
+
+    def _action(self, text: str, slot: Callable[[], object], keys: str) -> QAction:
+        """An action on the selected session; its shortcut works while the table has focus."""
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.table.addAction(action)
+        return action
 
     def _fill_courses(self, combo: QComboBox) -> None:
         rows = catalogue.list_courses(self.ctx.db)
@@ -118,8 +143,14 @@ class SessionsPage(TablePage):
         if needle:
             columns = SessionsTableModel.columns
             rows = [r for r in rows if any(needle in c.display(r).casefold() for c in columns)]
+        chosen = self.selected_id()
         self.model.set_rows(rows)
         self.fit_columns(SessionsTableModel.COURSE)
+        if chosen is not None:  # a refresh keeps the coordinator's place in the list
+            for index, row in enumerate(self.model.rows()):
+                if row.id == chosen:
+                    self.table.selectRow(index)
+                    break
         mode = self.view_mode.currentData()
         if mode == "month":
             self.month.set_sessions(rows)
@@ -200,39 +231,39 @@ class SessionsPage(TablePage):
         dialog.activateWindow()
         return dialog
 
-    def edit_selected(self) -> None:
+    def edit_selected(self) -> SessionRow | None:
+        session_id = self.selected_id()
+        return self.session_actions.edit(session_id) if session_id is not None else None
+
+    def duplicate_selected(self) -> SessionRow | None:
+        session_id = self.selected_id()
+        return self.session_actions.duplicate(session_id) if session_id is not None else None
+
+    def cancel_selected(self) -> bool:
+        session_id = self.selected_id()
+        return self.session_actions.cancel(session_id) if session_id is not None else False
+
+    def confirm_selected(self) -> None:
         session_id = self.selected_id()
         if session_id is not None:
-            from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+            self.session_actions.confirm(session_id)
 
-            before = scheduling.get_session(self.ctx.db, session_id)
-            after = SessionEditorDialog.ask(self, self.ctx, before)
-            if after is not None:
-                self.offer_change_notice(before, after)
-
-    def offer_change_notice(self, before: Any, after: Any) -> None:
-        """Times, place or link changed and learners hold invitations: offer to update them."""
-        from iltdesk.domain.enums import MessageKind
-        from iltdesk.services import outbox
-        from iltdesk.views import mail
-
-        moved = (
-            [(d.start, d.end) for d in before.days] != [(d.start, d.end) for d in after.days]
-            or before.room_id != after.room_id
-            or before.meeting_link != after.meeting_link
-            or before.timezone != after.timezone
-        )
-        invited = outbox.invited_count(self.ctx.db, after.id) if moved else 0
-        if not invited:
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        if not index.isValid():
             return
-        question = ngettext(
-            "{n} learner has a calendar invitation for this session. Send them the change?",
-            "{n} learners have a calendar invitation for this session. Send them the change?",
-            invited,
-        ).format(n=invited)
-        if mail.ask_yes(self, question):
-            if not hasattr(self, "mailer"):
-                from iltdesk.tasks.runner import TaskRunner
-
-                self.mailer = mail.Mailer(self.ctx, self, TaskRunner(self))
-            self.mailer.compose_and_send(MessageKind.CHANGED, after.id)
+        self.table.selectRow(index.row())
+        row = self.model.row_at(index.row())
+        menu = QMenu(self)
+        menu.addAction(self.open_action)
+        menu.addAction(self.edit_action)
+        menu.addAction(self.duplicate_action)
+        menu.addSeparator()
+        confirm = menu.addAction(_("Con&firm"), self.confirm_selected)
+        confirm.setEnabled(can_become(row.status, SessionStatus.CONFIRMED))
+        menu.addAction(self.cancel_action)
+        self.edit_action.setEnabled(closed_reason(row.status) is None)
+        self.cancel_action.setEnabled(can_become(row.status, SessionStatus.CANCELLED))
+        menu.exec(self.table.viewport().mapToGlobal(position))
+        self.edit_action.setEnabled(True)
+        self.cancel_action.setEnabled(True)

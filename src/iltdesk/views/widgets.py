@@ -111,9 +111,12 @@ class LazyComboBox(QComboBox):
         super().showPopup()
 
 
+ZONES = frozenset(zoneinfo.available_timezones())
+
+
 def zone_combo(current: str, parent: QWidget | None = None) -> QComboBox:
     """An editable list of every IANA time zone that finds "berlin" or "new_y" as you type."""
-    zones = sorted(zoneinfo.available_timezones())
+    zones = sorted(ZONES)
     combo = QComboBox(parent)
     combo.setEditable(True)
     combo.addItems(zones)

@@ -157,3 +157,37 @@ def test_safe_file_names():
     assert safe_file_name('A/B: "C" <d>?') == "A B C d"
     assert safe_file_name("   ") == "certificate"
     assert len(safe_file_name("x" * 500)) == 120
+
+
+@pytest.mark.parametrize("design", list(CertificateDesign))
+@pytest.mark.parametrize(
+    "name",
+    [
+        ("Maximiliana Alexandra-Josephine Featherstonehaugh-Wolfeschlegelsteinhausen " * 3)[:200],
+        "Αλέξανδρος Κωνσταντίνος Παπαδόπουλος-Χατζηγεωργίου " * 3,
+        "王" * 80,
+        "Zoë Ødegård-Łukasiewicz",
+    ],
+)
+def test_any_name_is_printed_whole_inside_the_frame(name, design):
+    """200-character and many-script names wrap and shrink; nothing leaves the frame."""
+    from iltdesk.domain.printing import CertificateDoc
+    from tests.fixtures.pdf_layout import chars_outside, page_text
+
+    doc = CertificateDoc(
+        code="K7QX-M2PD-9WRT",
+        learner_name=name.strip(),
+        course_title="Forklift Safety for Warehouse and Distribution Centres " * 3,
+        completed_label="12 March 2026",
+        hours_label="7.5 hours",
+        instructor="Maria Rossi",
+        expires_label="12 March 2028",
+        verify_text="K7QX-M2PD-9WRT",
+    )
+    pdf = build_certificates_pdf([doc], design)
+    reader = PdfReader(io.BytesIO(pdf))
+    width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
+    margin = 14 * 72 / 25.4  # inside the printed frame
+    assert chars_outside(pdf, {0: (margin, margin, width - margin, height - margin)}) == []
+    text = "".join(page_text(pdf).split())
+    assert "".join(name.split()) in text  # wrapped, never cut

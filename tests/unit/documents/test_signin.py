@@ -241,3 +241,38 @@ def test_right_to_left_names_are_a_documented_limit(db):
     # a reader sees mirrored: extraction tools that apply bidi show "דוד ,ןהכ".
     assert set("כהןדוד") <= set(text)
     assert "כהן, דוד" not in text
+
+
+LONG_NAMES = [
+    ("Maximiliana Alexandra-Josephine", "Featherstonehaugh-Wolfeschlegelsteinhausen"),
+    ("Hubert Blaine", ("Wolfeschlegelsteinhausenbergerdorff" * 6)[:200]),
+    ("Αλέξανδρος Κωνσταντίνος", "Παπαδόπουλος-Χατζηγεωργίου"),
+    ("Александра Владимировна", "Константинопольская-Преображенская"),
+    ("小明", "王" * 60),
+    ("Zoë", "Ødegård-Łukasiewicz-Ñúñez-Çelik-Ştefănescu"),
+]
+
+
+@pytest.mark.parametrize("landscape", [False, True])
+def test_every_cell_keeps_its_text_inside_even_for_200_character_names(db, landscape):
+    """Long names in many scripts wrap, then shrink; no glyph crosses a cell's rules."""
+    from tests.fixtures.pdf_layout import table_cells
+
+    session = make_session(db)
+    long_department = "Research and Development, Advanced Materials Division, Northern Hemisphere"
+    for first, last in LONG_NAMES:
+        learner = make_learner(db, first, last, department=long_department)
+        enrollment.enroll_learner(db, session.id, learner.id)
+    options = SignInOptions(
+        columns=(SignInColumn.NAME, SignInColumn.DEPARTMENT, SignInColumn.SIGNATURE),
+        landscape=landscape,
+    )
+    printing.save_signin_options(db, session.id, options)
+    pdf = build_signin_pdf(printing.signin_sheets(db, session.id, now=NOW))
+    rows = table_cells(pdf)  # asserts that no character crosses a rule
+    names = ["".join(r[1].text.split()) for r in rows[1:]]
+    for first, last in LONG_NAMES:
+        whole = "".join(f"{last}, {first}".split())
+        assert whole in names, whole  # wrapped, never cut
+    departments = ["".join(r[2].text.split()) for r in rows[1:7]]
+    assert departments == [long_department.replace(" ", "")] * 6, departments

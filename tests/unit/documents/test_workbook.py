@@ -43,29 +43,78 @@ def export(db, tmp_path, session_ids):
     return path
 
 
+def flat_rows(book):
+    flat = book["Attendance"]
+    headings = [c.value for c in flat[1]]
+    return [
+        dict(zip(headings, r, strict=True)) for r in flat.iter_rows(min_row=2, values_only=True)
+    ]
+
+
 def test_flat_sheet_types_filter_and_no_formulas(db, tmp_path, session):
     book = load_workbook(export(db, tmp_path, [session.id]))
     flat = book["Attendance"]
-    assert flat.freeze_panes == "A2" and flat.auto_filter.ref == "A1:M7"
-    assert [c.value for c in flat[1]][:6] == [
+    assert flat.freeze_panes == "A2"
+    assert flat.auto_filter.ref == "A1:P7"
+    assert [c.value for c in flat[1]][:7] == [
         "Session",
         "Course",
         "Date",
         "Start",
         "End",
+        "Time zone",
         "Duration (min)",
     ]
-    rows = list(flat.iter_rows(min_row=2, values_only=True))
+    rows = flat_rows(book)
     assert len(rows) == 6  # 3 learners × 2 days
-    first = next(r for r in rows if r[6] == "Adams, Ann")
-    assert isinstance(first[2], datetime | date) and isinstance(first[3], datetime)
-    assert first[3].hour == 9 and first[5] == 480  # local start, minutes as a number
-    assert first[9] == "Present" and first[10] == 480
+    first = next(r for r in rows if r["Learner"] == "Adams, Ann")
+    assert isinstance(first["Date"], datetime | date)
+    assert isinstance(first["Start"], datetime)
+    assert first["Start"].hour == 9  # local start
+    assert first["Time zone"] == "Europe/Berlin (CEST)"
+    assert first["Duration (min)"] == 480  # minutes as a number
+    assert first["Status"] == "Present"
+    assert first["Minutes attended"] == 480
     for row in flat.iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f", cell.coordinate
-    names = {r[6] for r in rows}
-    assert '=HYPERLINK("x"), Bob' in names and "+Plus, Cleo" in names
+    names = {r["Learner"] for r in rows}
+    assert '=HYPERLINK("x"), Bob' in names
+    assert "+Plus, Cleo" in names
+
+
+def test_minutes_are_the_minutes_the_completion_rule_counted(db, tmp_path, session):
+    from iltdesk.services import certificates
+
+    ann = next(r for r in enrollment.roster(db, session.id) if r.last_name == "Adams")
+    late = MarkSpec(ann.enrollment_id, session.days[1].id, AttendanceStatus.LATE)  # no minutes
+    assert attendance.record_marks(db, session.id, [late]).value[ann.enrollment_id] is (
+        EnrollmentStatus.COMPLETED
+    )
+    issued = certificates.issue_certificates(db, session.id).value
+    rows = [
+        r
+        for r in flat_rows(load_workbook(export(db, tmp_path, [session.id])))
+        if r["Learner"] == "Adams, Ann"
+    ]
+    assert [r["Minutes attended"] for r in rows] == [480, 180]  # late counts, as for completion
+    assert {r["Completion"] for r in rows} == {"Completed"}
+    assert {r["Certificate"] for r in rows} == {issued[0].code}
+
+
+def test_workbook_prints_one_page_wide_landscape_with_repeated_headings(db, tmp_path, session):
+    book = load_workbook(export(db, tmp_path, [session.id]))
+    for sheet in book.worksheets:
+        assert sheet.page_setup.fitToWidth == 1
+        assert sheet.page_setup.fitToHeight == 0
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert sheet.print_title_rows
+    flat = book["Attendance"]
+    assert flat.page_setup.orientation == "landscape"
+    assert flat.print_title_rows == "$1:$1"
+    for cell in flat[1]:
+        width = flat.column_dimensions[cell.column_letter].width
+        assert width >= len(cell.value), cell.value
 
 
 def test_summary_formulas_reference_the_attendance_sheet(db, tmp_path, session):
@@ -73,7 +122,7 @@ def test_summary_formulas_reference_the_attendance_sheet(db, tmp_path, session):
     summary = book["Summary"]
     assert summary["B2"].value == "=COUNTIFS(Attendance!$A$2:$A$7,A2)"
     assert summary["C2"].value.startswith(
-        '=COUNTIFS(Attendance!$A$2:$A$7,A2,Attendance!$J$2:$J$7,"Present")'
+        '=COUNTIFS(Attendance!$A$2:$A$7,A2,Attendance!$K$2:$K$7,"Present")'
     )
     assert summary["D2"].value == "=IF(B2=0,0,C2/B2)"
     departments = [summary.cell(row=r, column=1).value for r in range(5, 8)]

@@ -9,7 +9,7 @@ import pytest
 from iltdesk.domain.enums import AttendanceStatus as A
 from iltdesk.domain.enums import EnrollmentStatus as E
 from iltdesk.errors import ValidationError
-from iltdesk.services import attendance, enrollment, scheduling
+from iltdesk.services import attendance, enrollment, lifecycle, scheduling
 from iltdesk.services.attendance import MarkSpec
 from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
 
@@ -83,11 +83,11 @@ def test_waitlisted_learner_cannot_be_marked(db):
 
 def test_locked_session_refuses_marks_and_unlocking_needs_a_reason(db, two_days):
     session, eid = two_days
-    attendance.set_session_locked(db, session.id, True)
+    lifecycle.complete_session(db, session.id)
     with pytest.raises(ValidationError, match="locked"):
         attendance.record_marks(db, session.id, [mark(eid, session.days[0], A.PRESENT)])
     with pytest.raises(ValidationError, match="Say why"):
-        attendance.set_session_locked(db, session.id, False)
-    attendance.set_session_locked(db, session.id, False, "Trainer sent a late sheet")
+        lifecycle.reopen_session(db, session.id, "")
+    lifecycle.reopen_session(db, session.id, "Trainer sent a late sheet")
     attendance.record_marks(db, session.id, [mark(eid, session.days[0], A.PRESENT)])
     assert scheduling.get_session(db, session.id).status.value == "confirmed"

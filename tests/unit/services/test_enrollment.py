@@ -10,8 +10,8 @@ from sqlalchemy import select
 from iltdesk.db.entities import AuditEntry
 from iltdesk.domain.enums import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
 from iltdesk.domain.specs import LearnerSpec
-from iltdesk.errors import ClashError, SessionFullError, ValidationError
-from iltdesk.services import attendance, enrollment, scheduling
+from iltdesk.errors import ClashError, OverCapacityError, SessionFullError, ValidationError
+from iltdesk.services import attendance, enrollment, lifecycle, scheduling
 from iltdesk.services.attendance import MarkSpec
 from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
 
@@ -162,12 +162,15 @@ def test_move_into_a_full_session_asks_for_the_waitlist(db):
     assert landed.row.status is E.WAITLISTED
 
 
-def test_walk_in_goes_past_capacity_and_can_create_the_learner(db):
+def test_walk_in_past_capacity_asks_first_and_can_create_the_learner(db):
     session = make_session(db, capacity=1)
     enrollment.enroll_learner(db, session.id, make_learner(db).id)
-    result = enrollment.walk_in(
-        db, session.id, LearnerSpec("Siobhán", "O’Brien", "sob@example.com")
-    )
+    walker = LearnerSpec("Siobhán", "O’Brien", "sob@example.com")
+    with pytest.raises(OverCapacityError, match="holds 1 and 1 have a seat") as caught:
+        enrollment.walk_in(db, session.id, walker)
+    assert "Add Siobhán O’Brien as number 2 anyway?" in str(caught.value)
+    assert scheduling.get_session(db, session.id).enrolled == 1  # nothing was written
+    result = enrollment.walk_in(db, session.id, walker, allow_over_capacity=True)
     assert result.value.row.status is E.ENROLLED
     assert result.value.row.source is EnrollmentSource.WALK_IN
     assert scheduling.get_session(db, session.id).enrolled == 2
@@ -183,11 +186,11 @@ def test_manual_promotion_needs_a_free_seat(db):
 
 def test_no_enrolling_into_cancelled_or_completed_sessions(db):
     session = make_session(db)
-    scheduling.cancel_session(db, session.id, "")
+    lifecycle.cancel_session(db, session.id, "Trainer ill")
     with pytest.raises(ValidationError, match="cancelled"):
         enrollment.enroll_learner(db, session.id, make_learner(db).id)
     other = make_session(db)
-    attendance.set_session_locked(db, other.id, True)
+    lifecycle.complete_session(db, other.id)
     assert scheduling.get_session(db, other.id).status is SessionStatus.COMPLETED
     with pytest.raises(ValidationError, match="locked"):
         enrollment.enroll_learner(db, other.id, make_learner(db).id)
@@ -245,3 +248,22 @@ def test_undo_refuses_to_drop_a_place_with_attendance(db):
     with pytest.raises(ValidationError, match="no longer be undone"):
         enrollment.restore_roster_states(db, [session.id], before)
     assert len(enrollment.roster(db, session.id)) == 1
+
+
+def test_enrolling_several_reports_where_everyone_went(db):
+    session = make_session(db, capacity=2)
+    ann, bo, cy, di = (make_learner(db, first, "X" + first) for first in ("Ann", "Bo", "Cy", "Di"))
+    enrollment.enroll_learner(db, session.id, ann.id)
+    other = make_session(db)  # same day and time: Di is booked there
+    enrollment.enroll_learner(db, other.id, di.id)
+    report = enrollment.enroll_many(db, session.id, [ann.id, bo.id, cy.id, di.id]).value
+    assert [r.first_name for r in report.enrolled] == ["Bo"]
+    assert [(r.first_name, r.waitlist_position) for r in report.waitlisted] == [("Cy", 1)]
+    assert [r.first_name for r in report.already] == ["Ann"]
+    assert [learner_id for learner_id, _message in report.clashing] == [di.id]
+    assert report.summary() == (
+        "1 enrolled; 1 waitlisted because the session is full: Cy XCy (#1); "
+        "1 already on the session: Ann XAnn; 1 not enrolled because of a clash."
+    )
+    again = enrollment.enroll_many(db, session.id, [di.id], allow_clash=True).value
+    assert [r.first_name for r in again.waitlisted] == ["Di"]

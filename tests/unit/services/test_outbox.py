@@ -18,10 +18,11 @@ from sqlalchemy import update
 
 from iltdesk.db.entities import OutboxMessage
 from iltdesk.domain.enums import DeliveryMode, MessageKind, OutboxStatus
+from iltdesk.domain.specs import DaySpec
 from iltdesk.errors import ValidationError
 from iltdesk.mail.templates import Template
 from iltdesk.mail.transport import SmtpTransport
-from iltdesk.services import enrollment, outbox, scheduling
+from iltdesk.services import enrollment, lifecycle, outbox, scheduling
 from tests.fixtures.builders import (
     completed_session,
     day_spec,
@@ -228,7 +229,12 @@ def test_confirmation_for_a_virtual_session_and_its_update_and_cancellation(db, 
     outbox.queue(db, composed.drafts)
     changed = outbox.compose(db, MessageKind.CHANGED, session.id)
     outbox.queue(db, changed.drafts)
-    cancelled = outbox.compose(db, MessageKind.CANCELLED, session.id, reason="The trainer is ill.")
+    with pytest.raises(ValidationError, match="not cancelled"):
+        outbox.compose(db, MessageKind.CANCELLED, session.id)
+    lifecycle.cancel_session(db, session.id, "The trainer is ill.")
+    cancelled = outbox.compose(db, MessageKind.CANCELLED, session.id)
+    (notice,) = cancelled.drafts
+    assert "The trainer is ill." in notice.body
     outbox.queue(db, cancelled.drafts)
     settings = outbox.mail_settings(db)
     assert send(db, settings).sent == 3
@@ -242,6 +248,47 @@ def test_confirmation_for_a_virtual_session_and_its_update_and_cancellation(db, 
     assert len(uids) == 1
     hours = [e.decoded("DTSTART").astimezone(UTC).hour for e in calendars[0].walk("VEVENT")]
     assert hours == [8, 9]  # BST then GMT
+    assert len(calendars[2].walk("VEVENT")) == 2  # the cancellation names both days
+
+
+def test_dropping_a_day_cancels_its_calendar_entry_with_a_higher_sequence(db, server):
+    configure(db, server.port)
+    days = (
+        day_spec(date(2027, 3, 4), "09:00", "17:00", "Europe/London"),
+        day_spec(date(2027, 3, 5), "09:00", "17:00", "Europe/London"),
+    )
+    session = make_session(db, days=days)
+    ann = make_learner(db, "Ann", "Lee", email="ann@example.com")
+    enrollment.enroll_learner(db, session.id, ann.id)
+    outbox.queue(db, outbox.compose(db, MessageKind.CONFIRMATION, session.id).drafts)
+    scheduling.update_session(db, session.id, _spec(session, days=(DaySpec(*_times(days[0])),)))
+    changed = outbox.compose(db, MessageKind.CHANGED, session.id)
+    assert [d.kind for d in changed.drafts] == [MessageKind.CHANGED, MessageKind.DAYS_REMOVED]
+    removal = changed.drafts[1]
+    assert "no longer meets on Mar 5, 2027" in removal.body  # "en": the US formats
+    outbox.queue(db, changed.drafts)
+    assert send(db, outbox.mail_settings(db)).sent == 3
+    calendars = []
+    for received in server.recorder.received:
+        part = next(p for p in received.message.walk() if p.get_content_type() == "text/calendar")
+        calendars.append(icalendar.Calendar.from_ical(part.get_content()))
+    invite, update, cancel = calendars
+    day2_uid = str(invite.walk("VEVENT")[1]["UID"])
+    assert [str(e["UID"]) for e in update.walk("VEVENT")] == [str(invite.walk("VEVENT")[0]["UID"])]
+    assert str(cancel["METHOD"]) == "CANCEL"
+    (cancelled_event,) = cancel.walk("VEVENT")
+    assert str(cancelled_event["UID"]) == day2_uid
+    assert int(cancelled_event["SEQUENCE"]) > int(update.walk("VEVENT")[0]["SEQUENCE"])
+    assert cancelled_event.decoded("DTSTART") == invite.walk("VEVENT")[1].decoded("DTSTART")
+    # Only the remaining day is live now: one invitation holder, one day to cancel later.
+    assert outbox.invited_count(db, session.id) == 1
+    lifecycle.cancel_session(db, session.id, "Venue closed")
+    (notice,) = outbox.compose(db, MessageKind.CANCELLED, session.id).drafts
+    assert notice.invited_days == 0
+
+
+def _times(day):
+    return day.start, day.end
 
 
 def _spec(session, **changes):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from iltdesk.domain.enums import DeliveryMode, InstructorRole, SessionStatus
 from iltdesk.domain.specs import DaySpec, SessionSpec
 from iltdesk.errors import ClashError, ValidationError
-from iltdesk.services import enrollment, scheduling
+from iltdesk.services import clashes, enrollment, lifecycle, scheduling
 from tests.fixtures.builders import (
     day_spec,
     local,
@@ -23,6 +25,7 @@ from tests.fixtures.builders import (
 LEAD = InstructorRole.LEAD
 MARCH_16 = date(2026, 3, 16)  # New York on EDT (since 8 March), London still on GMT (until 29th)
 MARCH_2 = date(2026, 3, 2)  # both on standard time
+LONDON = "Europe/London"
 
 
 def spec_for(course_id, days, zone, **more):
@@ -51,14 +54,14 @@ def test_multi_day_session_is_stored_in_utc_with_its_zone(db):
 
 
 @pytest.mark.parametrize(
-    ("ny_start", "ny_end", "clashes"),
+    ("ny_start", "ny_end", "expect_clash"),
     [
         ("09:00", "10:00", False),  # 13:00–14:00 UTC, ends as London starts
         ("09:30", "10:30", True),  # 13:30–14:30 UTC
         ("11:59", "13:00", True),
     ],
 )
-def test_new_york_and_london_clash_across_the_2026_dst_gap(db, ny_start, ny_end, clashes):
+def test_new_york_and_london_clash_across_the_2026_dst_gap(db, ny_start, ny_end, expect_clash):
     course = make_course(db)
     trainer = make_instructor(db, "Maria Rossi", courses=(course.id,))
     make_session(
@@ -73,9 +76,9 @@ def test_new_york_and_london_clash_across_the_2026_dst_gap(db, ny_start, ny_end,
         "America/New_York",
         instructors=((trainer.id, LEAD),),
     )
-    found = [c for c in scheduling.find_clashes(db, ny) if not c.is_warning]
-    assert bool(found) is clashes
-    if clashes:
+    found = [c for c in clashes.find_clashes(db, ny) if not c.is_warning]
+    assert bool(found) is expect_clash
+    if expect_clash:
         assert "Maria Rossi is already teaching" in found[0].message
         assert "GMT" in found[0].message  # the other session's times in its own zone
 
@@ -96,7 +99,7 @@ def test_same_wall_clock_clashes_differently_before_the_dst_change(db):
         "America/New_York",
         instructors=((trainer.id, LEAD),),
     )
-    assert [c.kind for c in scheduling.find_clashes(db, ny) if not c.is_warning] == ["instructor"]
+    assert [c.kind for c in clashes.find_clashes(db, ny) if not c.is_warning] == ["instructor"]
 
 
 def test_room_clash_blocks_saving_unless_confirmed(db):
@@ -116,7 +119,7 @@ def test_cancelled_sessions_do_not_clash(db):
     room = make_room(db)
     day = (day_spec(date(2026, 5, 5), "09:00", "12:00", "Europe/London"),)
     first = make_session(db, course.id, days=day, room_id=room.id)
-    scheduling.cancel_session(db, first.id, "Trainer ill")
+    lifecycle.cancel_session(db, first.id, "Trainer ill")
     make_session(db, course.id, days=day, room_id=room.id)  # no ClashError
 
 
@@ -132,7 +135,7 @@ def test_learner_clash_is_reported_when_rescheduling(db):
     enrollment.enroll_learner(db, a.id, learner.id)
     enrollment.enroll_learner(db, b.id, learner.id)
     moved = spec_for(course.id, [day_spec(date(2026, 5, 5), "10:00", "11:00", "UTC")], "UTC")
-    found = scheduling.find_clashes(db, moved, session_id=b.id)
+    found = clashes.find_clashes(db, moved, session_id=b.id)
     assert any(c.kind == "learner" and "Zoë Müller" in c.message for c in found)
 
 
@@ -163,7 +166,7 @@ def test_unqualified_instructor_is_a_warning_not_a_block(db):
         "UTC",
         instructors=((trainer.id, LEAD),),
     )
-    warnings = scheduling.find_clashes(db, spec)
+    warnings = clashes.find_clashes(db, spec)
     assert [(c.kind, c.is_warning) for c in warnings if c.kind == "qualification"] == [
         ("qualification", True)
     ]
@@ -190,14 +193,14 @@ def test_cancel_session_keeps_enrollments_marked(db):
     a, b = make_learner(db), make_learner(db)
     enrollment.enroll_learner(db, row.id, a.id)
     enrollment.enroll_learner(db, row.id, b.id)
-    outcome = scheduling.cancel_session(db, row.id, "Venue flooded")
-    assert outcome.value.status is SessionStatus.CANCELLED
+    outcome = lifecycle.cancel_session(db, row.id, "Venue flooded")
+    assert outcome.value.session.status is SessionStatus.CANCELLED
     roster = enrollment.roster(db, row.id)
     assert len(roster) == 2
     assert {r.status.value for r in roster} == {"cancelled"}
     assert {r.cancel_reason for r in roster} == {"Venue flooded"}
     with pytest.raises(ValidationError, match="already cancelled"):
-        scheduling.cancel_session(db, row.id, "again")
+        lifecycle.cancel_session(db, row.id, "again")
 
 
 def test_list_sessions_filters_in_sql(db):
@@ -218,3 +221,66 @@ def test_list_sessions_filters_in_sql(db):
     assert [s.id for s in scheduling.list_sessions(db, instructor_id=trainer.id)] == [early.id]
     after = local(date(2026, 3, 1), "00:00", "UTC")
     assert [s.id for s in scheduling.list_sessions(db, starts_after=after)] == [late.id]
+
+
+def test_a_day_typed_inside_the_spring_gap_is_refused_not_shifted(db):
+    course = make_course(db)
+    gap_day = date(2027, 3, 28)
+    for end in ("02:30", "03:00"):  # 01:30–02:30 once crashed the save; 01:30–03:00 was moved
+        spec = spec_for(course.id, [day_spec(gap_day, "01:30", end, LONDON)], LONDON)
+        with pytest.raises(ValidationError, match="01:30 on 2027-03-28 does not exist"):
+            scheduling.create_session(db, spec)
+    assert scheduling.list_sessions(db) == []
+
+
+def test_the_second_0130_is_stored_as_the_second(db):
+    from iltdesk.domain.localtime import WallTime, to_instant, to_wall
+
+    course = make_course(db)
+    fold_day = date(2027, 10, 31)
+    start = to_instant(WallTime(fold_day, time(1, 30), fold=1), LONDON)
+    end = to_instant(WallTime(fold_day, time(3, 30)), LONDON)
+    row = scheduling.create_session(db, spec_for(course.id, [DaySpec(start, end)], LONDON)).value
+    assert row.days[0].start == start
+    assert to_wall(row.days[0].start, LONDON).fold == 1
+    assert row.days[0].minutes == 120
+    # Saved again unchanged (as the editor does), it stays where it was.
+    again = scheduling.update_session(db, row.id, scheduling.spec_for_row(row)).value
+    assert again.days[0].start == start
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(
+        ["Europe/London", "America/Chicago", "Australia/Lord_Howe", "Asia/Tehran"]
+    ),
+    day=st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31)),
+    minutes=st.integers(min_value=0, max_value=22 * 60),
+)
+def test_stored_instants_round_trip_to_the_typed_wall_time(tmp_path_factory, name, day, minutes):
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+    from iltdesk.domain.localtime import (
+        AmbiguousTimeError,
+        NonexistentTimeError,
+        WallTime,
+        to_instant,
+        to_wall,
+    )
+
+    clock = time(minutes // 60, minutes % 60)
+    wall = WallTime(day, clock)
+    try:
+        start = to_instant(wall, name)
+    except NonexistentTimeError:
+        return
+    except AmbiguousTimeError:
+        wall = WallTime(day, clock, 1)
+        start = to_instant(wall, name)
+    path = tmp_path_factory.mktemp("rt") / "rt.sqlite3"
+    with open_database(database_url(path)) as store:
+        course = make_course(store)
+        spec = spec_for(course.id, [DaySpec(start, start + timedelta(hours=1))], name)
+        row = scheduling.create_session(store, spec).value
+        stored = scheduling.get_session(store, row.id).days[0].start
+    assert to_wall(stored, name) == WallTime(day, clock, wall.fold)

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iltdesk import formatting
 from iltdesk.domain.rows import InstructorRow, LearnerRow, RoomRow
 from iltdesk.domain.specs import InstructorSpec, LearnerSpec, RoomSpec
 from iltdesk.errors import UserError
@@ -28,6 +30,7 @@ from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.undo import EditCommand
+from iltdesk.views.widgets import ZONES, zone_combo
 
 
 class _FormDialog(QDialog):
@@ -90,9 +93,9 @@ class LearnerDialog(_FormDialog):
                 "manager_email",
                 "location",
                 "job_title",
-                "preferred_language",
             )
         }
+        self.language = language_combo(row.preferred_language if row else "")
         labels = {
             "first_name": _("&First name"),
             "last_name": _("&Last name"),
@@ -103,23 +106,29 @@ class LearnerDialog(_FormDialog):
             "manager_email": _("Manager's e&mail"),
             "location": _("L&ocation"),
             "job_title": _("&Job title"),
-            "preferred_language": _("Preferred lan&guage"),
         }
         for key, edit in self.fields.items():
             self.form.addRow(labels[key], edit)
             if row is not None:
                 edit.setText(getattr(row, key) or "")
+        self.form.addRow(_("Preferred lan&guage"), self.language)
         self.finish_layout()
 
     def undo_call(self) -> Callable[[], Outcome[Any]] | None:
         row = self.row
         if row is None:
             return None
-        before = LearnerSpec(**{k: getattr(row, k) or "" for k in self.fields})
+        before = LearnerSpec(
+            **{k: getattr(row, k) or "" for k in self.fields},
+            preferred_language=row.preferred_language,
+        )
         return lambda: learners.update_learner(self.ctx.db, row.id, before)
 
     def save_call(self) -> Outcome[LearnerRow]:
-        spec = LearnerSpec(**{k: e.text() for k, e in self.fields.items()})
+        spec = LearnerSpec(
+            **{k: e.text() for k, e in self.fields.items()},
+            preferred_language=str(self.language.currentData() or ""),
+        )
         if self.row is None:
             return learners.create_learner(self.ctx.db, spec)
         return learners.update_learner(self.ctx.db, self.row.id, spec)
@@ -137,17 +146,37 @@ class RoomDialog(_FormDialog):
         self.capacity.setValue(row.capacity if row else 12)
         self.notes = QPlainTextEdit(row.notes if row else "")
         self.notes.setMaximumHeight(70)
+        self.zone = zone_combo(row.timezone if row else "")
+        zone_edit = self.zone.lineEdit()
+        if zone_edit is not None:
+            zone_edit.setPlaceholderText(_("Not set — sessions keep their own zone"))
+        self.paper = QComboBox()
+        self.paper.addItem(_("As in Preferences"), "")
+        self.paper.addItem("A4", "A4")
+        self.paper.addItem(_("US Letter"), "Letter")
+        self.paper.setCurrentIndex(max(0, self.paper.findData(row.paper_size if row else "")))
+        self.zone.currentTextChanged.connect(self._zone_chosen)
         self.form.addRow(_("&Name"), self.name)
         self.form.addRow(_("&Address"), self.address)
         self.form.addRow(_("&Capacity"), self.capacity)
+        self.form.addRow(_("&Time zone"), self.zone)
+        self.form.addRow(_("&Paper for sign-in sheets"), self.paper)
         self.form.addRow(_("N&otes"), self.notes)
         self.finish_layout()
+
+    def _zone_chosen(self, text: str) -> None:
+        """A new venue's paper follows its country (Letter in the US) until chosen by hand."""
+        if text.strip() in ZONES and not self.paper.currentData():
+            paper = formatting.paper_size_for_zone(text.strip())
+            self.paper.setCurrentIndex(self.paper.findData(paper))
 
     def undo_call(self) -> Callable[[], Outcome[Any]] | None:
         row = self.row
         if row is None:
             return None
-        before = RoomSpec(row.name, row.address, row.capacity, row.notes)
+        before = RoomSpec(
+            row.name, row.address, row.capacity, row.notes, row.timezone, row.paper_size
+        )
         return lambda: people.save_room(self.ctx.db, before, row.id)
 
     def save_call(self) -> Outcome[RoomRow]:
@@ -156,6 +185,8 @@ class RoomDialog(_FormDialog):
             self.address.toPlainText(),
             self.capacity.value(),
             self.notes.toPlainText(),
+            self.zone.currentText().strip(),
+            str(self.paper.currentData() or ""),
         )
         return people.save_room(self.ctx.db, spec, self.row.id if self.row else None)
 
@@ -208,6 +239,18 @@ class InstructorDialog(_FormDialog):
             chosen,
         )
         return people.save_instructor(self.ctx.db, spec, self.row.id if self.row else None)
+
+
+def language_combo(current: str) -> QComboBox:
+    """A list of languages by name ("German"), the organisation's default first."""
+    combo = QComboBox()
+    combo.addItem(_("Organisation default"), "")
+    for code in formatting.LEARNER_LANGUAGES:
+        combo.addItem(formatting.language_name(code), code)
+    if current and combo.findData(current) < 0:
+        combo.addItem(formatting.language_name(current), current)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    return combo
 
 
 def ask(

@@ -1,15 +1,21 @@
-"""Schedule or edit a session: course, mode, place, zone, days, instructors — clashes live."""
+"""Schedule or edit a session: course, mode, place, zone, days, instructors — clashes live.
+
+Times are typed as the venue's clocks read them and become instants through
+`domain.localtime`: a time inside a daylight-saving gap is refused with a sentence, a time that
+happens twice is asked about when saving (both offsets shown), and a time left alone keeps the
+reading it had (an edit never moves a session by an hour). The status is not a field: status
+changes are actions of their own (Confirm, Cancel session…, Complete and lock).
+"""
 
 from __future__ import annotations
 
-import zoneinfo
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from html import escape
 
-from PySide6.QtCore import QDate, Qt, QTime, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,65 +26,163 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from iltdesk.domain.enums import DeliveryMode, InstructorRole, SessionStatus
-from iltdesk.domain.rows import Clash, SessionRow
+from iltdesk.domain.enums import DeliveryMode, InstructorRole
+from iltdesk.domain.localtime import (
+    AmbiguousTimeError,
+    WallTime,
+    reading_label,
+    to_instant,
+    to_wall,
+)
+from iltdesk.domain.rows import Clash, RoomRow, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
-from iltdesk.errors import UserError
+from iltdesk.errors import UserError, ValidationError
 from iltdesk.i18n import _
-from iltdesk.services import catalogue, people, scheduling
+from iltdesk.services import catalogue, clashes, people, scheduling
+from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
+from iltdesk.views.time_fields import DateField, TimeField
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import zone_combo
 
 
-class _DayRow(QWidget):
+def ask_fold(parent: QWidget | None, error: AmbiguousTimeError) -> int | None:
+    """Which of two readings of a time is meant: 0 (first), 1 (second), None (cancelled)."""
+    first, second = error.choices
+    box = QMessageBox(parent)
+    box.setWindowTitle(_("This time happens twice"))
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setText(str(error))
+    first_button = box.addButton(
+        _("{reading} (first)").format(reading=reading_label(first)),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    second_button = box.addButton(
+        _("{reading} (an hour later)").format(reading=reading_label(second)),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    if box.clickedButton() is first_button:
+        return 0
+    if box.clickedButton() is second_button:
+        return 1
+    return None
+
+
+def ask_use_room_zone(parent: QWidget | None, room: RoomRow, current: str) -> bool:
+    """Ask whether to use the room's zone when it differs from the session's."""
+    answer = QMessageBox.question(
+        parent,
+        _("Time zone of the room"),
+        _(
+            "{room} is in {room_zone}; this session is set to {zone}. Use {room_zone}? The "
+            "times stay as typed, as the room's clocks read them."
+        ).format(room=room.name, room_zone=room.timezone, zone=current),
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+@dataclass
+class _Reading:
+    """One typed time of a day row, and which reading of it is meant when it happens twice."""
+
+    fold: int | None = None
+
+
+class DayRow(QWidget):
+    """One day: date, start and end as the venue's clocks read them."""
+
     def __init__(self, day: date, start: time, end: time, parent: QWidget) -> None:
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.date = QDateEdit(QDate(day.year, day.month, day.day))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("ddd yyyy-MM-dd")
-        self.start = QTimeEdit(QTime(start.hour, start.minute))
-        self.end = QTimeEdit(QTime(end.hour, end.minute))
-        for edit in (self.start, self.end):
-            edit.setDisplayFormat("HH:mm")
-        self.date.setAccessibleName(_("Date"))
+        self.date = DateField(day)
+        self.start = TimeField(start)
+        self.end = TimeField(end)
         self.start.setAccessibleName(_("Starts"))
         self.end.setAccessibleName(_("Ends"))
+        self.start_reading, self.end_reading = _Reading(), _Reading()
+        # A time typed anew is a new question: forget which reading was meant before.
+        self.date.edited.connect(self._forget)
+        self.start.edited.connect(lambda: setattr(self.start_reading, "fold", None))
+        self.end.edited.connect(lambda: setattr(self.end_reading, "fold", None))
         layout.addWidget(self.date)
         layout.addWidget(QLabel(_("from")))
         layout.addWidget(self.start)
         layout.addWidget(QLabel(_("to")))
         layout.addWidget(self.end)
+        layout.addStretch()
+
+    def _forget(self) -> None:
+        self.start_reading.fold = None
+        self.end_reading.fold = None
+
+    def walls(self) -> tuple[WallTime, WallTime]:
+        """The typed start and end; `UserError` for a date or time that is not one."""
+        day, start, end = self.date.value(), self.start.value(), self.end.value()
+        if day is None:
+            raise ValidationError(
+                _("“{text}” is not a date. Type a date such as {example}.").format(
+                    text=self.date.text(), example=DateField.display(date(2026, 12, 14))
+                )
+            )
+        for field, value in ((self.start, start), (self.end, end)):
+            if value is None:
+                raise ValidationError(
+                    _("“{text}” is not a time of day. Type a time such as 09:30.").format(
+                        text=field.text()
+                    )
+                )
+        assert start is not None and end is not None
+        return (
+            WallTime(day, start, self.start_reading.fold),
+            WallTime(day, end, self.end_reading.fold),
+        )
 
     def spec(self, zone: str) -> DaySpec:
-        d = self.date.date().toPython()
-        start = self.start.time().toPython()
-        end = self.end.time().toPython()
-        tz = ZoneInfo(zone)
-        return DaySpec(datetime.combine(d, start, tz), datetime.combine(d, end, tz))
+        """The day as instants; raises for a gap, or `AmbiguousTimeError` when still open."""
+        start, end = self.walls()
+        return DaySpec(to_instant(start, zone), to_instant(end, zone))
+
+    def set_instants(self, start: datetime, end: datetime, zone: str) -> None:
+        """Show a stored day as its zone's clocks read it, remembering folds."""
+        first, last = to_wall(start, zone), to_wall(end, zone)
+        self.date.set_value(first.day)
+        self.start.set_value(first.clock)
+        self.end.set_value(last.clock)
+        self.start_reading.fold = first.fold
+        self.end_reading.fold = last.fold
 
 
 class SessionEditorDialog(QDialog):
-    """The dialog; use `ask`."""
+    """The dialog; use `ask` (or `ask_duplicate` for a copy of another session)."""
 
-    def __init__(self, parent: QWidget | None, ctx: AppContext, row: SessionRow | None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        ctx: AppContext,
+        row: SessionRow | None,
+        *,
+        template: SessionRow | None = None,
+        shift_days: int = 0,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.row = row
+        self.saved: SessionRow | None = None
         self.setWindowTitle(_("Edit session") if row else _("New session"))
-        self.setMinimumWidth(620)
+        self.setMinimumWidth(640)
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(250)
         self._check_timer.timeout.connect(self._check)
         self.clashes: list[Clash] = []
+        self._zone_touched = row is not None or template is not None
 
         form = QFormLayout()
         self.course = QComboBox()
@@ -88,9 +192,10 @@ class SessionEditorDialog(QDialog):
         self.mode = QComboBox()
         for mode in DeliveryMode:
             self.mode.addItem(mode.label(), mode)
+        self.rooms = {room.id: room for room in people.list_rooms(ctx.db)}
         self.room = QComboBox()
         self.room.addItem(_("No room"), None)
-        for room in people.list_rooms(ctx.db):
+        for room in self.rooms.values():
             self.room.addItem(
                 _("{name} ({capacity} seats)").format(name=room.name, capacity=room.capacity),
                 room.id,
@@ -98,30 +203,33 @@ class SessionEditorDialog(QDialog):
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://")
         self.zone = zone_combo("")
+        self.zone_note = QLabel()
+        self.zone_note.setWordWrap(True)
         self.capacity = QSpinBox()
         self.capacity.setRange(0, 10_000)
         self.capacity.setValue(12)
         self.min_size = QSpinBox()
         self.min_size.setRange(0, 10_000)
-        self.status = QComboBox()
-        for status in SessionStatus:
-            self.status.addItem(status.label(), status)
+        self.status = QLabel()
         form.addRow(_("&Course"), self.course)
         form.addRow(_("Co&hort"), self.cohort)
         form.addRow(_("&Mode"), self.mode)
         form.addRow(_("&Room"), self.room)
         form.addRow(_("Meeting &link"), self.link)
         form.addRow(_("&Time zone"), self.zone)
+        form.addRow("", self.zone_note)
         form.addRow(_("C&apacity"), self.capacity)
         form.addRow(_("Mi&nimum size"), self.min_size)
-        form.addRow(_("&Status"), self.status)
+        if row is not None:
+            form.addRow(_("Status"), self.status)
+            self.status.setText(row.status.label())
 
         self.days_box = QVBoxLayout()
-        self.day_rows: list[_DayRow] = []
+        self.day_rows: list[DayRow] = []
         add_day = QPushButton(_("Add &day"))
         remove_day = QPushButton(_("Remove last day"))
-        add_day.clicked.connect(self._add_day_after_last)
-        remove_day.clicked.connect(self._remove_last_day)
+        add_day.clicked.connect(self.add_day_after_last)
+        remove_day.clicked.connect(self.remove_last_day)
         day_buttons = QHBoxLayout()
         day_buttons.addWidget(add_day)
         day_buttons.addWidget(remove_day)
@@ -132,7 +240,7 @@ class SessionEditorDialog(QDialog):
         self._instructors = people.list_instructors(ctx.db)
         add_instructor = QPushButton(_("Add &instructor"))
         add_instructor.clicked.connect(
-            lambda: self._add_instructor(
+            lambda: self.add_instructor(
                 None,
                 InstructorRole.LEAD if not self.instructor_rows else InstructorRole.CO_FACILITATOR,
             )
@@ -142,28 +250,30 @@ class SessionEditorDialog(QDialog):
         self.clash_label.setWordWrap(True)
         self.clash_label.setTextFormat(Qt.TextFormat.RichText)
         self.clash_label.setObjectName("clashes")
+        self.clash_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Room for a few lines from the start, so the buttons do not jump as warnings come.
+        self.clash_label.setMinimumHeight(4 * self.fontMetrics().lineSpacing())
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.accepted.connect(self._save)
+        self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("<b>" + _("Days") + "</b>"))
+        layout.addWidget(QLabel("<b>" + escape(_("Days")) + "</b>"))
         layout.addLayout(self.days_box)
         layout.addLayout(day_buttons)
-        layout.addWidget(QLabel("<b>" + _("Instructors") + "</b>"))
+        layout.addWidget(QLabel("<b>" + escape(_("Instructors")) + "</b>"))
         layout.addLayout(self.instructor_grid)
         layout.addWidget(add_instructor, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.clash_label)
         layout.addWidget(self.buttons)
 
-        self._fill(row)
+        self._fill(row or template, shift_days)
         for signal in (
             self.course.currentIndexChanged,
-            self.room.currentIndexChanged,
             self.zone.currentTextChanged,
             self.mode.currentIndexChanged,
             self.capacity.valueChanged,
@@ -171,56 +281,69 @@ class SessionEditorDialog(QDialog):
             self.link.textChanged,
         ):
             signal.connect(self._schedule_check)
+        self.zone.currentTextChanged.connect(self._zone_typed)
+        self.room.currentIndexChanged.connect(self._room_chosen)
         self._check()
 
-    def _fill(self, row: SessionRow | None) -> None:
+    # --- filling ---
+    def _fill(self, row: SessionRow | None, shift_days: int) -> None:
         if row is None:
             self.zone.setCurrentText(str(self.ctx.prefs.get("default_timezone")))
             tomorrow = date.today() + timedelta(days=1)
-            self._add_day(tomorrow, time(9), time(17))
+            self.add_day(tomorrow, time(9), time(17))
             return
         self.course.setCurrentIndex(max(0, self.course.findData(row.course_id)))
-        self.cohort.setText(row.cohort)
+        self.cohort.setText(row.cohort if shift_days == 0 else "")
         self.mode.setCurrentIndex(self.mode.findData(row.mode))
         self.room.setCurrentIndex(max(0, self.room.findData(row.room_id)))
         self.link.setText(row.meeting_link)
         self.zone.setCurrentText(row.timezone)
         self.capacity.setValue(row.capacity)
         self.min_size.setValue(row.min_size)
-        self.status.setCurrentIndex(self.status.findData(row.status))
-        tz = ZoneInfo(row.timezone)
         for day in row.days:
-            start, end = day.start.astimezone(tz), day.end.astimezone(tz)
-            self._add_day(start.date(), start.time(), end.time())
+            if shift_days:
+                # A copy keeps the wall-clock times: 09:00 stays 09:00 across a clock change.
+                start, end = to_wall(day.start, row.timezone), to_wall(day.end, row.timezone)
+                moved = start.day + timedelta(days=shift_days)
+                self.add_day(moved, start.clock, end.clock)
+            else:
+                widget = self.add_day(date.today(), time(9), time(17))
+                widget.set_instants(day.start, day.end, row.timezone)
         for instructor in row.instructors:
-            self._add_instructor(instructor.instructor_id, instructor.role)
+            self.add_instructor(instructor.instructor_id, instructor.role)
 
-    def _add_day(self, day: date, start: time, end: time) -> None:
-        widget = _DayRow(day, start, end, self)
-        for signal in (widget.date.dateChanged, widget.start.timeChanged, widget.end.timeChanged):
+    def add_day(self, day: date, start: time, end: time) -> DayRow:
+        widget = DayRow(day, start, end, self)
+        for signal in (
+            widget.date.date_changed,
+            widget.start.time_changed,
+            widget.end.time_changed,
+        ):
             signal.connect(self._schedule_check)
         self.day_rows.append(widget)
         self.days_box.addWidget(widget)
         self._schedule_check()
+        return widget
 
-    def _add_day_after_last(self) -> None:
+    def add_day_after_last(self) -> None:
         last = self.day_rows[-1] if self.day_rows else None
-        if last is None:
-            self._add_day(date.today(), time(9), time(17))
+        last_day = last.date.value() if last is not None else None
+        if last is None or last_day is None:
+            self.add_day(date.today(), time(9), time(17))
             return
-        following = last.date.date().toPython() + timedelta(days=1)
+        following = last_day + timedelta(days=1)
         while following.weekday() >= 5:
             following += timedelta(days=1)
-        self._add_day(following, last.start.time().toPython(), last.end.time().toPython())
+        self.add_day(following, last.start.value() or time(9), last.end.value() or time(17))
 
-    def _remove_last_day(self) -> None:
+    def remove_last_day(self) -> None:
         if self.day_rows:
             widget = self.day_rows.pop()
             self.days_box.removeWidget(widget)
             widget.deleteLater()
             self._schedule_check()
 
-    def _add_instructor(self, instructor_id: int | None, role: InstructorRole) -> None:
+    def add_instructor(self, instructor_id: int | None, role: InstructorRole) -> None:
         who = QComboBox()
         for instructor in self._instructors:
             who.addItem(instructor.name, instructor.id)
@@ -230,33 +353,50 @@ class SessionEditorDialog(QDialog):
         for r in InstructorRole:
             what.addItem(r.label(), r)
         what.setCurrentIndex(what.findData(role))
-        row = len(self.instructor_rows)
-        self.instructor_grid.addWidget(who, row, 0)
-        self.instructor_grid.addWidget(what, row, 1)
+        index = len(self.instructor_rows)
+        self.instructor_grid.addWidget(who, index, 0)
+        self.instructor_grid.addWidget(what, index, 1)
         who.currentIndexChanged.connect(self._schedule_check)
         what.currentIndexChanged.connect(self._schedule_check)
         self.instructor_rows.append((who, what))
         self._schedule_check()
 
-    def spec(self) -> SessionSpec:
-        zone = self.zone.currentText().strip()
-        try:
-            days = tuple(d.spec(zone) for d in self.day_rows)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            raise UserError(
-                _("“{zone}” is not a known time zone; pick one from the list.").format(zone=zone)
-            ) from None
+    # --- the room's zone ---
+    def _zone_typed(self, _text: str) -> None:
+        if self.zone.hasFocus():
+            self._zone_touched = True
+        self.zone_note.setText("")
+
+    def _room_chosen(self, _index: int) -> None:
+        room = self.rooms.get(self.room.currentData())
+        current = self.zone.currentText().strip()
+        if (
+            room is not None
+            and room.timezone
+            and room.timezone != current
+            and (not self._zone_touched or ask_use_room_zone(self, room, current))
+        ):
+            self.zone.setCurrentText(room.timezone)
+            self.zone_note.setText(
+                _("Time zone set to {zone}, where {room} is.").format(
+                    zone=room.timezone, room=room.name
+                )
+            )
+        self._schedule_check()
+
+    # --- the spec ---
+    def _base_spec(self, days: tuple[DaySpec, ...]) -> SessionSpec:
         return SessionSpec(
             course_id=int(self.course.currentData()) if self.course.count() else 0,
             mode=self.mode.currentData(),
-            timezone=zone,
+            timezone=self.zone.currentText().strip(),
             capacity=self.capacity.value(),
             days=days,
             cohort=self.cohort.text(),
             room_id=self.room.currentData(),
             meeting_link=self.link.text(),
             min_size=self.min_size.value(),
-            status=self.status.currentData(),
+            notes=self.row.notes if self.row else "",
             instructors=tuple(
                 (int(who.currentData()), what.currentData())
                 for who, what in self.instructor_rows
@@ -264,34 +404,79 @@ class SessionEditorDialog(QDialog):
             ),
         )
 
+    def spec(self) -> SessionSpec:
+        """The session as typed; raises for what is not valid or still ambiguous."""
+        zone = self.zone.currentText().strip()
+        return self._base_spec(tuple(day.spec(zone) for day in self.day_rows))
+
     def _schedule_check(self, *_args: object) -> None:
         self._check_timer.start()
 
     def _check(self) -> None:
+        notes: list[str] = []
         try:
             if not self.course.count():
                 raise UserError(_("Create a course first: a session is always of a course."))
-            self.clashes = scheduling.find_clashes(
-                self.ctx.db, self.spec(), self.row.id if self.row else None
+            zone = self.zone.currentText().strip()
+            days = []
+            for row in self.day_rows:
+                try:
+                    days.append(row.spec(zone))
+                except AmbiguousTimeError as error:
+                    notes.append(str(error) + " " + _("You will be asked when you save."))
+                    # Check clashes with the first reading meanwhile.
+                    start, end = row.walls()
+                    days.append(
+                        DaySpec(
+                            to_instant(WallTime(start.day, start.clock, start.fold or 0), zone),
+                            to_instant(WallTime(end.day, end.clock, end.fold or 0), zone),
+                        )
+                    )
+            self.clashes = clashes.find_clashes(
+                self.ctx.db, self._base_spec(tuple(days)), self.row.id if self.row else None
             )
         except UserError as error:
             self.clashes = []
-            self.clash_label.setText(f"<span style='color:#c0392b'>{_escape(str(error))}</span>")
+            self.clash_label.setText(f"<span style='color:#c0392b'>✖ {escape(str(error))}</span>")
             self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
             return
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
-        lines = []
+        lines = [f"<span style='color:#b9770e'>⚠ {escape(note)}</span>" for note in notes]
         for clash in self.clashes:
             colour = "#b9770e" if clash.is_warning else "#c0392b"
             mark = "⚠" if clash.is_warning else "✖"
-            lines.append(f"<span style='color:{colour}'>{mark} {_escape(clash.message)}</span>")
+            lines.append(f"<span style='color:{colour}'>{mark} {escape(clash.message)}</span>")
         self.clash_label.setText(
             "<br>".join(lines)
-            or "<span style='color:#1e8449'>✔ " + _escape(_("No clashes.")) + "</span>"
+            or "<span style='color:#1e8449'>✔ " + escape(_("No clashes.")) + "</span>"
         )
 
-    def _save(self) -> None:
+    def _settle_folds(self) -> bool:
+        """Ask about every time that happens twice; False when the person cancelled."""
+        zone = self.zone.currentText().strip()
+        for row in self.day_rows:
+            for field, reading in ((row.start, row.start_reading), (row.end, row.end_reading)):
+                value, day = field.value(), row.date.value()
+                if value is None or day is None or reading.fold is not None:
+                    continue
+                try:
+                    to_instant(WallTime(day, value), zone)
+                except AmbiguousTimeError as error:
+                    chosen = ask_fold(self, error)
+                    if chosen is None:
+                        return False
+                    reading.fold = chosen
+                except UserError:
+                    continue
+        return True
+
+    # --- saving ---
+    def save(self) -> None:
+        if not self._settle_folds():
+            return
         self._check()
+        if not self.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled():
+            return
         hard = [c for c in self.clashes if not c.is_warning]
         if hard:
             answer = QMessageBox.question(
@@ -305,29 +490,34 @@ class SessionEditorDialog(QDialog):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        spec = self.spec()
+        try:
+            spec = self.spec()
+        except UserError as error:
+            self.clash_label.setText(f"<span style='color:#c0392b'>✖ {escape(str(error))}</span>")
+            return
         row_id = self.row.id if self.row else None
 
-        def call() -> object:
+        def call() -> Outcome[SessionRow]:
             if row_id is None:
                 return scheduling.create_session(self.ctx.db, spec, allow_clashes=True)
             return scheduling.update_session(self.ctx.db, row_id, spec, allow_clashes=True)
 
         outcome = self.ctx.attempt(self, call)
-        if outcome is not None:
-            self.saved = self.ctx.apply(outcome)
-            if self.row is not None and row_id is not None:
-                previous = spec_from_row(self.row)
-                db = self.ctx.db
-                self.ctx.undo_stack.push(
-                    EditCommand(
-                        _("Edit session"),
-                        self.ctx,
-                        lambda: scheduling.update_session(db, row_id, previous, allow_clashes=True),
-                        lambda: scheduling.update_session(db, row_id, spec, allow_clashes=True),
-                    )
+        if outcome is None:
+            return
+        self.saved = self.ctx.apply(outcome)
+        if self.row is not None and row_id is not None:
+            previous = scheduling.spec_for_row(self.row)
+            db = self.ctx.db
+            self.ctx.undo_stack.push(
+                EditCommand(
+                    _("Edit session"),
+                    self.ctx,
+                    lambda: scheduling.update_session(db, row_id, previous, allow_clashes=True),
+                    lambda: scheduling.update_session(db, row_id, spec, allow_clashes=True),
                 )
-            self.accept()
+            )
+        self.accept()
 
     @classmethod
     def ask(
@@ -335,28 +525,16 @@ class SessionEditorDialog(QDialog):
     ) -> SessionRow | None:
         dialog = cls(parent, ctx, row)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            saved: SessionRow = dialog.saved
-            return saved
+            return dialog.saved
         return None
 
-
-def spec_from_row(row: SessionRow) -> SessionSpec:
-    """The spec that would save `row` as it is (for undo)."""
-    return SessionSpec(
-        course_id=row.course_id,
-        mode=row.mode,
-        timezone=row.timezone,
-        capacity=row.capacity,
-        days=tuple(DaySpec(d.start, d.end) for d in row.days),
-        cohort=row.cohort,
-        room_id=row.room_id,
-        meeting_link=row.meeting_link,
-        min_size=row.min_size,
-        status=row.status,
-        notes=row.notes,
-        instructors=tuple((i.instructor_id, i.role) for i in row.instructors),
-    )
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    @classmethod
+    def ask_duplicate(
+        cls, parent: QWidget | None, ctx: AppContext, template: SessionRow, shift_days: int
+    ) -> SessionRow | None:
+        """A new session like `template`, its days moved by `shift_days` (wall clock kept)."""
+        dialog = cls(parent, ctx, None, template=template, shift_days=shift_days)
+        dialog.setWindowTitle(_("Duplicate session"))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.saved
+        return None

@@ -1,0 +1,107 @@
+"""The command line: `iltdesk [--db PATH_OR_URL] COMMAND …`; without a command, the GUI.
+
+Every command prints its result on stdout and, on failure, one sentence on stderr with a
+non-zero exit status — never a traceback (that goes to the log file). One module per group of
+commands registers its parsers and handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from iltdesk.cli import documents, imports, mail, maintenance, sessions
+from iltdesk.cli.common import (
+    EXIT_BUG,
+    EXIT_OK,
+    EXIT_USER_ERROR,
+    Handler,
+    open_for_cli,
+    resolve_database,
+)
+from iltdesk.errors import UserError
+from iltdesk.i18n import _
+
+__all__ = ["build_parser", "open_for_cli", "resolve_database", "run"]
+
+log = logging.getLogger(__name__)
+
+
+class _VersionAction(argparse.Action):
+    """`--version`, looking the version up only when asked (it costs start-up time)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        from iltdesk import __version__
+
+        print(f"ILT Desk {__version__}")
+        parser.exit()
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
+    """The parser, and the handler of each command."""
+    parser = argparse.ArgumentParser(
+        prog="iltdesk",
+        description=_("ILT Desk: plan, run and record instructor-led training."),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_(
+            "Exit status: 0 done; 1 a sentence on stderr says what was refused or found; "
+            "2 an input file could not be read; 3 a bug (details in the log file)."
+        ),
+    )
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help=_("show the version"))
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help=_("check that this installation works (database, documents, fonts, Qt) and exit"),
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help=_("database file or URL (default: $ILTDESK_DATABASE_URL, else your data folder)"),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    handlers: dict[str, Handler] = {}
+    for module in (maintenance, sessions, documents, imports, mail):
+        handlers.update(module.register(commands))
+    return parser, handlers
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Parse `argv` and run the command; returns the exit status."""
+    from iltdesk.logsetup import configure_logging, log_file
+
+    parser, handlers = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        from iltdesk.selftest import run_self_test
+
+        return run_self_test()
+    configure_logging()
+    if args.command is None:
+        from iltdesk.app import run_gui
+
+        return run_gui(args.db)
+    try:
+        return handlers[args.command](args)
+    except UserError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away; nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print(_("Stopped."), file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("command %s failed", args.command)
+        print(
+            _("Something went wrong — details were saved to the log: {path}").format(
+                path=log_file()
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_BUG

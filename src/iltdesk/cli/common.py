@@ -1,0 +1,61 @@
+"""What every command shares: opening the database, exit codes, tables, confirmations."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from iltdesk import paths
+from iltdesk.db.engine import Database, database_url, sqlite_path
+from iltdesk.i18n import _
+
+Handler = Callable[[argparse.Namespace], int]
+Commands = Any  # argparse's private _SubParsersAction: what add_subparsers returns
+
+# Exit statuses (documented in `iltdesk --help`).
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # the command ran and found problems (check-db, audit verify, verify)
+EXIT_USER_ERROR = 1  # a sentence on stderr: bad input, a refused change, nothing to do
+EXIT_UNREADABLE = 2  # the input file could not be read
+EXIT_BUG = 3  # a bug: details in the log file
+
+
+def resolve_database(option: str | None) -> str:
+    """`--db`, then `ILTDESK_DATABASE_URL`, then the default file in the user's data folder."""
+    if option:
+        return option
+    from_env = os.environ.get("ILTDESK_DATABASE_URL")
+    if from_env:
+        return from_env
+    return str(paths.default_database_path())
+
+
+def open_for_cli(option: str | None) -> Database:
+    from iltdesk.db.opening import open_database
+
+    url = database_url(resolve_database(option))
+    file_path = sqlite_path(url)
+    backups = paths.backup_dir_for(file_path) if file_path is not None else None
+    return open_database(url, backup_dir=backups)
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    for row in cells:
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)))
+
+
+def confirm(question: str, yes: bool) -> bool:
+    """True to go ahead: --yes, or "y" typed at a terminal; otherwise say how to confirm."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        print(question, file=sys.stderr)
+        print(_("Nothing was sent. Add --yes to send."), file=sys.stderr)
+        return False
+    answer = input(f"{question} [y/N] ").strip().casefold()
+    return answer in ("y", "yes", _("y"), _("yes"))

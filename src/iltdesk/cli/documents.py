@@ -1,0 +1,193 @@
+"""Document commands: print sign-in sheets, certificates and guides; attendance workbooks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from iltdesk.cli.common import EXIT_OK, EXIT_UNREADABLE, Commands, Handler, open_for_cli
+from iltdesk.errors import UserError
+from iltdesk.i18n import _, ngettext
+
+
+def register(commands: Commands) -> dict[str, Handler]:
+    printing = commands.add_parser("print", help=_("print documents for a session to PDF"))
+    printing.add_argument(
+        "document", choices=["signin", "certificates", "guide"], help=_("which document")
+    )
+    printing.add_argument("session_id", type=int, metavar="SESSION_ID")
+    printing.add_argument("-o", "--output", type=Path, required=True, help=_("PDF file to write"))
+    printing.add_argument("--day", type=int, help=_("only this day (1 is the first)"))
+    printing.add_argument(
+        "--design",
+        choices=["classic", "modern", "minimal"],
+        default="classic",
+        help=_("certificate design"),
+    )
+
+    export = commands.add_parser("export", help=_("export data to a workbook"))
+    export.add_argument("what", choices=["attendance"], help=_("what to export"))
+    chosen = export.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("session_id", type=int, nargs="?", metavar="SESSION_ID")
+    chosen.add_argument("--all", action="store_true", help=_("every session"))
+    export.add_argument("-o", "--output", type=Path, required=True, help=_("xlsx file to write"))
+
+    back = commands.add_parser(
+        "import-attendance", help=_("read back an attendance workbook a trainer filled in")
+    )
+    back.add_argument("path", type=Path, metavar="PATH")
+    back.add_argument("--dry-run", action="store_true", help=_("show what would change only"))
+    back.add_argument("--json", action="store_true", help=_("print JSON"))
+    return {"print": cmd_print, "export": cmd_export, "import-attendance": cmd_import_attendance}
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    if args.document == "certificates":
+        return print_certificates(args)
+    if args.document == "guide":
+        return print_guide(args)
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.signin import build_signin_pdf
+    from iltdesk.services import printing
+    from iltdesk.settings import Preferences
+
+    with open_for_cli(args.db) as db:
+        sheets = printing.signin_sheets(
+            db, args.session_id, day=args.day, **Preferences().document_options()
+        )
+    target = write_atomic(args.output, build_signin_pdf(sheets))
+    print(
+        ngettext(
+            "Sign-in sheet for {n} day written to {path}.",
+            "Sign-in sheets for {n} days written to {path}.",
+            len(sheets),
+        ).format(n=len(sheets), path=target)
+    )
+    return EXIT_OK
+
+
+def print_guide(args: argparse.Namespace) -> int:
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.guide import build_guide_pdf
+    from iltdesk.services import printing
+    from iltdesk.settings import Preferences
+
+    options = Preferences().document_options()
+    with open_for_cli(args.db) as db:
+        guide = printing.facilitator_guide(
+            db, args.session_id, organisation=options["organisation"], paper=options["paper"]
+        )
+    target = write_atomic(args.output, build_guide_pdf(guide))
+    print(_("Facilitator guide written to {path}.").format(path=target))
+    return EXIT_OK
+
+
+def print_certificates(args: argparse.Namespace) -> int:
+    """Issue missing certificates, then write them: one PDF, a ZIP, or a folder of files."""
+    from iltdesk.documents import certificates as documents
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.domain.printing import CertificateDesign
+    from iltdesk.services import certificates
+    from iltdesk.settings import Preferences
+
+    prefs = Preferences()
+    design = CertificateDesign(args.design)
+    paper = str(prefs.get("paper_size"))
+    with open_for_cli(args.db) as db:
+        certificates.issue_certificates(db, args.session_id)
+        docs = certificates.certificate_docs(db, args.session_id, **prefs.certificate_options())
+    if not docs:
+        print(_("Nobody in this session has completed yet, so there is no certificate."))
+        return EXIT_OK
+    target: Path = args.output
+    if target.suffix.lower() == ".zip":
+        write_atomic(target, documents.zip_files(documents.certificate_files(docs, design, paper)))
+    elif target.suffix.lower() == ".pdf":
+        write_atomic(target, documents.build_certificates_pdf(docs, design, paper))
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+        for name, data in documents.certificate_files(docs, design, paper).items():
+            write_atomic(target / name, data)
+    print(
+        ngettext(
+            "{n} certificate written to {path}.", "{n} certificates written to {path}.", len(docs)
+        ).format(n=len(docs), path=target)
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.workbook import build_workbook
+    from iltdesk.services import workbooks
+
+    with open_for_cli(args.db) as db:
+        data = workbooks.attendance_workbook(db, None if args.all else [args.session_id])
+    target = write_atomic(args.output, build_workbook(data))
+    print(
+        ngettext(
+            "Attendance for {n} session written to {path}.",
+            "Attendance for {n} sessions written to {path}.",
+            len(data.grids),
+        ).format(n=len(data.grids), path=target)
+    )
+    return EXIT_OK
+
+
+def cmd_import_attendance(args: argparse.Namespace) -> int:
+    from iltdesk.documents.workbook import read_returned_grids
+    from iltdesk.services import workbooks
+
+    try:
+        returned = read_returned_grids(args.path)
+    except UserError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_UNREADABLE
+    with open_for_cli(args.db) as db:
+        plan = workbooks.plan_attendance_import(db, returned)
+        applied = False
+        if plan.changes and not args.dry_run:
+            workbooks.apply_attendance_import(db, plan)
+            applied = True
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "applied": applied,
+                    "changes": [
+                        {
+                            "session_id": c.session_id,
+                            "enrollment_id": c.enrollment_id,
+                            "day_id": c.day_id,
+                            "learner": c.learner,
+                            "day": c.day_label,
+                            "old": c.old,
+                            "new": c.new,
+                        }
+                        for c in plan.changes
+                    ],
+                    "unchanged": plan.unchanged,
+                    "problems": list(plan.problems),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    for change in plan.changes:
+        print(f"{change.learner} · {change.day_label}: {change.old or '—'} → {change.new}")
+    for problem in plan.problems:
+        print(problem)
+    if applied:
+        print(
+            ngettext("{n} mark recorded.", "{n} marks recorded.", len(plan.changes)).format(
+                n=len(plan.changes)
+            )
+        )
+    elif plan.changes:
+        print(_("Dry run: nothing was changed."))
+    else:
+        print(_("Nothing to change."))
+    return EXIT_OK

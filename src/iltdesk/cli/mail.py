@@ -1,0 +1,200 @@
+"""Mail commands: settings, certificates by email, the outbox."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from iltdesk.cli.common import (
+    EXIT_OK,
+    EXIT_USER_ERROR,
+    Commands,
+    Handler,
+    confirm,
+    open_for_cli,
+    print_table,
+)
+from iltdesk.errors import UserError
+from iltdesk.i18n import _, ngettext
+
+
+def register(commands: Commands) -> dict[str, Handler]:
+    config = commands.add_parser("config", help=_("read or change mail settings"))
+    config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
+    config_set = config_commands.add_parser("set", help=_("change a setting"))
+    config_set.add_argument("key", metavar="KEY")
+    config_set.add_argument("value", metavar="VALUE")
+    config_get = config_commands.add_parser("get", help=_("show a setting"))
+    config_get.add_argument("key", metavar="KEY")
+
+    certs = commands.add_parser("certificates", help=_("issue or email certificates"))
+    certs_commands = certs.add_subparsers(
+        dest="certificates_command", metavar="ACTION", required=True
+    )
+    certs_issue = certs_commands.add_parser("issue", help=_("issue missing certificates"))
+    certs_issue.add_argument("session_id", type=int, metavar="SESSION_ID")
+    certs_email = certs_commands.add_parser("email", help=_("email certificates to learners"))
+    certs_email.add_argument("session_id", type=int, metavar="SESSION_ID")
+    certs_email.add_argument("--yes", action="store_true", help=_("send without asking"))
+
+    outbox = commands.add_parser("outbox", help=_("list or send queued email"))
+    outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
+    outbox_list = outbox_commands.add_parser("list", help=_("list messages"))
+    outbox_list.add_argument("--json", action="store_true", help=_("print JSON"))
+    outbox_send = outbox_commands.add_parser("send", help=_("send pending messages"))
+    outbox_send.add_argument("--yes", action="store_true", help=_("send without asking"))
+    return {"config": cmd_config, "certificates": cmd_certificates, "outbox": cmd_outbox}
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from iltdesk.services import outbox
+
+    with open_for_cli(args.db) as db:
+        if args.config_command == "set":
+            outbox.set_mail_settings(db, {args.key: args.value})
+            print(_("{key} = {value}").format(key=args.key, value=outbox.get_config(db, args.key)))
+        else:
+            print(outbox.get_config(db, args.key))
+    return EXIT_OK
+
+
+def _send_all(db: Any, only: list[int] | None = None) -> int:
+    from iltdesk import credentials
+    from iltdesk.services import outbox
+
+    settings = outbox.mail_settings(db)
+    outbox.ensure_can_send(settings)
+    password = ""
+    if settings.transport == "smtp" and settings.username:
+        found = credentials.get_password(settings.username, settings.host)
+        if found is None:
+            raise UserError(
+                _(
+                    "No password for {user} on {host}: set ILTDESK_SMTP_PASSWORD, or save it "
+                    "once in the app's mail settings."
+                ).format(user=settings.username, host=settings.host)
+            )
+        password = found
+    transport = outbox.make_transport(settings, password)
+    summary = outbox.send_queue(
+        db,
+        transport,
+        settings.sender_address,
+        rate_per_minute=settings.rate_per_minute,
+        only=only,
+    )
+    print(
+        _("{sent} sent, {failed} failed, {waiting} waiting to retry.").format(
+            sent=summary.sent, failed=summary.failed, waiting=summary.waiting
+        )
+    )
+    if summary.auth_error:
+        print(summary.auth_error, file=sys.stderr)
+        print(_("Sending paused: fix the user name or password, then send again."), file=sys.stderr)
+        return EXIT_USER_ERROR
+    return EXIT_OK if not summary.failed else EXIT_USER_ERROR
+
+
+def cmd_certificates(args: argparse.Namespace) -> int:
+    from iltdesk.domain.enums import MessageKind
+    from iltdesk.services import certificates, outbox
+    from iltdesk.settings import Preferences
+
+    with open_for_cli(args.db) as db:
+        if args.certificates_command == "issue":
+            issued = certificates.issue_certificates(db, args.session_id).value
+            print(
+                ngettext("{n} certificate issued.", "{n} certificates issued.", len(issued)).format(
+                    n=len(issued)
+                )
+            )
+            return EXIT_OK
+        outbox.ensure_can_send(outbox.mail_settings(db))
+        prefs = Preferences()
+        composed = outbox.compose(
+            db,
+            MessageKind.CERTIFICATE,
+            args.session_id,
+            fallback_language=str(prefs.get("locale")),
+            certificate_options={
+                k: v for k, v in prefs.certificate_options().items() if k != "fallback_language"
+            },
+        )
+        if not composed.drafts:
+            print(
+                _(
+                    "Nothing to send: {skipped} already in the outbox, no other certificates."
+                ).format(skipped=composed.already_queued)
+            )
+            return EXIT_OK
+        question = ngettext(
+            "Send {n} certificate to learners of {session}?",
+            "Send {n} certificates to learners of {session}?",
+            len(composed.drafts),
+        ).format(n=len(composed.drafts), session=composed.label)
+        if not confirm(question, args.yes):
+            return EXIT_USER_ERROR
+        ids = outbox.queue(db, composed.drafts).value
+        return _send_all(db, ids)
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    from iltdesk.domain.enums import OutboxStatus
+    from iltdesk.services import outbox
+
+    with open_for_cli(args.db) as db:
+        if args.outbox_command == "list":
+            rows = outbox.list_outbox(db)
+            if args.json:
+                print(
+                    json.dumps(
+                        [
+                            {
+                                "id": r.id,
+                                "kind": r.kind.value,
+                                "recipient": r.recipient,
+                                "subject": r.subject,
+                                "status": r.status.value,
+                                "attempts": r.attempts,
+                                "last_error": r.last_error,
+                                "message_id": r.message_id,
+                                "created_at": r.created_at.isoformat(),
+                                "sent_at": r.sent_at.isoformat() if r.sent_at else None,
+                            }
+                            for r in rows
+                        ],
+                        ensure_ascii=False,
+                        indent=2,
+                    )
+                )
+            else:
+                print_table(
+                    [_("ID"), _("Status"), _("Recipient"), _("Subject"), _("Error")],
+                    [(r.id, r.status.label(), r.recipient, r.subject, r.last_error) for r in rows],
+                )
+            return EXIT_OK
+        uncertain = outbox.recover_interrupted(db).value
+        if uncertain:
+            print(
+                ngettext(
+                    "{n} message was being sent when ILT Desk stopped; it may have gone out. "
+                    "It is marked uncertain and is not sent again unless you retry it in the app.",
+                    "{n} messages were being sent when ILT Desk stopped; they may have gone out. "
+                    "They are marked uncertain and are not sent again unless you retry them in "
+                    "the app.",
+                    uncertain,
+                ).format(n=uncertain),
+                file=sys.stderr,
+            )
+        pending = outbox.outbox_counts(db).get(OutboxStatus.PENDING, 0)
+        if not pending:
+            print(_("Nothing to send."))
+            return EXIT_OK
+        question = ngettext(
+            "Send {n} pending message?", "Send {n} pending messages?", pending
+        ).format(n=pending)
+        if not confirm(question, args.yes):
+            return EXIT_USER_ERROR
+        return _send_all(db)

@@ -1,0 +1,494 @@
+"""Session commands: list, add, edit, cancel; a session's roster; enrolling one learner.
+
+Times are typed as the venue's clocks read them: "2027-03-28 09:00", with an offset
+("2027-10-31 01:30+00:00") to say which of two readings is meant on the night the clocks go
+back. A time that does not exist, or happens twice without an offset, is refused with a
+sentence (exit 1) — never stored shifted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from datetime import date, time, timedelta
+from typing import Any
+
+from iltdesk import formatting
+from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.db.engine import Database
+from iltdesk.domain.enums import DeliveryMode, InstructorRole
+from iltdesk.domain.localtime import (
+    WallTime,
+    following_workday,
+    parse_offset,
+    to_instant,
+    to_wall,
+    with_offset,
+    zone,
+)
+from iltdesk.domain.rows import SessionRow
+from iltdesk.domain.specs import DaySpec, SessionSpec
+from iltdesk.errors import UserError, ValidationError
+from iltdesk.i18n import _
+
+_WALL = re.compile(
+    r"^\s*(?:(?P<date>\d{4}-\d{2}-\d{2})[ T])?(?P<time>\d{1,2}:\d{2})"
+    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?\s*$"
+)
+
+
+def register(commands: Commands) -> dict[str, Handler]:
+    sessions = commands.add_parser("sessions", help=_("list sessions, or add, edit or cancel one"))
+    sessions.add_argument("--json", action="store_true", help=_("print JSON"))
+    actions = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
+
+    add = actions.add_parser("add", help=_("schedule a session"))
+    add.add_argument("--course", required=True, metavar="CODE", help=_("the course's code"))
+    add.add_argument(
+        "--start",
+        required=True,
+        metavar="'YYYY-MM-DD HH:MM[±HH:MM]'",
+        help=_("first day and start time, as the venue's clocks read them"),
+    )
+    add.add_argument(
+        "--end", required=True, metavar="HH:MM[±HH:MM]", help=_("end time of every day")
+    )
+    add.add_argument("--zone", required=True, metavar="IANA", help=_("the venue's time zone"))
+    add.add_argument(
+        "--days", type=int, default=1, metavar="N", help=_("number of days (weekdays)")
+    )
+    place = add.add_mutually_exclusive_group()
+    place.add_argument("--room", metavar="NAME", help=_("the room (in person)"))
+    place.add_argument("--link", metavar="URL", help=_("the meeting link (virtual)"))
+    add.add_argument("--capacity", type=int, metavar="N", help=_("seats (default: the room's)"))
+    add.add_argument("--cohort", default="", metavar="TEXT", help=_("cohort or group name"))
+    add.add_argument(
+        "--instructor",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=_("an instructor; the first is the lead (repeat for more)"),
+    )
+    add.add_argument(
+        "--allow-clashes", action="store_true", help=_("save even if it clashes with a booking")
+    )
+    add.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    edit = actions.add_parser("edit", help=_("change a session's capacity, times or zone"))
+    edit.add_argument("session_id", type=int, metavar="ID")
+    edit.add_argument("--capacity", type=int, metavar="N", help=_("seats"))
+    edit.add_argument(
+        "--start",
+        metavar="'YYYY-MM-DD HH:MM[±HH:MM]'",
+        help=_("new first day and start time (later days move with it)"),
+    )
+    edit.add_argument("--end", metavar="HH:MM[±HH:MM]", help=_("new end time of every day"))
+    edit.add_argument(
+        "--zone", metavar="IANA", help=_("the venue's zone (times stay as the clocks read)")
+    )
+    edit.add_argument(
+        "--allow-clashes", action="store_true", help=_("save even if it clashes with a booking")
+    )
+    edit.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    cancel = actions.add_parser("cancel", help=_("cancel a session and every place on it"))
+    cancel.add_argument("session_id", type=int, metavar="ID")
+    cancel.add_argument("--reason", required=True, metavar="TEXT", help=_("why (learners read it)"))
+    cancel.add_argument(
+        "--notify",
+        action="store_true",
+        help=_("queue the cancellation notice in the outbox (sent by `outbox send`)"),
+    )
+    cancel.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    roster = commands.add_parser("roster", help=_("list a session's learners"))
+    roster.add_argument("session_id", type=int, metavar="SESSION_ID")
+    roster.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    enrol = commands.add_parser("enrol", help=_("enrol a learner (a seat, or the waitlist)"))
+    enrol.add_argument("session_id", type=int, metavar="SESSION_ID")
+    enrol.add_argument("email", metavar="EMAIL")
+    enrol.add_argument(
+        "--allow-clash", action="store_true", help=_("enrol even if booked elsewhere then")
+    )
+    enrol.add_argument("--json", action="store_true", help=_("print JSON"))
+    return {"sessions": cmd_sessions, "roster": cmd_roster, "enrol": cmd_enrol}
+
+
+# --- reading typed times --------------------------------------------------------------------
+
+
+def _wall(text: str, zone_name: str, *, day: date | None = None) -> tuple[WallTime, str]:
+    """A typed "[YYYY-MM-DD ]HH:MM[±HH:MM]" as a wall time in `zone_name`.
+
+    The fold comes from the offset, when one was typed; returns the offset's text too.
+    """
+    match = _WALL.match(text)
+    if match is None or (day is None and match["date"] is None):
+        example = "2027-03-15 09:00" if day is None else "17:00"
+        raise ValidationError(
+            _("“{text}” is not a date and time; write it like {example}.").format(
+                text=text, example=example
+            )
+        )
+    try:
+        when = date.fromisoformat(match["date"]) if match["date"] else day
+        hours, minutes = (int(part) for part in match["time"].split(":"))
+        clock = time(hours, minutes)
+    except ValueError:
+        raise ValidationError(
+            _("“{text}” is not a valid date or time.").format(text=text)
+        ) from None
+    assert when is not None
+    wall = WallTime(when, clock)
+    if match["offset"]:
+        offset = parse_offset(match["offset"])
+        if offset is None:
+            raise ValidationError(_("“{text}” is not a UTC offset.").format(text=match["offset"]))
+        wall = with_offset(wall, zone_name, offset)
+        if wall.fold is None:
+            wall = WallTime(wall.day, wall.clock, 0)
+    return wall, match["offset"] or ""
+
+
+def _days(start: WallTime, end: WallTime, count: int, zone_name: str) -> tuple[DaySpec, ...]:
+    """`count` days from `start`: weekdays after the first, each from start to end time."""
+    if count < 1:
+        raise ValidationError(_("A session needs at least one day."))
+    days = []
+    day = start.day
+    for number in range(count):
+        if number:
+            day = following_workday(day)
+        # The typed offset chose a reading for the first day; later days ask afresh.
+        first = WallTime(day, start.clock, start.fold if number == 0 else None)
+        last = WallTime(day, end.clock, end.fold if number == 0 else None)
+        days.append(DaySpec(to_instant(first, zone_name), to_instant(last, zone_name)))
+    return tuple(days)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def session_json(row: SessionRow) -> dict[str, Any]:
+    """A session as `sessions --json` prints it (the command-line contract)."""
+    return {
+        "id": row.id,
+        "course_code": row.course_code,
+        "course_title": row.course_title,
+        "cohort": row.cohort,
+        "first_start": row.first_start.isoformat() if row.first_start else None,
+        "first_start_local": (
+            row.first_start.astimezone(zone(row.timezone)).isoformat() if row.first_start else None
+        ),
+        "timezone": row.timezone,
+        "days": len(row.days),
+        "mode": row.mode.value,
+        "status": row.status.value,
+        "enrolled": row.enrolled,
+        "waitlisted": row.waitlisted,
+        "capacity": row.capacity,
+        "room": row.room_name or None,
+        "meeting_link": row.meeting_link or None,
+        "instructors": [{"name": i.name, "role": i.role.value} for i in row.instructors],
+        "day_times": [
+            {
+                "start": d.start.isoformat(),
+                "end": d.end.isoformat(),
+                "start_local": d.start.astimezone(zone(row.timezone)).isoformat(),
+                "end_local": d.end.astimezone(zone(row.timezone)).isoformat(),
+            }
+            for d in row.days
+        ],
+    }
+
+
+def _print_session(row: SessionRow, as_json: bool, sentence: str) -> None:
+    if as_json:
+        print(json.dumps(session_json(row), ensure_ascii=False, indent=2))
+        return
+    print(sentence)
+    for number, day in enumerate(row.days, start=1):
+        print(
+            _("Day {n}: {when}").format(
+                n=number, when=formatting.format_span(day.start, day.end, row.timezone)
+            )
+        )
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_sessions(args: argparse.Namespace) -> int:
+    action = getattr(args, "sessions_command", None)
+    if action == "add":
+        return _add(args)
+    if action == "edit":
+        return _edit(args)
+    if action == "cancel":
+        return _cancel(args)
+    from iltdesk.services.scheduling import list_sessions
+
+    with open_for_cli(args.db) as db:
+        rows = list_sessions(db)
+    if args.json:
+        print(json.dumps([session_json(r) for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print(_("No sessions yet."))
+        return EXIT_OK
+    print_table(
+        [
+            _("ID"),
+            _("Course"),
+            _("Title"),
+            _("First start"),
+            _("Time zone"),
+            _("Status"),
+            _("Enrolled"),
+            _("Waitlist"),
+            _("Capacity"),
+        ],
+        [
+            [
+                r.id,
+                r.course_code,
+                r.course_title,
+                formatting.format_datetime(r.first_start, r.timezone) if r.first_start else "",
+                r.timezone,
+                r.status.label(),
+                r.enrolled,
+                r.waitlisted,
+                r.capacity,
+            ]
+            for r in rows
+        ],
+    )
+    return EXIT_OK
+
+
+def _instructors(db: Database, names: list[str]) -> tuple[tuple[int, InstructorRole], ...]:
+    from iltdesk.services import people
+
+    chosen = []
+    for index, name in enumerate(names):
+        found = people.find_instructor(db, name)
+        if found is None:
+            raise ValidationError(_("There is no instructor called {name}.").format(name=name))
+        role = InstructorRole.LEAD if index == 0 else InstructorRole.CO_FACILITATOR
+        chosen.append((found.id, role))
+    return tuple(chosen)
+
+
+def _add(args: argparse.Namespace) -> int:
+    from iltdesk.services import catalogue, people, scheduling
+
+    zone_name = args.zone.strip()
+    zone(zone_name)
+    start, _offset = _wall(args.start, zone_name)
+    end, _end_offset = _wall(args.end, zone_name, day=start.day)
+    days = _days(start, end, args.days, zone_name)
+    with open_for_cli(args.db) as db:
+        course = catalogue.find_course_by_code(db, args.course)
+        if course is None:
+            raise ValidationError(
+                _("There is no course with the code {code}.").format(code=args.course)
+            )
+        room = None
+        if args.room:
+            room = people.find_room(db, args.room)
+            if room is None:
+                raise ValidationError(_("There is no room called {name}.").format(name=args.room))
+            if room.timezone and room.timezone != zone_name:
+                raise ValidationError(
+                    _(
+                        "{room} is in {room_zone}, but --zone is {zone}. Give --zone "
+                        "{room_zone}, or choose another room."
+                    ).format(room=room.name, room_zone=room.timezone, zone=zone_name)
+                )
+        mode = DeliveryMode.VIRTUAL if args.link else DeliveryMode.IN_PERSON
+        capacity = args.capacity if args.capacity is not None else (room.capacity if room else 12)
+        spec = SessionSpec(
+            course_id=course.id,
+            mode=mode,
+            timezone=zone_name,
+            capacity=capacity,
+            days=days,
+            cohort=args.cohort,
+            room_id=room.id if room else None,
+            meeting_link=args.link or "",
+            instructors=_instructors(db, args.instructor),
+        )
+        row = scheduling.create_session(db, spec, allow_clashes=args.allow_clashes).value
+    _print_session(row, args.json, _("Session {id} scheduled.").format(id=row.id))
+    return EXIT_OK
+
+
+def _edit(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from iltdesk.services import scheduling
+
+    with open_for_cli(args.db) as db:
+        row = scheduling.get_session(db, args.session_id)
+        spec = scheduling.spec_for_row(row)
+        if args.capacity is not None:
+            spec = replace(spec, capacity=args.capacity)
+        if args.start or args.end or args.zone:
+            spec = replace(spec, **_moved_days(row, args))
+        updated = scheduling.update_session(
+            db, row.id, spec, allow_clashes=args.allow_clashes
+        ).value
+    _print_session(updated, args.json, _("Session {id} changed.").format(id=updated.id))
+    return EXIT_OK
+
+
+def _moved_days(row: SessionRow, args: argparse.Namespace) -> dict[str, Any]:
+    """New days (and zone) for `sessions edit`: wall readings moved, then made instants."""
+    zone_name = (args.zone or row.timezone).strip()
+    zone(zone_name)
+    walls = [(to_wall(d.start, row.timezone), to_wall(d.end, row.timezone)) for d in row.days]
+    shift = timedelta()
+    new_start: WallTime | None = None
+    new_end: WallTime | None = None
+    if args.start:
+        new_start, _offset = _wall(args.start, zone_name)
+        shift = new_start.day - walls[0][0].day
+    if args.end:
+        new_end, _offset = _wall(args.end, zone_name, day=walls[0][1].day + shift)
+    days = []
+    for number, (start, end) in enumerate(walls):
+        day = start.day + shift
+        first = WallTime(day, start.clock, start.fold if zone_name == row.timezone else None)
+        last = WallTime(day, end.clock, end.fold if zone_name == row.timezone else None)
+        if new_start is not None:
+            first = WallTime(day, new_start.clock, new_start.fold if number == 0 else None)
+        if new_end is not None:
+            last = WallTime(day, new_end.clock, new_end.fold if number == 0 else None)
+        days.append(DaySpec(to_instant(first, zone_name), to_instant(last, zone_name)))
+    return {"days": tuple(days), "timezone": zone_name}
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    from iltdesk.domain.enums import MessageKind
+    from iltdesk.services import lifecycle, outbox
+    from iltdesk.settings import Preferences
+
+    queued: list[int] = []
+    with open_for_cli(args.db) as db:
+        result = lifecycle.cancel_session(db, args.session_id, args.reason).value
+        if args.notify:
+            composed = outbox.compose(
+                db,
+                MessageKind.CANCELLED,
+                args.session_id,
+                fallback_language=str(Preferences().get("locale")),
+            )
+            queued = outbox.queue(db, composed.drafts).value
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "session": session_json(result.session),
+                    "cancelled_places": result.seats,
+                    "cleared_waitlist": result.waitlisted,
+                    "queued_messages": queued,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    print(
+        _(
+            "Session {id} cancelled: {seats} places cancelled, {waiting} waitlist places cleared."
+        ).format(id=result.session.id, seats=result.seats, waiting=result.waitlisted)
+    )
+    if args.notify:
+        print(
+            _("{n} cancellation notices wait in the outbox; send them with `outbox send`.").format(
+                n=len(queued)
+            )
+        )
+    return EXIT_OK
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    from iltdesk.services.enrollment import roster
+
+    with open_for_cli(args.db) as db:
+        rows = roster(db, args.session_id)
+    if args.json:
+        payload = [
+            {
+                "enrollment_id": r.enrollment_id,
+                "learner_id": r.learner_id,
+                "first_name": r.first_name,
+                "last_name": r.last_name,
+                "email": r.email,
+                "employee_id": r.employee_id,
+                "department": r.department,
+                "status": r.status.value,
+                "waitlist_position": r.waitlist_position,
+                "source": r.source.value,
+            }
+            for r in rows
+        ]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print(_("Nobody is enrolled in this session yet."))
+        return EXIT_OK
+    print_table(
+        [_("Last name"), _("First name"), _("Email"), _("Department"), _("Status"), "#"],
+        [
+            [
+                r.last_name,
+                r.first_name,
+                r.email,
+                r.department,
+                r.status.label(),
+                r.waitlist_position or "",
+            ]
+            for r in rows
+        ],
+    )
+    return EXIT_OK
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from iltdesk.services import enrollment, learners
+
+    with open_for_cli(args.db) as db:
+        learner = learners.find_by_email(db, args.email)
+        if learner is None:
+            raise UserError(
+                _("There is no learner with the email {email}.").format(email=args.email)
+            )
+        report = enrollment.enroll_many(
+            db, args.session_id, [learner.id], allow_clash=args.allow_clash
+        ).value
+    if report.clashing:
+        raise UserError(report.clashing[0][1] + " " + _("Add --allow-clash to enrol anyway."))
+    row = (report.enrolled + report.waitlisted + report.already)[0]
+    status = "already" if report.already else row.status.value
+    if args.json:
+        print(json.dumps({"status": status, "position": row.waitlist_position}))
+        return EXIT_OK
+    name = f"{row.first_name} {row.last_name}".strip()
+    if report.already:
+        print(
+            _("{name} is already on the session ({status}).").format(
+                name=name, status=row.status.label().lower()
+            )
+        )
+    elif report.waitlisted:
+        print(
+            _("The session is full: {name} is number {n} on the waitlist.").format(
+                name=name, n=row.waitlist_position
+            )
+        )
+    else:
+        print(_("{name} is enrolled.").format(name=name))
+    return EXIT_OK

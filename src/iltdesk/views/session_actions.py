@@ -1,0 +1,323 @@
+"""What can be done to a session, from the sessions list and from the session's window.
+
+Edit, duplicate, confirm, cancel (with the notice offered), complete (early only with a
+reason) and unlock — each asks what it must through a dialog with one entry point, runs the
+service, announces the change and, where learners hold calendar entries, offers the email.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk import formatting
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.lifecycle import closed_reason
+from iltdesk.domain.rows import SessionRow
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _, ngettext
+from iltdesk.services import enrollment, lifecycle, scheduling
+from iltdesk.views.context import AppContext
+from iltdesk.views.errors import show_error
+
+
+@dataclass(frozen=True)
+class CancelChoice:
+    reason: str
+    notify: bool
+
+
+class CancelSessionDialog(QDialog):
+    """Why the session is cancelled, and whether to send the notice; use `ask`."""
+
+    def __init__(self, parent: QWidget | None, row: SessionRow, holders: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Cancel session"))
+        self.setMinimumWidth(480)
+        when = (
+            formatting.format_span(row.days[0].start, row.days[0].end, row.timezone)
+            if row.days
+            else ""
+        )
+        intro = QLabel(
+            _(
+                "Cancel {course} on {when}? Every place ({seats} seats, {waiting} waiting) is "
+                "cancelled and kept in the history; the room and instructors become free."
+            ).format(course=row.course_title, when=when, seats=row.enrolled, waiting=row.waitlisted)
+        )
+        intro.setWordWrap(True)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(_("For example: the trainer is ill"))
+        self.notify = QCheckBox(
+            ngettext(
+                "Send the cancellation notice to the {n} learner concerned (you confirm first)",
+                "Send the cancellation notice to the {n} learners concerned (you confirm first)",
+                holders,
+            ).format(n=holders)
+        )
+        self.notify.setChecked(holders > 0)
+        self.notify.setEnabled(holders > 0)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Cancel &session"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("&Keep it"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.reason.textChanged.connect(self._update)
+        form = QFormLayout()
+        form.addRow(_("&Reason"), self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.notify)
+        layout.addWidget(self.buttons)
+        self._update()
+
+    def _update(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(bool(self.reason.text().strip()))
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, row: SessionRow, holders: int) -> CancelChoice | None:
+        dialog = cls(parent, row, holders)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return CancelChoice(dialog.reason.text().strip(), dialog.notify.isChecked())
+
+
+@dataclass(frozen=True)
+class DuplicateChoice:
+    shift_days: int
+    copy_roster: bool
+
+
+class DuplicateDialog(QDialog):
+    """How far to move the copy and whether to bring the roster along; use `ask`."""
+
+    def __init__(self, parent: QWidget | None, row: SessionRow) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Duplicate session"))
+        self.shift = QSpinBox()
+        self.shift.setRange(1, 3650)
+        self.shift.setValue(7)
+        self.shift.setSuffix(" " + _("days later"))
+        learners = row.enrolled + row.waitlisted
+        self.copy_roster = QCheckBox(
+            ngettext(
+                "Enrol the same learner in the copy",
+                "Enrol the same {n} learners in the copy (seats first, then the waitlist)",
+                learners,
+            ).format(n=learners)
+        )
+        self.copy_roster.setEnabled(learners > 0)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow(_("&Move the days"), self.shift)
+        form.addRow(self.copy_roster)
+        form.addRow(QLabel(_("The copy opens in the editor; nothing is saved until you save.")))
+        form.addRow(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, row: SessionRow) -> DuplicateChoice | None:
+        dialog = cls(parent, row)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return DuplicateChoice(dialog.shift.value(), dialog.copy_roster.isChecked())
+
+
+def ask_early_reason(parent: QWidget | None, row: SessionRow) -> str | None:
+    """Completing before the last day has ended: why (kept with the session)."""
+    end = formatting.format_datetime(row.last_end, row.timezone) if row.last_end else "?"
+    text, ok = QInputDialog.getText(
+        parent,
+        _("Record early"),
+        _(
+            "This session's last day ends {end}. To complete it now, say why (kept with the "
+            "session):"
+        ).format(end=end),
+    )
+    return text.strip() if ok and text.strip() else None
+
+
+def ask_unlock_reason(parent: QWidget | None) -> str | None:
+    text, ok = QInputDialog.getText(
+        parent, _("Unlock session"), _("Why does this completed session need changes?")
+    )
+    return text.strip() if ok and text.strip() else None
+
+
+class SessionActions:
+    """The actions on one session, for any widget that shows sessions."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget) -> None:
+        self.ctx = ctx
+        self.parent = parent
+        self._mailer: Any = None  # the mail layer is imported on first use (~40 ms)
+
+    @property
+    def mailer(self) -> Any:
+        if self._mailer is None:
+            from iltdesk.tasks.runner import TaskRunner
+            from iltdesk.views.mail import Mailer
+
+            self._mailer = Mailer(self.ctx, self.parent, TaskRunner(self.parent))
+        return self._mailer
+
+    def _row(self, session_id: int) -> SessionRow | None:
+        return self.ctx.attempt(
+            self.parent, lambda: scheduling.get_session(self.ctx.db, session_id)
+        )
+
+    # --- editing ---
+    def edit(self, session_id: int) -> SessionRow | None:
+        from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+
+        before = self._row(session_id)
+        if before is None:
+            return None
+        closed = closed_reason(before.status)
+        if closed is not None:
+            show_error(self.parent, ValidationError(closed))
+            return None
+        after = SessionEditorDialog.ask(self.parent, self.ctx, before)
+        if after is not None:
+            self.offer_change_notice(before, after)
+        return after
+
+    def duplicate(self, session_id: int) -> SessionRow | None:
+        from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+
+        source = self._row(session_id)
+        if source is None:
+            return None
+        choice = DuplicateDialog.ask(self.parent, source)
+        if choice is None:
+            return None
+        copy = SessionEditorDialog.ask_duplicate(self.parent, self.ctx, source, choice.shift_days)
+        if copy is not None and choice.copy_roster:
+            report = self.ctx.attempt(
+                self.parent, lambda: enrollment.copy_roster(self.ctx.db, source.id, copy.id)
+            )
+            if report is not None:
+                value = self.ctx.apply(report)
+                QMessageBox.information(self.parent, _("Duplicate session"), value.summary())
+        return copy
+
+    def offer_change_notice(self, before: SessionRow, after: SessionRow) -> None:
+        """Times, place or link changed and learners hold invitations: offer to update them."""
+        from iltdesk.services import outbox
+        from iltdesk.views import mail
+
+        moved = (
+            [(d.start, d.end) for d in before.days] != [(d.start, d.end) for d in after.days]
+            or before.room_id != after.room_id
+            or before.meeting_link != after.meeting_link
+            or before.timezone != after.timezone
+        )
+        invited = outbox.invited_count(self.ctx.db, after.id) if moved else 0
+        if not invited:
+            return
+        question = ngettext(
+            "{n} learner has a calendar invitation for this session. Send them the change?",
+            "{n} learners have a calendar invitation for this session. Send them the change?",
+            invited,
+        ).format(n=invited)
+        if mail.ask_yes(self.parent, question):
+            self.mailer.compose_and_send(MessageKind.CHANGED, after.id)
+
+    # --- status ---
+    def confirm(self, session_id: int) -> None:
+        outcome = self.ctx.attempt(
+            self.parent, lambda: lifecycle.confirm_session(self.ctx.db, session_id)
+        )
+        if outcome is not None:
+            self.ctx.apply(outcome)
+
+    def mark_planned(self, session_id: int) -> None:
+        outcome = self.ctx.attempt(
+            self.parent, lambda: lifecycle.mark_planned(self.ctx.db, session_id)
+        )
+        if outcome is not None:
+            self.ctx.apply(outcome)
+
+    def cancel(self, session_id: int) -> bool:
+        """Ask for a reason, cancel, then (if chosen) compose the notice for confirmation."""
+        row = self._row(session_id)
+        if row is None:
+            return False
+        holders = row.enrolled + row.waitlisted
+        choice = CancelSessionDialog.ask(self.parent, row, holders)
+        if choice is None:
+            return False
+        outcome = self.ctx.attempt(
+            self.parent, lambda: lifecycle.cancel_session(self.ctx.db, session_id, choice.reason)
+        )
+        if outcome is None:
+            return False
+        self.ctx.apply(outcome)
+        if choice.notify:
+            self.mailer.compose_and_send(MessageKind.CANCELLED, session_id)
+        return True
+
+    def complete(self, session_id: int) -> bool:
+        """Complete and lock; before the last day has ended, only with a reason."""
+        row = self._row(session_id)
+        if row is None:
+            return False
+        reason = ""
+        if row.last_end is None or row.last_end > datetime.now(UTC):
+            found = ask_early_reason(self.parent, row)
+            if found is None:
+                return False
+            reason = found
+        outcome = self.ctx.attempt(
+            self.parent,
+            lambda: lifecycle.complete_session(self.ctx.db, session_id, early_reason=reason),
+        )
+        if outcome is None:
+            return False
+        result = self.ctx.apply(outcome)
+        if result.waitlist_closed:
+            QMessageBox.information(
+                self.parent,
+                _("Session completed"),
+                ngettext(
+                    "{n} learner was still on the waitlist; their place was closed with a note.",
+                    "{n} learners were still on the waitlist; their places were closed with a "
+                    "note.",
+                    result.waitlist_closed,
+                ).format(n=result.waitlist_closed),
+            )
+        return True
+
+    def unlock(self, session_id: int) -> bool:
+        reason = ask_unlock_reason(self.parent)
+        if reason is None:
+            return False
+        outcome = self.ctx.attempt(
+            self.parent, lambda: lifecycle.reopen_session(self.ctx.db, session_id, reason)
+        )
+        if outcome is None:
+            return False
+        self.ctx.apply(outcome)
+        return True

@@ -1,0 +1,251 @@
+"""`sessions add|edit|cancel` and `enrol`: the command-line contract, in both output modes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from iltdesk.cli import run
+from iltdesk.domain.specs import CourseSpec, InstructorSpec, LearnerSpec, RoomSpec
+from iltdesk.services import catalogue, learners, people
+
+
+@pytest.fixture
+def org(tmp_path):
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+
+    path = tmp_path / "cli.sqlite3"
+    with open_database(database_url(path)) as db:
+        catalogue.create_course(db, CourseSpec("FS-101", "Forklift Safety"))
+        people.save_room(
+            db, RoomSpec("Chicago — Learning Lab", capacity=2, timezone="America/Chicago")
+        )
+        people.save_instructor(db, InstructorSpec("Maria Rossi"))
+        for n in range(3):
+            learners.create_learner(db, LearnerSpec("Ann", f"Lee{n}", f"ann{n}@example.com"))
+    return str(path)
+
+
+def cli(org, *args):
+    return run(["--db", org, *args])
+
+
+def test_add_prints_the_session_in_both_modes(org, capsys):
+    assert (
+        cli(
+            org,
+            "sessions",
+            "add",
+            "--course",
+            "FS-101",
+            "--start",
+            "2027-03-16 09:00",
+            "--end",
+            "17:00",
+            "--zone",
+            "America/Chicago",
+            "--days",
+            "2",
+            "--room",
+            "Chicago — Learning Lab",
+            "--instructor",
+            "Maria Rossi",
+            "--json",
+        )
+        == 0
+    )
+    made = json.loads(capsys.readouterr().out)
+    assert made["course_code"] == "FS-101"
+    assert made["days"] == 2
+    assert made["timezone"] == "America/Chicago"
+    assert made["capacity"] == 2  # the room's
+    assert made["first_start"] == "2027-03-16T14:00:00+00:00"  # 09:00 CDT
+    assert made["instructors"] == [{"name": "Maria Rossi", "role": "lead"}]
+    assert cli(org, "sessions", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert set(made) == set(listed[0])  # the same JSON fields as `sessions --json`
+    assert (
+        cli(
+            org,
+            "sessions",
+            "add",
+            "--course",
+            "FS-101",
+            "--start",
+            "2027-03-19 13:00",
+            "--end",
+            "15:00",
+            "--zone",
+            "Europe/Berlin",
+            "--link",
+            "https://meet.example/x",
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "scheduled" in out
+    assert "13:00–15:00 CET" in out
+
+
+def test_a_time_that_does_not_exist_is_refused(org, capsys):
+    assert (
+        cli(
+            org,
+            "sessions",
+            "add",
+            "--course",
+            "FS-101",
+            "--start",
+            "2027-03-28 01:30",
+            "--end",
+            "03:00",
+            "--zone",
+            "Europe/London",
+        )
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "01:30 on 2027-03-28 does not exist in Europe/London" in err
+    assert "Traceback" not in err
+
+
+def test_an_ambiguous_time_needs_an_offset(org, capsys):
+    args = ["sessions", "add", "--course", "FS-101", "--end", "04:00", "--zone", "Europe/London"]
+    assert cli(org, *args, "--start", "2027-10-31 01:30") == 1
+    err = capsys.readouterr().err
+    assert "01:30 BST (UTC+01:00)" in err
+    assert "01:30 GMT (UTC+00:00)" in err
+    assert cli(org, *args, "--start", "2027-10-31 01:30+00:00", "--json") == 0
+    made = json.loads(capsys.readouterr().out)
+    assert made["first_start"] == "2027-10-31T01:30:00+00:00"  # the second 01:30
+
+
+def test_a_room_in_another_zone_is_refused(org, capsys):
+    assert (
+        cli(
+            org,
+            "sessions",
+            "add",
+            "--course",
+            "FS-101",
+            "--start",
+            "2027-03-16 09:00",
+            "--end",
+            "17:00",
+            "--zone",
+            "Europe/London",
+            "--room",
+            "Chicago — Learning Lab",
+        )
+        == 1
+    )
+    assert "is in America/Chicago" in capsys.readouterr().err
+
+
+def test_edit_capacity_and_times_in_both_modes(org, capsys):
+    cli(
+        org,
+        "sessions",
+        "add",
+        "--course",
+        "FS-101",
+        "--start",
+        "2027-03-16 09:00",
+        "--end",
+        "17:00",
+        "--zone",
+        "America/Chicago",
+        "--json",
+    )
+    sid = json.loads(capsys.readouterr().out)["id"]
+    assert (
+        cli(
+            org,
+            "sessions",
+            "edit",
+            str(sid),
+            "--capacity",
+            "20",
+            "--start",
+            "2027-03-17 10:00",
+            "--end",
+            "16:00",
+            "--json",
+        )
+        == 0
+    )
+    edited = json.loads(capsys.readouterr().out)
+    assert edited["capacity"] == 20
+    assert edited["day_times"][0]["start_local"] == "2027-03-17T10:00:00-05:00"
+    assert edited["day_times"][0]["end_local"] == "2027-03-17T16:00:00-05:00"
+    assert cli(org, "sessions", "edit", str(sid), "--zone", "Europe/London") == 0
+    out = capsys.readouterr().out
+    assert "changed" in out
+    assert "10:00–16:00 GMT" in out  # the clocks' reading stays, in the new zone
+    assert cli(org, "sessions", "edit", "999", "--capacity", "3") == 1
+    assert capsys.readouterr().err.strip() == "There is no session 999."
+
+
+def test_cancel_with_notify_queues_notices_and_sends_nothing(org, capsys):
+    cli(
+        org,
+        "sessions",
+        "add",
+        "--course",
+        "FS-101",
+        "--start",
+        "2027-03-16 09:00",
+        "--end",
+        "17:00",
+        "--zone",
+        "America/Chicago",
+        "--capacity",
+        "1",
+        "--json",
+    )
+    sid = str(json.loads(capsys.readouterr().out)["id"])
+    assert cli(org, "enrol", sid, "ann0@example.com", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == {"status": "enrolled", "position": None}
+    assert cli(org, "enrol", sid, "ann1@example.com", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == {"status": "waitlisted", "position": 1}
+    assert cli(org, "enrol", sid, "ANN1@example.com", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == {"status": "already", "position": 1}
+    assert cli(org, "enrol", sid, "ann2@example.com") == 0
+    assert "number 2 on the waitlist" in capsys.readouterr().out
+    assert cli(org, "enrol", sid, "nobody@example.com") == 1
+    assert "no learner with the email" in capsys.readouterr().err
+    assert cli(org, "config", "set", "mail.sender_address", "training@example.com") == 0
+    capsys.readouterr()
+    assert cli(org, "sessions", "cancel", sid, "--reason", "Trainer ill", "--notify", "--json") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["session"]["status"] == "cancelled"
+    assert (result["cancelled_places"], result["cleared_waitlist"]) == (1, 2)
+    assert len(result["queued_messages"]) == 3  # the seat and both waiting
+    assert cli(org, "outbox", "list", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["kind"] for r in rows} == {"cancelled"}
+    assert {r["status"] for r in rows} == {"pending"}  # queued, never sent without `outbox send`
+    assert cli(org, "sessions", "cancel", sid, "--reason", "again") == 1
+    assert "already cancelled" in capsys.readouterr().err
+
+
+def test_cancel_in_plain_text(org, capsys):
+    cli(
+        org,
+        "sessions",
+        "add",
+        "--course",
+        "FS-101",
+        "--start",
+        "2027-03-16 09:00",
+        "--end",
+        "17:00",
+        "--zone",
+        "America/Chicago",
+        "--json",
+    )
+    sid = str(json.loads(capsys.readouterr().out)["id"])
+    assert cli(org, "sessions", "cancel", sid, "--reason", "Venue flooded") == 0
+    assert "Session 1 cancelled: 0 places cancelled" in capsys.readouterr().out
