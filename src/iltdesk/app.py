@@ -22,7 +22,6 @@ from PySide6.QtCore import (  # noqa: E402
     QCoreApplication,
     QLibraryInfo,
     QLocale,
-    QSettings,
     QTimer,
     QTranslator,
 )
@@ -45,6 +44,48 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         # Fusion follows the system colour scheme (light/dark) where the native style may not.
         app.setStyle("Fusion")
     return app
+
+
+def apply_color_scheme(app: QApplication, scheme: str) -> None:
+    """Light, dark, or (default) whatever the system uses; applied at once.
+
+    Qt 6.8+ asks the platform (`QStyleHints.setColorScheme`); where the platform theme does not
+    follow (plain X11, offscreen), a matching palette is set on the Fusion style instead.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
+
+    hints = app.styleHints()
+    wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(scheme)
+    if wanted is None:
+        hints.unsetColorScheme()
+        app.setPalette(app.style().standardPalette())
+        return
+    hints.setColorScheme(wanted)
+    if hints.colorScheme() == wanted:
+        return
+    palette = app.style().standardPalette()
+    if wanted == Qt.ColorScheme.Dark:
+        role = QPalette.ColorRole
+        for name, colour in (
+            (role.Window, "#2b2b2b"),
+            (role.WindowText, "#e6e6e6"),
+            (role.Base, "#1f1f1f"),
+            (role.AlternateBase, "#2a2a2a"),
+            (role.Text, "#e6e6e6"),
+            (role.Button, "#353535"),
+            (role.ButtonText, "#e6e6e6"),
+            (role.ToolTipBase, "#353535"),
+            (role.ToolTipText, "#e6e6e6"),
+            (role.Highlight, "#2f6f9f"),
+            (role.HighlightedText, "#ffffff"),
+            (role.Link, "#7fb3e0"),
+            (role.PlaceholderText, "#9a9a9a"),
+        ):
+            palette.setColor(name, QColor(colour))
+        palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
+        palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
+    app.setPalette(palette)
 
 
 def apply_language(app: QApplication, prefs: Preferences) -> None:
@@ -83,6 +124,7 @@ def run_gui(db_option: str | None) -> int:
     app = make_application()
     prefs = Preferences()
     apply_language(app, prefs)
+    apply_color_scheme(app, str(prefs.get("color_scheme")))
     try:
         db = open_app_database(db_option)
     except UserError as error:
@@ -105,5 +147,16 @@ def run_gui(db_option: str | None) -> int:
         QTimer.singleShot(800, window.check_outbox_at_start)
         return app.exec()
     finally:
-        QSettings().sync()
+        # Work still running (mail going out) is cancelled between messages and waited for,
+        # so no worker uses the database after it is closed.
+        from iltdesk.tasks.runner import shutdown
+
+        if not shutdown():
+            log.warning("background work did not stop within the wait; closing anyway")
         db.close()
+        from iltdesk.views.dialogs.preferences import RESTART_PROPERTY
+
+        if app.property(RESTART_PROPERTY):  # asked in Preferences, for a new language
+            from PySide6.QtCore import QProcess
+
+            QProcess.startDetached(sys.executable, sys.argv)

@@ -31,6 +31,7 @@ class Preference:
 
 PREFERENCES: tuple[Preference, ...] = (
     Preference("language", str, "en", N_("Language"), ("en", "de")),
+    Preference("color_scheme", str, "system", N_("Colours"), ("system", "light", "dark")),
     Preference("locale", str, "en_GB", N_("Date and number format")),
     Preference("default_timezone", str, "Europe/London", N_("Default time zone")),
     Preference("paper_size", str, "A4", N_("Paper size"), ("A4", "Letter")),

@@ -291,3 +291,33 @@ def test_import_roster_unknown_sheet_is_a_user_error(tmp_path, capsys):
         == 1
     )
     assert "Read me, Training export" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "plain_heading"),
+    [
+        (["sessions"], "First start"),
+        (["roster", "3"], "Last name"),
+        (["outbox", "list"], "Recipient"),
+    ],
+)
+def test_every_listing_command_in_both_output_modes(demo_db, capsys, args, plain_heading):
+    """Plain text is a table with headings (not JSON); --json is JSON."""
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+    from iltdesk.domain.enums import MessageKind
+    from iltdesk.services import outbox
+
+    with open_database(database_url(demo_db)) as db:
+        outbox.set_mail_settings(db, {"mail.sender_address": "training@example.com"})
+        outbox.queue(db, outbox.compose(db, MessageKind.CONFIRMATION, 3).drafts)
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), *args]) == 0
+    plain = capsys.readouterr().out
+    assert plain_heading in plain.splitlines()[0]
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(plain)
+    assert run(["--db", str(demo_db), *args, "--json"]) == 0
+    parsed = json.loads(capsys.readouterr().out)
+    assert isinstance(parsed, list)
+    assert parsed

@@ -107,7 +107,7 @@ def test_a_time_that_does_not_exist_is_refused(org, capsys):
         == 1
     )
     err = capsys.readouterr().err
-    assert "01:30 on 2027-03-28 does not exist in Europe/London" in err
+    assert "01:30 on 28 Mar 2027 does not exist in Europe/London" in err
     assert "Traceback" not in err
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton
 
 from iltdesk.domain.enums import ActivityType, EnrollmentStatus, MaterialKind, SessionStatus
 from iltdesk.domain.specs import AgendaItemSpec
@@ -214,11 +214,18 @@ def test_preferences_save_and_preview(qtbot, ctx):
     qtbot.addWidget(dialog)
     dialog.format_locale.setCurrentIndex(dialog.format_locale.findData("de_DE"))
     assert "12.03.2026" in dialog.preview.text() and "1.234,5" in dialog.preview.text()
+    assert "takes effect when ILT Desk starts again" in dialog.language_note.text()
+    assert not dialog.restart_button.isEnabled()
     dialog.language.setCurrentIndex(dialog.language.findData("de"))
-    assert "next time" in dialog.restart_note.text()
+    assert dialog.restart_button.isEnabled()
+    dialog.colours.setCurrentIndex(dialog.colours.findData("dark"))
+    from PySide6.QtWidgets import QApplication
+
+    window_colour = QApplication.instance().palette().window().color()
+    assert window_colour.lightness() < 80  # dark at once, whatever the platform
     dialog.zone.setCurrentText("Mars/Base")
     dialog._save()
-    assert "not a known time zone" in dialog.restart_note.text()
+    assert "not a known time zone" in dialog.problem.text()
     dialog.zone.setCurrentText("America/Chicago")
     qtbot.keyClicks(dialog.organisation, "Acme Training")
     dialog._save()
@@ -227,6 +234,11 @@ def test_preferences_save_and_preview(qtbot, ctx):
     assert reloaded.get("language") == "de"
     assert reloaded.get("default_timezone") == "America/Chicago"
     assert reloaded.get("organisation_name") == "Acme Training"
+    assert reloaded.get("color_scheme") == "dark"
+    from iltdesk.app import apply_color_scheme
+
+    apply_color_scheme(QApplication.instance(), "system")
+    assert QApplication.instance().palette().window().color().lightness() > 180
     assert dialog.last_backup.text() == "None yet"
     dialog._back_up()
     assert dialog.last_backup.text() != "None yet"
@@ -239,14 +251,30 @@ def test_preferences_certificate_settings_are_checked(qtbot, ctx, tmp_path):
     qtbot.addWidget(dialog)
     dialog.verify_pattern.setText("https://example.com/verify")
     dialog._save()
-    assert "must contain {code}" in dialog.restart_note.text()
+    assert "must contain {code}" in dialog.problem.text()
     dialog.verify_pattern.setText("https://example.com/verify/{code}")
     dialog.signature.setText(str(tmp_path / "missing.png"))
     dialog._save()
-    assert "does not exist" in dialog.restart_note.text()
+    assert "does not exist" in dialog.problem.text()
     signature = tmp_path / "sig.png"
     signature.write_bytes(b"\x89PNG")
     dialog.signature.setText(str(signature))
     dialog._save()
     assert ctx.prefs.get("certificate_verify_pattern") == "https://example.com/verify/{code}"
     assert ctx.prefs.get("signature_image") == str(signature)
+
+
+def test_agenda_warnings_do_not_move_the_buttons(qtbot, ctx):
+    dialog = CourseEditorDialog(None, ctx, None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    builder = dialog.agenda
+    dialog.tabs.setCurrentWidget(builder)
+    add = next(b for b in builder.findChildren(QPushButton) if b.text() == "Add &item")
+    before = add.mapTo(dialog, add.rect().topLeft())
+    for minutes in (20, 20, 20, 20):  # long presentations: warnings appear
+        builder.add_item(AgendaItemSpec("Talk", minutes, ActivityType.PRESENTATION, None))
+    qtbot.wait(10)
+    assert builder.warnings.isVisible()
+    assert add.mapTo(dialog, add.rect().topLeft()) == before

@@ -134,7 +134,7 @@ def test_mail_settings_dialog_saves_and_sends_a_test(qtbot, ctx, server):
     dialog.host.setText("127.0.0.1")
     dialog.port.setValue(server.port)
     dialog.security.setCurrentIndex(dialog.security.findData("none"))
-    assert dialog.security_warning.isVisibleTo(dialog)
+    assert "Without encryption" in dialog.security_warning.text()
     dialog.sender_address.setText("training@example.com")
     dialog.test_to.setText("me@example.com")
     dialog.send_test()
@@ -230,3 +230,16 @@ def test_reminders_are_offered_once_and_only_when_switched_on(qtbot, ctx, server
     assert server.recorder.received[0].message["Subject"].startswith("Reminder:")
     watch.check()  # the hourly check: already sent, nothing to ask
     assert asked == [MessageKind.REMINDER]
+
+
+def test_choosing_no_security_does_not_move_the_fields(qtbot, ctx):
+    dialog = MailSettingsDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.security.setCurrentIndex(dialog.security.findData("starttls"))
+    before = dialog.password.mapTo(dialog, dialog.password.rect().topLeft())
+    dialog.security.setCurrentIndex(dialog.security.findData("none"))
+    qtbot.wait(10)
+    assert "Without encryption" in dialog.security_warning.text()
+    assert dialog.password.mapTo(dialog, dialog.password.rect().topLeft()) == before

@@ -160,3 +160,61 @@ def test_about_names_version_data_folder_and_licence():
     assert "ILT Desk 1.2.3" in text
     assert "Data folder: /home/ann/.local/share/ILT Desk" in text
     assert "GNU General Public License" in text
+
+
+def test_the_month_calendar_writes_session_titles_into_its_cells(qtbot, ctx):
+    from datetime import date
+
+    from iltdesk.services import scheduling
+    from iltdesk.views.calendar_view import MonthView
+    from tests.fixtures.builders import day_spec, make_course, make_session
+
+    course = make_course(ctx.db, code="FS-101", title="Forklift Safety")
+    day = date(2027, 3, 9)
+    for start in ("09:00", "13:00"):
+        make_session(
+            ctx.db,
+            course.id,
+            days=(day_spec(day, start, "12:30" if start == "09:00" else "17:00", "Europe/London"),),
+        )
+    view = MonthView()
+    qtbot.addWidget(view)
+    view.set_sessions(scheduling.list_sessions(ctx.db))
+    assert view.calendar.cell_lines(day) == ["FS-101 Forklift Safety", "FS-101 Forklift Safety"]
+    assert view.calendar.cell_lines(date(2027, 3, 10)) == []
+    view.resize(900, 600)
+    assert not view.grab().isNull()  # paints the cells without error
+
+
+def test_help_has_the_user_guide_and_the_keyboard_shortcuts(qtbot, ctx):
+    from iltdesk.views.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    guide = window.show_guide()
+    qtbot.addWidget(guide)
+    assert "Sessions" in guide.browser.toPlainText()
+    assert window.guide_action.shortcut().toString() == "F1"
+    shortcuts = window.show_shortcuts()
+    qtbot.addWidget(shortcuts)
+    rows = {
+        shortcuts.table.item(r, 1).text(): shortcuts.table.item(r, 0).text()
+        for r in range(shortcuts.table.rowCount())
+    }
+    assert rows["New session"] == "Ctrl+N"
+    assert rows["Import roster"] == "Ctrl+I"
+    assert rows["Edit"] == "Ctrl+E"  # the sessions list's own action
+    assert any(text.startswith("Attendance grid") for text in rows)
+
+
+def test_the_guide_is_the_readmes_using_the_app_section():
+    from pathlib import Path
+
+    from iltdesk.views.dialogs.help import guide_text
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Using the app", 1)[1].split("\n## ", 1)[0]
+    body = section.split("\n", 3)[3].strip()  # after the line pointing to Help › User guide
+    assert guide_text("en").split("\n", 2)[2].strip() == body
+    assert guide_text("de").startswith("# ILT Desk — Benutzerhandbuch")
+    assert guide_text("xx") == guide_text("en")

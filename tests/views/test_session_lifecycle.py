@@ -244,7 +244,7 @@ def test_a_time_in_the_gap_cannot_be_saved(qtbot, editor):
     type_into(qtbot, row.start, "01:30")
     type_into(qtbot, row.end, "02:30")
     editor._check()
-    assert "01:30 on 2027-03-28 does not exist in Europe/London" in editor.clash_label.text()
+    assert "01:30 on 28 Mar 2027 does not exist in Europe/London" in editor.clash_label.text()
     assert not editor.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
 
 

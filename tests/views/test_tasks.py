@@ -63,3 +63,61 @@ def test_errors_come_back_to_the_caller(qtbot):
     runner.run(work, title="Fails", on_done=errors.append, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert isinstance(errors[0], ValueError)
+
+
+def test_closing_the_window_while_work_runs_loses_nothing_and_raises_nothing(qtbot, caplog):
+    """The window that started a task may close first (File › Quit, or its own close box).
+
+    The work finishes (mail sent stays sent), its result is not delivered to widgets that are
+    gone, and no Qt object is used after deletion.
+    """
+    from PySide6.QtCore import Qt as QtNs
+
+    from shiboken6 import isValid
+
+    from iltdesk.tasks.runner import shutdown
+
+    parent = QWidget()
+    parent.setAttribute(QtNs.WidgetAttribute.WA_DeleteOnClose)
+    runner = TaskRunner(parent)
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+    delivered = []
+
+    def work(progress):
+        started.set()
+        release.wait(10)
+        finished.set()
+        return "sent"
+
+    runner.run(work, title="Sending", on_done=delivered.append, on_error=delivered.append)
+    assert started.wait(5)
+    qtbot.wait(700)  # the progress dialog and its timer exist by now
+    parent.close()  # deletes the window, the runner, the dialog and its timer
+    qtbot.waitUntil(lambda: not isValid(runner), timeout=5000)
+    release.set()
+    qtbot.waitUntil(finished.is_set, timeout=5000)
+    qtbot.wait(200)  # the finished signal reaches the GUI thread
+    assert delivered == []
+    assert shutdown(5000)  # nothing left running
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_shutdown_cancels_and_waits_for_running_work(qtbot):
+    from iltdesk.tasks.runner import shutdown
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner(parent)
+    seen = []
+
+    def work(progress):
+        while True:
+            progress.report(0, 0)  # raises CancelledError once cancelled
+            time.sleep(0.01)
+
+    def failed(error):
+        seen.append(error)
+
+    runner.run(work, title="Endless", on_done=seen.append, on_error=failed)
+    qtbot.wait(100)
+    assert shutdown(5000)

@@ -31,6 +31,10 @@ from iltdesk.i18n import _
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 HEAD_FILL = PatternFill("solid", fgColor="E6EEF5")
 GRID_MARKER = "iltdesk-grid"
+# Excel's built-in formats 14 and 22: shown in the reader's own short date (and time) format,
+# so a workbook reads "14/12/2026" in London and "12/14/2026" in Chicago, like the app.
+LOCAL_DATE = "mm-dd-yy"
+LOCAL_DATETIME = "m/d/yy h:mm"
 
 
 def put_text(cell: Cell | MergedCell, text: str) -> None:
@@ -110,9 +114,9 @@ def build_workbook(data: AttendanceWorkbook) -> bytes:
     for row, record in enumerate(data.records, start=2):
         put_text(flat.cell(row=row, column=1), record.session_label)
         put_text(flat.cell(row=row, column=2), record.course)
-        flat.cell(row=row, column=3, value=record.day).number_format = "yyyy-mm-dd"
-        flat.cell(row=row, column=4, value=record.start).number_format = "yyyy-mm-dd hh:mm"
-        flat.cell(row=row, column=5, value=record.end).number_format = "yyyy-mm-dd hh:mm"
+        flat.cell(row=row, column=3, value=record.day).number_format = LOCAL_DATE
+        flat.cell(row=row, column=4, value=record.start).number_format = LOCAL_DATETIME
+        flat.cell(row=row, column=5, value=record.end).number_format = LOCAL_DATETIME
         put_text(flat.cell(row=row, column=6), record.timezone)
         flat.cell(row=row, column=7, value=record.duration_minutes)
         put_text(flat.cell(row=row, column=8), record.learner)

@@ -41,12 +41,20 @@ class SessionPhase(StrEnum):
     def label(self) -> str:
         return _(_PHASE_LABELS[self])
 
+    def hint(self) -> str:
+        """What the phase asks of the coordinator, for tooltips."""
+        if self is SessionPhase.ENDED:
+            return _("Every day is over: finish the attendance and complete the session.")
+        if self is SessionPhase.RUNNING:
+            return _("The session has begun: take attendance.")
+        return ""
+
 
 _PHASE_LABELS = {
     SessionPhase.PLANNED: N_("Planned"),
     SessionPhase.CONFIRMED: N_("Confirmed"),
     SessionPhase.RUNNING: N_("Running"),
-    SessionPhase.ENDED: N_("Ended — to complete"),
+    SessionPhase.ENDED: N_("Ended"),
     SessionPhase.COMPLETED: N_("Completed"),
     SessionPhase.CANCELLED: N_("Cancelled"),
 }

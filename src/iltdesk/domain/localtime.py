@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from iltdesk import formatting
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 
@@ -150,7 +151,7 @@ def to_instant(wall: WallTime, zone_name: str) -> datetime:
                 "from {gap_end} on."
             ).format(
                 time=_clock(naive),
-                date=wall.day.isoformat(),
+                date=formatting.format_date(wall.day),
                 zone=zone_name,
                 gap_start=_clock(start),
                 gap_end=_clock(end),
@@ -167,7 +168,7 @@ def to_instant(wall: WallTime, zone_name: str) -> datetime:
                 "{first} or, an hour later, {second}. Say which one is meant."
             ).format(
                 time=_clock(naive),
-                date=wall.day.isoformat(),
+                date=formatting.format_date(wall.day),
                 zone=zone_name,
                 first=reading_label(first),
                 second=reading_label(second),
@@ -205,7 +206,7 @@ def with_offset(wall: WallTime, zone_name: str, offset: timedelta) -> WallTime:
     raise ValidationError(
         _("{time} on {date} in {zone} is at {used}, not {given}.").format(
             time=_clock(naive),
-            date=wall.day.isoformat(),
+            date=formatting.format_date(wall.day),
             zone=zone_name,
             used=offset_label(used),
             given=offset_label(offset),

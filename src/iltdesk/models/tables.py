@@ -55,7 +55,11 @@ class SessionsTableModel(RowTableModel[SessionRow]):
         Column(lambda: _("Course"), lambda r: f"{r.course_code} — {r.course_title}"),
         Column(lambda: _("Cohort"), lambda r: r.cohort),
         Column(lambda: _("Room or link"), _session_place, tooltip=lambda r: r.meeting_link),
-        Column(lambda: _("Status"), _session_phase),
+        Column(
+            lambda: _("Status"),
+            _session_phase,
+            tooltip=lambda r: phase(r.status, r.first_start, r.last_end, datetime.now(UTC)).hint(),
+        ),
         Column(
             lambda: _("Seats"),
             lambda r: f"{r.enrolled} / {r.capacity}",

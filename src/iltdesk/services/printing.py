@@ -87,7 +87,10 @@ def signin_sheets(
     options: SignInOptions | None = None,
     now: datetime | None = None,
 ) -> list[SignInSheet]:
-    """One sheet per day (or only day `day`, counted from 1), learners with a seat by name."""
+    """One sheet per day (or only day `day`, counted from 1), learners with a seat by name.
+
+    Printed on the room's paper when the room has one (Letter in a US venue), else `paper`.
+    """
     session = scheduling.get_session(db, session_id)
     if not session.days:
         raise ValidationError(_("This session has no days to print."))
@@ -117,6 +120,8 @@ def signin_sheets(
             None,
         )
         place = session.room_name + (f" — {room.address}" if room and room.address else "")
+        if room is not None and room.paper_size:
+            paper = room.paper_size
         if session.meeting_link:
             place += f" · {session.meeting_link}"
     else:

@@ -4,20 +4,54 @@ A task is a plain function taking a `Progress`; it reports how far it got and ch
 `progress.cancelled` between steps. The progress dialog appears only if the work is still
 running after `DIALOG_DELAY_MS`, so quick work never flashes a dialog. Workers never touch
 widgets: results and errors come back to the GUI thread through queued signals.
+
+The worker threads belong to one application-wide pool, not to the window that started the
+work: a window may close while its task runs (File › Quit while mail is going out). The work
+then finishes, its result is not handed to widgets that are gone, and `shutdown()` at exit
+cancels what is still running and waits for it before the database closes.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from iltdesk.i18n import _
 
 DIALOG_DELAY_MS = 500
+
+log = logging.getLogger(__name__)
+
+_pool: QThreadPool | None = None
+_running: set[Progress] = set()  # guarded by the GUI thread
+# Signal carriers live here until their task reports back, whatever happens to their window.
+_live: set[_Signals] = set()
+
+
+def _thread_pool() -> QThreadPool:
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(2)
+    return _pool
+
+
+def shutdown(wait_ms: int = 10_000) -> bool:
+    """Cancel every running task and wait for the workers (True when all have stopped).
+
+    Called when the app quits, before the database is closed under them.
+    """
+    for progress in list(_running):
+        progress.cancel()
+    if _pool is None:
+        return True
+    return bool(_pool.waitForDone(wait_ms))
 
 
 class CancelledError(Exception):
@@ -74,14 +108,11 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Starts tasks and keeps their signal objects alive until they report back."""
+    """Starts tasks for one window: its progress dialogs belong to that window."""
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self._parent = parent
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._live: set[_Signals] = set()
 
     def run(
         self,
@@ -93,7 +124,8 @@ class TaskRunner(QObject):
     ) -> Progress:
         progress = Progress()
         signals = _Signals()
-        self._live.add(signals)
+        _live.add(signals)
+        _running.add(progress)
         dialog = QProgressDialog(title, _("Cancel"), 0, 0, self._parent)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -116,30 +148,44 @@ class TaskRunner(QObject):
             if text:
                 dialog.setLabelText(text)
 
-        def settle() -> None:
-            poll.stop()
-            poll.deleteLater()
-            dialog.canceled.disconnect(progress.cancel)
-            dialog.reset()
-            dialog.hide()
-            dialog.deleteLater()
-            self._live.discard(signals)
+        def settle() -> bool:
+            """Tidy up; False when the window that asked is gone (nobody to tell)."""
+            _live.discard(signals)
+            _running.discard(progress)
+            if isValid(poll):
+                poll.stop()
+                poll.deleteLater()
+            if isValid(dialog):
+                dialog.canceled.disconnect(progress.cancel)
+                dialog.reset()
+                dialog.hide()
+                dialog.deleteLater()
+            return isValid(self)
 
         def finished(result: object) -> None:
-            settle()
-            on_done(result)
+            if settle():
+                on_done(result)
+            else:
+                log.info("%s finished after its window closed", title)
 
         def failed(error: object) -> None:
-            settle()
             assert isinstance(error, BaseException)
-            on_error(error)
+            if settle():
+                on_error(error)
+            elif not isinstance(error, CancelledError):
+                log.error("%s failed after its window closed", title, exc_info=error)
 
         signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
         signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
         poll.timeout.connect(refresh)
-        QTimer.singleShot(DIALOG_DELAY_MS, lambda: poll.start() if signals in self._live else None)
-        self._pool.start(_Job(work, progress, signals))
+
+        def show_if_still_running() -> None:
+            if signals in _live and isValid(poll):
+                poll.start()
+
+        QTimer.singleShot(DIALOG_DELAY_MS, poll, show_if_still_running)
+        _thread_pool().start(_Job(work, progress, signals))
         return progress
 
     def wait_for_done(self, msecs: int = 30_000) -> bool:
-        return self._pool.waitForDone(msecs)
+        return bool(_thread_pool().waitForDone(msecs))

@@ -10,8 +10,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFont, QTextCharFormat
+from PySide6.QtCore import QDate, QRect, Qt, Signal
+from PySide6.QtGui import QFont, QPainter, QTextCharFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCalendarWidget,
@@ -54,6 +54,56 @@ def _label(row: SessionRow, index: int) -> str:
     return f"{times} · {row.course_code} {row.cohort}"
 
 
+class SessionCalendar(QCalendarWidget):
+    """A month grid that writes each date's sessions into its cell: "FS-101 Forklift Safety".
+
+    Times (with their zone) are in the list beside the grid and in the cell's tooltip; a cell
+    has room for the course, not for a time and its zone label as well.
+    """
+
+    MAX_LINES = 3
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.by_date: dict[date, list[tuple[SessionRow, int]]] = {}
+
+    def cell_lines(self, day: date) -> list[str]:
+        """What the cell of `day` shows under its number."""
+        entries = self.by_date.get(day, [])
+        lines = []
+        for row, _index in entries[: self.MAX_LINES]:
+            lines.append(f"{row.course_code} {row.course_title}")
+        if len(entries) > self.MAX_LINES:
+            lines[-1] = _("+{n} more").format(n=len(entries) - self.MAX_LINES + 1)
+        return lines
+
+    def paintCell(self, painter: QPainter, rect: QRect, day: QDate) -> None:  # noqa: N802
+        super().paintCell(painter, rect, day)
+        lines = self.cell_lines(_to_date(day))
+        if not lines:
+            return
+        painter.save()
+        font = painter.font()
+        font.setPointSizeF(max(6.5, font.pointSizeF() * 0.75))
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        # Below the day's number, which the calendar draws in the middle of the cell.
+        top = rect.center().y() + painter.fontMetrics().height()
+        area = QRect(rect.left() + 3, top, rect.width() - 6, rect.bottom() - top - 1)
+        y = area.top()
+        for line in lines:
+            if y + metrics.height() > area.bottom() + 1:
+                break
+            text = metrics.elidedText(line, Qt.TextElideMode.ElideRight, area.width())
+            painter.drawText(
+                QRect(area.left(), y, area.width(), metrics.height()),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
+            y += metrics.height()
+        painter.restore()
+
+
 class MonthView(QWidget):
     """A month calendar with session days in bold; the chosen date's sessions listed beside."""
 
@@ -61,7 +111,7 @@ class MonthView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.calendar = QCalendarWidget()
+        self.calendar = SessionCalendar()
         self.calendar.setGridVisible(True)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.day_list = QListWidget()
@@ -79,6 +129,7 @@ class MonthView(QWidget):
         for day in self._by_date:
             self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), QTextCharFormat())
         self._by_date = sessions_by_local_date(rows)
+        self.calendar.by_date = self._by_date
         bold = QTextCharFormat()
         bold.setFontWeight(QFont.Weight.Bold)
         bold.setBackground(self.palette().highlight().color().lighter(170))

@@ -504,6 +504,10 @@ class MailSettingsDialog(QDialog):
         )
         self.security_warning.setWordWrap(True)
         self.security_warning.setStyleSheet("color: #a4262c;")
+        # Its room is always there (the text comes and goes): choosing "None" must not push the
+        # fields below down (typed text once went into the password field under the pointer).
+        self.warning_text = self.security_warning.text()
+        self.security_warning.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
         self.username = QLineEdit(s.username)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -573,7 +577,8 @@ class MailSettingsDialog(QDialog):
         for widget in (self.host, self.port, self.security, self.username, self.password):
             widget.setEnabled(smtp)
         self.drafts_folder.setEnabled(not smtp)
-        self.security_warning.setVisible(smtp and self.security.currentData() == "none")
+        unsafe = smtp and self.security.currentData() == "none"
+        self.security_warning.setText(self.warning_text if unsafe else "")
 
     def values(self) -> dict[str, str]:
         return {

@@ -159,9 +159,17 @@ class MainWindow(RosterDropTarget, QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
 
+        self.guide_action = QAction(_("&User guide"), self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.guide_action.triggered.connect(self.show_guide)
+        self.shortcuts_action = QAction(_("&Keyboard shortcuts"), self)
+        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
         self.about_action = QAction(_("&About ILT Desk"), self)
-        self.about_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.about_action.triggered.connect(self.about)
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
         toolbar.addAction(self.new_action)
@@ -182,10 +190,13 @@ class MainWindow(RosterDropTarget, QMainWindow):
                 self.stack.removeWidget(placeholder)
                 placeholder.deleteLater()
             self.pages[key] = widget
-            header = QSettings().value(f"columns/{key}")
+            header = window_settings().value(f"columns/{key}")
             table = getattr(widget, "table", None)
             if isinstance(header, QByteArray) and table is not None:
                 table.horizontalHeader().restoreState(header)
+                restored = getattr(widget, "columns_restored", None)
+                if restored is not None:
+                    restored()
         return self.pages[key]
 
     def _show_page(self, row: int) -> None:
@@ -336,6 +347,23 @@ class MainWindow(RosterDropTarget, QMainWindow):
         else:
             QMessageBox.information(self, _("Check database"), _("No problems found."))
 
+    def show_guide(self) -> QWidget:
+        from iltdesk.views.dialogs.help import GuideDialog
+
+        dialog = GuideDialog(self, str(self.ctx.prefs.get("language")))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def show_shortcuts(self) -> QWidget:
+        from iltdesk.views.dialogs.help import ShortcutsDialog
+
+        actions = self.findChildren(QAction) + self.sessions.findChildren(QAction)
+        dialog = ShortcutsDialog(self, actions)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def about(self) -> None:
         from iltdesk import __version__, paths
 
@@ -367,7 +395,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
 
     # --- window state ---
     def _restore(self) -> None:
-        settings = QSettings()
+        settings = window_settings()
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -379,7 +407,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
             self.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        settings = QSettings()
+        settings = window_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         settings.setValue("window/splitter", self.splitter.saveState())
@@ -388,6 +416,16 @@ class MainWindow(RosterDropTarget, QMainWindow):
             if table is not None:
                 settings.setValue(f"columns/{key}", table.horizontalHeader().saveState())
         super().closeEvent(event)
+
+
+def window_settings() -> QSettings:
+    """Window geometry and column widths, in a file in the per-user config folder.
+
+    Tests and a second profile (their own ILTDESK_HOME) never share them.
+    """
+    from iltdesk import paths
+
+    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
 def about_text(version: str, data_folder: str, database: str) -> str:

@@ -58,12 +58,21 @@ def render(output: Path, language: str) -> list[Path]:
         window.sessions.month.calendar.setSelectedDate(QDate(start.year, start.month, start.day))
         shot(window, "sessions-calendar")
         window.sessions.view_mode.setCurrentIndex(0)
-        if language != "en":
-            return written
         busy = max(scheduling.list_sessions(db), key=lambda s: s.enrolled + s.waitlisted)
         detail = window.sessions.open_session(busy.id)
         detail.resize(960, 640)
         shot(detail, "session-roster")
+        if language != "en":
+            return written
+        from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+
+        upcoming = next(
+            s for s in scheduling.list_sessions(db) if s.status.value in ("planned", "confirmed")
+        )
+        editor_dialog = SessionEditorDialog(window, ctx, upcoming)
+        editor_dialog.show()
+        shot(editor_dialog, "session-editor")
+        editor_dialog.close()
         past = next(
             s
             for s in scheduling.list_sessions(db)

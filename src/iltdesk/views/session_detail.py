@@ -49,6 +49,7 @@ from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.undo import MarksCommand, roster_action
+from iltdesk.views.widgets import session_choice_label
 
 KEYS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT,
@@ -512,11 +513,7 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
                 _("There is no other open session of this course to move to. Schedule one first."),
             )
             return
-        labels = [
-            formatting.format_span(s.days[0].start, s.days[0].end, s.timezone)
-            + f" · {s.cohort} · {s.enrolled}/{s.capacity}"
-            for s in others
-        ]
+        labels = [session_choice_label(s) for s in others]
         label, ok = QInputDialog.getItem(
             self, _("Move"), _("Move to which session?"), labels, 0, False
         )

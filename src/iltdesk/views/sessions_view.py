@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPushButton, QWidget
 
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SessionStatus
-from iltdesk.domain.lifecycle import can_become, closed_reason
+from iltdesk.domain.lifecycle import SessionPhase, can_become, closed_reason
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
 from iltdesk.models.tables import SessionsTableModel
@@ -145,7 +145,9 @@ class SessionsPage(TablePage):
             rows = [r for r in rows if any(needle in c.display(r).casefold() for c in columns)]
         chosen = self.selected_id()
         self.model.set_rows(rows)
-        self.fit_columns(SessionsTableModel.COURSE)
+        if not self._fitted and rows:
+            self.fit_columns(SessionsTableModel.COURSE)
+            self.columns_restored()
         if chosen is not None:  # a refresh keeps the coordinator's place in the list
             for index, row in enumerate(self.model.rows()):
                 if row.id == chosen:
@@ -161,6 +163,18 @@ class SessionsPage(TablePage):
         else:
             # The empty state is for a database without sessions, not a filter hiding all.
             self.show_empty(not rows and not scheduling.list_sessions(self.ctx.db, limit=1))
+
+    def columns_restored(self) -> None:
+        """Make room for the longest status label, whatever the language.
+
+        Widths were measured on a few rows, or restored from an earlier run: "Abgeschlossen"
+        must never be cut to "Abgesc…".
+        """
+        metrics = self.table.fontMetrics()
+        widest = max(metrics.horizontalAdvance(p.label()) for p in SessionPhase) + 24
+        header = self.table.horizontalHeader()
+        status = SessionsTableModel.STATUS
+        header.resizeSection(status, max(header.sectionSize(status), widest))
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches(Entity.COURSE):

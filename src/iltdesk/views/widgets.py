@@ -20,6 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iltdesk import formatting
+from iltdesk.domain.rows import SessionRow
+from iltdesk.i18n import ngettext
+
 
 def make_table() -> QTableView:
     view = QTableView()
@@ -112,6 +116,35 @@ class LazyComboBox(QComboBox):
 
 
 ZONES = frozenset(zoneinfo.available_timezones())
+
+
+def keep_room(widget: QWidget) -> None:
+    """Keep a widget's space in its layout while it is hidden, so nothing below it jumps."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+
+
+def session_choice_label(row: SessionRow) -> str:
+    """A session as a line in a list of choices: never two lines alike for one course and day.
+
+    "FS-101 · Forklift Safety · Cohort B · 14 Dec 2026, 13:00–17:00 CST · In person · 3 seats
+    free"
+    """
+    parts = [row.course_code, row.course_title]
+    if row.cohort:
+        parts.append(row.cohort)
+    if row.days:
+        first = row.days[0]
+        when = formatting.format_span(first.start, first.end, row.timezone)
+        if len(row.days) > 1:
+            extra = len(row.days) - 1
+            when += " " + ngettext("(+{n} day)", "(+{n} days)", extra).format(n=extra)
+        parts.append(when)
+    parts.append(row.room_name or row.mode.label())
+    free = max(0, row.capacity - row.enrolled)
+    parts.append(ngettext("{n} seat free", "{n} seats free", free).format(n=free))
+    return " · ".join(parts)
 
 
 def zone_combo(current: str, parent: QWidget | None = None) -> QComboBox:

@@ -276,3 +276,20 @@ def test_every_cell_keeps_its_text_inside_even_for_200_character_names(db, lands
         assert whole in names, whole  # wrapped, never cut
     departments = ["".join(r[2].text.split()) for r in rows[1:7]]
     assert departments == [long_department.replace(" ", "")] * 6, departments
+
+
+def test_a_room_with_its_own_paper_prints_on_it(db):
+    from iltdesk.domain.specs import RoomSpec
+    from iltdesk.services import people
+
+    room = people.save_room(
+        db,
+        RoomSpec(
+            "Chicago — Learning Lab", capacity=14, timezone="America/Chicago", paper_size="Letter"
+        ),
+    ).value
+    session = make_session(db, room_id=room.id, zone="America/Chicago")
+    sheets = printing.signin_sheets(db, session.id, paper="A4", now=NOW)
+    assert sheets[0].paper == "Letter"
+    page = PdfReader(io.BytesIO(build_signin_pdf(sheets))).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)

@@ -29,7 +29,7 @@ def test_a_time_in_the_spring_gap_is_refused_naming_the_gap():
     with pytest.raises(NonexistentTimeError) as caught:
         to_instant(WallTime(date(2027, 3, 28), time(1, 30)), LONDON)
     message = str(caught.value)
-    assert "01:30 on 2027-03-28 does not exist in Europe/London" in message
+    assert "01:30 on 28 Mar 2027 does not exist in Europe/London" in message
     assert "from 01:00 to 02:00" in message
     assert caught.value.gap_start == datetime(2027, 3, 28, 1, 0)
     assert caught.value.gap_end == datetime(2027, 3, 28, 2, 0)

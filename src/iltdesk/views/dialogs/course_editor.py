@@ -36,13 +36,14 @@ from iltdesk.domain.enums import ActivityType, DeliveryFormat
 from iltdesk.domain.rows import CourseRow
 from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import _
+from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.undo import EditCommand
+from iltdesk.views.widgets import keep_room
 
 TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
 
@@ -83,6 +84,10 @@ class AgendaBuilder(QWidget):
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setObjectName("agendaWarnings")
+        self.warnings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A fixed band for warnings: the table and buttons never move as warnings come and go.
+        self.warnings.setFixedHeight(MAX_WARNINGS * self.fontMetrics().lineSpacing() + 6)
+        keep_room(self.warnings)
         add = QPushButton(_("Add &item"))
         remove = QPushButton(_("&Remove item"))
         up = QPushButton(_("Move &up"))
@@ -199,8 +204,18 @@ class AgendaBuilder(QWidget):
         self.table.blockSignals(False)
         self.total.setText(total_label(items))
         found = agenda_warnings(items, self.objectives)
-        self.warnings.setText("\n".join("⚠ " + w.message for w in found))
+        lines = ["⚠ " + w.message for w in found]
+        if len(lines) > MAX_WARNINGS:
+            more = len(lines) - (MAX_WARNINGS - 1)
+            lines = lines[: MAX_WARNINGS - 1] + [
+                ngettext("… and {n} more warning", "… and {n} more warnings", more).format(n=more)
+            ]
+        self.warnings.setText("\n".join(lines))
+        self.warnings.setToolTip("\n".join(w.message for w in found))
         self.warnings.setVisible(bool(found))
+
+
+MAX_WARNINGS = 3  # lines kept for agenda warnings
 
 
 class CourseEditorDialog(QDialog):

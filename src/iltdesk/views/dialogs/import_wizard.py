@@ -66,6 +66,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.document_preview import ask_save_path
 from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import error_text
+from iltdesk.views.widgets import session_choice_label
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt)"
 FILE, SHEET, COLUMNS, TARGET, PREVIEW, DONE = range(6)
@@ -428,14 +429,7 @@ class TargetPage(_Page):
         if self.w.session_id is not None and all(s.id != self.w.session_id for s in sessions):
             sessions.insert(0, scheduling.get_session(self.w.ctx.db, self.w.session_id))
         for s in sessions:
-            start = s.days[0].start if s.days else None
-            when = formatting.format_date(start, s.timezone) if start else ""
-            label = f"{s.course_code} · {s.course_title} · {when}"
-            free = s.capacity - s.enrolled
-            label += " · " + ngettext("{n} seat free", "{n} seats free", max(0, free)).format(
-                n=max(0, free)
-            )
-            self.session.addItem(label, s.id)
+            self.session.addItem(session_choice_label(s), s.id)
         if self.w.session_id is not None:
             self.session.setCurrentIndex(self.session.findData(self.w.session_id))
             self.enrol.setChecked(True)

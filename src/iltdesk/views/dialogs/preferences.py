@@ -29,6 +29,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.widgets import zone_combo
 
 LANGUAGES = (("en", "English"), ("de", "Deutsch"))
+RESTART_PROPERTY = "iltdesk_restart"  # set on the application: start again after quitting
 LOCALES = ("en_GB", "en_US", "en_IE", "en_AU", "de_DE", "de_AT", "de_CH")
 SAMPLE = datetime(2026, 3, 12, 14, 30, tzinfo=UTC)
 
@@ -38,6 +39,17 @@ def buddy_label(text: str, buddy: QWidget) -> QLabel:
     label = QLabel(text)
     label.setBuddy(buddy)
     return label
+
+
+def restart_app() -> None:
+    """Quit, and have ILT Desk start again once this one has let go of the database."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setProperty(RESTART_PROPERTY, True)
+        app.closeAllWindows()
+        app.quit()
 
 
 class PreferencesDialog(QDialog):
@@ -69,6 +81,24 @@ class PreferencesDialog(QDialog):
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(prefs.get("language"))))
+        self.language_note = QLabel(_("A new language takes effect when ILT Desk starts again."))
+        self.language_note.setWordWrap(True)
+        self.restart_button = QPushButton(_("&Restart now"))
+        self.restart_button.setToolTip(_("Save the preferences and start ILT Desk again"))
+        self.restart_button.setEnabled(False)
+        self.restart_button.clicked.connect(self._restart)
+        language_row = QHBoxLayout()
+        language_row.addWidget(self.language, 1)
+        language_row.addWidget(self.restart_button)
+        self.colours = QComboBox()
+        for code, label in (
+            ("system", _("As the system")),
+            ("light", _("Light")),
+            ("dark", _("Dark")),
+        ):
+            self.colours.addItem(label, code)
+        self.colours.setCurrentIndex(max(0, self.colours.findData(prefs.get("color_scheme"))))
+        self.colours.currentIndexChanged.connect(self._preview_colours)
         self.format_locale = QComboBox()
         for code in LOCALES:
             self.format_locale.addItem(code, code)
@@ -96,14 +126,16 @@ class PreferencesDialog(QDialog):
         backup_row = QHBoxLayout()
         backup_row.addWidget(self.last_backup)
         backup_row.addWidget(back_up)
-        self.restart_note = QLabel()
-        self.restart_note.setWordWrap(True)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(_("Organisation &name"), self.organisation)
         form.addRow(buddy_label(_("Organisation &logo"), self.logo), logo_row)
         form.addRow(buddy_label(_("Signature on &certificates"), self.signature), signature_row)
         form.addRow(_("Certificate &verification link"), self.verify_pattern)
-        form.addRow(_("&Language"), self.language)
+        form.addRow(buddy_label(_("&Language"), self.language), language_row)
+        form.addRow("", self.language_note)
+        form.addRow(_("Colo&urs"), self.colours)
         form.addRow(_("Date and number &format"), self.format_locale)
         form.addRow(_("Preview"), self.preview)
         form.addRow(_("Default &time zone"), self.zone)
@@ -111,7 +143,7 @@ class PreferencesDialog(QDialog):
         form.addRow(_("Default &completion threshold"), self.threshold)
         form.addRow(_("Data folder"), data_row)
         form.addRow(_("Last backup"), backup_row)
-        form.addRow(self.restart_note)
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -157,35 +189,60 @@ class PreferencesDialog(QDialog):
 
     def _language_changed(self) -> None:
         changed = self.language.currentData() != self.ctx.prefs.get("language")
-        self.restart_note.setText(
-            _("The new language applies when ILT Desk starts next time.") if changed else ""
-        )
+        self.restart_button.setEnabled(changed)
+        self.language_note.setStyleSheet("font-weight: bold;" if changed else "")
+
+    def _preview_colours(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from iltdesk.app import apply_color_scheme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_color_scheme(app, str(self.colours.currentData()))
+
+    def reject(self) -> None:
+        self.colours.setCurrentIndex(self.colours.findData(self.ctx.prefs.get("color_scheme")))
+        super().reject()
+
+    def _restart(self) -> None:
+        """Save, then start a new ILT Desk and close this one (the language applies)."""
+        if not self._store():
+            return
+        self.accept()
+        restart_app()
 
     def _save(self) -> None:
+        if self._store():
+            self.accept()
+
+    def _store(self) -> bool:
+        """Check and save every field; False (with the reason shown) when one is wrong."""
         prefs = self.ctx.prefs
         zone = self.zone.currentText().strip()
         if zone not in zoneinfo.available_timezones():
-            self.restart_note.setText(_("“{zone}” is not a known time zone.").format(zone=zone))
-            return
+            self.problem.setText(_("“{zone}” is not a known time zone.").format(zone=zone))
+            return False
         logo = self.logo.text().strip()
         if logo and not Path(logo).is_file():
-            self.restart_note.setText(_("The logo file {path} does not exist.").format(path=logo))
-            return
+            self.problem.setText(_("The logo file {path} does not exist.").format(path=logo))
+            return False
         signature = self.signature.text().strip()
         if signature and not Path(signature).is_file():
-            self.restart_note.setText(
+            self.problem.setText(
                 _("The signature file {path} does not exist.").format(path=signature)
             )
-            return
+            return False
         pattern = self.verify_pattern.text().strip()
         if pattern and "{code}" not in pattern:
-            self.restart_note.setText(_("The verification link must contain {code}."))
-            return
+            self.problem.setText(_("The verification link must contain {code}."))
+            return False
         prefs.set("organisation_name", self.organisation.text().strip())
         prefs.set("organisation_logo", logo)
         prefs.set("signature_image", signature)
         prefs.set("certificate_verify_pattern", pattern)
         prefs.set("language", self.language.currentData())
+        prefs.set("color_scheme", self.colours.currentData())
         prefs.set("locale", self.format_locale.currentData())
         prefs.set("default_timezone", zone)
         prefs.set("paper_size", self.paper.currentText())
@@ -193,13 +250,13 @@ class PreferencesDialog(QDialog):
         try:
             prefs.save()
         except OSError as error:
-            self.restart_note.setText(
+            self.problem.setText(
                 _("Preferences could not be saved: {reason}.").format(
                     reason=error.strerror or error
                 )
             )
-            return
-        self.accept()
+            return False
+        return True
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext) -> bool:
