@@ -39,6 +39,10 @@ class OverCapacityError(SessionFullError):
         self.taken = taken
 
 
+class UnreadableFileError(UserError):
+    """A file cannot be read as a roster or report; the message says why and what to do."""
+
+
 class ClashError(UserError):
     """A booking overlaps another one; `clashes` lists them in sentences."""
 

@@ -192,3 +192,17 @@ def test_dropping_a_roster_on_the_main_window_opens_the_wizard(qtbot, ctx, tmp_p
     )
     window.dropEvent(event)
     assert opened == [{"path": path}]
+
+
+def test_a_hostile_workbook_is_refused_on_the_first_page(qtbot, wizard_for, tmp_path):
+    from tests.faults import hostile
+
+    path = hostile.xlsx(
+        tmp_path / "far.xlsx",
+        hostile.sheet_xml([("A1", "Name"), ("XFD90000", "x")], dimension="A1:XFD90000"),
+    )
+    wizard = wizard_for(path=path)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.file_page.error.isVisibleTo(wizard.file_page), timeout=10_000)
+    assert "at most 256 columns" in wizard.file_page.error.text()
+    assert wizard.currentId() == FILE

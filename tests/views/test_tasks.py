@@ -72,7 +72,6 @@ def test_closing_the_window_while_work_runs_loses_nothing_and_raises_nothing(qtb
     gone, and no Qt object is used after deletion.
     """
     from PySide6.QtCore import Qt as QtNs
-
     from shiboken6 import isValid
 
     from iltdesk.tasks.runner import shutdown

@@ -26,7 +26,8 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
-    from iltdesk.importers.reading import UnreadableFileError, read_file
+    from iltdesk.errors import UnreadableFileError
+    from iltdesk.importers.reading import read_file
     from iltdesk.services import roster_import
 
     try:

@@ -13,23 +13,24 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import cast
 
-from iltdesk.errors import UserError
+from iltdesk.errors import UnreadableFileError, UserError
 from iltdesk.i18n import _
+from iltdesk.importers.guard import ROW_LIMIT, Extent, check_extent
 
-ROW_LIMIT = 200_000
+TEXT_LIMIT = 150 * 1024 * 1024  # a CSV file is held in memory whole
+
+log = logging.getLogger(__name__)
+
 DELIMITERS = (",", ";", "\t")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-
-
-class UnreadableFileError(UserError):
-    """The file cannot be read as a roster; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -99,9 +100,21 @@ def read_file(
         ) from None
     if not data.strip():
         raise _unreadable(_("{name} is empty: there is nothing to import.").format(name=path.name))
+    if not data.startswith((b"PK", _OLE2)) and len(data) > TEXT_LIMIT:
+        raise _unreadable(
+            _(
+                "{name} is {size} MB, more than the {limit} MB ILT Desk reads at once. Split it "
+                "into smaller files."
+            ).format(
+                name=path.name,
+                size=len(data) // (1024 * 1024),
+                limit=TEXT_LIMIT // (1024 * 1024),
+            )
+        )
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         kind = _zip_kind(path, data)
+        _guard(path, data, kind, row_limit)
         sheets = _read_workbook(path, data, row_limit)
         return SourceFile(path, kind, digest, sheets)
     if data.startswith(_OLE2):
@@ -112,6 +125,7 @@ def read_file(
                     "(File › Info › Protect Workbook), save it and import it again."
                 ).format(name=path.name)
             )
+        _guard(path, data, "xls", row_limit)
         return SourceFile(path, "xls", digest, _read_workbook(path, data, row_limit))
     if path.suffix.casefold() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise _unreadable(
@@ -129,14 +143,30 @@ def read_file(
             ).format(name=path.name)
         )
     used_delimiter = delimiter or sniff_delimiter(text)
-    rows: list[list[object]] = [
-        list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=used_delimiter)
-    ]
-    _check_limit(path, len(rows), row_limit)
+    rows: list[list[object]] = []
+    widest = 0
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=used_delimiter):
+        rows.append(list(row))
+        widest = max(widest, len(row))
+        if len(rows) > row_limit:
+            break
+    check_extent(path, Extent(path.stem, len(rows), widest), row_limit)
     sheet = RawSheet(path.stem, rows)
     return SourceFile(
         path, "csv", digest, [sheet], encoding=used_encoding, delimiter=used_delimiter
     )
+
+
+def _guard(path: Path, data: bytes, kind: str, row_limit: int) -> None:
+    """Refuse a workbook too large to read before the reader builds its grids."""
+    from iltdesk.importers.guard import check_workbook
+
+    try:
+        check_workbook(path, data, kind, row_limit)
+    except UserError:
+        raise
+    except Exception as error:  # a damaged container: the reader will say so in its words
+        log.info("size check of %s skipped: %s", path.name, error)
 
 
 def _zip_kind(path: Path, data: bytes) -> str:
