@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -12,7 +13,7 @@ from types import TracebackType
 from iltdesk import formatting, i18n, paths  # isort: skip
 from iltdesk.db.engine import Database, database_url, sqlite_path  # isort: skip
 from iltdesk.db.opening import open_database  # isort: skip
-from iltdesk.errors import UserError  # isort: skip
+from iltdesk.errors import DamagedDatabaseError, MigrationFailedError, UserError  # isort: skip
 from iltdesk.i18n import _  # isort: skip
 from iltdesk.services import scheduling  # noqa: F401  # isort: skip - warms the first screen's imports
 from iltdesk.services.catalogue import MaterialStore  # isort: skip
@@ -28,6 +29,8 @@ from PySide6.QtCore import (  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
 
 log = logging.getLogger(__name__)
+
+NOTICE_VARIABLE = "ILTDESK_STARTUP_NOTICE"  # a sentence the (re)started app shows once
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -116,6 +119,91 @@ def open_database_file(path: Path) -> Database:
     return open_database(database_url(path))
 
 
+def open_with_recovery(db_option: str | None, zone: str) -> Database | None:
+    """Open the database; when it is damaged or its upgrade failed, offer the way back.
+
+    Returns None when the user chose to quit (or nothing could be opened, already said).
+    """
+    from iltdesk.cli import resolve_database
+    from iltdesk.services import backups
+    from iltdesk.views.dialogs import recovery
+
+    try:
+        return open_app_database(db_option)
+    except DamagedDatabaseError as error:
+        path = error.path or sqlite_path(database_url(resolve_database(db_option)))
+        if path is None:
+            QMessageBox.critical(None, _("ILT Desk"), str(error))
+            return None
+        newest = backups.newest_sound(path)
+        choice = recovery.ask_recovery(None, str(error), newest, zone)
+        if choice is recovery.Recovery.QUIT:
+            return None
+        try:
+            if choice is recovery.Recovery.RESTORE and newest is not None:
+                moved = backups.restore(path, newest.path, why="damaged")
+                notice = _(
+                    "Restored from the backup of {when}; the damaged file is kept as {moved}."
+                )
+                when = formatting.format_datetime(newest.taken_at, zone)
+                os.environ[NOTICE_VARIABLE] = notice.format(when=when, moved=moved)
+            else:
+                moved = backups.set_aside(path)
+                os.environ[NOTICE_VARIABLE] = _(
+                    "A new, empty database was started; the damaged file is kept as {moved}."
+                ).format(moved=moved)
+            return open_app_database(db_option)
+        except UserError as again:
+            QMessageBox.critical(None, _("ILT Desk"), str(again))
+            return None
+    except MigrationFailedError as error:
+        path = sqlite_path(database_url(resolve_database(db_option)))
+        if recovery.ask_restore_before_upgrade(None, str(error), error.backup is not None):
+            assert error.backup is not None and path is not None
+            try:
+                moved = backups.restore(path, error.backup, why="failed-upgrade")
+            except UserError as again:
+                QMessageBox.critical(None, _("ILT Desk"), str(again))
+                return None
+            QMessageBox.information(
+                None,
+                _("ILT Desk"),
+                _(
+                    "The backup from before the upgrade is restored; the file that failed to "
+                    "upgrade is kept as {moved}. Use the previous version of ILT Desk with it."
+                ).format(moved=moved),
+            )
+        return None
+    except UserError as error:
+        QMessageBox.critical(None, _("ILT Desk"), str(error))
+        return None
+
+
+def restore_after_quit(app: QApplication, database: Path | None, zone: str) -> bool:
+    """Restore the backup chosen in File › Backups… now that the database is closed.
+
+    Returns True when ILT Desk should start again (it says what happened when it does).
+    """
+    from iltdesk.services import backups
+    from iltdesk.views.dialogs.backups_dialog import RESTORE_PROPERTY
+
+    chosen = app.property(RESTORE_PROPERTY)
+    if not chosen or database is None:
+        return False
+    source = Path(str(chosen))
+    try:
+        moved = backups.restore(database, source)
+    except UserError as error:
+        QMessageBox.critical(None, _("ILT Desk"), str(error))
+        return True
+    when = formatting.format_datetime(backups.find_backup(database, str(source)).taken_at, zone)
+    text = _("Restored from the backup of {when}.").format(when=when)
+    if moved is not None:
+        text += " " + _("The file it replaced is kept as {moved}.").format(moved=moved)
+    os.environ[NOTICE_VARIABLE] = text
+    return True
+
+
 def run_gui(db_option: str | None) -> int:
     from iltdesk.views.context import AppContext
     from iltdesk.views.errors import show_error
@@ -125,11 +213,12 @@ def run_gui(db_option: str | None) -> int:
     prefs = Preferences()
     apply_language(app, prefs)
     apply_color_scheme(app, str(prefs.get("color_scheme")))
-    try:
-        db = open_app_database(db_option)
-    except UserError as error:
-        QMessageBox.critical(None, _("ILT Desk"), str(error))
+    zone = str(prefs.get("default_timezone"))
+    found = open_with_recovery(db_option, zone)
+    if found is None:
         return 1
+    db = found
+    restart = False
 
     def excepthook(
         kind: type[BaseException], error: BaseException, tb: TracebackType | None
@@ -142,6 +231,17 @@ def run_gui(db_option: str | None) -> int:
         ctx = AppContext(db, prefs, MaterialStore(paths.materials_dir()))
         window = MainWindow(ctx)
         window.show()
+        notice = os.environ.pop(NOTICE_VARIABLE, "")
+        if notice:  # what happened before this start (a restore), said once
+            window.statusBar().showMessage(notice)
+            QMessageBox.information(window, _("ILT Desk"), notice)
+        from iltdesk.services import journal
+
+        interrupted = journal.left_over(db, zone)
+        for text in [*db.notices, *([interrupted] if interrupted else [])]:
+            window.statusBar().showMessage(text)
+        if interrupted:
+            QMessageBox.information(window, _("ILT Desk"), interrupted)
         window.offer_demo_if_empty()
         # After the first paint: the outbox check imports the mail layer (~0.1 s).
         QTimer.singleShot(800, window.check_outbox_at_start)
@@ -156,7 +256,8 @@ def run_gui(db_option: str | None) -> int:
         db.close()
         from iltdesk.views.dialogs.preferences import RESTART_PROPERTY
 
-        if app.property(RESTART_PROPERTY):  # asked in Preferences, for a new language
+        restart = restore_after_quit(app, db.path, zone) or bool(app.property(RESTART_PROPERTY))
+        if restart:  # a new language, or a restored backup: start again
             from PySide6.QtCore import QProcess
 
             QProcess.startDetached(sys.executable, sys.argv)

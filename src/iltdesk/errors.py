@@ -6,6 +6,8 @@ told that details were saved to the log.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class UserError(Exception):
     """Something the user can put right; `str(error)` is the sentence shown to them."""
@@ -63,9 +65,33 @@ class NotADatabaseError(DatabaseError):
     """The file at the database path is not an ILT Desk database (or is damaged)."""
 
 
+class DamagedDatabaseError(NotADatabaseError):
+    """The file is an SQLite database but damaged: the way back is a backup (`path` is it)."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class DatabaseLockedError(DatabaseError):
-    """Another ILT Desk is already using this database."""
+    """Another ILT Desk (or another program) is already using this database."""
+
+
+class ReadOnlyLocationError(DatabaseError):
+    """The database file or its folder cannot be written: nothing can be saved there."""
 
 
 class DiskFullError(DatabaseError):
     """The disk (or the database's size limit) is full; nothing was written."""
+
+
+class DiskIOError(DatabaseError):
+    """The disk reported an error (failing, removed, or out of space mid-way)."""
+
+
+class MigrationFailedError(DatabaseError):
+    """Bringing the database to this version's schema failed; `backup` was taken before it."""
+
+    def __init__(self, message: str, backup: Path | None = None) -> None:
+        super().__init__(message)
+        self.backup = backup

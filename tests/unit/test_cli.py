@@ -103,7 +103,7 @@ def test_errors_are_one_sentence_without_traceback(tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode == 1
+    assert result.returncode == 4  # the database cannot be used
     assert "is not an ILT Desk database" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

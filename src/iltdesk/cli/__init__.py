@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from iltdesk.cli import documents, imports, mail, maintenance, sessions
 from iltdesk.cli.common import (
     EXIT_BUG,
+    EXIT_DATABASE,
     EXIT_OK,
     EXIT_USER_ERROR,
     Handler,
     open_for_cli,
     resolve_database,
 )
-from iltdesk.errors import UserError
+from iltdesk.errors import DatabaseError, UserError
 from iltdesk.i18n import _
 
 __all__ = ["build_parser", "open_for_cli", "resolve_database", "run"]
@@ -40,6 +41,30 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def recovery_hint(error: DatabaseError, option: str | None) -> str:
+    """The way back from a damaged database: the newest sound backup and the command."""
+    from iltdesk import formatting
+    from iltdesk.db.engine import database_url, sqlite_path
+    from iltdesk.errors import DamagedDatabaseError
+    from iltdesk.services import backups
+
+    if not isinstance(error, DamagedDatabaseError):
+        return ""
+    path = error.path or sqlite_path(database_url(resolve_database(option)))
+    if path is None:
+        return ""
+    from iltdesk.settings import Preferences
+
+    found = backups.newest_sound(path)
+    if found is None:
+        return _("There is no backup of it to restore.")
+    zone = str(Preferences().get("default_timezone"))
+    return _(
+        "The newest sound backup is from {when}: restore it with `iltdesk restore newest` "
+        "(the damaged file is moved aside and kept)."
+    ).format(when=formatting.format_datetime(found.taken_at, zone))
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     """The parser, and the handler of each command."""
     parser = argparse.ArgumentParser(
@@ -48,7 +73,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_(
             "Exit status: 0 done; 1 a sentence on stderr says what was refused or found; "
-            "2 an input file could not be read; 3 a bug (details in the log file)."
+            "2 an input file could not be read; 3 a bug (details in the log file); 4 the "
+            "database cannot be opened or written (damaged, read-only, full, locked); 5 mail "
+            "is left unsent."
         ),
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help=_("show the version"))
@@ -86,6 +113,12 @@ def run(argv: Sequence[str] | None = None) -> int:
         return run_gui(args.db)
     try:
         return handlers[args.command](args)
+    except DatabaseError as error:
+        print(str(error), file=sys.stderr)
+        hint = recovery_hint(error, args.db)
+        if hint:
+            print(hint, file=sys.stderr)
+        return EXIT_DATABASE
     except UserError as error:
         print(str(error), file=sys.stderr)
         return EXIT_USER_ERROR

@@ -21,6 +21,8 @@ EXIT_PROBLEMS = 1  # the command ran and found problems (check-db, audit verify,
 EXIT_USER_ERROR = 1  # a sentence on stderr: bad input, a refused change, nothing to do
 EXIT_UNREADABLE = 2  # the input file could not be read
 EXIT_BUG = 3  # a bug: details in the log file
+EXIT_DATABASE = 4  # the database cannot be opened or written (damaged, read-only, full, …)
+EXIT_UNSENT = 5  # mail is left unsent (paused, failed, or waiting to retry)
 
 
 def resolve_database(option: str | None) -> str:
@@ -34,12 +36,23 @@ def resolve_database(option: str | None) -> str:
 
 
 def open_for_cli(option: str | None) -> Database:
+    """Open the database for a command.
+
+    Notes about it (a network share, work a crash cut short) go to stderr, so they never mix
+    with the command's output.
+    """
     from iltdesk.db.opening import open_database
+    from iltdesk.services import journal
+    from iltdesk.settings import Preferences
 
     url = database_url(resolve_database(option))
     file_path = sqlite_path(url)
     backups = paths.backup_dir_for(file_path) if file_path is not None else None
-    return open_database(url, backup_dir=backups)
+    db = open_database(url, backup_dir=backups)
+    interrupted = journal.left_over(db, str(Preferences().get("default_timezone")))
+    for note in [*db.notices, *([interrupted] if interrupted else [])]:
+        print(note, file=sys.stderr)
+    return db
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -49,13 +62,13 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         print("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)))
 
 
-def confirm(question: str, yes: bool) -> bool:
+def confirm(question: str, yes: bool, refused: str = "") -> bool:
     """True to go ahead: --yes, or "y" typed at a terminal; otherwise say how to confirm."""
     if yes:
         return True
     if not sys.stdin.isatty():
         print(question, file=sys.stderr)
-        print(_("Nothing was sent. Add --yes to send."), file=sys.stderr)
+        print(refused or _("Nothing was sent. Add --yes to send."), file=sys.stderr)
         return False
     answer = input(f"{question} [y/N] ").strip().casefold()
     return answer in ("y", "yes", _("y"), _("yes"))

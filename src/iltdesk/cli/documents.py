@@ -26,6 +26,9 @@ def register(commands: Commands) -> dict[str, Handler]:
         default="classic",
         help=_("certificate design"),
     )
+    printing.add_argument(
+        "--force", action="store_true", help=_("replace an existing file of another kind")
+    )
 
     export = commands.add_parser("export", help=_("export data to a workbook"))
     export.add_argument("what", choices=["attendance"], help=_("what to export"))
@@ -33,6 +36,9 @@ def register(commands: Commands) -> dict[str, Handler]:
     chosen.add_argument("session_id", type=int, nargs="?", metavar="SESSION_ID")
     chosen.add_argument("--all", action="store_true", help=_("every session"))
     export.add_argument("-o", "--output", type=Path, required=True, help=_("xlsx file to write"))
+    export.add_argument(
+        "--force", action="store_true", help=_("replace an existing file of another kind")
+    )
 
     back = commands.add_parser(
         "import-attendance", help=_("read back an attendance workbook a trainer filled in")
@@ -48,7 +54,7 @@ def cmd_print(args: argparse.Namespace) -> int:
         return print_certificates(args)
     if args.document == "guide":
         return print_guide(args)
-    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.files import check_target, write_atomic
     from iltdesk.documents.signin import build_signin_pdf
     from iltdesk.services import printing
     from iltdesk.settings import Preferences
@@ -57,7 +63,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         sheets = printing.signin_sheets(
             db, args.session_id, day=args.day, **Preferences().document_options()
         )
-    target = write_atomic(args.output, build_signin_pdf(sheets))
+    check_target(args.output, "pdf", force=args.force)
+    target = write_atomic(args.output, build_signin_pdf(sheets), kind="pdf", force=args.force)
     print(
         ngettext(
             "Sign-in sheet for {n} day written to {path}.",
@@ -69,7 +76,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def print_guide(args: argparse.Namespace) -> int:
-    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.files import check_target, write_atomic
     from iltdesk.documents.guide import build_guide_pdf
     from iltdesk.services import printing
     from iltdesk.settings import Preferences
@@ -79,7 +86,8 @@ def print_guide(args: argparse.Namespace) -> int:
         guide = printing.facilitator_guide(
             db, args.session_id, organisation=options["organisation"], paper=options["paper"]
         )
-    target = write_atomic(args.output, build_guide_pdf(guide))
+    check_target(args.output, "pdf", force=args.force)
+    target = write_atomic(args.output, build_guide_pdf(guide), kind="pdf", force=args.force)
     print(_("Facilitator guide written to {path}.").format(path=target))
     return EXIT_OK
 
@@ -87,7 +95,7 @@ def print_guide(args: argparse.Namespace) -> int:
 def print_certificates(args: argparse.Namespace) -> int:
     """Issue missing certificates, then write them: one PDF, a ZIP, or a folder of files."""
     from iltdesk.documents import certificates as documents
-    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.files import write_atomic, write_files
     from iltdesk.domain.printing import CertificateDesign
     from iltdesk.services import certificates
     from iltdesk.settings import Preferences
@@ -103,13 +111,13 @@ def print_certificates(args: argparse.Namespace) -> int:
         return EXIT_OK
     target: Path = args.output
     if target.suffix.lower() == ".zip":
-        write_atomic(target, documents.zip_files(documents.certificate_files(docs, design, paper)))
+        files = documents.certificate_files(docs, design, paper)
+        write_atomic(target, documents.zip_files(files), kind="zip", force=args.force)
     elif target.suffix.lower() == ".pdf":
-        write_atomic(target, documents.build_certificates_pdf(docs, design, paper))
+        pdf = documents.build_certificates_pdf(docs, design, paper)
+        write_atomic(target, pdf, kind="pdf", force=args.force)
     else:
-        target.mkdir(parents=True, exist_ok=True)
-        for name, data in documents.certificate_files(docs, design, paper).items():
-            write_atomic(target / name, data)
+        write_files(target, documents.certificate_files(docs, design, paper))
     print(
         ngettext(
             "{n} certificate written to {path}.", "{n} certificates written to {path}.", len(docs)
@@ -125,7 +133,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     with open_for_cli(args.db) as db:
         data = workbooks.attendance_workbook(db, None if args.all else [args.session_id])
-    target = write_atomic(args.output, build_workbook(data))
+    target = write_atomic(args.output, build_workbook(data), kind="xlsx", force=args.force)
     print(
         ngettext(
             "Attendance for {n} session written to {path}.",

@@ -9,6 +9,7 @@ from typing import Any
 
 from iltdesk.cli.common import (
     EXIT_OK,
+    EXIT_UNSENT,
     EXIT_USER_ERROR,
     Commands,
     Handler,
@@ -86,15 +87,31 @@ def _send_all(db: Any, only: list[int] | None = None) -> int:
         only=only,
     )
     print(
-        _("{sent} sent, {failed} failed, {waiting} waiting to retry.").format(
-            sent=summary.sent, failed=summary.failed, waiting=summary.waiting
+        _(
+            "{sent} sent, {failed} failed, {uncertain} uncertain, {waiting} waiting to be sent."
+        ).format(
+            sent=summary.sent,
+            failed=summary.failed,
+            uncertain=summary.uncertain,
+            waiting=summary.waiting,
         )
     )
     if summary.auth_error:
         print(summary.auth_error, file=sys.stderr)
         print(_("Sending paused: fix the user name or password, then send again."), file=sys.stderr)
-        return EXIT_USER_ERROR
-    return EXIT_OK if not summary.failed else EXIT_USER_ERROR
+    elif summary.stopped_error:
+        print(summary.stopped_error, file=sys.stderr)
+        print(_("Sending paused: nothing was sent; every message still waits."), file=sys.stderr)
+    if summary.uncertain:
+        print(
+            _(
+                "Uncertain messages may have been delivered; they are not sent again. Check "
+                "them in the app's Outbox."
+            ),
+            file=sys.stderr,
+        )
+    # Exit 0 only when everything went out: a script can tell that something is left.
+    return EXIT_OK if summary.all_sent else EXIT_UNSENT
 
 
 def cmd_certificates(args: argparse.Namespace) -> int:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import json
 from datetime import date
 from pathlib import Path
 
-from iltdesk import paths
-from iltdesk.cli.common import EXIT_OK, EXIT_PROBLEMS, Commands, Handler, open_for_cli
+from iltdesk.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USER_ERROR,
+    Commands,
+    Handler,
+    confirm,
+    open_for_cli,
+    print_table,
+    resolve_database,
+)
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
 
 
@@ -23,7 +34,27 @@ def register(commands: Commands) -> dict[str, Handler]:
 
     backup = commands.add_parser("backup", help=_("take a verified backup"))
     backup.add_argument("-o", "--output", type=Path, help=_("backup file to write"))
-    return {"demo": cmd_demo, "check-db": cmd_check_db, "backup": cmd_backup}
+    backup.add_argument(
+        "--force", action="store_true", help=_("replace an existing file that is not a database")
+    )
+
+    listing = commands.add_parser("backups", help=_("list the database's backups"))
+    listing.add_argument("--json", action="store_true", help=_("print JSON"))
+
+    restore = commands.add_parser(
+        "restore", help=_("replace the database with a backup (the current file is kept)")
+    )
+    restore.add_argument(
+        "backup", metavar="BACKUP", help=_("a number from `backups`, “newest”, or a file")
+    )
+    restore.add_argument("--yes", action="store_true", help=_("restore without asking"))
+    return {
+        "demo": cmd_demo,
+        "check-db": cmd_check_db,
+        "backup": cmd_backup,
+        "backups": cmd_backups,
+        "restore": cmd_restore,
+    }
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -63,15 +94,95 @@ def cmd_check_db(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from iltdesk.db import backup
+    from iltdesk.documents.files import check_target
+    from iltdesk.services import maintenance
 
+    if args.output is not None:  # refused before the database is even opened
+        check_target(args.output.expanduser(), "sqlite", force=args.force)
     with open_for_cli(args.db) as db:
         if args.output is not None:
-            target = args.output.expanduser().resolve()
-            backup.copy_verified(db, target)
+            target = maintenance.back_up_to(db, args.output, force=args.force)
         else:
-            folder = paths.backup_dir_for(db.path) if db.path else paths.data_dir() / "backups"
-            target = backup.back_up(db, folder, reason="manual").path
-            backup.thin_backups(folder)
+            target = maintenance.back_up_now(db).path
     print(_("Backup written to {path} and verified.").format(path=target))
+    return EXIT_OK
+
+
+def _database_file(option: str | None) -> Path:
+    from iltdesk.db.engine import database_url, sqlite_path
+
+    path = sqlite_path(database_url(resolve_database(option)))
+    if path is None:
+        raise UserError(
+            _(
+                "Backups of a database server are the server's own (pg_dump); ILT Desk lists "
+                "and restores backups of database files."
+            )
+        )
+    return path
+
+
+def cmd_backups(args: argparse.Namespace) -> int:
+    """List backups without opening the database: it works when the database is damaged."""
+    from iltdesk import formatting
+    from iltdesk.services import backups
+    from iltdesk.settings import Preferences
+
+    database = _database_file(args.db)
+    rows = backups.list_backups(database)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "number": r.number,
+                        "path": str(r.path),
+                        "taken_at": r.taken_at.isoformat(),
+                        "size": r.size,
+                        "reason": r.reason,
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+        return EXIT_OK
+    if not rows:
+        print(_("There are no backups of {path} yet.").format(path=database))
+        return EXIT_OK
+    zone = str(Preferences().get("default_timezone"))
+    print_table(
+        ["#", _("Taken"), _("Why"), _("Size"), _("File")],
+        [
+            [
+                r.number,
+                formatting.format_datetime(r.taken_at, zone),
+                r.reason_label,
+                _("{n} KB").format(n=formatting.format_number(r.size // 1024)),
+                r.path.name,
+            ]
+            for r in rows
+        ],
+    )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from iltdesk import formatting
+    from iltdesk.services import backups
+    from iltdesk.settings import Preferences
+
+    database = _database_file(args.db)
+    chosen = backups.find_backup(database, args.backup)
+    zone = str(Preferences().get("default_timezone"))
+    when = formatting.format_datetime(chosen.taken_at, zone)
+    question = _(
+        "Replace {path} with the backup from {when}? The current file is moved aside and kept."
+    ).format(path=database, when=when)
+    if not confirm(question, args.yes, _("Nothing was restored. Add --yes to restore.")):
+        return EXIT_USER_ERROR
+    moved = backups.restore(database, chosen.path)
+    print(_("Restored {path} from the backup of {when}.").format(path=database, when=when))
+    if moved is not None:
+        print(_("The file it replaced was kept as {moved}.").format(moved=moved))
     return EXIT_OK

@@ -8,8 +8,10 @@ within quotas; the newest verified backup is never deleted.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,13 +40,20 @@ class BackupQuotas:
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """One backup file. Only verified copies get a backup's name (see `copy_verified`)."""
+
     path: Path
     taken_at: datetime
     size: int
+    reason: str = ""  # "startup", "before-upgrade", "manual", "import", "undo-import"…
+
+
+def _slug(reason: str) -> str:
+    return "-".join(reason.lower().split())
 
 
 def backup_name(taken_at: datetime, reason: str = "") -> str:
-    tag = f"-{reason}" if reason else ""
+    tag = f"-{_slug(reason)}" if reason else ""
     return f"{PREFIX}{taken_at.astimezone(UTC).strftime(STAMP)}{tag}{SUFFIX}"
 
 
@@ -58,6 +67,11 @@ def parse_backup_time(name: str) -> datetime | None:
         return None
 
 
+def parse_backup_reason(name: str) -> str:
+    rest = name[len(PREFIX) :].removesuffix(SUFFIX)
+    return rest.split("-", 1)[1] if "-" in rest else ""
+
+
 def list_backups(folder: Path) -> list[BackupInfo]:
     """Verified backups in `folder`, oldest first."""
     found = []
@@ -65,8 +79,76 @@ def list_backups(folder: Path) -> list[BackupInfo]:
         for entry in folder.iterdir():
             taken = parse_backup_time(entry.name)
             if taken is not None and entry.is_file():
-                found.append(BackupInfo(entry, taken, entry.stat().st_size))
+                reason = parse_backup_reason(entry.name)
+                found.append(BackupInfo(entry, taken, entry.stat().st_size, reason))
     return sorted(found, key=lambda b: b.taken_at)
+
+
+def newest_backup(folder: Path) -> BackupInfo | None:
+    """The newest backup that still passes its integrity check (a copy may rot on disk)."""
+    for info in reversed(list_backups(folder)):
+        if not verify_backup(info.path):
+            return info
+    return None
+
+
+def move_aside(path: Path, why: str, now: datetime | None = None) -> Path:
+    """Rename a database file (with its -wal and -shm) out of the way, never deleting it.
+
+    Returns the new name, e.g. `iltdesk.sqlite3.damaged-20270315T101500Z`.
+    """
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.{why}-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.{why}-{stamp}-{n}")
+    os.replace(path, target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = Path(str(path) + suffix)
+        if companion.exists():
+            os.replace(companion, Path(str(target) + suffix))
+    return target
+
+
+def restore_backup(backup: Path, database: Path, *, why: str = "replaced") -> Path | None:
+    """Put a verified copy of `backup` in place of `database` (which must not be open).
+
+    The current file, if any, is first moved aside (never deleted) and its new name returned.
+    The copy is checked before it takes the database's name, so a failed restore leaves the
+    database folder as it was, the current file moved aside included.
+    """
+    problems = verify_backup(backup)
+    if problems:
+        raise DatabaseError(
+            _(
+                "The backup {path} fails its integrity check ({problem}), so it was not "
+                "restored. Choose an older backup."
+            ).format(path=backup.name, problem=problems[0])
+        )
+    database.parent.mkdir(parents=True, exist_ok=True)
+    partial = database.with_name("." + database.name + ".restoring")
+    partial.unlink(missing_ok=True)
+    try:
+        shutil.copyfile(backup, partial)
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(
+            _("The backup could not be copied to {folder}: {reason}.").format(
+                folder=database.parent, reason=error.strerror or error
+            )
+        ) from error
+    if verify_backup(partial):
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(
+            _("The copy of the backup was damaged on the way; nothing was changed. Try again.")
+        )
+    moved = move_aside(database, why) if database.exists() else None
+    os.replace(partial, database)
+    log.info("restored %s from %s (the previous file: %s)", database, backup, moved)
+    return moved
 
 
 def verify_backup(path: Path) -> list[str]:
@@ -104,7 +186,7 @@ def back_up(
     final = folder / backup_name(taken_at, reason)
     copy_verified(db, final)
     log.info("backed up %s to %s", db.path, final)
-    return BackupInfo(final, taken_at, final.stat().st_size)
+    return BackupInfo(final, taken_at, final.stat().st_size, _slug(reason))
 
 
 def copy_verified(db: Database, target: Path) -> None:
@@ -116,9 +198,16 @@ def copy_verified(db: Database, target: Path) -> None:
                 "pg_dump); ILT Desk backs up local database files only."
             )
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name("." + target.name + ".partial")
-    partial.unlink(missing_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+    except OSError as error:
+        raise DatabaseError(
+            _("The backup cannot be written to {folder}: {reason}.").format(
+                folder=target.parent, reason=error.strerror or error
+            )
+        ) from error
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -126,7 +215,8 @@ def copy_verified(db: Database, target: Path) -> None:
         cursor.execute("VACUUM INTO ?", (str(partial),))
         cursor.close()
     except sqlite3.OperationalError as error:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         if "full" in str(error).lower():
             raise DiskFullError(
                 _(
@@ -134,9 +224,12 @@ def copy_verified(db: Database, target: Path) -> None:
                     "Free some space and try again."
                 ).format(folder=target.parent)
             ) from error
+        reason = str(error)
+        if not os.access(target.parent, os.W_OK) or "unable to open" in reason:
+            reason = _("the folder cannot be written (read-only, or no permission)")
         raise DatabaseError(
             _("The database could not be backed up to {folder}: {reason}.").format(
-                folder=target.parent, reason=error
+                folder=target.parent, reason=reason
             )
         ) from error
     finally:

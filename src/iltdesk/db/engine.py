@@ -7,9 +7,11 @@ migrates, and migrates to the current schema. Everything SQLite-specific lives i
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,10 +29,13 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from iltdesk.errors import (
+    DamagedDatabaseError,
     DatabaseError,
     DatabaseLockedError,
     DiskFullError,
+    DiskIOError,
     NotADatabaseError,
+    ReadOnlyLocationError,
 )
 from iltdesk.i18n import _
 
@@ -74,7 +79,10 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> 
 
 
 def _begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # IMMEDIATE: take the write lock when the transaction starts. A deferred transaction that
+    # reads and then writes cannot wait for another writer (SQLite refuses at once with "busy"
+    # to avoid a deadlock); an immediate one queues on the busy timeout like any writer.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -98,32 +106,75 @@ def check_sqlite_file(path: Path) -> None:
         )
 
 
-def translate_error(error: DBAPIError) -> DatabaseError | None:
-    """A sentence for database failures the user can act on, or None for bugs."""
-    message = str(error.orig).lower() if error.orig is not None else str(error).lower()
-    if "full" in message and ("disk" in message or "database" in message):
+def disk_space_left(path: Path) -> int | None:
+    """Free bytes on the disk holding `path` (None when it cannot be told)."""
+    for candidate in (path, *path.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except OSError:
+            continue
+    return None
+
+
+def classify(message: str, path: Path | None) -> DatabaseError | None:
+    """A sentence for a database failure the user can act on, or None for a bug.
+
+    Read from SQLite's own message: damaged file, disk full, I/O error, read-only, locked by
+    another program. `path` names the file in the sentence.
+    """
+    text = message.lower()
+    where = str(path) if path is not None else _("the database")
+    if "full" in text and ("disk" in text or "database" in text):
         return DiskFullError(
             _(
-                "The disk holding the database is full, so nothing was saved. "
-                "Free some space and try again."
+                "The disk holding {path} is full, so nothing was saved. Free some space and "
+                "try again."
+            ).format(path=where)
+        )
+    if "disk i/o error" in text or "ioerr" in text:
+        free = disk_space_left(path) if path is not None else None
+        if free is not None and free < 10 * 1024 * 1024:
+            return DiskFullError(
+                _(
+                    "The disk holding {path} is full ({free} KB left), so the database cannot "
+                    "be used. Nothing was changed; free some space and start again."
+                ).format(path=where, free=free // 1024)
             )
-        )
-    if "locked" in message or "busy" in message:
-        return DatabaseError(
-            _("The database is busy with another program. Wait a moment and try again.")
-        )
-    if "readonly" in message or "read-only" in message:
-        return DatabaseError(
-            _("The database file is read-only, so nothing was saved. Check the file's permissions.")
-        )
-    if "not a database" in message or "malformed" in message:
-        return NotADatabaseError(
+        return DiskIOError(
             _(
-                "The database file is damaged. Restore it from a backup "
-                "(File ▸ Backups) or contact support."
-            )
+                "The disk reported an error reading or writing {path} (it may be failing, "
+                "removed or out of space). Nothing was changed; check the drive and try again."
+            ).format(path=where)
+        )
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyLocationError(
+            _(
+                "{path} cannot be written (the file or its folder is read-only), so nothing was "
+                "saved. Check its permissions, or copy it to a folder you can write to."
+            ).format(path=where)
+        )
+    if "locked" in text or "busy" in text:
+        return DatabaseLockedError(
+            _(
+                "{path} is busy: another program is writing to it. Wait a moment and try "
+                "again, or close the other program."
+            ).format(path=where)
+        )
+    if "not a database" in text or "malformed" in text:
+        return DamagedDatabaseError(
+            _(
+                "The database file {path} is damaged ({reason}). Restore it from a backup "
+                "(File › Backups…, or `iltdesk backups` then `iltdesk restore`)."
+            ).format(path=where, reason=message.strip().rstrip(".")),
+            path,
         )
     return None
+
+
+def translate_error(error: DBAPIError, path: Path | None = None) -> DatabaseError | None:
+    """A sentence for database failures the user can act on, or None for bugs."""
+    message = str(error.orig) if error.orig is not None else str(error)
+    return classify(message, path)
 
 
 def bulk_insert(
@@ -207,6 +258,8 @@ class Database:
         # Until when the data-changed stamp is fresh enough to skip (monotonic seconds); a
         # backup resets it, so the first write after any backup always stamps.
         self.stamp_fresh_until = 0.0
+        # Things the user should know about this database (a network share, server backups).
+        self.notices: list[str] = []
         _track_writes(self, self._sessions)
 
     @property
@@ -223,16 +276,24 @@ class Database:
         path = sqlite_path(url)
         file_lock: FileLock | None = None
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise ReadOnlyLocationError(
+                    _("The folder {folder} cannot be created: {reason}.").format(
+                        folder=path.parent, reason=error.strerror or error
+                    )
+                ) from error
             if lock:
                 file_lock = _acquire_lock(path)
-            try:
+        try:
+            if path is not None:
                 check_sqlite_file(path)
-            except BaseException:
-                if file_lock is not None:
-                    file_lock.release()
-                raise
-        engine = _create_engine(url)
+            engine = _create_engine(url)
+        except BaseException:
+            if file_lock is not None:
+                file_lock.release()
+            raise
         return cls(url, engine, file_lock)
 
     @contextmanager
@@ -242,7 +303,7 @@ class Database:
             with self._sessions() as db_session, db_session.begin():
                 yield db_session
         except DBAPIError as error:
-            translated = translate_error(error)
+            translated = translate_error(error, self.path)
             if translated is not None:
                 raise translated from error
             raise
@@ -258,7 +319,7 @@ class Database:
                 yield conn
                 stamp_data_changed(self, conn)
         except DBAPIError as error:
-            translated = translate_error(error)
+            translated = translate_error(error, self.path)
             if translated is not None:
                 raise translated from error
             raise
@@ -273,8 +334,11 @@ class Database:
         """SQLite's `quick_check`: an empty list when the file is sound."""
         if not self.is_sqlite:
             return []
-        with self.engine.connect() as conn:
-            rows = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
+        except DBAPIError as error:  # too damaged even to check: that is the answer
+            return [str(error.orig or error)]
         return [] if rows == ["ok"] else [str(r) for r in rows]
 
     def integrity_problems(self) -> list[str]:
@@ -410,13 +474,30 @@ def _acquire_lock(path: Path) -> FileLock:
     lock = FileLock(str(path) + ".lock", timeout=0, is_singleton=False, thread_local=False)
     try:
         lock.acquire()
-    except Timeout:
+    except Timeout:  # first: filelock's Timeout is an OSError too
         raise DatabaseLockedError(
             _(
                 "ILT Desk is already open on the database {path}. Switch to that window, "
                 "or close it before opening the database again."
             ).format(path=path)
         ) from None
+    except OSError as error:
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise ReadOnlyLocationError(
+                _(
+                    "The folder {folder} is read-only, so ILT Desk cannot use {path} there "
+                    "(it needs to write the database and its lock beside it). Copy the file to "
+                    "a folder you can write to and open it from there."
+                ).format(folder=path.parent, path=path.name)
+            ) from error
+        if error.errno == errno.ENOSPC:
+            raise DiskFullError(
+                _(
+                    "The disk holding {path} is full, so the database cannot be opened. Free "
+                    "some space and start again."
+                ).format(path=path)
+            ) from error
+        raise
     return lock
 
 
@@ -430,12 +511,17 @@ def _create_engine(url: URL) -> Engine:
                 conn.execute(text("SELECT count(*) FROM sqlite_master"))
         except DBAPIError as error:
             engine.dispose()
+            path = sqlite_path(url)
+            translated = translate_error(error, path)
+            if translated is not None:
+                raise translated from error
             if isinstance(error.orig, sqlite3.DatabaseError):
-                raise NotADatabaseError(
+                raise DamagedDatabaseError(
                     _(
-                        "The file {path} is not an ILT Desk database or is damaged. "
-                        "It was left untouched; restore a backup or choose another database."
-                    ).format(path=url.database)
+                        "The file {path} cannot be opened as a database ({reason}). It was left "
+                        "untouched; restore a backup or choose another database."
+                    ).format(path=url.database, reason=error.orig),
+                    path,
                 ) from error
             raise
         return engine

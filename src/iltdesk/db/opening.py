@@ -6,10 +6,17 @@ import logging
 from pathlib import Path
 
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from iltdesk.db import backup, migrate
-from iltdesk.db.engine import Database, unchanged_since_verified
-from iltdesk.errors import NewerDatabaseError, NotADatabaseError
+from iltdesk.db.engine import Database, translate_error, unchanged_since_verified
+from iltdesk.db.storage import on_network_share
+from iltdesk.errors import (
+    DamagedDatabaseError,
+    MigrationFailedError,
+    NewerDatabaseError,
+    NotADatabaseError,
+)
 from iltdesk.i18n import _
 
 log = logging.getLogger(__name__)
@@ -35,6 +42,12 @@ def open_database(
     db.backup_dir = backup_dir
     try:
         _prepare(db, backup_dir, quick_check=quick_check, startup_backup=startup_backup)
+    except DBAPIError as error:
+        db.close()
+        translated = translate_error(error, db.path)
+        if translated is not None:
+            raise translated from error
+        raise
     except BaseException:
         db.close()
         raise
@@ -54,11 +67,12 @@ def _prepare(
     if quick_check and not known_sound:
         problems = db.quick_check()
         if problems:
-            raise NotADatabaseError(
+            raise DamagedDatabaseError(
                 _(
                     "The database {path} is damaged ({problem}). It was left untouched; "
-                    "restore a backup or contact support."
-                ).format(path=db.path, problem=problems[0])
+                    "restore a backup (File › Backups…, or `iltdesk restore`)."
+                ).format(path=db.path, problem=problems[0]),
+                db.path,
             )
     with db.engine.connect() as conn:
         state = migrate.schema_state(conn)
@@ -76,11 +90,22 @@ def _prepare(
                 "Install the newer version to open it; nothing was changed."
             ).format(revision=state.current)
         )
-    db.enable_wal()
+    if path is not None and on_network_share(path):
+        # No write-ahead log on a share: it needs memory shared by every computer using it.
+        db.notices.append(
+            _(
+                "{path} is on a network share. ILT Desk works there, but more slowly and only "
+                "from one computer at a time; keep the database on this computer's own disk."
+            ).format(path=path)
+        )
+        log.warning("%s is on a network filesystem: write-ahead logging left off", path)
+    else:
+        db.enable_wal()
     can_back_up = backup_dir is not None and db.path is not None
+    before_upgrade: Path | None = None
     if state.needs_upgrade and state.current is not None and can_back_up:
         assert backup_dir is not None
-        backup.back_up(db, backup_dir, reason="before-upgrade")
+        before_upgrade = backup.back_up(db, backup_dir, reason="before-upgrade").path
     elif startup_backup and can_back_up and not state.is_empty:
         assert backup_dir is not None
         if backup.changed_since_last_backup(db, backup_dir):
@@ -88,4 +113,19 @@ def _prepare(
             backup.thin_backups(backup_dir)
     if state.needs_upgrade:
         log.info("migrating %s from %s to %s", db.path, state.current, state.head)
-        migrate.upgrade_database(db)
+        try:
+            migrate.upgrade_database(db)
+        except Exception as error:
+            log.exception("migration of %s failed", db.path)
+            raise MigrationFailedError(
+                _(
+                    "Bringing {path} up to this version of ILT Desk failed ({reason}). The "
+                    "upgrade runs as one change, so the database should be as it was; a "
+                    "backup from just before it is {backup}."
+                ).format(
+                    path=db.path or db.url.render_as_string(hide_password=True),
+                    reason=type(error).__name__,
+                    backup=before_upgrade or _("not available (no backup folder)"),
+                ),
+                before_upgrade,
+            ) from error

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 
@@ -22,8 +20,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from iltdesk.documents.files import safe_file_name
 from iltdesk.documents.fitting import fitted_paragraph
-from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.fonts import printable, register_fonts
 from iltdesk.domain.printing import CertificateDesign, CertificateDoc
 from iltdesk.i18n import _, load_translations
 
@@ -104,7 +103,7 @@ def _draw(
             pass
     if doc.organisation:
         canvas.setFont(regular, 12)
-        canvas.drawCentredString(centre, y, doc.organisation)
+        canvas.drawCentredString(centre, y, printable(doc.organisation))
         y -= 12 * mm
     canvas.setFont(bold, 28)
     canvas.setFillColor(ACCENT)
@@ -130,7 +129,7 @@ def _draw(
     canvas.setFont(regular, 12)
     details = tr("on {date} · {hours}").format(date=doc.completed_label, hours=doc.hours_label)
     canvas.setFont(regular, fit_font_size(details, regular, room, 12, 8))
-    canvas.drawCentredString(centre, y, details)
+    canvas.drawCentredString(centre, y, printable(details))
     if doc.expires_label:
         y -= 6.5 * mm
         canvas.drawCentredString(centre, y, tr("Valid until {date}").format(date=doc.expires_label))
@@ -152,7 +151,7 @@ def _draw(
         canvas.setStrokeColor(colors.HexColor("#777777"))
         canvas.line(left, base, left + 70 * mm, base)
         canvas.setFont(regular, 11)
-        canvas.drawString(left, base - 5 * mm, doc.instructor)
+        canvas.drawString(left, base - 5 * mm, printable(doc.instructor))
         canvas.setFont(regular, 9)
         canvas.drawString(left, base - 9.5 * mm, tr("Instructor"))
     # Verification: the code printed and as a QR code.
@@ -221,25 +220,24 @@ def build_certificates_pdf(
     return buffer.getvalue()
 
 
-def safe_file_name(text: str, limit: int = 120) -> str:
-    """A file name that any system accepts: no separators or control characters."""
-    text = unicodedata.normalize("NFC", text)
-    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', " ", text)
-    text = " ".join(text.split()).strip(" .")
-    return text[:limit].rstrip(" .") or "certificate"
-
-
 def certificate_files(
     docs: Sequence[CertificateDoc],
     design: CertificateDesign = CertificateDesign.CLASSIC,
     paper: str = "A4",
 ) -> dict[str, bytes]:
-    """One PDF per learner, keyed by a safe unique file name (the code keeps them apart)."""
+    """One PDF per learner, keyed by a safe unique file name (the code keeps them apart).
+
+    The name is cut by bytes before its code, so even a very long name keeps the code that
+    makes it unique.
+    """
     files: dict[str, bytes] = {}
     for doc in docs:
-        name = safe_file_name(f"{doc.learner_name} - {doc.course_title} - {doc.code}") + ".pdf"
-        files[name] = build_certificates_pdf([doc], design, paper)
+        files[certificate_file_name(doc)] = build_certificates_pdf([doc], design, paper)
     return files
+
+
+def certificate_file_name(doc: CertificateDoc) -> str:
+    return safe_file_name(f"{doc.learner_name} - {doc.course_title}", suffix=f" - {doc.code}.pdf")
 
 
 def zip_files(files: dict[str, bytes]) -> bytes:

@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from iltdesk.documents.fitting import fitted_paragraph
-from iltdesk.documents.fonts import cjk_font, font_for, markup, register_fonts
+from iltdesk.documents.fonts import cjk_font, font_for, markup, printable, register_fonts
 from iltdesk.domain.printing import SignInColumn, SignInPerson, SignInSheet
 from iltdesk.i18n import _
 
@@ -137,7 +137,7 @@ def _draw_header_and_footer(
     canvas.setFillColor(colors.HexColor("#555555"))
     canvas.setFont(regular, 9)
     if sheet.organisation:
-        canvas.drawString(x, top - 3 * mm, sheet.organisation)
+        canvas.drawString(x, top - 3 * mm, printable(sheet.organisation))
     canvas.setFillColor(colors.black)
     title = sheet.course_title + (f" · {sheet.cohort}" if sheet.cohort else "")
     _draw_fitted(canvas, title, bold, 15, x, top - 9.5 * mm, right - x)
@@ -167,6 +167,7 @@ def _draw_fitted(
 
     Smaller type first (down to 70 %); only then shortened with an ellipsis.
     """
+    text = printable(text)
     face = font_for(text, font)
     smallest = size * 0.7
     while size > smallest and canvas.stringWidth(text, face, size) > room:
@@ -234,7 +235,7 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
         row: list[Any] = [str(number)]
         needed = inner
         for column, space in zip(options.columns, room, strict=True):
-            text = _cell(person, column)
+            text = printable(_cell(person, column))
             # Plain strings are drawn far faster than paragraphs; only text that must wrap
             # (or needs a CJK font) becomes a paragraph, at the size that fits the cell.
             if not text:

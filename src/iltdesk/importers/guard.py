@@ -50,6 +50,9 @@ class Extent:
     rows: int
     columns: int
     cells: int = 0  # cell elements seen (some files leave out their positions)
+    # (row, column), 0-based, of formula cells whose result was never saved in the file:
+    # a reader sees them empty, though the sheet shows a value once calculated.
+    uncached: frozenset[tuple[int, int]] = frozenset()
 
 
 def column_number(letters: bytes) -> int:
@@ -129,6 +132,12 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})(\d+)"')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+# A formula cell with no cached value: <c r="B5"><f>…</f></c> (or an empty <v/>).
+_UNCACHED = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})(\d+)"[^>]*>\s*'
+    rb"<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -158,7 +167,7 @@ def xlsx_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    """The stream in chunks that overlap by a little, so no tag is cut in two unseen."""
+    """The stream in chunks cut before a row starts (else before a tag), so no cell is cut."""
     tail = b""
     while True:
         block = stream.read(CHUNK)
@@ -167,7 +176,9 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
                 yield tail
             return
         data = tail + block
-        cut = data.rfind(b"<")
+        cut = data.rfind(b"<row")
+        if cut <= 0:
+            cut = data.rfind(b"<")
         if cut <= 0:
             cut = len(data)
         yield data[:cut]
@@ -177,6 +188,7 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
 def xlsx_extent(archive: zipfile.ZipFile, sheet: str, part: str) -> Extent:
     """The larger of a sheet's declared dimension and its largest row and cell reference."""
     rows = columns = cells = 0
+    uncached: set[tuple[int, int]] = set()
     first = True
     with archive.open(part) as stream:
         for chunk in _chunks(stream):
@@ -194,7 +206,12 @@ def xlsx_extent(archive: zipfile.ZipFile, sheet: str, part: str) -> Extent:
                 columns = max(columns, *(column_number(c) for c in {c for c, _n in refs}))
                 rows = max(rows, *(int(n) for n in {n for _c, n in refs}))
             cells += len(_ANY_CELL.findall(chunk))
-    return Extent(sheet, rows, columns, cells)
+            if b"<f" in chunk:
+                uncached.update(
+                    (int(number) - 1, column_number(letters) - 1)
+                    for letters, number in _UNCACHED.findall(chunk)
+                )
+    return Extent(sheet, rows, columns, cells, frozenset(uncached))
 
 
 # --- ods ------------------------------------------------------------------------------------
@@ -304,8 +321,13 @@ def xls_extents(data: bytes) -> list[Extent]:
     return extents
 
 
-def check_workbook(path: Path, data: bytes, kind: str, row_limit: int = ROW_LIMIT) -> None:
-    """Refuse a workbook too large to read, before any reader builds a grid from it."""
+def check_workbook(
+    path: Path, data: bytes, kind: str, row_limit: int = ROW_LIMIT
+) -> dict[str, frozenset[tuple[int, int]]]:
+    """Refuse a workbook too large to read, before any reader builds a grid from it.
+
+    Returns, per sheet name, the formula cells whose result was never saved (xlsx only).
+    """
     if kind == "xls":
         extents = xls_extents(data)
     else:
@@ -317,3 +339,4 @@ def check_workbook(path: Path, data: bytes, kind: str, row_limit: int = ROW_LIMI
                 extents = [xlsx_extent(archive, n, p) for n, p in xlsx_sheets(archive)]
     for extent in extents:
         check_extent(path, extent, row_limit)
+    return {e.sheet: e.uncached for e in extents if e.uncached}

@@ -15,7 +15,7 @@ import hashlib
 import io
 import logging
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import cast
@@ -38,6 +38,8 @@ class RawSheet:
     name: str
     rows: list[list[object]]
     merged_rows: frozenset[int] = frozenset()  # row indexes holding a cell merged across columns
+    # (row, column), 0-based: formula cells the file holds no result for (they read as empty)
+    uncached: frozenset[tuple[int, int]] = frozenset()
 
     @cached_property
     def row_count(self) -> int:
@@ -114,8 +116,10 @@ def read_file(
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         kind = _zip_kind(path, data)
-        _guard(path, data, kind, row_limit)
+        uncached = _guard(path, data, kind, row_limit)
         sheets = _read_workbook(path, data, row_limit)
+        if uncached:
+            sheets = [replace(s, uncached=uncached.get(s.name, frozenset())) for s in sheets]
         return SourceFile(path, kind, digest, sheets)
     if data.startswith(_OLE2):
         if _ENCRYPTED in data:
@@ -157,16 +161,19 @@ def read_file(
     )
 
 
-def _guard(path: Path, data: bytes, kind: str, row_limit: int) -> None:
+def _guard(
+    path: Path, data: bytes, kind: str, row_limit: int
+) -> dict[str, frozenset[tuple[int, int]]]:
     """Refuse a workbook too large to read before the reader builds its grids."""
     from iltdesk.importers.guard import check_workbook
 
     try:
-        check_workbook(path, data, kind, row_limit)
+        return check_workbook(path, data, kind, row_limit)
     except UserError:
         raise
     except Exception as error:  # a damaged container: the reader will say so in its words
         log.info("size check of %s skipped: %s", path.name, error)
+        return {}
 
 
 def _zip_kind(path: Path, data: bytes) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from iltdesk.domain.emails import email_key, normalise_email
 from iltdesk.i18n import _
-from iltdesk.importers.cells import cell_text, clean_row, split_full_name
+from iltdesk.importers.cells import cell_text, clean_row, number_text, split_full_name
 from iltdesk.importers.fields import Field
 from iltdesk.importers.reading import RawSheet
 
@@ -149,12 +149,38 @@ def _parse_rows(
         if len(cells) < width:
             cells += ("",) * (width - len(cells))
         row = _parse_one(header_row + offset + 2, cells, where, names)
+        _check_raw(row, raw, header_row + 1 + offset, sheet.uncached, by_field, names)
         parsed.append(row)
         if row.rejected:
             continue
         key = row.key = email_key(row.values["email"])
         employee_id = row.values["employee_id"]
         first = first_by_email.get(key)
+        if (
+            first is not None
+            and employee_id
+            and first.values["employee_id"]
+            not in (
+                "",
+                employee_id,
+            )
+        ):
+            # One person with two IDs is for the user to settle, not for a merge to pick.
+            row.problems.append(
+                RowProblem(
+                    row.row,
+                    names.get(Field.EMPLOYEE_ID, ""),
+                    _(
+                        "{email} is also on row {other} with another employee ID ({other_id}). "
+                        "Which is right? Correct the file and import again; this row is left out."
+                    ).format(
+                        email=row.values["email"],
+                        other=first.row,
+                        other_id=first.values["employee_id"],
+                    ),
+                )
+            )
+            continue
         if first is None and employee_id:
             first = first_by_id.get(employee_id)
             if first is not None:
@@ -180,6 +206,56 @@ def _parse_rows(
     if progress is not None:
         progress(total, total)
     return ParsedRoster(sheet.name, header_row, headers, dict(mapping), parsed)
+
+
+# Excel keeps 15 significant digits: a longer number in a cell is already not what was typed.
+EXCEL_DIGITS = 15
+# Fields a row cannot be imported without; other fields may be empty.
+REQUIRED_FIELDS = frozenset({Field.EMAIL, Field.FIRST_NAME, Field.LAST_NAME, Field.FULL_NAME})
+
+
+def _check_raw(
+    row: ParsedRow,
+    raw: Sequence[object],
+    index: int,
+    uncached: frozenset[tuple[int, int]],
+    columns: Mapping[Field, int],
+    names: Mapping[Field, str],
+) -> None:
+    """Problems only the raw cells show: numbers Excel cut short, formulas never calculated."""
+    column = columns.get(Field.EMPLOYEE_ID)
+    if column is not None and column < len(raw):
+        value = raw[column]
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) >= 1e15:
+            row.values["employee_id"] = ""
+            row.problems.append(
+                RowProblem(
+                    row.row,
+                    names.get(Field.EMPLOYEE_ID, ""),
+                    _(
+                        "This ID has more digits than Excel keeps ({digits}), so the file holds "
+                        "{value}, which may not be the ID that was typed; it was left out. Format "
+                        "the column as Text in Excel, type the IDs again and import again."
+                    ).format(digits=EXCEL_DIGITS, value=number_text(float(value))),
+                    blocking=False,
+                )
+            )
+    if not uncached:
+        return
+    for field_name, position in columns.items():
+        if (index, position) in uncached:
+            row.problems.append(
+                RowProblem(
+                    row.row,
+                    names.get(field_name, ""),
+                    _(
+                        "This cell holds a formula whose result was never saved in the file, so "
+                        "it reads as empty. Open the file in Excel (which calculates it), save "
+                        "it, and import it again."
+                    ),
+                    blocking=field_name in REQUIRED_FIELDS,
+                )
+            )
 
 
 def _parse_one(

@@ -3,15 +3,21 @@
 SMTP with STARTTLS, SSL/TLS, or plain for a local relay; drafts for organisations that block
 SMTP sign-in.
 
-Errors are sorted into what the outbox does next: *transient* (4xx replies, dropped or refused
-connections, time-outs) are retried later; *permanent* (5xx for one recipient) fail that
-message only; *auth* (535 and friends) pause the batch until the user gives credentials.
-Certificate checks are never switched off; an organisation with its own CA names its file.
+Errors are sorted into what the outbox does next: *transient* (4xx replies, a connection
+dropped before the message was handed over, time-outs) are retried later; *permanent* (5xx
+for one recipient or one message) fail that message only; *auth* (535 and friends), *config*
+(TLS or STARTTLS that does not match the server, a certificate that cannot be verified) and
+*unreachable* (no server at that address) pause the whole batch with one sentence and leave
+every message waiting; *uncertain* (the connection was lost after the message was handed
+over, before the server said whether it took it) is never retried without the user, so no
+message goes out twice. Certificate checks are never switched off; an organisation with its
+own CA names its file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import smtplib
 import socket
 import ssl
@@ -36,8 +42,15 @@ class SmtpSettings:
     timeout: float = 30.0
 
 
+# What stops the whole batch (nothing more can be sent until the user acts), not one message.
+BATCH_KINDS = frozenset({"auth", "config", "unreachable"})
+
+
 class SendError(Exception):
-    """A delivery failed; `kind` says what to do: transient, permanent or auth."""
+    """A delivery failed; `kind` says what to do next.
+
+    transient, permanent, auth, config, unreachable or uncertain (see the module docstring).
+    """
 
     def __init__(self, kind: str, message: str, code: int | None = None) -> None:
         super().__init__(message)
@@ -94,15 +107,37 @@ def classify(error: BaseException) -> SendError:
         )
     if isinstance(error, ssl.SSLCertVerificationError):
         return SendError(
-            "permanent",
+            "config",
             _(
                 "The mail server's certificate could not be verified ({reason}). Check the "
                 "server name, or ask IT for the organisation's certificate file."
             ).format(reason=error.verify_message or error),
         )
+    if isinstance(error, ssl.SSLError):
+        return SendError(
+            "config",
+            _(
+                "The secure connection to the mail server failed ({reason}). The security "
+                "setting may not match the port: STARTTLS is usually port 587, SSL/TLS port "
+                "465. Check Edit › Mail settings."
+            ).format(reason=error.reason or error),
+        )
     if isinstance(error, smtplib.SMTPNotSupportedError):
         return SendError(
-            "permanent", _("The mail server does not offer {what}.").format(what=error)
+            "config",
+            _(
+                "The mail server does not offer what the security setting asks for ({reason}). "
+                "Change the security setting in Edit › Mail settings (or ask IT which the "
+                "server uses)."
+            ).format(reason=error),
+        )
+    if isinstance(error, (ConnectionRefusedError, socket.gaierror)):
+        return SendError(
+            "unreachable",
+            _(
+                "The mail server {reason} could not be reached. Check the server name and port "
+                "in Edit › Mail settings, and the network."
+            ).format(reason=f"({error.strerror or error})" if isinstance(error, OSError) else ""),
         )
     if isinstance(error, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout)):
         return SendError(
@@ -153,15 +188,59 @@ class SmtpTransport:
         self._smtp = smtp
 
     def send(self, raw: bytes, sender: str, recipient: str) -> None:
-        self.open()
-        assert self._smtp is not None
+        """Hand one message over, step by step as `SMTP.sendmail` does.
+
+        Done by hand so that a connection lost after the message was handed over is told apart
+        from one lost before it.
+        """
         try:
-            refused = self._smtp.sendmail(sender, [recipient], raw)
+            self.open()
+        except SendError as error:
+            if error.kind == "transient":  # nothing was sent: no server at all, for now
+                error.kind = "unreachable"
+            raise
+        smtp = self._smtp
+        assert smtp is not None
+        try:
+            smtp.ehlo_or_helo_if_needed()
+            code, reply = smtp.mail(sender)
+            if code != 250:
+                raise smtplib.SMTPSenderRefused(code, reply, sender)
+            code, reply = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
+            smtp.putcmd("data")
+            code, reply = smtp.getreply()
+            if code != 354:
+                raise smtplib.SMTPDataError(code, reply)
         except (smtplib.SMTPException, OSError) as error:
             self._drop()
             raise classify(error) from error
-        if refused:
-            raise classify(smtplib.SMTPRecipientsRefused(refused))
+        # From here on the server may take the message, whatever happens to the connection.
+        try:
+            smtp.send(_dot_stuffed(raw))
+            code, reply = smtp.getreply()
+        except (smtplib.SMTPException, OSError) as error:
+            self._drop()
+            raise SendError(
+                "uncertain",
+                _(
+                    "The connection was lost after the message was handed over, before the "
+                    "server confirmed it ({reason}). It may have been delivered, so it is not "
+                    "sent again: check with the recipient, then mark it sent or send it again."
+                ).format(reason=error or type(error).__name__),
+            ) from error
+        if code == 552:
+            raise SendError(
+                "permanent",
+                _(
+                    "The mail server refused the message as too large ({size} KB; {code} "
+                    "{reply}). Send a link to the file instead, or a smaller attachment."
+                ).format(size=len(raw) // 1024, code=code, reply=_reply_text(reply)),
+                code,
+            )
+        if code != 250:
+            raise classify(smtplib.SMTPDataError(code, reply))
 
     def _drop(self) -> None:
         smtp, self._smtp = self._smtp, None
@@ -176,6 +255,14 @@ class SmtpTransport:
                 smtp.quit()
             except (smtplib.SMTPException, OSError):
                 smtp.close()
+
+
+def _dot_stuffed(raw: bytes) -> bytes:
+    """The message as DATA sends it: lines starting with "." doubled, ending CRLF "." CRLF."""
+    quoted = re.sub(rb"(?m)^\.", b"..", raw)
+    if not quoted.endswith(b"\r\n"):
+        quoted += b"\r\n"
+    return quoted + b".\r\n"
 
 
 class DraftsTransport:

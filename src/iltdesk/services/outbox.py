@@ -9,9 +9,8 @@ it sent in its own small transaction. A row found in "sending" after a crash bec
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import random
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ from iltdesk import formatting
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Learner, OutboxContent, OutboxMessage, Room, Setting
-from iltdesk.documents.files import write_atomic
+from iltdesk.db.fastpath import HotConnection, Prepared, hot_connection
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.emails import normalise_email
 from iltdesk.domain.enums import (
@@ -52,6 +51,7 @@ from iltdesk.mail.templates import (
     template_errors,
 )
 from iltdesk.mail.transport import (
+    BATCH_KINDS,
     SECURITY,
     DraftsTransport,
     SendError,
@@ -819,7 +819,7 @@ def _compose_certificates(
     fallback_language: str,
     options: dict[str, Any],
 ) -> Composed:
-    from iltdesk.documents.certificates import build_certificates_pdf, safe_file_name
+    from iltdesk.documents.certificates import build_certificates_pdf, certificate_file_name
     from iltdesk.domain.printing import CertificateDesign
     from iltdesk.services import certificates
 
@@ -846,7 +846,7 @@ def _compose_certificates(
         code = code_of[row.enrollment_id]
         doc = docs[code]
         pdf = build_certificates_pdf([doc], design, paper)
-        name = safe_file_name(f"{doc.learner_name} - {doc.course_title} - {code}") + ".pdf"
+        name = certificate_file_name(doc)
         link = doc.verify_text if doc.verify_text != code else ""
         return {"certificate_code": code, "verify_link": link}, (Attachment(name, pdf),)
 
@@ -1063,15 +1063,14 @@ def resend(db: Database, ids: Sequence[int]) -> Outcome[list[int]]:
 
 def export_failed(db: Database, path: Path) -> Path:
     """The failed messages as CSV (recipient, subject, error, attempts), written atomically."""
+    from iltdesk.documents.csvfile import write_csv
+
     rows = list_outbox(db, [OutboxStatus.FAILED])
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow([_("Recipient"), _("Name"), _("Subject"), _("Error"), _("Attempts")])
-    for row in rows:
-        writer.writerow(
-            [row.recipient, row.recipient_name, row.subject, row.last_error, row.attempts]
-        )
-    return write_atomic(path, out.getvalue().encode("utf-8-sig"))
+    return write_csv(
+        path,
+        [_("Recipient"), _("Name"), _("Subject"), _("Error"), _("Attempts")],
+        ([r.recipient, r.recipient_name, r.subject, r.last_error, r.attempts] for r in rows),
+    )
 
 
 def recover_interrupted(db: Database) -> Outcome[int]:
@@ -1104,9 +1103,31 @@ class SendSummary:
     sent: int = 0
     failed: int = 0
     retried: int = 0
-    waiting: int = 0  # still pending (backing off) when the run ended
+    uncertain: int = 0  # lost after being handed over: may have gone out, not sent again
+    waiting: int = 0  # still pending (backing off, or paused) when the run ended
     auth_error: str = ""  # set when the server refused the credentials: the batch paused
-    stopped_error: str = ""  # set when the server could not be reached at all
+    stopped_error: str = ""  # set when nothing could be sent (unreachable, TLS): paused
+
+    @property
+    def all_sent(self) -> bool:
+        """Whether nothing is left: no failure, nothing waiting, nothing uncertain."""
+        return not (self.failed or self.waiting or self.uncertain or self.paused)
+
+    @property
+    def paused(self) -> str:
+        return self.auth_error or self.stopped_error
+
+
+def retry_delay(attempts: int, backoff: Sequence[float], jitter: Callable[[], float]) -> float:
+    """The wait before retry `attempts` + 1: the backoff step, spread by ±50 % at random.
+
+    The spread keeps many clients (or many rows refused by one busy server) from coming back
+    at the same instant.
+    """
+    if not backoff:
+        return 0.0
+    step = backoff[min(attempts - 1, len(backoff) - 1)]
+    return step * (0.5 + jitter())
 
 
 _MESSAGES = cast(Table, OutboxMessage.__table__)
@@ -1135,6 +1156,17 @@ _NEXT_DUE = (
     .order_by(_MESSAGES.c.id)
     .limit(1)
 )
+# Claiming one chosen message by its id: a send of the messages just queued (the common case)
+# names hundreds of ids, and an IN list of them in every claim cost more than the send itself.
+_DUE_BY_ID = (
+    select(_MESSAGES.c.id, _CONTENTS.c.content, _MESSAGES.c.recipient, _MESSAGES.c.attempts)
+    .join(_CONTENTS, _CONTENTS.c.message_id == _MESSAGES.c.id)
+    .where(
+        _MESSAGES.c.id == bindparam("b_message_id"),
+        _MESSAGES.c.status == OutboxStatus.PENDING,
+        _MESSAGES.c.next_attempt_at.is_(None) | (_MESSAGES.c.next_attempt_at <= bindparam("b_now")),
+    )
+)
 _MARK_SENDING = (
     update(_MESSAGES)
     .where(_MESSAGES.c.id == bindparam("b_message_id"))
@@ -1162,29 +1194,54 @@ def _closing(
     }
 
 
+class _Statements:
+    """The send loop's statements, compiled once for the database in use."""
+
+    def __init__(self, db: Database) -> None:
+        self.close_attempt = Prepared(_CLOSE_ATTEMPT, db)
+        self.next_due = Prepared(_NEXT_DUE, db)
+        self.due_by_id = Prepared(_DUE_BY_ID, db)
+        self.mark_sending = Prepared(_MARK_SENDING, db)
+
+
 def _step(
-    db: Database, finished: dict[str, Any] | None, only: set[int] | None, *, claim: bool = True
+    hot: HotConnection,
+    statements: _Statements,
+    finished: dict[str, Any] | None,
+    candidates: list[int] | None,
+    *,
+    claim: bool = True,
 ) -> tuple[int, bytes, str, int] | None:
     """Close the last attempt and claim the next due message, in one small transaction.
 
     Claiming marks the row "sending" before a byte goes out, so a crash mid-send leaves it
-    visibly uncertain rather than silently pending.
+    visibly uncertain rather than silently pending. With `candidates` (the chosen ids, in
+    order) the first one still pending and due is claimed by its id; ids no longer pending are
+    dropped from the list, those backing off stay for later.
     """
     now = utcnow()
-    with db.core_transaction() as conn:
+    with hot.step():
         if finished is not None:
-            conn.execute(_CLOSE_ATTEMPT, {**finished, "b_now": now})
+            hot.execute(statements.close_attempt, {**finished, "b_now": now})
         if not claim:
             return None
-        query = _NEXT_DUE
-        if only is not None:
-            query = query.where(_MESSAGES.c.id.in_(only))
-        row = conn.execute(query, {"b_now": now}).first()
+        row = None
+        if candidates is None:
+            row = hot.execute(statements.next_due, {"b_now": now}).fetchone()
+        else:
+            for position, message_id in enumerate(candidates):
+                row = hot.execute(
+                    statements.due_by_id, {"b_message_id": message_id, "b_now": now}
+                ).fetchone()
+                if row is not None:
+                    del candidates[position]
+                    break
         if row is None:
             return None
         message_id, content, recipient, attempts = row
-        conn.execute(
-            _MARK_SENDING, {"b_message_id": message_id, "b_attempts": attempts + 1, "b_now": now}
+        hot.execute(
+            statements.mark_sending,
+            {"b_message_id": message_id, "b_attempts": attempts + 1, "b_now": now},
         )
         return message_id, bytes(content), recipient, attempts + 1
 
@@ -1220,6 +1277,7 @@ def send_queue(
     backoff: Sequence[float] = BACKOFF_SECONDS,
     max_attempts: int = MAX_ATTEMPTS,
     max_wait: float = 120.0,
+    jitter: Callable[[], float] = random.random,
 ) -> SendSummary:
     """Send pending messages one by one until none is due; see the module docstring.
 
@@ -1230,64 +1288,103 @@ def send_queue(
     """
     chosen = set(only) if only is not None else None
     summary = SendSummary()
-    total = len(_pending_ids(db, chosen))
+    pending = _pending_ids(db, chosen)
+    total = len(pending)
+    candidates = sorted(pending) if chosen is not None else None
     interval = 60.0 / rate_per_minute if rate_per_minute > 0 else 0.0
     last_sent = 0.0
     done = 0
     finished: dict[str, Any] | None = None
-    try:
-        while True:
-            if report is not None:
-                report(done, total, _("Sending {done} of {total}…").format(done=done, total=total))
-            claimed = _step(db, finished, chosen)
-            finished = None
-            if claimed is None:
-                due = _next_due(db, chosen)
-                if due is None:
-                    break
-                wait = (due - utcnow()).total_seconds()
-                if wait > max_wait:
-                    break
-                sleep(max(0.0, wait))
-                continue
-            message_id, content, recipient, attempts = claimed
-            if interval:
-                gap = time.monotonic() - last_sent
-                if gap < interval:
-                    sleep(interval - gap)
-            try:
-                transport.send(content, sender_address, recipient)
-            except SendError as error:
-                if error.kind == "auth":
-                    finished = _closing(
-                        message_id, OutboxStatus.PENDING, max(0, attempts - 1), error.message
+    statements = _Statements(db)
+    with hot_connection(db) as hot:
+        try:
+            while True:
+                if report is not None:
+                    report(
+                        done, total, _("Sending {done} of {total}…").format(done=done, total=total)
                     )
-                    summary.auth_error = error.message
-                    break
-                if error.kind == "transient" and attempts < max_attempts:
-                    delay = backoff[min(attempts - 1, len(backoff) - 1)] if backoff else 0.0
-                    retry_at = utcnow() + timedelta(seconds=delay)
-                    finished = _closing(
-                        message_id, OutboxStatus.PENDING, attempts, error.message, retry_at
-                    )
-                    summary.retried += 1
+                claimed = _step(hot, statements, finished, candidates)
+                finished = None
+                if claimed is None:
+                    if candidates is not None:
+                        candidates = sorted(set(candidates) & set(_pending_ids(db, chosen)))
+                    due = _next_due(db, chosen)
+                    if due is None:
+                        break
+                    wait = (due - utcnow()).total_seconds()
+                    if wait > max_wait:
+                        break
+                    sleep(max(0.0, wait))
                     continue
-                finished = _closing(message_id, OutboxStatus.FAILED, attempts, error.message)
-                summary.failed += 1
+                message_id, content, recipient, attempts = claimed
+                if interval:
+                    gap = time.monotonic() - last_sent
+                    if gap < interval:
+                        sleep(interval - gap)
+                try:
+                    transport.send(content, sender_address, recipient)
+                except SendError as error:
+                    finished, stop = _after_failure(
+                        error,
+                        message_id,
+                        attempts,
+                        summary,
+                        candidates,
+                        max_attempts,
+                        backoff,
+                        jitter,
+                    )
+                    if stop:
+                        break
+                    if finished["b_status"] is not OutboxStatus.PENDING:
+                        done += 1
+                    continue
+                finished = _closing(message_id, OutboxStatus.SENT, attempts, sent_at=utcnow())
+                last_sent = time.monotonic()
+                summary.sent += 1
                 done += 1
-                continue
-            finished = _closing(message_id, OutboxStatus.SENT, attempts, sent_at=utcnow())
-            last_sent = time.monotonic()
-            summary.sent += 1
-            done += 1
-    finally:
-        if finished is not None:
-            _step(db, finished, chosen, claim=False)
-        transport.close()
+        finally:
+            if finished is not None:
+                _step(hot, statements, finished, None, claim=False)
+            transport.close()
     summary.waiting = len(_pending_ids(db, chosen))
     if report is not None and not summary.auth_error:
         report(done, total, "")
     return summary
+
+
+def _after_failure(
+    error: SendError,
+    message_id: int,
+    attempts: int,
+    summary: SendSummary,
+    candidates: list[int] | None,
+    max_attempts: int,
+    backoff: Sequence[float],
+    jitter: Callable[[], float],
+) -> tuple[dict[str, Any], bool]:
+    """How a failed attempt closes, and whether the batch stops (see the module docstring)."""
+    if error.kind in BATCH_KINDS:
+        # Nothing can go out until the user acts: every row stays waiting, and this attempt
+        # does not count against the message.
+        if error.kind == "auth":
+            summary.auth_error = error.message
+        else:
+            summary.stopped_error = error.message
+        closing = _closing(message_id, OutboxStatus.PENDING, max(0, attempts - 1), error.message)
+        return closing, True
+    if error.kind == "uncertain":
+        summary.uncertain += 1
+        return _closing(message_id, OutboxStatus.UNCERTAIN, attempts, error.message), False
+    if error.kind == "transient" and attempts < max_attempts:
+        retry_at = utcnow() + timedelta(seconds=retry_delay(attempts, backoff, jitter))
+        if candidates is not None:
+            candidates.append(message_id)  # again, once its delay is over
+        summary.retried += 1
+        closing = _closing(message_id, OutboxStatus.PENDING, attempts, error.message, retry_at)
+        return closing, False
+    summary.failed += 1
+    return _closing(message_id, OutboxStatus.FAILED, attempts, error.message), False
 
 
 def ensure_can_send(settings: MailSettings) -> None:

@@ -53,6 +53,7 @@ from iltdesk.importers.roster import (
     parse_rows,
     paused_collector,
 )
+from iltdesk.services import journal
 from iltdesk.services.clashes import learner_clashes
 from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.enrollment import _open_session, remove_place
@@ -506,7 +507,11 @@ def commit_import(
     database is exactly as before.
     """
     decisions = decisions or {}
-    with db.transaction() as tx, paused_collector():
+    with (
+        journal.in_progress(db, "import", source.file_name),
+        db.transaction() as tx,
+        paused_collector(),
+    ):
         # Planned in the transaction that writes, so the plan is the database's own; the
         # backup is taken from another connection after planning and before the first write.
         work = _plan(tx, parsed, session_id, decisions, report)
@@ -876,7 +881,15 @@ def prepare(
         if report is not None:
             report(done, total, _("Reading rows…"))
 
-    return parse_rows(raw, header_row, mapping, progress)
+    parsed = parse_rows(raw, header_row, mapping, progress)
+    if not parsed.rows:
+        raise ValidationError(
+            _(
+                "“{sheet}” has a header row (row {row}) but no learners below it: there is "
+                "nothing to import."
+            ).format(sheet=raw.name, row=header_row + 1)
+        )
+    return parsed
 
 
 def problem_rows(parsed: ParsedRoster, plan: ImportPlan) -> list[ProblemRow]:

@@ -6,7 +6,7 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from iltdesk.errors import UserError
+from iltdesk.errors import DamagedDatabaseError, UserError
 from iltdesk.i18n import _
 from iltdesk.logsetup import log_file
 
@@ -25,4 +25,21 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("ILT Desk"))
     box.setText(error_text(error))
+    backups = None
+    if isinstance(error, DamagedDatabaseError):  # the way back is a backup: offer it here
+        backups = box.addButton(_("Open &Backups…"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
     box.exec()
+    if backups is not None and box.clickedButton() is backups:
+        open_backups()
+
+
+def open_backups() -> None:
+    """File › Backups… of the main window, from wherever the damage was found."""
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        show = getattr(widget, "show_backups", None)
+        if show is not None:
+            show()
+            return

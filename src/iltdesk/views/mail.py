@@ -264,6 +264,8 @@ class Mailer:
                     return
                 self._tell(summary.auth_error + " " + _("Sending paused."), done)
                 return
+            if summary.stopped_error:
+                show_error(self.parent, UserError(summary.stopped_error))
             self._tell(summary_text(summary), done)
 
         def failed(error: BaseException) -> None:
@@ -286,9 +288,17 @@ def summary_text(summary: SendSummary) -> str:
         text += " " + ngettext(
             "{n} failed: see the outbox.", "{n} failed: see the outbox.", summary.failed
         ).format(n=summary.failed)
+    if summary.uncertain:
+        text += " " + ngettext(
+            "{n} is uncertain (it may have gone out): see the outbox.",
+            "{n} are uncertain (they may have gone out): see the outbox.",
+            summary.uncertain,
+        ).format(n=summary.uncertain)
+    if summary.stopped_error:
+        text += " " + _("Sending paused: {reason}").format(reason=summary.stopped_error)
     if summary.waiting:
         text += " " + ngettext(
-            "{n} waits to be retried.", "{n} wait to be retried.", summary.waiting
+            "{n} waits to be sent.", "{n} wait to be sent.", summary.waiting
         ).format(n=summary.waiting)
     return text
 

@@ -108,6 +108,8 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.open_action.triggered.connect(self.sessions.open_selected)
         self.backup_action = QAction(_("&Back up now"), self)
         self.backup_action.triggered.connect(self.back_up_now)
+        self.backups_action = QAction(_("Back&ups…"), self)
+        self.backups_action.triggered.connect(self.show_backups)
         self.check_action = QAction(_("&Check database"), self)
         self.check_action.triggered.connect(self.check_database)
         self.quit_action = QAction(_("&Quit"), self)
@@ -130,6 +132,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         file_menu.addAction(self.import_history_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.backups_action)
         file_menu.addAction(self.check_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -346,6 +349,21 @@ class MainWindow(RosterDropTarget, QMainWindow):
             )
         else:
             QMessageBox.information(self, _("Check database"), _("No problems found."))
+
+    def show_backups(self) -> QWidget | None:
+        from iltdesk.views.dialogs.backups_dialog import BackupsDialog
+
+        if self.ctx.db.path is None:
+            QMessageBox.information(
+                self,
+                _("Backups"),
+                _("A database server keeps its own backups (pg_dump); there are none here."),
+            )
+            return None
+        dialog = BackupsDialog(self, self.ctx.db.path, str(self.ctx.prefs.get("default_timezone")))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def show_guide(self) -> QWidget:
         from iltdesk.views.dialogs.help import GuideDialog

@@ -116,7 +116,7 @@ def test_second_instance_in_another_process_is_refused(db_path, backup_dir):
             text=True,
             timeout=60,
         )
-        assert result.returncode == 1
+        assert result.returncode == 4  # the database cannot be used now
         assert "already open" in result.stderr
         assert "Traceback" not in result.stderr
     finally:

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 from iltdesk.documents.certificates import (
     build_certificates_pdf,
     certificate_files,
-    safe_file_name,
     zip_files,
 )
+from iltdesk.documents.files import safe_file_name
 from iltdesk.domain.enums import AttendanceStatus, InstructorRole
 from iltdesk.domain.printing import CertificateDesign
 from iltdesk.errors import ValidationError
@@ -154,9 +154,14 @@ def test_per_learner_files_and_zip(db, completed):
 
 
 def test_safe_file_names():
-    assert safe_file_name('A/B: "C" <d>?') == "A B C d"
-    assert safe_file_name("   ") == "certificate"
+    assert safe_file_name('A/B: "C" <d>?') == "A_B_ _C_ _d__"
+    assert safe_file_name("   ") == "file"
     assert len(safe_file_name("x" * 500)) == 120
+    assert safe_file_name("CON") == "_CON"
+    long_cjk = safe_file_name("王" * 300, suffix=" - K7QX-M2PD-9WRT.pdf")
+    assert long_cjk.endswith(" - K7QX-M2PD-9WRT.pdf")  # the code that keeps names apart stays
+    assert len(long_cjk.encode("utf-8")) <= 120  # cut by bytes, not characters
+    assert "\ufffd" not in long_cjk
 
 
 @pytest.mark.parametrize("design", list(CertificateDesign))
