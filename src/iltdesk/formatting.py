@@ -12,6 +12,7 @@ Typed dates and times are parsed here too, so what is shown and what is read bac
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
@@ -311,3 +312,86 @@ def format_date_input(value: date, locale: LocaleLike = None) -> str:
     pattern = re.sub(r"(?<!d)d(?!d)", "dd", pattern)
     pattern = re.sub(r"(?<!M)M(?!M)", "MM", pattern)
     return str(babel_dates.format_date(value, format=pattern, locale=loc))
+
+
+def format_period_key(key: str, locale: LocaleLike = None) -> str:
+    """A report's period key in words: "2026-03" → "Mar 2026", "2026-Q1" → "Q1 2026"."""
+    loc = _loc(locale)
+    if len(key) == 7 and key[4] == "-" and key[5:].isdigit():
+        return babel_dates.format_skeleton("yMMM", date(int(key[:4]), int(key[5:]), 1), locale=loc)
+    if len(key) == 7 and key[5] == "Q":
+        quarter = int(key[6])
+        return babel_dates.format_skeleton(
+            "yQQQ", date(int(key[:4]), 3 * quarter - 2, 1), locale=loc
+        )
+    return key
+
+
+def format_rate(value: float | None, locale: LocaleLike = None) -> str:
+    """A fraction as a percentage with one decimal ("83.3%"); "—" when there is none."""
+    if value is None:
+        return "—"
+    loc = _loc(locale)
+    pattern = str(loc.percent_formats[None].pattern)  # "#,##0%", "#,##0 %" (de), …
+    head, _zero, tail = pattern.rpartition("0")
+    return babel_numbers.format_percent(value, format=f"{head}0.0{tail}", locale=loc)
+
+
+def format_hours(value: float, locale: LocaleLike = None) -> str:
+    """Hours to the hundredth, trailing zeros dropped ("7.5")."""
+    return babel_numbers.format_decimal(value, format="#,##0.##", locale=_loc(locale))
+
+
+def format_amounts(parts: Sequence[tuple[Decimal, str]], locale: LocaleLike = None) -> str:
+    """Money in one or more currencies, never added: "£1,200.00 + €300.00"; "—" for none."""
+    if not parts:
+        return "—"
+    return " + ".join(format_money(amount, currency, locale) for amount, currency in parts)
+
+
+def format_report_value(kind: str, value: object, locale: LocaleLike = None) -> str:
+    """A report cell as the user reads it, by its column kind (see domain.reporting)."""
+    from iltdesk.domain.enums import DeliveryMode, EnrollmentStatus
+    from iltdesk.domain.reporting import Amounts, ColumnKind
+
+    if value is None:
+        return "—"
+    column = ColumnKind(kind)
+    if column is ColumnKind.RATE and isinstance(value, int | float):
+        return format_rate(float(value), locale)
+    if column is ColumnKind.HOURS and isinstance(value, int | float | Decimal):
+        return format_hours(float(value), locale)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value, locale)  # counts, also a total under a text column
+    if column is ColumnKind.MONEY and isinstance(value, Amounts):
+        return format_amounts([(m.amount, m.currency) for m in value.parts], locale)
+    if column is ColumnKind.DATE and isinstance(value, date):
+        return format_date(value, locale=locale)
+    if column is ColumnKind.PERIOD:
+        return format_period_key(str(value), locale)
+    if column is ColumnKind.MODE:
+        return DeliveryMode(str(value)).label()
+    if column is ColumnKind.STATUS:
+        return EnrollmentStatus(str(value)).label()
+    if column is ColumnKind.FLAG:
+        from iltdesk.i18n import _
+
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def format_list(items: Sequence[str], locale: LocaleLike = None) -> str:
+    """Items joined as the language joins a list: "a, b and c" / "a, b und c"."""
+    from babel.lists import format_list as babel_list
+
+    return babel_list(list(items), locale=_loc(locale))
+
+
+def format_chart_label(data: object, index: int, locale: LocaleLike = None) -> str:
+    """Bar `index` of a report chart (`domain.reporting.ChartData`) as its axis reads it."""
+    from iltdesk.domain.reporting import ChartData
+
+    assert isinstance(data, ChartData)
+    value, currency = data.categories[index]
+    text = format_report_value(data.category_kind.value, value, locale)
+    return f"{text} ({currency})" if currency else text

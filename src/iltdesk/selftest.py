@@ -227,6 +227,25 @@ def _mail(_state: dict[str, Any]) -> str:
     return f"message with {sum(1 for _p in message.walk())} parts"
 
 
+def _reports(state: dict[str, Any]) -> str:
+    from PySide6.QtCharts import QBarSet
+
+    from iltdesk.documents.report_files import build_report_workbook
+    from iltdesk.documents.report_pdf import build_report_pdf
+    from iltdesk.domain.reporting import ReportFilters, ReportName
+    from iltdesk.services.reports import build_report
+
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    table = build_report(state["db"], ReportName.ATTENDANCE, ReportFilters(), now=now)
+    pdf = build_report_pdf(table, now, "Europe/London")
+    workbook = build_report_workbook(table, now, "Europe/London")
+    bars = QBarSet("self-test")  # QtCharts, for the on-screen charts
+    bars.append([1.0, 2.0])
+    if not table.rows or not pdf.startswith(b"%PDF") or bars.count() != 2:
+        raise RuntimeError("report, PDF or chart missing")
+    return f"{len(table.rows)} rows, PDF {len(pdf) // 1024} KB, workbook {len(workbook) // 1024} KB"
+
+
 CHECKS: tuple[Check, ...] = (
     ("database and migrations", _database),
     ("demo data", _demo),
@@ -242,6 +261,7 @@ CHECKS: tuple[Check, ...] = (
     ("time-zone data", _zones),
     ("babel locale data", _babel),
     ("email and invitations", _mail),
+    ("reports and charts (QtCharts)", _reports),
 )
 
 _app: Any = None

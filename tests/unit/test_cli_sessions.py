@@ -218,9 +218,11 @@ def test_cancel_with_notify_queues_notices_and_sends_nothing(org, capsys):
     assert "no learner with the email" in capsys.readouterr().err
     assert cli(org, "config", "set", "mail.sender_address", "training@example.com") == 0
     capsys.readouterr()
-    assert cli(org, "sessions", "cancel", sid, "--reason", "Trainer ill", "--notify", "--json") == 0
+    command = ["sessions", "cancel", sid, "--reason", "Too few", "--cause", "low-numbers"]
+    assert cli(org, *command, "--notify", "--json") == 0
     result = json.loads(capsys.readouterr().out)
     assert result["session"]["status"] == "cancelled"
+    assert result["cause"] == "low_numbers"  # the fill report counts it
     assert (result["cancelled_places"], result["cleared_waitlist"]) == (1, 2)
     assert len(result["queued_messages"]) == 3  # the seat and both waiting
     assert cli(org, "outbox", "list", "--json") == 0

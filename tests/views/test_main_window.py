@@ -24,7 +24,7 @@ def test_first_run_offers_demo_data(qtbot, ctx, monkeypatch):
     qtbot.waitUntil(lambda: window.courses.model.rowCount() == 12, timeout=20000)
     assert scheduling.list_sessions(ctx.db)
     window.sessions.when.setCurrentIndex(2)  # all
-    assert window.sessions.model.rowCount() == 40
+    assert window.sessions.model.rowCount() == 360  # two and a half years of history
     assert window.sessions.stack.currentWidget() is window.sessions.table
     assert window.courses.model.rowCount() == 12  # refreshed through the change relay
 
@@ -48,12 +48,14 @@ def test_window_in_german(qtbot, ctx, german):
     load_demo(ctx.db, DemoSize(learners=100, sessions=6), today=date(2026, 11, 28))
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [
+    assert [window.nav.item(i).text().split(" (")[0] for i in range(window.nav.count())] == [
+        "Übersicht",
         "Termine",
         "Kurse",
         "Teilnehmende",
         "Trainer",
         "Räume",
+        "Berichte",
         "Postausgang",
     ]
     assert window.menuBar().actions()[0].text() == "&Datei"
@@ -70,7 +72,7 @@ def test_print_document_holds_the_visible_rows(qtbot, ctx):
     load_demo(ctx.db, DemoSize(learners=100, sessions=6), today=date(2026, 11, 28))
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    window.nav.setCurrentRow(1)
+    window.show_screen("courses")
     window.courses.filter.setText("forklift")
     document = table_document(window.courses.table.model(), "Courses")
     text = document.toPlainText()
@@ -117,7 +119,7 @@ def test_archive_and_undo_on_the_courses_screen(qtbot, ctx):
     load_demo(ctx.db, DemoSize(learners=50, sessions=4), today=date(2026, 11, 28))
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    window.nav.setCurrentRow(1)
+    window.show_screen("courses")
     page = window.courses
     assert page.model.rowCount() == 12
     page.table.selectRow(0)
@@ -136,7 +138,7 @@ def test_merge_duplicate_learners_from_the_learners_screen(qtbot, ctx, monkeypat
     duplicate = make_learner(ctx.db, "Zoe", "Muller", email="zoe.m@example.com")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    window.nav.setCurrentRow(2)
+    window.show_screen("learners")
     page = window.learners
     rows = [page.model.row_at(r).id for r in range(page.model.rowCount())]
     page.table.selectRow(rows.index(keep.id))

@@ -25,7 +25,7 @@ from iltdesk.i18n import _
 def register(commands: Commands) -> dict[str, Handler]:
     demo = commands.add_parser("demo", help=_("fill an empty database with demo data"))
     demo.add_argument("--learners", type=int, default=600, help=_("number of learners"))
-    demo.add_argument("--sessions", type=int, default=40, help=_("number of sessions"))
+    demo.add_argument("--sessions", type=int, default=360, help=_("number of sessions"))
     demo.add_argument("--seats", type=int, help=_("seats per session (default: realistic)"))
     demo.add_argument("--today", type=date.fromisoformat, help=_("anchor date, YYYY-MM-DD"))
     demo.add_argument("--seed", type=int, default=2026, help=_("random seed"))

@@ -100,6 +100,12 @@ def register(commands: Commands) -> dict[str, Handler]:
         action="store_true",
         help=_("queue the cancellation notice in the outbox (sent by `outbox send`)"),
     )
+    cancel.add_argument(
+        "--cause",
+        choices=("low-numbers", "instructor", "venue", "other"),
+        default="other",
+        help=_("why, as reports count it (low-numbers: too few learners)"),
+    )
     cancel.add_argument("--json", action="store_true", help=_("print JSON"))
 
     roster = commands.add_parser("roster", help=_("list a session's learners"))
@@ -371,13 +377,14 @@ def _moved_days(row: SessionRow, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    from iltdesk.domain.enums import MessageKind
+    from iltdesk.domain.enums import CancelCause, MessageKind
     from iltdesk.services import lifecycle, outbox
     from iltdesk.settings import Preferences
 
     queued: list[int] = []
+    cause = CancelCause(args.cause.replace("-", "_"))
     with open_for_cli(args.db) as db:
-        result = lifecycle.cancel_session(db, args.session_id, args.reason).value
+        result = lifecycle.cancel_session(db, args.session_id, args.reason, cause=cause).value
         if args.notify:
             composed = outbox.compose(
                 db,
@@ -393,6 +400,7 @@ def _cancel(args: argparse.Namespace) -> int:
                     "session": session_json(result.session),
                     "cancelled_places": result.seats,
                     "cleared_waitlist": result.waitlisted,
+                    "cause": cause.value,
                     "queued_messages": queued,
                 },
                 ensure_ascii=False,

@@ -78,11 +78,19 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> 
     cursor.close()
 
 
+READ_ONLY = "iltdesk_read_only"  # execution option of `Database.reading()` connections
+
+
 def _begin(conn: Any) -> None:
     # IMMEDIATE: take the write lock when the transaction starts. A deferred transaction that
     # reads and then writes cannot wait for another writer (SQLite refuses at once with "busy"
     # to avoid a deadlock); an immediate one queues on the busy timeout like any writer.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Read-only work (reports, the dashboard) begins deferred: in WAL mode it never waits for
+    # a writer and never makes one wait.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -302,6 +310,22 @@ class Database:
         try:
             with self._sessions() as db_session, db_session.begin():
                 yield db_session
+        except DBAPIError as error:
+            translated = translate_error(error, self.path)
+            if translated is not None:
+                raise translated from error
+            raise
+
+    @contextmanager
+    def reading(self) -> Iterator[OrmSession]:
+        """A read-only unit of work (reports): a snapshot that takes no write lock."""
+        try:
+            with (
+                self.engine.connect().execution_options(**{READ_ONLY: True}) as conn,
+                OrmSession(bind=conn, expire_on_commit=False) as db_session,
+            ):
+                yield db_session
+                db_session.rollback()  # nothing to keep: a reader never commits
         except DBAPIError as error:
             translated = translate_error(error, self.path)
             if translated is not None:

@@ -6,12 +6,13 @@ and its attendance. Names and emails carry a normalised `*_key` beside them for 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     Enum,
     ForeignKey,
     Index,
@@ -29,6 +30,9 @@ from iltdesk.domain.enums import (
     ActivityType,
     AttendanceStatus,
     Audience,
+    CancelCause,
+    CostBasis,
+    CostCategory,
     DeliveryFormat,
     DeliveryMode,
     EnrollmentSource,
@@ -66,7 +70,7 @@ class Course(Base):
         _enum(DeliveryFormat, "delivery_format"), default=DeliveryFormat.IN_PERSON
     )
     certificate_validity_months: Mapped[int | None] = mapped_column(Integer)
-    cost_per_learner: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    # The currency new cost lines of the course start in (costs themselves are cost lines).
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     prework: Mapped[str] = mapped_column(Text, default="")
     prework_link: Mapped[str] = mapped_column(String(2000), default="")
@@ -208,10 +212,15 @@ class TrainingSession(Base):
     # Denormalised from the days so lists can sort and filter by date in SQL.
     first_start: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     last_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The first day's date as the venue's calendar reads it: reports select periods by it.
+    first_date: Mapped[date | None] = mapped_column(Date, index=True)
     # When and why the session was cancelled, or completed (with the reason when recorded
     # before its last day had ended).
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cancel_cause: Mapped[CancelCause] = mapped_column(
+        _enum(CancelCause, "cancel_cause"), default=CancelCause.OTHER, server_default="other"
+    )
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completion_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
@@ -239,6 +248,11 @@ class SessionDay(Base):
     )
     start: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     end: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Denormalised from start, end and the session's zone whenever they are set, so reports
+    # count hours and months in SQL: the minutes between the instants (a day across a clock
+    # change is an hour shorter or longer) and the date the venue's calendar shows.
+    minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    local_date: Mapped[date | None] = mapped_column(Date, index=True)
 
     session: Mapped[TrainingSession] = relationship(back_populates="days")
 
@@ -305,12 +319,18 @@ class Enrollment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
     status: Mapped[EnrollmentStatus] = mapped_column(_enum(EnrollmentStatus, "enrollment_status"))
     waitlist_position: Mapped[int | None] = mapped_column(Integer)
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    # Whether the cancelled enrollment held a seat (not a waitlist spot): late cancellations
+    # of places are what reports count.
+    cancelled_seat: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The minutes the completion rule counted from the marks (None: no mark yet), kept by
+    # `attendance.evaluate_enrollment`, so reports add hours without reading every mark.
+    attended_minutes: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[EnrollmentSource] = mapped_column(
         _enum(EnrollmentSource, "enrollment_source"), default=EnrollmentSource.MANUAL
     )
@@ -324,6 +344,24 @@ class Enrollment(Base):
     __table_args__ = (
         UniqueConstraint("session_id", "learner_id"),
         Index("ix_enrollments_session_status", "session_id", "status"),
+        # Finds a learner's places, and covers what per-learner reports read of them.
+        Index(
+            "ix_enrollments_learner_id",
+            "learner_id",
+            "attended_minutes",
+            "session_id",
+            "status",
+        ),
+        # Covers what reports read of a place, so they scan this index, not the wide rows.
+        Index(
+            "ix_enrollments_facts",
+            "session_id",
+            "status",
+            "attended_minutes",
+            "learner_id",
+            "cancelled_seat",
+            "cancelled_at",
+        ),
         CheckConstraint(
             "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
             name="waitlist_position_iff_waitlisted",
@@ -357,10 +395,66 @@ class Certificate(Base):
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoke_reason: Mapped[str] = mapped_column(Text, default="")
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+
+class CostLine(Base):
+    """One cost of a session, or one default cost of a course that new sessions copy.
+
+    The amount is multiplied by its basis: once per session, per day, or per learner holding
+    a place. Amounts in different currencies are never added (reports group or convert them).
+    """
+
+    __tablename__ = "cost_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int | None] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    category: Mapped[CostCategory] = mapped_column(_enum(CostCategory, "cost_category"))
+    basis: Mapped[CostBasis] = mapped_column(_enum(CostBasis, "cost_basis"))
+    description: Mapped[str] = mapped_column(String(300), default="")
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+    # Whose fee an instructor-fee line is (the instructor-hours report lists it).
+    instructor_id: Mapped[int | None] = mapped_column(ForeignKey("instructors.id"), index=True)
+
+    __table_args__ = (
+        CheckConstraint("(course_id IS NULL) <> (session_id IS NULL)", name="course_or_session"),
+        CheckConstraint("amount >= 0", name="amount_non_negative"),
+    )
+
+
+class CourseBudget(Base):
+    """A course's training budget for one calendar year."""
+
+    __tablename__ = "course_budgets"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_non_negative"),)
+
+
+class ExchangeRate(Base):
+    """How many units of the report currency one unit of `currency` is worth (user-entered)."""
+
+    __tablename__ = "exchange_rates"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+
+    __table_args__ = (CheckConstraint("rate > 0", name="rate_positive"),)
 
 
 class AuditEntry(Base):
@@ -399,7 +493,7 @@ class OutboxMessage(Base):
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[MessageKind] = mapped_column(_enum(MessageKind, "message_kind"))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"), index=True)
-    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
     recipient: Mapped[str] = mapped_column(String(320))
     recipient_name: Mapped[str] = mapped_column(String(300), default="")
     subject: Mapped[str] = mapped_column(String(998), default="")
@@ -416,6 +510,9 @@ class OutboxMessage(Base):
     # How many day events the message's calendar part carried (invitations and updates), so
     # a later change can cancel the events of days that were removed.
     invited_days: Mapped[int | None] = mapped_column(Integer)
+
+    # Also answers "was this place's certificate mailed?" from the index alone (dashboard).
+    __table_args__ = (Index("ix_outbox_messages_enrollment_id", "enrollment_id", "kind", "status"),)
 
 
 class OutboxContent(Base):

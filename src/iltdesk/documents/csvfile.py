@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 
 from iltdesk.documents.files import write_atomic
@@ -23,7 +24,7 @@ def safe_cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
+    if isinstance(value, int | float | Decimal):
         return str(value)  # numbers stay numbers ("-2" is a number, not a formula)
     text = str(value)
     return "'" + text if text.startswith(RISKY) else text

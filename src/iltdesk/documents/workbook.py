@@ -59,7 +59,7 @@ def _fit_widths(sheet: Worksheet, headings: list[str], widths: list[int]) -> Non
         sheet.column_dimensions[get_column_letter(column)].width = max(width, len(heading) + 3)
 
 
-def _print_setup(
+def print_setup(
     sheet: Worksheet, title_rows: str, *, landscape: bool = True, print_area: str | None = None
 ) -> None:
     """Print as one page wide (as many tall as needed), landscape, headings on every page."""
@@ -132,7 +132,7 @@ def build_workbook(data: AttendanceWorkbook) -> bytes:
     flat.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{last}"
     widths = [22, 30, 11, 16, 16, 20, 9, 26, 12, 16, 12, 10, 13, 16, 28, 28]
     _fit_widths(flat, headings, widths)
-    _print_setup(flat, "1:1")
+    print_setup(flat, "1:1")
 
     taken = {"attendance", "summary"}
     choices = ",".join(data.status_labels)
@@ -177,7 +177,7 @@ def build_workbook(data: AttendanceWorkbook) -> bytes:
         for index in range(len(grid.day_ids)):
             sheet.column_dimensions[get_column_letter(4 + index)].width = 14
         sheet.freeze_panes = "D4"
-        _print_setup(sheet, "3:3", print_area=f"B1:{get_column_letter(3 + len(grid.day_ids))}")
+        print_setup(sheet, "3:3", print_area=f"B1:{get_column_letter(3 + len(grid.day_ids))}")
 
     summary = book.create_sheet("Summary")
     _summary(summary, data, last)
@@ -234,7 +234,7 @@ def _summary(sheet: Worksheet, data: AttendanceWorkbook, last: int) -> None:
     sheet.column_dimensions["A"].width = 30
     for letter in "BCD":
         sheet.column_dimensions[letter].width = 16
-    _print_setup(sheet, "1:1", landscape=False)
+    print_setup(sheet, "1:1", landscape=False)
 
 
 def read_returned_grids(path: Path) -> list[ReturnedMark]:

@@ -21,6 +21,7 @@ class Entity(StrEnum):
     SETTING = "setting"
     IMPORT = "import"
     OUTBOX = "outbox"
+    COST = "cost"  # cost lines, budgets and exchange rates
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ class _Labelled(StrEnum):
     """A string enum whose members carry a translatable label."""
 
     def label(self) -> str:
-        return _(_LABELS.get(self, self.value))
+        return _(_LABELS.get((type(self), self.value), self.value))
 
     def source_label(self) -> str:
         """The untranslated (English) label: the msgid its translations are keyed by."""
-        return _LABELS.get(self, self.value)
+        return _LABELS.get((type(self), self.value), self.value)
 
 
 class DeliveryFormat(_Labelled):
@@ -39,6 +39,35 @@ class SessionStatus(_Labelled):
     CONFIRMED = "confirmed"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+
+
+class CancelCause(_Labelled):
+    """Why a session was cancelled, as the fill report counts it (the reason is free text)."""
+
+    LOW_NUMBERS = "low_numbers"
+    INSTRUCTOR = "instructor"
+    VENUE = "venue"
+    OTHER = "other"
+
+
+class CostCategory(_Labelled):
+    """What a session's cost line pays for."""
+
+    INSTRUCTOR_FEE = "instructor_fee"
+    ROOM = "room"
+    CATERING = "catering"
+    TRAVEL = "travel"
+    MATERIALS = "materials"
+    PLATFORM = "platform"
+    OTHER = "other"
+
+
+class CostBasis(_Labelled):
+    """What a cost line's amount is multiplied by."""
+
+    PER_SESSION = "per_session"
+    PER_DAY = "per_day"
+    PER_LEARNER = "per_learner"
 
 
 class InstructorRole(_Labelled):
@@ -141,64 +170,81 @@ class MessageKind(_Labelled):
     TEST = "test"
 
 
-_LABELS: dict[StrEnum, str] = {
-    OutboxStatus.PENDING: N_("Pending"),
-    OutboxStatus.SENDING: N_("Sending"),
-    OutboxStatus.SENT: N_("Sent"),
-    OutboxStatus.FAILED: N_("Failed"),
-    OutboxStatus.UNCERTAIN: N_("Uncertain — may have been sent"),
-    OutboxStatus.CANCELLED: N_("Cancelled"),
-    MessageKind.CONFIRMATION: N_("Enrolment confirmation"),
-    MessageKind.WAITLIST: N_("Waitlist notice"),
-    MessageKind.PROMOTED: N_("Promoted from the waitlist"),
-    MessageKind.REMINDER: N_("Reminder"),
-    MessageKind.CHANGED: N_("Session changed"),
-    MessageKind.DAYS_REMOVED: N_("Days removed"),
-    MessageKind.CANCELLED: N_("Session cancelled"),
-    MessageKind.CERTIFICATE: N_("Certificate"),
-    MessageKind.FEEDBACK: N_("Feedback request"),
-    MessageKind.TEST: N_("Test message"),
-    DeliveryFormat.IN_PERSON: N_("In person"),
-    DeliveryFormat.VIRTUAL: N_("Virtual"),
-    DeliveryFormat.BLENDED: N_("Blended"),
-    DeliveryMode.IN_PERSON: N_("In person"),
-    DeliveryMode.VIRTUAL: N_("Virtual"),
-    DeliveryMode.HYBRID: N_("Hybrid"),
-    SessionStatus.PLANNED: N_("Planned"),
-    SessionStatus.CONFIRMED: N_("Confirmed"),
-    SessionStatus.COMPLETED: N_("Completed"),
-    SessionStatus.CANCELLED: N_("Cancelled"),
-    InstructorRole.LEAD: N_("Lead"),
-    InstructorRole.CO_FACILITATOR: N_("Co-facilitator"),
-    InstructorRole.BACKUP: N_("Backup"),
-    EnrollmentStatus.ENROLLED: N_("Enrolled"),
-    EnrollmentStatus.WAITLISTED: N_("Waitlisted"),
-    EnrollmentStatus.CANCELLED: N_("Cancelled"),
-    EnrollmentStatus.MOVED: N_("Moved"),
-    EnrollmentStatus.COMPLETED: N_("Completed"),
-    EnrollmentStatus.INCOMPLETE: N_("Incomplete"),
-    EnrollmentStatus.NO_SHOW: N_("No-show"),
-    EnrollmentSource.MANUAL: N_("Manual"),
-    EnrollmentSource.IMPORT: N_("Import"),
-    EnrollmentSource.WALK_IN: N_("Walk-in"),
-    AttendanceStatus.PRESENT: N_("Present"),
-    AttendanceStatus.LATE: N_("Late"),
-    AttendanceStatus.LEFT_EARLY: N_("Left early"),
-    AttendanceStatus.ABSENT: N_("Absent"),
-    AttendanceStatus.EXCUSED: N_("Excused"),
-    MaterialKind.FACILITATOR_GUIDE: N_("Facilitator guide"),
-    MaterialKind.SLIDES: N_("Slides"),
-    MaterialKind.PARTICIPANT_WORKBOOK: N_("Participant workbook"),
-    MaterialKind.JOB_AID: N_("Job aid"),
-    MaterialKind.OTHER: N_("Other"),
-    Audience.FACILITATOR: N_("Facilitator"),
-    Audience.PARTICIPANT: N_("Participant"),
-    ActivityType.PRESENTATION: N_("Presentation"),
-    ActivityType.DEMONSTRATION: N_("Demonstration"),
-    ActivityType.DISCUSSION: N_("Discussion"),
-    ActivityType.ROLE_PLAY: N_("Role-play"),
-    ActivityType.EXERCISE: N_("Exercise"),
-    ActivityType.POLL: N_("Poll"),
-    ActivityType.ASSESSMENT: N_("Assessment"),
-    ActivityType.BREAK: N_("Break"),
-}
+# (member, label) pairs, not a dict: members of different enums with the same value
+# ("other") are equal as strings and would overwrite each other's labels as dict keys.
+_LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
+    (OutboxStatus.PENDING, N_("Pending")),
+    (OutboxStatus.SENDING, N_("Sending")),
+    (OutboxStatus.SENT, N_("Sent")),
+    (OutboxStatus.FAILED, N_("Failed")),
+    (OutboxStatus.UNCERTAIN, N_("Uncertain — may have been sent")),
+    (OutboxStatus.CANCELLED, N_("Cancelled")),
+    (MessageKind.CONFIRMATION, N_("Enrolment confirmation")),
+    (MessageKind.WAITLIST, N_("Waitlist notice")),
+    (MessageKind.PROMOTED, N_("Promoted from the waitlist")),
+    (MessageKind.REMINDER, N_("Reminder")),
+    (MessageKind.CHANGED, N_("Session changed")),
+    (MessageKind.DAYS_REMOVED, N_("Days removed")),
+    (MessageKind.CANCELLED, N_("Session cancelled")),
+    (MessageKind.CERTIFICATE, N_("Certificate")),
+    (MessageKind.FEEDBACK, N_("Feedback request")),
+    (MessageKind.TEST, N_("Test message")),
+    (DeliveryFormat.IN_PERSON, N_("In person")),
+    (DeliveryFormat.VIRTUAL, N_("Virtual")),
+    (DeliveryFormat.BLENDED, N_("Blended")),
+    (DeliveryMode.IN_PERSON, N_("In person")),
+    (DeliveryMode.VIRTUAL, N_("Virtual")),
+    (DeliveryMode.HYBRID, N_("Hybrid")),
+    (SessionStatus.PLANNED, N_("Planned")),
+    (SessionStatus.CONFIRMED, N_("Confirmed")),
+    (SessionStatus.COMPLETED, N_("Completed")),
+    (SessionStatus.CANCELLED, N_("Cancelled")),
+    (CancelCause.LOW_NUMBERS, N_("Too few learners")),
+    (CancelCause.INSTRUCTOR, N_("Instructor not available")),
+    (CancelCause.VENUE, N_("Venue or platform not available")),
+    (CancelCause.OTHER, N_("Other reason")),
+    (CostCategory.INSTRUCTOR_FEE, N_("Instructor fee")),
+    (CostCategory.ROOM, N_("Room")),
+    (CostCategory.CATERING, N_("Catering")),
+    (CostCategory.TRAVEL, N_("Travel")),
+    (CostCategory.MATERIALS, N_("Materials")),
+    (CostCategory.PLATFORM, N_("Platform licence")),
+    (CostCategory.OTHER, N_("Other")),
+    (CostBasis.PER_SESSION, N_("per session")),
+    (CostBasis.PER_DAY, N_("per day")),
+    (CostBasis.PER_LEARNER, N_("per learner")),
+    (InstructorRole.LEAD, N_("Lead")),
+    (InstructorRole.CO_FACILITATOR, N_("Co-facilitator")),
+    (InstructorRole.BACKUP, N_("Backup")),
+    (EnrollmentStatus.ENROLLED, N_("Enrolled")),
+    (EnrollmentStatus.WAITLISTED, N_("Waitlisted")),
+    (EnrollmentStatus.CANCELLED, N_("Cancelled")),
+    (EnrollmentStatus.MOVED, N_("Moved")),
+    (EnrollmentStatus.COMPLETED, N_("Completed")),
+    (EnrollmentStatus.INCOMPLETE, N_("Incomplete")),
+    (EnrollmentStatus.NO_SHOW, N_("No-show")),
+    (EnrollmentSource.MANUAL, N_("Manual")),
+    (EnrollmentSource.IMPORT, N_("Import")),
+    (EnrollmentSource.WALK_IN, N_("Walk-in")),
+    (AttendanceStatus.PRESENT, N_("Present")),
+    (AttendanceStatus.LATE, N_("Late")),
+    (AttendanceStatus.LEFT_EARLY, N_("Left early")),
+    (AttendanceStatus.ABSENT, N_("Absent")),
+    (AttendanceStatus.EXCUSED, N_("Excused")),
+    (MaterialKind.FACILITATOR_GUIDE, N_("Facilitator guide")),
+    (MaterialKind.SLIDES, N_("Slides")),
+    (MaterialKind.PARTICIPANT_WORKBOOK, N_("Participant workbook")),
+    (MaterialKind.JOB_AID, N_("Job aid")),
+    (MaterialKind.OTHER, N_("Other")),
+    (Audience.FACILITATOR, N_("Facilitator")),
+    (Audience.PARTICIPANT, N_("Participant")),
+    (ActivityType.PRESENTATION, N_("Presentation")),
+    (ActivityType.DEMONSTRATION, N_("Demonstration")),
+    (ActivityType.DISCUSSION, N_("Discussion")),
+    (ActivityType.ROLE_PLAY, N_("Role-play")),
+    (ActivityType.EXERCISE, N_("Exercise")),
+    (ActivityType.POLL, N_("Poll")),
+    (ActivityType.ASSESSMENT, N_("Assessment")),
+    (ActivityType.BREAK, N_("Break")),
+)
+_LABELS: dict[tuple[type, str], str] = {(type(m), m.value): t for m, t in _LABEL_PAIRS}

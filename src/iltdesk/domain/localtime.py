@@ -235,3 +235,16 @@ def parse_offset(text: str) -> timedelta | None:
     if hours > 14 or minutes > 59:
         return None
     return sign * timedelta(hours=hours, minutes=minutes)
+
+
+def local_date(instant: datetime, zone_name: str) -> date:
+    """The date the venue's calendar shows at `instant` (reports count months by it)."""
+    return instant.astimezone(zone(zone_name)).date()
+
+
+def minutes_between(start: datetime, end: datetime) -> int:
+    """Whole minutes elapsed between two instants.
+
+    A day across a clock change is an hour shorter or longer than its wall-clock reading.
+    """
+    return int((end - start).total_seconds() // 60)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from iltdesk.domain.enums import (
     ActivityType,
@@ -30,7 +29,6 @@ class CourseRow:
     default_minutes: int
     delivery_format: DeliveryFormat
     certificate_validity_months: int | None
-    cost_per_learner: Decimal | None
     currency: str
     prework: str
     prework_link: str

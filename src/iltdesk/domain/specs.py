@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from iltdesk.domain.enums import (
     ActivityType,
@@ -26,7 +25,6 @@ class CourseSpec:
     default_minutes: int = 480
     delivery_format: DeliveryFormat = DeliveryFormat.IN_PERSON
     certificate_validity_months: int | None = None
-    cost_per_learner: Decimal | None = None
     currency: str = "EUR"
     prework: str = ""
     prework_link: str = ""

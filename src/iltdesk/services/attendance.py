@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
@@ -20,7 +20,12 @@ from iltdesk.db.entities import Attendance, Enrollment, SessionDay, TrainingSess
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SEAT_HOLDING, AttendanceStatus, EnrollmentStatus, SessionStatus
 from iltdesk.domain.rows import AttendanceMarkRow
-from iltdesk.domain.rules import DEFAULT_COMPLETION_THRESHOLD, DayMark, completion_status
+from iltdesk.domain.rules import (
+    DEFAULT_COMPLETION_THRESHOLD,
+    DayMark,
+    attended_minutes,
+    completion_status,
+)
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome, audit, get_or_fail
@@ -60,7 +65,29 @@ def evaluate_enrollment(
         day_marks, len(minutes_by_day), _threshold(session, default_threshold)
     )
     enrollment.status = status
+    enrollment.attended_minutes = sum(attended_minutes(m) for m in day_marks) if day_marks else None
     return status
+
+
+def refresh_attended_minutes(tx: OrmSession, session_id: int) -> None:
+    """Recount the session's places' attended minutes (after its days changed length)."""
+    from sqlalchemy import update
+
+    from iltdesk.services.reports.common import attended_minutes as counted
+
+    total = (
+        select(func.sum(counted()))
+        .select_from(Attendance)
+        .join(SessionDay, SessionDay.id == Attendance.day_id)
+        .where(Attendance.enrollment_id == Enrollment.id)
+        .scalar_subquery()
+    )
+    tx.execute(
+        update(Enrollment)
+        .where(Enrollment.session_id == session_id)
+        .values(attended_minutes=total)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def record_marks(

@@ -35,7 +35,6 @@ def _course_row(course: Course) -> CourseRow:
         default_minutes=course.default_minutes,
         delivery_format=course.delivery_format,
         certificate_validity_months=course.certificate_validity_months,
-        cost_per_learner=course.cost_per_learner,
         currency=course.currency,
         prework=course.prework,
         prework_link=course.prework_link,
@@ -56,8 +55,6 @@ def _validate(spec: CourseSpec) -> CourseSpec:
         raise ValidationError(_("The completion threshold is a percentage from 0 to 100."))
     if spec.certificate_validity_months is not None and spec.certificate_validity_months <= 0:
         raise ValidationError(_("A certificate's validity must be at least one month."))
-    if spec.cost_per_learner is not None and spec.cost_per_learner < 0:
-        raise ValidationError(_("The cost per learner cannot be negative."))
     objectives = tuple(t for t in (clean_text(o) for o in spec.objectives) if t)
     return replace(
         spec,
@@ -76,7 +73,6 @@ def _apply(course: Course, spec: CourseSpec) -> None:
     course.default_minutes = spec.default_minutes
     course.delivery_format = spec.delivery_format
     course.certificate_validity_months = spec.certificate_validity_months
-    course.cost_per_learner = spec.cost_per_learner
     course.currency = spec.currency
     course.prework = spec.prework
     course.prework_link = spec.prework_link

@@ -6,6 +6,7 @@ inserts (explicit ids, one transaction), so 50,000 learners take seconds, not mi
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,41 +21,72 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
     AgendaItem,
     Attendance,
+    Certificate,
+    CostLine,
     Course,
+    CourseBudget,
     Enrollment,
+    ExchangeRate,
     Instructor,
     InstructorQualification,
     Learner,
     LearningObjective,
+    OutboxContent,
+    OutboxMessage,
     Room,
     SessionDay,
     SessionInstructor,
+    Setting,
     TrainingSession,
 )
+from iltdesk.domain.attention import CERTIFICATE_WINDOW_DAYS
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.costs import CENT, line_total
 from iltdesk.domain.enums import (
     AttendanceStatus,
+    CancelCause,
+    CostBasis,
+    CostCategory,
     DeliveryFormat,
     DeliveryMode,
     EnrollmentSource,
     EnrollmentStatus,
     InstructorRole,
+    MessageKind,
+    OutboxStatus,
     SessionStatus,
 )
-from iltdesk.domain.rules import DEFAULT_COMPLETION_THRESHOLD, DayMark, completion_status
+from iltdesk.domain.rules import (
+    DEFAULT_COMPLETION_THRESHOLD,
+    DayMark,
+    attended_minutes,
+    completion_status,
+)
 from iltdesk.domain.text import search_key
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services import demo_catalogue as cat
+from iltdesk.services.certificates import ALPHABET, add_months
 from iltdesk.services.common import Outcome
 from iltdesk.services.learners import learner_keys
 
 
 @dataclass(frozen=True)
 class DemoSize:
+    """How big the demo organisation is."""
+
     learners: int = 600
-    sessions: int = 40
+    sessions: int = 360
     seats: int | None = None  # fixed seats per session (benchmarks); None: realistic sizes
+
+    @property
+    def history_days(self) -> int:
+        """How many days back sessions go.
+
+        About two and a half years for a full demo, so reports have history; a few months for
+        the small demos tests use.
+        """
+        return int(min(900, max(90, self.sessions * 2.5)))
 
 
 @dataclass(frozen=True)
@@ -92,6 +124,10 @@ class _Builder:
         self.rows: dict[type, list[dict[str, Any]]] = {}
         self.course_days: dict[int, tuple[int, int]] = {}  # course id -> (days, minutes)
         self.course_format: dict[int, DeliveryFormat] = {}
+        self.course_materials: dict[int, Decimal] = {}
+        # (course id, year) -> spend in GBP, for budgets near what was spent
+        self.spend: dict[tuple[int, int], Decimal] = {}
+        self.told: dict[str, bool] = {}  # which dashboard items the demo has set up
 
     def add(self, entity: type, **values: Any) -> int:
         rows = self.rows.setdefault(entity, [])
@@ -114,7 +150,6 @@ class _Builder:
                 default_minutes=minutes,
                 delivery_format=fmt,
                 certificate_validity_months=validity,
-                cost_per_learner=Decimal(cost),
                 currency="GBP",
                 prework=(
                     _("Complete the 20-minute online module before the live session.")
@@ -131,6 +166,19 @@ class _Builder:
             )
             self.course_days[course_id] = (days, minutes)
             self.course_format[course_id] = fmt
+            self.course_materials[course_id] = (Decimal(cost) * Decimal("0.3")).quantize(CENT)
+            for category, basis, amount in _course_defaults(fmt, self.course_materials[course_id]):
+                self.add(
+                    CostLine,
+                    course_id=course_id,
+                    session_id=None,
+                    category=category,
+                    basis=basis,
+                    description="",
+                    amount=amount,
+                    currency="GBP",
+                    instructor_id=None,
+                )
             objective_ids = [
                 self.add(LearningObjective, course_id=course_id, position=i, text=text)
                 for i, text in enumerate(objectives)
@@ -197,7 +245,8 @@ class _Builder:
                 location=rng.choice(cat.LOCATIONS),
                 job_title=rng.choice(cat.JOB_TITLES),
                 preferred_language=rng.choice(["en", "en", "en", "de"]),
-                created_at=datetime.combine(self.today, time(8), UTC) - timedelta(days=200),
+                created_at=datetime.combine(self.today, time(8), UTC)
+                - timedelta(days=self.size.history_days + 60),
                 **learner_keys(first, last, email),
             )
 
@@ -211,11 +260,12 @@ class _Builder:
         busy: set[tuple[str, int, date]] = set()
         learner_busy: set[tuple[int, date]] = set()
         learner_ids = [row["id"] for row in self.rows[Learner]]
-        span = 180
+        history = self.size.history_days
+        span = history + 90
         for n in range(self.size.sessions):
             course_id = rng.choice(list(self.course_days))
             day_count, minutes = self.course_days[course_id]
-            offset = int(n * span / max(1, self.size.sessions)) - 90 + rng.randint(0, 3)
+            offset = int(n * span / max(1, self.size.sessions)) - history + rng.randint(0, 3)
             dates = _weekdays_from(self.today + timedelta(days=offset), day_count)
             fmt = self.course_format[course_id]
             roll = rng.random()
@@ -259,8 +309,16 @@ class _Builder:
                     [SessionStatus.PLANNED, SessionStatus.CONFIRMED, SessionStatus.CONFIRMED]
                 )
             )
+            reason, cause = "", CancelCause.OTHER
             if n % 17 == 5:
                 status = SessionStatus.CANCELLED
+                reason, cause = rng.choice(cat.CANCEL_REASONS)
+            # The story the dashboard tells: last week's session still waits for its marks.
+            unmarked = past and status is SessionStatus.COMPLETED and not self.told.get("marks")
+            unmarked = unmarked and dates[-1] >= self.today - timedelta(days=5)
+            if unmarked:
+                status = SessionStatus.CONFIRMED
+                self.told["marks"] = True
             session_id = self.add(
                 TrainingSession,
                 course_id=course_id,
@@ -279,18 +337,28 @@ class _Builder:
                 notes="",
                 first_start=days[0][0],
                 last_end=days[-1][1],
+                first_date=dates[0],
                 cancelled_at=(
                     days[0][0] - timedelta(days=rng.randint(2, 20))
                     if status is SessionStatus.CANCELLED
                     else None
                 ),
-                cancel_reason=(
-                    rng.choice(cat.CANCEL_REASONS) if status is SessionStatus.CANCELLED else ""
-                ),
+                cancel_reason=reason,
+                cancel_cause=cause,
                 completed_at=days[-1][1] if status is SessionStatus.COMPLETED else None,
                 completion_note="",
             )
-            day_ids = [self.add(SessionDay, session_id=session_id, start=s, end=e) for s, e in days]
+            day_ids = [
+                self.add(
+                    SessionDay,
+                    session_id=session_id,
+                    start=s,
+                    end=e,
+                    minutes=int((e - s).total_seconds() // 60),
+                    local_date=d,
+                )
+                for (s, e), d in zip(days, dates, strict=True)
+            ]
             candidates = [
                 i
                 for i in qualified.get(course_id, [])
@@ -301,6 +369,11 @@ class _Builder:
                 if all(("i", row["id"], d) not in busy for d in dates)
             ]
             rng.shuffle(candidates)
+            lead = candidates[0] if candidates else None
+            soon = timedelta(days=22) <= dates[0] - self.today <= timedelta(days=45)
+            if soon and status is not SessionStatus.CANCELLED and not self.told.get("lead"):
+                candidates, lead = [], None  # the lead dropped out: the dashboard says so
+                self.told["lead"] = True
             for role, instructor_id in zip(
                 [InstructorRole.LEAD, InstructorRole.CO_FACILITATOR], candidates[:2], strict=False
             ):
@@ -314,17 +387,23 @@ class _Builder:
                 )
                 for d in dates:
                     busy.add(("i", instructor_id, d))
-            self._enrol(
+            places = self._enrol(
                 session_id,
                 capacity,
                 status,
-                past,
+                past and not unmarked,
                 dates,
                 day_ids,
                 minutes,
                 learner_ids,
                 learner_busy,
+                days[0][0],
             )
+            self._costs(session_id, course_id, mode, zone, len(dates), places, lead, dates[0])
+            small = timedelta(days=8) <= dates[0] - self.today <= timedelta(days=20)
+            if small and status is not SessionStatus.CANCELLED and not self.told.get("small"):
+                self.rows[TrainingSession][session_id - 1]["min_size"] = places + 3
+                self.told["small"] = True
 
     def _enrol(
         self,
@@ -337,8 +416,11 @@ class _Builder:
         minutes: int,
         learner_ids: list[int],
         learner_busy: set[tuple[int, date]],
-    ) -> None:
+        first_start: datetime,
+    ) -> int:
+        """Enrol learners (a few cancel, some late); returns the places held."""
         rng = self.rng
+        places = 0
         wanted = capacity if self.size.seats else int(capacity * rng.uniform(0.55, 1.2))
         chosen: list[int] = []
         for learner_id in rng.sample(learner_ids, min(len(learner_ids), wanted * 2)):
@@ -363,19 +445,21 @@ class _Builder:
                 waiting += 1
             if not seat and past:
                 continue
-            if seat and not past and rng.random() < 0.04 and estatus is EnrollmentStatus.ENROLLED:
+            cancelled_at = enrolled_at + timedelta(days=7)
+            roll = rng.random()
+            if seat and roll < 0.04 and estatus is EnrollmentStatus.ENROLLED:
                 estatus = EnrollmentStatus.CANCELLED
+                if roll < 0.025:  # late: in the last two days before the start
+                    cancelled_at = first_start - timedelta(hours=rng.randint(1, 46))
             enrollment = {
                 "session_id": session_id,
                 "learner_id": learner_id,
                 "status": estatus,
                 "waitlist_position": waiting if estatus is EnrollmentStatus.WAITLISTED else None,
                 "enrolled_at": enrolled_at + timedelta(minutes=index),
-                "cancelled_at": (
-                    enrolled_at + timedelta(days=7)
-                    if estatus is EnrollmentStatus.CANCELLED
-                    else None
-                ),
+                "cancelled_at": cancelled_at if estatus is EnrollmentStatus.CANCELLED else None,
+                "cancelled_seat": seat and estatus is EnrollmentStatus.CANCELLED,
+                "attended_minutes": None,
                 "cancel_reason": (
                     _("Session cancelled")
                     if status is SessionStatus.CANCELLED
@@ -389,11 +473,185 @@ class _Builder:
                 "prework_done": rng.random() < 0.7,
             }
             enrollment_id = self.add(Enrollment, **enrollment)
+            if estatus is EnrollmentStatus.ENROLLED:
+                places += 1
             if past and estatus is EnrollmentStatus.ENROLLED:
-                outcome = self._attend(enrollment_id, scheduled)
+                outcome, minutes_attended = self._attend(enrollment_id, scheduled)
                 self.rows[Enrollment][enrollment_id - 1]["status"] = outcome
+                self.rows[Enrollment][enrollment_id - 1]["attended_minutes"] = minutes_attended
+        return places
 
-    def _attend(self, enrollment_id: int, scheduled: list[tuple[int, int]]) -> EnrollmentStatus:
+    def _costs(
+        self,
+        session_id: int,
+        course_id: int,
+        mode: DeliveryMode,
+        zone: str,
+        days: int,
+        places: int,
+        lead: int | None,
+        first_date: date,
+    ) -> None:
+        """The session's cost lines, in the venue's currency; spend recorded for budgets."""
+        rng = self.rng
+        currency = _CURRENCY_BY_ZONE.get(zone, "GBP") if mode is not DeliveryMode.VIRTUAL else "GBP"
+        lines: list[tuple[CostCategory, CostBasis, Decimal, int | None]] = [
+            (CostCategory.MATERIALS, CostBasis.PER_LEARNER, self.course_materials[course_id], None)
+        ]
+        if mode is not DeliveryMode.VIRTUAL:
+            lines.append(
+                (CostCategory.ROOM, CostBasis.PER_DAY, Decimal(rng.choice([180, 240, 320])), None)
+            )
+            lines.append((CostCategory.CATERING, CostBasis.PER_LEARNER, Decimal(14 * days), None))
+        if mode is not DeliveryMode.IN_PERSON:
+            lines.append((CostCategory.PLATFORM, CostBasis.PER_SESSION, Decimal(25), None))
+        instructors = self.rows[Instructor]
+        if lead is not None and instructors[lead - 1]["external"]:
+            lines.append((CostCategory.INSTRUCTOR_FEE, CostBasis.PER_DAY, Decimal(650), lead))
+        if rng.random() < 0.15:
+            lines.append(
+                (CostCategory.TRAVEL, CostBasis.PER_SESSION, Decimal(rng.randint(80, 400)), None)
+            )
+        spend = Decimal(0)
+        for category, basis, amount, instructor_id in lines:
+            self.add(
+                CostLine,
+                course_id=None,
+                session_id=session_id,
+                category=category,
+                basis=basis,
+                description="",
+                amount=amount,
+                currency=currency,
+                instructor_id=instructor_id,
+            )
+            spend += line_total(basis, amount, days, places) * _DEMO_RATES.get(currency, Decimal(1))
+        key = (course_id, first_date.year)
+        self.spend[key] = self.spend.get(key, Decimal(0)) + spend
+
+    def certificates(self) -> None:
+        """Certificates for completed learners, emailed for recent sessions.
+
+        The newest session has none yet and the one before is issued but not emailed: both
+        show on the dashboard.
+        """
+        sessions = self.rows[TrainingSession]
+        completed = sorted(
+            (row for row in sessions if row["status"] is SessionStatus.COMPLETED),
+            key=lambda row: row["last_end"],
+        )
+        newest = completed[-1]["id"] if completed else None
+        unsent = completed[-2]["id"] if len(completed) > 1 else None
+        validity = {row["id"]: row["certificate_validity_months"] for row in self.rows[Course]}
+        learners = self.rows[Learner]
+        recent = datetime.combine(self.today, time(0), UTC) - timedelta(
+            days=CERTIFICATE_WINDOW_DAYS + 30
+        )
+        for enrollment in self.rows[Enrollment]:
+            session = sessions[enrollment["session_id"] - 1]
+            if enrollment["status"] is not EnrollmentStatus.COMPLETED or session["id"] == newest:
+                continue
+            if session["status"] is not SessionStatus.COMPLETED:
+                continue
+            ended = session["last_end"]
+            months = validity[session["course_id"]]
+            code = "".join(self.rng.choice(ALPHABET) for _ in range(12))
+            self.add(
+                Certificate,
+                enrollment_id=enrollment["id"],
+                code=f"{code[:4]}-{code[4:8]}-{code[8:]}",
+                issued_at=ended + timedelta(days=1),
+                expires_at=add_months(ended, months) if months else None,
+                revoked_at=None,
+                revoke_reason="",
+                replaces_id=None,
+            )
+            if ended >= recent and session["id"] != unsent:
+                learner = learners[enrollment["learner_id"] - 1]
+                self._mail(
+                    MessageKind.CERTIFICATE,
+                    session["id"],
+                    enrollment["id"],
+                    learner,
+                    OutboxStatus.SENT,
+                    ended + timedelta(days=1),
+                )
+
+    def _mail(
+        self,
+        kind: MessageKind,
+        session_id: int,
+        enrollment_id: int,
+        learner: dict[str, Any],
+        status: OutboxStatus,
+        when: datetime,
+        error: str = "",
+    ) -> None:
+        """An outbox row as sending would have left it (a short stand-in message)."""
+        number = len(self.rows.get(OutboxMessage, [])) + 1
+        message_id = f"<demo-{number}@iltdesk.invalid>"
+        subject = kind.label()
+        content = (
+            f"From: training@example.com\r\nTo: {learner['email']}\r\nSubject: {subject}\r\n"
+            f"Message-ID: {message_id}\r\n\r\n{subject}\r\n"
+        ).encode()
+        outbox_id = self.add(
+            OutboxMessage,
+            dedupe_key=f"{kind.value}:demo:{enrollment_id}",
+            kind=kind,
+            session_id=session_id,
+            enrollment_id=enrollment_id,
+            recipient=learner["email"],
+            recipient_name=f"{learner['first_name']} {learner['last_name']}",
+            subject=subject,
+            message_id=message_id,
+            status=status,
+            attempts=1,
+            last_error=error,
+            created_at=when,
+            updated_at=when,
+            next_attempt_at=None,
+            sent_at=when if status is OutboxStatus.SENT else None,
+            invited_days=None,
+        )
+        self.link(OutboxContent, message_id=outbox_id, content=content)
+
+    def failed_reminder(self) -> None:
+        """One reminder the mail server refused, for the Outbox item on the dashboard."""
+        sessions = self.rows[TrainingSession]
+        for enrollment in self.rows[Enrollment]:
+            session = sessions[enrollment["session_id"] - 1]
+            upcoming = session["first_start"].date() > self.today
+            if upcoming and enrollment["status"] is EnrollmentStatus.ENROLLED:
+                learner = self.rows[Learner][enrollment["learner_id"] - 1]
+                when = datetime.combine(self.today, time(7), UTC)
+                self._mail(
+                    MessageKind.REMINDER,
+                    session["id"],
+                    enrollment["id"],
+                    learner,
+                    OutboxStatus.FAILED,
+                    when,
+                    "550 5.1.1 Mailbox unavailable",
+                )
+                return
+
+    def budgets(self) -> None:
+        """A budget per course and year near what was spent; a few courses run over."""
+        for (course_id, year), spend in sorted(self.spend.items()):
+            factor = Decimal(str(round(self.rng.uniform(0.95, 1.3), 2)))
+            if course_id % 5 == 2:
+                factor = Decimal("0.8")  # over budget, for the cost report to show
+            budget = (spend * factor / 100).quantize(Decimal(1)) * 100
+            self.add(CourseBudget, course_id=course_id, year=year, amount=budget, currency="GBP")
+        self.link(Setting, key="reports.currency", value='"GBP"')
+        for code, rate in _DEMO_RATES.items():
+            if code != "GBP":
+                self.link(ExchangeRate, currency=code, rate=rate)
+
+    def _attend(
+        self, enrollment_id: int, scheduled: list[tuple[int, int]]
+    ) -> tuple[EnrollmentStatus, int]:
         rng = self.rng
         no_show = rng.random() < 0.05
         marks = []
@@ -422,7 +680,30 @@ class _Builder:
                 recorded_at=datetime.now(UTC).replace(microsecond=0),
             )
             marks.append(DayMark(status, minutes, attended))
-        return completion_status(marks, len(scheduled), DEFAULT_COMPLETION_THRESHOLD)
+        outcome = completion_status(marks, len(scheduled), DEFAULT_COMPLETION_THRESHOLD)
+        return outcome, sum(attended_minutes(m) for m in marks)
+
+
+# Venues' currencies, and the rates into pounds the demo enters in its rate table.
+_CURRENCY_BY_ZONE = {
+    "Europe/Berlin": "EUR",
+    "America/New_York": "USD",
+    "America/Chicago": "USD",
+}
+_DEMO_RATES = {"GBP": Decimal(1), "EUR": Decimal("0.86"), "USD": Decimal("0.79")}
+
+
+def _course_defaults(
+    fmt: DeliveryFormat, materials: Decimal
+) -> list[tuple[CostCategory, CostBasis, Decimal]]:
+    """The default cost lines a course's new sessions copy."""
+    lines = [(CostCategory.MATERIALS, CostBasis.PER_LEARNER, materials)]
+    if fmt is not DeliveryFormat.VIRTUAL:
+        lines.append((CostCategory.ROOM, CostBasis.PER_DAY, Decimal(240)))
+        lines.append((CostCategory.CATERING, CostBasis.PER_LEARNER, Decimal(14)))
+    if fmt is not DeliveryFormat.IN_PERSON:
+        lines.append((CostCategory.PLATFORM, CostBasis.PER_SESSION, Decimal(25)))
+    return lines
 
 
 _ORDER = [
@@ -438,6 +719,13 @@ _ORDER = [
     SessionInstructor,
     Enrollment,
     Attendance,
+    CostLine,
+    CourseBudget,
+    Setting,
+    ExchangeRate,
+    Certificate,
+    OutboxMessage,
+    OutboxContent,
 ]
 
 
@@ -449,9 +737,14 @@ def load_demo(
         raise ValidationError(_("The demo needs at least one learner and one session."))
     builder = _Builder(random.Random(seed), size, today or datetime.now(UTC).date())
     builder.courses()
-    builder.people_and_places(copies=max(1, -(-size.sessions // 40)))
+    # One bench of instructors and rooms per 80 sessions in any half year (more for benchmarks).
+    per_half_year = size.sessions * 180 / (size.history_days + 90)
+    builder.people_and_places(copies=max(1, math.ceil(per_half_year / 80)))
     builder.learners()
     builder.sessions()
+    builder.certificates()
+    builder.failed_reminder()
+    builder.budgets()
     with db.transaction() as tx:
         has_data = any(
             tx.scalar(select(func.count()).select_from(entity))

@@ -327,7 +327,9 @@ def copy_roster(db: Database, source_id: int, target_id: int) -> Outcome[EnrollR
     return enroll_many(db, target_id, [r.learner_id for r in rows])
 
 
-def cancel_enrollment(db: Database, enrollment_id: int, reason: str) -> Outcome[EnrollResult]:
+def cancel_enrollment(
+    db: Database, enrollment_id: int, reason: str, *, now: datetime | None = None
+) -> Outcome[EnrollResult]:
     """Cancel one learner's place; a freed seat goes to the first on the waitlist."""
     with db.transaction() as tx:
         enrollment = get_or_fail(
@@ -339,8 +341,9 @@ def cancel_enrollment(db: Database, enrollment_id: int, reason: str) -> Outcome[
         was_waitlisted = enrollment.status is EnrollmentStatus.WAITLISTED
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.waitlist_position = None
-        enrollment.cancelled_at = utcnow()
+        enrollment.cancelled_at = now or utcnow()
         enrollment.cancel_reason = reason.strip()
+        enrollment.cancelled_seat = not was_waitlisted
         tx.flush()
         promoted = []
         if was_waitlisted:

@@ -18,7 +18,7 @@ from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Enrollment, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import SEAT_HOLDING, CancelCause, EnrollmentStatus, SessionStatus
 from iltdesk.domain.lifecycle import check_transition
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import ValidationError
@@ -91,7 +91,12 @@ def mark_planned(
 
 
 def cancel_session(
-    db: Database, session_id: int, reason: str, *, now: datetime | None = None
+    db: Database,
+    session_id: int,
+    reason: str,
+    *,
+    cause: CancelCause = CancelCause.OTHER,
+    now: datetime | None = None,
 ) -> Outcome[CancelResult]:
     """Cancel a session: every place is cancelled with the reason, the waitlist cleared.
 
@@ -114,18 +119,20 @@ def cancel_session(
         ).all()
         seats = sum(1 for e in affected if e.status in SEAT_HOLDING)
         for enrollment in affected:
+            enrollment.cancelled_seat = enrollment.status in SEAT_HOLDING
             enrollment.status = EnrollmentStatus.CANCELLED
             enrollment.waitlist_position = None
             enrollment.cancelled_at = moment
             enrollment.cancel_reason = reason_text
         session.cancelled_at = moment
         session.cancel_reason = reason_text
+        session.cancel_cause = cause
         audit(
             tx,
             "session",
             session.id,
             "cancel",
-            {"seats": seats, "waitlisted": len(affected) - seats},
+            {"seats": seats, "waitlisted": len(affected) - seats, "cause": cause.value},
             reason_text,
         )
         changes = Changes.of(Entity.SESSION, session.id) | Changes.of(

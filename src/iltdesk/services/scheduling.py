@@ -27,10 +27,12 @@ from iltdesk.db.entities import (
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, InstructorRole, SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
+from iltdesk.domain.localtime import local_date, minutes_between
 from iltdesk.domain.rows import SessionDayRow, SessionInstructorRow, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.services.attendance import refresh_attended_minutes
 from iltdesk.services.clashes import (
     clash_error,
     find_clashes_in,
@@ -39,6 +41,7 @@ from iltdesk.services.clashes import (
     validate_session,
 )
 from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.costs import copy_costs_in
 from iltdesk.services.seats import fill_free_seats
 
 # --- saving -----------------------------------------------------------------------------------
@@ -62,13 +65,17 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
     existing = list(session.days)
     for index, (start, end) in enumerate(ordered):
         if index < len(existing):
-            existing[index].start = start
-            existing[index].end = end
+            day = existing[index]
+            day.start, day.end = start, end
         else:
-            session.days.append(SessionDay(start=start, end=end))
+            day = SessionDay(start=start, end=end)
+            session.days.append(day)
+        day.minutes = minutes_between(start, end)
+        day.local_date = local_date(start, spec.timezone)
     for stale in existing[len(ordered) :]:
         session.days.remove(stale)
     session.first_start = ordered[0][0]
+    session.first_date = local_date(ordered[0][0], spec.timezone)
     session.last_end = max(end for _start, end in ordered)
     wanted = dict(spec.instructors)
     for link in list(session.instructors):
@@ -81,9 +88,17 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
 
 
 def create_session(
-    db: Database, spec: SessionSpec, *, allow_clashes: bool = False
+    db: Database,
+    spec: SessionSpec,
+    *,
+    allow_clashes: bool = False,
+    costs_from: int | None = None,
 ) -> Outcome[SessionRow]:
-    """Schedule a session; raises `ClashError` on clashes unless `allow_clashes`."""
+    """Schedule a session; raises `ClashError` on clashes unless `allow_clashes`.
+
+    The session gets the course's default cost lines, or those of session `costs_from` (a
+    duplicate keeps what its original costs).
+    """
     validate_session(spec)
     with db.transaction() as tx:
         qualification_warnings(tx, spec)
@@ -94,6 +109,7 @@ def create_session(
         _apply(tx, session, spec)
         tx.add(session)
         tx.flush()
+        copy_costs_in(tx, session.id, course_id=spec.course_id, from_session=costs_from)
         audit(tx, "session", session.id, "create", {"clashes": [c.message for c in clashes]})
         return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
 
@@ -113,6 +129,7 @@ def update_session(
             _refuse_dropping_marked_days(tx, session, len(spec.days))
         _apply(tx, session, spec)
         tx.flush()
+        refresh_attended_minutes(tx, session.id)  # a present day counts the day's new length
         promoted = fill_free_seats(tx, session)  # a larger capacity seats the waitlist
         audit(
             tx,

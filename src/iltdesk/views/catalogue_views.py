@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -233,6 +233,8 @@ class RoomsPage(_SmallTablePage):
 class LearnersPage(TablePage):
     """The directory: searched and paged in SQL as you type, never loaded whole."""
 
+    transcript_requested = Signal(int)  # a learner id: the main window opens Reports
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(_("No learners yet — use “New learner”, or import a roster."), parent)
         self.ctx = ctx
@@ -247,9 +249,15 @@ class LearnersPage(TablePage):
         self.toolbar.addWidget(self.count)
         self.toolbar.addStretch()
         self.merge_button = QPushButton(_("&Merge duplicate…"))
+        self.transcript_button = QPushButton(_("&Transcript"))
+        self.transcript_button.setToolTip(
+            _("The selected learner's sessions, hours, results and certificates, as a report")
+        )
+        self.transcript_button.clicked.connect(self.request_transcript)
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.edit_button)
         self.toolbar.addWidget(self.merge_button)
+        self.toolbar.addWidget(self.transcript_button)
         self.model = LearnersTableModel(self._page, self)
         self.table.setModel(self.model)
         self.history = QTableWidget(0, 3)
@@ -301,6 +309,15 @@ class LearnersPage(TablePage):
         row = self.selected()
         if row is not None:
             record_forms.ask(record_forms.LearnerDialog, self, self.ctx, row)
+
+    def request_transcript(self) -> None:
+        row = self.selected()
+        if row is None:
+            QMessageBox.information(
+                self, _("Transcript"), _("Select the learner whose transcript you want.")
+            )
+            return
+        self.transcript_requested.emit(row.id)
 
     def show_history(self) -> None:
         row = self.selected()

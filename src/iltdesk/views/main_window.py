@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iltdesk.domain.attention import Target
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _, ngettext
@@ -34,6 +34,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.icons import icon
+from iltdesk.views.screens import KEYS, SCREENS, shortcut
 from iltdesk.views.sessions_view import SessionsPage
 
 
@@ -48,39 +49,21 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.nav = QListWidget()
         self.nav.setAccessibleName(_("Navigation"))
         self.nav.setMaximumWidth(220)
+        self.nav.setMinimumWidth(140)
         self.stack = QStackedWidget()
-        # Screens are built when first shown, so start-up builds (and queries) only Sessions.
-        self._factories: dict[str, Callable[[], QWidget]] = {
-            "sessions": lambda: SessionsPage(ctx),
-            "courses": lambda: catalogue_views().CoursesPage(ctx),
-            "learners": lambda: catalogue_views().LearnersPage(ctx),
-            "instructors": lambda: catalogue_views().InstructorsPage(ctx),
-            "rooms": lambda: catalogue_views().RoomsPage(ctx),
-            "outbox": lambda: mail_views().OutboxPage(ctx),
-        }
-        self._keys = list(self._factories)
+        self._keys = list(KEYS)
         self.pages: dict[str, QWidget] = {}
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setSpacing(2)
-        for key, label in zip(
-            self._keys,
-            (
-                _("Sessions"),
-                _("Courses"),
-                _("Learners"),
-                _("Instructors"),
-                _("Rooms"),
-                _("Outbox"),
-            ),
-            strict=True,
-        ):
-            self.nav.addItem(QListWidgetItem(icon(key), label))
+        for screen in SCREENS:
+            self.nav.addItem(QListWidgetItem(icon(screen.key), _(screen.label)))
             self.stack.addWidget(QWidget())  # placeholder until the screen is first shown
         self.nav.currentRowChanged.connect(self._show_page)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(0, False)
         self.setCentralWidget(self.splitter)
         self._build_actions()
         path = ctx.db.path
@@ -96,16 +79,27 @@ class MainWindow(RosterDropTarget, QMainWindow):
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
         edit_menu = self.menuBar().addMenu(_("&Edit"))
+        view_menu = self.menuBar().addMenu(_("&View"))
         help_menu = self.menuBar().addMenu(_("&Help"))
+        self.screen_actions: dict[str, QAction] = {}
+        for index, screen in enumerate(SCREENS):
+            action = QAction(_(screen.label), self)
+            keys = [QKeySequence(shortcut(index))]
+            if screen.extra_shortcut:
+                keys.append(QKeySequence(screen.extra_shortcut))
+            action.setShortcuts(keys)
+            action.triggered.connect(lambda _c=False, key=screen.key: self.show_screen(key))
+            view_menu.addAction(action)
+            self.screen_actions[screen.key] = action
         toolbar = self.addToolBar(_("Main"))
         toolbar.setObjectName("mainToolbar")
 
         self.new_action = QAction(icon("new-session"), _("&New session…"), self)
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
-        self.new_action.triggered.connect(self.sessions.new_session)
+        self.new_action.triggered.connect(lambda: self.sessions.new_session())
         self.open_action = QAction(icon("open"), _("&Open session"), self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self.sessions.open_selected)
+        self.open_action.triggered.connect(lambda: self.sessions.open_selected())
         self.backup_action = QAction(_("&Back up now"), self)
         self.backup_action.triggered.connect(self.back_up_now)
         self.backups_action = QAction(_("Back&ups…"), self)
@@ -186,7 +180,8 @@ class MainWindow(RosterDropTarget, QMainWindow):
         """The screen `key`, built on first use."""
         if key not in self.pages:
             index = self._keys.index(key)
-            widget = self._factories[key]()
+            widget = SCREENS[index].build(self.ctx)
+            self._connect_page(key, widget)
             placeholder = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
             if placeholder is not None:
@@ -206,6 +201,55 @@ class MainWindow(RosterDropTarget, QMainWindow):
         if 0 <= row < len(self._keys):
             self.page(self._keys[row])
             self.stack.setCurrentIndex(row)
+
+    def show_screen(self, key: str) -> Any:
+        """Switch to screen `key` (as the sidebar or View › … would) and return it."""
+        self.nav.setCurrentRow(self._keys.index(key))
+        return self.page(key)
+
+    def _connect_page(self, key: str, widget: QWidget) -> None:
+        page: Any = widget
+        if key == "home":
+            page.attention_changed.connect(self._attention_counted)
+            page.target_requested.connect(self.open_target)
+        elif key == "learners":
+            page.transcript_requested.connect(self.show_transcript)
+
+    def _attention_counted(self, count: int) -> None:
+        item = self.nav.item(self._keys.index("home"))
+        label = _("Home")
+        item.setText(f"{label} ({count})" if count else label)
+        item.setToolTip(
+            ngettext("{n} thing needs attention", "{n} things need attention", count).format(
+                n=count
+            )
+        )
+
+    def open_target(self, target: Target, target_id: int | None) -> Any:
+        """Open the place a dashboard item points at."""
+        if target is Target.OUTBOX:
+            return self.show_screen("outbox")
+        if target is Target.COURSE_SESSIONS and target_id is not None:
+            page = self.show_screen("sessions")
+            page.show_course(target_id)
+            return page
+        if target_id is None:
+            return None
+        if target is Target.DUPLICATE:
+            return self.sessions.session_actions.duplicate(target_id)
+        dialog = self.sessions.open_session(target_id)
+        if target is Target.ATTENDANCE:
+            dialog.tabs.setCurrentIndex(1)
+        elif target is Target.CERTIFICATES:
+            dialog.email_note.setText(
+                _("To issue and email the certificates: Email › Certificates.")
+            )
+        return dialog
+
+    def show_transcript(self, learner_id: int) -> Any:
+        page = self.show_screen("reports")
+        page.show_transcript(learner_id)
+        return page
 
     @property
     def sessions(self) -> SessionsPage:
@@ -312,7 +356,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         PreferencesDialog.ask(self, self.ctx)
 
     def find_learner(self) -> None:
-        self.nav.setCurrentRow(2)
+        self.show_screen("learners")
         self.learners.search.setFocus()
         self.learners.search.selectAll()
 
@@ -504,10 +548,3 @@ def mail_views() -> Any:
     from iltdesk.views import mail
 
     return mail
-
-
-def catalogue_views() -> Any:
-    """The catalogue screens' module, imported when one of them is first shown."""
-    from iltdesk.views import catalogue_views as module
-
-    return module

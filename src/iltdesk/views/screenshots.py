@@ -43,11 +43,15 @@ def render(output: Path, language: str) -> list[Path]:
         suffix = "" if language == "en" else f"-{language}"
 
         def shot(widget: object, name: str) -> None:
-            app.processEvents()
+            for _round in range(3):  # let screens computed off the GUI thread arrive
+                window.tasks.wait_for_done()
+                app.processEvents()
             path = output / f"{name}{suffix}.png"
             widget.grab().save(str(path))  # type: ignore[attr-defined]
             written.append(path)
 
+        shot(window, "home")
+        window.show_screen("sessions")
         window.sessions.when.setCurrentIndex(window.sessions.when.findData("all"))
         shot(window, "sessions")
         window.sessions.view_mode.setCurrentIndex(window.sessions.view_mode.findData("month"))
@@ -82,9 +86,9 @@ def render(output: Path, language: str) -> list[Path]:
         detail.resize(960, 640)
         detail.tabs.setCurrentIndex(1)
         shot(detail, "attendance-grid")
-        window.nav.setCurrentRow(1)
+        window.show_screen("courses")
         shot(window, "courses")
-        window.nav.setCurrentRow(2)
+        window.show_screen("learners")
         window.learners.search.setText("mü")
         window.learners.apply_filter()
         window.learners.table.selectRow(0)
@@ -104,8 +108,20 @@ def render(output: Path, language: str) -> list[Path]:
         wizard.show()
         shot(wizard, "import-wizard")
         wizard.close()
+        reports_page = window.show_screen("reports")
+        for row, name in (
+            (0, "report-attendance"),
+            (3, "report-instructor-hours"),
+            (4, "report-cost"),
+        ):
+            reports_page.list.setCurrentRow(row)
+            shot(window, name)
+        reports_page.list.setCurrentRow(5)
+        reports_page.group.setCurrentIndex(reports_page.group.findData("month"))
+        reports_page.refresh()
+        shot(window, "report-fill-by-month")
         outbox_page(ctx, busy.id)
-        window.nav.setCurrentRow(5)
+        window.show_screen("outbox")
         shot(window, "outbox")
         for widget in app.topLevelWidgets():
             widget.close()

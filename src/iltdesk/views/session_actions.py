@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk import formatting
-from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import CancelCause, MessageKind
 from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import ValidationError
@@ -40,6 +41,7 @@ from iltdesk.views.errors import show_error
 class CancelChoice:
     reason: str
     notify: bool
+    cause: CancelCause = CancelCause.OTHER
 
 
 class CancelSessionDialog(QDialog):
@@ -63,6 +65,13 @@ class CancelSessionDialog(QDialog):
         intro.setWordWrap(True)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(_("For example: the trainer is ill"))
+        self.cause = QComboBox()
+        for cause in CancelCause:
+            self.cause.addItem(cause.label(), cause)
+        self.cause.setCurrentIndex(self.cause.findData(CancelCause.OTHER))
+        if row.min_size and row.enrolled < row.min_size:
+            self.cause.setCurrentIndex(self.cause.findData(CancelCause.LOW_NUMBERS))
+        self.cause.setToolTip(_("Reports count sessions cancelled for too few learners"))
         self.notify = QCheckBox(
             ngettext(
                 "Send the cancellation notice to the {n} learner concerned (you confirm first)",
@@ -82,6 +91,7 @@ class CancelSessionDialog(QDialog):
         self.reason.textChanged.connect(self._update)
         form = QFormLayout()
         form.addRow(_("&Reason"), self.reason)
+        form.addRow(_("Ca&use"), self.cause)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -98,7 +108,11 @@ class CancelSessionDialog(QDialog):
         dialog = cls(parent, row, holders)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return CancelChoice(dialog.reason.text().strip(), dialog.notify.isChecked())
+        return CancelChoice(
+            dialog.reason.text().strip(),
+            dialog.notify.isChecked(),
+            CancelCause(dialog.cause.currentData()),
+        )
 
 
 @dataclass(frozen=True)
@@ -270,7 +284,10 @@ class SessionActions:
         if choice is None:
             return False
         outcome = self.ctx.attempt(
-            self.parent, lambda: lifecycle.cancel_session(self.ctx.db, session_id, choice.reason)
+            self.parent,
+            lambda: lifecycle.cancel_session(
+                self.ctx.db, session_id, choice.reason, cause=choice.cause
+            ),
         )
         if outcome is None:
             return False

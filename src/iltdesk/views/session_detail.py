@@ -111,6 +111,11 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
         course_id = scheduling.get_session(ctx.db, session_id).course_id
         self.materials = MaterialsPanel(ctx, course_id, editable=False)
         self.tabs.addTab(self.materials, _("Mat&erials"))
+        from iltdesk.views.cost_lines import SessionCostsPanel
+
+        currency = catalogue.get_course(ctx.db, course_id).currency
+        self.costs = SessionCostsPanel(ctx, session_id, currency)
+        self.tabs.addTab(self.costs, _("C&osts"))
         self.documents = SessionDocuments(self, ctx, session_id)
         self.session_actions = SessionActions(ctx, self)
         self.edit_button = QPushButton(_("&Edit…"))

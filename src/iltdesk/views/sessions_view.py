@@ -226,6 +226,12 @@ class SessionsPage(TablePage):
 
         SessionEditorDialog.ask(self, self.ctx)
 
+    def show_course(self, course_id: int) -> None:
+        """Upcoming sessions of one course (to schedule a refresher, say)."""
+        self.course.ensure_filled()
+        self.when.setCurrentIndex(self.when.findData("upcoming"))
+        self.course.setCurrentIndex(max(0, self.course.findData(course_id)))
+
     def open_selected(self) -> None:
         session_id = self.selected_id()
         if session_id is not None:

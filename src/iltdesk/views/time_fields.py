@@ -86,8 +86,11 @@ class DateField(QWidget):
     date_changed = Signal()
     edited = Signal()
 
-    def __init__(self, value: date | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, value: date | None = None, parent: QWidget | None = None, *, optional: bool = False
+    ) -> None:
         super().__init__(parent)
+        self.optional = optional  # empty is a valid answer ("no limit")
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(formatting.date_input_hint())
         self.edit.setMinimumWidth(110)
@@ -140,8 +143,8 @@ class DateField(QWidget):
         if current is not None:
             self.calendar.setSelectedDate(qdate(current))
 
-    def _changed(self, _text: str) -> None:
-        valid = self.value() is not None
+    def _changed(self, text: str) -> None:
+        valid = self.value() is not None or (self.optional and not text.strip())
         self.edit.setStyleSheet("" if valid else INVALID_STYLE)
         self.edit.setToolTip(
             ""

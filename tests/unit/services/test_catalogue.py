@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 from iltdesk.domain.enums import ActivityType, Audience, MaterialKind
@@ -19,7 +17,6 @@ def test_create_edit_archive_and_search_courses(db):
         "FS-101",
         "Forklift Safety",
         objectives=("Inspect", "Operate"),
-        cost_per_learner=Decimal("180.00"),
         currency="gbp",
     )
     course = catalogue.create_course(db, spec).value

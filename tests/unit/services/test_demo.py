@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 28)
 def test_demo_has_the_promised_shape(db):
     summary = load_demo(db, today=TODAY).value
     assert (summary.courses, summary.instructors, summary.rooms) == (12, 8, 5)
-    assert (summary.sessions, summary.learners) == (40, 600)
+    assert (summary.sessions, summary.learners) == (360, 600)
     sessions = scheduling.list_sessions(db)
     zones = {s.timezone for s in sessions}
     assert len(zones) >= 3
@@ -38,6 +38,29 @@ def test_demo_has_the_promised_shape(db):
     statuses = {r.status for s in past for r in enrollment.roster(db, s.id)}
     assert EnrollmentStatus.COMPLETED in statuses
     assert summary.attendance > 0
+    # Two and a half years of history, so every report has something to say.
+    assert (TODAY - min(s.first_start.date() for s in sessions)).days >= 850
+
+
+def test_demo_history_feeds_every_report(db):
+    from datetime import UTC, datetime
+
+    from iltdesk.domain.reporting import GroupBy, Period, ReportFilters, ReportName
+    from iltdesk.services.reports import build_report
+
+    load_demo(db, today=TODAY)
+    now = datetime(2026, 11, 28, 12, tzinfo=UTC)
+    last_year = Period.LAST_YEAR.dates(TODAY)
+    attendance = build_report(db, ReportName.ATTENDANCE, ReportFilters(*last_year), now=now)
+    assert attendance.totals["no_shows"] and attendance.totals["late_cancellations"]
+    cost = build_report(db, ReportName.COST, ReportFilters(*last_year), now=now)
+    remaining = [row[cost.column("remaining")].single for row in cost.rows]
+    assert any(r is not None and r < 0 for r in remaining)  # a course over budget
+    assert any(r is not None and r > 0 for r in remaining)
+    assert not cost.notes or "converted" in cost.notes[0]  # the demo enters its rates
+    fill = build_report(db, ReportName.FILL, ReportFilters(group_by=GroupBy.YEAR), now=now)
+    assert fill.totals["cancelled_low_numbers"]
+    assert len(fill.rows) >= 3  # 2024, 2025, 2026 (and the start of 2027)
 
 
 def test_demo_is_deterministic(tmp_path):

@@ -7,7 +7,6 @@ activity (`domain/agenda.py`).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -31,13 +30,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iltdesk import formatting
 from iltdesk.domain.agenda import agenda_warnings, offsets, total_label
 from iltdesk.domain.enums import ActivityType, DeliveryFormat
 from iltdesk.domain.rows import CourseRow
 from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _, ngettext
-from iltdesk.services import catalogue
+from iltdesk.services import catalogue, costs
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
@@ -58,7 +58,6 @@ def spec_from_row(row: CourseRow) -> CourseSpec:
         default_minutes=row.default_minutes,
         delivery_format=row.delivery_format,
         certificate_validity_months=row.certificate_validity_months,
-        cost_per_learner=row.cost_per_learner,
         currency=row.currency,
         prework=row.prework,
         prework_link=row.prework_link,
@@ -242,7 +241,6 @@ class CourseEditorDialog(QDialog):
         self.validity = QSpinBox()
         self.validity.setRange(0, 240)
         self.validity.setSpecialValueText(_("No expiry"))
-        self.cost = QLineEdit()
         self.currency = QLineEdit("EUR")
         self.currency.setMaxLength(3)
         self.threshold = QSpinBox()
@@ -258,7 +256,6 @@ class CourseEditorDialog(QDialog):
         form.addRow(_("&Format"), self.format)
         form.addRow(_("D&uration"), self.minutes)
         form.addRow(_("Certificate &valid for (months)"), self.validity)
-        form.addRow(_("Cost per &learner"), self.cost)
         form.addRow(_("Curr&ency"), self.currency)
         form.addRow(_("Completion t&hreshold"), self.threshold)
         form.addRow(_("&Pre-work"), self.prework)
@@ -271,6 +268,7 @@ class CourseEditorDialog(QDialog):
         self.tabs.addTab(details, _("Details"))
         self.tabs.addTab(self.objectives, _("Objectives"))
         self.tabs.addTab(self.agenda, _("Agenda"))
+        self.tabs.addTab(self._build_costs(row), _("Costs"))
         if row is not None:
             self.materials: MaterialsPanel | None = MaterialsPanel(ctx, row.id)
             self.tabs.addTab(self.materials, _("Materials"))
@@ -301,7 +299,6 @@ class CourseEditorDialog(QDialog):
         self.format.setCurrentIndex(self.format.findData(row.delivery_format))
         self.minutes.setValue(row.default_minutes)
         self.validity.setValue(row.certificate_validity_months or 0)
-        self.cost.setText("" if row.cost_per_learner is None else str(row.cost_per_learner))
         self.currency.setText(row.currency)
         self.threshold.setValue(row.completion_threshold or 0)
         self.prework.setPlainText(row.prework)
@@ -323,14 +320,33 @@ class CourseEditorDialog(QDialog):
     def objective_list(self) -> tuple[str, ...]:
         return tuple(t.strip() for t in self.objectives.toPlainText().splitlines() if t.strip())
 
+    def _build_costs(self, row: CourseRow | None) -> QWidget:
+        """Default cost lines new sessions copy, and what a learner has cost lately."""
+        from iltdesk.views.cost_lines import CostLinesEditor, instructor_choices
+
+        page = QWidget()
+        intro = QLabel(
+            _(
+                "New sessions of this course start with these costs; each session's own costs "
+                "are in its window. Reports compute cost per learner from sessions' costs."
+            )
+        )
+        intro.setWordWrap(True)
+        self.cost_lines = CostLinesEditor(
+            instructor_choices(self.ctx), row.currency if row else "EUR"
+        )
+        self.cost_per_learner = QLabel()
+        self.cost_per_learner.setWordWrap(True)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addWidget(self.cost_lines, 1)
+        layout.addWidget(self.cost_per_learner)
+        if row is not None:
+            self.cost_lines.set_lines(costs.course_costs(self.ctx.db, row.id))
+            self.cost_per_learner.setText(cost_per_learner_text(self.ctx, row.id))
+        return page
+
     def spec(self) -> CourseSpec:
-        cost_text = self.cost.text().strip().replace(",", ".")
-        try:
-            cost = Decimal(cost_text) if cost_text else None
-        except InvalidOperation:
-            raise ValidationError(
-                _("The cost “{cost}” is not a number.").format(cost=self.cost.text())
-            ) from None
         return CourseSpec(
             code=self.code.text(),
             title=self.title.text(),
@@ -339,7 +355,6 @@ class CourseEditorDialog(QDialog):
             default_minutes=self.minutes.value(),
             delivery_format=self.format.currentData(),
             certificate_validity_months=self.validity.value() or None,
-            cost_per_learner=cost,
             currency=self.currency.text(),
             prework=self.prework.toPlainText(),
             prework_link=self.prework_link.text(),
@@ -353,12 +368,14 @@ class CourseEditorDialog(QDialog):
         )
         try:
             spec = self.spec()
+            cost_lines = self.cost_lines.lines()
             if self.row is None:
                 course = self.ctx.apply(catalogue.create_course(self.ctx.db, spec))
             else:
                 course = self.ctx.apply(catalogue.update_course(self.ctx.db, self.row.id, spec))
             self.row = course
             self.ctx.apply(catalogue.set_agenda(self.ctx.db, course.id, self.agenda.items()))
+            self.ctx.apply(costs.set_course_costs(self.ctx.db, course.id, cost_lines))
         except ValidationError as error:
             self.error.setText(str(error))
             return
@@ -401,3 +418,26 @@ class CourseEditorDialog(QDialog):
             saved: CourseRow = dialog.saved
             return saved
         return None
+
+
+def cost_per_learner_text(ctx: AppContext, course_id: int) -> str:
+    """What a place on the course cost over the last 12 months (from the cost report)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from iltdesk.domain.reporting import Amounts, Period, ReportFilters, ReportName
+    from iltdesk.services.reports import build_report
+
+    today = datetime.now(UTC).astimezone(ZoneInfo(str(ctx.prefs.get("default_timezone")))).date()
+    start, end = Period.LAST_12_MONTHS.dates(today)
+    table = build_report(
+        ctx.db, ReportName.COST, ReportFilters(start=start, end=end, course_id=course_id)
+    )
+    per = table.totals.get("cost_per_learner")
+    places = table.totals.get("enrolled")
+    if not isinstance(per, Amounts) or not per.parts:
+        return _("No session of this course with costs took place in the last 12 months.")
+    return _("Cost per learner over the last 12 months: {amount} ({places} places).").format(
+        amount=formatting.format_amounts([(m.amount, m.currency) for m in per.parts]),
+        places=places,
+    )

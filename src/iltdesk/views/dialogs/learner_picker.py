@@ -51,17 +51,31 @@ class LearnerPickerDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Enrol"))
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(_("&Enrol"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.view)
-        layout.addWidget(QLabel(_("Select several with Ctrl or Shift.")))
+        self.hint = QLabel(_("Select several with Ctrl or Shift."))
+        layout.addWidget(self.hint)
         layout.addWidget(buttons)
 
     def chosen(self) -> list[int]:
         return [self.model.row_at(i.row()).id for i in self.view.selectionModel().selectedRows()]
+
+    @classmethod
+    def ask_one(cls, parent: QWidget | None, ctx: AppContext, title: str) -> int | None:
+        """One learner, for what is about a single person (a transcript)."""
+        dialog = cls(parent, ctx)
+        dialog.setWindowTitle(title)
+        dialog.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        dialog.hint.hide()
+        dialog.ok.setText(_("&Choose"))
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
+            return dialog.chosen()[0]
+        return None
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext) -> list[int] | None:

@@ -175,6 +175,8 @@ class SessionEditorDialog(QDialog):
         self.ctx = ctx
         self.row = row
         self.saved: SessionRow | None = None
+        # A duplicate copies its original's cost lines; a new session its course's defaults.
+        self.costs_from = template.id if template is not None else None
         self.setWindowTitle(_("Edit session") if row else _("New session"))
         self.setMinimumWidth(640)
         self._check_timer = QTimer(self)
@@ -496,10 +498,13 @@ class SessionEditorDialog(QDialog):
             self.clash_label.setText(f"<span style='color:#c0392b'>✖ {escape(str(error))}</span>")
             return
         row_id = self.row.id if self.row else None
+        costs_from = self.costs_from
 
         def call() -> Outcome[SessionRow]:
             if row_id is None:
-                return scheduling.create_session(self.ctx.db, spec, allow_clashes=True)
+                return scheduling.create_session(
+                    self.ctx.db, spec, allow_clashes=True, costs_from=costs_from
+                )
             return scheduling.update_session(self.ctx.db, row_id, spec, allow_clashes=True)
 
         outcome = self.ctx.attempt(self, call)

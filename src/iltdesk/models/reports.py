@@ -1,0 +1,218 @@
+"""Qt models of the home dashboard and of a computed report.
+
+`ReportTableModel` shows a `ReportTable`'s rows with its totals pinned as the last row; it
+sorts in Python (reports have at most a few thousand rows) and can show only the rows behind
+a bar of the chart. The dashboard's week and attention models are plain row models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from iltdesk import formatting
+from iltdesk.domain.attention import AttentionItem
+from iltdesk.domain.lifecycle import phase
+from iltdesk.domain.reporting import Amounts, ReportTable, Value
+from iltdesk.domain.rows import SessionRow
+from iltdesk.i18n import _
+from iltdesk.models.base import ROOT, ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel, qt_sortable
+
+TOTAL_ROW = -1  # ROW_ROLE of the totals row
+
+
+def _sort_value(value: Value) -> Any:
+    if isinstance(value, Amounts):
+        return float(value.single or 0)
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return int(value)
+    return qt_sortable(value if not hasattr(value, "value") else str(value))
+
+
+class ReportTableModel(QAbstractTableModel):
+    """The rows of a report, sortable, filterable to chart bars, totals last."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.table: ReportTable | None = None
+        self._order: list[int] = []  # indexes into table.rows, in display order
+        self._only: set[int] | None = None
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # --- structure ---
+    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802 - Qt's name
+        if parent.isValid() or self.table is None:
+            return 0
+        return len(self._order) + (1 if self.table.rows else 0)
+
+    def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() or self.table is None else len(self.table.columns)
+
+    def headerData(  # noqa: N802 - Qt's name
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if self.table is None or orientation is not Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < len(self.table.columns):
+            return None
+        column = self.table.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.label
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        table = self.table
+        if table is None or not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
+        column = table.columns[index.column()]
+        is_total = index.row() == len(self._order)
+        if is_total:
+            value: Value = _("Total") if index.column() == 0 else table.totals.get(column.key, "")
+            if index.column() > 0 and column.key not in table.totals:
+                value = ""
+        else:
+            value = table.rows[self._order[index.row()]][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if is_total and (index.column() == 0 or value == ""):
+                return str(value)
+            return formatting.format_report_value(column.kind.value, value)
+        if role == SORT_ROLE:
+            return _sort_value(value)
+        if role == ROW_ROLE:
+            return TOTAL_ROW if is_total else self._order[index.row()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and is_total:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and is_total:
+            return QApplication.palette().color(QPalette.ColorRole.AlternateBase)
+        return None
+
+    # --- content ---
+    def set_table(self, table: ReportTable | None) -> None:
+        self.beginResetModel()
+        if self.table is None or table is None or table.columns != self.table.columns:
+            self._sort = None
+        self.table = table
+        self._only = None
+        self._arrange()
+        self.endResetModel()
+
+    def show_only(self, rows: Iterable[int] | None) -> None:
+        """Show just these rows of the table (the ones behind a chart bar); None: all."""
+        self.beginResetModel()
+        self._only = set(rows) if rows is not None else None
+        self._arrange()
+        self.endResetModel()
+
+    @property
+    def filtered(self) -> bool:
+        return self._only is not None
+
+    def _arrange(self) -> None:
+        if self.table is None:
+            self._order = []
+            return
+        order = [i for i in range(len(self.table.rows)) if self._only is None or i in self._only]
+        if self._sort is not None:
+            column, direction = self._sort
+            rows = self.table.rows
+
+            def key(i: int) -> Any:
+                value = _sort_value(rows[i][column])
+                return (isinstance(value, str), value)
+
+            order.sort(key=key, reverse=direction is Qt.SortOrder.DescendingOrder)
+        self._order = order
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self.table is None or not 0 <= column < len(self.table.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._arrange()
+        self.layoutChanged.emit()
+
+
+# --- the dashboard ---
+
+
+def _when(row: SessionRow) -> str:
+    """The first day as "Mon 30 Nov 2026, 13:30–17:30 GMT" (and how many days in all)."""
+    if not row.days:
+        return ""
+    first = row.days[0]
+    local = first.start.astimezone(ZoneInfo(row.timezone)).date()
+    text = (
+        f"{formatting.format_weekday_short_date(local)}, "
+        f"{formatting.format_time_span(first.start, first.end, row.timezone)}"
+    )
+    if len(row.days) > 1:
+        text += " " + _("(+{n} days)").format(n=len(row.days) - 1)
+    return text
+
+
+class WeekTableModel(RowTableModel[SessionRow]):
+    """The week's sessions: day and time in the venue's zone, course, status, seats."""
+
+    today: date = date.min
+
+    columns = (
+        Column(lambda: _("When"), lambda r: _when(r), sort=lambda r: r.first_start),
+        Column(lambda: _("Course"), lambda r: f"{r.course_title} {r.cohort}".strip()),
+        Column(
+            lambda: _("Status"),
+            lambda r: phase(r.status, r.first_start, r.last_end, datetime.now(UTC)).label(),
+        ),
+        Column(
+            lambda: _("Seats"),
+            lambda r: (
+                _("{enrolled} of {capacity}").format(enrolled=r.enrolled, capacity=r.capacity)
+                + (_(" · {n} waiting").format(n=r.waitlisted) if r.waitlisted else "")
+            ),
+            sort=lambda r: r.enrolled,
+        ),
+        Column(lambda: _("Where"), lambda r: r.room_name or r.mode.label()),
+    )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        today_roles = (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole)
+        if role in today_roles and index.isValid() and self._meets_today(index.row()):
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QApplication.palette().color(QPalette.ColorRole.AlternateBase)
+            font = QFont()
+            font.setBold(True)
+            return font
+        return super().data(index, role)
+
+    def _meets_today(self, row_number: int) -> bool:
+        row = self.row_at(row_number)
+        zone = ZoneInfo(row.timezone)
+        return any(d.start.astimezone(zone).date() == self.today for d in row.days)
+
+
+class AttentionListModel(RowTableModel[AttentionItem]):
+    """The "Needs attention" list: one sentence per item, shown as a link."""
+
+    columns = (Column(lambda: _("Needs attention"), lambda item: item.text),)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            return QApplication.palette().color(QPalette.ColorRole.Link)
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            return _("Open it (Enter or double-click)")
+        return super().data(index, role)

@@ -1,0 +1,560 @@
+"""The home dashboard: this week's sessions and what needs attention, one query per kind.
+
+Every item is found by one SQL query over the whole database (no loop over ORM objects), so
+the dashboard answers in milliseconds on years of data; see `bench/bench_reports.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session as OrmSession
+
+from iltdesk import formatting
+from iltdesk.db.base import utcnow
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import (
+    Attendance,
+    Certificate,
+    Course,
+    Enrollment,
+    Instructor,
+    OutboxMessage,
+    Room,
+    SessionDay,
+    SessionInstructor,
+    TrainingSession,
+)
+from iltdesk.domain.attention import (
+    CERTIFICATE_WINDOW_DAYS,
+    DECIDE_AHEAD_DAYS,
+    EXPIRY_WINDOW_DAYS,
+    GO_NO_GO_DAYS,
+    UPCOMING_DAYS,
+    WAITLIST_PRESSURE,
+    AttentionItem,
+    AttentionKind,
+    Target,
+)
+from iltdesk.domain.enums import (
+    SEAT_HOLDING,
+    DeliveryMode,
+    EnrollmentStatus,
+    InstructorRole,
+    MessageKind,
+    OutboxStatus,
+    SessionStatus,
+)
+from iltdesk.domain.rows import SessionRow
+from iltdesk.i18n import _, ngettext
+from iltdesk.services import scheduling
+
+# Core tables, not the mapped classes: the dashboard is the first screen, and Core statements
+# need no ORM set-up (mapper configuration costs tens of milliseconds at start-up).
+sessions_t = TrainingSession.__table__
+courses_t = Course.__table__
+enrollments_t = Enrollment.__table__
+attendance_t = Attendance.__table__
+days_t = SessionDay.__table__
+teaching_t = SessionInstructor.__table__
+instructors_t = Instructor.__table__
+rooms_t = Room.__table__
+outbox_t = OutboxMessage.__table__
+certificates_t = Certificate.__table__
+
+OPEN = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
+TEACHING = (InstructorRole.LEAD, InstructorRole.CO_FACILITATOR)
+
+
+def week_of(today: date) -> tuple[date, date]:
+    """Monday and Sunday of the week holding `today`."""
+    monday = today - timedelta(days=today.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def this_week(db: Database, today: date, zone: str) -> list[SessionRow]:
+    """Sessions meeting between Monday and Sunday of this week, as the user's clock reads it."""
+    monday, sunday = week_of(today)
+    tz = ZoneInfo(zone)
+    start = datetime.combine(monday, time(0), tz)
+    end = datetime.combine(sunday + timedelta(days=1), time(0), tz)
+    return scheduling.list_sessions(db, ends_after=start, starts_before=end)
+
+
+def needs_attention(
+    db: Database, *, now: datetime | None = None, zone: str = "UTC"
+) -> list[AttentionItem]:
+    """Everything that needs the coordinator, most urgent kinds first."""
+    moment = now or utcnow()
+    today = moment.astimezone(ZoneInfo(zone)).date()
+    with db.reading() as tx:
+        return [
+            *_attendance(tx, moment),
+            *_outbox(tx),
+            *_certificates(tx, moment),
+            *_below_minimum(tx, moment, today),
+            *_missing(tx, moment),
+            *_instructor_clashes(tx, moment),
+            *_room_clashes(tx, moment),
+            *_waitlists(tx, moment),
+            *_expiring(tx, moment),
+        ]
+
+
+def _label(title: str, first_start: datetime | None, zone: str) -> str:
+    when = formatting.format_date(first_start, zone) if first_start else "?"
+    return _("{course} — {date}").format(course=title, date=when)
+
+
+def _attendance(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    """Sessions that have ended: marks missing, or all taken but not completed and locked."""
+    days = (
+        select(func.count())
+        .where(days_t.c.session_id == sessions_t.c.id)
+        .correlate(sessions_t)
+        .scalar_subquery()
+    )
+    marks = (
+        select(func.count())
+        .where(attendance_t.c.enrollment_id == enrollments_t.c.id)
+        .correlate(enrollments_t)
+        .scalar_subquery()
+    )
+    missing = func.coalesce(func.sum(case((marks < days, 1), else_=0)), 0)
+    query = (
+        select(
+            sessions_t.c.id,
+            courses_t.c.title,
+            sessions_t.c.first_start,
+            sessions_t.c.timezone,
+            missing,
+        )
+        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        .outerjoin(
+            enrollments_t,
+            and_(
+                enrollments_t.c.session_id == sessions_t.c.id,
+                enrollments_t.c.status.in_(SEAT_HOLDING),
+            ),
+        )
+        .where(sessions_t.c.status.in_(OPEN), sessions_t.c.last_end <= now)
+        .group_by(sessions_t.c.id, courses_t.c.title)
+        .order_by(sessions_t.c.first_start.desc())
+    )
+    items = []
+    for session_id, title, first_start, zone, unmarked in tx.execute(query):
+        label = _label(title, first_start, zone)
+        if unmarked:
+            text = ngettext(
+                "{session}: attendance is missing for {n} learner.",
+                "{session}: attendance is missing for {n} learners.",
+                unmarked,
+            ).format(session=label, n=unmarked)
+            items.append(
+                AttentionItem(AttentionKind.ATTENDANCE, text, Target.ATTENDANCE, session_id)
+            )
+        else:
+            text = _("{session} has ended and every mark is taken: complete and lock it.").format(
+                session=label
+            )
+            items.append(
+                AttentionItem(AttentionKind.NOT_COMPLETED, text, Target.SESSION, session_id)
+            )
+    return items
+
+
+def _outbox(tx: OrmSession) -> list[AttentionItem]:
+    failed = func.coalesce(
+        func.sum(case((outbox_t.c.status == OutboxStatus.FAILED, 1), else_=0)), 0
+    )
+    uncertain = func.coalesce(
+        func.sum(case((outbox_t.c.status == OutboxStatus.UNCERTAIN, 1), else_=0)), 0
+    )
+    query = select(failed, uncertain).where(
+        outbox_t.c.status.in_((OutboxStatus.FAILED, OutboxStatus.UNCERTAIN))
+    )
+    failed_count, uncertain_count = tx.execute(query).one()
+    if not failed_count and not uncertain_count:
+        return []
+    parts = []
+    if failed_count:
+        parts.append(
+            ngettext("{n} email failed", "{n} emails failed", failed_count).format(n=failed_count)
+        )
+    if uncertain_count:
+        parts.append(
+            ngettext(
+                "{n} may or may not have gone out",
+                "{n} may or may not have gone out",
+                uncertain_count,
+            ).format(n=uncertain_count)
+        )
+    text = _("Outbox: {what}.").format(what=", ".join(parts))
+    return [AttentionItem(AttentionKind.OUTBOX, text, Target.OUTBOX)]
+
+
+def _certificates(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    """Recently completed sessions: completed learners without a certificate, or unsent ones."""
+    mailed = (
+        select(outbox_t.c.id)
+        .where(
+            outbox_t.c.enrollment_id == enrollments_t.c.id,
+            outbox_t.c.kind == MessageKind.CERTIFICATE,
+            outbox_t.c.status != OutboxStatus.CANCELLED,
+        )
+        .correlate(enrollments_t)
+        .exists()
+    )
+    issued = certificates_t.c.id.is_not(None)
+    not_issued = func.coalesce(func.sum(case((~issued, 1), else_=0)), 0)
+    not_sent = func.coalesce(func.sum(case((and_(issued, ~mailed), 1), else_=0)), 0)
+    query = (
+        select(
+            sessions_t.c.id,
+            courses_t.c.title,
+            sessions_t.c.first_start,
+            sessions_t.c.timezone,
+            not_issued,
+            not_sent,
+        )
+        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        .join(enrollments_t, enrollments_t.c.session_id == sessions_t.c.id)
+        .outerjoin(
+            certificates_t,
+            and_(
+                certificates_t.c.enrollment_id == enrollments_t.c.id,
+                certificates_t.c.revoked_at.is_(None),
+            ),
+        )
+        .where(
+            sessions_t.c.status == SessionStatus.COMPLETED,
+            sessions_t.c.completed_at >= now - timedelta(days=CERTIFICATE_WINDOW_DAYS),
+            enrollments_t.c.status == EnrollmentStatus.COMPLETED,
+        )
+        .group_by(sessions_t.c.id, courses_t.c.title)
+        .order_by(sessions_t.c.first_start.desc())
+    )
+    items = []
+    for session_id, title, first_start, zone, unissued, unsent in tx.execute(query):
+        label = _label(title, first_start, zone)
+        if unissued:
+            text = ngettext(
+                "{session}: {n} learner completed without a certificate.",
+                "{session}: {n} learners completed without a certificate.",
+                unissued,
+            ).format(session=label, n=unissued)
+            items.append(
+                AttentionItem(AttentionKind.CERTIFICATES, text, Target.CERTIFICATES, session_id)
+            )
+        elif unsent:
+            text = ngettext(
+                "{session}: {n} certificate not emailed yet.",
+                "{session}: {n} certificates not emailed yet.",
+                unsent,
+            ).format(session=label, n=unsent)
+            items.append(
+                AttentionItem(AttentionKind.CERTIFICATES, text, Target.CERTIFICATES, session_id)
+            )
+    return items
+
+
+def _places() -> Any:
+    return (
+        select(func.count())
+        .where(
+            enrollments_t.c.session_id == sessions_t.c.id, enrollments_t.c.status.in_(SEAT_HOLDING)
+        )
+        .correlate(sessions_t)
+        .scalar_subquery()
+    )
+
+
+def _below_minimum(tx: OrmSession, now: datetime, today: date) -> list[AttentionItem]:
+    """Upcoming sessions below their minimum size whose go/no-go date is near (or past)."""
+    places = _places()
+    latest_start = today + timedelta(days=GO_NO_GO_DAYS + DECIDE_AHEAD_DAYS)
+    query = (
+        select(
+            sessions_t.c.id,
+            courses_t.c.title,
+            sessions_t.c.first_start,
+            sessions_t.c.timezone,
+            sessions_t.c.first_date,
+            sessions_t.c.min_size,
+            places,
+        )
+        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        .where(
+            sessions_t.c.status.in_(OPEN),
+            sessions_t.c.first_start > now,
+            sessions_t.c.first_date <= latest_start,
+            sessions_t.c.min_size > 0,
+            places < sessions_t.c.min_size,
+        )
+        .order_by(sessions_t.c.first_start)
+    )
+    items = []
+    for session_id, title, first_start, zone, first_date, minimum, count in tx.execute(query):
+        decide = first_date - timedelta(days=GO_NO_GO_DAYS)
+        text = _(
+            "{session}: {places} of at least {minimum} places taken; "
+            "decide by {date} whether it runs."
+        ).format(
+            session=_label(title, first_start, zone),
+            places=count,
+            minimum=minimum,
+            date=formatting.format_date(decide),
+        )
+        items.append(AttentionItem(AttentionKind.BELOW_MINIMUM, text, Target.SESSION, session_id))
+    return items
+
+
+def _missing(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    """Upcoming sessions without a lead instructor, a room (in person) or a link (virtual)."""
+    lead = (
+        select(teaching_t.c.instructor_id)
+        .where(
+            teaching_t.c.session_id == sessions_t.c.id,
+            teaching_t.c.role == InstructorRole.LEAD,
+        )
+        .correlate(sessions_t)
+        .exists()
+    )
+    needs_room = sessions_t.c.mode.in_((DeliveryMode.IN_PERSON, DeliveryMode.HYBRID))
+    needs_link = sessions_t.c.mode.in_((DeliveryMode.VIRTUAL, DeliveryMode.HYBRID))
+    no_room = and_(needs_room, sessions_t.c.room_id.is_(None))
+    no_link = and_(needs_link, sessions_t.c.meeting_link == "")
+    query = (
+        select(
+            sessions_t.c.id,
+            courses_t.c.title,
+            sessions_t.c.first_start,
+            sessions_t.c.timezone,
+            ~lead,
+            no_room,
+            no_link,
+        )
+        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        .where(
+            sessions_t.c.status.in_(OPEN),
+            sessions_t.c.first_start > now,
+            sessions_t.c.first_start <= now + timedelta(days=UPCOMING_DAYS),
+            or_(~lead, no_room, no_link),
+        )
+        .order_by(sessions_t.c.first_start)
+    )
+    items = []
+    for session_id, title, first_start, zone, lacks_lead, lacks_room, lacks_link in tx.execute(
+        query
+    ):
+        what = [
+            text
+            for flag, text in (
+                (lacks_lead, _("a lead instructor")),
+                (lacks_room, _("a room")),
+                (lacks_link, _("a meeting link")),
+            )
+            if flag
+        ]
+        text = _("{session} still needs {what}.").format(
+            session=_label(title, first_start, zone), what=formatting.format_list(what)
+        )
+        items.append(AttentionItem(AttentionKind.MISSING, text, Target.SESSION, session_id))
+    return items
+
+
+def _upcoming_days(now: datetime, *extra: Any) -> Any:
+    """Days of sessions not cancelled that end after now and start within the window.
+
+    A day lasts less than a day, so the window on its start keeps the index range short; the
+    clash queries then pair these few rows instead of the whole calendar.
+    """
+    return (
+        select(
+            days_t.c.session_id.label("session_id"),
+            days_t.c.start.label("start"),
+            days_t.c.end.label("end"),
+            sessions_t.c.timezone.label("timezone"),
+            *extra,
+        )
+        .join(sessions_t, sessions_t.c.id == days_t.c.session_id)
+        .where(
+            days_t.c.start > now - timedelta(days=1),
+            days_t.c.start <= now + timedelta(days=UPCOMING_DAYS),
+            days_t.c.end > now,
+            sessions_t.c.status != SessionStatus.CANCELLED,
+        )
+    )
+
+
+def _clashing(days: Any, same: str) -> tuple[Any, Any, list[Any]]:
+    """Two different sessions' days that overlap and share `same` (an instructor, a room)."""
+    a, b = days.alias("a"), days.alias("b")
+    return (
+        a,
+        b,
+        [
+            a.c.session_id < b.c.session_id,
+            a.c.start < b.c.end,
+            b.c.start < a.c.end,
+            a.c[same] == b.c[same],
+        ],
+    )
+
+
+def _instructor_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    teaching = (
+        _upcoming_days(now, teaching_t.c.instructor_id.label("instructor_id"))
+        .join(teaching_t, teaching_t.c.session_id == days_t.c.session_id)
+        .where(teaching_t.c.role.in_(TEACHING))
+        .cte("teaching_days")
+    )
+    a, b, overlap = _clashing(teaching, "instructor_id")
+    query = (
+        select(instructors_t.c.name, a.c.session_id, func.min(a.c.start), a.c.timezone)
+        .select_from(a)
+        .join(b, and_(*overlap))
+        .join(instructors_t, instructors_t.c.id == a.c.instructor_id)
+        .group_by(instructors_t.c.name, a.c.session_id, b.c.session_id, a.c.timezone)
+        .order_by(func.min(a.c.start))
+    )
+    return [
+        AttentionItem(
+            AttentionKind.INSTRUCTOR_CLASH,
+            _("{instructor} is booked on two sessions at once on {date}.").format(
+                instructor=name, date=formatting.format_date(start, zone)
+            ),
+            Target.SESSION,
+            first,
+        )
+        for name, first, start, zone in tx.execute(query)
+    ]
+
+
+def _room_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    rooms = (
+        _upcoming_days(now, sessions_t.c.room_id.label("room_id"))
+        .where(sessions_t.c.room_id.is_not(None))
+        .cte("room_days")
+    )
+    a, b, overlap = _clashing(rooms, "room_id")
+    query = (
+        select(rooms_t.c.name, a.c.session_id, func.min(a.c.start), a.c.timezone)
+        .select_from(a)
+        .join(b, and_(*overlap))
+        .join(rooms_t, rooms_t.c.id == a.c.room_id)
+        .group_by(rooms_t.c.name, a.c.session_id, b.c.session_id, a.c.timezone)
+        .order_by(func.min(a.c.start))
+    )
+    return [
+        AttentionItem(
+            AttentionKind.ROOM_CLASH,
+            _("{room} is booked for two sessions at once on {date}.").format(
+                room=name, date=formatting.format_date(start, zone)
+            ),
+            Target.SESSION,
+            first,
+        )
+        for name, first, start, zone in tx.execute(query)
+    ]
+
+
+def _waitlists(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    waiting = func.count(enrollments_t.c.id)
+    query = (
+        select(
+            sessions_t.c.id,
+            courses_t.c.title,
+            sessions_t.c.first_start,
+            sessions_t.c.timezone,
+            waiting,
+        )
+        .select_from(sessions_t)
+        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        .join(enrollments_t, enrollments_t.c.session_id == sessions_t.c.id)
+        .where(
+            sessions_t.c.status.in_(OPEN),
+            sessions_t.c.first_start > now,
+            # "+ ''" keeps SQLite from scanning every place for the status: the upcoming
+            # sessions lead, and each one's waitlist is an index range.
+            enrollments_t.c.status + "" == EnrollmentStatus.WAITLISTED,
+        )
+        .group_by(sessions_t.c.id, courses_t.c.title)
+        .having(waiting >= WAITLIST_PRESSURE)
+        .order_by(sessions_t.c.first_start)
+    )
+    return [
+        AttentionItem(
+            AttentionKind.WAITLIST,
+            ngettext(
+                "{session}: {n} learner waits for a place; open another session of this course.",
+                "{session}: {n} learners wait for a place; open another session of this course.",
+                count,
+            ).format(session=_label(title, first_start, zone), n=count),
+            Target.DUPLICATE,
+            session_id,
+        )
+        for session_id, title, first_start, zone, count in tx.execute(query)
+    ]
+
+
+def _expiring(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    """Certificates running out soon whose holders have no newer one for the course."""
+    newer_certificate = certificates_t.alias("newer_certificate")
+    newer_enrollment = enrollments_t.alias("newer_enrollment")
+    newer_session = sessions_t.alias("newer_session")
+    renewed = (
+        select(newer_certificate.c.id)
+        .join(newer_enrollment, newer_enrollment.c.id == newer_certificate.c.enrollment_id)
+        .join(newer_session, newer_session.c.id == newer_enrollment.c.session_id)
+        .where(
+            newer_enrollment.c.learner_id == enrollments_t.c.learner_id,
+            # "+ 0" keeps the course's index out of it: the learner's few places lead the
+            # search, not the course's hundreds of sessions.
+            newer_session.c.course_id + 0 == sessions_t.c.course_id,
+            newer_certificate.c.revoked_at.is_(None),
+            newer_certificate.c.issued_at > certificates_t.c.issued_at,
+        )
+        .correlate(certificates_t, enrollments_t, sessions_t)
+        .exists()
+    )
+    query = (
+        select(
+            courses_t.c.id, courses_t.c.title, func.count(), func.min(certificates_t.c.expires_at)
+        )
+        .select_from(certificates_t)
+        .join(enrollments_t, enrollments_t.c.id == certificates_t.c.enrollment_id)
+        .join(sessions_t, sessions_t.c.id == enrollments_t.c.session_id)
+        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        .where(
+            certificates_t.c.revoked_at.is_(None),
+            certificates_t.c.expires_at > now,
+            certificates_t.c.expires_at <= now + timedelta(days=EXPIRY_WINDOW_DAYS),
+            ~renewed,
+        )
+        .group_by(courses_t.c.id, courses_t.c.title)
+        .order_by(func.min(certificates_t.c.expires_at))
+    )
+    return [
+        AttentionItem(
+            AttentionKind.EXPIRING,
+            ngettext(
+                "{course}: {n} certificate expires within {days} days (the first on {date}); "
+                "schedule a refresher.",
+                "{course}: {n} certificates expire within {days} days (the first on {date}); "
+                "schedule a refresher.",
+                count,
+            ).format(
+                course=title,
+                n=count,
+                days=EXPIRY_WINDOW_DAYS,
+                date=formatting.format_date(first.date() if first else now.date()),
+            ),
+            Target.COURSE_SESSIONS,
+            course_id,
+        )
+        for course_id, title, count, first in tx.execute(query)
+    ]

@@ -1,0 +1,176 @@
+"""The home dashboard (the first screen; Ctrl+1): this week's sessions and what needs doing.
+
+Each "Needs attention" line is a link: Enter or a double-click asks the main window to open
+the place to fix it (`target_requested`). The lists are computed off the GUI thread, again
+after every change and every ten minutes (sessions end while the app is open).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk import formatting
+from iltdesk.domain.attention import AttentionItem, Target
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.rows import SessionRow
+from iltdesk.i18n import _
+from iltdesk.models.reports import AttentionListModel, WeekTableModel
+from iltdesk.services import dashboard
+from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.views.context import AppContext
+from iltdesk.views.errors import show_error
+
+REFRESH_MS = 10 * 60 * 1000
+
+
+class DashboardPage(QWidget):
+    """The week's sessions on the left, "Needs attention" on the right."""
+
+    target_requested = Signal(object, object)  # Target, id (or None)
+    attention_changed = Signal(int)  # how many items need attention
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.tasks = TaskRunner(self)
+        self.generation = 0
+        self.greeting = QLabel()
+        self.greeting.setStyleSheet("font-size: 16pt; font-weight: 600")
+        self.week_model = WeekTableModel(self)
+        self.week = QTableView()
+        self.week.setModel(self.week_model)
+        self.week.setAccessibleName(_("This week's sessions"))
+        self._table_look(self.week)
+        self.week.doubleClicked.connect(lambda _i: self.open_week_session())
+        QShortcut(QKeySequence("Return"), self.week, self.open_week_session)
+        self.week_empty = QLabel(_("No session meets this week."))
+        self.week_box = QGroupBox(_("This week"))
+        week_layout = QVBoxLayout(self.week_box)
+        week_layout.addWidget(self.week)
+        week_layout.addWidget(self.week_empty)
+        self.attention_model = AttentionListModel(self)
+        self.attention = QTableView()
+        self.attention.setModel(self.attention_model)
+        self.attention.setAccessibleName(_("Needs attention"))
+        self._table_look(self.attention)
+        self.attention.horizontalHeader().hide()
+        self.attention.setWordWrap(True)
+        self.attention.doubleClicked.connect(lambda _i: self.open_attention())
+        QShortcut(QKeySequence("Return"), self.attention, self.open_attention)
+        self.all_clear = QLabel(_("Nothing needs attention. Well done."))
+        self.attention_box = QGroupBox(_("Needs attention"))
+        attention_layout = QVBoxLayout(self.attention_box)
+        attention_layout.addWidget(self.attention)
+        attention_layout.addWidget(self.all_clear)
+        splitter = QSplitter()
+        splitter.addWidget(self.week_box)
+        splitter.addWidget(self.attention_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.greeting)
+        layout.addWidget(splitter, 1)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(300)
+        self._debounce.timeout.connect(self.refresh)
+        self._clock = QTimer(self)
+        self._clock.setInterval(REFRESH_MS)
+        self._clock.timeout.connect(self.refresh)
+        self._clock.start()
+        ctx.changes_applied.connect(self._on_changes)
+        self.refresh()
+
+    @staticmethod
+    def _table_look(view: QTableView) -> None:
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setStretchLastSection(True)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.setShowGrid(False)
+
+    def zone(self) -> str:
+        return str(self.ctx.prefs.get("default_timezone"))
+
+    def refresh(self) -> None:
+        """Recompute both lists off the GUI thread; a newer refresh wins."""
+        self.generation += 1
+        generation = self.generation
+        zone = self.zone()
+        now = datetime.now(UTC)
+        today = now.astimezone(ZoneInfo(zone)).date()
+        self.greeting.setText(formatting.format_date(today, fmt="full"))
+
+        def work(_progress: object) -> tuple[list[SessionRow], list[AttentionItem]]:
+            return (
+                dashboard.this_week(self.ctx.db, today, zone),
+                dashboard.needs_attention(self.ctx.db, now=now, zone=zone),
+            )
+
+        self.tasks.run(
+            work,
+            title=_("Looking at what needs attention…"),
+            on_done=lambda found: self._arrived(generation, today, found),
+            on_error=lambda error: self._failed(generation, error),
+        )
+
+    def _arrived(
+        self, generation: int, today: date, found: tuple[list[SessionRow], list[AttentionItem]]
+    ) -> None:
+        if generation != self.generation:
+            return
+        week, items = found
+        monday, sunday = dashboard.week_of(today)
+        self.week_box.setTitle(
+            _("This week ({first} – {last})").format(
+                first=formatting.format_date(monday), last=formatting.format_date(sunday)
+            )
+        )
+        self.week_model.today = today
+        self.week_model.set_rows(week)
+        self.week.setVisible(bool(week))
+        self.week_empty.setVisible(not week)
+        self.attention_model.set_rows(items)
+        self.attention.resizeRowsToContents()
+        self.attention.setVisible(bool(items))
+        self.all_clear.setVisible(not items)
+        self.attention_box.setTitle(_("Needs attention ({n})").format(n=len(items)))
+        self.attention_changed.emit(len(items))
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation == self.generation and not isinstance(error, CancelledError):
+            show_error(self, error)
+
+    def _on_changes(self, _changes: Changes) -> None:
+        self._debounce.start()
+
+    def open_week_session(self) -> None:
+        index = self.week.currentIndex()
+        if index.isValid():
+            row = self.week_model.row_at(index.row())
+            self.target_requested.emit(Target.SESSION, row.id)
+
+    def open_attention(self) -> None:
+        index = self.attention.currentIndex()
+        if index.isValid():
+            item = self.attention_model.row_at(index.row())
+            self.target_requested.emit(item.target, item.target_id)
+
+    def items(self) -> list[AttentionItem]:
+        return self.attention_model.rows()
