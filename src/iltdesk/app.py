@@ -228,6 +228,7 @@ def run_gui(db_option: str | None) -> int:
 
     sys.excepthook = excepthook
     try:
+        db.actor = prefs.actor() or db.actor
         ctx = AppContext(db, prefs, MaterialStore(paths.materials_dir()))
         window = MainWindow(ctx)
         window.show()

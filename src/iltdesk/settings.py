@@ -37,6 +37,7 @@ PREFERENCES: tuple[Preference, ...] = (
     Preference("paper_size", str, "A4", N_("Paper size"), ("A4", "Letter")),
     Preference("completion_threshold", int, 80, N_("Default completion threshold (%)")),
     Preference("organisation_name", str, "", N_("Organisation name")),
+    Preference("coordinator_name", str, "", N_("Your name (the audit trail records it)")),
     Preference("organisation_logo", str, "", N_("Organisation logo")),
     Preference("certificate_verify_pattern", str, "", N_("Certificate verification link ({code})")),
     Preference("signature_image", str, "", N_("Signature image on certificates")),
@@ -92,6 +93,10 @@ class Preferences:
             "logo": self._path("organisation_logo"),
             "paper": str(self.get("paper_size")),
         }
+
+    def actor(self) -> str:
+        """Who the audit trail names for this user ("" lets the database use the OS user)."""
+        return str(self.get("coordinator_name")).strip()
 
     def certificate_options(self) -> dict[str, Any]:
         """What `certificates.certificate_docs` takes from preferences."""

@@ -51,7 +51,7 @@ def previews(monkeypatch):
     monkeypatch.setattr(
         document_preview,
         "show_pdf",
-        lambda parent, title, pdf, name: shown.append((title, pdf, name)),
+        lambda parent, title, pdf, name, on_output=None: shown.append((title, pdf, name)),
     )
     return shown
 

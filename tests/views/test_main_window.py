@@ -42,6 +42,8 @@ def test_navigation_and_learner_search(qtbot, ctx):
     assert all("Müller" in model.data(model.index(r, 0)) for r in range(model.rowCount()))
     window.learners.table.selectRow(0)
     assert window.learners.history.rowCount() >= 0
+    # Every screen in the sidebar has its icon (a missing file gives an empty one).
+    assert all(not window.nav.item(i).icon().isNull() for i in range(window.nav.count()))
 
 
 def test_window_in_german(qtbot, ctx, german):
@@ -56,6 +58,7 @@ def test_window_in_german(qtbot, ctx, german):
         "Trainer",
         "Räume",
         "Berichte",
+        "Pflichtschulungen",
         "Postausgang",
     ]
     assert window.menuBar().actions()[0].text() == "&Datei"

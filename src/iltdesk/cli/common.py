@@ -49,6 +49,7 @@ def open_for_cli(option: str | None) -> Database:
     file_path = sqlite_path(url)
     backups = paths.backup_dir_for(file_path) if file_path is not None else None
     db = open_database(url, backup_dir=backups)
+    db.actor = Preferences().actor() or db.actor
     interrupted = journal.left_over(db, str(Preferences().get("default_timezone")))
     for note in [*db.notices, *([interrupted] if interrupted else [])]:
         print(note, file=sys.stderr)

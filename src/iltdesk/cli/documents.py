@@ -64,7 +64,10 @@ def cmd_print(args: argparse.Namespace) -> int:
             db, args.session_id, day=args.day, **Preferences().document_options()
         )
     check_target(args.output, "pdf", force=args.force)
-    target = write_atomic(args.output, build_signin_pdf(sheets), kind="pdf", force=args.force)
+    pdf = build_signin_pdf(sheets)
+    target = write_atomic(args.output, pdf, kind="pdf", force=args.force)
+    label = _("Sign-in sheets") if args.day is None else _("Sign-in sheet, day {n}")
+    keep_copy(args, "signin", label.format(n=args.day), pdf)
     print(
         ngettext(
             "Sign-in sheet for {n} day written to {path}.",
@@ -73,6 +76,17 @@ def cmd_print(args: argparse.Namespace) -> int:
         ).format(n=len(sheets), path=target)
     )
     return EXIT_OK
+
+
+def keep_copy(args: argparse.Namespace, kind: str, label: str, pdf: bytes) -> None:
+    """Keep a copy of a printed document for the session's evidence pack."""
+    from iltdesk import paths
+    from iltdesk.services import evidence
+    from iltdesk.services.catalogue import MaterialStore
+
+    store = MaterialStore(paths.materials_dir())
+    with open_for_cli(args.db) as db:
+        evidence.keep_print(db, store, args.session_id, kind, label, pdf)
 
 
 def print_guide(args: argparse.Namespace) -> int:
@@ -87,7 +101,9 @@ def print_guide(args: argparse.Namespace) -> int:
             db, args.session_id, organisation=options["organisation"], paper=options["paper"]
         )
     check_target(args.output, "pdf", force=args.force)
-    target = write_atomic(args.output, build_guide_pdf(guide), kind="pdf", force=args.force)
+    pdf = build_guide_pdf(guide)
+    target = write_atomic(args.output, pdf, kind="pdf", force=args.force)
+    keep_copy(args, "guide", _("Facilitator guide"), pdf)
     print(_("Facilitator guide written to {path}.").format(path=target))
     return EXIT_OK
 
@@ -116,6 +132,7 @@ def print_certificates(args: argparse.Namespace) -> int:
     elif target.suffix.lower() == ".pdf":
         pdf = documents.build_certificates_pdf(docs, design, paper)
         write_atomic(target, pdf, kind="pdf", force=args.force)
+        keep_copy(args, "certificates", _("Certificates"), pdf)
     else:
         write_files(target, documents.certificate_files(docs, design, paper))
     print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from iltdesk.cli.common import (
@@ -17,7 +18,7 @@ from iltdesk.cli.common import (
     open_for_cli,
     print_table,
 )
-from iltdesk.errors import UserError
+from iltdesk.errors import UserError, ValidationError
 from iltdesk.i18n import _, ngettext
 
 
@@ -39,6 +40,15 @@ def register(commands: Commands) -> dict[str, Handler]:
     certs_email = certs_commands.add_parser("email", help=_("email certificates to learners"))
     certs_email.add_argument("session_id", type=int, metavar="SESSION_ID")
     certs_email.add_argument("--yes", action="store_true", help=_("send without asking"))
+    certs_register = certs_commands.add_parser(
+        "register", help=_("every certificate and its status, as CSV or one HTML page")
+    )
+    certs_register.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="FILE.csv|FILE.html"
+    )
+    certs_register.add_argument(
+        "--force", action="store_true", help=_("replace a file of another kind")
+    )
 
     outbox = commands.add_parser("outbox", help=_("list or send queued email"))
     outbox_commands = outbox.add_subparsers(dest="outbox_command", metavar="ACTION", required=True)
@@ -119,6 +129,8 @@ def cmd_certificates(args: argparse.Namespace) -> int:
     from iltdesk.services import certificates, outbox
     from iltdesk.settings import Preferences
 
+    if args.certificates_command == "register":
+        return _register(args)
     with open_for_cli(args.db) as db:
         if args.certificates_command == "issue":
             issued = certificates.issue_certificates(db, args.session_id).value
@@ -215,3 +227,37 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         if not confirm(question, args.yes):
             return EXIT_USER_ERROR
         return _send_all(db)
+
+
+def _register(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.register import register_csv, register_html
+    from iltdesk.services.compliance import today_in
+    from iltdesk.services.register import register
+    from iltdesk.settings import Preferences
+
+    target: Path = args.output
+    kind = target.suffix.lower().lstrip(".")
+    if kind not in ("csv", "html"):
+        raise ValidationError(
+            _("Write the register as .csv or .html; “{name}” is neither.").format(name=target.name)
+        )
+    prefs = Preferences()
+    zone = str(prefs.get("default_timezone"))
+    with open_for_cli(args.db) as db:
+        rows = register(db, today_in(zone))
+    if kind == "csv":
+        data = register_csv(rows)
+    else:
+        data = register_html(
+            rows, datetime.now(UTC), zone, organisation=str(prefs.get("organisation_name"))
+        )
+    write_atomic(target, data, kind=kind, force=args.force)
+    print(
+        ngettext(
+            "{n} certificate written to {path}.", "{n} certificates written to {path}.", len(rows)
+        ).format(n=len(rows), path=target)
+    )
+    return EXIT_OK

@@ -268,7 +268,13 @@ class Database:
         self.stamp_fresh_until = 0.0
         # Things the user should know about this database (a network share, server backups).
         self.notices: list[str] = []
+        # Who the audit trail names: the coordinator's name from Preferences (set by the app
+        # and the command line), else the operating-system user.
+        self.actor = default_actor()
         _track_writes(self, self._sessions)
+        from iltdesk.db import audit
+
+        self.audit_hooks = audit.install(self._sessions, lambda: self.actor)
 
     @property
     def path(self) -> Path | None:
@@ -436,6 +442,16 @@ def unchanged_since_verified(backup_dir: Path, path: Path) -> bool:
         return bool(state.get("signature") == file_signature(path))
     except (OSError, ValueError):
         return False
+
+
+def default_actor() -> str:
+    """The operating-system user, for the audit trail when no coordinator name is set."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment (some containers)
+        return ""
 
 
 DATA_CHANGED_KEY = "data_changed_at"

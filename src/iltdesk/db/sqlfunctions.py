@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, literal
+from sqlalchemy import Date, DateTime, Integer, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -42,3 +42,77 @@ def _hours_before_sqlite(element: hours_before, compiler: SQLCompiler, **kw: Any
 def _hours_before_default(element: hours_before, compiler: SQLCompiler, **kw: Any) -> str:
     instant, hours = _parts(element, compiler, **kw)
     return f"({instant} - make_interval(hours => {hours}))"
+
+
+class add_months(FunctionElement[Any]):  # noqa: N801 - reads as the SQL function it is
+    """`day + n months` for a date column (the month's last day when it is shorter)."""
+
+    type = Date()
+    inherit_cache = True
+
+    def __init__(self, day: Any, months: Any) -> None:
+        super().__init__(day, months)
+
+
+class add_days(FunctionElement[Any]):  # noqa: N801
+    """`day + n days` for a date column."""
+
+    type = Date()
+    inherit_cache = True
+
+    def __init__(self, day: Any, days: Any) -> None:
+        super().__init__(day, days)
+
+
+class date_of(FunctionElement[Any]):  # noqa: N801
+    """The (UTC) date of a stored instant."""
+
+    type = Date()
+    inherit_cache = True
+
+    def __init__(self, instant: Any) -> None:
+        super().__init__(instant)
+
+
+def _two(element: Any, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
+    first, second = element.clauses
+    return compiler.process(first, **kw), compiler.process(second, **kw)
+
+
+@compiles(add_months, "sqlite")
+def _add_months_sqlite(element: add_months, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite's '+N months' rolls 31 Jan into 3 March; clamp to the month's last day instead,
+    # as Python's and PostgreSQL's month arithmetic do.
+    day, months = _two(element, compiler, **kw)
+    shifted = f"date({day}, 'start of month', printf('%+d months', {months}))"
+    last = f"date({shifted}, '+1 month', '-1 day')"
+    wanted = f"date({shifted}, '+' || (CAST(strftime('%d', {day}) AS INTEGER) - 1) || ' days')"
+    return f"min({wanted}, {last})"
+
+
+@compiles(add_months)
+def _add_months_default(element: add_months, compiler: SQLCompiler, **kw: Any) -> str:
+    day, months = _two(element, compiler, **kw)
+    return f"CAST({day} + make_interval(months => {months}) AS DATE)"
+
+
+@compiles(add_days, "sqlite")
+def _add_days_sqlite(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = _two(element, compiler, **kw)
+    return f"date({day}, printf('%+d days', {days}))"
+
+
+@compiles(add_days)
+def _add_days_default(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
+    day, days = _two(element, compiler, **kw)
+    return f"CAST({day} + make_interval(days => {days}) AS DATE)"
+
+
+@compiles(date_of, "sqlite")
+def _date_of_sqlite(element: date_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(date_of)
+def _date_of_default(element: date_of, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"

@@ -22,6 +22,8 @@ class Entity(StrEnum):
     IMPORT = "import"
     OUTBOX = "outbox"
     COST = "cost"  # cost lines, budgets and exchange rates
+    REQUIREMENT = "requirement"  # requirements, their lists and exemptions
+    EVIDENCE = "evidence"  # printed copies and scans kept for a session
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,33 @@ class CostBasis(_Labelled):
     PER_LEARNER = "per_learner"
 
 
+class RequirementAnchor(_Labelled):
+    """What a requirement's "within N days" counts from."""
+
+    HIRE = "hire"
+    ELIGIBLE = "eligible"
+
+
+class ComplianceState(_Labelled):
+    """Where one learner stands against one requirement."""
+
+    CURRENT = "current"
+    EXPIRING = "expiring"
+    OVERDUE = "overdue"
+    NEVER = "never"  # not done yet, not yet due
+    EXEMPT = "exempt"
+    HIRE_DATE_MISSING = "hire_date_missing"
+
+
+class CertificateStatus(_Labelled):
+    """What a certificate is worth today."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    SUPERSEDED = "superseded"  # replaced, or renewed by a newer one for the same course
+
+
 class InstructorRole(_Labelled):
     LEAD = "lead"
     CO_FACILITATOR = "co_facilitator"
@@ -167,6 +194,8 @@ class MessageKind(_Labelled):
     CANCELLED = "cancelled"
     CERTIFICATE = "certificate"
     FEEDBACK = "feedback"
+    REQUIREMENT_DUE = "requirement_due"  # a learner's required training is due or overdue
+    MANAGER_SUMMARY = "manager_summary"  # one message per manager listing their people due
     TEST = "test"
 
 
@@ -188,6 +217,8 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (MessageKind.CANCELLED, N_("Session cancelled")),
     (MessageKind.CERTIFICATE, N_("Certificate")),
     (MessageKind.FEEDBACK, N_("Feedback request")),
+    (MessageKind.REQUIREMENT_DUE, N_("Training due")),
+    (MessageKind.MANAGER_SUMMARY, N_("Training due: summary for a manager")),
     (MessageKind.TEST, N_("Test message")),
     (DeliveryFormat.IN_PERSON, N_("In person")),
     (DeliveryFormat.VIRTUAL, N_("Virtual")),
@@ -213,6 +244,18 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (CostBasis.PER_SESSION, N_("per session")),
     (CostBasis.PER_DAY, N_("per day")),
     (CostBasis.PER_LEARNER, N_("per learner")),
+    (RequirementAnchor.HIRE, N_("of the hire date")),
+    (RequirementAnchor.ELIGIBLE, N_("of becoming eligible")),
+    (ComplianceState.CURRENT, N_("Current")),
+    (ComplianceState.EXPIRING, N_("Expiring")),
+    (ComplianceState.OVERDUE, N_("Overdue")),
+    (ComplianceState.NEVER, N_("Not done yet")),
+    (ComplianceState.EXEMPT, N_("Exempt")),
+    (ComplianceState.HIRE_DATE_MISSING, N_("Hire date missing")),
+    (CertificateStatus.VALID, N_("Valid")),
+    (CertificateStatus.EXPIRED, N_("Expired")),
+    (CertificateStatus.REVOKED, N_("Revoked")),
+    (CertificateStatus.SUPERSEDED, N_("Superseded")),
     (InstructorRole.LEAD, N_("Lead")),
     (InstructorRole.CO_FACILITATOR, N_("Co-facilitator")),
     (InstructorRole.BACKUP, N_("Backup")),

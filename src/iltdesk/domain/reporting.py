@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from iltdesk.domain.costs import Money
+from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import DeliveryMode
 from iltdesk.i18n import N_, _
 
@@ -142,16 +143,16 @@ class Period(StrEnum):
             last = today.replace(day=1) - timedelta(days=1)
             return last.replace(day=1), last
         if self is Period.THIS_QUARTER:
-            return quarter_start, _month_end(_add_months(quarter_start, 2))
+            return quarter_start, _month_end(add_months(quarter_start, 2))
         if self is Period.LAST_QUARTER:
-            start = _add_months(quarter_start, -3)
+            start = add_months(quarter_start, -3)
             return start, quarter_start - timedelta(days=1)
         if self is Period.THIS_YEAR:
             return date(today.year, 1, 1), date(today.year, 12, 31)
         if self is Period.LAST_YEAR:
             return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
         if self is Period.LAST_12_MONTHS:
-            return _add_months(today, -12) + timedelta(days=1), today
+            return add_months(today, -12) + timedelta(days=1), today
         return None, None
 
 
@@ -170,12 +171,6 @@ _PERIOD_LABELS = {
 
 def _month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @dataclass(frozen=True)
@@ -321,7 +316,7 @@ PLACE_RULE = N_(
 )
 ATTENDED_RULE = N_("Attended: marked present, late or left early on at least one day.")
 COMPLETED_RULE = N_(
-    "Completed: attended at least the course's completion threshold (80% unless the course "
+    "Completed: attended at least the course's completion threshold (80%, unless the course "
     "sets another) of the scheduled minutes, decided once every day is marked. Completion "
     "rate = completed / places."
 )

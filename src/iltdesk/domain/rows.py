@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from iltdesk.domain.enums import (
     ActivityType,
@@ -96,6 +96,7 @@ class LearnerRow:
     location: str
     job_title: str
     preferred_language: str
+    hire_date: date | None = None
 
     @property
     def full_name(self) -> str:

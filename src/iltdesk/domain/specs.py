@@ -6,7 +6,7 @@ Services validate these and turn them into rows; the UI and the command line bui
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from iltdesk.domain.enums import (
     ActivityType,
@@ -71,6 +71,7 @@ class LearnerSpec:
     location: str = ""
     job_title: str = ""
     preferred_language: str = ""
+    hire_date: date | None = None
 
 
 @dataclass(frozen=True)

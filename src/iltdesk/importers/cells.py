@@ -11,12 +11,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 # Characters HR exports carry that look like nothing or like a space.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"\s+", re.UNICODE)
 # Excel's day 0 is 1899-12-30 once its 1900 leap-year bug is accounted for (serials ≥ 61).
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_EXCEL_EPOCH_1904 = datetime(1904, 1, 1)
 _LAST_SERIAL = 2_958_465  # 9999-12-31
 
 
@@ -88,8 +90,11 @@ def number_text(value: float) -> str:
     return repr(value)
 
 
-def serial_date(value: object) -> date | None:
-    """An Excel date serial number (or a date/datetime) as a date; None when it is not one."""
+def serial_date(value: object, date1904: bool = False) -> date | None:
+    """An Excel date serial number (or a date/datetime) as a date; None when it is not one.
+
+    `date1904`: the workbook counts from 1 January 1904 (Excel for Mac's old date system).
+    """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -102,12 +107,144 @@ def serial_date(value: object) -> date | None:
             return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if not (1 <= value <= _LAST_SERIAL) or math.isnan(value):
+    if math.isnan(value) or not (1 <= value <= _LAST_SERIAL):
         return None
     days = int(value)
+    if date1904:
+        return (_EXCEL_EPOCH_1904 + timedelta(days=days)).date()
     if days < 61:  # before Excel's phantom 29 Feb 1900 the offset is one day less
         days += 1
     return (_EXCEL_EPOCH + timedelta(days=days)).date()
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[./\-](\d{1,2})[./\-](\d{1,4})$")
+# Serial numbers this size are dates between 1927 and 2064: a hire date, not a year or a day.
+_PLAUSIBLE_SERIALS = (10_000, 60_000)
+
+
+def numeric_date_parts(text: str) -> tuple[int, int, int] | None:
+    """The three numbers of "15.03.2024", "3/15/24" or "2024-03-15", or None."""
+    found = _NUMERIC_DATE.match(text.strip())
+    if found is None:
+        return None
+    a, b, c = (int(part) for part in found.groups())
+    return a, b, c
+
+
+def day_first_in(texts: Sequence[str]) -> bool | None:
+    """Whether a column's "a/b/year" dates put the day first: True, False, or None (unknown).
+
+    Decided by any value whose first part (or second) can only be a day (over 12).
+    """
+    for text in texts:
+        parts = numeric_date_parts(text)
+        if parts is None or len(str(parts[0])) == 4 or not 0 < parts[0] <= 31:
+            continue
+        if parts[0] > 12:
+            return True
+        if parts[1] > 12:
+            return False
+    return None
+
+
+def _year(value: int) -> int:
+    return value + (2000 if value < 70 else 1900) if value < 100 else value
+
+
+def sheet_date(
+    raw: object, text: str, *, date1904: bool = False, day_first: bool | None = None
+) -> date | None:
+    """A date cell however the sheet holds it; None when it is not a date.
+
+    Real dates; Excel serial numbers (counted in the workbook's date system); ISO text;
+    "15.03.2024" (a dot always puts the day first); "15/03/2024" or "03/15/2024" ordered by
+    `day_first` (the column's evidence), else by the user's locale.
+    """
+    if isinstance(raw, datetime | date):
+        return raw.date() if isinstance(raw, datetime) else raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return (
+            serial_date(raw, date1904)
+            if _PLAUSIBLE_SERIALS[0] <= raw <= _PLAUSIBLE_SERIALS[1]
+            else None
+        )
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        number = int(text)
+        if _PLAUSIBLE_SERIALS[0] <= number <= _PLAUSIBLE_SERIALS[1]:
+            return serial_date(number, date1904)
+        return None
+    if len(text) >= 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+    parts = numeric_date_parts(text)
+    if parts is not None:
+        a, b, c = parts
+        if len(str(a)) == 4:
+            year, month, day = a, b, c
+        else:
+            if "." in text:
+                first_is_day = True
+            elif day_first is not None:
+                first_is_day = day_first
+            else:
+                from iltdesk.formatting import current_locale
+
+                pattern = current_locale().date_formats["short"].pattern.lower()
+                first_is_day = pattern.find("d") < pattern.find("m")
+            day, month = (a, b) if first_is_day else (b, a)
+            year = _year(c)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
+    named = _named_month_date(text)
+    if named is not None:
+        return named
+    from iltdesk.formatting import parse_date_text
+
+    return parse_date_text(text)
+
+
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[ .\-/]*([^\W\d_]+)\.?[ .\-/,]*(\d{2,4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([^\W\d_]+)\.?[ .\-/]*(\d{1,2})(?:st|nd|rd|th)?,?[ .\-/]*(\d{4})$")
+
+
+@cache
+def _month_numbers() -> dict[str, int]:
+    """Month names and abbreviations in the languages HR files come in, to their numbers."""
+    from babel.dates import get_month_names
+
+    found: dict[str, int] = {"mrz": 3, "sept": 9}
+    for language in ("en", "de", "fr", "es"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=language).items():
+                found[unicodedata.normalize("NFC", name).casefold().rstrip(".")] = number
+    return found
+
+
+def _named_month_date(text: str) -> date | None:
+    """A date with its month named ("15-Mar-2024", "15. März 2024", "March 15, 2024")."""
+    value = " ".join(text.split())
+    match = _DAY_MONTH_YEAR.match(value)
+    if match:
+        day, name, year = match.groups()
+    else:
+        match = _MONTH_DAY_YEAR.match(value)
+        if match is None:
+            return None
+        name, day, year = match.groups()
+    month = _month_numbers().get(name.casefold())
+    if month is None:
+        return None
+    try:
+        return date(_year(int(year)), month, int(day))
+    except ValueError:
+        return None
 
 
 _HEADER_PUNCT = re.compile(r"[^\w]+|_", re.UNICODE)

@@ -25,6 +25,7 @@ class Field(StrEnum):
     MANAGER_EMAIL = "manager_email"
     LOCATION = "location"
     JOB_TITLE = "job_title"
+    HIRE_DATE = "hire_date"
 
     def label(self) -> str:
         return _(_LABELS[self])
@@ -41,6 +42,7 @@ _LABELS = {
     Field.MANAGER_EMAIL: N_("Manager's email"),
     Field.LOCATION: N_("Location"),
     Field.JOB_TITLE: N_("Job title"),
+    Field.HIRE_DATE: N_("Hire date"),
 }
 
 _SYNONYMS: dict[Field, tuple[str, ...]] = {
@@ -285,6 +287,36 @@ _SYNONYMS: dict[Field, tuple[str, ...]] = {
         "cargo",
         "puesto",
         "titulo del puesto",
+    ),
+    Field.HIRE_DATE: (
+        "hire date",
+        "date of hire",
+        "hired",
+        "hired on",
+        "hiring date",
+        "date hired",
+        "start date",
+        "employment start",
+        "employment start date",
+        "date joined",
+        "joining date",
+        "join date",
+        "joined",
+        "seniority date",
+        "eintrittsdatum",
+        "eintritt",
+        "einstellungsdatum",
+        "beschaftigungsbeginn",
+        "beginn beschaftigung",
+        "date d embauche",
+        "date dembauche",
+        "date embauche",
+        "date d entree",
+        "date dentree",
+        "fecha de contratacion",
+        "fecha de ingreso",
+        "fecha de alta",
+        "fecha alta",
     ),
 }
 

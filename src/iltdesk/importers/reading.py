@@ -14,6 +14,8 @@ import csv
 import hashlib
 import io
 import logging
+import re
+import struct
 import zipfile
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -40,6 +42,9 @@ class RawSheet:
     merged_rows: frozenset[int] = frozenset()  # row indexes holding a cell merged across columns
     # (row, column), 0-based: formula cells the file holds no result for (they read as empty)
     uncached: frozenset[tuple[int, int]] = frozenset()
+    # The workbook counts date serials from 1904 (old Excel for Mac): plain numbers in a date
+    # column are read in that system (cells formatted as dates already arrive as dates).
+    date1904: bool = False
 
     @cached_property
     def row_count(self) -> int:
@@ -203,6 +208,7 @@ def _read_workbook(path: Path, data: bytes, row_limit: int) -> list[RawSheet]:
     # Imported here: the reader is only needed when a workbook is imported.
     import python_calamine
 
+    date1904 = uses_1904_dates(data)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -218,7 +224,7 @@ def _read_workbook(path: Path, data: bytes, row_limit: int) -> list[RawSheet]:
                 if c1 > c0
                 for r in range(r0, r1 + 1)
             )
-            sheets.append(RawSheet(meta.name, rows, merged))
+            sheets.append(RawSheet(meta.name, rows, merged, date1904=date1904))
     except python_calamine.CalamineError as error:
         if "password" in str(error).casefold() or "encrypt" in str(error).casefold():
             raise _unreadable(
@@ -236,6 +242,51 @@ def _read_workbook(path: Path, data: bytes, row_limit: int) -> list[RawSheet]:
     if not sheets or not any(sheet.row_count for sheet in sheets):
         raise _unreadable(_("{name} has no rows to import.").format(name=path.name))
     return sheets
+
+
+_DATE1904_XML = re.compile(rb"date1904\s*=\s*[\"'](?:1|true)[\"']")
+_NULL_DATE_1904 = re.compile(rb"null-date[^>]*date-value\s*=\s*[\"']1904-01-01")
+_DATEMODE = 0x0022
+
+
+def uses_1904_dates(data: bytes) -> bool:
+    """Whether a workbook (xlsx, ods or xls) counts date serials from 1 January 1904."""
+    try:
+        if data.startswith(b"PK"):
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+                if "xl/workbook.xml" in names:
+                    with archive.open("xl/workbook.xml") as part:
+                        return bool(_DATE1904_XML.search(part.read(1 << 20)))
+                if "content.xml" in names:
+                    with archive.open("content.xml") as part:
+                        return bool(_NULL_DATE_1904.search(part.read(1 << 20)))
+            return False
+        if data.startswith(_OLE2):
+            return _xls_datemode(data) == 1
+    except (OSError, ValueError, zipfile.BadZipFile, struct.error):
+        return False  # the reader names what is wrong with a damaged file
+    return False
+
+
+def _xls_datemode(data: bytes) -> int:
+    """The DATEMODE record of a legacy workbook's globals (0: 1900, 1: 1904)."""
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as container:
+        name = next((n for n in ("Workbook", "Book") if container.exists(n)), None)
+        if name is None:
+            return 0
+        stream = container.openstream(name).read()
+    offset = 0
+    while offset + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, offset)
+        if kind == _DATEMODE and length >= 2:
+            return int(struct.unpack_from("<H", stream, offset + 4)[0])
+        if kind == 0x000A:  # the globals end: no DATEMODE record means 1900
+            return 0
+        offset += 4 + length
+    return 0
 
 
 def _check_limit(path: Path, rows: int, row_limit: int) -> None:

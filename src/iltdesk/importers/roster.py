@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 from iltdesk.domain.emails import email_key, normalise_email
 from iltdesk.i18n import _
-from iltdesk.importers.cells import cell_text, clean_row, number_text, split_full_name
+from iltdesk.importers.cells import (
+    cell_text,
+    clean_row,
+    day_first_in,
+    number_text,
+    sheet_date,
+    split_full_name,
+)
 from iltdesk.importers.fields import Field
 from iltdesk.importers.reading import RawSheet
 
@@ -30,6 +37,7 @@ LEARNER_FIELDS = (
     "manager_email",
     "location",
     "job_title",
+    "hire_date",  # an ISO date, or "" (read by `cells.sheet_date` however the sheet holds it)
 )
 
 
@@ -140,6 +148,18 @@ def _parse_rows(
     first_by_id: dict[str, ParsedRow] = {}
     data_rows = sheet.rows[header_row + 1 :]
     total = len(data_rows)
+    hire_column = by_field.get(Field.HIRE_DATE)
+    day_first = (
+        day_first_in(
+            [
+                cell_text(r[hire_column])
+                for r in data_rows
+                if hire_column < len(r) and r[hire_column]
+            ]
+        )
+        if hire_column is not None
+        else None
+    )
     for offset, raw in enumerate(data_rows):
         if progress is not None and offset % 2000 == 0:
             progress(offset, total)
@@ -149,6 +169,8 @@ def _parse_rows(
         if len(cells) < width:
             cells += ("",) * (width - len(cells))
         row = _parse_one(header_row + offset + 2, cells, where, names)
+        if hire_column is not None:
+            _hire_date(row, raw, hire_column, sheet.date1904, day_first, names)
         _check_raw(row, raw, header_row + 1 + offset, sheet.uncached, by_field, names)
         parsed.append(row)
         if row.rejected:
@@ -276,6 +298,7 @@ def _parse_one(
         "manager_email": "",
         "location": padded[where[Field.LOCATION]],
         "job_title": padded[where[Field.JOB_TITLE]],
+        "hire_date": "",
     }
     first, last = get(Field.FIRST_NAME), get(Field.LAST_NAME)
     full = get(Field.FULL_NAME)
@@ -323,6 +346,36 @@ def _parse_one(
         else:
             values["manager_email"] = normal
     return row
+
+
+def _hire_date(
+    row: ParsedRow,
+    raw: Sequence[object],
+    column: int,
+    date1904: bool,
+    day_first: bool | None,
+    names: Mapping[Field, str],
+) -> None:
+    """The row's hire date as an ISO date; a cell that is not a date is noted, not fatal."""
+    value = raw[column] if column < len(raw) else None
+    text = row.cells[column] if column < len(row.cells) else ""
+    if not text:
+        return
+    found = sheet_date(value, text, date1904=date1904, day_first=day_first)
+    if found is None:
+        row.problems.append(
+            RowProblem(
+                row.row,
+                names.get(Field.HIRE_DATE, ""),
+                _(
+                    "“{text}” is not a date ILT Desk can read, so the learner is imported "
+                    "without a hire date. Type it as {example}."
+                ).format(text=text, example="2024-03-15"),
+                blocking=False,
+            )
+        )
+        return
+    row.values["hire_date"] = found.isoformat()
 
 
 def _fold(first: ParsedRow, later: ParsedRow, names: Mapping[Field, str]) -> None:

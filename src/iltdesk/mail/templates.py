@@ -34,6 +34,9 @@ PLACEHOLDERS = (
     "organisation",
     "reason",
     "removed_dates",
+    "requirement",
+    "due_date",
+    "people",
 )
 
 
@@ -136,6 +139,18 @@ _EN: dict[MessageKind, Template] = {
         "Dear {first_name},\n\nthank you for taking part in {course}. Please tell us what you "
         "thought — it takes three minutes: {survey_link}\n\nKind regards,\n{organisation}\n",
     ),
+    MessageKind.REQUIREMENT_DUE: Template(
+        "Training due: {requirement} — {due_date}",
+        "Dear {first_name},\n\nyour {requirement} training ({course}) is due by {due_date}. "
+        "{reason}Please book a place in one of the next sessions, or talk to your manager.\n\n"
+        "Kind regards,\n{organisation}\n",
+    ),
+    MessageKind.MANAGER_SUMMARY: Template(
+        "Training due in your team",
+        "Dear {first_name},\n\nthese people in your team have required training due or "
+        "overdue:\n\n{people}\n\nPlease help them book a place.\n\n"
+        "Kind regards,\n{organisation}\n",
+    ),
     MessageKind.TEST: Template(
         "ILT Desk test message",
         "This is a test message from ILT Desk. If you can read it, the mail settings work.\n",
@@ -203,6 +218,18 @@ _DE: dict[MessageKind, Template] = {
         "Guten Tag {first_name} {last_name},\n\ndanke für Ihre Teilnahme an {course}. Bitte "
         "sagen Sie uns Ihre Meinung – es dauert drei Minuten: {survey_link}\n\n"
         "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.REQUIREMENT_DUE: Template(
+        "Schulung fällig: {requirement} — {due_date}",
+        "Guten Tag {first_name},\n\nIhre Pflichtschulung {requirement} ({course}) ist bis "
+        "{due_date} fällig. {reason}Bitte buchen Sie einen Platz in einem der nächsten Termine "
+        "oder sprechen Sie mit Ihrer Führungskraft.\n\nFreundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.MANAGER_SUMMARY: Template(
+        "Fällige Schulungen in Ihrem Team",
+        "Guten Tag {first_name},\n\nfür diese Personen in Ihrem Team sind Pflichtschulungen "
+        "fällig oder überfällig:\n\n{people}\n\nBitte unterstützen Sie sie bei der Buchung."
+        "\n\nFreundliche Grüße\n{organisation}\n",
     ),
     MessageKind.TEST: Template(
         "ILT Desk – Testnachricht",

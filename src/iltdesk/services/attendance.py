@@ -8,7 +8,7 @@ returns them to enrolled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -48,14 +48,24 @@ def _threshold(session: TrainingSession, default: int) -> int:
 
 
 def evaluate_enrollment(
-    tx: OrmSession, enrollment: Enrollment, default_threshold: int = DEFAULT_COMPLETION_THRESHOLD
+    tx: OrmSession,
+    enrollment: Enrollment,
+    default_threshold: int = DEFAULT_COMPLETION_THRESHOLD,
+    marks: Sequence[Attendance] | None = None,
 ) -> EnrollmentStatus:
-    """Set and return the enrollment's outcome from its marks (seat holders only)."""
+    """Set and return the enrollment's outcome from its marks (seat holders only).
+
+    `marks`: all of the place's marks when the caller holds them already; otherwise they are
+    read (a query per place, each flushing the last place's change: slow for a whole roster).
+    """
     if enrollment.status not in SEAT_HOLDING:
         return enrollment.status
     session = enrollment.session
     minutes_by_day = {d.id: int((d.end - d.start).total_seconds() // 60) for d in session.days}
-    marks = tx.scalars(select(Attendance).where(Attendance.enrollment_id == enrollment.id)).all()
+    if marks is None:
+        marks = tx.scalars(
+            select(Attendance).where(Attendance.enrollment_id == enrollment.id)
+        ).all()
     day_marks = [
         DayMark(m.status, minutes_by_day[m.day_id], m.minutes_attended)
         for m in marks
@@ -178,8 +188,13 @@ def record_marks_in(
         row.note = mark.note
         row.recorded_at = now
     tx.flush()
-    results = {e.id: evaluate_enrollment(tx, e, default_threshold) for e in enrollments.values()}
-    return results
+    held: dict[int, list[Attendance]] = {}
+    for (enrollment_id, _day), row in existing.items():
+        held.setdefault(enrollment_id, []).append(row)
+    return {
+        e.id: evaluate_enrollment(tx, e, default_threshold, held.get(e.id, []))
+        for e in enrollments.values()
+    }
 
 
 def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:

@@ -241,6 +241,29 @@ class MaterialStore:
     def path_for(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
+    def put_bytes(self, data: bytes) -> tuple[str, int]:
+        """Store `data` (atomically) and return its sha256 and size."""
+        sha = hashlib.sha256(data).hexdigest()
+        target = self.path_for(sha)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp, target)
+            except OSError as error:
+                Path(tmp).unlink(missing_ok=True)
+                raise UserError(
+                    _("A copy could not be kept in the data folder: {reason}.").format(
+                        reason=error.strerror or error
+                    )
+                ) from error
+        return sha, len(data)
+
+    def read(self, sha256: str) -> bytes:
+        return self.path_for(sha256).read_bytes()
+
     def put(self, source: Path) -> tuple[str, int]:
         """Copy `source` in (atomically) and return its sha256 and size."""
         digest = hashlib.sha256()

@@ -7,7 +7,6 @@ which is revoked with the reason, so the audit trail stays whole.
 
 from __future__ import annotations
 
-import calendar
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Certificate, Enrollment, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.printing import CertificateDoc
 from iltdesk.errors import NotFoundError, ValidationError
@@ -50,13 +50,6 @@ def new_code() -> str:
     """A random code like "K7QX-M2PD-9WRT" (60 bits)."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
-def add_months(instant: datetime, months: int) -> datetime:
-    month_index = instant.month - 1 + months
-    year, month = instant.year + month_index // 12, month_index % 12 + 1
-    day = min(instant.day, calendar.monthrange(year, month)[1])
-    return instant.replace(year=year, month=month, day=day)
 
 
 def _row(certificate: Certificate, learner: Learner) -> CertificateRow:

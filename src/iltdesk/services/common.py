@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk.db import audit as audit_trail
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import AuditEntry
+from iltdesk.db.entities import Enrollment
 from iltdesk.domain.changes import Changes
 from iltdesk.errors import NotFoundError
 
@@ -43,13 +43,26 @@ def audit(
     detail: dict[str, Any] | None = None,
     reason: str = "",
 ) -> None:
-    """Record who-did-what for the history; `detail` is stored as JSON."""
-    tx.add(
-        AuditEntry(
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            detail=json.dumps(detail or {}, default=str, ensure_ascii=False),
-            reason=reason,
-        )
+    """A summary entry in the audit trail (field changes are recorded by the trail itself)."""
+    session_id = learner_id = course_id = None
+    if entity == "session":
+        session_id = entity_id
+    elif entity == "course":
+        course_id = entity_id
+    elif entity == "learner":
+        learner_id = entity_id
+    elif entity == "enrollment" and entity_id is not None:
+        place = tx.get(Enrollment, entity_id)
+        if place is not None:
+            session_id, learner_id = place.session_id, place.learner_id
+    audit_trail.record(
+        tx,
+        entity,
+        entity_id,
+        action,
+        detail,
+        reason,
+        session_id=session_id,
+        learner_id=learner_id,
+        course_id=course_id,
     )

@@ -33,6 +33,8 @@ from iltdesk.db.entities import (
     LearningObjective,
     OutboxContent,
     OutboxMessage,
+    Requirement,
+    RequirementCourse,
     Room,
     SessionDay,
     SessionInstructor,
@@ -42,6 +44,7 @@ from iltdesk.db.entities import (
 from iltdesk.domain.attention import CERTIFICATE_WINDOW_DAYS
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.costs import CENT, line_total
+from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import (
     AttendanceStatus,
     CancelCause,
@@ -54,6 +57,7 @@ from iltdesk.domain.enums import (
     InstructorRole,
     MessageKind,
     OutboxStatus,
+    RequirementAnchor,
     SessionStatus,
 )
 from iltdesk.domain.rules import (
@@ -66,7 +70,7 @@ from iltdesk.domain.text import search_key
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services import demo_catalogue as cat
-from iltdesk.services.certificates import ALPHABET, add_months
+from iltdesk.services.certificates import ALPHABET
 from iltdesk.services.common import Outcome
 from iltdesk.services.learners import learner_keys
 
@@ -245,6 +249,10 @@ class _Builder:
                 location=rng.choice(cat.LOCATIONS),
                 job_title=rng.choice(cat.JOB_TITLES),
                 preferred_language=rng.choice(["en", "en", "en", "de"]),
+                # Spread over twelve years, a few starters this month; every 40th unknown.
+                hire_date=None
+                if n % 40 == 0
+                else self.today - timedelta(days=(n * 389) % 4380 + 3),
                 created_at=datetime.combine(self.today, time(8), UTC)
                 - timedelta(days=self.size.history_days + 60),
                 **learner_keys(first, last, email),
@@ -338,6 +346,7 @@ class _Builder:
                 first_start=days[0][0],
                 last_end=days[-1][1],
                 first_date=dates[0],
+                last_date=dates[-1],
                 cancelled_at=(
                     days[0][0] - timedelta(days=rng.randint(2, 20))
                     if status is SessionStatus.CANCELLED
@@ -636,6 +645,49 @@ class _Builder:
                 )
                 return
 
+    def requirements(self) -> None:
+        """Four requirements, for the Compliance screen to show every state from day one."""
+        ids = {code: n for n, (code, *_rest) in enumerate(cat.COURSES, start=1)}
+        history_start = self.today - timedelta(days=self.size.history_days)
+        for name, codes, months, within, anchor, scope in (
+            (
+                "Forklift licence",
+                ("FS-101",),
+                36,
+                90,
+                RequirementAnchor.ELIGIBLE,
+                {"department": "Operations"},
+            ),
+            (
+                "First aid",
+                ("FA-200", "MH-130"),
+                36,
+                180,
+                RequirementAnchor.ELIGIBLE,
+                {"location": "London"},
+            ),
+            ("Data protection", ("DP-110",), 24, 30, RequirementAnchor.HIRE, {}),
+            ("Induction", ("ON-001",), None, 30, RequirementAnchor.HIRE, {}),
+        ):
+            requirement_id = self.add(
+                Requirement,
+                name=name,
+                course_id=ids[codes[0]],
+                recurrence_months=months,
+                within_days=within,
+                anchor=anchor,
+                # History before the demo's first session would make everyone overdue.
+                starts_on=history_start,
+                department=scope.get("department", ""),
+                job_title="",
+                location=scope.get("location", ""),
+                explicit=False,
+                archived=False,
+                created_at=datetime.combine(history_start, time(8), UTC),
+            )
+            for code in codes:
+                self.link(RequirementCourse, requirement_id=requirement_id, course_id=ids[code])
+
     def budgets(self) -> None:
         """A budget per course and year near what was spent; a few courses run over."""
         for (course_id, year), spend in sorted(self.spend.items()):
@@ -726,6 +778,8 @@ _ORDER = [
     Certificate,
     OutboxMessage,
     OutboxContent,
+    Requirement,
+    RequirementCourse,
 ]
 
 
@@ -745,6 +799,7 @@ def load_demo(
     builder.certificates()
     builder.failed_reminder()
     builder.budgets()
+    builder.requirements()
     with db.transaction() as tx:
         has_data = any(
             tx.scalar(select(func.count()).select_from(entity))

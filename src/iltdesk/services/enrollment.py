@@ -216,7 +216,6 @@ def enroll_learner(
             allow_clash=allow_clash,
             waitlist_if_full=waitlist_if_full,
         )
-        audit(tx, "enrollment", enrollment.id, "enroll", {"status": enrollment.status.value})
         return Outcome(
             EnrollResult(_roster_row(enrollment)),
             Changes.of(Entity.ENROLLMENT, enrollment.id) | Changes.of(Entity.SESSION, session_id),
@@ -307,7 +306,6 @@ def enroll_many(
                 allow_clash=True,
                 waitlist_if_full=True,
             )
-            audit(tx, "enrollment", placed.id, "enroll", {"status": placed.status.value})
             touched.append(placed.id)
             row = _roster_row(placed)
             (waitlisted if placed.status is EnrollmentStatus.WAITLISTED else enrolled).append(row)

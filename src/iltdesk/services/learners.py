@@ -6,6 +6,8 @@ indexed normalised keys (see `domain/text.py`), never by loading everyone.
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as OrmSession
@@ -35,6 +37,7 @@ def learner_row(learner: Learner) -> LearnerRow:
         location=learner.location,
         job_title=learner.job_title,
         preferred_language=learner.preferred_language,
+        hire_date=learner.hire_date,
     )
 
 
@@ -77,6 +80,7 @@ def validate_learner(spec: LearnerSpec) -> dict[str, object]:
         "location": clean_text(spec.location),
         "job_title": clean_text(spec.job_title),
         "preferred_language": clean_text(spec.preferred_language),
+        "hire_date": spec.hire_date,
         **learner_keys(first, last, email),
     }
 
@@ -105,8 +109,7 @@ def create_learner(db: Database, spec: LearnerSpec) -> Outcome[LearnerRow]:
         _check_unique(tx, values, None)
         learner = Learner(**values)
         tx.add(learner)
-        tx.flush()
-        audit(tx, "learner", learner.id, "create", {"email": values["email"]})
+        tx.flush()  # the audit trail records the new learner field by field
         return Outcome(learner_row(learner), Changes.of(Entity.LEARNER, learner.id))
 
 
@@ -115,14 +118,16 @@ def update_learner(db: Database, learner_id: int, spec: LearnerSpec) -> Outcome[
     with db.transaction() as tx:
         learner = get_or_fail(tx, Learner, learner_id, _("That learner no longer exists."))
         _check_unique(tx, values, learner_id)
-        changed = {
-            k: [getattr(learner, k), v]
-            for k, v in values.items()
-            if not k.endswith("_key") and getattr(learner, k) != v
-        }
-        for key, value in values.items():
+        for key, value in values.items():  # the audit trail records what changed
             setattr(learner, key, value)
-        audit(tx, "learner", learner.id, "update", changed)
+        return Outcome(learner_row(learner), Changes.of(Entity.LEARNER, learner.id))
+
+
+def set_hire_date(db: Database, learner_id: int, hire_date: date | None) -> Outcome[LearnerRow]:
+    """Record when the learner joined (requirements "within N days of hire" count from it)."""
+    with db.transaction() as tx:
+        learner = get_or_fail(tx, Learner, learner_id, _("That learner no longer exists."))
+        learner.hire_date = hire_date
         return Outcome(learner_row(learner), Changes.of(Entity.LEARNER, learner.id))
 
 
@@ -263,6 +268,7 @@ def merge_learners(db: Database, keep_id: int, duplicate_id: int) -> Outcome[Lea
             "location",
             "job_title",
             "preferred_language",
+            "hire_date",
         ):
             if not getattr(keep, field) and getattr(duplicate, field):
                 value = getattr(duplicate, field)

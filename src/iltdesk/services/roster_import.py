@@ -17,7 +17,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
@@ -163,6 +163,7 @@ class ImportResult:
     batch_id: int | None  # None: nothing needed changing, so nothing was written
     counts: ImportCounts
     problems: tuple[RowProblem, ...] = ()
+    learner_ids: tuple[int, ...] = ()  # every learner the accepted rows are, in file order
 
 
 @dataclass(frozen=True)
@@ -229,9 +230,25 @@ def _load(tx: OrmSession, column_name: str, keys: Iterable[str]) -> dict[str, _E
             column.in_(chunk), _LEARNERS.c.merged_into_id.is_(None)
         )
         for row in conn.execute(query):
-            values = dict(zip(LEARNER_FIELDS, (v or "" for v in row[2:]), strict=True))
+            values = dict(zip(LEARNER_FIELDS, (_stored_text(v) for v in row[2:]), strict=True))
             found[row[1]] = _Existing(row[0], values)
     return found
+
+
+def _stored_text(value: object) -> str:
+    """A learner column as the text the import compares (dates as ISO dates)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value) if value else ""
+
+
+def _stored_value(name: str, text: str) -> Any:
+    """The text of a learner field as its column stores it."""
+    if name == "hire_date":
+        return date.fromisoformat(text) if text else None
+    if name == "employee_id":
+        return text or None
+    return text
 
 
 def _name_keys(values: Mapping[str, str]) -> dict[str, str]:
@@ -251,7 +268,7 @@ def _load_ids(tx: OrmSession, ids: Sequence[int]) -> dict[int, _Existing]:
             Learner.id.in_(chunk), Learner.merged_into_id.is_(None)
         )
         for row in tx.execute(query):
-            values = {name: row[1 + i] or "" for i, name in enumerate(LEARNER_FIELDS)}
+            values = {name: _stored_text(row[1 + i]) for i, name in enumerate(LEARNER_FIELDS)}
             found[row[0]] = _Existing(row[0], values)
     return found
 
@@ -471,9 +488,10 @@ def plan_import(
         return _plan(tx, parsed, session_id, decisions or {}, report).plan
 
 
-_TEXT_FIELDS = tuple(name for name in LEARNER_FIELDS if name != "employee_id")
+_TEXT_FIELDS = tuple(name for name in LEARNER_FIELDS if name not in ("employee_id", "hire_date"))
 _INSERT_COLUMNS = (
     *_TEXT_FIELDS,
+    "hire_date",
     "employee_id",  # None when blank: the unique index allows many NULLs, not many ""
     "first_key",
     "last_key",
@@ -486,8 +504,7 @@ _INSERT_COLUMNS = (
 
 def _learner_values(values: Mapping[str, str]) -> dict[str, Any]:
     return {
-        **{name: values[name] for name in LEARNER_FIELDS},
-        "employee_id": values["employee_id"] or None,
+        **{name: _stored_value(name, values[name]) for name in LEARNER_FIELDS},
         **learner_keys(values["first_name"], values["last_name"], values["email"]),
     }
 
@@ -517,7 +534,8 @@ def commit_import(
         work = _plan(tx, parsed, session_id, decisions, report)
         plan = work.plan
         if not plan.changes_anything:
-            return Outcome(ImportResult(None, plan.counts, plan.problems), Changes())
+            known = tuple(dict.fromkeys(p.learner_id for p in plan.rows if p.learner_id))
+            return Outcome(ImportResult(None, plan.counts, plan.problems, known), Changes())
         if report is not None:
             report(0, 0, _("Backing up the database…"))
         back_up_before(db, "import")
@@ -553,6 +571,7 @@ def commit_import(
                 rows.append(
                     (
                         *(v[name] for name in _TEXT_FIELDS),
+                        _stored_value("hire_date", v["hire_date"]),
                         v["employee_id"] or None,
                         keys["first_key"],
                         keys["last_key"],
@@ -665,7 +684,14 @@ def commit_import(
         )
         if session_id is not None:
             changes |= Changes.of(Entity.SESSION, session_id)
-        return Outcome(ImportResult(batch.id, plan.counts, plan.problems), changes)
+        everyone = tuple(
+            dict.fromkeys(
+                lid
+                for p in sorted(plan.rows, key=lambda p: p.row)
+                if (lid := p.learner_id or created.get(p.row))
+            )
+        )
+        return Outcome(ImportResult(batch.id, plan.counts, plan.problems, everyone), changes)
 
 
 def undo_import(db: Database, batch_id: int) -> Outcome[UndoResult]:
@@ -741,8 +767,8 @@ def undo_import(db: Database, batch_id: int) -> Outcome[UndoResult]:
                 continue
             restored = False
             for name, (old, new) in fields.items():
-                if (getattr(learner, name) or "") == new:
-                    setattr(learner, name, None if name == "employee_id" and not old else old)
+                if _stored_text(getattr(learner, name)) == new:
+                    setattr(learner, name, _stored_value(name, old))
                     restored = True
                 else:
                     fields_kept += 1

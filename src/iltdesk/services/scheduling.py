@@ -76,6 +76,7 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
         session.days.remove(stale)
     session.first_start = ordered[0][0]
     session.first_date = local_date(ordered[0][0], spec.timezone)
+    session.last_date = max(local_date(start, spec.timezone) for start, _end in ordered)
     session.last_end = max(end for _start, end in ordered)
     wanted = dict(spec.instructors)
     for link in list(session.instructors):

@@ -11,8 +11,10 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QWidget,
 )
 
@@ -21,14 +23,18 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.rows import InstructorRow, LearnerRow
 from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
+from iltdesk.models.compliance import RegisterTableModel
 from iltdesk.models.learners import LearnersTableModel
 from iltdesk.models.tables import CoursesTableModel, InstructorsTableModel, RoomsTableModel
 from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
+from iltdesk.services.compliance import today_in
+from iltdesk.services.register import register
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import record_forms
 from iltdesk.views.dialogs.course_editor import CourseEditorDialog
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
+from iltdesk.views.history_panel import HistoryPanel
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import TablePage
 
@@ -266,7 +272,18 @@ class LearnersPage(TablePage):
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.setAccessibleName(_("Learner history"))
-        self.add_side_panel(self.history)
+        self.certificates_model = RegisterTableModel(self)
+        self.certificates = QTableView()
+        self.certificates.setModel(self.certificates_model)
+        self.certificates.verticalHeader().hide()
+        self.certificates.horizontalHeader().setStretchLastSection(True)
+        self.certificates.setAccessibleName(_("Certificates"))
+        self.audit = HistoryPanel(ctx)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.history, _("Sessions"))
+        self.side_tabs.addTab(self.certificates, _("Certificates"))
+        self.side_tabs.addTab(self.audit, _("History"))
+        self.add_side_panel(self.side_tabs)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.show_history())
         self.merge_button.clicked.connect(self.merge_selected)
         self._timer = QTimer(self)
@@ -334,6 +351,12 @@ class LearnersPage(TablePage):
             for column, text in enumerate(texts):
                 self.history.setItem(i, column, QTableWidgetItem(text))
         self.history.resizeColumnsToContents()
+        today = today_in(str(self.ctx.prefs.get("default_timezone")))
+        self.certificates_model.set_rows(
+            register(self.ctx.db, today, learner_id=row.id) if row else []
+        )
+        self.certificates.resizeColumnsToContents()
+        self.audit.set_subject(learner_id=row.id if row else None)
 
     def merge_selected(self) -> None:
         keep = self.selected()

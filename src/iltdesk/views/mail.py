@@ -211,10 +211,7 @@ class Mailer:
                     ).format(n=composed.already_queued)
                 self._tell(message, done)
                 return
-            if not ask_send_confirmation(self.parent, composed, kind):
-                return
-            ids = self.ctx.apply(outbox.queue(db, composed.drafts))
-            self.send(ids, done)
+            self.confirm_and_send(composed, kind, done)
 
         self.tasks.run(
             work,
@@ -222,6 +219,16 @@ class Mailer:
             on_done=composed_ready,
             on_error=lambda e: show_error(self.parent, e),
         )
+
+    def confirm_and_send(
+        self, composed: Composed, kind: MessageKind, done: Callable[[str], None] | None = None
+    ) -> bool:
+        """Ask with the exact message, then queue and send; False when the user declined."""
+        if not ask_send_confirmation(self.parent, composed, kind):
+            return False
+        ids = self.ctx.apply(outbox.queue(self.ctx.db, composed.drafts))
+        self.send(ids, done)
+        return True
 
     def send(self, only: list[int] | None, done: Callable[[str], None] | None = None) -> None:
         db = self.ctx.db

@@ -81,6 +81,9 @@ class MainWindow(RosterDropTarget, QMainWindow):
         edit_menu = self.menuBar().addMenu(_("&Edit"))
         view_menu = self.menuBar().addMenu(_("&View"))
         help_menu = self.menuBar().addMenu(_("&Help"))
+        from iltdesk.views.tools_menu import ToolsMenu
+
+        self.tools = ToolsMenu(self, self.ctx, help_menu.menuAction())
         self.screen_actions: dict[str, QAction] = {}
         for index, screen in enumerate(SCREENS):
             action = QAction(_(screen.label), self)

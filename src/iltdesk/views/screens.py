@@ -1,7 +1,7 @@
 """The main window's screens: their keys, names, icons, shortcuts, and how each is built.
 
 Screens are built when first shown, so start-up builds (and queries) only the first one. The
-View menu lists them with Ctrl+1…Ctrl+8 (and Ctrl+R for Reports).
+View menu lists them with Ctrl+1…Ctrl+9 (and Ctrl+R for Reports).
 """
 
 from __future__ import annotations
@@ -53,6 +53,12 @@ def _reports(ctx: AppContext) -> QWidget:
     return ReportsPage(ctx)
 
 
+def _compliance(ctx: AppContext) -> QWidget:
+    from iltdesk.views.compliance_view import CompliancePage
+
+    return CompliancePage(ctx)
+
+
 def _outbox(ctx: AppContext) -> QWidget:
     from iltdesk.views import mail
 
@@ -68,6 +74,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("instructors", N_("Instructors"), _catalogue("InstructorsPage")),
     Screen("rooms", N_("Rooms"), _catalogue("RoomsPage")),
     Screen("reports", N_("Reports"), _reports, extra_shortcut="Ctrl+R"),
+    Screen("compliance", N_("Compliance"), _compliance),
     Screen("outbox", N_("Outbox"), _outbox),
 )
 KEYS: tuple[str, ...] = tuple(screen.key for screen in SCREENS)

@@ -66,6 +66,8 @@ def render(output: Path, language: str) -> list[Path]:
         detail = window.sessions.open_session(busy.id)
         detail.resize(960, 640)
         shot(detail, "session-roster")
+        window.show_screen("compliance")
+        shot(window, "compliance")
         if language != "en":
             return written
         from iltdesk.views.dialogs.session_editor import SessionEditorDialog

@@ -43,12 +43,12 @@ from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.dialogs.walk_in import WalkInDialog
-from iltdesk.views.drops import RosterDropTarget
+from iltdesk.views.drops import SessionDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.session_documents import SessionDocuments
-from iltdesk.views.undo import MarksCommand, roster_action
+from iltdesk.views.undo import MarksCommand, enrol_learners, roster_action
 from iltdesk.views.widgets import session_choice_label
 
 KEYS = {
@@ -92,7 +92,7 @@ def ask_over_capacity(parent: QWidget | None, full: OverCapacityError) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class SessionDetailDialog(RosterDropTarget, QDialog):
+class SessionDetailDialog(SessionDropTarget, QDialog):
     """A window on one session; stays open beside the main window."""
 
     def __init__(self, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
@@ -100,7 +100,7 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
         self.ctx = ctx
         self.session_id = session_id
         self.setMinimumSize(820, 560)
-        self.setAcceptDrops(True)  # drop an HR roster file to import it into this session
+        self.setAcceptDrops(True)  # a roster file to import, or scans of signed sheets
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setTextFormat(Qt.TextFormat.RichText)
@@ -116,6 +116,10 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
         currency = catalogue.get_course(ctx.db, course_id).currency
         self.costs = SessionCostsPanel(ctx, session_id, currency)
         self.tabs.addTab(self.costs, _("C&osts"))
+        from iltdesk.views.history_panel import HistoryPanel
+
+        self.history = HistoryPanel(ctx, session_id=session_id)
+        self.tabs.addTab(self.history, _("&History"))
         self.documents = SessionDocuments(self, ctx, session_id)
         self.session_actions = SessionActions(ctx, self)
         self.edit_button = QPushButton(_("&Edit…"))
@@ -394,42 +398,9 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
 
     def enroll_many(self, learner_ids: list[int]) -> None:
         """Enrol, ask once about any clashes, and say where everyone went."""
-        text = ngettext("Enrol learner", "Enrol {n} learners", len(learner_ids)).format(
-            n=len(learner_ids)
-        )
-        report = self.ctx.attempt(
-            self,
-            lambda: roster_action(
-                self.ctx,
-                text,
-                [self.session_id],
-                lambda: enrollment.enroll_many(self.ctx.db, self.session_id, learner_ids),
-            ),
-        )
-        if report is None:
-            return
-        lines = [report.summary()]
-        if report.clashing:
-            question = "\n".join(message for _id, message in report.clashing)
-            answer = QMessageBox.question(
-                self, _("Clash"), question + "\n\n" + _("Enrol them anyway?")
-            )
-            if answer == QMessageBox.StandardButton.Yes:
-                ids = [learner_id for learner_id, _message in report.clashing]
-                again = self.ctx.attempt(
-                    self,
-                    lambda: roster_action(
-                        self.ctx,
-                        text,
-                        [self.session_id],
-                        lambda: enrollment.enroll_many(
-                            self.ctx.db, self.session_id, ids, allow_clash=True
-                        ),
-                    ),
-                )
-                if again is not None:
-                    lines.append(again.summary())
-        self.report.setText(" ".join(lines))
+        said = enrol_learners(self.ctx, self, self.session_id, learner_ids)
+        if said is not None:
+            self.report.setText(said)
 
     def add_learners(self) -> None:
         chosen = LearnerPickerDialog.ask(self, self.ctx)
@@ -444,6 +415,9 @@ class SessionDetailDialog(RosterDropTarget, QDialog):
 
     def roster_dropped(self, path: Path) -> None:
         self.import_roster(path)
+
+    def scans_dropped(self, paths: list[Path]) -> None:
+        self.documents.evidence.attach(paths)
 
     def walk_in(self) -> None:
         spec = WalkInDialog.ask(self)

@@ -1,6 +1,7 @@
 """The documents of one session, reachable from its window.
 
-Sign-in sheets, certificates, the facilitator guide, and the attendance workbook out and back.
+Sign-in sheets, certificates, the facilitator guide, the attendance workbook out and back,
+and the session's evidence (scans of signed sheets, kept prints, the evidence pack).
 """
 
 from __future__ import annotations
@@ -75,7 +76,28 @@ class SessionDocuments:
         menu.addSeparator()
         menu.addAction(_("Export attendance workbook…"), self.export_workbook)
         menu.addAction(_("Read back a filled-in workbook…"), self.read_back)
+        menu.addSeparator()
+        from iltdesk.views.session_evidence import SessionEvidence
+
+        self.evidence = SessionEvidence(parent, ctx, session_id)
+        self.attach_action = menu.addAction(
+            _("Attach signed sheets…"), lambda: self.evidence.attach()
+        )
+        menu.addAction(_("Kept prints and scans…"), self.evidence.show_kept)
+        self.pack_action = menu.addAction(_("Evidence pack…"), self.evidence.pack)
         self.button.setMenu(menu)
+
+    def keeper(self, kind: str, label: str, pdf: bytes) -> Callable[[], None]:
+        """Keep a copy of `pdf` for the evidence pack once it is printed or saved."""
+
+        def keep() -> None:
+            from iltdesk.services import evidence
+
+            self.ctx.apply(
+                evidence.keep_print(self.ctx.db, self.ctx.store, self.session_id, kind, label, pdf)
+            )
+
+        return keep
 
     def _certificates_action(self, design: CertificateDesign) -> Callable[[], None]:
         return lambda: self.certificates(design)
@@ -119,7 +141,10 @@ class SessionDocuments:
             show_error(self.parent, error)
             return
         name = f"sign-in-{sheets[0].course_code}-{self.session_id}.pdf"
-        document_preview.show_pdf(self.parent, _("Sign-in sheets"), pdf, name)
+        label = _("Sign-in sheets") if day is None else _("Sign-in sheet, day {n}").format(n=day)
+        document_preview.show_pdf(
+            self.parent, _("Sign-in sheets"), pdf, name, self.keeper("signin", label, pdf)
+        )
 
     def signin_options(self) -> None:
         from iltdesk.views.dialogs.signin_options import SignInOptionsDialog
@@ -151,7 +176,13 @@ class SessionDocuments:
             title += " · " + ngettext("{n} newly issued", "{n} newly issued", len(issued)).format(
                 n=len(issued)
             )
-        document_preview.show_pdf(self.parent, title, pdf, f"certificates-{self.session_id}.pdf")
+        document_preview.show_pdf(
+            self.parent,
+            title,
+            pdf,
+            f"certificates-{self.session_id}.pdf",
+            self.keeper("certificates", title, pdf),
+        )
 
     def certificates_zip(self) -> Path | None:
         """Issue what is missing, then save one PDF per learner in a ZIP (for emailing)."""
@@ -202,6 +233,7 @@ class SessionDocuments:
             _("Facilitator guide"),
             pdf,
             f"guide-{guide.course_code}-{self.session_id}.pdf",
+            self.keeper("guide", _("Facilitator guide"), pdf),
         )
 
     def export_workbook(self) -> Path | None:

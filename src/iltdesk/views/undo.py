@@ -129,3 +129,47 @@ def roster_action(
     after = enrollment.roster_states(ctx.db, session_ids)
     ctx.undo_stack.push(RosterCommand(text, ctx, session_ids, before, after))
     return value
+
+
+def ask_enrol_anyway(parent: Any, messages: list[str]) -> bool:
+    """Whether to enrol learners booked elsewhere at the time (the one place tests patch)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from iltdesk.i18n import _
+
+    answer = QMessageBox.question(
+        parent, _("Clash"), "\n".join(messages) + "\n\n" + _("Enrol them anyway?")
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def enrol_learners(
+    ctx: AppContext, parent: Any, session_id: int, learner_ids: list[int]
+) -> str | None:
+    """Enrol (undoably), ask once about any clashes, and say where everyone went."""
+    from iltdesk.i18n import ngettext
+
+    text = ngettext("Enrol learner", "Enrol {n} learners", len(learner_ids)).format(
+        n=len(learner_ids)
+    )
+
+    def enrol(ids: list[int], allow_clash: bool) -> Any:
+        return ctx.attempt(
+            parent,
+            lambda: roster_action(
+                ctx,
+                text,
+                [session_id],
+                lambda: enrollment.enroll_many(ctx.db, session_id, ids, allow_clash=allow_clash),
+            ),
+        )
+
+    report = enrol(learner_ids, False)
+    if report is None:
+        return None
+    lines = [report.summary()]
+    if report.clashing and ask_enrol_anyway(parent, [m for _id, m in report.clashing]):
+        again = enrol([learner_id for learner_id, _m in report.clashing], True)
+        if again is not None:
+            lines.append(again.summary())
+    return " ".join(lines)

@@ -277,6 +277,11 @@ class CourseEditorDialog(QDialog):
             hint = QLabel(_("Save the course first, then add its materials here."))
             hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.tabs.addTab(hint, _("Materials"))
+        if row is not None:
+            from iltdesk.views.history_panel import HistoryPanel
+
+            self.history = HistoryPanel(ctx, course_id=row.id)
+            self.tabs.addTab(self.history, _("History"))
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b")
         self.error.setWordWrap(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
@@ -33,9 +34,18 @@ def ask_save_path(parent: QWidget, title: str, suggested: str, file_filter: str)
 class DocumentPreviewDialog(QDialog):
     """The dialog; use `show_pdf`."""
 
-    def __init__(self, parent: QWidget | None, title: str, pdf: bytes, file_name: str) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        pdf: bytes,
+        file_name: str,
+        on_output: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        # Called once the document is printed or saved (a session keeps a copy as evidence).
+        self.on_output = on_output
         self.resize(820, 900)
         self.pdf = pdf
         self.file_name = file_name
@@ -73,10 +83,19 @@ class DocumentPreviewDialog(QDialog):
         if target is None:
             return None
         try:
-            return write_atomic(target, self.pdf)
+            written = write_atomic(target, self.pdf)
         except Exception as error:  # a UserError's sentence, or a logged bug
             show_error(self, error)
             return None
+        self._output()
+        return written
+
+    def _output(self) -> None:
+        if self.on_output is not None:
+            try:
+                self.on_output()
+            except Exception as error:  # the copy failed: say so; the print itself is done
+                show_error(self, error)
 
     def open_externally(self) -> Path:
         folder = Path(tempfile.mkdtemp(prefix="iltdesk-"))
@@ -92,6 +111,7 @@ class DocumentPreviewDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         self.render_to(printer)
+        self._output()
 
     def render_to(self, device: object) -> None:
         """Draw every page onto a printer (or any paint device), one page per sheet."""
@@ -114,8 +134,15 @@ class DocumentPreviewDialog(QDialog):
             painter.end()
 
 
-def show_pdf(parent: QWidget | None, title: str, pdf: bytes, file_name: str) -> None:
+def show_pdf(
+    parent: QWidget | None,
+    title: str,
+    pdf: bytes,
+    file_name: str,
+    on_output: Callable[[], None] | None = None,
+) -> DocumentPreviewDialog:
     """Open the preview (modeless, deleted when closed)."""
-    dialog = DocumentPreviewDialog(parent, title, pdf, file_name)
+    dialog = DocumentPreviewDialog(parent, title, pdf, file_name, on_output)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
+    return dialog

@@ -430,7 +430,16 @@ class TargetPage(_Page):
             sessions.insert(0, scheduling.get_session(self.w.ctx.db, self.w.session_id))
         for s in sessions:
             self.session.addItem(session_choice_label(s), s.id)
-        if self.w.session_id is not None:
+        if self.w.list_name:
+            self.directory.setText(
+                _("Add them to the list of “{name}” (and update the &directory)").format(
+                    name=self.w.list_name
+                )
+            )
+            self.directory.setChecked(True)
+            self.enrol.setVisible(False)
+            self.session.setVisible(False)
+        elif self.w.session_id is not None:
             self.session.setCurrentIndex(self.session.findData(self.w.session_id))
             self.enrol.setChecked(True)
         else:
@@ -761,11 +770,13 @@ class ImportWizard(QWizard):
         *,
         path: Path | None = None,
         session_id: int | None = None,
+        list_name: str = "",
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = TaskRunner(self)
         self.session_id = session_id
+        self.list_name = list_name  # importing a requirement's list of learners
         self.source: SourceFile | None = None
         self.sheet_name: str | None = None
         self.parsed: ParsedRoster | None = None
@@ -854,9 +865,10 @@ def open_import_wizard(
     *,
     path: Path | None = None,
     session_id: int | None = None,
+    list_name: str = "",
 ) -> ImportWizard:
     """Open the wizard window-modal without blocking; it deletes itself when closed."""
-    wizard = ImportWizard(ctx, parent, path=path, session_id=session_id)
+    wizard = ImportWizard(ctx, parent, path=path, session_id=session_id, list_name=list_name)
     wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wizard.open()
     return wizard

@@ -78,8 +78,12 @@ class LearnerPickerDialog(QDialog):
         return None
 
     @classmethod
-    def ask(cls, parent: QWidget | None, ctx: AppContext) -> list[int] | None:
+    def ask(
+        cls, parent: QWidget | None, ctx: AppContext, ok_text: str | None = None
+    ) -> list[int] | None:
         dialog = cls(parent, ctx)
+        if ok_text:
+            dialog.ok.setText(ok_text)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.chosen()
         return None

@@ -63,6 +63,8 @@ class PreferencesDialog(QDialog):
         self.setMinimumWidth(560)
         form = QFormLayout(self)
         self.organisation = QLineEdit(str(prefs.get("organisation_name")))
+        self.coordinator = QLineEdit(str(prefs.get("coordinator_name")))
+        self.coordinator.setPlaceholderText(_("Your name, as the audit trail shows who did what"))
         self.logo = QLineEdit(str(prefs.get("organisation_logo")))
         choose_logo = QPushButton(_("Choose…"))
         choose_logo.clicked.connect(self._choose_logo)
@@ -76,7 +78,15 @@ class PreferencesDialog(QDialog):
         signature_row.addWidget(self.signature)
         signature_row.addWidget(choose_signature)
         self.verify_pattern = QLineEdit(str(prefs.get("certificate_verify_pattern")))
-        self.verify_pattern.setPlaceholderText("https://training.example.com/verify/{code}")
+        self.verify_pattern.setPlaceholderText(
+            "https://intranet.example.com/certificates/register.html#{code}"
+        )
+        self.verify_pattern.setToolTip(
+            _(
+                "Where the certificate register page is published (Tools › Certificate "
+                "register… › Export web page); {code} is replaced by each certificate's code"
+            )
+        )
         self.language = QComboBox()
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
@@ -130,6 +140,7 @@ class PreferencesDialog(QDialog):
         self.problem.setWordWrap(True)
         self.language.currentIndexChanged.connect(self._language_changed)
         form.addRow(_("Organisation &name"), self.organisation)
+        form.addRow(_("Your na&me"), self.coordinator)
         form.addRow(buddy_label(_("Organisation &logo"), self.logo), logo_row)
         form.addRow(buddy_label(_("Signature on &certificates"), self.signature), signature_row)
         form.addRow(_("Certificate &verification link"), self.verify_pattern)
@@ -238,6 +249,8 @@ class PreferencesDialog(QDialog):
             self.problem.setText(_("The verification link must contain {code}."))
             return False
         prefs.set("organisation_name", self.organisation.text().strip())
+        prefs.set("coordinator_name", self.coordinator.text().strip())
+        self.ctx.db.actor = prefs.actor() or self.ctx.db.actor
         prefs.set("organisation_logo", logo)
         prefs.set("signature_image", signature)
         prefs.set("certificate_verify_pattern", pattern)

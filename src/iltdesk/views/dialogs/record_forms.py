@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.domain.rows import InstructorRow, LearnerRow, RoomRow
 from iltdesk.domain.specs import InstructorSpec, LearnerSpec, RoomSpec
-from iltdesk.errors import UserError
+from iltdesk.errors import UserError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
@@ -112,22 +113,50 @@ class LearnerDialog(_FormDialog):
             if row is not None:
                 edit.setText(getattr(row, key) or "")
         self.form.addRow(_("Preferred lan&guage"), self.language)
+        from iltdesk.views.time_fields import DateField
+
+        self.hire_date = DateField(row.hire_date if row else None, optional=True)
+        self.hire_date.setToolTip(
+            _("When the learner joined: requirements due within days of hire count from it")
+        )
+        self.form.addRow(_("&Hire date"), self.hire_date)
         self.finish_layout()
+
+    @staticmethod
+    def _spec(texts: dict[str, str], language: str, hire: date | None) -> LearnerSpec:
+        return LearnerSpec(
+            first_name=texts["first_name"],
+            last_name=texts["last_name"],
+            email=texts["email"],
+            employee_id=texts["employee_id"],
+            department=texts["department"],
+            manager_name=texts["manager_name"],
+            manager_email=texts["manager_email"],
+            location=texts["location"],
+            job_title=texts["job_title"],
+            preferred_language=language,
+            hire_date=hire,
+        )
 
     def undo_call(self) -> Callable[[], Outcome[Any]] | None:
         row = self.row
         if row is None:
             return None
-        before = LearnerSpec(
-            **{k: getattr(row, k) or "" for k in self.fields},
-            preferred_language=row.preferred_language,
-        )
+        texts = {k: str(getattr(row, k) or "") for k in self.fields}
+        before = self._spec(texts, row.preferred_language, row.hire_date)
         return lambda: learners.update_learner(self.ctx.db, row.id, before)
 
     def save_call(self) -> Outcome[LearnerRow]:
-        spec = LearnerSpec(
-            **{k: e.text() for k, e in self.fields.items()},
-            preferred_language=str(self.language.currentData() or ""),
+        if self.hire_date.text().strip() and self.hire_date.value() is None:
+            raise ValidationError(
+                _("“{text}” is not a date; type the hire date as {hint}.").format(
+                    text=self.hire_date.text().strip(), hint=formatting.date_input_hint()
+                )
+            )
+        spec = self._spec(
+            {k: e.text() for k, e in self.fields.items()},
+            str(self.language.currentData() or ""),
+            self.hire_date.value(),
         )
         if self.row is None:
             return learners.create_learner(self.ctx.db, spec)

@@ -1,0 +1,426 @@
+"""The audit trail: one hook in the unit of work, append-only, hash-chained.
+
+Every transaction that changes audited records (courses, sessions and their days, places,
+attendance marks, certificates, settings, costs, learners, requirements…) leaves one entry per
+changed record: when (UTC), who (`Database.actor`), what (entity, id, and each field's old and
+new value), and why (the reason the transaction carries, when one was asked). Services may add
+entries of their own (`record`), which join the same chain.
+
+Each entry stores the SHA-256 of its content and of the previous entry's hash, so a row edited,
+deleted or added outside ILT Desk breaks the chain where it happened (`verify_chain`). The app
+only ever inserts into the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import insert, inspect, select
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm.attributes import get_history
+from sqlalchemy.orm.base import NO_VALUE
+
+from iltdesk.db import entities as e
+
+PENDING = "audit_pending"
+REASON = "audit_reason"
+
+# Entity names as the trail records them; what is not here is not audited (the trail itself,
+# import batches with their own undo log, outbox rows with their own status history).
+AUDITED: dict[type, str] = {
+    e.Course: "course",
+    e.LearningObjective: "objective",
+    e.AgendaItem: "agenda_item",
+    e.CourseMaterial: "material",
+    e.Room: "room",
+    e.Instructor: "instructor",
+    e.InstructorQualification: "qualification",
+    e.TrainingSession: "session",
+    e.SessionDay: "session_day",
+    e.SessionInstructor: "session_instructor",
+    e.Learner: "learner",
+    e.Enrollment: "enrollment",
+    e.Attendance: "attendance",
+    e.Certificate: "certificate",
+    e.CostLine: "cost_line",
+    e.CourseBudget: "budget",
+    e.ExchangeRate: "exchange_rate",
+    e.Setting: "setting",
+    e.Requirement: "requirement",
+    e.RequirementCourse: "requirement_course",
+    e.RequirementMember: "requirement_member",
+    e.Exemption: "exemption",
+    e.InterestEntry: "interest",
+    e.PrintedDocument: "print",
+    e.SessionScan: "scan",
+}
+# Columns derived from others (search keys, denormalised dates): recording them says nothing.
+DERIVED = frozenset(
+    {
+        "title_key",
+        "name_key",
+        "email_key",
+        "first_key",
+        "last_key",
+        "sort_key",
+        "first_start",
+        "last_end",
+        "first_date",
+        "last_date",
+        "minutes",
+        "local_date",
+        "attended_minutes",
+    }
+)
+# Settings that change without a person changing anything.
+QUIET_SETTINGS = frozenset({"data_changed_at"})
+
+
+def jsonable(value: Any) -> Any:
+    """A value as the trail stores it in JSON."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return value
+
+
+@dataclass
+class Pending:
+    """An entry waiting for the commit, when it gets its place in the chain."""
+
+    at: datetime
+    entity: str
+    entity_id: int | None
+    action: str
+    detail: dict[str, Any]
+    reason: str
+    session_id: int | None = None
+    learner_id: int | None = None
+    course_id: int | None = None
+
+
+def entry_hash(
+    previous: str,
+    at: datetime,
+    actor: str,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    detail: str,
+    reason: str,
+    session_id: int | None,
+    learner_id: int | None,
+    course_id: int | None,
+) -> str:
+    """The SHA-256 of an entry's content and its predecessor's hash."""
+    content = [
+        previous,
+        at.astimezone(UTC).isoformat(),
+        actor,
+        entity,
+        entity_id,
+        action,
+        detail,
+        reason,
+        session_id,
+        learner_id,
+        course_id,
+    ]
+    canonical = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def set_reason(tx: OrmSession, reason: str) -> None:
+    """Why this transaction changes what it changes; every entry it writes carries it."""
+    tx.info[REASON] = reason.strip()
+
+
+def record(
+    tx: OrmSession,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    detail: dict[str, Any] | None = None,
+    reason: str = "",
+    *,
+    session_id: int | None = None,
+    learner_id: int | None = None,
+    course_id: int | None = None,
+) -> None:
+    """An entry of a service's own (a summary such as "cancel" with its counts)."""
+    tx.info.setdefault(PENDING, []).append(
+        Pending(
+            datetime.now(UTC),
+            entity,
+            entity_id,
+            action,
+            {k: jsonable(v) for k, v in (detail or {}).items()},
+            reason.strip() or tx.info.get(REASON, ""),
+            session_id,
+            learner_id,
+            course_id,
+        )
+    )
+
+
+def _context(tx: OrmSession, obj: Any) -> tuple[int | None, int | None, int | None]:
+    """The session, learner and course an audited record belongs to (for history panels)."""
+    if isinstance(obj, e.TrainingSession):
+        return obj.id, None, obj.course_id
+    if isinstance(obj, (e.SessionDay, e.SessionInstructor, e.PrintedDocument, e.SessionScan)):
+        return obj.session_id, None, None
+    if isinstance(obj, (e.Exemption, e.RequirementMember)):
+        return None, obj.learner_id, None
+    if isinstance(obj, e.InterestEntry):
+        return None, obj.learner_id, obj.course_id
+    if isinstance(obj, e.CostLine):
+        return obj.session_id, None, obj.course_id
+    if isinstance(obj, e.Enrollment):
+        return obj.session_id, obj.learner_id, None
+    if isinstance(obj, (e.Attendance, e.Certificate)):
+        place = _loaded(tx, e.Enrollment, obj.enrollment_id)
+        return (place.session_id, place.learner_id, None) if place else (None, None, None)
+    if isinstance(obj, e.Learner):
+        return None, obj.id, None
+    if isinstance(obj, (e.Course,)):
+        return None, None, obj.id
+    if isinstance(obj, (e.LearningObjective, e.AgendaItem, e.CourseMaterial, e.CourseBudget)):
+        return None, None, obj.course_id
+    return None, None, None
+
+
+def _loaded(tx: OrmSession, entity: type, key: Any) -> Any:
+    """The record from the unit of work's identity map, else from the database."""
+    if key is None:
+        return None
+    found = tx.identity_map.get(tx.identity_key(entity, key))
+    if found is not None:
+        return found
+    with tx.no_autoflush:
+        return tx.get(entity, key)
+
+
+def _identity(obj: Any) -> int | None:
+    key = inspect(obj).identity
+    if not key:
+        return None
+    return key[0] if len(key) == 1 and isinstance(key[0], int) else None
+
+
+def _changes(obj: Any, created: bool, deleted: bool) -> dict[str, Any]:
+    state = inspect(obj)
+    found: dict[str, Any] = {}
+    values = state.dict
+    if not created and not deleted:
+        # Attributes given a value since the load keep their loaded value in `committed_state`:
+        # compare those alone (the ORM's per-attribute history costs ten times more).
+        columns = state.mapper.column_attrs
+        for name, old in state.committed_state.items():
+            if name in DERIVED or name not in columns:
+                continue
+            before = None if old is NO_VALUE else jsonable(old)
+            after = jsonable(values.get(name))
+            if before != after:
+                found[name] = [before, after]
+        return found
+    for attr in state.mapper.column_attrs:
+        name = attr.key
+        if name in DERIVED or name == "id":
+            continue
+        if created:
+            value = values.get(name)
+        else:
+            history = get_history(obj, name)
+            value = (
+                history.unchanged[0]
+                if history.unchanged
+                else (history.deleted[0] if history.deleted else None)
+            )
+        if value is not None and value != "":
+            found[name] = jsonable(value)
+    return found
+
+
+def _collect(tx: OrmSession, _flush_context: Any) -> None:
+    """After each flush: one pending entry per audited record the flush wrote."""
+    now = datetime.now(UTC)
+    reason = tx.info.get(REASON, "")
+    pending = tx.info.setdefault(PENDING, [])
+    groups: Iterable[tuple[Iterable[Any], str]] = (
+        (tx.new, "create"),
+        (tx.dirty, "update"),
+        (tx.deleted, "delete"),
+    )
+    for objects, action in groups:
+        for obj in objects:
+            entity = AUDITED.get(type(obj))
+            if entity is None:
+                continue
+            if isinstance(obj, e.Setting) and obj.key in QUIET_SETTINGS:
+                continue
+            detail = _changes(obj, action == "create", action == "delete")
+            if action == "update" and not detail:
+                continue
+            if isinstance(obj, e.Setting):
+                detail["key"] = obj.key
+            session_id, learner_id, course_id = _context(tx, obj)
+            pending.append(
+                Pending(
+                    now,
+                    entity,
+                    _identity(obj),
+                    action,
+                    detail,
+                    reason,
+                    session_id,
+                    learner_id,
+                    course_id,
+                )
+            )
+
+
+def _write(tx: OrmSession, actor: str) -> None:
+    """Before commit: give the pending entries their hashes and insert them, in order."""
+    tx.flush()  # the last changes reach `_collect` first
+    pending: list[Pending] = tx.info.pop(PENDING, [])
+    if not pending:
+        return
+    table = e.AuditEntry.__table__
+    conn = tx.connection()
+    previous = (
+        conn.execute(select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar_one_or_none()
+        or ""
+    )
+    rows = []
+    for item in pending:
+        detail = json.dumps(item.detail, ensure_ascii=False, sort_keys=True, default=str)
+        digest = entry_hash(
+            previous,
+            item.at,
+            actor,
+            item.entity,
+            item.entity_id,
+            item.action,
+            detail,
+            item.reason,
+            item.session_id,
+            item.learner_id,
+            item.course_id,
+        )
+        rows.append(
+            {
+                "at": item.at,
+                "actor": actor,
+                "entity": item.entity,
+                "entity_id": item.entity_id,
+                "action": item.action,
+                "detail": detail,
+                "reason": item.reason,
+                "session_id": item.session_id,
+                "learner_id": item.learner_id,
+                "course_id": item.course_id,
+                "prev_hash": previous,
+                "hash": digest,
+            }
+        )
+        previous = digest
+    conn.execute(insert(e.AuditEntry), rows)
+
+
+def install(factory: sessionmaker[OrmSession], actor: Any) -> list[tuple[Any, str, Any]]:
+    """Hook the trail into every unit of work `factory` makes; `actor()` names who acts.
+
+    Returns the (target, event, listener) triples, so a benchmark can measure without them.
+    """
+    from sqlalchemy import event
+
+    def before_commit(tx: OrmSession) -> None:
+        if tx.info.get(PENDING) or tx.new or tx.dirty or tx.deleted:
+            _write(tx, actor())
+        tx.info.pop(REASON, None)
+
+    def after_rollback(tx: OrmSession) -> None:
+        tx.info.pop(PENDING, None)
+        tx.info.pop(REASON, None)
+
+    def after_soft_rollback(tx: OrmSession, _previous: Any) -> None:
+        after_rollback(tx)
+
+    hooks: list[tuple[Any, str, Any]] = [
+        (factory, "after_flush", _collect),
+        (factory, "before_commit", before_commit),
+        (factory, "after_soft_rollback", after_soft_rollback),
+    ]
+    for target, name, listener in hooks:
+        event.listen(target, name, listener)
+    return hooks
+
+
+# --- checking the chain ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where the chain breaks: the entry, and whether its content or its link is wrong."""
+
+    entry_id: int
+    at: datetime
+    entity: str
+    entity_id: int | None
+    kind: str  # "content": edited or forged; "link": an entry before it is missing or added
+
+
+def _entries(conn: Any, batch: int = 5000) -> Iterator[Any]:
+    table = e.AuditEntry.__table__
+    last = 0
+    while True:
+        rows = conn.execute(
+            select(table).where(table.c.id > last).order_by(table.c.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].id
+
+
+def verify_chain(conn: Any) -> tuple[int, ChainBreak | None]:
+    """Check every entry in order; returns how many were checked and the first break."""
+    previous = ""
+    checked = 0
+    for row in _entries(conn):
+        at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+        digest = entry_hash(
+            row.prev_hash or "",
+            at,
+            row.actor or "",
+            row.entity,
+            row.entity_id,
+            row.action,
+            row.detail or "",
+            row.reason or "",
+            row.session_id,
+            row.learner_id,
+            row.course_id,
+        )
+        if digest != row.hash:
+            return checked, ChainBreak(row.id, at, row.entity, row.entity_id, "content")
+        if (row.prev_hash or "") != previous:
+            return checked, ChainBreak(row.id, at, row.entity, row.entity_id, "link")
+        previous = row.hash
+        checked += 1
+    return checked, None

@@ -1,0 +1,201 @@
+"""Qt models of the compliance matrix (50,000 learners × requirements) and the due list.
+
+The matrix model reads cells from the computed `ComplianceMatrix` on demand: nothing is
+copied per cell, so a matrix of half a million cells shows at once. It sorts by learner
+columns in Python (STYLE.md rule 6).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtGui import QColor
+
+from iltdesk import formatting
+from iltdesk.domain.compliance import ComplianceCell, ComplianceMatrix, DueItem, MatrixLearner
+from iltdesk.domain.enums import CertificateStatus, ComplianceState
+from iltdesk.domain.register import RegisterRow
+from iltdesk.i18n import _
+from iltdesk.models.base import ROOT, ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
+
+S = ComplianceState
+CELL_ROLE = Qt.ItemDataRole.UserRole + 3  # the ComplianceCell of a requirement column
+# Background colours that read on light and dark palettes alike (text stays the palette's).
+COLOURS = {
+    S.CURRENT: QColor(46, 160, 67, 70),
+    S.EXPIRING: QColor(230, 160, 0, 90),
+    S.OVERDUE: QColor(220, 50, 40, 90),
+    S.EXEMPT: QColor(80, 110, 200, 60),
+}
+LEARNER_COLUMNS = 3  # name, department, manager
+
+
+def cell_text(cell: ComplianceCell | None) -> str:
+    if cell is None:
+        return ""
+    if cell.on is None:
+        return cell.state.label()
+    if cell.lasting:  # met once and for good: the day it was done, not an end
+        return _("Completed · {date}").format(date=formatting.format_date(cell.on, fmt="short"))
+    return f"{cell.state.label()} · {formatting.format_date(cell.on, fmt='short')}"
+
+
+class ComplianceTableModel(QAbstractTableModel):
+    """Learners down (name, department, manager), one column per requirement."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.matrix: ComplianceMatrix | None = None
+        self._people: list[MatrixLearner] = []
+
+    def set_matrix(self, matrix: ComplianceMatrix | None) -> None:
+        self.beginResetModel()
+        self.matrix = matrix
+        self._people = list(matrix.learners) if matrix else []
+        self.endResetModel()
+
+    def learner_at(self, row: int) -> MatrixLearner:
+        return self._people[row]
+
+    def requirement_index(self, column: int) -> int | None:
+        return column - LEARNER_COLUMNS if column >= LEARNER_COLUMNS else None
+
+    def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self._people)
+
+    def columnCount(self, parent: Index = ROOT) -> int:  # noqa: N802 - Qt's name
+        if parent.isValid() or self.matrix is None:
+            return 0
+        return LEARNER_COLUMNS + len(self.matrix.requirements)
+
+    def headerData(  # noqa: N802 - Qt's name
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is not Qt.Orientation.Horizontal or self.matrix is None:
+            return None
+        if not 0 <= section < self.columnCount():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section < LEARNER_COLUMNS:
+                return (_("Learner"), _("Department"), _("Manager"))[section]
+            return self.matrix.requirements[section - LEARNER_COLUMNS].name
+        if role == Qt.ItemDataRole.ToolTipRole and section >= LEARNER_COLUMNS:
+            requirement = self.matrix.requirements[section - LEARNER_COLUMNS]
+            return ", ".join(requirement.course_names) + " · " + requirement.scope_text()
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.matrix is None or not 0 <= index.row() < len(self._people):
+            return None
+        person = self._people[index.row()]
+        column = index.column()
+        if column < LEARNER_COLUMNS:
+            value = (person.name, person.department, person.manager)[column]
+            if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+                return value
+            if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+                return person.email
+            if role == ROW_ROLE:
+                return person
+            return None
+        cell = self.matrix.cell(column - LEARNER_COLUMNS, person.id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell_text(cell)
+        if role == SORT_ROLE:
+            return cell.on.isoformat() if cell and cell.on else ""
+        if role == Qt.ItemDataRole.BackgroundRole and cell is not None:
+            return COLOURS.get(cell.state)
+        if role == CELL_ROLE:
+            return cell
+        if role == ROW_ROLE:
+            return person
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self.matrix is None or not 0 <= column < self.columnCount():
+            return
+        self.layoutAboutToBeChanged.emit()
+        reverse = order is Qt.SortOrder.DescendingOrder
+        if column < LEARNER_COLUMNS:
+            self._people.sort(
+                key=lambda p: (p.name, p.department, p.manager)[column].casefold(), reverse=reverse
+            )
+        else:
+            cells = self.matrix.cells[column - LEARNER_COLUMNS]
+            far = date.max if not reverse else date.min
+
+            def key(person: MatrixLearner) -> tuple[int, date]:
+                found = cells.get(person.id)
+                rank = list(ComplianceState).index(found.state) if found else 99
+                return (rank, found.on if found and found.on else far)
+
+            self._people.sort(key=key, reverse=reverse)
+        self.layoutChanged.emit()
+
+
+class DueTableModel(RowTableModel[DueItem]):
+    """The due list: who, what, in which state, by when."""
+
+    columns = (
+        Column(lambda: _("Learner"), lambda i: i.learner_name, tooltip=lambda i: i.email),
+        Column(lambda: _("Department"), lambda i: i.department),
+        Column(lambda: _("Manager"), lambda i: i.manager),
+        Column(lambda: _("Requirement"), lambda i: i.requirement),
+        Column(lambda: _("State"), lambda i: i.state.label()),
+        Column(
+            lambda: _("Date"),
+            lambda i: formatting.format_date(i.on) if i.on else "",
+            sort=lambda i: i.on.isoformat() if i.on else "",
+        ),
+    )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == 4:
+            return COLOURS.get(self.row_at(index.row()).state)
+        return super().data(index, role)
+
+
+STATUS_COLOURS = {
+    CertificateStatus.VALID: COLOURS[S.CURRENT],
+    CertificateStatus.EXPIRED: COLOURS[S.OVERDUE],
+    CertificateStatus.REVOKED: COLOURS[S.OVERDUE],
+}
+
+
+def _day(value: date | None) -> str:
+    return formatting.format_date(value) if value else ""
+
+
+class RegisterTableModel(RowTableModel[RegisterRow]):
+    """The certificate register: every certificate with its status today."""
+
+    columns = (
+        Column(lambda: _("Code"), lambda r: r.code),
+        Column(lambda: _("Learner"), lambda r: r.learner, tooltip=lambda r: r.email),
+        Column(lambda: _("Course"), lambda r: f"{r.course_code} — {r.course}"),
+        Column(
+            lambda: _("Issued"),
+            lambda r: _day(r.issued_on),
+            sort=lambda r: r.issued_on.isoformat(),
+        ),
+        Column(
+            lambda: _("Valid until"),
+            lambda r: _day(r.expires_on) if r.expires_on else _("no expiry"),
+            sort=lambda r: r.expires_on.isoformat() if r.expires_on else "9999",
+        ),
+        Column(
+            lambda: _("Status"),
+            lambda r: r.status.label(),
+            tooltip=lambda r: (
+                r.revoke_reason
+                or (_("replaced by {code}").format(code=r.replaced_by) if r.replaced_by else "")
+            ),
+        ),
+    )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == 5:
+            return STATUS_COLOURS.get(self.row_at(index.row()).status)
+        return super().data(index, role)

@@ -1,0 +1,28 @@
+"""The history panels' model: audit entries in words, newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from iltdesk import formatting
+from iltdesk.i18n import _
+from iltdesk.models.base import Column, RowTableModel
+from iltdesk.services.audit import HistoryRow
+
+
+class HistoryTableModel(RowTableModel[HistoryRow]):
+    """When (in the coordinator's zone, labelled), who, what, and why."""
+
+    def __init__(self, zone: str, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.columns = (
+            Column(
+                lambda: _("When"),
+                lambda r: formatting.format_datetime(r.at, self.zone),
+                sort=lambda r: r.id,
+            ),
+            Column(lambda: _("Who"), lambda r: r.actor),
+            Column(lambda: _("What"), lambda r: r.text, tooltip=lambda r: r.text),
+            Column(lambda: _("Why"), lambda r: r.reason, tooltip=lambda r: r.reason),
+        )

@@ -1,0 +1,308 @@
+"""Reading the audit trail: history in words, and checking that nobody rewrote it.
+
+The trail itself is written by the unit of work (`db/audit.py`); this module only reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from iltdesk.db import audit as chain
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import AuditEntry, Learner, SessionDay
+from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
+from iltdesk.i18n import N_, _, ngettext
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One entry of a history panel: when, who, and what happened, in words."""
+
+    id: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: int | None
+    action: str
+    text: str
+    reason: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What `audit verify` found: how many entries hold, and the first that does not."""
+
+    checked: int
+    broken: chain.ChainBreak | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+    def sentence(self) -> str:
+        if self.broken is None:
+            return _(
+                "The audit trail is intact: {n} entries, each linked to the one before."
+            ).format(n=self.checked)
+        where = _("entry {id} ({entity} {entity_id}, {at})").format(
+            id=self.broken.entry_id,
+            entity=self.broken.entity,
+            entity_id=self.broken.entity_id if self.broken.entity_id is not None else "—",
+            at=self.broken.at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        )
+        if self.broken.kind == "content":
+            return _(
+                "The audit trail is broken at {where}: its content does not match its hash, "
+                "so it was changed, or added, outside ILT Desk. The {n} entries before it hold."
+            ).format(where=where, n=self.checked)
+        return _(
+            "The audit trail is broken at {where}: it does not link to the entry before it, "
+            "so an entry before it was deleted or inserted outside ILT Desk. The {n} entries "
+            "before it hold."
+        ).format(where=where, n=self.checked)
+
+
+def verify(db: Database) -> ChainCheck:
+    """Recompute the whole chain, in order."""
+    with db.reading() as tx:
+        checked, broken = chain.verify_chain(tx.connection())
+    return ChainCheck(checked, broken)
+
+
+def history(
+    db: Database,
+    *,
+    session_id: int | None = None,
+    learner_id: int | None = None,
+    course_id: int | None = None,
+    limit: int = 500,
+) -> list[HistoryRow]:
+    """The newest entries about a session, a learner or a course (or all), in words."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if session_id is not None:
+        query = query.where(AuditEntry.session_id == session_id)
+    if learner_id is not None:
+        query = query.where(AuditEntry.learner_id == learner_id)
+    if course_id is not None:
+        query = query.where(AuditEntry.course_id == course_id)
+    with db.reading() as tx:
+        entries = list(tx.scalars(query))
+        learner_ids = {e.learner_id for e in entries if e.learner_id is not None}
+        names = {
+            lid: f"{first} {last}".strip()
+            for lid, first, last in tx.execute(
+                select(Learner.id, Learner.first_name, Learner.last_name).where(
+                    Learner.id.in_(learner_ids)
+                )
+            )
+        }
+        session_ids = {e.session_id for e in entries if e.session_id is not None}
+        day_numbers: dict[int, int] = {}
+        for sid in session_ids:
+            days = tx.scalars(
+                select(SessionDay.id).where(SessionDay.session_id == sid).order_by(SessionDay.start)
+            )
+            day_numbers.update({day_id: n for n, day_id in enumerate(days, start=1)})
+        return [_row(entry, names, day_numbers) for entry in entries]
+
+
+def _row(entry: AuditEntry, names: dict[int, str], days: dict[int, int]) -> HistoryRow:
+    try:
+        detail = json.loads(entry.detail or "{}")
+    except ValueError:
+        detail = {}
+    return HistoryRow(
+        entry.id,
+        entry.at,
+        entry.actor,
+        entry.entity,
+        entry.entity_id,
+        entry.action,
+        describe(entry, detail, names, days),
+        entry.reason,
+        detail if isinstance(detail, dict) else {},
+    )
+
+
+def _new(value: Any) -> Any:
+    return value[1] if isinstance(value, list) and len(value) == 2 else value
+
+
+def describe(
+    entry: AuditEntry, detail: dict[str, Any], names: dict[int, str], days: dict[int, int]
+) -> str:
+    """An entry in words ("Ann marked Bo Lee Late on day 2")."""
+    actor = entry.actor or _("Someone")
+    learner = names.get(entry.learner_id or 0, _("a learner"))
+    if entry.entity == "attendance":
+        day = days.get(int(_new(detail.get("day_id")) or 0), 0)
+        status = _new(detail.get("status"))
+        if entry.action == "delete":
+            return _("{actor} cleared {learner}'s mark on day {day}").format(
+                actor=actor, learner=learner, day=day
+            )
+        label = AttendanceStatus(status).label() if status else "?"
+        return _("{actor} marked {learner} {status} on day {day}").format(
+            actor=actor, learner=learner, status=label, day=day
+        )
+    if entry.entity == "enrollment" and "status" in detail:
+        status = _new(detail["status"])
+        label = EnrollmentStatus(status).label() if status else "?"
+        if entry.action == "create":
+            return _("{actor} added {learner} to the session ({status})").format(
+                actor=actor, learner=learner, status=label
+            )
+        return _("{actor} changed {learner}'s place to {status}").format(
+            actor=actor, learner=learner, status=label
+        )
+    if entry.entity == "certificate" and entry.action == "create":
+        return _("{actor} issued certificate {code} to {learner}").format(
+            actor=actor, code=detail.get("code", ""), learner=learner
+        )
+    special = _special(entry, detail, actor, days)
+    if special is not None:
+        return special
+    fields = ", ".join(
+        f"{name}: {_shown(value[0])} → {_shown(value[1])}"
+        if isinstance(value, list) and len(value) == 2
+        else f"{name}: {_shown(value)}"
+        for name, value in sorted(detail.items())
+        if name not in _QUIET
+    )
+    noun = _(NOUNS[entry.entity]) if entry.entity in NOUNS else entry.entity
+    what = f"{noun} {entry.entity_id}" if entry.entity_id is not None else noun
+    verb = _(VERBS[entry.action]) if entry.action in VERBS else entry.action
+    return _("{actor} {verb} {what}").format(actor=actor, verb=verb, what=what) + (
+        f" ({fields})" if fields else ""
+    )
+
+
+_SESSION_STATES = frozenset(s.value for s in SessionStatus)
+# Detail that says nothing to a reader (ids and hashes are in the CSV and the database).
+_QUIET = frozenset({"session_id", "sha256", "added_at", "printed_at", "clashes", "created_at"})
+
+NOUNS = {
+    "session": N_("session"),
+    "session_day": N_("session day"),
+    "session_instructor": N_("instructor assignment"),
+    "course": N_("course"),
+    "agenda_item": N_("agenda item"),
+    "material": N_("material"),
+    "certificate": N_("certificate"),
+    "enrollment": N_("place"),
+    "learner": N_("learner"),
+    "room": N_("room"),
+    "instructor": N_("instructor"),
+    "qualification": N_("qualification"),
+    "cost_line": N_("cost line"),
+    "budget": N_("budget"),
+    "exchange_rate": N_("exchange rate"),
+    "setting": N_("setting"),
+    "settings": N_("settings"),
+    "requirement": N_("requirement"),
+    "requirement_course": N_("requirement's course"),
+    "requirement_member": N_("requirement's learner"),
+    "exemption": N_("exemption"),
+    "interest": N_("interest-list entry"),
+    "print": N_("printed copy"),
+    "scan": N_("scan"),
+    "import": N_("import"),
+    "outbox": N_("mail"),
+}
+
+VERBS = {
+    "create": N_("created"),
+    "update": N_("changed"),
+    "delete": N_("removed"),
+    "issue": N_("issued"),
+    "revoke": N_("revoked"),
+    "reissue": N_("re-issued"),
+    "archive": N_("archived"),
+    "unarchive": N_("restored"),
+    "set_agenda": N_("changed the agenda of"),
+    "budget": N_("set the budget of"),
+    "default costs": N_("changed the default costs of"),
+    "enroll": N_("enrolled through"),
+    "promote": N_("moved up from the waitlist:"),
+    "undo_create": N_("undid"),
+    "walk_in": N_("added a walk-in:"),
+    "restore": N_("restored"),
+    "import": N_("ran"),
+    "undo": N_("undid"),
+    "exemption revoked": N_("lifted an exemption of"),
+    "add": N_("added"),
+    "remove": N_("removed"),
+    "replace": N_("replaced"),
+    "queue": N_("queued"),
+    "resend": N_("queued again"),
+    "uncertain": N_("marked as uncertain:"),
+    "confirm": N_("confirmed"),
+    "unconfirm": N_("moved back to planned:"),
+    "unlock": N_("unlocked"),
+    "attendance": N_("recorded attendance in"),
+    "costs": N_("changed the costs of"),
+    "import_attendance": N_("read back attendance into"),
+    "exchange rates": N_("changed the exchange rates in"),
+}
+
+
+def _special(
+    entry: AuditEntry, detail: dict[str, Any], actor: str, days: dict[int, int]
+) -> str | None:
+    """Entries that read better as their own sentence."""
+    if entry.entity == "scan" and entry.action == "create":
+        day = days.get(int(detail.get("day_id") or 0))
+        where = _("day {n}").format(n=day) if day else _("the whole session")
+        return _("{actor} attached the signed-sheet scan {name} to {where}").format(
+            actor=actor, name=detail.get("file_name", ""), where=where
+        )
+    if entry.entity == "print" and entry.action == "create":
+        return _("{actor} printed “{label}” (a copy is kept)").format(
+            actor=actor, label=detail.get("label", "")
+        )
+    if entry.entity == "session_day" and entry.action in ("create", "delete"):
+        start = _new(detail.get("start"))
+        when = _utc_text(start)
+        if entry.action == "create":
+            return _("{actor} added a day starting {when}").format(actor=actor, when=when)
+        return _("{actor} removed the day starting {when}").format(actor=actor, when=when)
+    if entry.entity == "session" and entry.action == "update" and "status" in detail:
+        status = _new(detail["status"])
+        label = SessionStatus(status).label() if status in _SESSION_STATES else str(status)
+        return _("{actor} set the session to {status}").format(actor=actor, status=label)
+    if entry.entity == "session" and entry.action == "create" and "capacity" in detail:
+        return _("{actor} scheduled the session: {n} places, times in {zone}").format(
+            actor=actor, n=detail.get("capacity"), zone=detail.get("timezone", "")
+        )
+    if entry.entity == "session" and entry.action == "attendance":
+        count = int(detail.get("marks", 0) or 0)
+        return ngettext(
+            "{actor} recorded {n} attendance mark", "{actor} recorded {n} attendance marks", count
+        ).format(actor=actor, n=count)
+    return None
+
+
+def _utc_text(value: Any) -> str:
+    """An ISO instant from the trail as "12 Mar 2026, 09:00 UTC" (the trail keeps UTC)."""
+    if not isinstance(value, str):
+        return _shown(value)
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    from iltdesk import formatting
+
+    return formatting.format_datetime(instant, "UTC")
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"

@@ -1,0 +1,547 @@
+"""The Compliance screen (View › Compliance): the matrix, and the due list to act on.
+
+The matrix shows every learner in scope against every requirement, coloured by state, with
+totals per requirement; a cell's right-click menu exempts (with a reason) or lifts an
+exemption. The due list selects learners due within N days and acts: enrol them in the next
+session of the course, put them on its interest list, or remind them (and their managers, in
+one summary each) by email.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk import formatting
+from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.compliance import ComplianceMatrix, DueItem
+from iltdesk.domain.enums import ComplianceState, MessageKind
+from iltdesk.domain.rows import SessionRow
+from iltdesk.i18n import _, ngettext
+from iltdesk.models.compliance import CELL_ROLE, ComplianceTableModel, DueTableModel
+from iltdesk.services import compliance, requirements
+from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.views.context import AppContext
+from iltdesk.views.errors import show_error
+
+
+def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
+    """A reason typed by the user (the one place tests patch)."""
+    from iltdesk.views.dialogs.certificates_dialog import ask_reason as ask
+
+    return ask(parent, title, prompt)
+
+
+class SessionChoiceDialog(QDialog):
+    """Which upcoming session of the course to enrol the chosen learners in; use `ask`."""
+
+    def __init__(self, parent: QWidget | None, sessions: list[SessionRow], count: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Enrol in a session"))
+        self.list = QListWidget()
+        for row in sessions:
+            free = max(0, row.capacity - row.enrolled)
+            when = (
+                formatting.format_span(row.days[0].start, row.days[0].end, row.timezone)
+                if row.days
+                else ""
+            )
+            text = _("{course} — {when} · {free} of {capacity} free · {waiting} waiting").format(
+                course=row.course_title,
+                when=when,
+                free=free,
+                capacity=row.capacity,
+                waiting=row.waitlisted,
+            )
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+        note = QLabel(
+            ngettext(
+                "{n} learner: places first, then the waitlist; clashes are reported.",
+                "{n} learners: places first, then the waitlist; clashes are reported.",
+                count,
+            ).format(n=count)
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Enrol"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, sessions: list[SessionRow], count: int) -> int | None:
+        dialog = cls(parent, sessions, count)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.list.currentItem() is None:
+            return None
+        return int(dialog.list.currentItem().data(Qt.ItemDataRole.UserRole))
+
+
+def show_enrol_report(parent: QWidget, text: str) -> None:
+    """Where everyone went (the one place tests patch)."""
+    QMessageBox.information(parent, _("Enrol in a session"), text)
+
+
+def ask_reminder_audience(parent: QWidget) -> tuple[bool, bool] | None:
+    """Remind the learners, their managers, or both (the one place tests patch)."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(_("Remind"))
+    learners = QCheckBox(_("The &learners, one message each"))
+    managers = QCheckBox(_("Their &managers, one summary each"))
+    learners.setChecked(True)
+    managers.setChecked(True)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    for widget in (learners, managers, buttons):
+        layout.addWidget(widget)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return learners.isChecked(), managers.isChecked()
+
+
+class CompliancePage(QWidget):
+    """The matrix and the due list."""
+
+    exported = Signal(object)  # the Path written
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.tasks = TaskRunner(self)
+        self.generation = 0
+        self.matrix: ComplianceMatrix | None = None
+        self.last_export: Path | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_matrix(), _("&Matrix"))
+        self.tabs.addTab(self._build_due(), _("&Due list"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        ctx.changes_applied.connect(self._on_changes)
+        self.refresh()
+
+    # --- matrix ---
+    def _build_matrix(self) -> QWidget:
+        page = QWidget()
+        self.state = QComboBox()
+        self.state.addItem(_("Every state"), None)
+        for state in ComplianceState:
+            self.state.addItem(state.label(), state.value)
+        self.department = QComboBox()
+        self.department.addItem(_("All departments"), None)
+        self.manager = QComboBox()
+        self.manager.addItem(_("All managers"), None)
+        self.location = QComboBox()
+        self.location.addItem(_("All locations"), None)
+        self.filled_choices = False
+        self.window_days = QSpinBox()
+        self.window_days.setRange(1, 365)
+        self.window_days.setValue(60)
+        self.window_days.setSuffix(" " + _("days"))
+        self.window_days.setToolTip(_("“Expiring” means running out within this many days"))
+        self.requirements_button = QPushButton(_("&Requirements…"))
+        self.requirements_button.clicked.connect(self.edit_requirements)
+        self.export_button = QPushButton(_("E&xport"))
+        menu = QMenu(self.export_button)
+        self.export_xlsx = menu.addAction(_("Excel &workbook…"), lambda: self.export("xlsx"))
+        self.export_departments = menu.addAction(
+            _("Excel workbook, a sheet per &department…"), lambda: self.export("xlsx", True)
+        )
+        self.export_pdf = menu.addAction(_("&PDF for an auditor…"), lambda: self.export("pdf"))
+        self.export_button.setMenu(menu)
+        top = QHBoxLayout()
+        for label, widget in (
+            (_("&State"), self.state),
+            (_("De&partment"), self.department),
+            (_("Mana&ger"), self.manager),
+            (_("&Location"), self.location),
+            (_("Expiring &within"), self.window_days),
+        ):
+            text = QLabel(label)
+            text.setBuddy(widget)
+            top.addWidget(text)
+            top.addWidget(widget)
+        top.addStretch(1)
+        top.addWidget(self.requirements_button)
+        top.addWidget(self.export_button)
+        self.totals = QLabel()
+        self.totals.setWordWrap(True)
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.export_note = QLabel()
+        self.model = ComplianceTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setAccessibleName(_("Compliance matrix"))
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._cell_menu)
+        self.empty = QLabel(_("No requirement yet: add one with Requirements… to see who is due."))
+        for combo in (self.state, self.department, self.manager, self.location):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.window_days.valueChanged.connect(lambda _v: self.refresh())
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.totals)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.export_note)
+        return page
+
+    def today(self) -> Any:
+        return compliance.today_in(str(self.ctx.prefs.get("default_timezone")))
+
+    def refresh(self) -> None:
+        self.generation += 1
+        generation = self.generation
+        today = self.today()
+        state = self.state.currentData()
+        department = self.department.currentData()
+        manager = self.manager.currentData()
+        location = self.location.currentData()
+        window = self.window_days.value()
+        days = self.due_days.value()
+        want_choices = not self.filled_choices
+        db = self.ctx.db
+
+        def work(
+            _progress: object,
+        ) -> tuple[ComplianceMatrix, list[DueItem], dict[str, list[str]] | None]:
+            found = compliance.matrix(
+                db,
+                today,
+                window_days=window,
+                department=department,
+                manager=manager,
+                location=location,
+                states=[ComplianceState(str(state))] if state else None,
+            )
+            due = compliance.due(db, today, days, department=department)
+            return found, due, compliance.matrix_choices(db) if want_choices else None
+
+        self.tasks.run(
+            work,
+            title=_("Working out who is due…"),
+            on_done=lambda result: self._arrived(generation, *result),
+            on_error=lambda error: self._failed(generation, error),
+        )
+
+    def _arrived(
+        self,
+        generation: int,
+        found: ComplianceMatrix,
+        due: list[DueItem],
+        choices: dict[str, list[str]] | None,
+    ) -> None:
+        if generation != self.generation:
+            return
+        self.matrix = found
+        self.model.set_matrix(found)
+        self.empty.setVisible(not found.requirements)
+        self.table.setVisible(bool(found.requirements))
+        from iltdesk.documents.compliance import totals_line
+
+        lines = [totals_line(found, i) for i in range(len(found.requirements))]
+        lines += [w for r in found.requirements if (w := r.warning())]
+        self.totals.setText("\n".join(lines))
+        if choices is not None and not self.filled_choices:
+            self.filled_choices = True
+            for combo, key in (
+                (self.department, "departments"),
+                (self.manager, "managers"),
+                (self.location, "locations"),
+            ):
+                combo.blockSignals(True)
+                for name in choices[key]:
+                    combo.addItem(name, name)
+                combo.blockSignals(False)
+        self.due_model.set_rows(due)
+        self.due_note.setText(
+            ngettext(
+                "{n} learner and requirement due.", "{n} learners and requirements due.", len(due)
+            ).format(n=len(due))
+            if due
+            else _("Nobody is due in this period.")
+        )
+        self.table.resizeColumnsToContents()
+
+    def _failed(self, generation: int, error: BaseException) -> None:
+        if generation == self.generation and not isinstance(error, CancelledError):
+            show_error(self, error)
+
+    def _on_changes(self, changes: Changes) -> None:
+        kinds = (Entity.REQUIREMENT, Entity.ENROLLMENT, Entity.ATTENDANCE, Entity.CERTIFICATE)
+        if any(changes.touches(kind) for kind in (*kinds, Entity.LEARNER)):
+            self.refresh()
+
+    def _cell_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        requirement_index = (
+            self.model.requirement_index(index.column()) if index.isValid() else None
+        )
+        if requirement_index is None or self.matrix is None:
+            return
+        person = self.model.learner_at(index.row())
+        requirement = self.matrix.requirements[requirement_index]
+        cell = index.data(CELL_ROLE)
+        menu = QMenu(self)
+        if cell is not None and cell.state is ComplianceState.EXEMPT:
+            menu.addAction(_("Lift the exemption…"), lambda: self.lift(requirement.id, person.id))
+        else:
+            menu.addAction(_("Exempt…"), lambda: self.exempt(requirement.id, person.id))
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def exempt(self, requirement_id: int, learner_id: int) -> None:
+        reason = ask_reason(self, _("Exempt"), _("Why is this learner exempt?"))
+        if reason is None:
+            return
+        outcome = self.ctx.attempt(
+            self,
+            lambda: requirements.exempt(
+                self.ctx.db, requirement_id, learner_id, reason, self.ctx.db.actor
+            ),
+        )
+        if outcome is not None:
+            self.ctx.apply(outcome)
+
+    def lift(self, requirement_id: int, learner_id: int) -> None:
+        reason = ask_reason(self, _("Lift the exemption"), _("Why does it no longer apply?"))
+        if reason is None:
+            return
+        outcome = self.ctx.attempt(
+            self,
+            lambda: requirements.revoke_exemption(self.ctx.db, requirement_id, learner_id, reason),
+        )
+        if outcome is not None:
+            self.ctx.apply(outcome)
+
+    def edit_requirements(self) -> None:
+        from iltdesk.views.dialogs.requirements import RequirementsDialog
+
+        RequirementsDialog.ask(self, self.ctx)
+
+    def export(self, kind: str, by_department: bool = False) -> None:
+        """Write the matrix as shown (its filters applied) to a workbook or a PDF, off the GUI."""
+        from iltdesk.documents.compliance import compliance_pdf, compliance_workbook
+        from iltdesk.documents.files import write_atomic
+        from iltdesk.views.dialogs.document_preview import ask_save_path
+
+        found = self.matrix
+        if found is None:
+            return
+        name = f"compliance-{found.today.isoformat()}.{kind}"
+        label = _("Excel workbooks (*.xlsx)") if kind == "xlsx" else _("PDF files (*.pdf)")
+        target = ask_save_path(self, _("Export compliance"), name, label)
+        if target is None:
+            return
+        zone = str(self.ctx.prefs.get("default_timezone"))
+        paper = str(self.ctx.prefs.get("paper_size"))
+        now = datetime.now(UTC)
+
+        def build(_progress: object) -> Path:
+            if kind == "xlsx":
+                data = compliance_workbook(found, now, zone, by_department=by_department)
+            else:
+                data = compliance_pdf(found, now, zone, paper)
+            return write_atomic(target, data, kind=kind, force=True)
+
+        self.tasks.run(
+            build,
+            title=_("Exporting compliance…"),
+            on_done=self._exported,
+            on_error=lambda error: self._failed(self.generation, error),
+        )
+
+    def _exported(self, path: Path) -> None:
+        self.last_export = path
+        self.export_note.setText(_("Written to {path}.").format(path=path))
+        self.exported.emit(path)
+
+    # --- due list ---
+    def _build_due(self) -> QWidget:
+        page = QWidget()
+        self.due_days = QSpinBox()
+        self.due_days.setRange(0, 730)
+        self.due_days.setValue(30)
+        self.due_days.setPrefix(_("next") + " ")
+        self.due_days.setSuffix(" " + _("days"))
+        self.due_days.valueChanged.connect(lambda _v: self.refresh())
+        self.due_model = DueTableModel(self)
+        self.due_table = QTableView()
+        self.due_table.setModel(self.due_model)
+        self.due_table.setSortingEnabled(True)
+        self.due_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.due_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.due_table.verticalHeader().hide()
+        self.due_table.horizontalHeader().setStretchLastSection(True)
+        self.due_table.setAccessibleName(_("Due list"))
+        self.enrol_button = QPushButton(_("&Enrol in next session…"))
+        self.enrol_button.clicked.connect(self.enrol_selected)
+        self.interest_button = QPushButton(_("Add to &interest list"))
+        self.interest_button.clicked.connect(self.interest_selected)
+        self.remind_button = QPushButton(_("Re&mind…"))
+        self.remind_button.clicked.connect(self.remind_selected)
+        self.due_note = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Due or overdue in the")))
+        top.addWidget(self.due_days)
+        top.addStretch(1)
+        for button in (self.enrol_button, self.interest_button, self.remind_button):
+            top.addWidget(button)
+        layout = QVBoxLayout(page)
+        layout.addLayout(top)
+        layout.addWidget(self.due_table, 1)
+        layout.addWidget(self.due_note)
+        return page
+
+    def selected_due(self) -> list[DueItem]:
+        rows = sorted({i.row() for i in self.due_table.selectionModel().selectedRows()})
+        return [self.due_model.row_at(r) for r in rows]
+
+    def _one_requirement(self, items: list[DueItem]) -> DueItem | None:
+        """The first item, when all the selected are due for one requirement."""
+        if not items:
+            QMessageBox.information(self, _("Due list"), _("Select the learners first."))
+            return None
+        if len({i.requirement_id for i in items}) > 1:
+            QMessageBox.information(
+                self,
+                _("Due list"),
+                _("Select learners due for one requirement at a time: they go to one course."),
+            )
+            return None
+        return items[0]
+
+    def upcoming_sessions(self, item: DueItem) -> list[SessionRow]:
+        """Sessions still to start of the requirement's course or an equivalent, soonest first."""
+        from iltdesk.domain.enums import SessionStatus
+        from iltdesk.services import scheduling
+
+        now = datetime.now(UTC)
+        found = [
+            s
+            for course_id in item.course_ids or (item.course_id,)
+            for s in scheduling.list_sessions(self.ctx.db, course_id=course_id, starts_after=now)
+            if s.status in (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
+        ]
+        return sorted(found, key=lambda s: s.days[0].start if s.days else now)
+
+    def enrol_selected(self) -> None:
+        from iltdesk.views.undo import enrol_learners
+
+        items = self.selected_due()
+        first = self._one_requirement(items)
+        if first is None:
+            return
+        upcoming = self.upcoming_sessions(first)
+        if not upcoming:
+            QMessageBox.information(
+                self,
+                _("Enrol in a session"),
+                _(
+                    "No upcoming session of this course: schedule one, or add them to the "
+                    "interest list."
+                ),
+            )
+            return
+        session_id = SessionChoiceDialog.ask(self, upcoming, len(items))
+        if session_id is None:
+            return
+        learner_ids = list(dict.fromkeys(i.learner_id for i in items))
+        said = enrol_learners(self.ctx, self, session_id, learner_ids)
+        if said is not None:
+            self.due_note.setText(said)
+            show_enrol_report(self, said)
+
+    def interest_selected(self) -> None:
+        from iltdesk.services.compliance_actions import add_to_interest
+
+        items = self.selected_due()
+        first = self._one_requirement(items)
+        if first is None:
+            return
+        ids = [i.learner_id for i in items]
+        outcome = self.ctx.attempt(self, lambda: add_to_interest(self.ctx.db, first.course_id, ids))
+        if outcome is not None:
+            added = self.ctx.apply(outcome)
+            self.due_note.setText(
+                ngettext(
+                    "{n} learner added to the interest list.",
+                    "{n} learners added to the interest list.",
+                    added,
+                ).format(n=added)
+            )
+
+    def remind_selected(self) -> None:
+        from iltdesk.services import outbox
+        from iltdesk.services.compliance_actions import compose_reminders
+        from iltdesk.views.mail import Mailer
+
+        items = self.selected_due()
+        if not items:
+            QMessageBox.information(self, _("Remind"), _("Select the learners first."))
+            return
+        problem = outbox.mail_settings(self.ctx.db).problem()
+        if problem is not None:
+            from iltdesk.errors import UserError
+
+            show_error(self, UserError(problem))
+            return
+        audience = ask_reminder_audience(self)
+        if audience is None or not any(audience):
+            return
+        to_learners, to_managers = audience
+        composed = self.ctx.attempt(
+            self,
+            lambda: compose_reminders(
+                self.ctx.db,
+                items,
+                self.today(),
+                learners=to_learners,
+                managers=to_managers,
+                language=str(self.ctx.prefs.get("language")),
+                organisation=str(self.ctx.prefs.get("organisation_name")),
+            ),
+        )
+        if composed is None:
+            return
+        if not composed.drafts:
+            QMessageBox.information(self, _("Remind"), _("Nobody to send this to."))
+            return
+        mailer = Mailer(self.ctx, self, self.tasks)
+        mailer.confirm_and_send(
+            composed, MessageKind.REQUIREMENT_DUE, lambda message: self.due_note.setText(message)
+        )

@@ -1,0 +1,512 @@
+"""Compliance › Requirements…: what each learner must complete, how often, and who is in scope.
+
+The list of requirements on the left, the chosen one's form on the right: its course and the
+courses that count the same, how often it repeats, the deadline for the first time (from
+the hire date or from becoming eligible), the day it starts, and who is in scope (learners
+matching a department, job title and location, or an explicit list added by hand or imported
+like a roster). Leaving a changed requirement asks whether to save it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from iltdesk import formatting
+from iltdesk.domain.compliance import RULE, RequirementRow, RequirementSpec
+from iltdesk.domain.enums import RequirementAnchor
+from iltdesk.i18n import _, ngettext
+from iltdesk.services import catalogue, compliance, requirements
+from iltdesk.views.context import AppContext
+from iltdesk.views.time_fields import DateField
+
+
+def _distinct(ctx: AppContext, column_name: str) -> list[str]:
+    from iltdesk.db.entities import Learner
+
+    column = getattr(Learner, column_name)
+    with ctx.db.reading() as tx:
+        return list(
+            tx.scalars(select(column).where(column != "").distinct().order_by(column).limit(500))
+        )
+
+
+def _choice(values: list[str], placeholder: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.addItem("")
+    combo.addItems(values)
+    line = combo.lineEdit()
+    if line is not None:
+        line.setPlaceholderText(placeholder)
+    return combo
+
+
+class RequirementsDialog(QDialog):
+    """Add, change and archive requirements; use `ask`."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Requirements"))
+        self.resize(980, 620)
+        self.current: RequirementRow | None = None
+        self.courses = catalogue.list_courses(ctx.db, include_archived=True)
+        # --- the list ---
+        self.list = QListWidget()
+        self.list.setAccessibleName(_("Requirements"))
+        self.list.currentRowChanged.connect(self._chosen)
+        self.show_archived = QCheckBox(_("Show a&rchived"))
+        self.show_archived.toggled.connect(lambda _on: self.reload())
+        self.new_button = QPushButton(_("&New"))
+        self.new_button.clicked.connect(self.new)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.show_archived)
+        left_layout.addWidget(self.new_button)
+        # --- the form ---
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(_("such as “Forklift licence”"))
+        self.course = QComboBox()
+        self.course.setAccessibleName(_("Course"))
+        self.equivalents = QListWidget()
+        self.equivalents.setAccessibleName(_("Equivalent courses"))
+        self.equivalents.setMaximumHeight(110)
+        for row in self.courses:
+            text = f"{row.code} — {row.title}"
+            if row.archived:
+                text += " " + _("(archived)")
+            self.course.addItem(text, row.id)
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.equivalents.addItem(item)
+        self.repeats = QCheckBox(_("Re&peats every"))
+        self.months = QSpinBox()
+        self.months.setRange(1, 240)
+        self.months.setValue(12)
+        self.months.setSuffix(" " + _("months"))
+        self.repeats.toggled.connect(self.months.setEnabled)
+        self.has_deadline = QCheckBox(_("First time &within"))
+        self.within = QSpinBox()
+        self.within.setRange(0, 3650)
+        self.within.setValue(30)
+        self.within.setSuffix(" " + _("days"))
+        self.anchor = QComboBox()
+        self.anchor.addItem(_("of the hire date"), RequirementAnchor.HIRE.value)
+        self.anchor.addItem(_("of becoming eligible"), RequirementAnchor.ELIGIBLE.value)
+        self.anchor.setAccessibleName(_("Counted from"))
+        self.has_deadline.toggled.connect(self.within.setEnabled)
+        self.has_deadline.toggled.connect(self.anchor.setEnabled)
+        self.starts_on = DateField(optional=True)
+        self.starts_on.setToolTip(
+            _("Nobody is due before this day, so history does not make everyone overdue at once")
+        )
+        repeat_row = QHBoxLayout()
+        repeat_row.addWidget(self.repeats)
+        repeat_row.addWidget(self.months)
+        repeat_row.addStretch(1)
+        deadline_row = QHBoxLayout()
+        deadline_row.addWidget(self.has_deadline)
+        deadline_row.addWidget(self.within)
+        deadline_row.addWidget(self.anchor)
+        deadline_row.addStretch(1)
+        # --- scope ---
+        self.by_attributes = QRadioButton(_("Learners &matching"))
+        self.by_list = QRadioButton(_("An e&xplicit list"))
+        group = QButtonGroup(self)
+        group.addButton(self.by_attributes)
+        group.addButton(self.by_list)
+        self.department = _choice(_distinct(ctx, "department"), _("any department"))
+        self.job_title = _choice(_distinct(ctx, "job_title"), _("any job title"))
+        self.location = _choice(_distinct(ctx, "location"), _("any location"))
+        attributes = QFormLayout()
+        attributes.addRow(_("Department"), self.department)
+        attributes.addRow(_("Job title"), self.job_title)
+        attributes.addRow(_("Location"), self.location)
+        self.members = QListWidget()
+        self.members.setAccessibleName(_("Listed learners"))
+        self.members.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.add_members_button = QPushButton(_("&Add learners…"))
+        self.add_members_button.clicked.connect(self.add_members)
+        self.import_button = QPushButton(_("&Import list…"))
+        self.import_button.clicked.connect(self.import_members)
+        self.remove_members_button = QPushButton(_("Re&move"))
+        self.remove_members_button.clicked.connect(self.remove_selected_members)
+        member_buttons = QHBoxLayout()
+        for button in (self.add_members_button, self.import_button, self.remove_members_button):
+            member_buttons.addWidget(button)
+        member_buttons.addStretch(1)
+        self.member_note = QLabel()
+        self.members_box = QWidget()
+        members_layout = QVBoxLayout(self.members_box)
+        members_layout.setContentsMargins(0, 0, 0, 0)
+        members_layout.addWidget(self.members)
+        members_layout.addLayout(member_buttons)
+        members_layout.addWidget(self.member_note)
+        scope = QGroupBox(_("Who must complete it"))
+        scope_layout = QVBoxLayout(scope)
+        scope_layout.addWidget(self.by_attributes)
+        scope_layout.addLayout(attributes)
+        scope_layout.addWidget(self.by_list)
+        scope_layout.addWidget(self.members_box)
+        self.by_attributes.toggled.connect(self._scope_changed)
+        form = QFormLayout()
+        form.addRow(_("&Name"), self.name)
+        form.addRow(_("&Course"), self.course)
+        form.addRow(_("Or any of these"), self.equivalents)
+        form.addRow("", repeat_row)
+        form.addRow("", deadline_row)
+        form.addRow(_("&Starts on"), self.starts_on)
+        self.rule = QLabel(_(RULE))
+        self.rule.setWordWrap(True)
+        self.rule.setStyleSheet("color: palette(placeholder-text)")
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #c0392b")
+        self.save_button = QPushButton(_("&Save"))
+        self.save_button.clicked.connect(self.save)
+        self.archive_button = QPushButton(_("Ar&chive"))
+        self.archive_button.clicked.connect(self.toggle_archived)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.archive_button)
+        actions.addWidget(self.save_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(form)
+        right_layout.addWidget(scope, 1)
+        right_layout.addWidget(self.warning)
+        right_layout.addWidget(self.rule)
+        right_layout.addLayout(actions)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 720])
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(close)
+        self.rows: list[RequirementRow] = []
+        self._fill(None)
+        self._blank: RequirementSpec | None = self.spec()
+        self.reload()
+        if not self.rows:
+            self.new()
+
+    # --- the list ---
+    def reload(self, select_id: int | None = None) -> None:
+        keep = select_id if select_id is not None else (self.current.id if self.current else None)
+        self.rows = requirements.list_requirements(
+            self.ctx.db, include_archived=self.show_archived.isChecked()
+        )
+        self.list.blockSignals(True)
+        self.list.clear()
+        for row in self.rows:
+            text = row.name + (" " + _("(archived)") if row.archived else "")
+            item = QListWidgetItem(text)
+            item.setToolTip(row.scope_text())
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        ids = [r.id for r in self.rows]
+        if keep in ids:
+            self.list.setCurrentRow(ids.index(keep))
+        elif self.rows:
+            self.list.setCurrentRow(0)
+
+    def _chosen(self, index: int) -> None:
+        if index < 0 or index >= len(self.rows):
+            return
+        wanted = self.rows[index]
+        if self.current is not None and wanted.id == self.current.id:
+            return
+        if not self._may_leave():
+            self.list.blockSignals(True)
+            ids = [r.id for r in self.rows]
+            current_id = self.current.id if self.current else None
+            self.list.setCurrentRow(ids.index(current_id) if current_id in ids else -1)
+            self.list.blockSignals(False)
+            return
+        self.show_requirement(wanted)
+
+    def _may_leave(self) -> bool:
+        """True when the form may be replaced: unchanged, saved, or changes discarded."""
+        if not self.changed():
+            return True
+        answer = QMessageBox.question(
+            self,
+            _("Requirements"),
+            _("Save the changes to this requirement?"),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    # --- the form ---
+    def _loaded_spec(self) -> RequirementSpec | None:
+        return self.current.spec() if self.current else self._blank
+
+    def changed(self) -> bool:
+        try:
+            spec = self.spec()
+        except ValueError:
+            return True
+        return spec != self._loaded_spec()
+
+    def new(self) -> None:
+        if not self._may_leave():
+            return
+        self.current = None
+        self.list.blockSignals(True)
+        self.list.clearSelection()
+        self.list.setCurrentRow(-1)
+        self.list.blockSignals(False)
+        self._fill(None)
+        self._blank = self.spec()
+        self.name.setFocus()
+
+    def show_requirement(self, row: RequirementRow) -> None:
+        self.current = row
+        self._fill(row)
+
+    def _fill(self, row: RequirementRow | None) -> None:
+        self.name.setText(row.name if row else "")
+        active = [c for c in self.courses if not c.archived]
+        first = row.course_ids[0] if row else (active[0].id if active else None)
+        if first is not None:
+            self.course.setCurrentIndex(self.course.findData(first))
+        extra = set(row.course_ids[1:]) if row else set()
+        for i in range(self.equivalents.count()):
+            item = self.equivalents.item(i)
+            checked = item.data(Qt.ItemDataRole.UserRole) in extra
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.repeats.setChecked(bool(row and row.recurrence_months))
+        self.months.setValue(row.recurrence_months if row and row.recurrence_months else 12)
+        self.months.setEnabled(self.repeats.isChecked())
+        self.has_deadline.setChecked(bool(row and row.within_days is not None))
+        self.within.setValue(row.within_days if row and row.within_days is not None else 30)
+        anchor = row.anchor if row else RequirementAnchor.HIRE
+        self.anchor.setCurrentIndex(self.anchor.findData(anchor.value))
+        self.within.setEnabled(self.has_deadline.isChecked())
+        self.anchor.setEnabled(self.has_deadline.isChecked())
+        if row and row.starts_on:
+            self.starts_on.set_value(row.starts_on)
+        else:
+            self.starts_on.edit.clear()
+        for combo, value in (
+            (self.department, row.department if row else ""),
+            (self.job_title, row.job_title if row else ""),
+            (self.location, row.location if row else ""),
+        ):
+            combo.setCurrentText(value)
+        explicit = bool(row and row.explicit)
+        self.by_list.setChecked(explicit)
+        self.by_attributes.setChecked(not explicit)
+        self._scope_changed()
+        self.archive_button.setEnabled(row is not None)
+        self.archive_button.setText(
+            _("Rest&ore") if row is not None and row.archived else _("Ar&chive")
+        )
+        self.warning.setText(row.warning() if row else "")
+        self.warning.setVisible(bool(row and row.warning()))
+        self._load_members()
+
+    def _scope_changed(self) -> None:
+        matching = self.by_attributes.isChecked()
+        for combo in (self.department, self.job_title, self.location):
+            combo.setEnabled(matching)
+        self.members_box.setEnabled(not matching)
+        saved = self.current is not None and self.current.explicit
+        for button in (self.add_members_button, self.import_button, self.remove_members_button):
+            button.setEnabled(saved)
+        self.member_note.setText(
+            "" if saved or matching else _("Save the requirement, then add its learners.")
+        )
+
+    def _load_members(self) -> None:
+        self.members.clear()
+        if self.current is None or not self.current.explicit:
+            return
+        for learner_id, name, email, since in requirements.list_members(
+            self.ctx.db, self.current.id
+        ):
+            item = QListWidgetItem(
+                _("{name} <{email}> · since {date}").format(
+                    name=name, email=email, date=formatting.format_date(since)
+                )
+            )
+            item.setData(Qt.ItemDataRole.UserRole, learner_id)
+            self.members.addItem(item)
+        self.member_note.setText(
+            ngettext(
+                "{n} learner on the list.", "{n} learners on the list.", self.members.count()
+            ).format(n=self.members.count())
+            if self.members.count()
+            else _("Nobody on the list yet: add learners or import a list.")
+        )
+
+    def spec(self) -> RequirementSpec:
+        """The form as a spec; ValueError when the typed start date cannot be read."""
+        starts = self.starts_on.value()
+        if self.starts_on.text().strip() and starts is None:
+            raise ValueError("start date")
+        first = self.course.currentData()
+        extra = [
+            int(self.equivalents.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.equivalents.count())
+            if self.equivalents.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        ids = ([int(first)] if first is not None else []) + [c for c in extra if c != first]
+        return RequirementSpec(
+            self.name.text().strip(),
+            tuple(ids),
+            self.months.value() if self.repeats.isChecked() else None,
+            self.within.value() if self.has_deadline.isChecked() else None,
+            RequirementAnchor(str(self.anchor.currentData())),
+            starts,
+            self.department.currentText().strip() if self.by_attributes.isChecked() else "",
+            self.job_title.currentText().strip() if self.by_attributes.isChecked() else "",
+            self.location.currentText().strip() if self.by_attributes.isChecked() else "",
+            self.by_list.isChecked(),
+        )
+
+    def save(self) -> bool:
+        try:
+            spec = self.spec()
+        except ValueError:
+            QMessageBox.warning(
+                self,
+                _("Requirements"),
+                _("Type the start date as {hint}, or leave it empty.").format(
+                    hint=formatting.date_input_hint()
+                ),
+            )
+            return False
+        current = self.current
+        outcome = self.ctx.attempt(
+            self,
+            lambda: (
+                requirements.update_requirement(self.ctx.db, current.id, spec)
+                if current is not None
+                else requirements.create_requirement(self.ctx.db, spec)
+            ),
+        )
+        if outcome is None:
+            return False
+        row = self.ctx.apply(outcome)
+        self.current = row
+        self.reload(select_id=row.id)
+        self._fill(row)
+        return True
+
+    def toggle_archived(self) -> None:
+        if self.current is None:
+            return
+        archived = not self.current.archived
+        requirement_id = self.current.id
+        outcome = self.ctx.attempt(
+            self,
+            lambda: requirements.archive_requirement(self.ctx.db, requirement_id, archived),
+        )
+        if outcome is None:
+            return
+        self.ctx.apply(outcome)
+        self.current = None
+        self.reload(select_id=requirement_id)
+        if self.current is None:
+            if self.rows:
+                self.show_requirement(self.rows[self.list.currentRow()])
+            else:
+                self.new()
+
+    # --- an explicit list ---
+    def add_members(self) -> None:
+        from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
+
+        if self.current is None:
+            return
+        chosen = LearnerPickerDialog.ask(self, self.ctx, ok_text=_("&Add"))
+        if chosen:
+            self._add(chosen)
+
+    def _add(self, learner_ids: list[int]) -> None:
+        assert self.current is not None
+        requirement_id = self.current.id
+        outcome = self.ctx.attempt(
+            self,
+            lambda: requirements.set_members(
+                self.ctx.db, requirement_id, learner_ids, compliance.today_in(self._zone())
+            ),
+        )
+        if outcome is not None:
+            self.ctx.apply(outcome)
+            self._load_members()
+
+    def _zone(self) -> str:
+        return str(self.ctx.prefs.get("default_timezone"))
+
+    def import_members(self) -> None:
+        from iltdesk.services.roster_import import ImportResult
+        from iltdesk.views.dialogs.import_wizard import open_import_wizard
+
+        if self.current is None:
+            return
+        wizard = open_import_wizard(self.ctx, self, list_name=self.current.name)
+
+        def imported(result: ImportResult) -> None:
+            if result.learner_ids:
+                self._add(list(result.learner_ids))
+
+        wizard.imported.connect(imported)
+
+    def remove_selected_members(self) -> None:
+        if self.current is None:
+            return
+        ids = [int(i.data(Qt.ItemDataRole.UserRole)) for i in self.members.selectedItems()]
+        if not ids:
+            return
+        requirement_id = self.current.id
+        outcome = self.ctx.attempt(
+            self, lambda: requirements.remove_members(self.ctx.db, requirement_id, ids)
+        )
+        if outcome is not None:
+            self.ctx.apply(outcome)
+            self._load_members()
+
+    def reject(self) -> None:
+        if self._may_leave():
+            super().reject()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, ctx: AppContext) -> None:
+        cls(parent, ctx).exec()

@@ -1,0 +1,265 @@
+"""The Tools menu: requirements, certificate verification and register, the audit check.
+
+Each entry opens a small window or runs a check off the GUI thread; the command line has the
+same (`iltdesk requirements`, `verify`, `certificates register`, `audit verify`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk import formatting
+from iltdesk.domain.enums import CertificateStatus
+from iltdesk.domain.register import RegisterRow
+from iltdesk.i18n import _, ngettext
+from iltdesk.models.compliance import RegisterTableModel
+from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.views.context import AppContext
+from iltdesk.views.errors import show_error
+
+
+def _today(ctx: AppContext) -> date:
+    from iltdesk.services.compliance import today_in
+
+    return today_in(str(ctx.prefs.get("default_timezone")))
+
+
+def verdict(row: RegisterRow | None, code: str) -> str:
+    """What a verification says, in one or two sentences."""
+    if row is None:
+        return _("No certificate has the code {code}.").format(code=code)
+    until = (
+        _("valid until {date}").format(date=formatting.format_date(row.expires_on))
+        if row.expires_on
+        else _("no expiry")
+    )
+    head = _("{code}: {status}. {learner}, {course} ({course_code}), issued {issued}, {until}.")
+    text = head.format(
+        code=row.code,
+        status=row.status.label(),
+        learner=row.learner,
+        course=row.course,
+        course_code=row.course_code,
+        issued=formatting.format_date(row.issued_on),
+        until=until,
+    )
+    if row.status is CertificateStatus.REVOKED and row.revoke_reason:
+        text += " " + _("Revoked: {reason}.").format(reason=row.revoke_reason)
+    if row.replaced_by:
+        text += " " + _("Replaced by {code}.").format(code=row.replaced_by)
+    return text
+
+
+class VerifyDialog(QDialog):
+    """Type or scan a certificate's code; the answer appears as you press Check."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("Verify certificate"))
+        self.resize(520, 200)
+        self.code = QLineEdit()
+        self.code.setPlaceholderText(_("Code, such as K7QX-M2PD-9WRT"))
+        self.code.setAccessibleName(_("Certificate code"))
+        self.check = QPushButton(_("&Check"))
+        self.check.setDefault(True)
+        self.check.clicked.connect(self.verify)
+        self.code.returnPressed.connect(self.verify)
+        self.answer = QLabel()
+        self.answer.setWordWrap(True)
+        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QHBoxLayout()
+        row.addWidget(self.code, 1)
+        row.addWidget(self.check)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.answer, 1)
+        layout.addWidget(buttons)
+
+    def verify(self) -> None:
+        from iltdesk.services.register import verify_code
+
+        code = "".join(self.code.text().split()).upper()
+        if not code:
+            self.answer.setText(_("Type the code printed on the certificate."))
+            return
+        found = self.ctx.attempt(self, lambda: verify_code(self.ctx.db, code, _today(self.ctx)))
+        self.answer.setText(verdict(found, code))
+        valid = found is not None and found.status is CertificateStatus.VALID
+        self.answer.setStyleSheet("" if valid else "color: #c0392b")
+
+
+class RegisterDialog(QDialog):
+    """Every certificate with its status; search by code, learner or course; export."""
+
+    def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks = TaskRunner(self)
+        self.rows: list[RegisterRow] = []
+        self.setWindowTitle(_("Certificate register"))
+        self.resize(960, 560)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by code, learner or course…"))
+        self.search.setClearButtonEnabled(True)
+        self.model = RegisterTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName(_("Certificate register"))
+        self.count = QLabel()
+        self.csv_button = QPushButton(_("Export &CSV…"))
+        self.csv_button.clicked.connect(lambda: self.export("csv"))
+        self.html_button = QPushButton(_("Export &web page…"))
+        self.html_button.setToolTip(
+            _(
+                "One HTML page, searchable by code, that needs no server: publish it where the "
+                "verification link on certificates points (Preferences)"
+            )
+        )
+        self.html_button.clicked.connect(lambda: self.export("html"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count, 1)
+        buttons.addWidget(self.csv_button)
+        buttons.addWidget(self.html_button)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(close)
+        self.load()
+
+    def load(self) -> None:
+        from iltdesk.services.register import register
+
+        db, today = self.ctx.db, _today(self.ctx)
+        self.tasks.run(
+            lambda _progress: register(db, today),
+            title=_("Reading the register…"),
+            on_done=self._loaded,
+            on_error=self._failed,
+        )
+
+    def _loaded(self, rows: list[RegisterRow]) -> None:
+        self.rows = rows
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.count.setText(
+            ngettext("{n} certificate", "{n} certificates", len(rows)).format(
+                n=formatting.format_number(len(rows))
+            )
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        if not isinstance(error, CancelledError):
+            show_error(self, error)
+
+    def export(self, kind: str) -> None:
+        from iltdesk.documents.files import write_atomic
+        from iltdesk.documents.register import register_csv, register_html
+        from iltdesk.views.dialogs.document_preview import ask_save_path
+
+        label = _("CSV files (*.csv)") if kind == "csv" else _("Web pages (*.html)")
+        target = ask_save_path(self, _("Export the register"), f"register.{kind}", label)
+        if target is None:
+            return
+        rows = list(self.rows)
+        zone = str(self.ctx.prefs.get("default_timezone"))
+        organisation = str(self.ctx.prefs.get("organisation_name"))
+
+        def work(_progress: object) -> Path:
+            if kind == "csv":
+                data = register_csv(rows)
+            else:
+                data = register_html(rows, datetime.now(UTC), zone, organisation=organisation)
+            return write_atomic(target, data, kind=kind, force=True)
+
+        self.tasks.run(
+            work,
+            title=_("Exporting the register…"),
+            on_done=lambda path: self.count.setText(_("Written to {path}.").format(path=path)),
+            on_error=self._failed,
+        )
+
+
+def show_chain_check(parent: QWidget, intact: bool, sentence: str) -> None:
+    """The audit check's answer (the one place tests patch)."""
+    if intact:
+        QMessageBox.information(parent, _("Audit trail"), sentence)
+    else:
+        QMessageBox.warning(parent, _("Audit trail"), sentence)
+
+
+class ToolsMenu:
+    """Builds the Tools menu of the main window and carries out its entries."""
+
+    def __init__(self, window: QMainWindow, ctx: AppContext, before: QAction) -> None:
+        self.window = window
+        self.ctx = ctx
+        self.tasks = TaskRunner(window)
+        menu = QMenu(_("&Tools"), window)
+        window.menuBar().insertMenu(before, menu)
+        self.menu = menu
+        self.requirements_action = menu.addAction(_("&Requirements…"), self.requirements)
+        menu.addSeparator()
+        self.verify_action = menu.addAction(_("&Verify certificate…"), self.verify)
+        self.register_action = menu.addAction(_("Certificate &register…"), self.register)
+        menu.addSeparator()
+        self.audit_action = menu.addAction(_("Check the &audit trail"), self.check_audit)
+
+    def requirements(self) -> None:
+        from iltdesk.views.dialogs.requirements import RequirementsDialog
+
+        RequirementsDialog.ask(self.window, self.ctx)
+
+    def verify(self) -> QDialog:
+        dialog = VerifyDialog(self.window, self.ctx)
+        dialog.open()
+        return dialog
+
+    def register(self) -> QDialog:
+        dialog = RegisterDialog(self.window, self.ctx)
+        dialog.open()
+        return dialog
+
+    def check_audit(self) -> None:
+        from iltdesk.services import audit
+
+        db = self.ctx.db
+        self.tasks.run(
+            lambda _progress: audit.verify(db),
+            title=_("Checking the audit trail…"),
+            on_done=lambda check: show_chain_check(self.window, check.intact, check.sentence()),
+            on_error=lambda error: (
+                None if isinstance(error, CancelledError) else show_error(self.window, error)
+            ),
+        )

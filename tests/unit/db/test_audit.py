@@ -1,0 +1,106 @@
+"""The audit trail: written by the unit of work, chained, and any rewrite is found."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select, text
+
+from iltdesk.db.entities import AuditEntry
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.services import audit, enrollment, lifecycle
+from iltdesk.services.attendance import MarkSpec, record_marks
+from tests.fixtures.builders import make_learner, make_session
+
+
+@pytest.fixture
+def marked(db):
+    db.actor = "Maria Coordinator"
+    session = make_session(db, capacity=3)
+    ann = make_learner(db, "Ann", "Lee")
+    place = enrollment.enroll_learner(db, session.id, ann.id).value.row.enrollment_id
+    record_marks(db, session.id, [MarkSpec(place, session.days[0].id, AttendanceStatus.LATE, 200)])
+    return session, ann, place
+
+
+def entries(db):
+    with db.transaction() as tx:
+        return list(tx.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+
+
+def test_changes_are_recorded_field_by_field_with_who_and_what(db, marked):
+    session, ann, place = marked
+    found = entries(db)
+    assert {e.actor for e in found} == {"Maria Coordinator"}
+    marks = [e for e in found if e.entity == "attendance"]
+    assert len(marks) == 1
+    detail = json.loads(marks[0].detail)
+    assert detail["status"] == "late" and detail["minutes_attended"] == 200
+    assert (marks[0].session_id, marks[0].learner_id) == (session.id, ann.id)
+    status_changes = [
+        json.loads(e.detail)["status"]
+        for e in found
+        if e.entity == "enrollment" and e.action == "update" and "status" in e.detail
+    ]
+    assert ["enrolled", "incomplete"] in status_changes  # 200 of 480 minutes
+    words = [row.text for row in audit.history(db, session_id=session.id)]
+    assert "Maria Coordinator marked Ann Lee Late on day 1" in words
+    assert audit.verify(db).intact
+
+
+def test_a_reason_asked_for_travels_with_the_entries(db, marked):
+    session, _ann, _place = marked
+    lifecycle.cancel_session(db, session.id, "Trainer ill")
+    cancelled = [e for e in entries(db) if e.entity == "session" and e.action == "cancel"]
+    assert cancelled and cancelled[0].reason == "Trainer ill"
+
+
+def test_a_rolled_back_transaction_leaves_no_entry(db, marked):
+    before = len(entries(db))
+    from iltdesk.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        lifecycle.cancel_session(db, marked[0].id, "")  # refused: no reason
+    assert len(entries(db)) == before
+
+
+def _raw(db, sql, **params):
+    with db.engine.begin() as conn:
+        conn.execute(text(sql), params)
+
+
+def test_an_update_made_outside_the_app_is_found(db, marked):
+    target = entries(db)[2].id
+    _raw(db, "UPDATE audit_entries SET detail = '{}' WHERE id = :id", id=target)
+    check = audit.verify(db)
+    assert not check.intact
+    assert check.broken.entry_id == target and check.broken.kind == "content"
+    assert f"entry {target}" in check.sentence() and "changed, or added" in check.sentence()
+
+
+def test_a_delete_made_outside_the_app_is_found(db, marked):
+    found = entries(db)
+    _raw(db, "DELETE FROM audit_entries WHERE id = :id", id=found[1].id)
+    check = audit.verify(db)
+    assert check.broken.entry_id == found[2].id and check.broken.kind == "link"
+    assert check.checked == 1
+    assert "deleted or inserted" in check.sentence()
+
+
+def test_an_insert_made_outside_the_app_is_found(db, marked):
+    _raw(
+        db,
+        "INSERT INTO audit_entries (at, actor, entity, entity_id, action, detail, reason, "
+        "prev_hash, hash) VALUES ('2026-01-01 00:00:00.000000', 'x', 'session', 1, "
+        "'update', '{}', '', '', '')",
+    )
+    check = audit.verify(db)
+    assert check.broken is not None and check.broken.entity == "session"
+    assert check.checked == len(entries(db)) - 1  # every real entry before it holds
+
+
+def test_new_entries_keep_chaining_after_a_verify(db, marked):
+    assert audit.verify(db).intact
+    lifecycle.confirm_session(db, marked[0].id)
+    assert audit.verify(db).checked == len(entries(db))
