@@ -22,7 +22,7 @@ from pathlib import Path
 from common import CACHE, ROOT, report
 
 sys.path.insert(0, str(ROOT))
-from tests.fixtures.rosters import HEADERS  # noqa: E402  (the same headers the tests use)
+from tests.fixtures.rosters import HEADERS
 
 ROWS = 50_000
 RUNS = 3

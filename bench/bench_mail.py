@@ -28,15 +28,15 @@ from common import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.builders import day_spec, make_course, make_session  # noqa: E402
+from tests.fixtures.builders import day_spec, make_course, make_session
 
-from iltdesk.db.engine import database_url  # noqa: E402
-from iltdesk.db.opening import open_database  # noqa: E402
-from iltdesk.domain.enums import AttendanceStatus, MessageKind  # noqa: E402
-from iltdesk.domain.specs import LearnerSpec  # noqa: E402
-from iltdesk.mail.transport import SmtpTransport  # noqa: E402
-from iltdesk.services import certificates, enrollment, learners, outbox  # noqa: E402
-from iltdesk.services.attendance import MarkSpec, record_marks  # noqa: E402
+from iltdesk.db.engine import database_url
+from iltdesk.db.opening import open_database
+from iltdesk.domain.enums import AttendanceStatus, MessageKind
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.mail.transport import SmtpTransport
+from iltdesk.services import certificates, enrollment, learners, outbox
+from iltdesk.services.attendance import MarkSpec, record_marks
 
 COUNT = 500
 ROUNDS = 3

@@ -19,14 +19,14 @@ from iltdesk.services import scheduling  # noqa: F401  # isort: skip - warms the
 from iltdesk.services.catalogue import MaterialStore  # isort: skip
 from iltdesk.settings import Preferences  # isort: skip
 
-from PySide6.QtCore import (  # noqa: E402
+from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
     QLocale,
     QTimer,
     QTranslator,
 )
-from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +158,14 @@ def open_with_recovery(db_option: str | None, zone: str) -> Database | None:
             return None
     except MigrationFailedError as error:
         path = sqlite_path(database_url(resolve_database(db_option)))
-        if recovery.ask_restore_before_upgrade(None, str(error), error.backup is not None):
-            assert error.backup is not None and path is not None
+        backup = error.backup
+        if (
+            recovery.ask_restore_before_upgrade(None, str(error), backup is not None)
+            and backup is not None
+            and path is not None
+        ):
             try:
-                moved = backups.restore(path, error.backup, why="failed-upgrade")
+                moved = backups.restore(path, backup, why="failed-upgrade")
             except UserError as again:
                 QMessageBox.critical(None, _("ILT Desk"), str(again))
                 return None

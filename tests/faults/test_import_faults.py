@@ -66,8 +66,15 @@ def test_f18_one_email_with_two_employee_ids_is_left_to_the_user(db, tmp_path):
 
 def test_f19_a_formula_without_a_saved_result_is_flagged(db, tmp_path):
     sheet = hostile.sheet_xml(
-        [("A1", "Employee ID"), ("B1", "First name"), ("C1", "Last name"), ("D1", "Email")]
-        + [("A2", "E1"), ("B2", "Ann"), ("C2", "Lee")]
+        [
+            ("A1", "Employee ID"),
+            ("B1", "First name"),
+            ("C1", "Last name"),
+            ("D1", "Email"),
+            ("A2", "E1"),
+            ("B2", "Ann"),
+            ("C2", "Lee"),
+        ]
     ).replace(
         "</sheetData>",
         '<row r="3"><c r="A3" t="inlineStr"><is><t>E2</t></is></c>'
@@ -80,7 +87,7 @@ def test_f19_a_formula_without_a_saved_result_is_flagged(db, tmp_path):
     path = hostile.xlsx(tmp_path / "formulas.xlsx", sheet)
     source = read_file(path)
     assert source.sheets[0].uncached == frozenset({(1, 3), (2, 3)})
-    problems, parsed = problems_of(db, path)
+    problems, _parsed = problems_of(db, path)
     for row in (2, 3):
         problem = problems[(row, "Email")]
         assert "formula whose result was never saved" in problem.message

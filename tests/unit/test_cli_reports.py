@@ -59,7 +59,8 @@ def test_list_in_both_modes(org_path, capsys):
 def test_attendance_json_contract(org_path, capsys):
     data = as_json(org_path, capsys, "attendance", *PERIOD, "--group-by", "course")
     assert data["report"] == "attendance"
-    assert data["filters"]["from"] == "2026-01-01" and data["filters"]["to"] == "2026-05-31"
+    assert data["filters"]["from"] == "2026-01-01"
+    assert data["filters"]["to"] == "2026-05-31"
     assert data["filters"]["group_by"] == "course"
     forklift = rows_by(data, "code")["FS-101"]
     assert (forklift["enrolled"], forklift["attended"], forklift["completed"]) == (7, 5, 3)
@@ -72,7 +73,8 @@ def test_attendance_plain_text(org_path, capsys):
     assert cli(org_path, "attendance", *PERIOD) == 0
     out = capsys.readouterr().out
     assert "Attendance and completion" in out
-    assert "Forklift Safety" in out and "42.9%" in out  # 3 of 7 completed
+    assert "Forklift Safety" in out
+    assert "42.9%" in out
     assert "Total" in out
 
 
@@ -80,7 +82,8 @@ def test_every_report_in_json_and_text(org_path, capsys):
     for name in ("no-shows", "instructor-hours", "cost", "fill", "department-hours"):
         data = as_json(org_path, capsys, name, *PERIOD)
         assert data["report"] == name
-        assert data["columns"] and data["definitions"]
+        assert data["columns"]
+        assert data["definitions"]
         assert cli(org_path, name, *PERIOD) == 0
         assert capsys.readouterr().out.strip()
     hours = as_json(org_path, capsys, "department-hours", *PERIOD)
@@ -115,7 +118,8 @@ def test_filters_and_refusals(org_path, capsys):
     assert cli(org_path, "attendance", "--period", "this-year", "--from", "2026-01-01") == 1
     capsys.readouterr()
     empty = as_json(org_path, capsys, "attendance", "--from", "2019-01-01", "--to", "2019-12-31")
-    assert empty["rows"] == [] and empty["totals"]["completion_rate"] is None
+    assert empty["rows"] == []
+    assert empty["totals"]["completion_rate"] is None
 
 
 def test_workbook_csv_and_pdf_say_what_the_json_says(org_path, capsys, tmp_path):
@@ -150,8 +154,10 @@ def test_workbook_csv_and_pdf_say_what_the_json_says(org_path, capsys, tmp_path)
         words = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Attendance and completion" in words
     assert "Period: 1 Jan 2026 – 31 May 2026" in words
-    assert "Generated" in words and "Page 1 of" in words
-    assert "Forklift Safety" in words and "42.9%" in words
+    assert "Generated" in words
+    assert "Page 1 of" in words
+    assert "Forklift Safety" in words
+    assert "42.9%" in words
     assert "Definitions" in words
 
 

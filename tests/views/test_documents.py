@@ -85,7 +85,8 @@ def test_preview_dialog_renders_saves_and_prints(qtbot, detail, tmp_path, monkey
     assert not image.isNull()
     target = tmp_path / "saved.pdf"
     monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
-    assert dialog.save_as() == target and target.read_bytes() == pdf
+    assert dialog.save_as() == target
+    assert target.read_bytes() == pdf
     canvas = QImage(800, 1100, QImage.Format.Format_RGB32)
     canvas.fill(0xFFFFFF)
     dialog.render_to(canvas)  # the same drawing a printer receives
@@ -140,7 +141,9 @@ def test_signin_options_dialog_saves_and_validates(qtbot, ctx, detail):
     dialog._save()
     saved = printing.signin_options(ctx.db, detail.session_id)
     assert saved.columns == (SignInColumn.NAME, SignInColumn.EMPLOYEE_ID)
-    assert saved.custom_headings == ("Funder ref",) and saved.blank_rows == 8 and saved.landscape
+    assert saved.custom_headings == ("Funder ref",)
+    assert saved.blank_rows == 8
+    assert saved.landscape
 
 
 def test_revoke_and_reissue_from_the_certificates_dialog(qtbot, ctx, detail, monkeypatch):
@@ -157,7 +160,8 @@ def test_revoke_and_reissue_from_the_certificates_dialog(qtbot, ctx, detail, mon
     dialog.table.selectRow(0)
     dialog.reissue()
     codes = {r.code for r in dialog.rows}
-    assert first not in codes and len(codes) == 2
+    assert first not in codes
+    assert len(codes) == 2
     dialog.table.selectRow(0)
     dialog.revoke()
     assert dialog.table.rowCount() == 1
@@ -171,4 +175,5 @@ def test_certificates_saved_as_a_zip_of_per_learner_files(ctx, detail, tmp_path,
     monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
     assert detail.documents.certificates_zip() == target
     names = zipfile.ZipFile(target).namelist()
-    assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
+    assert len(names) == 2
+    assert all(n.endswith(".pdf") for n in names)

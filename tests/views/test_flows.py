@@ -38,7 +38,8 @@ def test_create_course_with_agenda_and_the_15_minute_warning(qtbot, ctx):
     dialog._save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     course = catalogue.find_course_by_code(ctx.db, "FS-101")
-    assert course is not None and course.objectives == ("Inspect a forklift",)
+    assert course is not None
+    assert course.objectives == ("Inspect a forklift",)
     assert [i.title for i in catalogue.get_agenda(ctx.db, course.id)] == [
         "Welcome",
         "Quick poll",
@@ -73,7 +74,8 @@ def test_schedule_a_two_day_session(qtbot, ctx):
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     [row] = scheduling.list_sessions(ctx.db)
-    assert row.timezone == "America/New_York" and len(row.days) == 2
+    assert row.timezone == "America/New_York"
+    assert len(row.days) == 2
     assert row.days[0].start.hour == 14  # 09:00 EST
     assert row.days[1].start.hour == 14
 
@@ -127,10 +129,12 @@ def test_roster_waitlist_promotion_attendance_and_undo(qtbot, ctx, monkeypatch):
     assert model.data(model.index(0, 1)) == ""
     ctx.undo_stack.undo()
     statuses = {r.last_name: r.status for r in enrollment.roster(ctx.db, session.id)}
-    assert statuses["Brown"] is E.ENROLLED and statuses["Dunn"] is E.WAITLISTED
+    assert statuses["Brown"] is E.ENROLLED
+    assert statuses["Dunn"] is E.WAITLISTED
     ctx.undo_stack.redo()
     statuses = {r.last_name: r.status for r in enrollment.roster(ctx.db, session.id)}
-    assert statuses["Brown"] is E.CANCELLED and statuses["Dunn"] is E.ENROLLED
+    assert statuses["Brown"] is E.CANCELLED
+    assert statuses["Dunn"] is E.ENROLLED
 
 
 def test_undo_an_enrollment(qtbot, ctx):
@@ -178,7 +182,8 @@ def test_enrolling_into_a_clash_asks_first(qtbot, ctx, monkeypatch):
         staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No),
     )
     detail.enroll(learner.id)
-    assert asked and "also enrolled" in asked[0]
+    assert asked
+    assert "also enrolled" in asked[0]
     assert detail.roster_model.rows() == []
 
 
@@ -201,7 +206,8 @@ def test_course_materials_add_replace_open_remove(qtbot, ctx, tmp_path, monkeypa
     panel.replace_selected()
     assert panel.table.item(0, 2).text() == "2"
     copy = panel.copy_for_opening(panel.rows[0])
-    assert copy.name == "Facilitator guide.pdf" and copy.read_bytes() == b"%PDF-1.4 second"
+    assert copy.name == "Facilitator guide.pdf"
+    assert copy.read_bytes() == b"%PDF-1.4 second"
     panel.table.selectRow(0)
     panel.remove_selected()
     assert panel.table.rowCount() == 0
@@ -213,7 +219,8 @@ def test_preferences_save_and_preview(qtbot, ctx):
     dialog = PreferencesDialog(None, ctx)
     qtbot.addWidget(dialog)
     dialog.format_locale.setCurrentIndex(dialog.format_locale.findData("de_DE"))
-    assert "12.03.2026" in dialog.preview.text() and "1.234,5" in dialog.preview.text()
+    assert "12.03.2026" in dialog.preview.text()
+    assert "1.234,5" in dialog.preview.text()
     assert "takes effect when ILT Desk starts again" in dialog.language_note.text()
     assert not dialog.restart_button.isEnabled()
     dialog.language.setCurrentIndex(dialog.language.findData("de"))

@@ -63,7 +63,8 @@ def test_walk_from_file_to_committed_roster_then_undo(
     # Unmap the email column: the wizard says why it cannot go on.
     email = page.combos[3]
     email.setCurrentIndex(0)
-    assert not page.isComplete() and "Email" in page.error.text()
+    assert not page.isComplete()
+    assert "Email" in page.error.text()
     email.setCurrentIndex(email.findData("email"))
     assert page.isComplete()
     _advance(qtbot, wizard, TARGET)
@@ -81,7 +82,8 @@ def test_walk_from_file_to_committed_roster_then_undo(
     monkeypatch.setattr(import_wizard, "ask_save_path", lambda *a: report)
     preview.save_problems.click()
     sheet = openpyxl.load_workbook(report).active
-    assert sheet.max_row == 3 and sheet.cell(1, sheet.max_column).value == "What is wrong"
+    assert sheet.max_row == 3
+    assert sheet.cell(1, sheet.max_column).value == "What is wrong"
     _advance(qtbot, wizard, DONE)
     assert "Imported" in wizard.done_page.summary.text()
     roster = enrollment.roster(ctx.db, session.id)

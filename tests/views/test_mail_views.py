@@ -43,7 +43,8 @@ def test_email_certificates_from_the_session_window(qtbot, ctx, server, monkeypa
     window.email_actions[MessageKind.CERTIFICATE].trigger()
     qtbot.waitUntil(lambda: "3 messages sent" in window.email_note.text(), timeout=20_000)
     assert asked[0] == (MessageKind.CERTIFICATE, 3, "Forklift Safety — 12 Mar 2026")
-    assert "Attached:" in asked[1] and ".pdf" in asked[1]
+    assert "Attached:" in asked[1]
+    assert ".pdf" in asked[1]
     assert len(server.recorder.received) == 3
     # Asked again: nothing new to send, and nothing is sent twice.
     window.email_actions[MessageKind.CERTIFICATE].trigger()
@@ -61,7 +62,8 @@ def test_declining_sends_and_queues_nothing(qtbot, ctx, server, monkeypatch):
     qtbot.wait(300)
     window.session_actions.mailer.tasks.wait_for_done()
     qtbot.wait(100)
-    assert outbox.list_outbox(ctx.db) == [] and server.recorder.received == []
+    assert outbox.list_outbox(ctx.db) == []
+    assert server.recorder.received == []
 
 
 def test_refused_password_pauses_and_asks_again(qtbot, ctx, tmp_path, monkeypatch):
@@ -103,7 +105,8 @@ def test_outbox_page_retry_cancel_export_and_open(
     page = OutboxPage(ctx)
     qtbot.addWidget(page)
     qtmodeltester.check(page.model)
-    assert page.model.rowCount() == 3 and page.send_button.isEnabled()
+    assert page.model.rowCount() == 3
+    assert page.send_button.isEnabled()
     monkeypatch.setattr(mail, "ask_yes", lambda parent, question: "3 pending" in question)
     page.send_pending()
     qtbot.waitUntil(lambda: "2 messages sent. 1 failed" in page.status.text(), timeout=20_000)
@@ -152,7 +155,8 @@ def test_templates_dialog_refuses_unknown_placeholders(qtbot, ctx):
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("reminder"))
     dialog.subject.setText("Soon: {course} with {trainer}")
-    assert "{trainer}" in dialog.errors.text() and not dialog.save_button.isEnabled()
+    assert "{trainer}" in dialog.errors.text()
+    assert not dialog.save_button.isEnabled()
     dialog.subject.setText("Soon: {course}")
     assert dialog.save_button.isEnabled()
     dialog.save()

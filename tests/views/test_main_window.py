@@ -79,7 +79,8 @@ def test_print_document_holds_the_visible_rows(qtbot, ctx):
     window.courses.filter.setText("forklift")
     document = table_document(window.courses.table.model(), "Courses")
     text = document.toPlainText()
-    assert "Forklift Safety" in text and "Code" in text
+    assert "Forklift Safety" in text
+    assert "Code" in text
     assert "First Aid" not in text
     assert window.print_action.shortcut().toString() != ""
 

@@ -104,7 +104,8 @@ def test_reports_screen_shows_filters_charts_and_exports(qtbot, ctx, org, tmp_pa
     page.export_actions["xlsx"].trigger()
     sheet = load_workbook(target)["Report"]
     values = [row[0].value for row in sheet.iter_rows()]
-    assert "Sales" in values and "Total" in values
+    assert "Sales" in values
+    assert "Total" in values
     assert "Written to" in page.state.text()
 
 

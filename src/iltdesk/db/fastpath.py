@@ -32,7 +32,7 @@ class Prepared:
         self._names: Sequence[str] | None = compiled.positiontup
         self._processors: dict[str, Callable[[Any], Any]] = {}
         for name, bind in compiled.binds.items():
-            processor = bind.type._cached_bind_processor(dialect)  # noqa: SLF001 - its API
+            processor = bind.type._cached_bind_processor(dialect)
             if processor is not None:
                 self._processors[name] = processor
 

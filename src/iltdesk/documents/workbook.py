@@ -147,7 +147,7 @@ def build_workbook(data: AttendanceWorkbook) -> bytes:
         sheet.row_dimensions[2].hidden = True
         sheet.column_dimensions["A"].hidden = True
         for column, text in enumerate(
-            [_("Learner"), _("Employee ID")] + list(grid.day_labels), start=2
+            [_("Learner"), _("Employee ID"), *list(grid.day_labels)], start=2
         ):
             cell = sheet.cell(row=3, column=column, value=text)
             cell.font = Font(bold=True)

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_APOSTROPHES = "'’‘`´ʼ"
+_APOSTROPHES = "'’‘`´ʼ"  # noqa: RUF001 - every apostrophe people type
 _PUNCT = re.compile(r"[^\w@.+]+", re.UNICODE)
 # A sentinel above every character a key can hold, to turn a prefix into a range.
 PREFIX_END = "\U0010ffff"

@@ -260,8 +260,31 @@ def header_key(value: object) -> str:
 
 # Particles that belong to the last name: "Maria de la Cruz", "Ludwig van Beethoven".
 _PARTICLES = frozenset(
-    ("da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van")
-    + ("von", "ten", "ter", "zu", "bin", "ibn", "al", "el", "st", "st.")
+    (
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "der",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "ten",
+        "ter",
+        "zu",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "st",
+        "st.",
+    )
 )
 
 

@@ -220,7 +220,7 @@ def _parse_rows(
                 )
                 continue
         if first is not None:
-            _fold(first, row, names)
+            _fold(first, row)
             continue
         first_by_email[key] = row
         if employee_id:
@@ -378,7 +378,7 @@ def _hire_date(
     row.values["hire_date"] = found.isoformat()
 
 
-def _fold(first: ParsedRow, later: ParsedRow, names: Mapping[Field, str]) -> None:
+def _fold(first: ParsedRow, later: ParsedRow) -> None:
     """Merge `later` (the same person) into `first`: fill blanks, note any disagreement."""
     later.duplicate_of = first.row
     first.merged_from.append(later.row)

@@ -275,7 +275,7 @@ class DraftsTransport:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def send(self, raw: bytes, sender: str, recipient: str) -> None:
+    def send(self, raw: bytes, sender: str, recipient: str) -> None:  # noqa: ARG002 - the envelope is in `raw`
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:

@@ -8,6 +8,7 @@ frees their room and instructors.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -91,9 +92,7 @@ def validate_session(spec: SessionSpec) -> list[Clash]:
                 )
             )
     ordered = utc_days(spec)
-    for (first_start, first_end), (second_start, second_end) in zip(
-        ordered, ordered[1:], strict=False
-    ):
+    for (first_start, first_end), (second_start, second_end) in itertools.pairwise(ordered):
         if second_start < first_end:
             raise ValidationError(
                 _("Two days of this session overlap ({first} and {second}).").format(

@@ -53,9 +53,7 @@ def _session(tx: OrmSession, session_id: int) -> TrainingSession:
     )
 
 
-def _move(
-    tx: OrmSession, session: TrainingSession, target: SessionStatus, now: datetime, reason: str = ""
-) -> None:
+def _move(session: TrainingSession, target: SessionStatus, now: datetime, reason: str = "") -> None:
     check_transition(
         session.status,
         target,
@@ -74,7 +72,7 @@ def confirm_session(
     """Planned → confirmed: the session will run (learners may be told so)."""
     with db.transaction() as tx:
         session = _session(tx, session_id)
-        _move(tx, session, S.CONFIRMED, now or utcnow())
+        _move(session, S.CONFIRMED, now or utcnow())
         audit(tx, "session", session.id, "confirm")
         return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
 
@@ -85,7 +83,7 @@ def mark_planned(
     """Confirmed → planned again, before it has started."""
     with db.transaction() as tx:
         session = _session(tx, session_id)
-        _move(tx, session, S.PLANNED, now or utcnow())
+        _move(session, S.PLANNED, now or utcnow())
         audit(tx, "session", session.id, "unconfirm")
         return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
 
@@ -111,7 +109,7 @@ def cancel_session(
     moment = now or utcnow()
     with db.transaction() as tx:
         session = _session(tx, session_id)
-        _move(tx, session, S.CANCELLED, moment, reason_text)
+        _move(session, S.CANCELLED, moment, reason_text)
         affected = tx.scalars(
             select(Enrollment).where(
                 Enrollment.session_id == session_id, Enrollment.status.in_(ACTIVE_STATUSES)
@@ -154,7 +152,7 @@ def complete_session(
     with db.transaction() as tx:
         session = _session(tx, session_id)
         early = session.last_end is None or session.last_end > moment
-        _move(tx, session, S.COMPLETED, moment, early_reason if early else "")
+        _move(session, S.COMPLETED, moment, early_reason if early else "")
         waiting = tx.scalars(
             select(Enrollment).where(
                 Enrollment.session_id == session_id,
@@ -188,7 +186,7 @@ def reopen_session(
     """Unlock a completed session (a reason is required and kept) so marks can change."""
     with db.transaction() as tx:
         session = _session(tx, session_id)
-        _move(tx, session, S.CONFIRMED, now or utcnow(), reason)
+        _move(session, S.CONFIRMED, now or utcnow(), reason)
         session.completed_at = None
         audit(tx, "session", session.id, "unlock", reason=reason.strip())
         return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))

@@ -455,7 +455,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
                 on_error=self._task_failed,
             )
 
-    def _on_changes(self, changes: Changes) -> None:
+    def _on_changes(self, _changes: Changes) -> None:
         self.statusBar().clearMessage()
 
     # --- window state ---

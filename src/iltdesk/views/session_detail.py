@@ -568,7 +568,7 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
             )
             self.grid.setCurrentIndex(below)
 
-    def _edit_minutes(self, index: object) -> None:
+    def _edit_minutes(self, _index: object) -> None:
         column = self.grid.currentIndex().column()
         row = self.grid.currentIndex().row()
         day = self.attendance_model.day_at(column)
@@ -618,11 +618,11 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         marks = []
         for r in range(self.attendance_model.rowCount()):
             learner = self.attendance_model.learner_at(r)
-            column_of_day = [
+            column_of_day = next(
                 c
                 for c in range(1, self.attendance_model.completion_column)
                 if self.attendance_model.day_at(c) == day
-            ][0]
+            )
             if self.attendance_model.mark_at(r, column_of_day) is None:
                 marks.append(MarkSpec(learner.enrollment_id, day.id, AttendanceStatus.PRESENT))
         if marks:

@@ -30,13 +30,14 @@ def entries(db):
 
 
 def test_changes_are_recorded_field_by_field_with_who_and_what(db, marked):
-    session, ann, place = marked
+    session, ann, _place = marked
     found = entries(db)
     assert {e.actor for e in found} == {"Maria Coordinator"}
     marks = [e for e in found if e.entity == "attendance"]
     assert len(marks) == 1
     detail = json.loads(marks[0].detail)
-    assert detail["status"] == "late" and detail["minutes_attended"] == 200
+    assert detail["status"] == "late"
+    assert detail["minutes_attended"] == 200
     assert (marks[0].session_id, marks[0].learner_id) == (session.id, ann.id)
     status_changes = [
         json.loads(e.detail)["status"]
@@ -53,7 +54,8 @@ def test_a_reason_asked_for_travels_with_the_entries(db, marked):
     session, _ann, _place = marked
     lifecycle.cancel_session(db, session.id, "Trainer ill")
     cancelled = [e for e in entries(db) if e.entity == "session" and e.action == "cancel"]
-    assert cancelled and cancelled[0].reason == "Trainer ill"
+    assert cancelled
+    assert cancelled[0].reason == "Trainer ill"
 
 
 def test_a_rolled_back_transaction_leaves_no_entry(db, marked):
@@ -75,15 +77,18 @@ def test_an_update_made_outside_the_app_is_found(db, marked):
     _raw(db, "UPDATE audit_entries SET detail = '{}' WHERE id = :id", id=target)
     check = audit.verify(db)
     assert not check.intact
-    assert check.broken.entry_id == target and check.broken.kind == "content"
-    assert f"entry {target}" in check.sentence() and "changed, or added" in check.sentence()
+    assert check.broken.entry_id == target
+    assert check.broken.kind == "content"
+    assert f"entry {target}" in check.sentence()
+    assert "changed, or added" in check.sentence()
 
 
 def test_a_delete_made_outside_the_app_is_found(db, marked):
     found = entries(db)
     _raw(db, "DELETE FROM audit_entries WHERE id = :id", id=found[1].id)
     check = audit.verify(db)
-    assert check.broken.entry_id == found[2].id and check.broken.kind == "link"
+    assert check.broken.entry_id == found[2].id
+    assert check.broken.kind == "link"
     assert check.checked == 1
     assert "deleted or inserted" in check.sentence()
 
@@ -96,7 +101,8 @@ def test_an_insert_made_outside_the_app_is_found(db, marked):
         "'update', '{}', '', '', '')",
     )
     check = audit.verify(db)
-    assert check.broken is not None and check.broken.entity == "session"
+    assert check.broken is not None
+    assert check.broken.entity == "session"
     assert check.checked == len(entries(db)) - 1  # every real entry before it holds
 
 

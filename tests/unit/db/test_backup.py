@@ -140,7 +140,8 @@ def test_back_up_before_a_bulk_change(db, backup_dir):
 
     make_course(db)
     info = back_up_before(db, "import")
-    assert info is not None and "-import" in info.path.name
+    assert info is not None
+    assert "-import" in info.path.name
     assert last_backup(db) == info
     assert backup.verify_backup(info.path) == []
 

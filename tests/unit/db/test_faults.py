@@ -102,7 +102,8 @@ def test_full_disk_gives_a_sentence_and_loses_nothing(db_path, backup_dir):
         db.engine.dispose()
         with pytest.raises(DiskFullError) as caught:
             demo.load_demo(db, DemoSize(learners=3000, sessions=40))
-        assert "full" in str(caught.value) and "Free some space" in str(caught.value)
+        assert "full" in str(caught.value)
+        assert "Free some space" in str(caught.value)
         assert learner_count(db) == 0
         assert people.list_rooms(db) == []
         assert settings_store.get_setting(db, "organisation_name") == "Kept Ltd"

@@ -109,7 +109,8 @@ def test_second_instance_in_another_process_is_refused(db_path, backup_dir):
         text=True,
     )
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "open"
         result = subprocess.run(
             [sys.executable, "-m", "iltdesk", "--db", str(db_path), "sessions"],
             capture_output=True,

@@ -72,7 +72,8 @@ def test_issue_only_for_completed_and_only_once(db, completed):
     assert len({c.code for c in issued}) == 4
     assert certificates.issue_certificates(db, completed.id).value == []
     expiry = issued[0].expires_at
-    assert expiry is not None and (expiry.year, expiry.month, expiry.day) == (2029, 1, 30)
+    assert expiry is not None
+    assert (expiry.year, expiry.month, expiry.day) == (2029, 1, 30)
 
 
 def test_revoke_and_reissue_keep_the_trail(db, completed):
@@ -80,9 +81,11 @@ def test_revoke_and_reissue_keep_the_trail(db, completed):
     with pytest.raises(ValidationError, match="Say why"):
         certificates.revoke_certificate(db, first.code, " ")
     new = certificates.reissue_certificate(db, first.code, "Name corrected").value
-    assert new.code != first.code and new.replaces_id == first.id
+    assert new.code != first.code
+    assert new.replaces_id == first.id
     codes = {c.code for c in certificates.session_certificates(db, completed.id)}
-    assert new.code in codes and first.code not in codes
+    assert new.code in codes
+    assert first.code not in codes
     with pytest.raises(ValidationError, match="already revoked"):
         certificates.revoke_certificate(db, first.code, "again")
     revoked = certificates.revoke_certificate(db, new.code, "Fraud").value
@@ -108,13 +111,15 @@ def test_pdf_text_codes_and_fonts(db, completed, design):
     everything = " ".join(texts)
     for doc in docs:
         assert doc.code in everything
-    assert "Zoë Müller" in everything and "Ana <b>Bold</b> & Co" in everything
+    assert "Zoë Müller" in everything
+    assert "Ana <b>Bold</b> & Co" in everything
     assert "Γιώργος Παπαδόπουλος" in everything
     assert "30. Januar 2026" in everything  # Zoë's certificate is dated in German
     assert "Teilnahmezertifikat" in everything  # ... and worded in German
     assert "Certificate of completion" in everything  # the others in English
     assert "30 January 2026" in everything
-    assert "Maria Rossi" in everything and "Acme Ltd" in everything
+    assert "Maria Rossi" in everything
+    assert "Acme Ltd" in everything
     fonts = reader.pages[0]["/Resources"]["/Font"]
     for ref in fonts.values():
         assert "/FontDescriptor" in ref.get_object()  # TrueType, embedded (no base-14)

@@ -48,7 +48,8 @@ def test_guide_lays_the_agenda_on_each_day(db, tmp_path):
         " ".join(p.extract_text().split())
         for p in PdfReader(io.BytesIO(build_guide_pdf(guide))).pages
     )
-    assert "Assess a scene" in text and "Give CPR" in text
+    assert "Assess a scene" in text
+    assert "Give CPR" in text
     assert "Day 1 · Thursday, 26 March 2026 · 09:00–12:00 GMT" in text
     assert "Day 2 · Monday, 30 March 2026 · 09:00–12:00 BST" in text
     assert text.count("09:20–10:00") == 2  # the clock runs per day, in local time

@@ -66,8 +66,10 @@ def test_one_sheet_per_day_with_everything_a_room_needs(db, two_day_session):
     assert len(pages) == 2
     first, second = pages
     for page in pages:
-        assert "Forklift Safety" in page and "Training Room A" in page
-        assert "Maria Rossi (Lead)" in page and "Acme Ltd" in page
+        assert "Forklift Safety" in page
+        assert "Training Room A" in page
+        assert "Maria Rossi (Lead)" in page
+        assert "Acme Ltd" in page
         for name in (
             "Müller, Zoë",
             "O’Brien, Siobhán",
@@ -77,9 +79,11 @@ def test_one_sheet_per_day_with_everything_a_room_needs(db, two_day_session):
         ):
             assert name in page
         assert "Page 1 of 1" in page
-    assert "Day 1 of 2" in first and "Thursday, 12 March 2026" in first
+    assert "Day 1 of 2" in first
+    assert "Thursday, 12 March 2026" in first
     assert "09:00–17:00 GMT" in first
-    assert "Day 2 of 2" in second and "09:00–12:30 GMT" in second
+    assert "Day 2 of 2" in second
+    assert "09:00–12:30 GMT" in second
     # Sorted by last name.
     assert first.index("Müller") < first.index("O’Brien") < first.index("Иванов")
 
@@ -136,7 +140,9 @@ def test_empty_roster_prints_blank_rows_and_custom_columns(db):
     box = reader.pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(page_size("Letter", True))
     text = reader.pages[0].extract_text()
-    assert "Funder ref" in text and "Badge" in text and "Employee" in text
+    assert "Funder ref" in text
+    assert "Badge" in text
+    assert "Employee" in text
     everything = "\n".join(p.extract_text() for p in reader.pages)
     assert "\n15\n" in everything  # at least 15 numbered blank rows on an empty roster
     other = make_session(db)

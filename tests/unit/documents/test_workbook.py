@@ -172,7 +172,8 @@ def test_grid_has_drop_downs_and_round_trips(db, tmp_path, session):
     assert len(marks) == 5
     # Importing the same workbook again changes nothing.
     again = workbooks.plan_attendance_import(db, read_returned_grids(path))
-    assert again.changes == () and again.unchanged == 5
+    assert again.changes == ()
+    assert again.unchanged == 5
 
 
 def test_unreadable_files_get_a_sentence(tmp_path):

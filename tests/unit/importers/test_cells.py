@@ -39,7 +39,8 @@ def test_whitespace_and_invisible_characters_are_cleaned():
     assert cell_text("  Liam\u00a0 O’Brien \t") == "Liam O’Brien"
     assert cell_text("\ufeffZo\u200be") == "Zoe"
     decomposed = "Zoe\u0308"
-    assert cell_text(decomposed) == "Zoë" and len(cell_text(decomposed)) == 3
+    assert cell_text(decomposed) == "Zoë"
+    assert len(cell_text(decomposed)) == 3
 
 
 def test_dates_become_iso_text_and_serials_convert():
@@ -51,7 +52,9 @@ def test_dates_become_iso_text_and_serials_convert():
     assert serial_date("46082") == date(2026, 3, 1)
     assert serial_date(1) == date(1900, 1, 1)
     assert serial_date(61) == date(1900, 3, 1)
-    assert serial_date("Sales") is None and serial_date(0) is None and serial_date(True) is None
+    assert serial_date("Sales") is None
+    assert serial_date(0) is None
+    assert serial_date(True) is None
 
 
 def test_full_names_split_both_ways():

@@ -29,7 +29,8 @@ def test_xlsx_roster_on_second_sheet_is_preselected_with_cached_formula_values(t
     assert 0 in sheet.merged_rows
     assert find_header_row(sheet.rows, sheet.merged_rows) == 3
     assert sheet.rows[-1][0] == "F-9"  # the formula's cached value, not the formula
-    assert sheet.rows[4][0] == "007" and sheet.rows[5][0] == 12345.0
+    assert sheet.rows[4][0] == "007"
+    assert sheet.rows[5][0] == 12345.0
 
 
 def test_xlsm_and_openpyxl_written_files_read_too(tmp_path):
@@ -153,7 +154,8 @@ def test_bad_files_get_one_sentence(tmp_path, make, words):
         read_file(make(tmp_path))
     message = str(raised.value)
     assert words in message
-    assert "\n" not in message and "Traceback" not in message
+    assert "\n" not in message
+    assert "Traceback" not in message
 
 
 def test_a_zip_that_is_not_a_workbook(tmp_path):

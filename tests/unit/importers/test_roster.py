@@ -20,19 +20,25 @@ def test_messy_export_rows(tmp_path):
     assert 7 not in by_row  # the blank row
     zoe = by_row[5]
     assert zoe.values["employee_id"] == "007"
-    assert zoe.values["first_name"] == "Zoë" and zoe.values["last_name"] == "Müller"
+    assert zoe.values["first_name"] == "Zoë"
+    assert zoe.values["last_name"] == "Müller"
     assert zoe.merged_from == [8]
     assert zoe.values["job_title"] == "Rep"  # the first row wins where they differ
     liam = by_row[6]
     assert liam.values["employee_id"] == "12345"
     assert (liam.values["first_name"], liam.values["last_name"]) == ("Liam", "O’Brien")
-    assert by_row[8].duplicate_of == 5 and not by_row[8].rejected
+    assert by_row[8].duplicate_of == 5
+    assert not by_row[8].rejected
     assert "row 5" in by_row[8].problems[0].message
-    assert by_row[9].rejected and "not a valid email" in by_row[9].problems[0].message
+    assert by_row[9].rejected
+    assert "not a valid email" in by_row[9].problems[0].message
     assert by_row[9].problems[0].column == "E-mail Address"
-    assert by_row[10].rejected and by_row[10].problems[0].message == "No name."
-    assert by_row[11].values["last_name"] == "山田" and by_row[11].importable
-    assert by_row[12].values["first_name"] == "ليلى" and by_row[12].importable
+    assert by_row[10].rejected
+    assert by_row[10].problems[0].message == "No name."
+    assert by_row[11].values["last_name"] == "山田"
+    assert by_row[11].importable
+    assert by_row[12].values["first_name"] == "ليلى"
+    assert by_row[12].importable
     assert by_row[13].values["first_name"] == '=HYPERLINK("x")'
     assert by_row[14].values["employee_id"] == "F-9"
     assert len(parsed.importable) == 6
@@ -53,10 +59,12 @@ def test_full_name_column_and_manager_email_in_the_manager_column():
     parsed = parse_rows(sheet, 0, {0: Field.FULL_NAME, 1: Field.EMAIL, 2: Field.MANAGER})
     zoe, maria, bob = parsed.rows
     assert (zoe.values["first_name"], zoe.values["last_name"]) == ("Zoë", "Müller")
-    assert zoe.values["manager_email"] == "boss@example.com" and not zoe.values["manager_name"]
+    assert zoe.values["manager_email"] == "boss@example.com"
+    assert not zoe.values["manager_name"]
     assert (maria.values["first_name"], maria.values["last_name"]) == ("Maria", "de la Cruz")
     assert maria.values["manager_name"] == "Ann Boss"
-    assert bob.values["manager_name"] == "not an email@" and bob.importable
+    assert bob.values["manager_name"] == "not an email@"
+    assert bob.importable
 
 
 def test_same_employee_id_with_another_email_is_rejected_not_merged():

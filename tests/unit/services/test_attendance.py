@@ -63,7 +63,7 @@ def test_course_threshold_overrides_the_default(db):
 
 def test_marks_are_validated_and_nothing_is_half_written(db, two_days):
     session, eid = two_days
-    d1, d2 = session.days
+    d1, _d2 = session.days
     other = make_session(db)
     with pytest.raises(ValidationError, match="day that is not part"):
         attendance.record_marks(

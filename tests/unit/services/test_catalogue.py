@@ -20,7 +20,8 @@ def test_create_edit_archive_and_search_courses(db):
         currency="gbp",
     )
     course = catalogue.create_course(db, spec).value
-    assert course.objectives == ("Inspect", "Operate") and course.currency == "GBP"
+    assert course.objectives == ("Inspect", "Operate")
+    assert course.currency == "GBP"
     with pytest.raises(ValidationError, match="already uses the code FS-101"):
         catalogue.create_course(db, CourseSpec("FS-101", "Another"))
     edited = catalogue.update_course(
@@ -94,7 +95,8 @@ def test_materials_are_stored_by_content_and_versioned(db, tmp_path):
     assert store.path_for(added.sha256).read_bytes() == b"%PDF-1.4 version one"
     source.write_bytes(b"%PDF-1.4 version two")
     replaced = catalogue.replace_material(db, store, added.id, source).value
-    assert replaced.version == 2 and replaced.sha256 != added.sha256
+    assert replaced.version == 2
+    assert replaced.sha256 != added.sha256
     assert store.path_for(added.sha256).exists()  # the old version stays for the history
     catalogue.remove_material(db, added.id)
     assert catalogue.list_materials(db, course.id) == []

@@ -33,7 +33,8 @@ def test_demo_has_the_promised_shape(db):
     assert any(s.waitlisted for s in sessions)
     assert all(len(c.objectives) >= 2 for c in catalogue.list_courses(db))
     assert all(catalogue.get_agenda(db, c.id) for c in catalogue.list_courses(db))
-    assert people.list_rooms(db) and people.list_instructors(db)
+    assert people.list_rooms(db)
+    assert people.list_instructors(db)
     past = [s for s in sessions if s.last_end.date() < TODAY and s.status.value == "completed"]
     statuses = {r.status for s in past for r in enrollment.roster(db, s.id)}
     assert EnrollmentStatus.COMPLETED in statuses
@@ -52,7 +53,8 @@ def test_demo_history_feeds_every_report(db):
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
     last_year = Period.LAST_YEAR.dates(TODAY)
     attendance = build_report(db, ReportName.ATTENDANCE, ReportFilters(*last_year), now=now)
-    assert attendance.totals["no_shows"] and attendance.totals["late_cancellations"]
+    assert attendance.totals["no_shows"]
+    assert attendance.totals["late_cancellations"]
     cost = build_report(db, ReportName.COST, ReportFilters(*last_year), now=now)
     remaining = [row[cost.column("remaining")].single for row in cost.rows]
     assert any(r is not None and r < 0 for r in remaining)  # a course over budget
@@ -77,6 +79,7 @@ def test_demo_is_deterministic(tmp_path):
 
 def test_demo_scales_and_refuses_a_database_with_data(db):
     summary = load_demo(db, DemoSize(learners=5000, sessions=120), today=TODAY).value
-    assert summary.learners == 5000 and summary.sessions == 120
+    assert summary.learners == 5000
+    assert summary.sessions == 120
     with pytest.raises(ValidationError, match="empty database"):
         load_demo(db, today=TODAY)

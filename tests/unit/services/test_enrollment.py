@@ -69,7 +69,8 @@ def test_enrolling_twice_is_refused_and_reenrolling_reuses_the_row(db):
     enrollment.cancel_enrollment(db, first.enrollment_id, "Changed mind")
     again = enrollment.enroll_learner(db, session.id, learner.id).value.row
     assert again.enrollment_id == first.enrollment_id
-    assert again.status is E.ENROLLED and again.cancel_reason == ""
+    assert again.status is E.ENROLLED
+    assert again.cancel_reason == ""
 
 
 def test_learner_double_booked_at_the_same_time_is_a_clash(db):

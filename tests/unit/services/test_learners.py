@@ -58,7 +58,8 @@ def test_update_learner_records_what_changed(db):
     learner = make_learner(db, "Ann", "Lee")
     spec = LearnerSpec("Ann", "Lee-Smith", learner.email, department="Finance")
     updated = learners.update_learner(db, learner.id, spec).value
-    assert updated.last_name == "Lee-Smith" and updated.department == "Finance"
+    assert updated.last_name == "Lee-Smith"
+    assert updated.department == "Finance"
     assert [r.id for r in learners.search_learners(db, "lee smith")] == [learner.id]
 
 
@@ -82,7 +83,8 @@ def test_history_and_merge_keep_everything(db):
     enrollment.enroll_learner(db, a.id, keep.id)
     enrollment.enroll_learner(db, b.id, dup.id)
     merged = learners.merge_learners(db, keep.id, dup.id).value
-    assert merged.employee_id == "042" and merged.department == "Finance"
+    assert merged.employee_id == "042"
+    assert merged.department == "Finance"
     history = learners.learner_history(db, keep.id)
     assert [h.session_id for h in history] == [b.id, a.id]  # newest first
     assert [r.id for r in learners.search_learners(db, "muller")] == [keep.id]

@@ -65,7 +65,7 @@ def test_completing_closes_the_waitlist_with_a_note(db):
     enrollment.enroll_learner(db, session.id, second.id)
     result = lifecycle.complete_session(db, session.id).value
     assert result.waitlist_closed == 1
-    closed = [r for r in enrollment.roster(db, session.id) if r.learner_id == second.id][0]
+    closed = next(r for r in enrollment.roster(db, session.id) if r.learner_id == second.id)
     assert closed.status is E.CANCELLED
     assert closed.waitlist_position is None
     assert "waitlist was closed" in closed.cancel_reason

@@ -76,7 +76,8 @@ def test_starttls_login_and_valid_pdf_attachments(db, completed, tmp_path):
             **{"mail.security": "starttls", "mail.username": "coord", "mail.ca_file": tls.ca_file},
         )
         composed, ids = queue_certificates(db, completed.id)
-        assert composed.label == "Forklift Safety — 12 Mar 2026" and len(ids) == 3
+        assert composed.label == "Forklift Safety — 12 Mar 2026"
+        assert len(ids) == 3
         summary = send(db, settings, "s3cret")
         assert (summary.sent, summary.failed) == (3, 0)
         received = {r.recipients[0]: r.message for r in tls.recorder.received}
@@ -85,7 +86,8 @@ def test_starttls_login_and_valid_pdf_attachments(db, completed, tmp_path):
         assert zoe["Subject"] == "Ihr Zertifikat: Forklift Safety"
         pdf = next(p for p in zoe.walk() if p.get_content_type() == "application/pdf")
         text = PdfReader(io.BytesIO(pdf.get_content())).pages[0].extract_text()
-        assert "Zoë Müller" in text and "Forklift Safety" in text
+        assert "Zoë Müller" in text
+        assert "Forklift Safety" in text
         assert all(r.status is OutboxStatus.SENT for r in outbox.list_outbox(db))
     finally:
         tls.stop()
@@ -117,7 +119,8 @@ def test_a_refused_recipient_fails_alone_and_the_batch_goes_on(db, completed, se
     summary = send(db, settings)
     assert (summary.sent, summary.failed) == (2, 1)
     failed = outbox.list_outbox(db, [OutboxStatus.FAILED])
-    assert failed[0].recipient == "zoe@example.com" and "550" in failed[0].last_error
+    assert failed[0].recipient == "zoe@example.com"
+    assert "550" in failed[0].last_error
     exported = outbox.export_failed(db, tmp_path / "failed.csv")
     assert "zoe@example.com" in exported.read_text(encoding="utf-8-sig")
 
@@ -143,7 +146,9 @@ def test_535_pauses_the_batch_and_sends_nothing(db, completed, tmp_path):
         )
         queue_certificates(db, completed.id)
         summary = send(db, settings, "wrong")
-        assert summary.auth_error and "535" in summary.auth_error and summary.sent == 0
+        assert summary.auth_error
+        assert "535" in summary.auth_error
+        assert summary.sent == 0
         rows = outbox.list_outbox(db)
         assert {r.status for r in rows} == {OutboxStatus.PENDING}
         assert {r.attempts for r in rows} == {0}
@@ -154,9 +159,10 @@ def test_535_pauses_the_batch_and_sends_nothing(db, completed, tmp_path):
 
 def test_never_queued_twice_unless_resent(db, completed, server):
     configure(db, server.port)
-    composed, ids = queue_certificates(db, completed.id)
+    composed, _ids = queue_certificates(db, completed.id)
     again = outbox.compose(db, MessageKind.CERTIFICATE, completed.id)
-    assert again.drafts == () and again.already_queued == 3
+    assert again.drafts == ()
+    assert again.already_queued == 3
     assert outbox.queue(db, composed.drafts).value == []  # the same drafts again: nothing
     resent = outbox.compose(db, MessageKind.CERTIFICATE, completed.id, resend=True)
     assert len(resent.drafts) == 3
@@ -174,7 +180,7 @@ def test_killed_sender_restarted_delivers_every_message_id_exactly_once(db, comp
     running = start_server(recorder=Recorder(on_data=kill_on_second))
     try:
         configure(db, running.port)
-        _composed, ids = queue_certificates(db, completed.id)
+        _composed, _ids = queue_certificates(db, completed.id)
         db_path = str(db.path)
         db.close()
         command = [sys.executable, "-m", "iltdesk", "--db", db_path, "outbox", "send", "--yes"]
@@ -229,7 +235,8 @@ def test_confirmation_for_a_virtual_session_and_its_update_and_cancellation(db, 
     composed = outbox.compose(db, MessageKind.CONFIRMATION, session.id)
     (draft,) = composed.drafts
     assert "https://meet.example.com/abc" in draft.body
-    assert "+44 20 7946 0000" in draft.body and "camera" in draft.body
+    assert "+44 20 7946 0000" in draft.body
+    assert "camera" in draft.body
     outbox.queue(db, composed.drafts)
     changed = outbox.compose(db, MessageKind.CHANGED, session.id)
     outbox.queue(db, changed.drafts)
@@ -410,7 +417,8 @@ def test_a_name_with_a_bcc_line_never_adds_a_recipient(db, server):
     assert send(db, settings).sent == 1
     (received,) = server.recorder.received
     assert received.recipients == ["ann@example.com"]
-    assert received.message["Bcc"] is None and received.message["Cc"] is None
+    assert received.message["Bcc"] is None
+    assert received.message["Cc"] is None
 
 
 @pytest.mark.parametrize(
@@ -437,7 +445,8 @@ def test_a_copy_can_itself_be_resent(db, completed, server):
     (copy,) = outbox.resend(db, ids[:1]).value
     (again,) = outbox.resend(db, [copy]).value
     keys = {r.id: r for r in outbox.list_outbox(db)}
-    assert again not in (copy, ids[0]) and keys[again].status is OutboxStatus.PENDING
+    assert again not in (copy, ids[0])
+    assert keys[again].status is OutboxStatus.PENDING
     resent = outbox.compose(db, MessageKind.CERTIFICATE, completed.id, resend=True)
     assert sorted(d.dedupe_key.rsplit(":", 1)[1] for d in resent.drafts) == [
         "resend-1",

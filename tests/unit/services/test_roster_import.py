@@ -47,12 +47,15 @@ def test_messy_file_into_the_directory_then_again_changes_nothing(db, tmp_path, 
     source = read_file(path)
     parsed = roster_import.prepare(db, source)
     plan = roster_import.plan_import(db, parsed)
-    assert plan.counts.new == 6 and plan.counts.rejected == 2
-    assert plan.counts.duplicates_merged == 1 and plan.counts.rows == 9
+    assert plan.counts.new == 6
+    assert plan.counts.rejected == 2
+    assert plan.counts.duplicates_merged == 1
+    assert plan.counts.rows == 9
     assert _count(db) == 0  # a dry run writes nothing
     ref = ImportSource(path.name, source.sha256, parsed.sheet)
     result = roster_import.commit_import(db, parsed, ref).value
-    assert result.batch_id is not None and result.counts.new == 6
+    assert result.batch_id is not None
+    assert result.counts.new == 6
     assert list(backup_dir.iterdir())  # a verified backup came first
     found = {r.email: r for r in learners.search_learners(db)}
     assert found["zoe.muller@example.com"].employee_id == "007"
@@ -61,13 +64,16 @@ def test_messy_file_into_the_directory_then_again_changes_nothing(db, tmp_path, 
     assert found["formula.text@example.com"].first_name == '=HYPERLINK("x")'
     with db.transaction() as tx:
         batch = tx.get(ImportBatch, result.batch_id)
-        assert batch.sha256 == source.sha256 and batch.sheet_name == "Training export"
+        assert batch.sha256 == source.sha256
+        assert batch.sheet_name == "Training export"
         assert json.loads(batch.column_mapping)["E-mail Address"] == "email"
         assert json.loads(batch.counts)["new"] == 6
     again = roster_import.commit_import(db, roster_import.prepare(db, read_file(path)), ref).value
     assert again.batch_id is None
-    assert again.counts.unchanged == 6 and again.counts.new == 0
-    assert _count(db) == 6 and _count(db, ImportBatch) == 1
+    assert again.counts.unchanged == 6
+    assert again.counts.new == 0
+    assert _count(db) == 6
+    assert _count(db, ImportBatch) == 1
     assert roster_import.earlier_import(db, source.sha256).id == result.batch_id
 
 
@@ -82,7 +88,8 @@ def test_matching_by_email_any_case_then_by_employee_id(db):
     )
     plan = roster_import.plan_import(db, parsed)
     rows = plan.by_row()
-    assert rows[2].action is RowAction.UPDATE and rows[2].learner_id == by_email.id
+    assert rows[2].action is RowAction.UPDATE
+    assert rows[2].learner_id == by_email.id
     assert [(c.field, c.old, c.new) for c in rows[2].changes] == [
         ("department", "Sales", "Marketing")
     ]  # the capitals alone are no change
@@ -106,11 +113,13 @@ def test_name_only_match_is_flagged_and_the_user_decides(db):
     old = make_learner(db, "Zoë", "Müller", email="zoe@old.example.com")
     parsed = _parsed([["", "Zoe", "Muller", "zoe@new.example.com", ""]])
     plan = roster_import.plan_import(db, parsed)
-    assert plan.counts.possible_duplicates == 1 and plan.counts.new == 1
+    assert plan.counts.possible_duplicates == 1
+    assert plan.counts.new == 1
     assert plan.rows[0].candidates[0].learner_id == old.id
     assert "Possibly the same person as Zoë Müller" in plan.problems[0].message
     skipped = roster_import.plan_import(db, parsed, decisions={2: SKIP})
-    assert skipped.counts.skipped == 1 and not skipped.changes_anything
+    assert skipped.counts.skipped == 1
+    assert not skipped.changes_anything
     _commit(db, parsed, decisions={2: old.id})
     assert _count(db) == 1
     assert learners.get_learner(db, old.id).email == "zoe@new.example.com"
@@ -181,7 +190,8 @@ def test_undo_restores_a_cancelled_place_the_import_reactivated(db):
     assert enrollment.roster(db, session.id)[0].status is E.ENROLLED
     roster_import.undo_import(db, batch_id)
     row = enrollment.roster(db, session.id)[0]
-    assert row.status is E.CANCELLED and row.cancel_reason == "sick"
+    assert row.status is E.CANCELLED
+    assert row.cancel_reason == "sick"
 
 
 def test_cancelling_mid_commit_leaves_the_database_as_it_was(db):
@@ -203,7 +213,8 @@ def test_cancelling_mid_commit_leaves_the_database_as_it_was(db):
 
     with pytest.raises(StopError):
         _commit(db, parsed, report=report)
-    assert _count(db) == 1 and _count(db, ImportBatch) == 0
+    assert _count(db) == 1
+    assert _count(db, ImportBatch) == 0
     assert learners.search_learners(db)[0].department == "Sales"
 
 
@@ -215,10 +226,12 @@ def test_problem_rows_report_reads_back_with_what_is_wrong(db, tmp_path):
     out = save_problem_report(tmp_path / "problems.xlsx", parsed.headers, rows)
     sheet = openpyxl.load_workbook(out).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][0] == "Row" and values[0][-1] == "What is wrong"
+    assert values[0][0] == "Row"
+    assert values[0][-1] == "What is wrong"
     assert values[0][1:-1] == tuple(parsed.headers)
     assert [v[0] for v in values[1:]] == [9, 10]
-    assert "not a valid email" in values[1][-1] and values[2][-1].endswith("No name.")
+    assert "not a valid email" in values[1][-1]
+    assert values[2][-1].endswith("No name.")
     # The rejected rows import again once fixed: the report's own columns map to nothing.
     reread = roster_import.prepare(db, read_file(out))
     assert Field.EMAIL in reread.mapping.values()
@@ -247,7 +260,8 @@ def test_large_import_plans_in_chunks(db, tmp_path):
     path = plain_workbook(tmp_path / "big.xlsx", simple_rows(1800))
     parsed = roster_import.prepare(db, read_file(path))
     first = _commit(db, parsed).value
-    assert first.counts.new == 1800 and _count(db) == 1800
+    assert first.counts.new == 1800
+    assert _count(db) == 1800
     changed = simple_rows(1800)
     changed[1700][4] = "Moved"
     path2 = plain_workbook(tmp_path / "big2.xlsx", changed)

@@ -142,7 +142,7 @@ def test_learner_clash_is_reported_when_rescheduling(db):
 def test_day_ending_before_it_starts_is_refused(db):
     course = make_course(db)
     bad = DaySpec(local(date(2026, 5, 5), "17:00", "UTC"), local(date(2026, 5, 5), "09:00", "UTC"))
-    with pytest.raises(ValidationError, match="ends .* before it starts"):
+    with pytest.raises(ValidationError, match=r"ends .* before it starts"):
         scheduling.create_session(db, spec_for(course.id, [bad], "UTC"))
 
 
@@ -184,7 +184,8 @@ def test_editing_keeps_day_rows_and_raising_capacity_seats_the_waitlist(db):
         course.id, row.mode, row.timezone, 2, tuple(DaySpec(d.start, d.end) for d in row.days)
     )
     outcome = scheduling.update_session(db, row.id, spec)
-    assert outcome.value.enrolled == 2 and outcome.value.waitlisted == 1
+    assert outcome.value.enrolled == 2
+    assert outcome.value.waitlisted == 1
     assert [d.id for d in outcome.value.days] == [d.id for d in row.days]
 
 

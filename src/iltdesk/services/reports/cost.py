@@ -350,8 +350,20 @@ def _budget_only_rows(
         money = budget.parts[0]
         zero = Amounts.of(Decimal(0), money.currency)
         rows.append(
-            (code, course.title, money.currency, 0, 0, 0, zero, Amounts(), Amounts(), Amounts())
-            + (budget, budget)
+            (
+                code,
+                course.title,
+                money.currency,
+                0,
+                0,
+                0,
+                zero,
+                Amounts(),
+                Amounts(),
+                Amounts(),
+                budget,
+                budget,
+            )
         )
     return rows
 

@@ -34,7 +34,7 @@ from iltdesk.services.reports.common import (
 )
 
 
-def fill_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> ReportTable:
+def fill_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> ReportTable:  # noqa: ARG001 - every report takes the hour
     """Every session whose first day is in the period, cancelled ones counted apart."""
     group_by = filters.group_by or GroupBy.COURSE
     cancelled = TrainingSession.status == SessionStatus.CANCELLED

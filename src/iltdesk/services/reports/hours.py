@@ -235,8 +235,14 @@ def department_hours_report(tx: OrmSession, filters: ReportFilters, now: datetim
         people, minutes = trained.get(name, (0, 0))
         total = hours(minutes)
         rows.append(
-            (name or empty, count, people, rate(people, count), total)
-            + (round(total / count, 2) if count else None,)
+            (
+                name or empty,
+                count,
+                people,
+                rate(people, count),
+                total,
+                round(total / count, 2) if count else None,
+            )
         )
     all_heads = sum(heads.values())
     # Each learner is in one group: the totals are the groups' sums.

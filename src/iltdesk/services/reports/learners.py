@@ -85,8 +85,16 @@ def no_shows_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Re
     ):
         name = f"{first} {last}".strip()
         rows.append(
-            (name, email, department or _("(no department)"), manager, no_shows, lates, total)
-            + (last_date,)
+            (
+                name,
+                email,
+                department or _("(no department)"),
+                manager,
+                no_shows,
+                lates,
+                total,
+                last_date,
+            )
         )
         sums = [sums[0] + int(no_shows), sums[1] + int(lates), sums[2] + int(total)]
     return ReportTable(
@@ -175,8 +183,16 @@ def transcript_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> 
         valid_until = expires.date() if isinstance(expires, datetime) else None
         result = EnrollmentStatus(status)
         rows.append(
-            (first_date, code, title, int(day_count), hours(minutes), result)
-            + (cert or "", valid_until)
+            (
+                first_date,
+                code,
+                title,
+                int(day_count),
+                hours(minutes),
+                result,
+                cert or "",
+                valid_until,
+            )
         )
         total_days += int(day_count)
         total_hours += hours(minutes)

@@ -160,7 +160,8 @@ class AgendaBuilder(QWidget):
             minutes = self.table.cellWidget(row, MINUTES)
             activity = self.table.cellWidget(row, ACTIVITY)
             objective = self.table.cellWidget(row, OBJECTIVE)
-            assert isinstance(minutes, QSpinBox) and isinstance(activity, QComboBox)
+            assert isinstance(minutes, QSpinBox)
+            assert isinstance(activity, QComboBox)
             assert isinstance(objective, QComboBox)
             result.append(
                 AgendaItemSpec(
@@ -206,8 +207,9 @@ class AgendaBuilder(QWidget):
         lines = ["⚠ " + w.message for w in found]
         if len(lines) > MAX_WARNINGS:
             more = len(lines) - (MAX_WARNINGS - 1)
-            lines = lines[: MAX_WARNINGS - 1] + [
-                ngettext("… and {n} more warning", "… and {n} more warnings", more).format(n=more)
+            lines = [
+                *lines[: MAX_WARNINGS - 1],
+                ngettext("… and {n} more warning", "… and {n} more warnings", more).format(n=more),
             ]
         self.warnings.setText("\n".join(lines))
         self.warnings.setToolTip("\n".join(w.message for w in found))

@@ -516,7 +516,8 @@ class PreviewPage(_Page):
 
     def refresh(self) -> None:
         parsed, plan = self.w.parsed, self.w.plan
-        assert parsed is not None and plan is not None
+        assert parsed is not None
+        assert plan is not None
         self.rows = preview_rows(parsed, plan)
         self.counts.setText(counts_html(plan, self.w.earlier))
         self.save_problems.setEnabled(plan.counts.rejected > 0)
@@ -539,10 +540,8 @@ class PreviewPage(_Page):
     def _show_details(self) -> None:
         row = self.selected()
         self.decision.clear()
-        visible = (
-            row is not None
-            and bool(row.plan.candidates)
-            or (row is not None and row.row in self.w.decisions)
+        visible = (row is not None and bool(row.plan.candidates)) or (
+            row is not None and row.row in self.w.decisions
         )
         self.decision.setVisible(visible)
         self.decision_label.setVisible(visible)
@@ -593,7 +592,9 @@ class PreviewPage(_Page):
 
     def save_problem_rows(self) -> None:
         parsed, plan = self.w.parsed, self.w.plan
-        assert parsed is not None and plan is not None and self.w.source is not None
+        assert parsed is not None
+        assert plan is not None
+        assert self.w.source is not None
         suggested = self.w.source.path.with_name(
             self.w.source.path.stem + " - " + _("rows with problems") + ".xlsx"
         )
@@ -659,7 +660,8 @@ class DonePage(_Page):
 
     def undo(self) -> None:
         result = self.w.import_result
-        assert result is not None and result.batch_id is not None
+        assert result is not None
+        assert result.batch_id is not None
         batch_id, ctx = result.batch_id, self.w.ctx
         self.undo_button.setEnabled(False)
 
@@ -847,7 +849,8 @@ class ImportWizard(QWizard):
     def commit_work(self) -> Callable[[Progress], Any]:
         db, parsed, source = self.ctx.db, self.parsed, self.source
         session_id, decisions = self.target_session, dict(self.decisions)
-        assert parsed is not None and source is not None
+        assert parsed is not None
+        assert source is not None
         ref = ImportSource(source.path.name, source.sha256, parsed.sheet)
         return lambda progress: roster_import.commit_import(
             db, parsed, ref, session_id=session_id, decisions=decisions, report=progress.report

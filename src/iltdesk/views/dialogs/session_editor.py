@@ -138,7 +138,8 @@ class DayRow(QWidget):
                         text=field.text()
                     )
                 )
-        assert start is not None and end is not None
+        assert start is not None
+        assert end is not None
         return (
             WallTime(day, start, self.start_reading.fold),
             WallTime(day, end, self.end_reading.fold),
