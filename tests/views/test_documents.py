@@ -56,20 +56,75 @@ def previews(monkeypatch):
     return shown
 
 
-def test_signin_and_guide_open_in_the_preview(detail, previews):
+def finish(qtbot, detail):
+    """Documents are built off the GUI thread: wait for the worker and its reply."""
+    detail.documents.tasks.wait_for_done()
+    qtbot.wait(10)  # the queued result reaches the GUI thread
+
+
+def test_signin_and_guide_open_in_the_preview(qtbot, detail, previews):
     detail.documents.signin(None)
+    qtbot.waitUntil(lambda: len(previews) == 1)
     detail.documents.guide()
+    qtbot.waitUntil(lambda: len(previews) == 2)
     assert [p[0] for p in previews] == ["Sign-in sheets", "Facilitator guide"]
     assert all(p[1].startswith(b"%PDF") for p in previews)
     assert previews[0][2].endswith(".pdf")
 
 
-def test_certificates_are_issued_then_previewed(ctx, detail, previews):
+def test_certificates_are_issued_then_previewed(qtbot, ctx, detail, previews):
     mark_everyone_present(ctx, detail)
+    announced = []
+    ctx.changes_applied.connect(announced.append)
     detail.documents.certificates(CertificateDesign.MODERN)
+    qtbot.waitUntil(lambda: len(previews) == 1)
     assert previews[0][0] == "2 certificates · 2 newly issued"
+    assert announced  # the runner announced the issued certificates itself
     detail.documents.certificates(CertificateDesign.CLASSIC)
+    qtbot.waitUntil(lambda: len(previews) == 2)
     assert previews[1][0] == "2 certificates"  # the same codes, nothing new
+
+
+def test_certificates_build_off_the_gui_thread_with_progress_and_cancel(
+    qtbot, ctx, detail, previews
+):
+    """Each page reports progress; a cancel stops the build and nothing is previewed."""
+    import threading
+
+    from iltdesk.documents import certificates as documents
+
+    mark_everyone_present(ctx, detail)
+    threads, gui = [], threading.current_thread()
+    real = documents.build_certificates_pdf
+
+    def watched(docs, design, paper, step=None):
+        threads.append(threading.current_thread())
+        return real(docs, design, paper, step)
+
+    documents.build_certificates_pdf = watched
+    try:
+        progress = detail.documents.certificates(CertificateDesign.CLASSIC)
+        qtbot.waitUntil(lambda: len(previews) == 1)
+    finally:
+        documents.build_certificates_pdf = real
+    assert threads
+    assert threads[0] is not gui
+    assert progress.snapshot()[:2] == (2, 2)  # page 2 of 2 reported
+    go = threading.Event()
+
+    def held(docs, design, paper, step=None):
+        go.wait(5)  # until the user has pressed Cancel
+        return real(docs, design, paper, step)
+
+    documents.build_certificates_pdf = held
+    try:
+        progress = detail.documents.certificates(CertificateDesign.CLASSIC)
+        progress.cancel()
+        go.set()
+        finish(qtbot, detail)
+    finally:
+        documents.build_certificates_pdf = real
+    assert len(previews) == 1  # cancelled at the first page: no preview, no error dialog
 
 
 def test_preview_dialog_renders_saves_and_prints(qtbot, detail, tmp_path, monkeypatch):
@@ -97,10 +152,11 @@ def test_preview_dialog_renders_saves_and_prints(qtbot, detail, tmp_path, monkey
     )
 
 
-def test_workbook_out_and_back_in(ctx, detail, tmp_path, monkeypatch):
+def test_workbook_out_and_back_in(qtbot, ctx, detail, tmp_path, monkeypatch):
     target = tmp_path / "att.xlsx"
     monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
-    assert detail.documents.export_workbook() == target
+    detail.documents.export_workbook()
+    qtbot.waitUntil(lambda: detail.documents.last_output == target)
     book = load_workbook(target)
     grid = book.worksheets[1]
     grid["D4"] = "Present"
@@ -114,6 +170,7 @@ def test_workbook_out_and_back_in(ctx, detail, tmp_path, monkeypatch):
         lambda parent, plan: asked.append(plan) or True,
     )
     detail.documents.read_back()
+    qtbot.waitUntil(lambda: len(asked) == 1)
     assert len(asked[0].changes) == 2
     statuses = sorted(r.status for r in enrollment.roster(ctx.db, detail.session_id))
     assert statuses == sorted([EnrollmentStatus.COMPLETED, EnrollmentStatus.NO_SHOW])
@@ -167,13 +224,16 @@ def test_revoke_and_reissue_from_the_certificates_dialog(qtbot, ctx, detail, mon
     assert dialog.table.rowCount() == 1
 
 
-def test_certificates_saved_as_a_zip_of_per_learner_files(ctx, detail, tmp_path, monkeypatch):
+def test_certificates_saved_as_a_zip_of_per_learner_files(
+    qtbot, ctx, detail, tmp_path, monkeypatch
+):
     import zipfile
 
     mark_everyone_present(ctx, detail)
     target = tmp_path / "certs.zip"
     monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
-    assert detail.documents.certificates_zip() == target
+    detail.documents.certificates_zip()
+    qtbot.waitUntil(lambda: detail.documents.last_output == target)
     names = zipfile.ZipFile(target).namelist()
     assert len(names) == 2
     assert all(n.endswith(".pdf") for n in names)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
@@ -202,8 +202,12 @@ def build_certificates_pdf(
     docs: Sequence[CertificateDoc],
     design: CertificateDesign = CertificateDesign.CLASSIC,
     paper: str = "A4",
+    step: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """All certificates in one PDF, one page each (for printing)."""
+    """All certificates in one PDF, one page each (for printing).
+
+    `step(done, total)` after each page: a task reports progress (and learns of a cancel).
+    """
     if not docs:
         raise ValueError("no certificates to print")
     fonts = register_fonts()
@@ -213,9 +217,11 @@ def build_certificates_pdf(
     canvas.setTitle(_("Certificates — {course}").format(course=docs[0].course_title))
     canvas.setAuthor(docs[0].organisation or "ILT Desk")
     canvas.setCreator("ILT Desk")
-    for doc in docs:
+    for number, doc in enumerate(docs, start=1):
         _draw(canvas, doc, design, fonts)
         canvas.showPage()
+        if step is not None:
+            step(number, len(docs))
     canvas.save()
     return buffer.getvalue()
 
@@ -224,6 +230,7 @@ def certificate_files(
     docs: Sequence[CertificateDoc],
     design: CertificateDesign = CertificateDesign.CLASSIC,
     paper: str = "A4",
+    step: Callable[[int, int], None] | None = None,
 ) -> dict[str, bytes]:
     """One PDF per learner, keyed by a safe unique file name (the code keeps them apart).
 
@@ -231,8 +238,10 @@ def certificate_files(
     makes it unique.
     """
     files: dict[str, bytes] = {}
-    for doc in docs:
+    for number, doc in enumerate(docs, start=1):
         files[certificate_file_name(doc)] = build_certificates_pdf([doc], design, paper)
+        if step is not None:
+            step(number, len(docs))
     return files
 
 

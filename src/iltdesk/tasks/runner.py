@@ -16,15 +16,27 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 
+from iltdesk.domain.changes import Changes
 from iltdesk.i18n import _
 
+if TYPE_CHECKING:
+    from iltdesk.services.common import Outcome
+
 DIALOG_DELAY_MS = 500
+T = TypeVar("T")
+
+
+class Announcer(Protocol):
+    """What tells the open windows that data changed (the application context)."""
+
+    def announce(self, changes: Changes) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -108,19 +120,60 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """Starts tasks for one window: its progress dialogs belong to that window."""
+    """Starts tasks for one window: its progress dialogs belong to that window.
 
-    def __init__(self, parent: QWidget) -> None:
+    `announcer` (the application context) lets `run_op` announce what an operation changed.
+    """
+
+    def __init__(self, parent: QWidget, announcer: Announcer | None = None) -> None:
         super().__init__(parent)
         self._parent = parent
+        self._announcer = announcer
+
+    def run_op(
+        self,
+        work: Callable[[Progress], Outcome[T]],
+        *,
+        title: str,
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None],
+    ) -> Progress:
+        """Run an operation that changes data; its `Changes` are announced before `on_done`.
+
+        Announced even when the window that asked has closed: other windows still show the
+        data it changed.
+        """
+        announcer = self._announcer
+        if announcer is None:
+            raise RuntimeError("run_op needs a TaskRunner made with an announcer")
+
+        def done(outcome: Outcome[T]) -> None:
+            on_done(outcome.value)
+
+        def announce(outcome: Outcome[T]) -> None:
+            if outcome.changes:
+                announcer.announce(outcome.changes)
+
+        return self._start(work, title, done, on_error, always=announce)
 
     def run(
         self,
-        work: Callable[[Progress], Any],
+        work: Callable[[Progress], T],
         *,
         title: str,
-        on_done: Callable[[Any], None],
+        on_done: Callable[[T], None],
         on_error: Callable[[BaseException], None],
+    ) -> Progress:
+        """Run `work` on a worker thread; `on_done` or `on_error` on the GUI thread after."""
+        return self._start(work, title, on_done, on_error)
+
+    def _start(
+        self,
+        work: Callable[[Progress], T],
+        title: str,
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None],
+        always: Callable[[T], None] | None = None,
     ) -> Progress:
         progress = Progress()
         signals = _Signals()
@@ -162,7 +215,9 @@ class TaskRunner(QObject):
                 dialog.deleteLater()
             return isValid(self)
 
-        def finished(result: object) -> None:
+        def finished(result: Any) -> None:  # Any: a Qt signal carries `object`
+            if always is not None:
+                always(result)
             if settle():
                 on_done(result)
             else:

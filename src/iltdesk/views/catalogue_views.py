@@ -128,7 +128,7 @@ class _SmallTablePage(TablePage):
         if row is None:
             return
         row_id = int(getattr(row, "id"))  # noqa: B009 - rows of several types share `id`
-        if self.ctx.attempt(self, lambda: self.ctx.apply(self.archive_call(row_id, True))):
+        if self.ctx.op(self, lambda: self.archive_call(row_id, True)):
             self.ctx.undo_stack.push(
                 EditCommand(
                     _("Archive"),

@@ -44,6 +44,14 @@ class AppContext(QObject):
         if changes:
             self.changes_applied.emit(changes)
 
+    def op(self, parent: QWidget | None, call: Callable[[], Outcome[T]]) -> T | None:
+        """Run a service call that changes data, announce its changes, return its value.
+
+        A `UserError` (or a bug) is shown in a dialog instead, and None returned.
+        """
+        outcome = self.attempt(parent, call)
+        return None if outcome is None else self.apply(outcome)
+
     def attempt(self, parent: QWidget | None, call: Callable[[], T]) -> T | None:
         """Run a service call; show a `UserError` (or a bug) in a dialog and return None."""
         try:

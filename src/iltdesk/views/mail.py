@@ -410,7 +410,7 @@ class OutboxPage(TablePage):
     def _act(self, action: Callable[..., Any]) -> None:
         ids = [r.id for r in self.selected()]
         if ids:
-            self.ctx.attempt(self, lambda: self.ctx.apply(action(self.ctx.db, ids)))
+            self.ctx.op(self, lambda: action(self.ctx.db, ids))
 
     def open_selected(self, *_args: Any) -> None:
         rows = self.selected()
@@ -617,9 +617,7 @@ class MailSettingsDialog(QDialog):
         }
 
     def save(self) -> bool:
-        saved = self.ctx.attempt(
-            self, lambda: self.ctx.apply(outbox.set_mail_settings(self.ctx.db, self.values()))
-        )
+        saved = self.ctx.op(self, lambda: outbox.set_mail_settings(self.ctx.db, self.values()))
         if saved is None:
             return False
         if self.password.text() and self.username.text():
@@ -746,10 +744,7 @@ class TemplatesDialog(QDialog):
         kind, language = self.current()
         template = self.template()
         if (
-            self.ctx.attempt(
-                self,
-                lambda: self.ctx.apply(outbox.save_template(self.ctx.db, kind, language, template)),
-            )
+            self.ctx.op(self, lambda: outbox.save_template(self.ctx.db, kind, language, template))
             is not None
         ):
             self.errors.setText(_("Saved."))

@@ -42,7 +42,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.tasks = TaskRunner(self)
+        self.tasks = TaskRunner(self, ctx)
         self.setWindowTitle(_("ILT Desk"))
         self.resize(1180, 720)
         self.setAcceptDrops(True)  # a roster file dropped here opens the import wizard
@@ -448,10 +448,10 @@ class MainWindow(RosterDropTarget, QMainWindow):
         if ask_load_demo(self):
             from iltdesk.services.demo import load_demo
 
-            self.tasks.run(
+            self.tasks.run_op(
                 lambda _p: load_demo(self.ctx.db),
                 title=_("Loading demo data…"),
-                on_done=self.ctx.apply,
+                on_done=lambda _summary: None,
                 on_error=self._task_failed,
             )
 

@@ -7,17 +7,21 @@ and the session's evidence (scans of signed sheets, kept prints, the evidence pa
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton, QWidget
 
+from iltdesk.domain.changes import Changes
 from iltdesk.domain.printing import CertificateDesign, CertificateDoc
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import certificates, printing, scheduling, workbooks
 from iltdesk.services.certificates import CertificateRow
+from iltdesk.services.common import Outcome
 from iltdesk.services.workbooks import AttendanceImportPlan
+from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.errors import show_error
@@ -48,6 +52,15 @@ def confirm_attendance_import(parent: QWidget, plan: AttendanceImportPlan) -> bo
     box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
     return box.exec() == QMessageBox.StandardButton.Apply
+
+
+@dataclass(frozen=True)
+class _Issued:
+    """What issuing a session's certificates found: what to print, and what was new."""
+
+    docs: list[CertificateDoc]
+    issued: list[CertificateRow]
+    changes: Changes
 
 
 class SessionDocuments:
@@ -86,6 +99,8 @@ class SessionDocuments:
         menu.addAction(_("Kept prints and scans…"), self.evidence.show_kept)
         self.pack_action = menu.addAction(_("Evidence pack…"), self.evidence.pack)
         self.button.setMenu(menu)
+        self.tasks = TaskRunner(parent, ctx)
+        self.last_output: Path | None = None  # the last file a task wrote
 
     def keeper(self, kind: str, label: str, pdf: bytes) -> Callable[[], None]:
         """Keep a copy of `pdf` for the evidence pack once it is printed or saved."""
@@ -93,31 +108,44 @@ class SessionDocuments:
         def keep() -> None:
             from iltdesk.services import evidence
 
-            self.ctx.apply(
-                evidence.keep_print(self.ctx.db, self.ctx.store, self.session_id, kind, label, pdf)
+            self.ctx.op(
+                self.parent,
+                lambda: evidence.keep_print(
+                    self.ctx.db, self.ctx.store, self.session_id, kind, label, pdf
+                ),
             )
 
         return keep
 
     def _certificates_action(self, design: CertificateDesign) -> Callable[[], None]:
-        return lambda: self.certificates(design)
+        def act() -> None:
+            self.certificates(design)
 
-    def _issued_docs(self) -> tuple[list[CertificateDoc], list[CertificateRow]]:
-        """Issue what is missing, then what every valid certificate shows.
+        return act
 
-        Tells the user (and returns no documents) when nobody has completed yet.
-        """
-        issued = self.ctx.apply(certificates.issue_certificates(self.ctx.db, self.session_id))
-        docs = certificates.certificate_docs(
-            self.ctx.db, self.session_id, **self.ctx.prefs.certificate_options()
+    def _failed(self, error: BaseException) -> None:
+        if not isinstance(error, CancelledError):  # cancelled: nothing to say
+            show_error(self.parent, error)
+
+    def _nobody_completed(self) -> None:
+        QMessageBox.information(
+            self.parent,
+            _("Certificates"),
+            _("Nobody in this session has completed yet, so there is no certificate."),
         )
-        if not docs:
-            QMessageBox.information(
-                self.parent,
-                _("Certificates"),
-                _("Nobody in this session has completed yet, so there is no certificate."),
-            )
-        return docs, issued
+
+    def _issue(self) -> Callable[[Progress], _Issued]:
+        """Work that issues what is missing and reads what every valid certificate shows."""
+        db, session_id = self.ctx.db, self.session_id
+        options = self.ctx.prefs.certificate_options()
+
+        def issue(progress: Progress) -> _Issued:
+            progress.report(0, 0, _("Issuing certificates…"))
+            issued = certificates.issue_certificates(db, session_id)
+            docs = certificates.certificate_docs(db, session_id, **options)
+            return _Issued(docs, issued.value, issued.changes)
+
+        return issue
 
     def today_number(self) -> int | None:
         """Which day of the session is today in the session's own zone, if any."""
@@ -129,22 +157,32 @@ class SessionDocuments:
                 return number
         return None
 
-    def signin(self, day: int | None) -> None:
+    def signin(self, day: int | None) -> Progress:
+        """Build the sign-in sheets off the GUI thread, then preview them."""
         from iltdesk.documents.signin import build_signin_pdf
 
-        try:
-            sheets = printing.signin_sheets(
-                self.ctx.db, self.session_id, day=day, **self.ctx.prefs.document_options()
+        db, session_id = self.ctx.db, self.session_id
+        options = self.ctx.prefs.document_options()
+
+        def work(progress: Progress) -> tuple[str, bytes]:
+            progress.report(0, 0, _("Preparing sign-in sheets…"))
+            sheets = printing.signin_sheets(db, session_id, day=day, **options)
+            return sheets[0].course_code, build_signin_pdf(sheets)
+
+        def done(built: tuple[str, bytes]) -> None:
+            code, pdf = built
+            label = (
+                _("Sign-in sheets") if day is None else _("Sign-in sheet, day {n}").format(n=day)
             )
-            pdf = build_signin_pdf(sheets)
-        except Exception as error:  # a UserError's sentence, or a logged bug
-            show_error(self.parent, error)
-            return
-        name = f"sign-in-{sheets[0].course_code}-{self.session_id}.pdf"
-        label = _("Sign-in sheets") if day is None else _("Sign-in sheet, day {n}").format(n=day)
-        document_preview.show_pdf(
-            self.parent, _("Sign-in sheets"), pdf, name, self.keeper("signin", label, pdf)
-        )
+            document_preview.show_pdf(
+                self.parent,
+                _("Sign-in sheets"),
+                pdf,
+                f"sign-in-{code}-{self.session_id}.pdf",
+                self.keeper("signin", label, pdf),
+            )
+
+        return self.tasks.run(work, title=_("Sign-in sheets"), on_done=done, on_error=self._failed)
 
     def signin_options(self) -> None:
         from iltdesk.views.dialogs.signin_options import SignInOptionsDialog
@@ -160,31 +198,45 @@ class SessionDocuments:
             return
         self.signin(number)
 
-    def certificates(self, design: CertificateDesign) -> None:
+    def certificates(self, design: CertificateDesign) -> Progress:
+        """Issue what is missing and build every certificate off the GUI thread, then preview."""
         from iltdesk.documents.certificates import build_certificates_pdf
 
-        try:
-            docs, issued = self._issued_docs()
-            if not docs:
-                return
-            pdf = build_certificates_pdf(docs, design, str(self.ctx.prefs.get("paper_size")))
-        except Exception as error:  # a UserError's sentence, or a logged bug
-            show_error(self.parent, error)
-            return
-        title = ngettext("{n} certificate", "{n} certificates", len(docs)).format(n=len(docs))
-        if issued:
-            title += " · " + ngettext("{n} newly issued", "{n} newly issued", len(issued)).format(
-                n=len(issued)
-            )
-        document_preview.show_pdf(
-            self.parent,
-            title,
-            pdf,
-            f"certificates-{self.session_id}.pdf",
-            self.keeper("certificates", title, pdf),
-        )
+        issue, paper = self._issue(), str(self.ctx.prefs.get("paper_size"))
 
-    def certificates_zip(self) -> Path | None:
+        def work(progress: Progress) -> Outcome[tuple[_Issued, bytes]]:
+            found = issue(progress)
+            if not found.docs:
+                return Outcome((found, b""), found.changes)
+
+            def step(done: int, total: int) -> None:
+                progress.report(
+                    done, total, _("Certificate {n} of {total}").format(n=done, total=total)
+                )
+
+            pdf = build_certificates_pdf(found.docs, design, paper, step)
+            return Outcome((found, pdf), found.changes)
+
+        def done(built: tuple[_Issued, bytes]) -> None:
+            found, pdf = built
+            if not found.docs:
+                self._nobody_completed()
+                return
+            count, new = len(found.docs), len(found.issued)
+            title = ngettext("{n} certificate", "{n} certificates", count).format(n=count)
+            if new:
+                title += " · " + ngettext("{n} newly issued", "{n} newly issued", new).format(n=new)
+            document_preview.show_pdf(
+                self.parent,
+                title,
+                pdf,
+                f"certificates-{self.session_id}.pdf",
+                self.keeper("certificates", title, pdf),
+            )
+
+        return self.tasks.run_op(work, title=_("Certificates"), on_done=done, on_error=self._failed)
+
+    def certificates_zip(self) -> Progress | None:
         """Issue what is missing, then save one PDF per learner in a ZIP (for emailing)."""
         from iltdesk.documents import certificates as documents
         from iltdesk.documents.files import write_atomic
@@ -197,46 +249,66 @@ class SessionDocuments:
         )
         if target is None:
             return None
-        try:
-            docs, _issued = self._issued_docs()
-            if not docs:
-                return None
-            paper = str(self.ctx.prefs.get("paper_size"))
-            files = documents.certificate_files(docs, CertificateDesign.CLASSIC, paper)
-            return write_atomic(target, documents.zip_files(files))
-        except Exception as error:  # a UserError's sentence, or a logged bug
-            show_error(self.parent, error)
-            return None
+        issue, paper = self._issue(), str(self.ctx.prefs.get("paper_size"))
+
+        def work(progress: Progress) -> Outcome[Path | None]:
+            found = issue(progress)
+            if not found.docs:
+                return Outcome(None, found.changes)
+
+            def step(done: int, total: int) -> None:
+                progress.report(
+                    done, total, _("Certificate {n} of {total}").format(n=done, total=total)
+                )
+
+            files = documents.certificate_files(found.docs, CertificateDesign.CLASSIC, paper, step)
+            return Outcome(write_atomic(target, documents.zip_files(files)), found.changes)
+
+        def done(path: Path | None) -> None:
+            if path is None:
+                self._nobody_completed()
+                return
+            self.last_output = path  # the save dialog named it; nothing more to say
+
+        return self.tasks.run_op(
+            work, title=_("Save certificates"), on_done=done, on_error=self._failed
+        )
 
     def manage_certificates(self) -> None:
         from iltdesk.views.dialogs.certificates_dialog import CertificatesDialog
 
         CertificatesDialog.ask(self.parent, self.ctx, self.session_id)
 
-    def guide(self) -> None:
+    def guide(self) -> Progress:
+        """Build the facilitator guide off the GUI thread, then preview it."""
         from iltdesk.documents.guide import build_guide_pdf
 
-        try:
-            options = self.ctx.prefs.document_options()
+        db, session_id = self.ctx.db, self.session_id
+        options = self.ctx.prefs.document_options()
+
+        def work(progress: Progress) -> tuple[str, bytes]:
+            progress.report(0, 0, _("Preparing the facilitator guide…"))
             guide = printing.facilitator_guide(
-                self.ctx.db,
-                self.session_id,
-                organisation=options["organisation"],
-                paper=options["paper"],
+                db, session_id, organisation=options["organisation"], paper=options["paper"]
             )
-            pdf = build_guide_pdf(guide)
-        except Exception as error:  # a UserError's sentence, or a logged bug
-            show_error(self.parent, error)
-            return
-        document_preview.show_pdf(
-            self.parent,
-            _("Facilitator guide"),
-            pdf,
-            f"guide-{guide.course_code}-{self.session_id}.pdf",
-            self.keeper("guide", _("Facilitator guide"), pdf),
+            return guide.course_code, build_guide_pdf(guide)
+
+        def done(built: tuple[str, bytes]) -> None:
+            code, pdf = built
+            document_preview.show_pdf(
+                self.parent,
+                _("Facilitator guide"),
+                pdf,
+                f"guide-{code}-{self.session_id}.pdf",
+                self.keeper("guide", _("Facilitator guide"), pdf),
+            )
+
+        return self.tasks.run(
+            work, title=_("Facilitator guide"), on_done=done, on_error=self._failed
         )
 
-    def export_workbook(self) -> Path | None:
+    def export_workbook(self) -> Progress | None:
+        """Write the attendance workbook off the GUI thread."""
         from iltdesk.documents.files import write_atomic
         from iltdesk.documents.workbook import build_workbook
 
@@ -248,24 +320,39 @@ class SessionDocuments:
         )
         if target is None:
             return None
-        try:
-            data = workbooks.attendance_workbook(self.ctx.db, [self.session_id])
-            return write_atomic(target, build_workbook(data))
-        except Exception as error:  # a UserError's sentence, or a logged bug
-            show_error(self.parent, error)
-            return None
+        db, session_id = self.ctx.db, self.session_id
 
-    def read_back(self) -> None:
+        def work(progress: Progress) -> Path:
+            progress.report(0, 0, _("Writing the workbook…"))
+            return write_atomic(
+                target, build_workbook(workbooks.attendance_workbook(db, [session_id]))
+            )
+
+        def done(path: Path) -> None:
+            self.last_output = path  # the save dialog named it; nothing more to say
+
+        return self.tasks.run(
+            work, title=_("Export attendance workbook"), on_done=done, on_error=self._failed
+        )
+
+    def read_back(self) -> Progress | None:
+        """Read a returned workbook off the GUI thread, show what changes, apply if asked."""
         from iltdesk.documents.workbook import read_returned_grids
 
         path = ask_open_workbook(self.parent)
         if path is None:
-            return
-        try:
-            plan = workbooks.plan_attendance_import(self.ctx.db, read_returned_grids(path))
-        except Exception as error:  # a UserError's sentence, or a logged bug
-            show_error(self.parent, error)
-            return
+            return None
+        db = self.ctx.db
+
+        def work(progress: Progress) -> AttendanceImportPlan:
+            progress.report(0, 0, _("Reading {file}…").format(file=path.name))
+            return workbooks.plan_attendance_import(db, read_returned_grids(path))
+
+        return self.tasks.run(
+            work, title=_("Read back attendance"), on_done=self._planned, on_error=self._failed
+        )
+
+    def _planned(self, plan: AttendanceImportPlan) -> None:
         if not plan.changes:
             message = _("Nothing to change.")
             if plan.problems:
@@ -274,9 +361,7 @@ class SessionDocuments:
             return
         if confirm_attendance_import(self.parent, plan):
             threshold = int(self.ctx.prefs.get("completion_threshold"))
-            self.ctx.attempt(
+            self.ctx.op(
                 self.parent,
-                lambda: self.ctx.apply(
-                    workbooks.apply_attendance_import(self.ctx.db, plan, threshold)
-                ),
+                lambda: workbooks.apply_attendance_import(self.ctx.db, plan, threshold),
             )

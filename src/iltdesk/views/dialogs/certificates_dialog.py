@@ -93,7 +93,7 @@ class CertificatesDialog(QDialog):
             return
         reason = ask_reason(self, title, prompt.format(code=row.code))
         if reason is not None:
-            self.ctx.attempt(self, lambda: self.ctx.apply(call(row.code, reason)))
+            self.ctx.op(self, lambda: call(row.code, reason))
             self.reload()
 
     def revoke(self) -> None:

@@ -21,7 +21,7 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.i18n import _
 from iltdesk.models.imports import ImportBatchesTableModel
 from iltdesk.services import roster_import
-from iltdesk.services.roster_import import ImportBatchRow
+from iltdesk.services.roster_import import ImportBatchRow, UndoResult
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.import_wizard import undo_summary
@@ -32,7 +32,7 @@ class ImportHistoryDialog(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.tasks = TaskRunner(self)
+        self.tasks = TaskRunner(self, ctx)
         self.setWindowTitle(_("Import history"))
         self.resize(860, 420)
         self.model = ImportBatchesTableModel(self)
@@ -83,14 +83,14 @@ class ImportHistoryDialog(QDialog):
             return
         self.undo_button.setEnabled(False)
 
-        def done(outcome: Any) -> None:
-            self.message.setText(undo_summary(self.ctx.apply(outcome)))
+        def done(undone: UndoResult) -> None:
+            self.message.setText(undo_summary(undone))
 
         def failed(error: BaseException) -> None:
             self.message.setText(error_text(error))
             self._update()
 
-        self.tasks.run(
+        self.tasks.run_op(
             lambda _p: roster_import.undo_import(self.ctx.db, row.id),
             title=_("Undoing the import"),
             on_done=done,

@@ -665,8 +665,7 @@ class DonePage(_Page):
         batch_id, ctx = result.batch_id, self.w.ctx
         self.undo_button.setEnabled(False)
 
-        def done(outcome: Any) -> None:
-            undone: UndoResult = ctx.apply(outcome)
+        def done(undone: UndoResult) -> None:
             self.w.undone = undone
             self.summary.setText(undo_summary(undone))
 
@@ -674,7 +673,7 @@ class DonePage(_Page):
             self.undo_button.setEnabled(True)
             self.show_error(error_text(error))
 
-        self.w.tasks.run(
+        self.w.tasks.run_op(
             lambda _p: roster_import.undo_import(ctx.db, batch_id),
             title=_("Undoing the import"),
             on_done=done,
@@ -776,7 +775,7 @@ class ImportWizard(QWizard):
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.tasks = TaskRunner(self)
+        self.tasks = TaskRunner(self, ctx)
         self.session_id = session_id
         self.list_name = list_name  # importing a requirement's list of learners
         self.source: SourceFile | None = None
