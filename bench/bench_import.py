@@ -21,6 +21,8 @@ from pathlib import Path
 
 from common import CACHE, ROOT, report
 
+from iltdesk.domain.imports import ImportSource
+
 sys.path.insert(0, str(ROOT))
 from tests.fixtures.rosters import HEADERS
 
@@ -97,7 +99,7 @@ def stage(name: str, path: Path, db_path: Path) -> float:
                 plan = roster_import.plan_import(db, parsed)
                 assert plan.counts.new + plan.counts.unchanged == ROWS
             else:
-                ref = roster_import.ImportSource(path.name, source.sha256, parsed.sheet)
+                ref = ImportSource(path.name, source.sha256, parsed.sheet)
                 result = roster_import.commit_import(db, parsed, ref).value
                 expected = "new" if name == "import_empty" else "unchanged"
                 assert getattr(result.counts, expected) == ROWS, result.counts

@@ -58,10 +58,6 @@ def install(language: str | None) -> None:
     _translations = load_translations(_language)
 
 
-def current_language() -> str:
-    return _language
-
-
 def _(message: str) -> str:
     return _translations.gettext(message)
 

@@ -109,11 +109,12 @@ from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
 from iltdesk.importers.reading import read_file
 from iltdesk.services import roster_import
+from iltdesk.domain.imports import ImportSource
 
 db = open_database(database_url(sys.argv[1]))
 source = read_file(Path(sys.argv[2]))
 parsed = roster_import.prepare(db, source)
-ref = roster_import.ImportSource(Path(sys.argv[2]).name, source.sha256, parsed.sheet)
+ref = ImportSource(Path(sys.argv[2]).name, source.sha256, parsed.sheet)
 
 def report(done, total, text):
     if done > 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from iltdesk.domain.imports import ImportSource
 from iltdesk.importers.reading import read_file
 from iltdesk.models.imports import (
     ERROR_BRUSH,
@@ -14,7 +15,6 @@ from iltdesk.models.imports import (
     preview_rows,
 )
 from iltdesk.services import roster_import
-from iltdesk.services.roster_import import ImportSource
 from tests.fixtures.rosters import messy_workbook
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from iltdesk.cli.common import EXIT_OK, EXIT_UNREADABLE, Commands, Handler, open_for_cli
+from iltdesk.domain.imports import ImportSource
 from iltdesk.i18n import _
 
 
@@ -37,7 +38,7 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
         return EXIT_UNREADABLE
     with open_for_cli(args.db) as db:
         parsed = roster_import.prepare(db, source, sheet=args.sheet)
-        ref = roster_import.ImportSource(args.path.name, source.sha256, parsed.sheet)
+        ref = ImportSource(args.path.name, source.sha256, parsed.sheet)
         if args.dry_run:
             plan = roster_import.plan_import(db, parsed, args.session)
             counts, batch_id, problems = plan.counts, None, plan.problems

@@ -47,6 +47,3 @@ class Changes:
 
     def ids(self, kind: Entity) -> frozenset[int]:
         return frozenset(i for k, i in self.touched if k == kind)
-
-
-NO_CHANGES = Changes()

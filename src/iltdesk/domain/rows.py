@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from iltdesk.domain.enums import (
     ActivityType,
@@ -15,6 +16,8 @@ from iltdesk.domain.enums import (
     EnrollmentStatus,
     InstructorRole,
     MaterialKind,
+    MessageKind,
+    OutboxStatus,
     SessionStatus,
 )
 
@@ -229,3 +232,36 @@ class InstructorLoad:
     upcoming: tuple[SessionRow, ...]
     minutes_taught: int
     minutes_scheduled: int
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A message in the outbox as its list shows it."""
+
+    id: int
+    kind: MessageKind
+    recipient: str
+    recipient_name: str
+    subject: str
+    status: OutboxStatus
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+    session_id: int | None
+    message_id: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One entry of a history panel: when, who, and what happened, in words."""
+
+    id: int
+    at: datetime
+    actor: str
+    entity: str
+    entity_id: int | None
+    action: str
+    text: str
+    reason: str
+    detail: dict[str, Any]

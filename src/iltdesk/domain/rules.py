@@ -30,14 +30,6 @@ class Interval:
         return self.start < other.end and other.start < self.end
 
 
-def check_day(start: datetime, end: datetime) -> None:
-    """Raise `ValueError` when a day is not a valid span of aware instants."""
-    if start.tzinfo is None or end.tzinfo is None:
-        raise ValueError("session day instants must be timezone-aware")
-    if end <= start:
-        raise ValueError("a session day must end after it starts")
-
-
 @dataclass(frozen=True)
 class DayMark:
     """One attendance mark as the completion rule sees it."""
@@ -83,4 +75,5 @@ def completion_status(
 
 
 def free_seats(capacity: int, seats_taken: int) -> int:
+    """Seats still free (never below zero: a walk-in past capacity leaves none)."""
     return max(0, capacity - seats_taken)

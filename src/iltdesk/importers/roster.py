@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from iltdesk.domain import people
 from iltdesk.domain.emails import email_key, normalise_email
+from iltdesk.domain.imports import RowProblem
 from iltdesk.i18n import _
 from iltdesk.importers.cells import (
     cell_text,
@@ -27,26 +29,8 @@ from iltdesk.importers.cells import (
 from iltdesk.importers.fields import Field
 from iltdesk.importers.reading import RawSheet
 
-LEARNER_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "employee_id",
-    "department",
-    "manager_name",
-    "manager_email",
-    "location",
-    "job_title",
-    "hire_date",  # an ISO date, or "" (read by `cells.sheet_date` however the sheet holds it)
-)
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int  # the row number as the spreadsheet shows it (1-based)
-    column: str  # the header of the column at fault, or "" for the whole row
-    message: str
-    blocking: bool = True  # False: a note or warning; the row is still imported
+# The hire date is an ISO date, or "" (read by `cells.sheet_date` however the sheet holds it).
+LEARNER_FIELDS = people.LEARNER_FIELDS
 
 
 @dataclass

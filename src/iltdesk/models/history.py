@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from iltdesk import formatting
+from iltdesk.domain.rows import HistoryRow
 from iltdesk.i18n import _
 from iltdesk.models.base import Column, RowTableModel
-from iltdesk.services.audit import HistoryRow
 
 
 class HistoryTableModel(RowTableModel[HistoryRow]):

@@ -9,18 +9,20 @@ from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from iltdesk import formatting
-from iltdesk.i18n import _
-from iltdesk.importers.cells import cell_text
-from iltdesk.importers.fields import Field
-from iltdesk.importers.roster import ParsedRoster, RowProblem, column_letter
-from iltdesk.models.base import ROOT, ROW_ROLE, Column, Index, RowTableModel
-from iltdesk.services.roster_import import (
+from iltdesk.domain.imports import (
     ImportBatchRow,
     ImportPlan,
     Placement,
     RowAction,
     RowPlan,
+    RowProblem,
 )
+from iltdesk.domain.people import LEARNER_TEXT_FIELDS
+from iltdesk.i18n import _
+from iltdesk.importers.cells import cell_text
+from iltdesk.importers.fields import Field
+from iltdesk.importers.roster import ParsedRoster, column_letter
+from iltdesk.models.base import ROOT, ROW_ROLE, Column, Index, RowTableModel
 
 PREVIEW_ROWS = 200
 ERROR_BRUSH = QBrush(QColor("#f8d7da"))
@@ -162,16 +164,8 @@ def _problems_text(row: PreviewRow) -> str:
     return " ".join(p.message for p in row.problems)
 
 
-PREVIEW_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "employee_id",
-    "department",
-    "manager_name",
-    "location",
-    "job_title",
-)
+# The preview shows who each row is (the manager's email is left out for width).
+PREVIEW_FIELDS = tuple(f for f in LEARNER_TEXT_FIELDS if f != "manager_email")
 
 
 def _field_column(name: str) -> Column[PreviewRow]:

@@ -16,22 +16,8 @@ from iltdesk.db import audit as chain
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import AuditEntry, Learner, SessionDay
 from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
+from iltdesk.domain.rows import HistoryRow
 from iltdesk.i18n import N_, _, ngettext
-
-
-@dataclass(frozen=True)
-class HistoryRow:
-    """One entry of a history panel: when, who, and what happened, in words."""
-
-    id: int
-    at: datetime
-    actor: str
-    entity: str
-    entity_id: int | None
-    action: str
-    text: str
-    reason: str
-    detail: dict[str, Any]
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import Certificate, Course, Enrollment, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.emails import email_key, normalise_email
+from iltdesk.domain.people import MERGE_FILLS
 from iltdesk.domain.rows import LearnerHistoryRow, LearnerRow
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.domain.text import clean_text, prefix_range, search_key
@@ -260,16 +261,7 @@ def merge_learners(db: Database, keep_id: int, duplicate_id: int) -> Outcome[Lea
             )
         for enrollment in theirs:
             enrollment.learner_id = keep_id
-        for field in (
-            "employee_id",
-            "department",
-            "manager_name",
-            "manager_email",
-            "location",
-            "job_title",
-            "preferred_language",
-            "hire_date",
-        ):
+        for field in MERGE_FILLS:
             if not getattr(keep, field) and getattr(duplicate, field):
                 value = getattr(duplicate, field)
                 if field == "employee_id":
@@ -299,3 +291,17 @@ def get_learners(db: Database, learner_ids: list[int]) -> dict[int, LearnerRow]:
     with db.transaction() as tx:
         rows = tx.scalars(select(Learner).where(Learner.id.in_(learner_ids)))
         return {learner.id: learner_row(learner) for learner in rows}
+
+
+_CHOICE_COLUMNS = frozenset({"department", "job_title", "location", "manager_name"})
+
+
+def distinct_values(db: Database, column_name: str, limit: int = 500) -> list[str]:
+    """The values learners have in one directory column (department, job title…), sorted."""
+    if column_name not in _CHOICE_COLUMNS:
+        raise ValueError(f"not a directory column: {column_name}")
+    column = getattr(Learner, column_name)
+    with db.reading() as tx:
+        return list(
+            tx.scalars(select(column).where(column != "").distinct().order_by(column).limit(limit))
+        )

@@ -38,7 +38,7 @@ from iltdesk.domain.enums import (
     OutboxStatus,
     SessionStatus,
 )
-from iltdesk.domain.rows import RosterRow, SessionRow
+from iltdesk.domain.rows import OutboxRow, RosterRow, SessionRow
 from iltdesk.errors import UserError, ValidationError
 from iltdesk.i18n import _, load_translations
 from iltdesk.mail.messages import Attachment, CalendarPart, Sender, build_message
@@ -921,22 +921,6 @@ def queue(db: Database, drafts: Sequence[Draft]) -> Outcome[list[int]]:
 
 
 # --- the outbox as the user sees it ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    id: int
-    kind: MessageKind
-    recipient: str
-    recipient_name: str
-    subject: str
-    status: OutboxStatus
-    attempts: int
-    last_error: str
-    created_at: datetime
-    sent_at: datetime | None
-    session_id: int | None
-    message_id: str
 
 
 def _outbox_row(m: OutboxMessage) -> OutboxRow:

@@ -18,7 +18,6 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, delete, func, insert, select, update
@@ -39,6 +38,21 @@ from iltdesk.db.entities import (
 from iltdesk.documents.problem_report import ProblemRow
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
+from iltdesk.domain.imports import (
+    Candidate,
+    FieldChange,
+    ImportBatchRow,
+    ImportCounts,
+    ImportPlan,
+    ImportResult,
+    ImportSource,
+    Placement,
+    RowAction,
+    RowPlan,
+    RowProblem,
+    UndoResult,
+)
+from iltdesk.domain.rules import free_seats
 from iltdesk.domain.text import search_key
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
@@ -49,7 +63,6 @@ from iltdesk.importers.roster import (
     LEARNER_FIELDS,
     ParsedRoster,
     ParsedRow,
-    RowProblem,
     parse_rows,
     paused_collector,
 )
@@ -73,121 +86,6 @@ SKIP = 0  # a decision: leave this row out
 Report = Callable[[int, int, str], None]
 # Fields compared without regard to case: HR exports often shout names in capitals.
 _CASELESS = frozenset({"first_name", "last_name", "email", "manager_email"})
-
-
-class RowAction(StrEnum):
-    CREATE = "create"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-    SKIP = "skip"
-    MERGED = "merged"  # the same person as an earlier row of the file
-    REJECTED = "rejected"
-
-
-class Placement(StrEnum):
-    NONE = "none"  # directory only
-    SEAT = "seat"
-    WAITLIST = "waitlist"
-    ALREADY = "already"  # already holds a place on the session
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    field: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An existing learner a row might be (same name, different email and ID)."""
-
-    learner_id: int
-    name: str
-    email: str
-
-
-@dataclass(frozen=True)
-class RowPlan:
-    row: int
-    action: RowAction
-    learner_id: int | None = None
-    changes: tuple[FieldChange, ...] = ()
-    candidates: tuple[Candidate, ...] = ()
-    placement: Placement = Placement.NONE
-
-
-@dataclass(frozen=True)
-class ImportCounts:
-    rows: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    duplicates_merged: int = 0
-    rejected: int = 0
-    possible_duplicates: int = 0
-    skipped: int = 0
-    enrolled: int = 0
-    waitlisted: int = 0
-    already_enrolled: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    session_id: int | None
-    rows: tuple[RowPlan, ...]
-    counts: ImportCounts
-    problems: tuple[RowProblem, ...]
-
-    @property
-    def changes_anything(self) -> bool:
-        c = self.counts
-        return bool(c.new or c.updated or c.enrolled or c.waitlisted)
-
-    def by_row(self) -> dict[int, RowPlan]:
-        return {plan.row: plan for plan in self.rows}
-
-
-@dataclass(frozen=True)
-class ImportSource:
-    file_name: str
-    sha256: str
-    sheet: str
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    batch_id: int | None  # None: nothing needed changing, so nothing was written
-    counts: ImportCounts
-    problems: tuple[RowProblem, ...] = ()
-    learner_ids: tuple[int, ...] = ()  # every learner the accepted rows are, in file order
-
-
-@dataclass(frozen=True)
-class UndoResult:
-    learners_removed: int
-    learners_kept: int  # created by the import, but they have other history now
-    learners_restored: int
-    fields_kept: int  # changed by someone after the import, so left as they are
-    places_removed: int
-    places_kept: int  # attendance or a certificate was recorded since
-    places_restored: int
-
-
-@dataclass(frozen=True)
-class ImportBatchRow:
-    id: int
-    file_name: str
-    sheet_name: str
-    created_at: datetime
-    session_id: int | None
-    session_label: str
-    counts: dict[str, int]
-    undone_at: datetime | None
-    zone: str = "UTC"  # the organisation's zone, for showing the instants
 
 
 @dataclass
@@ -339,7 +237,7 @@ def _plan(
     places: dict[int, EnrollmentStatus] = {}
     free = 0
     if session is not None:
-        free = session.capacity - seats_taken(tx, session.id)
+        free = free_seats(session.capacity, seats_taken(tx, session.id))
         known_ids = [e.id for e in (*by_email.values(), *by_employee.values(), *chosen.values())]
         for id_chunk in _chunks(sorted(set(known_ids))):
             place_query = select(Enrollment.learner_id, Enrollment.status).where(

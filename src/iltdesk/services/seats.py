@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.entities import Enrollment, TrainingSession
 from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, SessionStatus
+from iltdesk.domain.rules import free_seats
 
 
 def seats_taken(tx: OrmSession, session_id: int) -> int:
@@ -50,9 +51,9 @@ def fill_free_seats(tx: OrmSession, session: TrainingSession) -> list[Enrollment
     if session.status not in (SessionStatus.PLANNED, SessionStatus.CONFIRMED):
         return []
     tx.flush()
-    free = session.capacity - seats_taken(tx, session.id)
+    free = free_seats(session.capacity, seats_taken(tx, session.id))
     promoted = []
-    for enrollment in waitlist(tx, session.id)[: max(0, free)]:
+    for enrollment in waitlist(tx, session.id)[:free]:
         enrollment.status = EnrollmentStatus.ENROLLED
         enrollment.waitlist_position = None
         promoted.append(enrollment)

@@ -8,6 +8,7 @@ cancel; refused credentials pause the batch and ask for the password.
 from __future__ import annotations
 
 import email
+import logging
 from collections.abc import Callable
 from email.policy import default
 from typing import Any
@@ -35,19 +36,22 @@ from PySide6.QtWidgets import (
 from iltdesk import credentials
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import MessageKind, OutboxStatus
+from iltdesk.domain.rows import OutboxRow
 from iltdesk.errors import UserError
 from iltdesk.i18n import _, ngettext
 from iltdesk.mail.templates import PLACEHOLDERS, TEMPLATE_LANGUAGES, Template, template_errors
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.outbox import OutboxTableModel
 from iltdesk.services import outbox
-from iltdesk.services.outbox import Composed, Draft, OutboxRow, SendSummary
+from iltdesk.services.outbox import Composed, Draft, SendSummary
 from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.document_preview import ask_save_path
 from iltdesk.views.dialogs.preferences import buddy_label
 from iltdesk.views.errors import error_text, show_error
 from iltdesk.views.widgets import TablePage
+
+log = logging.getLogger(__name__)
 
 
 def home_zone(ctx: AppContext) -> str:
@@ -787,6 +791,7 @@ class ReminderWatch:
             language = str(self.ctx.prefs.get("locale"))
             due = outbox.due_reminders(self.ctx.db, fallback_language=language)
         except Exception:  # a reminder check must never disturb the user's work
+            log.warning("The reminder check failed; it runs again in a while.", exc_info=True)
             return
         self.asking = True
         try:

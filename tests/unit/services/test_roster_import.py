@@ -12,6 +12,7 @@ from iltdesk.db.entities import ImportBatch, Learner
 from iltdesk.documents.problem_report import save_problem_report
 from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.domain.enums import EnrollmentStatus as E
+from iltdesk.domain.imports import ImportSource, RowAction
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.errors import ValidationError
 from iltdesk.importers.fields import Field
@@ -19,7 +20,7 @@ from iltdesk.importers.reading import RawSheet, read_file
 from iltdesk.importers.roster import parse_rows
 from iltdesk.services import enrollment, learners, roster_import
 from iltdesk.services.attendance import MarkSpec, record_marks
-from iltdesk.services.roster_import import SKIP, ImportSource, RowAction
+from iltdesk.services.roster_import import SKIP
 from tests.fixtures.builders import make_learner, make_session
 from tests.fixtures.rosters import messy_workbook, plain_workbook, simple_rows
 

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.imports import ImportBatchRow, UndoResult
 from iltdesk.i18n import _
 from iltdesk.models.imports import ImportBatchesTableModel
 from iltdesk.services import roster_import
-from iltdesk.services.roster_import import ImportBatchRow, UndoResult
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.import_wizard import undo_summary

@@ -41,6 +41,14 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.documents.problem_report import save_problem_report
 from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.imports import (
+    ImportBatchRow,
+    ImportCounts,
+    ImportPlan,
+    ImportResult,
+    ImportSource,
+    UndoResult,
+)
 from iltdesk.errors import UserError
 from iltdesk.i18n import _, ngettext
 from iltdesk.importers.cells import cell_text
@@ -54,13 +62,7 @@ from iltdesk.models.imports import (
     preview_rows,
 )
 from iltdesk.services import roster_import, scheduling
-from iltdesk.services.roster_import import (
-    SKIP,
-    ImportPlan,
-    ImportResult,
-    ImportSource,
-    UndoResult,
-)
+from iltdesk.services.roster_import import SKIP
 from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.document_preview import ask_save_path
@@ -685,9 +687,7 @@ def _n(value: int) -> str:
     return formatting.format_number(value)
 
 
-def counts_html_of(
-    c: roster_import.ImportCounts, session: bool = True, *, done: bool = False
-) -> str:
+def counts_html_of(c: ImportCounts, session: bool = True, *, done: bool = False) -> str:
     parts = [
         ngettext("{n} new learner", "{n} new learners", c.new).format(n=_n(c.new)),
         ngettext("{n} updated", "{n} updated", c.updated).format(n=_n(c.updated)),
@@ -727,7 +727,7 @@ def counts_html_of(
     return text
 
 
-def counts_html(plan: ImportPlan, earlier: roster_import.ImportBatchRow | None) -> str:
+def counts_html(plan: ImportPlan, earlier: ImportBatchRow | None) -> str:
     text = counts_html_of(plan.counts, plan.session_id is not None)
     if earlier is not None:
         text += (
@@ -785,7 +785,7 @@ class ImportWizard(QWizard):
         self.plan: ImportPlan | None = None
         self.decisions: dict[int, int] = {}
         self.remembered_candidates: dict[int, list[tuple[int, str, str]]] = {}
-        self.earlier: roster_import.ImportBatchRow | None = None
+        self.earlier: ImportBatchRow | None = None
         self.import_result: ImportResult | None = None
         self.undone: UndoResult | None = None
         self.saved_report: Path | None = None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk import formatting
+from iltdesk.domain.people import LEARNER_TEXT_FIELDS
 from iltdesk.domain.rows import InstructorRow, LearnerRow, RoomRow
 from iltdesk.domain.specs import InstructorSpec, LearnerSpec, RoomSpec
 from iltdesk.errors import UserError, ValidationError
@@ -82,20 +83,7 @@ class LearnerDialog(_FormDialog):
     def __init__(self, parent: QWidget | None, ctx: AppContext, row: LearnerRow | None) -> None:
         super().__init__(parent, ctx, _("Edit learner") if row else _("New learner"))
         self.row = row
-        self.fields = {
-            key: QLineEdit()
-            for key in (
-                "first_name",
-                "last_name",
-                "email",
-                "employee_id",
-                "department",
-                "manager_name",
-                "manager_email",
-                "location",
-                "job_title",
-            )
-        }
+        self.fields = {key: QLineEdit() for key in LEARNER_TEXT_FIELDS}
         self.language = language_combo(row.preferred_language if row else "")
         labels = {
             "first_name": _("&First name"),

@@ -31,25 +31,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from iltdesk import formatting
 from iltdesk.domain.compliance import RULE, RequirementRow, RequirementSpec
 from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.i18n import _, ngettext
-from iltdesk.services import catalogue, compliance, requirements
+from iltdesk.services import catalogue, compliance, learners, requirements
 from iltdesk.views.context import AppContext
 from iltdesk.views.time_fields import DateField
 
 
 def _distinct(ctx: AppContext, column_name: str) -> list[str]:
-    from iltdesk.db.entities import Learner
-
-    column = getattr(Learner, column_name)
-    with ctx.db.reading() as tx:
-        return list(
-            tx.scalars(select(column).where(column != "").distinct().order_by(column).limit(500))
-        )
+    return learners.distinct_values(ctx.db, column_name)
 
 
 def _choice(values: list[str], placeholder: str) -> QComboBox:
@@ -476,7 +469,7 @@ class RequirementsDialog(QDialog):
         return str(self.ctx.prefs.get("default_timezone"))
 
     def import_members(self) -> None:
-        from iltdesk.services.roster_import import ImportResult
+        from iltdesk.domain.imports import ImportResult
         from iltdesk.views.dialogs.import_wizard import open_import_wizard
 
         if self.current is None:

@@ -1,0 +1,136 @@
+"""What a roster import plans, counts and did: the rows the import wizard and its models show.
+
+Plain data, no database: the service (`services/roster_import`) fills them in, the models read
+them, so neither the models nor the views need the service to know their shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Something wrong (or worth a note) in one row or column of an imported sheet."""
+
+    row: int  # the row number as the spreadsheet shows it (1-based)
+    column: str  # the header of the column at fault, or "" for the whole row
+    message: str
+    blocking: bool = True  # False: a note or warning; the row is still imported
+
+
+class RowAction(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    SKIP = "skip"
+    MERGED = "merged"  # the same person as an earlier row of the file
+    REJECTED = "rejected"
+
+
+class Placement(StrEnum):
+    NONE = "none"  # directory only
+    SEAT = "seat"
+    WAITLIST = "waitlist"
+    ALREADY = "already"  # already holds a place on the session
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An existing learner a row might be (same name, different email and ID)."""
+
+    learner_id: int
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RowPlan:
+    row: int
+    action: RowAction
+    learner_id: int | None = None
+    changes: tuple[FieldChange, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    placement: Placement = Placement.NONE
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    rows: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates_merged: int = 0
+    rejected: int = 0
+    possible_duplicates: int = 0
+    skipped: int = 0
+    enrolled: int = 0
+    waitlisted: int = 0
+    already_enrolled: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    session_id: int | None
+    rows: tuple[RowPlan, ...]
+    counts: ImportCounts
+    problems: tuple[RowProblem, ...]
+
+    @property
+    def changes_anything(self) -> bool:
+        c = self.counts
+        return bool(c.new or c.updated or c.enrolled or c.waitlisted)
+
+    def by_row(self) -> dict[int, RowPlan]:
+        return {plan.row: plan for plan in self.rows}
+
+
+@dataclass(frozen=True)
+class ImportSource:
+    file_name: str
+    sha256: str
+    sheet: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int | None  # None: nothing needed changing, so nothing was written
+    counts: ImportCounts
+    problems: tuple[RowProblem, ...] = ()
+    learner_ids: tuple[int, ...] = ()  # every learner the accepted rows are, in file order
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    learners_removed: int
+    learners_kept: int  # created by the import, but they have other history now
+    learners_restored: int
+    fields_kept: int  # changed by someone after the import, so left as they are
+    places_removed: int
+    places_kept: int  # attendance or a certificate was recorded since
+    places_restored: int
+
+
+@dataclass(frozen=True)
+class ImportBatchRow:
+    id: int
+    file_name: str
+    sheet_name: str
+    created_at: datetime
+    session_id: int | None
+    session_label: str
+    counts: dict[str, int]
+    undone_at: datetime | None
+    zone: str = "UTC"  # the organisation's zone, for showing the instants

@@ -1,0 +1,70 @@
+"""The layers of ARCHITECTURE, checked on every module's imports (including lazy ones)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "iltdesk"
+QT = ("PySide6", "shiboken6")
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports, at the top or inside a function."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def modules(*packages: str) -> list[Path]:
+    return sorted(p for package in packages for p in (SRC / package).rglob("*.py"))
+
+
+def offenders(paths: list[Path], forbidden: tuple[str, ...]) -> list[str]:
+    return [
+        f"{path.relative_to(SRC)} imports {name}"
+        for path in paths
+        for name in sorted(imports_of(path))
+        if name.startswith(forbidden)
+    ]
+
+
+PLAIN = ("domain", "db", "services", "importers", "documents", "mail", "cli")
+
+
+@pytest.mark.parametrize("package", PLAIN)
+def test_the_plain_layers_import_no_qt(package):
+    assert offenders(modules(package), QT) == []
+
+
+def test_qt_only_in_views_models_tasks_app_and_selftest():
+    allowed = {"views", "models", "tasks"}
+    paths = [
+        p
+        for p in SRC.rglob("*.py")
+        if p.relative_to(SRC).parts[0] not in allowed and p.name not in {"app.py", "selftest.py"}
+    ]
+    assert offenders(paths, QT) == []
+
+
+def test_models_read_rows_not_services_or_the_database():
+    assert offenders(modules("models"), ("iltdesk.services", "iltdesk.db", "sqlalchemy")) == []
+
+
+def test_views_never_touch_the_database_directly():
+    assert offenders(modules("views", "tasks"), ("iltdesk.db", "sqlalchemy")) == []
+
+
+def test_the_domain_depends_on_nothing_above_it():
+    above = ("iltdesk.services", "iltdesk.db", "iltdesk.views", "iltdesk.models", "sqlalchemy")
+    assert offenders(modules("domain"), above) == []
+
+
+def test_services_format_through_formatting_not_babel():
+    assert offenders(modules("services"), ("babel",)) == []
