@@ -9,7 +9,8 @@ from iltdesk.domain.enums import MessageKind, OutboxStatus
 from iltdesk.models.outbox import OutboxTableModel
 from iltdesk.services import outbox
 from iltdesk.views import mail
-from iltdesk.views.mail import MailSettingsDialog, OutboxPage, SendConfirmDialog, TemplatesDialog
+from iltdesk.views.dialogs.mail_settings import MailSettingsDialog, TemplatesDialog
+from iltdesk.views.mail import OutboxPage, SendConfirmDialog
 from iltdesk.views.session_detail import SessionDetailDialog
 from tests.fixtures.builders import completed_session
 from tests.fixtures.smtp import configure, start_server

@@ -311,12 +311,14 @@ class MainWindow(RosterDropTarget, QMainWindow):
         )
 
     def show_mail_settings(self) -> Any:
-        views = mail_views()
-        return views.open_dialog(views.MailSettingsDialog(self, self.ctx))
+        from iltdesk.views.dialogs.mail_settings import MailSettingsDialog
+
+        return mail_views().open_dialog(MailSettingsDialog(self, self.ctx))
 
     def show_templates(self) -> Any:
-        views = mail_views()
-        return views.open_dialog(views.TemplatesDialog(self, self.ctx))
+        from iltdesk.views.dialogs.mail_settings import TemplatesDialog
+
+        return mail_views().open_dialog(TemplatesDialog(self, self.ctx))
 
     def check_outbox_at_start(self) -> None:
         """After a crash: rows caught mid-send become uncertain; say what waits, send nothing."""
