@@ -8,6 +8,7 @@ import pytest
 from iltdesk.domain.enums import EnrollmentStatus as E
 from iltdesk.services import enrollment, learners
 from iltdesk.views.dialogs import import_wizard
+from iltdesk.views.dialogs.import_pages import file_page, preview_page
 from iltdesk.views.dialogs.import_wizard import (
     COLUMNS,
     DONE,
@@ -42,7 +43,7 @@ def test_walk_from_file_to_committed_roster_then_undo(
 ):
     session = make_session(ctx.db, capacity=4)
     path = messy_workbook(tmp_path / "hr.xlsx")
-    monkeypatch.setattr(import_wizard, "ask_roster_file", lambda parent: path)
+    monkeypatch.setattr(file_page, "ask_roster_file", lambda parent: path)
     wizard = wizard_for(session_id=session.id)
     assert wizard.currentId() == FILE
     wizard.file_page.browse()
@@ -79,7 +80,7 @@ def test_walk_from_file_to_committed_roster_then_undo(
     preview.only_problems.setChecked(True)
     assert preview.model.rowCount() == 3  # two rejected, one merged duplicate
     report = tmp_path / "back to HR.xlsx"
-    monkeypatch.setattr(import_wizard, "ask_save_path", lambda *a: report)
+    monkeypatch.setattr(preview_page, "ask_save_path", lambda *a: report)
     preview.save_problems.click()
     sheet = openpyxl.load_workbook(report).active
     assert sheet.max_row == 3

@@ -1,0 +1,1 @@
+"""The pages of the import wizard, one module each."""

@@ -1,0 +1,162 @@
+"""What every page of the import wizard shares: the page base, its ids, and the counts in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QLabel,
+    QWizardPage,
+)
+
+from iltdesk import formatting
+from iltdesk.domain.imports import (
+    ImportBatchRow,
+    ImportCounts,
+    ImportPlan,
+    UndoResult,
+)
+from iltdesk.errors import UserError
+from iltdesk.i18n import _, ngettext
+from iltdesk.tasks.runner import CancelledError, Progress
+from iltdesk.views.errors import error_text
+
+if TYPE_CHECKING:
+    from iltdesk.views.dialogs.import_wizard import ImportWizard
+
+
+FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt)"
+FILE, SHEET, COLUMNS, TARGET, PREVIEW, DONE = range(6)
+
+
+class _Page(QWizardPage):
+    """A page with a line for errors and the asynchronous validate-then-advance dance."""
+
+    def __init__(self, wizard: ImportWizard, title: str, subtitle: str = "") -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(title)
+        if subtitle:
+            self.setSubTitle(subtitle)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a4262c;")
+        self.error.hide()
+        self._ready = False
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+
+    def run_then_next(self, work: Callable[[Progress], Any], apply: Callable[[Any], None]) -> bool:
+        """For validatePage: True once `work` has finished and `apply` took its result."""
+        if self._ready:
+            self._ready = False
+            return True
+        self.show_error("")
+
+        def done(result: Any) -> None:
+            try:
+                apply(result)
+            except UserError as error:
+                self.show_error(str(error))
+                return
+            self._ready = True
+            self.w.next()
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, CancelledError):
+                self.show_error(_("Cancelled. Nothing was changed."))
+            else:
+                self.show_error(error_text(error))
+
+        def finished(result: Any) -> None:
+            self.w.busy = False
+            done(result)
+
+        def stopped(error: BaseException) -> None:
+            self.w.busy = False
+            failed(error)
+
+        self.w.busy = True
+        self.w.progress = self.w.tasks.run(
+            work, title=self.title(), on_done=finished, on_error=stopped
+        )
+        return False
+
+
+def _n(value: int) -> str:
+    return formatting.format_number(value)
+
+
+def counts_html_of(c: ImportCounts, session: bool = True, *, done: bool = False) -> str:
+    parts = [
+        ngettext("{n} new learner", "{n} new learners", c.new).format(n=_n(c.new)),
+        ngettext("{n} updated", "{n} updated", c.updated).format(n=_n(c.updated)),
+        ngettext("{n} unchanged", "{n} unchanged", c.unchanged).format(n=_n(c.unchanged)),
+        ngettext("{n} duplicate merged", "{n} duplicates merged", c.duplicates_merged).format(
+            n=_n(c.duplicates_merged)
+        ),
+        ngettext("{n} row with problems", "{n} rows with problems", c.rejected).format(
+            n=_n(c.rejected)
+        ),
+    ]
+    if c.possible_duplicates and not done:
+        parts.append(
+            ngettext(
+                "{n} possible duplicate to decide",
+                "{n} possible duplicates to decide",
+                c.possible_duplicates,
+            ).format(n=_n(c.possible_duplicates))
+        )
+    if c.skipped:
+        parts.append(ngettext("{n} skipped", "{n} skipped", c.skipped).format(n=_n(c.skipped)))
+    text = " · ".join(parts)
+    if session and (c.enrolled or c.waitlisted or c.already_enrolled):
+        text += "<br>" + " · ".join(
+            [
+                ngettext("{n} enrolled", "{n} enrolled", c.enrolled).format(n=_n(c.enrolled)),
+                ngettext("{n} to the waitlist", "{n} to the waitlist", c.waitlisted).format(
+                    n=_n(c.waitlisted)
+                ),
+                ngettext(
+                    "{n} already on the session",
+                    "{n} already on the session",
+                    c.already_enrolled,
+                ).format(n=_n(c.already_enrolled)),
+            ]
+        )
+    return text
+
+
+def counts_html(plan: ImportPlan, earlier: ImportBatchRow | None) -> str:
+    text = counts_html_of(plan.counts, plan.session_id is not None)
+    if earlier is not None:
+        text += (
+            "<br><i>"
+            + _(
+                "This file was already imported on {when}; rows already in ILT Desk are left "
+                "as they are."
+            ).format(when=formatting.format_datetime(earlier.created_at, earlier.zone))
+            + "</i>"
+        )
+    if not plan.changes_anything:
+        text += "<br><b>" + _("Nothing to change.") + "</b>"
+    return text
+
+
+def undo_summary(undone: UndoResult) -> str:
+    text = _(
+        "Import undone: {learners} learners removed, {restored} restored, {places} places removed."
+    ).format(
+        learners=undone.learners_removed,
+        restored=undone.learners_restored,
+        places=undone.places_removed + undone.places_restored,
+    )
+    kept = undone.learners_kept + undone.places_kept + undone.fields_kept
+    if kept:
+        text += " " + _(
+            "Kept {n} records that changed or gathered attendance since the import."
+        ).format(n=kept)
+    return text
