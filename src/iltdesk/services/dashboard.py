@@ -390,19 +390,30 @@ def _upcoming_days(now: datetime, *extra: Any) -> Any:
     )
 
 
-def _clashing(days: Any, same: str) -> tuple[Any, Any, list[Any]]:
-    """Two different sessions' days that overlap and share `same` (an instructor, a room)."""
+def _clashes(tx: OrmSession, days: Any, same: str, names: Any) -> list[tuple[str, int, Any, str]]:
+    """Two different sessions' days that overlap and share `same` (an instructor, a room).
+
+    One row per clashing pair: the shared thing's name, the earlier session, its first
+    clashing start and zone.
+    """
     a, b = days.alias("a"), days.alias("b")
-    return (
-        a,
-        b,
-        [
-            a.c.session_id < b.c.session_id,
-            a.c.start < b.c.end,
-            b.c.start < a.c.end,
-            a.c[same] == b.c[same],
-        ],
+    query = (
+        select(names.c.name, a.c.session_id, func.min(a.c.start), a.c.timezone)
+        .select_from(a)
+        .join(
+            b,
+            and_(
+                a.c.session_id < b.c.session_id,
+                a.c.start < b.c.end,
+                b.c.start < a.c.end,
+                a.c[same] == b.c[same],
+            ),
+        )
+        .join(names, names.c.id == a.c[same])
+        .group_by(names.c.name, a.c.session_id, b.c.session_id, a.c.timezone)
+        .order_by(func.min(a.c.start))
     )
+    return [tuple(row) for row in tx.execute(query)]
 
 
 def _instructor_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
@@ -411,15 +422,6 @@ def _instructor_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
         .join(teaching_t, teaching_t.c.session_id == days_t.c.session_id)
         .where(teaching_t.c.role.in_(TEACHING))
         .cte("teaching_days")
-    )
-    a, b, overlap = _clashing(teaching, "instructor_id")
-    query = (
-        select(instructors_t.c.name, a.c.session_id, func.min(a.c.start), a.c.timezone)
-        .select_from(a)
-        .join(b, and_(*overlap))
-        .join(instructors_t, instructors_t.c.id == a.c.instructor_id)
-        .group_by(instructors_t.c.name, a.c.session_id, b.c.session_id, a.c.timezone)
-        .order_by(func.min(a.c.start))
     )
     return [
         AttentionItem(
@@ -430,24 +432,15 @@ def _instructor_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
             Target.SESSION,
             first,
         )
-        for name, first, start, zone in tx.execute(query)
+        for name, first, start, zone in _clashes(tx, teaching, "instructor_id", instructors_t)
     ]
 
 
 def _room_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
-    rooms = (
+    booked = (
         _upcoming_days(now, sessions_t.c.room_id.label("room_id"))
         .where(sessions_t.c.room_id.is_not(None))
         .cte("room_days")
-    )
-    a, b, overlap = _clashing(rooms, "room_id")
-    query = (
-        select(rooms_t.c.name, a.c.session_id, func.min(a.c.start), a.c.timezone)
-        .select_from(a)
-        .join(b, and_(*overlap))
-        .join(rooms_t, rooms_t.c.id == a.c.room_id)
-        .group_by(rooms_t.c.name, a.c.session_id, b.c.session_id, a.c.timezone)
-        .order_by(func.min(a.c.start))
     )
     return [
         AttentionItem(
@@ -458,7 +451,7 @@ def _room_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
             Target.SESSION,
             first,
         )
-        for name, first, start, zone in tx.execute(query)
+        for name, first, start, zone in _clashes(tx, booked, "room_id", rooms_t)
     ]
 
 

@@ -1,0 +1,65 @@
+"""Dashboard items from their causes: instructor and room clashes in the coming weeks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from iltdesk.domain.attention import AttentionKind, Target
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.services import dashboard
+from tests.fixtures.builders import day_spec, make_course, make_instructor, make_room, make_session
+
+NOW = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
+
+
+def clashes(db):
+    kinds = (AttentionKind.INSTRUCTOR_CLASH, AttentionKind.ROOM_CLASH)
+    return [
+        (i.kind, i.target, i.target_id, i.text)
+        for i in dashboard.needs_attention(db, now=NOW)
+        if i.kind in kinds
+    ]
+
+
+def test_an_instructor_and_a_room_booked_twice_are_named_once_each(db):
+    course = make_course(db)
+    room = make_room(db, name="Suite 3")
+    lead = make_instructor(db, "Priya Nair")
+    other = make_instructor(db, "Tomasz Nowak")
+    zone = "Europe/London"
+    first = make_session(
+        db,
+        course.id,
+        days=(day_spec(date(2026, 6, 3), "09:00", "12:00", zone),),
+        room_id=room.id,
+        instructors=((lead.id, InstructorRole.LEAD),),
+    )
+    make_session(  # the same morning, same trainer, same room
+        db,
+        course.id,
+        days=(day_spec(date(2026, 6, 3), "11:00", "15:00", zone),),
+        room_id=room.id,
+        instructors=((lead.id, InstructorRole.LEAD),),
+        allow_clashes=True,
+    )
+    make_session(  # touching end to start, another trainer: no clash
+        db,
+        course.id,
+        days=(day_spec(date(2026, 6, 3), "15:00", "17:00", zone),),
+        room_id=room.id,
+        instructors=((other.id, InstructorRole.LEAD),),
+    )
+    assert clashes(db) == [
+        (
+            AttentionKind.INSTRUCTOR_CLASH,
+            Target.SESSION,
+            first.id,
+            "Priya Nair is booked on two sessions at once on 3 Jun 2026.",
+        ),
+        (
+            AttentionKind.ROOM_CLASH,
+            Target.SESSION,
+            first.id,
+            "Suite 3 is booked for two sessions at once on 3 Jun 2026.",
+        ),
+    ]
