@@ -1,0 +1,510 @@
+"""The demo's history: sessions, places, marks, costs, certificates and mail.
+
+Two and a half years of it, with a few things left for the dashboard to point at.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from iltdesk.db.entities import (
+    Attendance,
+    Certificate,
+    CostLine,
+    Course,
+    CourseBudget,
+    Enrollment,
+    ExchangeRate,
+    Instructor,
+    InstructorQualification,
+    Learner,
+    OutboxContent,
+    OutboxMessage,
+    Room,
+    SessionDay,
+    SessionInstructor,
+    Setting,
+    TrainingSession,
+)
+from iltdesk.domain.attention import CERTIFICATE_WINDOW_DAYS
+from iltdesk.domain.costs import line_total
+from iltdesk.domain.dates import add_months
+from iltdesk.domain.enums import (
+    AttendanceStatus,
+    CancelCause,
+    CostBasis,
+    CostCategory,
+    DeliveryFormat,
+    DeliveryMode,
+    EnrollmentSource,
+    EnrollmentStatus,
+    InstructorRole,
+    MessageKind,
+    OutboxStatus,
+    SessionStatus,
+)
+from iltdesk.domain.rules import (
+    DEFAULT_COMPLETION_THRESHOLD,
+    DayMark,
+    attended_minutes,
+    completion_status,
+)
+from iltdesk.i18n import _
+from iltdesk.services import demo_catalogue as cat
+from iltdesk.services.certificates import ALPHABET
+from iltdesk.services.demo_directory import CURRENCY_BY_ZONE, DEMO_RATES, DirectoryBuilder
+
+
+def _utc(day: date, clock: time, zone: str) -> datetime:
+    return datetime.combine(day, clock, ZoneInfo(zone)).astimezone(UTC)
+
+
+def _weekdays_from(start: date, count: int) -> list[date]:
+    days: list[date] = []
+    current = start
+    while len(days) < count:
+        if current.weekday() < 5:
+            days.append(current)
+        current += timedelta(days=1)
+    return days
+
+
+class HistoryBuilder(DirectoryBuilder):
+    """The directory, then what happened: sessions, places, marks, costs, certificates, mail."""
+
+    def sessions(self) -> None:
+        rng = self.rng
+        instructors = self.rows[Instructor]
+        qualified: dict[int, list[int]] = {}
+        for row in self.rows.get(InstructorQualification, []):
+            qualified.setdefault(row["course_id"], []).append(row["instructor_id"])
+        rooms = self.rows[Room]
+        busy: set[tuple[str, int, date]] = set()
+        learner_busy: set[tuple[int, date]] = set()
+        learner_ids = [row["id"] for row in self.rows[Learner]]
+        history = self.size.history_days
+        span = history + 90
+        for n in range(self.size.sessions):
+            course_id = rng.choice(list(self.course_days))
+            day_count, minutes = self.course_days[course_id]
+            offset = int(n * span / max(1, self.size.sessions)) - history + rng.randint(0, 3)
+            dates = _weekdays_from(self.today + timedelta(days=offset), day_count)
+            fmt = self.course_format[course_id]
+            roll = rng.random()
+            if fmt is DeliveryFormat.VIRTUAL or (fmt is DeliveryFormat.BLENDED and roll < 0.5):
+                mode = DeliveryMode.VIRTUAL
+            elif roll < 0.1:
+                mode = DeliveryMode.HYBRID
+            else:
+                mode = DeliveryMode.IN_PERSON
+            room_id = None
+            if mode is not DeliveryMode.VIRTUAL:
+                free_rooms = [r for r in rooms if all(("r", r["id"], d) not in busy for d in dates)]
+                if free_rooms:
+                    room = rng.choice(free_rooms)
+                    room_id = room["id"]
+                    for d in dates:
+                        busy.add(("r", room_id, d))
+                else:
+                    mode = DeliveryMode.VIRTUAL
+            if room_id is not None:
+                room_index = (room_id - 1) % len(cat.ROOMS)
+                zone = cat.ROOMS[room_index][3]
+                capacity = int(rooms[room_id - 1]["capacity"])
+            else:
+                zone = rng.choice(cat.VIRTUAL_ZONES)
+                capacity = rng.choice([12, 16, 20, 25])
+            if self.size.seats is not None:
+                capacity = self.size.seats
+            start_clock = time(9, 0) if minutes > 240 else time(rng.choice([9, 13]), 30)
+            days = []
+            for d in dates:
+                start = _utc(d, start_clock, zone)
+                days.append(
+                    (start, start + timedelta(minutes=minutes + (60 if minutes > 300 else 0)))
+                )
+            past = dates[-1] < self.today
+            status = (
+                SessionStatus.COMPLETED
+                if past
+                else rng.choice(
+                    [SessionStatus.PLANNED, SessionStatus.CONFIRMED, SessionStatus.CONFIRMED]
+                )
+            )
+            reason, cause = "", CancelCause.OTHER
+            if n % 17 == 5:
+                status = SessionStatus.CANCELLED
+                reason, cause = rng.choice(cat.CANCEL_REASONS)
+            # The story the dashboard tells: last week's session still waits for its marks.
+            unmarked = past and status is SessionStatus.COMPLETED and not self.told.get("marks")
+            unmarked = unmarked and dates[-1] >= self.today - timedelta(days=5)
+            if unmarked:
+                status = SessionStatus.CONFIRMED
+                self.told["marks"] = True
+            session_id = self.add(
+                TrainingSession,
+                course_id=course_id,
+                cohort=f"{dates[0]:%Y}-{n + 1:03d}",
+                mode=mode,
+                room_id=room_id,
+                meeting_link=(
+                    f"https://meet.example.com/{course_id}-{n + 1}"
+                    if mode is not DeliveryMode.IN_PERSON
+                    else ""
+                ),
+                timezone=zone,
+                capacity=capacity,
+                min_size=max(1, capacity // 4),
+                status=status,
+                notes="",
+                first_start=days[0][0],
+                last_end=days[-1][1],
+                first_date=dates[0],
+                last_date=dates[-1],
+                cancelled_at=(
+                    days[0][0] - timedelta(days=rng.randint(2, 20))
+                    if status is SessionStatus.CANCELLED
+                    else None
+                ),
+                cancel_reason=reason,
+                cancel_cause=cause,
+                completed_at=days[-1][1] if status is SessionStatus.COMPLETED else None,
+                completion_note="",
+            )
+            day_ids = [
+                self.add(
+                    SessionDay,
+                    session_id=session_id,
+                    start=s,
+                    end=e,
+                    minutes=int((e - s).total_seconds() // 60),
+                    local_date=d,
+                )
+                for (s, e), d in zip(days, dates, strict=True)
+            ]
+            candidates = [
+                i
+                for i in qualified.get(course_id, [])
+                if all(("i", i, d) not in busy for d in dates)
+            ] or [
+                row["id"]
+                for row in instructors
+                if all(("i", row["id"], d) not in busy for d in dates)
+            ]
+            rng.shuffle(candidates)
+            lead = candidates[0] if candidates else None
+            soon = timedelta(days=22) <= dates[0] - self.today <= timedelta(days=45)
+            if soon and status is not SessionStatus.CANCELLED and not self.told.get("lead"):
+                candidates, lead = [], None  # the lead dropped out: the dashboard says so
+                self.told["lead"] = True
+            for role, instructor_id in zip(
+                [InstructorRole.LEAD, InstructorRole.CO_FACILITATOR], candidates[:2], strict=False
+            ):
+                if role is InstructorRole.CO_FACILITATOR and day_count == 1 and rng.random() < 0.6:
+                    continue
+                self.link(
+                    SessionInstructor,
+                    session_id=session_id,
+                    instructor_id=instructor_id,
+                    role=role,
+                )
+                for d in dates:
+                    busy.add(("i", instructor_id, d))
+            places = self._enrol(
+                session_id,
+                capacity,
+                status,
+                past and not unmarked,
+                dates,
+                day_ids,
+                minutes,
+                learner_ids,
+                learner_busy,
+                days[0][0],
+            )
+            self._costs(session_id, course_id, mode, zone, len(dates), places, lead, dates[0])
+            small = timedelta(days=8) <= dates[0] - self.today <= timedelta(days=20)
+            if small and status is not SessionStatus.CANCELLED and not self.told.get("small"):
+                self.rows[TrainingSession][session_id - 1]["min_size"] = places + 3
+                self.told["small"] = True
+
+    def _enrol(
+        self,
+        session_id: int,
+        capacity: int,
+        status: SessionStatus,
+        past: bool,
+        dates: list[date],
+        day_ids: list[int],
+        minutes: int,
+        learner_ids: list[int],
+        learner_busy: set[tuple[int, date]],
+        first_start: datetime,
+    ) -> int:
+        """Enrol learners (a few cancel, some late); returns the places held."""
+        rng = self.rng
+        places = 0
+        wanted = capacity if self.size.seats else int(capacity * rng.uniform(0.55, 1.2))
+        chosen: list[int] = []
+        for learner_id in rng.sample(learner_ids, min(len(learner_ids), wanted * 2)):
+            if len(chosen) >= wanted:
+                break
+            if any((learner_id, d) in learner_busy for d in dates):
+                continue
+            chosen.append(learner_id)
+            for d in dates:
+                learner_busy.add((learner_id, d))
+        enrolled_at = datetime.combine(dates[0], time(8), UTC) - timedelta(days=30)
+        scheduled = [(day_id, minutes + (60 if minutes > 300 else 0)) for day_id in day_ids]
+        waiting = 0
+        for index, learner_id in enumerate(chosen):
+            seat = index < capacity
+            if status is SessionStatus.CANCELLED:
+                estatus = EnrollmentStatus.CANCELLED
+            elif seat:
+                estatus = EnrollmentStatus.ENROLLED
+            else:
+                estatus = EnrollmentStatus.WAITLISTED
+                waiting += 1
+            if not seat and past:
+                continue
+            cancelled_at = enrolled_at + timedelta(days=7)
+            roll = rng.random()
+            if seat and roll < 0.04 and estatus is EnrollmentStatus.ENROLLED:
+                estatus = EnrollmentStatus.CANCELLED
+                if roll < 0.025:  # late: in the last two days before the start
+                    cancelled_at = first_start - timedelta(hours=rng.randint(1, 46))
+            enrollment = {
+                "session_id": session_id,
+                "learner_id": learner_id,
+                "status": estatus,
+                "waitlist_position": waiting if estatus is EnrollmentStatus.WAITLISTED else None,
+                "enrolled_at": enrolled_at + timedelta(minutes=index),
+                "cancelled_at": cancelled_at if estatus is EnrollmentStatus.CANCELLED else None,
+                "cancelled_seat": seat and estatus is EnrollmentStatus.CANCELLED,
+                "attended_minutes": None,
+                "cancel_reason": (
+                    _("Session cancelled")
+                    if status is SessionStatus.CANCELLED
+                    else _("Workload")
+                    if estatus is EnrollmentStatus.CANCELLED
+                    else ""
+                ),
+                "source": EnrollmentSource.IMPORT if index % 3 else EnrollmentSource.MANUAL,
+                "import_batch_id": None,
+                "moved_to_id": None,
+                "prework_done": rng.random() < 0.7,
+            }
+            enrollment_id = self.add(Enrollment, **enrollment)
+            if estatus is EnrollmentStatus.ENROLLED:
+                places += 1
+            if past and estatus is EnrollmentStatus.ENROLLED:
+                outcome, minutes_attended = self._attend(enrollment_id, scheduled)
+                self.rows[Enrollment][enrollment_id - 1]["status"] = outcome
+                self.rows[Enrollment][enrollment_id - 1]["attended_minutes"] = minutes_attended
+        return places
+
+    def _costs(
+        self,
+        session_id: int,
+        course_id: int,
+        mode: DeliveryMode,
+        zone: str,
+        days: int,
+        places: int,
+        lead: int | None,
+        first_date: date,
+    ) -> None:
+        """The session's cost lines, in the venue's currency; spend recorded for budgets."""
+        rng = self.rng
+        currency = CURRENCY_BY_ZONE.get(zone, "GBP") if mode is not DeliveryMode.VIRTUAL else "GBP"
+        lines: list[tuple[CostCategory, CostBasis, Decimal, int | None]] = [
+            (CostCategory.MATERIALS, CostBasis.PER_LEARNER, self.course_materials[course_id], None)
+        ]
+        if mode is not DeliveryMode.VIRTUAL:
+            lines.append(
+                (CostCategory.ROOM, CostBasis.PER_DAY, Decimal(rng.choice([180, 240, 320])), None)
+            )
+            lines.append((CostCategory.CATERING, CostBasis.PER_LEARNER, Decimal(14 * days), None))
+        if mode is not DeliveryMode.IN_PERSON:
+            lines.append((CostCategory.PLATFORM, CostBasis.PER_SESSION, Decimal(25), None))
+        instructors = self.rows[Instructor]
+        if lead is not None and instructors[lead - 1]["external"]:
+            lines.append((CostCategory.INSTRUCTOR_FEE, CostBasis.PER_DAY, Decimal(650), lead))
+        if rng.random() < 0.15:
+            lines.append(
+                (CostCategory.TRAVEL, CostBasis.PER_SESSION, Decimal(rng.randint(80, 400)), None)
+            )
+        spend = Decimal(0)
+        for category, basis, amount, instructor_id in lines:
+            self.add(
+                CostLine,
+                course_id=None,
+                session_id=session_id,
+                category=category,
+                basis=basis,
+                description="",
+                amount=amount,
+                currency=currency,
+                instructor_id=instructor_id,
+            )
+            spend += line_total(basis, amount, days, places) * DEMO_RATES.get(currency, Decimal(1))
+        key = (course_id, first_date.year)
+        self.spend[key] = self.spend.get(key, Decimal(0)) + spend
+
+    def certificates(self) -> None:
+        """Certificates for completed learners, emailed for recent sessions.
+
+        The newest session has none yet and the one before is issued but not emailed: both
+        show on the dashboard.
+        """
+        sessions = self.rows[TrainingSession]
+        completed = sorted(
+            (row for row in sessions if row["status"] is SessionStatus.COMPLETED),
+            key=lambda row: row["last_end"],
+        )
+        newest = completed[-1]["id"] if completed else None
+        unsent = completed[-2]["id"] if len(completed) > 1 else None
+        validity = {row["id"]: row["certificate_validity_months"] for row in self.rows[Course]}
+        learners = self.rows[Learner]
+        recent = datetime.combine(self.today, time(0), UTC) - timedelta(
+            days=CERTIFICATE_WINDOW_DAYS + 30
+        )
+        for enrollment in self.rows[Enrollment]:
+            session = sessions[enrollment["session_id"] - 1]
+            if enrollment["status"] is not EnrollmentStatus.COMPLETED or session["id"] == newest:
+                continue
+            if session["status"] is not SessionStatus.COMPLETED:
+                continue
+            ended = session["last_end"]
+            months = validity[session["course_id"]]
+            code = "".join(self.rng.choice(ALPHABET) for _ in range(12))
+            self.add(
+                Certificate,
+                enrollment_id=enrollment["id"],
+                code=f"{code[:4]}-{code[4:8]}-{code[8:]}",
+                issued_at=ended + timedelta(days=1),
+                expires_at=add_months(ended, months) if months else None,
+                revoked_at=None,
+                revoke_reason="",
+                replaces_id=None,
+            )
+            if ended >= recent and session["id"] != unsent:
+                learner = learners[enrollment["learner_id"] - 1]
+                self._mail(
+                    MessageKind.CERTIFICATE,
+                    session["id"],
+                    enrollment["id"],
+                    learner,
+                    OutboxStatus.SENT,
+                    ended + timedelta(days=1),
+                )
+
+    def _mail(
+        self,
+        kind: MessageKind,
+        session_id: int,
+        enrollment_id: int,
+        learner: dict[str, Any],
+        status: OutboxStatus,
+        when: datetime,
+        error: str = "",
+    ) -> None:
+        """An outbox row as sending would have left it (a short stand-in message)."""
+        number = len(self.rows.get(OutboxMessage, [])) + 1
+        message_id = f"<demo-{number}@iltdesk.invalid>"
+        subject = kind.label()
+        content = (
+            f"From: training@example.com\r\nTo: {learner['email']}\r\nSubject: {subject}\r\n"
+            f"Message-ID: {message_id}\r\n\r\n{subject}\r\n"
+        ).encode()
+        outbox_id = self.add(
+            OutboxMessage,
+            dedupe_key=f"{kind.value}:demo:{enrollment_id}",
+            kind=kind,
+            session_id=session_id,
+            enrollment_id=enrollment_id,
+            recipient=learner["email"],
+            recipient_name=f"{learner['first_name']} {learner['last_name']}",
+            subject=subject,
+            message_id=message_id,
+            status=status,
+            attempts=1,
+            last_error=error,
+            created_at=when,
+            updated_at=when,
+            next_attempt_at=None,
+            sent_at=when if status is OutboxStatus.SENT else None,
+            invited_days=None,
+        )
+        self.link(OutboxContent, message_id=outbox_id, content=content)
+
+    def failed_reminder(self) -> None:
+        """One reminder the mail server refused, for the Outbox item on the dashboard."""
+        sessions = self.rows[TrainingSession]
+        for enrollment in self.rows[Enrollment]:
+            session = sessions[enrollment["session_id"] - 1]
+            upcoming = session["first_start"].date() > self.today
+            if upcoming and enrollment["status"] is EnrollmentStatus.ENROLLED:
+                learner = self.rows[Learner][enrollment["learner_id"] - 1]
+                when = datetime.combine(self.today, time(7), UTC)
+                self._mail(
+                    MessageKind.REMINDER,
+                    session["id"],
+                    enrollment["id"],
+                    learner,
+                    OutboxStatus.FAILED,
+                    when,
+                    "550 5.1.1 Mailbox unavailable",
+                )
+                return
+
+    def budgets(self) -> None:
+        """A budget per course and year near what was spent; a few courses run over."""
+        for (course_id, year), spend in sorted(self.spend.items()):
+            factor = Decimal(str(round(self.rng.uniform(0.95, 1.3), 2)))
+            if course_id % 5 == 2:
+                factor = Decimal("0.8")  # over budget, for the cost report to show
+            budget = (spend * factor / 100).quantize(Decimal(1)) * 100
+            self.add(CourseBudget, course_id=course_id, year=year, amount=budget, currency="GBP")
+        self.link(Setting, key="reports.currency", value='"GBP"')
+        for code, rate in DEMO_RATES.items():
+            if code != "GBP":
+                self.link(ExchangeRate, currency=code, rate=rate)
+
+    def _attend(
+        self, enrollment_id: int, scheduled: list[tuple[int, int]]
+    ) -> tuple[EnrollmentStatus, int]:
+        rng = self.rng
+        no_show = rng.random() < 0.05
+        marks = []
+        for day_id, minutes in scheduled:
+            roll = rng.random()
+            attended: int | None = None
+            if no_show or roll < 0.04:
+                status = AttendanceStatus.ABSENT
+            elif roll < 0.06:
+                status = AttendanceStatus.EXCUSED
+            elif roll < 0.12:
+                status = AttendanceStatus.LATE
+                attended = max(5, minutes - rng.choice([15, 30, 60]))
+            elif roll < 0.15:
+                status = AttendanceStatus.LEFT_EARLY
+                attended = max(5, minutes - rng.choice([30, 90, 180]))
+            else:
+                status = AttendanceStatus.PRESENT
+            self.add(
+                Attendance,
+                enrollment_id=enrollment_id,
+                day_id=day_id,
+                status=status,
+                minutes_attended=attended,
+                note="",
+                recorded_at=datetime.now(UTC).replace(microsecond=0),
+            )
+            marks.append(DayMark(status, minutes, attended))
+        outcome = completion_status(marks, len(scheduled), DEFAULT_COMPLETION_THRESHOLD)
+        return outcome, sum(attended_minutes(m) for m in marks)
