@@ -7,7 +7,13 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton
 
-from iltdesk.domain.enums import ActivityType, EnrollmentStatus, MaterialKind, SessionStatus
+from iltdesk.domain.enums import (
+    ActivityType,
+    AttendanceStatus,
+    EnrollmentStatus,
+    MaterialKind,
+    SessionStatus,
+)
 from iltdesk.domain.specs import AgendaItemSpec
 from iltdesk.services import catalogue, enrollment, scheduling
 from iltdesk.views.dialogs.course_editor import CourseEditorDialog
@@ -149,6 +155,29 @@ def test_undo_an_enrollment(qtbot, ctx):
     assert detail.roster_model.rows() == []
     ctx.undo_stack.redo()
     assert [r.status for r in detail.roster_model.rows()] == [E.ENROLLED]
+
+
+def test_mark_all_present_then_minutes_by_double_click(qtbot, ctx, monkeypatch):
+    """The button fills the unmarked; minutes below the day make the mark late, and undo."""
+    session = make_session(ctx.db)  # one day, 09:00–17:00: 480 minutes
+    for name in ("Adams", "Brown"):
+        enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db, "A", name).id)
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    detail.tabs.setCurrentIndex(1)
+    grid, model = detail.grid, detail.attendance_model
+    qtbot.mouseClick(detail.all_present_button, Qt.MouseButton.LeftButton)
+    assert [model.data(model.index(r, 1)) for r in range(2)] == ["P", "P"]
+    assert ctx.undo_stack.undoText() == "2 attendance marks"
+    grid.setCurrentIndex(model.index(1, 1))
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *a, **k: (420, True)))
+    grid.doubleClicked.emit(model.index(1, 1))
+    mark = model.mark_at(1, 1)
+    assert mark is not None
+    assert (mark.status, mark.minutes_attended) == (AttendanceStatus.LATE, 420)
+    assert grid.currentIndex().row() == 1  # the reload kept the cell
+    ctx.undo_stack.undo()
+    assert model.data(model.index(1, 1)) == "P"
 
 
 def test_lock_and_unlock_with_a_reason(qtbot, ctx, monkeypatch):

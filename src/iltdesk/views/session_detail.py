@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,15 +30,13 @@ from PySide6.QtWidgets import (
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import EnrollmentStatus, SessionStatus
 from iltdesk.domain.lifecycle import can_become, closed_reason, phase
 from iltdesk.domain.rows import RosterRow, SessionRow
 from iltdesk.errors import OverCapacityError
-from iltdesk.i18n import _, ngettext
-from iltdesk.models.attendance import AttendanceTableModel
+from iltdesk.i18n import _
 from iltdesk.models.tables import RosterTableModel
-from iltdesk.services import attendance, catalogue, enrollment, scheduling
-from iltdesk.services.attendance import MarkSpec
+from iltdesk.services import catalogue, enrollment, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
@@ -49,34 +46,8 @@ from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.session_documents import SessionDocuments
-from iltdesk.views.undo import MarksCommand, enrol_learners, roster_action
+from iltdesk.views.undo import enrol_learners, roster_action
 from iltdesk.views.widgets import session_choice_label
-
-KEYS = {
-    Qt.Key.Key_P: AttendanceStatus.PRESENT,
-    Qt.Key.Key_L: AttendanceStatus.LATE,
-    Qt.Key.Key_F: AttendanceStatus.LEFT_EARLY,
-    Qt.Key.Key_A: AttendanceStatus.ABSENT,
-    Qt.Key.Key_E: AttendanceStatus.EXCUSED,
-}
-
-
-class _GridKeys(QObject):
-    """Keyboard entry on the attendance grid: P, L, F (left early), A, E; Delete clears."""
-
-    mark_requested = Signal(int, int, object)  # row, column, AttendanceStatus | None
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QTableView):
-            assert isinstance(event, QKeyEvent)
-            key = Qt.Key(event.key())
-            index = watched.currentIndex()
-            if index.isValid() and (
-                key in KEYS or key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
-            ):
-                self.mark_requested.emit(index.row(), index.column(), KEYS.get(key))
-                return True
-        return False
 
 
 def ask_over_capacity(parent: QWidget | None, full: OverCapacityError) -> bool:
@@ -249,38 +220,15 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         return page
 
     def _build_attendance(self) -> QWidget:
-        page = QWidget()
-        self.attendance_model = AttendanceTableModel(self)
-        self.grid = QTableView()
-        self.grid.setModel(self.attendance_model)
-        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.grid.verticalHeader().hide()
-        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.grid.setAccessibleName(_("Attendance grid"))
-        self._keys = _GridKeys(self)
-        self._keys.mark_requested.connect(self._mark_from_key)
-        self.grid.installEventFilter(self._keys)
-        self.grid.doubleClicked.connect(self._edit_minutes)
-        help_text = QLabel(
-            _(
-                "Keys: P present · L late · F left early · A absent · E excused · "
-                "Delete clears · double-click to enter minutes."
-            )
-        )
-        help_text.setWordWrap(True)
-        self.all_present_button = QPushButton(_("Mark all &present for this day"))
-        self.all_present_button.clicked.connect(self.mark_all_present)
-        self.lock_button = QPushButton()
-        self.lock_button.clicked.connect(self.toggle_lock)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.all_present_button)
-        buttons.addStretch()
-        buttons.addWidget(self.lock_button)
-        layout = QVBoxLayout(page)
-        layout.addWidget(help_text)
-        layout.addWidget(self.grid)
-        layout.addLayout(buttons)
-        return page
+        from iltdesk.views.attendance_grid import AttendanceGrid
+
+        self.attendance = AttendanceGrid(self.ctx, self.session_id, self.toggle_lock)
+        # The grid's parts, as the window's own (tests and shortcuts reach them here).
+        self.attendance_model = self.attendance.model
+        self.grid = self.attendance.grid
+        self.all_present_button = self.attendance.all_present_button
+        self.lock_button = self.attendance.lock_button
+        return self.attendance
 
     def _build_agenda(self) -> QWidget:
         self.agenda_table = QTableWidget(0, 3)
@@ -314,13 +262,9 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         )
         course = catalogue.get_course(self.ctx.db, row.course_id)
         threshold = course.completion_threshold or int(self.ctx.prefs.get("completion_threshold"))
-        marks = attendance.marks_for_session(self.ctx.db, self.session_id)
-        self.attendance_model.load(self.roster, list(row.days), row.timezone, marks, threshold)
+        self.attendance.load(row, self.roster, threshold)
         locked = row.status is SessionStatus.COMPLETED
         closed = closed_reason(row.status) is not None
-        self.lock_button.setText(_("&Unlock…") if locked else _("Complete and &lock"))
-        self.lock_button.setEnabled(row.status is not SessionStatus.CANCELLED)
-        self.all_present_button.setEnabled(not closed)
         for button in (self.add_button, self.walk_in_button, self.import_button):
             button.setEnabled(not closed)
         self.edit_button.setEnabled(not closed)
@@ -365,12 +309,7 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
                 Entity.COURSE,
             )
         ):
-            current = self.grid.currentIndex()
-            self.reload()
-            if current.isValid():
-                self.grid.setCurrentIndex(
-                    self.attendance_model.index(current.row(), current.column())
-                )
+            self.reload()  # the attendance grid keeps its current cell
 
     # --- roster actions ---
     def selected(self) -> RosterRow | None:
@@ -519,115 +458,6 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
                 _("Promote from waitlist"),
                 lambda: enrollment.promote(self.ctx.db, chosen.enrollment_id),
             )
-
-    # --- attendance ---
-    def record(self, marks: list[MarkSpec]) -> bool:
-        """Save marks (undoably); this window reloads through the relay, keeping its cell."""
-        threshold = int(self.ctx.prefs.get("completion_threshold"))
-        before = []
-        for mark in marks:
-            old = next(
-                (
-                    m
-                    for m in attendance.marks_for_session(self.ctx.db, self.session_id)
-                    if m.enrollment_id == mark.enrollment_id and m.day_id == mark.day_id
-                ),
-                None,
-            )
-            before.append(
-                MarkSpec(
-                    mark.enrollment_id,
-                    mark.day_id,
-                    old.status if old else None,
-                    old.minutes_attended if old else None,
-                    old.note if old else "",
-                )
-            )
-        outcome = self.ctx.attempt(
-            self,
-            lambda: attendance.record_marks(
-                self.ctx.db, self.session_id, marks, default_threshold=threshold
-            ),
-        )
-        if outcome is None:
-            return False
-        self.ctx.apply(outcome)
-        text = ngettext("Attendance mark", "{n} attendance marks", len(marks)).format(n=len(marks))
-        self.ctx.undo_stack.push(
-            MarksCommand(text, self.ctx, self.session_id, before, marks, threshold)
-        )
-        return True
-
-    def _mark_from_key(self, row: int, column: int, status: AttendanceStatus | None) -> None:
-        day = self.attendance_model.day_at(column)
-        if day is None:
-            return
-        learner = self.attendance_model.learner_at(row)
-        if self.record([MarkSpec(learner.enrollment_id, day.id, status)]):
-            below = self.attendance_model.index(
-                min(row + 1, self.attendance_model.rowCount() - 1), column
-            )
-            self.grid.setCurrentIndex(below)
-
-    def _edit_minutes(self, _index: object) -> None:
-        column = self.grid.currentIndex().column()
-        row = self.grid.currentIndex().row()
-        day = self.attendance_model.day_at(column)
-        if day is None:
-            return
-        current = self.attendance_model.mark_at(row, column)
-        minutes, ok = QInputDialog.getInt(
-            self,
-            _("Minutes attended"),
-            _("Minutes attended on this day (of {total}):").format(total=day.minutes),
-            current.minutes_attended
-            if current and current.minutes_attended is not None
-            else day.minutes,
-            0,
-            day.minutes,
-        )
-        if ok:
-            status: AttendanceStatus = (
-                AttendanceStatus.PRESENT
-                if minutes == day.minutes
-                else (
-                    current.status
-                    if current
-                    and current.status in (AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
-                    else AttendanceStatus.LATE
-                )
-            )
-            if minutes == 0:
-                status = AttendanceStatus.ABSENT
-            learner = self.attendance_model.learner_at(row)
-            self.record(
-                [
-                    MarkSpec(
-                        learner.enrollment_id,
-                        day.id,
-                        status,
-                        None if status is AttendanceStatus.PRESENT else minutes,
-                    )
-                ]
-            )
-
-    def mark_all_present(self) -> None:
-        column = self.grid.currentIndex().column()
-        day = self.attendance_model.day_at(column) or (self.row.days[0] if self.row.days else None)
-        if day is None:
-            return
-        marks = []
-        for r in range(self.attendance_model.rowCount()):
-            learner = self.attendance_model.learner_at(r)
-            column_of_day = next(
-                c
-                for c in range(1, self.attendance_model.completion_column)
-                if self.attendance_model.day_at(c) == day
-            )
-            if self.attendance_model.mark_at(r, column_of_day) is None:
-                marks.append(MarkSpec(learner.enrollment_id, day.id, AttendanceStatus.PRESENT))
-        if marks:
-            self.record(marks)
 
     def toggle_lock(self) -> None:
         if self.row.status is SessionStatus.COMPLETED:
