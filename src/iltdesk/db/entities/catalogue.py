@@ -1,0 +1,147 @@
+"""Courses and what they carry: objectives, agenda, materials, budgets, rates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from iltdesk.db.base import Base, UTCDateTime, utcnow
+from iltdesk.db.entities.columns import stored_enum
+from iltdesk.domain.enums import (
+    ActivityType,
+    Audience,
+    DeliveryFormat,
+    MaterialKind,
+)
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    title_key: Mapped[str] = mapped_column(String(300), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    default_minutes: Mapped[int] = mapped_column(Integer, default=480)
+    delivery_format: Mapped[DeliveryFormat] = mapped_column(
+        stored_enum(DeliveryFormat, "delivery_format"), default=DeliveryFormat.IN_PERSON
+    )
+    certificate_validity_months: Mapped[int | None] = mapped_column(Integer)
+    # The currency new cost lines of the course start in (costs themselves are cost lines).
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    prework: Mapped[str] = mapped_column(Text, default="")
+    prework_link: Mapped[str] = mapped_column(String(2000), default="")
+    completion_threshold: Mapped[int | None] = mapped_column(Integer)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    objectives: Mapped[list[LearningObjective]] = relationship(
+        back_populates="course",
+        order_by="LearningObjective.position",
+        cascade="all, delete-orphan",
+    )
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="course", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    materials: Mapped[list[CourseMaterial]] = relationship(
+        back_populates="course", order_by="CourseMaterial.id"
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "completion_threshold IS NULL OR (completion_threshold BETWEEN 0 AND 100)",
+            name="threshold_percent",
+        ),
+    )
+
+
+class LearningObjective(Base):
+    __tablename__ = "learning_objectives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    course: Mapped[Course] = relationship(back_populates="objectives")
+
+    __table_args__ = (UniqueConstraint("course_id", "position"),)
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(300))
+    minutes: Mapped[int] = mapped_column(Integer)
+    activity: Mapped[ActivityType] = mapped_column(stored_enum(ActivityType, "activity_type"))
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learning_objectives.id", ondelete="SET NULL")
+    )
+    facilitator_notes: Mapped[str] = mapped_column(Text, default="")
+
+    course: Mapped[Course] = relationship(back_populates="agenda")
+    objective: Mapped[LearningObjective | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("course_id", "position"),
+        CheckConstraint("minutes > 0", name="minutes_positive"),
+    )
+
+
+class CourseMaterial(Base):
+    __tablename__ = "course_materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[MaterialKind] = mapped_column(stored_enum(MaterialKind, "material_kind"))
+    audience: Mapped[Audience] = mapped_column(stored_enum(Audience, "audience"))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    course: Mapped[Course] = relationship(back_populates="materials")
+
+
+class CourseBudget(Base):
+    """A course's training budget for one calendar year."""
+
+    __tablename__ = "course_budgets"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(String(3))
+
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_non_negative"),)
+
+
+class ExchangeRate(Base):
+    """How many units of the report currency one unit of `currency` is worth (user-entered)."""
+
+    __tablename__ = "exchange_rates"
+
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate: Mapped[Decimal] = mapped_column(Numeric(18, 6))
+
+    __table_args__ = (CheckConstraint("rate > 0", name="rate_positive"),)

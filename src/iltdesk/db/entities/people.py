@@ -1,0 +1,101 @@
+"""Rooms, instructors and their qualifications, learners, and roster import batches."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from iltdesk.db.base import Base, UTCDateTime, utcnow
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The venue's IANA zone ("" when not known): choosing the room sets a session's zone.
+    timezone: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # "A4" or "Letter" for sheets printed for sessions here ("": the user's preference).
+    paper_size: Mapped[str] = mapped_column(String(10), default="", server_default="")
+
+
+class InstructorQualification(Base):
+    __tablename__ = "instructor_qualifications"
+
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("instructors.id", ondelete="CASCADE"), primary_key=True
+    )
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Instructor(Base):
+    __tablename__ = "instructors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    external: Mapped[bool] = mapped_column(Boolean, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    qualifications: Mapped[list[InstructorQualification]] = relationship(
+        cascade="all, delete-orphan"
+    )
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(320))
+    # Lower-cased email: the unique key that makes emails unique case-insensitively.
+    email_key: Mapped[str] = mapped_column(String(320), unique=True)
+    employee_id: Mapped[str | None] = mapped_column(String(60), unique=True)
+    department: Mapped[str] = mapped_column(String(200), default="")
+    manager_name: Mapped[str] = mapped_column(String(300), default="")
+    manager_email: Mapped[str] = mapped_column(String(320), default="")
+    location: Mapped[str] = mapped_column(String(200), default="")
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    preferred_language: Mapped[str] = mapped_column(String(16), default="")
+    first_key: Mapped[str] = mapped_column(String(200), index=True)
+    last_key: Mapped[str] = mapped_column(String(200), index=True)
+    # Sort order for lists: last name then first name, normalised.
+    sort_key: Mapped[str] = mapped_column(String(400), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id"))
+    # When the learner joined: requirements due "within 30 days of hire" count from it.
+    hire_date: Mapped[date | None] = mapped_column(Date)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    column_mapping: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    sheet_name: Mapped[str] = mapped_column(String(200), default="")
+    # JSON: what the batch created and what it changed (with the old values), for undo.
+    undo_data: Mapped[str] = mapped_column(Text, default="{}")
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
