@@ -32,6 +32,7 @@ from iltdesk.errors import ValidationError
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import costs, people
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import error_label
 
 CATEGORY, BASIS, AMOUNT, CURRENCY, INSTRUCTOR, NOTE = range(6)
 W = TypeVar("W", bound=QWidget)
@@ -217,9 +218,7 @@ class SessionCostsPanel(QWidget):
         self.save_button = QPushButton(_("&Save costs"))
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self.save)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         row = QHBoxLayout()
         row.addWidget(self.error, 1)
         row.addWidget(self.save_button)

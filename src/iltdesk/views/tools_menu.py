@@ -34,6 +34,7 @@ from iltdesk.models.compliance import RegisterTableModel
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.widgets import ERROR_COLOUR
 
 
 def _today(ctx: AppContext) -> date:
@@ -106,7 +107,7 @@ class VerifyDialog(QDialog):
         found = self.ctx.attempt(self, lambda: verify_code(self.ctx.db, code, _today(self.ctx)))
         self.answer.setText(verdict(found, code))
         valid = found is not None and found.status is CertificateStatus.VALID
-        self.answer.setStyleSheet("" if valid else "color: #c0392b")
+        self.answer.setStyleSheet("" if valid else f"color: {ERROR_COLOUR}")
 
 
 class RegisterDialog(QDialog):

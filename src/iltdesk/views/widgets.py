@@ -118,6 +118,17 @@ class LazyComboBox(QComboBox):
 ZONES = frozenset(zoneinfo.available_timezones())
 
 
+ERROR_COLOUR = "#c0392b"  # readable on light and dark backgrounds
+
+
+def error_label() -> QLabel:
+    """A wrapping label in the error colour, for a form's sentence about what is wrong."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {ERROR_COLOUR}")
+    return label
+
+
 def keep_room(widget: QWidget) -> None:
     """Keep a widget's space in its layout while it is hidden, so nothing below it jumps."""
     policy = widget.sizePolicy()

@@ -29,6 +29,7 @@ from iltdesk.i18n import _
 from iltdesk.services import costs
 from iltdesk.views.context import AppContext
 from iltdesk.views.cost_lines import parse_amount
+from iltdesk.views.widgets import error_label
 
 CODE, TITLE, AMOUNT, CURRENCY = range(4)
 
@@ -91,9 +92,7 @@ class BudgetsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(budget_page, _("&Budgets"))
         self.tabs.addTab(rate_page, _("Exchange &rates"))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #c0392b")
+        self.error = error_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -43,7 +43,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import keep_room
+from iltdesk.views.widgets import error_label, keep_room
 
 TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
 
@@ -284,9 +284,7 @@ class CourseEditorDialog(QDialog):
 
             self.history = HistoryPanel(ctx, course_id=row.id)
             self.tabs.addTab(self.history, _("History"))
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

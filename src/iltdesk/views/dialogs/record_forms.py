@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -32,7 +31,7 @@ from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import ZONES, zone_combo
+from iltdesk.views.widgets import ZONES, error_label, zone_combo
 
 
 class _FormDialog(QDialog):
@@ -44,9 +43,7 @@ class _FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(440)
         self.form = QFormLayout(self)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b")
-        self.error.setWordWrap(True)
+        self.error = error_label()
         self.saved: Any = None
 
     def finish_layout(self) -> None:

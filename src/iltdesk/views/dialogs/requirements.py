@@ -39,6 +39,7 @@ from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue, compliance, learners, requirements
 from iltdesk.views.context import AppContext
 from iltdesk.views.time_fields import DateField
+from iltdesk.views.widgets import error_label
 
 
 def _distinct(ctx: AppContext, column_name: str) -> list[str]:
@@ -178,9 +179,7 @@ class RequirementsDialog(QDialog):
         self.rule = QLabel(_(RULE))
         self.rule.setWordWrap(True)
         self.rule.setStyleSheet("color: palette(placeholder-text)")
-        self.warning = QLabel()
-        self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #c0392b")
+        self.warning = error_label()
         self.save_button = QPushButton(_("&Save"))
         self.save_button.clicked.connect(self.save)
         self.archive_button = QPushButton(_("Ar&chive"))

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -21,6 +20,7 @@ from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.services import printing
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import error_label
 
 
 class SignInOptionsDialog(QDialog):
@@ -52,8 +52,7 @@ class SignInOptionsDialog(QDialog):
         self.blank_rows.setValue(current.blank_rows)
         self.landscape = QCheckBox(_("Landscape"))
         self.landscape.setChecked(current.landscape)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b")
+        self.error = error_label()
         form = QFormLayout(self)
         form.addRow(_("&Columns"), self.columns)
         for number, edit in enumerate(self.headings, start=1):
