@@ -68,3 +68,10 @@ def test_the_domain_depends_on_nothing_above_it():
 
 def test_services_format_through_formatting_not_babel():
     assert offenders(modules("services"), ("babel",)) == []
+
+
+@pytest.mark.parametrize("package", ["documents", "importers", "mail"])
+def test_builders_and_readers_take_their_input_and_read_no_settings(package):
+    """Documents, importers and mail work on what they are given: no database, no settings."""
+    below = ("iltdesk.services", "iltdesk.db", "iltdesk.settings", "sqlalchemy")
+    assert offenders(modules(package), below) == []
