@@ -329,3 +329,15 @@ def test_every_listing_command_in_both_output_modes(demo_db, capsys, args, plain
     parsed = json.loads(capsys.readouterr().out)
     assert isinstance(parsed, list)
     assert parsed
+
+
+def test_exit_statuses_are_distinct_and_named_in_help(capsys):
+    from iltdesk.cli import common
+
+    codes = {name: value for name, value in vars(common).items() if name.startswith("EXIT_")}
+    assert len(set(codes.values())) == len(codes)  # no two causes share a status
+    with pytest.raises(SystemExit):
+        run(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for value in codes.values():
+        assert f"{value} " in text.split("Exit status:")[1]

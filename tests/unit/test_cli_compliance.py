@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from iltdesk.cli import run
+from iltdesk.cli.common import EXIT_PROBLEMS
 from iltdesk.documents.evidence import read_manifest
 from tests.fixtures import report_org
 
@@ -116,9 +117,9 @@ def test_verify_and_the_register(org, capsys, tmp_path):
     assert found["course_code"] == "FS-101"
     assert cli(org, "verify", code) == 0
     assert "Valid:" in capsys.readouterr().out
-    assert cli(org, "verify", "NOPE-NOPE-NOPE") == 1
+    assert cli(org, "verify", "NOPE-NOPE-NOPE") == EXIT_PROBLEMS
     assert "No certificate has the code" in capsys.readouterr().out
-    assert cli(org, "verify", "NOPE-NOPE-NOPE", "--json") == 1
+    assert cli(org, "verify", "NOPE-NOPE-NOPE", "--json") == EXIT_PROBLEMS
     assert json.loads(capsys.readouterr().out)["status"] == "unknown"
 
     assert cli(org, "certificates", "register", "-o", str(tmp_path / "r.csv")) == 0
@@ -186,7 +187,7 @@ def test_audit_verify_names_a_tampered_entry(tmp_path, capsys):
         report_org.build(db)
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE audit_entries SET reason = 'edited' WHERE id = 5"))
-    assert run(["--db", str(path), "audit", "verify"]) == 1
+    assert run(["--db", str(path), "audit", "verify"]) == EXIT_PROBLEMS
     assert "broken at entry 5" in capsys.readouterr().err
 
 

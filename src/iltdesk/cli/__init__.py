@@ -72,10 +72,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         description=_("ILT Desk: plan, run and record instructor-led training."),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_(
-            "Exit status: 0 done; 1 a sentence on stderr says what was refused or found; "
-            "2 an input file could not be read; 3 a bug (details in the log file); 4 the "
-            "database cannot be opened or written (damaged, read-only, full, locked); 5 mail "
-            "is left unsent."
+            "Exit status: 0 done; 1 refused: a sentence on stderr says why; 2 an input file "
+            "could not be read; 3 a bug (details in the log file); 4 the database cannot be "
+            "opened or written (damaged, read-only, full, locked); 5 mail is left unsent; "
+            "6 a check found problems (check-db, audit verify, a certificate that is not valid)."
         ),
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help=_("show the version"))

@@ -17,7 +17,7 @@ Commands = Any  # argparse's private _SubParsersAction: what add_subparsers retu
 
 # Exit statuses (documented in `iltdesk --help`).
 EXIT_OK = 0
-EXIT_PROBLEMS = 1  # the command ran and found problems (check-db, audit verify, verify)
+EXIT_PROBLEMS = 6  # the command ran and found problems (check-db, audit verify, verify)
 EXIT_USER_ERROR = 1  # a sentence on stderr: bad input, a refused change, nothing to do
 EXIT_UNREADABLE = 2  # the input file could not be read
 EXIT_BUG = 3  # a bug: details in the log file

@@ -16,6 +16,7 @@ from typing import Any
 from iltdesk.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
+    EXIT_USER_ERROR,
     Commands,
     Handler,
     open_for_cli,
@@ -395,7 +396,7 @@ def cmd_attach_scan(args: argparse.Namespace) -> int:
             print(_("Attached {file}.").format(file=item["file"]))
         for item in refused:
             print(item["reason"], file=sys.stderr)
-    return EXIT_PROBLEMS if refused else EXIT_OK
+    return EXIT_USER_ERROR if refused else EXIT_OK
 
 
 def cmd_requirements(args: argparse.Namespace) -> int:
