@@ -1,6 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from iltdesk.domain.enums import AttendanceStatus as S
 from iltdesk.domain.enums import EnrollmentStatus as E
@@ -52,3 +54,29 @@ def test_unmarked_days_keep_learner_enrolled():
 def test_nothing_attended_is_no_show_unless_excused():
     assert completion_status([DayMark(S.ABSENT, 400, None)], 1, 80) is E.NO_SHOW
     assert completion_status([DayMark(S.EXCUSED, 400, None)], 1, 80) is E.INCOMPLETE
+
+
+_MINUTES = st.integers(min_value=0, max_value=7 * 24 * 60)
+_SPANS = st.tuples(_MINUTES, st.integers(min_value=1, max_value=24 * 60)).map(
+    lambda pair: Interval(T0 + timedelta(minutes=pair[0]), T0 + timedelta(minutes=sum(pair)))
+)
+
+
+@given(_SPANS, _SPANS)
+def test_overlap_is_symmetric_and_means_a_shared_minute(a, b):
+    """Two spans overlap exactly when some minute lies in both (half-open: ends excluded)."""
+
+    def minutes(span):
+        first = int((span.start - T0).total_seconds() // 60)
+        return set(range(first, first + span.minutes))
+
+    assert a.overlaps(b) == b.overlaps(a)
+    assert a.overlaps(b) == bool(minutes(a) & minutes(b))
+    assert a.overlaps(a)
+
+
+@given(_SPANS, st.integers(min_value=0, max_value=24 * 60))
+def test_a_span_starting_where_another_ends_never_overlaps_it(a, length):
+    after = Interval(a.end, a.end + timedelta(minutes=length + 1))
+    assert not a.overlaps(after)
+    assert not after.overlaps(a)
