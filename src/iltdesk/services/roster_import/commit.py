@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database, bulk_insert
@@ -18,6 +20,7 @@ from iltdesk.db.entities import (
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
 from iltdesk.domain.imports import (
+    ImportCounts,
     ImportResult,
     ImportSource,
     Placement,
@@ -38,6 +41,7 @@ from iltdesk.services.roster_import.lookup import (
     _chunks,
     _name_keys,
     _stored_value,
+    _Work,
 )
 from iltdesk.services.roster_import.plan import _plan
 from iltdesk.services.seats import (
@@ -63,6 +67,158 @@ def _learner_values(values: Mapping[str, str]) -> dict[str, Any]:
         **{name: _stored_value(name, values[name]) for name in LEARNER_FIELDS},
         **learner_keys(values["first_name"], values["last_name"], values["email"]),
     }
+
+
+class _Steps:
+    """Progress through the writes, for the task runner (which may cancel at any step)."""
+
+    def __init__(self, report: Report | None, total: int) -> None:
+        self.report, self.total, self.done = report, total, 0
+
+    def __call__(self, text: str, finished: int = 0) -> None:
+        self.done += finished
+        if self.report is not None:
+            self.report(self.done, self.total, text)
+
+
+def _batch(
+    parsed: ParsedRoster, source: ImportSource, counts: ImportCounts, session_id: int | None
+) -> ImportBatch:
+    return ImportBatch(
+        file_name=source.file_name,
+        sha256=source.sha256,
+        sheet_name=source.sheet,
+        column_mapping=json.dumps(
+            {
+                parsed.headers[i] if i < len(parsed.headers) else str(i): f.value
+                for i, f in parsed.mapping.items()
+            },
+            ensure_ascii=False,
+        ),
+        counts=json.dumps(counts.as_dict()),
+        session_id=session_id,
+    )
+
+
+def _insert_learners(tx: OrmSession, work: _Work, now: datetime, step: _Steps) -> dict[int, int]:
+    """The new learners in bulk; returns sheet row → new learner id."""
+    before = tx.scalar(select(func.max(Learner.id))) or 0
+    learners_table = cast(Table, Learner.__table__)
+    for chunk in _chunks(work.creates, 2000):
+        step(_("Adding learners…"))
+        rows = []
+        for r in chunk:
+            v = r.values
+            keys = work.name_keys.get(r.row) or _name_keys(v)
+            rows.append(
+                (
+                    *(v[name] for name in _TEXT_FIELDS),
+                    _stored_value("hire_date", v["hire_date"]),
+                    v["employee_id"] or None,
+                    keys["first_key"],
+                    keys["last_key"],
+                    keys["sort_key"],
+                    r.key,
+                    "",
+                    now,
+                )
+            )
+        bulk_insert(tx, learners_table, _INSERT_COLUMNS, rows)
+        step.done += len(chunk)
+    if not work.creates:
+        return {}
+    query = select(_LEARNERS.c.email_key, _LEARNERS.c.id).where(_LEARNERS.c.id > before)
+    new_ids: dict[str, int] = {key: lid for key, lid in tx.connection().execute(query)}
+    return {r.row: new_ids[r.key] for r in work.creates}
+
+
+def _update_learners(tx: OrmSession, work: _Work, step: _Steps) -> dict[str, dict[str, list[str]]]:
+    """The changed fields in bulk; returns learner id → field → [old, new], for the undo."""
+    updated: dict[str, dict[str, list[str]]] = {}
+    for update_chunk in _chunks(work.updates, 1000):
+        step(_("Updating learners…"))
+        params = []
+        for learner_id, old, field_changes in update_chunk:
+            merged = {**old, **{c.field: c.new for c in field_changes}}
+            params.append({"id": learner_id, **_learner_values(merged)})
+            updated[str(learner_id)] = {c.field: [c.old, c.new] for c in field_changes}
+        tx.execute(update(Learner), params)
+        step.done += len(update_chunk)
+    return updated
+
+
+def _earlier_place(row: Enrollment) -> dict[str, Any]:
+    """A place as it was before the import reactivated it (what the undo restores)."""
+    return {
+        "status": row.status.value,
+        "waitlist_position": row.waitlist_position,
+        "enrolled_at": row.enrolled_at.isoformat(),
+        "cancelled_at": row.cancelled_at.isoformat() if row.cancelled_at else None,
+        "cancel_reason": row.cancel_reason,
+        "moved_to_id": row.moved_to_id,
+        "source": row.source.value,
+        "import_batch_id": row.import_batch_id,
+    }
+
+
+def _place_learners(
+    tx: OrmSession, work: _Work, session_id: int, batch_id: int, created: dict[int, int]
+) -> tuple[list[int], dict[str, dict[str, Any]]]:
+    """Seats and waitlist places in plan order: new places, and old ones reactivated.
+
+    Returns the new places' ids and, per reactivated place, what it was before.
+    """
+    now = utcnow()
+    position = next_waitlist_position(tx, session_id)
+    learner_ids = [lid or created[row] for row, lid, _p in work.placements]
+    old_rows = {
+        e.learner_id: e
+        for chunk in _chunks(learner_ids)
+        for e in tx.scalars(
+            select(Enrollment).where(
+                Enrollment.session_id == session_id, Enrollment.learner_id.in_(chunk)
+            )
+        )
+    }
+    new_rows = []
+    placed_again: dict[str, dict[str, Any]] = {}
+    for (_row, _lid, placement), learner_id in zip(work.placements, learner_ids, strict=True):
+        waitlisted = placement is Placement.WAITLIST
+        values: dict[str, Any] = {
+            "status": EnrollmentStatus.WAITLISTED if waitlisted else EnrollmentStatus.ENROLLED,
+            "waitlist_position": position if waitlisted else None,
+            "enrolled_at": now,
+            "cancelled_at": None,
+            "cancel_reason": "",
+            "moved_to_id": None,
+            "source": EnrollmentSource.IMPORT,
+            "import_batch_id": batch_id,
+        }
+        position += waitlisted
+        old_row = old_rows.get(learner_id)
+        if old_row is None:
+            new_rows.append(
+                {
+                    "session_id": session_id,
+                    "learner_id": learner_id,
+                    "prework_done": False,
+                    **values,
+                }
+            )
+            continue
+        placed_again[str(old_row.id)] = _earlier_place(old_row)
+        for key, value in values.items():
+            setattr(old_row, key, value)
+    placed_new: list[int] = []
+    if new_rows:
+        placed_new = list(
+            tx.scalars(
+                insert(Enrollment).returning(Enrollment.id, sort_by_parameter_order=True),
+                new_rows,
+            )
+        )
+    tx.flush()
+    return placed_new, placed_again
 
 
 def commit_import(
@@ -92,135 +248,19 @@ def commit_import(
         if not plan.changes_anything:
             known = tuple(dict.fromkeys(p.learner_id for p in plan.rows if p.learner_id))
             return Outcome(ImportResult(None, plan.counts, plan.problems, known), Changes())
-        if report is not None:
-            report(0, 0, _("Backing up the database…"))
+        step = _Steps(report, len(work.creates) + len(work.updates) + len(work.placements))
+        step(_("Backing up the database…"))
         back_up_before(db, "import")
-        batch = ImportBatch(
-            file_name=source.file_name,
-            sha256=source.sha256,
-            sheet_name=source.sheet,
-            column_mapping=json.dumps(
-                {
-                    parsed.headers[i] if i < len(parsed.headers) else str(i): f.value
-                    for i, f in parsed.mapping.items()
-                },
-                ensure_ascii=False,
-            ),
-            counts=json.dumps(plan.counts.as_dict()),
-            session_id=session_id,
-        )
+        batch = _batch(parsed, source, plan.counts, session_id)
         tx.add(batch)
         tx.flush()
-        total = len(work.creates) + len(work.updates) + len(work.placements)
-        done = 0
-        now = utcnow()
-        created: dict[int, int] = {}  # sheet row → new learner id
-        before = tx.scalar(select(func.max(Learner.id))) or 0
-        learners_table = cast(Table, Learner.__table__)
-        for chunk in _chunks(work.creates, 2000):
-            if report is not None:
-                report(done, total, _("Adding learners…"))
-            rows = []
-            for r in chunk:
-                v = r.values
-                keys = work.name_keys.get(r.row) or _name_keys(v)
-                rows.append(
-                    (
-                        *(v[name] for name in _TEXT_FIELDS),
-                        _stored_value("hire_date", v["hire_date"]),
-                        v["employee_id"] or None,
-                        keys["first_key"],
-                        keys["last_key"],
-                        keys["sort_key"],
-                        r.key,
-                        "",
-                        now,
-                    )
-                )
-            bulk_insert(tx, learners_table, _INSERT_COLUMNS, rows)
-            done += len(chunk)
-        if work.creates:
-            query = select(_LEARNERS.c.email_key, _LEARNERS.c.id).where(_LEARNERS.c.id > before)
-            new_ids: dict[str, int] = {key: lid for key, lid in tx.connection().execute(query)}
-            created = {r.row: new_ids[r.key] for r in work.creates}
-        updated: dict[str, dict[str, list[str]]] = {}
-        for update_chunk in _chunks(work.updates, 1000):
-            if report is not None:
-                report(done, total, _("Updating learners…"))
-            params = []
-            for learner_id, old, field_changes in update_chunk:
-                merged = {**old, **{c.field: c.new for c in field_changes}}
-                params.append({"id": learner_id, **_learner_values(merged)})
-                updated[str(learner_id)] = {c.field: [c.old, c.new] for c in field_changes}
-            tx.execute(update(Learner), params)
-            done += len(update_chunk)
+        created = _insert_learners(tx, work, utcnow(), step)
+        updated = _update_learners(tx, work, step)
         placed_new: list[int] = []
         placed_again: dict[str, dict[str, Any]] = {}
         if session_id is not None and work.placements:
-            if report is not None:
-                report(done, total, _("Enrolling learners…"))
-            position = next_waitlist_position(tx, session_id)
-            learner_ids = [lid or created[row] for row, lid, _p in work.placements]
-            old_rows = {
-                e.learner_id: e
-                for chunk in _chunks(learner_ids)
-                for e in tx.scalars(
-                    select(Enrollment).where(
-                        Enrollment.session_id == session_id, Enrollment.learner_id.in_(chunk)
-                    )
-                )
-            }
-            new_rows = []
-            for (_row, _lid, placement), learner_id in zip(
-                work.placements, learner_ids, strict=True
-            ):
-                waitlisted = placement is Placement.WAITLIST
-                values: dict[str, Any] = {
-                    "status": EnrollmentStatus.WAITLISTED
-                    if waitlisted
-                    else EnrollmentStatus.ENROLLED,
-                    "waitlist_position": position if waitlisted else None,
-                    "enrolled_at": now,
-                    "cancelled_at": None,
-                    "cancel_reason": "",
-                    "moved_to_id": None,
-                    "source": EnrollmentSource.IMPORT,
-                    "import_batch_id": batch.id,
-                }
-                position += waitlisted
-                old_row = old_rows.get(learner_id)
-                if old_row is None:
-                    new_rows.append(
-                        {
-                            "session_id": session_id,
-                            "learner_id": learner_id,
-                            "prework_done": False,
-                            **values,
-                        }
-                    )
-                    continue
-                placed_again[str(old_row.id)] = {
-                    "status": old_row.status.value,
-                    "waitlist_position": old_row.waitlist_position,
-                    "enrolled_at": old_row.enrolled_at.isoformat(),
-                    "cancelled_at": old_row.cancelled_at.isoformat()
-                    if old_row.cancelled_at
-                    else None,
-                    "cancel_reason": old_row.cancel_reason,
-                    "moved_to_id": old_row.moved_to_id,
-                    "source": old_row.source.value,
-                    "import_batch_id": old_row.import_batch_id,
-                }
-                for key, value in values.items():
-                    setattr(old_row, key, value)
-            if new_rows:
-                placed_new = list(
-                    tx.scalars(
-                        insert(Enrollment).returning(Enrollment.id, sort_by_parameter_order=True),
-                        new_rows,
-                    )
-                )
-            tx.flush()
+            step(_("Enrolling learners…"))
+            placed_new, placed_again = _place_learners(tx, work, session_id, batch.id, created)
         batch.undo_data = json.dumps(
             {
                 "created_learners": sorted(created.values()),
@@ -231,8 +271,8 @@ def commit_import(
             ensure_ascii=False,
         )
         audit(tx, "import", batch.id, "import", {"file": source.file_name, **plan.counts.as_dict()})
-        if report is not None:
-            report(total, total, _("Saving…"))
+        step.done = step.total
+        step(_("Saving…"))
         changes = (
             Changes.of(Entity.IMPORT, batch.id)
             | Changes.of(Entity.LEARNER, *created.values(), *(u[0] for u in work.updates))
