@@ -76,172 +76,185 @@ class HistoryBuilder(DirectoryBuilder):
     """The directory, then what happened: sessions, places, marks, costs, certificates, mail."""
 
     def sessions(self) -> None:
-        rng = self.rng
-        instructors = self.rows[Instructor]
-        qualified: dict[int, list[int]] = {}
+        """Sessions spread over the history and the next three months, with their people."""
+        self.busy: set[tuple[str, int, date]] = set()  # ("r" room | "i" instructor, id, day)
+        self.learner_busy: set[tuple[int, date]] = set()
+        self.learner_ids = [row["id"] for row in self.rows[Learner]]
+        self.qualified: dict[int, list[int]] = {}
         for row in self.rows.get(InstructorQualification, []):
-            qualified.setdefault(row["course_id"], []).append(row["instructor_id"])
-        rooms = self.rows[Room]
-        busy: set[tuple[str, int, date]] = set()
-        learner_busy: set[tuple[int, date]] = set()
-        learner_ids = [row["id"] for row in self.rows[Learner]]
-        history = self.size.history_days
-        span = history + 90
+            self.qualified.setdefault(row["course_id"], []).append(row["instructor_id"])
+        span = self.size.history_days + 90
         for n in range(self.size.sessions):
-            course_id = rng.choice(list(self.course_days))
+            course_id = self.rng.choice(list(self.course_days))
             day_count, minutes = self.course_days[course_id]
-            offset = int(n * span / max(1, self.size.sessions)) - history + rng.randint(0, 3)
+            offset = int(n * span / max(1, self.size.sessions)) - self.size.history_days
+            offset += self.rng.randint(0, 3)
             dates = _weekdays_from(self.today + timedelta(days=offset), day_count)
-            fmt = self.course_format[course_id]
-            roll = rng.random()
-            if fmt is DeliveryFormat.VIRTUAL or (fmt is DeliveryFormat.BLENDED and roll < 0.5):
-                mode = DeliveryMode.VIRTUAL
-            elif roll < 0.1:
-                mode = DeliveryMode.HYBRID
-            else:
-                mode = DeliveryMode.IN_PERSON
-            room_id = None
-            if mode is not DeliveryMode.VIRTUAL:
-                free_rooms = [r for r in rooms if all(("r", r["id"], d) not in busy for d in dates)]
-                if free_rooms:
-                    room = rng.choice(free_rooms)
-                    room_id = room["id"]
-                    for d in dates:
-                        busy.add(("r", room_id, d))
-                else:
-                    mode = DeliveryMode.VIRTUAL
-            if room_id is not None:
-                room_index = (room_id - 1) % len(cat.ROOMS)
-                zone = cat.ROOMS[room_index][3]
-                capacity = int(rooms[room_id - 1]["capacity"])
-            else:
-                zone = rng.choice(cat.VIRTUAL_ZONES)
-                capacity = rng.choice([12, 16, 20, 25])
-            if self.size.seats is not None:
-                capacity = self.size.seats
-            start_clock = time(9, 0) if minutes > 240 else time(rng.choice([9, 13]), 30)
-            days = []
-            for d in dates:
-                start = _utc(d, start_clock, zone)
-                days.append(
-                    (start, start + timedelta(minutes=minutes + (60 if minutes > 300 else 0)))
-                )
-            past = dates[-1] < self.today
-            status = (
-                SessionStatus.COMPLETED
-                if past
-                else rng.choice(
-                    [SessionStatus.PLANNED, SessionStatus.CONFIRMED, SessionStatus.CONFIRMED]
-                )
+            self._session(n, course_id, dates, minutes)
+
+    def _mode_and_room(self, course_id: int, dates: list[date]) -> tuple[DeliveryMode, int | None]:
+        """How the session is delivered, and a room free on all its days (virtual if none)."""
+        fmt, roll = self.course_format[course_id], self.rng.random()
+        if fmt is DeliveryFormat.VIRTUAL or (fmt is DeliveryFormat.BLENDED and roll < 0.5):
+            return DeliveryMode.VIRTUAL, None
+        mode = DeliveryMode.HYBRID if roll < 0.1 else DeliveryMode.IN_PERSON
+        rooms = self.rows[Room]
+        free_rooms = [r for r in rooms if all(("r", r["id"], d) not in self.busy for d in dates)]
+        if not free_rooms:
+            return DeliveryMode.VIRTUAL, None
+        room_id = int(self.rng.choice(free_rooms)["id"])
+        self.busy.update(("r", room_id, d) for d in dates)
+        return mode, room_id
+
+    def _zone_and_capacity(self, room_id: int | None) -> tuple[str, int]:
+        if room_id is not None:
+            zone = cat.ROOMS[(room_id - 1) % len(cat.ROOMS)][3]
+            capacity = int(self.rows[Room][room_id - 1]["capacity"])
+        else:
+            zone = self.rng.choice(cat.VIRTUAL_ZONES)
+            capacity = self.rng.choice([12, 16, 20, 25])
+        return zone, self.size.seats if self.size.seats is not None else capacity
+
+    def _status(self, n: int, dates: list[date]) -> tuple[SessionStatus, str, CancelCause, bool]:
+        """Status, cancel reason and cause; and whether this past session waits for marks."""
+        past = dates[-1] < self.today
+        status = (
+            SessionStatus.COMPLETED
+            if past
+            else self.rng.choice(
+                [SessionStatus.PLANNED, SessionStatus.CONFIRMED, SessionStatus.CONFIRMED]
             )
-            reason, cause = "", CancelCause.OTHER
-            if n % 17 == 5:
-                status = SessionStatus.CANCELLED
-                reason, cause = rng.choice(cat.CANCEL_REASONS)
-            # The story the dashboard tells: last week's session still waits for its marks.
-            unmarked = past and status is SessionStatus.COMPLETED and not self.told.get("marks")
-            unmarked = unmarked and dates[-1] >= self.today - timedelta(days=5)
-            if unmarked:
-                status = SessionStatus.CONFIRMED
-                self.told["marks"] = True
-            session_id = self.add(
-                TrainingSession,
-                course_id=course_id,
-                cohort=f"{dates[0]:%Y}-{n + 1:03d}",
-                mode=mode,
-                room_id=room_id,
-                meeting_link=(
-                    f"https://meet.example.com/{course_id}-{n + 1}"
-                    if mode is not DeliveryMode.IN_PERSON
-                    else ""
-                ),
-                timezone=zone,
-                capacity=capacity,
-                min_size=max(1, capacity // 4),
-                status=status,
-                notes="",
-                first_start=days[0][0],
-                last_end=days[-1][1],
-                first_date=dates[0],
-                last_date=dates[-1],
-                cancelled_at=(
-                    days[0][0] - timedelta(days=rng.randint(2, 20))
-                    if status is SessionStatus.CANCELLED
-                    else None
-                ),
-                cancel_reason=reason,
-                cancel_cause=cause,
-                completed_at=days[-1][1] if status is SessionStatus.COMPLETED else None,
-                completion_note="",
+        )
+        reason, cause = "", CancelCause.OTHER
+        if n % 17 == 5:
+            status = SessionStatus.CANCELLED
+            reason, cause = self.rng.choice(cat.CANCEL_REASONS)
+        # The story the dashboard tells: last week's session still waits for its marks.
+        unmarked = past and status is SessionStatus.COMPLETED and not self.told.get("marks")
+        unmarked = unmarked and dates[-1] >= self.today - timedelta(days=5)
+        if unmarked:
+            status = SessionStatus.CONFIRMED
+            self.told["marks"] = True
+        return status, reason, cause, unmarked
+
+    def _staff(
+        self, session_id: int, course_id: int, dates: list[date], status: SessionStatus
+    ) -> int | None:
+        """A lead (and often a co-facilitator), qualified and free if possible; the lead's id."""
+        candidates = [
+            i
+            for i in self.qualified.get(course_id, [])
+            if all(("i", i, d) not in self.busy for d in dates)
+        ] or [
+            row["id"]
+            for row in self.rows[Instructor]
+            if all(("i", row["id"], d) not in self.busy for d in dates)
+        ]
+        self.rng.shuffle(candidates)
+        lead = candidates[0] if candidates else None
+        soon = timedelta(days=22) <= dates[0] - self.today <= timedelta(days=45)
+        if soon and status is not SessionStatus.CANCELLED and not self.told.get("lead"):
+            candidates, lead = [], None  # the lead dropped out: the dashboard says so
+            self.told["lead"] = True
+        roles = [InstructorRole.LEAD, InstructorRole.CO_FACILITATOR]
+        for role, instructor_id in zip(roles, candidates[:2], strict=False):
+            one_day = len(dates) == 1
+            if role is InstructorRole.CO_FACILITATOR and one_day and self.rng.random() < 0.6:
+                continue
+            self.link(
+                SessionInstructor, session_id=session_id, instructor_id=instructor_id, role=role
             )
-            day_ids = [
-                self.add(
-                    SessionDay,
-                    session_id=session_id,
-                    start=s,
-                    end=e,
-                    minutes=int((e - s).total_seconds() // 60),
-                    local_date=d,
-                )
-                for (s, e), d in zip(days, dates, strict=True)
-            ]
-            candidates = [
-                i
-                for i in qualified.get(course_id, [])
-                if all(("i", i, d) not in busy for d in dates)
-            ] or [
-                row["id"]
-                for row in instructors
-                if all(("i", row["id"], d) not in busy for d in dates)
-            ]
-            rng.shuffle(candidates)
-            lead = candidates[0] if candidates else None
-            soon = timedelta(days=22) <= dates[0] - self.today <= timedelta(days=45)
-            if soon and status is not SessionStatus.CANCELLED and not self.told.get("lead"):
-                candidates, lead = [], None  # the lead dropped out: the dashboard says so
-                self.told["lead"] = True
-            for role, instructor_id in zip(
-                [InstructorRole.LEAD, InstructorRole.CO_FACILITATOR], candidates[:2], strict=False
-            ):
-                if role is InstructorRole.CO_FACILITATOR and day_count == 1 and rng.random() < 0.6:
-                    continue
-                self.link(
-                    SessionInstructor,
-                    session_id=session_id,
-                    instructor_id=instructor_id,
-                    role=role,
-                )
-                for d in dates:
-                    busy.add(("i", instructor_id, d))
-            places = self._enrol(
-                session_id,
-                capacity,
-                status,
-                past and not unmarked,
-                dates,
-                day_ids,
-                minutes,
-                learner_ids,
-                learner_busy,
-                days[0][0],
+            self.busy.update(("i", instructor_id, d) for d in dates)
+        return lead
+
+    def _session(self, n: int, course_id: int, dates: list[date], minutes: int) -> None:
+        mode, room_id = self._mode_and_room(course_id, dates)
+        zone, capacity = self._zone_and_capacity(room_id)
+        start_clock = time(9, 0) if minutes > 240 else time(self.rng.choice([9, 13]), 30)
+        lunch = 60 if minutes > 300 else 0
+        days = [
+            (start, start + timedelta(minutes=minutes + lunch))
+            for start in (_utc(d, start_clock, zone) for d in dates)
+        ]
+        status, reason, cause, unmarked = self._status(n, dates)
+        session_id = self.add(
+            TrainingSession,
+            course_id=course_id,
+            cohort=f"{dates[0]:%Y}-{n + 1:03d}",
+            mode=mode,
+            room_id=room_id,
+            meeting_link=(
+                f"https://meet.example.com/{course_id}-{n + 1}"
+                if mode is not DeliveryMode.IN_PERSON
+                else ""
+            ),
+            timezone=zone,
+            capacity=capacity,
+            min_size=max(1, capacity // 4),
+            status=status,
+            notes="",
+            first_start=days[0][0],
+            last_end=days[-1][1],
+            first_date=dates[0],
+            last_date=dates[-1],
+            cancelled_at=(
+                days[0][0] - timedelta(days=self.rng.randint(2, 20))
+                if status is SessionStatus.CANCELLED
+                else None
+            ),
+            cancel_reason=reason,
+            cancel_cause=cause,
+            completed_at=days[-1][1] if status is SessionStatus.COMPLETED else None,
+            completion_note="",
+        )
+        day_ids = [
+            self.add(
+                SessionDay,
+                session_id=session_id,
+                start=s,
+                end=e,
+                minutes=int((e - s).total_seconds() // 60),
+                local_date=d,
             )
-            self._costs(session_id, course_id, mode, zone, len(dates), places, lead, dates[0])
-            small = timedelta(days=8) <= dates[0] - self.today <= timedelta(days=20)
-            if small and status is not SessionStatus.CANCELLED and not self.told.get("small"):
-                self.rows[TrainingSession][session_id - 1]["min_size"] = places + 3
-                self.told["small"] = True
+            for (s, e), d in zip(days, dates, strict=True)
+        ]
+        lead = self._staff(session_id, course_id, dates, status)
+        past = dates[-1] < self.today
+        places = self._enrol(
+            session_id,
+            capacity,
+            status,
+            past=past and not unmarked,
+            dates=dates,
+            day_ids=day_ids,
+            minutes=minutes,
+            first_start=days[0][0],
+        )
+        self._costs(
+            session_id,
+            course_id,
+            mode,
+            zone,
+            days=len(dates),
+            places=places,
+            lead=lead,
+            first_date=dates[0],
+        )
+        small = timedelta(days=8) <= dates[0] - self.today <= timedelta(days=20)
+        if small and status is not SessionStatus.CANCELLED and not self.told.get("small"):
+            self.rows[TrainingSession][session_id - 1]["min_size"] = places + 3
+            self.told["small"] = True
 
     def _enrol(
         self,
         session_id: int,
         capacity: int,
         status: SessionStatus,
+        *,
         past: bool,
         dates: list[date],
         day_ids: list[int],
         minutes: int,
-        learner_ids: list[int],
-        learner_busy: set[tuple[int, date]],
         first_start: datetime,
     ) -> int:
         """Enrol learners (a few cancel, some late); returns the places held."""
@@ -249,6 +262,7 @@ class HistoryBuilder(DirectoryBuilder):
         places = 0
         wanted = capacity if self.size.seats else int(capacity * rng.uniform(0.55, 1.2))
         chosen: list[int] = []
+        learner_ids, learner_busy = self.learner_ids, self.learner_busy
         for learner_id in rng.sample(learner_ids, min(len(learner_ids), wanted * 2)):
             if len(chosen) >= wanted:
                 break
@@ -313,6 +327,7 @@ class HistoryBuilder(DirectoryBuilder):
         course_id: int,
         mode: DeliveryMode,
         zone: str,
+        *,
         days: int,
         places: int,
         lead: int | None,
@@ -400,7 +415,7 @@ class HistoryBuilder(DirectoryBuilder):
                     enrollment["id"],
                     learner,
                     OutboxStatus.SENT,
-                    ended + timedelta(days=1),
+                    when=ended + timedelta(days=1),
                 )
 
     def _mail(
@@ -410,6 +425,7 @@ class HistoryBuilder(DirectoryBuilder):
         enrollment_id: int,
         learner: dict[str, Any],
         status: OutboxStatus,
+        *,
         when: datetime,
         error: str = "",
     ) -> None:
@@ -457,8 +473,8 @@ class HistoryBuilder(DirectoryBuilder):
                     enrollment["id"],
                     learner,
                     OutboxStatus.FAILED,
-                    when,
-                    "550 5.1.1 Mailbox unavailable",
+                    when=when,
+                    error="550 5.1.1 Mailbox unavailable",
                 )
                 return
 
