@@ -114,7 +114,7 @@ class Pending:
     course_id: int | None = None
 
 
-def entry_hash(
+def entry_hash(  # noqa: PLR0913, PLR0917 - the hashed fields, in their fixed order
     previous: str,
     at: datetime,
     actor: str,

@@ -119,6 +119,50 @@ class _Job(QRunnable):
             self.signals.finished.emit(result)
 
 
+class _ProgressWindow:
+    """One task's progress dialog: hidden at first, then polled until the task settles."""
+
+    def __init__(self, owner: QObject, parent: QWidget, title: str, progress: Progress) -> None:
+        self.progress = progress
+        self.dialog = QProgressDialog(title, _("Cancel"), 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.reset()  # hidden until the timer decides it is needed
+        self.dialog.canceled.connect(progress.cancel)
+        self.poll = QTimer(owner)
+        self.poll.setInterval(100)
+        self.poll.timeout.connect(self.refresh)
+
+    def start(self) -> None:
+        if isValid(self.poll):
+            self.poll.start()
+
+    def refresh(self) -> None:
+        dialog = self.dialog
+        if self.progress.cancelled:
+            dialog.setLabelText(_("Cancelling…"))
+            return
+        done, total, text = self.progress.snapshot()
+        if not dialog.isVisible():
+            dialog.setRange(0, 0)
+            dialog.show()
+        dialog.setMaximum(total)
+        dialog.setValue(min(done, total) if total else 0)
+        if text:
+            dialog.setLabelText(text)
+
+    def close(self) -> None:
+        if isValid(self.poll):
+            self.poll.stop()
+            self.poll.deleteLater()
+        if isValid(self.dialog):
+            self.dialog.canceled.disconnect(self.progress.cancel)
+            self.dialog.reset()
+            self.dialog.hide()
+            self.dialog.deleteLater()
+
+
 class TaskRunner(QObject):
     """Starts tasks for one window: its progress dialogs belong to that window.
 
@@ -179,40 +223,13 @@ class TaskRunner(QObject):
         signals = _Signals()
         _live.add(signals)
         _running.add(progress)
-        dialog = QProgressDialog(title, _("Cancel"), 0, 0, self._parent)
-        dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.reset()  # hidden until the timer decides it is needed
-        dialog.canceled.connect(progress.cancel)
-        poll = QTimer(self)
-        poll.setInterval(100)
-
-        def refresh() -> None:
-            if progress.cancelled:
-                dialog.setLabelText(_("Cancelling…"))
-                return
-            done, total, text = progress.snapshot()
-            if not dialog.isVisible():
-                dialog.setRange(0, 0)
-                dialog.show()
-            dialog.setMaximum(total)
-            dialog.setValue(min(done, total) if total else 0)
-            if text:
-                dialog.setLabelText(text)
+        window = _ProgressWindow(self, self._parent, title, progress)
 
         def settle() -> bool:
             """Tidy up; False when the window that asked is gone (nobody to tell)."""
             _live.discard(signals)
             _running.discard(progress)
-            if isValid(poll):
-                poll.stop()
-                poll.deleteLater()
-            if isValid(dialog):
-                dialog.canceled.disconnect(progress.cancel)
-                dialog.reset()
-                dialog.hide()
-                dialog.deleteLater()
+            window.close()
             return isValid(self)
 
         def finished(result: Any) -> None:  # Any: a Qt signal carries `object`
@@ -232,13 +249,12 @@ class TaskRunner(QObject):
 
         signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
         signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-        poll.timeout.connect(refresh)
 
         def show_if_still_running() -> None:
-            if signals in _live and isValid(poll):
-                poll.start()
+            if signals in _live:
+                window.start()
 
-        QTimer.singleShot(DIALOG_DELAY_MS, poll, show_if_still_running)
+        QTimer.singleShot(DIALOG_DELAY_MS, window.poll, show_if_still_running)
         _thread_pool().start(_Job(work, progress, signals))
         return progress
 

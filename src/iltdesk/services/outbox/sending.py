@@ -198,7 +198,7 @@ def _pending_ids(db: Database, only: set[int] | None) -> list[int]:
         return list(tx.scalars(query))
 
 
-def send_queue(
+def send_queue(  # noqa: PLR0913 - options after `*`, each with its default
     db: Database,
     transport: Transport,
     sender_address: str,
