@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting, paths
 from iltdesk.i18n import _
 from iltdesk.services import maintenance
+from iltdesk.settings import Preferences
 from iltdesk.views.context import AppContext
 from iltdesk.views.widgets import zone_combo
 
@@ -58,25 +59,28 @@ class PreferencesDialog(QDialog):
     def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        prefs = ctx.prefs
         self.setWindowTitle(_("Preferences"))
         self.setMinimumWidth(560)
         form = QFormLayout(self)
+        self._identity_rows(form, ctx.prefs)
+        self._display_rows(form, ctx.prefs)
+        self._data_rows(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._update_preview()
+        self._show_last_backup()
+
+    def _identity_rows(self, form: QFormLayout, prefs: Preferences) -> None:
+        """Who prints the documents: organisation, coordinator, logo, signature, verify link."""
         self.organisation = QLineEdit(str(prefs.get("organisation_name")))
         self.coordinator = QLineEdit(str(prefs.get("coordinator_name")))
         self.coordinator.setPlaceholderText(_("Your name, as the audit trail shows who did what"))
         self.logo = QLineEdit(str(prefs.get("organisation_logo")))
-        choose_logo = QPushButton(_("Choose…"))
-        choose_logo.clicked.connect(self._choose_logo)
-        logo_row = QHBoxLayout()
-        logo_row.addWidget(self.logo)
-        logo_row.addWidget(choose_logo)
         self.signature = QLineEdit(str(prefs.get("signature_image")))
-        choose_signature = QPushButton(_("Choose…"))
-        choose_signature.clicked.connect(lambda: self._choose_image(self.signature))
-        signature_row = QHBoxLayout()
-        signature_row.addWidget(self.signature)
-        signature_row.addWidget(choose_signature)
         self.verify_pattern = QLineEdit(str(prefs.get("certificate_verify_pattern")))
         self.verify_pattern.setPlaceholderText(
             "https://intranet.example.com/certificates/register.html#{code}"
@@ -87,6 +91,25 @@ class PreferencesDialog(QDialog):
                 "register… › Export web page); {code} is replaced by each certificate's code"
             )
         )
+        form.addRow(_("Organisation &name"), self.organisation)
+        form.addRow(_("Your na&me"), self.coordinator)
+        form.addRow(buddy_label(_("Organisation &logo"), self.logo), self._image_row(self.logo))
+        form.addRow(
+            buddy_label(_("Signature on &certificates"), self.signature),
+            self._image_row(self.signature),
+        )
+        form.addRow(_("Certificate &verification link"), self.verify_pattern)
+
+    def _image_row(self, target: QLineEdit) -> QHBoxLayout:
+        choose = QPushButton(_("Choose…"))
+        choose.clicked.connect(lambda: self._choose_image(target))
+        row = QHBoxLayout()
+        row.addWidget(target)
+        row.addWidget(choose)
+        return row
+
+    def _display_rows(self, form: QFormLayout, prefs: Preferences) -> None:
+        """Language, colours, formats, zone, paper and the completion threshold."""
         self.language = QComboBox()
         for code, name in LANGUAGES:
             self.language.addItem(name, code)
@@ -97,6 +120,7 @@ class PreferencesDialog(QDialog):
         self.restart_button.setToolTip(_("Save the preferences and start ILT Desk again"))
         self.restart_button.setEnabled(False)
         self.restart_button.clicked.connect(self._restart)
+        self.language.currentIndexChanged.connect(self._language_changed)
         language_row = QHBoxLayout()
         language_row.addWidget(self.language, 1)
         language_row.addWidget(self.restart_button)
@@ -123,6 +147,17 @@ class PreferencesDialog(QDialog):
         self.threshold.setRange(0, 100)
         self.threshold.setSuffix(" %")
         self.threshold.setValue(int(prefs.get("completion_threshold")))
+        form.addRow(buddy_label(_("&Language"), self.language), language_row)
+        form.addRow("", self.language_note)
+        form.addRow(_("Colo&urs"), self.colours)
+        form.addRow(_("Date and number &format"), self.format_locale)
+        form.addRow(_("Preview"), self.preview)
+        form.addRow(_("Default &time zone"), self.zone)
+        form.addRow(_("&Paper size"), self.paper)
+        form.addRow(_("Default &completion threshold"), self.threshold)
+
+    def _data_rows(self, form: QFormLayout) -> None:
+        """Where the data lives and its last backup, and the line for problems."""
         data_row = QHBoxLayout()
         data_row.addWidget(QLabel(str(paths.data_dir())))
         open_folder = QPushButton(_("Open folder"))
@@ -138,34 +173,9 @@ class PreferencesDialog(QDialog):
         backup_row.addWidget(back_up)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        self.language.currentIndexChanged.connect(self._language_changed)
-        form.addRow(_("Organisation &name"), self.organisation)
-        form.addRow(_("Your na&me"), self.coordinator)
-        form.addRow(buddy_label(_("Organisation &logo"), self.logo), logo_row)
-        form.addRow(buddy_label(_("Signature on &certificates"), self.signature), signature_row)
-        form.addRow(_("Certificate &verification link"), self.verify_pattern)
-        form.addRow(buddy_label(_("&Language"), self.language), language_row)
-        form.addRow("", self.language_note)
-        form.addRow(_("Colo&urs"), self.colours)
-        form.addRow(_("Date and number &format"), self.format_locale)
-        form.addRow(_("Preview"), self.preview)
-        form.addRow(_("Default &time zone"), self.zone)
-        form.addRow(_("&Paper size"), self.paper)
-        form.addRow(_("Default &completion threshold"), self.threshold)
         form.addRow(_("Data folder"), data_row)
         form.addRow(_("Last backup"), backup_row)
         form.addRow(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self._update_preview()
-        self._show_last_backup()
-
-    def _choose_logo(self) -> None:
-        self._choose_image(self.logo)
 
     def _choose_image(self, target: QLineEdit) -> None:
         name, _filter = QFileDialog.getOpenFileName(

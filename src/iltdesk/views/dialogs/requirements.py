@@ -67,7 +67,57 @@ class RequirementsDialog(QDialog):
         self.resize(980, 620)
         self.current: RequirementRow | None = None
         self.courses = catalogue.list_courses(ctx.db, include_archived=True)
-        # --- the list ---
+        left = self._build_list()
+        repeat_row, deadline_row = self._build_rule_fields()
+        scope = self._build_scope()
+        form = QFormLayout()
+        form.addRow(_("&Name"), self.name)
+        form.addRow(_("&Course"), self.course)
+        form.addRow(_("Or any of these"), self.equivalents)
+        form.addRow("", repeat_row)
+        form.addRow("", deadline_row)
+        form.addRow(_("&Starts on"), self.starts_on)
+        self.rule = QLabel(_(RULE))
+        self.rule.setWordWrap(True)
+        self.rule.setStyleSheet("color: palette(placeholder-text)")
+        self.warning = error_label()
+        self.save_button = QPushButton(_("&Save"))
+        self.save_button.clicked.connect(self.save)
+        self.archive_button = QPushButton(_("Ar&chive"))
+        self.archive_button.clicked.connect(self.toggle_archived)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.archive_button)
+        actions.addWidget(self.save_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(form)
+        right_layout.addWidget(scope, 1)
+        right_layout.addWidget(self.warning)
+        right_layout.addWidget(self.rule)
+        right_layout.addLayout(actions)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 720])
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(close)
+        self.rows: list[RequirementRow] = []
+        self._fill(None)
+        self._blank: RequirementSpec | None = self.spec()
+        self.reload()
+        if not self.rows:
+            self.new()
+
+    # --- the list ---
+
+    def _build_list(self) -> QWidget:
+        """The requirements on the left, with New and Show archived."""
         self.list = QListWidget()
         self.list.setAccessibleName(_("Requirements"))
         self.list.currentRowChanged.connect(self._chosen)
@@ -81,7 +131,10 @@ class RequirementsDialog(QDialog):
         left_layout.addWidget(self.list, 1)
         left_layout.addWidget(self.show_archived)
         left_layout.addWidget(self.new_button)
-        # --- the form ---
+        return left
+
+    def _build_rule_fields(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """Name, course and equivalents, recurrence, deadline and start; the two rows."""
         self.name = QLineEdit()
         self.name.setPlaceholderText(_("such as “Forklift licence”"))
         self.course = QComboBox()
@@ -129,7 +182,11 @@ class RequirementsDialog(QDialog):
         deadline_row.addWidget(self.within)
         deadline_row.addWidget(self.anchor)
         deadline_row.addStretch(1)
-        # --- scope ---
+        return repeat_row, deadline_row
+
+    def _build_scope(self) -> QGroupBox:
+        """Who must complete it: matching attributes or an explicit list."""
+        ctx = self.ctx
         self.by_attributes = QRadioButton(_("Learners &matching"))
         self.by_list = QRadioButton(_("An e&xplicit list"))
         group = QButtonGroup(self)
@@ -169,51 +226,8 @@ class RequirementsDialog(QDialog):
         scope_layout.addWidget(self.by_list)
         scope_layout.addWidget(self.members_box)
         self.by_attributes.toggled.connect(self._scope_changed)
-        form = QFormLayout()
-        form.addRow(_("&Name"), self.name)
-        form.addRow(_("&Course"), self.course)
-        form.addRow(_("Or any of these"), self.equivalents)
-        form.addRow("", repeat_row)
-        form.addRow("", deadline_row)
-        form.addRow(_("&Starts on"), self.starts_on)
-        self.rule = QLabel(_(RULE))
-        self.rule.setWordWrap(True)
-        self.rule.setStyleSheet("color: palette(placeholder-text)")
-        self.warning = error_label()
-        self.save_button = QPushButton(_("&Save"))
-        self.save_button.clicked.connect(self.save)
-        self.archive_button = QPushButton(_("Ar&chive"))
-        self.archive_button.clicked.connect(self.toggle_archived)
-        actions = QHBoxLayout()
-        actions.addStretch(1)
-        actions.addWidget(self.archive_button)
-        actions.addWidget(self.save_button)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addLayout(form)
-        right_layout.addWidget(scope, 1)
-        right_layout.addWidget(self.warning)
-        right_layout.addWidget(self.rule)
-        right_layout.addLayout(actions)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 720])
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(close)
-        self.rows: list[RequirementRow] = []
-        self._fill(None)
-        self._blank: RequirementSpec | None = self.spec()
-        self.reload()
-        if not self.rows:
-            self.new()
+        return scope
 
-    # --- the list ---
     def reload(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else (self.current.id if self.current else None)
         self.rows = requirements.list_requirements(
