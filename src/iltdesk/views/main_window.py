@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -84,6 +85,20 @@ class MainWindow(RosterDropTarget, QMainWindow):
         from iltdesk.views.tools_menu import ToolsMenu
 
         self.tools = ToolsMenu(self, self.ctx, help_menu.menuAction())
+        self._build_view_menu(view_menu)
+        self._build_file_menu(file_menu)
+        self._build_edit_menu(edit_menu)
+        self._build_help_menu(help_menu)
+        toolbar = self.addToolBar(_("Main"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.addAction(self.new_action)
+        toolbar.addAction(self.open_action)
+        toolbar.addAction(self.find_action)
+        toolbar.addAction(self.print_action)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+    def _build_view_menu(self, view_menu: QMenu) -> None:
+        """One action per screen, Ctrl+1 onwards."""
         self.screen_actions: dict[str, QAction] = {}
         for index, screen in enumerate(SCREENS):
             action = QAction(_(screen.label), self)
@@ -94,9 +109,8 @@ class MainWindow(RosterDropTarget, QMainWindow):
             action.triggered.connect(lambda _c=False, key=screen.key: self.show_screen(key))
             view_menu.addAction(action)
             self.screen_actions[screen.key] = action
-        toolbar = self.addToolBar(_("Main"))
-        toolbar.setObjectName("mainToolbar")
 
+    def _build_file_menu(self, file_menu: QMenu) -> None:
         self.new_action = QAction(icon("new-session"), _("&New session…"), self)
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(lambda: self.sessions.new_session())
@@ -134,6 +148,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
+    def _build_edit_menu(self, edit_menu: QMenu) -> None:
         self.undo_action = self.ctx.undo_stack.createUndoAction(self, _("&Undo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.ctx.undo_stack.createRedoAction(self, _("&Redo"))
@@ -159,6 +174,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
 
+    def _build_help_menu(self, help_menu: QMenu) -> None:
         self.guide_action = QAction(_("&User guide"), self)
         self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.guide_action.triggered.connect(self.show_guide)
@@ -171,12 +187,6 @@ class MainWindow(RosterDropTarget, QMainWindow):
         help_menu.addAction(self.shortcuts_action)
         help_menu.addSeparator()
         help_menu.addAction(self.about_action)
-
-        toolbar.addAction(self.new_action)
-        toolbar.addAction(self.open_action)
-        toolbar.addAction(self.find_action)
-        toolbar.addAction(self.print_action)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
     # --- screens ---
     def page(self, key: str) -> Any:
