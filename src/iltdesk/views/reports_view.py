@@ -75,6 +75,29 @@ class ReportsPage(QWidget):
         self.generation = 0
         self.current: ReportTable | None = None
         self.learner_id: int | None = None
+        self._build_list()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.refresh)
+        self._build_filters()
+        splitter = self._build_results()
+        definitions_area, buttons = self._build_footer()
+        right = QVBoxLayout()
+        right.addLayout(self.filters_layout)
+        right.addWidget(self.summary)
+        right.addWidget(splitter, 1)
+        right.addWidget(self.notes)
+        right.addWidget(definitions_area)
+        right.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(right, 1)
+        ctx.changes_applied.connect(self._on_changes)
+        self.list.setCurrentRow(0)
+
+    def _build_list(self) -> None:
+        """The reports on the left, each with its summary as a tooltip."""
         self.list = QListWidget()
         self.list.setAccessibleName(_("Reports"))
         self.list.setMinimumWidth(200)
@@ -86,11 +109,9 @@ class ReportsPage(QWidget):
             item.setToolTip(name.summary())
             self.list.addItem(item)
         self.list.currentRowChanged.connect(self._report_changed)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(150)
-        self._timer.timeout.connect(self.refresh)
-        self._build_filters()
+
+    def _build_results(self) -> QSplitter:
+        """The summary line, and the chart above the table."""
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         from iltdesk.views.report_chart import ReportChart
@@ -113,6 +134,10 @@ class ReportsPage(QWidget):
         splitter.addWidget(self.chart)
         splitter.addWidget(self.table)
         splitter.setStretchFactor(1, 1)
+        return splitter
+
+    def _build_footer(self) -> tuple[QScrollArea, QHBoxLayout]:
+        """Notes, the definitions used, and the buttons: show all, rates, print, export."""
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.notes = QLabel()
@@ -147,18 +172,7 @@ class ReportsPage(QWidget):
         for button in (self.show_all_button, self.rates_button, self.print_button):
             buttons.addWidget(button)
         buttons.addWidget(self.export_button)
-        right = QVBoxLayout()
-        right.addLayout(self.filters_layout)
-        right.addWidget(self.summary)
-        right.addWidget(splitter, 1)
-        right.addWidget(self.notes)
-        right.addWidget(definitions_area)
-        right.addLayout(buttons)
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.list)
-        layout.addLayout(right, 1)
-        ctx.changes_applied.connect(self._on_changes)
-        self.list.setCurrentRow(0)
+        return definitions_area, buttons
 
     # --- filters ---
     def _build_filters(self) -> None:
