@@ -187,67 +187,9 @@ class SessionEditorDialog(QDialog):
         self.clashes: list[Clash] = []
         self._zone_touched = row is not None or template is not None
 
-        form = QFormLayout()
-        self.course = QComboBox()
-        for course in catalogue.list_courses(ctx.db):
-            self.course.addItem(f"{course.code} — {course.title}", course.id)
-        self.cohort = QLineEdit()
-        self.mode = QComboBox()
-        for mode in DeliveryMode:
-            self.mode.addItem(mode.label(), mode)
-        self.rooms = {room.id: room for room in people.list_rooms(ctx.db)}
-        self.room = QComboBox()
-        self.room.addItem(_("No room"), None)
-        for room in self.rooms.values():
-            self.room.addItem(
-                _("{name} ({capacity} seats)").format(name=room.name, capacity=room.capacity),
-                room.id,
-            )
-        self.link = QLineEdit()
-        self.link.setPlaceholderText("https://")
-        self.zone = zone_combo("")
-        self.zone_note = QLabel()
-        self.zone_note.setWordWrap(True)
-        self.capacity = QSpinBox()
-        self.capacity.setRange(0, 10_000)
-        self.capacity.setValue(12)
-        self.min_size = QSpinBox()
-        self.min_size.setRange(0, 10_000)
-        self.status = QLabel()
-        form.addRow(_("&Course"), self.course)
-        form.addRow(_("Co&hort"), self.cohort)
-        form.addRow(_("&Mode"), self.mode)
-        form.addRow(_("&Room"), self.room)
-        form.addRow(_("Meeting &link"), self.link)
-        form.addRow(_("&Time zone"), self.zone)
-        form.addRow("", self.zone_note)
-        form.addRow(_("C&apacity"), self.capacity)
-        form.addRow(_("Mi&nimum size"), self.min_size)
-        if row is not None:
-            form.addRow(_("Status"), self.status)
-            self.status.setText(row.status.label())
+        form = self._build_form(row)
 
-        self.days_box = QVBoxLayout()
-        self.day_rows: list[DayRow] = []
-        add_day = QPushButton(_("Add &day"))
-        remove_day = QPushButton(_("Remove last day"))
-        add_day.clicked.connect(self.add_day_after_last)
-        remove_day.clicked.connect(self.remove_last_day)
-        day_buttons = QHBoxLayout()
-        day_buttons.addWidget(add_day)
-        day_buttons.addWidget(remove_day)
-        day_buttons.addStretch()
-
-        self.instructor_grid = QGridLayout()
-        self.instructor_rows: list[tuple[QComboBox, QComboBox]] = []
-        self._instructors = people.list_instructors(ctx.db)
-        add_instructor = QPushButton(_("Add &instructor"))
-        add_instructor.clicked.connect(
-            lambda: self.add_instructor(
-                None,
-                InstructorRole.LEAD if not self.instructor_rows else InstructorRole.CO_FACILITATOR,
-            )
-        )
+        day_buttons, add_instructor = self._build_days_and_instructors()
 
         self.clash_label = QLabel()
         self.clash_label.setWordWrap(True)
@@ -289,6 +231,77 @@ class SessionEditorDialog(QDialog):
         self._check()
 
     # --- filling ---
+
+    def _build_form(self, row: SessionRow | None) -> QFormLayout:
+        """Course, cohort, mode, room or link, zone, capacity and minimum, status."""
+        ctx = self.ctx
+        form = QFormLayout()
+        self.course = QComboBox()
+        for course in catalogue.list_courses(ctx.db):
+            self.course.addItem(f"{course.code} — {course.title}", course.id)
+        self.cohort = QLineEdit()
+        self.mode = QComboBox()
+        for mode in DeliveryMode:
+            self.mode.addItem(mode.label(), mode)
+        self.rooms = {room.id: room for room in people.list_rooms(ctx.db)}
+        self.room = QComboBox()
+        self.room.addItem(_("No room"), None)
+        for room in self.rooms.values():
+            self.room.addItem(
+                _("{name} ({capacity} seats)").format(name=room.name, capacity=room.capacity),
+                room.id,
+            )
+        self.link = QLineEdit()
+        self.link.setPlaceholderText("https://")
+        self.zone = zone_combo("")
+        self.zone_note = QLabel()
+        self.zone_note.setWordWrap(True)
+        self.capacity = QSpinBox()
+        self.capacity.setRange(0, 10_000)
+        self.capacity.setValue(12)
+        self.min_size = QSpinBox()
+        self.min_size.setRange(0, 10_000)
+        self.status = QLabel()
+        form.addRow(_("&Course"), self.course)
+        form.addRow(_("Co&hort"), self.cohort)
+        form.addRow(_("&Mode"), self.mode)
+        form.addRow(_("&Room"), self.room)
+        form.addRow(_("Meeting &link"), self.link)
+        form.addRow(_("&Time zone"), self.zone)
+        form.addRow("", self.zone_note)
+        form.addRow(_("C&apacity"), self.capacity)
+        form.addRow(_("Mi&nimum size"), self.min_size)
+        if row is not None:
+            form.addRow(_("Status"), self.status)
+            self.status.setText(row.status.label())
+        return form
+
+    def _build_days_and_instructors(self) -> tuple[QHBoxLayout, QPushButton]:
+        """The day rows and instructor rows, and the buttons that add to them."""
+        ctx = self.ctx
+        self.days_box = QVBoxLayout()
+        self.day_rows: list[DayRow] = []
+        add_day = QPushButton(_("Add &day"))
+        remove_day = QPushButton(_("Remove last day"))
+        add_day.clicked.connect(self.add_day_after_last)
+        remove_day.clicked.connect(self.remove_last_day)
+        day_buttons = QHBoxLayout()
+        day_buttons.addWidget(add_day)
+        day_buttons.addWidget(remove_day)
+        day_buttons.addStretch()
+
+        self.instructor_grid = QGridLayout()
+        self.instructor_rows: list[tuple[QComboBox, QComboBox]] = []
+        self._instructors = people.list_instructors(ctx.db)
+        add_instructor = QPushButton(_("Add &instructor"))
+        add_instructor.clicked.connect(
+            lambda: self.add_instructor(
+                None,
+                InstructorRole.LEAD if not self.instructor_rows else InstructorRole.CO_FACILITATOR,
+            )
+        )
+        return day_buttons, add_instructor
+
     def _fill(self, row: SessionRow | None, shift_days: int) -> None:
         if row is None:
             self.zone.setCurrentText(str(self.ctx.prefs.get("default_timezone")))
