@@ -25,7 +25,7 @@ from iltdesk.domain.enums import MessageKind
 from iltdesk.i18n import _
 from iltdesk.mail.templates import PLACEHOLDERS, TEMPLATE_LANGUAGES, Template, template_errors
 from iltdesk.services import outbox
-from iltdesk.services.outbox import SendSummary
+from iltdesk.services.outbox import MailSettings, SendSummary
 from iltdesk.tasks.runner import Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.preferences import buddy_label
@@ -42,6 +42,41 @@ class MailSettingsDialog(QDialog):
         self.setWindowTitle(_("Mail settings"))
         self.setMinimumWidth(640)
         s = outbox.mail_settings(ctx.db)
+        self._server_fields(s)
+        self._message_fields(s)
+        test_row = self._test_row(s)
+        form = QFormLayout(self)
+        form.addRow(_("&Delivery:"), self.transport)
+        form.addRow(_("SMTP &host:"), self.host)
+        form.addRow(_("&Port:"), self.port)
+        form.addRow(_("S&ecurity:"), self.security)
+        form.addRow("", self.security_warning)
+        form.addRow(_("&User name:"), self.username)
+        form.addRow(_("Pass&word:"), self.password)
+        form.addRow(_("Drafts &folder:"), self.drafts_folder)
+        form.addRow(_("Sender &name:"), self.sender_name)
+        form.addRow(_("Sender &address:"), self.sender_address)
+        form.addRow(_("Reply-&to:"), self.reply_to)
+        form.addRow(_("&Messages per minute:"), self.rate)
+        form.addRow("", self.reminders)
+        form.addRow(_("Remind this many &days before:"), self.reminder_days)
+        form.addRow(_("Feedback &survey link:"), self.survey)
+        form.addRow(_("&Backup contact for virtual sessions:"), self.backup_contact)
+        form.addRow(_("Technology &checklist:"), self.checklist)
+        form.addRow(buddy_label(_("Test &recipient:"), self.test_to), test_row)
+        form.addRow("", self.test_result)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.save_and_close)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.transport.currentIndexChanged.connect(self._update)
+        self.security.currentIndexChanged.connect(self._update)
+        self._update()
+
+    def _server_fields(self, s: MailSettings) -> None:
+        """How mail leaves: SMTP or drafts, server, security (with its warning), login."""
         self.transport = QComboBox()
         self.transport.addItem(_("Send through a mail server (SMTP)"), "smtp")
         self.transport.addItem(_("Save as drafts (.eml) to send from my mail program"), "drafts")
@@ -78,6 +113,9 @@ class MailSettingsDialog(QDialog):
             if credentials.keyring_available()
             else _("kept until ILT Desk closes (no keyring here)")
         )
+
+    def _message_fields(self, s: MailSettings) -> None:
+        """What the messages say and how fast they go: sender, rate, reminders, links."""
         self.sender_name = QLineEdit(s.sender_name)
         self.sender_address = QLineEdit(s.sender_address)
         self.reply_to = QLineEdit(s.reply_to)
@@ -96,6 +134,8 @@ class MailSettingsDialog(QDialog):
         self.checklist = QPlainTextEdit(s.tech_checklist)
         self.checklist.setPlaceholderText(_("Leave empty for the standard checklist"))
         self.checklist.setMaximumHeight(70)
+
+    def _test_row(self, s: MailSettings) -> QHBoxLayout:
         self.test_to = QLineEdit(s.sender_address)
         self.test_button = QPushButton(_("Send &test email"))
         self.test_button.clicked.connect(self.send_test)
@@ -104,35 +144,7 @@ class MailSettingsDialog(QDialog):
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_to, 1)
         test_row.addWidget(self.test_button)
-        form = QFormLayout(self)
-        form.addRow(_("&Delivery:"), self.transport)
-        form.addRow(_("SMTP &host:"), self.host)
-        form.addRow(_("&Port:"), self.port)
-        form.addRow(_("S&ecurity:"), self.security)
-        form.addRow("", self.security_warning)
-        form.addRow(_("&User name:"), self.username)
-        form.addRow(_("Pass&word:"), self.password)
-        form.addRow(_("Drafts &folder:"), self.drafts_folder)
-        form.addRow(_("Sender &name:"), self.sender_name)
-        form.addRow(_("Sender &address:"), self.sender_address)
-        form.addRow(_("Reply-&to:"), self.reply_to)
-        form.addRow(_("&Messages per minute:"), self.rate)
-        form.addRow("", self.reminders)
-        form.addRow(_("Remind this many &days before:"), self.reminder_days)
-        form.addRow(_("Feedback &survey link:"), self.survey)
-        form.addRow(_("&Backup contact for virtual sessions:"), self.backup_contact)
-        form.addRow(_("Technology &checklist:"), self.checklist)
-        form.addRow(buddy_label(_("Test &recipient:"), self.test_to), test_row)
-        form.addRow("", self.test_result)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save_and_close)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.transport.currentIndexChanged.connect(self._update)
-        self.security.currentIndexChanged.connect(self._update)
-        self._update()
+        return test_row
 
     def _update(self) -> None:
         smtp = self.transport.currentData() == "smtp"
