@@ -19,13 +19,11 @@ TODAY = date(2026, 11, 28)
 def render(output: Path, language: str) -> list[Path]:
     from iltdesk import formatting, i18n
     from iltdesk.app import make_application, open_database_file
-    from iltdesk.services import catalogue, scheduling
+    from iltdesk.services import scheduling
     from iltdesk.services.catalogue import MaterialStore
     from iltdesk.services.demo import load_demo
     from iltdesk.settings import Preferences
     from iltdesk.views.context import AppContext
-    from iltdesk.views.dialogs.course_editor import CourseEditorDialog
-    from iltdesk.views.dialogs.preferences import PreferencesDialog
     from iltdesk.views.main_window import MainWindow
 
     app = make_application()
@@ -70,67 +68,80 @@ def render(output: Path, language: str) -> list[Path]:
         shot(window, "compliance")
         if language != "en":
             return written
-        from iltdesk.views.dialogs.session_editor import SessionEditorDialog
-
-        upcoming = next(
-            s for s in scheduling.list_sessions(db) if s.status.value in ("planned", "confirmed")
-        )
-        editor_dialog = SessionEditorDialog(window, ctx, upcoming)
-        editor_dialog.show()
-        shot(editor_dialog, "session-editor")
-        editor_dialog.close()
-        past = next(
-            s
-            for s in scheduling.list_sessions(db)
-            if len(s.days) > 1 and s.status.value == "completed"
-        )
-        detail = window.sessions.open_session(past.id)
-        detail.resize(960, 640)
-        detail.tabs.setCurrentIndex(1)
-        shot(detail, "attendance-grid")
-        window.show_screen("courses")
-        shot(window, "courses")
-        window.show_screen("learners")
-        window.learners.search.setText("mü")
-        window.learners.apply_filter()
-        window.learners.table.selectRow(0)
-        shot(window, "learners")
-        course = catalogue.list_courses(db)[1]
-        editor = CourseEditorDialog(window, ctx, course)
-        editor.resize(820, 600)
-        editor.tabs.setCurrentIndex(2)
-        editor.show()
-        shot(editor, "agenda-builder")
-        editor.close()
-        prefs = PreferencesDialog(window, ctx)
-        prefs.show()
-        shot(prefs, "preferences")
-        prefs.close()
-        wizard = import_preview(ctx, work)
-        wizard.show()
-        shot(wizard, "import-wizard")
-        wizard.close()
-        reports_page = window.show_screen("reports")
-        for row, name in (
-            (0, "report-attendance"),
-            (3, "report-instructor-hours"),
-            (4, "report-cost"),
-        ):
-            reports_page.list.setCurrentRow(row)
-            shot(window, name)
-        reports_page.list.setCurrentRow(5)
-        reports_page.group.setCurrentIndex(reports_page.group.findData("month"))
-        reports_page.refresh()
-        shot(window, "report-fill-by-month")
-        outbox_page(ctx, busy.id)
-        window.show_screen("outbox")
-        shot(window, "outbox")
+        _dialogs_and_details(window, ctx, work, shot)
+        _reports_and_outbox(window, ctx, shot, busy.id)
         for widget in app.topLevelWidgets():
             widget.close()
         return written
     finally:
         db.close()
         i18n.install("en")
+
+
+def _dialogs_and_details(window: Any, ctx: Any, work: Path, shot: Any) -> None:
+    """The session editor, attendance grid, courses, learners, agenda, preferences, import."""
+    from iltdesk.services import catalogue, scheduling
+    from iltdesk.views.dialogs.course_editor import CourseEditorDialog
+    from iltdesk.views.dialogs.preferences import PreferencesDialog
+
+    db = ctx.db
+    from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+
+    upcoming = next(
+        s for s in scheduling.list_sessions(db) if s.status.value in ("planned", "confirmed")
+    )
+    editor_dialog = SessionEditorDialog(window, ctx, upcoming)
+    editor_dialog.show()
+    shot(editor_dialog, "session-editor")
+    editor_dialog.close()
+    past = next(
+        s for s in scheduling.list_sessions(db) if len(s.days) > 1 and s.status.value == "completed"
+    )
+    detail = window.sessions.open_session(past.id)
+    detail.resize(960, 640)
+    detail.tabs.setCurrentIndex(1)
+    shot(detail, "attendance-grid")
+    window.show_screen("courses")
+    shot(window, "courses")
+    window.show_screen("learners")
+    window.learners.search.setText("mü")
+    window.learners.apply_filter()
+    window.learners.table.selectRow(0)
+    shot(window, "learners")
+    course = catalogue.list_courses(db)[1]
+    editor = CourseEditorDialog(window, ctx, course)
+    editor.resize(820, 600)
+    editor.tabs.setCurrentIndex(2)
+    editor.show()
+    shot(editor, "agenda-builder")
+    editor.close()
+    prefs = PreferencesDialog(window, ctx)
+    prefs.show()
+    shot(prefs, "preferences")
+    prefs.close()
+    wizard = import_preview(ctx, work)
+    wizard.show()
+    shot(wizard, "import-wizard")
+    wizard.close()
+
+
+def _reports_and_outbox(window: Any, ctx: Any, shot: Any, session_id: int) -> None:
+    """Four reports, then the outbox with a few messages for `session_id` in it."""
+    reports_page = window.show_screen("reports")
+    for row, name in (
+        (0, "report-attendance"),
+        (3, "report-instructor-hours"),
+        (4, "report-cost"),
+    ):
+        reports_page.list.setCurrentRow(row)
+        shot(window, name)
+    reports_page.list.setCurrentRow(5)
+    reports_page.group.setCurrentIndex(reports_page.group.findData("month"))
+    reports_page.refresh()
+    shot(window, "report-fill-by-month")
+    outbox_page(ctx, session_id)
+    window.show_screen("outbox")
+    shot(window, "outbox")
 
 
 def import_preview(ctx: Any, work: Path) -> Any:
