@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Preference:
+    """One per-user preference: its default and the values it accepts."""
+
     key: str
     kind: type
     default: Any

@@ -21,6 +21,8 @@ from iltdesk.i18n import _
 
 @dataclass(frozen=True)
 class ProblemRow:
+    """A row of the problem report: where in the sheet, what was there, what is wrong."""
+
     row: int
     cells: tuple[str, ...]
     messages: tuple[str, ...]

@@ -17,6 +17,8 @@ MAX_PASSIVE_MINUTES = 15
 
 @dataclass(frozen=True)
 class AgendaWarning:
+    """Something odd about an agenda's timing, said in a sentence."""
+
     message: str
     item_positions: tuple[int, ...] = ()  # the items concerned (0-based)
 

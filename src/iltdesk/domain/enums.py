@@ -35,6 +35,8 @@ class DeliveryMode(_Labelled):
 
 
 class SessionStatus(_Labelled):
+    """Where a session is in its life: planned, confirmed, completed or cancelled."""
+
     PLANNED = "planned"
     CONFIRMED = "confirmed"
     COMPLETED = "completed"
@@ -98,12 +100,16 @@ class CertificateStatus(_Labelled):
 
 
 class InstructorRole(_Labelled):
+    """How an instructor takes part in a session."""
+
     LEAD = "lead"
     CO_FACILITATOR = "co_facilitator"
     BACKUP = "backup"
 
 
 class EnrollmentStatus(_Labelled):
+    """A place's state: holding a seat, waiting, gone, or its result once marked."""
+
     ENROLLED = "enrolled"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
@@ -134,12 +140,16 @@ SEAT_HOLDING = frozenset(
 
 
 class EnrollmentSource(_Labelled):
+    """How a place came about: by hand, by import, as a walk-in, or a move."""
+
     MANUAL = "manual"
     IMPORT = "import"
     WALK_IN = "walk_in"
 
 
 class AttendanceStatus(_Labelled):
+    """A day's mark: present, late, left early, absent or excused."""
+
     PRESENT = "present"
     LATE = "late"
     LEFT_EARLY = "left_early"
@@ -148,6 +158,8 @@ class AttendanceStatus(_Labelled):
 
 
 class MaterialKind(_Labelled):
+    """What a course material is (slides, guide, handout, other)."""
+
     FACILITATOR_GUIDE = "facilitator_guide"
     SLIDES = "slides"
     PARTICIPANT_WORKBOOK = "participant_workbook"
@@ -156,11 +168,15 @@ class MaterialKind(_Labelled):
 
 
 class Audience(_Labelled):
+    """Who a course material is for: learners or facilitators."""
+
     FACILITATOR = "facilitator"
     PARTICIPANT = "participant"
 
 
 class ActivityType(_Labelled):
+    """The kind of activity an agenda block is."""
+
     PRESENTATION = "presentation"
     DEMONSTRATION = "demonstration"
     DISCUSSION = "discussion"

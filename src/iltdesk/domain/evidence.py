@@ -8,6 +8,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class PrintedRow:
+    """A document printed or saved for a session and kept for its evidence pack."""
+
     id: int
     kind: str
     label: str
@@ -18,6 +20,8 @@ class PrintedRow:
 
 @dataclass(frozen=True)
 class ScanRow:
+    """A scan of a signed sheet attached to a session (or one of its days)."""
+
     id: int
     day_number: int | None
     file_name: str

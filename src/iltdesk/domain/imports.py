@@ -22,6 +22,8 @@ class RowProblem:
 
 
 class RowAction(StrEnum):
+    """What an import does with one row of the sheet."""
+
     CREATE = "create"
     UPDATE = "update"
     UNCHANGED = "unchanged"
@@ -31,6 +33,8 @@ class RowAction(StrEnum):
 
 
 class Placement(StrEnum):
+    """Where an imported learner lands on the session, if any."""
+
     NONE = "none"  # directory only
     SEAT = "seat"
     WAITLIST = "waitlist"
@@ -39,6 +43,8 @@ class Placement(StrEnum):
 
 @dataclass(frozen=True)
 class FieldChange:
+    """One field an import changes on an existing learner: old and new text."""
+
     field: str
     old: str
     new: str
@@ -55,6 +61,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class RowPlan:
+    """What an import will do with one sheet row, and to whom."""
+
     row: int
     action: RowAction
     learner_id: int | None = None
@@ -65,6 +73,8 @@ class RowPlan:
 
 @dataclass(frozen=True)
 class ImportCounts:
+    """How many rows an import creates, updates, merges, rejects, seats and waitlists."""
+
     rows: int = 0
     new: int = 0
     updated: int = 0
@@ -83,6 +93,8 @@ class ImportCounts:
 
 @dataclass(frozen=True)
 class ImportPlan:
+    """What an import would do, row by row, with its counts and problems."""
+
     session_id: int | None
     rows: tuple[RowPlan, ...]
     counts: ImportCounts
@@ -99,6 +111,8 @@ class ImportPlan:
 
 @dataclass(frozen=True)
 class ImportSource:
+    """Which file and sheet an import reads, with the file's SHA-256."""
+
     file_name: str
     sha256: str
     sheet: str
@@ -106,6 +120,8 @@ class ImportSource:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import did: its batch (None when nothing changed), counts and learners."""
+
     batch_id: int | None  # None: nothing needed changing, so nothing was written
     counts: ImportCounts
     problems: tuple[RowProblem, ...] = ()
@@ -114,6 +130,8 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class UndoResult:
+    """What undoing an import removed, kept and restored."""
+
     learners_removed: int
     learners_kept: int  # created by the import, but they have other history now
     learners_restored: int
@@ -125,6 +143,8 @@ class UndoResult:
 
 @dataclass(frozen=True)
 class ImportBatchRow:
+    """An import as the import history lists it."""
+
     id: int
     file_name: str
     sheet_name: str

@@ -61,6 +61,8 @@ class SignInOptions:
 
 @dataclass(frozen=True)
 class SignInPerson:
+    """One learner's line on a sign-in sheet."""
+
     last_name: str
     first_name: str
     employee_id: str
@@ -91,6 +93,8 @@ class SignInSheet:
 
 
 class CertificateDesign(StrEnum):
+    """The look of a printed certificate."""
+
     CLASSIC = "classic"
     MODERN = "modern"
     MINIMAL = "minimal"
@@ -116,6 +120,8 @@ class CertificateDoc:
 
 @dataclass(frozen=True)
 class GuideItem:
+    """An agenda block on a facilitator guide's clock."""
+
     clock: str  # "09:00–09:20"
     title: str
     minutes: int
@@ -126,12 +132,16 @@ class GuideItem:
 
 @dataclass(frozen=True)
 class GuideDay:
+    """One day of a facilitator guide, its blocks on the day's clock."""
+
     heading: str  # "Day 1 · Thursday, 12 March 2026 · 09:00–17:00 GMT"
     items: tuple[GuideItem, ...]
 
 
 @dataclass(frozen=True)
 class FacilitatorGuide:
+    """What a facilitator guide shows: the session, its days and the course's content."""
+
     organisation: str
     course_title: str
     course_code: str
@@ -185,6 +195,8 @@ class GridSheet:
 
 @dataclass(frozen=True)
 class AttendanceWorkbook:
+    """What the attendance workbook holds for one or more sessions."""
+
     records: tuple[AttendanceRecord, ...]
     grids: tuple[GridSheet, ...]
     status_labels: tuple[str, ...]  # the drop-down's choices, in the reader's language

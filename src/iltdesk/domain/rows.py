@@ -24,6 +24,8 @@ from iltdesk.domain.enums import (
 
 @dataclass(frozen=True)
 class CourseRow:
+    """A course as lists and editors show it."""
+
     id: int
     code: str
     title: str
@@ -41,6 +43,8 @@ class CourseRow:
 
 @dataclass(frozen=True)
 class AgendaItemRow:
+    """An agenda block as the agenda builder shows it."""
+
     id: int
     course_id: int
     position: int
@@ -53,6 +57,8 @@ class AgendaItemRow:
 
 @dataclass(frozen=True)
 class MaterialRow:
+    """A course material as the materials panel shows it."""
+
     id: int
     course_id: int
     title: str
@@ -67,6 +73,8 @@ class MaterialRow:
 
 @dataclass(frozen=True)
 class RoomRow:
+    """A room as lists and the session editor show it."""
+
     id: int
     name: str
     address: str
@@ -78,6 +86,8 @@ class RoomRow:
 
 @dataclass(frozen=True)
 class InstructorRow:
+    """An instructor as lists and the session editor show them."""
+
     id: int
     name: str
     email: str
@@ -88,6 +98,8 @@ class InstructorRow:
 
 @dataclass(frozen=True)
 class LearnerRow:
+    """A learner as the directory and pickers show them."""
+
     id: int
     first_name: str
     last_name: str
@@ -108,6 +120,8 @@ class LearnerRow:
 
 @dataclass(frozen=True)
 class SessionDayRow:
+    """A session day: its instants and minutes."""
+
     id: int
     start: datetime  # aware, UTC
     end: datetime  # aware, UTC
@@ -119,6 +133,8 @@ class SessionDayRow:
 
 @dataclass(frozen=True)
 class SessionInstructorRow:
+    """An instructor on a session, with their role."""
+
     instructor_id: int
     name: str
     role: InstructorRole
@@ -182,6 +198,8 @@ class RosterRow:
 
 @dataclass(frozen=True)
 class AttendanceMarkRow:
+    """A stored attendance mark as the grid shows it."""
+
     enrollment_id: int
     day_id: int
     status: AttendanceStatus

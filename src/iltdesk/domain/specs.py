@@ -18,6 +18,8 @@ from iltdesk.domain.enums import (
 
 @dataclass(frozen=True)
 class CourseSpec:
+    """What a coordinator types for a course, before validation."""
+
     code: str
     title: str
     description: str = ""
@@ -33,6 +35,8 @@ class CourseSpec:
 
 @dataclass(frozen=True)
 class AgendaItemSpec:
+    """What a coordinator types for an agenda block."""
+
     title: str
     minutes: int
     activity: ActivityType
@@ -42,6 +46,8 @@ class AgendaItemSpec:
 
 @dataclass(frozen=True)
 class RoomSpec:
+    """What a coordinator types for a room."""
+
     name: str
     address: str = ""
     capacity: int = 0
@@ -52,6 +58,8 @@ class RoomSpec:
 
 @dataclass(frozen=True)
 class InstructorSpec:
+    """What a coordinator types for an instructor, with the courses they teach."""
+
     name: str
     email: str = ""
     phone: str = ""
@@ -61,6 +69,8 @@ class InstructorSpec:
 
 @dataclass(frozen=True)
 class LearnerSpec:
+    """What a coordinator types (or a form holds) for a learner."""
+
     first_name: str
     last_name: str
     email: str
@@ -84,6 +94,8 @@ class DaySpec:
 
 @dataclass(frozen=True)
 class SessionSpec:
+    """What the session editor holds: course, mode, place, zone, capacity, days, people."""
+
     course_id: int
     mode: DeliveryMode
     timezone: str

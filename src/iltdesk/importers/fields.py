@@ -15,6 +15,8 @@ from iltdesk.importers.cells import cell_text, header_key
 
 
 class Field(StrEnum):
+    """A learner field a roster column can map to."""
+
     FIRST_NAME = "first_name"
     LAST_NAME = "last_name"
     FULL_NAME = "full_name"

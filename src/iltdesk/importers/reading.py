@@ -37,6 +37,8 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 @dataclass(frozen=True)
 class RawSheet:
+    """One sheet as read from a file: its cells, before any cleaning."""
+
     name: str
     rows: list[list[object]]
     merged_rows: frozenset[int] = frozenset()  # row indexes holding a cell merged across columns
@@ -53,6 +55,8 @@ class RawSheet:
 
 @dataclass(frozen=True)
 class SourceFile:
+    """A spreadsheet or CSV file as read: its sheets and its SHA-256."""
+
     path: Path
     kind: str  # "xlsx", "ods", "xls", "csv"
     sha256: str

@@ -35,6 +35,8 @@ LEARNER_FIELDS = people.LEARNER_FIELDS
 
 @dataclass
 class ParsedRow:
+    """One sheet row cleaned into learner values, with its problems and merges."""
+
     row: int  # 1-based sheet row number
     cells: tuple[str, ...]
     values: dict[str, str]
@@ -54,6 +56,8 @@ class ParsedRow:
 
 @dataclass
 class ParsedRoster:
+    """A sheet cleaned into rows, with the header and column mapping used."""
+
     sheet: str
     header_row: int  # 0-based index into the sheet's rows
     headers: tuple[str, ...]

@@ -16,6 +16,8 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 @dataclass(frozen=True)
 class InviteDay:
+    """One day of a calendar invitation."""
+
     start: datetime  # aware, UTC
     end: datetime
     index: int | None = None  # which day's UID; None: its position in the invitation
@@ -23,6 +25,8 @@ class InviteDay:
 
 @dataclass(frozen=True)
 class Invitation:
+    """A calendar invitation for one learner and session (RFC 5545)."""
+
     uid: str  # stable per enrolment, e.g. "enrollment-40@iltdesk.example.com"
     sequence: int
     method: str  # "REQUEST" or "CANCEL"

@@ -16,6 +16,8 @@ from email.utils import format_datetime, make_msgid
 
 @dataclass(frozen=True)
 class Sender:
+    """Who a message comes from, and where replies go."""
+
     name: str
     address: str
     reply_to: str = ""
@@ -23,6 +25,8 @@ class Sender:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file attached to a message."""
+
     filename: str
     data: bytes
     maintype: str = "application"
@@ -31,6 +35,8 @@ class Attachment:
 
 @dataclass(frozen=True)
 class CalendarPart:
+    """The calendar part of a message: the iCalendar text and its method."""
+
     ics: bytes
     method: str  # REQUEST or CANCEL
 

@@ -42,6 +42,8 @@ PLACEHOLDERS = (
 
 @dataclass(frozen=True)
 class Template:
+    """A message template's subject and body, with placeholders."""
+
     subject: str
     body: str
 

@@ -34,6 +34,8 @@ SECURITY = ("starttls", "ssl", "none")
 
 @dataclass(frozen=True)
 class SmtpSettings:
+    """How to reach the mail server: host, port, security, login, timeouts."""
+
     host: str
     port: int
     security: str = "starttls"  # one of SECURITY
@@ -63,6 +65,8 @@ class SendError(Exception):
 
 
 class Transport(Protocol):
+    """What sends one message: SMTP, or a folder of drafts."""
+
     def send(self, raw: bytes, sender: str, recipient: str) -> None: ...
 
     def close(self) -> None: ...

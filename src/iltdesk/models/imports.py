@@ -226,6 +226,8 @@ def _batch_counts(row: ImportBatchRow) -> str:
 
 
 class ImportBatchesTableModel(RowTableModel[ImportBatchRow]):
+    """The import history: file, sheet, when, session and counts."""
+
     columns = (
         Column(
             header=lambda: _("Imported"),

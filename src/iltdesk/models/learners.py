@@ -24,6 +24,8 @@ ROOT = QModelIndex()  # the invisible root, as a default argument
 
 
 class LearnersTableModel(QAbstractTableModel):
+    """The learner directory, fetched a page at a time as the view scrolls."""
+
     NAME, EMAIL, EMPLOYEE_ID, DEPARTMENT, LOCATION, JOB_TITLE = range(6)
     _HEADERS = (
         lambda: _("Name"),

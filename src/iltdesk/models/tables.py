@@ -12,6 +12,8 @@ from iltdesk.models.base import Column, RowTableModel
 
 
 class CoursesTableModel(RowTableModel[CourseRow]):
+    """The course catalogue."""
+
     CODE, TITLE, FORMAT, DURATION = range(4)
     columns = (
         Column(lambda: _("Code"), lambda r: r.code),
@@ -49,6 +51,8 @@ def _session_place(row: SessionRow) -> str:
 
 
 class SessionsTableModel(RowTableModel[SessionRow]):
+    """Sessions: when, course, mode, place, status and seats."""
+
     WHEN, COURSE, COHORT, PLACE, STATUS, SEATS, WAITLIST = range(7)
     columns = (
         Column(lambda: _("When"), _session_when, sort=lambda r: r.first_start),
@@ -76,6 +80,8 @@ class SessionsTableModel(RowTableModel[SessionRow]):
 
 
 class InstructorsTableModel(RowTableModel[InstructorRow]):
+    """The instructor bench."""
+
     NAME, EMAIL, PHONE, EXTERNAL = range(4)
     columns = (
         Column(lambda: _("Name"), lambda r: r.name),
@@ -86,6 +92,8 @@ class InstructorsTableModel(RowTableModel[InstructorRow]):
 
 
 class RoomsTableModel(RowTableModel[RoomRow]):
+    """Rooms with capacity and zone."""
+
     NAME, ADDRESS, CAPACITY, ZONE = range(4)
     columns = (
         Column(lambda: _("Name"), lambda r: r.name),
@@ -101,6 +109,8 @@ class RoomsTableModel(RowTableModel[RoomRow]):
 
 
 class RosterTableModel(RowTableModel[RosterRow]):
+    """A session's roster: name, email, department and status."""
+
     NAME, EMAIL, DEPARTMENT, STATUS, SOURCE = range(5)
     columns = (
         Column(

@@ -34,6 +34,8 @@ ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 @dataclass(frozen=True)
 class CertificateRow:
+    """A certificate as the session's certificates dialog shows it."""
+
     id: int
     enrollment_id: int
     learner_id: int

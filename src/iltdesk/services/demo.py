@@ -49,6 +49,8 @@ __all__ = ["DemoSize", "DemoSummary", "load_demo"]
 
 @dataclass(frozen=True)
 class DemoSummary:
+    """How many rows of each kind the demo wrote."""
+
     courses: int
     instructors: int
     rooms: int

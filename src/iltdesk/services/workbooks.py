@@ -145,6 +145,8 @@ def status_from_label(text: str) -> AttendanceStatus | None:
 
 @dataclass(frozen=True)
 class PlannedMark:
+    """A mark a returned workbook would change, with the old and new value."""
+
     session_id: int
     enrollment_id: int
     day_id: int
@@ -157,6 +159,8 @@ class PlannedMark:
 
 @dataclass(frozen=True)
 class AttendanceImportPlan:
+    """What reading back a workbook would change, and what it left out."""
+
     changes: tuple[PlannedMark, ...]
     unchanged: int
     problems: tuple[str, ...]

@@ -140,6 +140,8 @@ class _SmallTablePage(TablePage):
 
 
 class CoursesPage(_SmallTablePage):
+    """The Courses screen: the catalogue, new, edit, archive."""
+
     entity = Entity.COURSE
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -162,6 +164,8 @@ class CoursesPage(_SmallTablePage):
 
 
 class InstructorsPage(_SmallTablePage):
+    """The Instructors screen: the bench and each one's qualifications."""
+
     entity = Entity.INSTRUCTOR
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -218,6 +222,8 @@ class InstructorsPage(_SmallTablePage):
 
 
 class RoomsPage(_SmallTablePage):
+    """The Rooms screen."""
+
     entity = Entity.ROOM
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -40,6 +40,8 @@ from iltdesk.views.sessions_view import SessionsPage
 
 
 class MainWindow(RosterDropTarget, QMainWindow):
+    """The main window: sidebar of screens, menus, toolbar and status bar."""
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx

@@ -39,6 +39,8 @@ from iltdesk.views.errors import show_error
 
 @dataclass(frozen=True)
 class CancelChoice:
+    """What the cancel dialog returns: reason, cause and whether to notify."""
+
     reason: str
     notify: bool
     cause: CancelCause = CancelCause.OTHER
@@ -117,6 +119,8 @@ class CancelSessionDialog(QDialog):
 
 @dataclass(frozen=True)
 class DuplicateChoice:
+    """What the duplicate dialog returns: how far to shift the dates."""
+
     shift_days: int
     copy_roster: bool
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 
 class SessionsPage(TablePage):
+    """The Sessions screen: list or month calendar, filters, new and open."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(_("No sessions yet — use “New session” to schedule one."), parent)
         self.ctx = ctx

@@ -28,6 +28,8 @@ from iltdesk.domain.enums import (
 
 
 class Course(Base):
+    """A course in the catalogue: what it teaches, how long, how it is delivered and certified."""
+
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +70,8 @@ class Course(Base):
 
 
 class LearningObjective(Base):
+    """One learning objective of a course, in the order the course lists them."""
+
     __tablename__ = "learning_objectives"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,6 +85,8 @@ class LearningObjective(Base):
 
 
 class AgendaItem(Base):
+    """One block of a course's agenda: title, minutes and kind of activity, in order."""
+
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +110,8 @@ class AgendaItem(Base):
 
 
 class CourseMaterial(Base):
+    """A file a course carries (slides, guide, handout), kept by content hash."""
+
     __tablename__ = "course_materials"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,8 @@ from iltdesk.db.base import Base, UTCDateTime, utcnow
 
 
 class Room(Base):
+    """A training room: capacity, time zone, equipment notes and its paper for sheets."""
+
     __tablename__ = "rooms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +35,8 @@ class Room(Base):
 
 
 class InstructorQualification(Base):
+    """An instructor qualified to teach a course."""
+
     __tablename__ = "instructor_qualifications"
 
     instructor_id: Mapped[int] = mapped_column(
@@ -44,6 +48,8 @@ class InstructorQualification(Base):
 
 
 class Instructor(Base):
+    """A person who teaches: internal or external, with their qualifications."""
+
     __tablename__ = "instructors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,6 +66,8 @@ class Instructor(Base):
 
 
 class Learner(Base):
+    """A person in the directory, with search keys beside their name and email."""
+
     __tablename__ = "learners"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +94,8 @@ class Learner(Base):
 
 
 class ImportBatch(Base):
+    """One roster import: the file, its column mapping, counts, and what undo needs."""
+
     __tablename__ = "import_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)

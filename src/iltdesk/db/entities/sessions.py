@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 
 class TrainingSession(Base):
+    """One delivery of a course: mode, place or link, zone, capacity and status."""
+
     __tablename__ = "training_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +90,8 @@ class TrainingSession(Base):
 
 
 class SessionDay(Base):
+    """One day of a session as two UTC instants, with its local date and minutes."""
+
     __tablename__ = "session_days"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +112,8 @@ class SessionDay(Base):
 
 
 class SessionInstructor(Base):
+    """An instructor teaching a session, in a role (lead, co-facilitator, backup)."""
+
     __tablename__ = "session_instructors"
 
     session_id: Mapped[int] = mapped_column(
@@ -123,6 +129,8 @@ class SessionInstructor(Base):
 
 
 class Enrollment(Base):
+    """A learner's place on a session: enrolled, waitlisted, cancelled, moved, or a result."""
+
     __tablename__ = "enrollments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,6 +188,8 @@ class Enrollment(Base):
 
 
 class Attendance(Base):
+    """One mark for one place and one day, with minutes when the learner was partly there."""
+
     __tablename__ = "attendance"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -201,6 +211,8 @@ class Attendance(Base):
 
 
 class Certificate(Base):
+    """A certificate issued for a completed place: code, dates, and revocation if any."""
+
     __tablename__ = "certificates"
 
     id: Mapped[int] = mapped_column(primary_key=True)

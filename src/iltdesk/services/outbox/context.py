@@ -55,6 +55,8 @@ class Draft:
 
 @dataclass(frozen=True)
 class Composed:
+    """Messages rendered for sending, and how many already wait in the outbox."""
+
     drafts: tuple[Draft, ...]
     already_queued: int  # recipients skipped because the same message is already in the outbox
     label: str  # "Forklift Safety — 12 Mar 2026", for the confirmation question

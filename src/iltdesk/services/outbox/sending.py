@@ -33,6 +33,8 @@ from iltdesk.services.outbox.settings import MailSettings
 
 @dataclass
 class SendSummary:
+    """What a send run did: sent, failed, uncertain, paused, and why."""
+
     sent: int = 0
     failed: int = 0
     retried: int = 0

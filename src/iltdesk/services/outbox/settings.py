@@ -57,6 +57,8 @@ MAIL_DEFAULTS: dict[str, Any] = {
 
 @dataclass(frozen=True)
 class MailSettings:
+    """The mail settings as stored: transport, server, sender, rate, reminders, links."""
+
     transport: str
     host: str
     port: int

@@ -32,6 +32,8 @@ def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
 
 
 class CertificatesDialog(QDialog):
+    """A session's certificates, with revoke and re-issue."""
+
     def __init__(self, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
         super().__init__(parent)
         self.ctx = ctx

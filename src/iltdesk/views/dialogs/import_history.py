@@ -29,6 +29,8 @@ from iltdesk.views.errors import error_text
 
 
 class ImportHistoryDialog(QDialog):
+    """Earlier roster imports, each with Undo."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.ctx = ctx

@@ -22,6 +22,8 @@ from iltdesk.views.context import AppContext
 
 
 class LearnerPickerDialog(QDialog):
+    """Search the directory and pick learners."""
+
     def __init__(self, parent: QWidget | None, ctx: AppContext) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Add learners"))

@@ -77,6 +77,8 @@ class _FormDialog(QDialog):
 
 
 class LearnerDialog(_FormDialog):
+    """New or edit a learner."""
+
     def __init__(self, parent: QWidget | None, ctx: AppContext, row: LearnerRow | None) -> None:
         super().__init__(parent, ctx, _("Edit learner") if row else _("New learner"))
         self.row = row
@@ -149,6 +151,8 @@ class LearnerDialog(_FormDialog):
 
 
 class RoomDialog(_FormDialog):
+    """New or edit a room."""
+
     def __init__(self, parent: QWidget | None, ctx: AppContext, row: RoomRow | None) -> None:
         super().__init__(parent, ctx, _("Edit room") if row else _("New room"))
         self.row = row
@@ -206,6 +210,8 @@ class RoomDialog(_FormDialog):
 
 
 class InstructorDialog(_FormDialog):
+    """New or edit an instructor and the courses they teach."""
+
     def __init__(self, parent: QWidget | None, ctx: AppContext, row: InstructorRow | None) -> None:
         super().__init__(parent, ctx, _("Edit instructor") if row else _("New instructor"))
         self.row = row

@@ -17,6 +17,8 @@ from iltdesk.services.backups import BackupRow
 
 
 class Recovery(Enum):
+    """What the user chose when the database could not be opened."""
+
     RESTORE = "restore"
     EMPTY = "empty"
     QUIT = "quit"

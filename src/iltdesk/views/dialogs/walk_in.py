@@ -9,6 +9,8 @@ from iltdesk.i18n import _
 
 
 class WalkInDialog(QDialog):
+    """A learner who turns up unannounced: find them or type them in."""
+
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Walk-in"))

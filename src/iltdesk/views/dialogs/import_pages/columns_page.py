@@ -51,6 +51,8 @@ DELIMITERS: tuple[tuple[str, Callable[[], str]], ...] = (
 
 
 class ColumnsPage(_Page):
+    """The wizard page that maps columns to fields."""
+
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(
             wizard,

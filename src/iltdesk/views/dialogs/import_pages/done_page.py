@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 
 class DonePage(_Page):
+    """The wizard's last page: what was imported, with Undo."""
+
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(wizard, _("Import finished"))
         self.summary = QLabel()

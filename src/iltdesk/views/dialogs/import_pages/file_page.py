@@ -33,6 +33,8 @@ def ask_roster_file(parent: QWidget | None) -> Path | None:
 
 
 class FilePage(RosterDropTarget, _Page):
+    """The wizard's first page: the file, typed, chosen or dropped."""
+
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(
             wizard,

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
 
 class PreviewPage(_Page):
+    """The wizard page that previews every row and asks about possible duplicates."""
+
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(
             wizard,

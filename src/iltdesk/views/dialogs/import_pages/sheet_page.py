@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 
 class SheetPage(_Page):
+    """The wizard page that picks the sheet and its header row."""
+
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(
             wizard,

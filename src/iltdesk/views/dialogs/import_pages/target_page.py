@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 
 class TargetPage(_Page):
+    """The wizard page that chooses directory only or a session too."""
+
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__(
             wizard,
