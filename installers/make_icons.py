@@ -16,6 +16,7 @@ SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 def render(folder: Path) -> dict[int, Path]:
+    """Draw the app icon at each size Linux and Windows want; returns size → PNG file."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
@@ -43,6 +44,7 @@ def render(folder: Path) -> dict[int, Path]:
 
 
 def main() -> int:
+    """Write the PNGs, .ico and .icns into the folder given (or build/icons)."""
     from PIL import Image
 
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "build" / "icons")

@@ -26,10 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def folder_size(path: Path) -> int:
+    """The bytes of every file under `path`."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def build_bundle(out: Path, work: Path) -> Path:
+    """Build the one-folder bundle with PyInstaller; returns its folder."""
     icons = work / "icons"
     subprocess.run(
         [sys.executable, str(ROOT / "installers" / "make_icons.py"), str(icons)], check=True
@@ -67,6 +69,7 @@ def _deb_version(text: str) -> str:
 
 
 def build_deb(bundle: Path, out: Path, work: Path, release: str) -> Path:
+    """Pack the bundle as a .deb (installed under /opt/iltdesk)."""
     root = work / "debroot"
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(bundle, root / "opt" / "iltdesk", symlinks=True)
@@ -119,6 +122,7 @@ def build_deb(bundle: Path, out: Path, work: Path, release: str) -> Path:
 
 
 def build_tarball(bundle: Path, out: Path, release: str) -> Path:
+    """Pack the bundle as a .tar.gz that runs where it is unpacked."""
     tarball = out / f"iltdesk-{release}-linux-x86_64.tar.gz"
     with tarfile.open(tarball, "w:gz", compresslevel=6) as archive:
         archive.add(bundle, arcname=f"iltdesk-{release}")
@@ -126,6 +130,7 @@ def build_tarball(bundle: Path, out: Path, release: str) -> Path:
 
 
 def main() -> int:
+    """`make package`: bundle, .deb and .tar.gz, with their sizes as JSON."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "dist")
     args = parser.parse_args()

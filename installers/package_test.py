@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(command: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+    """Run a command, echoing it; it must succeed."""
     print("$ " + " ".join(command), flush=True)
     return subprocess.run(command, check=True, text=True, **kw)  # type: ignore[call-overload]
 
@@ -40,6 +41,7 @@ def bare_env(home: Path, **more: str) -> dict[str, str]:
 
 
 def self_test(executable: Path, home: Path) -> str:
+    """Run the packaged `--self-test` with its own empty home; returns its summary line."""
     result = run([str(executable), "--self-test"], env=bare_env(home), capture_output=True)
     print(result.stdout, flush=True)
     return result.stdout.strip().splitlines()[-1]
@@ -69,6 +71,7 @@ command.downgrade(alembic_config(str(database_url(path))), "0001")
 
 
 def main() -> int:
+    """`make package-test`: build from a clean clone, install, self-test, upgrade a database."""
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="iltdesk-package-test-") as scratch:
         tmp = Path(scratch)

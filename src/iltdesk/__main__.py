@@ -6,6 +6,7 @@ import sys
 
 
 def main() -> None:
+    """`python -m iltdesk`: the command line, or the window when no command is given."""
     from iltdesk.cli import run
 
     sys.exit(run())

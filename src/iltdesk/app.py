@@ -34,6 +34,7 @@ NOTICE_VARIABLE = "ILTDESK_STARTUP_NOTICE"  # a sentence the (re)started app sho
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with ILT Desk's name, icon and style."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -92,6 +93,7 @@ def apply_color_scheme(app: QApplication, scheme: str) -> None:
 
 
 def apply_language(app: QApplication, prefs: Preferences) -> None:
+    """Install the user's language for our strings and Qt's own dialogs."""
     language = str(prefs.get("language"))
     i18n.install(language)
     formatting.set_locale(str(prefs.get("locale")) if language == "en" else language)
@@ -107,6 +109,7 @@ def apply_language(app: QApplication, prefs: Preferences) -> None:
 
 
 def open_app_database(option: str | None) -> Database:
+    """Open (and migrate) the database the window will use."""
     from iltdesk.cli import resolve_database
 
     url = database_url(resolve_database(option))
@@ -209,6 +212,7 @@ def restore_after_quit(app: QApplication, database: Path | None, zone: str) -> b
 
 
 def run_gui(db_option: str | None) -> int:
+    """Start the window on the database chosen; returns the exit status."""
     from iltdesk.views.context import AppContext
     from iltdesk.views.errors import show_error
     from iltdesk.views.main_window import MainWindow

@@ -18,6 +18,7 @@ def _account(username: str, host: str) -> str:
 
 
 def keyring_available() -> bool:
+    """Whether a system keyring can hold passwords here."""
     try:
         import keyring
         from keyring.backends import fail
@@ -28,6 +29,7 @@ def keyring_available() -> bool:
 
 
 def get_password(username: str, host: str) -> str | None:
+    """The stored mail password for `username` at `host`, if any."""
     from_env = os.environ.get("ILTDESK_SMTP_PASSWORD")
     if from_env is not None:
         return from_env
@@ -63,4 +65,5 @@ def set_password(username: str, host: str, password: str, *, remember: bool = Tr
 
 
 def forget_for_this_run() -> None:
+    """Drop passwords kept in memory (where no keyring exists)."""
     _this_run.clear()

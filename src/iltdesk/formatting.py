@@ -48,6 +48,7 @@ def set_locale(name: str) -> None:
 
 
 def current_locale() -> Locale:
+    """The locale dates and numbers are shown in."""
     return _locale
 
 
@@ -102,6 +103,7 @@ def format_weekday_date(day: date, locale: LocaleLike = None) -> str:
 
 
 def format_time(instant: datetime, timezone: str, locale: LocaleLike = None) -> str:
+    """A time of day in `timezone`, in the locale's short form."""
     local = instant.astimezone(ZoneInfo(timezone))
     return babel_dates.format_time(local, format="short", locale=_loc(locale))
 
@@ -150,14 +152,17 @@ def format_span(start: datetime, end: datetime, timezone: str, locale: LocaleLik
 
 
 def format_number(value: int | float | Decimal, locale: LocaleLike = None) -> str:
+    """A number in the locale's form."""
     return babel_numbers.format_decimal(value, locale=_loc(locale))
 
 
 def format_percent(value: float, locale: LocaleLike = None) -> str:
+    """A share (0.8) as a percentage in the locale's form."""
     return babel_numbers.format_percent(value, locale=_loc(locale))
 
 
 def format_money(amount: Decimal, currency: str, locale: LocaleLike = None) -> str:
+    """An amount with its currency, in the locale's form."""
     return babel_numbers.format_currency(amount, currency, locale=_loc(locale))
 
 

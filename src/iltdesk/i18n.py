@@ -63,8 +63,10 @@ def _(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """The translation of a message with a count, in the right plural form."""
     return _translations.ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a message for translation without translating it yet."""
     return message

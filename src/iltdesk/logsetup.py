@@ -12,6 +12,7 @@ LOG_NAME = "iltdesk.log"
 
 
 def log_file() -> Path:
+    """The log file in the per-user log folder."""
     return paths.log_dir() / LOG_NAME
 
 

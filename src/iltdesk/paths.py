@@ -21,6 +21,7 @@ def _home() -> Path | None:
 
 
 def data_dir() -> Path:
+    """The per-user data folder (created when missing)."""
     home = _home()
     if home is not None:
         return home / "data"
@@ -28,6 +29,7 @@ def data_dir() -> Path:
 
 
 def log_dir() -> Path:
+    """The per-user log folder (created when missing)."""
     home = _home()
     if home is not None:
         return home / "logs"
@@ -35,6 +37,7 @@ def log_dir() -> Path:
 
 
 def config_dir() -> Path:
+    """The per-user configuration folder (created when missing)."""
     home = _home()
     if home is not None:
         return home / "config"
@@ -42,10 +45,12 @@ def config_dir() -> Path:
 
 
 def default_database_path() -> Path:
+    """The embedded database's file in the data folder."""
     return data_dir() / "iltdesk.sqlite3"
 
 
 def materials_dir() -> Path:
+    """Where course materials are kept, by content hash."""
     return data_dir() / "materials"
 
 

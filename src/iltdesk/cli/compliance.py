@@ -29,6 +29,7 @@ STATES = ("overdue", "expiring", "current", "never", "exempt", "hire_date_missin
 
 
 def register(commands: Commands) -> dict[str, Handler]:
+    """Add the compliance commands; returns each command's handler."""
     compliance = commands.add_parser(
         "compliance", help=_("who is current, expiring or overdue for each requirement")
     )
@@ -119,6 +120,7 @@ def _today() -> tuple[date, str]:
 
 
 def cmd_compliance(args: argparse.Namespace) -> int:
+    """`iltdesk compliance`: the matrix as text, JSON, a workbook or a PDF."""
     from iltdesk.domain.enums import ComplianceState
     from iltdesk.services import compliance
 
@@ -197,6 +199,7 @@ def cmd_compliance(args: argparse.Namespace) -> int:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
+    """`iltdesk due`: who is due in the next N days."""
     from iltdesk import formatting
     from iltdesk.services import compliance
 
@@ -236,6 +239,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """`iltdesk verify CODE`: valid, expired, revoked or unknown, with the details."""
     from iltdesk import formatting
     from iltdesk.domain.enums import CertificateStatus
     from iltdesk.services.register import verify_code
@@ -279,6 +283,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    """`iltdesk audit`: a record's history in words, or `audit verify` of the chain."""
     from iltdesk.services import audit
     from iltdesk.services.reports import find_learner_id
 
@@ -333,6 +338,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_evidence(args: argparse.Namespace) -> int:
+    """`iltdesk evidence SESSION_ID`: write the session's evidence pack."""
     from iltdesk import paths
     from iltdesk.documents.evidence import build_evidence_pack
     from iltdesk.documents.files import write_atomic
@@ -400,6 +406,7 @@ def cmd_attach_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_requirements(args: argparse.Namespace) -> int:
+    """`iltdesk requirements`: list, add, change, archive requirements and members."""
     from iltdesk.domain.compliance import RequirementSpec
     from iltdesk.domain.enums import RequirementAnchor
     from iltdesk.services import requirements

@@ -13,6 +13,7 @@ from iltdesk.i18n import _, ngettext
 
 
 def register(commands: Commands) -> dict[str, Handler]:
+    """Add the document commands; returns each command's handler."""
     printing = commands.add_parser("print", help=_("print documents for a session to PDF"))
     printing.add_argument(
         "document", choices=["signin", "certificates", "guide"], help=_("which document")
@@ -50,6 +51,7 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
+    """`iltdesk print`: sign-in sheets, certificates or the facilitator guide as PDF."""
     if args.document == "certificates":
         return print_certificates(args)
     if args.document == "guide":
@@ -90,6 +92,7 @@ def keep_copy(args: argparse.Namespace, kind: str, label: str, pdf: bytes) -> No
 
 
 def print_guide(args: argparse.Namespace) -> int:
+    """Write a session's facilitator guide."""
     from iltdesk.documents.files import check_target, write_atomic
     from iltdesk.documents.guide import build_guide_pdf
     from iltdesk.services import printing
@@ -144,6 +147,7 @@ def print_certificates(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """`iltdesk export-attendance`: the attendance workbook of one or more sessions."""
     from iltdesk.documents.files import write_atomic
     from iltdesk.documents.workbook import build_workbook
     from iltdesk.services import workbooks
@@ -162,6 +166,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import_attendance(args: argparse.Namespace) -> int:
+    """`iltdesk import-attendance`: read a returned workbook back (or show the plan)."""
     from iltdesk.documents.workbook import read_returned_grids
     from iltdesk.services import workbooks
 

@@ -13,6 +13,7 @@ from iltdesk.i18n import _
 
 
 def register(commands: Commands) -> dict[str, Handler]:
+    """Add the roster import command; returns its handler."""
     importing = commands.add_parser(
         "import-roster", help=_("import learners from an Excel or CSV file")
     )
@@ -27,6 +28,7 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 
 def cmd_import_roster(args: argparse.Namespace) -> int:
+    """`iltdesk import-roster`: import a roster file as one batch."""
     from iltdesk.errors import UnreadableFileError
     from iltdesk.importers.reading import read_file
     from iltdesk.services import roster_import

@@ -23,6 +23,7 @@ from iltdesk.i18n import _, ngettext
 
 
 def register(commands: Commands) -> dict[str, Handler]:
+    """Add the mail commands; returns each command's handler."""
     config = commands.add_parser("config", help=_("read or change mail settings"))
     config_commands = config.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     config_set = config_commands.add_parser("set", help=_("change a setting"))
@@ -60,6 +61,7 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    """`iltdesk mail-config`: show or change the mail settings."""
     from iltdesk.services import outbox
 
     with open_for_cli(args.db) as db:
@@ -125,6 +127,7 @@ def _send_all(db: Any, only: list[int] | None = None) -> int:
 
 
 def cmd_certificates(args: argparse.Namespace) -> int:
+    """`iltdesk email-certificates`: queue a session's certificate emails."""
     from iltdesk.domain.enums import MessageKind
     from iltdesk.services import certificates, outbox
     from iltdesk.settings import Preferences
@@ -170,6 +173,7 @@ def cmd_certificates(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
+    """`iltdesk outbox`: list, send, retry or cancel messages."""
     from iltdesk.domain.enums import OutboxStatus
     from iltdesk.services import outbox
 

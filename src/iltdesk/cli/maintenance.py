@@ -23,6 +23,7 @@ from iltdesk.i18n import _
 
 
 def register(commands: Commands) -> dict[str, Handler]:
+    """Add the maintenance commands; returns each command's handler."""
     demo = commands.add_parser("demo", help=_("fill an empty database with demo data"))
     demo.add_argument("--learners", type=int, default=600, help=_("number of learners"))
     demo.add_argument("--sessions", type=int, default=360, help=_("number of sessions"))
@@ -58,6 +59,7 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """`iltdesk demo`: fill an empty database with the demo organisation."""
     from iltdesk.services.demo import DemoSize, load_demo
 
     with open_for_cli(args.db) as db:
@@ -81,6 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check_db(args: argparse.Namespace) -> int:
+    """`iltdesk check-db`: check the database's integrity and our own rules."""
     from iltdesk.services.health import check_database
 
     with open_for_cli(args.db) as db:
@@ -94,6 +97,7 @@ def cmd_check_db(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    """`iltdesk backup` and `iltdesk backups`: take a verified backup, or list them."""
     from iltdesk.documents.files import check_target
     from iltdesk.services import maintenance
 
@@ -168,6 +172,7 @@ def cmd_backups(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    """`iltdesk restore`: put a backup in place, keeping the current file aside."""
     from iltdesk import formatting
     from iltdesk.services import backups
     from iltdesk.settings import Preferences

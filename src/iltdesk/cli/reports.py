@@ -36,6 +36,7 @@ FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".pdf": "pdf"}
 
 
 def register(commands: Commands) -> dict[str, Handler]:
+    """Add the report command; returns its handler."""
     report = commands.add_parser(
         "report",
         help=_("attendance, no-shows, transcripts, instructor hours, cost, fill, hours"),
@@ -81,6 +82,7 @@ def _day(text: str) -> date:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """`iltdesk report`: any report as text, JSON, or an xlsx, CSV or PDF file."""
     from iltdesk.domain.reporting import GROUPINGS, ReportName
 
     if args.list or args.name is None:

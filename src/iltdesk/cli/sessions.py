@@ -39,6 +39,7 @@ _WALL = re.compile(
 
 
 def register(commands: Commands) -> dict[str, Handler]:
+    """Add the session commands; returns each command's handler."""
     sessions = commands.add_parser("sessions", help=_("list sessions, or add, edit or cancel one"))
     sessions.add_argument("--json", action="store_true", help=_("print JSON"))
     actions = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
@@ -227,6 +228,7 @@ def _print_session(row: SessionRow, as_json: bool, sentence: str) -> None:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
+    """`iltdesk sessions`: list, add, edit, confirm, cancel or complete sessions."""
     action = getattr(args, "sessions_command", None)
     if action == "add":
         return _add(args)
@@ -423,6 +425,7 @@ def _cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_roster(args: argparse.Namespace) -> int:
+    """`iltdesk roster SESSION_ID`: who holds a place, waits or left."""
     from iltdesk.services.enrollment import roster
 
     with open_for_cli(args.db) as db:
@@ -466,6 +469,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
+    """`iltdesk enrol`: put learners on a session (a seat, else the waitlist)."""
     from iltdesk.services import enrollment, learners
 
     with open_for_cli(args.db) as db:

@@ -53,11 +53,13 @@ def _slug(reason: str) -> str:
 
 
 def backup_name(taken_at: datetime, reason: str = "") -> str:
+    """A backup's file name: the instant it was taken and why."""
     tag = f"-{_slug(reason)}" if reason else ""
     return f"{PREFIX}{taken_at.astimezone(UTC).strftime(STAMP)}{tag}{SUFFIX}"
 
 
 def parse_backup_time(name: str) -> datetime | None:
+    """When a backup was taken, read from its file name."""
     if not (name.startswith(PREFIX) and name.endswith(SUFFIX)):
         return None
     stamp = name[len(PREFIX) :].split("-", 1)[0].removesuffix(SUFFIX)
@@ -68,6 +70,7 @@ def parse_backup_time(name: str) -> datetime | None:
 
 
 def parse_backup_reason(name: str) -> str:
+    """Why a backup was taken, read from its file name."""
     rest = name[len(PREFIX) :].removesuffix(SUFFIX)
     return rest.split("-", 1)[1] if "-" in rest else ""
 

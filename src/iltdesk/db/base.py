@@ -52,4 +52,5 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
+    """The current instant in UTC (aware)."""
     return datetime.now(UTC)

@@ -423,6 +423,7 @@ def file_signature(path: Path) -> list[int]:
 
 
 def write_verified_signature(backup_dir: Path, path: Path) -> None:
+    """Record that `path` was checked, so start-up need not check it again."""
     try:
         backup_dir.mkdir(parents=True, exist_ok=True)
         tmp = backup_dir / (VERIFIED_FILE + ".tmp")

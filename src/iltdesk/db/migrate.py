@@ -22,6 +22,7 @@ HEAD_REVISION = "0006"
 
 
 def alembic_config(url: str | None = None) -> Config:
+    """Alembic's configuration for our migrations (and `url`, if given)."""
     from alembic.config import Config
 
     config = Config()
@@ -64,6 +65,7 @@ def stamped_revision(connection: Connection) -> str | None:
 
 
 def schema_state(connection: Connection) -> SchemaState:
+    """Whether the database is empty, current, behind, ahead of, or foreign to this app."""
     current = stamped_revision(connection)
     if current == HEAD_REVISION:
         return SchemaState(current, HEAD_REVISION, True, False)
@@ -81,7 +83,7 @@ def schema_state(connection: Connection) -> SchemaState:
 
 
 def upgrade(connection: Connection) -> None:
-
+    """Migrate the database on `connection` to the newest schema."""
     from alembic import command
 
     config = alembic_config()

@@ -85,5 +85,6 @@ def _windows_type(path: Path) -> str | None:
 
 
 def on_network_share(path: Path, mounts: str | None = None) -> bool:
+    """Whether `path` lies on a network file system (where WAL is unsafe)."""
     kind = filesystem_type(path, mounts)
     return kind is not None and kind.lower() in NETWORK_FILESYSTEMS

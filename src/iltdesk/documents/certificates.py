@@ -246,10 +246,12 @@ def certificate_files(
 
 
 def certificate_file_name(doc: CertificateDoc) -> str:
+    """A safe, unique file name for one learner's certificate."""
     return safe_file_name(f"{doc.learner_name} - {doc.course_title}", suffix=f" - {doc.code}.pdf")
 
 
 def zip_files(files: dict[str, bytes]) -> bytes:
+    """The files in one ZIP archive, in name order."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():

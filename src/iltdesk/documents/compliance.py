@@ -55,6 +55,7 @@ def cell_text(cell: ComplianceCell | None) -> str:
 
 
 def totals_line(matrix: ComplianceMatrix, index: int) -> str:
+    """One requirement's totals in words: “Forklift: 212 current, 9 expiring…”."""
     counts = matrix.totals[index] if index < len(matrix.totals) else {}
     shown = [
         f"{counts[state]} {state.label().lower()}" for state in ComplianceState if counts.get(state)
@@ -94,6 +95,7 @@ def _sheet(
 def compliance_workbook(
     matrix: ComplianceMatrix, generated: datetime, zone: str, *, by_department: bool = False
 ) -> bytes:
+    """The matrix as a workbook: a summary, then one sheet (or one per department)."""
     book = Workbook()
     summary = book.active
     assert summary is not None
@@ -131,6 +133,7 @@ def compliance_workbook(
 def compliance_pdf(
     matrix: ComplianceMatrix, generated: datetime, zone: str, paper: str = "A4", title: str = ""
 ) -> bytes:
+    """The matrix as a landscape PDF an auditor can keep."""
     regular, bold = register_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=7.5, leading=9.5)
     head = ParagraphStyle("head", parent=body, fontName=bold)

@@ -31,6 +31,7 @@ def safe_cell(value: object) -> str:
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """Rows as UTF-8 CSV with a BOM; a cell a spreadsheet would evaluate gets an apostrophe."""
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow([safe_cell(h) for h in header])

@@ -67,6 +67,7 @@ def normalise_zip(data: bytes, day: str) -> bytes:
 
 
 def audit_csv(data: EvidenceData) -> bytes:
+    """The session's audit trail as CSV."""
     from iltdesk.documents.csvfile import csv_bytes
 
     return csv_bytes(
@@ -79,6 +80,7 @@ def audit_csv(data: EvidenceData) -> bytes:
 
 
 def audit_pdf(data: EvidenceData) -> bytes:
+    """The session's audit trail as a readable PDF."""
     regular, bold = register_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=8, leading=10)
     head = ParagraphStyle("head", parent=body, fontName=bold)

@@ -31,6 +31,7 @@ from iltdesk.i18n import _
 
 
 def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
+    """The facilitator guide as a PDF: each day's agenda on the clock."""
     regular, bold = register_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=13.5)
     small = ParagraphStyle("small", parent=body, fontSize=9.5, leading=12)

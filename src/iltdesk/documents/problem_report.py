@@ -29,6 +29,7 @@ class ProblemRow:
 
 
 def build_problem_report(headers: Sequence[str], rows: Sequence[ProblemRow]) -> bytes:
+    """The rows an import left out, as a workbook with the problem beside each."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -61,4 +62,5 @@ def build_problem_report(headers: Sequence[str], rows: Sequence[ProblemRow]) -> 
 
 
 def save_problem_report(path: Path, headers: Sequence[str], rows: Sequence[ProblemRow]) -> Path:
+    """Write the problem report to `path` (through a temporary file)."""
     return write_atomic(path, build_problem_report(headers, rows))

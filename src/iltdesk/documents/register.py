@@ -18,6 +18,7 @@ from iltdesk.i18n import _, ngettext
 
 
 def register_csv(rows: list[RegisterRow]) -> bytes:
+    """The certificate register as CSV."""
     return csv_bytes(
         [
             _("Code"),

@@ -40,6 +40,7 @@ _FORMATS = {
 
 
 def generated_line(generated: datetime, zone: str) -> str:
+    """“Generated on …” in the user's zone, for a report's heading."""
     return _("Generated {when}").format(when=formatting.format_datetime(generated, zone))
 
 
@@ -66,6 +67,7 @@ def _put(cell: Cell | MergedCell, column: Column, value: Value) -> None:
 
 
 def build_report_workbook(table: ReportTable, generated: datetime, zone: str) -> bytes:
+    """A report as a workbook: its table, totals, definitions and chart."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None

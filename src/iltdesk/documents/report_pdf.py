@@ -69,6 +69,7 @@ class _NumberedCanvas(Canvas):
 def build_report_pdf(
     table: ReportTable, generated: datetime, zone: str, paper: str = "A4"
 ) -> bytes:
+    """A report as a PDF: heading, chart, table with totals, page numbers."""
     regular, bold = register_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=11.5)
     small = ParagraphStyle(

@@ -58,6 +58,7 @@ CUSTOM_WEIGHT = 1.6
 
 
 def page_size(paper: str, is_landscape: bool) -> tuple[float, float]:
+    """The page size for `paper`, turned if landscape."""
     size = LETTER if paper.lower() == "letter" else A4
     return landscape(size) if is_landscape else size
 

@@ -88,6 +88,7 @@ def _sheet_title(title: str, taken: set[str]) -> str:
 
 
 def build_workbook(data: AttendanceWorkbook) -> bytes:
+    """The attendance workbook: every mark on one sheet, a grid per session, a summary."""
     book = Workbook()
     flat = book.active
     assert flat is not None

@@ -80,6 +80,7 @@ def agenda_warnings(
 
 
 def total_label(items: list[AgendaItemSpec]) -> str:
+    """An agenda's total time in words (“7 h 30 min”)."""
     minutes = sum(max(0, i.minutes) for i in items)
     hours, rest = divmod(minutes, 60)
     return (

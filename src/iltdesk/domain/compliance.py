@@ -191,6 +191,7 @@ def validate_requirement(spec: RequirementSpec) -> RequirementSpec:
 
 
 def validate_reason(reason: str) -> str:
+    """An exemption's reason, trimmed; refused when empty."""
     text = " ".join(reason.split())
     if not text:
         raise ValidationError(

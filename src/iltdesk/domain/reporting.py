@@ -297,10 +297,12 @@ def hours(minutes: int | float | Decimal | None) -> float:
 
 
 def month_key(year: int, month: int) -> str:
+    """The key of a month in a grouped report (“2026-03”)."""
     return f"{year:04d}-{month:02d}"
 
 
 def quarter_key(year: int, quarter: int) -> str:
+    """The key of a quarter in a grouped report (“2026-Q1”)."""
     return f"{year:04d}-Q{quarter}"
 
 
@@ -378,10 +380,12 @@ NO_SHOW_LIST_RULE = N_(
 
 
 def late_cancel_rule() -> str:
+    """How the reports define a late cancellation, in words."""
     return _(LATE_CANCEL_RULE).format(hours=LATE_CANCELLATION_HOURS)
 
 
 def no_show_list_rule(count: int) -> str:
+    """Who the no-show report lists, in words."""
     return _(NO_SHOW_LIST_RULE).format(count=count)
 
 

@@ -56,6 +56,7 @@ class Extent:
 
 
 def column_number(letters: bytes) -> int:
+    """A column's number from its letters (A is 1, AA is 27)."""
     number = 0
     for letter in letters:
         number = number * 26 + (letter - 64)

@@ -43,11 +43,13 @@ class Invitation:
 
 
 def day_uid(uid: str, index: int) -> str:
+    """The UID of one day of a multi-day invitation."""
     local, _, domain = uid.partition("@")
     return f"{local}-day{index + 1}@{domain}" if domain else f"{uid}-day{index + 1}"
 
 
 def build_invitation(invite: Invitation, now: datetime | None = None) -> bytes:
+    """The invitation as iCalendar bytes, one event per day in the venue's zone."""
     zone = ZoneInfo(invite.timezone)
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     calendar = Calendar()

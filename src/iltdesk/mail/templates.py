@@ -252,4 +252,5 @@ DEFAULT_TECH_CHECKLIST = {
 
 
 def default_template(kind: MessageKind, language: str) -> Template:
+    """The built-in template for a kind of message in a language."""
     return DEFAULT_TEMPLATES.get(language, _EN).get(kind) or _EN[kind]

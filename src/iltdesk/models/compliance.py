@@ -33,6 +33,7 @@ LEARNER_COLUMNS = 3  # name, department, manager
 
 
 def cell_text(cell: ComplianceCell | None) -> str:
+    """A matrix cell in short words: “Overdue · 12/03/2026”."""
     if cell is None:
         return ""
     if cell.on is None:

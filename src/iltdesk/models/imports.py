@@ -101,6 +101,7 @@ class PreviewRow:
 
 
 def preview_rows(parsed: ParsedRoster, plan: ImportPlan) -> list[PreviewRow]:
+    """The import preview's rows: each sheet row with what the plan does."""
     plans = plan.by_row()
     by_row: dict[int, list[RowProblem]] = {}
     for problem in plan.problems:
@@ -132,6 +133,7 @@ def preview_rows(parsed: ParsedRoster, plan: ImportPlan) -> list[PreviewRow]:
 
 
 def action_text(plan: RowPlan) -> str:
+    """What the import does with a row, in words."""
     text = {
         RowAction.CREATE: _("New"),
         RowAction.UPDATE: _("Update"),

@@ -198,6 +198,7 @@ def record_marks_in(
 
 
 def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:
+    """Every attendance mark of a session, learner by learner, day by day."""
     with db.transaction() as tx:
         query = (
             select(Attendance)

@@ -44,6 +44,7 @@ class BackupRow:
 
 
 def backup_folder(database: Path) -> Path:
+    """Where the backups of a database file go."""
     return paths.backup_dir_for(database)
 
 

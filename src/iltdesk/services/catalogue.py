@@ -102,6 +102,7 @@ def _set_objectives(course: Course, texts: tuple[str, ...]) -> None:
 
 
 def create_course(db: Database, spec: CourseSpec) -> Outcome[CourseRow]:
+    """Add a course to the catalogue."""
     spec = _validate(spec)
     with db.transaction() as tx:
         _check_code_free(tx, spec.code, None)
@@ -115,6 +116,7 @@ def create_course(db: Database, spec: CourseSpec) -> Outcome[CourseRow]:
 
 
 def update_course(db: Database, course_id: int, spec: CourseSpec) -> Outcome[CourseRow]:
+    """Change a course's details."""
     spec = _validate(spec)
     with db.transaction() as tx:
         course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
@@ -128,6 +130,7 @@ def update_course(db: Database, course_id: int, spec: CourseSpec) -> Outcome[Cou
 
 
 def set_course_archived(db: Database, course_id: int, archived: bool) -> Outcome[CourseRow]:
+    """Archive a course (or bring it back); its history stays."""
     with db.transaction() as tx:
         course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
         course.archived = archived
@@ -136,11 +139,13 @@ def set_course_archived(db: Database, course_id: int, archived: bool) -> Outcome
 
 
 def get_course(db: Database, course_id: int) -> CourseRow:
+    """One course."""
     with db.transaction() as tx:
         return _course_row(get_or_fail(tx, Course, course_id, _("That course no longer exists.")))
 
 
 def find_course_by_code(db: Database, code: str) -> CourseRow | None:
+    """The course with this code (any case), if any."""
     with db.transaction() as tx:
         course = tx.scalar(select(Course).where(Course.code == clean_text(code)))
         return _course_row(course) if course else None
@@ -178,6 +183,7 @@ def _agenda_row(item: AgendaItem, objective_ids: list[int]) -> AgendaItemRow:
 
 
 def get_agenda(db: Database, course_id: int) -> list[AgendaItemRow]:
+    """A course's agenda blocks, in order."""
     with db.transaction() as tx:
         course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
         objective_ids = [o.id for o in course.objectives]
@@ -320,6 +326,7 @@ def add_material(
     kind: MaterialKind,
     audience: Audience,
 ) -> Outcome[MaterialRow]:
+    """Store a file as one of a course's materials."""
     sha, size = store.put(source)
     with db.transaction() as tx:
         get_or_fail(tx, Course, course_id, _("That course no longer exists."))
@@ -365,6 +372,7 @@ def remove_material(db: Database, material_id: int) -> Outcome[None]:
 
 
 def list_materials(db: Database, course_id: int) -> list[MaterialRow]:
+    """A course's materials."""
     with db.transaction() as tx:
         query = (
             select(CourseMaterial)

@@ -138,6 +138,7 @@ def session_certificates(db: Database, session_id: int) -> list[CertificateRow]:
 
 
 def revoke_certificate(db: Database, code: str, reason: str) -> Outcome[CertificateRow]:
+    """Revoke a certificate, keeping the reason; it stops counting for compliance."""
     if not reason.strip():
         raise ValidationError(_("Say why the certificate is revoked."))
     with db.transaction() as tx:

@@ -161,6 +161,7 @@ def find_clashes(db: Database, spec: SessionSpec, session_id: int | None = None)
 
 
 def find_clashes_in(tx: OrmSession, spec: SessionSpec, session_id: int | None) -> list[Clash]:
+    """Room, instructor and learner clashes the session would have."""
     intervals = [Interval(start, end) for start, end in utc_days(spec)]
     hits = _overlapping_days(tx, intervals, session_id)
     if not hits:
@@ -273,6 +274,7 @@ def learner_clashes(tx: OrmSession, learner_id: int, session: TrainingSession) -
 
 
 def qualification_warnings(tx: OrmSession, spec: SessionSpec) -> list[Clash]:
+    """Instructors not qualified for the course (warnings, not refusals)."""
     warnings = []
     for instructor_id, _role in spec.instructors:
         instructor = tx.get(Instructor, instructor_id)
@@ -292,6 +294,7 @@ def qualification_warnings(tx: OrmSession, spec: SessionSpec) -> list[Clash]:
 
 
 def clash_error(clashes: list[Clash]) -> ClashError:
+    """The error that refuses a session with clashes, naming them."""
     hard = [c.message for c in clashes if not c.is_warning]
     return ClashError(
         ngettext(

@@ -49,6 +49,7 @@ def add_to_interest(
 
 
 def close_interest(db: Database, course_id: int, learner_id: int, reason: str) -> Outcome[None]:
+    """Take a learner off a course's interest list, with the reason."""
     with db.transaction() as tx:
         for entry in tx.scalars(
             select(InterestEntry).where(

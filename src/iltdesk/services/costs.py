@@ -88,6 +88,7 @@ def _rows(tx: OrmSession, where: ColumnElement[bool]) -> list[CostLineRow]:
 
 
 def session_costs(db: Database, session_id: int) -> list[CostLineRow]:
+    """A session's cost lines."""
     with db.transaction() as tx:
         return _rows(tx, CostLine.session_id == session_id)
 
@@ -242,11 +243,13 @@ def set_budget(
 
 
 def rate_table(db: Database) -> RateTable:
+    """The reporting currency and the exchange rates the user entered."""
     with db.transaction() as tx:
         return rate_table_in(tx)
 
 
 def rate_table_in(tx: OrmSession) -> RateTable:
+    """`rate_table` inside a caller's transaction."""
     setting = tx.get(Setting, REPORT_CURRENCY_KEY)
     currency = json.loads(setting.value) if setting is not None else ""
     rates = {r.currency: r.rate for r in tx.scalars(select(ExchangeRate))}

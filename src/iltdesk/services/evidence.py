@@ -122,6 +122,7 @@ def _day_numbers(tx: object, session_id: int) -> dict[int, int]:
 
 
 def prints(db: Database, session_id: int) -> list[PrintedRow]:
+    """The documents kept for a session's evidence pack."""
     with db.reading() as tx:
         rows = tx.scalars(
             select(PrintedDocument)
@@ -132,6 +133,7 @@ def prints(db: Database, session_id: int) -> list[PrintedRow]:
 
 
 def scans(db: Database, session_id: int) -> list[ScanRow]:
+    """The scans of signed sheets attached to a session."""
     with db.reading() as tx:
         numbers = _day_numbers(tx, session_id)
         rows = tx.scalars(

@@ -23,6 +23,7 @@ from iltdesk.i18n import _
 
 
 def check_database(db: Database) -> list[Problem]:
+    """Integrity and our own rules, checked; each problem in a sentence."""
     problems = [
         Problem("storage", _("Storage check: {detail}").format(detail=detail))
         for detail in db.integrity_problems()

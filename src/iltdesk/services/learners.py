@@ -26,6 +26,7 @@ from iltdesk.services.common import Outcome, audit, get_or_fail
 
 
 def learner_row(learner: Learner) -> LearnerRow:
+    """A learner as a row."""
     return LearnerRow(
         id=learner.id,
         first_name=learner.first_name,
@@ -105,6 +106,7 @@ def _check_unique(tx: OrmSession, values: dict[str, object], learner_id: int | N
 
 
 def create_learner(db: Database, spec: LearnerSpec) -> Outcome[LearnerRow]:
+    """Add a learner to the directory."""
     values = validate_learner(spec)
     with db.transaction() as tx:
         _check_unique(tx, values, None)
@@ -115,6 +117,7 @@ def create_learner(db: Database, spec: LearnerSpec) -> Outcome[LearnerRow]:
 
 
 def update_learner(db: Database, learner_id: int, spec: LearnerSpec) -> Outcome[LearnerRow]:
+    """Change a learner's details."""
     values = validate_learner(spec)
     with db.transaction() as tx:
         learner = get_or_fail(tx, Learner, learner_id, _("That learner no longer exists."))
@@ -140,6 +143,7 @@ def find_by_email(db: Database, email: str) -> LearnerRow | None:
 
 
 def get_learner(db: Database, learner_id: int) -> LearnerRow:
+    """One learner."""
     with db.transaction() as tx:
         return learner_row(get_or_fail(tx, Learner, learner_id, _("That learner does not exist.")))
 
@@ -194,6 +198,7 @@ def search_learners(
 
 
 def count_learners(db: Database, text_filter: str = "") -> int:
+    """How many learners match the filter."""
     with db.transaction() as tx:
         query = select(func.count()).select_from(Learner).where(Learner.merged_into_id.is_(None))
         condition = _search_condition(text_filter)

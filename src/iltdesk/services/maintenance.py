@@ -26,6 +26,7 @@ def back_up_before(db: Database, reason: str) -> BackupInfo | None:
 
 
 def last_backup(db: Database) -> BackupInfo | None:
+    """The newest backup of the database, if any."""
     if db.backup_dir is None:
         return None
     backups = backup.list_backups(db.backup_dir)

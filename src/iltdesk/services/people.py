@@ -64,6 +64,7 @@ def save_room(db: Database, spec: RoomSpec, room_id: int | None = None) -> Outco
 
 
 def set_room_archived(db: Database, room_id: int, archived: bool) -> Outcome[RoomRow]:
+    """Archive a room (or bring it back); sessions keep it."""
     with db.transaction() as tx:
         room = get_or_fail(tx, Room, room_id, _("That room no longer exists."))
         room.archived = archived
@@ -72,6 +73,7 @@ def set_room_archived(db: Database, room_id: int, archived: bool) -> Outcome[Roo
 
 
 def list_rooms(db: Database, include_archived: bool = False) -> list[RoomRow]:
+    """Rooms by name."""
     with db.transaction() as tx:
         query = select(Room).order_by(Room.name)
         if not include_archived:
@@ -154,6 +156,7 @@ def set_instructor_archived(
 
 
 def list_instructors(db: Database, text_filter: str = "") -> list[InstructorRow]:
+    """Instructors by name, filtered by name if asked."""
     with db.transaction() as tx:
         query = (
             select(Instructor)
@@ -168,6 +171,7 @@ def list_instructors(db: Database, text_filter: str = "") -> list[InstructorRow]
 
 
 def get_instructor(db: Database, instructor_id: int) -> InstructorRow:
+    """One instructor."""
     with db.transaction() as tx:
         return _instructor_row(
             get_or_fail(tx, Instructor, instructor_id, _("That instructor no longer exists."))

@@ -114,6 +114,7 @@ def _apply(
 
 
 def create_requirement(db: Database, spec: RequirementSpec) -> Outcome[RequirementRow]:
+    """Add a requirement."""
     spec = validate_requirement(spec)
     with db.transaction() as tx:
         requirement = Requirement()
@@ -126,6 +127,7 @@ def create_requirement(db: Database, spec: RequirementSpec) -> Outcome[Requireme
 def update_requirement(
     db: Database, requirement_id: int, spec: RequirementSpec
 ) -> Outcome[RequirementRow]:
+    """Change a requirement."""
     spec = validate_requirement(spec)
     with db.transaction() as tx:
         requirement = get_or_fail(
@@ -137,6 +139,7 @@ def update_requirement(
 
 
 def archive_requirement(db: Database, requirement_id: int, archived: bool = True) -> Outcome[None]:
+    """Archive a requirement (or bring it back); exemptions and lists stay."""
     with db.transaction() as tx:
         requirement = get_or_fail(
             tx, Requirement, requirement_id, _("That requirement no longer exists.")
@@ -146,6 +149,7 @@ def archive_requirement(db: Database, requirement_id: int, archived: bool = True
 
 
 def list_requirements(db: Database, *, include_archived: bool = False) -> list[RequirementRow]:
+    """Requirements by name, archived ones if asked."""
     with db.reading() as tx:
         query = select(Requirement).order_by(Requirement.name)
         if not include_archived:
@@ -198,6 +202,7 @@ def list_members(db: Database, requirement_id: int) -> list[tuple[int, str, str,
 
 
 def remove_members(db: Database, requirement_id: int, learner_ids: Iterable[int]) -> Outcome[int]:
+    """Take learners off a requirement's explicit list."""
     ids = list(dict.fromkeys(learner_ids))
     with db.transaction() as tx:
         get_or_fail(tx, Requirement, requirement_id, _("That requirement no longer exists."))
@@ -245,6 +250,7 @@ def exempt(
 def revoke_exemption(
     db: Database, requirement_id: int, learner_id: int, reason: str
 ) -> Outcome[None]:
+    """Lift an exemption, keeping when and why it was granted."""
     text = validate_reason(reason)
     with db.transaction() as tx:
         set_reason(tx, text)

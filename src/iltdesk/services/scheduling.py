@@ -118,6 +118,7 @@ def create_session(
 def update_session(
     db: Database, session_id: int, spec: SessionSpec, *, allow_clashes: bool = False
 ) -> Outcome[SessionRow]:
+    """Change a session: times, place, capacity, instructors."""
     validate_session(spec)
     with db.transaction() as tx:
         session = get_or_fail(tx, TrainingSession, session_id, _("That session no longer exists."))
@@ -198,6 +199,7 @@ def _counts(tx: OrmSession, session_ids: Sequence[int]) -> dict[int, tuple[int, 
 def session_row(
     tx: OrmSession, session: TrainingSession, counts: tuple[int, int] | None = None
 ) -> SessionRow:
+    """A session as a row, with its days, instructors and seat counts."""
     if counts is None:
         counts = _counts(tx, [session.id]).get(session.id, (0, 0))
     return SessionRow(
@@ -235,6 +237,7 @@ def _role_order(link: SessionInstructor) -> tuple[int, str]:
 
 
 def get_session(db: Database, session_id: int) -> SessionRow:
+    """One session."""
     with db.transaction() as tx:
         session = get_or_fail(
             tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)

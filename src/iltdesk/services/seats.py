@@ -15,6 +15,7 @@ from iltdesk.domain.rules import free_seats
 
 
 def seats_taken(tx: OrmSession, session_id: int) -> int:
+    """How many places hold a seat on the session."""
     query = select(func.count()).where(
         Enrollment.session_id == session_id, Enrollment.status.in_(SEAT_HOLDING)
     )
@@ -22,6 +23,7 @@ def seats_taken(tx: OrmSession, session_id: int) -> int:
 
 
 def waitlist(tx: OrmSession, session_id: int) -> list[Enrollment]:
+    """The session's waitlist, in order."""
     query = (
         select(Enrollment)
         .where(
@@ -34,12 +36,14 @@ def waitlist(tx: OrmSession, session_id: int) -> list[Enrollment]:
 
 
 def renumber_waitlist(tx: OrmSession, session_id: int) -> None:
+    """Number the waitlist 1, 2, 3… again after someone left it."""
     for position, enrollment in enumerate(waitlist(tx, session_id), start=1):
         enrollment.waitlist_position = position
     tx.flush()
 
 
 def next_waitlist_position(tx: OrmSession, session_id: int) -> int:
+    """The position the next learner to wait would take."""
     query = select(func.max(Enrollment.waitlist_position)).where(
         Enrollment.session_id == session_id
     )

@@ -22,12 +22,14 @@ DOMAIN_DEFAULTS: dict[str, Any] = {
 
 
 def get_setting(db: Database, key: str) -> Any:
+    """A shared setting's value (or its default)."""
     with db.transaction() as tx:
         row = tx.get(Setting, key)
         return json.loads(row.value) if row is not None else DOMAIN_DEFAULTS.get(key)
 
 
 def set_setting(db: Database, key: str, value: Any) -> Outcome[None]:
+    """Store a shared setting."""
     with db.transaction() as tx:
         row = tx.get(Setting, key)
         encoded = json.dumps(value)

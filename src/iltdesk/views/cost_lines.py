@@ -60,6 +60,7 @@ def parse_amount(text: str) -> Decimal:
 
 
 def money_text(parts: tuple[Money, ...]) -> str:
+    """Amounts in their currencies, in words (“£120.00 + €40.00”)."""
     return formatting.format_amounts([(m.amount, m.currency) for m in parts])
 
 
@@ -203,6 +204,7 @@ class CostLinesEditor(QWidget):
 
 
 def instructor_choices(ctx: AppContext) -> list[tuple[int, str]]:
+    """Instructors to choose for a fee line."""
     return [(i.id, i.name) for i in people.list_instructors(ctx.db)]
 
 

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 
 def error_text(error: BaseException) -> str:
+    """An error as the user reads it: its sentence, or “Something went wrong” for a bug."""
     if isinstance(error, UserError):
         return str(error)
     log.error("unexpected error", exc_info=(type(error), error, error.__traceback__))
@@ -21,6 +22,7 @@ def error_text(error: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, error: BaseException) -> None:
+    """Show an error in a message box; a bug is logged with its traceback."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("ILT Desk"))

@@ -74,6 +74,7 @@ def message_text(draft: Draft) -> str:
 
 
 def question_for(kind: MessageKind, count: int, label: str) -> str:
+    """The confirmation question before sending `count` messages of a kind."""
     if kind is MessageKind.CERTIFICATE:
         text = ngettext(
             "Send {n} certificate to learners of {session}?",
@@ -288,6 +289,7 @@ class Mailer:
 
 
 def summary_text(summary: SendSummary) -> str:
+    """What a send run did, in words."""
     text = ngettext("{n} message sent.", "{n} messages sent.", summary.sent).format(n=summary.sent)
     if summary.failed:
         text += " " + ngettext(
@@ -486,6 +488,7 @@ class OutboxPage(TablePage):
 
 
 def open_dialog(dialog: QDialog) -> QDialog:
+    """Open a dialog (window-modal, deleted when closed) and return it without waiting."""
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -508,6 +508,7 @@ def window_settings() -> QSettings:
 
 
 def about_text(version: str, data_folder: str, database: str) -> str:
+    """Help › About: version, data folder, database and licence."""
     return "\n\n".join(
         [
             _("ILT Desk {version}").format(version=version),

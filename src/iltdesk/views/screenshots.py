@@ -17,6 +17,7 @@ TODAY = date(2026, 11, 28)
 
 
 def render(output: Path, language: str) -> list[Path]:
+    """Render the main screens on demo data in `language`; returns the files."""
     from iltdesk import formatting, i18n
     from iltdesk.app import make_application, open_database_file
     from iltdesk.services import scheduling
@@ -209,6 +210,7 @@ def outbox_page(ctx: Any, session_id: int) -> None:
 
 
 def main() -> int:
+    """`make screenshots`: every screen, in English and German."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     output = Path(sys.argv[1] if len(sys.argv) > 1 else "build/screenshots")
     output.mkdir(parents=True, exist_ok=True)

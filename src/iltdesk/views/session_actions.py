@@ -178,6 +178,7 @@ def ask_early_reason(parent: QWidget | None, row: SessionRow) -> str | None:
 
 
 def ask_unlock_reason(parent: QWidget | None) -> str | None:
+    """Why a completed session is unlocked (None: not unlocked)."""
     text, ok = QInputDialog.getText(
         parent, _("Unlock session"), _("Why does this completed session need changes?")
     )

@@ -28,10 +28,12 @@ INVALID_STYLE = "QLineEdit { border: 1px solid #c0392b; background: #fdecea; col
 
 
 def qdate(value: date) -> QDate:
+    """A date as a QDate."""
     return QDate(value.year, value.month, value.day)
 
 
 def pydate(value: QDate) -> date:
+    """A QDate as a date."""
     return date(value.year(), value.month(), value.day())
 
 

@@ -26,6 +26,7 @@ from iltdesk.i18n import ngettext
 
 
 def make_table() -> QTableView:
+    """A table view as every list uses it: one whole row selected, alternate colours, read-only."""
     view = QTableView()
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -6,6 +6,7 @@ from sqlalchemy import Enum
 
 
 def stored_enum(cls: type, name: str) -> Enum:
+    """An enum column stored by value as a plain string (no native enum type)."""
     # Stored by value as plain strings (no native enum type) so PostgreSQL migrations stay simple.
     return Enum(
         cls,

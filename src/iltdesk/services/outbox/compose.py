@@ -316,6 +316,7 @@ def _compose_certificates(
 
 
 def compose_test(db: Database, recipient: str) -> Draft:
+    """A test message to `recipient`, to try the mail settings."""
     settings = mail_settings(db)
     template = get_template(db, MessageKind.TEST, "en")
     subject, body = render(template, {})

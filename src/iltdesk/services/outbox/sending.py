@@ -323,6 +323,7 @@ def _after_failure(
 
 
 def ensure_can_send(settings: MailSettings) -> None:
+    """Refuse with a sentence when the settings cannot send (no server, no sender)."""
     problem = settings.problem()
     if problem is not None:
         raise UserError(problem)

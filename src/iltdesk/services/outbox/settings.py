@@ -103,6 +103,7 @@ def _read_settings(db: Database) -> dict[str, Any]:
 
 
 def mail_settings(db: Database) -> MailSettings:
+    """The mail settings, defaults filled in."""
     values = _read_settings(db)
     return MailSettings(**{key.removeprefix("mail."): values[key] for key in MAIL_DEFAULTS})
 
@@ -161,6 +162,7 @@ def set_mail_settings(db: Database, values: dict[str, str]) -> Outcome[MailSetti
 
 
 def get_config(db: Database, key: str) -> str:
+    """One mail setting as text."""
     if key not in MAIL_DEFAULTS:
         raise ValidationError(
             _("Unknown setting {key}. Known settings: {keys}.").format(
@@ -172,6 +174,7 @@ def get_config(db: Database, key: str) -> str:
 
 
 def make_transport(settings: MailSettings, password: str = "") -> Transport:
+    """The transport the settings describe: SMTP or a drafts folder."""
     if settings.transport == "drafts":
         return DraftsTransport(Path(settings.drafts_folder).expanduser())
     return SmtpTransport(settings.smtp, password)
@@ -185,6 +188,7 @@ def _template_key(kind: MessageKind, language: str) -> str:
 
 
 def get_template(db: Database, kind: MessageKind, language: str) -> Template:
+    """The template for a kind and language: the user's own, else the built-in."""
     with db.transaction() as tx:
         row = tx.get(Setting, _template_key(kind, language))
         if row is not None:
@@ -196,6 +200,7 @@ def get_template(db: Database, kind: MessageKind, language: str) -> Template:
 def save_template(
     db: Database, kind: MessageKind, language: str, template: Template
 ) -> Outcome[Template]:
+    """Keep the user's template for a kind and language, after checking it."""
     errors = template_errors(template)
     if errors:
         raise ValidationError(" ".join(errors))
@@ -211,6 +216,7 @@ def save_template(
 
 
 def reset_template(db: Database, kind: MessageKind, language: str) -> Outcome[Template]:
+    """Go back to the built-in template for a kind and language."""
     with db.transaction() as tx:
         row = tx.get(Setting, _template_key(kind, language))
         if row is not None:

@@ -158,6 +158,7 @@ def _figures(values: Row[Any] | tuple[Any, ...]) -> tuple[Value, ...]:
 
 
 def attendance_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> ReportTable:
+    """Enrolled, attended, completed and the rates, grouped as asked."""
     group_by = filters.group_by or GroupBy.COURSE
     key = grouping(group_by, TrainingSession.first_date)
     held = [

@@ -108,10 +108,12 @@ def learner_conditions(filters: ReportFilters) -> list[ColumnElement[bool]]:
 
 
 def has_learner_filter(filters: ReportFilters) -> bool:
+    """Whether the filters narrow learners (department, location)."""
     return filters.department is not None or filters.location is not None
 
 
 def holds_place() -> ColumnElement[bool]:
+    """SQL: the place held a seat (not waitlisted, cancelled or moved)."""
     return Enrollment.status.in_(SEAT_HOLDING)
 
 
@@ -133,6 +135,7 @@ def late_cancellation() -> ColumnElement[bool]:
 
 
 def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """SQL: how many rows meet `condition`."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 

@@ -90,6 +90,7 @@ def _session_costs(conditions: list[ColumnElement[bool]]) -> Any:
 
 
 def cost_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> ReportTable:
+    """Costs per session, learner and completion, with budgets, by currency."""
     group_by = filters.group_by or GroupBy.COURSE
     key = grouping(group_by, TrainingSession.first_date)
     scope = [took_place(now), *in_period(TrainingSession.first_date, filters)]

@@ -99,6 +99,7 @@ def remembered_mapping(db: Database, headers: Sequence[str]) -> dict[int, Field]
 
 
 def remember_mapping(db: Database, headers: Sequence[str], mapping: Mapping[int, Field]) -> None:
+    """Remember how these headers were mapped, for the next file like it."""
     set_setting(db, _mapping_key(headers), {str(k): f.value for k, f in mapping.items()})
 
 

@@ -101,6 +101,7 @@ class ImportHistoryDialog(QDialog):
 
 
 def open_import_history(ctx: AppContext, parent: QWidget | None) -> ImportHistoryDialog:
+    """Open the import history beside the window."""
     dialog = ImportHistoryDialog(ctx, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()

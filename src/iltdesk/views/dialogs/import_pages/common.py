@@ -91,6 +91,7 @@ def _n(value: int) -> str:
 
 
 def counts_html_of(c: ImportCounts, session: bool = True, *, done: bool = False) -> str:
+    """An import's counts as a short HTML list."""
     parts = [
         ngettext("{n} new learner", "{n} new learners", c.new).format(n=_n(c.new)),
         ngettext("{n} updated", "{n} updated", c.updated).format(n=_n(c.updated)),
@@ -131,6 +132,7 @@ def counts_html_of(c: ImportCounts, session: bool = True, *, done: bool = False)
 
 
 def counts_html(plan: ImportPlan, earlier: ImportBatchRow | None) -> str:
+    """A plan's counts, and a note when the same file was imported before."""
     text = counts_html_of(plan.counts, plan.session_id is not None)
     if earlier is not None:
         text += (
@@ -147,6 +149,7 @@ def counts_html(plan: ImportPlan, earlier: ImportBatchRow | None) -> str:
 
 
 def undo_summary(undone: UndoResult) -> str:
+    """What an undo did, in a sentence."""
     text = _(
         "Import undone: {learners} learners removed, {restored} restored, {places} places removed."
     ).format(
