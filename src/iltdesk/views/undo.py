@@ -13,10 +13,10 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from iltdesk.services import attendance, enrollment
+from iltdesk.services import attendance, enrollment, roster_undo
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.services.common import Outcome
-from iltdesk.services.enrollment import EnrollmentState
+from iltdesk.services.roster_undo import EnrollmentState
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 
@@ -60,12 +60,12 @@ class RosterCommand(_ServiceCommand):
 
     def undo(self) -> None:
         self.run(
-            lambda: enrollment.restore_roster_states(self.ctx.db, self.session_ids, self.before)
+            lambda: roster_undo.restore_roster_states(self.ctx.db, self.session_ids, self.before)
         )
 
     def do_redo(self) -> None:
         self.run(
-            lambda: enrollment.restore_roster_states(self.ctx.db, self.session_ids, self.after)
+            lambda: roster_undo.restore_roster_states(self.ctx.db, self.session_ids, self.after)
         )
 
 
@@ -124,9 +124,9 @@ def roster_action(
     ctx: AppContext, text: str, session_ids: list[int], call: Callable[[], Outcome[Any]]
 ) -> Any:
     """Run a roster service call and make it undoable; raises what the call raises."""
-    before = enrollment.roster_states(ctx.db, session_ids)
+    before = roster_undo.roster_states(ctx.db, session_ids)
     value = ctx.apply(call())
-    after = enrollment.roster_states(ctx.db, session_ids)
+    after = roster_undo.roster_states(ctx.db, session_ids)
     ctx.undo_stack.push(RosterCommand(text, ctx, session_ids, before, after))
     return value
 

@@ -11,7 +11,7 @@ from iltdesk.db.entities import AuditEntry
 from iltdesk.domain.enums import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.errors import ClashError, OverCapacityError, SessionFullError, ValidationError
-from iltdesk.services import attendance, enrollment, lifecycle, scheduling
+from iltdesk.services import attendance, enrollment, lifecycle, roster_undo, scheduling
 from iltdesk.services.attendance import MarkSpec
 from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
 
@@ -202,24 +202,24 @@ def test_roster_states_undo_and_redo_a_cancellation_with_promotion(db):
     a, b = make_learner(db, last="A"), make_learner(db, last="B")
     first = enrollment.enroll_learner(db, session.id, a.id).value.row
     enrollment.enroll_learner(db, session.id, b.id)
-    before = enrollment.roster_states(db, [session.id])
+    before = roster_undo.roster_states(db, [session.id])
     enrollment.cancel_enrollment(db, first.enrollment_id, "Sick")
-    after = enrollment.roster_states(db, [session.id])
-    enrollment.restore_roster_states(db, [session.id], before)
+    after = roster_undo.roster_states(db, [session.id])
+    roster_undo.restore_roster_states(db, [session.id], before)
     assert statuses(db, session.id) == [("A", E.ENROLLED, None), ("B", E.WAITLISTED, 1)]
-    enrollment.restore_roster_states(db, [session.id], after)
+    roster_undo.restore_roster_states(db, [session.id], after)
     assert statuses(db, session.id) == [("B", E.ENROLLED, None), ("A", E.CANCELLED, None)]
 
 
 def test_undoing_an_enrollment_removes_it_and_redo_brings_it_back(db):
     session = make_session(db)
     learner = make_learner(db, last="New")
-    before = enrollment.roster_states(db, [session.id])
+    before = roster_undo.roster_states(db, [session.id])
     enrollment.enroll_learner(db, session.id, learner.id)
-    after = enrollment.roster_states(db, [session.id])
-    enrollment.restore_roster_states(db, [session.id], before)
+    after = roster_undo.roster_states(db, [session.id])
+    roster_undo.restore_roster_states(db, [session.id], before)
     assert enrollment.roster(db, session.id) == []
-    enrollment.restore_roster_states(db, [session.id], after)
+    roster_undo.restore_roster_states(db, [session.id], after)
     assert statuses(db, session.id) == [("New", E.ENROLLED, None)]
 
 
@@ -232,22 +232,22 @@ def test_undo_of_a_move_restores_both_sessions(db):
         db, course.id, days=(day_spec(date(2026, 4, 2), "09:00", "10:00", "UTC"),), zone="UTC"
     )
     row = enrollment.enroll_learner(db, a.id, make_learner(db, last="M").id).value.row
-    before = enrollment.roster_states(db, [a.id, b.id])
+    before = roster_undo.roster_states(db, [a.id, b.id])
     enrollment.move_learner(db, row.enrollment_id, b.id)
-    enrollment.restore_roster_states(db, [a.id, b.id], before)
+    roster_undo.restore_roster_states(db, [a.id, b.id], before)
     assert statuses(db, a.id) == [("M", E.ENROLLED, None)]
     assert enrollment.roster(db, b.id) == []
 
 
 def test_undo_refuses_to_drop_a_place_with_attendance(db):
     session = make_session(db)
-    before = enrollment.roster_states(db, [session.id])
+    before = roster_undo.roster_states(db, [session.id])
     row = enrollment.enroll_learner(db, session.id, make_learner(db).id).value.row
     attendance.record_marks(
         db, session.id, [MarkSpec(row.enrollment_id, session.days[0].id, AttendanceStatus.PRESENT)]
     )
     with pytest.raises(ValidationError, match="no longer be undone"):
-        enrollment.restore_roster_states(db, [session.id], before)
+        roster_undo.restore_roster_states(db, [session.id], before)
     assert len(enrollment.roster(db, session.id)) == 1
 
 

@@ -28,10 +28,10 @@ from iltdesk.domain.imports import (
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome, audit, get_or_fail
-from iltdesk.services.enrollment import remove_place
 from iltdesk.services.learners import learner_keys
 from iltdesk.services.maintenance import back_up_before
 from iltdesk.services.roster_import.lookup import _chunks, _stored_text, _stored_value
+from iltdesk.services.roster_undo import remove_place
 from iltdesk.services.seats import (
     fill_free_seats,
     renumber_waitlist,
