@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from iltdesk.db.engine import Database, classify, stamp_data_changed
+from iltdesk.db.diagnosis import classify
+from iltdesk.db.engine import Database, stamp_data_changed
 
 
 class Prepared:

@@ -9,8 +9,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from iltdesk.db import backup, migrate
-from iltdesk.db.engine import Database, translate_error, unchanged_since_verified
+from iltdesk.db.diagnosis import translate_error
+from iltdesk.db.engine import Database
 from iltdesk.db.storage import on_network_share
+from iltdesk.db.verified import unchanged_since_verified
 from iltdesk.errors import (
     DamagedDatabaseError,
     MigrationFailedError,
