@@ -97,6 +97,6 @@ def test_file_menu_has_backups(qtbot, ctx):
 
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    dialog = window.show_backups()
+    dialog = window.files.show_backups()
     qtbot.addWidget(dialog)
     assert dialog.windowTitle() == "Backups"

@@ -70,7 +70,7 @@ def test_window_in_german(qtbot, ctx, german):
 
 
 def test_print_document_holds_the_visible_rows(qtbot, ctx):
-    from iltdesk.views.main_window import table_document
+    from iltdesk.views.file_actions import table_document
 
     load_demo(ctx.db, DemoSize(learners=100, sessions=6), today=date(2026, 11, 28))
     window = MainWindow(ctx)

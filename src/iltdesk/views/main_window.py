@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QByteArray, QSettings, QSize, Qt
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QKeySequence,
-    QTextDocument,
 )
 from PySide6.QtWidgets import (
     QListWidget,
@@ -26,10 +24,8 @@ from PySide6.QtWidgets import (
 
 from iltdesk.domain.attention import Target
 from iltdesk.domain.changes import Changes
-from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _, ngettext
-from iltdesk.services import catalogue, health, maintenance, scheduling
-from iltdesk.services.maintenance import BackupInfo
+from iltdesk.services import catalogue, scheduling
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
@@ -46,6 +42,9 @@ class MainWindow(RosterDropTarget, QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.tasks = TaskRunner(self, ctx)
+        from iltdesk.views.file_actions import FileActions
+
+        self.files = FileActions(self, ctx)
         self.setWindowTitle(_("ILT Desk"))
         self.resize(1180, 720)
         self.setAcceptDrops(True)  # a roster file dropped here opens the import wizard
@@ -120,19 +119,19 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(lambda: self.sessions.open_selected())
         self.backup_action = QAction(_("&Back up now"), self)
-        self.backup_action.triggered.connect(self.back_up_now)
+        self.backup_action.triggered.connect(self.files.back_up_now)
         self.backups_action = QAction(_("Back&ups…"), self)
-        self.backups_action.triggered.connect(self.show_backups)
+        self.backups_action.triggered.connect(self.files.show_backups)
         self.check_action = QAction(_("&Check database"), self)
-        self.check_action.triggered.connect(self.check_database)
+        self.check_action.triggered.connect(self.files.check_database)
         self.quit_action = QAction(_("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.print_action = QAction(icon("print"), _("&Print list…"), self)
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
-        self.print_action.triggered.connect(self.print_current_list)
+        self.print_action.triggered.connect(self.files.print_current_list)
         self.today_action = QAction(_("Print &today's sign-in sheets…"), self)
-        self.today_action.triggered.connect(self.print_todays_sheets)
+        self.today_action.triggered.connect(self.files.print_todays_sheets)
         self.import_action = QAction(icon("open"), _("&Import roster…"), self)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(lambda: self.import_roster())
@@ -288,40 +287,6 @@ class MainWindow(RosterDropTarget, QMainWindow):
         return self.page("rooms")
 
     # --- actions ---
-    def print_current_list(self) -> None:
-        """Print the table on screen as it is filtered and sorted, through the print dialog."""
-        page = self.stack.currentWidget()
-        table = getattr(page, "table", None)
-        if table is None or table.model() is None:
-            return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
-        document = table_document(table.model(), self.nav.currentItem().text())
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
-            document.print_(printer)
-
-    def print_todays_sheets(self) -> None:
-        """Every room's sign-in sheet for today in one preview, ready to print."""
-        from iltdesk.documents.signin import build_signin_pdf
-        from iltdesk.services import printing
-        from iltdesk.views.dialogs import document_preview
-
-        options = self.ctx.prefs.document_options()
-        sheets = self.ctx.attempt(
-            self, lambda: printing.todays_signin_sheets(self.ctx.db, **options)
-        )
-        if sheets is None:
-            return
-        if not sheets:
-            QMessageBox.information(
-                self, _("Today's sign-in sheets"), _("No session meets in a room today.")
-            )
-            return
-        document_preview.show_pdf(
-            self, _("Today's sign-in sheets"), build_signin_pdf(sheets), "sign-in-today.pdf"
-        )
-
     def show_mail_settings(self) -> Any:
         from iltdesk.views.dialogs.mail_settings import MailSettingsDialog
 
@@ -377,54 +342,9 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.learners.search.setFocus()
         self.learners.search.selectAll()
 
-    def back_up_now(self) -> None:
-        def done(info: BackupInfo | None) -> None:
-            if info is not None:
-                self.statusBar().showMessage(
-                    _("Backup written to {path} and verified.").format(path=info.path), 8000
-                )
-
-        self.tasks.run(
-            lambda _p: maintenance.back_up_before(self.ctx.db, "manual"),
-            title=_("Backing up…"),
-            on_done=done,
-            on_error=self._task_failed,
-        )
-
-    def check_database(self) -> None:
-        self.tasks.run(
-            lambda _p: health.check_database(self.ctx.db),
-            title=_("Checking the database…"),
-            on_done=self._show_problems,
-            on_error=self._task_failed,
-        )
-
     def _task_failed(self, error: BaseException) -> None:
         if not isinstance(error, CancelledError):
             show_error(self, error)
-
-    def _show_problems(self, problems: list[Problem]) -> None:
-        if problems:
-            QMessageBox.warning(
-                self, _("Check database"), "\n".join(p.message for p in problems[:20])
-            )
-        else:
-            QMessageBox.information(self, _("Check database"), _("No problems found."))
-
-    def show_backups(self) -> QWidget | None:
-        from iltdesk.views.dialogs.backups_dialog import BackupsDialog
-
-        if self.ctx.db.path is None:
-            QMessageBox.information(
-                self,
-                _("Backups"),
-                _("A database server keeps its own backups (pg_dump); there are none here."),
-            )
-            return None
-        dialog = BackupsDialog(self, self.ctx.db.path, str(self.ctx.prefs.get("default_timezone")))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
 
     def show_guide(self) -> QWidget:
         from iltdesk.views.dialogs.help import GuideDialog
@@ -538,27 +458,6 @@ def ask_load_demo(parent: QWidget) -> bool:
     box.addButton(_("Start &empty"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is demo
-
-
-def table_document(model: QAbstractItemModel, title: str) -> QTextDocument:
-    """The rows of a table model as a printable document (headers, every row in view order)."""
-    columns = model.columnCount()
-    head = "".join(
-        f"<th align='left'>{escape(str(model.headerData(c, Qt.Orientation.Horizontal) or ''))}</th>"
-        for c in range(columns)
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td>{escape(str(model.index(r, c).data() or ''))}</td>" for c in range(columns))
-        + "</tr>"
-        for r in range(model.rowCount())
-    )
-    document = QTextDocument()
-    document.setHtml(
-        f"<h2>{escape(title)}</h2><table border='1' cellspacing='0' cellpadding='4'>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
-    return document
 
 
 def mail_views() -> Any:

@@ -1,0 +1,135 @@
+"""The File menu's own work: printing the list on screen and today's sheets, backups, checks."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from iltdesk.domain.rows import Problem
+from iltdesk.i18n import _
+from iltdesk.services import health, maintenance
+from iltdesk.services.maintenance import BackupInfo
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.views.context import AppContext
+from iltdesk.views.errors import show_error
+
+if TYPE_CHECKING:
+    from iltdesk.views.main_window import MainWindow
+
+
+class FileActions:
+    """Print, back up, list backups and check the database, for the main window."""
+
+    def __init__(self, window: MainWindow, ctx: AppContext) -> None:
+        self.window = window
+        self.ctx = ctx
+
+    def print_current_list(self) -> None:
+        """Print the table on screen as it is filtered and sorted, through the print dialog."""
+        page = self.window.stack.currentWidget()
+        table = getattr(page, "table", None)
+        if table is None or table.model() is None:
+            return
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        document = table_document(table.model(), self.window.nav.currentItem().text())
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self.window).exec() == QPrintDialog.DialogCode.Accepted:
+            document.print_(printer)
+
+    def print_todays_sheets(self) -> None:
+        """Every room's sign-in sheet for today in one preview, ready to print."""
+        from iltdesk.documents.signin import build_signin_pdf
+        from iltdesk.services import printing
+        from iltdesk.views.dialogs import document_preview
+
+        options = self.ctx.prefs.document_options()
+        sheets = self.ctx.attempt(
+            self.window, lambda: printing.todays_signin_sheets(self.ctx.db, **options)
+        )
+        if sheets is None:
+            return
+        if not sheets:
+            QMessageBox.information(
+                self.window, _("Today's sign-in sheets"), _("No session meets in a room today.")
+            )
+            return
+        document_preview.show_pdf(
+            self.window, _("Today's sign-in sheets"), build_signin_pdf(sheets), "sign-in-today.pdf"
+        )
+
+    def back_up_now(self) -> None:
+        def done(info: BackupInfo | None) -> None:
+            if info is not None:
+                self.window.statusBar().showMessage(
+                    _("Backup written to {path} and verified.").format(path=info.path), 8000
+                )
+
+        self.window.tasks.run(
+            lambda _p: maintenance.back_up_before(self.ctx.db, "manual"),
+            title=_("Backing up…"),
+            on_done=done,
+            on_error=self._failed,
+        )
+
+    def check_database(self) -> None:
+        self.window.tasks.run(
+            lambda _p: health.check_database(self.ctx.db),
+            title=_("Checking the database…"),
+            on_done=self._show_problems,
+            on_error=self._failed,
+        )
+
+    def _show_problems(self, problems: list[Problem]) -> None:
+        if problems:
+            QMessageBox.warning(
+                self.window, _("Check database"), "\n".join(p.message for p in problems[:20])
+            )
+        else:
+            QMessageBox.information(self.window, _("Check database"), _("No problems found."))
+
+    def show_backups(self) -> QWidget | None:
+        from iltdesk.views.dialogs.backups_dialog import BackupsDialog
+
+        if self.ctx.db.path is None:
+            QMessageBox.information(
+                self.window,
+                _("Backups"),
+                _("A database server keeps its own backups (pg_dump); there are none here."),
+            )
+            return None
+        dialog = BackupsDialog(
+            self.window, self.ctx.db.path, str(self.ctx.prefs.get("default_timezone"))
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _failed(self, error: BaseException) -> None:
+        if not isinstance(error, CancelledError):
+            show_error(self.window, error)
+
+
+def table_document(model: QAbstractItemModel, title: str) -> QTextDocument:
+    """The rows of a table model as a printable document (headers, every row in view order)."""
+    columns = model.columnCount()
+    head = "".join(
+        f"<th align='left'>{escape(str(model.headerData(c, Qt.Orientation.Horizontal) or ''))}</th>"
+        for c in range(columns)
+    )
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(str(model.index(r, c).data() or ''))}</td>" for c in range(columns))
+        + "</tr>"
+        for r in range(model.rowCount())
+    )
+    document = QTextDocument()
+    document.setHtml(
+        f"<h2>{escape(title)}</h2><table border='1' cellspacing='0' cellpadding='4'>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+    return document
