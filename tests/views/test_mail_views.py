@@ -9,8 +9,10 @@ from iltdesk.domain.enums import MessageKind, OutboxStatus
 from iltdesk.models.outbox import OutboxTableModel
 from iltdesk.services import outbox
 from iltdesk.views import mail
+from iltdesk.views.dialogs import document_preview
 from iltdesk.views.dialogs.mail_settings import MailSettingsDialog, TemplatesDialog
-from iltdesk.views.mail import OutboxPage, SendConfirmDialog
+from iltdesk.views.mail import SendConfirmDialog
+from iltdesk.views.outbox_page import OutboxPage
 from iltdesk.views.session_detail import SessionDetailDialog
 from tests.fixtures.builders import completed_session
 from tests.fixtures.smtp import configure, start_server
@@ -113,7 +115,7 @@ def test_outbox_page_retry_cancel_export_and_open(
     qtbot.waitUntil(lambda: "2 messages sent. 1 failed" in page.status.text(), timeout=20_000)
     assert page.export_button.isEnabled()
     target = tmp_path / "failed.csv"
-    monkeypatch.setattr(mail, "ask_save_path", lambda *a: target)
+    monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
     page.export_failed()
     assert "zoe@example.com" in target.read_text(encoding="utf-8-sig")
     page.filter.setCurrentIndex(2)  # failed only

@@ -60,9 +60,9 @@ def _compliance(ctx: AppContext) -> QWidget:
 
 
 def _outbox(ctx: AppContext) -> QWidget:
-    from iltdesk.views import mail
+    from iltdesk.views.outbox_page import OutboxPage
 
-    page: QWidget = mail.OutboxPage(ctx)
+    page: QWidget = OutboxPage(ctx)
     return page
 
 

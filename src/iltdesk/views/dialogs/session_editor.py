@@ -9,8 +9,7 @@ changes are actions of their own (Confirm, Cancel session…, Complete and lock)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer
@@ -40,12 +39,12 @@ from iltdesk.domain.localtime import (
 )
 from iltdesk.domain.rows import Clash, RoomRow, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
-from iltdesk.errors import UserError, ValidationError
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.services import catalogue, clashes, people, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
-from iltdesk.views.time_fields import DateField, TimeField
+from iltdesk.views.day_row import DayRow
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import zone_combo
 
@@ -85,79 +84,6 @@ def ask_use_room_zone(parent: QWidget | None, room: RoomRow, current: str) -> bo
         ).format(room=room.name, room_zone=room.timezone, zone=current),
     )
     return answer == QMessageBox.StandardButton.Yes
-
-
-@dataclass
-class _Reading:
-    """One typed time of a day row, and which reading of it is meant when it happens twice."""
-
-    fold: int | None = None
-
-
-class DayRow(QWidget):
-    """One day: date, start and end as the venue's clocks read them."""
-
-    def __init__(self, day: date, start: time, end: time, parent: QWidget) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.date = DateField(day)
-        self.start = TimeField(start)
-        self.end = TimeField(end)
-        self.start.setAccessibleName(_("Starts"))
-        self.end.setAccessibleName(_("Ends"))
-        self.start_reading, self.end_reading = _Reading(), _Reading()
-        # A time typed anew is a new question: forget which reading was meant before.
-        self.date.edited.connect(self._forget)
-        self.start.edited.connect(lambda: setattr(self.start_reading, "fold", None))
-        self.end.edited.connect(lambda: setattr(self.end_reading, "fold", None))
-        layout.addWidget(self.date)
-        layout.addWidget(QLabel(_("from")))
-        layout.addWidget(self.start)
-        layout.addWidget(QLabel(_("to")))
-        layout.addWidget(self.end)
-        layout.addStretch()
-
-    def _forget(self) -> None:
-        self.start_reading.fold = None
-        self.end_reading.fold = None
-
-    def walls(self) -> tuple[WallTime, WallTime]:
-        """The typed start and end; `UserError` for a date or time that is not one."""
-        day, start, end = self.date.value(), self.start.value(), self.end.value()
-        if day is None:
-            raise ValidationError(
-                _("“{text}” is not a date. Type a date such as {example}.").format(
-                    text=self.date.text(), example=DateField.display(date(2026, 12, 14))
-                )
-            )
-        for field, value in ((self.start, start), (self.end, end)):
-            if value is None:
-                raise ValidationError(
-                    _("“{text}” is not a time of day. Type a time such as 09:30.").format(
-                        text=field.text()
-                    )
-                )
-        assert start is not None
-        assert end is not None
-        return (
-            WallTime(day, start, self.start_reading.fold),
-            WallTime(day, end, self.end_reading.fold),
-        )
-
-    def spec(self, zone: str) -> DaySpec:
-        """The day as instants; raises for a gap, or `AmbiguousTimeError` when still open."""
-        start, end = self.walls()
-        return DaySpec(to_instant(start, zone), to_instant(end, zone))
-
-    def set_instants(self, start: datetime, end: datetime, zone: str) -> None:
-        """Show a stored day as its zone's clocks read it, remembering folds."""
-        first, last = to_wall(start, zone), to_wall(end, zone)
-        self.date.set_value(first.day)
-        self.start.set_value(first.clock)
-        self.end.set_value(last.clock)
-        self.start_reading.fold = first.fold
-        self.end_reading.fold = last.fold
 
 
 class SessionEditorDialog(QDialog):
