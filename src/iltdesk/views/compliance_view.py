@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -35,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.compliance import ComplianceMatrix, DueItem
 from iltdesk.domain.enums import ComplianceState, MessageKind
@@ -45,6 +42,7 @@ from iltdesk.models.compliance import CELL_ROLE, ComplianceTableModel, DueTableM
 from iltdesk.services import compliance, requirements
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs.session_choice import SessionChoiceDialog
 from iltdesk.views.errors import show_error
 
 
@@ -53,57 +51,6 @@ def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
     from iltdesk.views.dialogs.certificates_dialog import ask_reason as ask
 
     return ask(parent, title, prompt)
-
-
-class SessionChoiceDialog(QDialog):
-    """Which upcoming session of the course to enrol the chosen learners in; use `ask`."""
-
-    def __init__(self, parent: QWidget | None, sessions: list[SessionRow], count: int) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(_("Enrol in a session"))
-        self.list = QListWidget()
-        for row in sessions:
-            free = max(0, row.capacity - row.enrolled)
-            when = (
-                formatting.format_span(row.days[0].start, row.days[0].end, row.timezone)
-                if row.days
-                else ""
-            )
-            text = _("{course} — {when} · {free} of {capacity} free · {waiting} waiting").format(
-                course=row.course_title,
-                when=when,
-                free=free,
-                capacity=row.capacity,
-                waiting=row.waitlisted,
-            )
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            self.list.addItem(item)
-        self.list.setCurrentRow(0)
-        note = QLabel(
-            ngettext(
-                "{n} learner: places first, then the waitlist; clashes are reported.",
-                "{n} learners: places first, then the waitlist; clashes are reported.",
-                count,
-            ).format(n=count)
-        )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Enrol"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.list)
-        layout.addWidget(note)
-        layout.addWidget(buttons)
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, sessions: list[SessionRow], count: int) -> int | None:
-        dialog = cls(parent, sessions, count)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.list.currentItem() is None:
-            return None
-        return int(dialog.list.currentItem().data(Qt.ItemDataRole.UserRole))
 
 
 def show_enrol_report(parent: QWidget, text: str) -> None:
