@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
@@ -33,7 +33,6 @@ from iltdesk.domain.attention import (
     DECIDE_AHEAD_DAYS,
     EXPIRY_WINDOW_DAYS,
     GO_NO_GO_DAYS,
-    UPCOMING_DAYS,
     WAITLIST_PRESSURE,
     AttentionItem,
     AttentionKind,
@@ -41,7 +40,6 @@ from iltdesk.domain.attention import (
 )
 from iltdesk.domain.enums import (
     SEAT_HOLDING,
-    DeliveryMode,
     EnrollmentStatus,
     InstructorRole,
     MessageKind,
@@ -51,6 +49,12 @@ from iltdesk.domain.enums import (
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import scheduling
+from iltdesk.services.attention_staffing import (
+    instructor_clashes,
+    missing_people,
+    room_clashes,
+    session_label,
+)
 
 # Core tables, not the mapped classes: the dashboard is the first screen, and Core statements
 # need no ORM set-up (mapper configuration costs tens of milliseconds at start-up).
@@ -96,17 +100,12 @@ def needs_attention(
             *_outbox(tx),
             *_certificates(tx, moment),
             *_below_minimum(tx, moment, today),
-            *_missing(tx, moment),
-            *_instructor_clashes(tx, moment),
-            *_room_clashes(tx, moment),
+            *missing_people(tx, moment),
+            *instructor_clashes(tx, moment),
+            *room_clashes(tx, moment),
             *_waitlists(tx, moment),
             *_expiring(tx, moment),
         ]
-
-
-def _label(title: str, first_start: datetime | None, zone: str) -> str:
-    when = formatting.format_date(first_start, zone) if first_start else "?"
-    return _("{course} — {date}").format(course=title, date=when)
 
 
 def _attendance(tx: OrmSession, now: datetime) -> list[AttentionItem]:
@@ -146,7 +145,7 @@ def _attendance(tx: OrmSession, now: datetime) -> list[AttentionItem]:
     )
     items = []
     for session_id, title, first_start, zone, unmarked in tx.execute(query):
-        label = _label(title, first_start, zone)
+        label = session_label(title, first_start, zone)
         if unmarked:
             text = ngettext(
                 "{session}: attendance is missing for {n} learner.",
@@ -239,7 +238,7 @@ def _certificates(tx: OrmSession, now: datetime) -> list[AttentionItem]:
     )
     items = []
     for session_id, title, first_start, zone, unissued, unsent in tx.execute(query):
-        label = _label(title, first_start, zone)
+        label = session_label(title, first_start, zone)
         if unissued:
             text = ngettext(
                 "{session}: {n} learner completed without a certificate.",
@@ -303,156 +302,13 @@ def _below_minimum(tx: OrmSession, now: datetime, today: date) -> list[Attention
             "{session}: {places} of at least {minimum} places taken; "
             "decide by {date} whether it runs."
         ).format(
-            session=_label(title, first_start, zone),
+            session=session_label(title, first_start, zone),
             places=count,
             minimum=minimum,
             date=formatting.format_date(decide),
         )
         items.append(AttentionItem(AttentionKind.BELOW_MINIMUM, text, Target.SESSION, session_id))
     return items
-
-
-def _missing(tx: OrmSession, now: datetime) -> list[AttentionItem]:
-    """Upcoming sessions without a lead instructor, a room (in person) or a link (virtual)."""
-    lead = (
-        select(teaching_t.c.instructor_id)
-        .where(
-            teaching_t.c.session_id == sessions_t.c.id,
-            teaching_t.c.role == InstructorRole.LEAD,
-        )
-        .correlate(sessions_t)
-        .exists()
-    )
-    needs_room = sessions_t.c.mode.in_((DeliveryMode.IN_PERSON, DeliveryMode.HYBRID))
-    needs_link = sessions_t.c.mode.in_((DeliveryMode.VIRTUAL, DeliveryMode.HYBRID))
-    no_room = and_(needs_room, sessions_t.c.room_id.is_(None))
-    no_link = and_(needs_link, sessions_t.c.meeting_link == "")
-    query = (
-        select(
-            sessions_t.c.id,
-            courses_t.c.title,
-            sessions_t.c.first_start,
-            sessions_t.c.timezone,
-            ~lead,
-            no_room,
-            no_link,
-        )
-        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
-        .where(
-            sessions_t.c.status.in_(OPEN),
-            sessions_t.c.first_start > now,
-            sessions_t.c.first_start <= now + timedelta(days=UPCOMING_DAYS),
-            or_(~lead, no_room, no_link),
-        )
-        .order_by(sessions_t.c.first_start)
-    )
-    items = []
-    for session_id, title, first_start, zone, lacks_lead, lacks_room, lacks_link in tx.execute(
-        query
-    ):
-        what = [
-            text
-            for flag, text in (
-                (lacks_lead, _("a lead instructor")),
-                (lacks_room, _("a room")),
-                (lacks_link, _("a meeting link")),
-            )
-            if flag
-        ]
-        text = _("{session} still needs {what}.").format(
-            session=_label(title, first_start, zone), what=formatting.format_list(what)
-        )
-        items.append(AttentionItem(AttentionKind.MISSING, text, Target.SESSION, session_id))
-    return items
-
-
-def _upcoming_days(now: datetime, *extra: Any) -> Any:
-    """Days of sessions not cancelled that end after now and start within the window.
-
-    A day lasts less than a day, so the window on its start keeps the index range short; the
-    clash queries then pair these few rows instead of the whole calendar.
-    """
-    return (
-        select(
-            days_t.c.session_id.label("session_id"),
-            days_t.c.start.label("start"),
-            days_t.c.end.label("end"),
-            sessions_t.c.timezone.label("timezone"),
-            *extra,
-        )
-        .join(sessions_t, sessions_t.c.id == days_t.c.session_id)
-        .where(
-            days_t.c.start > now - timedelta(days=1),
-            days_t.c.start <= now + timedelta(days=UPCOMING_DAYS),
-            days_t.c.end > now,
-            sessions_t.c.status != SessionStatus.CANCELLED,
-        )
-    )
-
-
-def _clashes(tx: OrmSession, days: Any, same: str, names: Any) -> list[tuple[str, int, Any, str]]:
-    """Two different sessions' days that overlap and share `same` (an instructor, a room).
-
-    One row per clashing pair: the shared thing's name, the earlier session, its first
-    clashing start and zone.
-    """
-    a, b = days.alias("a"), days.alias("b")
-    query = (
-        select(names.c.name, a.c.session_id, func.min(a.c.start), a.c.timezone)
-        .select_from(a)
-        .join(
-            b,
-            and_(
-                a.c.session_id < b.c.session_id,
-                a.c.start < b.c.end,
-                b.c.start < a.c.end,
-                a.c[same] == b.c[same],
-            ),
-        )
-        .join(names, names.c.id == a.c[same])
-        .group_by(names.c.name, a.c.session_id, b.c.session_id, a.c.timezone)
-        .order_by(func.min(a.c.start))
-    )
-    return [tuple(row) for row in tx.execute(query)]
-
-
-def _instructor_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
-    teaching = (
-        _upcoming_days(now, teaching_t.c.instructor_id.label("instructor_id"))
-        .join(teaching_t, teaching_t.c.session_id == days_t.c.session_id)
-        .where(teaching_t.c.role.in_(TEACHING))
-        .cte("teaching_days")
-    )
-    return [
-        AttentionItem(
-            AttentionKind.INSTRUCTOR_CLASH,
-            _("{instructor} is booked on two sessions at once on {date}.").format(
-                instructor=name, date=formatting.format_date(start, zone)
-            ),
-            Target.SESSION,
-            first,
-        )
-        for name, first, start, zone in _clashes(tx, teaching, "instructor_id", instructors_t)
-    ]
-
-
-def _room_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
-    booked = (
-        _upcoming_days(now, sessions_t.c.room_id.label("room_id"))
-        .where(sessions_t.c.room_id.is_not(None))
-        .cte("room_days")
-    )
-    return [
-        AttentionItem(
-            AttentionKind.ROOM_CLASH,
-            _("{room} is booked for two sessions at once on {date}.").format(
-                room=name, date=formatting.format_date(start, zone)
-            ),
-            Target.SESSION,
-            first,
-        )
-        for name, first, start, zone in _clashes(tx, booked, "room_id", rooms_t)
-    ]
 
 
 def _waitlists(tx: OrmSession, now: datetime) -> list[AttentionItem]:
@@ -486,7 +342,7 @@ def _waitlists(tx: OrmSession, now: datetime) -> list[AttentionItem]:
                 "{session}: {n} learner waits for a place; open another session of this course.",
                 "{session}: {n} learners wait for a place; open another session of this course.",
                 count,
-            ).format(session=_label(title, first_start, zone), n=count),
+            ).format(session=session_label(title, first_start, zone), n=count),
             Target.DUPLICATE,
             session_id,
         )

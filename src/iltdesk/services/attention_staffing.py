@@ -1,0 +1,202 @@
+"""Dashboard items about who and where: sessions without a lead, room or link; clashes."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session as OrmSession
+
+from iltdesk import formatting
+from iltdesk.db.entities import (
+    Attendance,
+    Certificate,
+    Course,
+    Enrollment,
+    Instructor,
+    OutboxMessage,
+    Room,
+    SessionDay,
+    SessionInstructor,
+    TrainingSession,
+)
+from iltdesk.domain.attention import (
+    UPCOMING_DAYS,
+    AttentionItem,
+    AttentionKind,
+    Target,
+)
+from iltdesk.domain.enums import (
+    DeliveryMode,
+    InstructorRole,
+    SessionStatus,
+)
+from iltdesk.i18n import _
+
+# Core tables, not the mapped classes: the dashboard is the first screen, and Core statements
+# need no ORM set-up (mapper configuration costs tens of milliseconds at start-up).
+sessions_t = TrainingSession.__table__
+courses_t = Course.__table__
+enrollments_t = Enrollment.__table__
+attendance_t = Attendance.__table__
+days_t = SessionDay.__table__
+teaching_t = SessionInstructor.__table__
+instructors_t = Instructor.__table__
+rooms_t = Room.__table__
+outbox_t = OutboxMessage.__table__
+certificates_t = Certificate.__table__
+
+OPEN = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
+TEACHING = (InstructorRole.LEAD, InstructorRole.CO_FACILITATOR)
+
+
+def session_label(title: str, first_start: datetime | None, zone: str) -> str:
+    """A session in an attention item: “Forklift Safety — 3 Jun 2026”."""
+    when = formatting.format_date(first_start, zone) if first_start else "?"
+    return _("{course} — {date}").format(course=title, date=when)
+
+
+def missing_people(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    """Upcoming sessions without a lead instructor, a room (in person) or a link (virtual)."""
+    lead = (
+        select(teaching_t.c.instructor_id)
+        .where(
+            teaching_t.c.session_id == sessions_t.c.id,
+            teaching_t.c.role == InstructorRole.LEAD,
+        )
+        .correlate(sessions_t)
+        .exists()
+    )
+    needs_room = sessions_t.c.mode.in_((DeliveryMode.IN_PERSON, DeliveryMode.HYBRID))
+    needs_link = sessions_t.c.mode.in_((DeliveryMode.VIRTUAL, DeliveryMode.HYBRID))
+    no_room = and_(needs_room, sessions_t.c.room_id.is_(None))
+    no_link = and_(needs_link, sessions_t.c.meeting_link == "")
+    query = (
+        select(
+            sessions_t.c.id,
+            courses_t.c.title,
+            sessions_t.c.first_start,
+            sessions_t.c.timezone,
+            ~lead,
+            no_room,
+            no_link,
+        )
+        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        .where(
+            sessions_t.c.status.in_(OPEN),
+            sessions_t.c.first_start > now,
+            sessions_t.c.first_start <= now + timedelta(days=UPCOMING_DAYS),
+            or_(~lead, no_room, no_link),
+        )
+        .order_by(sessions_t.c.first_start)
+    )
+    items = []
+    for session_id, title, first_start, zone, lacks_lead, lacks_room, lacks_link in tx.execute(
+        query
+    ):
+        what = [
+            text
+            for flag, text in (
+                (lacks_lead, _("a lead instructor")),
+                (lacks_room, _("a room")),
+                (lacks_link, _("a meeting link")),
+            )
+            if flag
+        ]
+        text = _("{session} still needs {what}.").format(
+            session=session_label(title, first_start, zone), what=formatting.format_list(what)
+        )
+        items.append(AttentionItem(AttentionKind.MISSING, text, Target.SESSION, session_id))
+    return items
+
+
+def _upcoming_days(now: datetime, *extra: Any) -> Any:
+    """Days of sessions not cancelled that end after now and start within the window.
+
+    A day lasts less than a day, so the window on its start keeps the index range short; the
+    clash queries then pair these few rows instead of the whole calendar.
+    """
+    return (
+        select(
+            days_t.c.session_id.label("session_id"),
+            days_t.c.start.label("start"),
+            days_t.c.end.label("end"),
+            sessions_t.c.timezone.label("timezone"),
+            *extra,
+        )
+        .join(sessions_t, sessions_t.c.id == days_t.c.session_id)
+        .where(
+            days_t.c.start > now - timedelta(days=1),
+            days_t.c.start <= now + timedelta(days=UPCOMING_DAYS),
+            days_t.c.end > now,
+            sessions_t.c.status != SessionStatus.CANCELLED,
+        )
+    )
+
+
+def _clashes(tx: OrmSession, days: Any, same: str, names: Any) -> list[tuple[str, int, Any, str]]:
+    """Two different sessions' days that overlap and share `same` (an instructor, a room).
+
+    One row per clashing pair: the shared thing's name, the earlier session, its first
+    clashing start and zone.
+    """
+    a, b = days.alias("a"), days.alias("b")
+    query = (
+        select(names.c.name, a.c.session_id, func.min(a.c.start), a.c.timezone)
+        .select_from(a)
+        .join(
+            b,
+            and_(
+                a.c.session_id < b.c.session_id,
+                a.c.start < b.c.end,
+                b.c.start < a.c.end,
+                a.c[same] == b.c[same],
+            ),
+        )
+        .join(names, names.c.id == a.c[same])
+        .group_by(names.c.name, a.c.session_id, b.c.session_id, a.c.timezone)
+        .order_by(func.min(a.c.start))
+    )
+    return [tuple(row) for row in tx.execute(query)]
+
+
+def instructor_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    """Instructors teaching two upcoming sessions at once."""
+    teaching = (
+        _upcoming_days(now, teaching_t.c.instructor_id.label("instructor_id"))
+        .join(teaching_t, teaching_t.c.session_id == days_t.c.session_id)
+        .where(teaching_t.c.role.in_(TEACHING))
+        .cte("teaching_days")
+    )
+    return [
+        AttentionItem(
+            AttentionKind.INSTRUCTOR_CLASH,
+            _("{instructor} is booked on two sessions at once on {date}.").format(
+                instructor=name, date=formatting.format_date(start, zone)
+            ),
+            Target.SESSION,
+            first,
+        )
+        for name, first, start, zone in _clashes(tx, teaching, "instructor_id", instructors_t)
+    ]
+
+
+def room_clashes(tx: OrmSession, now: datetime) -> list[AttentionItem]:
+    """Rooms booked for two upcoming sessions at once."""
+    booked = (
+        _upcoming_days(now, sessions_t.c.room_id.label("room_id"))
+        .where(sessions_t.c.room_id.is_not(None))
+        .cte("room_days")
+    )
+    return [
+        AttentionItem(
+            AttentionKind.ROOM_CLASH,
+            _("{room} is booked for two sessions at once on {date}.").format(
+                room=name, date=formatting.format_date(start, zone)
+            ),
+            Target.SESSION,
+            first,
+        )
+        for name, first, start, zone in _clashes(tx, booked, "room_id", rooms_t)
+    ]
