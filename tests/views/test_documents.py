@@ -17,6 +17,7 @@ from iltdesk.views import session_documents
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.session_detail import SessionDetailDialog
 from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.ui import press_save
 
 
 @pytest.fixture
@@ -188,14 +189,14 @@ def test_signin_options_dialog_saves_and_validates(qtbot, ctx, detail):
     qtbot.addWidget(dialog)
     for i in range(dialog.columns.count()):
         dialog.columns.item(i).setCheckState(Qt.CheckState.Unchecked)
-    dialog._save()
+    press_save(dialog)
     assert "at least one column" in dialog.error.text()
     dialog.columns.item(0).setCheckState(Qt.CheckState.Checked)  # name
     dialog.columns.item(1).setCheckState(Qt.CheckState.Checked)  # employee ID
     dialog.headings[0].setText("Funder ref")
     dialog.blank_rows.setValue(8)
     dialog.landscape.setChecked(True)
-    dialog._save()
+    press_save(dialog)
     saved = printing.signin_options(ctx.db, detail.session_id)
     assert saved.columns == (SignInColumn.NAME, SignInColumn.EMPLOYEE_ID)
     assert saved.custom_headings == ("Funder ref",)

@@ -21,6 +21,7 @@ from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
 from iltdesk.views.session_detail import SessionDetailDialog
 from tests.fixtures.builders import make_course, make_learner, make_session
+from tests.fixtures.ui import click_button, press_save, wait_for_check
 
 E = EnrollmentStatus
 
@@ -41,7 +42,7 @@ def test_create_course_with_agenda_and_the_15_minute_warning(qtbot, ctx):
     assert builder.warnings.isHidden()
     assert builder.total.text() == "3 items · 0 h 23 min"
     assert builder.table.item(2, 4).text() == "0:13"  # the running clock
-    dialog._save()
+    press_save(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     course = catalogue.find_course_by_code(ctx.db, "FS-101")
     assert course is not None
@@ -75,8 +76,7 @@ def test_schedule_a_two_day_session(qtbot, ctx):
     assert first.date.edit.text() == "Fri 05/03/2027"  # read back with its weekday
     dialog.add_day_after_last()
     assert dialog.day_rows[1].date.value() == date(2027, 3, 8)  # skips the weekend
-    dialog._check()
-    assert "No clashes" in dialog.clash_label.text()
+    wait_for_check(qtbot, dialog.clash_label, "No clashes")
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted
     [row] = scheduling.list_sessions(ctx.db)
@@ -260,11 +260,11 @@ def test_preferences_save_and_preview(qtbot, ctx):
     window_colour = QApplication.instance().palette().window().color()
     assert window_colour.lightness() < 80  # dark at once, whatever the platform
     dialog.zone.setCurrentText("Mars/Base")
-    dialog._save()
+    press_save(dialog)
     assert "not a known time zone" in dialog.problem.text()
     dialog.zone.setCurrentText("America/Chicago")
     qtbot.keyClicks(dialog.organisation, "Acme Training")
-    dialog._save()
+    press_save(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     reloaded = type(ctx.prefs)(ctx.prefs.path)
     assert reloaded.get("language") == "de"
@@ -276,7 +276,7 @@ def test_preferences_save_and_preview(qtbot, ctx):
     apply_color_scheme(QApplication.instance(), "system")
     assert QApplication.instance().palette().window().color().lightness() > 180
     assert dialog.last_backup.text() == "None yet"
-    dialog._back_up()
+    click_button(dialog, "Back up now")
     assert dialog.last_backup.text() != "None yet"
 
 
@@ -286,16 +286,16 @@ def test_preferences_certificate_settings_are_checked(qtbot, ctx, tmp_path):
     dialog = PreferencesDialog(None, ctx)
     qtbot.addWidget(dialog)
     dialog.verify_pattern.setText("https://example.com/verify")
-    dialog._save()
+    press_save(dialog)
     assert "must contain {code}" in dialog.problem.text()
     dialog.verify_pattern.setText("https://example.com/verify/{code}")
     dialog.signature.setText(str(tmp_path / "missing.png"))
-    dialog._save()
+    press_save(dialog)
     assert "does not exist" in dialog.problem.text()
     signature = tmp_path / "sig.png"
     signature.write_bytes(b"\x89PNG")
     dialog.signature.setText(str(signature))
-    dialog._save()
+    press_save(dialog)
     assert ctx.prefs.get("certificate_verify_pattern") == "https://example.com/verify/{code}"
     assert ctx.prefs.get("signature_image") == str(signature)
 

@@ -138,11 +138,11 @@ def test_cost_lines_in_the_session_window_feed_the_cost_report(qtbot, ctx, org):
     panel = dialog.costs
     assert panel.editor.table.rowCount() == 1  # the platform licence
     row = panel.editor.add_line()
-    panel.editor._widget(row, 2, type(panel.editor.table.cellWidget(row, 2))).setText("1.234,50")
+    panel.editor.table.cellWidget(row, 2).setText("1.234,50")
     assert panel.save_button.isEnabled()
     assert panel.save()
     assert "1,284.50" in panel.editor.summary.text()  # 50 + 1,234.50
-    panel.editor._widget(row, 2, type(panel.editor.table.cellWidget(row, 2))).setText("lots")
+    panel.editor.table.cellWidget(row, 2).setText("lots")
     assert not panel.save()
     assert "not an amount of money" in panel.error.text()
 

@@ -20,6 +20,7 @@ from iltdesk.views.session_detail import SessionDetailDialog
 from iltdesk.views.sessions_view import SessionsPage
 from tests.fixtures.builders import day_spec, make_course, make_learner, make_room, make_session
 from tests.fixtures.smtp import configure
+from tests.fixtures.ui import press_save, wait_for_check
 
 E = EnrollmentStatus
 NEXT_WEEK = datetime.now(UTC).date() + timedelta(days=7)
@@ -232,8 +233,7 @@ def test_typed_dates_and_times_land_on_what_was_typed(qtbot, editor):
     assert row.end.value() == time(18, 30)
     type_into(qtbot, row.date.edit, "Sat 2026-12-14")  # the 14th is a Monday
     assert row.date.value() is None  # marked invalid, never another date
-    editor._check()
-    assert "is not a date" in editor.clash_label.text()
+    wait_for_check(qtbot, editor.clash_label, "is not a date")
     assert not editor.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
 
 
@@ -243,8 +243,9 @@ def test_a_time_in_the_gap_cannot_be_saved(qtbot, editor):
     type_into(qtbot, row.date.edit, "2027-03-28")
     type_into(qtbot, row.start, "01:30")
     type_into(qtbot, row.end, "02:30")
-    editor._check()
-    assert "01:30 on 28 Mar 2027 does not exist in Europe/London" in editor.clash_label.text()
+    wait_for_check(
+        qtbot, editor.clash_label, "01:30 on 28 Mar 2027 does not exist in Europe/London"
+    )
     assert not editor.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled()
 
 
@@ -330,6 +331,6 @@ def test_rooms_list_and_form_know_the_zone(qtbot, ctx):
     dialog.name.setText("Chicago — Learning Lab")
     dialog.zone.setCurrentText("America/Chicago")
     assert dialog.paper.currentData() == "Letter"  # the US prints on Letter
-    dialog._save()
+    press_save(dialog)
     saved = next(r for r in people.list_rooms(ctx.db) if r.name.startswith("Chicago"))
     assert (saved.timezone, saved.paper_size) == ("America/Chicago", "Letter")
