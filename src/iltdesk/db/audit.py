@@ -216,9 +216,9 @@ def _loaded(tx: OrmSession, entity: type, key: Any) -> Any:
 
 
 def _identity(obj: Any) -> int | None:
-    key = inspect(obj).identity
-    if not key:
-        return None
+    """The record's id; a new one's comes from its columns (its identity is set after flush)."""
+    state = inspect(obj)
+    key = state.identity or tuple(state.mapper.primary_key_from_instance(obj))
     return key[0] if len(key) == 1 and isinstance(key[0], int) else None
 
 

@@ -209,6 +209,7 @@ VERBS = {
     "issue": N_("issued"),
     "revoke": N_("revoked"),
     "reissue": N_("re-issued"),
+    "clashes accepted": N_("scheduled despite clashes"),
     "archive": N_("archived"),
     "unarchive": N_("restored"),
     "set_agenda": N_("changed the agenda of"),

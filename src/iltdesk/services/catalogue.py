@@ -111,7 +111,6 @@ def create_course(db: Database, spec: CourseSpec) -> Outcome[CourseRow]:
         _set_objectives(course, spec.objectives)
         tx.add(course)
         tx.flush()
-        audit(tx, "course", course.id, "create", {"code": spec.code})
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
 
 
@@ -125,7 +124,6 @@ def update_course(db: Database, course_id: int, spec: CourseSpec) -> Outcome[Cou
         tx.flush()
         _set_objectives(course, spec.objectives)
         tx.flush()
-        audit(tx, "course", course.id, "update", {"code": spec.code})
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
 
 
@@ -134,7 +132,6 @@ def set_course_archived(db: Database, course_id: int, archived: bool) -> Outcome
     with db.transaction() as tx:
         course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
         course.archived = archived
-        audit(tx, "course", course.id, "archive" if archived else "unarchive")
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
 
 

@@ -119,7 +119,6 @@ def issue_certificates(db: Database, session_id: int) -> Outcome[list[Certificat
             )
             tx.add(certificate)
             tx.flush()
-            audit(tx, "certificate", certificate.id, "issue", {"code": certificate.code})
             issued.append(_row(certificate, learner))
         return Outcome(issued, Changes.of(Entity.CERTIFICATE, *(c.id for c in issued)))
 

@@ -247,7 +247,6 @@ def walk_in(
                 found = Learner(**values)
                 tx.add(found)
                 tx.flush()
-                audit(tx, "learner", found.id, "create", {"walk_in": True})
             learner_id = found.id
             changes |= Changes.of(Entity.LEARNER, learner_id)
         else:

@@ -59,7 +59,6 @@ def save_room(db: Database, spec: RoomSpec, room_id: int | None = None) -> Outco
         room.timezone = spec.timezone.strip()
         room.paper_size = spec.paper_size
         tx.flush()
-        audit(tx, "room", room.id, "create" if room_id is None else "update", {"name": name})
         return Outcome(_room_row(room), Changes.of(Entity.ROOM, room.id))
 
 
@@ -68,7 +67,6 @@ def set_room_archived(db: Database, room_id: int, archived: bool) -> Outcome[Roo
     with db.transaction() as tx:
         room = get_or_fail(tx, Room, room_id, _("That room no longer exists."))
         room.archived = archived
-        audit(tx, "room", room.id, "archive" if archived else "unarchive")
         return Outcome(_room_row(room), Changes.of(Entity.ROOM, room.id))
 
 
@@ -151,7 +149,6 @@ def set_instructor_archived(
             tx, Instructor, instructor_id, _("That instructor no longer exists.")
         )
         instructor.archived = archived
-        audit(tx, "instructor", instructor.id, "archive" if archived else "unarchive")
         return Outcome(_instructor_row(instructor), Changes.of(Entity.INSTRUCTOR, instructor.id))
 
 

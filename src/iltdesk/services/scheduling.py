@@ -111,7 +111,14 @@ def create_session(
         tx.add(session)
         tx.flush()
         copy_costs_in(tx, session.id, course_id=spec.course_id, from_session=costs_from)
-        audit(tx, "session", session.id, "create", {"clashes": [c.message for c in clashes]})
+        if clashes:  # scheduled anyway: the trail keeps what was accepted
+            audit(
+                tx,
+                "session",
+                session.id,
+                "clashes accepted",
+                {"clashes": [c.message for c in clashes]},
+            )
         return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
 
 

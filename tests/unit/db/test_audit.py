@@ -50,6 +50,22 @@ def test_changes_are_recorded_field_by_field_with_who_and_what(db, marked):
     assert audit.verify(db).intact
 
 
+def test_a_created_record_is_named_by_its_id_once(db, marked):
+    """A new row's entry carries the id the database gave it, and no second summary entry."""
+    from iltdesk.domain.specs import RoomSpec
+    from iltdesk.services import people
+
+    session, ann, place = marked
+    room = people.save_room(db, RoomSpec("Suite 3", capacity=10)).value
+    found = entries(db)
+    created = {(e.entity, e.entity_id) for e in found if e.action == "create"}
+    assert ("session", session.id) in created
+    assert ("learner", ann.id) in created
+    assert ("enrollment", place) in created
+    assert [e.entity_id for e in found if e.entity == "room"] == [room.id]
+    assert all(e.entity_id is not None for e in found if e.action == "create")
+
+
 def test_a_reason_asked_for_travels_with_the_entries(db, marked):
     session, _ann, _place = marked
     lifecycle.cancel_session(db, session.id, "Trainer ill")
