@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -10,19 +10,24 @@ from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.errors import NotFoundError, ValidationError
 from iltdesk.services import certificates, enrollment
 from iltdesk.services.attendance import MarkSpec, record_marks
-from tests.fixtures.builders import completed_session, day_spec, make_course, make_learner
-from tests.fixtures.builders import make_session
+from tests.fixtures.builders import (
+    completed_session,
+    day_spec,
+    make_course,
+    make_learner,
+    make_session,
+)
 
 
 def test_completed_learners_get_one_certificate_each_valid_for_the_course_months(db):
     course = make_course(db, certificate_validity_months=24)
-    from datetime import date
-
     session = make_session(
         db, course.id, days=(day_spec(date(2026, 3, 12), "09:00", "17:00", "Europe/London"),)
     )
     came, stayed_away = make_learner(db, "Ann", "Lee"), make_learner(db, "Bo", "Chen")
-    places = [enrollment.enroll_learner(db, session.id, p.id).value.row for p in (came, stayed_away)]
+    places = [
+        enrollment.enroll_learner(db, session.id, p.id).value.row for p in (came, stayed_away)
+    ]
     day = session.days[0].id
     record_marks(
         db,

@@ -15,7 +15,10 @@ def test_seats_taken_waitlist_order_and_the_next_position(db):
         enrollment.enroll_learner(db, session.id, person.id)
     with db.transaction() as tx:
         assert seats.seats_taken(tx, session.id) == 2
-        assert [e.learner_id for e in seats.waitlist(tx, session.id)] == [people[2].id, people[3].id]
+        assert [e.learner_id for e in seats.waitlist(tx, session.id)] == [
+            people[2].id,
+            people[3].id,
+        ]
         assert seats.next_waitlist_position(tx, session.id) == 3
 
 
