@@ -386,8 +386,4 @@ class LearnersPage(TablePage):
         )
         answer = QMessageBox.question(self, _("Merge learners"), question)
         if answer == QMessageBox.StandardButton.Yes:
-            outcome = self.ctx.attempt(
-                self, lambda: learners.merge_learners(self.ctx.db, keep.id, duplicate.id)
-            )
-            if outcome is not None:
-                self.ctx.apply(outcome)
+            self.ctx.op(self, lambda: learners.merge_learners(self.ctx.db, keep.id, duplicate.id))

@@ -275,25 +275,21 @@ class CompliancePage(QWidget):
         reason = ask_reason(self, _("Exempt"), _("Why is this learner exempt?"))
         if reason is None:
             return
-        outcome = self.ctx.attempt(
+        self.ctx.op(
             self,
             lambda: requirements.exempt(
                 self.ctx.db, requirement_id, learner_id, reason, self.ctx.db.actor
             ),
         )
-        if outcome is not None:
-            self.ctx.apply(outcome)
 
     def lift(self, requirement_id: int, learner_id: int) -> None:
         reason = ask_reason(self, _("Lift the exemption"), _("Why does it no longer apply?"))
         if reason is None:
             return
-        outcome = self.ctx.attempt(
+        self.ctx.op(
             self,
             lambda: requirements.revoke_exemption(self.ctx.db, requirement_id, learner_id, reason),
         )
-        if outcome is not None:
-            self.ctx.apply(outcome)
 
     def edit_requirements(self) -> None:
         from iltdesk.views.dialogs.requirements import RequirementsDialog
@@ -441,9 +437,9 @@ class CompliancePage(QWidget):
         if first is None:
             return
         ids = [i.learner_id for i in items]
-        outcome = self.ctx.attempt(self, lambda: add_to_interest(self.ctx.db, first.course_id, ids))
+        outcome = self.ctx.op(self, lambda: add_to_interest(self.ctx.db, first.course_id, ids))
         if outcome is not None:
-            added = self.ctx.apply(outcome)
+            added = outcome.value
             self.due_note.setText(
                 ngettext(
                     "{n} learner added to the interest list.",

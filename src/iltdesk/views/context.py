@@ -44,13 +44,16 @@ class AppContext(QObject):
         if changes:
             self.changes_applied.emit(changes)
 
-    def op(self, parent: QWidget | None, call: Callable[[], Outcome[T]]) -> T | None:
-        """Run a service call that changes data, announce its changes, return its value.
+    def op(self, parent: QWidget | None, call: Callable[[], Outcome[T]]) -> Outcome[T] | None:
+        """Run a service call that changes data and announce its changes; returns the outcome.
 
-        A `UserError` (or a bug) is shown in a dialog instead, and None returned.
+        A `UserError` (or a bug) is shown in a dialog instead, and None returned (an outcome
+        is returned even when its value is None, so `is None` always means "refused").
         """
         outcome = self.attempt(parent, call)
-        return None if outcome is None else self.apply(outcome)
+        if outcome is not None:
+            self.apply(outcome)
+        return outcome
 
     def attempt(self, parent: QWidget | None, call: Callable[[], T]) -> T | None:
         """Run a service call; show a `UserError` (or a bug) in a dialog and return None."""

@@ -262,12 +262,11 @@ class SessionCostsPanel(QWidget):
         except ValidationError as error:
             self.error.setText(str(error))
             return False
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self, lambda: costs.set_session_costs(self.ctx.db, self.session_id, lines)
         )
         if outcome is None:
             return False
-        self.ctx.apply(outcome)
         self.reload()
         return True
 

@@ -103,33 +103,30 @@ class MaterialsPanel(QWidget):
             if kind in (MaterialKind.FACILITATOR_GUIDE, MaterialKind.SLIDES)
             else Audience.PARTICIPANT
         )
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self,
             lambda: catalogue.add_material(
                 self.ctx.db, self.ctx.store, self.course_id, path, path.stem, kind, audience
             ),
         )
         if outcome is not None:
-            self.ctx.apply(outcome)
             self.reload()
 
     def replace_selected(self) -> None:
         row = self.selected()
         path = pick_file(self, _("Replace material")) if row else None
         if row is not None and path is not None:
-            outcome = self.ctx.attempt(
+            outcome = self.ctx.op(
                 self, lambda: catalogue.replace_material(self.ctx.db, self.ctx.store, row.id, path)
             )
             if outcome is not None:
-                self.ctx.apply(outcome)
                 self.reload()
 
     def remove_selected(self) -> None:
         row = self.selected()
         if row is not None:
-            outcome = self.ctx.attempt(self, lambda: catalogue.remove_material(self.ctx.db, row.id))
+            outcome = self.ctx.op(self, lambda: catalogue.remove_material(self.ctx.db, row.id))
             if outcome is not None:
-                self.ctx.apply(outcome)
                 self.reload()
 
     def copy_for_opening(self, row: MaterialRow) -> Path:

@@ -234,11 +234,11 @@ class SessionActions:
             return None
         copy = SessionEditorDialog.ask_duplicate(self.parent, self.ctx, source, choice.shift_days)
         if copy is not None and choice.copy_roster:
-            report = self.ctx.attempt(
+            report = self.ctx.op(
                 self.parent, lambda: enrollment.copy_roster(self.ctx.db, source.id, copy.id)
             )
             if report is not None:
-                value = self.ctx.apply(report)
+                value = report.value
                 QMessageBox.information(self.parent, _("Duplicate session"), value.summary())
         return copy
 
@@ -266,18 +266,10 @@ class SessionActions:
 
     # --- status ---
     def confirm(self, session_id: int) -> None:
-        outcome = self.ctx.attempt(
-            self.parent, lambda: lifecycle.confirm_session(self.ctx.db, session_id)
-        )
-        if outcome is not None:
-            self.ctx.apply(outcome)
+        self.ctx.op(self.parent, lambda: lifecycle.confirm_session(self.ctx.db, session_id))
 
     def mark_planned(self, session_id: int) -> None:
-        outcome = self.ctx.attempt(
-            self.parent, lambda: lifecycle.mark_planned(self.ctx.db, session_id)
-        )
-        if outcome is not None:
-            self.ctx.apply(outcome)
+        self.ctx.op(self.parent, lambda: lifecycle.mark_planned(self.ctx.db, session_id))
 
     def cancel(self, session_id: int) -> bool:
         """Ask for a reason, cancel, then (if chosen) compose the notice for confirmation."""
@@ -288,7 +280,7 @@ class SessionActions:
         choice = CancelSessionDialog.ask(self.parent, row, holders)
         if choice is None:
             return False
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self.parent,
             lambda: lifecycle.cancel_session(
                 self.ctx.db, session_id, choice.reason, cause=choice.cause
@@ -296,7 +288,6 @@ class SessionActions:
         )
         if outcome is None:
             return False
-        self.ctx.apply(outcome)
         if choice.notify:
             self.mailer.compose_and_send(MessageKind.CANCELLED, session_id)
         return True
@@ -312,13 +303,13 @@ class SessionActions:
             if found is None:
                 return False
             reason = found
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self.parent,
             lambda: lifecycle.complete_session(self.ctx.db, session_id, early_reason=reason),
         )
         if outcome is None:
             return False
-        result = self.ctx.apply(outcome)
+        result = outcome.value
         if result.waitlist_closed:
             QMessageBox.information(
                 self.parent,
@@ -336,10 +327,7 @@ class SessionActions:
         reason = ask_unlock_reason(self.parent)
         if reason is None:
             return False
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self.parent, lambda: lifecycle.reopen_session(self.ctx.db, session_id, reason)
         )
-        if outcome is None:
-            return False
-        self.ctx.apply(outcome)
-        return True
+        return outcome is not None

@@ -419,7 +419,7 @@ class RequirementsDialog(QDialog):
             )
             return False
         current = self.current
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self,
             lambda: (
                 requirements.update_requirement(self.ctx.db, current.id, spec)
@@ -429,7 +429,7 @@ class RequirementsDialog(QDialog):
         )
         if outcome is None:
             return False
-        row = self.ctx.apply(outcome)
+        row = outcome.value
         self.current = row
         self.reload(select_id=row.id)
         self._fill(row)
@@ -440,13 +440,12 @@ class RequirementsDialog(QDialog):
             return
         archived = not self.current.archived
         requirement_id = self.current.id
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self,
             lambda: requirements.archive_requirement(self.ctx.db, requirement_id, archived),
         )
         if outcome is None:
             return
-        self.ctx.apply(outcome)
         self.current = None
         self.reload(select_id=requirement_id)
         if self.current is None:
@@ -468,14 +467,13 @@ class RequirementsDialog(QDialog):
     def _add(self, learner_ids: list[int]) -> None:
         assert self.current is not None
         requirement_id = self.current.id
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self,
             lambda: requirements.set_members(
                 self.ctx.db, requirement_id, learner_ids, compliance.today_in(self._zone())
             ),
         )
         if outcome is not None:
-            self.ctx.apply(outcome)
             self._load_members()
 
     def _zone(self) -> str:
@@ -502,11 +500,10 @@ class RequirementsDialog(QDialog):
         if not ids:
             return
         requirement_id = self.current.id
-        outcome = self.ctx.attempt(
+        outcome = self.ctx.op(
             self, lambda: requirements.remove_members(self.ctx.db, requirement_id, ids)
         )
         if outcome is not None:
-            self.ctx.apply(outcome)
             self._load_members()
 
     def reject(self) -> None:

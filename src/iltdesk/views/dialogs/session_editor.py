@@ -447,10 +447,10 @@ class SessionEditorDialog(QDialog):
                 )
             return scheduling.update_session(self.ctx.db, row_id, spec, allow_clashes=True)
 
-        outcome = self.ctx.attempt(self, call)
+        outcome = self.ctx.op(self, call)
         if outcome is None:
             return
-        self.saved = self.ctx.apply(outcome)
+        self.saved = outcome.value
         if self.row is not None and row_id is not None:
             previous = scheduling.spec_for_row(self.row)
             db = self.ctx.db
