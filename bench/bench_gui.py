@@ -4,7 +4,8 @@
    this week and what needs attention, computed off the GUI thread), against the floor of a
    bare PySide6 window with an empty table plus `import sqlalchemy.orm` (target 1.5x).
 2. Learners filter keystroke to repaint (target under 30 ms).
-3. Longest GUI-thread stall while switching screens and opening a session (target < 100 ms).
+3. Longest GUI-thread stall while switching screens and opening a session (target < 100 ms),
+   after the warm-up the app runs off the GUI thread once the first screen is up.
 """
 
 from __future__ import annotations
@@ -104,6 +105,13 @@ def in_process(path: Path) -> dict[str, float]:
     window = MainWindow(ctx)
     window.resize(1200, 700)
     window.show()
+    app.processEvents()
+    # As the app does 1.5 s after start: the screens opened later are prepared off the GUI
+    # thread while the coordinator reads the home screen (views/warmup).
+    from iltdesk.app import start_warm_up
+
+    start_warm_up(db)
+    window.tasks.wait_for_done()
     app.processEvents()
 
     # Filter keystrokes: model reset on the new text, then a synchronous repaint.

@@ -211,6 +211,14 @@ def restore_after_quit(app: QApplication, database: Path | None, zone: str) -> b
     return True
 
 
+def start_warm_up(db: Database) -> None:
+    """Prepare the screens opened later on a worker thread (see views/warmup)."""
+    from iltdesk.tasks.runner import in_background
+    from iltdesk.views.warmup import warm_up
+
+    in_background(lambda progress: warm_up(db, progress))
+
+
 def run_gui(db_option: str | None) -> int:
     """Start the window on the database chosen; returns the exit status."""
     from iltdesk.views.context import AppContext
@@ -254,6 +262,8 @@ def run_gui(db_option: str | None) -> int:
         window.offer_demo_if_empty()
         # After the first paint: the outbox check imports the mail layer (~0.1 s).
         QTimer.singleShot(800, window.check_outbox_at_start)
+        # Then the screens opened later are prepared off the GUI thread (imports, queries).
+        QTimer.singleShot(1500, lambda: start_warm_up(db))
         return app.exec()
     finally:
         # Work still running (mail going out) is cancelled between messages and waited for,

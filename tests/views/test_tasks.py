@@ -120,3 +120,43 @@ def test_shutdown_cancels_and_waits_for_running_work(qtbot):
     runner.run(work, title="Endless", on_done=seen.append, on_error=failed)
     qtbot.wait(100)
     assert shutdown(5000)
+
+
+def test_background_work_runs_off_the_gui_thread_and_logs_its_failure(qtbot, caplog):
+    from iltdesk.tasks import runner
+
+    threads = []
+    runner.in_background(lambda progress: threads.append(threading.current_thread()))
+
+    def broken(progress):
+        raise RuntimeError("cache warm-up failed")
+
+    runner.in_background(broken)
+    qtbot.waitUntil(lambda: not runner._running, timeout=5000)  # both settled
+    assert threads
+    assert threads[0] is not threading.main_thread()
+    assert "background work failed" in caplog.text  # logged, never shown
+
+
+def test_the_warm_up_imports_the_screens_and_writes_nothing(ctx):
+    import sys
+
+    from sqlalchemy import func, select
+
+    from iltdesk.db.entities import AuditEntry
+    from iltdesk.services.demo import DemoSize, load_demo
+    from iltdesk.tasks.runner import Progress
+    from iltdesk.views import warmup
+
+    load_demo(ctx.db, DemoSize(learners=60, sessions=6))
+
+    def trail():
+        with ctx.db.reading() as tx:
+            return tx.scalar(select(func.count()).select_from(AuditEntry))
+
+    before = trail()
+    progress = Progress()
+    warmup.warm_up(ctx.db, progress)
+    assert all(name in sys.modules for name in warmup.SCREEN_MODULES)
+    assert progress.snapshot()[0] == progress.snapshot()[1]  # reported to the end
+    assert trail() == before

@@ -66,6 +66,28 @@ def shutdown(wait_ms: int = 10_000) -> bool:
     return bool(_pool.waitForDone(wait_ms))
 
 
+def in_background(work: Callable[[Progress], object]) -> Progress:
+    """Run `work` on the pool with no dialog and no reply (warming caches, say).
+
+    Errors are logged, never shown; quitting cancels it and waits, like any task.
+    """
+    progress = Progress()
+    signals = _Signals()
+    _running.add(progress)
+    _live.add(signals)
+
+    def settled(result: object) -> None:
+        _running.discard(progress)
+        _live.discard(signals)
+        if isinstance(result, BaseException) and not isinstance(result, CancelledError):
+            log.warning("background work failed", exc_info=result)
+
+    signals.finished.connect(settled, Qt.ConnectionType.QueuedConnection)
+    signals.failed.connect(settled, Qt.ConnectionType.QueuedConnection)
+    _thread_pool().start(_Job(work, progress, signals))
+    return progress
+
+
 class CancelledError(Exception):
     """Raised inside a task when the user cancelled it."""
 
