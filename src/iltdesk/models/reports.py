@@ -39,6 +39,28 @@ def _sort_value(value: Value) -> Any:
     return qt_sortable(value if not hasattr(value, "value") else str(value))
 
 
+def display_texts(table: ReportTable) -> list[list[str]]:
+    """Every cell's text, rows then the totals row: formatted once (on the worker, ideally).
+
+    Scrolling, sizing columns to their contents and sorting then ask for strings already made.
+    """
+    texts = [
+        [
+            formatting.format_report_value(column.kind.value, value)
+            for column, value in zip(table.columns, row, strict=True)
+        ]
+        for row in table.rows
+    ]
+    totals = [str(_("Total"))]
+    for column in table.columns[1:]:
+        value = table.totals.get(column.key, "")
+        totals.append(
+            "" if value == "" else formatting.format_report_value(column.kind.value, value)
+        )
+    texts.append(totals)
+    return texts
+
+
 class ReportTableModel(QAbstractTableModel):
     """The rows of a report, sortable, filterable to chart bars, totals last."""
 
@@ -48,6 +70,7 @@ class ReportTableModel(QAbstractTableModel):
         self._order: list[int] = []  # indexes into table.rows, in display order
         self._only: set[int] | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._texts: list[list[str]] = []
 
     # --- structure ---
     def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802 - Qt's name
@@ -85,9 +108,8 @@ class ReportTableModel(QAbstractTableModel):
         else:
             value = table.rows[self._order[index.row()]][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if is_total and (index.column() == 0 or value == ""):
-                return str(value)
-            return formatting.format_report_value(column.kind.value, value)
+            row = -1 if is_total else self._order[index.row()]
+            return self._texts[row][index.column()]
         if role == SORT_ROLE:
             return _sort_value(value)
         if role == ROW_ROLE:
@@ -103,11 +125,16 @@ class ReportTableModel(QAbstractTableModel):
         return None
 
     # --- content ---
-    def set_table(self, table: ReportTable | None) -> None:
+    def set_table(self, table: ReportTable | None, texts: list[list[str]] | None = None) -> None:
+        """Show `table`; `texts` are its `display_texts` when already made off the GUI thread."""
         self.beginResetModel()
         if self.table is None or table is None or table.columns != self.table.columns:
             self._sort = None
         self.table = table
+        if table is None:
+            self._texts = []
+        else:
+            self._texts = texts if texts is not None else display_texts(table)
         self._only = None
         self._arrange()
         self.endResetModel()

@@ -51,9 +51,9 @@ from iltdesk.domain.reporting import (
 )
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _, ngettext
-from iltdesk.models.reports import ReportTableModel
+from iltdesk.models.reports import ReportTableModel, display_texts
 from iltdesk.services import reports
-from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.time_fields import DateField
@@ -355,17 +355,22 @@ class ReportsPage(QWidget):
         self.generation += 1
         generation = self.generation
         self.state.setText(_("Computing…"))
+
+        def work(_progress: Progress) -> tuple[ReportTable, list[list[str]]]:
+            table = reports.build_report(self.ctx.db, name, filters)
+            return table, display_texts(table)  # formatted here, not on the GUI thread
+
         self.tasks.run(
-            lambda _p: reports.build_report(self.ctx.db, name, filters),
+            work,
             title=_("Computing the report…"),
-            on_done=lambda table: self._arrived(generation, table),
+            on_done=lambda found: self._arrived(generation, *found),
             on_error=lambda error: self._failed(generation, error),
         )
 
-    def _arrived(self, generation: int, table: ReportTable) -> None:
+    def _arrived(self, generation: int, table: ReportTable, texts: list[list[str]]) -> None:
         if generation != self.generation:
             return  # a newer request is on its way
-        self._show(table)
+        self._show(table, texts)
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation != self.generation or isinstance(error, CancelledError):
@@ -378,9 +383,9 @@ class ReportsPage(QWidget):
         else:
             show_error(self, error)
 
-    def _show(self, table: ReportTable | None) -> None:
+    def _show(self, table: ReportTable | None, texts: list[list[str]] | None = None) -> None:
         self.current = table
-        self.model.set_table(table)
+        self.model.set_table(table, texts)
         self.show_all_button.hide()
         data: ChartData | None = chart_data(table) if table is not None else None
         kinds = (

@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -49,6 +49,10 @@ from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.undo import enrol_learners, roster_action
 from iltdesk.views.widgets import session_choice_label
 
+if TYPE_CHECKING:
+    from iltdesk.views.cost_lines import SessionCostsPanel
+    from iltdesk.views.history_panel import HistoryPanel
+
 
 def ask_over_capacity(parent: QWidget | None, full: OverCapacityError) -> bool:
     """Whether to seat a walk-in in a full session (the one place tests patch)."""
@@ -80,18 +84,19 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.tabs.addTab(self._build_roster(), _("&Roster"))
         self.tabs.addTab(self._build_attendance(), _("A&ttendance"))
         self.tabs.addTab(self._build_agenda(), _("A&genda"))
-        course_id = scheduling.get_session(ctx.db, session_id).course_id
-        self.materials = MaterialsPanel(ctx, course_id, editable=False)
-        self.tabs.addTab(self.materials, _("Mat&erials"))
-        from iltdesk.views.cost_lines import SessionCostsPanel
-
-        currency = catalogue.get_course(ctx.db, course_id).currency
-        self.costs = SessionCostsPanel(ctx, session_id, currency)
-        self.tabs.addTab(self.costs, _("C&osts"))
-        from iltdesk.views.history_panel import HistoryPanel
-
-        self.history = HistoryPanel(ctx, session_id=session_id)
-        self.tabs.addTab(self.history, _("&History"))
+        # Materials, costs and history are built when first shown (or asked for): opening the
+        # window then costs only what its first tab shows.
+        self._panels: dict[str, QWidget] = {}
+        self._lazy: dict[str, tuple[QWidget, Callable[[], QWidget]]] = {}
+        for name, label, factory in (
+            ("materials", _("Mat&erials"), self._make_materials),
+            ("costs", _("C&osts"), self._make_costs),
+            ("history", _("&History"), self._make_history),
+        ):
+            placeholder = QWidget()
+            self.tabs.addTab(placeholder, label)
+            self._lazy[name] = (placeholder, factory)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.documents = SessionDocuments(self, ctx, session_id)
         self.session_actions = SessionActions(ctx, self)
         self.edit_button = QPushButton(_("&Edit…"))
@@ -114,6 +119,54 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.reload()
 
     # --- building ---
+    # --- tabs built on first use ---
+    def _make_materials(self) -> QWidget:
+        return MaterialsPanel(self.ctx, self.row.course_id, editable=False)
+
+    def _make_costs(self) -> QWidget:
+        from iltdesk.views.cost_lines import SessionCostsPanel
+
+        currency = catalogue.get_course(self.ctx.db, self.row.course_id).currency
+        return SessionCostsPanel(self.ctx, self.session_id, currency)
+
+    def _make_history(self) -> QWidget:
+        from iltdesk.views.history_panel import HistoryPanel
+
+        return HistoryPanel(self.ctx, session_id=self.session_id)
+
+    def _panel(self, name: str) -> QWidget:
+        """The panel `name`, built and put in its tab the first time it is needed."""
+        if name not in self._panels:
+            placeholder, factory = self._lazy[name]
+            index = self.tabs.indexOf(placeholder)
+            label, current = self.tabs.tabText(index), self.tabs.currentIndex()
+            panel = factory()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, panel, label)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+            self._panels[name] = panel
+        return self._panels[name]
+
+    def _tab_shown(self, index: int) -> None:
+        for name, (placeholder, _factory) in self._lazy.items():
+            if name not in self._panels and self.tabs.widget(index) is placeholder:
+                self._panel(name)
+
+    @property
+    def materials(self) -> MaterialsPanel:
+        return cast(MaterialsPanel, self._panel("materials"))
+
+    @property
+    def costs(self) -> SessionCostsPanel:
+        return cast("SessionCostsPanel", self._panel("costs"))
+
+    @property
+    def history(self) -> HistoryPanel:
+        return cast("HistoryPanel", self._panel("history"))
+
     def _build_session_menu(self) -> QPushButton:
         """The session's status moves: confirm, duplicate, cancel, complete, unlock."""
         button = QPushButton(_("&Session"))

@@ -19,6 +19,7 @@ from iltdesk.tasks.runner import Progress
 SCREEN_MODULES = (
     "iltdesk.views.catalogue_views",
     "iltdesk.views.reports_view",
+    "iltdesk.views.report_chart",
     "iltdesk.views.compliance_view",
     "iltdesk.views.outbox_page",
     "iltdesk.views.session_detail",
