@@ -110,7 +110,7 @@ def in_process(path: Path) -> dict[str, float]:
     # thread while the coordinator reads the home screen (views/warmup).
     from iltdesk.app import start_warm_up
 
-    start_warm_up(db)
+    start_warm_up(ctx)
     window.tasks.wait_for_done()
     app.processEvents()
 

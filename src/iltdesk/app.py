@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 # The plain-Python layers are imported before PySide6 on purpose: once PySide6 is loaded, its
 # import hook inspects every later import, which made start-up measurably slower (bench/).
@@ -27,6 +28,9 @@ from PySide6.QtCore import (
     QTranslator,
 )
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+
+if TYPE_CHECKING:  # the window layer is imported only once the app starts
+    from iltdesk.views.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -211,12 +215,12 @@ def restore_after_quit(app: QApplication, database: Path | None, zone: str) -> b
     return True
 
 
-def start_warm_up(db: Database) -> None:
+def start_warm_up(ctx: AppContext) -> None:
     """Prepare the screens opened later on a worker thread (see views/warmup)."""
     from iltdesk.tasks.runner import in_background
     from iltdesk.views.warmup import warm_up
 
-    in_background(lambda progress: warm_up(db, progress))
+    in_background(lambda progress: warm_up(ctx, progress))
 
 
 def run_gui(db_option: str | None) -> int:
@@ -263,7 +267,7 @@ def run_gui(db_option: str | None) -> int:
         # After the first paint: the outbox check imports the mail layer (~0.1 s).
         QTimer.singleShot(800, window.check_outbox_at_start)
         # Then the screens opened later are prepared off the GUI thread (imports, queries).
-        QTimer.singleShot(1500, lambda: start_warm_up(db))
+        QTimer.singleShot(1500, lambda: start_warm_up(window.ctx))
         return app.exec()
     finally:
         # Work still running (mail going out) is cancelled between messages and waited for,

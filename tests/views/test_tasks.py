@@ -156,7 +156,7 @@ def test_the_warm_up_imports_the_screens_and_writes_nothing(ctx):
 
     before = trail()
     progress = Progress()
-    warmup.warm_up(ctx.db, progress)
+    warmup.warm_up(ctx, progress)
     assert all(name in sys.modules for name in warmup.SCREEN_MODULES)
     assert progress.snapshot()[0] == progress.snapshot()[1]  # reported to the end
     assert trail() == before

@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 from datetime import UTC, datetime
 
-from iltdesk.db.engine import Database
 from iltdesk.tasks.runner import Progress
+from iltdesk.views.context import AppContext
 
 # Modules each screen imports on its first visit (pure Python: safe to import off the GUI
 # thread; no widget is created here).
@@ -33,8 +33,9 @@ SCREEN_MODULES = (
 )
 
 
-def warm_up(db: Database, progress: Progress) -> None:
+def warm_up(ctx: AppContext, progress: Progress) -> None:
     """Import the screens and run one of each of their reads, so caches are warm."""
+    db = ctx.db
     from iltdesk.services import (
         attendance,
         audit,
