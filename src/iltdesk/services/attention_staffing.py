@@ -9,18 +9,6 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
-from iltdesk.db.entities import (
-    Attendance,
-    Certificate,
-    Course,
-    Enrollment,
-    Instructor,
-    OutboxMessage,
-    Room,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
 from iltdesk.domain.attention import (
     UPCOMING_DAYS,
     AttentionItem,
@@ -33,22 +21,16 @@ from iltdesk.domain.enums import (
     SessionStatus,
 )
 from iltdesk.i18n import _
-
-# Core tables, not the mapped classes: the dashboard is the first screen, and Core statements
-# need no ORM set-up (mapper configuration costs tens of milliseconds at start-up).
-sessions_t = TrainingSession.__table__
-courses_t = Course.__table__
-enrollments_t = Enrollment.__table__
-attendance_t = Attendance.__table__
-days_t = SessionDay.__table__
-teaching_t = SessionInstructor.__table__
-instructors_t = Instructor.__table__
-rooms_t = Room.__table__
-outbox_t = OutboxMessage.__table__
-certificates_t = Certificate.__table__
-
-OPEN = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
-TEACHING = (InstructorRole.LEAD, InstructorRole.CO_FACILITATOR)
+from iltdesk.services.attention_tables import (
+    OPEN,
+    TEACHING,
+    courses_t,
+    days_t,
+    instructors_t,
+    rooms_t,
+    sessions_t,
+    teaching_t,
+)
 
 
 def session_label(title: str, first_start: datetime | None, zone: str) -> str:

@@ -16,18 +16,6 @@ from sqlalchemy.orm import Session as OrmSession
 from iltdesk import formatting
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Attendance,
-    Certificate,
-    Course,
-    Enrollment,
-    Instructor,
-    OutboxMessage,
-    Room,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
 from iltdesk.domain.attention import (
     CERTIFICATE_WINDOW_DAYS,
     DECIDE_AHEAD_DAYS,
@@ -41,7 +29,6 @@ from iltdesk.domain.attention import (
 from iltdesk.domain.enums import (
     SEAT_HOLDING,
     EnrollmentStatus,
-    InstructorRole,
     MessageKind,
     OutboxStatus,
     SessionStatus,
@@ -55,22 +42,16 @@ from iltdesk.services.attention_staffing import (
     room_clashes,
     session_label,
 )
-
-# Core tables, not the mapped classes: the dashboard is the first screen, and Core statements
-# need no ORM set-up (mapper configuration costs tens of milliseconds at start-up).
-sessions_t = TrainingSession.__table__
-courses_t = Course.__table__
-enrollments_t = Enrollment.__table__
-attendance_t = Attendance.__table__
-days_t = SessionDay.__table__
-teaching_t = SessionInstructor.__table__
-instructors_t = Instructor.__table__
-rooms_t = Room.__table__
-outbox_t = OutboxMessage.__table__
-certificates_t = Certificate.__table__
-
-OPEN = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
-TEACHING = (InstructorRole.LEAD, InstructorRole.CO_FACILITATOR)
+from iltdesk.services.attention_tables import (
+    OPEN,
+    attendance_t,
+    certificates_t,
+    courses_t,
+    days_t,
+    enrollments_t,
+    outbox_t,
+    sessions_t,
+)
 
 
 def week_of(today: date) -> tuple[date, date]:

@@ -1,0 +1,35 @@
+"""The tables the dashboard's queries read, as Core tables.
+
+Not the mapped classes: the dashboard is the first screen, and Core statements need no ORM
+set-up (mapper configuration costs tens of milliseconds at start-up).
+"""
+
+from __future__ import annotations
+
+from iltdesk.db.entities import (
+    Attendance,
+    Certificate,
+    Course,
+    Enrollment,
+    Instructor,
+    OutboxMessage,
+    Room,
+    SessionDay,
+    SessionInstructor,
+    TrainingSession,
+)
+from iltdesk.domain.enums import InstructorRole, SessionStatus
+
+sessions_t = TrainingSession.__table__
+courses_t = Course.__table__
+enrollments_t = Enrollment.__table__
+attendance_t = Attendance.__table__
+days_t = SessionDay.__table__
+teaching_t = SessionInstructor.__table__
+instructors_t = Instructor.__table__
+rooms_t = Room.__table__
+outbox_t = OutboxMessage.__table__
+certificates_t = Certificate.__table__
+
+OPEN = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
+TEACHING = (InstructorRole.LEAD, InstructorRole.CO_FACILITATOR)
