@@ -164,23 +164,19 @@ def _search_condition(text_filter: str) -> ColumnElement[bool] | None:
     tokens = phrase.split()
     if not tokens:
         return None
-    per_word = and_(
-        *(
-            or_(
-                _prefix(Learner.last_key, token),
-                _prefix(Learner.first_key, token),
-                _prefix(Learner.email_key, token),
-            )
-            for token in tokens
-        )
-    )
+    columns = (Learner.last_key, Learner.first_key, Learner.email_key)
+    rest = [or_(*(_prefix(column, token) for column in columns)) for token in tokens[1:]]
+    # The first word is spread over the columns, so every branch of the OR starts with an
+    # indexed range: SQLite then reads each branch from its index and unions them, instead
+    # of walking all 50,000 names in order ("muller a" took 130 ms, now a few).
+    per_word = [and_(_prefix(column, tokens[0]), *rest) for column in columns]
     if len(tokens) == 1:
-        return per_word
+        return or_(*per_word)
     return or_(
         _prefix(Learner.last_key, phrase),
         _prefix(Learner.sort_key, phrase),
         _prefix(Learner.email_key, phrase),
-        per_word,
+        *per_word,
     )
 
 
@@ -193,7 +189,12 @@ def search_learners(
         condition = _search_condition(text_filter)
         if condition is not None:
             query = query.where(condition)
-        query = query.order_by(Learner.sort_key, Learner.id).limit(limit).offset(offset)
+        order: ColumnElement[str] | InstrumentedAttribute[str] = Learner.sort_key
+        if len(search_key(text_filter).split()) > 1:
+            # Several words match few people: sorting them is cheaper than walking the name
+            # index in order, which SQLite would otherwise choose (it cannot see the ranges).
+            order = Learner.sort_key.concat("")
+        query = query.order_by(order, Learner.id).limit(limit).offset(offset)
         return [learner_row(learner) for learner in tx.scalars(query)]
 
 
