@@ -40,6 +40,11 @@ def test_navigation_and_learner_search(qtbot, ctx):
     model = window.learners.model
     assert model.rowCount() > 0
     assert all("Müller" in model.data(model.index(r, 0)) for r in range(model.rowCount()))
+    # The count follows from a worker; a stale count never overwrites a newer one.
+    from iltdesk.services import learners as learner_service
+
+    expected = f"{learner_service.count_learners(ctx.db, 'muller')} learners"
+    qtbot.waitUntil(lambda: window.learners.count.text() == expected, timeout=5000)
     window.learners.table.selectRow(0)
     assert window.learners.history.rowCount() >= 0
     # Every screen in the sidebar has its icon (a missing file gives an empty one).
