@@ -95,3 +95,45 @@ class MigrationFailedError(DatabaseError):
     def __init__(self, message: str, backup: Path | None = None) -> None:
         super().__init__(message)
         self.backup = backup
+
+
+class ConflictError(DatabaseError):
+    """Another coordinator changed the same records at the same moment; nothing was saved.
+
+    Raised for serialization failures, deadlocks and races on a unique key that survived the
+    automatic retries; trying again usually succeeds.
+    """
+
+
+class StaleEditError(ConflictError):
+    """A record changed since the user opened it: `who` changed it at `when` (may be unknown).
+
+    `differences` lists (field label, what the user saw, what it is now) for the fields that
+    differ; the form offers Reload, Overwrite or Cancel.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        who: str = "",
+        when: str = "",
+        differences: list[tuple[str, str, str]] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.who = who
+        self.when = when
+        self.differences = differences or []
+
+
+class ServerUnavailableError(DatabaseError):
+    """The database server cannot be reached (down, network lost, wrong address)."""
+
+
+class ServerUpgradeNeededError(DatabaseError):
+    """A shared server's schema is older than this version: upgrading needs the user's word."""
+
+    def __init__(self, message: str, current: str, head: str) -> None:
+        super().__init__(message)
+        self.current = current
+        self.head = head

@@ -39,6 +39,17 @@ def register(commands: Commands) -> dict[str, Handler]:
         "--force", action="store_true", help=_("replace an existing file that is not a database")
     )
 
+    copy = commands.add_parser(
+        "save-copy", help=_("save the whole database as a new local file (for offline use)")
+    )
+    copy.add_argument("output", type=Path, metavar="FILE", help=_("the SQLite file to write"))
+    copy.add_argument("--force", action="store_true", help=_("replace an existing file"))
+
+    upgrade = commands.add_parser(
+        "upgrade-db", help=_("bring a team database on a server up to this version's schema")
+    )
+    upgrade.add_argument("--yes", action="store_true", help=_("upgrade without asking"))
+
     listing = commands.add_parser("backups", help=_("list the database's backups"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
 
@@ -55,6 +66,8 @@ def register(commands: Commands) -> dict[str, Handler]:
         "backup": cmd_backup,
         "backups": cmd_backups,
         "restore": cmd_restore,
+        "save-copy": cmd_save_copy,
+        "upgrade-db": cmd_upgrade_db,
     }
 
 
@@ -84,10 +97,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check_db(args: argparse.Namespace) -> int:
     """`iltdesk check-db`: check the database's integrity and our own rules."""
-    from iltdesk.services.health import check_database
+    from iltdesk.services.health import check_database, checked_by_server
 
     with open_for_cli(args.db) as db:
         problems = check_database(db)
+        note = checked_by_server(db)
+    if note:
+        print(note)
     for problem in problems:
         print(problem.message)
     if problems:
@@ -98,10 +114,12 @@ def cmd_check_db(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """`iltdesk backup` and `iltdesk backups`: take a verified backup, or list them."""
+    from iltdesk.db.engine import database_url, sqlite_path
     from iltdesk.documents.files import check_target
     from iltdesk.services import maintenance
 
-    if args.output is not None:  # refused before the database is even opened
+    on_file = sqlite_path(database_url(resolve_database(args.db))) is not None
+    if args.output is not None and on_file:  # refused before the database is even opened
         check_target(args.output.expanduser(), "sqlite", force=args.force)
     with open_for_cli(args.db) as db:
         if args.output is not None:
@@ -109,6 +127,48 @@ def cmd_backup(args: argparse.Namespace) -> int:
         else:
             target = maintenance.back_up_now(db).path
     print(_("Backup written to {path} and verified.").format(path=target))
+    return EXIT_OK
+
+
+def cmd_save_copy(args: argparse.Namespace) -> int:
+    """`iltdesk save-copy FILE`: the whole database as a new SQLite file."""
+    from iltdesk.services import maintenance
+
+    with open_for_cli(args.db) as db:
+        target = maintenance.save_local_copy(db, args.output, force=args.force)
+    print(_("A copy of the database was saved to {path}.").format(path=target))
+    return EXIT_OK
+
+
+def cmd_upgrade_db(args: argparse.Namespace) -> int:
+    """`iltdesk upgrade-db`: migrate a team database on a server, after asking."""
+    from iltdesk.db import migrate
+    from iltdesk.db.engine import Database, database_url
+    from iltdesk.db.opening import open_database
+
+    url = database_url(resolve_database(args.db))
+    with Database.connect(url, lock=False) as probe:
+        if not probe.is_server:
+            print(_("A database file is upgraded by itself when ILT Desk opens it."))
+            return EXIT_OK
+        with probe.engine.connect() as conn:
+            state = migrate.schema_state(conn)
+        label = probe.label
+    if not state.needs_upgrade:
+        print(_("The team database {server} is up to date.").format(server=label))
+        return EXIT_OK
+    question = _(
+        "Upgrade the team database {server} from schema {current} to {head}? Every coordinator "
+        "must then use this version of ILT Desk. Take a backup first (`iltdesk backup`)."
+    ).format(server=label, current=state.current, head=state.head)
+    if not confirm(question, args.yes, _("Nothing was changed. Add --yes to upgrade.")):
+        return EXIT_USER_ERROR
+    open_database(url, upgrade_server=True).close()
+    print(
+        _("The team database {server} is now at schema {head}.").format(
+            server=label, head=state.head
+        )
+    )
     return EXIT_OK
 
 

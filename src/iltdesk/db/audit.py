@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.attributes import get_history
@@ -78,6 +78,7 @@ DERIVED = frozenset(
         "minutes",
         "local_date",
         "attended_minutes",
+        "version",
     }
 )
 # Settings that change without a person changing anything.
@@ -294,6 +295,10 @@ def _collect(tx: OrmSession, _flush_context: Any) -> None:
             )
 
 
+# The advisory lock key that serialises appends to the chain on a server ("AUDT" in ASCII).
+CHAIN_LOCK = 0x41554454
+
+
 def _write(tx: OrmSession, actor: str) -> None:
     """Before commit: give the pending entries their hashes and insert them, in order."""
     tx.flush()  # the last changes reach `_collect` first
@@ -302,6 +307,10 @@ def _write(tx: OrmSession, actor: str) -> None:
         return
     table = e.AuditEntry.__table__
     conn = tx.connection()
+    if conn.dialect.name == "postgresql":
+        # Coordinators committing at once take turns here (until each commits), so every
+        # entry chains onto the one committed before it instead of two forking the chain.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
     previous = (
         conn.execute(select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar_one_or_none()
         or ""

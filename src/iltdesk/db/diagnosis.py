@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from iltdesk.errors import (
+    ConflictError,
     DamagedDatabaseError,
     DatabaseError,
     DatabaseLockedError,
@@ -19,6 +20,7 @@ from iltdesk.errors import (
     DiskIOError,
     NotADatabaseError,
     ReadOnlyLocationError,
+    ServerUnavailableError,
 )
 from iltdesk.i18n import _
 
@@ -113,7 +115,71 @@ def classify(message: str, path: Path | None) -> DatabaseError | None:
     return None
 
 
-def translate_error(error: DBAPIError, path: Path | None = None) -> DatabaseError | None:
-    """A sentence for database failures the user can act on, or None for bugs."""
+# SQLSTATE classes a PostgreSQL server answers with, for the failures a user can act on.
+SERIALIZATION_FAILURE = "40001"
+DEADLOCK_DETECTED = "40P01"
+UNIQUE_VIOLATION = "23505"
+RETRYABLE_STATES = frozenset({SERIALIZATION_FAILURE, DEADLOCK_DETECTED, UNIQUE_VIOLATION})
+
+
+def sqlstate(error: BaseException) -> str:
+    """The server's SQLSTATE code for a driver error ('' for SQLite or none)."""
+    orig = getattr(error, "orig", error)
+    return str(getattr(orig, "sqlstate", "") or "")
+
+
+def classify_server(error: DBAPIError, where: str) -> DatabaseError | None:
+    """A sentence for a PostgreSQL failure the user can act on (None: a bug)."""
+    state = sqlstate(error)
+    if state in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED) or state == UNIQUE_VIOLATION:
+        return ConflictError(
+            _(
+                "Another coordinator changed the same records at the same moment, so nothing "
+                "was saved. Try again: the screen shows the latest state."
+            )
+        )
+    if state == "22001":
+        return DatabaseError(
+            _("A value is too long for the database ({reason}). Shorten it and save again.").format(
+                reason=str(error.orig).strip().splitlines()[0]
+            )
+        )
+    if (
+        state.startswith("08")
+        or state in ("57P01", "57P02", "57P03")
+        or error.connection_invalidated
+    ):
+        return ServerUnavailableError(
+            _(
+                "The connection to the database server {server} was lost, so nothing was saved. "
+                "Check the network and try again; ILT Desk reconnects by itself."
+            ).format(server=where)
+        )
+    if state == "53100":
+        return DiskFullError(
+            _(
+                "The database server {server} is out of disk space, so nothing was saved. "
+                "Ask its administrator to free some space."
+            ).format(server=where)
+        )
+    if state in ("42501",):
+        return ReadOnlyLocationError(
+            _(
+                "Your database user may not change this ({reason}). Ask the server's "
+                "administrator for write access."
+            ).format(reason=str(error.orig).strip().splitlines()[0])
+        )
+    return None
+
+
+def translate_error(
+    error: DBAPIError, path: Path | None = None, server: str | None = None
+) -> DatabaseError | None:
+    """A sentence for database failures the user can act on, or None for bugs.
+
+    `server` names a PostgreSQL server (host/database) when the database is one.
+    """
+    if server is not None or sqlstate(error):
+        return classify_server(error, server or _("the database server"))
     message = str(error.orig) if error.orig is not None else str(error)
     return classify(message, path)

@@ -11,13 +11,14 @@ import errno
 import json
 import logging
 import os
+import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Table, create_engine, event, make_url, text
@@ -25,16 +26,20 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, sessionmaker
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from iltdesk.db.diagnosis import check_sqlite_file, translate_error
 from iltdesk.db.verified import write_verified_signature
 from iltdesk.errors import (
+    ConflictError,
     DamagedDatabaseError,
     DatabaseError,
     DatabaseLockedError,
     DiskFullError,
     ReadOnlyLocationError,
+    ServerUnavailableError,
+    StaleEditError,
 )
 from iltdesk.i18n import _
 
@@ -42,13 +47,35 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 
+T = TypeVar("T")
+
 
 def database_url(path_or_url: str | os.PathLike[str]) -> URL:
-    """A SQLAlchemy URL from a file path or a URL string (`postgresql://…`, `sqlite:///…`)."""
+    """A SQLAlchemy URL from a file path or a URL string (`postgresql://…`, `sqlite:///…`).
+
+    A plain `postgresql://` URL gets the psycopg 3 driver (the `postgres` extra).
+    """
     text_value = os.fspath(path_or_url)
     if "://" in text_value:
-        return make_url(text_value)
+        url = make_url(text_value)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url
     return URL.create("sqlite+pysqlite", database=str(Path(text_value).expanduser().resolve()))
+
+
+def describe_url(url: URL) -> str:
+    """How the user knows this database: the file's path, or `user@host:port/database`."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    if url.get_backend_name() == "sqlite":
+        return _("a database in memory")
+    where = url.host or "localhost"
+    if url.port:
+        where += f":{url.port}"
+    user = f"{url.username}@" if url.username else ""
+    return f"{user}{where}/{url.database or ''}"
 
 
 def sqlite_path(url: URL) -> Path | None:
@@ -110,6 +137,8 @@ def bulk_insert(
         dicts = [dict(zip(columns, row, strict=True)) for row in rows]
         if dicts:
             conn.execute(table.insert(), dicts)
+            if "id" in columns:
+                advance_id_sequences(db_session, [table])
         return
     dialect = conn.dialect
     processors = [
@@ -154,6 +183,26 @@ def _processed(
         yield tuple(values)
 
 
+def advance_id_sequences(db_session: OrmSession, tables: Iterable[Table]) -> None:
+    """After rows were written with explicit ids, move each table's id sequence past them.
+
+    PostgreSQL hands out ids from a sequence that explicit-id inserts do not advance; without
+    this the next ordinary insert collides (`duplicate key … pk_learners`). SQLite needs
+    nothing: it takes the next id from the table itself.
+    """
+    conn = db_session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" not in table.c:
+            continue
+        name = table.name
+        conn.exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
+        )
+
+
 def mark_written(db_session: OrmSession) -> None:
     """Note that this transaction wrote (for Core statements run on its connection)."""
     db_session.info["wrote"] = True
@@ -190,6 +239,37 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
 
+    @property
+    def is_server(self) -> bool:
+        """A shared PostgreSQL server (team mode) rather than a file of our own."""
+        return self.url.get_backend_name() == "postgresql"
+
+    @property
+    def label(self) -> str:
+        """The file's path, or `user@host:port/database` for a server."""
+        return describe_url(self.url)
+
+    def translate(self, error: DBAPIError) -> DatabaseError | None:
+        """A sentence for a database failure the user can act on (None: a bug)."""
+        return translate_error(error, self.path, self.label if self.is_server else None)
+
+    def write(self, work: Callable[[OrmSession], T], *, attempts: int = 4) -> T:
+        """Run `work` in one transaction; on a server, retry it when a race made it fail.
+
+        For idempotent work only (it reads what it needs inside the transaction): a
+        serialization failure, deadlock or duplicate key from a concurrent writer rolls back
+        and the work runs again, a few times with a short random pause, before the sentence.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction() as tx:
+                    return work(tx)
+            except ConflictError:
+                if attempt == attempts or not self.is_server:
+                    raise
+                time.sleep(random.uniform(0.005, 0.03) * attempt)
+        raise AssertionError("unreachable")
+
     @classmethod
     def connect(cls, url: URL, *, lock: bool = True) -> Database:
         """Connect without migrating: lock, sniff the file, set pragmas. See `open_database`."""
@@ -223,23 +303,35 @@ class Database:
             with self._sessions() as db_session, db_session.begin():
                 yield db_session
         except DBAPIError as error:
-            translated = translate_error(error, self.path)
+            translated = self.translate(error)
             if translated is not None:
                 raise translated from error
             raise
+        except StaleDataError as error:
+            raise StaleEditError(
+                _(
+                    "Another coordinator changed this record while you were saving, so nothing "
+                    "was saved. Reload it and make your change again."
+                )
+            ) from error
 
     @contextmanager
     def reading(self) -> Iterator[OrmSession]:
         """A read-only unit of work (reports): a snapshot that takes no write lock."""
+        options: dict[str, Any] = {READ_ONLY: True}
+        if self.is_server:
+            # One snapshot for the whole report (READ COMMITTED would see each statement's
+            # own), and no locks taken.
+            options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         try:
             with (
-                self.engine.connect().execution_options(**{READ_ONLY: True}) as conn,
+                self.engine.connect().execution_options(**options) as conn,
                 OrmSession(bind=conn, expire_on_commit=False) as db_session,
             ):
                 yield db_session
                 db_session.rollback()  # nothing to keep: a reader never commits
         except DBAPIError as error:
-            translated = translate_error(error, self.path)
+            translated = self.translate(error)
             if translated is not None:
                 raise translated from error
             raise
@@ -255,7 +347,7 @@ class Database:
                 yield conn
                 stamp_data_changed(self, conn)
         except DBAPIError as error:
-            translated = translate_error(error, self.path)
+            translated = self.translate(error)
             if translated is not None:
                 raise translated from error
             raise
@@ -440,16 +532,36 @@ def _create_engine(url: URL) -> Engine:
                 ) from error
             raise
         return engine
-    engine = create_engine(url, pool_pre_ping=True)
+    if url.get_backend_name() != "postgresql":
+        raise DatabaseError(
+            _(
+                "ILT Desk works with its own database file or a PostgreSQL server; {url} is "
+                "neither."
+            ).format(url=url.render_as_string(hide_password=True))
+        )
+    try:
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            connect_args={"application_name": "ILT Desk", "connect_timeout": 10},
+        )
+    except ImportError as error:
+        raise DatabaseError(
+            _(
+                "Team mode needs the PostgreSQL driver, which is not installed. Install ILT "
+                "Desk with its `postgres` extra (pip install 'iltdesk[postgres]') and start "
+                "again."
+            )
+        ) from error
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except OperationalError as error:
         engine.dispose()
-        raise DatabaseError(
+        raise ServerUnavailableError(
             _(
                 "Could not connect to the database server at {host}: {reason}. "
                 "Check the address and that the server is running."
-            ).format(host=url.host or "", reason=str(error.orig).strip().splitlines()[0])
+            ).format(host=describe_url(url), reason=str(error.orig).strip().splitlines()[0])
         ) from error
     return engine

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest migration shipped. Start-up compares the database's stamp with this constant and
 # imports Alembic (about 90 ms) only when they differ; a test keeps it in step with the scripts.
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
+# The advisory lock key migrations on a server hold (any fixed number; "ILTD" in ASCII).
+MIGRATION_LOCK = 0x494C5444
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -104,6 +106,14 @@ def upgrade_database(db: Database) -> None:
             raw.execute("PRAGMA foreign_keys = OFF")
         try:
             with conn.begin():
+                if not db.is_sqlite:
+                    # Two clients starting a new version at once: the second waits here, then
+                    # finds the schema current and does nothing.
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                    )
+                    if stamped_revision(conn) == HEAD_REVISION:
+                        return
                 upgrade(conn)
                 if db.is_sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()

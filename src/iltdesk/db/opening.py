@@ -9,7 +9,6 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from iltdesk.db import backup, migrate
-from iltdesk.db.diagnosis import translate_error
 from iltdesk.db.engine import Database
 from iltdesk.db.storage import on_network_share
 from iltdesk.db.verified import unchanged_since_verified
@@ -18,6 +17,7 @@ from iltdesk.errors import (
     MigrationFailedError,
     NewerDatabaseError,
     NotADatabaseError,
+    ServerUpgradeNeededError,
 )
 from iltdesk.i18n import _
 
@@ -31,6 +31,7 @@ def open_database(
     lock: bool = True,
     quick_check: bool = True,
     startup_backup: bool = True,
+    upgrade_server: bool = False,
 ) -> Database:
     """Open (creating if needed) and migrate the database at `url`.
 
@@ -39,14 +40,24 @@ def open_database(
     version, and a database another ILT Desk process has open. Before migrating an existing
     database, and at start-up when data changed since the last backup, takes a verified backup
     into `backup_dir` (when given) and thins the old ones.
+
+    A shared server is never migrated unless `upgrade_server` says the user agreed (every
+    coordinator must then use this version): otherwise `ServerUpgradeNeededError` says what
+    would happen. An empty server database gets the schema without asking.
     """
     db = Database.connect(url, lock=lock)
     db.backup_dir = backup_dir
     try:
-        _prepare(db, backup_dir, quick_check=quick_check, startup_backup=startup_backup)
+        _prepare(
+            db,
+            backup_dir,
+            quick_check=quick_check,
+            startup_backup=startup_backup,
+            upgrade_server=upgrade_server,
+        )
     except DBAPIError as error:
         db.close()
-        translated = translate_error(error, db.path)
+        translated = db.translate(error)
         if translated is not None:
             raise translated from error
         raise
@@ -57,7 +68,12 @@ def open_database(
 
 
 def _prepare(
-    db: Database, backup_dir: Path | None, *, quick_check: bool, startup_backup: bool
+    db: Database,
+    backup_dir: Path | None,
+    *,
+    quick_check: bool,
+    startup_backup: bool,
+    upgrade_server: bool,
 ) -> None:
     path = db.path
     known_sound = (
@@ -92,7 +108,20 @@ def _prepare(
                 "Install the newer version to open it; nothing was changed."
             ).format(revision=state.current)
         )
-    if path is not None and on_network_share(path):
+    if db.is_server:
+        _server_notices(db, state.current is None)
+        if state.needs_upgrade and state.current is not None and not upgrade_server:
+            raise ServerUpgradeNeededError(
+                _(
+                    "The team database {server} is at schema {current}; this version of ILT "
+                    "Desk needs {head}. Upgrading changes it for every coordinator, who must "
+                    "then all use this version. Take a backup first (`iltdesk backup`, which "
+                    "runs pg_dump), then upgrade (`iltdesk upgrade-db`, or confirm in ILT Desk)."
+                ).format(server=db.label, current=state.current, head=state.head),
+                state.current,
+                state.head,
+            )
+    elif path is not None and on_network_share(path):
         # No write-ahead log on a share: it needs memory shared by every computer using it.
         db.notices.append(
             _(
@@ -114,7 +143,7 @@ def _prepare(
             backup.back_up(db, backup_dir, reason="startup")
             backup.thin_backups(backup_dir)
     if state.needs_upgrade:
-        log.info("migrating %s from %s to %s", db.path, state.current, state.head)
+        log.info("migrating %s from %s to %s", db.label, state.current, state.head)
         try:
             migrate.upgrade_database(db)
         except Exception as error:
@@ -131,3 +160,24 @@ def _prepare(
                 ),
                 before_upgrade,
             ) from error
+
+
+def _server_notices(db: Database, empty: bool) -> None:
+    """On a server: the line that replaces a file's automatic backups."""
+    from iltdesk.db import server
+    from iltdesk.formatting import format_datetime
+
+    last = None if empty else server.last_backup(db)
+    if last is None:
+        text = _(
+            "Server backups are the server's job: ILT Desk takes none automatically. No "
+            "`iltdesk backup` of this team database has been taken yet."
+        )
+    else:
+        taken_at, who = last
+        text = _(
+            "Server backups are the server's job: ILT Desk takes none automatically. Last "
+            "`iltdesk backup`: {when} by {who}."
+        ).format(when=format_datetime(taken_at, "UTC"), who=who or _("someone"))
+    db.notices.append(text)
+    log.info("%s", text)

@@ -39,6 +39,7 @@ class CourseRow:
     prework_link: str
     completion_threshold: int | None
     archived: bool
+    version: int = 0  # what a save checks against (optimistic locking)
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ class AttendanceMarkRow:
     status: AttendanceStatus
     minutes_attended: int | None
     note: str
+    version: int = 0  # what a change of this mark checks against (optimistic locking)
 
 
 @dataclass(frozen=True)

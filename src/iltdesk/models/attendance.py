@@ -83,6 +83,11 @@ class AttendanceTableModel(QAbstractTableModel):
             return None
         return self._marks.get((self._learners[row].enrollment_id, day.id))
 
+    def seen_version(self, enrollment_id: int, day_id: int) -> int:
+        """The version of the mark this grid shows for a cell (0: it shows none)."""
+        mark = self._marks.get((enrollment_id, day_id))
+        return mark.version if mark is not None else 0
+
     def completion(self, row: int) -> EnrollmentStatus:
         learner = self._learners[row]
         marks = [

@@ -26,9 +26,9 @@ from iltdesk.domain.rules import (
     attended_minutes,
     completion_status,
 )
-from iltdesk.errors import ValidationError
+from iltdesk.errors import StaleEditError, ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class MarkSpec:
     status: AttendanceStatus | None
     minutes_attended: int | None = None
     note: str = ""
+    # The mark's version the user saw (0: no mark yet); None records regardless (imports).
+    seen_version: int | None = None
 
 
 def _threshold(session: TrainingSession, default: int) -> int:
@@ -113,13 +115,18 @@ def record_marks(
     or cancelled session, for learners without a seat, and for days of another session.
     """
     marks = list(marks)
-    with db.transaction() as tx:
+
+    def work(tx: OrmSession) -> Outcome[dict[int, EnrollmentStatus]]:
         results = record_marks_in(tx, session_id, marks, default_threshold)
         audit(tx, "session", session_id, "attendance", {"marks": len(marks)})
         changes = Changes.of(Entity.ATTENDANCE, session_id) | Changes.of(
             Entity.ENROLLMENT, *results
         )
         return Outcome(results, changes)
+
+    # Two first marks on one cell at once: the loser's insert hits the unique key, is retried,
+    # and then finds the other's mark (refused as stale when the user saw none).
+    return db.write(work)
 
 
 def record_marks_in(
@@ -174,6 +181,8 @@ def record_marks_in(
                 )
             )
         row = existing.get((mark.enrollment_id, mark.day_id))
+        if mark.seen_version is not None:
+            _check_mark_unchanged(tx, enrollment, day, row, mark.seen_version)
         if mark.status is None:
             if row is not None:
                 tx.delete(row)
@@ -197,6 +206,30 @@ def record_marks_in(
     }
 
 
+def _check_mark_unchanged(
+    tx: OrmSession,
+    enrollment: Enrollment,
+    day: SessionDay,
+    row: Attendance | None,
+    seen_version: int,
+) -> None:
+    """Refuse to change a mark someone else set or changed since the grid showed it."""
+    if (row.version if row is not None else 0) == seen_version:
+        return
+    learner = f"{enrollment.learner.first_name} {enrollment.learner.last_name}".strip()
+    now = row.status.label() if row is not None else _("no mark")
+    field = _("{learner}, day {day}").format(
+        learner=learner, day=(day.local_date or day.start.date()).isoformat()
+    )
+    if row is None:  # the mark the user saw was cleared meanwhile
+        raise StaleEditError(
+            _("{field}: the mark was cleared by someone else since you opened the grid.").format(
+                field=field
+            )
+        )
+    check_unchanged(tx, "attendance", row, seen_version, [(field, _("what you saw"), now)])
+
+
 def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:
     """Every attendance mark of a session, learner by learner, day by day."""
     with db.transaction() as tx:
@@ -207,6 +240,8 @@ def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:
             .order_by(Attendance.enrollment_id, SessionDay.start)
         )
         return [
-            AttendanceMarkRow(a.enrollment_id, a.day_id, a.status, a.minutes_attended, a.note)
+            AttendanceMarkRow(
+                a.enrollment_id, a.day_id, a.status, a.minutes_attended, a.note, a.version
+            )
             for a in tx.scalars(query)
         ]

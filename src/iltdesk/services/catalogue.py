@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
@@ -21,8 +22,8 @@ from iltdesk.domain.rows import AgendaItemRow, CourseRow, MaterialRow
 from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
 from iltdesk.domain.text import clean_text, search_key
 from iltdesk.errors import UserError, ValidationError
-from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.i18n import N_, _
+from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
 
 
 def _course_row(course: Course) -> CourseRow:
@@ -40,7 +41,37 @@ def _course_row(course: Course) -> CourseRow:
         prework_link=course.prework_link,
         completion_threshold=course.completion_threshold,
         archived=course.archived,
+        version=course.version,
     )
+
+
+# The course fields a coordinator edits, with their labels for "changed since you opened it".
+_EDITED_FIELDS = {
+    "code": N_("Code"),
+    "title": N_("Title"),
+    "description": N_("Description"),
+    "objectives": N_("Objectives"),
+    "default_minutes": N_("Duration"),
+    "delivery_format": N_("Format"),
+    "certificate_validity_months": N_("Certificate validity"),
+    "currency": N_("Currency"),
+    "prework": N_("Pre-work"),
+    "prework_link": N_("Pre-work link"),
+    "completion_threshold": N_("Completion threshold"),
+}
+
+
+def _differences(seen: CourseRow, now: CourseRow) -> list[tuple[str, str, str]]:
+    def shown(value: Any) -> str:
+        if isinstance(value, tuple):
+            return "; ".join(str(v) for v in value)
+        return "" if value is None else str(getattr(value, "value", value))
+
+    return [
+        (_(label), shown(getattr(seen, name)), shown(getattr(now, name)))
+        for name, label in _EDITED_FIELDS.items()
+        if getattr(seen, name) != getattr(now, name)
+    ]
 
 
 def _validate(spec: CourseSpec) -> CourseSpec:
@@ -114,11 +145,23 @@ def create_course(db: Database, spec: CourseSpec) -> Outcome[CourseRow]:
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
 
 
-def update_course(db: Database, course_id: int, spec: CourseSpec) -> Outcome[CourseRow]:
-    """Change a course's details."""
+def update_course(
+    db: Database, course_id: int, spec: CourseSpec, *, seen: CourseRow | None = None
+) -> Outcome[CourseRow]:
+    """Change a course's details.
+
+    With `seen` (the row the form was filled from), a course changed since then is refused
+    with `StaleEditError` naming who changed what, instead of being overwritten.
+    """
     spec = _validate(spec)
     with db.transaction() as tx:
-        course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
+        course = get_or_fail(
+            tx, Course, course_id, _("That course no longer exists."), lock=seen is not None
+        )
+        if seen is not None and seen.version != course.version:
+            check_unchanged(
+                tx, "course", course, seen.version, _differences(seen, _course_row(course))
+            )
         _check_code_free(tx, spec.code, course_id)
         _apply(course, spec)
         tx.flush()

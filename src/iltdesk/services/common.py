@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk import formatting
 from iltdesk.db import audit as audit_trail
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import AuditEntry, Enrollment
 from iltdesk.domain.changes import Changes
-from iltdesk.errors import NotFoundError
+from iltdesk.errors import NotFoundError, StaleEditError
+from iltdesk.i18n import _
 
 __all__ = ["Database", "Outcome", "audit", "get_or_fail"]  # Database: for type hints above
 
@@ -27,9 +32,54 @@ class Outcome(Generic[T]):
     changes: Changes
 
 
-def get_or_fail(tx: OrmSession, entity: type[E], entity_id: int, message: str) -> E:
-    """The entity with `entity_id`, or a `NotFoundError` carrying `message`."""
-    found = tx.get(entity, entity_id)
+def last_change(tx: OrmSession, entity: str, entity_id: int) -> tuple[str, datetime | None]:
+    """Who last changed a record, and when, as the audit trail has it ("", None: unknown)."""
+    row = tx.execute(
+        select(AuditEntry.actor, AuditEntry.at)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    return (row.actor, row.at) if row is not None else ("", None)
+
+
+def check_unchanged(
+    tx: OrmSession,
+    entity: str,
+    record: Any,
+    seen_version: int | None,
+    differences: Sequence[tuple[str, str, str]] = (),
+) -> None:
+    """Refuse a save based on an older reading of `record` (optimistic locking).
+
+    `seen_version` is the version the user's form was filled from (None: do not check);
+    `differences` lists (field, what the form showed, what is stored now) for the message.
+    """
+    if seen_version is None or record is None or record.version == seen_version:
+        return
+    who, when = last_change(tx, entity, record.id)
+    who = who or _("another coordinator")
+    shown = formatting.format_datetime(when, "UTC") if when is not None else _("an unknown time")
+    message = _("Changed by {who} at {time} since you opened it.").format(who=who, time=shown)
+    if differences:
+        message += " " + _("Now: {changes}.").format(
+            changes="; ".join(
+                _("{field} “{now}” (you saw “{seen}”)").format(field=f, now=now, seen=seen)
+                for f, seen, now in differences
+            )
+        )
+    raise StaleEditError(message, who=who, when=shown, differences=list(differences))
+
+
+def get_or_fail(
+    tx: OrmSession, entity: type[E], entity_id: int, message: str, *, lock: bool = False
+) -> E:
+    """The entity with `entity_id`, or a `NotFoundError` carrying `message`.
+
+    `lock`: hold its row until the transaction ends (`FOR UPDATE` on a server), so a version
+    check on it sees any change committed meanwhile rather than racing it.
+    """
+    found = tx.get(entity, entity_id, with_for_update=lock or None, populate_existing=lock)
     if found is None:
         raise NotFoundError(message)
     return found

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, insert, select
 
-from iltdesk.db.engine import Database
+from iltdesk.db.base import Base
+from iltdesk.db.engine import Database, advance_id_sequences
 from iltdesk.db.entities import (
     AgendaItem,
     Attendance,
@@ -119,6 +120,7 @@ def load_demo(
             rows = builder.rows.get(entity, [])
             for start in range(0, len(rows), 20_000):
                 tx.execute(insert(entity), rows[start : start + 20_000])
+        advance_id_sequences(tx, [Base.metadata.tables[e.__tablename__] for e in _ORDER])
     count = {e: len(builder.rows.get(e, [])) for e in _ORDER}
     summary = DemoSummary(
         courses=count[Course],

@@ -28,6 +28,7 @@ from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.learners import validate_learner
 from iltdesk.services.seats import (
     fill_free_seats,
+    lock_roster,
     next_waitlist_position,
     renumber_waitlist,
     seats_taken,
@@ -113,6 +114,8 @@ def _roster_row(enrollment: Enrollment) -> RosterRow:
 
 
 def _open_session(tx: OrmSession, session_id: int) -> TrainingSession:
+    """The session whose roster changes, locked for the transaction (see `lock_roster`)."""
+    lock_roster(tx, session_id)
     session = get_or_fail(
         tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
     )
@@ -206,7 +209,8 @@ def enroll_learner(
     Raises `ClashError` when the learner is booked elsewhere at an overlapping time (unless
     `allow_clash`), and `SessionFullError` when full and `waitlist_if_full` is False.
     """
-    with db.transaction() as tx:
+
+    def work(tx: OrmSession) -> Outcome[EnrollResult]:
         session = _open_session(tx, session_id)
         enrollment = _place(
             tx,
@@ -220,6 +224,8 @@ def enroll_learner(
             EnrollResult(_roster_row(enrollment)),
             Changes.of(Entity.ENROLLMENT, enrollment.id) | Changes.of(Entity.SESSION, session_id),
         )
+
+    return db.write(work)
 
 
 def walk_in(
@@ -276,43 +282,52 @@ def enroll_many(
     Those already on the session are left as they are; those booked elsewhere at the same time
     are not placed (unless `allow_clash`) and come back in `clashing` for the caller to ask.
     """
+
+    def work(tx: OrmSession) -> Outcome[EnrollReport]:
+        return _enroll_many_in(tx, session_id, learner_ids, allow_clash=allow_clash)
+
+    return db.write(work)
+
+
+def _enroll_many_in(
+    tx: OrmSession, session_id: int, learner_ids: Sequence[int], *, allow_clash: bool
+) -> Outcome[EnrollReport]:
     enrolled: list[RosterRow] = []
     waitlisted: list[RosterRow] = []
     already: list[RosterRow] = []
     clashing: list[tuple[int, str]] = []
-    with db.transaction() as tx:
-        session = _open_session(tx, session_id)
-        touched: list[int] = []
-        for learner_id in dict.fromkeys(learner_ids):
-            existing = tx.scalar(
-                select(Enrollment).where(
-                    Enrollment.session_id == session_id, Enrollment.learner_id == learner_id
-                )
+    session = _open_session(tx, session_id)
+    touched: list[int] = []
+    for learner_id in dict.fromkeys(learner_ids):
+        existing = tx.scalar(
+            select(Enrollment).where(
+                Enrollment.session_id == session_id, Enrollment.learner_id == learner_id
             )
-            if existing is not None and existing.status.is_active:
-                already.append(_roster_row(existing))
+        )
+        if existing is not None and existing.status.is_active:
+            already.append(_roster_row(existing))
+            continue
+        if not allow_clash:
+            found = learner_clashes(tx, learner_id, session)
+            if found:
+                clashing.append((learner_id, found[0].message))
                 continue
-            if not allow_clash:
-                found = learner_clashes(tx, learner_id, session)
-                if found:
-                    clashing.append((learner_id, found[0].message))
-                    continue
-            placed = _place(
-                tx,
-                session,
-                learner_id,
-                EnrollmentSource.MANUAL,
-                allow_clash=True,
-                waitlist_if_full=True,
-            )
-            touched.append(placed.id)
-            row = _roster_row(placed)
-            (waitlisted if placed.status is EnrollmentStatus.WAITLISTED else enrolled).append(row)
-        report = EnrollReport(tuple(enrolled), tuple(waitlisted), tuple(already), tuple(clashing))
-        changes = Changes.of(Entity.SESSION, session_id)
-        if touched:
-            changes |= Changes.of(Entity.ENROLLMENT, *touched)
-        return Outcome(report, changes)
+        placed = _place(
+            tx,
+            session,
+            learner_id,
+            EnrollmentSource.MANUAL,
+            allow_clash=True,
+            waitlist_if_full=True,
+        )
+        touched.append(placed.id)
+        row = _roster_row(placed)
+        (waitlisted if placed.status is EnrollmentStatus.WAITLISTED else enrolled).append(row)
+    report = EnrollReport(tuple(enrolled), tuple(waitlisted), tuple(already), tuple(clashing))
+    changes = Changes.of(Entity.SESSION, session_id)
+    if touched:
+        changes |= Changes.of(Entity.ENROLLMENT, *touched)
+    return Outcome(report, changes)
 
 
 def copy_roster(db: Database, source_id: int, target_id: int) -> Outcome[EnrollReport]:

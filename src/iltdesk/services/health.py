@@ -22,6 +22,16 @@ from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _
 
 
+def checked_by_server(db: Database) -> str | None:
+    """What a database server checks itself (None for a SQLite file, which we check)."""
+    if db.is_sqlite:
+        return None
+    return _(
+        "The database server {server} checks its own storage and foreign keys; ILT Desk "
+        "checked the training records against its rules."
+    ).format(server=db.label)
+
+
 def check_database(db: Database) -> list[Problem]:
     """Integrity and our own rules, checked; each problem in a sentence."""
     problems = [

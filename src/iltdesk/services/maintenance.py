@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
-from iltdesk.db import backup
+from iltdesk.db import backup, server
 from iltdesk.db.backup import BackupInfo
 from iltdesk.db.engine import Database
 from iltdesk.documents.files import check_target
+from iltdesk.errors import UserError
+from iltdesk.i18n import _
 
-__all__ = ["BackupInfo", "back_up_before", "back_up_now", "back_up_to", "last_backup"]
+__all__ = [
+    "BackupInfo",
+    "back_up_before",
+    "back_up_now",
+    "back_up_to",
+    "last_backup",
+    "save_local_copy",
+]
 
 
 def back_up_before(db: Database, reason: str) -> BackupInfo | None:
@@ -34,8 +44,17 @@ def last_backup(db: Database) -> BackupInfo | None:
 
 
 def back_up_now(db: Database) -> BackupInfo:
-    """A verified backup into the database's backup folder, by hand."""
+    """A verified backup into the database's backup folder, by hand.
+
+    On a server: a `pg_dump` into the per-user backup folder, named by the database and time.
+    """
     from iltdesk import paths
+
+    if db.is_server:
+        stamp = datetime.now(UTC).strftime(backup.STAMP)
+        name = f"{db.url.database or 'iltdesk'}-{stamp}{server.DUMP_SUFFIX}"
+        taken = server.dump(db, paths.data_dir() / "backups" / name)
+        return BackupInfo(taken.path, taken.taken_at, taken.size, "manual")
 
     folder = db.backup_dir or (
         paths.backup_dir_for(db.path) if db.path else paths.data_dir() / "backups"
@@ -48,6 +67,19 @@ def back_up_now(db: Database) -> BackupInfo:
 def back_up_to(db: Database, target: Path, *, force: bool = False) -> Path:
     """A verified copy at `target`; an existing file that is not a database is refused."""
     target = target.expanduser().resolve()
+    if db.is_server:
+        if target.exists() and not force and target.suffix != server.DUMP_SUFFIX:
+            check_target(target, "sqlite", force=force)
+        return server.dump(db, target).path
     check_target(target, "sqlite", force=force)
     backup.copy_verified(db, target)
     return target
+
+
+def save_local_copy(db: Database, target: Path, *, force: bool = False) -> Path:
+    """The whole database as a new SQLite file at `target` (a snapshot for offline use)."""
+    target = target.expanduser().resolve()
+    check_target(target, "sqlite", force=force)
+    if db.path is not None and target == db.path:
+        raise UserError(_("That is the open database itself; choose another file name."))
+    return server.save_local_copy(db, target)

@@ -14,8 +14,23 @@ from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, SessionStatus
 from iltdesk.domain.rules import free_seats
 
 
+def lock_roster(tx: OrmSession, session_id: int) -> None:
+    """Hold the session's row until the transaction ends, before counting its seats.
+
+    On a server two coordinators enrolling at once otherwise both count 11 of 12 seats taken
+    and both take the last one; with the row locked (`SELECT … FOR UPDATE`) the second waits
+    and then counts 12. SQLite needs nothing: a writing transaction holds the whole file.
+    """
+    locked: set[int] = tx.info.setdefault("locked_rosters", set())
+    if session_id in locked or tx.get_bind().dialect.name == "sqlite":
+        return
+    tx.execute(select(TrainingSession.id).where(TrainingSession.id == session_id).with_for_update())
+    locked.add(session_id)
+
+
 def seats_taken(tx: OrmSession, session_id: int) -> int:
-    """How many places hold a seat on the session."""
+    """How many places hold a seat on the session (its roster locked for this transaction)."""
+    lock_roster(tx, session_id)
     query = select(func.count()).where(
         Enrollment.session_id == session_id, Enrollment.status.in_(SEAT_HOLDING)
     )
@@ -37,13 +52,21 @@ def waitlist(tx: OrmSession, session_id: int) -> list[Enrollment]:
 
 def renumber_waitlist(tx: OrmSession, session_id: int) -> None:
     """Number the waitlist 1, 2, 3… again after someone left it."""
-    for position, enrollment in enumerate(waitlist(tx, session_id), start=1):
+    lock_roster(tx, session_id)
+    waiting = waitlist(tx, session_id)
+    # Through negative places first: no two learners ever share one, even mid-way (a unique
+    # index holds that on both engines).
+    for position, enrollment in enumerate(waiting, start=1):
+        enrollment.waitlist_position = -position
+    tx.flush()
+    for position, enrollment in enumerate(waiting, start=1):
         enrollment.waitlist_position = position
     tx.flush()
 
 
 def next_waitlist_position(tx: OrmSession, session_id: int) -> int:
     """The position the next learner to wait would take."""
+    lock_roster(tx, session_id)
     query = select(func.max(Enrollment.waitlist_position)).where(
         Enrollment.session_id == session_id
     )

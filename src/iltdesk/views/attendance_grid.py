@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import AttendanceStatus, SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.rows import RosterRow, SessionDayRow, SessionRow
@@ -111,8 +113,18 @@ class AttendanceGrid(QWidget):
             self.grid.setCurrentIndex(self.model.index(current.row(), current.column()))
 
     def record(self, marks: list[MarkSpec]) -> bool:
-        """Save marks (undoably); the window reloads through the relay, keeping its cell."""
+        """Save marks (undoably); the window reloads through the relay, keeping its cell.
+
+        Each mark is checked against the one this grid shows: a mark another coordinator set
+        or changed meanwhile is refused with who and when, and the grid shows theirs.
+        """
         threshold = int(self.ctx.prefs.get("completion_threshold"))
+        marks = [
+            replace(m, seen_version=self.model.seen_version(m.enrollment_id, m.day_id))
+            if m.seen_version is None
+            else m
+            for m in marks
+        ]
         held = {
             (m.enrollment_id, m.day_id): m
             for m in attendance.marks_for_session(self.ctx.db, self.session_id)
@@ -136,6 +148,8 @@ class AttendanceGrid(QWidget):
             ),
         )
         if saved is None:
+            # Refused (perhaps someone else's mark came first): show what is stored now.
+            self.ctx.announce(Changes.of(Entity.ATTENDANCE, self.session_id))
             return False
         text = ngettext("Attendance mark", "{n} attendance marks", len(marks)).format(n=len(marks))
         self.ctx.undo_stack.push(

@@ -85,12 +85,18 @@ class FileActions:
         )
 
     def _show_problems(self, problems: list[Problem]) -> None:
+        note = health.checked_by_server(self.ctx.db)
+        lead = [note] if note else []
         if problems:
             QMessageBox.warning(
-                self.window, _("Check database"), "\n".join(p.message for p in problems[:20])
+                self.window,
+                _("Check database"),
+                "\n".join([*lead, *(p.message for p in problems[:20])]),
             )
         else:
-            QMessageBox.information(self.window, _("Check database"), _("No problems found."))
+            QMessageBox.information(
+                self.window, _("Check database"), "\n\n".join([*lead, _("No problems found.")])
+            )
 
     def show_backups(self) -> QWidget | None:
         from iltdesk.views.dialogs.backups_dialog import BackupsDialog

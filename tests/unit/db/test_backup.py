@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from iltdesk.db import backup
@@ -13,6 +14,8 @@ from iltdesk.db.entities import Learner
 from iltdesk.db.opening import open_database
 from iltdesk.services.learners import learner_keys
 from tests.fixtures.builders import make_course
+
+pytestmark = pytest.mark.sqlite_only  # a server's backups: tests/unit/db/test_server.py
 
 NOW = datetime(2027, 6, 15, 12, tzinfo=UTC)
 

@@ -181,7 +181,7 @@ def test_killed_sender_restarted_delivers_every_message_id_exactly_once(db, comp
     try:
         configure(db, running.port)
         _composed, _ids = queue_certificates(db, completed.id)
-        db_path = str(db.path)
+        db_path = db.url.render_as_string(hide_password=False)
         db.close()
         command = [sys.executable, "-m", "iltdesk", "--db", db_path, "outbox", "send", "--yes"]
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

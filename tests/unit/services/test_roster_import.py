@@ -57,7 +57,8 @@ def test_messy_file_into_the_directory_then_again_changes_nothing(db, tmp_path, 
     result = roster_import.commit_import(db, parsed, ref).value
     assert result.batch_id is not None
     assert result.counts.new == 6
-    assert list(backup_dir.iterdir())  # a verified backup came first
+    if db.is_sqlite:  # a verified backup came first (a server's backups are the server's)
+        assert list(backup_dir.iterdir())
     found = {r.email: r for r in learners.search_learners(db)}
     assert found["zoe.muller@example.com"].employee_id == "007"
     assert found["liam.obrien@example.com"].employee_id == "12345"

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from iltdesk.db.base import Base, UTCDateTime, utcnow
-from iltdesk.db.entities.columns import stored_enum
+from iltdesk.db.entities.columns import search_key, stored_enum
 from iltdesk.domain.enums import (
     ActivityType,
     Audience,
@@ -33,9 +33,9 @@ class Course(Base):
     __tablename__ = "courses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    title: Mapped[str] = mapped_column(String(300))
-    title_key: Mapped[str] = mapped_column(String(300), index=True)
+    code: Mapped[str] = mapped_column(String(), unique=True)
+    title: Mapped[str] = mapped_column(String())
+    title_key: Mapped[str] = mapped_column(search_key(), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     default_minutes: Mapped[int] = mapped_column(Integer, default=480)
     delivery_format: Mapped[DeliveryFormat] = mapped_column(
@@ -45,9 +45,13 @@ class Course(Base):
     # The currency new cost lines of the course start in (costs themselves are cost lines).
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     prework: Mapped[str] = mapped_column(Text, default="")
-    prework_link: Mapped[str] = mapped_column(String(2000), default="")
+    prework_link: Mapped[str] = mapped_column(String(), default="")
     completion_threshold: Mapped[int | None] = mapped_column(Integer)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic locking: each UPDATE checks and bumps it, so a save based on an older
+    # reading fails instead of overwriting another coordinator's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
     objectives: Mapped[list[LearningObjective]] = relationship(
         back_populates="course",
@@ -92,7 +96,7 @@ class AgendaItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String())
     minutes: Mapped[int] = mapped_column(Integer)
     activity: Mapped[ActivityType] = mapped_column(stored_enum(ActivityType, "activity_type"))
     objective_id: Mapped[int | None] = mapped_column(
@@ -116,10 +120,10 @@ class CourseMaterial(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String())
     kind: Mapped[MaterialKind] = mapped_column(stored_enum(MaterialKind, "material_kind"))
     audience: Mapped[Audience] = mapped_column(stored_enum(Audience, "audience"))
-    file_name: Mapped[str] = mapped_column(String(500))
+    file_name: Mapped[str] = mapped_column(String())
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)

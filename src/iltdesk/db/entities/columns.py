@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Enum
+from sqlalchemy import Enum, String
 
 
 def stored_enum(cls: type, name: str) -> Enum:
@@ -16,3 +16,13 @@ def stored_enum(cls: type, name: str) -> Enum:
         length=32,
         values_callable=lambda e: [m.value for m in e],
     )
+
+
+def search_key() -> String:
+    """A folded search or sort key: compared byte by byte on both engines.
+
+    SQLite compares text as bytes (BINARY); on PostgreSQL the column takes the "C" collation,
+    so its plain b-tree index serves prefix searches (`LIKE 'mül%'`) and `ORDER BY` alike, and
+    lists sort the same on both engines.
+    """
+    return String().with_variant(String(collation="C"), "postgresql")

@@ -35,7 +35,7 @@ class Requirement(Base):
     __tablename__ = "requirements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String())
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     recurrence_months: Mapped[int | None] = mapped_column(Integer)
     within_days: Mapped[int | None] = mapped_column(Integer)
@@ -43,9 +43,9 @@ class Requirement(Base):
         stored_enum(RequirementAnchor, "requirement_anchor"), default=RequirementAnchor.ELIGIBLE
     )
     starts_on: Mapped[date | None] = mapped_column(Date)
-    department: Mapped[str] = mapped_column(String(200), default="")
-    job_title: Mapped[str] = mapped_column(String(200), default="")
-    location: Mapped[str] = mapped_column(String(200), default="")
+    department: Mapped[str] = mapped_column(String(), default="")
+    job_title: Mapped[str] = mapped_column(String(), default="")
+    location: Mapped[str] = mapped_column(String(), default="")
     explicit: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -92,7 +92,7 @@ class Exemption(Base):
     requirement_id: Mapped[int] = mapped_column(ForeignKey("requirements.id", ondelete="CASCADE"))
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
-    granted_by: Mapped[str] = mapped_column(String(200), default="")
+    granted_by: Mapped[str] = mapped_column(String(), default="")
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -125,8 +125,8 @@ class PrintedDocument(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))  # "signin", "certificates", "guide"
-    label: Mapped[str] = mapped_column(String(300), default="")
+    kind: Mapped[str] = mapped_column(String())  # "signin", "certificates", "guide"
+    label: Mapped[str] = mapped_column(String(), default="")
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
@@ -140,8 +140,8 @@ class SessionScan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"), index=True)
     day_id: Mapped[int | None] = mapped_column(ForeignKey("session_days.id", ondelete="SET NULL"))
-    file_name: Mapped[str] = mapped_column(String(500))
-    media_type: Mapped[str] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(String())
+    media_type: Mapped[str] = mapped_column(String())
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -154,10 +154,10 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    entity: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(), default="", server_default="")
+    entity: Mapped[str] = mapped_column(String())
     entity_id: Mapped[int | None] = mapped_column(Integer)
-    action: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String())
     detail: Mapped[str] = mapped_column(Text, default="")  # JSON of what changed
     reason: Mapped[str] = mapped_column(Text, default="")
     # What the entry is about, for the history panels of sessions, learners and courses.

@@ -27,8 +27,12 @@ class Setting(Base):
 
     __tablename__ = "settings"
 
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(), primary_key=True)
     value: Mapped[str] = mapped_column(Text)  # JSON
+    # Optimistic locking: each UPDATE checks and bumps it, so a save based on an older
+    # reading fails instead of overwriting another coordinator's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
 
 class OutboxMessage(Base):
@@ -41,14 +45,14 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    dedupe_key: Mapped[str] = mapped_column(String(), unique=True)
     kind: Mapped[MessageKind] = mapped_column(stored_enum(MessageKind, "message_kind"))
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"), index=True)
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
-    recipient: Mapped[str] = mapped_column(String(320))
-    recipient_name: Mapped[str] = mapped_column(String(300), default="")
-    subject: Mapped[str] = mapped_column(String(998), default="")
-    message_id: Mapped[str] = mapped_column(String(300), unique=True)
+    recipient: Mapped[str] = mapped_column(String())
+    recipient_name: Mapped[str] = mapped_column(String(), default="")
+    subject: Mapped[str] = mapped_column(String(), default="")
+    message_id: Mapped[str] = mapped_column(String(), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(
         stored_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING, index=True
     )

@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from iltdesk.db.base import Base, UTCDateTime, utcnow
+from iltdesk.db.entities.columns import search_key
 
 
 class Room(Base):
@@ -23,7 +24,7 @@ class Room(Base):
     __tablename__ = "rooms"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(), unique=True)
     address: Mapped[str] = mapped_column(Text, default="")
     capacity: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -53,10 +54,10 @@ class Instructor(Base):
     __tablename__ = "instructors"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300))
-    name_key: Mapped[str] = mapped_column(String(300), index=True)
-    email: Mapped[str] = mapped_column(String(320), default="")
-    phone: Mapped[str] = mapped_column(String(60), default="")
+    name: Mapped[str] = mapped_column(String())
+    name_key: Mapped[str] = mapped_column(search_key(), index=True)
+    email: Mapped[str] = mapped_column(String(), default="")
+    phone: Mapped[str] = mapped_column(String(), default="")
     external: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -71,26 +72,30 @@ class Learner(Base):
     __tablename__ = "learners"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    first_name: Mapped[str] = mapped_column(String(200), default="")
-    last_name: Mapped[str] = mapped_column(String(200), default="")
-    email: Mapped[str] = mapped_column(String(320))
+    first_name: Mapped[str] = mapped_column(String(), default="")
+    last_name: Mapped[str] = mapped_column(String(), default="")
+    email: Mapped[str] = mapped_column(String())
     # Lower-cased email: the unique key that makes emails unique case-insensitively.
-    email_key: Mapped[str] = mapped_column(String(320), unique=True)
-    employee_id: Mapped[str | None] = mapped_column(String(60), unique=True)
-    department: Mapped[str] = mapped_column(String(200), default="")
-    manager_name: Mapped[str] = mapped_column(String(300), default="")
-    manager_email: Mapped[str] = mapped_column(String(320), default="")
-    location: Mapped[str] = mapped_column(String(200), default="")
-    job_title: Mapped[str] = mapped_column(String(200), default="")
+    email_key: Mapped[str] = mapped_column(search_key(), unique=True)
+    employee_id: Mapped[str | None] = mapped_column(String(), unique=True)
+    department: Mapped[str] = mapped_column(String(), default="")
+    manager_name: Mapped[str] = mapped_column(String(), default="")
+    manager_email: Mapped[str] = mapped_column(String(), default="")
+    location: Mapped[str] = mapped_column(String(), default="")
+    job_title: Mapped[str] = mapped_column(String(), default="")
     preferred_language: Mapped[str] = mapped_column(String(16), default="")
-    first_key: Mapped[str] = mapped_column(String(200), index=True)
-    last_key: Mapped[str] = mapped_column(String(200), index=True)
+    first_key: Mapped[str] = mapped_column(search_key(), index=True)
+    last_key: Mapped[str] = mapped_column(search_key(), index=True)
     # Sort order for lists: last name then first name, normalised.
-    sort_key: Mapped[str] = mapped_column(String(400), index=True)
+    sort_key: Mapped[str] = mapped_column(search_key(), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("learners.id"))
     # When the learner joined: requirements due "within 30 days of hire" count from it.
     hire_date: Mapped[date | None] = mapped_column(Date)
+    # Optimistic locking: each UPDATE checks and bumps it, so a save based on an older
+    # reading fails instead of overwriting another coordinator's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
 
 class ImportBatch(Base):
@@ -99,11 +104,11 @@ class ImportBatch(Base):
     __tablename__ = "import_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    file_name: Mapped[str] = mapped_column(String(500))
+    file_name: Mapped[str] = mapped_column(String())
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     column_mapping: Mapped[str] = mapped_column(Text, default="{}")  # JSON
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON
-    sheet_name: Mapped[str] = mapped_column(String(200), default="")
+    sheet_name: Mapped[str] = mapped_column(String(), default="")
     # JSON: what the batch created and what it changed (with the old values), for undo.
     undo_data: Mapped[str] = mapped_column(Text, default="{}")
     session_id: Mapped[int | None] = mapped_column(ForeignKey("training_sessions.id"))

@@ -46,10 +46,10 @@ class TrainingSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
-    cohort: Mapped[str] = mapped_column(String(200), default="")
+    cohort: Mapped[str] = mapped_column(String(), default="")
     mode: Mapped[DeliveryMode] = mapped_column(stored_enum(DeliveryMode, "delivery_mode"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
-    meeting_link: Mapped[str] = mapped_column(String(2000), default="")
+    meeting_link: Mapped[str] = mapped_column(String(), default="")
     timezone: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[int] = mapped_column(Integer)
     min_size: Mapped[int] = mapped_column(Integer, default=0)
@@ -73,6 +73,10 @@ class TrainingSession(Base):
     )
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completion_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Optimistic locking: each UPDATE checks and bumps it, so a save based on an older
+    # reading fails instead of overwriting another coordinator's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
     course: Mapped[Course] = relationship()
     room: Mapped[Room | None] = relationship()
@@ -155,12 +159,18 @@ class Enrollment(Base):
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     moved_to_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
     prework_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic locking: each UPDATE checks and bumps it, so a save based on an older
+    # reading fails instead of overwriting another coordinator's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
     session: Mapped[TrainingSession] = relationship()
     learner: Mapped[Learner] = relationship()
 
     __table_args__ = (
         UniqueConstraint("session_id", "learner_id"),
+        # Two learners never share a waitlist place, whatever two coordinators do at once.
+        Index("uq_enrollments_waitlist_place", "session_id", "waitlist_position", unique=True),
         Index("ix_enrollments_session_status", "session_id", "status"),
         # Finds a learner's places, and covers what per-learner reports read of them.
         Index(
@@ -201,6 +211,10 @@ class Attendance(Base):
     minutes_attended: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Optimistic locking: each UPDATE checks and bumps it, so a save based on an older
+    # reading fails instead of overwriting another coordinator's change.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
     __table_args__ = (
         UniqueConstraint("enrollment_id", "day_id"),
@@ -217,7 +231,7 @@ class Certificate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(), unique=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -243,7 +257,7 @@ class CostLine(Base):
     )
     category: Mapped[CostCategory] = mapped_column(stored_enum(CostCategory, "cost_category"))
     basis: Mapped[CostBasis] = mapped_column(stored_enum(CostBasis, "cost_basis"))
-    description: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(String(), default="")
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     currency: Mapped[str] = mapped_column(String(3))
     # Whose fee an instructor-fee line is (the instructor-hours report lists it).

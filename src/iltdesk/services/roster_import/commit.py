@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
@@ -140,9 +140,19 @@ def _update_learners(tx: OrmSession, work: _Work, step: _Steps) -> dict[str, dic
         params = []
         for learner_id, old, field_changes in update_chunk:
             merged = {**old, **{c.field: c.new for c in field_changes}}
-            params.append({"id": learner_id, **_learner_values(merged)})
+            params.append({"learner_id": learner_id, **_learner_values(merged)})
             updated[str(learner_id)] = {c.field: [c.old, c.new] for c in field_changes}
-        tx.execute(update(Learner), params)
+        # Core, by id, bumping each row's version: an edit form opened before the import
+        # then learns the learner changed instead of overwriting the import's values.
+        columns = [key for key in params[0] if key != "learner_id"]
+        statement = (
+            update(_LEARNERS)
+            .where(_LEARNERS.c.id == bindparam("learner_id"))
+            .values(
+                {**{key: bindparam(key) for key in columns}, "version": _LEARNERS.c.version + 1}
+            )
+        )
+        tx.connection().execute(statement, params)
         step.done += len(update_chunk)
     return updated
 

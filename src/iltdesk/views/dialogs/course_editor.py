@@ -35,11 +35,12 @@ from iltdesk.domain.agenda import agenda_warnings, offsets, total_label
 from iltdesk.domain.enums import ActivityType, DeliveryFormat
 from iltdesk.domain.rows import CourseRow
 from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
-from iltdesk.errors import ValidationError
+from iltdesk.errors import StaleEditError, ValidationError
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue, costs
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs.stale import StaleChoice, ask_stale
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.undo import EditCommand
@@ -371,6 +372,21 @@ class CourseEditorDialog(QDialog):
             completion_threshold=self.threshold.value() or None,
         )
 
+    def _update(self, seen: CourseRow, spec: CourseSpec) -> CourseRow | None:
+        """Save over `seen`; when someone else changed the course meanwhile, ask first."""
+        try:
+            return self.ctx.apply(catalogue.update_course(self.ctx.db, seen.id, spec, seen=seen))
+        except StaleEditError as error:
+            choice = ask_stale(self, error)
+        if choice is StaleChoice.OVERWRITE:
+            return self.ctx.apply(catalogue.update_course(self.ctx.db, seen.id, spec))
+        if choice is StaleChoice.RELOAD:
+            current = catalogue.get_course(self.ctx.db, seen.id)
+            self.row = current
+            self._fill(current)
+            self.error.setText(_("Reloaded: this is the course as it is stored now."))
+        return None
+
     def _save(self) -> None:
         previous = self.row
         previous_agenda = (
@@ -382,7 +398,10 @@ class CourseEditorDialog(QDialog):
             if self.row is None:
                 course = self.ctx.apply(catalogue.create_course(self.ctx.db, spec))
             else:
-                course = self.ctx.apply(catalogue.update_course(self.ctx.db, self.row.id, spec))
+                saved = self._update(self.row, spec)
+                if saved is None:
+                    return
+                course = saved
             self.row = course
             self.ctx.apply(catalogue.set_agenda(self.ctx.db, course.id, self.agenda.items()))
             self.ctx.apply(costs.set_course_costs(self.ctx.db, course.id, cost_lines))

@@ -1,0 +1,50 @@
+"""“Changed by someone else since you opened it”: Reload, Overwrite or Cancel."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from iltdesk.errors import StaleEditError
+from iltdesk.i18n import _
+
+
+class StaleChoice(Enum):
+    """What the user does with a save refused because the record changed meanwhile."""
+
+    RELOAD = "reload"  # show what is stored now (their own edits are dropped)
+    OVERWRITE = "overwrite"  # save their version over the other coordinator's
+    CANCEL = "cancel"  # keep the form open, nothing saved
+
+
+def ask_stale(parent: QWidget | None, error: StaleEditError) -> StaleChoice:
+    """Ask what to do; the differences are listed under “Show Details…”."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Changed by someone else"))
+    box.setText(str(error))
+    box.setInformativeText(
+        _(
+            "Reload shows what is stored now (your changes are dropped); Overwrite saves your "
+            "version over theirs; Cancel keeps your changes in the form."
+        )
+    )
+    if error.differences:
+        box.setDetailedText(
+            "\n".join(
+                _("{field}: you saw “{seen}”, now “{now}”").format(field=f, seen=seen, now=now)
+                for f, seen, now in error.differences
+            )
+        )
+    reload = box.addButton(_("&Reload"), QMessageBox.ButtonRole.ResetRole)
+    overwrite = box.addButton(_("&Overwrite"), QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is reload:
+        return StaleChoice.RELOAD
+    if clicked is overwrite:
+        return StaleChoice.OVERWRITE
+    return StaleChoice.CANCEL

@@ -1,0 +1,115 @@
+"""What only a server database does: ids after demo, migrations asked for, backups, copies."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from iltdesk.cli import run
+from iltdesk.db import migrate
+from iltdesk.db.engine import database_url
+from iltdesk.db.opening import open_database
+from iltdesk.errors import ServerUpgradeNeededError
+from iltdesk.services import health, learners, maintenance, scheduling
+from tests.fixtures.builders import make_learner
+
+pytestmark = pytest.mark.postgres_only
+
+
+def test_inserts_work_after_demo_wrote_its_own_ids(db, db_url, capsys):
+    db.close()
+    assert run(["--db", db_url, "demo", "--learners", "40", "--sessions", "6"]) == 0
+    with open_database(database_url(db_url)) as again:
+        learner = make_learner(again, "After", "Demo")  # failed with duplicate key pk_learners
+        open_for_places = next(
+            s for s in scheduling.list_sessions(again) if s.status.value in ("planned", "confirmed")
+        )
+        capsys.readouterr()
+        assert run(["--db", db_url, "enrol", str(open_for_places.id), learner.email, "--json"]) == 0
+        answer = json.loads(capsys.readouterr().out)
+        assert answer["status"] in ("enrolled", "waitlisted")
+        assert learners.find_by_email(again, learner.email) is not None
+
+
+def test_enrol_prints_the_contract_in_both_modes(db, db_url, capsys):
+    from tests.fixtures.builders import make_session
+
+    session = make_session(db, capacity=1)
+    first, second = make_learner(db), make_learner(db)
+    capsys.readouterr()
+    assert run(["--db", db_url, "enrol", str(session.id), first.email, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"status": "enrolled", "position": None}
+    assert run(["--db", db_url, "enrol", str(session.id), second.email, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"status": "waitlisted", "position": 1}
+    assert run(["--db", db_url, "enrol", str(session.id), second.email, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"status": "already", "position": 1}
+    assert run(["--db", db_url, "enrol", str(session.id), first.email]) == 0
+    assert "already on the session" in capsys.readouterr().out
+
+
+def test_an_older_server_schema_is_upgraded_only_when_asked(db, db_url, capsys):
+    db.close()
+    config = migrate.alembic_config(db_url)
+    command.downgrade(config, "0006")
+    with pytest.raises(ServerUpgradeNeededError, match="iltdesk upgrade-db"):
+        open_database(database_url(db_url))
+    capsys.readouterr()
+    assert run(["--db", db_url, "sessions"]) == 4  # refused with the sentence, nothing changed
+    assert "needs 0007" in capsys.readouterr().err
+    assert run(["--db", db_url, "upgrade-db"]) == 1  # not a terminal and no --yes
+    assert "Add --yes" in capsys.readouterr().err
+    assert run(["--db", db_url, "upgrade-db", "--yes"]) == 0
+    assert "now at schema 0007" in capsys.readouterr().out
+    with open_database(database_url(db_url)) as again, again.engine.connect() as conn:
+        assert migrate.stamped_revision(conn) == migrate.HEAD_REVISION
+    assert run(["--db", db_url, "upgrade-db"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_check_db_says_what_the_server_checks_itself(db, db_url, capsys):
+    assert "checks its own storage" in (health.checked_by_server(db) or "")
+    db.close()
+    capsys.readouterr()
+    assert run(["--db", db_url, "check-db"]) == 0
+    out = capsys.readouterr().out
+    assert "checks its own storage" in out
+    assert "No problems found." in out
+
+
+def test_opening_a_server_says_backups_are_the_servers_job(db):
+    assert any("Server backups are the server's job" in n for n in db.notices)
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")
+def test_backup_runs_pg_dump_and_verifies_it(db, db_url, tmp_path, capsys):
+    make_learner(db, "In", "Dump")
+    db.close()
+    target = tmp_path / "team.dump"
+    capsys.readouterr()
+    assert run(["--db", db_url, "backup", "-o", str(target)]) == 0
+    assert str(target) in capsys.readouterr().out
+    assert target.read_bytes()[:5] == b"PGDMP"
+    assert not list(tmp_path.glob(".*partial"))
+    with open_database(database_url(db_url)) as again:
+        assert any("Last `iltdesk backup`" in n for n in again.notices)
+
+
+def test_save_a_local_copy_opens_as_a_sqlite_file(db, db_url, tmp_path, capsys):
+    learner = make_learner(db, "Offline", "Copy")
+    target = tmp_path / "snapshot.sqlite3"
+    maintenance.save_local_copy(db, target)
+    with open_database(database_url(target)) as copy:
+        assert copy.is_sqlite
+        assert learners.find_by_email(copy, learner.email) is not None
+        with copy.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM learners")).scalar() == 1
+    db.close()
+    capsys.readouterr()
+    again = tmp_path / "again.sqlite3"
+    assert run(["--db", db_url, "save-copy", str(again)]) == 0
+    assert str(again) in capsys.readouterr().out
+    assert again.exists()
