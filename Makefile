@@ -4,11 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint typecheck clean i18n screenshots package package-test
+.PHONY: run test test-postgres bench lint typecheck clean i18n screenshots package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,dev,postgres]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -16,6 +16,16 @@ run: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# The same suite on a throwaway PostgreSQL server (team mode): started in a temporary folder
+# on 127.0.0.1:$(PG_PORT), stopped and removed afterwards, whatever the outcome. Tests about
+# the SQLite file itself are skipped there; tests about the server (tests/team) run.
+PG_PORT ?= 54329
+test-postgres: $(STAMP)
+	@dir=$$(mktemp -d /tmp/iltdesk-pg.XXXXXX); \
+	url=$$(tools/pg-throwaway start $$dir/cluster $(PG_PORT)) || exit 1; \
+	ILTDESK_TEST_DATABASE_URL=$$url QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest; \
+	status=$$?; tools/pg-throwaway stop $$dir/cluster; rm -rf $$dir; exit $$status
 
 # The Linux bundle (PyInstaller), .deb and .tar.gz in dist/; prints sizes and build time.
 package: $(STAMP)

@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from iltdesk import formatting, i18n, paths  # isort: skip
 from iltdesk.db.engine import Database, database_url, sqlite_path  # isort: skip
 from iltdesk.db.opening import open_database  # isort: skip
-from iltdesk.errors import DamagedDatabaseError, MigrationFailedError, UserError  # isort: skip
+from iltdesk.errors import (  # isort: skip
+    DamagedDatabaseError,
+    MigrationFailedError,
+    ServerUpgradeNeededError,
+    UserError,
+)
 from iltdesk.i18n import _  # isort: skip
 from iltdesk.services import scheduling  # noqa: F401  # isort: skip - warms the first screen's imports
 from iltdesk.services.catalogue import MaterialStore  # isort: skip
@@ -112,13 +117,31 @@ def apply_language(app: QApplication, prefs: Preferences) -> None:
         app.installTranslator(translator)
 
 
-def open_app_database(option: str | None) -> Database:
-    """Open (and migrate) the database the window will use."""
+def app_database(option: str | None) -> str:
+    """Which database the window opens.
+
+    `--db`, then `ILTDESK_DATABASE_URL`, then the team database chosen in the window (File ›
+    Connect to team database…), then the own file.
+    """
     from iltdesk.cli import resolve_database
 
-    url = database_url(resolve_database(option))
+    if option or os.environ.get("ILTDESK_DATABASE_URL"):
+        return resolve_database(option)
+    chosen = str(Preferences().get("database"))
+    return chosen or resolve_database(None)
+
+
+def open_app_database(option: str | None, *, upgrade_server: bool = False) -> Database:
+    """Open (and migrate) the database the window will use."""
+    from iltdesk.credentials import with_database_password
+
+    url = with_database_password(database_url(app_database(option)))
     path = sqlite_path(url)
-    return open_database(url, backup_dir=paths.backup_dir_for(path) if path else None)
+    return open_database(
+        url,
+        backup_dir=paths.backup_dir_for(path) if path else None,
+        upgrade_server=upgrade_server,
+    )
 
 
 def open_database_file(path: Path) -> Database:
@@ -137,6 +160,14 @@ def open_with_recovery(db_option: str | None, zone: str) -> Database | None:
 
     try:
         return open_app_database(db_option)
+    except ServerUpgradeNeededError as error:
+        if not recovery.ask_upgrade_server(None, str(error)):
+            return None
+        try:
+            return open_app_database(db_option, upgrade_server=True)
+        except UserError as again:
+            QMessageBox.critical(None, _("ILT Desk"), str(again))
+            return None
     except DamagedDatabaseError as error:
         path = error.path or sqlite_path(database_url(resolve_database(db_option)))
         if path is None:

@@ -1,4 +1,4 @@
-"""The SMTP password: in the system keyring, never in a file.
+"""Passwords (mail server, team database server): in the system keyring, never in a file.
 
 Order of precedence: `ILTDESK_SMTP_PASSWORD` (for scripts and the command line), the keyring
 (`keyring`), then a password given during this run only (when no keyring is available the app
@@ -8,6 +8,10 @@ asks once per run and keeps the answer in memory).
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 SERVICE = "ILT Desk SMTP"
 _this_run: dict[str, str] = {}
@@ -67,3 +71,44 @@ def set_password(username: str, host: str, password: str, *, remember: bool = Tr
 def forget_for_this_run() -> None:
     """Drop passwords kept in memory (where no keyring exists)."""
     _this_run.clear()
+
+
+DATABASE_SERVICE = "ILT Desk database"
+
+
+def _database_account(url: URL) -> str:
+    return f"{url.username or ''}@{url.host or 'localhost'}:{url.port or 5432}/{url.database or ''}"
+
+
+def with_database_password(url: URL) -> URL:
+    """A server URL with its password from the keyring (or this run) when it has none.
+
+    `PGPASSWORD` and `~/.pgpass` also work: the driver reads them itself.
+    """
+    if url.get_backend_name() == "sqlite" or url.password:
+        return url
+    account = _database_account(url)
+    password = _this_run.get(DATABASE_SERVICE + account)
+    if password is None and keyring_available():
+        import keyring
+
+        try:
+            password = keyring.get_password(DATABASE_SERVICE, account)
+        except Exception:  # a locked or broken keyring: connect without
+            password = None
+    return url.set(password=password) if password else url
+
+
+def set_database_password(url: URL, password: str, *, remember: bool = True) -> bool:
+    """Keep a database password for this run, and in the keyring when `remember` (True: it is)."""
+    account = _database_account(url)
+    _this_run[DATABASE_SERVICE + account] = password
+    if remember and keyring_available():
+        import keyring
+
+        try:
+            keyring.set_password(DATABASE_SERVICE, account, password)
+            return True
+        except Exception:
+            return False
+    return False

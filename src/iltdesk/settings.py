@@ -43,6 +43,10 @@ PREFERENCES: tuple[Preference, ...] = (
     Preference("organisation_logo", str, "", N_("Organisation logo")),
     Preference("certificate_verify_pattern", str, "", N_("Certificate verification link ({code})")),
     Preference("signature_image", str, "", N_("Signature image on certificates")),
+    # The team database the window opens (a URL without its password; "" for the own file),
+    # and the servers connected to lately (File › Connect to team database…).
+    Preference("database", str, "", N_("Team database")),
+    Preference("recent_databases", list, [], N_("Recent team databases")),
 )
 _BY_KEY = {p.key: p for p in PREFERENCES}
 
@@ -95,6 +99,12 @@ class Preferences:
             "logo": self._path("organisation_logo"),
             "paper": str(self.get("paper_size")),
         }
+
+    def remember_database(self, url: str, *, limit: int = 6) -> None:
+        """Open `url` from now on, and put it first among the recent connections."""
+        recent = [u for u in self.get("recent_databases") if isinstance(u, str) and u != url]
+        self.set("database", url)
+        self.set("recent_databases", [url, *recent][:limit] if url else recent)
 
     def actor(self) -> str:
         """Who the audit trail names for this user ("" lets the database use the OS user)."""

@@ -14,8 +14,8 @@ from iltdesk.db.backup import verify_backup
 
 
 @pytest.fixture
-def demo_db(tmp_path):
-    path = tmp_path / "demo.sqlite3"
+def demo_db(db_url):
+    path = db_url  # a SQLite file, or a database on the test server
     assert (
         run(
             [
@@ -74,6 +74,7 @@ def test_roster_json_and_unknown_session(demo_db, capsys):
     assert capsys.readouterr().err.strip() == "There is no session 999."
 
 
+@pytest.mark.sqlite_only  # a server's: tests/team/test_server.py
 def test_check_db_and_backup(demo_db, tmp_path, capsys):
     assert run(["--db", str(demo_db), "check-db"]) == 0
     assert "No problems found." in capsys.readouterr().out

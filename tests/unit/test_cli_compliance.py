@@ -178,11 +178,11 @@ def test_an_evidence_pack_holds_what_was_printed_and_rebuilds_the_same(org, caps
     assert any("No sign-in sheet" in note for note in manifest["notes"])
 
 
-def test_audit_verify_names_a_tampered_entry(tmp_path, capsys):
+def test_audit_verify_names_a_tampered_entry(db_url, capsys):
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
 
-    path = tmp_path / "t.sqlite3"
+    path = db_url
     with open_database(database_url(path)) as db:
         report_org.build(db)
         with db.engine.begin() as conn:

@@ -12,11 +12,11 @@ from iltdesk.services import catalogue, learners, people
 
 
 @pytest.fixture
-def org(tmp_path):
+def org(db_url):
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
 
-    path = tmp_path / "cli.sqlite3"
+    path = db_url
     with open_database(database_url(path)) as db:
         catalogue.create_course(db, CourseSpec("FS-101", "Forklift Safety"))
         people.save_room(

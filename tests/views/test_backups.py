@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from iltdesk import app as app_module
 from iltdesk import paths
 from iltdesk.db.engine import database_url
@@ -14,6 +16,8 @@ from iltdesk.views.dialogs import backups_dialog, recovery
 from iltdesk.views.dialogs.backups_dialog import BackupsDialog
 from tests.faults.test_database_faults import damage
 from tests.fixtures.builders import make_learner
+
+pytestmark = pytest.mark.sqlite_only  # backups of the own file; a server's: tests/team
 
 
 def database_with_backup(path: Path) -> None:

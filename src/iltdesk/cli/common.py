@@ -41,11 +41,12 @@ def open_for_cli(option: str | None) -> Database:
     Notes about it (a network share, work a crash cut short) go to stderr, so they never mix
     with the command's output.
     """
+    from iltdesk.credentials import with_database_password
     from iltdesk.db.opening import open_database
     from iltdesk.services import journal
     from iltdesk.settings import Preferences
 
-    url = database_url(resolve_database(option))
+    url = with_database_password(database_url(resolve_database(option)))
     file_path = sqlite_path(url)
     backups = paths.backup_dir_for(file_path) if file_path is not None else None
     db = open_database(url, backup_dir=backups)

@@ -299,7 +299,7 @@ def _collect(tx: OrmSession, _flush_context: Any) -> None:
 CHAIN_LOCK = 0x41554454
 
 
-def _write(tx: OrmSession, actor: str) -> None:
+def _write(tx: OrmSession, actor: str, client: str = "") -> None:
     """Before commit: give the pending entries their hashes and insert them, in order."""
     tx.flush()  # the last changes reach `_collect` first
     pending: list[Pending] = tx.info.pop(PENDING, [])
@@ -349,10 +349,24 @@ def _write(tx: OrmSession, actor: str) -> None:
         )
         previous = digest
     conn.execute(insert(e.AuditEntry), rows)
+    if conn.dialect.name == "postgresql":
+        from iltdesk.db import live
+
+        live.publish(
+            conn,
+            client,
+            actor,
+            [(item.entity, item.entity_id, item.session_id) for item in pending],
+        )
 
 
-def install(factory: sessionmaker[OrmSession], actor: Any) -> list[tuple[Any, str, Any]]:
+def install(
+    factory: sessionmaker[OrmSession], actor: Any, client: str = ""
+) -> list[tuple[Any, str, Any]]:
     """Hook the trail into every unit of work `factory` makes; `actor()` names who acts.
+
+    On a server each transaction's entries are also published to the other clients (see
+    `db/live.py`), marked with `client` so a client ignores its own.
 
     Returns the (target, event, listener) triples, so a benchmark can measure without them.
     """
@@ -360,7 +374,7 @@ def install(factory: sessionmaker[OrmSession], actor: Any) -> list[tuple[Any, st
 
     def before_commit(tx: OrmSession) -> None:
         if tx.info.get(PENDING) or tx.new or tx.dirty or tx.deleted:
-            _write(tx, actor())
+            _write(tx, actor(), client)
         tx.info.pop(REASON, None)
 
     def after_rollback(tx: OrmSession) -> None:

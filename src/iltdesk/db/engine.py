@@ -14,6 +14,7 @@ import os
 import random
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -223,13 +224,17 @@ class Database:
         self.stamp_fresh_until = 0.0
         # Things the user should know about this database (a network share, server backups).
         self.notices: list[str] = []
+        # On a server, what replaces the automatic backups a file gets (for the status bar).
+        self.backup_note = ""
         # Who the audit trail names: the coordinator's name from Preferences (set by the app
         # and the command line), else the operating-system user.
         self.actor = default_actor()
         _track_writes(self, self._sessions)
         from iltdesk.db import audit
 
-        self.audit_hooks = audit.install(self._sessions, lambda: self.actor)
+        # Marks this client's change notifications on a server, so it ignores its own.
+        self.client_id = uuid.uuid4().hex
+        self.audit_hooks = audit.install(self._sessions, lambda: self.actor, self.client_id)
 
     @property
     def path(self) -> Path | None:

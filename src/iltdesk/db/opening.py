@@ -179,5 +179,5 @@ def _server_notices(db: Database, empty: bool) -> None:
             "Server backups are the server's job: ILT Desk takes none automatically. Last "
             "`iltdesk backup`: {when} by {who}."
         ).format(when=format_datetime(taken_at, "UTC"), who=who or _("someone"))
-    db.notices.append(text)
+    db.backup_note = text  # the status bar's line; not repeated by every command
     log.info("%s", text)

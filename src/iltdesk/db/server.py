@@ -121,7 +121,14 @@ def dump(db: Database, target: Path) -> ServerBackup:
 
 
 def _note_backup(db: Database, taken: ServerBackup) -> None:
-    value = json.dumps({"at": taken.taken_at.isoformat(), "by": taken.taken_by})
+    value = json.dumps(
+        {
+            "at": taken.taken_at.isoformat(),
+            "by": taken.taken_by,
+            "path": str(taken.path),
+            "size": taken.size,
+        }
+    )
     with db.core_transaction() as conn:
         updated = conn.execute(
             text("UPDATE settings SET value = :v, version = version + 1 WHERE key = :k"),
@@ -132,6 +139,23 @@ def _note_backup(db: Database, taken: ServerBackup) -> None:
                 text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
                 {"k": LAST_SERVER_BACKUP_KEY, "v": value},
             )
+
+
+def last_dump(db: Database) -> ServerBackup | None:
+    """The last `iltdesk backup` of the team database (by anyone, anywhere), if any."""
+    with db.engine.connect() as conn:
+        value = conn.execute(
+            text("SELECT value FROM settings WHERE key = :k"), {"k": LAST_SERVER_BACKUP_KEY}
+        ).scalar()
+    if not value:
+        return None
+    data = json.loads(value)
+    return ServerBackup(
+        Path(str(data.get("path", ""))),
+        datetime.fromisoformat(data["at"]),
+        str(data.get("by", "")),
+        int(data.get("size", 0)),
+    )
 
 
 def last_backup(db: Database) -> tuple[datetime, str] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -47,3 +48,60 @@ class Changes:
 
     def ids(self, kind: Entity) -> frozenset[int]:
         return frozenset(i for k, i in self.touched if k == kind)
+
+
+# What the audit trail's entity names (db/audit.py) mean as change kinds, for the changes
+# another coordinator made (live updates); related records are named by their session.
+_TRAIL_KINDS: dict[str, Entity] = {
+    "course": Entity.COURSE,
+    "objective": Entity.COURSE,
+    "agenda_item": Entity.COURSE,
+    "material": Entity.MATERIAL,
+    "room": Entity.ROOM,
+    "instructor": Entity.INSTRUCTOR,
+    "qualification": Entity.INSTRUCTOR,
+    "session": Entity.SESSION,
+    "session_day": Entity.SESSION,
+    "session_instructor": Entity.SESSION,
+    "learner": Entity.LEARNER,
+    "enrollment": Entity.ENROLLMENT,
+    "attendance": Entity.ATTENDANCE,
+    "certificate": Entity.CERTIFICATE,
+    "cost_line": Entity.COST,
+    "budget": Entity.COST,
+    "exchange_rate": Entity.COST,
+    "setting": Entity.SETTING,
+    "requirement": Entity.REQUIREMENT,
+    "requirement_course": Entity.REQUIREMENT,
+    "requirement_member": Entity.REQUIREMENT,
+    "exemption": Entity.REQUIREMENT,
+    "interest": Entity.REQUIREMENT,
+    "print": Entity.EVIDENCE,
+    "scan": Entity.EVIDENCE,
+}
+
+
+def from_trail(
+    touched: Iterable[tuple[str, int | None, int | None]], *, everything: bool
+) -> Changes:
+    """The changes another client's transaction made, from its (entity, id, session id) list.
+
+    Attendance is announced by session (as `record_marks` does); anything on a session also
+    touches that session, so its window and the sessions list refresh.
+    """
+    if everything:
+        return Changes(frozenset((kind, 0) for kind in Entity))
+    pairs: set[tuple[Entity, int]] = set()
+    for name, entity_id, session_id in touched:
+        kind = _TRAIL_KINDS.get(name)
+        if kind is None:
+            continue
+        if kind is Entity.ATTENDANCE:
+            pairs.add((kind, session_id or 0))
+        elif kind is Entity.SESSION:
+            pairs.add((kind, session_id or entity_id or 0))
+        else:
+            pairs.add((kind, entity_id or 0))
+        if session_id is not None:
+            pairs.add((Entity.SESSION, session_id))
+    return Changes(frozenset(pairs))

@@ -36,7 +36,10 @@ def back_up_before(db: Database, reason: str) -> BackupInfo | None:
 
 
 def last_backup(db: Database) -> BackupInfo | None:
-    """The newest backup of the database, if any."""
+    """The newest backup of the database, if any (on a server: the last `iltdesk backup`)."""
+    if db.is_server:
+        dump = server.last_dump(db)
+        return BackupInfo(dump.path, dump.taken_at, dump.size, "manual") if dump else None
     if db.backup_dir is None:
         return None
     backups = backup.list_backups(db.backup_dir)

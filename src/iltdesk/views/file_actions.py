@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, Qt
@@ -69,8 +70,9 @@ class FileActions:
                     _("Backup written to {path} and verified.").format(path=info.path), 8000
                 )
 
+        # On a file: a verified copy in its backup folder; on a server: a pg_dump.
         self.window.tasks.run(
-            lambda _p: maintenance.back_up_before(self.ctx.db, "manual"),
+            lambda _p: maintenance.back_up_now(self.ctx.db),
             title=_("Backing up…"),
             on_done=done,
             on_error=self._failed,
@@ -114,6 +116,37 @@ class FileActions:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
         return dialog
+
+    def connect_team_database(self) -> None:
+        """Choose a team database on a server (or the own file again); ILT Desk restarts on it."""
+        from iltdesk.views.dialogs.connect_dialog import ConnectDialog
+        from iltdesk.views.dialogs.preferences import restart_app
+
+        chosen = ConnectDialog.ask(self.window, self.ctx.prefs)
+        if chosen is not None:
+            restart_app()
+
+    def save_local_copy(self) -> None:
+        """The whole database into a new file, for a training room without network."""
+        from PySide6.QtWidgets import QFileDialog
+
+        suggested = Path.home() / "iltdesk-copy.sqlite3"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self.window,
+            _("Save a local copy"),
+            str(suggested),
+            _("ILT Desk database (*.sqlite3)"),
+        )
+        if not chosen:
+            return
+        self.window.tasks.run(
+            lambda _p: maintenance.save_local_copy(self.ctx.db, Path(chosen), force=True),
+            title=_("Saving a local copy…"),
+            on_done=lambda target: self.window.statusBar().showMessage(
+                _("A copy of the database was saved to {path}.").format(path=target)
+            ),
+            on_error=self._failed,
+        )
 
     def _failed(self, error: BaseException) -> None:
         if not isinstance(error, CancelledError):

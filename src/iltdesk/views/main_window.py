@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -68,13 +69,13 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.splitter.setCollapsible(0, False)
         self.setCentralWidget(self.splitter)
         self._build_actions()
-        path = ctx.db.path
-        self.statusBar().showMessage(
-            _("Database: {where}").format(
-                where=path if path else ctx.db.url.render_as_string(hide_password=True)
-            )
-        )
+        self._show_database()
         ctx.changes_applied.connect(self._on_changes)
+        from iltdesk.views.live_updates import LiveUpdates
+
+        self.live = LiveUpdates(ctx, self)
+        self.live.arrived.connect(self._others_changed)
+        self.live.start()
         self._restore()
         self.nav.setCurrentRow(0)
 
@@ -124,6 +125,10 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.backups_action.triggered.connect(self.files.show_backups)
         self.check_action = QAction(_("&Check database"), self)
         self.check_action.triggered.connect(self.files.check_database)
+        self.connect_action = QAction(_("Connect to &team database…"), self)
+        self.connect_action.triggered.connect(self.files.connect_team_database)
+        self.local_copy_action = QAction(_("Save a &local copy…"), self)
+        self.local_copy_action.triggered.connect(self.files.save_local_copy)
         self.quit_action = QAction(_("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -146,6 +151,9 @@ class MainWindow(RosterDropTarget, QMainWindow):
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.backups_action)
         file_menu.addAction(self.check_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.connect_action)
+        file_menu.addAction(self.local_copy_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -405,7 +413,27 @@ class MainWindow(RosterDropTarget, QMainWindow):
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
 
+    def _show_database(self) -> None:
+        """The status bar names the database and, on a server, who you are there."""
+        db = self.ctx.db
+        if db.is_server:
+            where = _("Team database {where} — you are {who}").format(
+                where=db.label, who=db.actor or _("unnamed")
+            )
+            self.database_label = QLabel(where)
+            self.database_label.setToolTip(db.backup_note)
+            self.statusBar().addPermanentWidget(self.database_label)
+            self.statusBar().showMessage(db.backup_note, 15000)
+        else:
+            self.statusBar().showMessage(_("Database: {where}").format(where=db.label))
+
+    def _others_changed(self, who: str, _changes: object) -> None:
+        self.statusBar().showMessage(
+            _("Updated with changes by {who}.").format(who=who or _("another coordinator")), 8000
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.live.stop()
         settings = window_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())

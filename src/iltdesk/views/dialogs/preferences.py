@@ -205,7 +205,7 @@ class PreferencesDialog(QDialog):
         )
 
     def _back_up(self) -> None:
-        if self.ctx.attempt(self, lambda: maintenance.back_up_before(self.ctx.db, "manual")):
+        if self.ctx.attempt(self, lambda: maintenance.back_up_now(self.ctx.db)):
             self._show_last_backup()
 
     def _language_changed(self) -> None:

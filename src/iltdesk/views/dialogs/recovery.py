@@ -74,3 +74,23 @@ def ask_restore_before_upgrade(parent: QWidget | None, problem: str, has_backup:
     box.addButton(_("&Quit"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return restore is not None and box.clickedButton() is restore
+
+
+def ask_upgrade_server(parent: QWidget | None, problem: str) -> bool:
+    """Ask whether to upgrade a team database to this version's schema for everyone."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Upgrade the team database?"))
+    box.setText(problem)
+    box.setInformativeText(
+        _(
+            "Upgrade only when every coordinator is ready to move to this version, and after a "
+            "backup (pg_dump) of the server. The upgrade runs as one change: if it fails, the "
+            "database stays as it was."
+        )
+    )
+    upgrade = box.addButton(_("&Upgrade"), QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton(_("&Quit"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(quit_button)
+    box.exec()
+    return box.clickedButton() is upgrade

@@ -1,0 +1,216 @@
+"""Team mode on a PostgreSQL server: search, roster, enrol and the sessions list against raw
+psycopg running the same SQL; and what live updates cost the GUI.
+
+Starts a throwaway server (tools/pg-throwaway) unless ILTDESK_BENCH_DATABASE_URL names one,
+fills 50,000 learners and 2,000 sessions, and prints one JSON line per measurement. "Raw" is
+psycopg running exactly the statements our service sent (captured from the engine), so the
+ratio is what our layers add; enrolment, a write, is compared with hand-written statements
+doing the same checks.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from common import ROOT, TODAY, report, timed
+from sqlalchemy import event, make_url, text
+
+from iltdesk.db.engine import Database, database_url
+from iltdesk.db.opening import open_database
+from iltdesk.services import enrollment, learners, scheduling
+from iltdesk.services.demo import DemoSize, load_demo
+
+LEARNERS, SESSIONS = 50_000, 2_000
+
+
+@contextmanager
+def server() -> Iterator[str]:
+    given = os.environ.get("ILTDESK_BENCH_DATABASE_URL")
+    if given:
+        yield given
+        return
+    folder = Path(tempfile.mkdtemp(prefix="iltdesk-bench-pg."))
+    tool = str(ROOT / "tools" / "pg-throwaway")
+    url = subprocess.run(
+        [tool, "start", str(folder / "cluster"), "54339"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    try:
+        yield url
+    finally:
+        subprocess.run([tool, "stop", str(folder / "cluster")], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def captured(db: Database, work: Callable[[], Any]) -> list[tuple[str, Any]]:
+    """The statements (SQL and parameters) `work` sends to the server."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, params: Any, *_rest: Any) -> None:
+        statements.append((sql, params))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return statements
+
+
+def replay(conn: Any, statements: list[tuple[str, Any]]) -> Callable[[], None]:
+    def run() -> None:
+        with conn.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params or None)
+                if cursor.description is not None:
+                    cursor.fetchall()
+        conn.rollback()
+
+    return run
+
+
+def compare(
+    name: str,
+    db: Database,
+    raw_conn: Any,
+    work: Callable[[], Any],
+    *,
+    timed_target: bool = True,
+    **extra: Any,
+) -> None:
+    statements = captured(db, work)
+    raw = timed(replay(raw_conn, statements))
+    ours = timed(work)
+    if timed_target:
+        extra["ok_under_10ms"] = ours < 0.010
+    report(name, ours, raw, 2.0, statements=len(statements), **extra)
+
+
+def bench_enrol(db: Database, raw_conn: Any) -> None:
+    future = [s for s in scheduling.list_sessions(db) if s.status.value in ("planned", "confirmed")]
+    target = max(future, key=lambda s: s.capacity - s.enrolled)
+    on_roster = {r.learner_id for r in enrollment.roster(db, target.id)}
+    candidates = [
+        r.id for r in learners.search_learners(db, "", limit=400) if r.id not in on_roster
+    ]
+    samples = []
+    for learner_id in candidates[:60]:
+        start = time.perf_counter()
+        enrollment.enroll_learner(db, target.id, learner_id, allow_clash=True)
+        samples.append(time.perf_counter() - start)
+    ours = sorted(samples)[len(samples) // 2]
+    raw_samples = []
+    with raw_conn.cursor() as cur:
+        for learner_id in candidates[60:120]:
+            start = time.perf_counter()
+            cur.execute("SELECT id FROM training_sessions WHERE id = %s FOR UPDATE", (target.id,))
+            cur.execute("SELECT * FROM training_sessions WHERE id = %s", (target.id,))
+            cur.fetchall()
+            cur.execute("SELECT * FROM learners WHERE id = %s", (learner_id,))
+            cur.fetchall()
+            cur.execute(
+                "SELECT * FROM enrollments WHERE session_id = %s AND learner_id = %s",
+                (target.id, learner_id),
+            )
+            cur.fetchall()
+            cur.execute(
+                "SELECT count(*) FROM enrollments WHERE session_id = %s AND status IN "
+                "('enrolled','completed','incomplete','no_show')",
+                (target.id,),
+            )
+            cur.fetchall()
+            cur.execute(
+                "INSERT INTO enrollments (session_id, learner_id, status, enrolled_at, "
+                "cancel_reason, source, prework_done, cancelled_seat) VALUES (%s, %s, "
+                "'enrolled', now(), '', 'manual', false, false) RETURNING id",
+                (target.id, learner_id),
+            )
+            new_id = cur.fetchone()[0]
+            cur.execute("SELECT pg_advisory_xact_lock(1)")
+            cur.execute("SELECT hash FROM audit_entries ORDER BY id DESC LIMIT 1")
+            cur.fetchall()
+            cur.execute(
+                "INSERT INTO audit_entries (at, actor, entity, entity_id, action, detail, "
+                "reason, prev_hash, hash) VALUES (now(), 'bench', 'enrollment', %s, 'create', "
+                "'{}', '', '', '')",
+                (new_id,),
+            )
+            cur.execute("SELECT pg_notify('iltdesk_changes', '{}')")
+            raw_conn.commit()
+            raw_samples.append(time.perf_counter() - start)
+    raw = sorted(raw_samples)[len(raw_samples) // 2]
+    report("server_enrol", ours, raw, 2.0, ok_under_10ms=ours < 0.010)
+
+
+def main() -> None:
+    import psycopg
+
+    with server() as base:
+        admin = psycopg.connect(
+            make_url(base).set(drivername="postgresql").render_as_string(hide_password=False),
+            autocommit=True,
+        )
+        admin.execute("DROP DATABASE IF EXISTS iltdesk_bench WITH (FORCE)")
+        admin.execute("CREATE DATABASE iltdesk_bench")
+        url = make_url(base).set(database="iltdesk_bench")
+        db = open_database(database_url(url.render_as_string(hide_password=False)))
+        start = time.perf_counter()
+        load_demo(db, DemoSize(LEARNERS, SESSIONS, None), today=TODAY)
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+        print(f"# demo loaded in {time.perf_counter() - start:.1f} s", flush=True)
+        raw_conn = psycopg.connect(
+            url.set(drivername="postgresql").render_as_string(hide_password=False)
+        )
+        try:
+            busiest = max(scheduling.list_sessions(db), key=lambda s: s.enrolled + s.waitlisted)
+            compare(
+                "server_search_prefix",
+                db,
+                raw_conn,
+                lambda: learners.search_learners(db, "mul"),
+                rows=len(learners.search_learners(db, "mul")),
+            )
+            compare(
+                "server_search_two_words",
+                db,
+                raw_conn,
+                lambda: learners.search_learners(db, "muller a"),
+            )
+            compare(
+                "server_roster",
+                db,
+                raw_conn,
+                lambda: enrollment.roster(db, busiest.id),
+                rows=len(enrollment.roster(db, busiest.id)),
+            )
+            compare(
+                "server_sessions_list",
+                db,
+                raw_conn,
+                lambda: scheduling.list_sessions(db),
+                rows=len(scheduling.list_sessions(db)),
+                timed_target=False,  # 2,000 rows: the ratio against raw psycopg is the target
+            )
+            bench_enrol(db, raw_conn)
+        finally:
+            raw_conn.close()
+            db.close()
+            admin.execute("DROP DATABASE IF EXISTS iltdesk_bench WITH (FORCE)")
+            admin.close()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()

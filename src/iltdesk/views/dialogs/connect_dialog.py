@@ -1,0 +1,192 @@
+"""File › Connect to team database…: a shared PostgreSQL server instead of the own file.
+
+Host, port, database, user and TLS mode, with the password kept in the system keyring (as the
+mail password is); the connection is tried on a worker thread before anything is kept; recent
+connections come back from a list. ILT Desk then starts again on the team database.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import make_url
+from sqlalchemy.engine import URL
+
+from iltdesk.credentials import set_database_password
+from iltdesk.errors import UserError
+from iltdesk.i18n import N_, _
+from iltdesk.settings import Preferences
+from iltdesk.tasks.runner import Progress, TaskRunner
+from iltdesk.views.widgets import error_label
+
+TLS_MODES = (
+    ("prefer", N_("Prefer encryption")),
+    ("require", N_("Require encryption")),
+    ("verify-full", N_("Require encryption and check the server's certificate")),
+    ("disable", N_("No encryption (only on a trusted network)")),
+)
+
+
+def try_connection(url: URL) -> str:
+    """Connect once and close (a worker's job); returns how the database is labelled."""
+    from iltdesk.db.engine import Database
+
+    with Database.connect(url, lock=False) as db:
+        return db.label
+
+
+class ConnectDialog(QDialog):
+    """The dialog; use `ask`. `chosen` holds the URL (without password) once connected."""
+
+    def __init__(self, parent: QWidget | None, prefs: Preferences) -> None:
+        super().__init__(parent)
+        self.prefs = prefs
+        self.chosen: str | None = None
+        self.setWindowTitle(_("Connect to team database"))
+        self.recent = QComboBox()
+        self.recent.addItem(_("(new connection)"), "")
+        for url in prefs.get("recent_databases"):
+            if isinstance(url, str):
+                self.recent.addItem(url, url)
+        self.recent.currentIndexChanged.connect(self._recent_chosen)
+        self.host = QLineEdit()
+        self.host.setPlaceholderText(_("for example db.example.org"))
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(5432)
+        self.database = QLineEdit("iltdesk")
+        self.user = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember = QCheckBox(_("&Remember the password in the system keyring"))
+        self.remember.setChecked(True)
+        self.tls = QComboBox()
+        for value, label in TLS_MODES:
+            self.tls.addItem(_(label), value)
+        form = QFormLayout()
+        form.addRow(_("Re&cent"), self.recent)
+        form.addRow(_("&Server"), self.host)
+        form.addRow(_("&Port"), self.port)
+        form.addRow(_("&Database"), self.database)
+        form.addRow(_("&User"), self.user)
+        form.addRow(_("Pass&word"), self.password)
+        form.addRow("", self.remember)
+        form.addRow(_("&Encryption"), self.tls)
+        self.status = QLabel()
+        self.error = error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.connect_button = QPushButton(_("C&onnect"))
+        self.connect_button.setDefault(True)
+        self.buttons.addButton(self.connect_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.own_file_button = QPushButton(_("Use my own database &file"))
+        self.own_file_button.setEnabled(bool(prefs.get("database")))
+        self.buttons.addButton(self.own_file_button, QDialogButtonBox.ButtonRole.ResetRole)
+        self.buttons.rejected.connect(self.reject)
+        self.connect_button.clicked.connect(self.try_connect)
+        self.own_file_button.clicked.connect(self._use_own_file)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            _(
+                "Several coordinators can share one database on a PostgreSQL server. Ask its "
+                "administrator for these details."
+            )
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.tasks = TaskRunner(self)
+
+    def url(self) -> URL:
+        """The connection as a URL (password included when typed)."""
+        return URL.create(
+            "postgresql+psycopg",
+            username=self.user.text().strip() or None,
+            password=self.password.text() or None,
+            host=self.host.text().strip() or None,
+            port=self.port.value(),
+            database=self.database.text().strip() or None,
+            query={"sslmode": str(self.tls.currentData())},
+        )
+
+    def _recent_chosen(self, _index: int) -> None:
+        text = str(self.recent.currentData() or "")
+        if not text:
+            return
+        url = make_url(text)
+        self.host.setText(url.host or "")
+        self.port.setValue(url.port or 5432)
+        self.database.setText(url.database or "")
+        self.user.setText(url.username or "")
+        mode = url.query.get("sslmode", "prefer")
+        self.tls.setCurrentIndex(max(0, self.tls.findData(mode)))
+
+    def try_connect(self) -> None:
+        """Check the details, then try them on a worker; keep them only when they work."""
+        if not self.host.text().strip() or not self.database.text().strip():
+            self.error.setText(_("Give the server's name and the database."))
+            return
+        url = self.url()
+        from iltdesk.credentials import with_database_password
+
+        if not url.password:
+            url = with_database_password(url)
+        self.error.setText("")
+        self.status.setText(_("Connecting to {server}…").format(server=url.host))
+        self.connect_button.setEnabled(False)
+
+        def work(_progress: Progress) -> str:
+            return try_connection(url)
+
+        self.tasks.run(
+            work,
+            title=_("Connecting…"),
+            on_done=lambda _label: self._connected(url),
+            on_error=self._failed,
+        )
+
+    def _connected(self, url: URL) -> None:
+        if url.password:
+            set_database_password(url, str(url.password), remember=self.remember.isChecked())
+        self.chosen = url.set(password=None).render_as_string(hide_password=False)
+        self.prefs.remember_database(self.chosen)
+        self.prefs.save()
+        self.status.setText(_("Connected."))
+        self.accept()
+
+    def _failed(self, error: BaseException) -> None:
+        self.connect_button.setEnabled(True)
+        self.status.setText("")
+        if isinstance(error, UserError):
+            self.error.setText(str(error))
+        else:
+            from iltdesk.views.errors import show_error
+
+            show_error(self, error)
+
+    def _use_own_file(self) -> None:
+        self.prefs.remember_database("")
+        self.prefs.save()
+        self.chosen = ""
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, prefs: Preferences) -> str | None:
+        """The database chosen (a URL, or "" for the own file), or None when cancelled."""
+        dialog = cls(parent, prefs)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.chosen

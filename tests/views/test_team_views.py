@@ -1,0 +1,155 @@
+"""Team mode in the window: stale edits asked about, the connect dialog, the status bar."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.services import attendance, catalogue, enrollment
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.views.dialogs import course_editor, stale
+from iltdesk.views.dialogs.course_editor import CourseEditorDialog, spec_from_row
+from tests.fixtures.builders import make_course, make_learner, make_session
+from tests.fixtures.ui import click_button, press_save
+
+
+def _changed_elsewhere(ctx, course):
+    """Another coordinator renames the course while the editor is open."""
+    ctx.db.actor = "Bea"
+    catalogue.update_course(ctx.db, course.id, replace(spec_from_row(course), title="Theirs"))
+    ctx.db.actor = "Ann"
+
+
+@pytest.mark.parametrize(
+    ("choice", "title", "description", "open_after"),
+    [
+        (stale.StaleChoice.CANCEL, "Theirs", "", True),
+        (stale.StaleChoice.OVERWRITE, "Original", "Mine", False),
+        (stale.StaleChoice.RELOAD, "Theirs", "", True),
+    ],
+)
+def test_a_course_changed_meanwhile_is_asked_about(
+    qtbot, ctx, monkeypatch, choice, title, description, open_after
+):
+    course = make_course(ctx.db, title="Original")
+    dialog = CourseEditorDialog(None, ctx, course)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.description.setPlainText("Mine")
+    _changed_elsewhere(ctx, course)
+    asked = []
+
+    def answer(parent, error):
+        asked.append(error)
+        return choice
+
+    monkeypatch.setattr(course_editor, "ask_stale", answer)
+    press_save(dialog)
+    assert len(asked) == 1
+    assert "Changed by Bea at" in str(asked[0])
+    assert ("Title", "Original", "Theirs") in asked[0].differences
+    stored = catalogue.get_course(ctx.db, course.id)
+    assert (stored.title, stored.description) == (title, description)
+    assert dialog.isVisible() is open_after
+    if choice is stale.StaleChoice.RELOAD:
+        assert dialog.title.text() == "Theirs"  # the form shows what is stored now
+        assert dialog.description.toPlainText() == ""
+        press_save(dialog)  # and saving again goes through without asking
+        assert len(asked) == 1
+        assert not dialog.isVisible()
+
+
+def test_a_mark_set_elsewhere_is_not_overwritten_from_the_grid(qtbot, ctx, monkeypatch):
+    from iltdesk.views.session_detail import SessionDetailDialog
+
+    session = make_session(ctx.db)
+    placed = enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db).id).value.row
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    day = session.days[0].id
+    # Someone else marks the learner absent after this grid was filled.
+    attendance.record_marks(
+        ctx.db, session.id, [MarkSpec(placed.enrollment_id, day, AttendanceStatus.ABSENT)]
+    )
+    shown = []
+    import iltdesk.views.context as context_module
+
+    monkeypatch.setattr(context_module, "show_error", lambda _p, error: shown.append(str(error)))
+    saved = detail.attendance.record(
+        [MarkSpec(placed.enrollment_id, day, AttendanceStatus.PRESENT)]
+    )
+    assert saved is False
+    assert shown
+    assert "since you opened" in shown[0]
+    marks = attendance.marks_for_session(ctx.db, session.id)
+    assert [m.status for m in marks] == [AttendanceStatus.ABSENT]
+    # The grid now shows the other coordinator's mark, and a change from there is accepted.
+    qtbot.waitUntil(lambda: detail.attendance_model.seen_version(placed.enrollment_id, day) == 1)
+    assert detail.attendance.record([MarkSpec(placed.enrollment_id, day, AttendanceStatus.LATE)])
+
+
+def _fill(dialog, host, port, database, user):
+    dialog.host.setText(host)
+    dialog.port.setValue(port)
+    dialog.database.setText(database)
+    dialog.user.setText(user)
+    dialog.tls.setCurrentIndex(dialog.tls.findData("disable"))
+
+
+def test_connecting_to_a_server_that_is_not_there_says_so(qtbot, ctx):
+    from iltdesk.views.dialogs.connect_dialog import ConnectDialog
+
+    dialog = ConnectDialog(None, ctx.prefs)
+    qtbot.addWidget(dialog)
+    click_button(dialog, "Connect")
+    assert "server's name" in dialog.error.text()  # nothing tried without a host
+    _fill(dialog, "127.0.0.1", 1, "iltdesk", "ann")
+    click_button(dialog, "Connect")
+    qtbot.waitUntil(lambda: "Could not connect" in dialog.error.text(), timeout=20000)
+    assert "127.0.0.1" in dialog.error.text()
+    assert dialog.connect_button.isEnabled()
+    assert ctx.prefs.get("database") == ""  # nothing kept
+
+
+@pytest.mark.postgres_only
+def test_a_working_connection_is_kept_and_offered_again(qtbot, ctx, db_url):
+    from sqlalchemy import make_url
+
+    from iltdesk.views.dialogs.connect_dialog import ConnectDialog
+
+    url = make_url(db_url)
+    dialog = ConnectDialog(None, ctx.prefs)
+    qtbot.addWidget(dialog)
+    _fill(dialog, url.host, url.port, url.database, url.username)
+    with qtbot.waitSignal(dialog.accepted, timeout=20000):
+        click_button(dialog, "Connect")
+    chosen = str(ctx.prefs.get("database"))
+    assert make_url(chosen).database == url.database
+    assert make_url(chosen).query["sslmode"] == "disable"
+    assert ctx.prefs.get("recent_databases")[0] == chosen
+    again = ConnectDialog(None, ctx.prefs)
+    qtbot.addWidget(again)
+    again.recent.setCurrentIndex(1)
+    assert again.database.text() == url.database
+    assert again.port.value() == url.port
+    assert again.own_file_button.isEnabled()
+    click_button(again, "Use my own database file")
+    assert ctx.prefs.get("database") == ""
+    assert ctx.prefs.get("recent_databases") == [chosen]
+
+
+@pytest.mark.postgres_only
+def test_the_status_bar_names_the_team_database_and_who_you_are(qtbot, ctx):
+    from iltdesk.views.main_window import MainWindow
+
+    ctx.db.actor = "Ann Coordinator"
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert "Ann Coordinator" in window.database_label.text()
+    assert ctx.db.label in window.database_label.text()
+    assert "server's job" in window.database_label.toolTip()
+    assert window.live.listener is not None
+    window.close()
+    assert window.live.listener is None
