@@ -63,14 +63,14 @@ def test_f11_ssl_on_a_plain_port_pauses_the_batch(db, server, queued):
 
 
 def test_f12_an_unreachable_server_leaves_rows_waiting_and_the_cli_says_so(
-    db, db_path, queued, capsys
+    db, db_url, queued, capsys
 ):
     configure(db, free_port())  # nobody listens there
     summary = send(db)
     assert "could not be reached" in summary.stopped_error
     assert statuses(db) == [OutboxStatus.PENDING] * 3
     db.close()
-    assert run(["--db", str(db_path), "outbox", "send", "--yes"]) == 5
+    assert run(["--db", db_url, "outbox", "send", "--yes"]) == 5
     err = capsys.readouterr().err
     assert "could not be reached" in err
     assert "every message still waits" in err

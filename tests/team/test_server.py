@@ -114,3 +114,57 @@ def test_save_a_local_copy_opens_as_a_sqlite_file(db, db_url, tmp_path, capsys):
     assert run(["--db", db_url, "save-copy", str(again)]) == 0
     assert str(again) in capsys.readouterr().out
     assert again.exists()
+
+
+def test_two_clients_upgrading_at_once_migrate_once(db, db_url):
+    import subprocess
+    import sys
+
+    db.close()
+    command.downgrade(migrate.alembic_config(db_url), "0006")
+    run_upgrade = [sys.executable, "-m", "iltdesk", "--db", db_url, "upgrade-db", "--yes"]
+    both = [
+        subprocess.Popen(run_upgrade, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in both]
+    assert [p.returncode for p in both] == [0, 0], results
+    with open_database(database_url(db_url)) as again, again.engine.connect() as conn:
+        assert migrate.stamped_revision(conn) == migrate.HEAD_REVISION
+        columns = conn.execute(
+            text(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_name = 'courses' AND column_name = 'version'"
+            )
+        ).scalar()
+    assert columns == 1
+
+
+def test_backup_without_pg_dump_says_how(db, tmp_path, monkeypatch):
+    from iltdesk.errors import DatabaseError
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump anywhere
+    with pytest.raises(DatabaseError, match="postgresql-client"):
+        maintenance.back_up_to(db, tmp_path / "team.dump")
+
+
+def _terminated_mid_transaction(db, admin_url):
+    from sqlalchemy import create_engine
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with db.transaction() as tx:
+            pid = tx.execute(text("SELECT pg_backend_pid()")).scalar()
+            with admin.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            tx.execute(text("SELECT 1"))
+    finally:
+        admin.dispose()
+
+
+def test_a_lost_connection_is_a_sentence_and_the_next_call_reconnects(db, db_url):
+    from iltdesk.errors import ServerUnavailableError
+
+    with pytest.raises(ServerUnavailableError, match="was lost, so nothing was saved"):
+        _terminated_mid_transaction(db, db_url)
+    assert make_learner(db, "After", "Reconnect").id  # the pool found a fresh connection

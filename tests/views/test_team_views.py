@@ -153,3 +153,79 @@ def test_the_status_bar_names_the_team_database_and_who_you_are(qtbot, ctx):
     assert window.live.listener is not None
     window.close()
     assert window.live.listener is None
+
+
+def test_a_learner_changed_meanwhile_is_asked_about_then_reloaded(qtbot, ctx, monkeypatch):
+    from iltdesk.domain.specs import LearnerSpec
+    from iltdesk.services import learners
+    from iltdesk.views.dialogs import record_forms
+
+    row = make_learner(ctx.db, "Ann", "Lee")
+    dialog = record_forms.LearnerDialog(None, ctx, row)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.fields["department"].setText("Sales")
+    ctx.db.actor = "Import by Bea"
+    learners.update_learner(
+        ctx.db, row.id, LearnerSpec("Ann", "Lee-Smith", row.email, department="Finance")
+    )
+    asked = []
+    monkeypatch.setattr(
+        record_forms, "ask_stale", lambda _p, error: asked.append(error) or stale.StaleChoice.RELOAD
+    )
+    press_save(dialog)
+    assert "Changed by Import by Bea" in str(asked[0])
+    assert ("Last name", "Lee", "Lee-Smith") in asked[0].differences
+    assert dialog.fields["last_name"].text() == "Lee-Smith"
+    assert dialog.fields["department"].text() == "Finance"
+    assert learners.get_learner(ctx.db, row.id).department == "Finance"
+    dialog.fields["department"].setText("Sales")
+    press_save(dialog)  # filled from what is stored now: saved without asking again
+    assert len(asked) == 1
+    stored = learners.get_learner(ctx.db, row.id)
+    assert (stored.last_name, stored.department) == ("Lee-Smith", "Sales")
+
+
+def test_a_session_changed_meanwhile_is_asked_about(qtbot, ctx, monkeypatch):
+    from iltdesk.services import scheduling
+    from iltdesk.views.dialogs import session_editor
+    from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+
+    session = make_session(ctx.db, capacity=10)
+    editor = SessionEditorDialog(None, ctx, session)
+    qtbot.addWidget(editor)
+    editor.capacity.setValue(14)
+    ctx.db.actor = "Bea"
+    theirs = replace(scheduling.spec_for_row(session), capacity=12, notes="Bigger room")
+    scheduling.update_session(ctx.db, session.id, theirs)
+    asked = []
+    answers = iter([stale.StaleChoice.CANCEL, stale.StaleChoice.RELOAD])
+    monkeypatch.setattr(
+        session_editor, "ask_stale", lambda _p, error: asked.append(error) or next(answers)
+    )
+    editor.save()
+    assert "Changed by Bea" in str(asked[0])
+    assert ("Capacity", "10", "12") in asked[0].differences
+    assert scheduling.get_session(ctx.db, session.id).capacity == 12  # theirs kept
+    assert editor.capacity.value() == 14  # cancel: my change still in the form
+    editor.save()  # reload: the form shows what is stored now, nothing saved
+    assert editor.capacity.value() == 12
+    assert len(editor.day_rows) == 1
+    assert editor.saved is None
+    editor.capacity.setValue(16)
+    editor.save()  # filled from the stored session: saved without asking
+    assert len(asked) == 2
+    stored = scheduling.get_session(ctx.db, session.id)
+    assert (stored.capacity, stored.notes) == (16, "Bigger room")
+
+
+def test_an_open_editor_says_when_another_coordinator_changed_its_record(qtbot, ctx):
+    from iltdesk.domain.changes import Changes, Entity
+
+    course = make_course(ctx.db)
+    dialog = CourseEditorDialog(None, ctx, course)
+    qtbot.addWidget(dialog)
+    ctx.remote_changes.emit("Bea", Changes.of(Entity.COURSE, course.id + 1000))
+    assert dialog.error.text() == ""  # another course: nothing to say
+    ctx.remote_changes.emit("Bea", Changes.of(Entity.COURSE, course.id))
+    assert "Changed by Bea since you opened it" in dialog.error.text()

@@ -442,15 +442,14 @@ def stamp_data_changed(db: Database, conn: Connection) -> None:
     if now < db.stamp_fresh_until:
         return
     stamp = json.dumps(datetime.now(UTC).isoformat())
-    updated = conn.execute(
-        text("UPDATE settings SET value = :v WHERE key = :k"),
+    # One statement, so two first writers on a server cannot both insert the key.
+    conn.execute(
+        text(
+            "INSERT INTO settings (key, value) VALUES (:k, :v) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        ),
         {"k": DATA_CHANGED_KEY, "v": stamp},
     )
-    if updated.rowcount == 0:
-        conn.execute(
-            text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
-            {"k": DATA_CHANGED_KEY, "v": stamp},
-        )
     db.stamp_fresh_until = now + STAMP_INTERVAL_S
 
 

@@ -130,15 +130,13 @@ def _note_backup(db: Database, taken: ServerBackup) -> None:
         }
     )
     with db.core_transaction() as conn:
-        updated = conn.execute(
-            text("UPDATE settings SET value = :v, version = version + 1 WHERE key = :k"),
+        conn.execute(
+            text(
+                "INSERT INTO settings (key, value) VALUES (:k, :v) ON CONFLICT (key) "
+                "DO UPDATE SET value = excluded.value, version = settings.version + 1"
+            ),
             {"k": LAST_SERVER_BACKUP_KEY, "v": value},
         )
-        if updated.rowcount == 0:
-            conn.execute(
-                text("INSERT INTO settings (key, value) VALUES (:k, :v)"),
-                {"k": LAST_SERVER_BACKUP_KEY, "v": value},
-            )
 
 
 def last_dump(db: Database) -> ServerBackup | None:

@@ -113,6 +113,7 @@ class LearnerRow:
     job_title: str
     preferred_language: str
     hire_date: date | None = None
+    version: int = 0  # what a save checks against (optimistic locking)
 
     @property
     def full_name(self) -> str:
@@ -167,6 +168,7 @@ class SessionRow:
     cancel_reason: str = ""
     completed_at: datetime | None = None
     completion_note: str = ""
+    version: int = 0  # what a save checks against (optimistic locking)
 
     @property
     def first_start(self) -> datetime | None:

@@ -21,8 +21,8 @@ from iltdesk.domain.rows import LearnerHistoryRow, LearnerRow
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.domain.text import clean_text, prefix_range, search_key
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.i18n import N_, _
+from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
 
 
 def learner_row(learner: Learner) -> LearnerRow:
@@ -40,7 +40,32 @@ def learner_row(learner: Learner) -> LearnerRow:
         job_title=learner.job_title,
         preferred_language=learner.preferred_language,
         hire_date=learner.hire_date,
+        version=learner.version,
     )
+
+
+# The fields a learner form edits, with their labels for "changed since you opened it".
+_EDITED_FIELDS = {
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "email": N_("Email"),
+    "employee_id": N_("Employee ID"),
+    "department": N_("Department"),
+    "manager_name": N_("Manager"),
+    "manager_email": N_("Manager's email"),
+    "location": N_("Location"),
+    "job_title": N_("Job title"),
+    "preferred_language": N_("Preferred language"),
+    "hire_date": N_("Hire date"),
+}
+
+
+def _differences(seen: LearnerRow, now: LearnerRow) -> list[tuple[str, str, str]]:
+    return [
+        (_(label), str(getattr(seen, name) or ""), str(getattr(now, name) or ""))
+        for name, label in _EDITED_FIELDS.items()
+        if getattr(seen, name) != getattr(now, name)
+    ]
 
 
 def learner_keys(first_name: str, last_name: str, email: str) -> dict[str, str]:
@@ -116,11 +141,22 @@ def create_learner(db: Database, spec: LearnerSpec) -> Outcome[LearnerRow]:
         return Outcome(learner_row(learner), Changes.of(Entity.LEARNER, learner.id))
 
 
-def update_learner(db: Database, learner_id: int, spec: LearnerSpec) -> Outcome[LearnerRow]:
-    """Change a learner's details."""
+def update_learner(
+    db: Database, learner_id: int, spec: LearnerSpec, *, seen: LearnerRow | None = None
+) -> Outcome[LearnerRow]:
+    """Change a learner's details.
+
+    With `seen` (the row the form was filled from), a learner changed since then (by another
+    coordinator, or an import) is refused with `StaleEditError` instead of overwritten.
+    """
     values = validate_learner(spec)
     with db.transaction() as tx:
-        learner = get_or_fail(tx, Learner, learner_id, _("That learner no longer exists."))
+        learner = get_or_fail(
+            tx, Learner, learner_id, _("That learner no longer exists."), lock=seen is not None
+        )
+        if seen is not None and seen.version != learner.version:
+            now = learner_row(learner)
+            check_unchanged(tx, "learner", learner, seen.version, _differences(seen, now))
         _check_unique(tx, values, learner_id)
         for key, value in values.items():  # the audit trail records what changed
             setattr(learner, key, value)

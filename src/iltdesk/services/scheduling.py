@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Table, case, func, select
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk import formatting
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
     Attendance,
@@ -31,7 +33,7 @@ from iltdesk.domain.localtime import local_date, minutes_between
 from iltdesk.domain.rows import SessionDayRow, SessionInstructorRow, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import _
+from iltdesk.i18n import N_, _
 from iltdesk.services.attendance import refresh_attended_minutes
 from iltdesk.services.clashes import (
     clash_error,
@@ -40,7 +42,7 @@ from iltdesk.services.clashes import (
     utc_days,
     validate_session,
 )
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
 from iltdesk.services.costs import copy_costs_in
 from iltdesk.services.seats import fill_free_seats
 
@@ -123,12 +125,30 @@ def create_session(
 
 
 def update_session(
-    db: Database, session_id: int, spec: SessionSpec, *, allow_clashes: bool = False
+    db: Database,
+    session_id: int,
+    spec: SessionSpec,
+    *,
+    allow_clashes: bool = False,
+    seen: SessionRow | None = None,
 ) -> Outcome[SessionRow]:
-    """Change a session: times, place, capacity, instructors."""
+    """Change a session: times, place, capacity, instructors.
+
+    With `seen` (the row the editor was filled from), a session changed since then is refused
+    with `StaleEditError` naming who changed what, instead of being overwritten.
+    """
     validate_session(spec)
     with db.transaction() as tx:
-        session = get_or_fail(tx, TrainingSession, session_id, _("That session no longer exists."))
+        session = get_or_fail(
+            tx,
+            TrainingSession,
+            session_id,
+            _("That session no longer exists."),
+            lock=seen is not None,
+        )
+        if seen is not None and seen.version != session.version:
+            now = session_row(tx, session)
+            check_unchanged(tx, "session", session, seen.version, _differences(seen, now))
         refuse_if_closed(session)
         qualification_warnings(tx, spec)
         clashes = find_clashes_in(tx, spec, session_id)
@@ -151,6 +171,40 @@ def update_session(
         if promoted:
             changes |= Changes.of(Entity.ENROLLMENT, *(p.id for p in promoted))
         return Outcome(session_row(tx, session), changes)
+
+
+# What a session editor changes, with labels for "changed since you opened it".
+_EDITED_FIELDS = {
+    "cohort": N_("Cohort"),
+    "mode": N_("Mode"),
+    "room_name": N_("Room"),
+    "meeting_link": N_("Meeting link"),
+    "timezone": N_("Time zone"),
+    "capacity": N_("Capacity"),
+    "min_size": N_("Minimum size"),
+    "notes": N_("Notes"),
+}
+
+
+def _differences(seen: SessionRow, now: SessionRow) -> list[tuple[str, str, str]]:
+    def shown(value: Any) -> str:
+        return str(getattr(value, "value", value) if value is not None else "")
+
+    found = [
+        (_(label), shown(getattr(seen, name)), shown(getattr(now, name)))
+        for name, label in _EDITED_FIELDS.items()
+        if getattr(seen, name) != getattr(now, name)
+    ]
+
+    def days(row: SessionRow) -> str:
+        return "; ".join(formatting.format_datetime(d.start, row.timezone) for d in row.days)
+
+    if [(d.start, d.end) for d in seen.days] != [(d.start, d.end) for d in now.days]:
+        found.append((_("Days and times"), days(seen), days(now)))
+    if seen.instructors != now.instructors:
+        before = ", ".join(i.name for i in seen.instructors)
+        found.append((_("Instructors"), before, ", ".join(i.name for i in now.instructors)))
+    return found
 
 
 def _refuse_dropping_marked_days(tx: OrmSession, session: TrainingSession, keep: int) -> None:
@@ -228,6 +282,7 @@ def session_row(
         cancel_reason=session.cancel_reason,
         completed_at=session.completed_at,
         completion_note=session.completion_note,
+        version=session.version,
         days=tuple(SessionDayRow(d.id, d.start, d.end) for d in session.days),
         instructors=tuple(
             SessionInstructorRow(link.instructor_id, link.instructor.name, link.role)
@@ -325,6 +380,7 @@ def list_sessions(
                 sessions_t.c.cancel_reason,
                 sessions_t.c.completed_at,
                 sessions_t.c.completion_note,
+                sessions_t.c.version,
             )
             .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
             .outerjoin(rooms_t, rooms_t.c.id == sessions_t.c.room_id)
@@ -383,6 +439,7 @@ def list_sessions(
                 cancel_reason=r[15],
                 completed_at=r[16],
                 completion_note=r[17],
+                version=r[18],
                 days=tuple(days.get(r[0], ())),
                 instructors=tuple(
                     sorted(teachers.get(r[0], ()), key=lambda t: (order.index(t.role), t.name))

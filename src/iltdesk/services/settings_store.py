@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlalchemy.orm import Session as OrmSession
+
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Setting
 from iltdesk.domain.changes import Changes, Entity
@@ -29,12 +31,15 @@ def get_setting(db: Database, key: str) -> Any:
 
 
 def set_setting(db: Database, key: str, value: Any) -> Outcome[None]:
-    """Store a shared setting."""
-    with db.transaction() as tx:
+    """Store a shared setting (retried when another coordinator stores it at the same moment)."""
+    encoded = json.dumps(value)
+
+    def work(tx: OrmSession) -> Outcome[None]:
         row = tx.get(Setting, key)
-        encoded = json.dumps(value)
         if row is None:
             tx.add(Setting(key=key, value=encoded))
         else:
             row.value = encoded
         return Outcome(None, Changes.of(Entity.SETTING, 0))
+
+    return db.write(work)

@@ -26,6 +26,9 @@ class AppContext(QObject):
     """Shared by the main window and its screens; lives as long as the window."""
 
     changes_applied = Signal(object)  # Changes
+    # Changes another coordinator made on a shared server (after `changes_applied`): who,
+    # Changes. Open editors use it to say their record changed underneath them.
+    remote_changes = Signal(str, object)
 
     def __init__(self, db: Database, prefs: Preferences, store: MaterialStore) -> None:
         super().__init__()
@@ -44,21 +47,36 @@ class AppContext(QObject):
         if changes:
             self.changes_applied.emit(changes)
 
-    def op(self, parent: QWidget | None, call: Callable[[], Outcome[T]]) -> Outcome[T] | None:
+    def op(
+        self,
+        parent: QWidget | None,
+        call: Callable[[], Outcome[T]],
+        *,
+        passing: tuple[type[Exception], ...] = (),
+    ) -> Outcome[T] | None:
         """Run a service call that changes data and announce its changes; returns the outcome.
 
         A `UserError` (or a bug) is shown in a dialog instead, and None returned (an outcome
         is returned even when its value is None, so `is None` always means "refused").
+        Errors of the `passing` types reach the caller, which has its own answer to them.
         """
-        outcome = self.attempt(parent, call)
+        outcome = self.attempt(parent, call, passing=passing)
         if outcome is not None:
             self.apply(outcome)
         return outcome
 
-    def attempt(self, parent: QWidget | None, call: Callable[[], T]) -> T | None:
+    def attempt(
+        self,
+        parent: QWidget | None,
+        call: Callable[[], T],
+        *,
+        passing: tuple[type[Exception], ...] = (),
+    ) -> T | None:
         """Run a service call; show a `UserError` (or a bug) in a dialog and return None."""
         try:
             return call()
+        except passing:
+            raise
         except Exception as error:  # shown to the user; bugs are logged by show_error
             show_error(parent, error)
             return None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from iltdesk.db.live import Listener, Notice
 from iltdesk.domain.changes import Changes, from_trail
+from iltdesk.services.team import Listener, Notice, listen
 from iltdesk.views.context import AppContext
 
 GATHER_MS = 250
@@ -37,11 +37,10 @@ class LiveUpdates(QObject):
 
     def start(self) -> bool:
         """Listen, when the database is a server; True when listening started."""
-        if not self.ctx.db.is_server or self.listener is not None:
+        if self.listener is not None:
             return False
-        self.listener = Listener(self.ctx.db.url, self.ctx.db.client_id, self.received.emit)
-        self.listener.start()
-        return True
+        self.listener = listen(self.ctx.db, self.received.emit)
+        return self.listener is not None
 
     def stop(self) -> None:
         if self.listener is not None:
@@ -60,4 +59,5 @@ class LiveUpdates(QObject):
         self._pending, self._who = Changes(), []
         if changes:
             self.ctx.announce(changes)
+            self.ctx.remote_changes.emit(who, changes)
             self.arrived.emit(who, changes)

@@ -20,12 +20,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import make_url
-from sqlalchemy.engine import URL
 
-from iltdesk.credentials import set_database_password
 from iltdesk.errors import UserError
 from iltdesk.i18n import N_, _
+from iltdesk.services import team
 from iltdesk.settings import Preferences
 from iltdesk.tasks.runner import Progress, TaskRunner
 from iltdesk.views.widgets import error_label
@@ -36,14 +34,6 @@ TLS_MODES = (
     ("verify-full", N_("Require encryption and check the server's certificate")),
     ("disable", N_("No encryption (only on a trusted network)")),
 )
-
-
-def try_connection(url: URL) -> str:
-    """Connect once and close (a worker's job); returns how the database is labelled."""
-    from iltdesk.db.engine import Database
-
-    with Database.connect(url, lock=False) as db:
-        return db.label
 
 
 class ConnectDialog(QDialog):
@@ -110,58 +100,51 @@ class ConnectDialog(QDialog):
         layout.addWidget(self.buttons)
         self.tasks = TaskRunner(self)
 
-    def url(self) -> URL:
-        """The connection as a URL (password included when typed)."""
-        return URL.create(
-            "postgresql+psycopg",
-            username=self.user.text().strip() or None,
-            password=self.password.text() or None,
-            host=self.host.text().strip() or None,
+    def details(self) -> team.ServerDetails:
+        """Where the form points (without the password)."""
+        return team.ServerDetails(
+            host=self.host.text().strip(),
             port=self.port.value(),
-            database=self.database.text().strip() or None,
-            query={"sslmode": str(self.tls.currentData())},
+            database=self.database.text().strip(),
+            user=self.user.text().strip(),
+            tls=str(self.tls.currentData()),
         )
 
     def _recent_chosen(self, _index: int) -> None:
         text = str(self.recent.currentData() or "")
         if not text:
             return
-        url = make_url(text)
-        self.host.setText(url.host or "")
-        self.port.setValue(url.port or 5432)
-        self.database.setText(url.database or "")
-        self.user.setText(url.username or "")
-        mode = url.query.get("sslmode", "prefer")
-        self.tls.setCurrentIndex(max(0, self.tls.findData(mode)))
+        details = team.ServerDetails.from_text(text)
+        self.host.setText(details.host)
+        self.port.setValue(details.port)
+        self.database.setText(details.database)
+        self.user.setText(details.user)
+        self.tls.setCurrentIndex(max(0, self.tls.findData(details.tls)))
 
     def try_connect(self) -> None:
         """Check the details, then try them on a worker; keep them only when they work."""
         if not self.host.text().strip() or not self.database.text().strip():
             self.error.setText(_("Give the server's name and the database."))
             return
-        url = self.url()
-        from iltdesk.credentials import with_database_password
-
-        if not url.password:
-            url = with_database_password(url)
+        details, password = self.details(), self.password.text()
         self.error.setText("")
-        self.status.setText(_("Connecting to {server}…").format(server=url.host))
+        self.status.setText(_("Connecting to {server}…").format(server=details.host))
         self.connect_button.setEnabled(False)
 
         def work(_progress: Progress) -> str:
-            return try_connection(url)
+            return team.try_connection(details, password)
 
         self.tasks.run(
             work,
             title=_("Connecting…"),
-            on_done=lambda _label: self._connected(url),
+            on_done=lambda _label: self._connected(details, password),
             on_error=self._failed,
         )
 
-    def _connected(self, url: URL) -> None:
-        if url.password:
-            set_database_password(url, str(url.password), remember=self.remember.isChecked())
-        self.chosen = url.set(password=None).render_as_string(hide_password=False)
+    def _connected(self, details: team.ServerDetails, password: str) -> None:
+        if password:
+            team.keep_password(details, password, remember=self.remember.isChecked())
+        self.chosen = details.text()
         self.prefs.remember_database(self.chosen)
         self.prefs.save()
         self.status.setText(_("Connected."))

@@ -22,14 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk import formatting
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.people import LEARNER_TEXT_FIELDS
 from iltdesk.domain.rows import InstructorRow, LearnerRow, RoomRow
 from iltdesk.domain.specs import InstructorSpec, LearnerSpec, RoomSpec
-from iltdesk.errors import UserError, ValidationError
+from iltdesk.errors import StaleEditError, UserError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, watch_record
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import ZONES, error_label, zone_combo
 
@@ -45,6 +47,9 @@ class _FormDialog(QDialog):
         self.form = QFormLayout(self)
         self.error = error_label()
         self.saved: Any = None
+        # Saves check the record was not changed by someone else since the form opened;
+        # off once the user chose to overwrite, and for undo and redo.
+        self.check_stale = True
 
     def finish_layout(self) -> None:
         buttons = QDialogButtonBox(
@@ -62,13 +67,26 @@ class _FormDialog(QDialog):
         """How to put the record back as it was (None when creating)."""
         return None
 
+    def reload_record(self) -> None:
+        """Fill the form again from what is stored now (forms that edit a record)."""
+
     def _save(self) -> None:
         undo = self.undo_call()
         try:
             self.saved = self.ctx.apply(self.save_call())
+        except StaleEditError as error:
+            choice = ask_stale(self, error)
+            if choice is StaleChoice.OVERWRITE:
+                self.check_stale = False
+                self._save()
+            elif choice is StaleChoice.RELOAD:
+                self.reload_record()
+                self.error.setText(_("Reloaded: this is the record as it is stored now."))
+            return
         except UserError as error:
             self.error.setText(str(error))
             return
+        self.check_stale = False
         if undo is not None:
             self.ctx.undo_stack.push(
                 EditCommand(self.windowTitle(), self.ctx, undo, self.save_call)
@@ -108,6 +126,7 @@ class LearnerDialog(_FormDialog):
         )
         self.form.addRow(_("&Hire date"), self.hire_date)
         self.finish_layout()
+        watch_record(ctx, self.error, Entity.LEARNER, lambda: self.row.id if self.row else None)
 
     @staticmethod
     def _spec(texts: dict[str, str], language: str, hire: date | None) -> LearnerSpec:
@@ -147,7 +166,19 @@ class LearnerDialog(_FormDialog):
         )
         if self.row is None:
             return learners.create_learner(self.ctx.db, spec)
-        return learners.update_learner(self.ctx.db, self.row.id, spec)
+        seen = self.row if self.check_stale else None
+        return learners.update_learner(self.ctx.db, self.row.id, spec, seen=seen)
+
+    def reload_record(self) -> None:
+        if self.row is None:
+            return
+        row = learners.get_learner(self.ctx.db, self.row.id)
+        self.row = row
+        for key, edit in self.fields.items():
+            edit.setText(str(getattr(row, key) or ""))
+        self.language.setCurrentIndex(max(0, self.language.findData(row.preferred_language)))
+        if row.hire_date is not None:
+            self.hire_date.set_value(row.hire_date)
 
 
 class RoomDialog(_FormDialog):

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import DeliveryMode, InstructorRole
 from iltdesk.domain.localtime import (
     AmbiguousTimeError,
@@ -39,14 +40,15 @@ from iltdesk.domain.localtime import (
 )
 from iltdesk.domain.rows import Clash, RoomRow, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
-from iltdesk.errors import UserError
+from iltdesk.errors import StaleEditError, UserError
 from iltdesk.i18n import _
 from iltdesk.services import catalogue, clashes, people, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.day_row import DayRow
+from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, watch_record
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import zone_combo
+from iltdesk.views.widgets import error_label, zone_combo
 
 
 def ask_fold(parent: QWidget | None, error: AmbiguousTimeError) -> int | None:
@@ -140,7 +142,13 @@ class SessionEditorDialog(QDialog):
         layout.addLayout(self.instructor_grid)
         layout.addWidget(add_instructor, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.clash_label)
+        # Another coordinator's change to this session, or "reloaded" (team mode).
+        self.changed_note = error_label()
+        layout.addWidget(self.changed_note)
         layout.addWidget(self.buttons)
+        watch_record(
+            ctx, self.changed_note, Entity.SESSION, lambda: self.row.id if self.row else None
+        )
 
         self._fill(row or template, shift_days)
         for signal in (
@@ -440,14 +448,21 @@ class SessionEditorDialog(QDialog):
         row_id = self.row.id if self.row else None
         costs_from = self.costs_from
 
+        seen = self.row
+
         def call() -> Outcome[SessionRow]:
             if row_id is None:
                 return scheduling.create_session(
                     self.ctx.db, spec, allow_clashes=True, costs_from=costs_from
                 )
-            return scheduling.update_session(self.ctx.db, row_id, spec, allow_clashes=True)
+            return scheduling.update_session(
+                self.ctx.db, row_id, spec, allow_clashes=True, seen=seen
+            )
 
-        outcome = self.ctx.op(self, call)
+        try:
+            outcome = self.ctx.op(self, call, passing=(StaleEditError,))
+        except StaleEditError as error:
+            outcome = self._stale(error, row_id, spec)
         if outcome is None:
             return
         self.saved = outcome.value
@@ -463,6 +478,29 @@ class SessionEditorDialog(QDialog):
                 )
             )
         self.accept()
+
+    def _stale(
+        self, error: StaleEditError, row_id: int | None, spec: SessionSpec
+    ) -> Outcome[SessionRow] | None:
+        """The session changed since the editor opened: reload, overwrite or keep editing."""
+        choice = ask_stale(self, error)
+        if choice is StaleChoice.OVERWRITE and row_id is not None:
+            return self.ctx.op(
+                self,
+                lambda: scheduling.update_session(self.ctx.db, row_id, spec, allow_clashes=True),
+            )
+        if choice is StaleChoice.RELOAD and row_id is not None:
+            self.row = scheduling.get_session(self.ctx.db, row_id)
+            while self.day_rows:
+                self.remove_last_day()
+            for who, what in self.instructor_rows:
+                for widget in (who, what):
+                    self.instructor_grid.removeWidget(widget)
+                    widget.deleteLater()
+            self.instructor_rows.clear()
+            self._fill(self.row, 0)
+            self.changed_note.setText(_("Reloaded: this is the session as it is stored now."))
+        return None
 
     @classmethod
     def ask(
