@@ -153,6 +153,76 @@ def bench_enrol(db: Database, raw_conn: Any) -> None:
     report("server_enrol", ours, raw, 2.0, ok_under_10ms=ours < 0.010)
 
 
+def bench_listener_stall(db: Database, other: Database, session_id: int) -> None:
+    """The longest GUI-thread gap while another client enrols and this window refreshes."""
+    import json
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.settings import Preferences
+    from iltdesk.views.context import AppContext
+    from iltdesk.views.live_updates import LiveUpdates
+    from iltdesk.views.session_detail import SessionDetailDialog
+
+    app = QApplication.instance() or QApplication([])
+    folder = Path(tempfile.mkdtemp(prefix="iltdesk-bench-gui."))
+    ctx = AppContext(db, Preferences(folder / "prefs.json"), MaterialStore(folder / "m"))
+    live = LiveUpdates(ctx)
+    live.start()
+    detail = SessionDetailDialog(None, ctx, session_id)
+    detail.show()
+    assert live.listener is not None
+    live.listener.listening.wait(10)
+    on_roster = {r.learner_id for r in enrollment.roster(db, session_id)}
+    candidates = [
+        r.id for r in learners.search_learners(db, "", limit=200) if r.id not in on_roster
+    ]
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer()
+    probe.setInterval(5)
+    probe.timeout.connect(tick)
+    probe.start()
+    refreshed = [0]
+    live.arrived.connect(lambda *_args: refreshed.__setitem__(0, refreshed[0] + 1))
+    for learner_id in candidates[:20]:
+        enrollment.enroll_learner(other, session_id, learner_id, allow_clash=True)
+        pause = QEventLoop()
+        QTimer.singleShot(100, pause.quit)
+        pause.exec()
+    pause = QEventLoop()
+    QTimer.singleShot(1000, pause.quit)
+    pause.exec()
+    probe.stop()
+    live.stop()
+    detail.close()
+    app.processEvents()
+    worst = max(gaps[1:]) if len(gaps) > 1 else 0.0
+    shown = {r.learner_id for r in detail.roster_model.rows()}
+    print(
+        json.dumps(
+            {
+                "bench": "server_listener_gui_stall",
+                "max_stall_ms": round(worst * 1000, 1),
+                "refreshes": refreshed[0],
+                "roster_caught_up": set(candidates[:20]) <= shown,
+                "ok": worst < 0.050 and set(candidates[:20]) <= shown,
+            }
+        ),
+        flush=True,
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     import psycopg
 
@@ -204,6 +274,11 @@ def main() -> None:
                 timed_target=False,  # 2,000 rows: the ratio against raw psycopg is the target
             )
             bench_enrol(db, raw_conn)
+            other = open_database(database_url(url.render_as_string(hide_password=False)))
+            try:
+                bench_listener_stall(db, other, busiest.id)
+            finally:
+                other.close()
         finally:
             raw_conn.close()
             db.close()

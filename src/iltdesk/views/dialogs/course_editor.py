@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from iltdesk import formatting
 from iltdesk.domain.agenda import agenda_warnings, offsets, total_label
-from iltdesk.domain.changes import Entity
+from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import ActivityType, DeliveryFormat
 from iltdesk.domain.rows import CourseRow
 from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
@@ -41,7 +41,7 @@ from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue, costs
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
-from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, watch_record
+from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.undo import EditCommand
@@ -254,7 +254,7 @@ class CourseEditorDialog(QDialog):
             self.history = HistoryPanel(ctx, course_id=row.id)
             self.tabs.addTab(self.history, _("History"))
         self.error = error_label()
-        watch_record(ctx, self.error, Entity.COURSE, lambda: self.row.id if self.row else None)
+        ctx.remote_changes.connect(self._changed_elsewhere)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -373,6 +373,11 @@ class CourseEditorDialog(QDialog):
             prework_link=self.prework_link.text(),
             completion_threshold=self.threshold.value() or None,
         )
+
+    def _changed_elsewhere(self, who: str, changes: Changes) -> None:
+        note = changed_elsewhere(who, changes, Entity.COURSE, self.row.id if self.row else None)
+        if note:
+            self.error.setText(note)
 
     def _update(self, seen: CourseRow, spec: CourseSpec) -> CourseRow | None:
         """Save over `seen`; when someone else changed the course meanwhile, ask first."""

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Entity
+from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.people import LEARNER_TEXT_FIELDS
 from iltdesk.domain.rows import InstructorRow, LearnerRow, RoomRow
 from iltdesk.domain.specs import InstructorSpec, LearnerSpec, RoomSpec
@@ -31,7 +31,7 @@ from iltdesk.i18n import _
 from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
-from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, watch_record
+from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import ZONES, error_label, zone_combo
 
@@ -126,7 +126,7 @@ class LearnerDialog(_FormDialog):
         )
         self.form.addRow(_("&Hire date"), self.hire_date)
         self.finish_layout()
-        watch_record(ctx, self.error, Entity.LEARNER, lambda: self.row.id if self.row else None)
+        ctx.remote_changes.connect(self._changed_elsewhere)
 
     @staticmethod
     def _spec(texts: dict[str, str], language: str, hire: date | None) -> LearnerSpec:
@@ -168,6 +168,11 @@ class LearnerDialog(_FormDialog):
             return learners.create_learner(self.ctx.db, spec)
         seen = self.row if self.check_stale else None
         return learners.update_learner(self.ctx.db, self.row.id, spec, seen=seen)
+
+    def _changed_elsewhere(self, who: str, changes: Changes) -> None:
+        note = changed_elsewhere(who, changes, Entity.LEARNER, self.row.id if self.row else None)
+        if note:
+            self.error.setText(note)
 
     def reload_record(self) -> None:
         if self.row is None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from iltdesk.domain.changes import Entity
+from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import DeliveryMode, InstructorRole
 from iltdesk.domain.localtime import (
     AmbiguousTimeError,
@@ -46,7 +46,7 @@ from iltdesk.services import catalogue, clashes, people, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.day_row import DayRow
-from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, watch_record
+from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import error_label, zone_combo
 
@@ -146,9 +146,7 @@ class SessionEditorDialog(QDialog):
         self.changed_note = error_label()
         layout.addWidget(self.changed_note)
         layout.addWidget(self.buttons)
-        watch_record(
-            ctx, self.changed_note, Entity.SESSION, lambda: self.row.id if self.row else None
-        )
+        ctx.remote_changes.connect(self._changed_elsewhere)
 
         self._fill(row or template, shift_days)
         for signal in (
@@ -478,6 +476,11 @@ class SessionEditorDialog(QDialog):
                 )
             )
         self.accept()
+
+    def _changed_elsewhere(self, who: str, changes: Changes) -> None:
+        note = changed_elsewhere(who, changes, Entity.SESSION, self.row.id if self.row else None)
+        if note:
+            self.changed_note.setText(note)
 
     def _stale(
         self, error: StaleEditError, row_id: int | None, spec: SessionSpec

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable
 from enum import Enum
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
-from shiboken6 import isValid
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.errors import StaleEditError
 from iltdesk.i18n import _
-from iltdesk.views.context import AppContext
 
 
 class StaleChoice(Enum):
@@ -55,25 +51,14 @@ def ask_stale(parent: QWidget | None, error: StaleEditError) -> StaleChoice:
     return StaleChoice.CANCEL
 
 
-def watch_record(
-    ctx: AppContext, label: QLabel, kind: Entity, record_id: Callable[[], int | None]
-) -> None:
-    """Show in `label` when another coordinator changes the record an editor has open."""
+def changed_elsewhere(who: str, changes: Changes, kind: Entity, record_id: int | None) -> str:
+    """What an open editor says when another coordinator changed its record ("" otherwise).
 
-    def changed(who: str, changes: Changes) -> None:
-        current = record_id()
-        if current is not None and current in changes.ids(kind) and isValid(label):
-            label.setText(
-                _(
-                    "Changed by {who} since you opened it. Saving will ask whether to reload "
-                    "or overwrite."
-                ).format(who=who or _("another coordinator"))
-            )
-
-    ctx.remote_changes.connect(changed)
-    label.destroyed.connect(lambda *_args: _disconnect(ctx, changed))
-
-
-def _disconnect(ctx: AppContext, slot: Callable[[str, Changes], None]) -> None:
-    with contextlib.suppress(RuntimeError, TypeError):  # already gone with the context
-        ctx.remote_changes.disconnect(slot)
+    Editors connect `ctx.remote_changes` to a method of their own (a bound method: Qt drops
+    the connection with the editor, and no closure keeps widgets alive in a cycle).
+    """
+    if record_id is None or record_id not in changes.ids(kind):
+        return ""
+    return _(
+        "Changed by {who} since you opened it. Saving will ask whether to reload or overwrite."
+    ).format(who=who or _("another coordinator"))
