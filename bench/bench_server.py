@@ -40,12 +40,16 @@ def server() -> Iterator[str]:
         return
     folder = Path(tempfile.mkdtemp(prefix="iltdesk-bench-pg."))
     tool = str(ROOT / "tools" / "pg-throwaway")
-    url = subprocess.run(
+    started = subprocess.run(
         [tool, "start", str(folder / "cluster"), "54339"],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
-    ).stdout.strip()
+    )
+    if started.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise SystemExit(f"# skipped: no PostgreSQL server could be started ({started.stderr})")
+    url = started.stdout.strip()
     try:
         yield url
     finally:

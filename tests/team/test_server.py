@@ -168,3 +168,23 @@ def test_a_lost_connection_is_a_sentence_and_the_next_call_reconnects(db, db_url
     with pytest.raises(ServerUnavailableError, match="was lost, so nothing was saved"):
         _terminated_mid_transaction(db, db_url)
     assert make_learner(db, "After", "Reconnect").id  # the pool found a fresh connection
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_quietly(db, db_url, monkeypatch):
+    from sqlalchemy import create_engine, make_url
+
+    from iltdesk.db import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "IDLE_PING_S", 0.0)
+    make_learner(db)  # leaves a connection in the pool
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": make_url(db_url).database},
+        )
+    admin.dispose()
+    assert make_learner(db, "Still", "Here").id  # no error: pinged, replaced, carried on

@@ -50,6 +50,25 @@ class UTCDateTime(TypeDecorator[datetime]):
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        """`process_result_value` after the driver's own processor, as one plain function.
+
+        Lists read thousands of instants (2,000 sessions: 10,000); TypeDecorator's generic
+        chain of wrappers cost a third of building such a list on a server.
+        """
+        inner = self.impl_instance.result_processor(dialect, coltype)
+
+        def process(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if inner is not None:
+                value = inner(value)
+            elif value.__class__ is str:  # raw SQL inserts on SQLite
+                value = datetime.fromisoformat(value)
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+
+        return process
+
 
 def utcnow() -> datetime:
     """The current instant in UTC (aware)."""

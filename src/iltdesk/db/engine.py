@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from filelock import FileLock, Timeout
 from sqlalchemy import Table, create_engine, event, make_url, text
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import ORMExecuteState, sessionmaker
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -512,6 +512,29 @@ def _acquire_lock(path: Path) -> FileLock:
     return lock
 
 
+# A pooled server connection idle longer than this is pinged before use: a server restart or a
+# network drop is then met with a fresh connection instead of an error. Pinging on every
+# checkout (SQLAlchemy's pool_pre_ping) would add a round trip to every call.
+IDLE_PING_S = 20.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_when_idle(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    since = record.info.get("checked_in_at")
+    if since is None or time.monotonic() - since < IDLE_PING_S:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as error:  # gone: the pool replaces it and retries the checkout
+        raise DisconnectionError() from error
+
+
 def _create_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
@@ -545,9 +568,7 @@ def _create_engine(url: URL) -> Engine:
         )
     try:
         engine = create_engine(
-            url,
-            pool_pre_ping=True,
-            connect_args={"application_name": "ILT Desk", "connect_timeout": 10},
+            url, connect_args={"application_name": "ILT Desk", "connect_timeout": 10}
         )
     except ImportError as error:
         raise DatabaseError(
@@ -557,6 +578,8 @@ def _create_engine(url: URL) -> Engine:
                 "again."
             )
         ) from error
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_when_idle)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
@@ -28,9 +28,9 @@ from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.learners import validate_learner
 from iltdesk.services.seats import (
     fill_free_seats,
-    lock_roster,
     next_waitlist_position,
     renumber_waitlist,
+    roster_locked,
     seats_taken,
 )
 
@@ -115,10 +115,14 @@ def _roster_row(enrollment: Enrollment) -> RosterRow:
 
 def _open_session(tx: OrmSession, session_id: int) -> TrainingSession:
     """The session whose roster changes, locked for the transaction (see `lock_roster`)."""
-    lock_roster(tx, session_id)
     session = get_or_fail(
-        tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
+        tx,
+        TrainingSession,
+        session_id,
+        _("There is no session {id}.").format(id=session_id),
+        lock=True,  # read and locked in one statement; `lock_roster` then has nothing to do
     )
+    roster_locked(tx, session_id)
     if session.status is SessionStatus.CANCELLED:
         raise ValidationError(_("This session is cancelled; nobody can be enrolled in it."))
     if session.status is SessionStatus.COMPLETED:
@@ -177,6 +181,7 @@ def _place(
             ).format(capacity=session.capacity, learner=name)
         )
     enrollment = existing or Enrollment(session_id=session.id, learner_id=learner_id)
+    enrollment.learner = learner  # already loaded: no second query for the roster row
     if full and not over_capacity:
         enrollment.status = EnrollmentStatus.WAITLISTED
         enrollment.waitlist_position = next_waitlist_position(tx, session.id)
@@ -488,21 +493,28 @@ _ROSTER_COLUMNS = (
 )
 
 
+# Built once: a roster is read after every change, and building the statement (coercing
+# each column and clause) cost as much as running it on a server.
+_SESSION_EXISTS = select(TrainingSession.id).where(TrainingSession.id == bindparam("session_id"))
+_ROSTER = (
+    select(*_ROSTER_COLUMNS)
+    .join(Learner, Learner.id == Enrollment.learner_id)
+    .where(Enrollment.session_id == bindparam("session_id"))
+    .order_by(_STATUS_ORDER, Enrollment.waitlist_position, Learner.sort_key, Learner.id)
+)
+_ACTIVE_ROSTER = _ROSTER.where(
+    Enrollment.status.not_in([EnrollmentStatus.CANCELLED, EnrollmentStatus.MOVED])
+)
+
+
 def roster(db: Database, session_id: int, *, include_inactive: bool = True) -> list[RosterRow]:
     """Seat holders by last name, then the waitlist in order, then cancelled and moved."""
     with db.transaction() as tx:
-        if tx.scalar(select(TrainingSession.id).where(TrainingSession.id == session_id)) is None:
+        conn = tx.connection()
+        values = {"session_id": session_id}
+        if conn.execute(_SESSION_EXISTS, values).scalar() is None:
             raise NotFoundError(_("There is no session {id}.").format(id=session_id))
-        # Plain columns, not entities: a roster is read often and hydrating objects costs 3x.
-        query = (
-            select(*_ROSTER_COLUMNS)
-            .join(Learner, Learner.id == Enrollment.learner_id)
-            .where(Enrollment.session_id == session_id)
-            .order_by(_STATUS_ORDER, Enrollment.waitlist_position, Learner.sort_key, Learner.id)
-        )
-        if not include_inactive:
-            query = query.where(
-                Enrollment.status.not_in([EnrollmentStatus.CANCELLED, EnrollmentStatus.MOVED])
-            )
-        # Core execution skips the ORM's row loading, a third of the cost for plain columns.
-        return [RosterRow(*row) for row in tx.connection().execute(query)]  # type: ignore[call-arg]
+        # Plain columns through Core, not entities: a roster is read often, and hydrating
+        # objects costs 3x; `all()` fetches at once (psycopg iterated fetches row by row).
+        query = _ROSTER if include_inactive else _ACTIVE_ROSTER
+        return [RosterRow(*row) for row in conn.execute(query, values).all()]  # type: ignore[call-arg]

@@ -216,22 +216,44 @@ def _search_condition(text_filter: str) -> ColumnElement[bool] | None:
     )
 
 
+# What a learner row shows, read as plain columns: a search page of 200 learners built from
+# them costs a third of loading 200 entities.
+_ROW_COLUMNS = (
+    Learner.id,
+    Learner.first_name,
+    Learner.last_name,
+    Learner.email,
+    Learner.employee_id,
+    Learner.department,
+    Learner.manager_name,
+    Learner.manager_email,
+    Learner.location,
+    Learner.job_title,
+    Learner.preferred_language,
+    Learner.hire_date,
+    Learner.version,
+)
+
+
 def search_learners(
     db: Database, text_filter: str = "", *, limit: int = 200, offset: int = 0
 ) -> list[LearnerRow]:
     """Learners matching `text_filter`, ordered by last then first name, one page at a time."""
     with db.transaction() as tx:
-        query = select(Learner).where(Learner.merged_into_id.is_(None))
+        query = select(*_ROW_COLUMNS).where(Learner.merged_into_id.is_(None))
         condition = _search_condition(text_filter)
         if condition is not None:
             query = query.where(condition)
         order: ColumnElement[str] | InstrumentedAttribute[str] = Learner.sort_key
-        if len(search_key(text_filter).split()) > 1:
+        if len(search_key(text_filter).split()) > 1 or (condition is not None and db.is_server):
             # Several words match few people: sorting them is cheaper than walking the name
             # index in order, which SQLite would otherwise choose (it cannot see the ranges).
+            # PostgreSQL walks that index for any prefix it expects to be common, and a rare
+            # one ("mul": 25,000 rows read for 200) takes 11 ms; reading the matches through
+            # the three key indexes and sorting them takes under 5 ms for any prefix.
             order = Learner.sort_key.concat("")
         query = query.order_by(order, Learner.id).limit(limit).offset(offset)
-        return [learner_row(learner) for learner in tx.scalars(query)]
+        return [LearnerRow(*row) for row in tx.connection().execute(query).all()]
 
 
 def count_learners(db: Database, text_filter: str = "") -> int:

@@ -257,6 +257,15 @@ def _counts(tx: OrmSession, session_ids: Sequence[int]) -> dict[int, tuple[int, 
     return {sid: (int(s or 0), int(w or 0)) for sid, s, w in tx.execute(query)}
 
 
+def _by_role(
+    teachers: Sequence[SessionInstructorRow], order: list[InstructorRole]
+) -> tuple[SessionInstructorRow, ...]:
+    """Lead first, then co-facilitators, then backups; by name within a role."""
+    if len(teachers) < 2:  # most sessions: nothing to sort
+        return tuple(teachers)
+    return tuple(sorted(teachers, key=lambda t: (order.index(t.role), t.name)))
+
+
 def session_row(
     tx: OrmSession, session: TrainingSession, counts: tuple[int, int] | None = None
 ) -> SessionRow:
@@ -392,7 +401,7 @@ def list_sessions(
             select(days_t.c.session_id, days_t.c.id, days_t.c.start, days_t.c.end)
             .where(days_t.c.session_id.in_(ids))
             .order_by(days_t.c.start)
-        ):
+        ).all():  # all at once: psycopg fetches row by row when iterated (8,000 calls)
             days[session_id].append(SessionDayRow(day_id, start, end))
         teachers: dict[int, list[SessionInstructorRow]] = defaultdict(list)
         for session_id, teacher_id, name, role in conn.execute(
@@ -404,7 +413,7 @@ def list_sessions(
             )
             .join(instructors_t, instructors_t.c.id == teaching_t.c.instructor_id)
             .where(teaching_t.c.session_id.in_(ids))
-        ):
+        ).all():
             teachers[session_id].append(SessionInstructorRow(teacher_id, name, role))
         order = list(InstructorRole)
         seats = func.sum(case((enrollments_t.c.status.in_(SEAT_HOLDING), 1), else_=0))
@@ -417,7 +426,7 @@ def list_sessions(
                 select(enrollments_t.c.session_id, seats, waiting)
                 .where(enrollments_t.c.session_id.in_(ids))
                 .group_by(enrollments_t.c.session_id)
-            )
+            ).all()
         }
         return [
             SessionRow(
@@ -441,9 +450,7 @@ def list_sessions(
                 completion_note=r[17],
                 version=r[18],
                 days=tuple(days.get(r[0], ())),
-                instructors=tuple(
-                    sorted(teachers.get(r[0], ()), key=lambda t: (order.index(t.role), t.name))
-                ),
+                instructors=_by_role(teachers.get(r[0], ()), order),
                 enrolled=counts.get(r[0], (0, 0))[0],
                 waitlisted=counts.get(r[0], (0, 0))[1],
             )

@@ -28,6 +28,11 @@ def lock_roster(tx: OrmSession, session_id: int) -> None:
     locked.add(session_id)
 
 
+def roster_locked(tx: OrmSession, session_id: int) -> None:
+    """Note that the caller locked the session's row itself (read `FOR UPDATE`)."""
+    tx.info.setdefault("locked_rosters", set()).add(session_id)
+
+
 def seats_taken(tx: OrmSession, session_id: int) -> int:
     """How many places hold a seat on the session (its roster locked for this transaction)."""
     lock_roster(tx, session_id)
