@@ -150,6 +150,7 @@ def test_the_status_bar_names_the_team_database_and_who_you_are(qtbot, ctx):
     assert "Ann Coordinator" in window.database_label.text()
     assert ctx.db.label in window.database_label.text()
     assert "server's job" in window.database_label.toolTip()
+    assert "no backup taken yet" in window.database_label.text()
     assert window.live.listener is not None
     window.close()
     assert window.live.listener is None

@@ -39,6 +39,11 @@ class ServerDetails:
             query={"sslmode": self.tls},
         )
 
+    def label(self) -> str:
+        """How the user knows it: `user@host:port/database`."""
+        user = f"{self.user}@" if self.user else ""
+        return f"{user}{self.host}:{self.port}/{self.database}"
+
     def text(self) -> str:
         """The connection as a URL without its password (kept in preferences)."""
         return self.url().render_as_string(hide_password=False)

@@ -417,13 +417,25 @@ class MainWindow(RosterDropTarget, QMainWindow):
         """The status bar names the database and, on a server, who you are there."""
         db = self.ctx.db
         if db.is_server:
-            where = _("Team database {where} — you are {who}").format(
-                where=db.label, who=db.actor or _("unnamed")
+            from iltdesk import formatting
+            from iltdesk.services import maintenance
+
+            last = maintenance.last_backup(db)
+            backed_up = (
+                _("last backup {when}").format(
+                    when=formatting.format_datetime(
+                        last.taken_at, str(self.ctx.prefs.get("default_timezone"))
+                    )
+                )
+                if last is not None
+                else _("no backup taken yet")
+            )
+            where = _("Team database {where} — you are {who} — {backup}").format(
+                where=db.label, who=db.actor or _("unnamed"), backup=backed_up
             )
             self.database_label = QLabel(where)
-            self.database_label.setToolTip(db.backup_note)
+            self.database_label.setToolTip(db.backup_note)  # why: the server's backups
             self.statusBar().addPermanentWidget(self.database_label)
-            self.statusBar().showMessage(db.backup_note, 15000)
         else:
             self.statusBar().showMessage(_("Database: {where}").format(where=db.label))
 

@@ -48,7 +48,7 @@ class ConnectDialog(QDialog):
         self.recent.addItem(_("(new connection)"), "")
         for url in prefs.get("recent_databases"):
             if isinstance(url, str):
-                self.recent.addItem(url, url)
+                self.recent.addItem(team.ServerDetails.from_text(url).label(), url)
         self.recent.currentIndexChanged.connect(self._recent_chosen)
         self.host = QLineEdit()
         self.host.setPlaceholderText(_("for example db.example.org"))
