@@ -1,0 +1,248 @@
+"""Attendance from Teams, Zoom, Meet and Webex reports: read, merged, matched, proposed, applied."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from iltdesk.domain.enums import AttendanceStatus as A
+from iltdesk.domain.enums import DeliveryMode, InstructorRole
+from iltdesk.domain.meeting import MeetingRule
+from iltdesk.errors import UnreadableFileError, UserError, ValidationError
+from iltdesk.importers.meeting import parse_duration, read_meeting_report
+from iltdesk.services import attendance, enrollment, meeting_import, people
+from iltdesk.services.attendance import MarkSpec
+from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.meetings import (
+    Person,
+    meet_report,
+    teams_events_report,
+    teams_report,
+    webex_report,
+    zoom_report,
+)
+
+DAY = date(2027, 3, 15)  # London is on GMT that day
+
+
+def at(clock: str) -> datetime:
+    hours, minutes = map(int, clock.split(":")[:2])
+    seconds = int(clock.split(":")[2]) if clock.count(":") == 2 else 0
+    return datetime(2027, 3, 15, hours, minutes, seconds)
+
+
+@pytest.fixture
+def virtual(db):
+    """A one-day virtual session 09:00–17:00 London, four learners, Maria instructing."""
+    from iltdesk.domain.specs import InstructorSpec
+
+    course = make_course(db, title="Forklift Safety", code="FS-101")
+    maria = people.save_instructor(
+        db, InstructorSpec("Maria Rossi", email="maria.rossi@example.com")
+    ).value
+    session = make_session(
+        db,
+        course.id,
+        days=(day_spec(DAY, "09:00", "17:00", "Europe/London"),),
+        mode=DeliveryMode.VIRTUAL,
+        instructors=((maria.id, InstructorRole.LEAD),),
+    )
+    learners = {
+        "ann": make_learner(db, "Ann", "Lee", email="ann.lee@example.com"),
+        "bob": make_learner(db, "Bob", "Stone", email="bob.stone@example.com"),
+        "chloe": make_learner(db, "Chloé", "Martin", email="chloe.martin@example.com"),
+        "dan": make_learner(db, "Dan", "Roe", email="dan.roe@example.com"),
+    }
+    places = {
+        key: enrollment.enroll_learner(db, session.id, row.id).value.row.enrollment_id
+        for key, row in learners.items()
+    }
+    return session, places
+
+
+def meeting_people() -> list[Person]:
+    return [
+        Person("Maria Rossi", "maria.rossi@example.com", [(at("08:50"), at("17:05"))], "Organizer"),
+        # Joins early, leaves late: counts 09:00–17:00 only.
+        Person("Lee, Ann", "ann.lee@example.com", [(at("08:55"), at("17:10"))]),
+        # Rejoins after a drop, and is on a phone at the same time for a while (overlap).
+        Person(
+            "Bob Stone",
+            "bob.stone@example.com",
+            [(at("09:25"), at("12:00")), (at("11:30"), at("12:30")), (at("13:00"), at("17:00"))],
+        ),
+        # A guest without the organisation's email, shown "Last, First (Guest)".
+        Person("Martin, Chloé (Guest)", "", [(at("09:02"), at("13:00"))], guest=True),
+        # Someone nobody enrolled.
+        Person("Eve Outsider", "eve@elsewhere.example", [(at("09:00"), at("17:00"))]),
+    ]
+
+
+def test_teams_report_with_sections_in_utf16(db, virtual, tmp_path):
+    session, places = virtual
+    path = teams_report(
+        tmp_path / "meetingAttendanceReport.csv", "FS-101 Forklift Safety", meeting_people()
+    )
+    plan = meeting_import.plan_meeting_import(db, session.id, path)
+    assert (plan.platform, plan.day_number, plan.report_date) == ("teams", 1, DAY)
+    assert plan.title_warning == ""
+    marks = {m.enrollment_id: m for m in plan.matched}
+    ann, bob, chloe = (marks[places[k]] for k in ("ann", "bob", "chloe"))
+    assert (ann.minutes, ann.proposed, ann.matched_by) == (480, A.PRESENT, "email")
+    # 09:25–12:30 and 13:00–17:00 (the overlap counted once): 425 of 480 minutes, late.
+    assert (bob.minutes, bob.proposed) == (425, A.LATE)
+    assert (chloe.minutes, chloe.proposed, chloe.matched_by) == (238, A.LEFT_EARLY, "name")
+    assert [m.enrollment_id for m in plan.not_in_report] == [places["dan"]]
+    assert plan.not_in_report[0].proposed is A.ABSENT
+    assert [p.name for p in plan.unmatched] == ["Eve Outsider"]
+    assert plan.left_out == ("Maria Rossi",)  # the organiser and instructor
+
+
+def test_european_dates_and_the_rule_of_the_course(db, virtual, tmp_path):
+    session, places = virtual
+    path = teams_report(tmp_path / "eu.csv", "Forklift Safety", meeting_people(), european=True)
+    strict = MeetingRule(present_percent=95, late_after_minutes=30)
+    meeting_import.set_meeting_rule(db, session.course_id, strict)
+    plan = meeting_import.plan_meeting_import(db, session.id, path)
+    marks = {m.enrollment_id: m.proposed for m in plan.matched}
+    assert marks[places["ann"]] is A.PRESENT
+    assert marks[places["bob"]] is A.LEFT_EARLY  # 25 minutes late is within 30; 89% < 95%
+    assert plan.rule == strict
+
+
+def test_zoom_report_with_details_per_join_rows_and_a_renamed_participant(db, virtual, tmp_path):
+    session, places = virtual
+    folks = meeting_people()
+    folks[1] = Person(
+        "Annie L (Ann Lee)", "", [(at("09:00"), at("10:00")), (at("10:05"), at("17:00"))]
+    )
+    path = zoom_report(
+        tmp_path / "participants_81234567890.csv",
+        "Forklift Safety",
+        "maria.rossi@example.com",
+        folks,
+    )
+    plan = meeting_import.plan_meeting_import(db, session.id, path)
+    assert plan.platform == "zoom"
+    marks = {m.enrollment_id: m for m in plan.matched}
+    assert (marks[places["ann"]].minutes, marks[places["ann"]].proposed) == (475, A.PRESENT)
+    assert marks[places["ann"]].shown_as == "Annie L (Ann Lee)"
+    no_details = zoom_report(tmp_path / "plain.csv", "", "", folks, details=False)
+    again = meeting_import.plan_meeting_import(db, session.id, no_details)
+    assert {m.enrollment_id: m.minutes for m in again.matched} == {
+        m.enrollment_id: m.minutes for m in plan.matched
+    }
+
+
+def test_meet_webex_and_old_teams_reports(db, virtual, tmp_path):
+    session, places = virtual
+    folks = meeting_people()
+    for path in (
+        meet_report(tmp_path / "meet.csv", folks),
+        webex_report(tmp_path / "webex.csv", "Forklift Safety", folks),
+        teams_events_report(tmp_path / "old-teams.csv", folks),
+    ):
+        plan = meeting_import.plan_meeting_import(db, session.id, path)
+        marks = {m.enrollment_id: m.proposed for m in plan.matched}
+        assert marks[places["ann"]] is A.PRESENT, path.name
+        assert marks[places["bob"]] is A.LATE, path.name
+    assert read_meeting_report(tmp_path / "meet.csv").platform == "meet"
+    assert read_meeting_report(tmp_path / "webex.csv").platform == "webex"
+
+
+def test_a_possible_match_is_confirmed_by_the_coordinator(db, virtual, tmp_path):
+    session, places = virtual
+    folks = [Person("Dan R", "", [(at("09:00"), at("17:00"))]), *meeting_people()[:2]]
+    path = zoom_report(tmp_path / "z.csv", "Forklift Safety", "", folks)
+    plan = meeting_import.plan_meeting_import(db, session.id, path)
+    assert [(p.name, p.candidates) for p in plan.possible] == [
+        ("Dan R", ((places["dan"], "Dan Roe"),))
+    ]
+    outcome = meeting_import.apply_meeting_plan(db, plan, confirmed={"Dan R": places["dan"]})
+    recorded = {m.enrollment_id: m.status for m in attendance.marks_for_session(db, session.id)}
+    assert recorded[places["dan"]] is A.PRESENT
+    assert recorded[places["ann"]] is A.PRESENT
+    assert len(outcome.value) == 4
+
+
+def test_apply_keeps_existing_marks_unless_ticked(db, virtual, tmp_path):
+    session, places = virtual
+    day = session.days[0].id
+    attendance.record_marks(db, session.id, [MarkSpec(places["bob"], day, A.EXCUSED)])
+    path = teams_report(tmp_path / "t.csv", "Forklift Safety", meeting_people())
+    plan = meeting_import.plan_meeting_import(db, session.id, path)
+    meeting_import.apply_meeting_plan(db, plan)
+    recorded = {m.enrollment_id: m for m in attendance.marks_for_session(db, session.id)}
+    assert recorded[places["bob"]].status is A.EXCUSED  # the manual mark stays
+    assert recorded[places["chloe"]].status is A.LEFT_EARLY
+    assert recorded[places["chloe"]].minutes_attended == 238
+    assert recorded[places["dan"]].status is A.ABSENT
+    again = meeting_import.plan_meeting_import(db, session.id, path)
+    meeting_import.apply_meeting_plan(db, again, overwrite={places["bob"]})
+    recorded = {m.enrollment_id: m for m in attendance.marks_for_session(db, session.id)}
+    assert recorded[places["bob"]].status is A.LATE
+
+
+def test_a_report_from_another_day_is_refused(db, virtual, tmp_path):
+    session, _places = virtual
+    other_day = [
+        Person(
+            "Lee, Ann",
+            "ann.lee@example.com",
+            [(datetime(2027, 3, 16, 9), datetime(2027, 3, 16, 17))],
+        )
+    ]
+    path = teams_report(tmp_path / "t.csv", "Forklift Safety", other_day)
+    with pytest.raises(ValidationError, match="from 2027-03-16, and this session has no day"):
+        meeting_import.plan_meeting_import(db, session.id, path)
+    good = teams_report(tmp_path / "good.csv", "Forklift Safety", meeting_people())
+    with pytest.raises(ValidationError, match="there is no day 2"):
+        meeting_import.plan_meeting_import(db, session.id, good, day_number=2)
+
+
+def test_another_meetings_title_is_asked_about_and_nobody_matching_is_a_sentence(
+    db, virtual, tmp_path
+):
+    session, _places = virtual
+    path = teams_report(tmp_path / "t.csv", "Quarterly sales review", meeting_people())
+    plan = meeting_import.plan_meeting_import(db, session.id, path)
+    assert "does not name this session's course" in plan.title_warning
+    strangers = [Person("Eve Outsider", "eve@elsewhere.example", [(at("09:00"), at("17:00"))])]
+    lonely = teams_report(tmp_path / "s.csv", "Forklift Safety", strangers)
+    with pytest.raises(UserError, match=r"Nobody in s\.csv matches a learner"):
+        meeting_import.plan_meeting_import(db, session.id, lonely)
+
+
+def test_unreadable_reports_name_the_line(db, virtual, tmp_path):
+    session, _places = virtual
+    path = tmp_path / "broken.csv"
+    path.write_text(
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        "Ann Lee,ann.lee@example.com,03/15/2027 09:00:00 AM,03/15/2027 05:00:00 PM,480,No\n"
+        "Bob Stone,bob.stone@example.com,soon,03/15/2027 05:00:00 PM,480,No\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnreadableFileError, match="“soon” is not a date and time"):
+        meeting_import.plan_meeting_import(db, session.id, path)
+    unknown = tmp_path / "notes.csv"
+    unknown.write_text("Agenda,Owner\nIntro,Ann\n", encoding="utf-8")
+    with pytest.raises(UnreadableFileError, match="not a meeting attendance report"):
+        meeting_import.plan_meeting_import(db, session.id, unknown)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("1h 2m 3s", 3723),
+        ("58m 49s", 3529),
+        ("26m", 1560),
+        ("45s", 45),
+        ("67", 4020),
+        ("1 hr 2 min", 3720),
+        ("01:02:03", 3723),
+        ("62:03", 3723),
+    ],
+)
+def test_durations_as_platforms_write_them(text, seconds):
+    assert parse_duration(text) == seconds
