@@ -246,3 +246,58 @@ def test_unreadable_reports_name_the_line(db, virtual, tmp_path):
 )
 def test_durations_as_platforms_write_them(text, seconds):
     assert parse_duration(text) == seconds
+
+
+def test_cli_import_meeting_in_both_modes(db, db_url, virtual, tmp_path, capsys):
+    import json
+
+    from iltdesk.cli import run
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+
+    session, places = virtual
+    path = teams_report(tmp_path / "report.csv", "Forklift Safety", meeting_people())
+    db.close()  # the command opens the database itself
+    capsys.readouterr()
+    args = ["--db", db_url, "import-meeting", str(path), "--session", str(session.id)]
+
+    def marks():
+        with open_database(database_url(db_url)) as again:
+            return {
+                m.enrollment_id: m.status for m in attendance.marks_for_session(again, session.id)
+            }
+
+    assert run([*args, "--dry-run", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["platform"], shown["day"], shown["dry_run"]) == ("teams", 1, True)
+    matched = {m["email"]: (m["minutes"], m["proposed"]) for m in shown["matched"]}
+    assert matched == {
+        "ann.lee@example.com": (480, "P"),
+        "bob.stone@example.com": (425, "L"),
+        "chloe.martin@example.com": (238, "F"),
+    }
+    assert shown["unmatched"] == [
+        {"name": "Eve Outsider", "email": "eve@elsewhere.example", "minutes": 480}
+    ]
+    assert marks() == {}  # a dry run records nothing
+    assert run([*args, "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert "Teams report of 2027-03-15 (day 1)" in text
+    assert "Eve Outsider <eve@elsewhere.example> (480 min) is not on the roster." in text
+    assert "Nothing was recorded" in text
+    assert run(args) == 0
+    assert "4 marks recorded." in capsys.readouterr().out
+    assert marks() == {
+        places["ann"]: A.PRESENT,
+        places["bob"]: A.LATE,
+        places["chloe"]: A.LEFT_EARLY,
+        places["dan"]: A.ABSENT,
+    }
+    assert run([*args, "--json"]) == 0  # again: every cell is marked, nothing overwritten
+    again = json.loads(capsys.readouterr().out)
+    assert not any(m["recorded"] for m in again["matched"])
+    assert run([*args, "--day", "3"]) == 1
+    assert "there is no day 3" in capsys.readouterr().err
+    junk = tmp_path / "junk.csv"
+    junk.write_text("Agenda,Owner\nIntro,Ann\n", encoding="utf-8")
+    assert run(["--db", db_url, "import-meeting", str(junk), "--session", str(session.id)]) == 2
