@@ -31,7 +31,7 @@ from pathlib import Path
 
 from iltdesk.errors import UnreadableFileError
 from iltdesk.i18n import _
-from iltdesk.importers.reading import read_file
+from iltdesk.importers.reading import SourceFile, read_file
 
 
 @dataclass(frozen=True)
@@ -149,10 +149,15 @@ def _is_header(columns: dict[str, int]) -> bool:
 
 def read_meeting_report(path: Path, *, prefer_dates: Sequence[date] = ()) -> MeetingReport:
     """The report at `path`, or an `UnreadableFileError` naming what (and where) is wrong."""
-    source = read_file(path)
-    lines: list[list[str]] = []
-    for sheet in source.sheets:  # Teams' workbook: one sheet per section
-        lines.extend([_cell(c) for c in row] for row in sheet.rows)
+    lines = _lines(read_file(path))
+    if not _tables(lines) and path.suffix.casefold() not in (".xlsx", ".xls"):
+        # The delimiter sniffed from the first lines can mislead: Teams' dates hold commas
+        # ("3/15/27, 9:02 AM") in a tab-separated file. Take the one that finds a header.
+        for delimiter in ("\t", ",", ";"):
+            tried = _lines(read_file(path, delimiter=delimiter))
+            if _tables(tried):
+                lines = tried
+                break
     folded = [[_fold(c) for c in row] for row in lines]
     if any(
         {"user action", "timestamp"} <= set(row) and ("full name" in row or "name" in row)
@@ -192,6 +197,13 @@ def read_meeting_report(path: Path, *, prefer_dates: Sequence[date] = ()) -> Mee
         tuple(participants),
         path.name,
     )
+
+
+def _lines(source: SourceFile) -> list[list[str]]:
+    lines: list[list[str]] = []
+    for sheet in source.sheets:  # Teams' workbook: one sheet per section
+        lines.extend([_cell(c) for c in row] for row in sheet.rows)
+    return lines
 
 
 def _tables(lines: list[list[str]]) -> list[_Table]:

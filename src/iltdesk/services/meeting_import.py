@@ -24,6 +24,7 @@ from iltdesk.domain.changes import Changes
 from iltdesk.domain.enums import SEAT_HOLDING, AttendanceStatus
 from iltdesk.domain.meeting import MeetingRule, assess, name_keys
 from iltdesk.domain.rows import RosterRow, SessionDayRow, SessionRow
+from iltdesk.domain.rules import DEFAULT_COMPLETION_THRESHOLD
 from iltdesk.domain.text import search_key
 from iltdesk.errors import UserError, ValidationError
 from iltdesk.i18n import _
@@ -227,6 +228,7 @@ def apply_meeting_plan(
     overwrite: Collection[int] = (),
     confirmed: Mapping[str, int] | None = None,
     include_missing: bool = True,
+    default_threshold: int = DEFAULT_COMPLETION_THRESHOLD,
 ) -> Outcome[list[MarkSpec]]:
     """Record the proposed marks in one transaction; returns the marks recorded.
 
@@ -249,7 +251,9 @@ def apply_meeting_plan(
     chosen = [m for eid, m in marks.items() if existing.get(eid) is None or eid in overwrite]
     if not chosen:
         return Outcome([], Changes())
-    outcome = attendance.record_marks(db, plan.session_id, chosen)
+    outcome = attendance.record_marks(
+        db, plan.session_id, chosen, default_threshold=default_threshold
+    )
     return Outcome(chosen, outcome.changes)
 
 

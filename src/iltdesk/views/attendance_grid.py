@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -57,6 +58,14 @@ class _GridKeys(QObject):
         return False
 
 
+def _report_from_drop(urls: list[QUrl]) -> Path | None:
+    """The one meeting report file dropped (CSV or workbook), if that is what was dropped."""
+    files = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
+    if len(files) != 1 or files[0].suffix.casefold() not in (".csv", ".xlsx", ".xls", ".txt"):
+        return None
+    return files[0]
+
+
 class AttendanceGrid(QWidget):
     """Learners down, days across; marks are saved undoably as they are typed.
 
@@ -88,10 +97,17 @@ class AttendanceGrid(QWidget):
         help_text.setWordWrap(True)
         self.all_present_button = QPushButton(_("Mark all &present for this day"))
         self.all_present_button.clicked.connect(self.mark_all_present)
+        self.meeting_button = QPushButton(_("Import &meeting report…"))
+        self.meeting_button.setToolTip(
+            _("Marks from a Teams, Zoom, Google Meet or Webex attendance report (or drop it here)")
+        )
+        self.meeting_button.clicked.connect(lambda: self.import_meeting_report())
+        self.setAcceptDrops(True)
         self.lock_button = QPushButton()
         self.lock_button.clicked.connect(toggle_lock)
         buttons = QHBoxLayout()
         buttons.addWidget(self.all_present_button)
+        buttons.addWidget(self.meeting_button)
         buttons.addStretch()
         buttons.addWidget(self.lock_button)
         layout = QVBoxLayout(self)
@@ -111,6 +127,26 @@ class AttendanceGrid(QWidget):
         self.all_present_button.setEnabled(closed_reason(row.status) is None)
         if current.isValid():
             self.grid.setCurrentIndex(self.model.index(current.row(), current.column()))
+
+    def import_meeting_report(self, path: Path | None = None) -> list[MarkSpec] | None:
+        """Review a meeting report's proposed marks and apply them (one undoable step)."""
+        from iltdesk.views.dialogs.meeting_review import MeetingReviewDialog
+
+        return MeetingReviewDialog.ask(self, self.ctx, self.session_id, path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if _report_from_drop(event.mimeData().urls()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        path = _report_from_drop(event.mimeData().urls())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_meeting_report(path)
 
     def record(self, marks: list[MarkSpec]) -> bool:
         """Save marks (undoably); the window reloads through the relay, keeping its cell.

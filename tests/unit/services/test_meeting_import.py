@@ -2,81 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
 from iltdesk.domain.enums import AttendanceStatus as A
-from iltdesk.domain.enums import DeliveryMode, InstructorRole
 from iltdesk.domain.meeting import MeetingRule
 from iltdesk.errors import UnreadableFileError, UserError, ValidationError
 from iltdesk.importers.meeting import parse_duration, read_meeting_report
-from iltdesk.services import attendance, enrollment, meeting_import, people
+from iltdesk.services import attendance, meeting_import
 from iltdesk.services.attendance import MarkSpec
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
 from tests.fixtures.meetings import (
+    DAY,
     Person,
+    at,
     meet_report,
+    meeting_people,
     teams_events_report,
     teams_report,
+    virtual_session,
     webex_report,
     zoom_report,
 )
-
-DAY = date(2027, 3, 15)  # London is on GMT that day
-
-
-def at(clock: str) -> datetime:
-    hours, minutes = map(int, clock.split(":")[:2])
-    seconds = int(clock.split(":")[2]) if clock.count(":") == 2 else 0
-    return datetime(2027, 3, 15, hours, minutes, seconds)
 
 
 @pytest.fixture
 def virtual(db):
     """A one-day virtual session 09:00–17:00 London, four learners, Maria instructing."""
-    from iltdesk.domain.specs import InstructorSpec
-
-    course = make_course(db, title="Forklift Safety", code="FS-101")
-    maria = people.save_instructor(
-        db, InstructorSpec("Maria Rossi", email="maria.rossi@example.com")
-    ).value
-    session = make_session(
-        db,
-        course.id,
-        days=(day_spec(DAY, "09:00", "17:00", "Europe/London"),),
-        mode=DeliveryMode.VIRTUAL,
-        instructors=((maria.id, InstructorRole.LEAD),),
-    )
-    learners = {
-        "ann": make_learner(db, "Ann", "Lee", email="ann.lee@example.com"),
-        "bob": make_learner(db, "Bob", "Stone", email="bob.stone@example.com"),
-        "chloe": make_learner(db, "Chloé", "Martin", email="chloe.martin@example.com"),
-        "dan": make_learner(db, "Dan", "Roe", email="dan.roe@example.com"),
-    }
-    places = {
-        key: enrollment.enroll_learner(db, session.id, row.id).value.row.enrollment_id
-        for key, row in learners.items()
-    }
-    return session, places
-
-
-def meeting_people() -> list[Person]:
-    return [
-        Person("Maria Rossi", "maria.rossi@example.com", [(at("08:50"), at("17:05"))], "Organizer"),
-        # Joins early, leaves late: counts 09:00–17:00 only.
-        Person("Lee, Ann", "ann.lee@example.com", [(at("08:55"), at("17:10"))]),
-        # Rejoins after a drop, and is on a phone at the same time for a while (overlap).
-        Person(
-            "Bob Stone",
-            "bob.stone@example.com",
-            [(at("09:25"), at("12:00")), (at("11:30"), at("12:30")), (at("13:00"), at("17:00"))],
-        ),
-        # A guest without the organisation's email, shown "Last, First (Guest)".
-        Person("Martin, Chloé (Guest)", "", [(at("09:02"), at("13:00"))], guest=True),
-        # Someone nobody enrolled.
-        Person("Eve Outsider", "eve@elsewhere.example", [(at("09:00"), at("17:00"))]),
-    ]
+    return virtual_session(db)
 
 
 def test_teams_report_with_sections_in_utf16(db, virtual, tmp_path):
