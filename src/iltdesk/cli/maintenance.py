@@ -31,7 +31,7 @@ def register(commands: Commands) -> dict[str, Handler]:
     demo.add_argument("--today", type=date.fromisoformat, help=_("anchor date, YYYY-MM-DD"))
     demo.add_argument("--seed", type=int, default=2026, help=_("random seed"))
 
-    commands.add_parser("check-db", help=_("check the database; exit 1 on problems"))
+    commands.add_parser("check-db", help=_("check the database; exit 6 on problems"))
 
     backup = commands.add_parser("backup", help=_("take a verified backup"))
     backup.add_argument("-o", "--output", type=Path, help=_("backup file to write"))

@@ -449,6 +449,9 @@ def _normalise_time(text: str) -> str:
     )
 
 
+_FORMAT_SAMPLES = 400
+
+
 class TimeReader:
     """Reads every date-time of one report in the one format that fits them all."""
 
@@ -460,7 +463,10 @@ class TimeReader:
     def for_values(
         cls, values: Sequence[str], file_name: str, prefer_dates: Sequence[date] = ()
     ) -> TimeReader:
-        samples = [_normalise_time(v) for v in values if v and v.strip()]
+        # Distinct values, a few hundred at most, choose the format (thousands of rows repeat
+        # the same dates); `read` still refuses any later value that does not fit it.
+        samples = list(dict.fromkeys(_normalise_time(v) for v in values if v and v.strip()))
+        samples = samples[:_FORMAT_SAMPLES]
         if not samples:
             return cls(_FORMATS[0], file_name)
         fitting = [fmt for fmt in _FORMATS if all(_parses(s, fmt) for s in samples)]
