@@ -314,3 +314,17 @@ def test_agenda_warnings_do_not_move_the_buttons(qtbot, ctx):
     qtbot.wait(10)
     assert builder.warnings.isVisible()
     assert add.mapTo(dialog, add.rect().topLeft()) == before
+
+
+def test_a_virtual_course_warns_about_shorter_presentations(qtbot, ctx):
+    from iltdesk.domain.enums import DeliveryFormat
+
+    dialog = CourseEditorDialog(None, ctx, None)
+    qtbot.addWidget(dialog)
+    builder = dialog.agenda
+    builder.add_item(AgendaItemSpec("Talk", 13, ActivityType.PRESENTATION, None))
+    assert builder.warnings.toolTip() == ""  # 13 minutes in a room is fine
+    dialog.format.setCurrentIndex(dialog.format.findData(DeliveryFormat.VIRTUAL))
+    assert "at least every 12 minutes" in builder.warnings.toolTip()
+    dialog.format.setCurrentIndex(dialog.format.findData(DeliveryFormat.IN_PERSON))
+    assert builder.warnings.toolTip() == ""

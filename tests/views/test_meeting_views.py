@@ -116,3 +116,24 @@ def test_the_attendance_tab_opens_the_review_from_its_button(qtbot, ctx, tmp_pat
     assert _marks(ctx, session.id)[places["ann"]] is A.PRESENT
     shown = detail.attendance.model  # the grid shows the imported marks at once
     assert shown.seen_version(places["ann"], session.days[0].id) == 1
+
+
+def test_times_are_read_in_the_zone_chosen_for_the_report(qtbot, ctx, tmp_path):
+    from datetime import timedelta
+
+    session, places = virtual_session(ctx.db)
+    # The organiser in New York downloaded it: 05:00–13:00 there is 09:00–17:00 in London.
+    folks = meeting_people()
+    for person in folks:
+        person.joins = [(a - timedelta(hours=4), b - timedelta(hours=4)) for a, b in person.joins]
+    path = teams_report(tmp_path / "ny.csv", "Forklift Safety", folks)
+    plan = meeting_import.plan_meeting_import(ctx.db, session.id, path)
+    dialog = MeetingReviewDialog(None, ctx, session.id, path, plan)
+    qtbot.addWidget(dialog)
+    ann = next(r for r in dialog.model.rows() if r.enrollment_id == places["ann"])
+    assert ann.minutes < 480  # read as London times, most of the day falls before 09:00
+    dialog.zone.setCurrentText("America/New_York")
+    dialog.replan()
+    ann = next(r for r in dialog.model.rows() if r.enrollment_id == places["ann"])
+    assert (ann.minutes, ann.proposed) == (480, A.PRESENT)
+    assert "America/New_York" in dialog.summary.text()

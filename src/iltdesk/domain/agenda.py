@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import ActivityType, DeliveryFormat
 from iltdesk.domain.specs import AgendaItemSpec
 from iltdesk.i18n import _, ngettext
 
@@ -12,7 +12,13 @@ PASSIVE = frozenset({ActivityType.PRESENTATION, ActivityType.DEMONSTRATION})
 INTERACTIVE = frozenset(
     {ActivityType.DISCUSSION, ActivityType.EXERCISE, ActivityType.ROLE_PLAY, ActivityType.POLL}
 )
-MAX_PASSIVE_MINUTES = 15
+# The longest stretch of presentation before learners need to do something: every 10–15
+# minutes in a room, 10–12 online, where attention drifts sooner.
+MAX_PASSIVE_MINUTES = {
+    DeliveryFormat.IN_PERSON: 15,
+    DeliveryFormat.BLENDED: 15,
+    DeliveryFormat.VIRTUAL: 12,
+}
 
 
 @dataclass(frozen=True)
@@ -33,28 +39,40 @@ def offsets(items: list[AgendaItemSpec]) -> list[int]:
 
 
 def agenda_warnings(
-    items: list[AgendaItemSpec], objectives: tuple[str, ...]
+    items: list[AgendaItemSpec],
+    objectives: tuple[str, ...],
+    delivery_format: DeliveryFormat = DeliveryFormat.IN_PERSON,
 ) -> list[AgendaWarning]:
-    """Passive stretches over 15 minutes with no interaction point; objectives with no activity.
+    """Passive stretches too long without an interaction point; objectives with no activity.
 
     A stretch is consecutive presentation/demonstration items; a discussion, exercise,
     role-play or poll ends it, and so does a break or an assessment (the room has moved on).
+    Too long is over 15 minutes in person, over 12 in a virtual course.
     """
     warnings: list[AgendaWarning] = []
     run: list[int] = []
     run_minutes = 0
+    limit = MAX_PASSIVE_MINUTES[delivery_format]
 
     def close_run() -> None:
         nonlocal run, run_minutes
-        if run_minutes > MAX_PASSIVE_MINUTES:
+        if run_minutes > limit:
             titles = ", ".join(f"“{items[i].title}”" for i in run)
+            message = (
+                _(
+                    "{minutes} minutes of presentation without an interaction point "
+                    "({titles}). Online, add a discussion, exercise, role-play or poll at "
+                    "least every {limit} minutes."
+                )
+                if delivery_format is DeliveryFormat.VIRTUAL
+                else _(
+                    "{minutes} minutes of presentation without an interaction point "
+                    "({titles}). Add a discussion, exercise, role-play or poll."
+                )
+            )
             warnings.append(
                 AgendaWarning(
-                    _(
-                        "{minutes} minutes of presentation without an interaction point "
-                        "({titles}). Add a discussion, exercise, role-play or poll."
-                    ).format(minutes=run_minutes, titles=titles),
-                    tuple(run),
+                    message.format(minutes=run_minutes, titles=titles, limit=limit), tuple(run)
                 )
             )
         run, run_minutes = [], 0

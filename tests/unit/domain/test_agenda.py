@@ -32,3 +32,14 @@ def test_clock_and_total():
     items = [item("A", 20, A.DISCUSSION), item("B", 45, A.EXERCISE), item("C", 15, A.BREAK)]
     assert offsets(items) == [0, 20, 65]
     assert total_label(items) == "3 items · 1 h 20 min"
+
+
+def test_online_courses_need_an_interaction_point_sooner():
+    from iltdesk.domain.enums import DeliveryFormat
+
+    talk = [item("Talk", 13, A.PRESENTATION)]
+    assert agenda_warnings(talk, ()) == []  # 13 minutes in a room is fine
+    online = agenda_warnings(talk, (), DeliveryFormat.VIRTUAL)
+    assert len(online) == 1
+    assert "at least every 12 minutes" in online[0].message
+    assert agenda_warnings([item("Talk", 12, A.PRESENTATION)], (), DeliveryFormat.VIRTUAL) == []

@@ -73,6 +73,8 @@ class AgendaBuilder(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.objectives: tuple[str, ...] = ()
+        # Online courses need an interaction point sooner (see domain/agenda).
+        self.delivery_format = DeliveryFormat.IN_PERSON
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
             [_("Item"), _("Minutes"), _("Activity"), _("Objective"), _("Starts at")]
@@ -205,7 +207,7 @@ class AgendaBuilder(QWidget):
                 cell.setText(f"{start // 60}:{start % 60:02d}")
         self.table.blockSignals(False)
         self.total.setText(total_label(items))
-        found = agenda_warnings(items, self.objectives)
+        found = agenda_warnings(items, self.objectives, self.delivery_format)
         lines = ["⚠ " + w.message for w in found]
         if len(lines) > MAX_WARNINGS:
             more = len(lines) - (MAX_WARNINGS - 1)
@@ -235,6 +237,7 @@ class CourseEditorDialog(QDialog):
         self.objectives.setPlaceholderText(_("One learning objective per line, in order."))
         self.objectives.textChanged.connect(self._objectives_changed)
         self.agenda = AgendaBuilder()
+        self.format.currentIndexChanged.connect(self._format_changed)
         self.tabs = QTabWidget()
         self.tabs.addTab(details, _("Details"))
         self.tabs.addTab(self.objectives, _("Objectives"))
@@ -326,6 +329,11 @@ class CourseEditorDialog(QDialog):
                 for i in catalogue.get_agenda(self.ctx.db, row.id)
             ]
         )
+
+    def _format_changed(self, _index: int) -> None:
+        chosen = self.format.currentData()
+        self.agenda.delivery_format = DeliveryFormat(chosen) if chosen else DeliveryFormat.IN_PERSON
+        self.agenda.refresh()
 
     def _objectives_changed(self) -> None:
         self.agenda.set_objectives(self.objective_list())

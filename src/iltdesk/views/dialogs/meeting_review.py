@@ -42,7 +42,7 @@ from iltdesk.services.attendance import MarkSpec
 from iltdesk.services.meeting_import import MeetingPlan, ReportPerson
 from iltdesk.views.context import AppContext
 from iltdesk.views.undo import MarksCommand
-from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import error_label, zone_combo
 
 REPORT_FILTER = "*.csv *.xlsx *.xls *.txt"
 
@@ -111,6 +111,17 @@ class MeetingReviewDialog(QDialog):
         self.resize(900, 620)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        # The zone the report's times are read in: the session's unless the report was
+        # written elsewhere (the organiser's own zone).
+        self.zone = zone_combo(plan.zone)
+        self.zone.setToolTip(_("The time zone the report's times are written in"))
+        self.zone.activated.connect(lambda _i: self.replan())
+        zone_row = QHBoxLayout()
+        zone_label = QLabel(_("Report's &time zone:"))
+        zone_label.setBuddy(self.zone)
+        zone_row.addWidget(zone_label)
+        zone_row.addWidget(self.zone)
+        zone_row.addStretch()
         self.warning = error_label()
         self.this_meeting = QCheckBox(_("Yes, this is the report of this session's meeting"))
         self.this_meeting.toggled.connect(self._update_buttons)
@@ -136,6 +147,7 @@ class MeetingReviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
+        layout.addLayout(zone_row)
         layout.addWidget(self.warning)
         layout.addWidget(self.this_meeting)
         layout.addWidget(self.table, 1)
@@ -241,8 +253,8 @@ class MeetingReviewDialog(QDialog):
                 self.ctx.db,
                 self.session_id,
                 self.path,
-                day_number=self.plan.day_number,
-                zone=self.plan.zone,
+                day_number=None,  # the report's date may move with its zone
+                zone=self.zone.currentText().strip() or None,
                 rule=rule,
             )
         except UserError as error:
