@@ -53,6 +53,7 @@ WEIGHTS = {
     SignInColumn.TIME_IN: 1.4,
     SignInColumn.TIME_OUT: 1.4,
     SignInColumn.INITIALS: 1.0,
+    SignInColumn.PREWORK: 1.7,
 }
 CUSTOM_WEIGHT = 1.6
 
@@ -190,6 +191,7 @@ def _cell(sheet_person: SignInPerson | None, column: SignInColumn) -> str:
         SignInColumn.DEPARTMENT: sheet_person.department,
         SignInColumn.EMAIL: sheet_person.email,
         SignInColumn.JOB_TITLE: sheet_person.job_title,
+        SignInColumn.PREWORK: "✓" if sheet_person.prework_done else "",
     }
     return values.get(column, "")
 

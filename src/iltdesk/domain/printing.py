@@ -22,6 +22,7 @@ class SignInColumn(StrEnum):
     TIME_IN = "time_in"
     TIME_OUT = "time_out"
     INITIALS = "initials"
+    PREWORK = "prework"  # ✓ for those who did the pre-work (blended courses)
 
     def label(self) -> str:
         return _(_COLUMN_LABELS[self])
@@ -37,6 +38,7 @@ _COLUMN_LABELS = {
     SignInColumn.TIME_IN: N_("Time in"),
     SignInColumn.TIME_OUT: N_("Time out"),
     SignInColumn.INITIALS: N_("Initials"),
+    SignInColumn.PREWORK: N_("Pre-work"),
 }
 
 DEFAULT_COLUMNS = (
@@ -69,6 +71,7 @@ class SignInPerson:
     department: str
     email: str
     job_title: str
+    prework_done: bool = False
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,7 @@ class RosterRow:
     cancelled_at: datetime | None
     cancel_reason: str
     prework_done: bool
+    prework_done_at: datetime | None = None
 
 
 @dataclass(frozen=True)

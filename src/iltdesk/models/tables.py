@@ -111,7 +111,7 @@ class RoomsTableModel(RowTableModel[RoomRow]):
 class RosterTableModel(RowTableModel[RosterRow]):
     """A session's roster: name, email, department and status."""
 
-    NAME, EMAIL, DEPARTMENT, STATUS, SOURCE = range(5)
+    NAME, EMAIL, DEPARTMENT, STATUS, SOURCE, PREWORK = range(6)
     columns = (
         Column(
             lambda: _("Name"),
@@ -130,4 +130,14 @@ class RosterTableModel(RowTableModel[RosterRow]):
             tooltip=lambda r: r.cancel_reason,
         ),
         Column(lambda: _("Source"), lambda r: r.source.label()),
+        Column(
+            lambda: _("Pre-work"),
+            lambda r: "✓" if r.prework_done else "",
+            tooltip=lambda r: (
+                _("Done on {date}").format(date=formatting.format_date(r.prework_done_at, "UTC"))
+                if r.prework_done and r.prework_done_at
+                else ""
+            ),
+            sort=lambda r: (r.prework_done, r.prework_done_at or datetime.min.replace(tzinfo=UTC)),
+        ),
     )

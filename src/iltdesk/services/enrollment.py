@@ -110,6 +110,7 @@ def _roster_row(enrollment: Enrollment) -> RosterRow:
         cancelled_at=enrollment.cancelled_at,
         cancel_reason=enrollment.cancel_reason,
         prework_done=enrollment.prework_done,
+        prework_done_at=enrollment.prework_done_at,
     )
 
 
@@ -490,6 +491,7 @@ _ROSTER_COLUMNS = (
     Enrollment.cancelled_at,
     Enrollment.cancel_reason,
     Enrollment.prework_done,
+    Enrollment.prework_done_at,
 )
 
 

@@ -111,6 +111,7 @@ def signin_sheets(
             department=r.department,
             email=r.email,
             job_title=details[r.learner_id].job_title,
+            prework_done=r.prework_done,
         )
         for r in sorted(seated, key=lambda r: (r.last_name.casefold(), r.first_name.casefold()))
     )

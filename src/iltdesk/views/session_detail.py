@@ -36,7 +36,7 @@ from iltdesk.domain.rows import RosterRow, SessionRow
 from iltdesk.errors import OverCapacityError
 from iltdesk.i18n import _
 from iltdesk.models.tables import RosterTableModel
-from iltdesk.services import catalogue, enrollment, scheduling
+from iltdesk.services import catalogue, enrollment, prework, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
@@ -46,7 +46,7 @@ from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.session_documents import SessionDocuments
-from iltdesk.views.undo import enrol_learners, roster_action
+from iltdesk.views.undo import EditCommand, enrol_learners, roster_action
 from iltdesk.views.widgets import session_choice_label
 
 if TYPE_CHECKING:
@@ -247,6 +247,9 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.promote_button = QPushButton(_("&Promote"))
         self.import_button = QPushButton(_("&Import…"))
         self.import_button.setToolTip(_("Import learners from an Excel or CSV file"))
+        self.prework_button = QPushButton(_("Pre-&work done"))
+        self.prework_button.setCheckable(True)
+        self.prework_button.setToolTip(_("Whether the chosen learner has done the pre-work"))
         for button, slot in (
             (self.add_button, self.add_learners),
             (self.walk_in_button, self.walk_in),
@@ -254,6 +257,7 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
             (self.move_button, self.move_selected),
             (self.promote_button, self.promote_selected),
             (self.import_button, lambda: self.import_roster()),
+            (self.prework_button, self.toggle_prework),
         ):
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -265,8 +269,12 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.report.setWordWrap(True)
         self.report.setObjectName("rosterReport")
         self.report.setMinimumHeight(2 * self.fontMetrics().lineSpacing())
+        # "Pre-work: 11 of 14 done" when the course has pre-work (blended courses).
+        self.prework_label = QLabel()
+        self.prework_label.setObjectName("preworkCount")
         layout = QVBoxLayout(page)
         layout.addWidget(self.capacity_bar)
+        layout.addWidget(self.prework_label)
         layout.addWidget(self.roster_view)
         layout.addWidget(self.report)
         layout.addLayout(buttons)
@@ -314,6 +322,14 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
             )
         )
         course = catalogue.get_course(self.ctx.db, row.course_id)
+        seated = [r for r in self.roster if r.status.holds_seat]
+        done = sum(1 for r in seated if r.prework_done)
+        has_prework = bool(course.prework.strip() or course.prework_link.strip() or done)
+        self.prework_label.setVisible(has_prework)
+        self.prework_button.setVisible(has_prework)
+        self.prework_label.setText(
+            _("Pre-work: {done} of {total} done").format(done=done, total=len(seated))
+        )
         threshold = course.completion_threshold or int(self.ctx.prefs.get("completion_threshold"))
         self.attendance.load(row, self.roster, threshold)
         locked = row.status is SessionStatus.COMPLETED
@@ -377,6 +393,34 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.promote_button.setEnabled(
             chosen is not None and chosen.status is EnrollmentStatus.WAITLISTED
         )
+        self.prework_button.setEnabled(chosen is not None and chosen.status.holds_seat)
+        self.prework_button.setChecked(chosen is not None and chosen.prework_done)
+
+    def toggle_prework(self) -> None:
+        """Tick (or untick) the chosen learner's pre-work as done; undoable."""
+        chosen = self.selected()
+        if chosen is None:
+            return
+        done = not chosen.prework_done
+        session_id, place = self.session_id, chosen.enrollment_id
+        before = chosen.prework_done_at
+        db = self.ctx.db
+        if self.ctx.op(self, lambda: prework.set_prework(db, session_id, [place], done)):
+            self.ctx.undo_stack.push(
+                EditCommand(
+                    _("Pre-work done") if done else _("Pre-work not done"),
+                    self.ctx,
+                    lambda: prework.set_prework(db, session_id, [place], not done, when=before),
+                    lambda: prework.set_prework(db, session_id, [place], done),
+                )
+            )
+            self._reselect(place)
+
+    def _reselect(self, enrollment_id: int) -> None:
+        for number, row in enumerate(self.roster_model.rows()):
+            if row.enrollment_id == enrollment_id:
+                self.roster_view.selectRow(number)
+                return
 
     def _roster(
         self, text: str, call: Callable[[], Outcome[Any]], session_ids: list[int] | None = None

@@ -52,6 +52,17 @@ def test_teams_report_with_sections_in_utf16(db, virtual, tmp_path):
     assert plan.left_out == ("Maria Rossi",)  # the organiser and instructor
 
 
+def test_teams_workbook_variant(db, virtual, tmp_path):
+    from tests.fixtures.meetings import teams_workbook
+
+    session, places = virtual
+    path = teams_workbook(tmp_path / "report.xlsx", "Forklift Safety", meeting_people())
+    plan = meeting_import.plan_meeting_import(db, session.id, path)
+    assert plan.platform == "teams"
+    marks = {m.enrollment_id: (m.minutes, m.proposed) for m in plan.matched}
+    assert marks[places["bob"]] == (425, A.LATE)
+
+
 def test_european_dates_and_the_rule_of_the_course(db, virtual, tmp_path):
     session, places = virtual
     path = teams_report(tmp_path / "eu.csv", "Forklift Safety", meeting_people(), european=True)

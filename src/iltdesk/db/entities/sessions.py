@@ -159,6 +159,8 @@ class Enrollment(Base):
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     moved_to_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
     prework_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the pre-work was done (ticked, or the LMS's completion date when imported).
+    prework_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optimistic locking: each UPDATE checks and bumps it, so a save based on an older
     # reading fails instead of overwriting another coordinator's change.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
