@@ -124,6 +124,20 @@ def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
         )
         story.append(KeepTogether([Paragraph(escape(day.heading), heading)]))
         story.append(table)
+    if guide.readiness:
+        story.append(Paragraph(escape(_("Ready to go live")), heading))
+        checks: list[Any] = [
+            ListItem(Paragraph(escape(label), body), value="☑" if done else "☐")
+            for label, done in guide.readiness
+        ]
+        story.append(
+            ListFlowable(
+                checks,
+                bulletType="bullet",
+                start="☐",
+                bulletFontName=regular,
+            )
+        )
     story.append(Paragraph(escape(_("Materials checklist")), heading))
     if guide.materials:
         checklist: list[Any] = [

@@ -157,6 +157,8 @@ class FacilitatorGuide:
     roster_count: str  # "18 enrolled · 2 waiting"
     printed_label: str
     paper: str = "A4"
+    # A virtual session's readiness checks: (label, ticked).
+    readiness: tuple[tuple[str, bool], ...] = ()
 
 
 @dataclass(frozen=True)

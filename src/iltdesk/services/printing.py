@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from iltdesk import formatting
 from iltdesk.db.engine import Database
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.enums import DeliveryMode
 from iltdesk.domain.printing import (
     MAX_CUSTOM_HEADINGS,
     FacilitatorGuide,
@@ -23,7 +24,15 @@ from iltdesk.domain.printing import (
 )
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services import catalogue, enrollment, learners, people, scheduling, settings_store
+from iltdesk.services import (
+    catalogue,
+    enrollment,
+    learners,
+    people,
+    readiness,
+    scheduling,
+    settings_store,
+)
 from iltdesk.services.common import Outcome
 
 DEFAULT_KEY = "print_options:signin"
@@ -228,6 +237,9 @@ def facilitator_guide(
             when=formatting.format_datetime(now or datetime.now(UTC), session.timezone)
         ),
         paper=paper,
+        readiness=tuple((item.label, item.done) for item in readiness.readiness(db, session_id))
+        if session.mode is not DeliveryMode.IN_PERSON
+        else (),
     )
 
 

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Any, cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -30,13 +32,13 @@ from PySide6.QtWidgets import (
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import DeliveryMode, EnrollmentStatus, SessionStatus
 from iltdesk.domain.lifecycle import can_become, closed_reason, phase
 from iltdesk.domain.rows import RosterRow, SessionRow
 from iltdesk.errors import OverCapacityError
 from iltdesk.i18n import _
 from iltdesk.models.tables import RosterTableModel
-from iltdesk.services import catalogue, enrollment, prework, scheduling
+from iltdesk.services import catalogue, enrollment, prework, readiness, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
@@ -297,7 +299,24 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.agenda_table.verticalHeader().hide()
         self.agenda_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.agenda_table.horizontalHeader().setStretchLastSection(True)
-        return self.agenda_table
+        # A virtual session's readiness checks, ticked here and printed in the guide.
+        self.readiness_box = QGroupBox(_("Ready to go live"))
+        checks = QVBoxLayout(self.readiness_box)
+        self.readiness_checks: dict[str, QCheckBox] = {}
+        for item in readiness.readiness(self.ctx.db, self.session_id):
+            box = QCheckBox(item.label)
+            box.toggled.connect(lambda done, key=item.key: self._ready(key, done))
+            self.readiness_checks[item.key] = box
+            checks.addWidget(box)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.readiness_box)
+        layout.addWidget(self.agenda_table, 1)
+        return page
+
+    def _ready(self, key: str, done: bool) -> None:
+        self.ctx.op(self, lambda: readiness.set_ready(self.ctx.db, self.session_id, key, done))
 
     # --- loading ---
     def reload(self) -> None:
@@ -346,7 +365,16 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.complete_action.setEnabled(can_become(row.status, SessionStatus.COMPLETED))
         self.unlock_action.setEnabled(locked)
         self._fill_agenda(row)
+        self._fill_readiness(row)
         self._update_buttons()
+
+    def _fill_readiness(self, row: SessionRow) -> None:
+        self.readiness_box.setVisible(row.mode is not DeliveryMode.IN_PERSON)
+        for item in readiness.readiness(self.ctx.db, self.session_id):
+            box = self.readiness_checks[item.key]
+            box.blockSignals(True)
+            box.setChecked(item.done)
+            box.blockSignals(False)
 
     def _fill_agenda(self, row: SessionRow) -> None:
         items = catalogue.get_agenda(self.ctx.db, row.course_id)
