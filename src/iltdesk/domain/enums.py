@@ -210,6 +210,7 @@ class MessageKind(_Labelled):
     CANCELLED = "cancelled"
     CERTIFICATE = "certificate"
     FEEDBACK = "feedback"
+    PREWORK_REMINDER = "prework_reminder"  # to those with a seat who have not done the pre-work
     REQUIREMENT_DUE = "requirement_due"  # a learner's required training is due or overdue
     MANAGER_SUMMARY = "manager_summary"  # one message per manager listing their people due
     TEST = "test"
@@ -233,6 +234,7 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (MessageKind.CANCELLED, N_("Session cancelled")),
     (MessageKind.CERTIFICATE, N_("Certificate")),
     (MessageKind.FEEDBACK, N_("Feedback request")),
+    (MessageKind.PREWORK_REMINDER, N_("Pre-work reminder")),
     (MessageKind.REQUIREMENT_DUE, N_("Training due")),
     (MessageKind.MANAGER_SUMMARY, N_("Training due: summary for a manager")),
     (MessageKind.TEST, N_("Test message")),

@@ -141,6 +141,11 @@ _EN: dict[MessageKind, Template] = {
         "Dear {first_name},\n\nthank you for taking part in {course}. Please tell us what you "
         "thought — it takes three minutes: {survey_link}\n\nKind regards,\n{organisation}\n",
     ),
+    MessageKind.PREWORK_REMINDER: Template(
+        "Before {course}: your pre-work",
+        "Dear {first_name},\n\n{course} starts on {first_date}, and your pre-work is not "
+        "done yet.\n\n{prework}Kind regards,\n{organisation}\n",
+    ),
     MessageKind.REQUIREMENT_DUE: Template(
         "Training due: {requirement} — {due_date}",
         "Dear {first_name},\n\nyour {requirement} training ({course}) is due by {due_date}. "
@@ -220,6 +225,11 @@ _DE: dict[MessageKind, Template] = {
         "Guten Tag {first_name} {last_name},\n\ndanke für Ihre Teilnahme an {course}. Bitte "
         "sagen Sie uns Ihre Meinung – es dauert drei Minuten: {survey_link}\n\n"
         "Freundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.PREWORK_REMINDER: Template(
+        "Vor {course}: Ihre Vorbereitung",
+        "Guten Tag {first_name} {last_name},\n\n{course} beginnt am {first_date}, und Ihre "
+        "Vorbereitung ist noch nicht erledigt.\n\n{prework}Freundliche Grüße\n{organisation}\n",
     ),
     MessageKind.REQUIREMENT_DUE: Template(
         "Schulung fällig: {requirement} — {due_date}",

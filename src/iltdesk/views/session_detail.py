@@ -209,6 +209,7 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
             (MessageKind.WAITLIST, _("Send &waitlist notices…")),
             (MessageKind.PROMOTED, _("Tell those &promoted from the waitlist…")),
             (MessageKind.REMINDER, _("Send &reminders now…")),
+            (MessageKind.PREWORK_REMINDER, _("Remind those without &pre-work…")),
             (MessageKind.CHANGED, _("Send the &change to everyone…")),
             (MessageKind.CANCELLED, _("Send the ca&ncellation…")),
             (MessageKind.CERTIFICATE, _("Email c&ertificates…")),

@@ -104,3 +104,19 @@ def test_cli_prework_in_both_modes(db, db_url, blended, capsys):
     assert "Pre-work: 1 of 3 done" in capsys.readouterr().out
     assert run([*base, "--done", "nobody@example.com"]) == 1
     assert "has no seat" in capsys.readouterr().err
+
+
+def test_a_reminder_goes_to_those_without_pre_work_once_a_day(db, blended):
+    from iltdesk.domain.enums import MessageKind
+    from iltdesk.services import outbox
+
+    session, places = blended
+    prework.set_prework(db, session.id, [places["ann"]], True)
+    composed = outbox.compose(db, MessageKind.PREWORK_REMINDER, session.id)
+    assert sorted(d.recipient for d in composed.drafts) == ["bob@example.com", "cem@example.com"]
+    first = composed.drafts[0]
+    assert first.subject.startswith("Before Data Protection: your pre-work")
+    assert "Watch the 20-minute video." in first.body
+    outbox.queue(db, composed.drafts)
+    again = outbox.compose(db, MessageKind.PREWORK_REMINDER, session.id)
+    assert (again.drafts, again.already_queued) == ((), 2)  # not twice the same day

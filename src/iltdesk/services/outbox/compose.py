@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -69,6 +70,8 @@ def compose(
             db, session_id, resend, fallback_language, certificate_options or {}
         )
     ctx = _session_context(db, session_id, fallback_language)
+    if kind is MessageKind.PREWORK_REMINDER:
+        ctx = replace(ctx, prework=ctx.course_prework)
     if kind is MessageKind.CANCELLED:
         if ctx.session.status is not SessionStatus.CANCELLED:
             raise ValidationError(
@@ -93,6 +96,9 @@ def compose(
         if kind is MessageKind.REMINDER:
             first = ctx.session.days[0].start.date().isoformat() if ctx.session.days else ""
             key = f"reminder:{row.enrollment_id}:{first}"
+        elif kind is MessageKind.PREWORK_REMINDER:
+            # One a day at most: a second nudge next week is a message of its own.
+            key = f"prework_reminder:{row.enrollment_id}:{date.today().isoformat()}"
         elif kind is MessageKind.CHANGED:
             key = f"changed:{row.enrollment_id}:{sequences.get(row.enrollment_id, 0)}"
         else:

@@ -103,6 +103,8 @@ class _Context:
     prework: str
     fallback_language: str
     templates: dict[tuple[MessageKind, str], Template] = field(default_factory=dict)
+    # The course's pre-work whatever its format (a pre-work reminder always quotes it).
+    course_prework: str = ""
 
 
 def _session_context(db: Database, session_id: int, fallback_language: str) -> _Context:
@@ -122,16 +124,16 @@ def _session_context(db: Database, session_id: int, fallback_language: str) -> _
         location = ", ".join(p for p in (session.room_name, " ".join(address.split())) if p)
         if session.mode is DeliveryMode.HYBRID and session.meeting_link:
             location += f" / {session.meeting_link}"
-    prework = ""
-    if course.delivery_format is DeliveryFormat.BLENDED and (course.prework or course.prework_link):
-        prework = "\n".join(p for p in (course.prework, course.prework_link) if p)
+    course_prework = "\n".join(p for p in (course.prework, course.prework_link) if p)
+    blended = course.delivery_format is DeliveryFormat.BLENDED
     return _Context(
         settings,
         session,
         location,
         organisation or settings.sender_name,
-        prework,
+        course_prework if blended else "",
         fallback_language,
+        course_prework=course_prework,
     )
 
 
@@ -351,6 +353,8 @@ def _recipients(
             if (session.cancelled_at is not None and r.cancelled_at == session.cancelled_at)
             or r.enrollment_id in holding
         ]
+    if kind is MessageKind.PREWORK_REMINDER:
+        return [r for r in rows if r.status in SEAT_HOLDING and not r.prework_done]
     if kind is MessageKind.FEEDBACK:
         return [
             r for r in rows if r.status in (EnrollmentStatus.COMPLETED, EnrollmentStatus.INCOMPLETE)
