@@ -230,3 +230,23 @@ def test_an_open_editor_says_when_another_coordinator_changed_its_record(qtbot, 
     assert dialog.error.text() == ""  # another course: nothing to say
     ctx.remote_changes.emit("Bea", Changes.of(Entity.COURSE, course.id))
     assert "Changed by Bea since you opened it" in dialog.error.text()
+
+
+def test_a_virtual_day_can_have_its_own_link(qtbot, ctx):
+    from iltdesk.domain.enums import DeliveryMode
+    from iltdesk.services import scheduling
+    from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+
+    session = make_session(ctx.db, mode=DeliveryMode.VIRTUAL)
+    editor = SessionEditorDialog(None, ctx, session)
+    qtbot.addWidget(editor)
+    assert not editor.day_rows[0].link.isHidden()
+    editor.day_rows[0].link.setText("https://meet.example.com/day-one")
+    editor.save()
+    stored = scheduling.get_session(ctx.db, session.id)
+    assert stored.days[0].meeting_link == "https://meet.example.com/day-one"
+    in_person = SessionEditorDialog(None, ctx, make_session(ctx.db))
+    qtbot.addWidget(in_person)
+    assert in_person.day_rows[0].link.isHidden()
+    in_person.mode.setCurrentIndex(in_person.mode.findData(DeliveryMode.HYBRID))
+    assert not in_person.day_rows[0].link.isHidden()

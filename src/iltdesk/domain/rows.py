@@ -127,6 +127,7 @@ class SessionDayRow:
     id: int
     start: datetime  # aware, UTC
     end: datetime  # aware, UTC
+    meeting_link: str = ""  # this day's own link ("" : the session's)
 
     @property
     def minutes(self) -> int:

@@ -90,6 +90,7 @@ class DaySpec:
 
     start: datetime
     end: datetime
+    meeting_link: str = ""  # this day's own link ("" : the session's)
 
 
 @dataclass(frozen=True)

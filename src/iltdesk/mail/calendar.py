@@ -21,6 +21,7 @@ class InviteDay:
     start: datetime  # aware, UTC
     end: datetime
     index: int | None = None  # which day's UID; None: its position in the invitation
+    link: str = ""  # this day's own meeting link (else the invitation's)
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,16 @@ def build_invitation(invite: Invitation, now: datetime | None = None) -> bytes:
         event.add("dtend", day.end.astimezone(zone))
         summary = invite.summary if total == 1 else f"{invite.summary} ({index + 1}/{total})"
         event.add("summary", summary)
-        if invite.location:
-            event.add("location", invite.location)
-        if invite.description:
-            event.add("description", invite.description)
-        if invite.url:
-            event.add("url", invite.url)
+        location, description, url = invite.location, invite.description, invite.url
+        if day.link:  # a day with a link of its own (a multi-day virtual session)
+            location = location.replace(invite.url, day.link) if invite.url else day.link
+            description, url = day.link, day.link
+        if location:
+            event.add("location", location)
+        if description:
+            event.add("description", description)
+        if url:
+            event.add("url", url)
         event["organizer"] = organizer
         event.add("attendee", attendee, encode=False)
         event.add("status", "CANCELLED" if invite.method == "CANCEL" else "CONFIRMED")

@@ -109,7 +109,9 @@ def validate_session(spec: SessionSpec) -> list[Clash]:
         warnings.append(Clash("lead", _("No lead instructor is assigned."), is_warning=True))
     if spec.mode is DeliveryMode.IN_PERSON and spec.room_id is None:
         warnings.append(Clash("room", _("No room is booked yet."), is_warning=True))
-    if spec.mode in (DeliveryMode.VIRTUAL, DeliveryMode.HYBRID) and not spec.meeting_link.strip():
+    every_day_linked = bool(spec.days) and all(d.meeting_link.strip() for d in spec.days)
+    online = spec.mode in (DeliveryMode.VIRTUAL, DeliveryMode.HYBRID)
+    if online and not spec.meeting_link.strip() and not every_day_linked:
         warnings.append(Clash("link", _("No meeting link is set yet."), is_warning=True))
     return warnings
 

@@ -212,6 +212,8 @@ def facilitator_guide(
             date=formatting.format_day_with_weekday(day.start, session.timezone),
             time=formatting.format_time_span(day.start, day.end, session.timezone),
         )
+        if day.meeting_link:  # this day meets elsewhere than the session's link
+            heading += f" · {day.meeting_link}"
         days.append(GuideDay(heading, tuple(items)))
     materials = tuple(
         f"{m.title} — {m.kind.label()} — {m.file_name} (v{m.version})"

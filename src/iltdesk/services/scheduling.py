@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, case, func, select
@@ -63,6 +63,9 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
     session.min_size = spec.min_size
     session.notes = spec.notes
     ordered = utc_days(spec)
+    links = {
+        (d.start.astimezone(UTC), d.end.astimezone(UTC)): d.meeting_link.strip() for d in spec.days
+    }
     # Keep existing day rows where possible: attendance marks point at them.
     existing = list(session.days)
     for index, (start, end) in enumerate(ordered):
@@ -74,6 +77,7 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
             session.days.append(day)
         day.minutes = minutes_between(start, end)
         day.local_date = local_date(start, spec.timezone)
+        day.meeting_link = links.get((start, end), "")
     for stale in existing[len(ordered) :]:
         session.days.remove(stale)
     session.first_start = ordered[0][0]
@@ -226,7 +230,7 @@ def spec_for_row(row: SessionRow) -> SessionSpec:
         mode=row.mode,
         timezone=row.timezone,
         capacity=row.capacity,
-        days=tuple(DaySpec(d.start, d.end) for d in row.days),
+        days=tuple(DaySpec(d.start, d.end, d.meeting_link) for d in row.days),
         cohort=row.cohort,
         room_id=row.room_id,
         meeting_link=row.meeting_link,
@@ -292,7 +296,7 @@ def session_row(
         completed_at=session.completed_at,
         completion_note=session.completion_note,
         version=session.version,
-        days=tuple(SessionDayRow(d.id, d.start, d.end) for d in session.days),
+        days=tuple(SessionDayRow(d.id, d.start, d.end, d.meeting_link) for d in session.days),
         instructors=tuple(
             SessionInstructorRow(link.instructor_id, link.instructor.name, link.role)
             for link in sorted(session.instructors, key=_role_order)
@@ -397,12 +401,18 @@ def list_sessions(
             .order_by(sessions_t.c.first_start, sessions_t.c.id)
         ).all()
         days: dict[int, list[SessionDayRow]] = defaultdict(list)
-        for session_id, day_id, start, end in conn.execute(
-            select(days_t.c.session_id, days_t.c.id, days_t.c.start, days_t.c.end)
+        for session_id, day_id, start, end, link in conn.execute(
+            select(
+                days_t.c.session_id,
+                days_t.c.id,
+                days_t.c.start,
+                days_t.c.end,
+                days_t.c.meeting_link,
+            )
             .where(days_t.c.session_id.in_(ids))
             .order_by(days_t.c.start)
         ).all():  # all at once: psycopg fetches row by row when iterated (8,000 calls)
-            days[session_id].append(SessionDayRow(day_id, start, end))
+            days[session_id].append(SessionDayRow(day_id, start, end, link))
         teachers: dict[int, list[SessionInstructorRow]] = defaultdict(list)
         for session_id, teacher_id, name, role in conn.execute(
             select(

@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QWidget,
 )
 
@@ -51,6 +52,12 @@ class DayRow(QWidget):
         layout.addWidget(self.start)
         layout.addWidget(QLabel(_("to")))
         layout.addWidget(self.end)
+        # A virtual day's own meeting link, when it differs from the session's.
+        self.link = QLineEdit()
+        self.link.setPlaceholderText(_("Meeting link for this day, if another"))
+        self.link.setAccessibleName(_("This day's meeting link"))
+        self.link.setMinimumWidth(220)
+        layout.addWidget(self.link, 1)
         layout.addStretch()
 
     def _forget(self) -> None:
@@ -83,7 +90,7 @@ class DayRow(QWidget):
     def spec(self, zone: str) -> DaySpec:
         """The day as instants; raises for a gap, or `AmbiguousTimeError` when still open."""
         start, end = self.walls()
-        return DaySpec(to_instant(start, zone), to_instant(end, zone))
+        return DaySpec(to_instant(start, zone), to_instant(end, zone), self.link.text().strip())
 
     def set_instants(self, start: datetime, end: datetime, zone: str) -> None:
         """Show a stored day as its zone's clocks read it, remembering folds."""

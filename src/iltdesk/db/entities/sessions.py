@@ -109,6 +109,8 @@ class SessionDay(Base):
     # change is an hour shorter or longer) and the date the venue's calendar shows.
     minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     local_date: Mapped[date | None] = mapped_column(Date, index=True)
+    # This day's own meeting link, when it differs from the session's ("" : the session's).
+    meeting_link: Mapped[str] = mapped_column(String(), default="", server_default="")
 
     session: Mapped[TrainingSession] = relationship(back_populates="days")
 

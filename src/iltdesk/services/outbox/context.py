@@ -210,6 +210,7 @@ def _invitation(
     session, settings = ctx.session, ctx.settings
     if days is None:
         days = [(i, d.start, d.end) for i, d in enumerate(session.days)]
+    links = {i: d.meeting_link for i, d in enumerate(session.days)}
     invite = Invitation(
         uid=_uid(ctx, row.enrollment_id),
         sequence=sequence,
@@ -218,7 +219,9 @@ def _invitation(
         location=ctx.location,
         description=session.meeting_link,
         timezone=session.timezone,
-        days=tuple(InviteDay(start, end, index) for index, start, end in days),
+        days=tuple(
+            InviteDay(start, end, index, links.get(index, "")) for index, start, end in days
+        ),
         organizer_email=settings.sender_address,
         organizer_name=settings.sender_name,
         attendee_email=row.email,

@@ -159,6 +159,7 @@ class SessionEditorDialog(QDialog):
         ):
             signal.connect(self._schedule_check)
         self.zone.currentTextChanged.connect(self._zone_typed)
+        self.mode.currentIndexChanged.connect(lambda _i: self._show_day_links())
         self.room.currentIndexChanged.connect(self._room_chosen)
         self._check()
 
@@ -257,6 +258,7 @@ class SessionEditorDialog(QDialog):
             else:
                 widget = self.add_day(date.today(), time(9), time(17))
                 widget.set_instants(day.start, day.end, row.timezone)
+                widget.link.setText(day.meeting_link)
         for instructor in row.instructors:
             self.add_instructor(instructor.instructor_id, instructor.role)
 
@@ -268,10 +270,19 @@ class SessionEditorDialog(QDialog):
             widget.end.time_changed,
         ):
             signal.connect(self._schedule_check)
+        widget.link.setVisible(self._online())
         self.day_rows.append(widget)
         self.days_box.addWidget(widget)
         self._schedule_check()
         return widget
+
+    def _online(self) -> bool:
+        """Whether the chosen mode meets online (a day may then have its own link)."""
+        return self.mode.currentData() in (DeliveryMode.VIRTUAL, DeliveryMode.HYBRID)
+
+    def _show_day_links(self) -> None:
+        for widget in self.day_rows:
+            widget.link.setVisible(self._online())
 
     def add_day_after_last(self) -> None:
         last = self.day_rows[-1] if self.day_rows else None
