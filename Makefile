@@ -18,9 +18,9 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 # The same suite on a throwaway PostgreSQL server (team mode): started in a temporary folder
-# on 127.0.0.1:$(PG_PORT), stopped and removed afterwards, whatever the outcome. Tests about
-# the SQLite file itself are skipped there; tests about the server (tests/team) run.
-PG_PORT ?= 54329
+# on 127.0.0.1 (a free port, or PG_PORT), stopped and removed afterwards, whatever the
+# outcome. Tests about the SQLite file itself are skipped there; tests/team runs only there.
+PG_PORT ?=
 test-postgres: $(STAMP)
 	@dir=$$(mktemp -d /tmp/iltdesk-pg.XXXXXX); \
 	url=$$(tools/pg-throwaway start $$dir/cluster $(PG_PORT)) || exit 1; \

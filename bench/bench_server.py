@@ -46,7 +46,7 @@ def server() -> Iterator[str]:
     folder = Path(tempfile.mkdtemp(prefix="iltdesk-bench-pg."))
     tool = str(ROOT / "tools" / "pg-throwaway")
     started = subprocess.run(
-        [tool, "start", str(folder / "cluster"), "54339"],
+        [tool, "start", str(folder / "cluster")],  # on a free port
         check=False,
         capture_output=True,
         text=True,
