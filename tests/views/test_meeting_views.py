@@ -137,3 +137,38 @@ def test_times_are_read_in_the_zone_chosen_for_the_report(qtbot, ctx, tmp_path):
     ann = next(r for r in dialog.model.rows() if r.enrollment_id == places["ann"])
     assert (ann.minutes, ann.proposed) == (480, A.PRESENT)
     assert "America/New_York" in dialog.summary.text()
+
+
+def test_a_report_dropped_on_the_grid_opens_the_review(qtbot, ctx, tmp_path, monkeypatch):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from iltdesk.views.session_detail import SessionDetailDialog
+
+    session, places = virtual_session(ctx.db)
+    path = teams_report(tmp_path / "report.csv", "Forklift Safety", meeting_people())
+    opened = []
+    monkeypatch.setattr(
+        MeetingReviewDialog,
+        "ask",
+        classmethod(lambda cls, parent, c, sid, p=None: opened.append((sid, p))),
+    )
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    drop = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    detail.attendance.dropEvent(drop)
+    assert opened == [(session.id, path)]
+    pdf = tmp_path / "notes.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    data.setUrls([QUrl.fromLocalFile(str(pdf))])
+    detail.attendance.dropEvent(drop)
+    assert len(opened) == 1  # not a report: left to the window (scans)
+    assert places
