@@ -29,7 +29,7 @@ test-postgres: $(STAMP)
 
 # The Linux bundle (PyInstaller), .deb and .tar.gz in dist/; prints sizes and build time.
 package: $(STAMP)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[package]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[package,postgres]'
 	$(BIN)/python installers/package.py
 
 # Build from a clean clone in a fresh venv, self-test the bundle and the unpacked .deb, and

@@ -88,7 +88,7 @@ def main() -> int:
                 "install",
                 "--quiet",
                 "--disable-pip-version-check",
-                f"{checkout}[package]",
+                f"{checkout}[package,postgres]",
             ]
         )
         build_start = time.perf_counter()

@@ -179,6 +179,16 @@ def _zones(_state: dict[str, Any]) -> str:
     return f"{len(available_timezones())} zones"
 
 
+def _postgres_driver(_state: dict[str, Any]) -> str:
+    """Team mode's driver: psycopg and the libpq it brings (no server is contacted)."""
+    import psycopg
+
+    version = psycopg.pq.version()
+    if version < 120000:
+        raise RuntimeError(f"libpq {version} is older than 12")
+    return f"psycopg {psycopg.__version__}, libpq {version // 10000}.{version % 10000}"
+
+
 def _babel(_state: dict[str, Any]) -> str:
     from babel.dates import format_date
 
@@ -259,6 +269,7 @@ CHECKS: tuple[Check, ...] = (
     ("Qt translations", _qt_translations),
     ("bundled fonts", _fonts),
     ("time-zone data", _zones),
+    ("PostgreSQL driver (team mode)", _postgres_driver),
     ("babel locale data", _babel),
     ("email and invitations", _mail),
     ("reports and charts (QtCharts)", _reports),
