@@ -172,3 +172,39 @@ def test_a_report_dropped_on_the_grid_opens_the_review(qtbot, ctx, tmp_path, mon
     detail.attendance.dropEvent(drop)
     assert len(opened) == 1  # not a report: left to the window (scans)
     assert places
+
+
+def test_bare_times_in_a_multi_day_session_ask_for_the_day(qtbot, ctx, tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from iltdesk.services import enrollment
+    from iltdesk.views.dialogs import meeting_review
+    from tests.fixtures.builders import day_spec, make_learner, make_session
+    from tests.fixtures.meetings import DAY
+
+    session = make_session(
+        ctx.db,
+        days=tuple(
+            day_spec(DAY + timedelta(days=n), "09:00", "17:00", "Europe/London") for n in (0, 1)
+        ),
+    )
+    learner = make_learner(ctx.db, "Ann", "Lee", email="ann.lee@example.com")
+    place = enrollment.enroll_learner(ctx.db, session.id, learner.id).value.row.enrollment_id
+    path = tmp_path / "meet-times.csv"
+    path.write_text(
+        "First name,Last name,Email,Duration,Time joined,Time exited\n"
+        "Ann,Lee,ann.lee@example.com,8 hr,9:00 AM,5:00 PM\n",
+        encoding="utf-8",
+    )
+    asked = []
+    monkeypatch.setattr(meeting_review, "pick_day", lambda _p, days: asked.append(days) or 2)
+
+    def accept_as_proposed(self):
+        self.apply()
+        return self.result()
+
+    monkeypatch.setattr(MeetingReviewDialog, "exec", accept_as_proposed)
+    applied = MeetingReviewDialog.ask(None, ctx, session.id, path)
+    assert len(asked[0]) == 2
+    assert applied is not None
+    assert [(m.enrollment_id, m.day_id) for m in applied] == [(place, session.days[1].id)]

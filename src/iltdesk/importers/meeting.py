@@ -455,9 +455,11 @@ _FORMAT_SAMPLES = 400
 class TimeReader:
     """Reads every date-time of one report in the one format that fits them all."""
 
-    def __init__(self, fmt: str, file_name: str) -> None:
+    def __init__(self, fmt: str, file_name: str, on_date: date | None = None) -> None:
         self.format = fmt
         self.file_name = file_name
+        # Times without a date (Google Meet writes "9:02 AM"): the day they happened on.
+        self.on_date = on_date
 
     @classmethod
     def for_values(
@@ -471,6 +473,11 @@ class TimeReader:
             return cls(_FORMATS[0], file_name)
         fitting = [fmt for fmt in _FORMATS if all(_parses(s, fmt) for s in samples)]
         if not fitting:
+            clock = next(
+                (fmt for fmt in _CLOCK_FORMATS if all(_parses(s, fmt) for s in samples)), None
+            )
+            if clock is not None:
+                return cls(clock, file_name, _the_day(prefer_dates, file_name))
             bad = next(
                 (s for s in samples if not any(_parses(s, fmt) for fmt in _FORMATS)),
                 samples[0],
@@ -495,6 +502,8 @@ class TimeReader:
         value = _normalise_time(text)
         try:
             parsed = datetime.strptime(value, self.format)
+            if self.on_date is not None:
+                parsed = datetime.combine(self.on_date, parsed.time())
         except ValueError:
             raise UnreadableFileError(
                 _("Line {line} of {name}: “{text}” is not a date and time like the others.").format(
@@ -502,6 +511,26 @@ class TimeReader:
                 )
             ) from None
         return parsed
+
+
+# Times of day alone, as Google Meet's attendance sheet writes them.
+_CLOCK_FORMATS = ("%I:%M %p", "%I:%M:%S %p", "%H:%M", "%H:%M:%S")
+
+
+class ReportDayUnknownError(UnreadableFileError):
+    """The report gives times without dates, and the session has several days to choose from."""
+
+
+def _the_day(prefer_dates: Sequence[date], file_name: str) -> date:
+    """The one day a report of bare times belongs to, or a sentence asking for it."""
+    if len(set(prefer_dates)) == 1:
+        return prefer_dates[0]
+    raise ReportDayUnknownError(
+        _(
+            "{name} gives times without a date, so ILT Desk cannot tell which day of the "
+            "session it is. Choose the day (in the window, or --day N)."
+        ).format(name=file_name)
+    )
 
 
 def _parses(text: str, fmt: str) -> bool:

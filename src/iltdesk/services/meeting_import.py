@@ -125,7 +125,12 @@ def plan_meeting_import(
             _("“{zone}” is not a known time zone.").format(zone=zone_name)
         ) from None
     day_dates = [d.start.astimezone(ZoneInfo(session.timezone)).date() for d in session.days]
-    report = read_meeting_report(path, prefer_dates=day_dates)
+    wanted_days = (
+        [day_dates[day_number - 1]]
+        if day_number is not None and 1 <= day_number <= len(day_dates)
+        else day_dates
+    )
+    report = read_meeting_report(path, prefer_dates=wanted_days)
     people = [_placed(p, tz) for p in report.participants]
     report_date = _report_date(report, people, session.timezone)
     index = _choose_day(session, day_dates, report_date, day_number)

@@ -265,3 +265,47 @@ def test_cli_import_meeting_in_both_modes(db, db_url, virtual, tmp_path, capsys)
     junk = tmp_path / "junk.csv"
     junk.write_text("Agenda,Owner\nIntro,Ann\n", encoding="utf-8")
     assert run(["--db", db_url, "import-meeting", str(junk), "--session", str(session.id)]) == 2
+
+
+def test_a_meet_sheet_with_times_but_no_dates(db, virtual, tmp_path):
+    session, places = virtual
+    path = tmp_path / "meet-times.csv"
+    path.write_text(
+        "First name,Last name,Email,Duration,Time joined,Time exited\n"
+        "Ann,Lee,ann.lee@example.com,8 hr,9:00 AM,5:00 PM\n"
+        "Bob,Stone,bob.stone@example.com,7 hr 35 min,9:25 AM,5:00 PM\n",
+        encoding="utf-8",
+    )
+    plan = meeting_import.plan_meeting_import(db, session.id, path)
+    marks = {m.enrollment_id: (m.minutes, m.proposed) for m in plan.matched}
+    assert marks[places["ann"]] == (480, A.PRESENT)
+    assert marks[places["bob"]] == (455, A.LATE)
+    assert plan.report_date == DAY
+
+
+def test_bare_times_in_a_multi_day_session_need_the_day(db, tmp_path):
+    from datetime import timedelta
+
+    from iltdesk.services import enrollment
+    from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+
+    course = make_course(db, title="Two days")
+    session = make_session(
+        db,
+        course.id,
+        days=tuple(
+            day_spec(DAY + timedelta(days=n), "09:00", "17:00", "Europe/London") for n in (0, 1)
+        ),
+    )
+    learner = make_learner(db, "Ann", "Lee", email="ann.lee@example.com")
+    enrollment.enroll_learner(db, session.id, learner.id)
+    path = tmp_path / "meet-times.csv"
+    path.write_text(
+        "First name,Last name,Email,Duration,Time joined,Time exited\n"
+        "Ann,Lee,ann.lee@example.com,8 hr,9:00 AM,5:00 PM\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(UnreadableFileError, match="times without a date"):
+        meeting_import.plan_meeting_import(db, session.id, path)
+    plan = meeting_import.plan_meeting_import(db, session.id, path, day_number=2)
+    assert (plan.day_number, plan.matched[0].minutes) == (2, 480)

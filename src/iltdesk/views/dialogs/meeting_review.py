@@ -36,6 +36,7 @@ from iltdesk.domain.meeting import MeetingRule
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.errors import UserError
 from iltdesk.i18n import _, ngettext
+from iltdesk.importers.meeting import ReportDayUnknownError
 from iltdesk.models.meeting import MeetingReviewModel, ReviewRow
 from iltdesk.services import attendance, enrollment, meeting_import
 from iltdesk.services.attendance import MarkSpec
@@ -56,6 +57,21 @@ def pick_report(parent: QWidget) -> Path | None:
         _("Attendance reports ({patterns})").format(patterns=REPORT_FILTER),
     )
     return Path(name) if name else None
+
+
+def pick_day(parent: QWidget | None, days: list[str]) -> int | None:
+    """Ask which session day a report of bare times is from (1-based; None: cancelled)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    chosen, ok = QInputDialog.getItem(
+        parent,
+        _("Which day?"),
+        _("The report gives times without a date. Which day of the session is it from?"),
+        days,
+        0,
+        False,
+    )
+    return days.index(chosen) + 1 if ok and chosen in days else None
 
 
 def review_rows(plan: MeetingPlan) -> list[ReviewRow]:
@@ -339,9 +355,27 @@ class MeetingReviewDialog(QDialog):
         path = path or pick_report(parent or QWidget())
         if path is None:
             return None
-        plan = ctx.attempt(
-            parent, lambda: meeting_import.plan_meeting_import(ctx.db, session_id, path)
-        )
+        try:
+            plan = ctx.attempt(
+                parent,
+                lambda: meeting_import.plan_meeting_import(ctx.db, session_id, path),
+                passing=(ReportDayUnknownError,),
+            )
+        except ReportDayUnknownError:
+            from iltdesk import formatting
+            from iltdesk.services import scheduling
+
+            session = scheduling.get_session(ctx.db, session_id)
+            labels = [formatting.format_date(d.start, session.timezone) for d in session.days]
+            day = pick_day(parent, labels)
+            if day is None:
+                return None
+            plan = ctx.attempt(
+                parent,
+                lambda: meeting_import.plan_meeting_import(
+                    ctx.db, session_id, path, day_number=day
+                ),
+            )
         if plan is None:
             return None
         dialog = cls(parent, ctx, session_id, path, plan)
