@@ -28,22 +28,7 @@ ROUNDS = 20
 def _course_spec(row: Any, **changes: Any) -> Any:
     from dataclasses import replace
 
-    from iltdesk.domain.specs import CourseSpec
-
-    spec = CourseSpec(
-        code=row.code,
-        title=row.title,
-        description=row.description,
-        objectives=row.objectives,
-        default_minutes=row.default_minutes,
-        delivery_format=row.delivery_format,
-        certificate_validity_months=row.certificate_validity_months,
-        currency=row.currency,
-        prework=row.prework,
-        prework_link=row.prework_link,
-        completion_threshold=row.completion_threshold,
-    )
-    return replace(spec, **changes)
+    return replace(catalogue.spec_for_row(row), **changes)
 
 
 def _enrol(db: Any, who: int, job: Any) -> Any:

@@ -10,7 +10,7 @@ from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.services import attendance, catalogue, enrollment
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.views.dialogs import course_editor, stale
-from iltdesk.views.dialogs.course_editor import CourseEditorDialog, spec_from_row
+from iltdesk.views.dialogs.course_editor import CourseEditorDialog
 from tests.fixtures.builders import make_course, make_learner, make_session
 from tests.fixtures.ui import click_button, press_save
 
@@ -18,7 +18,9 @@ from tests.fixtures.ui import click_button, press_save
 def _changed_elsewhere(ctx, course):
     """Another coordinator renames the course while the editor is open."""
     ctx.db.actor = "Bea"
-    catalogue.update_course(ctx.db, course.id, replace(spec_from_row(course), title="Theirs"))
+    catalogue.update_course(
+        ctx.db, course.id, replace(catalogue.spec_for_row(course), title="Theirs")
+    )
     ctx.db.actor = "Ann"
 
 

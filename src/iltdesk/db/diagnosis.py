@@ -131,7 +131,7 @@ def sqlstate(error: BaseException) -> str:
 def classify_server(error: DBAPIError, where: str) -> DatabaseError | None:
     """A sentence for a PostgreSQL failure the user can act on (None: a bug)."""
     state = sqlstate(error)
-    if state in (SERIALIZATION_FAILURE, DEADLOCK_DETECTED) or state == UNIQUE_VIOLATION:
+    if state in RETRYABLE_STATES:
         return ConflictError(
             _(
                 "Another coordinator changed the same records at the same moment, so nothing "
@@ -162,7 +162,7 @@ def classify_server(error: DBAPIError, where: str) -> DatabaseError | None:
                 "Ask its administrator to free some space."
             ).format(server=where)
         )
-    if state in ("42501",):
+    if state == "42501":  # insufficient privilege
         return ReadOnlyLocationError(
             _(
                 "Your database user may not change this ({reason}). Ask the server's "

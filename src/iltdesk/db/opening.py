@@ -167,14 +167,14 @@ def _server_notices(db: Database, empty: bool) -> None:
     from iltdesk.db import server
     from iltdesk.formatting import format_datetime
 
-    last = None if empty else server.last_backup(db)
+    last = None if empty else server.last_dump(db)
     if last is None:
         text = _(
             "Server backups are the server's job: ILT Desk takes none automatically. No "
             "`iltdesk backup` of this team database has been taken yet."
         )
     else:
-        taken_at, who = last
+        taken_at, who = last.taken_at, last.taken_by
         text = _(
             "Server backups are the server's job: ILT Desk takes none automatically. Last "
             "`iltdesk backup`: {when} by {who}."

@@ -156,18 +156,6 @@ def last_dump(db: Database) -> ServerBackup | None:
     )
 
 
-def last_backup(db: Database) -> tuple[datetime, str] | None:
-    """When, and by whom, the team database was last backed up with `iltdesk backup`."""
-    with db.engine.connect() as conn:
-        value = conn.execute(
-            text("SELECT value FROM settings WHERE key = :k"), {"k": LAST_SERVER_BACKUP_KEY}
-        ).scalar()
-    if not value:
-        return None
-    data = json.loads(value)
-    return datetime.fromisoformat(data["at"]), str(data.get("by", ""))
-
-
 def save_local_copy(db: Database, target: Path) -> Path:
     """Copy the whole database into a new SQLite file at `target` (replaced atomically)."""
     from iltdesk.db.base import Base
@@ -175,8 +163,7 @@ def save_local_copy(db: Database, target: Path) -> Path:
 
     target = target.expanduser().resolve()
     partial = target.with_name("." + target.name + ".partial")
-    with contextlib.suppress(OSError):
-        partial.unlink(missing_ok=True)
+    _remove_partial(partial)
     try:
         copy = open_database(database_url(partial), startup_backup=False)
     except OSError as error:
@@ -186,22 +173,19 @@ def save_local_copy(db: Database, target: Path) -> Path:
             )
         ) from error
     try:
-        with db.reading() as source, copy.engine.begin() as sink:
+        with copy, db.reading() as source, copy.engine.begin() as sink:
             for table in Base.metadata.sorted_tables:
                 result = source.connection().execute(select(table))
                 while rows := result.mappings().fetchmany(5000):
                     sink.execute(insert(table), [dict(r) for r in rows])
-        copy.close()
-        partial.replace(target)
-    except BaseException:
-        copy.close()
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-            for extra in ("-wal", "-shm", ".lock"):
-                Path(str(partial) + extra).unlink(missing_ok=True)
-        raise
-    for extra in ("-wal", "-shm", ".lock"):
-        with contextlib.suppress(OSError):
-            Path(str(partial) + extra).unlink(missing_ok=True)
+        partial.replace(target)  # closed (checkpointed) first, by leaving `with copy`
+    finally:
+        _remove_partial(partial)  # its lock and log files; the copy itself when it failed
     log.info("local copy of %s saved to %s", db.label, target)
     return target
+
+
+def _remove_partial(partial: Path) -> None:
+    for path in (partial, *(Path(f"{partial}{extra}") for extra in ("-wal", "-shm", ".lock"))):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)

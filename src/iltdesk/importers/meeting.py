@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -267,8 +267,8 @@ _DETAIL_KEYS = {
 
 def _participants(table: _Table, reader: TimeReader, file_name: str) -> list[Participant]:
     columns = table.columns
-    people: dict[str, dict[str, object]] = {}
-    order: list[str] = []
+    found: dict[str, Participant] = {}  # in the order the report first names them
+    spans: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
 
     def value(row: list[str], kind: str) -> str:
         index = columns.get(kind)
@@ -307,28 +307,15 @@ def _participants(table: _Table, reader: TimeReader, file_name: str) -> list[Par
                 )
             )
         key = email.casefold() or _fold(name)
-        if key not in people:
-            people[key] = {"name": name, "email": email, "intervals": [], "line": number}
-            people[key]["role"] = value(row, "role")
-            people[key]["guest"] = _fold(value(row, "guest")) in ("yes", "ja", "true", "1")
-            order.append(key)
-        person = people[key]
-        intervals = person["intervals"]
-        assert isinstance(intervals, list)
-        intervals.append((joined, left))
-        if "(guest)" in _fold(name):
-            person["guest"] = True
-    return [
-        Participant(
-            name=str(people[k]["name"]),
-            email=str(people[k]["email"]),
-            role=str(people[k]["role"]),
-            guest=bool(people[k]["guest"]),
-            intervals=tuple(people[k]["intervals"]),  # type: ignore[arg-type]
-            line=int(people[k]["line"]),  # type: ignore[call-overload]
-        )
-        for k in order
-    ]
+        guest = _fold(value(row, "guest")) in ("yes", "ja", "true", "1")
+        guest = guest or "(guest)" in _fold(name)
+        known = found.get(key)
+        if known is None:
+            found[key] = Participant(name, email, value(row, "role"), guest, line=number)
+        elif guest and not known.guest:
+            found[key] = replace(known, guest=True)
+        spans[key].append((joined, left))
+    return [replace(person, intervals=tuple(spans[key])) for key, person in found.items()]
 
 
 def _teams_events(

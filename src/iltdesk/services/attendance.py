@@ -230,6 +230,24 @@ def _check_mark_unchanged(
     check_unchanged(tx, "attendance", row, seen_version, [(field, _("what you saw"), now)])
 
 
+def marks_before(db: Database, session_id: int, marks: Iterable[MarkSpec]) -> list[MarkSpec]:
+    """What the cells of `marks` hold now, as marks that would put them back (for undo)."""
+    held = {(m.enrollment_id, m.day_id): m for m in marks_for_session(db, session_id)}
+    before = []
+    for mark in marks:
+        old = held.get((mark.enrollment_id, mark.day_id))
+        before.append(
+            MarkSpec(
+                mark.enrollment_id,
+                mark.day_id,
+                old.status if old else None,
+                old.minutes_attended if old else None,
+                old.note if old else "",
+            )
+        )
+    return before
+
+
 def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:
     """Every attendance mark of a session, learner by learner, day by day."""
     with db.transaction() as tx:

@@ -145,6 +145,23 @@ def create_course(db: Database, spec: CourseSpec) -> Outcome[CourseRow]:
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
 
 
+def spec_for_row(row: CourseRow) -> CourseSpec:
+    """The spec that would save `row` as it is (undo, and edits of a field or two)."""
+    return CourseSpec(
+        code=row.code,
+        title=row.title,
+        description=row.description,
+        objectives=row.objectives,
+        default_minutes=row.default_minutes,
+        delivery_format=row.delivery_format,
+        certificate_validity_months=row.certificate_validity_months,
+        currency=row.currency,
+        prework=row.prework,
+        prework_link=row.prework_link,
+        completion_threshold=row.completion_threshold,
+    )
+
+
 def update_course(
     db: Database, course_id: int, spec: CourseSpec, *, seen: CourseRow | None = None
 ) -> Outcome[CourseRow]:

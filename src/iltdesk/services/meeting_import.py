@@ -74,6 +74,7 @@ class MeetingPlan:
     """What importing the report would do, for the review grid and `--dry-run`."""
 
     session_id: int
+    course_id: int  # whose rule proposed the marks
     platform: str
     title: str
     file_name: str
@@ -209,6 +210,7 @@ def plan_meeting_import(
         )
     return MeetingPlan(
         session_id=session_id,
+        course_id=session.course_id,
         platform=report.platform,
         title=report.title,
         file_name=path.name,

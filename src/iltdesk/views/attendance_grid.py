@@ -161,22 +161,7 @@ class AttendanceGrid(QWidget):
             else m
             for m in marks
         ]
-        held = {
-            (m.enrollment_id, m.day_id): m
-            for m in attendance.marks_for_session(self.ctx.db, self.session_id)
-        }
-        before = []
-        for mark in marks:
-            old = held.get((mark.enrollment_id, mark.day_id))
-            before.append(
-                MarkSpec(
-                    mark.enrollment_id,
-                    mark.day_id,
-                    old.status if old else None,
-                    old.minutes_attended if old else None,
-                    old.note if old else "",
-                )
-            )
+        before = attendance.marks_before(self.ctx.db, self.session_id, marks)
         saved = self.ctx.op(
             self,
             lambda: attendance.record_marks(

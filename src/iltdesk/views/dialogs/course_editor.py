@@ -50,23 +50,6 @@ from iltdesk.views.widgets import error_label, keep_room
 TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
 
 
-def spec_from_row(row: CourseRow) -> CourseSpec:
-    """The spec that would save `row` as it is (for undo)."""
-    return CourseSpec(
-        code=row.code,
-        title=row.title,
-        description=row.description,
-        objectives=row.objectives,
-        default_minutes=row.default_minutes,
-        delivery_format=row.delivery_format,
-        certificate_validity_months=row.certificate_validity_months,
-        currency=row.currency,
-        prework=row.prework,
-        prework_link=row.prework_link,
-        completion_threshold=row.completion_threshold,
-    )
-
-
 class AgendaBuilder(QWidget):
     """A table of agenda items with a clock column, a total and live warnings."""
 
@@ -429,7 +412,7 @@ class CourseEditorDialog(QDialog):
         self.saved = course
         if previous is not None:
             db, course_id, items = self.ctx.db, previous.id, self.agenda.items()
-            before_spec = spec_from_row(previous)
+            before_spec = catalogue.spec_for_row(previous)
             before_items = [
                 AgendaItemSpec(
                     i.title, i.minutes, i.activity, i.objective_index, i.facilitator_notes

@@ -263,7 +263,7 @@ class MeetingReviewDialog(QDialog):
             rule = self.rule()
             if self.remember.isChecked():
                 self.ctx.apply(
-                    meeting_import.set_meeting_rule(self.ctx.db, self.plan_course_id(), rule)
+                    meeting_import.set_meeting_rule(self.ctx.db, self.plan.course_id, rule)
                 )
             plan = meeting_import.plan_meeting_import(
                 self.ctx.db,
@@ -278,11 +278,6 @@ class MeetingReviewDialog(QDialog):
             return
         self.error.setText("")
         self.show_plan(plan)
-
-    def plan_course_id(self) -> int:
-        from iltdesk.services import scheduling
-
-        return scheduling.get_session(self.ctx.db, self.session_id).course_id
 
     def add_walk_in(self) -> None:
         """Enrol the chosen unmatched person (by their email) as a walk-in, then propose again."""
@@ -308,12 +303,14 @@ class MeetingReviewDialog(QDialog):
         overwrite = {r.enrollment_id for r in ticked if r.existing is not None}
         chosen_ids = {r.enrollment_id for r in ticked}
         confirmed = {r.shown_as: r.enrollment_id for r in ticked if r.matched_by == "possible"}
-        held = {
-            (m.enrollment_id, m.day_id): m
-            for m in attendance.marks_for_session(self.ctx.db, self.session_id)
-        }
         threshold = int(self.ctx.prefs.get("completion_threshold"))
         trimmed = _only(self.plan, chosen_ids)
+        # What those cells hold now, read before applying: the undo puts it back.
+        cells = [MarkSpec(eid, self.plan.day.id, None) for eid in chosen_ids]
+        held = {
+            (m.enrollment_id, m.day_id): m
+            for m in attendance.marks_before(self.ctx.db, self.session_id, cells)
+        }
         outcome = self.ctx.op(
             self,
             lambda: meeting_import.apply_meeting_plan(
@@ -327,18 +324,7 @@ class MeetingReviewDialog(QDialog):
         if outcome is None:
             return
         self.applied = outcome.value
-        before = []
-        for mark in self.applied:
-            old = held.get((mark.enrollment_id, mark.day_id))
-            before.append(
-                MarkSpec(
-                    mark.enrollment_id,
-                    mark.day_id,
-                    old.status if old else None,
-                    old.minutes_attended if old else None,
-                    old.note if old else "",
-                )
-            )
+        before = [held[(m.enrollment_id, m.day_id)] for m in self.applied]
         text = ngettext(
             "Meeting report: {n} mark", "Meeting report: {n} marks", len(self.applied)
         ).format(n=len(self.applied))
