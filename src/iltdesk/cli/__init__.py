@@ -13,7 +13,16 @@ import os
 import sys
 from collections.abc import Sequence
 
-from iltdesk.cli import compliance, documents, imports, mail, maintenance, reports, sessions
+from iltdesk.cli import (
+    compliance,
+    documents,
+    imports,
+    mail,
+    maintenance,
+    prework,
+    reports,
+    sessions,
+)
 from iltdesk.cli.common import (
     EXIT_BUG,
     EXIT_DATABASE,
@@ -91,7 +100,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     handlers: dict[str, Handler] = {}
-    for module in (maintenance, sessions, documents, imports, mail, reports, compliance):
+    for module in (maintenance, sessions, prework, documents, imports, mail, reports, compliance):
         handlers.update(module.register(commands))
     return parser, handlers
 

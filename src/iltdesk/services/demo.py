@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, insert, select
 
 from iltdesk.db.base import Base
-from iltdesk.db.engine import Database, advance_id_sequences
+from iltdesk.db.bulk import advance_id_sequences
+from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
     AgendaItem,
     Attendance,

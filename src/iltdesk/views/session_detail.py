@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QDialog,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -23,8 +21,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,13 +28,13 @@ from PySide6.QtWidgets import (
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import DeliveryMode, EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import EnrollmentStatus, SessionStatus
 from iltdesk.domain.lifecycle import can_become, closed_reason, phase
 from iltdesk.domain.rows import RosterRow, SessionRow
 from iltdesk.errors import OverCapacityError
 from iltdesk.i18n import _
 from iltdesk.models.tables import RosterTableModel
-from iltdesk.services import catalogue, enrollment, prework, readiness, scheduling
+from iltdesk.services import catalogue, enrollment, prework, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
@@ -47,6 +43,7 @@ from iltdesk.views.drops import SessionDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.session_actions import SessionActions
+from iltdesk.views.session_agenda import SessionAgendaTab
 from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.undo import EditCommand, enrol_learners, roster_action
 from iltdesk.views.widgets import session_choice_label
@@ -295,29 +292,12 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         return self.attendance
 
     def _build_agenda(self) -> QWidget:
-        self.agenda_table = QTableWidget(0, 3)
-        self.agenda_table.setHorizontalHeaderLabels([_("Time"), _("Item"), _("Activity")])
-        self.agenda_table.verticalHeader().hide()
-        self.agenda_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.agenda_table.horizontalHeader().setStretchLastSection(True)
-        # A virtual session's readiness checks, ticked here and printed in the guide.
-        self.readiness_box = QGroupBox(_("Ready to go live"))
-        checks = QVBoxLayout(self.readiness_box)
-        self.readiness_checks: dict[str, QCheckBox] = {}
-        for item in readiness.readiness(self.ctx.db, self.session_id):
-            box = QCheckBox(item.label)
-            box.toggled.connect(lambda done, key=item.key: self._ready(key, done))
-            self.readiness_checks[item.key] = box
-            checks.addWidget(box)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.readiness_box)
-        layout.addWidget(self.agenda_table, 1)
-        return page
-
-    def _ready(self, key: str, done: bool) -> None:
-        self.ctx.op(self, lambda: readiness.set_ready(self.ctx.db, self.session_id, key, done))
+        self.agenda = SessionAgendaTab(self.ctx, self.session_id)
+        # Its parts, as the window's own (tests reach them here).
+        self.agenda_table = self.agenda.table
+        self.readiness_box = self.agenda.readiness
+        self.readiness_checks = self.agenda.readiness.checks
+        return self.agenda
 
     # --- loading ---
     def reload(self) -> None:
@@ -365,36 +345,8 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.cancel_session_action.setEnabled(can_become(row.status, SessionStatus.CANCELLED))
         self.complete_action.setEnabled(can_become(row.status, SessionStatus.COMPLETED))
         self.unlock_action.setEnabled(locked)
-        self._fill_agenda(row)
-        self._fill_readiness(row)
+        self.agenda.load(row)
         self._update_buttons()
-
-    def _fill_readiness(self, row: SessionRow) -> None:
-        self.readiness_box.setVisible(row.mode is not DeliveryMode.IN_PERSON)
-        for item in readiness.readiness(self.ctx.db, self.session_id):
-            box = self.readiness_checks[item.key]
-            box.blockSignals(True)
-            box.setChecked(item.done)
-            box.blockSignals(False)
-
-    def _fill_agenda(self, row: SessionRow) -> None:
-        items = catalogue.get_agenda(self.ctx.db, row.course_id)
-        self.agenda_table.setRowCount(len(items))
-        start = row.days[0].start if row.days else None
-        clock = timedelta()
-        for i, item in enumerate(items):
-            when = formatting.format_time(start + clock, row.timezone) if start else ""
-            self.agenda_table.setItem(i, 0, QTableWidgetItem(when))
-            self.agenda_table.setItem(i, 1, QTableWidgetItem(item.title))
-            self.agenda_table.setItem(
-                i,
-                2,
-                QTableWidgetItem(
-                    f"{item.activity.label()} · {_('{minutes} min').format(minutes=item.minutes)}"
-                ),
-            )
-            clock += timedelta(minutes=item.minutes)
-        self.agenda_table.resizeColumnsToContents()
 
     def _on_changes(self, changes: Changes) -> None:
         if any(

@@ -120,7 +120,7 @@ def test_bulk_insert_binds_values_as_the_column_types_do(db):
 
     from sqlalchemy import select
 
-    from iltdesk.db.engine import bulk_insert
+    from iltdesk.db.bulk import bulk_insert
     from iltdesk.db.entities import Learner
 
     first = datetime(2026, 3, 12, 9, 30, tzinfo=UTC)

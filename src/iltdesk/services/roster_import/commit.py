@@ -11,7 +11,8 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
-from iltdesk.db.engine import Database, bulk_insert
+from iltdesk.db.bulk import bulk_insert
+from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
     Enrollment,
     ImportBatch,
