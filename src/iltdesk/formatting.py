@@ -347,6 +347,11 @@ def format_hours(value: float, locale: LocaleLike = None) -> str:
     return babel_numbers.format_decimal(value, format="#,##0.##", locale=_loc(locale))
 
 
+def format_score(value: float, locale: LocaleLike = None) -> str:
+    """An average feedback score to one decimal ("4.3", "4,3")."""
+    return babel_numbers.format_decimal(value, format="#,##0.0", locale=_loc(locale))
+
+
 def format_amounts(parts: Sequence[tuple[Decimal, str]], locale: LocaleLike = None) -> str:
     """Money in one or more currencies, never added: "£1,200.00 + €300.00"; "—" for none."""
     if not parts:
@@ -366,6 +371,8 @@ def format_report_value(kind: str, value: object, locale: LocaleLike = None) -> 
         return format_rate(float(value), locale)
     if column is ColumnKind.HOURS and isinstance(value, int | float | Decimal):
         return format_hours(float(value), locale)
+    if column is ColumnKind.SCORE and isinstance(value, int | float | Decimal):
+        return format_score(float(value), locale)
     if isinstance(value, int) and not isinstance(value, bool):
         return format_number(value, locale)  # counts, also a total under a text column
     if column is ColumnKind.MONEY and isinstance(value, Amounts):

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from iltdesk.cli import (
     compliance,
     documents,
+    feedback,
     imports,
     mail,
     maintenance,
@@ -100,7 +101,17 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     handlers: dict[str, Handler] = {}
-    for module in (maintenance, sessions, prework, documents, imports, mail, reports, compliance):
+    for module in (
+        maintenance,
+        sessions,
+        prework,
+        documents,
+        imports,
+        feedback,
+        mail,
+        reports,
+        compliance,
+    ):
         handlers.update(module.register(commands))
     return parser, handlers
 

@@ -16,7 +16,9 @@ def register(commands: Commands) -> dict[str, Handler]:
     """Add the document commands; returns each command's handler."""
     printing = commands.add_parser("print", help=_("print documents for a session to PDF"))
     printing.add_argument(
-        "document", choices=["signin", "certificates", "guide"], help=_("which document")
+        "document",
+        choices=["signin", "certificates", "guide", "feedback"],
+        help=_("which document (feedback: the feedback form, a page per learner)"),
     )
     printing.add_argument("session_id", type=int, metavar="SESSION_ID")
     printing.add_argument("-o", "--output", type=Path, required=True, help=_("PDF file to write"))
@@ -56,6 +58,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         return print_certificates(args)
     if args.document == "guide":
         return print_guide(args)
+    if args.document == "feedback":
+        return print_feedback_form(args)
     from iltdesk.documents.files import check_target, write_atomic
     from iltdesk.documents.signin import build_signin_pdf
     from iltdesk.services import printing
@@ -108,6 +112,31 @@ def print_guide(args: argparse.Namespace) -> int:
     target = write_atomic(args.output, pdf, kind="pdf", force=args.force)
     keep_copy(args, "guide", _("Facilitator guide"), pdf)
     print(_("Facilitator guide written to {path}.").format(path=target))
+    return EXIT_OK
+
+
+def print_feedback_form(args: argparse.Namespace) -> int:
+    """Write a session's feedback form, one page per learner with a seat."""
+    from iltdesk.documents.feedback_form import build_feedback_form_pdf
+    from iltdesk.documents.files import check_target, write_atomic
+    from iltdesk.services.feedback import feedback_sheet
+    from iltdesk.settings import Preferences
+
+    options = Preferences().document_options()
+    with open_for_cli(args.db) as db:
+        sheet = feedback_sheet(
+            db, args.session_id, organisation=options["organisation"], paper=options["paper"]
+        )
+    check_target(args.output, "pdf", force=args.force)
+    pdf = build_feedback_form_pdf(sheet)
+    target = write_atomic(args.output, pdf, kind="pdf", force=args.force)
+    print(
+        ngettext(
+            "Feedback form ({n} copy) written to {path}.",
+            "Feedback forms ({n} copies) written to {path}.",
+            sheet.copies,
+        ).format(n=sheet.copies, path=target)
+    )
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ NAMES = (
     "cost",
     "fill",
     "department-hours",
+    "feedback",
 )
 GROUPS = ("course", "department", "location", "month", "quarter", "year", "instructor", "mode")
 PERIODS = (

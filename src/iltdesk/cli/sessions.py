@@ -65,6 +65,9 @@ def register(commands: Commands) -> dict[str, Handler]:
     add.add_argument("--capacity", type=int, metavar="N", help=_("seats (default: the room's)"))
     add.add_argument("--cohort", default="", metavar="TEXT", help=_("cohort or group name"))
     add.add_argument(
+        "--survey-link", default="", metavar="URL", help=_("this session's feedback survey")
+    )
+    add.add_argument(
         "--instructor",
         action="append",
         default=[],
@@ -87,6 +90,9 @@ def register(commands: Commands) -> dict[str, Handler]:
     edit.add_argument("--end", metavar="HH:MM[±HH:MM]", help=_("new end time of every day"))
     edit.add_argument(
         "--zone", metavar="IANA", help=_("the venue's zone (times stay as the clocks read)")
+    )
+    edit.add_argument(
+        "--survey-link", metavar="URL", help=_('this session\'s feedback survey ("": none)')
     )
     edit.add_argument(
         "--allow-clashes", action="store_true", help=_("save even if it clashes with a booking")
@@ -199,6 +205,7 @@ def session_json(row: SessionRow) -> dict[str, Any]:
         "capacity": row.capacity,
         "room": row.room_name or None,
         "meeting_link": row.meeting_link or None,
+        "survey_link": row.survey_link or None,
         "instructors": [{"name": i.name, "role": i.role.value} for i in row.instructors],
         "day_times": [
             {
@@ -327,6 +334,7 @@ def _add(args: argparse.Namespace) -> int:
             cohort=args.cohort,
             room_id=room.id if room else None,
             meeting_link=args.link or "",
+            survey_link=args.survey_link,
             instructors=_instructors(db, args.instructor),
         )
         row = scheduling.create_session(db, spec, allow_clashes=args.allow_clashes).value
@@ -344,6 +352,8 @@ def _edit(args: argparse.Namespace) -> int:
         spec = scheduling.spec_for_row(row)
         if args.capacity is not None:
             spec = replace(spec, capacity=args.capacity)
+        if args.survey_link is not None:
+            spec = replace(spec, survey_link=args.survey_link)
         if args.start or args.end or args.zone:
             spec = replace(spec, **_moved_days(row, args))
         updated = scheduling.update_session(

@@ -61,6 +61,7 @@ AUDITED: dict[type, str] = {
     e.InterestEntry: "interest",
     e.PrintedDocument: "print",
     e.SessionScan: "scan",
+    e.FeedbackResponse: "feedback",
 }
 # Columns derived from others (search keys, denormalised dates): recording them says nothing.
 DERIVED = frozenset(
@@ -183,7 +184,16 @@ def _context(tx: OrmSession, obj: Any) -> tuple[int | None, int | None, int | No
     """The session, learner and course an audited record belongs to (for history panels)."""
     if isinstance(obj, e.TrainingSession):
         return obj.id, None, obj.course_id
-    if isinstance(obj, (e.SessionDay, e.SessionInstructor, e.PrintedDocument, e.SessionScan)):
+    if isinstance(
+        obj,
+        (
+            e.SessionDay,
+            e.SessionInstructor,
+            e.PrintedDocument,
+            e.SessionScan,
+            e.FeedbackResponse,
+        ),
+    ):
         return obj.session_id, None, None
     if isinstance(obj, (e.Exemption, e.RequirementMember)):
         return None, obj.learner_id, None

@@ -36,6 +36,7 @@ _FORMATS = {
     ColumnKind.COUNT: "#,##0",
     ColumnKind.RATE: "0.0%",
     ColumnKind.HOURS: "#,##0.00",
+    ColumnKind.SCORE: "0.0",
 }
 
 

@@ -25,6 +25,7 @@ class Entity(StrEnum):
     COST = "cost"  # cost lines, budgets and exchange rates
     REQUIREMENT = "requirement"  # requirements, their lists and exemptions
     EVIDENCE = "evidence"  # printed copies and scans kept for a session
+    FEEDBACK = "feedback"  # feedback responses of a session (announced by session id)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ _TRAIL_KINDS: dict[str, Entity] = {
     "interest": Entity.REQUIREMENT,
     "print": Entity.EVIDENCE,
     "scan": Entity.EVIDENCE,
+    "feedback": Entity.FEEDBACK,
 }
 
 
@@ -96,7 +98,7 @@ def from_trail(
         kind = _TRAIL_KINDS.get(name)
         if kind is None:
             continue
-        if kind is Entity.ATTENDANCE:
+        if kind in (Entity.ATTENDANCE, Entity.FEEDBACK):
             pairs.add((kind, session_id or 0))
         elif kind is Entity.SESSION:
             pairs.add((kind, session_id or entity_id or 0))

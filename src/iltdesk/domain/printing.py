@@ -162,6 +162,22 @@ class FacilitatorGuide:
 
 
 @dataclass(frozen=True)
+class FeedbackSheet:
+    """A session's printed feedback form, every text already in the reader's language."""
+
+    organisation: str
+    course_title: str
+    course_code: str
+    when: tuple[str, ...]  # one line per day: "Tuesday, 10 March 2026 · 09:00–17:00 CET"
+    place: str
+    instructors: tuple[str, ...]
+    questions: tuple[tuple[str, str], ...]  # (wording, QuestionKind value)
+    copies: int
+    printed_label: str
+    paper: str = "A4"
+
+
+@dataclass(frozen=True)
 class AttendanceRecord:
     """One learner on one session day, for the flat "Attendance" sheet."""
 

@@ -32,6 +32,7 @@ class ReportName(StrEnum):
     COST = "cost"
     FILL = "fill"
     DEPARTMENT_HOURS = "department-hours"
+    FEEDBACK = "feedback"
 
     def title(self) -> str:
         return _(_TITLES[self])
@@ -48,6 +49,7 @@ _TITLES = {
     ReportName.COST: N_("Cost"),
     ReportName.FILL: N_("Fill and demand"),
     ReportName.DEPARTMENT_HOURS: N_("Training hours per department"),
+    ReportName.FEEDBACK: N_("Feedback"),
 }
 _SUMMARIES = {
     ReportName.ATTENDANCE: N_(
@@ -59,6 +61,7 @@ _SUMMARIES = {
     ReportName.COST: N_("Total cost, per session, per learner and per completion; budgets"),
     ReportName.FILL: N_("Capacity, places, attendance, waitlists and cancelled sessions"),
     ReportName.DEPARTMENT_HOURS: N_("Hours of training received per department and per head"),
+    ReportName.FEEDBACK: N_("Responses, response rate and average scores from feedback forms"),
 }
 
 
@@ -115,6 +118,14 @@ GROUPINGS: dict[ReportName, tuple[GroupBy, ...]] = {
     ),
     ReportName.FILL: (GroupBy.COURSE, GroupBy.MONTH, GroupBy.QUARTER, GroupBy.YEAR, GroupBy.MODE),
     ReportName.DEPARTMENT_HOURS: (GroupBy.DEPARTMENT, GroupBy.LOCATION),
+    ReportName.FEEDBACK: (
+        GroupBy.COURSE,
+        GroupBy.INSTRUCTOR,
+        GroupBy.MONTH,
+        GroupBy.QUARTER,
+        GroupBy.YEAR,
+        GroupBy.MODE,
+    ),
 }
 
 
@@ -201,6 +212,7 @@ class ColumnKind(StrEnum):
     MODE = "mode"  # a DeliveryMode value
     STATUS = "status"  # an EnrollmentStatus value
     FLAG = "flag"  # True / False
+    SCORE = "score"  # an average feedback score (1–5), to one decimal; None without answers
 
 
 @dataclass(frozen=True)
@@ -213,7 +225,13 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in (ColumnKind.COUNT, ColumnKind.RATE, ColumnKind.HOURS, ColumnKind.MONEY)
+        return self.kind in (
+            ColumnKind.COUNT,
+            ColumnKind.RATE,
+            ColumnKind.HOURS,
+            ColumnKind.MONEY,
+            ColumnKind.SCORE,
+        )
 
 
 @dataclass(frozen=True)
@@ -373,6 +391,17 @@ FILL_RULE = N_(
 HEADCOUNT_RULE = N_(
     "Headcount: learners in the directory (merged duplicates excluded). Hours per head = "
     "hours / headcount."
+)
+FEEDBACK_RULE = N_(
+    "Feedback: responses to the course's feedback form (typed from paper or imported from a "
+    "survey tool), of sessions that took place. Response rate = responses / learners who "
+    "attended. Scores are averages of 1–5 answers; net promoter score = % answering 9–10 "
+    "minus % answering 0–6 to the would-recommend question. An instructor's score is the "
+    "average answer to the question about the instructor, over the sessions they taught."
+)
+FEEDBACK_SCORE_RULE = N_(
+    "Feedback score: the average answer (1–5) to the feedback form's question about the "
+    "instructor, from the sessions they taught whose first day is in the month."
 )
 NO_SHOW_LIST_RULE = N_(
     "Learners with at least {count} no-shows and late cancellations together in the period."

@@ -170,6 +170,7 @@ class SessionRow:
     completed_at: datetime | None = None
     completion_note: str = ""
     version: int = 0  # what a save checks against (optimistic locking)
+    survey_link: str = ""  # the session's own feedback survey ("": the organisation's)
 
     @property
     def first_start(self) -> datetime | None:

@@ -108,3 +108,4 @@ class SessionSpec:
     min_size: int = 0
     notes: str = ""
     instructors: tuple[tuple[int, InstructorRole], ...] = field(default_factory=tuple)
+    survey_link: str = ""  # the session's own feedback survey ("": the organisation's)

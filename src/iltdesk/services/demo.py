@@ -25,6 +25,8 @@ from iltdesk.db.entities import (
     CourseBudget,
     Enrollment,
     ExchangeRate,
+    FeedbackAnswer,
+    FeedbackResponse,
     Instructor,
     InstructorQualification,
     Learner,
@@ -44,6 +46,7 @@ from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome
 from iltdesk.services.demo_directory import DemoSize
+from iltdesk.services.demo_feedback import add_feedback
 from iltdesk.services.demo_history import HistoryBuilder
 
 __all__ = ["DemoSize", "DemoSummary", "load_demo"]
@@ -84,6 +87,8 @@ _ORDER = [
     OutboxContent,
     Requirement,
     RequirementCourse,
+    FeedbackResponse,
+    FeedbackAnswer,
 ]
 
 
@@ -105,6 +110,7 @@ def load_demo(
     builder.failed_reminder()
     builder.budgets()
     builder.requirements()
+    add_feedback(builder)
     with db.transaction() as tx:
         has_data = any(
             tx.scalar(select(func.count()).select_from(entity))

@@ -58,6 +58,7 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
     session.mode = spec.mode
     session.room_id = spec.room_id
     session.meeting_link = spec.meeting_link.strip()
+    session.survey_link = spec.survey_link.strip()
     session.timezone = spec.timezone
     session.capacity = spec.capacity
     session.min_size = spec.min_size
@@ -183,6 +184,7 @@ _EDITED_FIELDS = {
     "mode": N_("Mode"),
     "room_name": N_("Room"),
     "meeting_link": N_("Meeting link"),
+    "survey_link": N_("Survey link"),
     "timezone": N_("Time zone"),
     "capacity": N_("Capacity"),
     "min_size": N_("Minimum size"),
@@ -234,6 +236,7 @@ def spec_for_row(row: SessionRow) -> SessionSpec:
         cohort=row.cohort,
         room_id=row.room_id,
         meeting_link=row.meeting_link,
+        survey_link=row.survey_link,
         min_size=row.min_size,
         notes=row.notes,
         instructors=tuple((i.instructor_id, i.role) for i in row.instructors),
@@ -296,6 +299,7 @@ def session_row(
         completed_at=session.completed_at,
         completion_note=session.completion_note,
         version=session.version,
+        survey_link=session.survey_link,
         days=tuple(SessionDayRow(d.id, d.start, d.end, d.meeting_link) for d in session.days),
         instructors=tuple(
             SessionInstructorRow(link.instructor_id, link.instructor.name, link.role)
@@ -394,6 +398,7 @@ def list_sessions(
                 sessions_t.c.completed_at,
                 sessions_t.c.completion_note,
                 sessions_t.c.version,
+                sessions_t.c.survey_link,
             )
             .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
             .outerjoin(rooms_t, rooms_t.c.id == sessions_t.c.room_id)
@@ -459,6 +464,7 @@ def list_sessions(
                 completed_at=r[16],
                 completion_note=r[17],
                 version=r[18],
+                survey_link=r[19],
                 days=tuple(days.get(r[0], ())),
                 instructors=_by_role(teachers.get(r[0], ()), order),
                 enrolled=counts.get(r[0], (0, 0))[0],

@@ -24,6 +24,7 @@ from iltdesk.db.entities.compliance import (
     RequirementMember,
     SessionScan,
 )
+from iltdesk.db.entities.feedback import FeedbackAnswer, FeedbackResponse
 from iltdesk.db.entities.mail import OutboxContent, OutboxMessage, Setting
 from iltdesk.db.entities.people import (
     ImportBatch,
@@ -54,6 +55,8 @@ __all__ = [
     "Enrollment",
     "ExchangeRate",
     "Exemption",
+    "FeedbackAnswer",
+    "FeedbackResponse",
     "ImportBatch",
     "Instructor",
     "InstructorQualification",

@@ -50,6 +50,8 @@ class TrainingSession(Base):
     mode: Mapped[DeliveryMode] = mapped_column(stored_enum(DeliveryMode, "delivery_mode"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
     meeting_link: Mapped[str] = mapped_column(String(), default="")
+    # The session's own feedback survey (empty: the organisation's link from the mail settings).
+    survey_link: Mapped[str] = mapped_column(String(), default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[int] = mapped_column(Integer)
     min_size: Mapped[int] = mapped_column(Integer, default=0)

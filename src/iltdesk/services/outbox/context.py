@@ -178,7 +178,7 @@ def _values(
         "backup_contact": settings.backup_contact,
         "tech_checklist": checklist,
         "prework": prework,
-        "survey_link": settings.survey_link,
+        "survey_link": session.survey_link or settings.survey_link,
         "organisation": ctx.organisation,
         **extra,
     }

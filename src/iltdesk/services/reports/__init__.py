@@ -26,6 +26,7 @@ Builder = Callable[[OrmSession, ReportFilters, datetime], ReportTable]
 def _builders() -> dict[ReportName, Builder]:
     from iltdesk.services.reports.attendance import attendance_report
     from iltdesk.services.reports.cost import cost_report
+    from iltdesk.services.reports.feedback import feedback_report
     from iltdesk.services.reports.fill import fill_report
     from iltdesk.services.reports.hours import department_hours_report, instructor_hours_report
     from iltdesk.services.reports.learners import no_shows_report, transcript_report
@@ -38,6 +39,7 @@ def _builders() -> dict[ReportName, Builder]:
         ReportName.COST: cost_report,
         ReportName.FILL: fill_report,
         ReportName.DEPARTMENT_HOURS: department_hours_report,
+        ReportName.FEEDBACK: feedback_report,
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ from iltdesk.db.entities import (
 from iltdesk.domain.enums import CostCategory, SessionStatus
 from iltdesk.domain.reporting import (
     DEPARTMENT_RULE,
+    FEEDBACK_SCORE_RULE,
     FEES_RULE,
     HEADCOUNT_RULE,
     HOURS_RULE,
@@ -122,6 +123,9 @@ def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetim
         if instructor_id not in names:
             instructor = tx.get(Instructor, instructor_id)
             names[instructor_id] = (instructor.name if instructor else "?", True)
+    from iltdesk.services.reports.feedback import instructor_scores
+
+    scores = instructor_scores(tx, filters, now)
     rows: list[tuple[Value, ...]] = []
     fees = Amounts()
     no_fees = Amounts()
@@ -130,7 +134,8 @@ def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetim
     ):
         name, external = names[instructor_id]
         row = (name, external, month_key(y, m), sessions, days, hours(minutes), count)
-        rows.append((*row, paid or no_fees))
+        score = scores.get((instructor_id, y, m))
+        rows.append((*row, paid or no_fees, round(score[0], 2) if score else None))
         if paid is not None:  # most months have no fees: adding nothing costs time
             fees = fees + paid
     # The totals add up the rows, as a payroll or billing sheet does: a session taught by two
@@ -152,6 +157,7 @@ def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetim
             Column("hours", _("Hours"), ColumnKind.HOURS),
             Column("learners", _("Learners taught"), ColumnKind.COUNT),
             Column("fees", _("Fees"), ColumnKind.MONEY),
+            Column("feedback_score", _("Feedback score"), ColumnKind.SCORE),
         ),
         rows=tuple(rows),
         totals={
@@ -160,11 +166,21 @@ def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetim
             "hours": hours(total_minutes),
             "learners": int(total_learners or 0),
             "fees": fees,
+            "feedback_score": _weighted(scores.values()),
         },
-        definitions=(_(INSTRUCTOR_RULE), _(HOURS_RULE), _(FEES_RULE)),
+        definitions=(_(INSTRUCTOR_RULE), _(HOURS_RULE), _(FEES_RULE), _(FEEDBACK_SCORE_RULE)),
         chart=ChartSpec("instructor", ("hours",), horizontal=True),
         empty_message=_("No instructor delivered a session in this period with these filters."),
     )
+
+
+def _weighted(scores: Iterable[tuple[float, int]]) -> float | None:
+    """The average of averages, each weighted by how many answered."""
+    pairs = list(scores)
+    answered = sum(count for _average, count in pairs)
+    if not answered:
+        return None
+    return round(sum(average * count for average, count in pairs) / answered, 2)
 
 
 def _fees(tx: OrmSession, filters: ReportFilters, now: datetime) -> Sequence[Any]:

@@ -186,6 +186,9 @@ class SessionEditorDialog(QDialog):
             )
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://")
+        self.survey = QLineEdit()
+        self.survey.setPlaceholderText(_("The organisation's survey link (Mail settings)"))
+        self.survey.setToolTip(_("Where the feedback request sends learners for this session."))
         self.zone = zone_combo("")
         self.zone_note = QLabel()
         self.zone_note.setWordWrap(True)
@@ -204,6 +207,7 @@ class SessionEditorDialog(QDialog):
         form.addRow("", self.zone_note)
         form.addRow(_("C&apacity"), self.capacity)
         form.addRow(_("Mi&nimum size"), self.min_size)
+        form.addRow(_("Feedback sur&vey link"), self.survey)
         if row is not None:
             form.addRow(_("Status"), self.status)
             self.status.setText(row.status.label())
@@ -246,6 +250,7 @@ class SessionEditorDialog(QDialog):
         self.mode.setCurrentIndex(self.mode.findData(row.mode))
         self.room.setCurrentIndex(max(0, self.room.findData(row.room_id)))
         self.link.setText(row.meeting_link)
+        self.survey.setText(row.survey_link)
         self.zone.setCurrentText(row.timezone)
         self.capacity.setValue(row.capacity)
         self.min_size.setValue(row.min_size)
@@ -354,6 +359,7 @@ class SessionEditorDialog(QDialog):
             cohort=self.cohort.text(),
             room_id=self.room.currentData(),
             meeting_link=self.link.text(),
+            survey_link=self.survey.text(),
             min_size=self.min_size.value(),
             notes=self.row.notes if self.row else "",
             instructors=tuple(
