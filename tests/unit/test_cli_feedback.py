@@ -7,8 +7,8 @@ import json
 import pytest
 
 from iltdesk.cli import run
-from iltdesk.domain.feedback import Answer
-from iltdesk.services.feedback import FeedbackEntry, record_feedback
+from iltdesk.domain.feedback import Answer, FeedbackEntry
+from iltdesk.services.feedback import record_feedback
 from tests.fixtures.surveys import delivered_session, microsoft_forms_xlsx
 
 
@@ -117,7 +117,7 @@ def test_import_feedback_in_text(db_url, session_id, tmp_path, capsys):
 def test_import_feedback_of_an_unrelated_file_is_a_sentence(db_url, session_id, tmp_path, capsys):
     path = tmp_path / "lunch.csv"
     path.write_text("Name,Lunch\nAnn,soup\n", encoding="utf-8")
-    assert run(["--db", db_url, "import-feedback", str(path), "--session", str(session_id)]) != 0
+    assert run(["--db", db_url, "import-feedback", str(path), "--session", str(session_id)]) == 2
     err = capsys.readouterr().err
     assert "None of the columns of lunch.csv matches a question" in err
     assert "Traceback" not in err

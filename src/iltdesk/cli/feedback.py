@@ -7,7 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.cli.common import (
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    Commands,
+    Handler,
+    open_for_cli,
+    print_table,
+)
 from iltdesk.i18n import _
 
 
@@ -114,8 +121,14 @@ def cmd_import_feedback(args: argparse.Namespace) -> int:
     from iltdesk.importers.survey import question_key
     from iltdesk.services.feedback_import import apply_feedback_import, plan_feedback_import
 
+    from iltdesk.errors import UnreadableFileError
+
     with open_for_cli(args.db) as db:
-        plan = plan_feedback_import(db, args.session, args.file)
+        try:
+            plan = plan_feedback_import(db, args.session, args.file)
+        except UnreadableFileError as error:
+            print(str(error), file=sys.stderr)
+            return EXIT_UNREADABLE
         imported = 0 if args.dry_run else apply_feedback_import(db, plan).value
     if args.json:
         print(

@@ -63,6 +63,18 @@ DEFAULT_WORDING = {
 }
 
 
+SHORT_LABELS = {
+    "content": N_("Content"),
+    INSTRUCTOR: N_("Instructor"),
+    "pace": N_("Pace"),
+    "relevance": N_("Relevance"),
+    OVERALL: N_("Overall"),
+    RECOMMEND: N_("Recommend"),
+    "useful": N_("Most useful"),
+    "improve": N_("Improve"),
+}
+
+
 @dataclass(frozen=True)
 class Question:
     """One question of a form: a stable key, how it is answered, and its wording."""
@@ -76,6 +88,11 @@ class Question:
             return self.text
         default = DEFAULT_WORDING.get(self.key)
         return _(default) if default else self.key
+
+    def label(self) -> str:
+        """A column heading: the short name of a default question, else the wording."""
+        short = SHORT_LABELS.get(self.key)
+        return _(short) if short and not self.text else self.wording()
 
 
 DEFAULT_QUESTIONS = (
@@ -226,6 +243,14 @@ class Answer:
     question: str
     score: int | None = None
     text: str = ""
+
+
+@dataclass(frozen=True)
+class FeedbackEntry:
+    """One filled-in form: who (None: anonymous) and the answers given."""
+
+    enrollment_id: int | None
+    answers: tuple[Answer, ...]
 
 
 # --- what the answers add up to -----------------------------------------------------------------

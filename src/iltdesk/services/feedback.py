@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import exists, func, select
@@ -31,6 +31,7 @@ from iltdesk.domain.enums import SEAT_HOLDING, InstructorRole, SessionStatus
 from iltdesk.domain.feedback import (
     Answer,
     AnswerError,
+    FeedbackEntry,
     FeedbackForm,
     FeedbackResults,
     Question,
@@ -70,14 +71,6 @@ def set_feedback_form(
     stored = None if questions is None else FeedbackForm(tuple(questions)).to_json()
     outcome = settings_store.set_setting(db, FORM_KEY.format(course_id=course_id), stored)
     return Outcome(None, outcome.changes | Changes.of(Entity.COURSE, course_id))
-
-
-@dataclass(frozen=True)
-class FeedbackEntry:
-    """One filled-in form: who (None: anonymous) and the answers given."""
-
-    enrollment_id: int | None
-    answers: tuple[Answer, ...]
 
 
 def record_feedback(
@@ -163,6 +156,7 @@ class ResponseRow:
     source: str
     received_at: datetime
     answers: tuple[Answer, ...]
+    timezone: str = "UTC"  # the session's, for showing when it was received
 
 
 @dataclass(frozen=True)
@@ -189,7 +183,10 @@ def session_feedback(db: Database, session_id: int) -> SessionFeedback:
             f"{course.code} {course.title}",
             session.survey_link,
         )
-        responses = _responses(tx, [FeedbackResponse.session_id == session_id])
+        responses = [
+            replace(r, timezone=session.timezone)
+            for r in _responses(tx, [FeedbackResponse.session_id == session_id])
+        ]
         course_answers = _answers(tx, [TrainingSession.course_id == course_id])
         course_responses = int(
             tx.scalar(

@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session as OrmSession
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import FeedbackResponse
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.feedback import Answer, AnswerError, FeedbackForm, QuestionKind, read_score
+from iltdesk.domain.feedback import (
+    Answer,
+    AnswerError,
+    FeedbackEntry,
+    FeedbackForm,
+    QuestionKind,
+    read_score,
+)
 from iltdesk.domain.text import search_key
 from iltdesk.errors import UnreadableFileError
 from iltdesk.i18n import _
@@ -38,7 +45,6 @@ from iltdesk.services import enrollment, settings_store
 from iltdesk.services.common import Outcome
 from iltdesk.services.feedback import (
     IMPORTED,
-    FeedbackEntry,
     add_response,
     course_of,
     feedback_form,

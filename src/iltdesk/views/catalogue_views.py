@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.rows import InstructorRow, LearnerRow
+from iltdesk.domain.rows import CourseRow, InstructorRow, LearnerRow
 from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
 from iltdesk.models.compliance import RegisterTableModel
@@ -152,6 +152,18 @@ class CoursesPage(_SmallTablePage):
             _("No courses yet — use “New course” to add the first one."),
             parent,
         )
+
+        self.feedback_button = QPushButton(_("Feedback &questions…"))
+        self.feedback_button.setToolTip(_("The questions of the course's feedback form"))
+        self.feedback_button.clicked.connect(self.edit_feedback_form)
+        self.toolbar.insertWidget(self.toolbar.count() - 1, self.feedback_button)
+
+    def edit_feedback_form(self) -> None:
+        from iltdesk.views.dialogs.feedback_form import FeedbackFormDialog
+
+        row = self.selected()
+        if isinstance(row, CourseRow):
+            FeedbackFormDialog(self, self.ctx, row.id, f"{row.code} {row.title}").exec()
 
     def fetch(self) -> list:  # type: ignore[type-arg]
         return catalogue.list_courses(self.ctx.db)

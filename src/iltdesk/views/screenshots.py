@@ -102,6 +102,18 @@ def _dialogs_and_details(window: Any, ctx: Any, work: Path, shot: Any) -> None:
     detail.resize(960, 640)
     detail.tabs.setCurrentIndex(1)
     shot(detail, "attendance-grid")
+    detail.tabs.setCurrentWidget(detail.feedback)
+    shot(detail, "session-feedback")
+    from iltdesk.views.dialogs.feedback_entry import FeedbackEntryDialog
+
+    assert detail.feedback.found is not None
+    entry = FeedbackEntryDialog(detail, ctx, past.id, detail.feedback.found.form)
+    for column, value in enumerate(("", "5", "4", "4", "5", "5", "9", "The role plays"), start=0):
+        if value:
+            entry.model.setData(entry.model.index(0, column), value)
+    entry.show()
+    shot(entry, "feedback-entry")
+    entry.close()
     window.show_screen("courses")
     shot(window, "courses")
     window.show_screen("learners")
@@ -133,6 +145,7 @@ def _reports_and_outbox(window: Any, ctx: Any, shot: Any, session_id: int) -> No
         (0, "report-attendance"),
         (3, "report-instructor-hours"),
         (4, "report-cost"),
+        (7, "report-feedback"),
     ):
         reports_page.list.setCurrentRow(row)
         shot(window, name)

@@ -51,6 +51,7 @@ from iltdesk.views.widgets import session_choice_label
 if TYPE_CHECKING:
     from iltdesk.views.cost_lines import SessionCostsPanel
     from iltdesk.views.history_panel import HistoryPanel
+    from iltdesk.views.session_feedback import SessionFeedbackTab
 
 
 def ask_over_capacity(parent: QWidget | None, full: OverCapacityError) -> bool:
@@ -89,6 +90,7 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self._lazy: dict[str, tuple[QWidget, Callable[[], QWidget]]] = {}
         for name, label, factory in (
             ("materials", _("Mat&erials"), self._make_materials),
+            ("feedback", _("Feed&back"), self._make_feedback),
             ("costs", _("C&osts"), self._make_costs),
             ("history", _("&History"), self._make_history),
         ):
@@ -121,6 +123,11 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
     # --- tabs built on first use ---
     def _make_materials(self) -> QWidget:
         return MaterialsPanel(self.ctx, self.row.course_id, editable=False)
+
+    def _make_feedback(self) -> QWidget:
+        from iltdesk.views.session_feedback import SessionFeedbackTab
+
+        return SessionFeedbackTab(self.ctx, self.session_id, self.documents.feedback_forms)
 
     def _make_costs(self) -> QWidget:
         from iltdesk.views.cost_lines import SessionCostsPanel
@@ -157,6 +164,10 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
     @property
     def materials(self) -> MaterialsPanel:
         return cast(MaterialsPanel, self._panel("materials"))
+
+    @property
+    def feedback(self) -> SessionFeedbackTab:
+        return cast("SessionFeedbackTab", self._panel("feedback"))
 
     @property
     def costs(self) -> SessionCostsPanel:

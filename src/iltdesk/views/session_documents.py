@@ -86,6 +86,7 @@ class SessionDocuments:
         certificates_menu.addAction(_("Save one PDF per learner (ZIP)…"), self.certificates_zip)
         certificates_menu.addAction(_("Revoke or re-issue…"), self.manage_certificates)
         menu.addAction(_("Facilitator guide…"), self.guide)
+        menu.addAction(_("Feedback forms…"), self.feedback_forms)
         menu.addSeparator()
         menu.addAction(_("Export attendance workbook…"), self.export_workbook)
         menu.addAction(_("Read back a filled-in workbook…"), self.read_back)
@@ -306,6 +307,29 @@ class SessionDocuments:
         return self.tasks.run(
             work, title=_("Facilitator guide"), on_done=done, on_error=self._failed
         )
+
+    def feedback_forms(self) -> Progress:
+        """Build the feedback forms (a page per learner) off the GUI thread, then preview."""
+        from iltdesk.documents.feedback_form import build_feedback_form_pdf
+        from iltdesk.services.feedback import feedback_sheet
+
+        db, session_id = self.ctx.db, self.session_id
+        options = self.ctx.prefs.document_options()
+
+        def work(progress: Progress) -> tuple[str, bytes]:
+            progress.report(0, 0, _("Preparing the feedback forms…"))
+            sheet = feedback_sheet(
+                db, session_id, organisation=options["organisation"], paper=options["paper"]
+            )
+            return sheet.course_code, build_feedback_form_pdf(sheet)
+
+        def done(built: tuple[str, bytes]) -> None:
+            code, pdf = built
+            document_preview.show_pdf(
+                self.parent, _("Feedback forms"), pdf, f"feedback-{code}-{self.session_id}.pdf"
+            )
+
+        return self.tasks.run(work, title=_("Feedback forms"), on_done=done, on_error=self._failed)
 
     def export_workbook(self) -> Progress | None:
         """Write the attendance workbook off the GUI thread."""

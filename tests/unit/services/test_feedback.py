@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from iltdesk.domain.feedback import DEFAULT_QUESTIONS, Answer, Question, QuestionKind
+from iltdesk.domain.feedback import DEFAULT_QUESTIONS, Answer, FeedbackEntry, Question, QuestionKind
 from iltdesk.domain.reporting import GroupBy, ReportFilters, ReportName
 from iltdesk.errors import UnreadableFileError, ValidationError
 from iltdesk.services.feedback import (
-    FeedbackEntry,
     feedback_form,
     record_feedback,
     remove_responses,
@@ -211,3 +210,16 @@ def test_the_feedback_request_carries_the_sessions_own_survey_link(db):
     drafts = outbox.compose(db, MessageKind.FEEDBACK, session.id).drafts
     assert all("https://forms.example.com/s42" in d.body for d in drafts)
     assert not any("general" in d.body for d in drafts)
+
+
+def test_a_heading_in_german_is_the_german_wording_of_the_question(db, delivered, tmp_path):
+    session, _places, _rosa = delivered
+    path = google_forms_csv(
+        tmp_path / "antworten.csv", [["ann@example.com", "Stimme zu", 5, 9, ""]]
+    )
+    plan = plan_feedback_import(db, session.id, path)
+    targets = {c.heading: c.target for c in plan.columns}
+    assert targets["Der Inhalt war klar und gut gegliedert."] == "question:content"
+    assert targets["Email Address"] == "email"
+    assert targets["Timestamp"] == ""
+    assert plan.responses[0].answers[0] == Answer("content", 4)

@@ -15,7 +15,13 @@ from iltdesk.db.entities import (
     FeedbackResponse,
     TrainingSession,
 )
-from iltdesk.domain.feedback import DEFAULT_QUESTIONS, INSTRUCTOR, OVERALL, RECOMMEND
+from iltdesk.domain.feedback import (
+    DEFAULT_QUESTIONS,
+    INSTRUCTOR,
+    OVERALL,
+    RECOMMEND,
+    SHORT_LABELS,
+)
 from iltdesk.domain.reporting import (
     FEEDBACK_RULE,
     PERIOD_RULE,
@@ -29,7 +35,7 @@ from iltdesk.domain.reporting import (
     Value,
     rate,
 )
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import _
 from iltdesk.services.reports.common import (
     attended_some_day,
     count_if,
@@ -44,13 +50,6 @@ from iltdesk.services.reports.common import (
 # The rated questions of the default form, as columns (a customised form keeps these keys for
 # the questions it kept; its own questions are in the session window, not in this report).
 _SCORED = tuple(q.key for q in DEFAULT_QUESTIONS if q.kind.value == "scale")
-_LABELS = {
-    "content": N_("Content"),
-    INSTRUCTOR: N_("Instructor"),
-    "pace": N_("Pace"),
-    "relevance": N_("Relevance"),
-    OVERALL: N_("Overall"),
-}
 
 
 def _average(key: str) -> ColumnElement[Any]:
@@ -138,7 +137,7 @@ def feedback_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Re
         Column("attended", _("Attended"), ColumnKind.COUNT),
         Column("responses", _("Responses"), ColumnKind.COUNT),
         Column("response_rate", _("Response rate"), ColumnKind.RATE),
-        *(Column(f"{k}_score", _(_LABELS[k]), ColumnKind.SCORE) for k in _SCORED),
+        *(Column(f"{k}_score", _(SHORT_LABELS[k]), ColumnKind.SCORE) for k in _SCORED),
         Column("net_promoter", _("Net promoter score"), ColumnKind.COUNT),
     )
     return ReportTable(
