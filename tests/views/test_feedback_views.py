@@ -236,3 +236,28 @@ def test_the_session_editor_keeps_the_sessions_survey_link(qtbot, ctx, delivered
     reopened = SessionEditorDialog(None, ctx, scheduling.get_session(ctx.db, session.id))
     qtbot.addWidget(reopened)
     assert reopened.survey.text() == "https://forms.example.com/coaching-march"
+
+
+def test_the_instructors_screen_shows_what_learners_said(qtbot, ctx, delivered):
+    from iltdesk.views.catalogue_views import InstructorsPage
+
+    session, places, _rosa = delivered
+    page = InstructorsPage(ctx)
+    qtbot.addWidget(page)
+    page.table.selectRow(0)
+    assert "No feedback in the last 12 months." in page.load_label.text()
+    ctx.apply(
+        record_feedback(
+            ctx.db,
+            session.id,
+            [
+                FeedbackEntry(places[0], (Answer("instructor", 5), Answer("overall", 4))),
+                FeedbackEntry(None, (Answer("instructor", 4),)),
+            ],
+        )
+    )
+    page.show_side(page.selected())
+    assert (
+        "Feedback, last 12 months: instructor 4.5, overall 4.0 (2 responses)."
+        in page.load_label.text()
+    )

@@ -118,10 +118,9 @@ def cmd_feedback(args: argparse.Namespace) -> int:
 
 def cmd_import_feedback(args: argparse.Namespace) -> int:
     """`iltdesk import-feedback FILE --session ID`: add the export's responses."""
+    from iltdesk.errors import UnreadableFileError
     from iltdesk.importers.survey import question_key
     from iltdesk.services.feedback_import import apply_feedback_import, plan_feedback_import
-
-    from iltdesk.errors import UnreadableFileError
 
     with open_for_cli(args.db) as db:
         try:

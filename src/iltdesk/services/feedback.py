@@ -10,9 +10,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
@@ -340,6 +341,50 @@ def feedback_sheet(
             when=formatting.format_datetime(now or utcnow(), zone)
         ),
         paper=paper,
+    )
+
+
+@dataclass(frozen=True)
+class InstructorFeedback:
+    """What learners said about an instructor's sessions since a date."""
+
+    responses: int
+    instructor: float | None  # the average answer to the question about the instructor
+    overall: float | None  # the average overall satisfaction
+
+
+def instructor_feedback(db: Database, instructor_id: int, since: date) -> InstructorFeedback:
+    """Feedback on the sessions the instructor taught (lead or co) from `since` on."""
+    from iltdesk.db.entities import SessionInstructor
+    from iltdesk.domain.feedback import INSTRUCTOR, OVERALL
+    from iltdesk.services.reports.common import TEACHING
+
+    def average(key: str) -> Any:
+        return func.avg(case((FeedbackAnswer.question == key, FeedbackAnswer.score)))
+
+    with db.reading() as tx:
+        responses, instructor, overall = tx.execute(
+            select(
+                func.count(func.distinct(FeedbackResponse.id)),
+                average(INSTRUCTOR),
+                average(OVERALL),
+            )
+            .select_from(FeedbackAnswer)
+            .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+            .join(TrainingSession, TrainingSession.id == FeedbackResponse.session_id)
+            .where(
+                TrainingSession.first_date >= since,
+                exists().where(
+                    SessionInstructor.session_id == TrainingSession.id,
+                    SessionInstructor.instructor_id == instructor_id,
+                    SessionInstructor.role.in_(TEACHING),
+                ),
+            )
+        ).one()
+    return InstructorFeedback(
+        int(responses or 0),
+        round(float(instructor), 2) if instructor is not None else None,
+        round(float(overall), 2) if overall is not None else None,
     )
 
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.rows import CourseRow, InstructorRow, LearnerRow
-from iltdesk.i18n import _
+from iltdesk.i18n import _, ngettext
 from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
 from iltdesk.models.compliance import RegisterTableModel
 from iltdesk.models.learners import LearnersTableModel
@@ -217,6 +217,7 @@ class InstructorsPage(_SmallTablePage):
             _("This month: {taught} hours taught, {scheduled} hours still scheduled.").format(
                 taught=taught, scheduled=scheduled
             ),
+            self._feedback_line(row.id),
             "",
             "<b>" + _("Upcoming sessions") + "</b>",
         ]
@@ -231,6 +232,25 @@ class InstructorsPage(_SmallTablePage):
         if not load.upcoming:
             lines.append(_("None scheduled."))
         self.load_label.setText("<br>".join(lines))
+
+    def _feedback_line(self, instructor_id: int) -> str:
+        from datetime import timedelta
+
+        from iltdesk.services.feedback import instructor_feedback
+
+        since = today_in(str(self.ctx.prefs.get("default_timezone"))) - timedelta(days=365)
+        found = instructor_feedback(self.ctx.db, instructor_id, since)
+        if not found.responses:
+            return _("No feedback in the last 12 months.")
+        shown = {
+            "instructor": formatting.format_score(found.instructor) if found.instructor else "—",
+            "overall": formatting.format_score(found.overall) if found.overall else "—",
+        }
+        return ngettext(
+            "Feedback, last 12 months: instructor {instructor}, overall {overall} ({n} response).",
+            "Feedback, last 12 months: instructor {instructor}, overall {overall} ({n} responses).",
+            found.responses,
+        ).format(n=found.responses, **shown)
 
 
 class RoomsPage(_SmallTablePage):
