@@ -251,3 +251,46 @@ def test_cancel_in_plain_text(org, capsys):
     sid = str(json.loads(capsys.readouterr().out)["id"])
     assert cli(org, "sessions", "cancel", sid, "--reason", "Venue flooded") == 0
     assert "Session 1 cancelled: 0 places cancelled" in capsys.readouterr().out
+
+
+def test_add_with_repeat_schedules_a_series_in_both_modes(org, capsys):
+    base = ["sessions", "add", "--course", "FS-101", "--zone", "America/Chicago", "--end", "12:00"]
+    assert (
+        cli(org, *base, "--start", "2027-03-01 09:00", "--repeat", "FREQ=WEEKLY;COUNT=3", "--json")
+        == 0
+    )
+    created = json.loads(capsys.readouterr().out)
+    assert [s["first_start_local"] for s in created] == [
+        "2027-03-01T09:00:00-06:00",
+        "2027-03-08T09:00:00-06:00",  # the clocks went forward on 14 March in Chicago
+        "2027-03-15T09:00:00-05:00",
+    ]
+    assert len({s["series_id"] for s in created}) == 1
+    assert created[0]["series_id"] is not None
+    assert (
+        cli(
+            org,
+            *base,
+            "--start",
+            "2027-04-05 09:00",
+            "--repeat",
+            "RRULE:FREQ=MONTHLY;BYDAY=1MO;COUNT=2",
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert out.startswith("A series of 2 sessions scheduled:")
+    assert "3 May 2027, 09:00–12:00 CDT" in out
+
+
+def test_a_repeat_into_a_gap_or_without_end_is_a_sentence(org, capsys):
+    base = ["sessions", "add", "--course", "FS-101", "--zone", "America/Chicago", "--end", "03:30"]
+    assert cli(org, *base, "--start", "2027-02-28 02:30", "--repeat", "FREQ=WEEKLY;COUNT=3") == 1
+    err = capsys.readouterr().err
+    assert (
+        "The session of 2027-03-14: 02:30 on 14 Mar 2027 does not exist in America/Chicago" in err
+    )
+    assert cli(org, *base, "--start", "2027-02-28 01:00", "--repeat", "FREQ=DAILY") == 1
+    assert "more than 200" in capsys.readouterr().err
+    assert cli(org, "sessions", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []  # nothing half-scheduled

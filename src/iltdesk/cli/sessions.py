@@ -16,6 +16,7 @@ from typing import Any
 
 from iltdesk import formatting
 from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.cli.session_output import print_series, print_session, session_json
 from iltdesk.db.engine import Database
 from iltdesk.domain.enums import DeliveryMode, InstructorRole
 from iltdesk.domain.localtime import (
@@ -73,6 +74,14 @@ def register(commands: Commands) -> dict[str, Handler]:
         default=[],
         metavar="NAME",
         help=_("an instructor; the first is the lead (repeat for more)"),
+    )
+    add.add_argument(
+        "--repeat",
+        metavar="RRULE",
+        help=_(
+            "schedule a series: an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=TU,TH;COUNT=8 "
+            "(at most 200 sessions; all or none are saved)"
+        ),
     )
     add.add_argument(
         "--allow-clashes", action="store_true", help=_("save even if it clashes with a booking")
@@ -182,56 +191,6 @@ def _days(start: WallTime, end: WallTime, count: int, zone_name: str) -> tuple[D
     return tuple(days)
 
 
-# --- output ---------------------------------------------------------------------------------
-
-
-def session_json(row: SessionRow) -> dict[str, Any]:
-    """A session as `sessions --json` prints it (the command-line contract)."""
-    return {
-        "id": row.id,
-        "course_code": row.course_code,
-        "course_title": row.course_title,
-        "cohort": row.cohort,
-        "first_start": row.first_start.isoformat() if row.first_start else None,
-        "first_start_local": (
-            row.first_start.astimezone(zone(row.timezone)).isoformat() if row.first_start else None
-        ),
-        "timezone": row.timezone,
-        "days": len(row.days),
-        "mode": row.mode.value,
-        "status": row.status.value,
-        "enrolled": row.enrolled,
-        "waitlisted": row.waitlisted,
-        "capacity": row.capacity,
-        "room": row.room_name or None,
-        "meeting_link": row.meeting_link or None,
-        "survey_link": row.survey_link or None,
-        "instructors": [{"name": i.name, "role": i.role.value} for i in row.instructors],
-        "day_times": [
-            {
-                "start": d.start.isoformat(),
-                "end": d.end.isoformat(),
-                "start_local": d.start.astimezone(zone(row.timezone)).isoformat(),
-                "end_local": d.end.astimezone(zone(row.timezone)).isoformat(),
-            }
-            for d in row.days
-        ],
-    }
-
-
-def _print_session(row: SessionRow, as_json: bool, sentence: str) -> None:
-    if as_json:
-        print(json.dumps(session_json(row), ensure_ascii=False, indent=2))
-        return
-    print(sentence)
-    for number, day in enumerate(row.days, start=1):
-        print(
-            _("Day {n}: {when}").format(
-                n=number, when=formatting.format_span(day.start, day.end, row.timezone)
-            )
-        )
-
-
 # --- commands -------------------------------------------------------------------------------
 
 
@@ -337,8 +296,13 @@ def _add(args: argparse.Namespace) -> int:
             survey_link=args.survey_link,
             instructors=_instructors(db, args.instructor),
         )
+        if args.repeat:
+            from iltdesk.services.series import create_series
+
+            rows = create_series(db, spec, args.repeat, allow_clashes=args.allow_clashes).value
+            return print_series(rows, args.json)
         row = scheduling.create_session(db, spec, allow_clashes=args.allow_clashes).value
-    _print_session(row, args.json, _("Session {id} scheduled.").format(id=row.id))
+    print_session(row, args.json, _("Session {id} scheduled.").format(id=row.id))
     return EXIT_OK
 
 
@@ -359,7 +323,7 @@ def _edit(args: argparse.Namespace) -> int:
         updated = scheduling.update_session(
             db, row.id, spec, allow_clashes=args.allow_clashes
         ).value
-    _print_session(updated, args.json, _("Session {id} changed.").format(id=updated.id))
+    print_session(updated, args.json, _("Session {id} changed.").format(id=updated.id))
     return EXIT_OK
 
 

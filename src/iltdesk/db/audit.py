@@ -62,6 +62,7 @@ AUDITED: dict[type, str] = {
     e.PrintedDocument: "print",
     e.SessionScan: "scan",
     e.FeedbackResponse: "feedback",
+    e.SessionSeries: "series",
 }
 # Columns derived from others (search keys, denormalised dates): recording them says nothing.
 DERIVED = frozenset(

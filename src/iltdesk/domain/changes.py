@@ -80,6 +80,7 @@ _TRAIL_KINDS: dict[str, Entity] = {
     "print": Entity.EVIDENCE,
     "scan": Entity.EVIDENCE,
     "feedback": Entity.FEEDBACK,
+    "series": Entity.SESSION,
 }
 
 

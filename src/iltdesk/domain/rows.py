@@ -171,6 +171,7 @@ class SessionRow:
     completion_note: str = ""
     version: int = 0  # what a save checks against (optimistic locking)
     survey_link: str = ""  # the session's own feedback survey ("": the organisation's)
+    series_id: int | None = None  # the series it was scheduled in (a repeat rule)
 
     @property
     def first_start(self) -> datetime | None:

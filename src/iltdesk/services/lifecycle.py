@@ -108,36 +108,43 @@ def cancel_session(
         )
     moment = now or utcnow()
     with db.transaction() as tx:
-        session = _session(tx, session_id)
-        _move(session, S.CANCELLED, moment, reason_text)
-        affected = tx.scalars(
-            select(Enrollment).where(
-                Enrollment.session_id == session_id, Enrollment.status.in_(ACTIVE_STATUSES)
-            )
-        ).all()
-        seats = sum(1 for e in affected if e.status in SEAT_HOLDING)
-        for enrollment in affected:
-            enrollment.cancelled_seat = enrollment.status in SEAT_HOLDING
-            enrollment.status = EnrollmentStatus.CANCELLED
-            enrollment.waitlist_position = None
-            enrollment.cancelled_at = moment
-            enrollment.cancel_reason = reason_text
-        session.cancelled_at = moment
-        session.cancel_reason = reason_text
-        session.cancel_cause = cause
-        audit(
-            tx,
-            "session",
-            session.id,
-            "cancel",
-            {"seats": seats, "waitlisted": len(affected) - seats, "cause": cause.value},
-            reason_text,
+        return cancel_in(tx, session_id, reason_text, cause, moment)
+
+
+def cancel_in(
+    tx: OrmSession, session_id: int, reason_text: str, cause: CancelCause, moment: datetime
+) -> Outcome[CancelResult]:
+    """`cancel_session` inside a unit of work (a series cancels its sessions in one)."""
+    session = _session(tx, session_id)
+    _move(session, S.CANCELLED, moment, reason_text)
+    affected = tx.scalars(
+        select(Enrollment).where(
+            Enrollment.session_id == session_id, Enrollment.status.in_(ACTIVE_STATUSES)
         )
-        changes = Changes.of(Entity.SESSION, session.id) | Changes.of(
-            Entity.ENROLLMENT, *(e.id for e in affected)
-        )
-        result = CancelResult(session_row(tx, session), seats, len(affected) - seats)
-        return Outcome(result, changes)
+    ).all()
+    seats = sum(1 for e in affected if e.status in SEAT_HOLDING)
+    for enrollment in affected:
+        enrollment.cancelled_seat = enrollment.status in SEAT_HOLDING
+        enrollment.status = EnrollmentStatus.CANCELLED
+        enrollment.waitlist_position = None
+        enrollment.cancelled_at = moment
+        enrollment.cancel_reason = reason_text
+    session.cancelled_at = moment
+    session.cancel_reason = reason_text
+    session.cancel_cause = cause
+    audit(
+        tx,
+        "session",
+        session.id,
+        "cancel",
+        {"seats": seats, "waitlisted": len(affected) - seats, "cause": cause.value},
+        reason_text,
+    )
+    changes = Changes.of(Entity.SESSION, session.id) | Changes.of(
+        Entity.ENROLLMENT, *(e.id for e in affected)
+    )
+    result = CancelResult(session_row(tx, session), seats, len(affected) - seats)
+    return Outcome(result, changes)
 
 
 def complete_session(

@@ -30,7 +30,7 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, InstructorRole, SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.localtime import local_date, minutes_between
-from iltdesk.domain.rows import SessionDayRow, SessionInstructorRow, SessionRow
+from iltdesk.domain.rows import Clash, SessionDayRow, SessionInstructorRow, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import N_, _
@@ -113,20 +113,33 @@ def create_session(
         clashes = find_clashes_in(tx, spec, None)
         if clashes and not allow_clashes:
             raise clash_error(clashes)
-        session = TrainingSession()
-        _apply(tx, session, spec)
-        tx.add(session)
-        tx.flush()
-        copy_costs_in(tx, session.id, course_id=spec.course_id, from_session=costs_from)
-        if clashes:  # scheduled anyway: the trail keeps what was accepted
-            audit(
-                tx,
-                "session",
-                session.id,
-                "clashes accepted",
-                {"clashes": [c.message for c in clashes]},
-            )
+        session = create_in(tx, spec, clashes, costs_from=costs_from)
         return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
+
+
+def create_in(
+    tx: OrmSession,
+    spec: SessionSpec,
+    clashes: Sequence[Clash],
+    *,
+    costs_from: int | None = None,
+    series_id: int | None = None,
+) -> TrainingSession:
+    """Add the session `spec` describes to the unit of work (clashes already checked)."""
+    session = TrainingSession(series_id=series_id)
+    _apply(tx, session, spec)
+    tx.add(session)
+    tx.flush()
+    copy_costs_in(tx, session.id, course_id=spec.course_id, from_session=costs_from)
+    if clashes:  # scheduled anyway: the trail keeps what was accepted
+        audit(
+            tx,
+            "session",
+            session.id,
+            "clashes accepted",
+            {"clashes": [c.message for c in clashes]},
+        )
+    return session
 
 
 def update_session(
@@ -159,23 +172,31 @@ def update_session(
         clashes = find_clashes_in(tx, spec, session_id)
         if clashes and not allow_clashes:
             raise clash_error(clashes)
-        if len(spec.days) < len(session.days):
-            _refuse_dropping_marked_days(tx, session, len(spec.days))
-        _apply(tx, session, spec)
-        tx.flush()
-        refresh_attended_minutes(tx, session.id)  # a present day counts the day's new length
-        promoted = fill_free_seats(tx, session)  # a larger capacity seats the waitlist
-        audit(
-            tx,
-            "session",
-            session.id,
-            "update",
-            {"clashes": [c.message for c in clashes], "promoted": [p.id for p in promoted]},
-        )
-        changes = Changes.of(Entity.SESSION, session.id)
-        if promoted:
-            changes |= Changes.of(Entity.ENROLLMENT, *(p.id for p in promoted))
+        changes = update_in(tx, session, spec, clashes)
         return Outcome(session_row(tx, session), changes)
+
+
+def update_in(
+    tx: OrmSession, session: TrainingSession, spec: SessionSpec, clashes: Sequence[Clash]
+) -> Changes:
+    """Change `session` as `spec` says inside the unit of work (clashes already checked)."""
+    if len(spec.days) < len(session.days):
+        _refuse_dropping_marked_days(tx, session, len(spec.days))
+    _apply(tx, session, spec)
+    tx.flush()
+    refresh_attended_minutes(tx, session.id)  # a present day counts the day's new length
+    promoted = fill_free_seats(tx, session)  # a larger capacity seats the waitlist
+    audit(
+        tx,
+        "session",
+        session.id,
+        "update",
+        {"clashes": [c.message for c in clashes], "promoted": [p.id for p in promoted]},
+    )
+    changes = Changes.of(Entity.SESSION, session.id)
+    if promoted:
+        changes |= Changes.of(Entity.ENROLLMENT, *(p.id for p in promoted))
+    return changes
 
 
 # What a session editor changes, with labels for "changed since you opened it".
@@ -300,6 +321,7 @@ def session_row(
         completion_note=session.completion_note,
         version=session.version,
         survey_link=session.survey_link,
+        series_id=session.series_id,
         days=tuple(SessionDayRow(d.id, d.start, d.end, d.meeting_link) for d in session.days),
         instructors=tuple(
             SessionInstructorRow(link.instructor_id, link.instructor.name, link.role)
@@ -399,6 +421,7 @@ def list_sessions(
                 sessions_t.c.completion_note,
                 sessions_t.c.version,
                 sessions_t.c.survey_link,
+                sessions_t.c.series_id,
             )
             .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
             .outerjoin(rooms_t, rooms_t.c.id == sessions_t.c.room_id)
@@ -465,6 +488,7 @@ def list_sessions(
                 completion_note=r[17],
                 version=r[18],
                 survey_link=r[19],
+                series_id=r[20],
                 days=tuple(days.get(r[0], ())),
                 instructors=_by_role(teachers.get(r[0], ()), order),
                 enrolled=counts.get(r[0], (0, 0))[0],

@@ -40,6 +40,7 @@ from iltdesk.db.entities.sessions import (
     Enrollment,
     SessionDay,
     SessionInstructor,
+    SessionSeries,
     TrainingSession,
 )
 
@@ -73,6 +74,7 @@ __all__ = [
     "SessionDay",
     "SessionInstructor",
     "SessionScan",
+    "SessionSeries",
     "Setting",
     "TrainingSession",
 ]

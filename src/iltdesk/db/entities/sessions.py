@@ -39,6 +39,16 @@ if TYPE_CHECKING:
     from iltdesk.db.entities.people import Instructor, Learner, Room
 
 
+class SessionSeries(Base):
+    """Sessions scheduled together from one repeat rule (RFC 5545 RRULE), each its own roster."""
+
+    __tablename__ = "session_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rule: Mapped[str] = mapped_column(String())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class TrainingSession(Base):
     """One delivery of a course: mode, place or link, zone, capacity and status."""
 
@@ -52,6 +62,7 @@ class TrainingSession(Base):
     meeting_link: Mapped[str] = mapped_column(String(), default="")
     # The session's own feedback survey (empty: the organisation's link from the mail settings).
     survey_link: Mapped[str] = mapped_column(String(), default="", server_default="")
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("session_series.id"), index=True)
     timezone: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[int] = mapped_column(Integer)
     min_size: Mapped[int] = mapped_column(Integer, default=0)
