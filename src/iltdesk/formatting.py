@@ -90,6 +90,11 @@ def format_day_with_weekday(instant: datetime, timezone: str, locale: LocaleLike
     return babel_dates.format_date(local, format="full", locale=_loc(locale))
 
 
+def format_weekday(day: date, locale: LocaleLike = None) -> str:
+    """The weekday's full name: "Monday", "Montag"."""
+    return babel_dates.format_date(day, format="EEEE", locale=_loc(locale))
+
+
 def format_weekday_short_date(day: date, locale: LocaleLike = None) -> str:
     """A weekday and date such as "Thu 12 Mar 2026", in the locale's own order."""
     return babel_dates.format_skeleton("yMMMEd", day, locale=_loc(locale))

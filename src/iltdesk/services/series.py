@@ -8,6 +8,7 @@ the coordinator accepts the clashes. Each session keeps its own roster.
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
+from itertools import pairwise
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -43,6 +44,36 @@ def plan_series(
     for occurrence in occurrences:
         validate_session(occurrence.spec)
     return occurrences
+
+
+def check_series(
+    db: Database,
+    template: SessionSpec,
+    rule: str,
+    *,
+    skip: Set[date] = frozenset(),
+    folds: Mapping[date, int] | None = None,
+) -> list[str]:
+    """What would clash if the series were scheduled now (nothing is written), by date.
+
+    Each occurrence against what is booked, and against the series' own earlier sessions.
+    """
+    occurrences = plan_series(template, rule, skip=skip, folds=folds)
+    refused: list[str] = []
+    with db.reading() as tx:
+        for occurrence in occurrences:
+            refused.extend(
+                _named(occurrence.first_date, find_clashes_in(tx, occurrence.spec, None))
+            )
+    days = sorted((d.start, d.end, o.first_date) for o in occurrences for d in o.spec.days)
+    for (_start, end, first), (start, _end, second) in pairwise(days):
+        if start < end and first != second:
+            refused.append(
+                _("{date}: overlaps the series' own session of {other}.").format(
+                    date=formatting.format_date(second), other=formatting.format_date(first)
+                )
+            )
+    return refused
 
 
 def create_series(

@@ -195,11 +195,19 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.cancel_session_action = menu.addAction(
             _("&Cancel session…"), lambda: actions.cancel(self.session_id)
         )
+        self.cancel_series_action = menu.addAction(
+            _("Cancel this and la&ter sessions…"), self.cancel_series
+        )
         menu.addSeparator()
         self.complete_action = menu.addAction(_("Complete and &lock"), self.toggle_lock)
         self.unlock_action = menu.addAction(_("&Unlock…"), self.toggle_lock)
         button.setMenu(menu)
         return button
+
+    def cancel_series(self) -> None:
+        from iltdesk.views.series_editing import cancel_later
+
+        cancel_later(self, self.ctx, self.row)
 
     def edit_session(self) -> None:
         self.session_actions.edit(self.session_id)
@@ -354,6 +362,8 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.confirm_action.setEnabled(can_become(row.status, SessionStatus.CONFIRMED))
         self.planned_action.setEnabled(can_become(row.status, SessionStatus.PLANNED))
         self.cancel_session_action.setEnabled(can_become(row.status, SessionStatus.CANCELLED))
+        self.cancel_series_action.setVisible(row.series_id is not None)
+        self.cancel_series_action.setEnabled(can_become(row.status, SessionStatus.CANCELLED))
         self.complete_action.setEnabled(can_become(row.status, SessionStatus.COMPLETED))
         self.unlock_action.setEnabled(locked)
         self.agenda.load(row)

@@ -129,3 +129,27 @@ def test_cancelling_the_series_cancels_this_and_later_sessions_once(db):
     statuses = [scheduling.get_session(db, r.id).status for r in rows]
     assert statuses == [SessionStatus.PLANNED] + [SessionStatus.CANCELLED] * 3
     assert enrollment.roster(db, rows[3].id)[0].status.value == "cancelled"
+
+
+def test_a_series_is_checked_before_anything_is_written(db):
+    room = make_room(db)
+    course = make_course(db)
+    make_session(
+        db,
+        course.id,
+        days=(day_spec(date(2027, 3, 8), "11:00", "13:00", ZONE),),
+        zone=ZONE,
+        room_id=room.id,
+    )
+    spec = template(db, course_id=course.id, room_id=room.id)
+    from iltdesk.services.series import check_series
+
+    found = check_series(db, spec, "FREQ=WEEKLY;COUNT=3")
+    assert len(found) == 1
+    assert found[0].startswith("8 Mar 2027: ")
+    two_days = replace(spec, days=(*spec.days, day_spec(date(2027, 3, 2), "09:00", "12:00", ZONE)))
+    assert any(
+        "overlaps the series' own session" in c
+        for c in check_series(db, two_days, "FREQ=DAILY;COUNT=2")
+    )
+    assert len(scheduling.list_sessions(db)) == 1

@@ -44,9 +44,11 @@ from iltdesk.errors import StaleEditError, UserError
 from iltdesk.i18n import _
 from iltdesk.services import catalogue, clashes, people, scheduling
 from iltdesk.services.common import Outcome
+from iltdesk.views import series_editing
 from iltdesk.views.context import AppContext
 from iltdesk.views.day_row import DayRow
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
+from iltdesk.views.series_editing import RepeatBox
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import error_label, zone_combo
 
@@ -208,6 +210,10 @@ class SessionEditorDialog(QDialog):
         form.addRow(_("C&apacity"), self.capacity)
         form.addRow(_("Mi&nimum size"), self.min_size)
         form.addRow(_("Feedback sur&vey link"), self.survey)
+        self.repeat: RepeatBox | None = None
+        if row is None:  # a new session can be the first of a series
+            self.repeat = RepeatBox(self._first_day)
+            form.addRow(_("Re&peat"), self.repeat)
         if row is not None:
             form.addRow(_("Status"), self.status)
             self.status.setText(row.status.label())
@@ -376,6 +382,12 @@ class SessionEditorDialog(QDialog):
 
     def _schedule_check(self, *_args: object) -> None:
         self._check_timer.start()
+        if self.repeat is not None:
+            self.repeat.refresh()
+
+    def _first_day(self) -> date | None:
+        rows = getattr(self, "day_rows", [])  # the Repeat row is built before the days
+        return rows[0].date.value() if rows else None
 
     def _check(self) -> None:
         notes: list[str] = []
@@ -464,6 +476,13 @@ class SessionEditorDialog(QDialog):
         costs_from = self.costs_from
 
         seen = self.row
+
+        in_series = series_editing.save_in_series(self, self.ctx, spec, self.repeat, seen)
+        if in_series is not False:  # a series was scheduled or edited (or the user cancelled)
+            if isinstance(in_series, SessionRow):
+                self.saved = in_series
+                self.accept()
+            return
 
         def call() -> Outcome[SessionRow]:
             if row_id is None:
