@@ -213,6 +213,7 @@ class MessageKind(_Labelled):
     PREWORK_REMINDER = "prework_reminder"  # to those with a seat who have not done the pre-work
     REQUIREMENT_DUE = "requirement_due"  # a learner's required training is due or overdue
     MANAGER_SUMMARY = "manager_summary"  # one message per manager listing their people due
+    INTEREST_OFFER = "interest_offer"  # a session's seats offered to the course's interest list
     TEST = "test"
 
 
@@ -237,6 +238,7 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (MessageKind.PREWORK_REMINDER, N_("Pre-work reminder")),
     (MessageKind.REQUIREMENT_DUE, N_("Training due")),
     (MessageKind.MANAGER_SUMMARY, N_("Training due: summary for a manager")),
+    (MessageKind.INTEREST_OFFER, N_("Seat offer to the interest list")),
     (MessageKind.TEST, N_("Test message")),
     (DeliveryFormat.IN_PERSON, N_("In person")),
     (DeliveryFormat.VIRTUAL, N_("Virtual")),

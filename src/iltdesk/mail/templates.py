@@ -158,6 +158,13 @@ _EN: dict[MessageKind, Template] = {
         "overdue:\n\n{people}\n\nPlease help them book a place.\n\n"
         "Kind regards,\n{organisation}\n",
     ),
+    MessageKind.INTEREST_OFFER: Template(
+        "A date for {course}: {first_date}",
+        "Dear {first_name},\n\nyou asked to be told when {course} is scheduled. A session has "
+        "seats: {session_dates}, {location_or_link}.\n\nReply to this message if you would "
+        "like one of them; seats are given in the order you joined the list.\n\n"
+        "Kind regards,\n{organisation}\n",
+    ),
     MessageKind.TEST: Template(
         "ILT Desk test message",
         "This is a test message from ILT Desk. If you can read it, the mail settings work.\n",
@@ -242,6 +249,13 @@ _DE: dict[MessageKind, Template] = {
         "Guten Tag {first_name},\n\nfür diese Personen in Ihrem Team sind Pflichtschulungen "
         "fällig oder überfällig:\n\n{people}\n\nBitte unterstützen Sie sie bei der Buchung."
         "\n\nFreundliche Grüße\n{organisation}\n",
+    ),
+    MessageKind.INTEREST_OFFER: Template(
+        "Ein Termin für {course}: {first_date}",
+        "Guten Tag {first_name} {last_name},\n\nSie wollten erfahren, wann {course} stattfindet. "
+        "Ein Termin hat freie Plätze: {session_dates}, {location_or_link}.\n\nAntworten Sie "
+        "auf diese Nachricht, wenn Sie einen Platz möchten; die Plätze werden in der Reihenfolge "
+        "der Anmeldung zur Liste vergeben.\n\nFreundliche Grüße\n{organisation}\n",
     ),
     MessageKind.TEST: Template(
         "ILT Desk – Testnachricht",

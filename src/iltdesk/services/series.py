@@ -8,9 +8,9 @@ the coordinator accepts the clashes. Each session keeps its own roster.
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from itertools import pairwise
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession

@@ -157,6 +157,17 @@ class CoursesPage(_SmallTablePage):
         self.feedback_button.setToolTip(_("The questions of the course's feedback form"))
         self.feedback_button.clicked.connect(self.edit_feedback_form)
         self.toolbar.insertWidget(self.toolbar.count() - 1, self.feedback_button)
+        self.interest_button = QPushButton(_("Interest &list…"))
+        self.interest_button.setToolTip(_("Learners waiting for a date of the course"))
+        self.interest_button.clicked.connect(self.show_interest_list)
+        self.toolbar.insertWidget(self.toolbar.count() - 1, self.interest_button)
+
+    def show_interest_list(self) -> None:
+        from iltdesk.views.dialogs.interest_list import InterestListDialog
+
+        row = self.selected()
+        if isinstance(row, CourseRow):
+            InterestListDialog(self, self.ctx, row.id, f"{row.code} {row.title}").exec()
 
     def edit_feedback_form(self) -> None:
         from iltdesk.views.dialogs.feedback_form import FeedbackFormDialog

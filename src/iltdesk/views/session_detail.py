@@ -234,8 +234,18 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
             action = menu.addAction(text)
             action.triggered.connect(lambda _checked=False, k=kind: self.send_email(k))
             self.email_actions[kind] = action
+        menu.addSeparator()
+        self.interest_action = menu.addAction(
+            _("Offer seats to the &interest list…"), self.show_interest_list
+        )
         button.setMenu(menu)
         return button
+
+    def show_interest_list(self) -> None:
+        from iltdesk.views.dialogs.interest_list import InterestListDialog
+
+        title = f"{self.row.course_code} {self.row.course_title}"
+        InterestListDialog(self, self.ctx, self.row.course_id, title).exec()
 
     def send_email(self, kind: Any) -> None:
         def done(message: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from iltdesk.services.outbox.compose import (
     compose,
+    compose_interest_offers,
     compose_test,
 )
 from iltdesk.services.outbox.constants import (
@@ -79,6 +80,7 @@ __all__ = [
     "calendar_states",
     "cancel",
     "compose",
+    "compose_interest_offers",
     "compose_test",
     "due_reminders",
     "ensure_can_send",

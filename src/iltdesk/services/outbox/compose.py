@@ -14,6 +14,8 @@ from iltdesk import formatting
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Learner, OutboxMessage
 from iltdesk.domain.enums import (
+    EnrollmentSource,
+    EnrollmentStatus,
     MessageKind,
     SessionStatus,
 )
@@ -125,6 +127,61 @@ def compose(
     if kind is MessageKind.CHANGED:
         composed = _with_removed_days(db, ctx, composed, rows, states, languages, resend)
     return composed
+
+
+def compose_interest_offers(
+    db: Database,
+    session_id: int,
+    learner_ids: Sequence[int],
+    *,
+    resend: bool = False,
+    fallback_language: str = "en",
+) -> Composed:
+    """Offer a session's seats to learners on its course's interest list (nothing written).
+
+    They hold no place yet, so the messages name no enrolment; each learner is offered a given
+    session once (a second offer needs `resend`).
+    """
+    ctx = _session_context(db, session_id, fallback_language)
+    with db.transaction() as tx:
+        found = {
+            r[0]: r
+            for r in tx.execute(
+                select(
+                    Learner.id,
+                    Learner.first_name,
+                    Learner.last_name,
+                    Learner.email,
+                    Learner.employee_id,
+                    Learner.department,
+                ).where(Learner.id.in_(list(learner_ids)))
+            )
+        }
+    now = datetime.now(UTC)
+    rows = [
+        RosterRow(
+            enrollment_id=0,  # no place yet; the draft names none (below)
+            learner_id=r[0],
+            first_name=r[1],
+            last_name=r[2],
+            email=r[3],
+            employee_id=r[4],
+            department=r[5],
+            status=EnrollmentStatus.CANCELLED,
+            waitlist_position=None,
+            source=EnrollmentSource.MANUAL,
+            enrolled_at=now,
+            cancelled_at=None,
+            cancel_reason="",
+            prework_done=False,
+        )
+        for r in (found[i] for i in dict.fromkeys(learner_ids) if i in found)
+        if r[3]
+    ]
+    keyed = [(f"interest_offer:{session_id}:{r.learner_id}", r) for r in rows]
+    languages = _learner_languages(db, [r.learner_id for r in rows])
+    composed = _render_all(db, ctx, MessageKind.INTEREST_OFFER, keyed, languages, resend, "")
+    return replace(composed, drafts=tuple(replace(d, enrollment_id=None) for d in composed.drafts))
 
 
 def _with_removed_days(

@@ -1,0 +1,49 @@
+"""`iltdesk interest`: a course's interest list, in both output modes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from iltdesk.cli import run
+from tests.fixtures.builders import make_course, make_learner
+
+
+@pytest.fixture
+def org(db_url):
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+
+    with open_database(database_url(db_url)) as db:
+        make_course(db, code="CO-101", title="Coaching Basics")
+        make_learner(db, "Ann", "Lee", email="ann@example.com", department="Sales")
+        make_learner(db, "Bo", "Chen", email="bo@example.com")
+    return db_url
+
+
+def test_add_and_list_in_json(org, capsys):
+    args = ["--db", org, "interest", "co-101"]
+    assert run([*args, "--add", "bo@example.com", "--add", "ANN@example.com", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["course"] == "CO-101"
+    assert [(w["position"], w["email"]) for w in data["waiting"]] == [
+        (1, "bo@example.com"),
+        (2, "ann@example.com"),
+    ]
+    assert data["waiting"][1]["department"] == "Sales"
+    assert run([*args, "--remove", "bo@example.com", "--json"]) == 0
+    assert [w["email"] for w in json.loads(capsys.readouterr().out)["waiting"]] == [
+        "ann@example.com"
+    ]
+
+
+def test_list_in_text_and_bad_input_as_sentences(org, capsys):
+    assert run(["--db", org, "interest", "CO-101", "--add", "ann@example.com"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("CO-101 Coaching Basics: 1 waiting for a date")
+    assert "Ann Lee" in out
+    assert run(["--db", org, "interest", "CO-101", "--add", "zed@example.com"]) == 1
+    assert "No learner has the email address zed@example.com." in capsys.readouterr().err
+    assert run(["--db", org, "interest", "XX-9"]) == 1
+    assert "There is no course with the code XX-9." in capsys.readouterr().err
