@@ -63,6 +63,7 @@ AUDITED: dict[type, str] = {
     e.SessionScan: "scan",
     e.FeedbackResponse: "feedback",
     e.SessionSeries: "series",
+    e.InstructorTimeOff: "time_off",
 }
 # Columns derived from others (search keys, denormalised dates): recording them says nothing.
 DERIVED = frozenset(

@@ -81,6 +81,7 @@ _TRAIL_KINDS: dict[str, Entity] = {
     "scan": Entity.EVIDENCE,
     "feedback": Entity.FEEDBACK,
     "series": Entity.SESSION,
+    "time_off": Entity.INSTRUCTOR,
 }
 
 

@@ -30,6 +30,7 @@ from iltdesk.db.entities.people import (
     ImportBatch,
     Instructor,
     InstructorQualification,
+    InstructorTimeOff,
     Learner,
     Room,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "ImportBatch",
     "Instructor",
     "InstructorQualification",
+    "InstructorTimeOff",
     "InterestEntry",
     "Learner",
     "LearningObjective",

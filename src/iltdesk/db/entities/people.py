@@ -46,6 +46,28 @@ class InstructorQualification(Base):
     course_id: Mapped[int] = mapped_column(
         ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
     )
+    qualified_on: Mapped[date | None] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)  # None: does not expire
+    gained: Mapped[str] = mapped_column(String(), default="", server_default="")
+
+
+class InstructorTimeOff(Base):
+    """A time an instructor cannot teach: leave, a blocked date, or a calendar's busy time.
+
+    Busy times read from an instructor's calendar file have `source` "calendar" and are
+    replaced when the file is read again.
+    """
+
+    __tablename__ = "instructor_time_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("instructors.id", ondelete="CASCADE"), index=True
+    )
+    starts: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(), default="manual", server_default="manual")
 
 
 class Instructor(Base):
@@ -60,6 +82,12 @@ class Instructor(Base):
     phone: Mapped[str] = mapped_column(String(), default="")
     external: Mapped[bool] = mapped_column(Boolean, default=False)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When they teach, on the venue's clock: weekdays ("MO,TU,WE,TH,FR") and minutes of the day.
+    working_days: Mapped[str] = mapped_column(
+        String(), default="MO,TU,WE,TH,FR", server_default="MO,TU,WE,TH,FR"
+    )
+    work_start: Mapped[int] = mapped_column(Integer, default=480, server_default="480")
+    work_end: Mapped[int] = mapped_column(Integer, default=1080, server_default="1080")
 
     qualifications: Mapped[list[InstructorQualification]] = relationship(
         cascade="all, delete-orphan"

@@ -1,0 +1,335 @@
+"""Planning from the bench: find a slot for a course, find a substitute for a session.
+
+**Find a slot**: for each working day in a period and each usual start (09:00, and 13:30 for a
+half day), on the venue's clock, a proposal where a qualified instructor works that day, is
+free (no session, no time off, no busy time from their calendar) and a room large enough is
+free (in person), ranked by how few learners on the course's interest list are booked then,
+then by date, the instructor with the lightest month first. **Find a substitute**: the
+instructors qualified for a session's course, those free at all its times first, then by
+their load that month and when they last delivered the course.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session as OrmSession
+
+from iltdesk.db.engine import Database
+from iltdesk.db.entities import (
+    Course,
+    Enrollment,
+    Instructor,
+    InstructorQualification,
+    InterestEntry,
+    Room,
+    SessionDay,
+    SessionInstructor,
+    TrainingSession,
+)
+from iltdesk.domain.enums import SEAT_HOLDING, DeliveryMode, SessionStatus
+from iltdesk.domain.localtime import WallTime, to_instant, zone
+from iltdesk.errors import NotFoundError, UserError, ValidationError
+from iltdesk.i18n import _
+from iltdesk.services.availability import TEACHING, Interval, WorkingPattern, busy
+
+DAY_MINUTES = 480  # the longest teaching day a proposal plans
+STARTS = (time(9), time(13, 30))
+MAX_DAYS_SEARCHED = 370
+
+
+@dataclass(frozen=True)
+class SlotProposal:
+    """A time a course could run: its days, zone, instructor and room."""
+
+    days: tuple[Interval, ...]
+    zone: str
+    instructor_id: int
+    instructor: str
+    room_id: int | None
+    room: str
+    interest_clashes: int
+    load: int  # the instructor's sessions that month
+
+    @property
+    def start(self) -> datetime:
+        return self.days[0][0]
+
+    @property
+    def end(self) -> datetime:
+        return self.days[-1][1]
+
+
+class NoSlotError(UserError):
+    """Nothing fits: says why (nobody qualified, no room large enough, all busy)."""
+
+
+def _shape(minutes: int) -> tuple[int, int]:
+    """Days and minutes per day for a course of `minutes`."""
+    days = max(1, math.ceil(minutes / DAY_MINUTES))
+    per_day = math.ceil(minutes / days / 15) * 15
+    return days, per_day
+
+
+def find_slots(
+    db: Database,
+    course_id: int,
+    first: date,
+    last: date,
+    *,
+    size: int = 0,
+    mode: DeliveryMode = DeliveryMode.IN_PERSON,
+    zone_name: str = "UTC",
+    limit: int = 10,
+) -> list[SlotProposal]:
+    """Proposed slots for the course between `first` and `last` (inclusive), best first."""
+    if last < first:
+        raise ValidationError(_("The period ends before it starts: swap the two dates."))
+    if (last - first).days > MAX_DAYS_SEARCHED:
+        raise ValidationError(_("Search at most a year at a time."))
+    window_start = datetime.combine(first, time(0), UTC) - timedelta(days=1)
+    window_end = datetime.combine(last, time(0), UTC) + timedelta(days=9)
+    with db.reading() as tx:
+        course = tx.get(Course, course_id)
+        if course is None:
+            raise NotFoundError(_("That course no longer exists."))
+        days_needed, per_day = _shape(course.default_minutes)
+        qualified = tx.execute(
+            select(
+                Instructor.id,
+                Instructor.name,
+                Instructor.working_days,
+                Instructor.work_start,
+                Instructor.work_end,
+            )
+            .join(InstructorQualification, InstructorQualification.instructor_id == Instructor.id)
+            .where(
+                InstructorQualification.course_id == course_id,
+                Instructor.archived.is_(False),
+                or_(
+                    InstructorQualification.expires_on.is_(None),
+                    InstructorQualification.expires_on >= first,
+                ),
+            )
+            .order_by(Instructor.name_key)
+        ).all()
+        if not qualified:
+            raise NoSlotError(
+                _(
+                    "No instructor is qualified for {course}: add the course to an instructor's "
+                    "qualifications (Instructors screen) first."
+                ).format(course=course.title)
+            )
+        rooms: list[tuple[int | None, str, str]] = [(None, "", zone_name)]
+        if mode is not DeliveryMode.VIRTUAL:
+            rooms = [
+                (r.id, r.name, r.timezone or zone_name)
+                for r in tx.scalars(
+                    select(Room)
+                    .where(Room.archived.is_(False), Room.capacity >= size)
+                    .order_by(Room.capacity, Room.name)
+                )
+            ]
+            if not rooms:
+                raise NoSlotError(
+                    _("No room holds {size} learners: lower the size or add a room.").format(
+                        size=size
+                    )
+                )
+        teachers = busy(tx, [q[0] for q in qualified], window_start, window_end)
+        room_busy = _room_busy(
+            tx, [r[0] for r in rooms if r[0] is not None], window_start, window_end
+        )
+        learners_busy = _interest_busy(tx, course_id, window_start, window_end)
+        load = _monthly_load(tx, [q[0] for q in qualified], window_start, window_end)
+    patterns = {q[0]: (q[1], WorkingPattern.parse(q[2], q[3], q[4])) for q in qualified}
+    proposals: list[SlotProposal] = []
+    for room_id, _room_name, venue_zone in _by_zone(rooms):
+        for day in _dates(first, last):
+            for start in STARTS if per_day <= DAY_MINUTES // 2 else STARTS[:1]:
+                days = _days(day, start, per_day, days_needed, venue_zone)
+                if days is None:
+                    continue
+                proposal = _fill(
+                    days,
+                    venue_zone,
+                    start,
+                    per_day,
+                    patterns,
+                    teachers,
+                    load,
+                    [(r, n) for r, n, z in rooms if z == venue_zone]
+                    if room_id is not None
+                    else [(None, "")],
+                    room_busy,
+                    learners_busy,
+                )
+                if proposal is not None:
+                    proposals.append(proposal)
+    proposals.sort(key=lambda p: (p.interest_clashes, p.start, p.load, p.instructor))
+    return proposals[:limit]
+
+
+def _by_zone(rooms: list[tuple[int | None, str, str]]) -> list[tuple[int | None, str, str]]:
+    """One representative per zone (the rooms of a zone are tried together)."""
+    seen: dict[str, tuple[int | None, str, str]] = {}
+    for room in rooms:
+        seen.setdefault(room[2], room)
+    return list(seen.values())
+
+
+def _dates(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _days(
+    day: date, start: time, minutes: int, count: int, zone_name: str
+) -> tuple[Interval, ...] | None:
+    """`count` consecutive weekdays from `day` at `start` on the venue's clock.
+
+    None when `day` is no weekday, or the time is one the clocks skip or repeat that day.
+    """
+    if day.weekday() >= 5:
+        return None
+    days: list[Interval] = []
+    current = day
+    while len(days) < count:
+        if current.weekday() < 5:
+            begin = datetime.combine(current, start)
+            try:
+                first = to_instant(WallTime(current, start), zone_name)
+                last = to_instant(
+                    WallTime(current, (begin + timedelta(minutes=minutes)).time()), zone_name
+                )
+            except ValidationError:
+                return None
+            days.append((first, last))
+        current += timedelta(days=1)
+    return tuple(days)
+
+
+def _free(intervals: Sequence[Interval], start: datetime, end: datetime) -> bool:
+    """No interval of the sorted list overlaps [start, end)."""
+    position = bisect_left(intervals, (end,))  # those from here on start at or after `end`
+    return not any(e > start for _s, e in intervals[:position])
+
+
+def _fill(  # noqa: PLR0913, PLR0917 - one slot and everything it is checked against
+    days: tuple[Interval, ...],
+    venue_zone: str,
+    start: time,
+    minutes: int,
+    patterns: dict[int, tuple[str, WorkingPattern]],
+    teachers: dict[int, list[Interval]],
+    load: dict[tuple[int, int, int], int],
+    rooms: list[tuple[int | None, str]],
+    room_busy: dict[int, list[Interval]],
+    learners_busy: list[Interval],
+) -> SlotProposal | None:
+    begin = start.hour * 60 + start.minute
+    tz = ZoneInfo(venue_zone)
+    local_days = [d[0].astimezone(tz).date() for d in days]
+    month = (local_days[0].year, local_days[0].month)
+    candidates = []
+    for instructor_id, (name, pattern) in patterns.items():
+        if begin < pattern.start or begin + minutes > pattern.end:
+            continue
+        if any(d.weekday() not in pattern.days for d in local_days):
+            continue
+        taken = teachers.get(instructor_id, [])
+        if all(_free(taken, s, e) for s, e in days):
+            candidates.append((load.get((instructor_id, *month), 0), name, instructor_id))
+    if not candidates:
+        return None
+    room = next(
+        (
+            (room_id, room_name)
+            for room_id, room_name in rooms
+            if room_id is None or all(_free(room_busy.get(room_id, []), s, e) for s, e in days)
+        ),
+        None,
+    )
+    if room is None:
+        return None
+    busy_load, name, instructor_id = min(candidates)
+    clashes = sum(1 for s, e in learners_busy if any(s < de and e > ds for ds, de in days))
+    return SlotProposal(days, venue_zone, instructor_id, name, room[0], room[1], clashes, busy_load)
+
+
+def _room_busy(
+    tx: OrmSession, room_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[Interval]]:
+    found: dict[int, list[Interval]] = defaultdict(list)
+    if not room_ids:
+        return found
+    for room_id, first, last in tx.execute(
+        select(TrainingSession.room_id, SessionDay.start, SessionDay.end)
+        .join(SessionDay, SessionDay.session_id == TrainingSession.id)
+        .where(
+            TrainingSession.room_id.in_(room_ids),
+            TrainingSession.status != SessionStatus.CANCELLED,
+            SessionDay.start < end,
+            SessionDay.end > start,
+        )
+    ).all():
+        if room_id is not None:
+            found[room_id].append((first, last))
+    for intervals in found.values():
+        intervals.sort()
+    return found
+
+
+def _interest_busy(
+    tx: OrmSession, course_id: int, start: datetime, end: datetime
+) -> list[Interval]:
+    """Booked session days of learners waiting on the course's interest list."""
+    waiting = (
+        select(InterestEntry.learner_id)
+        .where(InterestEntry.course_id == course_id, InterestEntry.closed_at.is_(None))
+        .scalar_subquery()
+    )
+    rows = tx.execute(
+        select(SessionDay.start, SessionDay.end)
+        .join(Enrollment, Enrollment.session_id == SessionDay.session_id)
+        .where(
+            Enrollment.learner_id.in_(waiting),
+            Enrollment.status.in_(SEAT_HOLDING),
+            SessionDay.start < end,
+            SessionDay.end > start,
+        )
+    ).all()
+    return [(s, e) for s, e in rows]
+
+
+def _monthly_load(
+    tx: OrmSession, instructor_ids: list[int], start: datetime, end: datetime
+) -> dict[tuple[int, int, int], int]:
+    """Sessions taught per instructor and (year, month) of their first day, around the period."""
+    found: dict[tuple[int, int, int], int] = defaultdict(int)
+    for instructor_id, first_date in tx.execute(
+        select(SessionInstructor.instructor_id, TrainingSession.first_date)
+        .join(TrainingSession, TrainingSession.id == SessionInstructor.session_id)
+        .where(
+            SessionInstructor.instructor_id.in_(instructor_ids),
+            SessionInstructor.role.in_(TEACHING),
+            TrainingSession.status != SessionStatus.CANCELLED,
+            TrainingSession.first_start >= start - timedelta(days=31),
+            TrainingSession.first_start < end + timedelta(days=31),
+        )
+    ).all():
+        if first_date is not None:
+            found[(instructor_id, first_date.year, first_date.month)] += 1
+    return found
+
+
+def zone_exists(name: str) -> str:
+    """`name` if it is a time zone, or a sentence."""
+    zone(name)
+    return name
