@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk import formatting
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
     Course,
@@ -36,9 +37,11 @@ from iltdesk.db.entities import (
 )
 from iltdesk.domain.enums import SEAT_HOLDING, DeliveryMode, SessionStatus
 from iltdesk.domain.localtime import WallTime, to_instant, zone
+from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import NotFoundError, UserError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.availability import TEACHING, Interval, WorkingPattern, busy
+from iltdesk.services.common import Outcome
 
 DAY_MINUTES = 480  # the longest teaching day a proposal plans
 STARTS = (time(9), time(13, 30))
@@ -333,3 +336,130 @@ def zone_exists(name: str) -> str:
     """`name` if it is a time zone, or a sentence."""
     zone(name)
     return name
+
+
+@dataclass(frozen=True)
+class Substitute:
+    """An instructor who could take a session over: free or not, their month, last delivery."""
+
+    instructor_id: int
+    name: str
+    free: bool
+    conflict: str  # why not free ("" when free)
+    load: int  # sessions they teach in the session's month
+    last_delivered: date | None  # their last session of the course
+
+
+def substitutes(db: Database, session_id: int) -> list[Substitute]:
+    """Who is qualified for the session's course, free at all its times first.
+
+    The session's own teaching instructors are left out; an instructor not working that
+    weekday, on leave, busy in their calendar or teaching another session then is listed after
+    the free ones, with the reason.
+    """
+    with db.reading() as tx:
+        session = tx.get(TrainingSession, session_id)
+        if session is None:
+            raise NotFoundError(_("That session no longer exists."))
+        days = [(d.start, d.end) for d in session.days]
+        teaching = {link.instructor_id for link in session.instructors if link.role in TEACHING}
+        first = session.first_date or (days[0][0].date() if days else date.today())
+        qualified = tx.execute(
+            select(
+                Instructor.id,
+                Instructor.name,
+                Instructor.working_days,
+                Instructor.work_start,
+                Instructor.work_end,
+            )
+            .join(InstructorQualification, InstructorQualification.instructor_id == Instructor.id)
+            .where(
+                InstructorQualification.course_id == session.course_id,
+                Instructor.archived.is_(False),
+                or_(
+                    InstructorQualification.expires_on.is_(None),
+                    InstructorQualification.expires_on >= first,
+                ),
+            )
+        ).all()
+        candidates = [q for q in qualified if q[0] not in teaching]
+        ids = [q[0] for q in candidates]
+        if not days or not ids:
+            return []
+        window = (days[0][0] - timedelta(days=1), days[-1][1] + timedelta(days=1))
+        taken = busy(tx, ids, *window)
+        load = _monthly_load(tx, ids, *window)
+        last = dict(
+            tx.execute(
+                select(SessionInstructor.instructor_id, func.max(TrainingSession.first_date))
+                .join(TrainingSession, TrainingSession.id == SessionInstructor.session_id)
+                .where(
+                    SessionInstructor.instructor_id.in_(ids),
+                    SessionInstructor.role.in_(TEACHING),
+                    TrainingSession.course_id == session.course_id,
+                    TrainingSession.status != SessionStatus.CANCELLED,
+                    TrainingSession.id != session_id,
+                )
+                .group_by(SessionInstructor.instructor_id)
+            ).all()
+        )
+        tz = ZoneInfo(session.timezone)
+    found = []
+    for instructor_id, name, working_days, work_start, work_end in candidates:
+        pattern = WorkingPattern.parse(working_days, work_start, work_end)
+        conflict = _conflict(pattern, days, taken.get(instructor_id, []), tz)
+        found.append(
+            Substitute(
+                instructor_id,
+                name,
+                not conflict,
+                conflict,
+                load.get((instructor_id, first.year, first.month), 0),
+                last.get(instructor_id),
+            )
+        )
+    found.sort(
+        key=lambda s: (not s.free, s.load, -(s.last_delivered or date.min).toordinal(), s.name)
+    )
+    return found
+
+
+def _conflict(
+    pattern: WorkingPattern, days: list[Interval], taken: list[Interval], tz: ZoneInfo
+) -> str:
+    for start, end in days:
+        local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+        if local_start.weekday() not in pattern.days:
+            return _("does not work on that weekday ({day})").format(
+                day=formatting.format_weekday(local_start.date())
+            )
+        minutes = local_start.hour * 60 + local_start.minute
+        ending = local_end.hour * 60 + local_end.minute
+        if minutes < pattern.start or ending > pattern.end:
+            return _("outside their working hours")
+        if not _free(taken, start, end):
+            return _("busy then (another session, time off or their calendar)")
+    return ""
+
+
+def take_over(db: Database, session_id: int, instructor_id: int) -> Outcome[SessionRow]:
+    """Make `instructor_id` the session's lead in place of the current one (who is taken off).
+
+    A backup who takes over is a backup no longer; the co-facilitators stay.
+    """
+    from dataclasses import replace
+
+    from iltdesk.domain.enums import InstructorRole
+    from iltdesk.services import scheduling
+
+    row = scheduling.get_session(db, session_id)
+    kept = tuple(
+        (i.instructor_id, i.role)
+        for i in row.instructors
+        if i.role is InstructorRole.CO_FACILITATOR and i.instructor_id != instructor_id
+    )
+    spec = replace(
+        scheduling.spec_for_row(row),
+        instructors=((instructor_id, InstructorRole.LEAD), *kept),
+    )
+    return scheduling.update_session(db, session_id, spec, allow_clashes=True)

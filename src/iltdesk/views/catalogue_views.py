@@ -200,6 +200,20 @@ class InstructorsPage(_SmallTablePage):
             parent,
         )
 
+        self.availability_button = QPushButton(_("A&vailability…"))
+        self.availability_button.setToolTip(
+            _("Working days and hours, time off, and busy times from a calendar file")
+        )
+        self.availability_button.clicked.connect(self.edit_availability)
+        self.toolbar.insertWidget(self.toolbar.count() - 1, self.availability_button)
+
+    def edit_availability(self) -> None:
+        from iltdesk.views.dialogs.availability import AvailabilityDialog
+
+        row = self.selected()
+        if isinstance(row, InstructorRow):
+            AvailabilityDialog(self, self.ctx, row.id, row.name).exec()
+
     def fetch(self) -> list:  # type: ignore[type-arg]
         return people.list_instructors(self.ctx.db)
 

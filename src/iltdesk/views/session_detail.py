@@ -198,11 +198,21 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.cancel_series_action = menu.addAction(
             _("Cancel this and la&ter sessions…"), self.cancel_series
         )
+        self.substitute_action = menu.addAction(_("Find a &substitute…"), self.find_substitute)
         menu.addSeparator()
         self.complete_action = menu.addAction(_("Complete and &lock"), self.toggle_lock)
         self.unlock_action = menu.addAction(_("&Unlock…"), self.toggle_lock)
         button.setMenu(menu)
         return button
+
+    def find_substitute(self) -> None:
+        """A new lead for the session, then the change notice offered to its learners."""
+        from iltdesk.domain.enums import MessageKind
+        from iltdesk.views.dialogs.substitute import SubstituteDialog
+
+        dialog = SubstituteDialog(self, self.ctx, self.session_id)
+        if dialog.exec() == QDialog.DialogCode.Accepted and self.row.enrolled:
+            self.send_email(MessageKind.CHANGED)
 
     def cancel_series(self) -> None:
         from iltdesk.views.series_editing import cancel_later

@@ -63,6 +63,7 @@ class SessionsPage(TablePage):
         self.toolbar.addStretch()
         self.toolbar.addWidget(self.view_mode)
         self.toolbar.addWidget(self.new_button)
+        self.find_slot_button = self._find_slot_button()
         self.toolbar.addWidget(self.open_button)
         self.toolbar.addWidget(self.edit_button)
         self.session_actions = SessionActions(ctx, self)
@@ -227,6 +228,18 @@ class SessionsPage(TablePage):
         from iltdesk.views.dialogs.session_editor import SessionEditorDialog
 
         SessionEditorDialog.ask(self, self.ctx)
+
+    def _find_slot_button(self) -> QPushButton:
+        button = QPushButton(_("Find a s&lot…"))
+        button.setToolTip(_("When a course could run: a qualified free instructor and a free room"))
+        button.clicked.connect(self.find_slot)
+        self.toolbar.addWidget(button)
+        return button
+
+    def find_slot(self) -> None:
+        from iltdesk.views.dialogs.find_slot import FindSlotDialog
+
+        FindSlotDialog(self, self.ctx).exec()
 
     def show_course(self, course_id: int) -> None:
         """Upcoming sessions of one course (to schedule a refresher, say)."""

@@ -169,3 +169,47 @@ def test_a_file_that_is_no_calendar_or_has_no_busy_times_is_a_sentence(db, bench
         availability.add_time_off(
             db, rosa.id, datetime(2027, 3, 2, tzinfo=UTC), datetime(2027, 3, 1, tzinfo=UTC), "x"
         )
+
+
+def test_substitutes_are_ranked_free_first_then_by_their_month(db, bench):
+    from iltdesk.services import scheduling
+    from iltdesk.services.planning import substitutes, take_over
+
+    course, rosa, sam, room = bench
+    una = make_instructor(db, "Una Free", courses=(course.id,))
+    vic = make_instructor(db, "Vic Busy", courses=(course.id,))
+    session = make_session(
+        db,
+        course.id,
+        days=(day_spec(WED, "09:00", "16:00", ZONE),),
+        zone=ZONE,
+        room_id=room.id,
+        instructors=((rosa.id, InstructorRole.LEAD), (sam.id, InstructorRole.BACKUP)),
+    )
+    make_session(
+        db,
+        days=(day_spec(WED, "13:00", "15:00", ZONE),),
+        zone=ZONE,
+        instructors=((vic.id, InstructorRole.LEAD),),
+    )
+    make_session(
+        db,
+        course.id,
+        days=(day_spec(MON, "09:00", "12:00", ZONE),),
+        zone=ZONE,
+        instructors=((una.id, InstructorRole.LEAD),),
+    )
+    availability.set_working_pattern(db, sam.id, WorkingPattern.parse("MO,TU,TH,FR", 480, 1080))
+    found = substitutes(db, session.id)
+    assert [(s.name, s.free) for s in found] == [
+        ("Una Free", True),
+        ("Sam Ode", False),
+        ("Vic Busy", False),
+    ]
+    assert found[0].last_delivered == MON
+    assert found[0].load == 1
+    assert found[1].conflict == "does not work on that weekday (Wednesday)"
+    assert "busy then" in found[2].conflict
+    row = take_over(db, session.id, found[0].instructor_id).value
+    assert [(i.name, i.role) for i in row.instructors] == [("Una Free", InstructorRole.LEAD)]
+    assert scheduling.get_session(db, session.id).instructors[0].name == "Una Free"

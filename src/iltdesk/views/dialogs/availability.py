@@ -1,0 +1,214 @@
+"""Instructors › Availability…: an instructor's working days and hours, time off, calendar file.
+
+Working days and hours are read on the venue's clock. Time off and blocked dates are whole days
+(from the first to the last, with a reason); **Read a calendar file…** takes the busy times of
+the instructor's own calendar (.ics, exported from any calendar program) so a freelancer's
+other bookings count as clashes — reading it again replaces what it read before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QTime
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from iltdesk import formatting
+from iltdesk.i18n import _
+from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
+from iltdesk.services import availability
+from iltdesk.services.availability import TimeOffRow, WorkingPattern
+from iltdesk.services.common import Outcome
+from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import error_label
+
+
+def ask_calendar_file(parent: QWidget) -> Path | None:
+    """The instructor's calendar file (the one place tests patch)."""
+    name, _filter = QFileDialog.getOpenFileName(
+        parent, _("Read a calendar file"), "", _("Calendar files (*.ics);;All files (*)")
+    )
+    return Path(name) if name else None
+
+
+class TimeOffTableModel(RowTableModel[TimeOffRow]):
+    """Time off and busy times, earliest first."""
+
+    columns = (
+        Column(
+            lambda: _("From"),
+            lambda r: formatting.format_datetime(r.starts, "UTC"),
+            sort=lambda r: r.starts,
+        ),
+        Column(
+            lambda: _("Until"),
+            lambda r: formatting.format_datetime(r.ends, "UTC"),
+            sort=lambda r: r.ends,
+        ),
+        Column(lambda: _("Why"), lambda r: r.reason),
+        Column(
+            lambda: _("From where"),
+            lambda r: _("Calendar file") if r.source == "calendar" else _("Entered"),
+        ),
+    )
+
+
+class AvailabilityDialog(QDialog):
+    """One instructor's availability."""
+
+    def __init__(
+        self, parent: QWidget | None, ctx: AppContext, instructor_id: int, name: str
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.instructor_id = instructor_id
+        self.setWindowTitle(_("Availability — {name}").format(name=name))
+        self.resize(760, 520)
+        form = self._pattern_form(availability.working_pattern(ctx.db, instructor_id))
+        self.model = TimeOffTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAccessibleName(_("Time off"))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        today = date.today()
+        self.off_first = QDateEdit(QDate(today.year, today.month, today.day))
+        self.off_last = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit in (self.off_first, self.off_last):
+            edit.setCalendarPopup(True)
+        self.off_reason = QLineEdit()
+        self.off_reason.setPlaceholderText(_("Why (leave, conference, …)"))
+        self.add_button = QPushButton(_("&Add time off"))
+        self.add_button.clicked.connect(self.add_time_off)
+        self.remove_button = QPushButton(_("&Remove"))
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.calendar_button = QPushButton(_("Read a &calendar file…"))
+        self.calendar_button.clicked.connect(self.read_calendar)
+        adding = QHBoxLayout()
+        for widget in (self.off_first, QLabel("–"), self.off_last, self.off_reason):
+            adding.addWidget(widget)
+        adding.addWidget(self.add_button)
+        more = QHBoxLayout()
+        more.addWidget(self.remove_button)
+        more.addStretch(1)
+        more.addWidget(self.calendar_button)
+        self.problem = error_label()
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(_("Time off, blocked dates and calendar busy times (UTC)")))
+        layout.addWidget(self.view, 1)
+        layout.addLayout(adding)
+        layout.addLayout(more)
+        layout.addWidget(self.problem)
+        layout.addWidget(close)
+        self.reload()
+
+    def _pattern_form(self, pattern: WorkingPattern) -> QFormLayout:
+        self.days: list[QCheckBox] = []
+        days_row = QHBoxLayout()
+        for index in range(7):
+            box = QCheckBox(formatting.format_weekday(date(2024, 1, 1) + timedelta(days=index)))
+            box.setChecked(index in pattern.days)
+            days_row.addWidget(box)
+            self.days.append(box)
+        self.start = QTimeEdit(QTime(pattern.start // 60, pattern.start % 60))
+        self.end = QTimeEdit(QTime(pattern.end // 60, pattern.end % 60))
+        hours = QHBoxLayout()
+        hours.addWidget(self.start)
+        hours.addWidget(QLabel("–"))
+        hours.addWidget(self.end)
+        hours.addStretch(1)
+        self.save_pattern_button = QPushButton(_("&Keep these working days and hours"))
+        self.save_pattern_button.clicked.connect(self.save_pattern)
+        form = QFormLayout()
+        form.addRow(_("Working days"), days_row)
+        form.addRow(_("&Hours (venue's clock)"), hours)
+        form.addRow("", self.save_pattern_button)
+        return form
+
+    def reload(self) -> None:
+        self.model.set_rows(availability.time_off(self.ctx.db, self.instructor_id))
+
+    def pattern(self) -> WorkingPattern:
+        """The working days and hours as set in the dialog."""
+        start, end = self.start.time(), self.end.time()
+        return WorkingPattern(
+            frozenset(i for i, box in enumerate(self.days) if box.isChecked()),
+            start.hour() * 60 + start.minute(),
+            end.hour() * 60 + end.minute(),
+        )
+
+    def save_pattern(self) -> None:
+        pattern = self.pattern()
+        self.ctx.op(
+            self,
+            lambda: availability.set_working_pattern(self.ctx.db, self.instructor_id, pattern),
+        )
+
+    def add_time_off(self) -> None:
+        first, last = _day(self.off_first.date()), _day(self.off_last.date())
+        if last < first:
+            self.problem.setText(_("The time off ends before it starts: swap the two dates."))
+            return
+        starts = datetime.combine(first, time(0), UTC)
+        ends = datetime.combine(last + timedelta(days=1), time(0), UTC)
+        reason = self.off_reason.text()
+        if self.ctx.op(
+            self,
+            lambda: availability.add_time_off(
+                self.ctx.db, self.instructor_id, starts, ends, reason
+            ),
+        ):
+            self.problem.setText("")
+            self.off_reason.clear()
+            self.reload()
+
+    def remove_selected(self) -> None:
+        rows = [
+            self.model.index(index.row(), 0).data(ROW_ROLE)
+            for index in self.view.selectionModel().selectedRows()
+        ]
+        ids = [r.id for r in rows if isinstance(r, TimeOffRow)]
+        for entry_id in ids:
+            self.ctx.op(self, self._remover(entry_id))
+        self.reload()
+
+    def _remover(self, entry_id: int) -> Callable[[], Outcome[None]]:
+        return lambda: availability.remove_time_off(self.ctx.db, self.instructor_id, entry_id)
+
+    def read_calendar(self, path: Path | None = None) -> None:
+        path = path or ask_calendar_file(self)
+        if path is None:
+            return
+        outcome = self.ctx.op(
+            self, lambda: availability.import_calendar(self.ctx.db, self.instructor_id, path)
+        )
+        if outcome is not None:
+            self.problem.setText(
+                _("{n} busy times read from {file}.").format(n=outcome.value, file=path.name)
+            )
+            self.reload()
+
+
+def _day(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())

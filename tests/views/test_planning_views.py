@@ -1,0 +1,157 @@
+"""Planning in the window: find a slot and schedule it, a substitute for a lead, availability."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from PySide6.QtCore import QDate, QTime
+from PySide6.QtWidgets import QDialog
+
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.specs import RoomSpec
+from iltdesk.services import availability, people, scheduling
+from iltdesk.views.dialogs import availability as availability_dialog
+from iltdesk.views.dialogs.availability import AvailabilityDialog
+from iltdesk.views.dialogs.find_slot import FindSlotDialog, prefill
+from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+from iltdesk.views.dialogs.substitute import SubstituteDialog
+from iltdesk.views.session_detail import SessionDetailDialog
+from tests.fixtures.builders import day_spec, make_course, make_instructor, make_session
+from tests.unit.services.test_planning import ICS
+
+ZONE = "Europe/London"
+
+
+@pytest.fixture
+def bench(ctx):
+    course = make_course(ctx.db, code="CO-101", title="Coaching Basics", default_minutes=420)
+    rosa = make_instructor(ctx.db, "Rosa Díaz", courses=(course.id,))
+    sam = make_instructor(ctx.db, "Sam Ode", courses=(course.id,))
+    room = people.save_room(ctx.db, RoomSpec("London — Room 1", capacity=12, timezone=ZONE)).value
+    return course, rosa, sam, room
+
+
+def test_find_a_slot_then_schedule_it(qtbot, ctx, bench, qtmodeltester, monkeypatch):
+    course, _rosa, _sam, room = bench
+    dialog = FindSlotDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.course.setCurrentIndex(dialog.course.findData(course.id))
+    dialog.first.setDate(QDate(2027, 3, 1))
+    dialog.last.setDate(QDate(2027, 3, 2))
+    dialog.learners.setValue(10)
+    dialog.zone.setCurrentText(ZONE)
+    dialog.search()
+    qtmodeltester.check(dialog.model)
+    assert dialog.status.text() == "2 proposals, best first."
+    assert dialog.model.index(0, 0).data() == "1 Mar 2027, 09:00–16:00 GMT"
+    assert dialog.model.index(0, 3).data() == "London — Room 1"
+    opened = []
+    monkeypatch.setattr(SessionEditorDialog, "exec", lambda self: opened.append(self) or 0)
+    dialog.schedule()
+    (editor,) = opened
+    qtbot.addWidget(editor)
+    spec = editor.spec()
+    assert spec.course_id == course.id
+    assert spec.room_id == room.id
+    assert spec.timezone == ZONE
+    assert spec.days[0].start == datetime(2027, 3, 1, 9, tzinfo=UTC)
+    assert spec.instructors[0][1] == InstructorRole.LEAD
+    assert spec.capacity == 10
+
+
+def test_nothing_fits_says_so(qtbot, ctx, bench, monkeypatch):
+    shown = []
+    monkeypatch.setattr(
+        "iltdesk.views.context.show_error", lambda parent, error: shown.append(str(error))
+    )
+    dialog = FindSlotDialog(None, ctx)
+    qtbot.addWidget(dialog)
+    dialog.learners.setValue(50)
+    dialog.search()
+    assert shown == ["No room holds 50 learners: lower the size or add a room."]
+
+
+def test_a_substitute_takes_over_and_the_change_is_offered(
+    qtbot, ctx, bench, monkeypatch, qtmodeltester
+):
+    course, rosa, _sam, room = bench
+    session = make_session(
+        ctx.db,
+        course.id,
+        days=(day_spec(date(2027, 3, 3), "09:00", "16:00", ZONE),),
+        zone=ZONE,
+        room_id=room.id,
+        instructors=((rosa.id, InstructorRole.LEAD),),
+    )
+    dialog = SubstituteDialog(None, ctx, session.id)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    assert dialog.model.index(0, 0).data() == "Sam Ode"
+    assert dialog.model.index(0, 1).data() == "Free"
+    dialog.take_over()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert [i.name for i in scheduling.get_session(ctx.db, session.id).instructors] == ["Sam Ode"]
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    assert detail.substitute_action.isEnabled()
+
+
+def test_nobody_qualified_offers_the_instructors_screen(qtbot, ctx):
+    lonely = make_course(ctx.db, title="Welding")
+    session = make_session(ctx.db, lonely.id)
+    dialog = SubstituteDialog(None, ctx, session.id)
+    qtbot.addWidget(dialog)
+    assert dialog.note.text().startswith("Nobody else is qualified for this course.")
+    assert not dialog.take_button.isEnabled()
+    assert dialog.bench_button.isVisibleTo(dialog)
+
+
+def test_availability_is_kept_and_a_calendar_file_read(qtbot, ctx, bench, tmp_path, qtmodeltester):
+    _course, rosa, _sam, _room = bench
+    dialog = AvailabilityDialog(None, ctx, rosa.id, "Rosa Díaz")
+    qtbot.addWidget(dialog)
+    assert [box.isChecked() for box in dialog.days] == [True] * 5 + [False] * 2
+    assert dialog.days[0].text() == "Monday"
+    dialog.days[4].setChecked(False)
+    dialog.start.setTime(QTime(9, 30))
+    dialog.save_pattern()
+    pattern = availability.working_pattern(ctx.db, rosa.id)
+    assert (sorted(pattern.days), pattern.start, pattern.end) == ([0, 1, 2, 3], 570, 1080)
+    dialog.off_first.setDate(QDate(2027, 4, 5))
+    dialog.off_last.setDate(QDate(2027, 4, 9))
+    dialog.off_reason.setText("Easter leave")
+    dialog.add_time_off()
+    path = tmp_path / "rosa.ics"
+    path.write_text(ICS, encoding="utf-8")
+    dialog.read_calendar(path)
+    assert dialog.problem.text() == "2 busy times read from rosa.ics."
+    qtmodeltester.check(dialog.model)
+    reasons = [dialog.model.index(r, 2).data() for r in range(dialog.model.rowCount())]
+    assert reasons == ["Workshop for another client", "Holiday", "Easter leave"]
+    dialog.view.selectRow(2)
+    dialog.remove_selected()
+    assert [e.reason for e in availability.time_off(ctx.db, rosa.id)] == [
+        "Workshop for another client",
+        "Holiday",
+    ]
+    assert availability_dialog.ask_calendar_file is not None
+
+
+def test_the_screens_open_the_planning_dialogs(qtbot, ctx, bench, monkeypatch):
+    from iltdesk.views.catalogue_views import InstructorsPage
+    from iltdesk.views.sessions_view import SessionsPage
+
+    opened = []
+    monkeypatch.setattr(FindSlotDialog, "exec", lambda self: opened.append("slot"))
+    monkeypatch.setattr(AvailabilityDialog, "exec", lambda self: opened.append(self.instructor_id))
+    sessions = SessionsPage(ctx)
+    qtbot.addWidget(sessions)
+    sessions.find_slot_button.click()
+    page = InstructorsPage(ctx)
+    qtbot.addWidget(page)
+    page.table.selectRow(0)
+    page.availability_button.click()
+    assert opened[0] == "slot"
+    assert isinstance(opened[1], int)
+    assert prefill is not None
