@@ -94,6 +94,7 @@ class AvailabilityDialog(QDialog):
         self.off_last = QDateEdit(QDate(today.year, today.month, today.day))
         for edit in (self.off_first, self.off_last):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
         self.off_reason = QLineEdit()
         self.off_reason.setPlaceholderText(_("Why (leave, conference, …)"))
         self.add_button = QPushButton(_("&Add time off"))
@@ -142,7 +143,9 @@ class AvailabilityDialog(QDialog):
         self.save_pattern_button.clicked.connect(self.save_pattern)
         form = QFormLayout()
         form.addRow(_("Working days"), days_row)
-        form.addRow(_("&Hours (venue's clock)"), hours)
+        hours_label = QLabel(_("&Hours (venue's clock)"))
+        hours_label.setBuddy(self.start)
+        form.addRow(hours_label, hours)
         form.addRow("", self.save_pattern_button)
         return form
 

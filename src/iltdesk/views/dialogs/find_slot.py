@@ -76,6 +76,7 @@ class FindSlotDialog(QDialog):
         self.last = QDateEdit(_qdate(today + timedelta(days=91)))
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
         self.mode = QComboBox()
         self.mode.addItem(DeliveryMode.IN_PERSON.label(), DeliveryMode.IN_PERSON.value)
         self.mode.addItem(DeliveryMode.VIRTUAL.label(), DeliveryMode.VIRTUAL.value)
@@ -90,7 +91,9 @@ class FindSlotDialog(QDialog):
         period.addWidget(self.first)
         period.addWidget(QLabel("–"))
         period.addWidget(self.last)
-        form.addRow(_("&Between"), period)
+        between = QLabel(_("&Between"))
+        between.setBuddy(self.first)
+        form.addRow(between, period)
         form.addRow(_("&Mode"), self.mode)
         form.addRow(_("&Learners"), self.learners)
         form.addRow(_("&Time zone"), self.zone)
