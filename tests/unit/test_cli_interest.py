@@ -47,3 +47,21 @@ def test_list_in_text_and_bad_input_as_sentences(org, capsys):
     assert "No learner has the email address zed@example.com." in capsys.readouterr().err
     assert run(["--db", org, "interest", "XX-9"]) == 1
     assert "There is no course with the code XX-9." in capsys.readouterr().err
+
+
+def test_cancel_to_the_interest_list_from_the_command_line(org, capsys):
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+    from iltdesk.services import catalogue, enrollment, learners
+    from tests.fixtures.builders import make_session
+
+    with open_database(database_url(org)) as db:
+        course = catalogue.find_course_by_code(db, "CO-101")
+        session = make_session(db, course.id)
+        for row in learners.search_learners(db, ""):
+            enrollment.enroll_learner(db, session.id, row.id)
+    args = ["--db", org, "sessions", "cancel", str(session.id), "--reason", "Too few"]
+    assert run([*args, "--cause", "low-numbers", "--to-interest-list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cancelled_places"] == 2
+    assert run(["--db", org, "interest", "CO-101", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["waiting"]) == 2

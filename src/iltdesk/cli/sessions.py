@@ -122,6 +122,11 @@ def register(commands: Commands) -> dict[str, Handler]:
         default="other",
         help=_("why, as reports count it (low-numbers: too few learners)"),
     )
+    cancel.add_argument(
+        "--to-interest-list",
+        action="store_true",
+        help=_("put its learners on the course's interest list (to be offered the next date)"),
+    )
     cancel.add_argument("--json", action="store_true", help=_("print JSON"))
 
     roster = commands.add_parser("roster", help=_("list a session's learners"))
@@ -361,7 +366,9 @@ def _cancel(args: argparse.Namespace) -> int:
     queued: list[int] = []
     cause = CancelCause(args.cause.replace("-", "_"))
     with open_for_cli(args.db) as db:
-        result = lifecycle.cancel_session(db, args.session_id, args.reason, cause=cause).value
+        result = lifecycle.cancel_session(
+            db, args.session_id, args.reason, cause=cause, to_interest=args.to_interest_list
+        ).value
         if args.notify:
             composed = outbox.compose(
                 db,

@@ -95,11 +95,14 @@ def cancel_session(
     *,
     cause: CancelCause = CancelCause.OTHER,
     now: datetime | None = None,
+    to_interest: bool = False,
 ) -> Outcome[CancelResult]:
     """Cancel a session: every place is cancelled with the reason, the waitlist cleared.
 
     The enrollments stay (history); the session keeps its room and instructors on record but
-    no longer holds them (cancelled sessions never clash).
+    no longer holds them (cancelled sessions never clash). `to_interest`: those who held a seat
+    or waited go on the course's interest list (those already there keep their place), in
+    the same transaction.
     """
     reason_text = reason.strip()
     if not reason_text:
@@ -108,7 +111,36 @@ def cancel_session(
         )
     moment = now or utcnow()
     with db.transaction() as tx:
-        return cancel_in(tx, session_id, reason_text, cause, moment)
+        outcome = cancel_in(tx, session_id, reason_text, cause, moment)
+        if to_interest:
+            _to_interest(tx, outcome.value.session, moment)
+        return outcome
+
+
+def _to_interest(tx: OrmSession, session: SessionRow, moment: datetime) -> None:
+    """Put the cancelled session's learners on its course's interest list."""
+    from iltdesk.db.entities import InterestEntry
+
+    learners = tx.scalars(
+        select(Enrollment.learner_id)
+        .where(Enrollment.session_id == session.id, Enrollment.cancelled_at == moment)
+        .order_by(Enrollment.cancelled_seat.desc(), Enrollment.enrolled_at)
+    ).all()
+    waiting = set(
+        tx.scalars(
+            select(InterestEntry.learner_id).where(
+                InterestEntry.course_id == session.course_id, InterestEntry.closed_at.is_(None)
+            )
+        )
+    )
+    note = _("Session {id} was cancelled").format(id=session.id)
+    for learner_id in dict.fromkeys(learners):
+        if learner_id not in waiting:
+            tx.add(
+                InterestEntry(
+                    course_id=session.course_id, learner_id=learner_id, note=note, added_at=moment
+                )
+            )
 
 
 def cancel_in(

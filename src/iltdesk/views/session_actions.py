@@ -37,6 +37,22 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 
 
+def ask_offer_waitlist(parent: QWidget | None, count: int) -> bool:
+    """Whether to offer a new session's seats to the original's waitlist (tests patch this)."""
+    answer = QMessageBox.question(
+        parent,
+        _("Offer the seats to the waitlist?"),
+        ngettext(
+            "{n} learner waits for a place on the original session. Offer them the new "
+            "session's seats by email (you see the message first)?",
+            "{n} learners wait for a place on the original session. Offer them the new "
+            "session's seats by email, in waitlist order (you see the messages first)?",
+            count,
+        ).format(n=count),
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 @dataclass(frozen=True)
 class CancelChoice:
     """What the cancel dialog returns: reason, cause and whether to notify."""
@@ -44,6 +60,7 @@ class CancelChoice:
     reason: str
     notify: bool
     cause: CancelCause = CancelCause.OTHER
+    to_interest: bool = False  # its learners go on the course's interest list
 
 
 class CancelSessionDialog(QDialog):
@@ -83,6 +100,18 @@ class CancelSessionDialog(QDialog):
         )
         self.notify.setChecked(holders > 0)
         self.notify.setEnabled(holders > 0)
+        self.to_interest = QCheckBox(
+            _("Put them on the course's interest list, to be offered the next date")
+        )
+        self.to_interest.setEnabled(holders > 0)
+        self.to_interest.setChecked(
+            holders > 0 and self.cause.currentData() == CancelCause.LOW_NUMBERS
+        )
+        self.cause.currentIndexChanged.connect(
+            lambda _i: self.to_interest.setChecked(
+                holders > 0 and self.cause.currentData() == CancelCause.LOW_NUMBERS
+            )
+        )
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -98,6 +127,7 @@ class CancelSessionDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.notify)
+        layout.addWidget(self.to_interest)
         layout.addWidget(self.buttons)
         self._update()
 
@@ -114,6 +144,7 @@ class CancelSessionDialog(QDialog):
             dialog.reason.text().strip(),
             dialog.notify.isChecked(),
             CancelCause(dialog.cause.currentData()),
+            dialog.to_interest.isChecked(),
         )
 
 
@@ -240,7 +271,34 @@ class SessionActions:
             if report is not None:
                 value = report.value
                 QMessageBox.information(self.parent, _("Duplicate session"), value.summary())
+        elif copy is not None and source.waitlisted:
+            self.offer_to_waitlist(source, copy)
         return copy
+
+    def offer_to_waitlist(self, source: SessionRow, copy: SessionRow) -> None:
+        """Waitlist pressure: offer the new session's seats to those waiting for `source`."""
+        from iltdesk.domain.enums import EnrollmentStatus
+        from iltdesk.services import outbox
+
+        waiting = sorted(
+            (
+                r
+                for r in enrollment.roster(self.ctx.db, source.id)
+                if r.status is EnrollmentStatus.WAITLISTED
+            ),
+            key=lambda r: r.waitlist_position or 0,
+        )
+        if not waiting or not ask_offer_waitlist(self.parent, len(waiting)):
+            return
+        language = str(self.ctx.prefs.get("locale"))
+        composed = self.ctx.attempt(
+            self.parent,
+            lambda: outbox.compose_interest_offers(
+                self.ctx.db, copy.id, [r.learner_id for r in waiting], fallback_language=language
+            ),
+        )
+        if composed is not None and composed.drafts:
+            self.mailer.confirm_and_send(composed, MessageKind.INTEREST_OFFER)
 
     def offer_change_notice(self, before: SessionRow, after: SessionRow) -> None:
         """Times, place or link changed and learners hold invitations: offer to update them."""
@@ -283,7 +341,11 @@ class SessionActions:
         outcome = self.ctx.op(
             self.parent,
             lambda: lifecycle.cancel_session(
-                self.ctx.db, session_id, choice.reason, cause=choice.cause
+                self.ctx.db,
+                session_id,
+                choice.reason,
+                cause=choice.cause,
+                to_interest=choice.to_interest,
             ),
         )
         if outcome is None:

@@ -108,3 +108,22 @@ def test_seats_are_offered_by_email_once_per_session(db, waiting):
         assert (again.drafts, again.already_queued) == ((), 2)
     finally:
         server.stop()
+
+
+def test_a_session_cancelled_for_low_numbers_hands_its_learners_to_the_list(db, waiting):
+    from iltdesk.domain.enums import CancelCause
+    from iltdesk.services import lifecycle
+
+    course, people = waiting
+    interest.remove(db, course.id, [people[1].id, people[2].id], "Enrolled elsewhere")
+    session = make_session(db, course.id, capacity=1)
+    newcomer = make_learner(db, "Di", "Fox", email="di@example.com")
+    for person in (newcomer, people[0], people[1]):  # Di has the seat; Ann and Bo wait
+        enrollment.enroll_learner(db, session.id, person.id)
+    lifecycle.cancel_session(
+        db, session.id, "Too few", cause=CancelCause.LOW_NUMBERS, to_interest=True
+    )
+    rows = interest.interest_list(db, course.id)
+    # Ann was waiting already and keeps her place; Di (a seat) before Bo (the waitlist).
+    assert [r.email for r in rows] == ["ann@example.com", "di@example.com", "bo@example.com"]
+    assert rows[1].note == f"Session {session.id} was cancelled"

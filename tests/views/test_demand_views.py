@@ -1,0 +1,107 @@
+"""Demand in the window: a session cancelled for low numbers puts its learners on the interest
+list; a new session opened from a long waitlist offers its seats to those waiting."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from iltdesk.domain.enums import CancelCause, MessageKind
+from iltdesk.services import enrollment, interest
+from iltdesk.views import mail, session_actions
+from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+from iltdesk.views.session_actions import (
+    CancelChoice,
+    CancelSessionDialog,
+    DuplicateChoice,
+    SessionActions,
+)
+from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+
+NEXT_MONTH = date.today() + timedelta(days=30)
+
+
+def upcoming(ctx, capacity, minimum=0):
+    course = make_course(ctx.db, title="Coaching Basics")
+    session = make_session(
+        ctx.db,
+        course.id,
+        days=(day_spec(NEXT_MONTH, "09:00", "17:00", "Europe/London"),),
+        capacity=capacity,
+    )
+    if minimum:
+        from dataclasses import replace
+
+        from iltdesk.services import scheduling
+
+        spec = replace(
+            scheduling.spec_for_row(scheduling.get_session(ctx.db, session.id)), min_size=minimum
+        )
+        scheduling.update_session(ctx.db, session.id, spec)
+    return course, session
+
+
+def test_cancelled_for_low_numbers_its_learners_wait_for_the_next_date(qtbot, ctx, monkeypatch):
+    course, session = upcoming(ctx, capacity=3, minimum=3)
+    people = [make_learner(ctx.db, "L", name) for name in ("Adams", "Brown")]
+    for person in people:
+        enrollment.enroll_learner(ctx.db, session.id, person.id)
+    enrollment.cancel_enrollment(
+        ctx.db, enrollment.roster(ctx.db, session.id)[1].enrollment_id, "Ill"
+    )
+    clark = make_learner(ctx.db, "L", "Clark")
+    enrollment.enroll_learner(ctx.db, session.id, clark.id)
+    row = SessionActions(ctx, None)._row(session.id)
+    dialog = CancelSessionDialog(None, row, 2)
+    qtbot.addWidget(dialog)
+    assert dialog.cause.currentData() == CancelCause.LOW_NUMBERS
+    assert dialog.to_interest.isChecked()
+    dialog.cause.setCurrentIndex(dialog.cause.findData(CancelCause.VENUE))
+    assert not dialog.to_interest.isChecked()
+    monkeypatch.setattr(
+        CancelSessionDialog,
+        "ask",
+        classmethod(
+            lambda cls, parent, r, holders: CancelChoice(
+                "Too few", False, CancelCause.LOW_NUMBERS, True
+            )
+        ),
+    )
+    assert SessionActions(ctx, None).cancel(session.id)
+    waiting = interest.interest_list(ctx.db, course.id)
+    assert [w.name for w in waiting] == ["L Adams", "L Clark"]  # Brown had left already
+    assert waiting[0].note == f"Session {session.id} was cancelled"
+
+
+def test_a_copy_of_a_full_session_offers_its_seats_to_the_waitlist(qtbot, ctx, monkeypatch):
+    _course, session = upcoming(ctx, capacity=1)
+    for name in ("Adams", "Brown", "Clark"):
+        enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db, "L", name).id)
+    monkeypatch.setattr(
+        session_actions.DuplicateDialog, "ask", classmethod(lambda *a: DuplicateChoice(7, False))
+    )
+
+    def ask_duplicate(cls, parent, ctx_, template, shift_days):
+        dialog = cls(parent, ctx_, None, template=template, shift_days=shift_days)
+        qtbot.addWidget(dialog)
+        dialog.save()
+        return dialog.saved
+
+    monkeypatch.setattr(SessionEditorDialog, "ask_duplicate", classmethod(ask_duplicate))
+    asked, confirmed, sent = [], [], []
+    monkeypatch.setattr(
+        session_actions, "ask_offer_waitlist", lambda parent, n: asked.append(n) or True
+    )
+    monkeypatch.setattr(
+        mail,
+        "ask_send_confirmation",
+        lambda parent, composed, kind: confirmed.append((composed, kind)) or True,
+    )
+    monkeypatch.setattr(mail.Mailer, "send", lambda self, only, done=None: sent.append(only))
+    copy = SessionActions(ctx, None).duplicate(session.id)
+    assert copy is not None
+    assert asked == [2]
+    ((composed, kind),) = confirmed
+    assert kind is MessageKind.INTEREST_OFFER
+    assert [d.recipient_name for d in composed.drafts] == ["L Brown", "L Clark"]  # waitlist order
+    assert all(d.session_id == copy.id for d in composed.drafts)
+    assert len(sent[0]) == 2
