@@ -155,3 +155,49 @@ def test_the_screens_open_the_planning_dialogs(qtbot, ctx, bench, monkeypatch):
     assert opened[0] == "slot"
     assert isinstance(opened[1], int)
     assert prefill is not None
+
+
+def test_the_instructors_screen_shows_training_and_qualifies(qtbot, ctx, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from iltdesk.services import train_the_trainer
+    from iltdesk.views.catalogue_views import CoursesPage, InstructorsPage
+
+    course = make_course(ctx.db, code="CO-101", title="Coaching Basics")
+    rosa = make_instructor(ctx.db, "Rosa Díaz", courses=(course.id,))
+    tess = make_instructor(ctx.db, "Tess Trainee")
+    for day, role in (
+        (date(2026, 3, 2), InstructorRole.OBSERVER),
+        (date(2026, 4, 6), InstructorRole.CO_FACILITATOR),
+    ):
+        make_session(
+            ctx.db,
+            course.id,
+            days=(day_spec(day, "09:00", "12:00", ZONE),),
+            zone=ZONE,
+            instructors=((rosa.id, InstructorRole.LEAD), (tess.id, role)),
+        )
+    courses = CoursesPage(ctx)
+    qtbot.addWidget(courses)
+    courses.table.selectRow(0)
+    answers = iter([(1, True), (1, True)])
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *a, **k: next(answers)))
+    courses.trainee_button.click()
+    assert train_the_trainer.requirement(ctx.db, course.id) == (1, 1)
+    page = InstructorsPage(ctx)
+    qtbot.addWidget(page)
+    row = next(
+        r for r in range(page.proxy.rowCount()) if page.proxy.index(r, 0).data() == "Tess Trainee"
+    )
+    page.table.selectRow(row)
+    text = page.load_label.text()
+    assert (
+        "CO-101 Coaching Basics: co-facilitated 1 of 1, observed 1 of 1 — ready to qualify" in text
+    )
+    assert page.qualify_button.isEnabled()
+    monkeypatch.setattr(
+        QInputDialog, "getItem", staticmethod(lambda *a, **k: ("CO-101 Coaching Basics", True))
+    )
+    page.qualify_button.click()
+    assert train_the_trainer.progress(ctx.db, tess.id) == []
+    assert not page.qualify_button.isEnabled()

@@ -105,6 +105,7 @@ class InstructorRole(_Labelled):
     LEAD = "lead"
     CO_FACILITATOR = "co_facilitator"
     BACKUP = "backup"
+    OBSERVER = "observer"  # a trainee watching the session (train-the-trainer)
 
 
 class EnrollmentStatus(_Labelled):
@@ -279,6 +280,7 @@ _LABEL_PAIRS: tuple[tuple[StrEnum, str], ...] = (
     (InstructorRole.LEAD, N_("Lead")),
     (InstructorRole.CO_FACILITATOR, N_("Co-facilitator")),
     (InstructorRole.BACKUP, N_("Backup")),
+    (InstructorRole.OBSERVER, N_("Observer (in training)")),
     (EnrollmentStatus.ENROLLED, N_("Enrolled")),
     (EnrollmentStatus.WAITLISTED, N_("Waitlisted")),
     (EnrollmentStatus.CANCELLED, N_("Cancelled")),

@@ -278,10 +278,12 @@ def learner_clashes(tx: OrmSession, learner_id: int, session: TrainingSession) -
 def qualification_warnings(tx: OrmSession, spec: SessionSpec) -> list[Clash]:
     """Instructors not qualified for the course (warnings, not refusals)."""
     warnings = []
-    for instructor_id, _role in spec.instructors:
+    for instructor_id, role in spec.instructors:
         instructor = tx.get(Instructor, instructor_id)
         if instructor is None:
             raise ValidationError(_("One of the chosen instructors no longer exists."))
+        if role == InstructorRole.OBSERVER:
+            continue  # a trainee observes to become qualified
         if spec.course_id not in {q.course_id for q in instructor.qualifications}:
             warnings.append(
                 Clash(

@@ -161,6 +161,46 @@ class CoursesPage(_SmallTablePage):
         self.interest_button.setToolTip(_("Learners waiting for a date of the course"))
         self.interest_button.clicked.connect(self.show_interest_list)
         self.toolbar.insertWidget(self.toolbar.count() - 1, self.interest_button)
+        self.trainee_button = QPushButton(_("Train-the-&trainer…"))
+        self.trainee_button.setToolTip(
+            _("How many times a trainee co-facilitates and observes before qualifying")
+        )
+        self.trainee_button.clicked.connect(self.edit_trainee_requirement)
+        self.toolbar.insertWidget(self.toolbar.count() - 1, self.trainee_button)
+
+    def edit_trainee_requirement(self) -> None:
+        """How many co-facilitations and observations qualify a trainee for the course."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from iltdesk.services import train_the_trainer
+
+        row = self.selected()
+        if not isinstance(row, CourseRow):
+            return
+        co, observed = train_the_trainer.requirement(self.ctx.db, row.id)
+        co, ok = QInputDialog.getInt(
+            self,
+            _("Train-the-trainer"),
+            _("Co-facilitations of {course} before a trainee qualifies:").format(course=row.code),
+            co,
+            0,
+            20,
+        )
+        if not ok:
+            return
+        observed, ok = QInputDialog.getInt(
+            self,
+            _("Train-the-trainer"),
+            _("Sessions of {course} a trainee observes:").format(course=row.code),
+            observed,
+            0,
+            20,
+        )
+        if ok:
+            self.ctx.op(
+                self,
+                lambda: train_the_trainer.set_requirement(self.ctx.db, row.id, co, observed),
+            )
 
     def show_interest_list(self) -> None:
         from iltdesk.views.dialogs.interest_list import InterestListDialog
@@ -206,6 +246,38 @@ class InstructorsPage(_SmallTablePage):
         )
         self.availability_button.clicked.connect(self.edit_availability)
         self.toolbar.insertWidget(self.toolbar.count() - 1, self.availability_button)
+        self.qualify_button = QPushButton(_("&Qualify…"))
+        self.qualify_button.setToolTip(
+            _("Record a trainee as qualified for a course whose training they completed")
+        )
+        self.qualify_button.setEnabled(False)
+        self.qualify_button.clicked.connect(self.qualify_selected)
+        self.toolbar.insertWidget(self.toolbar.count() - 1, self.qualify_button)
+
+    def qualify_selected(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from iltdesk.services import train_the_trainer
+
+        row = self.selected()
+        if not isinstance(row, InstructorRow):
+            return
+        ready = [p for p in train_the_trainer.progress(self.ctx.db, row.id) if p.ready]
+        if not ready:
+            return
+        labels = [p.course for p in ready]
+        chosen, ok = QInputDialog.getItem(
+            self,
+            _("Qualify"),
+            _("{name} has completed the training for:").format(name=row.name),
+            labels,
+            0,
+            False,
+        )
+        if ok and chosen in labels:
+            course_id = ready[labels.index(chosen)].course_id
+            self.ctx.op(self, lambda: train_the_trainer.qualify(self.ctx.db, row.id, course_id))
+            self.show_side(row)
 
     def edit_availability(self) -> None:
         from iltdesk.views.dialogs.availability import AvailabilityDialog
@@ -256,7 +328,33 @@ class InstructorsPage(_SmallTablePage):
             )
         if not load.upcoming:
             lines.append(_("None scheduled."))
+        lines.extend(self._training_lines(row.id))
         self.load_label.setText("<br>".join(lines))
+
+    def _training_lines(self, instructor_id: int) -> list[str]:
+        """Train-the-trainer progress, and whether the Qualify button has anything to do."""
+        from iltdesk.services import train_the_trainer
+
+        found = train_the_trainer.progress(self.ctx.db, instructor_id)
+        self.qualify_button.setEnabled(any(p.ready for p in found))
+        if not found:
+            return []
+        lines = ["", "<b>" + escape(_("Train-the-trainer")) + "</b>"]
+        for item in found:
+            text = _(
+                "{course}: co-facilitated {co} of {co_needed}, observed {seen} of {seen_needed}"
+            )
+            text = text.format(
+                course=item.course,
+                co=item.co_facilitated,
+                co_needed=item.co_needed,
+                seen=item.observed,
+                seen_needed=item.observed_needed,
+            )
+            if item.ready:
+                text += " — " + _("ready to qualify")
+            lines.append(escape(text))
+        return lines
 
     def _feedback_line(self, instructor_id: int) -> str:
         from datetime import timedelta
