@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from iltdesk import formatting
 from iltdesk.domain.enums import CancelCause, MessageKind
 from iltdesk.services import enrollment, interest
 from iltdesk.views import mail, session_actions
@@ -20,12 +21,12 @@ from tests.fixtures.builders import day_spec, make_course, make_learner, make_se
 NEXT_MONTH = date.today() + timedelta(days=30)
 
 
-def upcoming(ctx, capacity, minimum=0):
+def upcoming(ctx, capacity, minimum=0, day=NEXT_MONTH):
     course = make_course(ctx.db, title="Coaching Basics")
     session = make_session(
         ctx.db,
         course.id,
-        days=(day_spec(NEXT_MONTH, "09:00", "17:00", "Europe/London"),),
+        days=(day_spec(day, "09:00", "17:00", "Europe/London"),),
         capacity=capacity,
     )
     if minimum:
@@ -105,3 +106,29 @@ def test_a_copy_of_a_full_session_offers_its_seats_to_the_waitlist(qtbot, ctx, m
     assert [d.recipient_name for d in composed.drafts] == ["L Brown", "L Clark"]  # waitlist order
     assert all(d.session_id == copy.id for d in composed.drafts)
     assert len(sent[0]) == 2
+
+
+def test_the_session_window_warns_below_the_minimum_near_the_decision(qtbot, ctx):
+    from iltdesk.views.session_detail import SessionDetailDialog
+
+    soon = date.today() + timedelta(days=14)
+    _course, session = upcoming(ctx, capacity=6, minimum=4, day=soon)
+    enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db).id)
+    window = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(window)
+    decide = formatting.format_date(soon - timedelta(days=7))
+    assert f"Below its minimum: 1 of at least 4 places. Decide by {decide}" in window.title.text()
+    for _n in range(3):
+        enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db).id)
+    window.reload()
+    assert "Below its minimum" not in window.title.text()
+
+
+def test_the_decision_is_only_near_in_the_last_weeks():
+    from iltdesk.domain.attention import go_no_go_date
+
+    today = date(2027, 3, 1)
+    assert go_no_go_date(date(2027, 3, 20), 6, 2, today) == date(2027, 3, 13)
+    assert go_no_go_date(date(2027, 5, 20), 6, 2, today) is None  # far off yet
+    assert go_no_go_date(date(2027, 3, 20), 6, 6, today) is None  # enough places
+    assert go_no_go_date(date(2027, 3, 20), 0, 0, today) is None  # no minimum

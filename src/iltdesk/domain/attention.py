@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from enum import StrEnum
 
 GO_NO_GO_DAYS = 7  # decide whether a small session runs this many days before its first day
@@ -11,6 +12,16 @@ WAITLIST_PRESSURE = 3  # this many waiting suggests opening another session of t
 CERTIFICATE_WINDOW_DAYS = 45  # completed sessions this recent are checked for certificates
 EXPIRY_WINDOW_DAYS = 60  # certificates expiring this soon are listed
 UPCOMING_DAYS = 60  # upcoming sessions this soon are checked for missing people and places
+
+
+def go_no_go_date(first_date: date, min_size: int, places: int, today: date) -> date | None:
+    """When to decide whether a small session runs, if it is below its minimum and that
+    decision is near (within `DECIDE_AHEAD_DAYS`) or past; else None.
+    """
+    if not min_size or places >= min_size or first_date <= today:
+        return None
+    decide = first_date - timedelta(days=GO_NO_GO_DAYS)
+    return decide if decide <= today + timedelta(days=DECIDE_AHEAD_DAYS) else None
 
 
 class AttentionKind(StrEnum):

@@ -338,6 +338,28 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         self.readiness_checks = self.agenda.readiness.checks
         return self.agenda
 
+    def _go_no_go(self, row: SessionRow) -> str:
+        """A line in the error colour when the session is below its minimum near its decision."""
+        from iltdesk.domain.attention import go_no_go_date
+        from iltdesk.domain.localtime import local_date
+        from iltdesk.views.widgets import ERROR_COLOUR
+
+        if row.first_start is None or row.status not in (
+            SessionStatus.PLANNED,
+            SessionStatus.CONFIRMED,
+        ):
+            return ""
+        today = local_date(datetime.now(UTC), row.timezone)
+        first = local_date(row.first_start, row.timezone)
+        decide = go_no_go_date(first, row.min_size, row.enrolled, today)
+        if decide is None:
+            return ""
+        text = _(
+            "Below its minimum: {places} of at least {minimum} places. Decide by {date} whether "
+            "it runs (Session › Cancel session… can put its learners on the interest list)."
+        ).format(places=row.enrolled, minimum=row.min_size, date=formatting.format_date(decide))
+        return f"<br><span style='color:{ERROR_COLOUR}'>{_esc(text)}</span>"
+
     # --- loading ---
     def reload(self) -> None:
         self.row: SessionRow = scheduling.get_session(self.ctx.db, self.session_id)
@@ -349,7 +371,9 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
         stage = phase(row.status, row.first_start, row.last_end, datetime.now(UTC))
         self.title.setText(
             f"<b>{_esc(row.course_title)}</b> {_esc(row.cohort)} · {_esc(stage.label())}"
-            f"<br>{when}<br>{_esc(place)}" + (f"<br>{_esc(teachers)}" if teachers else "")
+            f"<br>{when}<br>{_esc(place)}"
+            + (f"<br>{_esc(teachers)}" if teachers else "")
+            + self._go_no_go(row)
         )
         self.roster = enrollment.roster(self.ctx.db, self.session_id)
         self.roster_model.set_rows(self.roster)
