@@ -15,8 +15,10 @@ UPCOMING_DAYS = 60  # upcoming sessions this soon are checked for missing people
 
 
 def go_no_go_date(first_date: date, min_size: int, places: int, today: date) -> date | None:
-    """When to decide whether a small session runs, if it is below its minimum and that
-    decision is near (within `DECIDE_AHEAD_DAYS`) or past; else None.
+    """When to decide whether a session below its minimum runs.
+
+    None unless the session is below its minimum and the decision is near (within
+    `DECIDE_AHEAD_DAYS`) or past.
     """
     if not min_size or places >= min_size or first_date <= today:
         return None
