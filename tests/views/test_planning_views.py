@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from PySide6.QtCore import QDate, QTime
+from PySide6.QtCore import QDate, Qt, QTime
 from PySide6.QtWidgets import QDialog
 
 from iltdesk.domain.enums import InstructorRole
@@ -201,3 +201,48 @@ def test_the_instructors_screen_shows_training_and_qualifies(qtbot, ctx, monkeyp
     page.qualify_button.click()
     assert train_the_trainer.progress(ctx.db, tess.id) == []
     assert not page.qualify_button.isEnabled()
+
+
+def test_the_load_grid_shows_teaching_time_off_and_free_days(
+    qtbot, ctx, bench, monkeypatch, qtmodeltester
+):
+    from iltdesk.views.catalogue_views import InstructorsPage
+    from iltdesk.views.dialogs.load_view import LoadDialog
+
+    course, rosa, sam, room = bench
+    make_session(
+        ctx.db,
+        course.id,
+        days=(day_spec(date(2027, 3, 2), "09:00", "16:00", ZONE),),
+        zone=ZONE,
+        room_id=room.id,
+        instructors=((rosa.id, InstructorRole.LEAD),),
+    )
+    availability.add_time_off(
+        ctx.db, sam.id, datetime(2027, 3, 3, tzinfo=UTC), datetime(2027, 3, 5, tzinfo=UTC), "Leave"
+    )
+    ctx.prefs.set("default_timezone", ZONE)
+    dialog = LoadDialog(None, ctx, date(2027, 3, 3))
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    model = dialog.model
+    assert model.columnCount() == 7
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Mon 01/03"
+    names = [model.headerData(r, Qt.Orientation.Vertical) for r in range(model.rowCount())]
+    rosa_row, sam_row = names.index("Rosa Díaz"), names.index("Sam Ode")
+    assert model.index(rosa_row, 1).data() == "CO-101"
+    assert model.index(sam_row, 2).data() == "Leave"
+    assert model.index(sam_row, 3).data() == "Leave"
+    assert model.index(sam_row, 4).data(Qt.ItemDataRole.ToolTipRole) == "Free"
+    assert model.index(sam_row, 5).data(Qt.ItemDataRole.ToolTipRole) == "Not a working day"
+    dialog.span.setCurrentIndex(1)
+    assert model.columnCount() == 31
+    dialog.shift_period(1)
+    assert model.columnCount() == 30  # April
+    assert dialog.period.text().startswith("1 Apr 2027 – 30 Apr 2027")
+    opened = []
+    monkeypatch.setattr(LoadDialog, "exec", lambda self: opened.append(self))
+    page = InstructorsPage(ctx)
+    qtbot.addWidget(page)
+    page.load_button.click()
+    assert len(opened) == 1

@@ -254,3 +254,82 @@ def busy(
 def overlaps(intervals: Sequence[Interval], start: datetime, end: datetime) -> bool:
     """Whether any of the (sorted) intervals overlaps [start, end)."""
     return any(first < end and last > start for first, last in intervals)
+
+
+@dataclass(frozen=True)
+class LoadCell:
+    """One instructor on one day: what they teach, or why they are not free."""
+
+    kind: str  # "teaching", "off", "not_working" or "free"
+    text: str  # course codes, the time off's reason, or ""
+
+
+@dataclass(frozen=True)
+class LoadRow:
+    """One instructor across the days of the grid."""
+
+    instructor_id: int
+    name: str
+    cells: tuple[LoadCell, ...]
+
+
+def load_grid(db: Database, first: date, count: int, zone_name: str) -> list[LoadRow]:
+    """Every active instructor × `count` days from `first` (dates read in `zone_name`)."""
+    from zoneinfo import ZoneInfo
+
+    from iltdesk.db.entities import Course
+
+    tz = ZoneInfo(zone_name)
+    days = [first + timedelta(days=n) for n in range(count)]
+    start = datetime.combine(first, datetime.min.time(), tz).astimezone(UTC)
+    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), tz).astimezone(UTC)
+    with db.reading() as tx:
+        people = tx.execute(
+            select(Instructor.id, Instructor.name, Instructor.working_days)
+            .where(Instructor.archived.is_(False))
+            .order_by(Instructor.name_key)
+        ).all()
+        teaching: dict[tuple[int, date], list[str]] = defaultdict(list)
+        for instructor_id, first_start, code in tx.execute(
+            select(SessionInstructor.instructor_id, SessionDay.start, Course.code)
+            .join(TrainingSession, TrainingSession.id == SessionInstructor.session_id)
+            .join(SessionDay, SessionDay.session_id == TrainingSession.id)
+            .join(Course, Course.id == TrainingSession.course_id)
+            .where(
+                SessionInstructor.role.in_(TEACHING),
+                TrainingSession.status != SessionStatus.CANCELLED,
+                SessionDay.start < end,
+                SessionDay.end > start,
+            )
+        ).all():
+            teaching[(instructor_id, first_start.astimezone(tz).date())].append(code)
+        off = tx.execute(
+            select(
+                InstructorTimeOff.instructor_id,
+                InstructorTimeOff.starts,
+                InstructorTimeOff.ends,
+                InstructorTimeOff.reason,
+            ).where(InstructorTimeOff.starts < end, InstructorTimeOff.ends > start)
+        ).all()
+    away: dict[tuple[int, date], str] = {}
+    for instructor_id, starts, ends, reason in off:
+        for day in days:
+            day_start = datetime.combine(day, datetime.min.time(), tz)
+            if starts < day_start + timedelta(days=1) and ends > day_start:
+                away.setdefault((instructor_id, day), reason)
+    rows = []
+    for instructor_id, name, working in people:
+        pattern = WorkingPattern.parse(working, 0, 0)
+        cells = []
+        for day in days:
+            codes = teaching.get((instructor_id, day))
+            if codes:
+                cells.append(LoadCell("teaching", ", ".join(sorted(set(codes)))))
+            elif (instructor_id, day) in away:
+                cells.append(LoadCell("off", away[(instructor_id, day)]))
+            elif day.weekday() not in pattern.days:
+                cells.append(LoadCell("not_working", ""))
+            else:
+                cells.append(LoadCell("free", ""))
+        rows.append(LoadRow(instructor_id, name, tuple(cells)))
+    return rows

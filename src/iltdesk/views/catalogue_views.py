@@ -253,6 +253,15 @@ class InstructorsPage(_SmallTablePage):
         self.qualify_button.setEnabled(False)
         self.qualify_button.clicked.connect(self.qualify_selected)
         self.toolbar.insertWidget(self.toolbar.count() - 1, self.qualify_button)
+        self.load_button = QPushButton(_("&Load…"))
+        self.load_button.setToolTip(_("A week or a month of instructors and days"))
+        self.load_button.clicked.connect(self.show_load)
+        self.toolbar.insertWidget(self.toolbar.count() - 1, self.load_button)
+
+    def show_load(self) -> None:
+        from iltdesk.views.dialogs.load_view import LoadDialog
+
+        LoadDialog(self, self.ctx).exec()
 
     def qualify_selected(self) -> None:
         from PySide6.QtWidgets import QInputDialog
