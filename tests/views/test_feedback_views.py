@@ -261,3 +261,35 @@ def test_the_instructors_screen_shows_what_learners_said(qtbot, ctx, delivered):
         "Feedback, last 12 months: instructor 4.5, overall 4.0 (2 responses)."
         in page.load_label.text()
     )
+
+
+def test_a_pilot_is_flagged_debriefed_and_shown_beside_the_agenda(qtbot, ctx, delivered):
+    from iltdesk.services import scheduling
+    from iltdesk.services.catalogue import get_course
+    from iltdesk.views.dialogs.course_editor import CourseEditorDialog
+    from iltdesk.views.dialogs.session_editor import SessionEditorDialog
+    from tests.fixtures.ui import press_save
+
+    session, _places, _rosa = delivered
+    editor = SessionEditorDialog(None, ctx, scheduling.get_session(ctx.db, session.id))
+    qtbot.addWidget(editor)
+    editor.pilot.setChecked(True)
+    press_save(editor)
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    tab = detail.feedback
+    assert tab.debrief_box.isVisibleTo(tab)
+    tab.debrief.setPlainText("Move the case study to the morning.")
+    tab.save_debrief()
+    assert (
+        scheduling.get_session(ctx.db, session.id).debrief == "Move the case study to the morning."
+    )
+    course = get_course(ctx.db, session.course_id)
+    course_editor = CourseEditorDialog(None, ctx, course)
+    qtbot.addWidget(course_editor)
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    pilots = course_editor.findChild(QPlainTextEdit, "pilots")
+    assert pilots is not None
+    assert "Move the case study to the morning." in pilots.toPlainText()
+    assert "Pilot of 10 Mar 2026" in pilots.toPlainText()

@@ -138,6 +138,11 @@ def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
                 bulletFontName=regular,
             )
         )
+    if guide.pilot_notes:
+        story.append(Paragraph(escape(_("Changes from the pilots")), heading))
+        for label, note in guide.pilot_notes:
+            story.append(Paragraph(f"<b>{escape(label)}</b>", small))
+            story.append(Paragraph(escape(note).replace("\n", "<br/>"), body))
     story.append(Paragraph(escape(_("Materials checklist")), heading))
     if guide.materials:
         checklist: list[Any] = [

@@ -159,6 +159,8 @@ class FacilitatorGuide:
     paper: str = "A4"
     # A virtual session's readiness checks: (label, ticked).
     readiness: tuple[tuple[str, bool], ...] = ()
+    # What the course's pilots said to change: (which pilot, the debrief).
+    pilot_notes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,8 @@ class SessionRow:
     version: int = 0  # what a save checks against (optimistic locking)
     survey_link: str = ""  # the session's own feedback survey ("": the organisation's)
     series_id: int | None = None  # the series it was scheduled in (a repeat rule)
+    pilot: bool = False
+    debrief: str = ""  # a pilot's note of what to change in the agenda and guide
 
     @property
     def first_start(self) -> datetime | None:

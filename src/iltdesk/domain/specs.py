@@ -109,3 +109,4 @@ class SessionSpec:
     notes: str = ""
     instructors: tuple[tuple[int, InstructorRole], ...] = field(default_factory=tuple)
     survey_link: str = ""  # the session's own feedback survey ("": the organisation's)
+    pilot: bool = False  # its feedback and debrief go to the course page and the guide

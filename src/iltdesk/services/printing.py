@@ -242,6 +242,25 @@ def facilitator_guide(
         readiness=tuple((item.label, item.done) for item in readiness.readiness(db, session_id))
         if session.mode is not DeliveryMode.IN_PERSON
         else (),
+        pilot_notes=_pilot_notes(db, session.course_id),
+    )
+
+
+def _pilot_notes(db: Database, course_id: int) -> tuple[tuple[str, str], ...]:
+    """The debriefs of the course's pilots, for the guide's "Changes from the pilots"."""
+    from iltdesk.services.pilots import pilot_reviews
+
+    return tuple(
+        (
+            _("Pilot of {date}").format(
+                date=formatting.format_date(review.first_start, review.timezone)
+            )
+            if review.first_start
+            else _("Pilot"),
+            review.debrief,
+        )
+        for review in pilot_reviews(db, course_id)
+        if review.debrief
     )
 
 

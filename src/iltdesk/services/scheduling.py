@@ -59,6 +59,7 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
     session.room_id = spec.room_id
     session.meeting_link = spec.meeting_link.strip()
     session.survey_link = spec.survey_link.strip()
+    session.pilot = spec.pilot
     session.timezone = spec.timezone
     session.capacity = spec.capacity
     session.min_size = spec.min_size
@@ -206,6 +207,7 @@ _EDITED_FIELDS = {
     "room_name": N_("Room"),
     "meeting_link": N_("Meeting link"),
     "survey_link": N_("Survey link"),
+    "pilot": N_("Pilot"),
     "timezone": N_("Time zone"),
     "capacity": N_("Capacity"),
     "min_size": N_("Minimum size"),
@@ -258,6 +260,7 @@ def spec_for_row(row: SessionRow) -> SessionSpec:
         room_id=row.room_id,
         meeting_link=row.meeting_link,
         survey_link=row.survey_link,
+        pilot=row.pilot,
         min_size=row.min_size,
         notes=row.notes,
         instructors=tuple((i.instructor_id, i.role) for i in row.instructors),
@@ -322,6 +325,8 @@ def session_row(
         version=session.version,
         survey_link=session.survey_link,
         series_id=session.series_id,
+        pilot=session.pilot,
+        debrief=session.debrief,
         days=tuple(SessionDayRow(d.id, d.start, d.end, d.meeting_link) for d in session.days),
         instructors=tuple(
             SessionInstructorRow(link.instructor_id, link.instructor.name, link.role)
@@ -422,6 +427,8 @@ def list_sessions(
                 sessions_t.c.version,
                 sessions_t.c.survey_link,
                 sessions_t.c.series_id,
+                sessions_t.c.pilot,
+                sessions_t.c.debrief,
             )
             .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
             .outerjoin(rooms_t, rooms_t.c.id == sessions_t.c.room_id)
@@ -489,6 +496,8 @@ def list_sessions(
                 version=r[18],
                 survey_link=r[19],
                 series_id=r[20],
+                pilot=bool(r[21]),
+                debrief=r[22],
                 days=tuple(days.get(r[0], ())),
                 instructors=_by_role(teachers.get(r[0], ()), order),
                 enrolled=counts.get(r[0], (0, 0))[0],

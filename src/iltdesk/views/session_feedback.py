@@ -143,13 +143,31 @@ class SessionFeedbackTab(QWidget):
         lower = QSplitter(Qt.Orientation.Horizontal)
         lower.addWidget(_titled(_("Comments"), self.comments))
         lower.addWidget(_titled(_("Responses"), self.responses_view))
+        self.debrief_box = self._build_debrief()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         layout.addWidget(self.results_view, 3)
         layout.addWidget(lower, 2)
+        layout.addWidget(self.debrief_box)
         ctx.changes_applied.connect(self._on_changes)
         self.reload()
+
+    def _build_debrief(self) -> QWidget:
+        """A pilot's debrief: what to change in the agenda and the guide."""
+        self.debrief = QPlainTextEdit()
+        self.debrief.setAccessibleName(_("Debrief"))
+        self.debrief.setPlaceholderText(
+            _("What to change in the agenda and the facilitator guide after this pilot")
+        )
+        self.debrief.setMaximumHeight(90)
+        self.debrief_button = QPushButton(_("&Keep the debrief"))
+        self.debrief_button.clicked.connect(self.save_debrief)
+        box = _titled(_("Pilot debrief"), self.debrief)
+        box_layout = box.layout()
+        assert box_layout is not None  # `_titled` gives it one
+        box_layout.addWidget(self.debrief_button)
+        return box
 
     def reload(self) -> None:
         found = self.ctx.attempt(
@@ -192,6 +210,19 @@ class SessionFeedbackTab(QWidget):
                 comments.append("")
         self.comments.setPlainText("\n".join(comments) or _("No comments yet."))
         self.responses_model.set_rows(list(found.responses))
+        from iltdesk.services import scheduling
+
+        row = scheduling.get_session(self.ctx.db, self.session_id)
+        self.debrief_box.setVisible(row.pilot)
+        if row.pilot and not self.debrief.document().isModified():
+            self.debrief.setPlainText(row.debrief)
+
+    def save_debrief(self) -> None:
+        from iltdesk.services.pilots import set_debrief
+
+        text = self.debrief.toPlainText()
+        if self.ctx.op(self, lambda: set_debrief(self.ctx.db, self.session_id, text)):
+            self.debrief.document().setModified(False)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.ids(Entity.FEEDBACK) & {self.session_id, 0} or any(

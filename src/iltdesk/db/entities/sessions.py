@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,6 +64,9 @@ class TrainingSession(Base):
     # The session's own feedback survey (empty: the organisation's link from the mail settings).
     survey_link: Mapped[str] = mapped_column(String(), default="", server_default="")
     series_id: Mapped[int | None] = mapped_column(ForeignKey("session_series.id"), index=True)
+    # A pilot: its feedback and debrief (what to change in agenda and guide) go to the course.
+    pilot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    debrief: Mapped[str] = mapped_column(Text, default="", server_default="")
     timezone: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[int] = mapped_column(Integer)
     min_size: Mapped[int] = mapped_column(Integer, default=0)

@@ -224,7 +224,9 @@ class CourseEditorDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(details, _("Details"))
         self.tabs.addTab(self.objectives, _("Objectives"))
-        self.tabs.addTab(self.agenda, _("Agenda"))
+        from iltdesk.views.pilot_panel import with_pilots
+
+        self.tabs.addTab(with_pilots(self.agenda, ctx, row.id if row else None), _("Agenda"))
         self.tabs.addTab(self._build_costs(row), _("Costs"))
         if row is not None:
             self.materials: MaterialsPanel | None = MaterialsPanel(ctx, row.id)

@@ -14,6 +14,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -210,6 +211,8 @@ class SessionEditorDialog(QDialog):
         form.addRow(_("C&apacity"), self.capacity)
         form.addRow(_("Mi&nimum size"), self.min_size)
         form.addRow(_("Feedback sur&vey link"), self.survey)
+        self.pilot = QCheckBox(_("Pil&ot: its feedback and debrief go to the course and guide"))
+        form.addRow("", self.pilot)
         self.repeat: RepeatBox | None = None
         if row is None:  # a new session can be the first of a series
             self.repeat = RepeatBox(self._first_day)
@@ -257,6 +260,7 @@ class SessionEditorDialog(QDialog):
         self.room.setCurrentIndex(max(0, self.room.findData(row.room_id)))
         self.link.setText(row.meeting_link)
         self.survey.setText(row.survey_link)
+        self.pilot.setChecked(row.pilot and shift_days == 0)
         self.zone.setCurrentText(row.timezone)
         self.capacity.setValue(row.capacity)
         self.min_size.setValue(row.min_size)
@@ -366,6 +370,7 @@ class SessionEditorDialog(QDialog):
             room_id=self.room.currentData(),
             meeting_link=self.link.text(),
             survey_link=self.survey.text(),
+            pilot=self.pilot.isChecked(),
             min_size=self.min_size.value(),
             notes=self.row.notes if self.row else "",
             instructors=tuple(
