@@ -65,3 +65,24 @@ def test_cancel_to_the_interest_list_from_the_command_line(org, capsys):
     assert json.loads(capsys.readouterr().out)["cancelled_places"] == 2
     assert run(["--db", org, "interest", "CO-101", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["waiting"]) == 2
+
+
+def test_import_a_list_of_learners_in_both_modes(org, capsys, tmp_path):
+    path = tmp_path / "wanting.csv"
+    path.write_text(
+        "Requested by HR\nName;Mail\nAnn Lee;ANN@example.com\nZed;zed@example.com\n",
+        encoding="utf-8",
+    )
+    args = ["--db", org, "interest", "CO-101", "--import", str(path)]
+    assert run([*args, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [w["email"] for w in data["waiting"]] == ["ann@example.com"]
+    assert data["unknown"] == ["zed@example.com"]
+    assert run(args) == 0
+    captured = capsys.readouterr()
+    assert "1 waiting for a date" in captured.out
+    assert "No learner has these addresses: zed@example.com" in captured.err
+    empty = tmp_path / "nobody.csv"
+    empty.write_text("Name\nAnn\n", encoding="utf-8")
+    assert run(["--db", org, "interest", "CO-101", "--import", str(empty)]) != 0
+    assert "holds no email addresses" in capsys.readouterr().err

@@ -117,3 +117,19 @@ def test_the_courses_screen_and_the_session_window_open_the_list(qtbot, ctx, mon
     qtbot.addWidget(detail)
     detail.interest_action.trigger()
     assert opened == [course.id, course.id]
+
+
+def test_learners_are_imported_from_a_file(qtbot, ctx, tmp_path):
+    course, _people, _session = setup(ctx)
+    make_learner(ctx.db, "Di", "Fox", email="di@example.com")
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "Email\ndi@example.com\nann@example.com\nnobody@example.com\n", encoding="utf-8"
+    )
+    dialog = InterestListDialog(None, ctx, course.id, "CO-101 Coaching Basics")
+    qtbot.addWidget(dialog)
+    dialog.import_file(path)
+    assert dialog.status.text() == (
+        "1 added, 1 already waiting. No learner has these addresses: nobody@example.com"
+    )
+    assert dialog.model.rowCount() == 4

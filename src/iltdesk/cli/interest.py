@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from pathlib import Path
 
 from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
 from iltdesk.i18n import _
@@ -25,6 +27,13 @@ def register(commands: Commands) -> dict[str, Handler]:
     interest.add_argument(
         "--remove", action="append", default=[], metavar="EMAIL", help=_("take off the list")
     )
+    interest.add_argument(
+        "--import",
+        dest="import_file",
+        type=Path,
+        metavar="FILE",
+        help=_("put the learners of a file (xlsx or CSV with their emails) on the list"),
+    )
     interest.add_argument("--json", action="store_true", help=_("print JSON"))
     return {"interest": cmd_interest}
 
@@ -38,6 +47,9 @@ def cmd_interest(args: argparse.Namespace) -> int:
         course_id, label = interest.course_by_code(db, args.course)
         if args.add:
             interest.add_by_email(db, course_id, args.add)
+        unknown: tuple[str, ...] = ()
+        if args.import_file:
+            unknown = interest.import_list(db, course_id, args.import_file).value.unknown
         if args.remove:
             wanted = {e.strip().lower() for e in args.remove}
             ids = [
@@ -62,12 +74,18 @@ def cmd_interest(args: argparse.Namespace) -> int:
                         }
                         for r in rows
                     ],
+                    "unknown": list(unknown),
                 },
                 ensure_ascii=False,
                 indent=2,
             )
         )
         return EXIT_OK
+    if unknown:
+        print(
+            _("No learner has these addresses: {emails}").format(emails=", ".join(unknown)),
+            file=sys.stderr,
+        )
     print(_("{course}: {n} waiting for a date").format(course=label, n=len(rows)))
     print_table(
         ["#", _("Learner"), _("Email"), _("Department"), _("Since")],

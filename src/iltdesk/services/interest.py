@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -20,7 +21,7 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import Course, InterestEntry, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import MessageKind
-from iltdesk.errors import NotFoundError, ValidationError
+from iltdesk.errors import NotFoundError, UnreadableFileError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome
 from iltdesk.services.enrollment import EnrollReport
@@ -145,3 +146,53 @@ def enrol_from_list(
 def offer_kind() -> MessageKind:
     """The kind of the message that offers a session's seats to the list."""
     return MessageKind.INTEREST_OFFER
+
+
+@dataclass(frozen=True)
+class InterestImport:
+    """What a list of learners read from a file did: added, already waiting, unknown emails."""
+
+    added: int
+    already: int
+    unknown: tuple[str, ...]
+
+
+def import_list(db: Database, course_id: int, path: Path) -> Outcome[InterestImport]:
+    """Put the learners of a file (xlsx or CSV, any layout with their emails) on the list.
+
+    Emails are found in any cell (the heading does not matter); an address no learner has is
+    named back, never created.
+    """
+    from iltdesk.importers.reading import read_file
+    from iltdesk.services.compliance_actions import add_to_interest
+
+    source = read_file(path)
+    emails: list[str] = []
+    for sheet in source.sheets:
+        for row in sheet.rows:
+            for cell in row:
+                text = str(cell or "").strip().lower()
+                if "@" in text and " " not in text and text not in emails:
+                    emails.append(text)
+    if not emails:
+        raise UnreadableFileError(
+            _("{name} holds no email addresses: there is nobody to put on the list.").format(
+                name=path.name
+            )
+        )
+    with db.reading() as tx:
+        found = dict(
+            tx.execute(
+                select(Learner.email_key, Learner.id).where(
+                    Learner.email_key.in_(emails), Learner.merged_into_id.is_(None)
+                )
+            ).all()
+        )
+    known = [found[e] for e in emails if e in found]
+    outcome = add_to_interest(db, course_id, known)
+    return Outcome(
+        InterestImport(
+            outcome.value, len(known) - outcome.value, tuple(e for e in emails if e not in found)
+        ),
+        outcome.changes,
+    )

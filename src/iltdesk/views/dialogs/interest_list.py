@@ -11,6 +11,7 @@ ends. Someone booked elsewhere at that time stays on the list, and the dialog sa
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -96,6 +97,19 @@ class InterestTableModel(RowTableModel[InterestRow]):
         self.accepted &= {r.learner_id for r in self._rows}
 
 
+def ask_list_file(parent: QWidget) -> Path | None:
+    """A file of learners to put on the list (the one place tests patch)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    name, _filter = QFileDialog.getOpenFileName(
+        parent,
+        _("Learners for the interest list"),
+        "",
+        _("Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)"),
+    )
+    return Path(name) if name else None
+
+
 def choose_session(parent: QWidget, ctx: AppContext, course_id: int, count: int) -> int | None:
     """Which upcoming session of the course (the one place tests patch)."""
     from iltdesk.views.dialogs.session_choice import SessionChoiceDialog
@@ -146,6 +160,9 @@ class InterestListDialog(QDialog):
         self.status.setWordWrap(True)
         self.add_button = QPushButton(_("&Add learners…"))
         self.add_button.clicked.connect(self.add_learners)
+        self.import_button = QPushButton(_("&Import…"))
+        self.import_button.setToolTip(_("Learners from a file (xlsx or CSV with their emails)"))
+        self.import_button.clicked.connect(self.import_file)
         self.remove_button = QPushButton(_("&Take off…"))
         self.remove_button.clicked.connect(self.take_off)
         self.offer_button = QPushButton(_("&Offer seats…"))
@@ -156,7 +173,13 @@ class InterestListDialog(QDialog):
         self.enrol_button = QPushButton(_("&Enrol the ticked…"))
         self.enrol_button.clicked.connect(self.enrol)
         buttons = QHBoxLayout()
-        for button in (self.add_button, self.remove_button, self.offer_button, self.enrol_button):
+        for button in (
+            self.add_button,
+            self.import_button,
+            self.remove_button,
+            self.offer_button,
+            self.enrol_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -198,6 +221,23 @@ class InterestListDialog(QDialog):
         chosen = LearnerPickerDialog.ask(self, self.ctx)
         if chosen:
             self.ctx.op(self, lambda: add_to_interest(self.ctx.db, self.course_id, chosen))
+
+    def import_file(self, path: Path | None = None) -> None:
+        path = path or ask_list_file(self)
+        if path is None:
+            return
+        outcome = self.ctx.op(self, lambda: interest.import_list(self.ctx.db, self.course_id, path))
+        if outcome is None:
+            return
+        result = outcome.value
+        text = _("{added} added, {already} already waiting.").format(
+            added=result.added, already=result.already
+        )
+        if result.unknown:
+            text += " " + _("No learner has these addresses: {emails}").format(
+                emails=", ".join(result.unknown)
+            )
+        self.status.setText(text)
 
     def take_off(self) -> None:
         chosen = self._selected()
