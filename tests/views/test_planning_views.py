@@ -246,3 +246,39 @@ def test_the_load_grid_shows_teaching_time_off_and_free_days(
     qtbot.addWidget(page)
     page.load_button.click()
     assert len(opened) == 1
+
+
+def test_qualification_dates_are_kept_and_an_expired_one_stops_counting(
+    qtbot, ctx, bench, monkeypatch, qtmodeltester
+):
+    from iltdesk.services.planning import find_slots
+    from iltdesk.views.dialogs.qualifications import QualificationDatesDialog
+
+    course, rosa, sam, _room = bench
+    dialog = AvailabilityDialog(None, ctx, rosa.id, "Rosa Díaz")
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.qualifications_model)
+    model = dialog.qualifications_model
+    assert model.index(0, 0).data() == "CO-101 Coaching Basics"
+    assert (model.index(0, 1).data(), model.index(0, 2).data()) == ("—", "Never")
+    dialog.edit_dates()
+    assert dialog.problem.text() == "Choose a qualification first."
+    dialog.qualifications_view.selectRow(0)
+    monkeypatch.setattr(
+        QualificationDatesDialog,
+        "ask",
+        classmethod(lambda cls, parent, row: (date(2025, 1, 6), date(2027, 1, 31), "certified")),
+    )
+    dialog.edit_dates()
+    assert (model.index(0, 1).data(), model.index(0, 2).data(), model.index(0, 3).data()) == (
+        "6 Jan 2025",
+        "31 Jan 2027",
+        "Certified",
+    )
+    # From February Rosa's qualification has expired: only Sam is proposed.
+    found = find_slots(ctx.db, course.id, date(2027, 2, 1), date(2027, 2, 3), zone_name=ZONE)
+    assert {p.instructor for p in found} == {"Sam Ode"}
+    probe = QualificationDatesDialog(None, model.rows()[0])
+    qtbot.addWidget(probe)
+    assert probe.values() == (date(2025, 1, 6), date(2027, 1, 31), "certified")
+    assert sam.id

@@ -125,6 +125,8 @@ def qualify(
     expires_on: date | None = None,
 ) -> Outcome[None]:
     """Record the instructor as qualified for the course, with when and how."""
+    if expires_on is not None and on is not None and expires_on <= on:
+        raise ValidationError(_("A qualification must expire after it was gained."))
     with db.transaction() as tx:
         instructor = get_or_fail(
             tx, Instructor, instructor_id, _("That instructor no longer exists.")
@@ -138,3 +140,36 @@ def qualify(
         found.expires_on = expires_on
         found.gained = gained
     return Outcome(None, Changes.of(Entity.INSTRUCTOR, instructor_id))
+
+
+@dataclass(frozen=True)
+class QualificationRow:
+    """A course an instructor is qualified for: since when, until when, how."""
+
+    course_id: int
+    course: str
+    qualified_on: date | None
+    expires_on: date | None
+    gained: str  # "certified", "train_the_trainer" or ""
+
+
+GAINED = ("certified", TRAIN_THE_TRAINER, "")
+
+
+def qualifications(db: Database, instructor_id: int) -> list[QualificationRow]:
+    """The instructor's qualifications, by course code."""
+    with db.reading() as tx:
+        rows = tx.execute(
+            select(
+                Course.id,
+                Course.code,
+                Course.title,
+                InstructorQualification.qualified_on,
+                InstructorQualification.expires_on,
+                InstructorQualification.gained,
+            )
+            .join(InstructorQualification, InstructorQualification.course_id == Course.id)
+            .where(InstructorQualification.instructor_id == instructor_id)
+            .order_by(Course.code)
+        ).all()
+    return [QualificationRow(r[0], f"{r[1]} {r[2]}", r[3], r[4], r[5] or "") for r in rows]

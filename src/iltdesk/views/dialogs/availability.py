@@ -112,6 +112,7 @@ class AvailabilityDialog(QDialog):
         more.addStretch(1)
         more.addWidget(self.calendar_button)
         self.problem = error_label()
+        qualified = self._build_qualifications()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -121,6 +122,7 @@ class AvailabilityDialog(QDialog):
         layout.addLayout(adding)
         layout.addLayout(more)
         layout.addWidget(self.problem)
+        layout.addWidget(qualified)
         layout.addWidget(close)
         self.reload()
 
@@ -149,8 +151,62 @@ class AvailabilityDialog(QDialog):
         form.addRow("", self.save_pattern_button)
         return form
 
+    def _build_qualifications(self) -> QWidget:
+        from iltdesk.views.dialogs.qualifications import QualificationsTableModel
+
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.qualifications_model = QualificationsTableModel(self)
+        self.qualifications_view = QTableView()
+        self.qualifications_view.setModel(self.qualifications_model)
+        self.qualifications_view.setAccessibleName(_("Qualifications"))
+        self.qualifications_view.setSelectionBehavior(
+            QAbstractItemView.SelectionBehavior.SelectRows
+        )
+        self.qualifications_view.horizontalHeader().setStretchLastSection(True)
+        self.qualifications_view.setMaximumHeight(140)
+        self.dates_button = QPushButton(_("&Dates…"))
+        self.dates_button.clicked.connect(self.edit_dates)
+        layout.addWidget(QLabel(_("Qualifications")))
+        layout.addWidget(self.qualifications_view)
+        layout.addWidget(self.dates_button)
+        return box
+
+    def edit_dates(self) -> None:
+        from iltdesk.services import train_the_trainer
+        from iltdesk.services.train_the_trainer import QualificationRow
+        from iltdesk.views.dialogs.qualifications import QualificationDatesDialog
+
+        rows = self.qualifications_view.selectionModel().selectedRows()
+        row = self.qualifications_model.index(rows[0].row(), 0).data(ROW_ROLE) if rows else None
+        if not isinstance(row, QualificationRow):
+            self.problem.setText(_("Choose a qualification first."))
+            return
+        chosen = QualificationDatesDialog.ask(self, row)
+        if chosen is None:
+            return
+        since, until, gained = chosen
+        if self.ctx.op(
+            self,
+            lambda: train_the_trainer.qualify(
+                self.ctx.db,
+                self.instructor_id,
+                row.course_id,
+                gained=gained,
+                on=since,
+                expires_on=until,
+            ),
+        ):
+            self.reload()
+
     def reload(self) -> None:
+        from iltdesk.services import train_the_trainer
+
         self.model.set_rows(availability.time_off(self.ctx.db, self.instructor_id))
+        self.qualifications_model.set_rows(
+            train_the_trainer.qualifications(self.ctx.db, self.instructor_id)
+        )
 
     def pattern(self) -> WorkingPattern:
         """The working days and hours as set in the dialog."""
