@@ -294,3 +294,32 @@ def test_a_repeat_into_a_gap_or_without_end_is_a_sentence(org, capsys):
     assert "more than 200" in capsys.readouterr().err
     assert cli(org, "sessions", "--json") == 0
     assert json.loads(capsys.readouterr().out) == []  # nothing half-scheduled
+
+
+def test_a_minimum_and_a_go_no_go_date_in_both_modes(org, capsys):
+    add = ["sessions", "add", "--course", "FS-101", "--zone", "America/Chicago", "--end", "12:00"]
+    assert (
+        cli(
+            org,
+            *add,
+            "--start",
+            "2027-03-15 09:00",
+            "--min-size",
+            "2",
+            "--go-no-go",
+            "2027-03-01",
+            "--json",
+        )
+        == 0
+    )
+    created = json.loads(capsys.readouterr().out)
+    assert (created["min_size"], created["go_no_go"], created["pilot"]) == (2, "2027-03-01", False)
+    assert cli(org, "sessions", "edit", str(created["id"]), "--go-no-go", "") == 0
+    capsys.readouterr()
+    assert cli(org, "sessions", "--json") == 0
+    assert json.loads(capsys.readouterr().out)[0]["go_no_go"] is None
+    assert cli(org, "sessions", "edit", str(created["id"]), "--go-no-go", "2027-03-20") == 1
+    assert "The go/no-go date must come before the first day" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # argparse's own usage error
+        cli(org, "sessions", "edit", str(created["id"]), "--go-no-go", "soon")
+    assert "“soon” is not a date" in capsys.readouterr().err

@@ -132,3 +132,30 @@ def test_the_decision_is_only_near_in_the_last_weeks():
     assert go_no_go_date(date(2027, 5, 20), 6, 2, today) is None  # far off yet
     assert go_no_go_date(date(2027, 3, 20), 6, 6, today) is None  # enough places
     assert go_no_go_date(date(2027, 3, 20), 0, 0, today) is None  # no minimum
+
+
+def test_a_chosen_go_no_go_date_is_kept_and_drives_the_warnings(qtbot, ctx):
+    from dataclasses import replace
+
+    from iltdesk.services import dashboard, scheduling
+    from iltdesk.views.session_detail import SessionDetailDialog
+    from tests.fixtures.ui import press_save
+
+    _course, session = upcoming(ctx, capacity=6, minimum=4)  # in 30 days: not yet near
+    editor = SessionEditorDialog(None, ctx, scheduling.get_session(ctx.db, session.id))
+    qtbot.addWidget(editor)
+    decide = date.today() + timedelta(days=5)
+    editor.go_no_go.set_value(decide)
+    press_save(editor)
+    row = scheduling.get_session(ctx.db, session.id)
+    assert row.go_no_go == decide
+    window = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(window)
+    assert f"Decide by {formatting.format_date(decide)}" in window.title.text()
+    texts = [i.text for i in dashboard.needs_attention(ctx.db)]
+    assert any(f"decide by {formatting.format_date(decide)}" in t for t in texts)
+    scheduling.update_session(
+        ctx.db, session.id, replace(scheduling.spec_for_row(row), go_no_go=None)
+    )
+    window.reload()
+    assert "Below its minimum" not in window.title.text()

@@ -34,6 +34,9 @@ def session_json(row: SessionRow) -> dict[str, Any]:
         "meeting_link": row.meeting_link or None,
         "survey_link": row.survey_link or None,
         "series_id": row.series_id,
+        "min_size": row.min_size,
+        "go_no_go": row.go_no_go.isoformat() if row.go_no_go else None,
+        "pilot": row.pilot,
         "instructors": [{"name": i.name, "role": i.role.value} for i in row.instructors],
         "day_times": [
             {

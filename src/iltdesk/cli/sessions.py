@@ -39,6 +39,20 @@ _WALL = re.compile(
 )
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“{text}” is not a date; write it as YYYY-MM-DD.").format(text=text)
+        ) from None
+
+
+def _day_or_none(text: str) -> date | str:
+    """A date, or "" to go back to the default."""
+    return "" if not text.strip() else _day(text)
+
+
 def register(commands: Commands) -> dict[str, Handler]:
     """Add the session commands; returns each command's handler."""
     sessions = commands.add_parser("sessions", help=_("list sessions, or add, edit or cancel one"))
@@ -67,6 +81,13 @@ def register(commands: Commands) -> dict[str, Handler]:
     add.add_argument("--cohort", default="", metavar="TEXT", help=_("cohort or group name"))
     add.add_argument(
         "--survey-link", default="", metavar="URL", help=_("this session's feedback survey")
+    )
+    add.add_argument("--min-size", type=int, default=0, metavar="N", help=_("the fewest to run"))
+    add.add_argument(
+        "--go-no-go",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help=_("when to decide whether it runs if below its minimum (default: a week before)"),
     )
     add.add_argument(
         "--instructor",
@@ -102,6 +123,13 @@ def register(commands: Commands) -> dict[str, Handler]:
     )
     edit.add_argument(
         "--survey-link", metavar="URL", help=_('this session\'s feedback survey ("": none)')
+    )
+    edit.add_argument("--min-size", type=int, metavar="N", help=_("the fewest to run"))
+    edit.add_argument(
+        "--go-no-go",
+        type=_day_or_none,
+        metavar="YYYY-MM-DD",
+        help=_('when to decide whether it runs ("": a week before the first day)'),
     )
     edit.add_argument(
         "--allow-clashes", action="store_true", help=_("save even if it clashes with a booking")
@@ -299,6 +327,8 @@ def _add(args: argparse.Namespace) -> int:
             room_id=room.id if room else None,
             meeting_link=args.link or "",
             survey_link=args.survey_link,
+            min_size=args.min_size,
+            go_no_go=args.go_no_go,
             instructors=_instructors(db, args.instructor),
         )
         if args.repeat:
@@ -323,6 +353,10 @@ def _edit(args: argparse.Namespace) -> int:
             spec = replace(spec, capacity=args.capacity)
         if args.survey_link is not None:
             spec = replace(spec, survey_link=args.survey_link)
+        if args.min_size is not None:
+            spec = replace(spec, min_size=args.min_size)
+        if args.go_no_go is not None:
+            spec = replace(spec, go_no_go=args.go_no_go or None)
         if args.start or args.end or args.zone:
             spec = replace(spec, **_moved_days(row, args))
         updated = scheduling.update_session(

@@ -14,7 +14,9 @@ EXPIRY_WINDOW_DAYS = 60  # certificates expiring this soon are listed
 UPCOMING_DAYS = 60  # upcoming sessions this soon are checked for missing people and places
 
 
-def go_no_go_date(first_date: date, min_size: int, places: int, today: date) -> date | None:
+def go_no_go_date(
+    first_date: date, min_size: int, places: int, today: date, chosen: date | None = None
+) -> date | None:
     """When to decide whether a session below its minimum runs.
 
     None unless the session is below its minimum and the decision is near (within
@@ -22,7 +24,7 @@ def go_no_go_date(first_date: date, min_size: int, places: int, today: date) -> 
     """
     if not min_size or places >= min_size or first_date <= today:
         return None
-    decide = first_date - timedelta(days=GO_NO_GO_DAYS)
+    decide = chosen or first_date - timedelta(days=GO_NO_GO_DAYS)
     return decide if decide <= today + timedelta(days=DECIDE_AHEAD_DAYS) else None
 
 

@@ -174,6 +174,7 @@ class SessionRow:
     series_id: int | None = None  # the series it was scheduled in (a repeat rule)
     pilot: bool = False
     debrief: str = ""  # a pilot's note of what to change in the agenda and guide
+    go_no_go: date | None = None  # the decision date set for it (None: the default)
 
     @property
     def first_start(self) -> datetime | None:

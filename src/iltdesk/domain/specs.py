@@ -110,3 +110,4 @@ class SessionSpec:
     instructors: tuple[tuple[int, InstructorRole], ...] = field(default_factory=tuple)
     survey_link: str = ""  # the session's own feedback survey ("": the organisation's)
     pilot: bool = False  # its feedback and debrief go to the course page and the guide
+    go_no_go: date | None = None  # decide by then whether it runs (None: a week before)

@@ -63,6 +63,19 @@ def _refuse_nonexistent(value: datetime) -> None:
         to_instant(WallTime(value.date(), value.time()), value.tzinfo.key)
 
 
+def _check_go_no_go(spec: SessionSpec) -> None:
+    """A go/no-go date on or after the first day decides nothing: refused."""
+    if spec.go_no_go is None or not spec.days:
+        return
+    first = spec.days[0].start.astimezone(ZoneInfo(spec.timezone)).date()
+    if spec.go_no_go >= first:
+        raise ValidationError(
+            _("The go/no-go date must come before the first day ({first}).").format(
+                first=formatting.format_date(first)
+            )
+        )
+
+
 def validate_session(spec: SessionSpec) -> list[Clash]:
     """Raise for what cannot be saved; return warnings for what can but looks wrong."""
     zone(spec.timezone)
@@ -100,6 +113,7 @@ def validate_session(spec: SessionSpec) -> list[Clash]:
                     second=formatting.format_span(second_start, second_end, spec.timezone),
                 )
             )
+    _check_go_no_go(spec)
     roles = [role for _id, role in spec.instructors]
     ids = [instructor_id for instructor_id, _role in spec.instructors]
     if len(set(ids)) != len(ids):

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
@@ -25,6 +25,7 @@ from iltdesk.domain.attention import (
     AttentionItem,
     AttentionKind,
     Target,
+    go_no_go_date,
 )
 from iltdesk.domain.enums import (
     SEAT_HOLDING,
@@ -265,20 +266,28 @@ def _below_minimum(tx: OrmSession, now: datetime, today: date) -> list[Attention
             sessions_t.c.first_date,
             sessions_t.c.min_size,
             places,
+            sessions_t.c.go_no_go,
         )
         .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
         .where(
             sessions_t.c.status.in_(OPEN),
             sessions_t.c.first_start > now,
-            sessions_t.c.first_date <= latest_start,
+            or_(
+                sessions_t.c.first_date <= latest_start,
+                sessions_t.c.go_no_go <= today + timedelta(days=DECIDE_AHEAD_DAYS),
+            ),
             sessions_t.c.min_size > 0,
             places < sessions_t.c.min_size,
         )
         .order_by(sessions_t.c.first_start)
     )
     items = []
-    for session_id, title, first_start, zone, first_date, minimum, count in tx.execute(query):
-        decide = first_date - timedelta(days=GO_NO_GO_DAYS)
+    for session_id, title, first_start, zone, first_date, minimum, count, chosen in tx.execute(
+        query
+    ):
+        decide = go_no_go_date(first_date, minimum, count, today, chosen)
+        if decide is None:
+            continue
         text = _(
             "{session}: {places} of at least {minimum} places taken; "
             "decide by {date} whether it runs."

@@ -60,6 +60,7 @@ def _apply(tx: OrmSession, session: TrainingSession, spec: SessionSpec) -> None:
     session.meeting_link = spec.meeting_link.strip()
     session.survey_link = spec.survey_link.strip()
     session.pilot = spec.pilot
+    session.go_no_go = spec.go_no_go
     session.timezone = spec.timezone
     session.capacity = spec.capacity
     session.min_size = spec.min_size
@@ -208,6 +209,7 @@ _EDITED_FIELDS = {
     "meeting_link": N_("Meeting link"),
     "survey_link": N_("Survey link"),
     "pilot": N_("Pilot"),
+    "go_no_go": N_("Go/no-go date"),
     "timezone": N_("Time zone"),
     "capacity": N_("Capacity"),
     "min_size": N_("Minimum size"),
@@ -261,6 +263,7 @@ def spec_for_row(row: SessionRow) -> SessionSpec:
         meeting_link=row.meeting_link,
         survey_link=row.survey_link,
         pilot=row.pilot,
+        go_no_go=row.go_no_go,
         min_size=row.min_size,
         notes=row.notes,
         instructors=tuple((i.instructor_id, i.role) for i in row.instructors),
@@ -327,6 +330,7 @@ def session_row(
         series_id=session.series_id,
         pilot=session.pilot,
         debrief=session.debrief,
+        go_no_go=session.go_no_go,
         days=tuple(SessionDayRow(d.id, d.start, d.end, d.meeting_link) for d in session.days),
         instructors=tuple(
             SessionInstructorRow(link.instructor_id, link.instructor.name, link.role)
@@ -429,6 +433,7 @@ def list_sessions(
                 sessions_t.c.series_id,
                 sessions_t.c.pilot,
                 sessions_t.c.debrief,
+                sessions_t.c.go_no_go,
             )
             .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
             .outerjoin(rooms_t, rooms_t.c.id == sessions_t.c.room_id)
@@ -498,6 +503,7 @@ def list_sessions(
                 series_id=r[20],
                 pilot=bool(r[21]),
                 debrief=r[22],
+                go_no_go=r[23],
                 days=tuple(days.get(r[0], ())),
                 instructors=_by_role(teachers.get(r[0], ()), order),
                 enrolled=counts.get(r[0], (0, 0))[0],

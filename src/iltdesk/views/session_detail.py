@@ -351,7 +351,7 @@ class SessionDetailDialog(SessionDropTarget, QDialog):
             return ""
         today = local_date(datetime.now(UTC), row.timezone)
         first = local_date(row.first_start, row.timezone)
-        decide = go_no_go_date(first, row.min_size, row.enrolled, today)
+        decide = go_no_go_date(first, row.min_size, row.enrolled, today, row.go_no_go)
         if decide is None:
             return ""
         text = _(

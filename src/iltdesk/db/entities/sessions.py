@@ -67,6 +67,8 @@ class TrainingSession(Base):
     # A pilot: its feedback and debrief (what to change in agenda and guide) go to the course.
     pilot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     debrief: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # When to decide whether it runs if below its minimum (None: a week before the first day).
+    go_no_go: Mapped[date | None] = mapped_column(Date)
     timezone: Mapped[str] = mapped_column(String(64))
     capacity: Mapped[int] = mapped_column(Integer)
     min_size: Mapped[int] = mapped_column(Integer, default=0)

@@ -210,6 +210,12 @@ class SessionEditorDialog(QDialog):
         form.addRow("", self.zone_note)
         form.addRow(_("C&apacity"), self.capacity)
         form.addRow(_("Mi&nimum size"), self.min_size)
+        from iltdesk.views.time_fields import DateField
+
+        self.go_no_go = DateField(optional=True)
+        self.go_no_go.edit.setPlaceholderText(_("A week before the first day"))
+        self.go_no_go.setToolTip(_("When to decide whether it runs if it is below its minimum"))
+        form.addRow(_("Go/no-&go date"), self.go_no_go)
         form.addRow(_("Feedback sur&vey link"), self.survey)
         self.pilot = QCheckBox(_("Pil&ot: its feedback and debrief go to the course and guide"))
         form.addRow("", self.pilot)
@@ -261,6 +267,8 @@ class SessionEditorDialog(QDialog):
         self.link.setText(row.meeting_link)
         self.survey.setText(row.survey_link)
         self.pilot.setChecked(row.pilot and shift_days == 0)
+        if row.go_no_go is not None and shift_days == 0:
+            self.go_no_go.set_value(row.go_no_go)
         self.zone.setCurrentText(row.timezone)
         self.capacity.setValue(row.capacity)
         self.min_size.setValue(row.min_size)
@@ -371,6 +379,7 @@ class SessionEditorDialog(QDialog):
             meeting_link=self.link.text(),
             survey_link=self.survey.text(),
             pilot=self.pilot.isChecked(),
+            go_no_go=self.go_no_go.value(),
             min_size=self.min_size.value(),
             notes=self.row.notes if self.row else "",
             instructors=tuple(
