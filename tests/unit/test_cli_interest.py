@@ -86,3 +86,22 @@ def test_import_a_list_of_learners_in_both_modes(org, capsys, tmp_path):
     empty.write_text("Name\nAnn\n", encoding="utf-8")
     assert run(["--db", org, "interest", "CO-101", "--import", str(empty)]) != 0
     assert "holds no email addresses" in capsys.readouterr().err
+
+
+def test_cancel_and_move_its_learners_from_the_command_line(org, capsys):
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+    from iltdesk.services import catalogue, enrollment, learners
+    from tests.fixtures.builders import make_session
+
+    with open_database(database_url(org)) as db:
+        course = catalogue.find_course_by_code(db, "CO-101")
+        small = make_session(db, course.id)
+        other = make_session(db, course.id)
+        for row in learners.search_learners(db, ""):
+            enrollment.enroll_learner(db, small.id, row.id, allow_clash=True)
+    args = ["--db", org, "sessions", "cancel", str(small.id), "--reason", "Merged"]
+    assert run([*args, "--move-to", str(other.id), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cancelled_places"] == 0
+    assert run(["--db", org, "roster", str(other.id), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2

@@ -62,7 +62,7 @@ def test_cancelled_for_low_numbers_its_learners_wait_for_the_next_date(qtbot, ct
         CancelSessionDialog,
         "ask",
         classmethod(
-            lambda cls, parent, r, holders: CancelChoice(
+            lambda cls, parent, r, holders, others=(): CancelChoice(
                 "Too few", False, CancelCause.LOW_NUMBERS, True
             )
         ),
@@ -159,3 +159,29 @@ def test_a_chosen_go_no_go_date_is_kept_and_drives_the_warnings(qtbot, ctx):
     )
     window.reload()
     assert "Below its minimum" not in window.title.text()
+
+
+def test_cancelled_for_low_numbers_its_learners_move_to_another_session(qtbot, ctx, monkeypatch):
+    from iltdesk.services import scheduling
+    from iltdesk.services.lifecycle import cancel_session
+
+    course, session = upcoming(ctx, capacity=2)
+    later = make_session(
+        ctx.db,
+        course.id,
+        days=(day_spec(NEXT_MONTH + timedelta(days=7), "09:00", "17:00", "Europe/London"),),
+        capacity=2,
+    )
+    for name in ("Adams", "Brown", "Clark"):  # Clark waits
+        enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db, "L", name).id)
+    row = SessionActions(ctx, None)._row(session.id)
+    dialog = CancelSessionDialog(None, row, 3, (scheduling.get_session(ctx.db, later.id),))
+    qtbot.addWidget(dialog)
+    dialog.move_to.setCurrentIndex(1)
+    assert not dialog.to_interest.isEnabled()
+    cancel_session(ctx.db, session.id, "Too few", cause=CancelCause.LOW_NUMBERS, move_to=later.id)
+    moved = [(r.last_name, r.status.value) for r in enrollment.roster(ctx.db, later.id)]
+    assert moved == [("Adams", "enrolled"), ("Brown", "enrolled"), ("Clark", "waitlisted")]
+    old = {r.status.value for r in enrollment.roster(ctx.db, session.id)}
+    assert old == {"moved"}
+    assert scheduling.get_session(ctx.db, session.id).status.value == "cancelled"

@@ -132,7 +132,7 @@ def test_cancel_from_the_context_menu_cancels_places_and_offers_the_notice(
         enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db, "L", name).id)
     seen = []
 
-    def ask(cls, parent, row, holders):
+    def ask(cls, parent, row, holders, others=()):
         dialog = CancelSessionDialog(parent, row, holders)
         qtbot.addWidget(dialog)
         ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -37,6 +37,9 @@ def register(commands: Commands) -> dict[str, Handler]:
         "--zone", metavar="IANA", help=_("the zone of a virtual session, or of rooms without one")
     )
     find.add_argument("--limit", type=int, default=10, metavar="N", help=_("proposals to show"))
+    find.add_argument(
+        "--needs", default="", metavar="TEXT", help=_("words the room's equipment notes must hold")
+    )
     find.add_argument("--json", action="store_true", help=_("print JSON"))
     return {"find-slot": cmd_find_slot}
 
@@ -65,6 +68,7 @@ def cmd_find_slot(args: argparse.Namespace) -> int:
             mode=mode,
             zone_name=zone_name,
             limit=args.limit,
+            needs=args.needs,
         )
     if args.json:
         print(

@@ -151,6 +151,12 @@ def register(commands: Commands) -> dict[str, Handler]:
         help=_("why, as reports count it (low-numbers: too few learners)"),
     )
     cancel.add_argument(
+        "--move-to",
+        type=int,
+        metavar="SESSION_ID",
+        help=_("move its learners to that session of the course (seats, then its waitlist)"),
+    )
+    cancel.add_argument(
         "--to-interest-list",
         action="store_true",
         help=_("put its learners on the course's interest list (to be offered the next date)"),
@@ -401,7 +407,12 @@ def _cancel(args: argparse.Namespace) -> int:
     cause = CancelCause(args.cause.replace("-", "_"))
     with open_for_cli(args.db) as db:
         result = lifecycle.cancel_session(
-            db, args.session_id, args.reason, cause=cause, to_interest=args.to_interest_list
+            db,
+            args.session_id,
+            args.reason,
+            cause=cause,
+            to_interest=args.to_interest_list,
+            move_to=args.move_to,
         ).value
         if args.notify:
             composed = outbox.compose(

@@ -439,20 +439,9 @@ def move_learner(
                 _("A learner can only be moved to another session of the same course.")
             )
         was_waitlisted = old.status is EnrollmentStatus.WAITLISTED
-        new = _place(
-            tx,
-            target,
-            old.learner_id,
-            old.source,
-            allow_clash=allow_clash,
-            waitlist_if_full=waitlist_if_full,
+        new = move_in(
+            tx, old, target, reason, allow_clash=allow_clash, waitlist_if_full=waitlist_if_full
         )
-        old.status = EnrollmentStatus.MOVED
-        old.waitlist_position = None
-        old.cancelled_at = utcnow()
-        old.cancel_reason = reason.strip()
-        old.moved_to_id = new.id
-        tx.flush()
         if was_waitlisted:
             renumber_waitlist(tx, source_session.id)
             promoted = []
@@ -467,6 +456,36 @@ def move_learner(
             Changes.of(Entity.ENROLLMENT, *ids)
             | Changes.of(Entity.SESSION, source_session.id, target.id),
         )
+
+
+def move_in(
+    tx: OrmSession,
+    old: Enrollment,
+    target: TrainingSession,
+    reason: str,
+    *,
+    allow_clash: bool = False,
+    waitlist_if_full: bool = True,
+) -> Enrollment:
+    """Place `old`'s learner on `target` and mark `old` moved there (inside the unit of work).
+
+    The caller fills or renumbers what the old session freed.
+    """
+    new = _place(
+        tx,
+        target,
+        old.learner_id,
+        old.source,
+        allow_clash=allow_clash,
+        waitlist_if_full=waitlist_if_full,
+    )
+    old.status = EnrollmentStatus.MOVED
+    old.waitlist_position = None
+    old.cancelled_at = utcnow()
+    old.cancel_reason = reason.strip()
+    old.moved_to_id = new.id
+    tx.flush()
+    return new
 
 
 _STATUS_ORDER = case(

@@ -96,13 +96,15 @@ def cancel_session(
     cause: CancelCause = CancelCause.OTHER,
     now: datetime | None = None,
     to_interest: bool = False,
+    move_to: int | None = None,
 ) -> Outcome[CancelResult]:
     """Cancel a session: every place is cancelled with the reason, the waitlist cleared.
 
     The enrollments stay (history); the session keeps its room and instructors on record but
     no longer holds them (cancelled sessions never clash). `to_interest`: those who held a seat
     or waited go on the course's interest list (those already there keep their place), in
-    the same transaction.
+    the same transaction. `move_to`: they are moved to that session of the course instead
+    (seats in their order, then its waitlist), the moves kept in their history.
     """
     reason_text = reason.strip()
     if not reason_text:
@@ -111,10 +113,39 @@ def cancel_session(
         )
     moment = now or utcnow()
     with db.transaction() as tx:
+        moved = (
+            _move_all(tx, session_id, move_to, reason_text) if move_to is not None else Changes()
+        )
         outcome = cancel_in(tx, session_id, reason_text, cause, moment)
+        outcome = Outcome(outcome.value, outcome.changes | moved)
         if to_interest:
             _to_interest(tx, outcome.value.session, moment)
         return outcome
+
+
+def _move_all(tx: OrmSession, session_id: int, target_id: int, reason: str) -> Changes:
+    """Move every active place of the session to `target_id`, seats first, in order."""
+    from iltdesk.services.enrollment import move_in
+
+    source = _session(tx, session_id)
+    target = _session(tx, target_id)
+    if target.id == source.id or target.course_id != source.course_id:
+        raise ValidationError(_("Choose another session of the same course to move them to."))
+    if target.status in (S.CANCELLED, S.COMPLETED):
+        raise ValidationError(_("That session is closed: choose an open one to move them to."))
+    places = tx.scalars(
+        select(Enrollment)
+        .where(Enrollment.session_id == session_id, Enrollment.status.in_(ACTIVE_STATUSES))
+        .order_by(
+            Enrollment.status == EnrollmentStatus.WAITLISTED,
+            Enrollment.waitlist_position,
+            Enrollment.enrolled_at,
+        )
+    ).all()
+    moved = [move_in(tx, place, target, reason, allow_clash=True).id for place in places]
+    return Changes.of(Entity.ENROLLMENT, *moved, *(p.id for p in places)) | Changes.of(
+        Entity.SESSION, target.id
+    )
 
 
 def _to_interest(tx: OrmSession, session: SessionRow, moment: datetime) -> None:

@@ -91,8 +91,12 @@ def find_slots(
     mode: DeliveryMode = DeliveryMode.IN_PERSON,
     zone_name: str = "UTC",
     limit: int = 10,
+    needs: str = "",
 ) -> list[SlotProposal]:
-    """Proposed slots for the course between `first` and `last` (inclusive), best first."""
+    """Proposed slots for the course between `first` and `last` (inclusive), best first.
+
+    `needs`: words every room must mention in its equipment notes ("projector whiteboard").
+    """
     if last < first:
         raise ValidationError(_("The period ends before it starts: swap the two dates."))
     if (last - first).days > MAX_DAYS_SEARCHED:
@@ -132,6 +136,7 @@ def find_slots(
             )
         rooms: list[tuple[int | None, str, str]] = [(None, "", zone_name)]
         if mode is not DeliveryMode.VIRTUAL:
+            wanted = needs.casefold().split()
             rooms = [
                 (r.id, r.name, r.timezone or zone_name)
                 for r in tx.scalars(
@@ -139,12 +144,18 @@ def find_slots(
                     .where(Room.archived.is_(False), Room.capacity >= size)
                     .order_by(Room.capacity, Room.name)
                 )
+                if all(word in r.notes.casefold() for word in wanted)
             ]
             if not rooms:
                 raise NoSlotError(
                     _("No room holds {size} learners: lower the size or add a room.").format(
                         size=size
                     )
+                    if not wanted
+                    else _(
+                        "No room for {size} learners mentions “{needs}” in its notes: check the "
+                        "rooms' equipment notes, or need less."
+                    ).format(size=size, needs=needs.strip())
                 )
         teachers = busy(tx, [q[0] for q in qualified], window_start, window_end)
         room_busy = _room_busy(

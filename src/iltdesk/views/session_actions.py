@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk import formatting
-from iltdesk.domain.enums import CancelCause, MessageKind
+from iltdesk.domain.enums import CancelCause, MessageKind, SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import ValidationError
@@ -61,12 +61,19 @@ class CancelChoice:
     notify: bool
     cause: CancelCause = CancelCause.OTHER
     to_interest: bool = False  # its learners go on the course's interest list
+    move_to: int | None = None  # …or they move to this session of the course
 
 
 class CancelSessionDialog(QDialog):
     """Why the session is cancelled, and whether to send the notice; use `ask`."""
 
-    def __init__(self, parent: QWidget | None, row: SessionRow, holders: int) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        row: SessionRow,
+        holders: int,
+        others: tuple[SessionRow, ...] = (),
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Cancel session"))
         self.setMinimumWidth(480)
@@ -128,6 +135,27 @@ class CancelSessionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.notify)
         layout.addWidget(self.to_interest)
+        self.move_to = QComboBox()
+        self.move_to.addItem(_("Do not move them"), None)
+        for other in others:
+            self.move_to.addItem(
+                _("Move them to {session}").format(
+                    session=formatting.format_span(
+                        other.days[0].start, other.days[0].end, other.timezone
+                    )
+                    if other.days
+                    else other.id
+                ),
+                other.id,
+            )
+        self.move_to.setEnabled(holders > 0 and bool(others))
+        self.move_to.setAccessibleName(_("Move the learners"))
+        self.move_to.currentIndexChanged.connect(
+            lambda _i: self.to_interest.setEnabled(
+                holders > 0 and self.move_to.currentData() is None
+            )
+        )
+        layout.addWidget(self.move_to)
         layout.addWidget(self.buttons)
         self._update()
 
@@ -136,15 +164,22 @@ class CancelSessionDialog(QDialog):
         ok.setEnabled(bool(self.reason.text().strip()))
 
     @classmethod
-    def ask(cls, parent: QWidget | None, row: SessionRow, holders: int) -> CancelChoice | None:
-        dialog = cls(parent, row, holders)
+    def ask(
+        cls,
+        parent: QWidget | None,
+        row: SessionRow,
+        holders: int,
+        others: tuple[SessionRow, ...] = (),
+    ) -> CancelChoice | None:
+        dialog = cls(parent, row, holders, others)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return CancelChoice(
             dialog.reason.text().strip(),
             dialog.notify.isChecked(),
             CancelCause(dialog.cause.currentData()),
-            dialog.to_interest.isChecked(),
+            dialog.to_interest.isChecked() and dialog.move_to.currentData() is None,
+            dialog.move_to.currentData(),
         )
 
 
@@ -335,7 +370,16 @@ class SessionActions:
         if row is None:
             return False
         holders = row.enrolled + row.waitlisted
-        choice = CancelSessionDialog.ask(self.parent, row, holders)
+        now = datetime.now(UTC)
+        others = tuple(
+            s
+            for s in scheduling.list_sessions(self.ctx.db, course_id=row.course_id)
+            if s.id != row.id
+            and s.status in (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
+            and s.first_start is not None
+            and s.first_start > now
+        )
+        choice = CancelSessionDialog.ask(self.parent, row, holders, others)
         if choice is None:
             return False
         outcome = self.ctx.op(
@@ -346,6 +390,7 @@ class SessionActions:
                 choice.reason,
                 cause=choice.cause,
                 to_interest=choice.to_interest,
+                move_to=choice.move_to,
             ),
         )
         if outcome is None:

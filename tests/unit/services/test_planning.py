@@ -213,3 +213,20 @@ def test_substitutes_are_ranked_free_first_then_by_their_month(db, bench):
     row = take_over(db, session.id, found[0].instructor_id).value
     assert [(i.name, i.role) for i in row.instructors] == [("Una Free", InstructorRole.LEAD)]
     assert scheduling.get_session(db, session.id).instructors[0].name == "Una Free"
+
+
+def test_a_room_with_the_equipment_needed(db, bench):
+    from iltdesk.domain.specs import RoomSpec
+    from iltdesk.services import people
+
+    course, _rosa, _sam, _room = bench
+    people.save_room(
+        db,
+        RoomSpec(
+            "London — Lab", capacity=12, timezone=ZONE, notes="Projector, 12 laptops, whiteboard"
+        ),
+    )
+    found = find_slots(db, course.id, MON, MON, zone_name=ZONE, needs="laptops PROJECTOR")
+    assert {p.room for p in found} == {"London — Lab"}
+    with pytest.raises(NoSlotError, match="mentions “flight simulator”"):
+        find_slots(db, course.id, MON, MON, zone_name=ZONE, needs="flight simulator")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -97,6 +98,9 @@ class FindSlotDialog(QDialog):
         form.addRow(_("&Mode"), self.mode)
         form.addRow(_("&Learners"), self.learners)
         form.addRow(_("&Time zone"), self.zone)
+        self.needs = QLineEdit()
+        self.needs.setPlaceholderText(_("Equipment the room's notes must mention, e.g. projector"))
+        form.addRow(_("&Needs"), self.needs)
         self.find_button = QPushButton(_("&Find"))
         self.find_button.setDefault(True)
         self.find_button.clicked.connect(self.search)
@@ -142,6 +146,7 @@ class FindSlotDialog(QDialog):
                 mode=mode,
                 zone_name=self.zone.currentText().strip(),
                 limit=30,
+                needs=self.needs.text(),
             ),
         )
         if found is None:
