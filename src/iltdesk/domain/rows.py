@@ -294,3 +294,20 @@ class HistoryRow:
     text: str
     reason: str
     detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LoadCell:
+    """One instructor on one day of the load grid: what they teach, or why they are not free."""
+
+    kind: str  # "teaching", "off", "not_working" or "free"
+    text: str  # course codes, the time off's reason, or ""
+
+
+@dataclass(frozen=True)
+class LoadRow:
+    """One instructor across the days of the load grid."""
+
+    instructor_id: int
+    name: str
+    cells: tuple[LoadCell, ...]

@@ -10,8 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from iltdesk import formatting
+from iltdesk.domain.rows import LoadRow
 from iltdesk.i18n import _
-from iltdesk.services.availability import LoadRow
 
 Index = QModelIndex | QPersistentModelIndex
 COLOURS = {

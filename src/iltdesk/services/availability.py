@@ -28,6 +28,7 @@ from iltdesk.db.entities import (
 )
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import InstructorRole, SessionStatus
+from iltdesk.domain.rows import LoadCell, LoadRow
 from iltdesk.errors import UnreadableFileError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome, get_or_fail
@@ -254,23 +255,6 @@ def busy(
 def overlaps(intervals: Sequence[Interval], start: datetime, end: datetime) -> bool:
     """Whether any of the (sorted) intervals overlaps [start, end)."""
     return any(first < end and last > start for first, last in intervals)
-
-
-@dataclass(frozen=True)
-class LoadCell:
-    """One instructor on one day: what they teach, or why they are not free."""
-
-    kind: str  # "teaching", "off", "not_working" or "free"
-    text: str  # course codes, the time off's reason, or ""
-
-
-@dataclass(frozen=True)
-class LoadRow:
-    """One instructor across the days of the grid."""
-
-    instructor_id: int
-    name: str
-    cells: tuple[LoadCell, ...]
 
 
 def load_grid(db: Database, first: date, count: int, zone_name: str) -> list[LoadRow]:

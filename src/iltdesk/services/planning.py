@@ -108,25 +108,7 @@ def find_slots(
         if course is None:
             raise NotFoundError(_("That course no longer exists."))
         days_needed, per_day = _shape(course.default_minutes)
-        qualified = tx.execute(
-            select(
-                Instructor.id,
-                Instructor.name,
-                Instructor.working_days,
-                Instructor.work_start,
-                Instructor.work_end,
-            )
-            .join(InstructorQualification, InstructorQualification.instructor_id == Instructor.id)
-            .where(
-                InstructorQualification.course_id == course_id,
-                Instructor.archived.is_(False),
-                or_(
-                    InstructorQualification.expires_on.is_(None),
-                    InstructorQualification.expires_on >= first,
-                ),
-            )
-            .order_by(Instructor.name_key)
-        ).all()
+        qualified = _qualified(tx, course_id, first)
         if not qualified:
             raise NoSlotError(
                 _(
@@ -189,6 +171,30 @@ def find_slots(
                     proposals.append(proposal)
     proposals.sort(key=lambda p: (p.interest_clashes, p.start, p.load, p.instructor))
     return proposals[:limit]
+
+
+def _qualified(tx: OrmSession, course_id: int, on: date) -> list[tuple[int, str, str, int, int]]:
+    """Active instructors qualified for the course on `on`: id, name and working pattern."""
+    rows = tx.execute(
+        select(
+            Instructor.id,
+            Instructor.name,
+            Instructor.working_days,
+            Instructor.work_start,
+            Instructor.work_end,
+        )
+        .join(InstructorQualification, InstructorQualification.instructor_id == Instructor.id)
+        .where(
+            InstructorQualification.course_id == course_id,
+            Instructor.archived.is_(False),
+            or_(
+                InstructorQualification.expires_on.is_(None),
+                InstructorQualification.expires_on >= on,
+            ),
+        )
+        .order_by(Instructor.name_key)
+    ).all()
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 def _by_zone(rooms: list[tuple[int | None, str, str]]) -> list[tuple[int | None, str, str]]:
@@ -375,24 +381,7 @@ def substitutes(db: Database, session_id: int) -> list[Substitute]:
         days = [(d.start, d.end) for d in session.days]
         teaching = {link.instructor_id for link in session.instructors if link.role in TEACHING}
         first = session.first_date or (days[0][0].date() if days else date.today())
-        qualified = tx.execute(
-            select(
-                Instructor.id,
-                Instructor.name,
-                Instructor.working_days,
-                Instructor.work_start,
-                Instructor.work_end,
-            )
-            .join(InstructorQualification, InstructorQualification.instructor_id == Instructor.id)
-            .where(
-                InstructorQualification.course_id == session.course_id,
-                Instructor.archived.is_(False),
-                or_(
-                    InstructorQualification.expires_on.is_(None),
-                    InstructorQualification.expires_on >= first,
-                ),
-            )
-        ).all()
+        qualified = _qualified(tx, session.course_id, first)
         candidates = [q for q in qualified if q[0] not in teaching]
         ids = [q[0] for q in candidates]
         if not days or not ids:
