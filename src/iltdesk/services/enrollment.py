@@ -11,14 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import aliased
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Enrollment, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentSource, EnrollmentStatus, SessionStatus
 from iltdesk.domain.rows import RosterRow
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.errors import NotFoundError, OverCapacityError, SessionFullError, ValidationError
@@ -28,6 +29,7 @@ from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.learners import validate_learner
 from iltdesk.services.seats import (
     fill_free_seats,
+    lock_roster,
     next_waitlist_position,
     renumber_waitlist,
     roster_locked,
@@ -146,12 +148,26 @@ def _place(
     import_batch_id: int | None = None,
 ) -> Enrollment:
     """Give the learner a seat, or a waitlist place, on `session` (reusing an old row)."""
-    learner = get_or_fail(tx, Learner, learner_id, _("That learner does not exist."))
-    existing = tx.scalar(
-        select(Enrollment).where(
-            Enrollment.session_id == session.id, Enrollment.learner_id == learner_id
-        )
+    # The learner, their place on the session if any, and the seats taken: one statement (the
+    # session's row is locked, so the count holds until the transaction ends).
+    lock_roster(tx, session.id)
+    other = aliased(Enrollment)
+    taken_now = (
+        select(func.count())
+        .where(other.session_id == session.id, other.status.in_(SEAT_HOLDING))
+        .scalar_subquery()
     )
+    found = tx.execute(
+        select(Learner, Enrollment, taken_now)
+        .outerjoin(
+            Enrollment,
+            and_(Enrollment.learner_id == Learner.id, Enrollment.session_id == session.id),
+        )
+        .where(Learner.id == learner_id)
+    ).first()
+    if found is None:
+        raise NotFoundError(_("That learner does not exist."))
+    learner, existing, seated = found
     name = f"{learner.first_name} {learner.last_name}".strip()
     if existing is not None and existing.status.is_active:
         raise ValidationError(
@@ -163,7 +179,7 @@ def _place(
         clashes = learner_clashes(tx, learner_id, session)
         if clashes:
             raise clash_error(clashes)
-    taken = seats_taken(tx, session.id)
+    taken = int(seated or 0)
     full = taken >= session.capacity
     if full and over_capacity and not allow_over_capacity:
         raise OverCapacityError(
