@@ -181,6 +181,7 @@ def workbook_data(sessions: int, learners: int) -> AttendanceWorkbook:
                     day,
                     start,
                     start + timedelta(hours=8),
+                    "Europe/London (GMT)",
                     480,
                     name,
                     employee,

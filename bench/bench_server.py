@@ -129,8 +129,8 @@ def typed_sessions(raw_conn: Any, statements: list[tuple[str, Any]]) -> Callable
         raw_conn.rollback()
         sessions, day_rows, teacher_rows, count_rows = results
         days: dict[int, list[SessionDayRow]] = defaultdict(list)
-        for session_id, day_id, start, end in day_rows:
-            days[session_id].append(SessionDayRow(day_id, aware(start), aware(end)))
+        for session_id, day_id, start, end, link in day_rows:
+            days[session_id].append(SessionDayRow(day_id, aware(start), aware(end), link))
         teachers: dict[int, list[SessionInstructorRow]] = defaultdict(list)
         for session_id, teacher_id, name, role in teacher_rows:
             teachers[session_id].append(
@@ -168,6 +168,11 @@ def typed_sessions(raw_conn: Any, statements: list[tuple[str, Any]]) -> Callable
                     aware(r[16]),
                     r[17],
                     r[18],
+                    survey_link=r[19],
+                    series_id=r[20],
+                    pilot=bool(r[21]),
+                    debrief=r[22],
+                    go_no_go=r[23],
                 )
             )
         return rows

@@ -37,7 +37,6 @@ from iltdesk.domain.reporting import (
 )
 from iltdesk.i18n import _
 from iltdesk.services.reports.common import (
-    attended_some_day,
     count_if,
     grouping,
     holds_place,
@@ -75,7 +74,7 @@ def feedback_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Re
     per_session = (
         select(
             TrainingSession.id.label("session_id"),
-            count_if(and_(holds_place(), attended_some_day())).label("attended"),
+            count_if(and_(holds_place(), Enrollment.attended_minutes > 0)).label("attended"),
         )
         .select_from(TrainingSession)
         .outerjoin(Enrollment, Enrollment.session_id == TrainingSession.id)
@@ -166,7 +165,7 @@ def _totals(tx: OrmSession, held: list[Any], nps_parts: list[int]) -> dict[str, 
     )
     attended = int(
         tx.scalar(
-            select(count_if(and_(holds_place(), attended_some_day())))
+            select(count_if(and_(holds_place(), Enrollment.attended_minutes > 0)))
             .select_from(Enrollment)
             .join(TrainingSession, TrainingSession.id == Enrollment.session_id)
             .join(Course, Course.id == TrainingSession.course_id)
