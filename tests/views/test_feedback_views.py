@@ -239,7 +239,7 @@ def test_the_session_editor_keeps_the_sessions_survey_link(qtbot, ctx, delivered
 
 
 def test_the_instructors_screen_shows_what_learners_said(qtbot, ctx, delivered):
-    from iltdesk.views.catalogue_views import InstructorsPage
+    from iltdesk.views.instructors_view import InstructorsPage
 
     session, places, _rosa = delivered
     page = InstructorsPage(ctx)

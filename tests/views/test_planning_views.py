@@ -139,7 +139,7 @@ def test_availability_is_kept_and_a_calendar_file_read(qtbot, ctx, bench, tmp_pa
 
 
 def test_the_screens_open_the_planning_dialogs(qtbot, ctx, bench, monkeypatch):
-    from iltdesk.views.catalogue_views import InstructorsPage
+    from iltdesk.views.instructors_view import InstructorsPage
     from iltdesk.views.sessions_view import SessionsPage
 
     opened = []
@@ -161,7 +161,8 @@ def test_the_instructors_screen_shows_training_and_qualifies(qtbot, ctx, monkeyp
     from PySide6.QtWidgets import QInputDialog
 
     from iltdesk.services import train_the_trainer
-    from iltdesk.views.catalogue_views import CoursesPage, InstructorsPage
+    from iltdesk.views.catalogue_views import CoursesPage
+    from iltdesk.views.instructors_view import InstructorsPage
 
     course = make_course(ctx.db, code="CO-101", title="Coaching Basics")
     rosa = make_instructor(ctx.db, "Rosa Díaz", courses=(course.id,))
@@ -206,8 +207,8 @@ def test_the_instructors_screen_shows_training_and_qualifies(qtbot, ctx, monkeyp
 def test_the_load_grid_shows_teaching_time_off_and_free_days(
     qtbot, ctx, bench, monkeypatch, qtmodeltester
 ):
-    from iltdesk.views.catalogue_views import InstructorsPage
     from iltdesk.views.dialogs.load_view import LoadDialog
+    from iltdesk.views.instructors_view import InstructorsPage
 
     course, rosa, sam, room = bench
     make_session(

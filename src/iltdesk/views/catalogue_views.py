@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
@@ -20,12 +19,12 @@ from PySide6.QtWidgets import (
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.rows import CourseRow, InstructorRow, LearnerRow
-from iltdesk.i18n import _, ngettext
+from iltdesk.domain.rows import CourseRow, LearnerRow
+from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
 from iltdesk.models.compliance import RegisterTableModel
 from iltdesk.models.learners import LearnersTableModel
-from iltdesk.models.tables import CoursesTableModel, InstructorsTableModel, RoomsTableModel
+from iltdesk.models.tables import CoursesTableModel, RoomsTableModel
 from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.services.compliance import today_in
@@ -39,7 +38,7 @@ from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import TablePage
 
 
-class _SmallTablePage(TablePage):
+class SmallTablePage(TablePage):
     """A small table behind a sort/filter proxy, with New and Edit buttons."""
 
     entity: Entity
@@ -139,7 +138,7 @@ class _SmallTablePage(TablePage):
             )
 
 
-class CoursesPage(_SmallTablePage):
+class CoursesPage(SmallTablePage):
     """The Courses screen: the catalogue, new, edit, archive."""
 
     entity = Entity.COURSE
@@ -226,166 +225,7 @@ class CoursesPage(_SmallTablePage):
         return catalogue.set_course_archived(self.ctx.db, row_id, archived)
 
 
-class InstructorsPage(_SmallTablePage):
-    """The Instructors screen: the bench and each one's qualifications."""
-
-    entity = Entity.INSTRUCTOR
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        self.new_label = _("&New instructor…")
-        super().__init__(
-            ctx,
-            InstructorsTableModel(),
-            _("No instructors yet — use “New instructor” to add one."),
-            parent,
-        )
-
-        self.availability_button = QPushButton(_("A&vailability…"))
-        self.availability_button.setToolTip(
-            _("Working days and hours, time off, and busy times from a calendar file")
-        )
-        self.availability_button.clicked.connect(self.edit_availability)
-        self.toolbar.insertWidget(self.toolbar.count() - 1, self.availability_button)
-        self.qualify_button = QPushButton(_("&Qualify…"))
-        self.qualify_button.setToolTip(
-            _("Record a trainee as qualified for a course whose training they completed")
-        )
-        self.qualify_button.setEnabled(False)
-        self.qualify_button.clicked.connect(self.qualify_selected)
-        self.toolbar.insertWidget(self.toolbar.count() - 1, self.qualify_button)
-        self.load_button = QPushButton(_("&Load…"))
-        self.load_button.setToolTip(_("A week or a month of instructors and days"))
-        self.load_button.clicked.connect(self.show_load)
-        self.toolbar.insertWidget(self.toolbar.count() - 1, self.load_button)
-
-    def show_load(self) -> None:
-        from iltdesk.views.dialogs.load_view import LoadDialog
-
-        LoadDialog(self, self.ctx).exec()
-
-    def qualify_selected(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        from iltdesk.services import train_the_trainer
-
-        row = self.selected()
-        if not isinstance(row, InstructorRow):
-            return
-        ready = [p for p in train_the_trainer.progress(self.ctx.db, row.id) if p.ready]
-        if not ready:
-            return
-        labels = [p.course for p in ready]
-        chosen, ok = QInputDialog.getItem(
-            self,
-            _("Qualify"),
-            _("{name} has completed the training for:").format(name=row.name),
-            labels,
-            0,
-            False,
-        )
-        if ok and chosen in labels:
-            course_id = ready[labels.index(chosen)].course_id
-            self.ctx.op(self, lambda: train_the_trainer.qualify(self.ctx.db, row.id, course_id))
-            self.show_side(row)
-
-    def edit_availability(self) -> None:
-        from iltdesk.views.dialogs.availability import AvailabilityDialog
-
-        row = self.selected()
-        if isinstance(row, InstructorRow):
-            AvailabilityDialog(self, self.ctx, row.id, row.name).exec()
-
-    def fetch(self) -> list:  # type: ignore[type-arg]
-        return people.list_instructors(self.ctx.db)
-
-    def edit(self, row: object | None) -> None:
-        record_forms.ask(record_forms.InstructorDialog, self, self.ctx, row)
-
-    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
-        return people.set_instructor_archived(self.ctx.db, row_id, archived)
-
-    def build_side_panel(self) -> QWidget:
-        self.load_label = QLabel(_("Select an instructor to see their upcoming sessions."))
-        self.load_label.setWordWrap(True)
-        self.load_label.setTextFormat(Qt.TextFormat.RichText)
-        self.load_label.setAlignment(Qt.AlignmentFlag.AlignTop)
-        return self.load_label
-
-    def show_side(self, row: object | None) -> None:
-        if not isinstance(row, InstructorRow):
-            return
-        zone = str(self.ctx.prefs.get("default_timezone"))
-        load = people.instructor_load(self.ctx.db, row.id, timezone=zone)
-        taught = formatting.format_number(round(load.minutes_taught / 60, 1))
-        scheduled = formatting.format_number(round(load.minutes_scheduled / 60, 1))
-        lines = [
-            f"<b>{escape(row.name)}</b>",
-            _("This month: {taught} hours taught, {scheduled} hours still scheduled.").format(
-                taught=taught, scheduled=scheduled
-            ),
-            self._feedback_line(row.id),
-            "",
-            "<b>" + _("Upcoming sessions") + "</b>",
-        ]
-        for session in load.upcoming[:15]:
-            first = session.days[0]
-            lines.append(
-                escape(
-                    formatting.format_span(first.start, first.end, session.timezone)
-                    + f" · {session.course_code}"
-                )
-            )
-        if not load.upcoming:
-            lines.append(_("None scheduled."))
-        lines.extend(self._training_lines(row.id))
-        self.load_label.setText("<br>".join(lines))
-
-    def _training_lines(self, instructor_id: int) -> list[str]:
-        """Train-the-trainer progress, and whether the Qualify button has anything to do."""
-        from iltdesk.services import train_the_trainer
-
-        found = train_the_trainer.progress(self.ctx.db, instructor_id)
-        self.qualify_button.setEnabled(any(p.ready for p in found))
-        if not found:
-            return []
-        lines = ["", "<b>" + escape(_("Train-the-trainer")) + "</b>"]
-        for item in found:
-            text = _(
-                "{course}: co-facilitated {co} of {co_needed}, observed {seen} of {seen_needed}"
-            )
-            text = text.format(
-                course=item.course,
-                co=item.co_facilitated,
-                co_needed=item.co_needed,
-                seen=item.observed,
-                seen_needed=item.observed_needed,
-            )
-            if item.ready:
-                text += " — " + _("ready to qualify")
-            lines.append(escape(text))
-        return lines
-
-    def _feedback_line(self, instructor_id: int) -> str:
-        from datetime import timedelta
-
-        from iltdesk.services.feedback import instructor_feedback
-
-        since = today_in(str(self.ctx.prefs.get("default_timezone"))) - timedelta(days=365)
-        found = instructor_feedback(self.ctx.db, instructor_id, since)
-        if not found.responses:
-            return _("No feedback in the last 12 months.")
-        shown = {
-            "instructor": formatting.format_score(found.instructor) if found.instructor else "—",
-            "overall": formatting.format_score(found.overall) if found.overall else "—",
-        }
-        return ngettext(
-            "Feedback, last 12 months: instructor {instructor}, overall {overall} ({n} response).",
-            "Feedback, last 12 months: instructor {instructor}, overall {overall} ({n} responses).",
-            found.responses,
-        ).format(n=found.responses, **shown)
-
-
-class RoomsPage(_SmallTablePage):
+class RoomsPage(SmallTablePage):
     """The Rooms screen."""
 
     entity = Entity.ROOM

@@ -37,6 +37,12 @@ def _sessions(ctx: AppContext) -> QWidget:
     return SessionsPage(ctx)
 
 
+def _instructors(ctx: AppContext) -> QWidget:
+    from iltdesk.views.instructors_view import InstructorsPage
+
+    return InstructorsPage(ctx)
+
+
 def _catalogue(name: str) -> Callable[[AppContext], QWidget]:
     def build(ctx: AppContext) -> QWidget:
         from iltdesk.views import catalogue_views
@@ -71,7 +77,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("sessions", N_("Sessions"), _sessions),
     Screen("courses", N_("Courses"), _catalogue("CoursesPage")),
     Screen("learners", N_("Learners"), _catalogue("LearnersPage")),
-    Screen("instructors", N_("Instructors"), _catalogue("InstructorsPage")),
+    Screen("instructors", N_("Instructors"), _instructors),
     Screen("rooms", N_("Rooms"), _catalogue("RoomsPage")),
     Screen("reports", N_("Reports"), _reports, extra_shortcut="Ctrl+R"),
     Screen("compliance", N_("Compliance"), _compliance),
