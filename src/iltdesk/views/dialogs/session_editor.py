@@ -35,11 +35,10 @@ from iltdesk.domain.enums import DeliveryMode, InstructorRole
 from iltdesk.domain.localtime import (
     AmbiguousTimeError,
     WallTime,
-    reading_label,
     to_instant,
     to_wall,
 )
-from iltdesk.domain.rows import Clash, RoomRow, SessionRow
+from iltdesk.domain.rows import Clash, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
 from iltdesk.errors import StaleEditError, UserError
 from iltdesk.i18n import _
@@ -48,47 +47,11 @@ from iltdesk.services.common import Outcome
 from iltdesk.views import series_editing
 from iltdesk.views.context import AppContext
 from iltdesk.views.day_row import DayRow
+from iltdesk.views.dialogs.session_questions import ask_fold, ask_use_room_zone
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.series_editing import RepeatBox
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import error_label, zone_combo
-
-
-def ask_fold(parent: QWidget | None, error: AmbiguousTimeError) -> int | None:
-    """Which of two readings of a time is meant: 0 (first), 1 (second), None (cancelled)."""
-    first, second = error.choices
-    box = QMessageBox(parent)
-    box.setWindowTitle(_("This time happens twice"))
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setText(str(error))
-    first_button = box.addButton(
-        _("{reading} (first)").format(reading=reading_label(first)),
-        QMessageBox.ButtonRole.AcceptRole,
-    )
-    second_button = box.addButton(
-        _("{reading} (an hour later)").format(reading=reading_label(second)),
-        QMessageBox.ButtonRole.AcceptRole,
-    )
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
-    if box.clickedButton() is first_button:
-        return 0
-    if box.clickedButton() is second_button:
-        return 1
-    return None
-
-
-def ask_use_room_zone(parent: QWidget | None, room: RoomRow, current: str) -> bool:
-    """Ask whether to use the room's zone when it differs from the session's."""
-    answer = QMessageBox.question(
-        parent,
-        _("Time zone of the room"),
-        _(
-            "{room} is in {room_zone}; this session is set to {zone}. Use {room_zone}? The "
-            "times stay as typed, as the room's clocks read them."
-        ).format(room=room.name, room_zone=room.timezone, zone=current),
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class SessionEditorDialog(QDialog):
