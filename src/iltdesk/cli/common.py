@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from iltdesk import paths
@@ -55,6 +56,16 @@ def open_for_cli(option: str | None) -> Database:
     for note in [*db.notices, *([interrupted] if interrupted else [])]:
         print(note, file=sys.stderr)
     return db
+
+
+def iso_date(text: str) -> date:
+    """An argparse type: a YYYY-MM-DD date, or argparse's usage error with a sentence."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("“{text}” is not a date: write it as YYYY-MM-DD.").format(text=text)
+        ) from None
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -19,6 +19,7 @@ from iltdesk.cli.common import (
     EXIT_USER_ERROR,
     Commands,
     Handler,
+    iso_date,
     open_for_cli,
     print_table,
 )
@@ -95,7 +96,7 @@ def register(commands: Commands) -> dict[str, Handler]:
     add.add_argument("--every", type=int, metavar="MONTHS", help=_("repeat every N months"))
     add.add_argument("--within", type=int, metavar="DAYS", help=_("first time within N days"))
     add.add_argument("--anchor", choices=["hire", "eligible"], default="eligible")
-    add.add_argument("--starts", type=date.fromisoformat, metavar="YYYY-MM-DD")
+    add.add_argument("--starts", type=iso_date, metavar="YYYY-MM-DD")
     add.add_argument("--department", default="", metavar="TEXT")
     add.add_argument("--job-title", default="", metavar="TEXT")
     add.add_argument("--location", default="", metavar="TEXT")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 from pathlib import Path
 
 from iltdesk.cli.common import (
@@ -14,6 +13,7 @@ from iltdesk.cli.common import (
     Commands,
     Handler,
     confirm,
+    iso_date,
     open_for_cli,
     print_table,
     resolve_database,
@@ -28,7 +28,7 @@ def register(commands: Commands) -> dict[str, Handler]:
     demo.add_argument("--learners", type=int, default=600, help=_("number of learners"))
     demo.add_argument("--sessions", type=int, default=360, help=_("number of sessions"))
     demo.add_argument("--seats", type=int, help=_("seats per session (default: realistic)"))
-    demo.add_argument("--today", type=date.fromisoformat, help=_("anchor date, YYYY-MM-DD"))
+    demo.add_argument("--today", type=iso_date, help=_("anchor date, YYYY-MM-DD"))
     demo.add_argument("--seed", type=int, default=2026, help=_("random seed"))
 
     commands.add_parser("check-db", help=_("check the database; exit 6 on problems"))

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
 
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("“{text}” is not a date; write it as YYYY-MM-DD.").format(text=text)
-        ) from None
 
 
 def register(commands: Commands) -> dict[str, Handler]:
@@ -27,8 +17,8 @@ def register(commands: Commands) -> dict[str, Handler]:
         help=_("propose times for a course: a qualified free instructor and a free room"),
     )
     find.add_argument("course", metavar="COURSE_CODE")
-    find.add_argument("--from", dest="first", type=_day, required=True, metavar="YYYY-MM-DD")
-    find.add_argument("--to", dest="last", type=_day, required=True, metavar="YYYY-MM-DD")
+    find.add_argument("--from", dest="first", type=iso_date, required=True, metavar="YYYY-MM-DD")
+    find.add_argument("--to", dest="last", type=iso_date, required=True, metavar="YYYY-MM-DD")
     find.add_argument("--size", type=int, default=0, metavar="N", help=_("learners to seat"))
     find.add_argument(
         "--mode", choices=("in-person", "virtual"), default="in-person", help=_("delivery")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 
@@ -49,9 +49,9 @@ def register(commands: Commands) -> dict[str, Handler]:
     report.add_argument("name", nargs="?", choices=NAMES, metavar="NAME", help=", ".join(NAMES))
     report.add_argument("--list", action="store_true", help=_("list the reports and exit"))
     report.add_argument(
-        "--from", dest="start", type=_day, metavar="YYYY-MM-DD", help=_("first day")
+        "--from", dest="start", type=iso_date, metavar="YYYY-MM-DD", help=_("first day")
     )
-    report.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD", help=_("last day"))
+    report.add_argument("--to", dest="end", type=iso_date, metavar="YYYY-MM-DD", help=_("last day"))
     report.add_argument("--period", choices=PERIODS, help=_("a preset period (instead of dates)"))
     report.add_argument("--group-by", choices=GROUPS, help=_("what the rows are"))
     report.add_argument("--course", metavar="CODE", help=_("only this course"))
@@ -71,15 +71,6 @@ def register(commands: Commands) -> dict[str, Handler]:
         "--force", action="store_true", help=_("replace an existing file of another kind")
     )
     return {"report": cmd_report}
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("“{text}” is not a date: write it as YYYY-MM-DD.").format(text=text)
-        ) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:

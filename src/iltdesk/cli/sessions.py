@@ -15,7 +15,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from iltdesk import formatting
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
 from iltdesk.cli.session_output import print_series, print_session, session_json
 from iltdesk.db.engine import Database
 from iltdesk.domain.enums import DeliveryMode, InstructorRole
@@ -39,18 +39,9 @@ _WALL = re.compile(
 )
 
 
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            _("“{text}” is not a date; write it as YYYY-MM-DD.").format(text=text)
-        ) from None
-
-
 def _day_or_none(text: str) -> date | str:
     """A date, or "" to go back to the default."""
-    return "" if not text.strip() else _day(text)
+    return "" if not text.strip() else iso_date(text)
 
 
 def register(commands: Commands) -> dict[str, Handler]:
@@ -85,7 +76,7 @@ def register(commands: Commands) -> dict[str, Handler]:
     add.add_argument("--min-size", type=int, default=0, metavar="N", help=_("the fewest to run"))
     add.add_argument(
         "--go-no-go",
-        type=_day,
+        type=iso_date,
         metavar="YYYY-MM-DD",
         help=_("when to decide whether it runs if below its minimum (default: a week before)"),
     )

@@ -13,13 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
-    Attendance,
     Course,
     Enrollment,
     FeedbackAnswer,
@@ -45,7 +44,6 @@ from iltdesk.errors import NotFoundError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services import settings_store
 from iltdesk.services.common import Outcome, get_or_fail
-from iltdesk.services.reports.common import ATTENDED
 
 FORM_KEY = "feedback_form.{course_id}"
 PAPER = "paper"
@@ -222,7 +220,7 @@ def session_feedback(db: Database, session_id: int) -> SessionFeedback:
     )
 
 
-def _responses(tx: OrmSession, where: list[object]) -> list[ResponseRow]:
+def _responses(tx: OrmSession, where: list[ColumnElement[bool]]) -> list[ResponseRow]:
     rows = tx.execute(
         select(
             FeedbackResponse.id,
@@ -233,7 +231,7 @@ def _responses(tx: OrmSession, where: list[object]) -> list[ResponseRow]:
         )
         .outerjoin(Enrollment, Enrollment.id == FeedbackResponse.enrollment_id)
         .outerjoin(Learner, Learner.id == Enrollment.learner_id)
-        .where(*where)  # type: ignore[arg-type]  # SQL conditions
+        .where(*where)
         .order_by(FeedbackResponse.id)
     ).all()
     answers: dict[int, list[Answer]] = {row[0]: [] for row in rows}
@@ -261,32 +259,33 @@ def _responses(tx: OrmSession, where: list[object]) -> list[ResponseRow]:
     ]
 
 
-def _answers(tx: OrmSession, where: list[object]) -> list[Answer]:
+def _answers(tx: OrmSession, where: list[ColumnElement[bool]]) -> list[Answer]:
     return [
         Answer(question, score, text or "")
         for question, score, text in tx.execute(
             select(FeedbackAnswer.question, FeedbackAnswer.score, FeedbackAnswer.text)
             .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
             .join(TrainingSession, TrainingSession.id == FeedbackResponse.session_id)
-            .where(*where)  # type: ignore[arg-type]  # SQL conditions
+            .where(*where)
         )
     ]
 
 
-def _attended(tx: OrmSession, where: list[object]) -> int:
-    """Learners who attended (a present, late or left-early mark) the sessions `where` picks."""
+def _attended(tx: OrmSession, where: list[ColumnElement[bool]]) -> int:
+    """Learners who attended the sessions `where` picks, counted as the reports count them.
+
+    Attended: minutes from a present, late or left-early mark.
+    """
     return int(
         tx.scalar(
             select(func.count())
             .select_from(Enrollment)
             .join(TrainingSession, TrainingSession.id == Enrollment.session_id)
             .where(
-                *where,  # type: ignore[arg-type]  # SQL conditions
+                *where,
                 TrainingSession.status != SessionStatus.CANCELLED,
                 Enrollment.status.in_(SEAT_HOLDING),
-                exists().where(
-                    Attendance.enrollment_id == Enrollment.id, Attendance.status.in_(ATTENDED)
-                ),
+                Enrollment.attended_minutes > 0,
             )
         )
         or 0

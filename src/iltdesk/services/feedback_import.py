@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,6 +30,7 @@ from iltdesk.domain.feedback import (
 from iltdesk.domain.text import search_key
 from iltdesk.errors import UnreadableFileError
 from iltdesk.i18n import _
+from iltdesk.importers.cells import cell_text
 from iltdesk.importers.survey import (
     EMAIL,
     LEAVE_OUT,
@@ -212,18 +212,18 @@ def _read_row(
     for column in columns:
         value = cells[column.index] if column.index < len(cells) else None
         if column.target == EMAIL:
-            row.email = _text(value)
+            row.email = cell_text(value)
         elif column.target == NAME:
-            row.name = _text(value)
+            row.name = cell_text(value)
         elif column.target == RESPONSE_ID:
-            row.response_id = _text(value)
+            row.response_id = cell_text(value)
         elif (key := question_key(column.target)) is not None:
             question = form.question(key)
             if question is None:
                 continue
             if question.kind is QuestionKind.TEXT:
-                if _text(value):
-                    row.answers.append(Answer(key, None, _text(value)))
+                if cell_text(value):
+                    row.answers.append(Answer(key, None, cell_text(value)))
                 continue
             try:
                 score = read_score(question.kind, value)
@@ -255,21 +255,11 @@ def _references(tx: OrmSession, session_id: int) -> set[str]:
     )
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _digest(cells: tuple[object, ...]) -> str:
     """A response's fingerprint when the export has no response ID: its whole row.
 
     The row holds the timestamp survey tools write, so two anonymous people giving the same
     answers stay two.
     """
-    content = "\x1f".join(_text(cell) for cell in cells)
+    content = "\x1f".join(cell_text(cell) for cell in cells)
     return "sha1-" + hashlib.sha1(content.encode(), usedforsecurity=False).hexdigest()[:20]

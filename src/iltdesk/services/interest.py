@@ -83,20 +83,24 @@ def add_by_email(
     from iltdesk.services.compliance_actions import add_to_interest
 
     wanted = [e.strip().lower() for e in emails if e.strip()]
-    with db.reading() as tx:
-        found = dict(
-            tx.execute(
-                select(Learner.email_key, Learner.id).where(
-                    Learner.email_key.in_(wanted), Learner.merged_into_id.is_(None)
-                )
-            ).all()
-        )
+    found = _learners_by_email(db, wanted)
     unknown = [e for e in wanted if e not in found]
     if unknown:
         raise ValidationError(
             _("No learner has the email address {email}.").format(email=", ".join(unknown))
         )
     return add_to_interest(db, course_id, [found[e] for e in wanted], note)
+
+
+def _learners_by_email(db: Database, emails: Sequence[str]) -> dict[str, int]:
+    """The learners (merged duplicates aside) with these lower-case emails, by email."""
+    with db.reading() as tx:
+        rows = tx.execute(
+            select(Learner.email_key, Learner.id).where(
+                Learner.email_key.in_(list(emails)), Learner.merged_into_id.is_(None)
+            )
+        ).all()
+    return {str(email): int(learner_id) for email, learner_id in rows}
 
 
 def remove(db: Database, course_id: int, learner_ids: Sequence[int], reason: str) -> Outcome[int]:
@@ -180,14 +184,7 @@ def import_list(db: Database, course_id: int, path: Path) -> Outcome[InterestImp
                 name=path.name
             )
         )
-    with db.reading() as tx:
-        found = dict(
-            tx.execute(
-                select(Learner.email_key, Learner.id).where(
-                    Learner.email_key.in_(emails), Learner.merged_into_id.is_(None)
-                )
-            ).all()
-        )
+    found = _learners_by_email(db, emails)
     known = [found[e] for e in emails if e in found]
     outcome = add_to_interest(db, course_id, known)
     return Outcome(

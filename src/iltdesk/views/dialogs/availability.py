@@ -38,6 +38,7 @@ from iltdesk.services import availability
 from iltdesk.services.availability import TimeOffRow, WorkingPattern
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
+from iltdesk.views.time_fields import pydate
 from iltdesk.views.widgets import error_label
 
 
@@ -225,7 +226,7 @@ class AvailabilityDialog(QDialog):
         )
 
     def add_time_off(self) -> None:
-        first, last = _day(self.off_first.date()), _day(self.off_last.date())
+        first, last = pydate(self.off_first.date()), pydate(self.off_last.date())
         if last < first:
             self.problem.setText(_("The time off ends before it starts: swap the two dates."))
             return
@@ -267,7 +268,3 @@ class AvailabilityDialog(QDialog):
                 _("{n} busy times read from {file}.").format(n=outcome.value, file=path.name)
             )
             self.reload()
-
-
-def _day(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,6 +36,7 @@ from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
 from iltdesk.services import catalogue, planning
 from iltdesk.services.planning import SlotProposal
 from iltdesk.views.context import AppContext
+from iltdesk.views.time_fields import pydate, qdate
 from iltdesk.views.widgets import error_label, zone_combo
 
 
@@ -73,8 +73,8 @@ class FindSlotDialog(QDialog):
         for course in catalogue.list_courses(ctx.db):
             self.course.addItem(f"{course.code} — {course.title}", course.id)
         today = date.today()
-        self.first = QDateEdit(_qdate(today + timedelta(days=1)))
-        self.last = QDateEdit(_qdate(today + timedelta(days=91)))
+        self.first = QDateEdit(qdate(today + timedelta(days=1)))
+        self.last = QDateEdit(qdate(today + timedelta(days=91)))
         for edit in (self.first, self.last):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")
@@ -134,7 +134,7 @@ class FindSlotDialog(QDialog):
             self.problem.setText(_("There are no courses yet."))
             return
         mode = DeliveryMode(str(self.mode.currentData()))
-        first, last = _day(self.first.date()), _day(self.last.date())
+        first, last = pydate(self.first.date()), pydate(self.last.date())
         found = self.ctx.attempt(
             self,
             lambda: planning.find_slots(
@@ -199,11 +199,3 @@ def prefill(editor: object, proposal: SlotProposal, course_id: int, size: int) -
     for row, (start, end) in zip(editor.day_rows, proposal.days, strict=False):
         row.set_instants(start, end, proposal.zone)
     editor.add_instructor(proposal.instructor_id, InstructorRole.LEAD)
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _day(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
