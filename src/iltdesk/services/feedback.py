@@ -11,9 +11,8 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
@@ -357,9 +356,7 @@ def instructor_feedback(db: Database, instructor_id: int, since: date) -> Instru
     from iltdesk.db.entities import SessionInstructor
     from iltdesk.domain.feedback import INSTRUCTOR, OVERALL
     from iltdesk.services.reports.common import TEACHING
-
-    def average(key: str) -> Any:
-        return func.avg(case((FeedbackAnswer.question == key, FeedbackAnswer.score)))
+    from iltdesk.services.reports.feedback import question_average as average
 
     with db.reading() as tx:
         responses, instructor, overall = tx.execute(

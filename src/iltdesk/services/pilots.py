@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import FeedbackAnswer, FeedbackResponse, TrainingSession
@@ -21,6 +21,7 @@ from iltdesk.domain.feedback import OVERALL
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome, get_or_fail
+from iltdesk.services.reports.feedback import question_average
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def set_debrief(db: Database, session_id: int, text: str) -> Outcome[None]:
 
 def pilot_reviews(db: Database, course_id: int) -> list[PilotReview]:
     """The course's pilot sessions (not cancelled), earliest first, with their feedback."""
-    overall = func.avg(case((FeedbackAnswer.question == OVERALL, FeedbackAnswer.score)))
+    overall = question_average(OVERALL)
     with db.reading() as tx:
         pilots = tx.execute(
             select(

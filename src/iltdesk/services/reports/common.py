@@ -200,6 +200,11 @@ def _int(expression: ColumnElement[Any]) -> ColumnElement[int]:
     return cast(expression, Integer)
 
 
+def year_month(column: Any) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """SQL: the year and month of a date column, as integers."""
+    return _int(extract("year", column)), _int(extract("month", column))
+
+
 def grouping(group_by: GroupBy, local_date: Any) -> Grouping:
     """The key of `group_by`; `local_date` is the date column months and years are read from."""
     if group_by is GroupBy.COURSE:
@@ -225,8 +230,7 @@ def grouping(group_by: GroupBy, local_date: Any) -> Grouping:
             lambda key: (key[0] or _("(no location)"),),
             needs_learner=True,
         )
-    year = _int(extract("year", local_date))
-    month = _int(extract("month", local_date))
+    year, month = year_month(local_date)
     if group_by is GroupBy.MONTH:
         return Grouping(
             (year, month),

@@ -44,6 +44,7 @@ from iltdesk.services.reports.common import (
     join_instructors,
     session_conditions,
     took_place,
+    year_month,
 )
 
 # The rated questions of the default form, as columns (a customised form keeps these keys for
@@ -51,7 +52,8 @@ from iltdesk.services.reports.common import (
 _SCORED = tuple(q.key for q in DEFAULT_QUESTIONS if q.kind.value == "scale")
 
 
-def _average(key: str) -> ColumnElement[Any]:
+def question_average(key: str) -> ColumnElement[Any]:
+    """SQL: the average score of the answers to question `key` among the rows aggregated."""
     return func.avg(case((FeedbackAnswer.question == key, FeedbackAnswer.score)))
 
 
@@ -96,7 +98,7 @@ def feedback_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Re
         select(
             *key.expressions,
             func.count(func.distinct(FeedbackResponse.id)),
-            *(_average(k) for k in _SCORED),
+            *(question_average(k) for k in _SCORED),
             count_if(and_(recommend, FeedbackAnswer.score >= 9)),  # promoters
             count_if(and_(recommend, FeedbackAnswer.score <= 6)),  # detractors
             count_if(recommend),
@@ -174,7 +176,9 @@ def _totals(tx: OrmSession, held: list[Any], nps_parts: list[int]) -> dict[str, 
         or 0
     )
     found = tx.execute(
-        select(func.count(func.distinct(FeedbackResponse.id)), *(_average(k) for k in _SCORED))
+        select(
+            func.count(func.distinct(FeedbackResponse.id)), *(question_average(k) for k in _SCORED)
+        )
         .select_from(FeedbackAnswer)
         .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
         .join(TrainingSession, TrainingSession.id == FeedbackResponse.session_id)
@@ -204,12 +208,9 @@ def instructor_scores(
     Keyed by (instructor id, year, month of the session's first day), over the sessions the
     instructor taught (lead or co-facilitator).
     """
-    from sqlalchemy import Integer, cast, extract
-
     from iltdesk.db.entities import Instructor
 
-    year = cast(extract("year", TrainingSession.first_date), Integer)
-    month = cast(extract("month", TrainingSession.first_date), Integer)
+    year, month = year_month(TrainingSession.first_date)
     query = join_instructors(
         select(
             Instructor.id,

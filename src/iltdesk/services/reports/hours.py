@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.entities import (
@@ -46,18 +46,13 @@ from iltdesk.services.reports.common import (
     join_instructors,
     learner_conditions,
     session_conditions,
+    year_month,
 )
-
-
-def _year_month(column: Any) -> tuple[ColumnElement[int], ColumnElement[int]]:
-    from sqlalchemy import Integer, cast, extract
-
-    return cast(extract("year", column), Integer), cast(extract("month", column), Integer)
 
 
 def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> ReportTable:
     """Per instructor and month: sessions, days, hours delivered, learners taught and fees."""
-    year, month = _year_month(SessionDay.local_date)
+    year, month = year_month(SessionDay.local_date)
     delivered = [
         TrainingSession.status != SessionStatus.CANCELLED,
         SessionDay.end <= now,
@@ -89,7 +84,7 @@ def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetim
         found[(instructor_id, int(y), int(m))] = [sessions, days, minutes, 0, None]
     # Learners taught: those who attended, once per session, in the month of the session's
     # first day (counted per session from the places' index, then added up).
-    first_year, first_month = _year_month(TrainingSession.first_date)
+    first_year, first_month = year_month(TrainingSession.first_date)
     held = [
         TrainingSession.status != SessionStatus.CANCELLED,
         TrainingSession.last_end <= now,
@@ -185,7 +180,7 @@ def _weighted(scores: Iterable[tuple[float, int]]) -> float | None:
 
 def _fees(tx: OrmSession, filters: ReportFilters, now: datetime) -> Sequence[Any]:
     """Instructor-fee lines of sessions held in the period, per instructor, month, currency."""
-    year, month = _year_month(TrainingSession.first_date)
+    year, month = year_month(TrainingSession.first_date)
     query = (
         select(
             CostLine.instructor_id,
