@@ -29,12 +29,10 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SEAT_HOLDING, InstructorRole, SessionStatus
 from iltdesk.domain.feedback import (
     Answer,
-    AnswerError,
     FeedbackEntry,
     FeedbackForm,
     FeedbackResults,
     Question,
-    QuestionKind,
     check_form,
     summarise,
 )
@@ -382,22 +380,3 @@ def instructor_feedback(db: Database, instructor_id: int, since: date) -> Instru
         round(float(instructor), 2) if instructor is not None else None,
         round(float(overall), 2) if overall is not None else None,
     )
-
-
-def parse_entry(form: FeedbackForm, values: dict[str, str]) -> tuple[Answer, ...]:
-    """Answers from what was typed per question key ("4", "", a comment), or `AnswerError`."""
-    from iltdesk.domain.feedback import read_score
-
-    answers: list[Answer] = []
-    for question in form.questions:
-        raw = values.get(question.key, "").strip()
-        if not raw:
-            continue
-        if question.kind is QuestionKind.TEXT:
-            answers.append(Answer(question.key, None, raw))
-        else:
-            try:
-                answers.append(Answer(question.key, read_score(question.kind, raw)))
-            except AnswerError as error:
-                raise AnswerError(f"{question.wording()}: {error}") from None
-    return tuple(answers)

@@ -20,7 +20,6 @@ from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Course, InterestEntry, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import MessageKind
 from iltdesk.errors import NotFoundError, UnreadableFileError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome
@@ -145,11 +144,6 @@ def enrol_from_list(
     placed = [r.learner_id for r in (*report.enrolled, *report.waitlisted, *report.already)]
     closed = _close(db, course_id, placed, _("Enrolled in session {id}").format(id=session_id))
     return Outcome(report, outcome.changes | closed.changes)
-
-
-def offer_kind() -> MessageKind:
-    """The kind of the message that offers a session's seats to the list."""
-    return MessageKind.INTEREST_OFFER
 
 
 @dataclass(frozen=True)

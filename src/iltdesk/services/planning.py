@@ -36,7 +36,7 @@ from iltdesk.db.entities import (
     TrainingSession,
 )
 from iltdesk.domain.enums import SEAT_HOLDING, DeliveryMode, SessionStatus
-from iltdesk.domain.localtime import WallTime, to_instant, zone
+from iltdesk.domain.localtime import WallTime, to_instant
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import NotFoundError, UserError, ValidationError
 from iltdesk.i18n import _
@@ -347,12 +347,6 @@ def _monthly_load(
         if first_date is not None:
             found[(instructor_id, first_date.year, first_date.month)] += 1
     return found
-
-
-def zone_exists(name: str) -> str:
-    """`name` if it is a time zone, or a sentence."""
-    zone(name)
-    return name
 
 
 @dataclass(frozen=True)
