@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import N_, _, ngettext
 from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
 from iltdesk.models.feedback import FeedbackResultsTableModel, ResultLine
 from iltdesk.services import feedback
 from iltdesk.services.feedback import ResponseRow, SessionFeedback
 from iltdesk.views.context import AppContext
 
-SURVEY_FILES = "Survey exports (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)"
+SURVEY_FILES = N_("Survey exports (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)")
 
 
 def ask_survey_file(parent: QWidget) -> Path | None:
