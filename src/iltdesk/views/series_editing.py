@@ -41,7 +41,6 @@ from iltdesk.views.context import AppContext
 
 NONE, WEEKLY, FORTNIGHTLY, MONTHLY, WEEKDAYS, CUSTOM = range(6)
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
 
 
 def nth_weekday(day: date) -> int:
