@@ -22,7 +22,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.attributes import get_history
@@ -311,22 +311,69 @@ def _collect(tx: OrmSession, _flush_context: Any) -> None:
 CHAIN_LOCK = 0x41554454
 
 
+_LAST_HASH = (
+    select(e.AuditEntry.__table__.c.hash).order_by(e.AuditEntry.__table__.c.id.desc()).limit(1)
+)
+_COLUMNS = (
+    "at",
+    "actor",
+    "entity",
+    "entity_id",
+    "action",
+    "detail",
+    "reason",
+    "session_id",
+    "learner_id",
+    "course_id",
+    "prev_hash",
+    "hash",
+)
+_INSERT = "INSERT INTO audit_entries ({names}) VALUES ({values})".format(
+    names=", ".join(_COLUMNS), values=", ".join(f"%({name})s" for name in _COLUMNS)
+)
+# One entry (the usual case) and the notice to the other clients in one round trip.
+_INSERT_AND_NOTIFY = f"WITH written AS ({_INSERT}) SELECT pg_notify(%(channel)s, %(payload)s)"
+
+
 def _write(tx: OrmSession, actor: str, client: str = "") -> None:
     """Before commit: give the pending entries their hashes and insert them, in order."""
     tx.flush()  # the last changes reach `_collect` first
     pending: list[Pending] = tx.info.pop(PENDING, [])
     if not pending:
         return
-    table = e.AuditEntry.__table__
     conn = tx.connection()
-    if conn.dialect.name == "postgresql":
-        # Coordinators committing at once take turns here (until each commits), so every
-        # entry chains onto the one committed before it instead of two forking the chain.
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
-    previous = (
-        conn.execute(select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar_one_or_none()
-        or ""
+    if conn.dialect.name != "postgresql":
+        previous = conn.execute(_LAST_HASH).scalar_one_or_none() or ""
+        conn.execute(insert(e.AuditEntry), _chained(pending, previous, actor))
+        return
+    # On a server the trail is the hot end of every write: its three statements go straight
+    # to the driver, inside the same transaction.
+    from iltdesk.db import live
+
+    driver = conn.connection.dbapi_connection
+    assert driver is not None  # an open transaction holds its connection
+    cursor = driver.cursor()
+    # Coordinators committing at once take turns here (until each commits), so every entry
+    # chains onto the one committed before it instead of two forking the chain. The last
+    # hash is read by a statement of its own, after the lock, so it sees the latest commit.
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+    cursor.execute("SELECT hash FROM audit_entries ORDER BY id DESC LIMIT 1")
+    last = cursor.fetchone()
+    rows = _chained(pending, last[0] if last else "", actor)
+    for row in rows:
+        row["at"] = row["at"].astimezone(UTC).replace(tzinfo=None)  # as `UTCDateTime` stores it
+    payload = live.payload(
+        client, actor, [(item.entity, item.entity_id, item.session_id) for item in pending]
     )
+    if len(rows) == 1:
+        cursor.execute(_INSERT_AND_NOTIFY, {**rows[0], "channel": live.CHANNEL, "payload": payload})
+    else:
+        cursor.executemany(_INSERT, rows)
+        cursor.execute("SELECT pg_notify(%s, %s)", (live.CHANNEL, payload))
+
+
+def _chained(pending: list[Pending], previous: str, actor: str) -> list[dict[str, Any]]:
+    """The pending entries as rows, each hashed onto the one before it."""
     rows = []
     for item in pending:
         detail = json.dumps(item.detail, ensure_ascii=False, sort_keys=True, default=str)
@@ -360,16 +407,7 @@ def _write(tx: OrmSession, actor: str, client: str = "") -> None:
             }
         )
         previous = digest
-    conn.execute(insert(e.AuditEntry), rows)
-    if conn.dialect.name == "postgresql":
-        from iltdesk.db import live
-
-        live.publish(
-            conn,
-            client,
-            actor,
-            [(item.entity, item.entity_id, item.session_id) for item in pending],
-        )
+    return rows
 
 
 def install(

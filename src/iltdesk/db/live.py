@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +36,16 @@ class Notice:
     everything: bool = False
 
 
-def publish(
-    conn: Connection,
-    client: str,
-    who: str,
-    touched: Iterable[tuple[str, int | None, int | None]],
-) -> None:
-    """Queue the notification for this transaction (sent by the server at commit)."""
+def payload(client: str, who: str, touched: Iterable[tuple[str, int | None, int | None]]) -> str:
+    """The transaction's notification: who wrote, from which client, and what it touched.
+
+    The audit trail sends it (`pg_notify`) with its entries; the server delivers it at commit.
+    """
     items = sorted(set(touched), key=lambda t: (t[0], t[1] or 0, t[2] or 0))
-    payload = json.dumps({"c": client, "w": who, "t": items}, separators=(",", ":"))
-    if len(payload.encode()) > MAX_PAYLOAD:
-        payload = json.dumps({"c": client, "w": who, "all": True}, separators=(",", ":"))
-    conn.execute(
-        text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload}
-    )
+    text = json.dumps({"c": client, "w": who, "t": items}, separators=(",", ":"))
+    if len(text.encode()) > MAX_PAYLOAD:
+        text = json.dumps({"c": client, "w": who, "all": True}, separators=(",", ":"))
+    return text
 
 
 def parse(payload: str) -> Notice | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Column, Select, bindparam, inspect, select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
@@ -71,6 +71,28 @@ def check_unchanged(
     raise StaleEditError(message, who=who, when=shown, differences=list(differences))
 
 
+_LOCKED_READS: dict[type, Select[Any]] = {}
+
+
+def _locked_read(entity: type) -> Select[Any]:
+    """`SELECT … FOR UPDATE` of one row by id, refreshing what the unit of work holds.
+
+    Built once per entity: `Session.get` builds it anew on every call, and on a server that
+    costs more than the round trip.
+    """
+    statement = _LOCKED_READS.get(entity)
+    if statement is None:
+        key: Column[Any] = inspect(entity).primary_key[0]
+        statement = (
+            select(entity)
+            .where(key == bindparam("pk"))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        _LOCKED_READS[entity] = statement
+    return statement
+
+
 def get_or_fail(
     tx: OrmSession, entity: type[E], entity_id: int, message: str, *, lock: bool = False
 ) -> E:
@@ -79,7 +101,11 @@ def get_or_fail(
     `lock`: hold its row until the transaction ends (`FOR UPDATE` on a server), so a version
     check on it sees any change committed meanwhile rather than racing it.
     """
-    found = tx.get(entity, entity_id, with_for_update=lock or None, populate_existing=lock)
+    found: E | None
+    if lock:
+        found = tx.execute(_locked_read(entity), {"pk": entity_id}).scalar_one_or_none()
+    else:
+        found = tx.get(entity, entity_id)
     if found is None:
         raise NotFoundError(message)
     return found

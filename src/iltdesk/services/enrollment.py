@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
@@ -31,7 +31,6 @@ from iltdesk.services.roster_read import roster as roster  # callers keep `enrol
 from iltdesk.services.seats import (
     fill_free_seats,
     lock_roster,
-    next_waitlist_position,
     renumber_waitlist,
     roster_locked,
     seats_taken,
@@ -136,6 +135,30 @@ def _open_session(tx: OrmSession, session_id: int) -> TrainingSession:
     return session
 
 
+_OTHER_PLACE = aliased(Enrollment)
+# Built once: an alias made per call costs more to adapt than the query takes on a server.
+_PLACE_QUERY = (
+    select(
+        Learner,
+        Enrollment,
+        select(func.count())
+        .where(
+            _OTHER_PLACE.session_id == bindparam("session_id"),
+            _OTHER_PLACE.status.in_(SEAT_HOLDING),
+        )
+        .scalar_subquery(),
+        select(func.max(_OTHER_PLACE.waitlist_position))
+        .where(_OTHER_PLACE.session_id == bindparam("session_id"))
+        .scalar_subquery(),
+    )
+    .outerjoin(
+        Enrollment,
+        and_(Enrollment.learner_id == Learner.id, Enrollment.session_id == bindparam("session_id")),
+    )
+    .where(Learner.id == bindparam("learner_id"))
+)
+
+
 def _place(
     tx: OrmSession,
     session: TrainingSession,
@@ -149,26 +172,13 @@ def _place(
     import_batch_id: int | None = None,
 ) -> Enrollment:
     """Give the learner a seat, or a waitlist place, on `session` (reusing an old row)."""
-    # The learner, their place on the session if any, and the seats taken: one statement (the
-    # session's row is locked, so the count holds until the transaction ends).
+    # The learner, their place on the session if any, the seats taken and the last waitlist
+    # position: one statement (the session's row is locked, so they hold until the end).
     lock_roster(tx, session.id)
-    other = aliased(Enrollment)
-    taken_now = (
-        select(func.count())
-        .where(other.session_id == session.id, other.status.in_(SEAT_HOLDING))
-        .scalar_subquery()
-    )
-    found = tx.execute(
-        select(Learner, Enrollment, taken_now)
-        .outerjoin(
-            Enrollment,
-            and_(Enrollment.learner_id == Learner.id, Enrollment.session_id == session.id),
-        )
-        .where(Learner.id == learner_id)
-    ).first()
+    found = tx.execute(_PLACE_QUERY, {"session_id": session.id, "learner_id": learner_id}).first()
     if found is None:
         raise NotFoundError(_("That learner does not exist."))
-    learner, existing, seated = found
+    learner, existing, seated, last_position = found
     name = f"{learner.first_name} {learner.last_name}".strip()
     if existing is not None and existing.status.is_active:
         raise ValidationError(
@@ -202,7 +212,7 @@ def _place(
     enrollment.learner = learner  # already loaded: no second query for the roster row
     if full and not over_capacity:
         enrollment.status = EnrollmentStatus.WAITLISTED
-        enrollment.waitlist_position = next_waitlist_position(tx, session.id)
+        enrollment.waitlist_position = (last_position or 0) + 1
     else:
         enrollment.status = EnrollmentStatus.ENROLLED
         enrollment.waitlist_position = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from iltdesk.db.entities import AuditEntry
 from iltdesk.domain.enums import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
@@ -39,6 +39,32 @@ def test_full_session_waitlists_in_order_and_promotes_the_first(db):
         ("Evans", E.WAITLISTED, 1),  # renumbered: contiguous from 1
         ("Brown", E.CANCELLED, None),
     ]
+
+
+def test_a_waitlist_place_costs_no_more_statements_than_a_seat(db):
+    # One statement reads the learner, their place, the seats taken and the last waitlist
+    # position; on a server each extra statement is a round trip on every enrolment.
+    session = make_session(db, capacity=1)
+    first, second, third = (make_learner(db, last=name) for name in ["Adams", "Brown", "Clark"])
+    enrollment.enroll_learner(db, session.id, first.id)  # warms the statement cache
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        enrollment.enroll_learner(db, session.id, second.id, allow_clash=True)
+        for_waitlist = len(sent)
+        sent.clear()
+        seat = make_session(db, capacity=5)
+        sent.clear()
+        enrollment.enroll_learner(db, seat.id, third.id, allow_clash=True)
+        for_seat = len(sent)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert statuses(db, session.id)[1][1:] == (E.WAITLISTED, 1)
+    assert for_waitlist == for_seat
 
 
 def test_cancelling_from_the_waitlist_renumbers_it(db):
