@@ -1,11 +1,12 @@
-"""The desktop app on a 50,000-learner database (issue 3 and 13 targets).
+"""The desktop app on a 50,000-learner database (issue 15's targets).
 
 1. Process start to the main window painted with its first screen filled (the home dashboard:
    this week and what needs attention, computed off the GUI thread), against the floor of a
-   bare PySide6 window with an empty table plus `import sqlalchemy.orm` (target 1.5x).
-2. Learners filter keystroke to repaint (target under 30 ms).
-3. Longest GUI-thread stall while switching screens and opening a session (target < 100 ms),
-   after the warm-up the app runs off the GUI thread once the first screen is up.
+   bare PySide6 window with an empty table plus `import sqlalchemy.orm` (target 1.3x).
+2. Learners filter keystroke to repaint: the worst of 30 under 50 ms (the median reported).
+3. Longest GUI-thread stall while switching screens and opening the busiest session (target
+   under 50 ms, where a click stops feeling instant), after the warm-up the app runs off the
+   GUI thread once the first screen is up.
 """
 
 from __future__ import annotations
@@ -139,11 +140,12 @@ def in_process(path: Path) -> dict[str, float]:
         gaps.append((now - last[0]) * 1000)
         last[0] = now
 
+    busiest = max(scheduling.list_sessions(db), key=lambda s: s.enrolled)  # the bench's own
     probe = QTimer(window)
     probe.setInterval(5)
     probe.timeout.connect(tick)
+    last[0] = time.perf_counter()
     probe.start()
-    busiest = max(scheduling.list_sessions(db), key=lambda s: s.enrolled)
     steps = [lambda row=row: window.nav.setCurrentRow(row) for row in (0, 1, 2, 3, 4, 6, 0)]
     steps.append(lambda: window.sessions.open_session(busiest.id))
     steps.append(lambda: window.sessions.view_mode.setCurrentIndex(1))
@@ -176,7 +178,7 @@ def main() -> None:
         floors = [start_to_paint(FLOOR, env=env) for _ in range(5)]
         ours = [start_to_paint(OURS, str(path), env=env) for _ in range(5)]
         floor, mine = statistics.median(floors), statistics.median(ours)
-        report(f"gui_start_to_painted_dashboard[{label}]", mine, floor, 1.5)
+        report(f"gui_start_to_painted_dashboard[{label}]", mine, floor, 1.3)
         os.environ.update(env)
         figures = in_process(path)
         print(
@@ -185,8 +187,8 @@ def main() -> None:
                     "bench": f"learners_filter_keystroke[{label}]",
                     "median_ms": round(figures["keystroke"] * 1000, 2),
                     "worst_ms": round(figures["worst_keystroke"] * 1000, 2),
-                    "target_ms": 30,
-                    "ok": figures["keystroke"] < 0.030,
+                    "target_worst_ms": 50,
+                    "ok": figures["worst_keystroke"] < 0.050,
                 }
             ),
             flush=True,
@@ -196,8 +198,8 @@ def main() -> None:
                 {
                     "bench": f"gui_thread_max_stall[{label}]",
                     "max_stall_ms": figures["max_stall_ms"],
-                    "target_ms": 100,
-                    "ok": figures["max_stall_ms"] < 100,
+                    "target_ms": 50,
+                    "ok": figures["max_stall_ms"] < 50,
                 }
             ),
             flush=True,

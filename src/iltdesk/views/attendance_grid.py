@@ -11,7 +11,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -30,6 +29,7 @@ from iltdesk.services import attendance
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.views.context import AppContext
 from iltdesk.views.undo import MarksCommand
+from iltdesk.views.widgets import fit_to_contents
 
 KEYS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT,
@@ -82,7 +82,7 @@ class AttendanceGrid(QWidget):
         self.grid.setModel(self.model)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.verticalHeader().hide()
-        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        fit_to_contents(self.grid.horizontalHeader())
         self.grid.setAccessibleName(_("Attendance grid"))
         self._keys = _GridKeys(self)
         self._keys.mark_requested.connect(self._mark_from_key)

@@ -35,7 +35,7 @@ from iltdesk.views.dialogs.course_editor import CourseEditorDialog
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.history_panel import HistoryPanel
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import TablePage
+from iltdesk.views.widgets import TablePage, fit_columns
 
 
 class SmallTablePage(TablePage):
@@ -360,12 +360,12 @@ class LearnersPage(TablePage):
             texts = (when, f"{item.course_code} — {item.course_title}", status)
             for column, text in enumerate(texts):
                 self.history.setItem(i, column, QTableWidgetItem(text))
-        self.history.resizeColumnsToContents()
+        fit_columns(self.history)
         today = today_in(str(self.ctx.prefs.get("default_timezone")))
         self.certificates_model.set_rows(
             register(self.ctx.db, today, learner_id=row.id) if row else []
         )
-        self.certificates.resizeColumnsToContents()
+        fit_columns(self.certificates)
         self.audit.set_subject(learner_id=row.id if row else None)
 
     def merge_selected(self) -> None:

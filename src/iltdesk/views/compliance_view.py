@@ -44,6 +44,7 @@ from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.session_choice import SessionChoiceDialog
 from iltdesk.views.errors import show_error
+from iltdesk.views.widgets import fit_columns
 
 
 def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
@@ -243,7 +244,7 @@ class CompliancePage(QWidget):
             if due
             else _("Nobody is due in this period.")
         )
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation == self.generation and not isinstance(error, CancelledError):

@@ -15,6 +15,7 @@ from iltdesk.i18n import _, ngettext
 from iltdesk.models.history import HistoryTableModel
 from iltdesk.services import audit
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import fit_columns
 
 LIMIT = 500
 
@@ -79,7 +80,7 @@ class HistoryPanel(QWidget):
             limit=LIMIT,
         )
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if not rows:
             self.note.setText(_("Nothing recorded yet."))
         elif len(rows) == LIMIT:

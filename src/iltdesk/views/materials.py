@@ -28,6 +28,7 @@ from iltdesk.i18n import _
 from iltdesk.services import catalogue
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.widgets import fit_columns
 
 
 def pick_file(parent: QWidget, title: str) -> Path | None:
@@ -87,7 +88,7 @@ class MaterialsPanel(QWidget):
                 (row.title, row.kind.label(), formatting.format_number(row.version), row.file_name)
             ):
                 self.table.setItem(i, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
 
     def selected(self) -> MaterialRow | None:
         rows = self.table.selectionModel().selectedRows()

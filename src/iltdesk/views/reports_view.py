@@ -57,6 +57,7 @@ from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.time_fields import DateField
+from iltdesk.views.widgets import fit_columns
 
 EXPORTS = {
     "xlsx": ("Excel workbook (*.xlsx)", ".xlsx"),
@@ -413,7 +414,7 @@ class ReportsPage(QWidget):
         self.notes.setText("\n".join(table.notes))
         self.notes.setVisible(bool(table.notes))
         self.definitions.setText("\n".join(table.definitions))
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
 
     def show_bar(self, rows: tuple[int, ...] | None) -> None:
         """Show only the rows behind a bar (None: every row again)."""

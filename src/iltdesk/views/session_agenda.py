@@ -23,6 +23,7 @@ from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
 from iltdesk.services import catalogue, readiness
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import fit_columns
 
 
 class SessionAgendaTab(QWidget):
@@ -56,7 +57,7 @@ class SessionAgendaTab(QWidget):
             minutes = _("{minutes} min").format(minutes=item.minutes)
             self.table.setItem(i, 2, QTableWidgetItem(f"{item.activity.label()} · {minutes}"))
             clock += timedelta(minutes=item.minutes)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.readiness.load(row.mode)
 
 

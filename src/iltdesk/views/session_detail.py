@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -46,7 +45,7 @@ from iltdesk.views.session_agenda import SessionAgendaTab
 from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.session_menus import SessionMenus
 from iltdesk.views.undo import EditCommand, enrol_learners, roster_action
-from iltdesk.views.widgets import session_choice_label
+from iltdesk.views.widgets import fit_to_contents, session_choice_label
 
 if TYPE_CHECKING:
     from iltdesk.views.cost_lines import SessionCostsPanel
@@ -186,9 +185,7 @@ class SessionDetailDialog(SessionMenus, SessionDropTarget, QDialog):
         self.roster_view.setModel(self.roster_model)
         self.roster_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.roster_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.roster_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        fit_to_contents(self.roster_view.horizontalHeader())
         self.roster_view.horizontalHeader().setStretchLastSection(True)
         self.roster_view.verticalHeader().hide()
         buttons = QHBoxLayout()

@@ -31,6 +31,7 @@ from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.errors import show_error
+from iltdesk.views.widgets import fit_columns
 
 WHOLE_SESSION = 0
 
@@ -208,7 +209,7 @@ class KeptEvidenceDialog(QDialog):
         for r, values in enumerate(rows):
             for c, text in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         note = QLabel(
             _(
                 "A copy of every sheet printed or saved from ILT Desk is kept here, as printed; "

@@ -34,7 +34,7 @@ from iltdesk.models.compliance import RegisterTableModel
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
-from iltdesk.views.widgets import ERROR_COLOUR
+from iltdesk.views.widgets import ERROR_COLOUR, fit_columns
 
 
 def _today(ctx: AppContext) -> date:
@@ -173,7 +173,7 @@ class RegisterDialog(QDialog):
     def _loaded(self, rows: list[RegisterRow]) -> None:
         self.rows = rows
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.count.setText(
             ngettext("{n} certificate", "{n} certificates", len(rows)).format(
                 n=formatting.format_number(len(rows))

@@ -38,6 +38,24 @@ def make_table() -> QTableView:
     return view
 
 
+# Rows a header measures when it sizes columns to their contents (Qt's default is 1,000):
+# each measured cell is a call into Python `data()`, and a 160-learner roster with its
+# attendance grid otherwise costs tens of thousands of them each time the window lays out.
+MEASURED_ROWS = 40
+
+
+def fit_to_contents(header: QHeaderView) -> None:
+    """Columns sized to their contents, measured on the first rows (see `MEASURED_ROWS`)."""
+    header.setResizeContentsPrecision(MEASURED_ROWS)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size the columns to their contents once, measured on the first rows."""
+    view.horizontalHeader().setResizeContentsPrecision(MEASURED_ROWS)
+    view.resizeColumnsToContents()
+
+
 class TablePage(QWidget):
     """A toolbar row above a table, with an empty-state message in place of an empty table."""
 
@@ -76,7 +94,7 @@ class TablePage(QWidget):
             return
         self._fitted = True
         header = self.table.horizontalHeader()
-        header.setResizeContentsPrecision(40)
+        header.setResizeContentsPrecision(MEASURED_ROWS)
         header.setStretchLastSection(False)
         self.table.resizeColumnsToContents()
         for column in range(header.count()):

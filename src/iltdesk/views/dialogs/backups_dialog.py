@@ -32,6 +32,7 @@ from iltdesk import formatting
 from iltdesk.i18n import _
 from iltdesk.services import backups
 from iltdesk.services.backups import BackupRow
+from iltdesk.views.widgets import fit_columns
 
 RESTORE_PROPERTY = "iltdesk_restore"  # on the application: the backup to restore after quitting
 
@@ -144,7 +145,7 @@ class BackupsDialog(QDialog):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(index, column, item)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         if self.rows:
             self.table.selectRow(0)
         self._update_buttons()

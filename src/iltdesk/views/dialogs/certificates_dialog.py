@@ -23,6 +23,7 @@ from iltdesk.services import certificates, scheduling
 from iltdesk.services.certificates import CertificateRow
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import fit_columns
 
 
 def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
@@ -82,7 +83,7 @@ class CertificatesDialog(QDialog):
                 )
             ):
                 self.table.setItem(i, column, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
 
     def selected(self) -> CertificateRow | None:
         rows = self.table.selectionModel().selectedRows()

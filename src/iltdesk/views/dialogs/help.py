@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk.i18n import N_, _
+from iltdesk.views.widgets import fit_columns
 
 GUIDES = Path(__file__).resolve().parent.parent.parent / "resources" / "guide"
 
@@ -90,7 +91,7 @@ class ShortcutsDialog(QDialog):
         for index, (keys, text) in enumerate(rows):
             self.table.setItem(index, 0, QTableWidgetItem(keys))
             self.table.setItem(index, 1, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)

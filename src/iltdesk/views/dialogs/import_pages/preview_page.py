@@ -35,6 +35,7 @@ from iltdesk.services.roster_import import SKIP
 from iltdesk.views.dialogs.document_preview import ask_save_path
 from iltdesk.views.dialogs.import_pages.common import _Page, counts_html
 from iltdesk.views.errors import error_text
+from iltdesk.views.widgets import fit_columns
 
 if TYPE_CHECKING:
     from iltdesk.views.dialogs.import_wizard import ImportWizard
@@ -113,7 +114,7 @@ class PreviewPage(_Page):
         if self.only_problems.isChecked():
             rows = [r for r in rows if r.problems or r.plan.changes]
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         for column in range(self.model.columnCount()):
             self.view.setColumnWidth(column, min(self.view.columnWidth(column), 260))
 
