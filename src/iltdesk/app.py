@@ -123,12 +123,10 @@ def app_database(option: str | None) -> str:
     `--db`, then `ILTDESK_DATABASE_URL`, then the team database chosen in the window (File ›
     Connect to team database…), then the own file.
     """
-    from iltdesk.cli import resolve_database
-
     if option or os.environ.get("ILTDESK_DATABASE_URL"):
-        return resolve_database(option)
+        return paths.resolve_database(option)
     chosen = str(Preferences().get("database"))
-    return chosen or resolve_database(None)
+    return chosen or paths.resolve_database(None)
 
 
 def open_app_database(option: str | None, *, upgrade_server: bool = False) -> Database:
@@ -154,7 +152,6 @@ def open_with_recovery(db_option: str | None, zone: str) -> Database | None:
 
     Returns None when the user chose to quit (or nothing could be opened, already said).
     """
-    from iltdesk.cli import resolve_database
     from iltdesk.services import backups
     from iltdesk.views.dialogs import recovery
 
@@ -169,7 +166,7 @@ def open_with_recovery(db_option: str | None, zone: str) -> Database | None:
             QMessageBox.critical(None, _("ILT Desk"), str(again))
             return None
     except DamagedDatabaseError as error:
-        path = error.path or sqlite_path(database_url(resolve_database(db_option)))
+        path = error.path or sqlite_path(database_url(paths.resolve_database(db_option)))
         if path is None:
             QMessageBox.critical(None, _("ILT Desk"), str(error))
             return None
@@ -195,7 +192,7 @@ def open_with_recovery(db_option: str | None, zone: str) -> Database | None:
             QMessageBox.critical(None, _("ILT Desk"), str(again))
             return None
     except MigrationFailedError as error:
-        path = sqlite_path(database_url(resolve_database(db_option)))
+        path = sqlite_path(database_url(paths.resolve_database(db_option)))
         backup = error.backup
         if (
             recovery.ask_restore_before_upgrade(None, str(error), backup is not None)

@@ -61,3 +61,13 @@ def backup_dir_for(database: Path) -> Path:
         return data_dir() / "backups"
     digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:10]
     return data_dir() / "backups" / f"{resolved.stem}-{digest}"
+
+
+def resolve_database(option: str | None) -> str:
+    """`--db`, then `ILTDESK_DATABASE_URL`, then the default file in the user's data folder."""
+    if option:
+        return option
+    from_env = os.environ.get("ILTDESK_DATABASE_URL")
+    if from_env:
+        return from_env
+    return str(default_database_path())

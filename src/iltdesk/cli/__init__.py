@@ -33,12 +33,12 @@ from iltdesk.cli.common import (
     EXIT_USER_ERROR,
     Handler,
     open_for_cli,
-    resolve_database,
 )
 from iltdesk.errors import DatabaseError, UserError
 from iltdesk.i18n import _
+from iltdesk.paths import resolve_database
 
-__all__ = ["build_parser", "open_for_cli", "resolve_database", "run"]
+__all__ = ["build_parser", "open_for_cli", "run"]
 
 log = logging.getLogger(__name__)
 

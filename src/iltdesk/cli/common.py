@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -26,16 +25,6 @@ EXIT_DATABASE = 4  # the database cannot be opened or written (damaged, read-onl
 EXIT_UNSENT = 5  # mail is left unsent (paused, failed, or waiting to retry)
 
 
-def resolve_database(option: str | None) -> str:
-    """`--db`, then `ILTDESK_DATABASE_URL`, then the default file in the user's data folder."""
-    if option:
-        return option
-    from_env = os.environ.get("ILTDESK_DATABASE_URL")
-    if from_env:
-        return from_env
-    return str(paths.default_database_path())
-
-
 def open_for_cli(option: str | None) -> Database:
     """Open the database for a command.
 
@@ -47,7 +36,7 @@ def open_for_cli(option: str | None) -> Database:
     from iltdesk.services import journal
     from iltdesk.settings import Preferences
 
-    url = with_database_password(database_url(resolve_database(option)))
+    url = with_database_password(database_url(paths.resolve_database(option)))
     file_path = sqlite_path(url)
     backups = paths.backup_dir_for(file_path) if file_path is not None else None
     db = open_database(url, backup_dir=backups)

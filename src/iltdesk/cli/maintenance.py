@@ -16,10 +16,10 @@ from iltdesk.cli.common import (
     iso_date,
     open_for_cli,
     print_table,
-    resolve_database,
 )
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
+from iltdesk.paths import resolve_database
 
 
 def register(commands: Commands) -> dict[str, Handler]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
@@ -135,28 +137,34 @@ def _open_session(tx: OrmSession, session_id: int) -> TrainingSession:
     return session
 
 
-_OTHER_PLACE = aliased(Enrollment)
-# Built once: an alias made per call costs more to adapt than the query takes on a server.
-_PLACE_QUERY = (
-    select(
-        Learner,
-        Enrollment,
-        select(func.count())
-        .where(
-            _OTHER_PLACE.session_id == bindparam("session_id"),
-            _OTHER_PLACE.status.in_(SEAT_HOLDING),
+@cache
+def _place_query() -> Select[Any]:
+    """The learner, their place on a session, its seats taken and its last waitlist position.
+
+    Built once, on first use (not at import, which the window's start-up waits for): an alias
+    made per call costs more to adapt than the query takes on a server.
+    """
+    other = aliased(Enrollment)
+    return (
+        select(
+            Learner,
+            Enrollment,
+            select(func.count())
+            .where(other.session_id == bindparam("session_id"), other.status.in_(SEAT_HOLDING))
+            .scalar_subquery(),
+            select(func.max(other.waitlist_position))
+            .where(other.session_id == bindparam("session_id"))
+            .scalar_subquery(),
         )
-        .scalar_subquery(),
-        select(func.max(_OTHER_PLACE.waitlist_position))
-        .where(_OTHER_PLACE.session_id == bindparam("session_id"))
-        .scalar_subquery(),
+        .outerjoin(
+            Enrollment,
+            and_(
+                Enrollment.learner_id == Learner.id,
+                Enrollment.session_id == bindparam("session_id"),
+            ),
+        )
+        .where(Learner.id == bindparam("learner_id"))
     )
-    .outerjoin(
-        Enrollment,
-        and_(Enrollment.learner_id == Learner.id, Enrollment.session_id == bindparam("session_id")),
-    )
-    .where(Learner.id == bindparam("learner_id"))
-)
 
 
 def _place(
@@ -175,7 +183,7 @@ def _place(
     # The learner, their place on the session if any, the seats taken and the last waitlist
     # position: one statement (the session's row is locked, so they hold until the end).
     lock_roster(tx, session.id)
-    found = tx.execute(_PLACE_QUERY, {"session_id": session.id, "learner_id": learner_id}).first()
+    found = tx.execute(_place_query(), {"session_id": session.id, "learner_id": learner_id}).first()
     if found is None:
         raise NotFoundError(_("That learner does not exist."))
     learner, existing, seated, last_position = found
