@@ -29,7 +29,7 @@ from iltdesk.services import attendance
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.views.context import AppContext
 from iltdesk.views.undo import MarksCommand
-from iltdesk.views.widgets import fit_to_contents
+from iltdesk.views.widgets import fit_columns
 
 KEYS = {
     Qt.Key.Key_P: AttendanceStatus.PRESENT,
@@ -82,7 +82,6 @@ class AttendanceGrid(QWidget):
         self.grid.setModel(self.model)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.verticalHeader().hide()
-        fit_to_contents(self.grid.horizontalHeader())
         self.grid.setAccessibleName(_("Attendance grid"))
         self._keys = _GridKeys(self)
         self._keys.mark_requested.connect(self._mark_from_key)
@@ -121,6 +120,7 @@ class AttendanceGrid(QWidget):
         self.days = list(row.days)
         marks = attendance.marks_for_session(self.ctx.db, self.session_id)
         self.model.load(roster, self.days, row.timezone, marks, threshold)
+        fit_columns(self.grid)
         locked = row.status is SessionStatus.COMPLETED
         self.lock_button.setText(_("&Unlock…") if locked else _("Complete and &lock"))
         self.lock_button.setEnabled(row.status is not SessionStatus.CANCELLED)

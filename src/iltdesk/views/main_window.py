@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import (
@@ -33,7 +33,9 @@ from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.icons import icon
 from iltdesk.views.screens import KEYS, SCREENS, shortcut
-from iltdesk.views.sessions_view import SessionsPage
+
+if TYPE_CHECKING:
+    from iltdesk.views.sessions_view import SessionsPage
 
 
 class MainWindow(RosterDropTarget, QMainWindow):

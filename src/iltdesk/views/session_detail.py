@@ -45,7 +45,7 @@ from iltdesk.views.session_agenda import SessionAgendaTab
 from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.session_menus import SessionMenus
 from iltdesk.views.undo import EditCommand, enrol_learners, roster_action
-from iltdesk.views.widgets import fit_to_contents, session_choice_label
+from iltdesk.views.widgets import fit_columns, session_choice_label
 
 if TYPE_CHECKING:
     from iltdesk.views.cost_lines import SessionCostsPanel
@@ -185,7 +185,6 @@ class SessionDetailDialog(SessionMenus, SessionDropTarget, QDialog):
         self.roster_view.setModel(self.roster_model)
         self.roster_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.roster_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        fit_to_contents(self.roster_view.horizontalHeader())
         self.roster_view.horizontalHeader().setStretchLastSection(True)
         self.roster_view.verticalHeader().hide()
         buttons = QHBoxLayout()
@@ -287,6 +286,8 @@ class SessionDetailDialog(SessionMenus, SessionDropTarget, QDialog):
         )
         self.roster = enrollment.roster(self.ctx.db, self.session_id)
         self.roster_model.set_rows(self.roster)
+        # Sized once per load: a header sizing itself to its contents measures on every layout.
+        fit_columns(self.roster_view)
         self.capacity_bar.setMaximum(max(1, row.capacity))
         self.capacity_bar.setValue(min(row.enrolled, row.capacity))
         self.capacity_bar.setFormat(

@@ -30,7 +30,6 @@ from iltdesk import formatting
 from iltdesk.domain.enums import CertificateStatus
 from iltdesk.domain.register import RegisterRow
 from iltdesk.i18n import _, ngettext
-from iltdesk.models.compliance import RegisterTableModel
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
@@ -123,6 +122,8 @@ class RegisterDialog(QDialog):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Search by code, learner or course…"))
         self.search.setClearButtonEnabled(True)
+        from iltdesk.models.compliance import RegisterTableModel  # on first use: start-up
+
         self.model = RegisterTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)

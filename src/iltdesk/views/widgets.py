@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from functools import cache
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -42,12 +43,6 @@ def make_table() -> QTableView:
 # each measured cell is a call into Python `data()`, and a 160-learner roster with its
 # attendance grid otherwise costs tens of thousands of them each time the window lays out.
 MEASURED_ROWS = 40
-
-
-def fit_to_contents(header: QHeaderView) -> None:
-    """Columns sized to their contents, measured on the first rows (see `MEASURED_ROWS`)."""
-    header.setResizeContentsPrecision(MEASURED_ROWS)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 def fit_columns(view: QTableView) -> None:
@@ -134,7 +129,10 @@ class LazyComboBox(QComboBox):
         super().showPopup()
 
 
-ZONES = frozenset(zoneinfo.available_timezones())
+@cache
+def zones() -> frozenset[str]:
+    """The IANA zone names this machine knows (read from disk once, when first needed)."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 ERROR_COLOUR = "#c0392b"  # readable on light and dark backgrounds
@@ -179,11 +177,11 @@ def session_choice_label(row: SessionRow) -> str:
 
 def zone_combo(current: str, parent: QWidget | None = None) -> QComboBox:
     """An editable list of every IANA time zone that finds "berlin" or "new_y" as you type."""
-    zones = sorted(ZONES)
+    names = sorted(zones())
     combo = QComboBox(parent)
     combo.setEditable(True)
-    combo.addItems(zones)
-    completer = QCompleter(zones, combo)
+    combo.addItems(names)
+    completer = QCompleter(names, combo)
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     combo.setCompleter(completer)

@@ -33,7 +33,7 @@ from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import ZONES, error_label, zone_combo
+from iltdesk.views.widgets import error_label, zone_combo, zones
 
 
 class _FormDialog(QDialog):
@@ -220,7 +220,7 @@ class RoomDialog(_FormDialog):
 
     def _zone_chosen(self, text: str) -> None:
         """A new venue's paper follows its country (Letter in the US) until chosen by hand."""
-        if text.strip() in ZONES and not self.paper.currentData():
+        if text.strip() in zones() and not self.paper.currentData():
             paper = formatting.paper_size_for_zone(text.strip())
             self.paper.setCurrentIndex(self.paper.findData(paper))
 
