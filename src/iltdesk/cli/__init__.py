@@ -24,6 +24,7 @@ from iltdesk.cli import (
     planning,
     prework,
     reports,
+    rosters,
     sessions,
 )
 from iltdesk.cli.common import (
@@ -106,6 +107,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     for module in (
         maintenance,
         sessions,
+        rosters,
         prework,
         documents,
         imports,

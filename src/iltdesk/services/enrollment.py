@@ -8,7 +8,6 @@ enrollment that has no attendance yet removes its row (see `roster_undo.restore_
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -22,10 +21,10 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import Enrollment, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentSource, EnrollmentStatus, SessionStatus
-from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.rows import EnrollReport, EnrollResult, RosterRow
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.errors import NotFoundError, OverCapacityError, SessionFullError, ValidationError
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
 from iltdesk.services.clashes import clash_error, learner_clashes
 from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.learners import validate_learner
@@ -37,64 +36,6 @@ from iltdesk.services.seats import (
     roster_locked,
     seats_taken,
 )
-
-
-@dataclass(frozen=True)
-class EnrollResult:
-    """Where a learner landed, and who was promoted from the waitlist as a result."""
-
-    row: RosterRow
-    promoted: tuple[int, ...] = ()  # enrollment ids
-
-
-@dataclass(frozen=True)
-class EnrollReport:
-    """Where each of several learners went: enrolled, waitlisted, already there, or a clash."""
-
-    enrolled: tuple[RosterRow, ...] = ()
-    waitlisted: tuple[RosterRow, ...] = ()
-    already: tuple[RosterRow, ...] = ()  # were on the session before (seat or waitlist)
-    clashing: tuple[tuple[int, str], ...] = ()  # (learner id, the clash sentence): not placed
-
-    def summary(self) -> str:
-        """One sentence saying where everyone went, for the roster's status line."""
-        parts = []
-        if self.enrolled:
-            parts.append(
-                ngettext("{n} enrolled", "{n} enrolled", len(self.enrolled)).format(
-                    n=len(self.enrolled)
-                )
-            )
-        if self.waitlisted:
-            names = ", ".join(
-                f"{r.first_name} {r.last_name} (#{r.waitlist_position})".strip()
-                for r in self.waitlisted
-            )
-            parts.append(
-                ngettext(
-                    "{n} waitlisted because the session is full: {names}",
-                    "{n} waitlisted because the session is full: {names}",
-                    len(self.waitlisted),
-                ).format(n=len(self.waitlisted), names=names)
-            )
-        if self.already:
-            names = ", ".join(f"{r.first_name} {r.last_name}".strip() for r in self.already)
-            parts.append(
-                ngettext(
-                    "{n} already on the session: {names}",
-                    "{n} already on the session: {names}",
-                    len(self.already),
-                ).format(n=len(self.already), names=names)
-            )
-        if self.clashing:
-            parts.append(
-                ngettext(
-                    "{n} not enrolled because of a clash",
-                    "{n} not enrolled because of a clash",
-                    len(self.clashing),
-                ).format(n=len(self.clashing))
-            )
-        return "; ".join(parts) + "." if parts else _("Nobody was chosen.")
 
 
 def _roster_row(enrollment: Enrollment) -> RosterRow:

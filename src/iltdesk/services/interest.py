@@ -20,10 +20,10 @@ from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Course, InterestEntry, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.rows import EnrollReport
 from iltdesk.errors import NotFoundError, UnreadableFileError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome
-from iltdesk.services.enrollment import EnrollReport
 
 
 @dataclass(frozen=True)

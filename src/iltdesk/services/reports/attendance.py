@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.entities import Course, Enrollment, Learner, TrainingSession
 from iltdesk.domain.enums import EnrollmentStatus
-from iltdesk.domain.reporting import (
+from iltdesk.domain.report_rules import (
     ATTENDED_RULE,
     COMPLETED_RULE,
     DEPARTMENT_RULE,
@@ -18,6 +18,9 @@ from iltdesk.domain.reporting import (
     NO_SHOW_RULE,
     PERIOD_RULE,
     PLACE_RULE,
+    late_cancel_rule,
+)
+from iltdesk.domain.reporting import (
     ChartSpec,
     Column,
     ColumnKind,
@@ -26,7 +29,6 @@ from iltdesk.domain.reporting import (
     ReportName,
     ReportTable,
     Value,
-    late_cancel_rule,
     rate,
 )
 from iltdesk.i18n import _

@@ -24,7 +24,7 @@ from iltdesk.db.entities import (
     TrainingSession,
 )
 from iltdesk.domain.enums import EnrollmentStatus
-from iltdesk.domain.reporting import (
+from iltdesk.domain.report_rules import (
     BUDGET_RULE,
     COST_RULE,
     CURRENCY_RULE,
@@ -32,6 +32,8 @@ from iltdesk.domain.reporting import (
     DEPARTMENT_SHARE_RULE,
     PERIOD_RULE,
     PLACE_RULE,
+)
+from iltdesk.domain.reporting import (
     Amounts,
     ChartSpec,
     Column,

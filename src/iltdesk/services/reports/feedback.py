@@ -22,9 +22,8 @@ from iltdesk.domain.feedback import (
     RECOMMEND,
     SHORT_LABELS,
 )
+from iltdesk.domain.report_rules import FEEDBACK_RULE, PERIOD_RULE
 from iltdesk.domain.reporting import (
-    FEEDBACK_RULE,
-    PERIOD_RULE,
     ChartSpec,
     Column,
     ColumnKind,

@@ -10,10 +10,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.entities import Course, Enrollment, TrainingSession
 from iltdesk.domain.enums import CancelCause, EnrollmentStatus, SessionStatus
+from iltdesk.domain.report_rules import ATTENDED_RULE, FILL_RULE, PERIOD_RULE
 from iltdesk.domain.reporting import (
-    ATTENDED_RULE,
-    FILL_RULE,
-    PERIOD_RULE,
     ChartSpec,
     Column,
     ColumnKind,

@@ -19,13 +19,15 @@ from iltdesk.db.entities import (
     TrainingSession,
 )
 from iltdesk.domain.enums import CostCategory, SessionStatus
-from iltdesk.domain.reporting import (
+from iltdesk.domain.report_rules import (
     DEPARTMENT_RULE,
     FEEDBACK_SCORE_RULE,
     FEES_RULE,
     HEADCOUNT_RULE,
     HOURS_RULE,
     INSTRUCTOR_RULE,
+)
+from iltdesk.domain.reporting import (
     Amounts,
     ChartSpec,
     Column,

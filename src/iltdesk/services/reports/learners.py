@@ -17,13 +17,17 @@ from iltdesk.db.entities import (
     TrainingSession,
 )
 from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, SessionStatus
-from iltdesk.domain.reporting import (
+from iltdesk.domain.report_rules import (
     COMPLETED_RULE,
     DEPARTMENT_RULE,
     HOURS_RULE,
-    NO_SHOW_FOLLOW_UP,
     NO_SHOW_RULE,
     PERIOD_RULE,
+    late_cancel_rule,
+    no_show_list_rule,
+)
+from iltdesk.domain.reporting import (
+    NO_SHOW_FOLLOW_UP,
     ChartSpec,
     Column,
     ColumnKind,
@@ -32,8 +36,6 @@ from iltdesk.domain.reporting import (
     ReportTable,
     Value,
     hours,
-    late_cancel_rule,
-    no_show_list_rule,
 )
 from iltdesk.errors import NotFoundError
 from iltdesk.i18n import _
