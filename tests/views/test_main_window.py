@@ -229,3 +229,22 @@ def test_the_guide_is_the_readmes_using_the_app_section():
     assert guide_text("en").split("\n", 2)[2].strip() == body
     assert guide_text("de").startswith("# ILT Desk — Benutzerhandbuch")
     assert guide_text("xx") == guide_text("en")
+
+
+def test_the_learner_count_follows_the_filter_past_the_first_page(qtbot, ctx):
+    # The first page holds 200: a filter matching more is counted off the GUI thread, one
+    # matching fewer is counted from the page itself.
+    from iltdesk.views.catalogue_views import LearnersPage
+    from tests.fixtures.builders import make_learner
+
+    for n in range(230):
+        make_learner(ctx.db, "Sam", f"Stone{n:03}")
+    make_learner(ctx.db, "Ann", "Adams")
+    page = LearnersPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.count.text() == "231 learners", timeout=5000)
+    for text, expected in [("s", "230 learners"), ("ad", "1 learner"), ("zz", "0 learners")]:
+        page.search.setText(text)
+        page.apply_filter()
+        qtbot.waitUntil(lambda expected=expected: page.count.text() == expected, timeout=5000)
+    assert page.stack.currentWidget() is page.table  # "no learners yet" only when there are none

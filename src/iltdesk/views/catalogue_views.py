@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.rows import CourseRow, LearnerRow
-from iltdesk.i18n import _
+from iltdesk.i18n import _, ngettext
 from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
 from iltdesk.models.compliance import RegisterTableModel
 from iltdesk.models.learners import LearnersTableModel
@@ -29,10 +29,12 @@ from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.services.compliance import today_in
 from iltdesk.services.register import register
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import record_forms
 from iltdesk.views.dialogs.course_editor import CourseEditorDialog
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
+from iltdesk.views.errors import show_error
 from iltdesk.views.history_panel import HistoryPanel
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import TablePage, fit_columns
@@ -296,6 +298,8 @@ class LearnersPage(TablePage):
         self.add_side_panel(self.side_tabs)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.show_history())
         self.merge_button.clicked.connect(self.merge_selected)
+        self.tasks = TaskRunner(self)
+        self._counting = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(60)
@@ -319,9 +323,32 @@ class LearnersPage(TablePage):
         self.fit_columns(LearnersTableModel.EMAIL)
 
     def _update_count(self) -> None:
-        total = learners.count_learners(self.ctx.db, self.search.text())
-        self.count.setText(_("{n} learners").format(n=formatting.format_number(total)))
-        self.show_empty(total == 0 and not self.search.text())
+        """How many match: the first page when it holds them all, else counted off the GUI.
+
+        One letter matches thousands, and counting them took 14 ms a keystroke.
+        """
+        text = self.search.text()
+        shown = self.model.rowCount()
+        self.show_empty(shown == 0 and not text)
+        self._counting += 1
+        generation = self._counting
+        if not self.model.canFetchMore():
+            self._show_count(generation, shown)
+            return
+        self.tasks.run(
+            lambda _progress: learners.count_learners(self.ctx.db, text),
+            title=_("Counting learners…"),
+            on_done=lambda total: self._show_count(generation, total),
+            on_error=lambda error: show_error(self, error),
+        )
+
+    def _show_count(self, generation: int, total: int) -> None:
+        if generation == self._counting:  # a newer filter's count wins
+            self.count.setText(
+                ngettext("{n} learner", "{n} learners", total).format(
+                    n=formatting.format_number(total)
+                )
+            )
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches(Entity.LEARNER):
