@@ -133,6 +133,7 @@ _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]*)(\d*)(?::([A-Z]+)(
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})(\d+)"')
 _ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_SPACED_REF = re.compile(rb' r="([A-Z]*)(\d+)"')
 # A formula cell with no cached value: <c r="B5"><f>…</f></c> (or an empty <v/>).
 _UNCACHED = re.compile(
     rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})(\d+)"[^>]*>\s*'
@@ -186,6 +187,36 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         tail = data[cut:]
 
 
+def _reach(chunk: bytes, rows: int, columns: int) -> tuple[int, int]:
+    """The furthest row and column a chunk's row and cell references reach.
+
+    Every reference is usually ` r="…"` after a space (`<row r="5"`, `<c r="B5"`): one pass
+    for a pattern that starts with literal text finds them all, three times faster than the
+    patterns anchored to the tags. When the chunk holds an `r="` that pass did not read
+    (another separator, an attribute ending in r, text), the anchored patterns decide.
+    """
+    spaced = _SPACED_REF.findall(chunk)
+    if len(spaced) == chunk.count(b'r="'):
+        numbers = {n for _c, n in spaced}
+        letters = {c for c, _n in spaced if c}
+    else:
+        refs = _CELL_REF.findall(chunk)
+        numbers = set(_ROW.findall(chunk)) | {n for _c, n in refs}
+        letters = {c for c, _n in refs}
+    if numbers:
+        rows = max(rows, *(int(n) for n in numbers))
+    if letters:
+        columns = max(columns, *(column_number(c) for c in letters))
+    return rows, columns
+
+
+def _cells(chunk: bytes) -> int:
+    """How many cells a chunk holds, at least (a few other tags may count: never fewer)."""
+    if b":c" not in chunk:  # no namespace prefix on any tag: count the tags themselves
+        return chunk.count(b"<c") - chunk.count(b"<co") - chunk.count(b"<cf")
+    return len(_ANY_CELL.findall(chunk))
+
+
 def xlsx_extent(archive: zipfile.ZipFile, sheet: str, part: str) -> Extent:
     """The larger of a sheet's declared dimension and its largest row and cell reference."""
     rows = columns = cells = 0
@@ -199,14 +230,8 @@ def xlsx_extent(archive: zipfile.ZipFile, sheet: str, part: str) -> Extent:
                 if dimension and dimension.group(4):
                     rows = int(dimension.group(4))
                     columns = column_number(dimension.group(3))
-            numbers = _ROW.findall(chunk)
-            if numbers:
-                rows = max(rows, *(int(n) for n in set(numbers)))
-            refs = _CELL_REF.findall(chunk)
-            if refs:
-                columns = max(columns, *(column_number(c) for c in {c for c, _n in refs}))
-                rows = max(rows, *(int(n) for n in {n for _c, n in refs}))
-            cells += len(_ANY_CELL.findall(chunk))
+            rows, columns = _reach(chunk, rows, columns)
+            cells += _cells(chunk)
             if b"<f" in chunk:
                 uncached.update(
                     (int(number) - 1, column_number(letters) - 1)

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from iltdesk.importers.fields import find_header_row
+from iltdesk.importers.guard import xlsx_extent
 from iltdesk.importers.reading import UnreadableFileError, read_file
 from tests.fixtures.rosters import HEADERS, csv_bytes, messy_workbook, plain_workbook, simple_rows
 
@@ -200,3 +201,28 @@ def test_legacy_xls_reads(tmp_path):
     source = read_file(path)
     assert source.kind == "xls"
     assert source.sheet(None).rows[1] == [1001.0, "Jörg", "Weiß", "joerg@example.de"]
+
+
+@pytest.mark.parametrize(
+    ("far_cell", "sheet_end"),
+    [
+        ('<c r="XFD90000"><v>1</v></c>', ""),  # the usual spelling: the quick pass reads it
+        ('<c\tr="XFD90000"><v>1</v></c>', ""),  # a tab before r: the anchored patterns
+        ('<c s="0" r="XFD90000"><v>1</v></c>', '<pageMargins header="0.3"/>'),
+        ('<x:c r="XFD90000"><x:v>1</x:v></x:c>', ""),  # a namespace prefix on the tag
+    ],
+)
+def test_the_guard_finds_the_furthest_cell_however_it_is_written(tmp_path, far_cell, sheet_end):
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>'
+        f'<row r="90000">{far_cell}</row></sheetData>{sheet_end}</worksheet>'
+    )
+    path = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    with zipfile.ZipFile(path) as archive:
+        extent = xlsx_extent(archive, "Sheet1", "xl/worksheets/sheet1.xml")
+    assert (extent.rows, extent.columns) == (90000, 16384)
+    assert extent.cells >= 2
