@@ -13,7 +13,7 @@ from iltdesk.domain.localtime import WallTime, to_instant, to_wall
 from iltdesk.domain.specs import DaySpec, LearnerSpec, RoomSpec
 from iltdesk.models.attendance import AttendanceTableModel
 from iltdesk.services import enrollment, outbox, people, scheduling
-from iltdesk.views import mail, session_actions, session_detail
+from iltdesk.views import mail, roster_buttons, session_actions, session_detail
 from iltdesk.views.dialogs import session_editor
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
 from iltdesk.views.session_actions import CancelChoice, CancelSessionDialog, DuplicateChoice
@@ -162,7 +162,7 @@ def test_a_walk_in_past_capacity_is_asked_about(qtbot, ctx, monkeypatch):
     window = SessionDetailDialog(None, ctx, session.id)
     qtbot.addWidget(window)
     monkeypatch.setattr(
-        session_detail.WalkInDialog,
+        roster_buttons.WalkInDialog,
         "ask",
         classmethod(lambda cls, parent: LearnerSpec("Sam", "Walker", "sam@example.com")),
     )
@@ -173,7 +173,7 @@ def test_a_walk_in_past_capacity_is_asked_about(qtbot, ctx, monkeypatch):
         questions.append((full.capacity, full.taken))
         return next(answers)
 
-    monkeypatch.setattr(session_detail, "ask_over_capacity", over)
+    monkeypatch.setattr(roster_buttons, "ask_over_capacity", over)
     qtbot.mouseClick(window.walk_in_button, Qt.MouseButton.LeftButton)
     assert window.row.enrolled == 1
     assert "not added" in window.report.text()

@@ -1,4 +1,4 @@
-"""One session: its roster (enrol, walk-in, cancel, move, promote), attendance grid, agenda."""
+"""One session: its roster (walk-in, cancel, move, promote: `roster_buttons`), attendance."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -29,23 +27,21 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import EnrollmentStatus, SessionStatus
 from iltdesk.domain.lifecycle import can_become, closed_reason, phase
 from iltdesk.domain.rows import RosterRow, SessionRow
-from iltdesk.errors import OverCapacityError
 from iltdesk.i18n import _
 from iltdesk.models.tables import RosterTableModel
 from iltdesk.services import catalogue, enrollment, prework, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
-from iltdesk.views.dialogs.walk_in import WalkInDialog
 from iltdesk.views.drops import SessionDropTarget
-from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
+from iltdesk.views.roster_buttons import RosterButtons
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.session_agenda import SessionAgendaTab
 from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.session_menus import SessionMenus
 from iltdesk.views.undo import EditCommand, enrol_learners, roster_action
-from iltdesk.views.widgets import fit_columns, session_choice_label
+from iltdesk.views.widgets import fit_columns
 
 if TYPE_CHECKING:
     from iltdesk.views.cost_lines import SessionCostsPanel
@@ -53,21 +49,7 @@ if TYPE_CHECKING:
     from iltdesk.views.session_feedback import SessionFeedbackTab
 
 
-def ask_over_capacity(parent: QWidget | None, full: OverCapacityError) -> bool:
-    """Whether to seat a walk-in in a full session (the one place tests patch)."""
-    answer = QMessageBox.question(
-        parent,
-        _("The session is full"),
-        _("The room holds {capacity} — add as number {next} anyway?").format(
-            capacity=full.capacity, next=full.taken + 1
-        )
-        + "\n\n"
-        + str(full),
-    )
-    return answer == QMessageBox.StandardButton.Yes
-
-
-class SessionDetailDialog(SessionMenus, SessionDropTarget, QDialog):
+class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialog):
     """A window on one session; stays open beside the main window."""
 
     def __init__(self, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
@@ -412,106 +394,6 @@ class SessionDetailDialog(SessionMenus, SessionDropTarget, QDialog):
 
     def scans_dropped(self, paths: list[Path]) -> None:
         self.documents.evidence.attach(paths)
-
-    def walk_in(self) -> None:
-        spec = WalkInDialog.ask(self)
-        if spec is None:
-            return
-        try:
-            result = roster_action(
-                self.ctx,
-                _("Walk-in"),
-                [self.session_id],
-                lambda: enrollment.walk_in(self.ctx.db, self.session_id, spec),
-            )
-        except OverCapacityError as full:
-            if not ask_over_capacity(self, full):
-                self.report.setText(_("The walk-in was not added: the session is full."))
-                return
-            result = self.ctx.attempt(
-                self,
-                lambda: roster_action(
-                    self.ctx,
-                    _("Walk-in"),
-                    [self.session_id],
-                    lambda: enrollment.walk_in(
-                        self.ctx.db, self.session_id, spec, allow_over_capacity=True
-                    ),
-                ),
-            )
-        except Exception as error:  # a UserError's sentence, or a logged bug
-            show_error(self, error)
-            return
-        if result is not None:
-            row = result.row
-            self.report.setText(
-                _("{name} joined as a walk-in ({taken} of {capacity} seats taken).").format(
-                    name=f"{row.first_name} {row.last_name}".strip(),
-                    taken=self.row.enrolled,
-                    capacity=self.row.capacity,
-                )
-            )
-
-    def cancel_selected(self) -> None:
-        chosen = self.selected()
-        if chosen is None:
-            return
-        reason, ok = QInputDialog.getText(
-            self,
-            _("Cancel place"),
-            _("Why is {learner} cancelling?").format(
-                learner=f"{chosen.first_name} {chosen.last_name}"
-            ),
-        )
-        if ok:
-            self._roster(
-                _("Cancel place"),
-                lambda: enrollment.cancel_enrollment(self.ctx.db, chosen.enrollment_id, reason),
-            )
-
-    def move_selected(self) -> None:
-        chosen = self.selected()
-        if chosen is None:
-            return
-        others = [
-            s
-            for s in scheduling.list_sessions(self.ctx.db, course_id=self.row.course_id)
-            if s.id != self.session_id
-            and s.status in (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
-        ]
-        if not others:
-            QMessageBox.information(
-                self,
-                _("Move"),
-                _("There is no other open session of this course to move to. Schedule one first."),
-            )
-            return
-        labels = [session_choice_label(s) for s in others]
-        label, ok = QInputDialog.getItem(
-            self, _("Move"), _("Move to which session?"), labels, 0, False
-        )
-        if not ok:
-            return
-        target = others[labels.index(label)]
-        self._roster(
-            _("Move learner"),
-            lambda: enrollment.move_learner(
-                self.ctx.db,
-                chosen.enrollment_id,
-                target.id,
-                waitlist_if_full=True,
-                allow_clash=True,
-            ),
-            [self.session_id, target.id],
-        )
-
-    def promote_selected(self) -> None:
-        chosen = self.selected()
-        if chosen is not None:
-            self._roster(
-                _("Promote from waitlist"),
-                lambda: enrollment.promote(self.ctx.db, chosen.enrollment_id),
-            )
 
 
 def _esc(text: str) -> str:

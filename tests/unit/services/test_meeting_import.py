@@ -9,7 +9,8 @@ import pytest
 from iltdesk.domain.enums import AttendanceStatus as A
 from iltdesk.domain.meeting import MeetingRule
 from iltdesk.errors import UnreadableFileError, UserError, ValidationError
-from iltdesk.importers.meeting import parse_duration, read_meeting_report
+from iltdesk.importers.meeting import read_meeting_report
+from iltdesk.importers.meeting_times import parse_duration
 from iltdesk.services import attendance, meeting_import
 from iltdesk.services.attendance import MarkSpec
 from tests.fixtures.meetings import (

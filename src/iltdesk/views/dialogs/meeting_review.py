@@ -36,7 +36,7 @@ from iltdesk.domain.meeting import MeetingRule
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.errors import UserError
 from iltdesk.i18n import _, ngettext
-from iltdesk.importers.meeting import ReportDayUnknownError
+from iltdesk.importers.meeting_times import ReportDayUnknownError
 from iltdesk.models.meeting import MeetingReviewModel, ReviewRow
 from iltdesk.services import attendance, enrollment, meeting_import
 from iltdesk.services.attendance import MarkSpec
