@@ -45,9 +45,9 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome
+from iltdesk.services.demo_aftermath import AftermathBuilder
 from iltdesk.services.demo_directory import DemoSize
 from iltdesk.services.demo_feedback import add_feedback
-from iltdesk.services.demo_history import HistoryBuilder
 
 __all__ = ["DemoSize", "DemoSummary", "load_demo"]
 
@@ -99,7 +99,7 @@ def load_demo(
     size = size or DemoSize()
     if size.learners < 1 or size.sessions < 1:
         raise ValidationError(_("The demo needs at least one learner and one session."))
-    builder = HistoryBuilder(random.Random(seed), size, today or datetime.now(UTC).date())
+    builder = AftermathBuilder(random.Random(seed), size, today or datetime.now(UTC).date())
     builder.courses()
     # One bench of instructors and rooms per 80 sessions in any half year (more for benchmarks).
     per_half_year = size.sessions * 180 / (size.history_days + 90)

@@ -80,7 +80,8 @@ def _course_defaults(
 class DirectoryBuilder:
     """Accumulates rows as dicts with explicit ids: the catalogue, people, places, learners.
 
-    `HistoryBuilder` (demo_history) adds sessions and everything that happened in them.
+    `HistoryBuilder` (demo_history) adds sessions and what happened in them, and
+    `AftermathBuilder` (demo_aftermath) the certificates, mail and budgets that followed.
     """
 
     def __init__(self, rng: random.Random, size: DemoSize, today: date) -> None:
