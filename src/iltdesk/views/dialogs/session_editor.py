@@ -45,6 +45,7 @@ from iltdesk.i18n import _
 from iltdesk.services import catalogue, clashes, people, scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views import series_editing
+from iltdesk.views.clash_text import clash_label, clashes_html, refused_html
 from iltdesk.views.context import AppContext
 from iltdesk.views.day_row import DayRow
 from iltdesk.views.dialogs.session_questions import ask_fold, ask_use_room_zone
@@ -85,13 +86,7 @@ class SessionEditorDialog(QDialog):
 
         day_buttons, add_instructor = self._build_days_and_instructors()
 
-        self.clash_label = QLabel()
-        self.clash_label.setWordWrap(True)
-        self.clash_label.setTextFormat(Qt.TextFormat.RichText)
-        self.clash_label.setObjectName("clashes")
-        self.clash_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        # Room for a few lines from the start, so the buttons do not jump as warnings come.
-        self.clash_label.setMinimumHeight(4 * self.fontMetrics().lineSpacing())
+        self.clash_label = clash_label(self.fontMetrics().lineSpacing())
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -391,19 +386,11 @@ class SessionEditorDialog(QDialog):
             )
         except UserError as error:
             self.clashes = []
-            self.clash_label.setText(f"<span style='color:#c0392b'>✖ {escape(str(error))}</span>")
+            self.clash_label.setText(refused_html(str(error)))
             self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(False)
             return
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
-        lines = [f"<span style='color:#b9770e'>⚠ {escape(note)}</span>" for note in notes]
-        for clash in self.clashes:
-            colour = "#b9770e" if clash.is_warning else "#c0392b"
-            mark = "⚠" if clash.is_warning else "✖"
-            lines.append(f"<span style='color:{colour}'>{mark} {escape(clash.message)}</span>")
-        self.clash_label.setText(
-            "<br>".join(lines)
-            or "<span style='color:#1e8449'>✔ " + escape(_("No clashes.")) + "</span>"
-        )
+        self.clash_label.setText(clashes_html(notes, self.clashes))
 
     def _settle_folds(self) -> bool:
         """Ask about every time that happens twice; False when the person cancelled."""
@@ -447,7 +434,7 @@ class SessionEditorDialog(QDialog):
         try:
             spec = self.spec()
         except UserError as error:
-            self.clash_label.setText(f"<span style='color:#c0392b'>✖ {escape(str(error))}</span>")
+            self.clash_label.setText(refused_html(str(error)))
             return
         row_id = self.row.id if self.row else None
         costs_from = self.costs_from

@@ -1,0 +1,45 @@
+"""How the session editor shows clashes and notes: one coloured line each, or all clear."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from iltdesk.domain.rows import Clash
+from iltdesk.i18n import _
+
+REFUSED, WARNING, CLEAR = "#c0392b", "#b9770e", "#1e8449"
+
+
+def refused_html(sentence: str) -> str:
+    """A sentence saying why the session cannot be saved as it stands."""
+    return f"<span style='color:{REFUSED}'>✖ {escape(sentence)}</span>"
+
+
+def clashes_html(notes: Sequence[str], clashes: Sequence[Clash]) -> str:
+    """Notes (warnings), then each clash (a warning or a refusal); "No clashes." when none."""
+    lines = [f"<span style='color:{WARNING}'>⚠ {escape(note)}</span>" for note in notes]
+    for clash in clashes:
+        colour, mark = (WARNING, "⚠") if clash.is_warning else (REFUSED, "✖")
+        lines.append(f"<span style='color:{colour}'>{mark} {escape(clash.message)}</span>")
+    return (
+        "<br>".join(lines)
+        or f"<span style='color:{CLEAR}'>✔ " + escape(_("No clashes.")) + "</span>"
+    )
+
+
+def clash_label(line_spacing: int) -> QLabel:
+    """The label the lines go to, with room for a few from the start.
+
+    The buttons below it then do not jump as warnings come and go.
+    """
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setObjectName("clashes")
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setMinimumHeight(4 * line_spacing)
+    return label
