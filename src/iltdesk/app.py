@@ -25,6 +25,10 @@ from iltdesk.services import scheduling  # noqa: F401  # isort: skip - warms the
 from iltdesk.services.catalogue import MaterialStore  # isort: skip
 from iltdesk.settings import Preferences  # isort: skip
 
+# SQLAlchemy loads a dialect when the first engine is made: the default file's, here, with the
+# rest (its 50 modules would otherwise each be read again by that hook: about 10 ms).
+import sqlalchemy.dialects.sqlite  # noqa: F401  # isort: skip
+
 from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
