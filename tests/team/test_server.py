@@ -188,3 +188,35 @@ def test_an_idle_connection_the_server_dropped_is_replaced_quietly(db, db_url, m
         )
     admin.dispose()
     assert make_learner(db, "Still", "Here").id  # no error: pinged, replaced, carried on
+
+
+def test_a_refused_audit_entry_is_a_sentence_and_saves_nothing(db, db_url):
+    # The trail's statements go straight to the driver: its failures must still read as the
+    # sentences every other statement's do, and roll the whole enrolment back.
+    import uuid
+
+    from sqlalchemy import make_url
+
+    from iltdesk.errors import ReadOnlyLocationError
+    from iltdesk.services import enrollment
+    from tests.fixtures.builders import make_session
+
+    session, learner = make_session(db, capacity=5), make_learner(db)
+    role = f"clerk_{uuid.uuid4().hex[:10]}"
+    with db.engine.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        conn.execute(text(f"REVOKE INSERT ON audit_entries FROM {role}"))
+    clerk_url = make_url(db_url).set(username=role).render_as_string(hide_password=False)
+    try:
+        with (
+            open_database(database_url(clerk_url)) as clerk,
+            pytest.raises(ReadOnlyLocationError, match="may not change this"),
+        ):
+            enrollment.enroll_learner(clerk, session.id, learner.id)
+        assert enrollment.roster(db, session.id) == []
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))

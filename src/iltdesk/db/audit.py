@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -23,6 +24,8 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import insert, inspect, select
+from sqlalchemy.engine.interfaces import DBAPICursor
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.attributes import get_history
@@ -348,11 +351,23 @@ def _write(tx: OrmSession, actor: str, client: str = "") -> None:
         return
     # On a server the trail is the hot end of every write: its three statements go straight
     # to the driver, inside the same transaction.
-    from iltdesk.db import live
-
     driver = conn.connection.dbapi_connection
     assert driver is not None  # an open transaction holds its connection
-    cursor = driver.cursor()
+    driver_error: type[Exception] = conn.dialect.loaded_dbapi.Error
+    try:
+        with closing(driver.cursor()) as cursor:
+            _write_on_server(cursor, pending, actor, client)
+    except driver_error as error:
+        # Wrapped as SQLAlchemy wraps its own statements' failures, so a lost connection or a
+        # refused insert becomes the same sentence as anywhere else (not a bug report).
+        raise DBAPIError.instance(
+            "INSERT INTO audit_entries", None, error, driver_error, dialect=conn.dialect
+        ) from error
+
+
+def _write_on_server(cursor: DBAPICursor, pending: list[Pending], actor: str, client: str) -> None:
+    from iltdesk.db import live
+
     # Coordinators committing at once take turns here (until each commits), so every entry
     # chains onto the one committed before it instead of two forking the chain. The last
     # hash is read by a statement of its own, after the lock, so it sees the latest commit.
