@@ -191,13 +191,17 @@ def _prefix(
     return and_(column >= low, column < high)
 
 
-def _one_letter(letter: str) -> ColumnElement[bool]:
-    """Names or emails starting with `letter`, tested row by row rather than through indexes."""
+_KEY_COLUMNS = (Learner.last_key, Learner.first_key, Learner.email_key)
+
+
+def _any_key_starts(token: str, *, indexed: bool = True) -> ColumnElement[bool]:
+    """Last name, first name or email starting with `token`.
+
+    `indexed=False` keeps the ranges out of the key indexes (tested row by row), so a
+    query can walk another index in order instead.
+    """
     return or_(
-        *(
-            _prefix(column.concat(""), letter)
-            for column in (Learner.last_key, Learner.first_key, Learner.email_key)
-        )
+        *(_prefix(column if indexed else column.concat(""), token) for column in _KEY_COLUMNS)
     )
 
 
@@ -212,14 +216,13 @@ def _search_condition(text_filter: str) -> ColumnElement[bool] | None:
     tokens = phrase.split()
     if not tokens:
         return None
-    columns = (Learner.last_key, Learner.first_key, Learner.email_key)
-    rest = [or_(*(_prefix(column, token) for column in columns)) for token in tokens[1:]]
+    if len(tokens) == 1:
+        return _any_key_starts(tokens[0])
+    rest = [_any_key_starts(token) for token in tokens[1:]]
     # The first word is spread over the columns, so every branch of the OR starts with an
     # indexed range: SQLite then reads each branch from its index and unions them, instead
     # of walking all 50,000 names in order ("muller a" took 130 ms, now a few).
-    per_word = [and_(_prefix(column, tokens[0]), *rest) for column in columns]
-    if len(tokens) == 1:
-        return or_(*per_word)
+    per_word = [and_(_prefix(column, tokens[0]), *rest) for column in _KEY_COLUMNS]
     return or_(
         _prefix(Learner.last_key, phrase),
         _prefix(Learner.sort_key, phrase),
@@ -251,29 +254,27 @@ def search_learners(
     db: Database, text_filter: str = "", *, limit: int = 200, offset: int = 0
 ) -> list[LearnerRow]:
     """Learners matching `text_filter`, ordered by last then first name, one page at a time."""
+    phrase = search_key(text_filter)
+    condition = _search_condition(text_filter)
+    order: ColumnElement[str] | InstrumentedAttribute[str] = Learner.sort_key
+    if len(phrase.split()) > 1 or (condition is not None and db.is_server):
+        # Several words match few people: sorting them is cheaper than walking the name
+        # index in order, which SQLite would otherwise choose (it cannot see the ranges).
+        # PostgreSQL walks that index for any prefix it expects to be common, and a rare
+        # one ("mul": 25,000 rows read for 200) takes 11 ms; reading the matches through
+        # the three key indexes and sorting them takes under 5 ms for any prefix.
+        order = Learner.sort_key.concat("")
+    elif len(phrase) == 1:
+        # One letter starts thousands of names ("m": 8,000 of 50,000): SQLite would read
+        # them all through the three key indexes and sort them (12 ms); with the ranges
+        # kept out of the indexes it walks the names in order and stops at the page's
+        # 200th (2 ms; 7 ms for the rarest letters).
+        condition = _any_key_starts(phrase, indexed=False)
+    query = select(*_ROW_COLUMNS).where(Learner.merged_into_id.is_(None))
+    if condition is not None:
+        query = query.where(condition)
+    query = query.order_by(order, Learner.id).limit(limit).offset(offset)
     with db.reading() as tx:  # no write lock: typing in the search box never waits on a writer
-        query = select(*_ROW_COLUMNS).where(Learner.merged_into_id.is_(None))
-        condition = _search_condition(text_filter)
-        if condition is not None:
-            query = query.where(condition)
-        order: ColumnElement[str] | InstrumentedAttribute[str] = Learner.sort_key
-        phrase = search_key(text_filter)
-        if len(phrase.split()) > 1 or (condition is not None and db.is_server):
-            # Several words match few people: sorting them is cheaper than walking the name
-            # index in order, which SQLite would otherwise choose (it cannot see the ranges).
-            # PostgreSQL walks that index for any prefix it expects to be common, and a rare
-            # one ("mul": 25,000 rows read for 200) takes 11 ms; reading the matches through
-            # the three key indexes and sorting them takes under 5 ms for any prefix.
-            order = Learner.sort_key.concat("")
-        elif len(phrase) == 1:
-            # One letter starts thousands of names ("m": 8,000 of 50,000): SQLite would read
-            # them all through the three key indexes and sort them (12 ms); with the ranges
-            # kept out of the indexes it walks the names in order and stops at the page's
-            # 200th (2 ms; 7 ms for the rarest letters).
-            query = select(*_ROW_COLUMNS).where(
-                Learner.merged_into_id.is_(None), _one_letter(phrase)
-            )
-        query = query.order_by(order, Learner.id).limit(limit).offset(offset)
         return [LearnerRow(*row) for row in tx.connection().execute(query).all()]
 
 

@@ -10,20 +10,21 @@ from PySide6.QtWidgets import QLabel
 
 from iltdesk.domain.rows import Clash
 from iltdesk.i18n import _
+from iltdesk.views.widgets import ERROR_COLOUR
 
-REFUSED, WARNING, CLEAR = "#c0392b", "#b9770e", "#1e8449"
+WARNING, CLEAR = "#b9770e", "#1e8449"  # beside ERROR_COLOUR, for refusals
 
 
 def refused_html(sentence: str) -> str:
     """A sentence saying why the session cannot be saved as it stands."""
-    return f"<span style='color:{REFUSED}'>✖ {escape(sentence)}</span>"
+    return f"<span style='color:{ERROR_COLOUR}'>✖ {escape(sentence)}</span>"
 
 
 def clashes_html(notes: Sequence[str], clashes: Sequence[Clash]) -> str:
     """Notes (warnings), then each clash (a warning or a refusal); "No clashes." when none."""
     lines = [f"<span style='color:{WARNING}'>⚠ {escape(note)}</span>" for note in notes]
     for clash in clashes:
-        colour, mark = (WARNING, "⚠") if clash.is_warning else (REFUSED, "✖")
+        colour, mark = (WARNING, "⚠") if clash.is_warning else (ERROR_COLOUR, "✖")
         lines.append(f"<span style='color:{colour}'>{mark} {escape(clash.message)}</span>")
     return (
         "<br>".join(lines)

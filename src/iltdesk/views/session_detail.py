@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk import formatting
+from iltdesk.domain.attention import go_no_go_date
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import EnrollmentStatus, SessionStatus
 from iltdesk.domain.lifecycle import can_become, closed_reason, phase
+from iltdesk.domain.localtime import local_date
 from iltdesk.domain.rows import RosterRow, SessionRow
 from iltdesk.i18n import _
 from iltdesk.models.tables import RosterTableModel
@@ -41,7 +43,7 @@ from iltdesk.views.session_agenda import SessionAgendaTab
 from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.session_menus import SessionMenus
 from iltdesk.views.undo import EditCommand, enrol_learners, roster_action
-from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import ERROR_COLOUR, fit_columns
 
 if TYPE_CHECKING:
     from iltdesk.views.cost_lines import SessionCostsPanel
@@ -231,10 +233,6 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
 
     def _go_no_go(self, row: SessionRow) -> str:
         """A line in the error colour when the session is below its minimum near its decision."""
-        from iltdesk.domain.attention import go_no_go_date
-        from iltdesk.domain.localtime import local_date
-        from iltdesk.views.widgets import ERROR_COLOUR
-
         if row.first_start is None or row.status not in (
             SessionStatus.PLANNED,
             SessionStatus.CONFIRMED,

@@ -89,9 +89,8 @@ class TablePage(QWidget):
             return
         self._fitted = True
         header = self.table.horizontalHeader()
-        header.setResizeContentsPrecision(MEASURED_ROWS)
         header.setStretchLastSection(False)
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         for column in range(header.count()):
             header.resizeSection(column, min(header.sectionSize(column), 320))
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
