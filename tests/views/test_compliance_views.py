@@ -271,7 +271,7 @@ def test_requirements_dialog_adds_a_requirement_and_an_explicit_list(
     assert saved
     assert saved[0].recurrence_months == 24
     assert saved[0].explicit
-    assert dialog.add_members_button.isEnabled()
+    assert dialog.members.add_button.isEnabled()
     from iltdesk.views.dialogs import learner_picker
 
     monkeypatch.setattr(
@@ -279,8 +279,8 @@ def test_requirements_dialog_adds_a_requirement_and_an_explicit_list(
         "ask",
         classmethod(lambda cls, parent, ctx, ok_text=None: [due_org["cy"].id]),
     )
-    dialog.add_members()
-    assert dialog.members.count() == 1
+    dialog.members.add()
+    assert dialog.members.list.count() == 1
     assert requirements.list_members(ctx.db, saved[0].id)[0][2] == "cy@example.com"
     # A typed start date that is not a date is not saved silently.
     dialog.starts_on.edit.setText("31/02/2027")

@@ -35,9 +35,10 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.domain.compliance import RULE, RequirementRow, RequirementSpec
 from iltdesk.domain.enums import RequirementAnchor
-from iltdesk.i18n import _, ngettext
-from iltdesk.services import catalogue, compliance, learners, requirements
+from iltdesk.i18n import _
+from iltdesk.services import catalogue, learners, requirements
 from iltdesk.views.context import AppContext
+from iltdesk.views.requirement_members import MemberList
 from iltdesk.views.time_fields import DateField
 from iltdesk.views.widgets import error_label
 
@@ -199,32 +200,13 @@ class RequirementsDialog(QDialog):
         attributes.addRow(_("Department"), self.department)
         attributes.addRow(_("Job title"), self.job_title)
         attributes.addRow(_("Location"), self.location)
-        self.members = QListWidget()
-        self.members.setAccessibleName(_("Listed learners"))
-        self.members.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
-        self.add_members_button = QPushButton(_("&Add learners…"))
-        self.add_members_button.clicked.connect(self.add_members)
-        self.import_button = QPushButton(_("&Import list…"))
-        self.import_button.clicked.connect(self.import_members)
-        self.remove_members_button = QPushButton(_("Re&move"))
-        self.remove_members_button.clicked.connect(self.remove_selected_members)
-        member_buttons = QHBoxLayout()
-        for button in (self.add_members_button, self.import_button, self.remove_members_button):
-            member_buttons.addWidget(button)
-        member_buttons.addStretch(1)
-        self.member_note = QLabel()
-        self.members_box = QWidget()
-        members_layout = QVBoxLayout(self.members_box)
-        members_layout.setContentsMargins(0, 0, 0, 0)
-        members_layout.addWidget(self.members)
-        members_layout.addLayout(member_buttons)
-        members_layout.addWidget(self.member_note)
+        self.members = MemberList(ctx)
         scope = QGroupBox(_("Who must complete it"))
         scope_layout = QVBoxLayout(scope)
         scope_layout.addWidget(self.by_attributes)
         scope_layout.addLayout(attributes)
         scope_layout.addWidget(self.by_list)
-        scope_layout.addWidget(self.members_box)
+        scope_layout.addWidget(self.members)
         self.by_attributes.toggled.connect(self._scope_changed)
         return scope
 
@@ -338,6 +320,7 @@ class RequirementsDialog(QDialog):
         explicit = bool(row and row.explicit)
         self.by_list.setChecked(explicit)
         self.by_attributes.setChecked(not explicit)
+        self.members.requirement = self.current
         self._scope_changed()
         self.archive_button.setEnabled(row is not None)
         self.archive_button.setText(
@@ -345,41 +328,13 @@ class RequirementsDialog(QDialog):
         )
         self.warning.setText(row.warning() if row else "")
         self.warning.setVisible(bool(row and row.warning()))
-        self._load_members()
+        self.members.reload()
 
     def _scope_changed(self) -> None:
         matching = self.by_attributes.isChecked()
         for combo in (self.department, self.job_title, self.location):
             combo.setEnabled(matching)
-        self.members_box.setEnabled(not matching)
-        saved = self.current is not None and self.current.explicit
-        for button in (self.add_members_button, self.import_button, self.remove_members_button):
-            button.setEnabled(saved)
-        self.member_note.setText(
-            "" if saved or matching else _("Save the requirement, then add its learners.")
-        )
-
-    def _load_members(self) -> None:
-        self.members.clear()
-        if self.current is None or not self.current.explicit:
-            return
-        for learner_id, name, email, since in requirements.list_members(
-            self.ctx.db, self.current.id
-        ):
-            item = QListWidgetItem(
-                _("{name} <{email}> · since {date}").format(
-                    name=name, email=email, date=formatting.format_date(since)
-                )
-            )
-            item.setData(Qt.ItemDataRole.UserRole, learner_id)
-            self.members.addItem(item)
-        self.member_note.setText(
-            ngettext(
-                "{n} learner on the list.", "{n} learners on the list.", self.members.count()
-            ).format(n=self.members.count())
-            if self.members.count()
-            else _("Nobody on the list yet: add learners or import a list.")
-        )
+        self.members.scope_changed(matching)
 
     def spec(self) -> RequirementSpec:
         """The form as a spec; ValueError when the typed start date cannot be read."""
@@ -453,58 +408,6 @@ class RequirementsDialog(QDialog):
                 self.show_requirement(self.rows[self.list.currentRow()])
             else:
                 self.new()
-
-    # --- an explicit list ---
-    def add_members(self) -> None:
-        from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
-
-        if self.current is None:
-            return
-        chosen = LearnerPickerDialog.ask(self, self.ctx, ok_text=_("&Add"))
-        if chosen:
-            self._add(chosen)
-
-    def _add(self, learner_ids: list[int]) -> None:
-        assert self.current is not None
-        requirement_id = self.current.id
-        outcome = self.ctx.op(
-            self,
-            lambda: requirements.set_members(
-                self.ctx.db, requirement_id, learner_ids, compliance.today_in(self._zone())
-            ),
-        )
-        if outcome is not None:
-            self._load_members()
-
-    def _zone(self) -> str:
-        return str(self.ctx.prefs.get("default_timezone"))
-
-    def import_members(self) -> None:
-        from iltdesk.domain.imports import ImportResult
-        from iltdesk.views.dialogs.import_wizard import open_import_wizard
-
-        if self.current is None:
-            return
-        wizard = open_import_wizard(self.ctx, self, list_name=self.current.name)
-
-        def imported(result: ImportResult) -> None:
-            if result.learner_ids:
-                self._add(list(result.learner_ids))
-
-        wizard.imported.connect(imported)
-
-    def remove_selected_members(self) -> None:
-        if self.current is None:
-            return
-        ids = [int(i.data(Qt.ItemDataRole.UserRole)) for i in self.members.selectedItems()]
-        if not ids:
-            return
-        requirement_id = self.current.id
-        outcome = self.ctx.op(
-            self, lambda: requirements.remove_members(self.ctx.db, requirement_id, ids)
-        )
-        if outcome is not None:
-            self._load_members()
 
     def reject(self) -> None:
         if self._may_leave():

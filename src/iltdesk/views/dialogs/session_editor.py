@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -50,6 +49,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.day_row import DayRow
 from iltdesk.views.dialogs.session_questions import ask_fold, ask_use_room_zone
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
+from iltdesk.views.instructor_rows import InstructorRows
 from iltdesk.views.series_editing import RepeatBox
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import error_label, zone_combo
@@ -100,7 +100,7 @@ class SessionEditorDialog(QDialog):
         layout.addLayout(self.days_box)
         layout.addLayout(day_buttons)
         layout.addWidget(QLabel("<b>" + escape(_("Instructors")) + "</b>"))
-        layout.addLayout(self.instructor_grid)
+        layout.addWidget(self.instructors)
         layout.addWidget(add_instructor, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.clash_label)
         # Another coordinator's change to this session, or "reloaded" (team mode).
@@ -200,16 +200,10 @@ class SessionEditorDialog(QDialog):
         day_buttons.addWidget(remove_day)
         day_buttons.addStretch()
 
-        self.instructor_grid = QGridLayout()
-        self.instructor_rows: list[tuple[QComboBox, QComboBox]] = []
-        self._instructors = people.list_instructors(ctx.db)
+        self.instructors = InstructorRows(people.list_instructors(ctx.db))
+        self.instructors.changed.connect(self._schedule_check)
         add_instructor = QPushButton(_("Add &instructor"))
-        add_instructor.clicked.connect(
-            lambda: self.add_instructor(
-                None,
-                InstructorRole.LEAD if not self.instructor_rows else InstructorRole.CO_FACILITATOR,
-            )
-        )
+        add_instructor.clicked.connect(lambda: self.add_instructor(None))
         return day_buttons, add_instructor
 
     def _fill(self, row: SessionRow | None, shift_days: int) -> None:
@@ -283,23 +277,9 @@ class SessionEditorDialog(QDialog):
             widget.deleteLater()
             self._schedule_check()
 
-    def add_instructor(self, instructor_id: int | None, role: InstructorRole) -> None:
-        who = QComboBox()
-        for instructor in self._instructors:
-            who.addItem(instructor.name, instructor.id)
-        if instructor_id is not None:
-            who.setCurrentIndex(max(0, who.findData(instructor_id)))
-        what = QComboBox()
-        for r in InstructorRole:
-            what.addItem(r.label(), r)
-        what.setCurrentIndex(what.findData(role))
-        index = len(self.instructor_rows)
-        self.instructor_grid.addWidget(who, index, 0)
-        self.instructor_grid.addWidget(what, index, 1)
-        who.currentIndexChanged.connect(self._schedule_check)
-        what.currentIndexChanged.connect(self._schedule_check)
-        self.instructor_rows.append((who, what))
-        self._schedule_check()
+    def add_instructor(self, instructor_id: int | None, role: InstructorRole | None = None) -> None:
+        """Another instructor row (the first leads, later ones co-facilitate by default)."""
+        self.instructors.add(instructor_id, role)
 
     # --- the room's zone ---
     def _zone_typed(self, _text: str) -> None:
@@ -340,11 +320,7 @@ class SessionEditorDialog(QDialog):
             go_no_go=self.go_no_go.value(),
             min_size=self.min_size.value(),
             notes=self.row.notes if self.row else "",
-            instructors=tuple(
-                (int(who.currentData()), what.currentData())
-                for who, what in self.instructor_rows
-                if who.count()
-            ),
+            instructors=self.instructors.values(),
         )
 
     def spec(self) -> SessionSpec:
@@ -496,11 +472,7 @@ class SessionEditorDialog(QDialog):
             self.row = scheduling.get_session(self.ctx.db, row_id)
             while self.day_rows:
                 self.remove_last_day()
-            for who, what in self.instructor_rows:
-                for widget in (who, what):
-                    self.instructor_grid.removeWidget(widget)
-                    widget.deleteLater()
-            self.instructor_rows.clear()
+            self.instructors.clear()
             self._fill(self.row, 0)
             self.changed_note.setText(_("Reloaded: this is the session as it is stored now."))
         return None
