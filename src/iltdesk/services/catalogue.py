@@ -8,7 +8,6 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
@@ -17,12 +16,13 @@ from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import AgendaItem, Course, CourseMaterial, LearningObjective
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.differences import course_differences
 from iltdesk.domain.enums import Audience, MaterialKind
 from iltdesk.domain.rows import AgendaItemRow, CourseRow, MaterialRow
 from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
 from iltdesk.domain.text import clean_text, search_key
 from iltdesk.errors import UserError, ValidationError
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import _
 from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
 
 
@@ -43,35 +43,6 @@ def _course_row(course: Course) -> CourseRow:
         archived=course.archived,
         version=course.version,
     )
-
-
-# The course fields a coordinator edits, with their labels for "changed since you opened it".
-_EDITED_FIELDS = {
-    "code": N_("Code"),
-    "title": N_("Title"),
-    "description": N_("Description"),
-    "objectives": N_("Objectives"),
-    "default_minutes": N_("Duration"),
-    "delivery_format": N_("Format"),
-    "certificate_validity_months": N_("Certificate validity"),
-    "currency": N_("Currency"),
-    "prework": N_("Pre-work"),
-    "prework_link": N_("Pre-work link"),
-    "completion_threshold": N_("Completion threshold"),
-}
-
-
-def _differences(seen: CourseRow, now: CourseRow) -> list[tuple[str, str, str]]:
-    def shown(value: Any) -> str:
-        if isinstance(value, tuple):
-            return "; ".join(str(v) for v in value)
-        return "" if value is None else str(getattr(value, "value", value))
-
-    return [
-        (_(label), shown(getattr(seen, name)), shown(getattr(now, name)))
-        for name, label in _EDITED_FIELDS.items()
-        if getattr(seen, name) != getattr(now, name)
-    ]
 
 
 def _validate(spec: CourseSpec) -> CourseSpec:
@@ -177,7 +148,7 @@ def update_course(
         )
         if seen is not None and seen.version != course.version:
             check_unchanged(
-                tx, "course", course, seen.version, _differences(seen, _course_row(course))
+                tx, "course", course, seen.version, course_differences(seen, _course_row(course))
             )
         _check_code_free(tx, spec.code, course_id)
         _apply(course, spec)

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session as OrmSession
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Certificate, Course, Enrollment, Learner, TrainingSession
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.differences import learner_differences
 from iltdesk.domain.emails import email_key, normalise_email
 from iltdesk.domain.people import MERGE_FILLS
 from iltdesk.domain.rows import LearnerHistoryRow, LearnerRow
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.domain.text import clean_text, prefix_range, search_key
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import _
 from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
 
 
@@ -42,30 +43,6 @@ def learner_row(learner: Learner) -> LearnerRow:
         hire_date=learner.hire_date,
         version=learner.version,
     )
-
-
-# The fields a learner form edits, with their labels for "changed since you opened it".
-_EDITED_FIELDS = {
-    "first_name": N_("First name"),
-    "last_name": N_("Last name"),
-    "email": N_("Email"),
-    "employee_id": N_("Employee ID"),
-    "department": N_("Department"),
-    "manager_name": N_("Manager"),
-    "manager_email": N_("Manager's email"),
-    "location": N_("Location"),
-    "job_title": N_("Job title"),
-    "preferred_language": N_("Preferred language"),
-    "hire_date": N_("Hire date"),
-}
-
-
-def _differences(seen: LearnerRow, now: LearnerRow) -> list[tuple[str, str, str]]:
-    return [
-        (_(label), str(getattr(seen, name) or ""), str(getattr(now, name) or ""))
-        for name, label in _EDITED_FIELDS.items()
-        if getattr(seen, name) != getattr(now, name)
-    ]
 
 
 def learner_keys(first_name: str, last_name: str, email: str) -> dict[str, str]:
@@ -156,7 +133,7 @@ def update_learner(
         )
         if seen is not None and seen.version != learner.version:
             now = learner_row(learner)
-            check_unchanged(tx, "learner", learner, seen.version, _differences(seen, now))
+            check_unchanged(tx, "learner", learner, seen.version, learner_differences(seen, now))
         _check_unique(tx, values, learner_id)
         for key, value in values.items():  # the audit trail records what changed
             setattr(learner, key, value)

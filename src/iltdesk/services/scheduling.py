@@ -9,12 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, Table, case, func, select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk import formatting
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import (
     Attendance,
@@ -27,13 +25,14 @@ from iltdesk.db.entities import (
     TrainingSession,
 )
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.differences import session_differences
 from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, InstructorRole, SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.localtime import local_date, minutes_between
 from iltdesk.domain.rows import Clash, SessionDayRow, SessionInstructorRow, SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import _
 from iltdesk.services.attendance import refresh_attended_minutes
 from iltdesk.services.clashes import (
     clash_error,
@@ -168,7 +167,7 @@ def update_session(
         )
         if seen is not None and seen.version != session.version:
             now = session_row(tx, session)
-            check_unchanged(tx, "session", session, seen.version, _differences(seen, now))
+            check_unchanged(tx, "session", session, seen.version, session_differences(seen, now))
         refuse_if_closed(session)
         qualification_warnings(tx, spec)
         clashes = find_clashes_in(tx, spec, session_id)
@@ -199,43 +198,6 @@ def update_in(
     if promoted:
         changes |= Changes.of(Entity.ENROLLMENT, *(p.id for p in promoted))
     return changes
-
-
-# What a session editor changes, with labels for "changed since you opened it".
-_EDITED_FIELDS = {
-    "cohort": N_("Cohort"),
-    "mode": N_("Mode"),
-    "room_name": N_("Room"),
-    "meeting_link": N_("Meeting link"),
-    "survey_link": N_("Survey link"),
-    "pilot": N_("Pilot"),
-    "go_no_go": N_("Go/no-go date"),
-    "timezone": N_("Time zone"),
-    "capacity": N_("Capacity"),
-    "min_size": N_("Minimum size"),
-    "notes": N_("Notes"),
-}
-
-
-def _differences(seen: SessionRow, now: SessionRow) -> list[tuple[str, str, str]]:
-    def shown(value: Any) -> str:
-        return str(getattr(value, "value", value) if value is not None else "")
-
-    found = [
-        (_(label), shown(getattr(seen, name)), shown(getattr(now, name)))
-        for name, label in _EDITED_FIELDS.items()
-        if getattr(seen, name) != getattr(now, name)
-    ]
-
-    def days(row: SessionRow) -> str:
-        return "; ".join(formatting.format_datetime(d.start, row.timezone) for d in row.days)
-
-    if [(d.start, d.end) for d in seen.days] != [(d.start, d.end) for d in now.days]:
-        found.append((_("Days and times"), days(seen), days(now)))
-    if seen.instructors != now.instructors:
-        before = ", ".join(i.name for i in seen.instructors)
-        found.append((_("Instructors"), before, ", ".join(i.name for i in now.instructors)))
-    return found
 
 
 def _refuse_dropping_marked_days(tx: OrmSession, session: TrainingSession, keep: int) -> None:
