@@ -28,7 +28,7 @@ from typing import Any
 from common import ROOT, TODAY, report, timed
 from sqlalchemy import event, make_url, text
 
-from iltdesk.db.audit import entry_hash
+from iltdesk.db.audit_chain import entry_hash
 from iltdesk.db.engine import Database, database_url
 from iltdesk.db.opening import open_database
 from iltdesk.services import enrollment, learners, scheduling

@@ -165,7 +165,7 @@ def test_merge_duplicate_learners_from_the_learners_screen(qtbot, ctx, monkeypat
 
 
 def test_about_names_version_data_folder_and_licence():
-    from iltdesk.views.main_window import about_text
+    from iltdesk.views.help_menu import about_text
 
     text = about_text("1.2.3", "/home/ann/.local/share/ILT Desk", "/tmp/x.sqlite3")
     assert "ILT Desk 1.2.3" in text
@@ -202,11 +202,11 @@ def test_help_has_the_user_guide_and_the_keyboard_shortcuts(qtbot, ctx):
 
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    guide = window.show_guide()
+    guide = window.help.show_guide()
     qtbot.addWidget(guide)
     assert "Sessions" in guide.browser.toPlainText()
-    assert window.guide_action.shortcut().toString() == "F1"
-    shortcuts = window.show_shortcuts()
+    assert window.help.guide_action.shortcut().toString() == "F1"
+    shortcuts = window.help.show_shortcuts()
     qtbot.addWidget(shortcuts)
     rows = {
         shortcuts.table.item(r, 1).text(): shortcuts.table.item(r, 0).text()

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from iltdesk.db.engine import Database, data_changed_at
+from iltdesk.db.engine import Database
+from iltdesk.db.write_stamp import data_changed_at
 from iltdesk.errors import DatabaseError, DiskFullError
 from iltdesk.i18n import _
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.engine import mark_written
+from iltdesk.db.write_stamp import mark_written
 
 
 def bulk_insert(

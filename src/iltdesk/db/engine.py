@@ -8,7 +8,6 @@ migrates, and migrates to the current schema. Everything SQLite-specific lives i
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import random
@@ -17,7 +16,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,13 +23,14 @@ from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
-from sqlalchemy.orm import ORMExecuteState, sessionmaker
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from iltdesk.db.diagnosis import check_sqlite_file, translate_error
 from iltdesk.db.verified import write_verified_signature
+from iltdesk.db.write_stamp import stamp_data_changed, track_writes
 from iltdesk.errors import (
     ConflictError,
     DamagedDatabaseError,
@@ -119,11 +118,6 @@ def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def mark_written(db_session: OrmSession) -> None:
-    """Note that this transaction wrote (for Core statements run on its connection)."""
-    db_session.info["wrote"] = True
-
-
 class Database:
     """An open ILT Desk database: engine, unit of work, and (for SQLite) the instance lock."""
 
@@ -144,7 +138,7 @@ class Database:
         # Who the audit trail names: the coordinator's name from Preferences (set by the app
         # and the command line), else the operating-system user.
         self.actor = default_actor()
-        _track_writes(self, self._sessions)
+        track_writes(self, self._sessions)
         from iltdesk.db import audit
 
         # Marks this client's change notifications on a server, so it ignores its own.
@@ -339,61 +333,6 @@ def default_actor() -> str:
         return getpass.getuser()
     except Exception:  # no user name in this environment (some containers)
         return ""
-
-
-DATA_CHANGED_KEY = "data_changed_at"
-
-
-STAMP_INTERVAL_S = 1.0
-
-
-def stamp_data_changed(db: Database, conn: Connection) -> None:
-    """Note in `settings` when data last changed; start-up compares it with the newest backup.
-
-    At most once a second (the stamp is one UPDATE per transaction otherwise), and always for
-    the first write after a backup, which resets `stamp_fresh_until`.
-    """
-    now = time.monotonic()
-    if now < db.stamp_fresh_until:
-        return
-    stamp = json.dumps(datetime.now(UTC).isoformat())
-    # One statement, so two first writers on a server cannot both insert the key.
-    conn.execute(
-        text(
-            "INSERT INTO settings (key, value) VALUES (:k, :v) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
-        ),
-        {"k": DATA_CHANGED_KEY, "v": stamp},
-    )
-    db.stamp_fresh_until = now + STAMP_INTERVAL_S
-
-
-def _track_writes(db: Database, factory: sessionmaker[OrmSession]) -> None:
-    """Stamp `settings.data_changed_at` when a transaction wrote something (see above)."""
-
-    def wrote(db_session: OrmSession, *_args: object) -> None:
-        mark_written(db_session)
-
-    def orm_execute(state: ORMExecuteState) -> None:
-        if state.is_insert or state.is_update or state.is_delete:
-            mark_written(state.session)
-
-    def before_commit(db_session: OrmSession) -> None:
-        if db_session.info.pop("wrote", False):
-            stamp_data_changed(db, db_session.connection())
-
-    event.listen(factory, "after_flush", wrote)
-    event.listen(factory, "do_orm_execute", orm_execute)
-    event.listen(factory, "before_commit", before_commit)
-
-
-def data_changed_at(db: Database) -> datetime | None:
-    """When a transaction last wrote to the database (None: never, or before tracking)."""
-    with db.engine.connect() as conn:
-        value = conn.execute(
-            text("SELECT value FROM settings WHERE key = :k"), {"k": DATA_CHANGED_KEY}
-        ).scalar()
-    return datetime.fromisoformat(json.loads(value)) if value else None
 
 
 def _acquire_lock(path: Path) -> FileLock:

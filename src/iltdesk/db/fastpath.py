@@ -18,7 +18,8 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from iltdesk.db.diagnosis import classify
-from iltdesk.db.engine import Database, stamp_data_changed
+from iltdesk.db.engine import Database
+from iltdesk.db.write_stamp import stamp_data_changed
 
 
 class Prepared:

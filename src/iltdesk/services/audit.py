@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from iltdesk.db import audit as chain
+from iltdesk.db import audit_chain as chain
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import AuditEntry, Learner, SessionDay
 from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus

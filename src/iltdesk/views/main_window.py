@@ -92,7 +92,9 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self._build_view_menu(view_menu)
         self._build_file_menu(file_menu)
         self._build_edit_menu(edit_menu)
-        self._build_help_menu(help_menu)
+        from iltdesk.views.help_menu import HelpMenu
+
+        self.help = HelpMenu(self, self.ctx, help_menu, lambda: [self, self.sessions])
         toolbar = self.addToolBar(_("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.addAction(self.new_action)
@@ -184,20 +186,6 @@ class MainWindow(RosterDropTarget, QMainWindow):
         edit_menu.addAction(self.templates_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
-
-    def _build_help_menu(self, help_menu: QMenu) -> None:
-        self.guide_action = QAction(_("&User guide"), self)
-        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
-        self.guide_action.triggered.connect(self.show_guide)
-        self.shortcuts_action = QAction(_("&Keyboard shortcuts"), self)
-        self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
-        self.shortcuts_action.triggered.connect(self.show_shortcuts)
-        self.about_action = QAction(_("&About ILT Desk"), self)
-        self.about_action.triggered.connect(self.about)
-        help_menu.addAction(self.guide_action)
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addSeparator()
-        help_menu.addAction(self.about_action)
 
     # --- screens ---
     def page(self, key: str) -> Any:
@@ -356,33 +344,6 @@ class MainWindow(RosterDropTarget, QMainWindow):
         if not isinstance(error, CancelledError):
             show_error(self, error)
 
-    def show_guide(self) -> QWidget:
-        from iltdesk.views.dialogs.help import GuideDialog
-
-        dialog = GuideDialog(self, str(self.ctx.prefs.get("language")))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def show_shortcuts(self) -> QWidget:
-        from iltdesk.views.dialogs.help import ShortcutsDialog
-
-        actions = self.findChildren(QAction) + self.sessions.findChildren(QAction)
-        dialog = ShortcutsDialog(self, actions)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
-
-    def about(self) -> None:
-        from iltdesk import __version__, paths
-
-        where = self.ctx.db.path or self.ctx.db.url.render_as_string(hide_password=True)
-        QMessageBox.about(
-            self,
-            _("About ILT Desk"),
-            about_text(__version__, str(paths.data_dir()), str(where)),
-        )
-
     def offer_demo_if_empty(self) -> None:
         """First run on an empty database: offer demo data or an empty start."""
         if scheduling.list_sessions(self.ctx.db, limit=1) or catalogue.list_courses(
@@ -467,23 +428,6 @@ def window_settings() -> QSettings:
     from iltdesk import paths
 
     return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
-def about_text(version: str, data_folder: str, database: str) -> str:
-    """Help › About: version, data folder, database and licence."""
-    return "\n\n".join(
-        [
-            _("ILT Desk {version}").format(version=version),
-            _("Plan, run and record instructor-led training."),
-            _("Data folder: {folder}").format(folder=data_folder),
-            _("Database: {where}").format(where=database),
-            _(
-                "Licence: GNU General Public License, version 3 or later. ILT Desk comes with "
-                "no warranty. Qt (PySide6) is used under the LGPL 3; fonts: DejaVu (free "
-                "licence)."
-            ),
-        ]
-    )
 
 
 def ask_load_demo(parent: QWidget) -> bool:

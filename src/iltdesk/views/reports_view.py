@@ -9,9 +9,7 @@ slow answer never overwrites a newer one.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +17,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -56,17 +53,12 @@ from iltdesk.services import reports
 from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.report_output import ReportOutput
 from iltdesk.views.time_fields import DateField
 from iltdesk.views.widgets import fit_columns
 
-EXPORTS = {
-    "xlsx": ("Excel workbook (*.xlsx)", ".xlsx"),
-    "csv": ("CSV file (*.csv)", ".csv"),
-    "pdf": ("PDF (*.pdf)", ".pdf"),
-}
 
-
-class ReportsPage(QWidget):
+class ReportsPage(ReportOutput, QWidget):
     """Reports: the list on the left, filters, chart and table on the right."""
 
     def __init__(self, ctx: AppContext) -> None:
@@ -437,72 +429,6 @@ class ReportsPage(QWidget):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         self.chart.follow_palette()
-
-    # --- output ---
-    def file_bytes(self, kind: str) -> bytes:
-        from iltdesk.documents.report_files import build_report_csv, build_report_workbook
-        from iltdesk.documents.report_pdf import build_report_pdf
-
-        table = self.visible_table()
-        zone = str(self.ctx.prefs.get("default_timezone"))
-        now = datetime.now(UTC)
-        if kind == "xlsx":
-            return build_report_workbook(table, now, zone)
-        if kind == "csv":
-            return build_report_csv(table)
-        return build_report_pdf(table, now, zone, str(self.ctx.prefs.get("paper_size")))
-
-    def visible_table(self) -> ReportTable:
-        """The report as shown: only the rows behind a clicked bar, when one was clicked."""
-        assert self.current is not None
-        if not self.model.filtered:
-            return self.current
-        rows = tuple(self.current.rows[i] for i in self.model._order)
-        return replace(self.current, rows=rows)
-
-    def suggested_name(self, suffix: str) -> str:
-        from iltdesk.documents.files import safe_file_name
-
-        table = self.current
-        assert table is not None
-        stamp = self.today().isoformat()
-        return safe_file_name(f"{table.title} {stamp}", suffix=suffix)
-
-    def export(self, kind: str) -> Path | None:
-        if self.current is None:
-            return None
-        label, suffix = EXPORTS[kind]
-        path, _chosen = QFileDialog.getSaveFileName(
-            self, _("Export report"), self.suggested_name(suffix), _(label)
-        )
-        if not path:
-            return None
-        return self.write(Path(path), kind)
-
-    def write(self, path: Path, kind: str) -> Path | None:
-        """Write the report as shown to `path`.
-
-        The save dialog has already asked about replacing an existing file.
-        """
-        from iltdesk.documents.files import write_atomic
-
-        if path.suffix.lower() != EXPORTS[kind][1]:
-            path = path.with_name(path.name + EXPORTS[kind][1])
-        written = self.ctx.attempt(
-            self, lambda: write_atomic(path, self.file_bytes(kind), kind=kind, force=True)
-        )
-        if written is not None:
-            self.state.setText(_("Written to {path}.").format(path=written))
-        return written
-
-    def print_report(self) -> None:
-        from iltdesk.views.dialogs import document_preview
-
-        if self.current is None:
-            return
-        document_preview.show_pdf(
-            self, self.current.title, self.file_bytes("pdf"), self.suggested_name(".pdf")
-        )
 
     def edit_budgets(self) -> None:
         from iltdesk.views.dialogs.budgets import BudgetsDialog

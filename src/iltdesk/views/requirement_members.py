@@ -78,9 +78,7 @@ class MemberList(QWidget):
             self.list.addItem(item)
         count = self.list.count()
         self.note.setText(
-            ngettext("{n} learner on the list.", "{n} learners on the list.", count).format(
-                n=count
-            )
+            ngettext("{n} learner on the list.", "{n} learners on the list.", count).format(n=count)
             if count
             else _("Nobody on the list yet: add learners or import a list.")
         )

@@ -150,7 +150,7 @@ def test_back_up_before_a_bulk_change(db, backup_dir):
 
 
 def test_first_write_after_a_backup_always_stamps(db, backup_dir):
-    from iltdesk.db.engine import data_changed_at
+    from iltdesk.db.write_stamp import data_changed_at
 
     make_course(db)  # stamps; a second write within the second would not stamp again…
     first = data_changed_at(db)

@@ -241,7 +241,7 @@ def _chain_existing_entries() -> None:
     """Give the entries written before the chain existed their links, in order."""
     from datetime import UTC, datetime
 
-    from iltdesk.db.audit import entry_hash
+    from iltdesk.db.audit_chain import entry_hash
 
     bind = op.get_bind()
     previous = ""

@@ -1,0 +1,109 @@
+"""The Reports screen's output: export as workbook, CSV or PDF, and print.
+
+A mixin of `ReportsPage` (which provides the attributes declared here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.i18n import N_, _
+
+if TYPE_CHECKING:
+    from iltdesk.models.reports import ReportTableModel
+    from iltdesk.views.context import AppContext
+
+EXPORTS = {
+    "xlsx": (N_("Excel workbook (*.xlsx)"), ".xlsx"),
+    "csv": (N_("CSV file (*.csv)"), ".csv"),
+    "pdf": (N_("PDF (*.pdf)"), ".pdf"),
+}
+
+
+class ReportOutput:
+    """Writes and prints the report a `ReportsPage` shows."""
+
+    ctx: AppContext
+    current: ReportTable | None
+    model: ReportTableModel
+    state: QLabel
+    today: Callable[[], date]
+
+    def _page(self) -> QWidget:
+        """The page this mixin is part of, as Qt's calls want it."""
+        return cast("QWidget", self)
+
+    def file_bytes(self, kind: str) -> bytes:
+        """The report as shown, as a workbook, CSV or PDF."""
+        from iltdesk.documents.report_files import build_report_csv, build_report_workbook
+        from iltdesk.documents.report_pdf import build_report_pdf
+
+        table = self.visible_table()
+        zone = str(self.ctx.prefs.get("default_timezone"))
+        now = datetime.now(UTC)
+        if kind == "xlsx":
+            return build_report_workbook(table, now, zone)
+        if kind == "csv":
+            return build_report_csv(table)
+        return build_report_pdf(table, now, zone, str(self.ctx.prefs.get("paper_size")))
+
+    def visible_table(self) -> ReportTable:
+        """The report as shown: only the rows behind a clicked bar, when one was clicked."""
+        assert self.current is not None
+        if not self.model.filtered:
+            return self.current
+        rows = tuple(self.current.rows[i] for i in self.model._order)
+        return replace(self.current, rows=rows)
+
+    def suggested_name(self, suffix: str) -> str:
+        from iltdesk.documents.files import safe_file_name
+
+        table = self.current
+        assert table is not None
+        stamp = self.today().isoformat()
+        return safe_file_name(f"{table.title} {stamp}", suffix=suffix)
+
+    def export(self, kind: str) -> Path | None:
+        """Ask where, then write the report as shown (`kind` is xlsx, csv or pdf)."""
+        if self.current is None:
+            return None
+        label, suffix = EXPORTS[kind]
+        path, _chosen = QFileDialog.getSaveFileName(
+            self._page(), _("Export report"), self.suggested_name(suffix), _(label)
+        )
+        if not path:
+            return None
+        return self.write(Path(path), kind)
+
+    def write(self, path: Path, kind: str) -> Path | None:
+        """Write the report as shown to `path`.
+
+        The save dialog has already asked about replacing an existing file.
+        """
+        from iltdesk.documents.files import write_atomic
+
+        if path.suffix.lower() != EXPORTS[kind][1]:
+            path = path.with_name(path.name + EXPORTS[kind][1])
+        written = self.ctx.attempt(
+            self._page(), lambda: write_atomic(path, self.file_bytes(kind), kind=kind, force=True)
+        )
+        if written is not None:
+            self.state.setText(_("Written to {path}.").format(path=written))
+        return written
+
+    def print_report(self) -> None:
+        """Show the report as a PDF to print."""
+        from iltdesk.views.dialogs import document_preview
+
+        if self.current is None:
+            return
+        document_preview.show_pdf(
+            self._page(), self.current.title, self.file_bytes("pdf"), self.suggested_name(".pdf")
+        )
