@@ -241,6 +241,19 @@ def _changes(obj: Any, created: bool, deleted: bool) -> dict[str, Any]:
     return found
 
 
+def created_detail(values: dict[str, Any]) -> dict[str, Any]:
+    """A new record's entry detail from its column values, as `_changes` records a created one.
+
+    For rows a service inserts with a Core statement, outside the unit of work this trail
+    hooks into.
+    """
+    return {
+        name: value
+        for name, value in values.items()
+        if name not in DERIVED and name != "id" and value is not None and value != ""
+    }
+
+
 def _collect(tx: OrmSession, _flush_context: Any) -> None:
     """After each flush: one pending entry per audited record the flush wrote."""
     now = datetime.now(UTC)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -294,3 +295,43 @@ def test_enrolling_several_reports_where_everyone_went(db):
     )
     again = enrollment.enroll_many(db, session.id, [di.id], allow_clash=True).value
     assert [r.first_name for r in again.waitlisted] == ["Di"]
+
+
+def test_a_new_place_is_recorded_and_returned_as_the_unit_of_work_would(db):
+    # A new place is written by one INSERT outside the unit of work (the hot write on a
+    # server); its trail entry, its roster row and the stored row must match what the
+    # unit of work writes for a walk-in (the same columns, the same rule for what is kept).
+    session = make_session(db, capacity=1)
+    first, second = make_learner(db, last="Adams"), make_learner(db, last="Brown")
+    placed = enrollment.enroll_learner(db, session.id, first.id).value.row
+    walked = enrollment.walk_in(db, session.id, second.id, allow_over_capacity=True).value.row
+    waiting = make_learner(db, last="Clark")
+    queued = enrollment.enroll_learner(db, session.id, waiting.id, allow_clash=True).value.row
+    with db.transaction() as tx:
+        entries = {
+            e.entity_id: e
+            for e in tx.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.entity == "enrollment", AuditEntry.action == "create"
+                )
+            )
+        }
+    ours, theirs = (json.loads(entries[r.enrollment_id].detail) for r in (placed, walked))
+    assert set(ours) == set(theirs)
+    assert {k: v for k, v in ours.items() if k not in ("enrolled_at", "learner_id", "source")} == {
+        k: v for k, v in theirs.items() if k not in ("enrolled_at", "learner_id", "source")
+    }
+    assert ours["source"] == "manual"
+    assert theirs["source"] == "walk_in"
+    assert (entries[placed.enrollment_id].session_id, entries[placed.enrollment_id].learner_id) == (
+        session.id,
+        first.id,
+    )
+    assert json.loads(entries[queued.enrollment_id].detail)["waitlist_position"] == 1
+    stored = {r.enrollment_id: r for r in enrollment.roster(db, session.id)}
+    assert stored[placed.enrollment_id] == placed
+    assert stored[queued.enrollment_id] == queued
+    # The stored row takes part in optimistic locking like any other.
+    enrollment.cancel_enrollment(db, placed.enrollment_id, "Changed plans")
+    after = {r.enrollment_id: r for r in enrollment.roster(db, session.id)}
+    assert after[placed.enrollment_id].status is E.CANCELLED
