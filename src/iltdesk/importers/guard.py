@@ -18,6 +18,7 @@ import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -187,16 +188,59 @@ def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
         tail = data[cut:]
 
 
+def _above(text: bytes, digit: bytes, top: int) -> bytes:
+    """A pattern for the strings of `digit` that read as more than `text` does.
+
+    Digits compare as numbers do (a longer string is larger; at equal length the first
+    differing digit decides): row numbers in 0-9, column letters in A-Z. A row number with
+    leading zeros may match while not larger; that only sends its chunk the slow way.
+    """
+    length = len(text)
+    choices = [digit + b"{%d,}" % (length + 1)]
+    for i, current in enumerate(text):
+        if current < top:
+            rest = length - i - 1
+            larger = b"[" + bytes([current + 1]) + b"-" + bytes([top]) + b"]"
+            choices.append(text[:i] + larger + (digit + b"{%d}" % rest if rest else b""))
+    return b"(?:" + b"|".join(choices) + b")"
+
+
+def column_letters(number: int) -> bytes:
+    """A column's letters from its number (1 is A, 27 is AA); 0 has none."""
+    letters = b""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = bytes([65 + rest]) + letters
+    return letters
+
+
+@lru_cache(maxsize=64)
+def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
+    """Any ` r="…"` reference past row `rows` or column `columns`."""
+    row = _above(str(rows).encode(), rb"\d", ord("9"))
+    column = _above(column_letters(columns), b"[A-Z]", ord("Z")) if columns else b"[A-Z]"
+    return re.compile(rb' r="(?:' + column + rb"\d|[A-Z]*" + row + rb'")')
+
+
 def _reach(chunk: bytes, rows: int, columns: int) -> tuple[int, int]:
     """The furthest row and column a chunk's row and cell references reach.
 
-    Every reference is usually ` r="…"` after a space (`<row r="5"`, `<c r="B5"`): one pass
-    for a pattern that starts with literal text finds them all, three times faster than the
-    patterns anchored to the tags. When the chunk holds an `r="` that pass did not read
-    (another separator, an attribute ending in r, text), the anchored patterns decide.
+    Every reference is usually ` r="…"` after a space (`<row r="5"`, `<c r="B5"`), in order,
+    so the chunk's last reference is usually its furthest: one search for a reference past it
+    (which finds none) proves it, without reading each reference. When one is past it (cells
+    out of order, a ragged row) every reference is read; when the chunk holds an `r="` not
+    after a space (another separator, an attribute ending in r, text), the patterns anchored
+    to the tags decide.
     """
-    spaced = _SPACED_REF.findall(chunk)
-    if len(spaced) == chunk.count(b'r="'):
+    if chunk.count(b' r="') == chunk.count(b'r="'):
+        last = _SPACED_REF.match(chunk, max(0, chunk.rfind(b' r="')))
+        if last is not None:
+            rows = max(rows, int(last[2]))
+            if last[1]:
+                columns = max(columns, column_number(last[1]))
+        if _beyond(rows, columns).search(chunk) is None:
+            return rows, columns
+        spaced = _SPACED_REF.findall(chunk)
         numbers = {n for _c, n in spaced}
         letters = {c for c, _n in spaced if c}
     else:
@@ -213,7 +257,11 @@ def _reach(chunk: bytes, rows: int, columns: int) -> tuple[int, int]:
 def _cells(chunk: bytes) -> int:
     """How many cells a chunk holds, at least (a few other tags may count: never fewer)."""
     if b":c" not in chunk:  # no namespace prefix on any tag: count the tags themselves
-        return chunk.count(b"<c") - chunk.count(b"<co") - chunk.count(b"<cf")
+        tags = chunk.count(b"<c")
+        if b"<sheetData" in chunk or b"</sheetData>" in chunk:
+            # Column widths and conditional formats sit before and after the cells.
+            tags -= chunk.count(b"<co") + chunk.count(b"<cf")
+        return tags
     return len(_ANY_CELL.findall(chunk))
 
 

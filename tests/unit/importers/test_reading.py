@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import msoffcrypto.format.ooxml
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from iltdesk.importers.fields import find_header_row
-from iltdesk.importers.guard import xlsx_extent
+from iltdesk.importers.guard import _above, column_letters, column_number, xlsx_extent
 from iltdesk.importers.reading import UnreadableFileError, read_file
 from tests.fixtures.rosters import HEADERS, csv_bytes, messy_workbook, plain_workbook, simple_rows
 
@@ -226,3 +229,56 @@ def test_the_guard_finds_the_furthest_cell_however_it_is_written(tmp_path, far_c
         extent = xlsx_extent(archive, "Sheet1", "xl/worksheets/sheet1.xml")
     assert (extent.rows, extent.columns) == (90000, 16384)
     assert extent.cells >= 2
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # The furthest reference first, ordinary rows after it: the last reference of the
+        # chunk is not the furthest.
+        (
+            ['<row r="90000"><c r="XFD90000"><v>1</v></c></row>']
+            + [f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(2, 400)],
+            (90000, 16384),
+        ),
+        # A ragged row in the middle reaches further right than the rows after it.
+        (
+            [f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(2, 200)]
+            + ['<row r="200"><c r="A200"><v>1</v></c><c r="ZZ200"><v>1</v></c></row>']
+            + [f'<row r="{n}"><c r="B{n}"><v>1</v></c></row>' for n in range(201, 400)],
+            (399, 702),
+        ),
+        # A cell whose reference names a later row than its row element.
+        (
+            [f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(2, 300)]
+            + ['<row r="300"><c r="C123456"><v>1</v></c></row>']
+            + [f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(301, 400)],
+            (123456, 3),
+        ),
+    ],
+)
+def test_the_guard_finds_the_furthest_cell_wherever_it_is(tmp_path, rows, expected):
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<sheetData>" + "".join(rows) + "</sheetData></worksheet>"
+    )
+    path = tmp_path / "order.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    with zipfile.ZipFile(path) as archive:
+        extent = xlsx_extent(archive, "Sheet1", "xl/worksheets/sheet1.xml")
+    assert (extent.rows, extent.columns) == expected
+    assert extent.cells >= len(rows)
+
+
+@given(st.integers(0, 2_000_000), st.integers(0, 2_000_000))
+def test_a_row_number_is_past_another_exactly_when_it_is_larger(limit, number):
+    pattern = re.compile(rb"(?:" + _above(str(limit).encode(), rb"\d", ord("9")) + rb")\Z")
+    assert bool(pattern.match(str(number).encode())) == (number > limit)
+
+
+@given(st.integers(1, 16_384), st.integers(1, 20_000))
+def test_a_column_is_past_another_exactly_when_it_is_further_right(limit, number):
+    pattern = re.compile(rb"(?:" + _above(column_letters(limit), b"[A-Z]", ord("Z")) + rb")\Z")
+    assert bool(pattern.match(column_letters(number))) == (number > limit)
+    assert column_number(column_letters(number)) == number
