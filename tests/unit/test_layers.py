@@ -75,3 +75,14 @@ def test_builders_and_readers_take_their_input_and_read_no_settings(package):
     """Documents, importers and mail work on what they are given: no database, no settings."""
     below = ("iltdesk.services", "iltdesk.db", "iltdesk.settings", "sqlalchemy")
     assert offenders(modules(package), below) == []
+
+
+def test_error_text_has_one_colour():
+    """Form errors are coloured by `widgets.ERROR_COLOUR` alone (one colour, one place)."""
+    hard_coded = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in modules("views", "models")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "setStyleSheet" in line and "color: #" in line
+    ]
+    assert hard_coded == []

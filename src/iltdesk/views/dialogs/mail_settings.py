@@ -30,6 +30,7 @@ from iltdesk.tasks.runner import Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.preferences import buddy_label
 from iltdesk.views.errors import error_text
+from iltdesk.views.widgets import ERROR_COLOUR, error_label
 
 
 class MailSettingsDialog(QDialog):
@@ -100,7 +101,7 @@ class MailSettingsDialog(QDialog):
             )
         )
         self.security_warning.setWordWrap(True)
-        self.security_warning.setStyleSheet("color: #a4262c;")
+        self.security_warning.setStyleSheet(f"color: {ERROR_COLOUR};")
         # Its room is always there (the text comes and goes): choosing "None" must not push the
         # fields below down (typed text once went into the password field under the pointer).
         self.warning_text = self.security_warning.text()
@@ -242,9 +243,7 @@ class TemplatesDialog(QDialog):
             )
         self.subject = QLineEdit()
         self.body = QPlainTextEdit()
-        self.errors = QLabel()
-        self.errors.setWordWrap(True)
-        self.errors.setStyleSheet("color: #a4262c;")
+        self.errors = error_label()
         placeholders = QListWidget()
         placeholders.addItems(["{" + p + "}" for p in PLACEHOLDERS])
         placeholders.setMaximumWidth(200)

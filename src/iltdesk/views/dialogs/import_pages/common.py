@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (
-    QLabel,
     QWizardPage,
 )
 
@@ -21,6 +20,7 @@ from iltdesk.errors import UserError
 from iltdesk.i18n import _, ngettext
 from iltdesk.tasks.runner import CancelledError, Progress
 from iltdesk.views.errors import error_text
+from iltdesk.views.widgets import error_label
 
 if TYPE_CHECKING:
     from iltdesk.views.dialogs.import_wizard import ImportWizard
@@ -39,9 +39,7 @@ class _Page(QWizardPage):
         self.setTitle(title)
         if subtitle:
             self.setSubTitle(subtitle)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a4262c;")
+        self.error = error_label()
         self.error.hide()
         self._ready = False
 
