@@ -14,16 +14,17 @@ only ever inserts into the table.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert, inspect, select
-from sqlalchemy.engine.interfaces import DBAPICursor
+from sqlalchemy import inspect
+from sqlalchemy.engine.interfaces import DBAPICursor, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
@@ -295,10 +296,6 @@ def _collect(tx: OrmSession, _flush_context: Any) -> None:
 # The advisory lock key that serialises appends to the chain on a server ("AUDT" in ASCII).
 CHAIN_LOCK = 0x41554454
 
-
-_LAST_HASH = (
-    select(e.AuditEntry.__table__.c.hash).order_by(e.AuditEntry.__table__.c.id.desc()).limit(1)
-)
 _COLUMNS = (
     "at",
     "actor",
@@ -318,6 +315,11 @@ _INSERT = "INSERT INTO audit_entries ({names}) VALUES ({values})".format(
 )
 # One entry (the usual case) and the notice to the other clients in one round trip.
 _INSERT_AND_NOTIFY = f"WITH written AS ({_INSERT}) SELECT pg_notify(%(channel)s, %(payload)s)"
+# SQLite's driver takes named parameters as :name.
+_INSERT_SQLITE = "INSERT INTO audit_entries ({names}) VALUES ({values})".format(
+    names=", ".join(_COLUMNS), values=", ".join(f":{name}" for name in _COLUMNS)
+)
+_SELECT_LAST_HASH = "SELECT hash FROM audit_entries ORDER BY id DESC LIMIT 1"
 
 
 def _write(tx: OrmSession, actor: str, client: str = "") -> None:
@@ -327,24 +329,44 @@ def _write(tx: OrmSession, actor: str, client: str = "") -> None:
     if not pending:
         return
     conn = tx.connection()
-    if conn.dialect.name != "postgresql":
-        previous = conn.execute(_LAST_HASH).scalar_one_or_none() or ""
-        conn.execute(insert(e.AuditEntry), _chained(pending, previous, actor))
-        return
-    # On a server the trail is the hot end of every write: its three statements go straight
-    # to the driver, inside the same transaction.
+    # The trail is the hot end of every write: its statements go straight to the driver,
+    # inside the same transaction (through SQLAlchemy's Core they cost more than they take).
     driver = conn.connection.dbapi_connection
     assert driver is not None  # an open transaction holds its connection
     driver_error: type[Exception] = conn.dialect.loaded_dbapi.Error
     try:
         with closing(driver.cursor()) as cursor:
-            _write_on_server(cursor, pending, actor, client)
+            if conn.dialect.name == "postgresql":
+                _write_on_server(cursor, pending, actor, client)
+            else:
+                _write_on_file(cursor, pending, actor, _at_processor(conn.dialect))
     except driver_error as error:
         # Wrapped as SQLAlchemy wraps its own statements' failures, so a lost connection or a
         # refused insert becomes the same sentence as anywhere else (not a bug report).
         raise DBAPIError.instance(
             "INSERT INTO audit_entries", None, error, driver_error, dialect=conn.dialect
         ) from error
+
+
+@lru_cache(maxsize=4)
+def _at_processor(dialect: Dialect) -> Callable[[Any], Any]:
+    """How the entry's instant is bound on `dialect` (as `UTCDateTime` binds it)."""
+    column = e.AuditEntry.__table__.c.at
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return process or (lambda value: value)
+
+
+def _write_on_file(
+    cursor: DBAPICursor, pending: list[Pending], actor: str, bind_at: Callable[[Any], Any]
+) -> None:
+    # The transaction already holds SQLite's write lock (`BEGIN IMMEDIATE`): nobody else
+    # appends between reading the last hash and inserting.
+    cursor.execute(_SELECT_LAST_HASH)
+    last = cursor.fetchone()
+    rows = _chained(pending, last[0] if last else "", actor)
+    for row in rows:
+        row["at"] = bind_at(row["at"])
+    cursor.executemany(_INSERT_SQLITE, rows)
 
 
 def _write_on_server(cursor: DBAPICursor, pending: list[Pending], actor: str, client: str) -> None:
@@ -354,7 +376,7 @@ def _write_on_server(cursor: DBAPICursor, pending: list[Pending], actor: str, cl
     # chains onto the one committed before it instead of two forking the chain. The last
     # hash is read by a statement of its own, after the lock, so it sees the latest commit.
     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
-    cursor.execute("SELECT hash FROM audit_entries ORDER BY id DESC LIMIT 1")
+    cursor.execute(_SELECT_LAST_HASH)
     last = cursor.fetchone()
     rows = _chained(pending, last[0] if last else "", actor)
     for row in rows:
