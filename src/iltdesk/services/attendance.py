@@ -250,7 +250,7 @@ def marks_before(db: Database, session_id: int, marks: Iterable[MarkSpec]) -> li
 
 def marks_for_session(db: Database, session_id: int) -> list[AttendanceMarkRow]:
     """Every attendance mark of a session, learner by learner, day by day."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = (
             select(Attendance)
             .join(SessionDay, SessionDay.id == Attendance.day_id)

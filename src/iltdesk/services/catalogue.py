@@ -168,13 +168,13 @@ def set_course_archived(db: Database, course_id: int, archived: bool) -> Outcome
 
 def get_course(db: Database, course_id: int) -> CourseRow:
     """One course."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return _course_row(get_or_fail(tx, Course, course_id, _("That course no longer exists.")))
 
 
 def find_course_by_code(db: Database, code: str) -> CourseRow | None:
     """The course with this code (any case), if any."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         course = tx.scalar(select(Course).where(Course.code == clean_text(code)))
         return _course_row(course) if course else None
 
@@ -183,7 +183,7 @@ def list_courses(
     db: Database, text_filter: str = "", include_archived: bool = False
 ) -> list[CourseRow]:
     """Courses ordered by code; `text_filter` matches the start of any word of code or title."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = select(Course).order_by(Course.code)
         if not include_archived:
             query = query.where(Course.archived.is_(False))
@@ -212,7 +212,7 @@ def _agenda_row(item: AgendaItem, objective_ids: list[int]) -> AgendaItemRow:
 
 def get_agenda(db: Database, course_id: int) -> list[AgendaItemRow]:
     """A course's agenda blocks, in order."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
         objective_ids = [o.id for o in course.objectives]
         return [_agenda_row(i, objective_ids) for i in course.agenda]
@@ -401,7 +401,7 @@ def remove_material(db: Database, material_id: int) -> Outcome[None]:
 
 def list_materials(db: Database, course_id: int) -> list[MaterialRow]:
     """A course's materials."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = (
             select(CourseMaterial)
             .where(CourseMaterial.course_id == course_id, CourseMaterial.removed_at.is_(None))

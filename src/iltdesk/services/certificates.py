@@ -125,7 +125,7 @@ def issue_certificates(db: Database, session_id: int) -> Outcome[list[Certificat
 
 def session_certificates(db: Database, session_id: int) -> list[CertificateRow]:
     """Valid (not revoked) certificates of the session's learners, by learner name."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         rows = tx.execute(
             select(Certificate, Learner)
             .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
@@ -203,7 +203,7 @@ def certificate_docs(
     minutes = sum(d.minutes for d in session.days)
     hours = round(minutes / 60, 1)
     lead = next((i.name for i in session.instructors), "")
-    with db.transaction() as tx:
+    with db.reading() as tx:
         languages = dict(
             tx.execute(
                 select(Learner.id, Learner.preferred_language).where(

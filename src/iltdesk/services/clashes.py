@@ -172,7 +172,7 @@ def find_clashes(db: Database, spec: SessionSpec, session_id: int | None = None)
     Raises `ValidationError` for a spec that cannot be saved at all (see `validate_session`).
     """
     warnings = validate_session(spec)
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return find_clashes_in(tx, spec, session_id) + warnings + qualification_warnings(tx, spec)
 
 

@@ -89,13 +89,13 @@ def _rows(tx: OrmSession, where: ColumnElement[bool]) -> list[CostLineRow]:
 
 def session_costs(db: Database, session_id: int) -> list[CostLineRow]:
     """A session's cost lines."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return _rows(tx, CostLine.session_id == session_id)
 
 
 def course_costs(db: Database, course_id: int) -> list[CostLineRow]:
     """The course's default cost lines, which new sessions of it copy."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return _rows(tx, CostLine.course_id == course_id)
 
 
@@ -172,7 +172,7 @@ def copy_costs_in(
 
 def session_cost_summary(db: Database, session_id: int) -> CostSummary:
     """The session's cost per currency, its places and days."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         lines = _rows(tx, CostLine.session_id == session_id)
         days = tx.scalar(
             select(func.count()).select_from(SessionDay).where(SessionDay.session_id == session_id)
@@ -192,7 +192,7 @@ def session_cost_summary(db: Database, session_id: int) -> CostSummary:
 
 def list_budgets(db: Database, year: int) -> list[BudgetRow]:
     """Every active course with its budget for `year` (None where none is set)."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = (
             select(Course, CourseBudget)
             .outerjoin(
@@ -244,7 +244,7 @@ def set_budget(
 
 def rate_table(db: Database) -> RateTable:
     """The reporting currency and the exchange rates the user entered."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return rate_table_in(tx)
 
 

@@ -150,14 +150,14 @@ def set_hire_date(db: Database, learner_id: int, hire_date: date | None) -> Outc
 
 def find_by_email(db: Database, email: str) -> LearnerRow | None:
     """The learner with this email (any case), or None."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         found = tx.scalar(select(Learner).where(Learner.email_key == email_key(email)))
         return learner_row(found) if found is not None else None
 
 
 def get_learner(db: Database, learner_id: int) -> LearnerRow:
     """One learner."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return learner_row(get_or_fail(tx, Learner, learner_id, _("That learner does not exist.")))
 
 
@@ -267,7 +267,7 @@ def count_learners(db: Database, text_filter: str = "") -> int:
 
 def learner_history(db: Database, learner_id: int) -> list[LearnerHistoryRow]:
     """Every session the learner was ever placed on, newest first, with any certificate."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         get_or_fail(tx, Learner, learner_id, _("That learner does not exist."))
         certificate = (
             select(Certificate.code)
@@ -351,7 +351,7 @@ def merge_learners(db: Database, keep_id: int, duplicate_id: int) -> Outcome[Lea
 
 def get_learners(db: Database, learner_ids: list[int]) -> dict[int, LearnerRow]:
     """Several learners at once, by id."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         rows = tx.scalars(select(Learner).where(Learner.id.in_(learner_ids)))
         return {learner.id: learner_row(learner) for learner in rows}
 

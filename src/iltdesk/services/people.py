@@ -72,7 +72,7 @@ def set_room_archived(db: Database, room_id: int, archived: bool) -> Outcome[Roo
 
 def list_rooms(db: Database, include_archived: bool = False) -> list[RoomRow]:
     """Rooms by name."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = select(Room).order_by(Room.name)
         if not include_archived:
             query = query.where(Room.archived.is_(False))
@@ -147,7 +147,7 @@ def set_instructor_archived(
 
 def list_instructors(db: Database, text_filter: str = "") -> list[InstructorRow]:
     """Instructors by name, filtered by name if asked."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = (
             select(Instructor)
             .where(Instructor.archived.is_(False))
@@ -162,7 +162,7 @@ def list_instructors(db: Database, text_filter: str = "") -> list[InstructorRow]
 
 def get_instructor(db: Database, instructor_id: int) -> InstructorRow:
     """One instructor."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return _instructor_row(
             get_or_fail(tx, Instructor, instructor_id, _("That instructor no longer exists."))
         )

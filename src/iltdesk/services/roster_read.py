@@ -57,7 +57,7 @@ _ACTIVE_ROSTER = _ROSTER.where(
 
 def roster(db: Database, session_id: int, *, include_inactive: bool = True) -> list[RosterRow]:
     """Seat holders by last name, then the waitlist in order, then cancelled and moved."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         conn = tx.connection()
         values = {"session_id": session_id}
         if conn.execute(_SESSION_EXISTS, values).scalar() is None:

@@ -42,7 +42,7 @@ class EnrollmentState:
 
 def roster_states(db: Database, session_ids: list[int]) -> list[EnrollmentState]:
     """The current state of every place on these sessions (taken before and after an action)."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         rows = tx.scalars(select(Enrollment).where(Enrollment.session_id.in_(session_ids))).all()
         targets = {
             e.id: (e.session_id, e.learner_id)

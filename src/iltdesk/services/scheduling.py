@@ -310,7 +310,7 @@ def _role_order(link: SessionInstructor) -> tuple[int, str]:
 
 def get_session(db: Database, session_id: int) -> SessionRow:
     """One session."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         session = get_or_fail(
             tx, TrainingSession, session_id, _("There is no session {id}.").format(id=session_id)
         )
@@ -368,7 +368,7 @@ def list_sessions(
     if limit is not None:
         chosen = chosen.order_by(sessions_t.c.first_start, sessions_t.c.id).limit(limit)
     ids = chosen.scalar_subquery() if limit is None else chosen.subquery().select()
-    with db.transaction() as tx:
+    with db.reading() as tx:
         conn = tx.connection()
         sessions = conn.execute(
             select(

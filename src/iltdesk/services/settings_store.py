@@ -25,7 +25,7 @@ DOMAIN_DEFAULTS: dict[str, Any] = {
 
 def get_setting(db: Database, key: str) -> Any:
     """A shared setting's value (or its default)."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         row = tx.get(Setting, key)
         return json.loads(row.value) if row is not None else DOMAIN_DEFAULTS.get(key)
 

@@ -262,7 +262,7 @@ def calendar_states(db: Database, enrollment_ids: Sequence[int]) -> dict[int, Ca
     states: dict[int, CalendarState] = {}
     if not enrollment_ids:
         return states
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = (
             select(OutboxMessage.enrollment_id, OutboxMessage.invited_days)
             .where(
@@ -318,7 +318,7 @@ def invited_count(db: Database, session_id: int) -> int:
     """How many learners still on the session hold a calendar invitation from the outbox."""
     from iltdesk.db.entities import Enrollment
 
-    with db.transaction() as tx:
+    with db.reading() as tx:
         enrollment_ids = list(
             tx.scalars(
                 select(func.distinct(OutboxMessage.enrollment_id))

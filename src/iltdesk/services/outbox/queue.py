@@ -90,7 +90,7 @@ def list_outbox(
     db: Database, statuses: Sequence[OutboxStatus] | None = None, limit: int = 5000
 ) -> list[OutboxRow]:
     """Outbox messages, newest first, optionally of some statuses only."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
         if statuses:
             query = query.where(OutboxMessage.status.in_(statuses))
@@ -99,14 +99,14 @@ def list_outbox(
 
 def outbox_counts(db: Database) -> dict[OutboxStatus, int]:
     """How many messages are in each status."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         return {status: int(n) for status, n in tx.execute(query)}
 
 
 def message_content(db: Database, message_id: int) -> bytes:
     """A message exactly as stored (and as sent)."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         row = get_or_fail(tx, OutboxContent, message_id, _("That message no longer exists."))
         return bytes(row.content)
 

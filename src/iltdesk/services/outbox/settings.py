@@ -96,7 +96,7 @@ class MailSettings:
 
 
 def _read_settings(db: Database) -> dict[str, Any]:
-    with db.transaction() as tx:
+    with db.reading() as tx:
         rows = tx.execute(select(Setting.key, Setting.value).where(Setting.key.like("mail.%")))
         stored = {key: json.loads(value) for key, value in rows}
     return {**MAIL_DEFAULTS, **stored}
@@ -189,7 +189,7 @@ def _template_key(kind: MessageKind, language: str) -> str:
 
 def get_template(db: Database, kind: MessageKind, language: str) -> Template:
     """The template for a kind and language: the user's own, else the built-in."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         row = tx.get(Setting, _template_key(kind, language))
         if row is not None:
             stored = json.loads(row.value)

@@ -70,13 +70,13 @@ def _batch_rows(tx: OrmSession, where: Any, limit: int) -> list[ImportBatchRow]:
 
 def list_import_batches(db: Database, limit: int = 200) -> list[ImportBatchRow]:
     """Recent imports, newest first."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         return _batch_rows(tx, ImportBatch.id.is_not(None), limit)
 
 
 def earlier_import(db: Database, sha256: str) -> ImportBatchRow | None:
     """The latest batch (not undone) that imported a file with exactly this content, if any."""
-    with db.transaction() as tx:
+    with db.reading() as tx:
         where = (ImportBatch.sha256 == sha256) & ImportBatch.undone_at.is_(None)
         rows = _batch_rows(tx, where, 1)
         return rows[0] if rows else None
