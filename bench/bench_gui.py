@@ -45,6 +45,8 @@ window.resize(1200, 700); window.show(); app.exec()
 
 OURS = r"""
 import sys, time
+from iltdesk.startup import hold_collector, release_collector
+hold_collector()  # as `iltdesk` starts (iltdesk/__main__.py), released once the window shows
 from iltdesk.app import apply_language, make_application, open_app_database
 from PySide6.QtCore import QEvent, QObject
 from iltdesk import paths
@@ -67,7 +69,7 @@ class Painted(QObject):
 spy = Painted()
 for view in (home.week.viewport(), home.attention.viewport(), home.all_clear):
     view.installEventFilter(spy)
-window.resize(1200, 700); window.show(); app.exec()
+window.resize(1200, 700); window.show(); release_collector(); app.exec()
 from iltdesk.tasks.runner import shutdown
 shutdown()
 db.close()

@@ -7,6 +7,9 @@ import sys
 
 def main() -> None:
     """`python -m iltdesk`: the command line, or the window when no command is given."""
+    from iltdesk.startup import hold_collector
+
+    hold_collector()  # released once the window is shown or the command runs
     from iltdesk.cli import run
 
     sys.exit(run())

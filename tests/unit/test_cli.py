@@ -342,3 +342,20 @@ def test_exit_statuses_are_distinct_and_named_in_help(capsys):
     text = " ".join(capsys.readouterr().out.split())
     for value in codes.values():
         assert f"{value} " in text.split("Exit status:")[1]
+
+
+def test_a_command_lets_the_collector_run_again(demo_db, capsys):
+    """`iltdesk` holds the garbage collector while it starts; a command releases it."""
+    import gc
+
+    from iltdesk.startup import hold_collector
+
+    hold_collector()
+    try:
+        assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # start-up's objects are out of later collections
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    assert json.loads(capsys.readouterr().out)

@@ -125,9 +125,12 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` and run the command; returns the exit status."""
     from iltdesk.logsetup import configure_logging, log_file
+    from iltdesk.startup import release_collector
 
     parser, handlers = build_parser()
     args = parser.parse_args(argv)
+    if args.command is not None or args.self_test:
+        release_collector()  # the window releases it once it is shown
     if args.self_test:
         from iltdesk.selftest import run_self_test
 
