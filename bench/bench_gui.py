@@ -45,7 +45,7 @@ window.resize(1200, 700); window.show(); app.exec()
 
 OURS = r"""
 import sys, time
-from iltdesk.startup import hold_collector, release_collector
+from iltdesk.collector import hold_collector, release_collector
 hold_collector()  # as `iltdesk` starts (iltdesk/__main__.py), released once the window shows
 from iltdesk.app import apply_language, make_application, open_app_database
 from PySide6.QtCore import QEvent, QObject

@@ -7,7 +7,7 @@ import sys
 
 def main() -> None:
     """`python -m iltdesk`: the command line, or the window when no command is given."""
-    from iltdesk.startup import hold_collector
+    from iltdesk.collector import hold_collector
 
     hold_collector()  # released once the window is shown or the command runs
     from iltdesk.cli import run

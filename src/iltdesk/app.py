@@ -24,7 +24,7 @@ from iltdesk.i18n import _  # isort: skip
 from iltdesk.services import scheduling  # noqa: F401  # isort: skip - warms the first screen's imports
 from iltdesk.services.catalogue import MaterialStore  # isort: skip
 from iltdesk.settings import Preferences  # isort: skip
-from iltdesk.startup import release_collector  # isort: skip
+from iltdesk.collector import release_collector  # isort: skip
 
 # SQLAlchemy loads a dialect when the first engine is made: the default file's, here, with the
 # rest (its 50 modules would otherwise each be read again by that hook: about 10 ms).

@@ -348,7 +348,7 @@ def test_a_command_lets_the_collector_run_again(demo_db, capsys):
     """`iltdesk` holds the garbage collector while it starts; a command releases it."""
     import gc
 
-    from iltdesk.startup import hold_collector
+    from iltdesk.collector import hold_collector
 
     hold_collector()
     try:

@@ -124,8 +124,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` and run the command; returns the exit status."""
+    from iltdesk.collector import release_collector
     from iltdesk.logsetup import configure_logging, log_file
-    from iltdesk.startup import release_collector
 
     parser, handlers = build_parser()
     args = parser.parse_args(argv)

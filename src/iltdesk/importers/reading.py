@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import cast
 
+from iltdesk.collector import paused_collector
 from iltdesk.errors import UnreadableFileError, UserError
 from iltdesk.i18n import _
 from iltdesk.importers.guard import ROW_LIMIT, Extent, check_extent
@@ -126,7 +127,8 @@ def read_file(
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         kind = _zip_kind(path, data)
         uncached = _guard(path, data, kind, row_limit)
-        sheets = _read_workbook(path, data, row_limit)
+        with paused_collector():  # 50,000 rows are 50,000 lists the collector need not walk
+            sheets = _read_workbook(path, data, row_limit)
         if uncached:
             sheets = [replace(s, uncached=uncached.get(s.name, frozenset())) for s in sheets]
         return SourceFile(path, kind, digest, sheets)
@@ -139,7 +141,8 @@ def read_file(
                 ).format(name=path.name)
             )
         _guard(path, data, "xls", row_limit)
-        return SourceFile(path, "xls", digest, _read_workbook(path, data, row_limit))
+        with paused_collector():
+            return SourceFile(path, "xls", digest, _read_workbook(path, data, row_limit))
     if path.suffix.casefold() in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise _unreadable(
             _(
@@ -158,11 +161,12 @@ def read_file(
     used_delimiter = delimiter or sniff_delimiter(text)
     rows: list[list[object]] = []
     widest = 0
-    for row in csv.reader(io.StringIO(text, newline=""), delimiter=used_delimiter):
-        rows.append(list(row))
-        widest = max(widest, len(row))
-        if len(rows) > row_limit:
-            break
+    with paused_collector():
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=used_delimiter):
+            rows.append(list(row))
+            widest = max(widest, len(row))
+            if len(rows) > row_limit:
+                break
     check_extent(path, Extent(path.stem, len(rows), widest), row_limit)
     sheet = RawSheet(path.stem, rows)
     return SourceFile(

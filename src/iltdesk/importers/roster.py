@@ -9,11 +9,10 @@ note saying where it went.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from iltdesk.collector import paused_collector
 from iltdesk.domain import people
 from iltdesk.domain.emails import email_key, normalise_email
 from iltdesk.domain.imports import RowProblem
@@ -100,22 +99,6 @@ def parse_rows(
     """Every data row under `header_row`, cleaned, validated and de-duplicated."""
     with paused_collector():
         return _parse_rows(sheet, header_row, mapping, progress)
-
-
-@contextmanager
-def paused_collector() -> Iterator[None]:
-    """Pause the cyclic garbage collector around bulk work on rows.
-
-    Tens of thousands of small objects without cycles: the collector would walk them again and
-    again (a fifth of the parse time at 50,000 rows) and find nothing to free.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _parse_rows(

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk.collector import paused_collector
 from iltdesk.db.base import utcnow
 from iltdesk.db.bulk import bulk_insert
 from iltdesk.db.engine import Database
@@ -30,7 +31,6 @@ from iltdesk.i18n import _
 from iltdesk.importers.roster import (
     LEARNER_FIELDS,
     ParsedRoster,
-    paused_collector,
 )
 from iltdesk.services import journal
 from iltdesk.services.common import Outcome, audit

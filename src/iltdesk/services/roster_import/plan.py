@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk.collector import paused_collector
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Enrollment, Learner, TrainingSession
 from iltdesk.domain.enums import EnrollmentStatus
@@ -24,7 +25,7 @@ from iltdesk.domain.imports import (
 from iltdesk.domain.rules import free_seats
 from iltdesk.i18n import _
 from iltdesk.importers.fields import Field
-from iltdesk.importers.roster import ParsedRoster, ParsedRow, paused_collector
+from iltdesk.importers.roster import ParsedRoster, ParsedRow
 from iltdesk.services.clashes import learner_clashes
 from iltdesk.services.enrollment import _open_session
 from iltdesk.services.roster_import.lookup import (
