@@ -117,7 +117,19 @@ def raw_instructor_hours(c: sqlite3.Connection, p: str, pd: str) -> list[Any]:
               AND s.status != 'cancelled' AND s.last_end <= '{NOW_TEXT}' {p}
             GROUP BY 1, 2, 3, 4"""
     ).fetchall()
-    return [days, taught, fees]
+    # The report's last column: the instructor question's average per instructor and month.
+    scores = c.execute(
+        f"""SELECT i.id, strftime('%Y', s.first_date), strftime('%m', s.first_date),
+                   avg(a.score), count(a.score)
+            FROM feedback_answers a JOIN feedback_responses r ON r.id = a.response_id
+            JOIN training_sessions s ON s.id = r.session_id
+            JOIN session_instructors si ON si.session_id = s.id AND {teaching}
+            JOIN instructors i ON i.id = si.instructor_id
+            WHERE a.question = 'instructor' AND a.score IS NOT NULL
+              AND s.status != 'cancelled' AND s.last_end <= '{NOW_TEXT}' {p}
+            GROUP BY 1, 2, 3"""
+    ).fetchall()
+    return [days, taught, fees, scores]
 
 
 def raw_cost(c: sqlite3.Connection, p: str) -> list[Any]:
