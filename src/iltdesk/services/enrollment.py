@@ -185,7 +185,21 @@ def _place(
         over_capacity=over_capacity,
         allow_over_capacity=allow_over_capacity,
     )
-    enrollment = existing or Enrollment(session_id=session.id, learner_id=learner_id)
+    return _write_place(tx, session, learner, existing, status, position, source, import_batch_id)
+
+
+def _write_place(
+    tx: OrmSession,
+    session: TrainingSession,
+    learner: Learner,
+    existing: Enrollment | None,
+    status: EnrollmentStatus,
+    position: int | None,
+    source: EnrollmentSource,
+    import_batch_id: int | None = None,
+) -> Enrollment:
+    """The place `_decide` chose, as a new row or the learner's earlier one made active again."""
+    enrollment = existing or Enrollment(session_id=session.id, learner_id=learner.id)
     enrollment.learner = learner  # already loaded: no second query for the roster row
     enrollment.status = status
     enrollment.waitlist_position = position
@@ -291,14 +305,7 @@ def enroll_learner(
             row = _insert_place(tx, session_id, learner, status, position, source)
         else:  # an earlier place (cancelled, moved) comes back
             row = _roster_row(
-                _place(
-                    tx,
-                    session,
-                    learner_id,
-                    source,
-                    allow_clash=True,  # checked above
-                    waitlist_if_full=waitlist_if_full,
-                )
+                _write_place(tx, session, learner, existing, status, position, source)
             )
         return Outcome(
             EnrollResult(row),

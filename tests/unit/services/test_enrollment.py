@@ -94,10 +94,26 @@ def test_enrolling_twice_is_refused_and_reenrolling_reuses_the_row(db):
     with pytest.raises(ValidationError, match="already on this session"):
         enrollment.enroll_learner(db, session.id, learner.id)
     enrollment.cancel_enrollment(db, first.enrollment_id, "Changed mind")
-    again = enrollment.enroll_learner(db, session.id, learner.id).value.row
+    other = make_learner(db, "Bo", "Ng")
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        enrollment.enroll_learner(db, session.id, other.id)
+        for_new = len(sent)
+        sent.clear()
+        again = enrollment.enroll_learner(db, session.id, learner.id).value.row
+        for_earlier = len(sent)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
     assert again.enrollment_id == first.enrollment_id
     assert again.status is E.ENROLLED
     assert again.cancel_reason == ""
+    # The earlier place is found by the same one statement that decides the place.
+    assert for_earlier == for_new
 
 
 def test_learner_double_booked_at_the_same_time_is_a_clash(db):
