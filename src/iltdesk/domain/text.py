@@ -31,6 +31,8 @@ def _part_key(text: str | None) -> str:
     if not text:
         return ""
     if text.isascii():  # nothing to decompose; ASCII case-folding is lower()
+        if text.isalnum():  # no apostrophe, punctuation or space to handle: most names
+            return text.lower()
         text = text.lower()
     else:
         text = unicodedata.normalize("NFKD", text)
