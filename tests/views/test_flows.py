@@ -54,6 +54,32 @@ def test_create_course_with_agenda_and_the_15_minute_warning(qtbot, ctx):
     ]
 
 
+
+def test_a_course_edit_with_a_bad_agenda_item_saves_nothing(qtbot, ctx):
+    """Details, agenda and costs are saved together: a mistake in one keeps all as they were."""
+    course = make_course(ctx.db, title="Forklift Safety")
+    catalogue.set_agenda(
+        ctx.db, course.id, [AgendaItemSpec("Welcome", 10, ActivityType.PRESENTATION, None)]
+    )
+    dialog = CourseEditorDialog(None, ctx, catalogue.get_course(ctx.db, course.id))
+    qtbot.addWidget(dialog)
+    dialog.title.setText("Forklift Safety (2027)")
+    dialog.agenda.add_item(AgendaItemSpec("", 10, ActivityType.PRESENTATION, None))
+    press_save(dialog)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "needs a title" in dialog.error.text()
+    assert catalogue.get_course(ctx.db, course.id).title == "Forklift Safety"
+    assert [i.title for i in catalogue.get_agenda(ctx.db, course.id)] == ["Welcome"]
+    # Corrected, it saves all of it; undo brings all of it back.
+    dialog.agenda.table.setCurrentCell(1, 0)
+    dialog.agenda.remove_current()
+    press_save(dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert catalogue.get_course(ctx.db, course.id).title == "Forklift Safety (2027)"
+    ctx.undo_stack.undo()
+    assert catalogue.get_course(ctx.db, course.id).title == "Forklift Safety"
+    assert [i.title for i in catalogue.get_agenda(ctx.db, course.id)] == ["Welcome"]
+
 def type_into(qtbot, edit, text):
     """Select what a line edit holds and type over it, then leave the field."""
     edit.setFocus()

@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import AgendaItem, Course, CourseMaterial, LearningObjective
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.costs import CostLineSpec
 from iltdesk.domain.differences import course_differences
 from iltdesk.domain.enums import Audience, MaterialKind
 from iltdesk.domain.rows import AgendaItemRow, CourseRow, MaterialRow
@@ -103,16 +105,22 @@ def _set_objectives(course: Course, texts: tuple[str, ...]) -> None:
         course.objectives.remove(stale)
 
 
+def _create_in(tx: OrmSession, spec: CourseSpec) -> Course:
+    spec = _validate(spec)
+    _check_code_free(tx, spec.code, None)
+    course = Course()
+    _apply(course, spec)
+    _set_objectives(course, spec.objectives)
+    tx.add(course)
+    tx.flush()
+    return course
+
+
 def create_course(db: Database, spec: CourseSpec) -> Outcome[CourseRow]:
     """Add a course to the catalogue."""
-    spec = _validate(spec)
+    _validate(spec)  # before the transaction: a form's mistake costs no write lock
     with db.transaction() as tx:
-        _check_code_free(tx, spec.code, None)
-        course = Course()
-        _apply(course, spec)
-        _set_objectives(course, spec.objectives)
-        tx.add(course)
-        tx.flush()
+        course = _create_in(tx, spec)
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
 
 
@@ -141,21 +149,57 @@ def update_course(
     With `seen` (the row the form was filled from), a course changed since then is refused
     with `StaleEditError` naming who changed what, instead of being overwritten.
     """
-    spec = _validate(spec)
+    _validate(spec)
     with db.transaction() as tx:
-        course = get_or_fail(
-            tx, Course, course_id, _("That course no longer exists."), lock=seen is not None
-        )
-        if seen is not None and seen.version != course.version:
-            check_unchanged(
-                tx, "course", course, seen.version, course_differences(seen, _course_row(course))
-            )
-        _check_code_free(tx, spec.code, course_id)
-        _apply(course, spec)
-        tx.flush()
-        _set_objectives(course, spec.objectives)
-        tx.flush()
+        course = _update_in(tx, course_id, spec, seen)
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
+
+
+def _update_in(tx: OrmSession, course_id: int, spec: CourseSpec, seen: CourseRow | None) -> Course:
+    spec = _validate(spec)
+    course = get_or_fail(
+        tx, Course, course_id, _("That course no longer exists."), lock=seen is not None
+    )
+    if seen is not None and seen.version != course.version:
+        check_unchanged(
+            tx, "course", course, seen.version, course_differences(seen, _course_row(course))
+        )
+    _check_code_free(tx, spec.code, course_id)
+    _apply(course, spec)
+    tx.flush()
+    _set_objectives(course, spec.objectives)
+    tx.flush()
+    return course
+
+
+def save_course(
+    db: Database,
+    course_id: int | None,
+    spec: CourseSpec,
+    agenda: list[AgendaItemSpec],
+    cost_lines: Sequence[CostLineSpec],
+    *,
+    seen: CourseRow | None = None,
+) -> Outcome[CourseRow]:
+    """The course editor's Save: details, agenda and default costs in one transaction.
+
+    A new course when `course_id` is None. A mistake in any part (a blank agenda title, a cost
+    with no amount) saves nothing, and a stale `seen` is refused as in `update_course`.
+    """
+    from iltdesk.services.costs import set_course_costs_in
+
+    _validate(spec)
+    _check_agenda(agenda)
+    with db.transaction() as tx:
+        if course_id is None:
+            course = _create_in(tx, spec)
+        else:
+            course = _update_in(tx, course_id, spec, seen)
+        _set_agenda_in(tx, course, agenda)
+        set_course_costs_in(tx, course.id, cost_lines)
+        return Outcome(
+            _course_row(course), Changes.of(Entity.COURSE, course.id) | Changes.of(Entity.COST, 0)
+        )
 
 
 def set_course_archived(db: Database, course_id: int, archived: bool) -> Outcome[CourseRow]:
@@ -222,6 +266,14 @@ def set_agenda(
     db: Database, course_id: int, items: list[AgendaItemSpec]
 ) -> Outcome[list[AgendaItemRow]]:
     """Replace the course's agenda with `items`, in order."""
+    _check_agenda(items)
+    with db.transaction() as tx:
+        course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
+        rows = _set_agenda_in(tx, course, items)
+        return Outcome(rows, Changes.of(Entity.COURSE, course.id))
+
+
+def _check_agenda(items: list[AgendaItemSpec]) -> None:
     for number, spec in enumerate(items, start=1):
         if not clean_text(spec.title):
             raise ValidationError(_("Agenda item {n} needs a title.").format(n=number))
@@ -231,36 +283,38 @@ def set_agenda(
                     n=number, title=spec.title
                 )
             )
-    with db.transaction() as tx:
-        course = get_or_fail(tx, Course, course_id, _("That course no longer exists."))
-        objectives = list(course.objectives)
-        course.agenda.clear()
-        tx.flush()
-        for position, spec in enumerate(items):
-            objective = None
-            if spec.objective_index is not None:
-                if not 0 <= spec.objective_index < len(objectives):
-                    raise ValidationError(
-                        _(
-                            "Agenda item “{title}” links to an objective that does not exist."
-                        ).format(title=spec.title)
+
+
+def _set_agenda_in(
+    tx: OrmSession, course: Course, items: list[AgendaItemSpec]
+) -> list[AgendaItemRow]:
+    objectives = list(course.objectives)
+    course.agenda.clear()
+    tx.flush()
+    for position, spec in enumerate(items):
+        objective = None
+        if spec.objective_index is not None:
+            if not 0 <= spec.objective_index < len(objectives):
+                raise ValidationError(
+                    _("Agenda item “{title}” links to an objective that does not exist.").format(
+                        title=spec.title
                     )
-                objective = objectives[spec.objective_index]
-            course.agenda.append(
-                AgendaItem(
-                    position=position,
-                    title=clean_text(spec.title),
-                    minutes=spec.minutes,
-                    activity=spec.activity,
-                    objective=objective,
-                    facilitator_notes=spec.facilitator_notes,
                 )
+            objective = objectives[spec.objective_index]
+        course.agenda.append(
+            AgendaItem(
+                position=position,
+                title=clean_text(spec.title),
+                minutes=spec.minutes,
+                activity=spec.activity,
+                objective=objective,
+                facilitator_notes=spec.facilitator_notes,
             )
-        tx.flush()
-        audit(tx, "course", course.id, "set_agenda", {"items": len(items)})
-        objective_ids = [o.id for o in objectives]
-        rows = [_agenda_row(i, objective_ids) for i in course.agenda]
-        return Outcome(rows, Changes.of(Entity.COURSE, course.id))
+        )
+    tx.flush()
+    audit(tx, "course", course.id, "set_agenda", {"items": len(items)})
+    objective_ids = [o.id for o in objectives]
+    return [_agenda_row(i, objective_ids) for i in course.agenda]
 
 
 # --- materials --------------------------------------------------------------------------------

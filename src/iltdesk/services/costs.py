@@ -145,11 +145,19 @@ def set_course_costs(
 ) -> Outcome[list[CostLineRow]]:
     """Replace the course's default cost lines; sessions already scheduled keep theirs."""
     with db.transaction() as tx:
-        get_or_fail(tx, Course, course_id, _("That course no longer exists."))
-        _replace(tx, lines, session_id=None, course_id=course_id)
-        after = _rows(tx, CostLine.course_id == course_id)
-        audit(tx, "course", course_id, "default costs", {"lines": len(after)})
+        after = set_course_costs_in(tx, course_id, lines)
         return Outcome(after, Changes.of(Entity.COST, 0) | Changes.of(Entity.COURSE, course_id))
+
+
+def set_course_costs_in(
+    tx: OrmSession, course_id: int, lines: Sequence[CostLineSpec]
+) -> list[CostLineRow]:
+    """`set_course_costs` inside the caller's transaction (the course editor's Save)."""
+    get_or_fail(tx, Course, course_id, _("That course no longer exists."))
+    _replace(tx, lines, session_id=None, course_id=course_id)
+    after = _rows(tx, CostLine.course_id == course_id)
+    audit(tx, "course", course_id, "default costs", {"lines": len(after)})
+    return after
 
 
 def copy_costs_in(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from iltdesk.domain.enums import ActivityType, Audience, MaterialKind
@@ -163,3 +165,31 @@ def test_instructor_load_counts_upcoming_sessions_and_this_months_hours(db):
     assert load.minutes_taught == 180
     assert load.minutes_scheduled == 120
     assert len(load.upcoming) == 2
+
+
+def test_a_course_is_saved_with_its_agenda_and_costs_or_not_at_all(db):
+    """The course editor's Save: one transaction for details, agenda and default costs."""
+    from decimal import Decimal
+
+    from iltdesk.domain.costs import CostLineSpec
+    from iltdesk.domain.enums import CostBasis, CostCategory
+    from iltdesk.services import costs
+
+    course = make_course(db, title="Forklift Safety")
+    spec = replace(catalogue.spec_for_row(course), title="Forklift Safety (2027)")
+    agenda = [AgendaItemSpec("Welcome", 15, ActivityType.PRESENTATION, None)]
+    room = CostLineSpec(CostCategory.ROOM, CostBasis.PER_SESSION, Decimal("300"), "EUR")
+    odd = CostLineSpec(CostCategory.ROOM, CostBasis.PER_SESSION, Decimal("300"), "EUR", "", 1)
+    with pytest.raises(ValidationError, match="Only an instructor fee"):
+        catalogue.save_course(db, course.id, spec, agenda, [room, odd], seen=course)
+    assert catalogue.get_course(db, course.id).title == "Forklift Safety"
+    assert catalogue.get_agenda(db, course.id) == []
+    assert costs.course_costs(db, course.id) == []
+    saved = catalogue.save_course(db, course.id, spec, agenda, [room], seen=course)
+    assert saved.value.title == "Forklift Safety (2027)"
+    assert [i.title for i in catalogue.get_agenda(db, course.id)] == ["Welcome"]
+    assert [line.amount for line in costs.course_costs(db, course.id)] == [Decimal("300.00")]
+    new = catalogue.save_course(
+        db, None, replace(spec, code="FS-102", title="Forklift Refresher"), agenda, [room]
+    ).value
+    assert [i.title for i in catalogue.get_agenda(db, new.id)] == ["Welcome"]

@@ -7,8 +7,6 @@ activity (`domain/agenda.py`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,13 +31,13 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.domain.agenda import agenda_warnings, offsets, total_label
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.costs import CostLineSpec
 from iltdesk.domain.enums import ActivityType, DeliveryFormat
 from iltdesk.domain.rows import CourseRow
 from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
 from iltdesk.errors import StaleEditError, ValidationError
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue, costs
-from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.errors import show_error
@@ -372,16 +370,25 @@ class CourseEditorDialog(QDialog):
         if note:
             self.error.setText(note)
 
-    def _update(self, seen: CourseRow, spec: CourseSpec) -> CourseRow | None:
-        """Save over `seen`; when someone else changed the course meanwhile, ask first."""
+    def _store(
+        self,
+        seen: CourseRow | None,
+        spec: CourseSpec,
+        agenda: list[AgendaItemSpec],
+        cost_lines: list[CostLineSpec],
+    ) -> CourseRow | None:
+        """Save the whole form in one transaction; a course changed meanwhile asks first."""
+        db, course_id = self.ctx.db, seen.id if seen is not None else None
         try:
-            return self.ctx.apply(catalogue.update_course(self.ctx.db, seen.id, spec, seen=seen))
+            return self.ctx.apply(
+                catalogue.save_course(db, course_id, spec, agenda, cost_lines, seen=seen)
+            )
         except StaleEditError as error:
             choice = ask_stale(self, error)
         if choice is StaleChoice.OVERWRITE:
-            return self.ctx.apply(catalogue.update_course(self.ctx.db, seen.id, spec))
-        if choice is StaleChoice.RELOAD:
-            current = catalogue.get_course(self.ctx.db, seen.id)
+            return self.ctx.apply(catalogue.save_course(db, course_id, spec, agenda, cost_lines))
+        if choice is StaleChoice.RELOAD and course_id is not None:
+            current = catalogue.get_course(db, course_id)
             self.row = current
             self._fill(current)
             self.error.setText(_("Reloaded: this is the course as it is stored now."))
@@ -389,51 +396,38 @@ class CourseEditorDialog(QDialog):
 
     def _save(self) -> None:
         previous = self.row
-        previous_agenda = (
-            catalogue.get_agenda(self.ctx.db, previous.id) if previous is not None else []
-        )
+        db = self.ctx.db
+        before: tuple[list[AgendaItemSpec], list[CostLineSpec]] = ([], [])
+        if previous is not None:
+            before = (
+                [
+                    AgendaItemSpec(
+                        i.title, i.minutes, i.activity, i.objective_index, i.facilitator_notes
+                    )
+                    for i in catalogue.get_agenda(db, previous.id)
+                ],
+                [line.spec() for line in costs.course_costs(db, previous.id)],
+            )
         try:
-            spec = self.spec()
-            cost_lines = self.cost_lines.lines()
-            if self.row is None:
-                course = self.ctx.apply(catalogue.create_course(self.ctx.db, spec))
-            else:
-                saved = self._update(self.row, spec)
-                if saved is None:
-                    return
-                course = saved
-            self.row = course
-            self.ctx.apply(catalogue.set_agenda(self.ctx.db, course.id, self.agenda.items()))
-            self.ctx.apply(costs.set_course_costs(self.ctx.db, course.id, cost_lines))
+            spec, agenda, cost_lines = self.spec(), self.agenda.items(), self.cost_lines.lines()
+            course = self._store(previous, spec, agenda, cost_lines)
         except ValidationError as error:
             self.error.setText(str(error))
             return
         except Exception as error:  # a bug: logged and shown
             show_error(self, error)
             return
-        self.saved = course
+        if course is None:
+            return
+        self.row = self.saved = course
         if previous is not None:
-            db, course_id, items = self.ctx.db, previous.id, self.agenda.items()
-            before_spec = catalogue.spec_for_row(previous)
-            before_items = [
-                AgendaItemSpec(
-                    i.title, i.minutes, i.activity, i.objective_index, i.facilitator_notes
-                )
-                for i in previous_agenda
-            ]
-
-            def put(course_spec: CourseSpec, agenda: list[AgendaItemSpec]) -> Outcome[Any]:
-                saved = catalogue.update_course(db, course_id, course_spec)
-                return Outcome(
-                    saved.value, saved.changes | catalogue.set_agenda(db, course_id, agenda).changes
-                )
-
+            course_id, before_spec = previous.id, catalogue.spec_for_row(previous)
             self.ctx.undo_stack.push(
                 EditCommand(
                     _("Edit course"),
                     self.ctx,
-                    lambda: put(before_spec, before_items),
-                    lambda: put(spec, items),
+                    lambda: catalogue.save_course(db, course_id, before_spec, *before),
+                    lambda: catalogue.save_course(db, course_id, spec, agenda, cost_lines),
                 )
             )
         self.accept()
