@@ -54,7 +54,6 @@ def test_create_course_with_agenda_and_the_15_minute_warning(qtbot, ctx):
     ]
 
 
-
 def test_a_course_edit_with_a_bad_agenda_item_saves_nothing(qtbot, ctx):
     """Details, agenda and costs are saved together: a mistake in one keeps all as they were."""
     course = make_course(ctx.db, title="Forklift Safety")
@@ -79,6 +78,7 @@ def test_a_course_edit_with_a_bad_agenda_item_saves_nothing(qtbot, ctx):
     ctx.undo_stack.undo()
     assert catalogue.get_course(ctx.db, course.id).title == "Forklift Safety"
     assert [i.title for i in catalogue.get_agenda(ctx.db, course.id)] == ["Welcome"]
+
 
 def type_into(qtbot, edit, text):
     """Select what a line edit holds and type over it, then leave the field."""
@@ -354,3 +354,23 @@ def test_a_virtual_course_warns_about_shorter_presentations(qtbot, ctx):
     assert "at least every 12 minutes" in builder.warnings.toolTip()
     dialog.format.setCurrentIndex(dialog.format.findData(DeliveryFormat.IN_PERSON))
     assert builder.warnings.toolTip() == ""
+
+
+def test_the_editors_give_their_choices_as_enums(qtbot, ctx):
+    """Qt hands a combo's item data back as plain text; the specs carry the enums again."""
+    from iltdesk.domain.enums import DeliveryFormat, DeliveryMode, InstructorRole
+    from tests.fixtures.builders import make_instructor
+
+    make_course(ctx.db, title="First Aid")
+    make_instructor(ctx.db)
+    editor = SessionEditorDialog(None, ctx, None)
+    qtbot.addWidget(editor)
+    editor.add_instructor(None)
+    spec = editor.spec()
+    assert type(spec.mode) is DeliveryMode
+    assert [type(role) for _id, role in spec.instructors] == [InstructorRole]
+    course = CourseEditorDialog(None, ctx, None)
+    qtbot.addWidget(course)
+    course.agenda.add_item(AgendaItemSpec("Welcome", 10, ActivityType.PRESENTATION, None))
+    assert type(course.spec().delivery_format) is DeliveryFormat
+    assert type(course.agenda.items()[0].activity) is ActivityType

@@ -54,6 +54,9 @@ class InstructorRows(QWidget):
 
     def values(self) -> tuple[tuple[int, InstructorRole], ...]:
         """(instructor id, role) of each row that names someone."""
+        # Qt hands item data back as plain text: the role is made an enum again here.
         return tuple(
-            (int(who.currentData()), what.currentData()) for who, what in self.rows if who.count()
+            (int(who.currentData()), InstructorRole(what.currentData()))
+            for who, what in self.rows
+            if who.count()
         )

@@ -129,9 +129,10 @@ class SessionsPage(TablePage):
     def reload(self, *_args: object) -> None:
         now = datetime.now(UTC)
         when = self.when.currentData()
+        status = self.status.currentData()  # Qt returns item data as text: an enum again
         rows = scheduling.list_sessions(
             self.ctx.db,
-            status=self.status.currentData(),
+            status=SessionStatus(status) if status is not None else None,
             course_id=self.course.currentData(),
             instructor_id=self.instructor.currentData(),
             ends_after=now if when == "upcoming" else None,

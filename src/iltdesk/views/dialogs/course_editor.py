@@ -152,7 +152,7 @@ class AgendaBuilder(QWidget):
                 AgendaItemSpec(
                     title.text() if title else "",
                     minutes.value(),
-                    activity.currentData(),
+                    ActivityType(activity.currentData()),
                     objective.currentData(),
                 )
             )
@@ -357,7 +357,7 @@ class CourseEditorDialog(QDialog):
             description=self.description.toPlainText(),
             objectives=self.objective_list(),
             default_minutes=self.minutes.value(),
-            delivery_format=self.format.currentData(),
+            delivery_format=DeliveryFormat(self.format.currentData()),  # item data returns as text
             certificate_validity_months=self.validity.value() or None,
             currency=self.currency.text(),
             prework=self.prework.toPlainText(),

@@ -308,7 +308,7 @@ class SessionEditorDialog(QDialog):
     def _base_spec(self, days: tuple[DaySpec, ...]) -> SessionSpec:
         return SessionSpec(
             course_id=int(self.course.currentData()) if self.course.count() else 0,
-            mode=self.mode.currentData(),
+            mode=DeliveryMode(self.mode.currentData()),  # Qt returns item data as text
             timezone=self.zone.currentText().strip(),
             capacity=self.capacity.value(),
             days=days,
