@@ -6,6 +6,7 @@ told that details were saved to the log.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 
@@ -118,11 +119,13 @@ class StaleEditError(ConflictError):
         *,
         who: str = "",
         when: str = "",
+        at: datetime | None = None,
         differences: list[tuple[str, str, str]] | None = None,
     ) -> None:
         super().__init__(message)
         self.who = who
         self.when = when
+        self.at = at  # the instant of the other change, for saying it in the user's zone
         self.differences = differences or []
 
 

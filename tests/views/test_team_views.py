@@ -43,7 +43,7 @@ def test_a_course_changed_meanwhile_is_asked_about(
     _changed_elsewhere(ctx, course)
     asked = []
 
-    def answer(parent, error):
+    def answer(parent, error, zone):
         asked.append(error)
         return choice
 
@@ -174,7 +174,9 @@ def test_a_learner_changed_meanwhile_is_asked_about_then_reloaded(qtbot, ctx, mo
     )
     asked = []
     monkeypatch.setattr(
-        record_forms, "ask_stale", lambda _p, error: asked.append(error) or stale.StaleChoice.RELOAD
+        record_forms,
+        "ask_stale",
+        lambda _p, error, _zone: asked.append(error) or stale.StaleChoice.RELOAD,
     )
     press_save(dialog)
     assert "Changed by Import by Bea" in str(asked[0])
@@ -204,7 +206,7 @@ def test_a_session_changed_meanwhile_is_asked_about(qtbot, ctx, monkeypatch):
     asked = []
     answers = iter([stale.StaleChoice.CANCEL, stale.StaleChoice.RELOAD])
     monkeypatch.setattr(
-        session_editor, "ask_stale", lambda _p, error: asked.append(error) or next(answers)
+        session_editor, "ask_stale", lambda _p, error, _zone: asked.append(error) or next(answers)
     )
     editor.save()
     assert "Changed by Bea" in str(asked[0])
@@ -252,3 +254,25 @@ def test_a_virtual_day_can_have_its_own_link(qtbot, ctx):
     assert in_person.day_rows[0].link.isHidden()
     in_person.mode.setCurrentIndex(in_person.mode.findData(DeliveryMode.HYBRID))
     assert not in_person.day_rows[0].link.isHidden()
+
+
+def test_a_stale_save_says_when_in_the_users_zone():
+    """The service words the refusal in UTC; the window says the time as the user's clock does."""
+    from datetime import UTC, datetime
+
+    from iltdesk.errors import StaleEditError
+    from iltdesk.views.dialogs.stale import stale_text
+
+    error = StaleEditError(
+        "Changed by Bea at 2 Dec 2026, 14:05 UTC since you opened it.",
+        who="Bea",
+        when="2 Dec 2026, 14:05 UTC",
+        at=datetime(2026, 12, 2, 14, 5, tzinfo=UTC),
+        differences=[("Title", "Original", "Theirs")],
+    )
+    text = stale_text(error, "Europe/Berlin")
+    assert text.startswith("Changed by Bea at 2 Dec 2026 15:05 CET since you opened it.")
+    assert "Title “Theirs” (you saw “Original”)" in text
+    assert stale_text(StaleEditError("The mark was cleared."), "Europe/Berlin") == (
+        "The mark was cleared."
+    )

@@ -6,7 +6,7 @@ these differences, one (label, as opened, as stored now) triple per edited field
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from iltdesk import formatting
@@ -96,3 +96,16 @@ def session_differences(seen: SessionRow, now: SessionRow) -> list[Difference]:
         before = ", ".join(i.name for i in seen.instructors)
         found.append((_("Instructors"), before, ", ".join(i.name for i in now.instructors)))
     return found
+
+
+def stale_message(who: str, when: str, differences: Sequence[Difference]) -> str:
+    """“Changed by {who} at {when} since you opened it. Now: …” (`when` already formatted)."""
+    message = _("Changed by {who} at {time} since you opened it.").format(who=who, time=when)
+    if differences:
+        message += " " + _("Now: {changes}.").format(
+            changes="; ".join(
+                _("{field} “{now}” (you saw “{seen}”)").format(field=f, now=now, seen=seen)
+                for f, seen, now in differences
+            )
+        )
+    return message

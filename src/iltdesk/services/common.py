@@ -15,6 +15,7 @@ from iltdesk.db import audit as audit_trail
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import AuditEntry, Enrollment
 from iltdesk.domain.changes import Changes
+from iltdesk.domain.differences import stale_message
 from iltdesk.errors import NotFoundError, StaleEditError
 from iltdesk.i18n import _
 
@@ -59,16 +60,15 @@ def check_unchanged(
         return
     who, when = last_change(tx, entity, record.id)
     who = who or _("another coordinator")
+    # In UTC here (a service knows no user's zone); the window says it in the user's zone.
     shown = formatting.format_datetime(when, "UTC") if when is not None else _("an unknown time")
-    message = _("Changed by {who} at {time} since you opened it.").format(who=who, time=shown)
-    if differences:
-        message += " " + _("Now: {changes}.").format(
-            changes="; ".join(
-                _("{field} “{now}” (you saw “{seen}”)").format(field=f, now=now, seen=seen)
-                for f, seen, now in differences
-            )
-        )
-    raise StaleEditError(message, who=who, when=shown, differences=list(differences))
+    raise StaleEditError(
+        stale_message(who, shown, differences),
+        who=who,
+        when=shown,
+        at=when,
+        differences=list(differences),
+    )
 
 
 _LOCKED_READS: dict[type, Select[Any]] = {}

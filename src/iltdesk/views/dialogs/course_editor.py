@@ -384,7 +384,7 @@ class CourseEditorDialog(QDialog):
                 catalogue.save_course(db, course_id, spec, agenda, cost_lines, seen=seen)
             )
         except StaleEditError as error:
-            choice = ask_stale(self, error)
+            choice = ask_stale(self, error, str(self.ctx.prefs.get("default_timezone")))
         if choice is StaleChoice.OVERWRITE:
             return self.ctx.apply(catalogue.save_course(db, course_id, spec, agenda, cost_lines))
         if choice is StaleChoice.RELOAD and course_id is not None:

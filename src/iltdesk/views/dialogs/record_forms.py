@@ -75,7 +75,7 @@ class _FormDialog(QDialog):
         try:
             self.saved = self.ctx.apply(self.save_call())
         except StaleEditError as error:
-            choice = ask_stale(self, error)
+            choice = ask_stale(self, error, str(self.ctx.prefs.get("default_timezone")))
             if choice is StaleChoice.OVERWRITE:
                 self.check_stale = False
                 self._save()

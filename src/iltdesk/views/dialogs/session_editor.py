@@ -462,7 +462,7 @@ class SessionEditorDialog(QDialog):
         self, error: StaleEditError, row_id: int | None, spec: SessionSpec
     ) -> Outcome[SessionRow] | None:
         """The session changed since the editor opened: reload, overwrite or keep editing."""
-        choice = ask_stale(self, error)
+        choice = ask_stale(self, error, str(self.ctx.prefs.get("default_timezone")))
         if choice is StaleChoice.OVERWRITE and row_id is not None:
             return self.ctx.op(
                 self,

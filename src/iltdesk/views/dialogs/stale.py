@@ -6,7 +6,9 @@ from enum import Enum
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.differences import stale_message
 from iltdesk.errors import StaleEditError
 from iltdesk.i18n import _
 
@@ -19,12 +21,19 @@ class StaleChoice(Enum):
     CANCEL = "cancel"  # keep the form open, nothing saved
 
 
-def ask_stale(parent: QWidget | None, error: StaleEditError) -> StaleChoice:
+def stale_text(error: StaleEditError, zone: str) -> str:
+    """The refusal with the other change's time in the user's zone (the service says UTC)."""
+    if error.at is None:
+        return str(error)
+    return stale_message(error.who, formatting.format_datetime(error.at, zone), error.differences)
+
+
+def ask_stale(parent: QWidget | None, error: StaleEditError, zone: str = "UTC") -> StaleChoice:
     """Ask what to do; the differences are listed under “Show Details…”."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("Changed by someone else"))
-    box.setText(str(error))
+    box.setText(stale_text(error, zone))
     box.setInformativeText(
         _(
             "Reload shows what is stored now (your changes are dropped); Overwrite saves your "
