@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton
 from iltdesk.domain.enums import (
     ActivityType,
     AttendanceStatus,
+    DeliveryMode,
     EnrollmentStatus,
     MaterialKind,
     SessionStatus,
@@ -358,7 +359,7 @@ def test_a_virtual_course_warns_about_shorter_presentations(qtbot, ctx):
 
 def test_the_editors_give_their_choices_as_enums(qtbot, ctx):
     """Qt hands a combo's item data back as plain text; the specs carry the enums again."""
-    from iltdesk.domain.enums import DeliveryFormat, DeliveryMode, InstructorRole
+    from iltdesk.domain.enums import DeliveryFormat, InstructorRole
     from tests.fixtures.builders import make_instructor
 
     make_course(ctx.db, title="First Aid")
@@ -374,3 +375,14 @@ def test_the_editors_give_their_choices_as_enums(qtbot, ctx):
     course.agenda.add_item(AgendaItemSpec("Welcome", 10, ActivityType.PRESENTATION, None))
     assert type(course.spec().delivery_format) is DeliveryFormat
     assert type(course.agenda.items()[0].activity) is ActivityType
+
+
+def test_an_in_person_session_without_a_room_is_warned_about(qtbot, ctx):
+    """A warning, not a clash: the editor says both."""
+    make_course(ctx.db, title="First Aid")
+    editor = SessionEditorDialog(None, ctx, None)
+    qtbot.addWidget(editor)
+    wait_for_check(qtbot, editor.clash_label, "No room is booked yet")
+    assert "No clashes" in editor.clash_label.text()
+    editor.mode.setCurrentIndex(editor.mode.findData(DeliveryMode.VIRTUAL))
+    qtbot.waitUntil(lambda: "No room" not in editor.clash_label.text(), timeout=2000)

@@ -21,15 +21,18 @@ def refused_html(sentence: str) -> str:
 
 
 def clashes_html(notes: Sequence[str], clashes: Sequence[Clash]) -> str:
-    """Notes (warnings), then each clash (a warning or a refusal); "No clashes." when none."""
+    """Notes (warnings), then each clash (a warning or a refusal); "No clashes." unless refused.
+
+    A warning (no room booked yet, an instructor not yet qualified) is not a clash: the line
+    saying there is none stays under it.
+    """
     lines = [f"<span style='color:{WARNING}'>⚠ {escape(note)}</span>" for note in notes]
     for clash in clashes:
         colour, mark = (WARNING, "⚠") if clash.is_warning else (ERROR_COLOUR, "✖")
         lines.append(f"<span style='color:{colour}'>{mark} {escape(clash.message)}</span>")
-    return (
-        "<br>".join(lines)
-        or f"<span style='color:{CLEAR}'>✔ " + escape(_("No clashes.")) + "</span>"
-    )
+    if all(clash.is_warning for clash in clashes):
+        lines.append(f"<span style='color:{CLEAR}'>✔ " + escape(_("No clashes.")) + "</span>")
+    return "<br>".join(lines)
 
 
 def clash_label(line_spacing: int) -> QLabel:
