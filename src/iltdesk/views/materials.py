@@ -98,7 +98,7 @@ class MaterialsPanel(QWidget):
         path = pick_file(self, _("Add material"))
         if path is None:
             return
-        kind: MaterialKind = self.kind.currentData()
+        kind = MaterialKind(self.kind.currentData())  # Qt returns item data as text
         audience = (
             Audience.FACILITATOR
             if kind in (MaterialKind.FACILITATOR_GUIDE, MaterialKind.SLIDES)
