@@ -386,3 +386,28 @@ def test_an_in_person_session_without_a_room_is_warned_about(qtbot, ctx):
     assert "No clashes" in editor.clash_label.text()
     editor.mode.setCurrentIndex(editor.mode.findData(DeliveryMode.VIRTUAL))
     qtbot.waitUntil(lambda: "No room" not in editor.clash_label.text(), timeout=2000)
+
+
+def test_the_agenda_tab_says_which_clock_its_times_are_on(qtbot, ctx):
+    """The venue's zone in the Time header; a time past a clock change carries its own."""
+    from iltdesk.views.session_agenda import SessionAgendaTab
+    from tests.fixtures.builders import day_spec
+
+    course = make_course(ctx.db, title="Night Shift Safety")
+    catalogue.set_agenda(
+        ctx.db,
+        course.id,
+        [
+            AgendaItemSpec("Welcome", 60, ActivityType.PRESENTATION, None),
+            AgendaItemSpec("Walk-round", 60, ActivityType.DEMONSTRATION, None),
+        ],
+    )
+    # The night the clocks in London go forward: 00:30 GMT, then 02:30 BST.
+    session = make_session(
+        ctx.db, course.id, days=(day_spec(date(2027, 3, 28), "00:30", "03:30", "Europe/London"),)
+    )
+    tab = SessionAgendaTab(ctx, session.id)
+    qtbot.addWidget(tab)
+    tab.load(scheduling.get_session(ctx.db, session.id))
+    assert tab.table.horizontalHeaderItem(0).text() == "Time (GMT)"
+    assert [tab.table.item(r, 0).text() for r in range(2)] == ["00:30", "02:30 BST"]

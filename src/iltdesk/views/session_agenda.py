@@ -49,9 +49,18 @@ class SessionAgendaTab(QWidget):
         items = catalogue.get_agenda(self.ctx.db, row.course_id)
         self.table.setRowCount(len(items))
         start = row.days[0].start if row.days else None
+        # The venue's clock, its zone in the header (and on a time past a clock change).
+        zone = formatting.zone_label(start, row.timezone) if start else ""
+        header = _("Time ({zone})").format(zone=zone) if zone else _("Time")
+        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(header))
         clock = timedelta()
         for i, item in enumerate(items):
-            when = formatting.format_time(start + clock, row.timezone) if start else ""
+            when = ""
+            if start is not None:
+                at = start + clock
+                when = formatting.format_time(at, row.timezone)
+                if formatting.zone_label(at, row.timezone) != zone:
+                    when += " " + formatting.zone_label(at, row.timezone)
             self.table.setItem(i, 0, QTableWidgetItem(when))
             self.table.setItem(i, 1, QTableWidgetItem(item.title))
             minutes = _("{minutes} min").format(minutes=item.minutes)
