@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from iltdesk.db import audit_chain as chain
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import AuditEntry, Learner, SessionDay
+from iltdesk.db.entities import AuditEntry, Learner, SessionDay, TrainingSession
 from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
 from iltdesk.domain.rows import HistoryRow
 from iltdesk.i18n import N_, _, ngettext
@@ -89,16 +89,28 @@ def history(
             )
         }
         session_ids = {e.session_id for e in entries if e.session_id is not None}
+        # A session's times are said on its venue's clock (the trail keeps UTC).
+        zones = {
+            sid: zone
+            for sid, zone in tx.execute(
+                select(TrainingSession.id, TrainingSession.timezone).where(
+                    TrainingSession.id.in_(session_ids)
+                )
+            )
+        }
         day_numbers: dict[int, int] = {}
         for sid in session_ids:
             days = tx.scalars(
                 select(SessionDay.id).where(SessionDay.session_id == sid).order_by(SessionDay.start)
             )
             day_numbers.update({day_id: n for n, day_id in enumerate(days, start=1)})
-        return [_row(entry, names, day_numbers) for entry in entries]
+        return [
+            _row(entry, names, day_numbers, zones.get(entry.session_id or 0, "UTC"))
+            for entry in entries
+        ]
 
 
-def _row(entry: AuditEntry, names: dict[int, str], days: dict[int, int]) -> HistoryRow:
+def _row(entry: AuditEntry, names: dict[int, str], days: dict[int, int], zone: str) -> HistoryRow:
     try:
         detail = json.loads(entry.detail or "{}")
     except ValueError:
@@ -110,7 +122,7 @@ def _row(entry: AuditEntry, names: dict[int, str], days: dict[int, int]) -> Hist
         entry.entity,
         entry.entity_id,
         entry.action,
-        describe(entry, detail, names, days),
+        describe(entry, detail, names, days, zone),
         entry.reason,
         detail if isinstance(detail, dict) else {},
     )
@@ -121,9 +133,13 @@ def _new(value: Any) -> Any:
 
 
 def describe(
-    entry: AuditEntry, detail: dict[str, Any], names: dict[int, str], days: dict[int, int]
+    entry: AuditEntry,
+    detail: dict[str, Any],
+    names: dict[int, str],
+    days: dict[int, int],
+    zone: str = "UTC",
 ) -> str:
-    """An entry in words ("Ann marked Bo Lee Late on day 2")."""
+    """An entry in words ("Ann marked Bo Lee Late on day 2"); times in `zone` (the venue's)."""
     actor = entry.actor or _("Someone")
     learner = names.get(entry.learner_id or 0, _("a learner"))
     if entry.entity == "attendance":
@@ -151,15 +167,21 @@ def describe(
         return _("{actor} issued certificate {code} to {learner}").format(
             actor=actor, code=detail.get("code", ""), learner=learner
         )
-    special = _special(entry, detail, actor, days)
+    special = _special(entry, detail, actor, days, zone)
     if special is not None:
         return special
+
+    def shown(name: str, value: Any) -> str:
+        if entry.entity == "session_day" and name in ("start", "end"):
+            return _instant_text(value, zone)
+        return _shown(value)
+
     fields = ", ".join(
-        f"{name}: {_shown(value[0])} → {_shown(value[1])}"
+        f"{name}: {shown(name, value[0])} → {shown(name, value[1])}"
         if isinstance(value, list) and len(value) == 2
-        else f"{name}: {_shown(value)}"
+        else f"{name}: {shown(name, value)}"
         for name, value in sorted(detail.items())
-        if name not in _QUIET
+        if name not in _QUIET and value != []  # "promoted: []" says nothing
     )
     noun = _(NOUNS[entry.entity]) if entry.entity in NOUNS else entry.entity
     what = f"{noun} {entry.entity_id}" if entry.entity_id is not None else noun
@@ -240,7 +262,7 @@ VERBS = {
 
 
 def _special(
-    entry: AuditEntry, detail: dict[str, Any], actor: str, days: dict[int, int]
+    entry: AuditEntry, detail: dict[str, Any], actor: str, days: dict[int, int], zone: str
 ) -> str | None:
     """Entries that read better as their own sentence."""
     if entry.entity == "scan" and entry.action == "create":
@@ -255,7 +277,7 @@ def _special(
         )
     if entry.entity == "session_day" and entry.action in ("create", "delete"):
         start = _new(detail.get("start"))
-        when = _utc_text(start)
+        when = _instant_text(start, zone)
         if entry.action == "create":
             return _("{actor} added a day starting {when}").format(actor=actor, when=when)
         return _("{actor} removed the day starting {when}").format(actor=actor, when=when)
@@ -275,8 +297,8 @@ def _special(
     return None
 
 
-def _utc_text(value: Any) -> str:
-    """An ISO instant from the trail as "12 Mar 2026, 09:00 UTC" (the trail keeps UTC)."""
+def _instant_text(value: Any, zone: str) -> str:
+    """An ISO instant from the trail (kept in UTC) as "12 Mar 2026, 10:00 CET" in `zone`."""
     if not isinstance(value, str):
         return _shown(value)
     try:
@@ -285,7 +307,9 @@ def _utc_text(value: Any) -> str:
         return value
     from iltdesk import formatting
 
-    return formatting.format_datetime(instant, "UTC")
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return formatting.format_datetime(instant, zone)
 
 
 def _shown(value: Any) -> str:

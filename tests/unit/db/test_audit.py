@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select, text
@@ -126,3 +127,30 @@ def test_new_entries_keep_chaining_after_a_verify(db, marked):
     assert audit.verify(db).intact
     lifecycle.confirm_session(db, marked[0].id)
     assert audit.verify(db).checked == len(entries(db))
+
+
+def test_a_session_days_times_read_on_the_venues_clock(db):
+    """The trail keeps UTC; its history says a day's times as the venue's clock read them."""
+    from datetime import date
+
+    from iltdesk.services import scheduling
+    from tests.fixtures.builders import day_spec
+
+    session = make_session(
+        db,
+        days=(day_spec(date(2027, 6, 1), "09:00", "17:00", "Europe/Berlin"),),
+        zone="Europe/Berlin",
+    )
+    spec = scheduling.spec_for_row(session)
+    later = day_spec(date(2027, 6, 1), "10:00", "17:00", "Europe/Berlin")
+    scheduling.update_session(db, session.id, replace(spec, days=(later,)))
+    scheduling.update_session(
+        db,
+        session.id,
+        replace(spec, days=(later, day_spec(date(2027, 6, 2), "09:00", "12:00", "Europe/Berlin"))),
+    )
+    words = " | ".join(row.text for row in audit.history(db, session_id=session.id))
+    assert "10:00 CEST" in words  # the first day moved to 10:00 on the venue's clock
+    assert "added a day starting 2 Jun 2027 09:00 CEST" in words
+    assert "UTC" not in words
+    assert "[]" not in words  # an empty list of promotions is left out
