@@ -82,13 +82,17 @@ def test_requirements_compliance_and_due(org, capsys):
         "gus@example.com",
     }
     assert cli(org, "compliance") == 0
-    assert "Forklift licence:" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "Forklift licence:" in text
+    ann = next(line for line in text.splitlines() if "ann@example.com" in line)
+    assert ann.startswith("Ann ")  # the learner by name, then the address
 
     due = as_json(org, capsys, "due", "--days", "30")
     assert "bo@example.com" in {d["learner"] for d in due}
     assert all(d["state"] in ("overdue", "never", "expiring") for d in due)
     assert cli(org, "due", "--days", "30") == 0
-    assert "bo@example.com" in capsys.readouterr().out
+    bo = next(line for line in capsys.readouterr().out.splitlines() if "bo@example.com" in line)
+    assert bo.startswith("Bo ")
 
 
 def test_compliance_files(org, capsys, tmp_path):

@@ -189,9 +189,9 @@ def cmd_compliance(args: argparse.Namespace) -> int:
         print(totals_line(found, index))
     print()
     print_table(
-        [_("Learner"), _("Department")] + [r.name for r in found.requirements],
+        [_("Learner"), _("Email"), _("Department")] + [r.name for r in found.requirements],
         [
-            [person.email, person.department]
+            [person.name, person.email, person.department]
             + [cell_text(found.cell(i, person.id)) for i in range(len(found.requirements))]
             for person in found.learners
         ],
@@ -230,9 +230,15 @@ def cmd_due(args: argparse.Namespace) -> int:
         print(_("Nobody is due in the next {n} days.").format(n=args.days))
         return EXIT_OK
     print_table(
-        [_("Learner"), _("Requirement"), _("State"), _("Date")],
+        [_("Learner"), _("Email"), _("Requirement"), _("State"), _("Date")],
         [
-            [i.email, i.requirement, i.state.label(), formatting.format_date(i.on) if i.on else ""]
+            [
+                i.learner_name,
+                i.email,
+                i.requirement,
+                i.state.label(),
+                formatting.format_date(i.on) if i.on else "",
+            ]
             for i in items
         ],
     )
