@@ -166,6 +166,16 @@ def format_percent(value: float, locale: LocaleLike = None) -> str:
     return babel_numbers.format_percent(value, locale=_loc(locale))
 
 
+def local_currency(locale: LocaleLike = None, fallback: str = "EUR") -> str:
+    """The currency of the locale's country (en_GB → GBP, de_CH → CHF); `fallback` without one.
+
+    What a new course's costs are in until the coordinator says otherwise.
+    """
+    territory = _loc(locale).territory
+    found = babel_numbers.get_territory_currencies(territory) if territory else []
+    return found[0] if found else fallback
+
+
 def format_money(amount: Decimal, currency: str, locale: LocaleLike = None) -> str:
     """An amount with its currency, in the locale's form."""
     return babel_numbers.format_currency(amount, currency, locale=_loc(locale))

@@ -85,3 +85,11 @@ def test_input_format_round_trips():
     for locale in ("en_GB", "en_US", "de_DE"):
         day = date(2027, 3, 5)
         assert formatting.parse_date_text(formatting.format_date_input(day, locale), locale) == day
+
+
+def test_a_new_courses_currency_is_the_users_countrys():
+    assert formatting.local_currency("en_GB") == "GBP"
+    assert formatting.local_currency("de_DE") == "EUR"
+    assert formatting.local_currency("de_CH") == "CHF"
+    assert formatting.local_currency("en_US") == "USD"
+    assert formatting.local_currency("en") == "EUR"  # no country: the default

@@ -30,6 +30,7 @@ E = EnrollmentStatus
 def test_create_course_with_agenda_and_the_15_minute_warning(qtbot, ctx):
     dialog = CourseEditorDialog(None, ctx, None)
     qtbot.addWidget(dialog)
+    assert dialog.currency.text() == "GBP"  # the user's country's (en_GB), not always EUR
     qtbot.keyClicks(dialog.code, "FS-101")
     qtbot.keyClicks(dialog.title, "Forklift Safety")
     dialog.objectives.setPlainText("Inspect a forklift")

@@ -270,7 +270,8 @@ class CourseEditorDialog(QDialog):
         self.validity = QSpinBox()
         self.validity.setRange(0, 240)
         self.validity.setSpecialValueText(_("No expiry"))
-        self.currency = QLineEdit("EUR")
+        # A new course's costs are in the currency of the user's country until changed.
+        self.currency = QLineEdit(formatting.local_currency())
         self.currency.setMaxLength(3)
         self.threshold = QSpinBox()
         self.threshold.setRange(0, 100)
@@ -337,7 +338,7 @@ class CourseEditorDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.cost_lines = CostLinesEditor(
-            instructor_choices(self.ctx), row.currency if row else "EUR"
+            instructor_choices(self.ctx), row.currency if row else formatting.local_currency()
         )
         self.cost_per_learner = QLabel()
         self.cost_per_learner.setWordWrap(True)
