@@ -129,6 +129,13 @@ def test_availability_is_kept_and_a_calendar_file_read(qtbot, ctx, bench, tmp_pa
     qtmodeltester.check(dialog.model)
     reasons = [dialog.model.index(r, 2).data() for r in range(dialog.model.rowCount())]
     assert reasons == ["Workshop for another client", "Holiday", "Easter leave"]
+    # Whole days off run from midnight to midnight on the user's clock (London, summer time).
+    leave = next(e for e in availability.time_off(ctx.db, rosa.id) if e.reason == "Easter leave")
+    assert (leave.starts, leave.ends) == (
+        datetime(2027, 4, 4, 23, 0, tzinfo=UTC),
+        datetime(2027, 4, 9, 23, 0, tzinfo=UTC),
+    )
+    assert dialog.model.index(2, 0).data() == "5 Apr 2027 00:00 BST"
     dialog.view.selectRow(2)
     dialog.remove_selected()
     assert [e.reason for e in availability.time_off(ctx.db, rosa.id)] == [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QTime
 from PySide6.QtWidgets import (
@@ -51,25 +52,27 @@ def ask_calendar_file(parent: QWidget) -> Path | None:
 
 
 class TimeOffTableModel(RowTableModel[TimeOffRow]):
-    """Time off and busy times, earliest first."""
+    """Time off and busy times, earliest first, on the clock of `zone` (the user's)."""
 
-    columns = (
-        Column(
-            lambda: _("From"),
-            lambda r: formatting.format_datetime(r.starts, "UTC"),
-            sort=lambda r: r.starts,
-        ),
-        Column(
-            lambda: _("Until"),
-            lambda r: formatting.format_datetime(r.ends, "UTC"),
-            sort=lambda r: r.ends,
-        ),
-        Column(lambda: _("Why"), lambda r: r.reason),
-        Column(
-            lambda: _("From where"),
-            lambda r: _("Calendar file") if r.source == "calendar" else _("Entered"),
-        ),
-    )
+    def __init__(self, zone: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.columns = (
+            Column(
+                lambda: _("From"),
+                lambda r: formatting.format_datetime(r.starts, zone),
+                sort=lambda r: r.starts,
+            ),
+            Column(
+                lambda: _("Until"),
+                lambda r: formatting.format_datetime(r.ends, zone),
+                sort=lambda r: r.ends,
+            ),
+            Column(lambda: _("Why"), lambda r: r.reason),
+            Column(
+                lambda: _("From where"),
+                lambda r: _("Calendar file") if r.source == "calendar" else _("Entered"),
+            ),
+        )
 
 
 class AvailabilityDialog(QDialog):
@@ -84,7 +87,9 @@ class AvailabilityDialog(QDialog):
         self.setWindowTitle(_("Availability — {name}").format(name=name))
         self.resize(760, 520)
         form = self._pattern_form(availability.working_pattern(ctx.db, instructor_id))
-        self.model = TimeOffTableModel(self)
+        # Whole days off begin and end at midnight on the user's clock, and read on it.
+        self.zone = str(ctx.prefs.get("default_timezone"))
+        self.model = TimeOffTableModel(self.zone, self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setAccessibleName(_("Time off"))
@@ -118,7 +123,7 @@ class AvailabilityDialog(QDialog):
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel(_("Time off, blocked dates and calendar busy times (UTC)")))
+        layout.addWidget(QLabel(_("Time off, blocked dates and calendar busy times")))
         layout.addWidget(self.view, 1)
         layout.addLayout(adding)
         layout.addLayout(more)
@@ -230,8 +235,9 @@ class AvailabilityDialog(QDialog):
         if last < first:
             self.problem.setText(_("The time off ends before it starts: swap the two dates."))
             return
-        starts = datetime.combine(first, time(0), UTC)
-        ends = datetime.combine(last + timedelta(days=1), time(0), UTC)
+        zone = ZoneInfo(self.zone)
+        starts = datetime.combine(first, time(0), zone).astimezone(UTC)
+        ends = datetime.combine(last + timedelta(days=1), time(0), zone).astimezone(UTC)
         reason = self.off_reason.text()
         if self.ctx.op(
             self,
