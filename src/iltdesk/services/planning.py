@@ -35,7 +35,7 @@ from iltdesk.db.entities import (
     SessionInstructor,
     TrainingSession,
 )
-from iltdesk.domain.enums import SEAT_HOLDING, DeliveryMode, SessionStatus
+from iltdesk.domain.enums import SEAT_HOLDING, DeliveryMode, InstructorRole, SessionStatus
 from iltdesk.domain.localtime import WallTime, to_instant
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import NotFoundError, UserError, ValidationError
@@ -359,14 +359,16 @@ class Substitute:
     conflict: str  # why not free ("" when free)
     load: int  # sessions they teach in the session's month
     last_delivered: date | None  # their last session of the course
+    backup: bool = False  # named as the session's backup: asked first when free
 
 
 def substitutes(db: Database, session_id: int) -> list[Substitute]:
     """Who is qualified for the session's course, free at all its times first.
 
-    The session's own teaching instructors are left out; an instructor not working that
-    weekday, on leave, busy in their calendar or teaching another session then is listed after
-    the free ones, with the reason.
+    The session's own teaching instructors are left out; its backup, when free, comes first
+    (that is what a backup is for); an instructor not working that weekday, on leave, busy in
+    their calendar or teaching another session then is listed after the free ones, with the
+    reason.
     """
     with db.reading() as tx:
         session = tx.get(TrainingSession, session_id)
@@ -374,6 +376,9 @@ def substitutes(db: Database, session_id: int) -> list[Substitute]:
             raise NotFoundError(_("That session no longer exists."))
         days = [(d.start, d.end) for d in session.days]
         teaching = {link.instructor_id for link in session.instructors if link.role in TEACHING}
+        backups = {
+            link.instructor_id for link in session.instructors if link.role is InstructorRole.BACKUP
+        }
         first = session.first_date or (days[0][0].date() if days else date.today())
         qualified = _qualified(tx, session.course_id, first)
         candidates = [q for q in qualified if q[0] not in teaching]
@@ -410,10 +415,17 @@ def substitutes(db: Database, session_id: int) -> list[Substitute]:
                 conflict,
                 load.get((instructor_id, first.year, first.month), 0),
                 last.get(instructor_id),
+                instructor_id in backups,
             )
         )
     found.sort(
-        key=lambda s: (not s.free, s.load, -(s.last_delivered or date.min).toordinal(), s.name)
+        key=lambda s: (
+            not s.free,
+            not s.backup,
+            s.load,
+            -(s.last_delivered or date.min).toordinal(),
+            s.name,
+        )
     )
     return found
 
@@ -443,7 +455,6 @@ def take_over(db: Database, session_id: int, instructor_id: int) -> Outcome[Sess
     """
     from dataclasses import replace
 
-    from iltdesk.domain.enums import InstructorRole
     from iltdesk.services import scheduling
 
     row = scheduling.get_session(db, session_id)

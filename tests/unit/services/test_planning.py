@@ -215,6 +215,36 @@ def test_substitutes_are_ranked_free_first_then_by_their_month(db, bench):
     assert scheduling.get_session(db, session.id).instructors[0].name == "Una Free"
 
 
+
+def test_a_free_backup_is_offered_first(db, bench):
+    """The session's backup is who the coordinator asks first, when they are free."""
+    from iltdesk.services.planning import substitutes
+
+    course, rosa, sam, room = bench
+    una = make_instructor(db, "Una Free", courses=(course.id,))
+    session = make_session(
+        db,
+        course.id,
+        days=(day_spec(TUE, "09:00", "16:00", ZONE),),
+        zone=ZONE,
+        room_id=room.id,
+        instructors=((rosa.id, InstructorRole.LEAD), (sam.id, InstructorRole.BACKUP)),
+    )
+    # Sam teaches another session that month, Una none: by load alone Una came first.
+    make_session(
+        db,
+        course.id,
+        days=(day_spec(MON, "09:00", "12:00", ZONE),),
+        zone=ZONE,
+        instructors=((sam.id, InstructorRole.LEAD),),
+    )
+    found = substitutes(db, session.id)
+    assert [(s.name, s.free, s.backup) for s in found] == [
+        ("Sam Ode", True, True),
+        ("Una Free", True, False),
+    ]
+    assert una.id == found[1].instructor_id
+
 def test_a_room_with_the_equipment_needed(db, bench):
     from iltdesk.domain.specs import RoomSpec
     from iltdesk.services import people

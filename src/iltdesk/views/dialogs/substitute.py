@@ -33,7 +33,12 @@ class SubstitutesTableModel(RowTableModel[Substitute]):
     """Qualified instructors, free ones first."""
 
     columns = (
-        Column(lambda: _("Instructor"), lambda s: s.name),
+        Column(
+            lambda: _("Instructor"),
+            lambda s: (
+                _("{name} (the session's backup)").format(name=s.name) if s.backup else s.name
+            ),
+        ),
         Column(
             lambda: _("Available"),
             lambda s: _("Free") if s.free else _("No: {why}").format(why=s.conflict),
