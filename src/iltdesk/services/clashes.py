@@ -290,15 +290,25 @@ def learner_clashes(tx: OrmSession, learner_id: int, session: TrainingSession) -
 
 
 def qualification_warnings(tx: OrmSession, spec: SessionSpec) -> list[Clash]:
-    """Instructors not qualified for the course (warnings, not refusals)."""
+    """Instructors not qualified for the course (warnings, not refusals).
+
+    A trainee observes, or co-facilitates beside a qualified lead, to become qualified
+    (train-the-trainer): neither is warned about.
+    """
     warnings = []
+    found = []
     for instructor_id, role in spec.instructors:
         instructor = tx.get(Instructor, instructor_id)
         if instructor is None:
             raise ValidationError(_("One of the chosen instructors no longer exists."))
-        if role == InstructorRole.OBSERVER:
-            continue  # a trainee observes to become qualified
-        if spec.course_id not in {q.course_id for q in instructor.qualifications}:
+        qualified = spec.course_id in {q.course_id for q in instructor.qualifications}
+        found.append((instructor, role, qualified))
+    qualified_lead = any(r == InstructorRole.LEAD and q for _i, r, q in found)
+    for instructor, role, qualified in found:
+        in_training = role == InstructorRole.OBSERVER or (
+            role == InstructorRole.CO_FACILITATOR and qualified_lead
+        )
+        if not qualified and not in_training:
             warnings.append(
                 Clash(
                     "qualification",

@@ -174,6 +174,32 @@ def test_unqualified_instructor_is_a_warning_not_a_block(db):
     scheduling.create_session(db, spec)  # saves without confirmation
 
 
+def test_a_trainee_beside_a_qualified_lead_is_not_warned_about(db):
+    """Train-the-trainer: co-facilitating beside a qualified lead is how one qualifies."""
+    from iltdesk.domain.enums import InstructorRole
+
+    course = make_course(db)
+    lead = make_instructor(db, "Ada Lead", courses=(course.id,))
+    trainee = make_instructor(db, "Tom Trainee")
+    day = [day_spec(date(2026, 5, 5), "09:00", "17:00", "UTC")]
+
+    def warned(*instructors):
+        spec = spec_for(course.id, day, "UTC", instructors=instructors)
+        return [c.message for c in clashes.find_clashes(db, spec) if c.kind == "qualification"]
+
+    assert warned((lead.id, LEAD), (trainee.id, InstructorRole.CO_FACILITATOR)) == []
+    assert warned((lead.id, LEAD), (trainee.id, InstructorRole.OBSERVER)) == []
+    # Beside an unqualified lead, or leading, the trainee is warned about.
+    other = make_instructor(db, "Una Unlisted")
+    assert warned((other.id, LEAD), (trainee.id, InstructorRole.CO_FACILITATOR)) == [
+        "Una Unlisted is not listed as qualified to teach this course.",
+        "Tom Trainee is not listed as qualified to teach this course.",
+    ]
+    assert warned((trainee.id, LEAD)) == [
+        "Tom Trainee is not listed as qualified to teach this course."
+    ]
+
+
 def test_editing_keeps_day_rows_and_raising_capacity_seats_the_waitlist(db):
     course = make_course(db)
     row = make_session(db, course.id, capacity=1)
