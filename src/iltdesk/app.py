@@ -122,6 +122,22 @@ def apply_language(app: QApplication, prefs: Preferences) -> None:
         app.installTranslator(translator)
 
 
+def restart_arguments(argv: list[str], drop_database: bool) -> list[str]:
+    """The command line to start again with, without `--db` when another database was chosen."""
+    if not drop_database:
+        return list(argv)
+    kept: list[str] = []
+    skip = False
+    for argument in argv:
+        if skip:
+            skip = False
+        elif argument == "--db":
+            skip = True
+        elif not argument.startswith("--db="):
+            kept.append(argument)
+    return kept
+
+
 def app_database(option: str | None) -> str:
     """Which database the window opens.
 
@@ -311,10 +327,14 @@ def run_gui(db_option: str | None) -> int:
         if not shutdown():
             log.warning("background work did not stop within the wait; closing anyway")
         db.close()
-        from iltdesk.views.dialogs.preferences import RESTART_PROPERTY
+        from iltdesk.views.dialogs.preferences import RESTART_DATABASE, RESTART_PROPERTY
 
-        restart = restore_after_quit(app, db.path, zone) or bool(app.property(RESTART_PROPERTY))
-        if restart:  # a new language, or a restored backup: start again
+        reason = app.property(RESTART_PROPERTY)
+        restart = restore_after_quit(app, db.path, zone) or bool(reason)
+        if restart:  # a new language, a restored backup or another database: start again
             from PySide6.QtCore import QProcess
 
-            QProcess.startDetached(sys.executable, sys.argv)
+            switching = reason == RESTART_DATABASE
+            if switching:  # the database chosen in the window, not the one started with
+                os.environ.pop("ILTDESK_DATABASE_URL", None)
+            QProcess.startDetached(sys.executable, restart_arguments(sys.argv, switching))

@@ -276,3 +276,32 @@ def test_a_stale_save_says_when_in_the_users_zone():
     assert stale_text(StaleEditError("The mark was cleared."), "Europe/Berlin") == (
         "The mark was cleared."
     )
+
+
+def test_restarting_onto_a_chosen_database_drops_the_one_started_with():
+    """After File › Connect to team database…, the new start opens the database chosen.
+
+    Started as `iltdesk --db a.sqlite3`, the `--db` would otherwise win over it.
+    """
+    from iltdesk.app import restart_arguments
+
+    argv = ["/usr/bin/iltdesk", "--db", "/data/a.sqlite3", "--verbose"]
+    assert restart_arguments(argv, drop_database=True) == ["/usr/bin/iltdesk", "--verbose"]
+    assert restart_arguments(["iltdesk", "--db=/data/a.sqlite3"], drop_database=True) == ["iltdesk"]
+    # A new language or a restored backup starts again on the same database.
+    assert restart_arguments(argv, drop_database=False) == argv
+
+
+def test_connecting_to_another_database_asks_for_that_restart(qtbot, ctx, monkeypatch):
+    from iltdesk.views.dialogs import connect_dialog, preferences
+    from iltdesk.views.main_window import MainWindow
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    asked = []
+    monkeypatch.setattr(
+        connect_dialog.ConnectDialog, "ask", staticmethod(lambda *_a: "postgresql://h/db")
+    )
+    monkeypatch.setattr(preferences, "restart_app", lambda **kw: asked.append(kw))
+    window.connect_action.trigger()
+    assert asked == [{"database_changed": True}]

@@ -124,7 +124,7 @@ class FileActions:
 
         chosen = ConnectDialog.ask(self.window, self.ctx.prefs)
         if chosen is not None:
-            restart_app()
+            restart_app(database_changed=True)
 
     def save_local_copy(self) -> None:
         """The whole database into a new file, for a training room without network."""

@@ -31,6 +31,7 @@ from iltdesk.views.widgets import zone_combo
 
 LANGUAGES = (("en", "English"), ("de", "Deutsch"))
 RESTART_PROPERTY = "iltdesk_restart"  # set on the application: start again after quitting
+RESTART_DATABASE = "database"  # its value when the restart is onto another database
 LOCALES = ("en_GB", "en_US", "en_IE", "en_AU", "de_DE", "de_AT", "de_CH")
 SAMPLE = datetime(2026, 3, 12, 14, 30, tzinfo=UTC)
 
@@ -42,13 +43,17 @@ def buddy_label(text: str, buddy: QWidget) -> QLabel:
     return label
 
 
-def restart_app() -> None:
-    """Quit, and have ILT Desk start again once this one has let go of the database."""
+def restart_app(*, database_changed: bool = False) -> None:
+    """Quit, and have ILT Desk start again once this one has let go of the database.
+
+    `database_changed`: another database was chosen in the window, so a `--db` the app was
+    started with must not win over it in the new start.
+    """
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        app.setProperty(RESTART_PROPERTY, True)
+        app.setProperty(RESTART_PROPERTY, RESTART_DATABASE if database_changed else True)
         app.closeAllWindows()
         app.quit()
 
