@@ -215,7 +215,6 @@ def test_substitutes_are_ranked_free_first_then_by_their_month(db, bench):
     assert scheduling.get_session(db, session.id).instructors[0].name == "Una Free"
 
 
-
 def test_a_free_backup_is_offered_first(db, bench):
     """The session's backup is who the coordinator asks first, when they are free."""
     from iltdesk.services.planning import substitutes
@@ -244,6 +243,7 @@ def test_a_free_backup_is_offered_first(db, bench):
         ("Una Free", True, False),
     ]
     assert una.id == found[1].instructor_id
+
 
 def test_a_room_with_the_equipment_needed(db, bench):
     from iltdesk.domain.specs import RoomSpec
