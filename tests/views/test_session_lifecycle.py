@@ -14,7 +14,7 @@ from iltdesk.domain.specs import DaySpec, LearnerSpec, RoomSpec
 from iltdesk.models.attendance import AttendanceTableModel
 from iltdesk.services import enrollment, outbox, people, scheduling
 from iltdesk.views import mail, roster_buttons, session_actions, session_detail
-from iltdesk.views.dialogs import session_editor
+from iltdesk.views.dialogs import session_editor, session_questions
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
 from iltdesk.views.session_actions import CancelChoice, CancelSessionDialog, DuplicateChoice
 from iltdesk.views.session_detail import SessionDetailDialog
@@ -262,7 +262,7 @@ def test_a_time_that_happens_twice_is_asked_and_the_fold_is_kept(qtbot, ctx, edi
         asked.append(str(error))
         return 1
 
-    monkeypatch.setattr(session_editor, "ask_fold", second)
+    monkeypatch.setattr(session_questions, "ask_fold", second)
     editor.save()
     assert "01:30 BST (UTC+01:00)" in asked[0]
     assert "01:30 GMT (UTC+00:00)" in asked[0]
@@ -270,7 +270,7 @@ def test_a_time_that_happens_twice_is_asked_and_the_fold_is_kept(qtbot, ctx, edi
     assert saved.days[0].start == datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # the second 01:30
     assert saved.days[0].minutes == 120
     # Opened again and saved unchanged: nothing is asked and nothing moves.
-    monkeypatch.setattr(session_editor, "ask_fold", lambda *a: pytest.fail("asked again"))
+    monkeypatch.setattr(session_questions, "ask_fold", lambda *a: pytest.fail("asked again"))
     again = SessionEditorDialog(None, ctx, saved)
     qtbot.addWidget(again)
     again.save()

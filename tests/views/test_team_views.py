@@ -293,15 +293,17 @@ def test_restarting_onto_a_chosen_database_drops_the_one_started_with():
 
 
 def test_connecting_to_another_database_asks_for_that_restart(qtbot, ctx, monkeypatch):
-    from iltdesk.views.dialogs import connect_dialog, preferences
-    from iltdesk.views.main_window import MainWindow
+    from PySide6.QtWidgets import QWidget
 
-    window = MainWindow(ctx)
+    from iltdesk.views.dialogs import connect_dialog, preferences
+    from iltdesk.views.file_actions import FileActions
+
+    window = QWidget()
     qtbot.addWidget(window)
     asked = []
     monkeypatch.setattr(
         connect_dialog.ConnectDialog, "ask", staticmethod(lambda *_a: "postgresql://h/db")
     )
     monkeypatch.setattr(preferences, "restart_app", lambda **kw: asked.append(kw))
-    window.connect_action.trigger()
+    FileActions(window, ctx).connect_team_database()
     assert asked == [{"database_changed": True}]

@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 from html import escape
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -47,7 +48,7 @@ from iltdesk.views import series_editing
 from iltdesk.views.clash_text import clash_label, clashes_html, refused_html
 from iltdesk.views.context import AppContext
 from iltdesk.views.day_row import DayRow
-from iltdesk.views.dialogs.session_questions import ask_fold, ask_use_room_zone
+from iltdesk.views.dialogs.session_questions import ask_use_room_zone, settle_folds
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.instructor_rows import InstructorRows
 from iltdesk.views.series_editing import RepeatBox
@@ -333,6 +334,16 @@ class SessionEditorDialog(QDialog):
         if self.repeat is not None:
             self.repeat.refresh()
 
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """A closed editor checks nothing more (its database may be closed by then)."""
+        self._check_timer.stop()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        """Saved or cancelled: the same (Qt closes a dialog through here, not closeEvent)."""
+        self._check_timer.stop()
+        super().done(result)
+
     def _first_day(self) -> date | None:
         rows = getattr(self, "day_rows", [])  # the Repeat row is built before the days
         return rows[0].date.value() if rows else None
@@ -368,28 +379,9 @@ class SessionEditorDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
         self.clash_label.setText(clashes_html(notes, self.clashes))
 
-    def _settle_folds(self) -> bool:
-        """Ask about every time that happens twice; False when the person cancelled."""
-        zone = self.zone.currentText().strip()
-        for row in self.day_rows:
-            for field, reading in ((row.start, row.start_reading), (row.end, row.end_reading)):
-                value, day = field.value(), row.date.value()
-                if value is None or day is None or reading.fold is not None:
-                    continue
-                try:
-                    to_instant(WallTime(day, value), zone)
-                except AmbiguousTimeError as error:
-                    chosen = ask_fold(self, error)
-                    if chosen is None:
-                        return False
-                    reading.fold = chosen
-                except UserError:
-                    continue
-        return True
-
     # --- saving ---
     def save(self) -> None:
-        if not self._settle_folds():
+        if not settle_folds(self, self.day_rows, self.zone.currentText().strip()):
             return
         self._check()
         if not self.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled():

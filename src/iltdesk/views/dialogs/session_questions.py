@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from iltdesk.domain.localtime import AmbiguousTimeError, reading_label
+from iltdesk.domain.localtime import AmbiguousTimeError, WallTime, reading_label, to_instant
 from iltdesk.domain.rows import RoomRow
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
+
+if TYPE_CHECKING:
+    from iltdesk.views.day_row import DayRow
 
 
 def ask_fold(parent: QWidget | None, error: AmbiguousTimeError) -> int | None:
@@ -31,6 +38,25 @@ def ask_fold(parent: QWidget | None, error: AmbiguousTimeError) -> int | None:
     if box.clickedButton() is second_button:
         return 1
     return None
+
+
+def settle_folds(parent: QWidget | None, rows: Sequence[DayRow], zone: str) -> bool:
+    """Ask about every typed time that happens twice; False when the person cancelled."""
+    for row in rows:
+        for field, reading in ((row.start, row.start_reading), (row.end, row.end_reading)):
+            value, day = field.value(), row.date.value()
+            if value is None or day is None or reading.fold is not None:
+                continue
+            try:
+                to_instant(WallTime(day, value), zone)
+            except AmbiguousTimeError as error:
+                chosen = ask_fold(parent, error)
+                if chosen is None:
+                    return False
+                reading.fold = chosen
+            except UserError:
+                continue
+    return True
 
 
 def ask_use_room_zone(parent: QWidget | None, room: RoomRow, current: str) -> bool:
