@@ -53,7 +53,7 @@ i18n: $(STAMP)
 	$(BIN)/pybabel extract -k _ -k N_ -k tr -k ngettext:1,2 --no-location --sort-output \
 		--project "ILT Desk" --copyright-holder "ILT Desk" \
 		-o src/iltdesk/locale/iltdesk.pot src/iltdesk
-	$(BIN)/pybabel update --no-fuzzy-matching -d src/iltdesk/locale -D iltdesk \
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -d src/iltdesk/locale -D iltdesk \
 		-i src/iltdesk/locale/iltdesk.pot
 	$(BIN)/pybabel compile --statistics -d src/iltdesk/locale -D iltdesk
 
