@@ -95,7 +95,13 @@ def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
         rows = [
             [
                 Paragraph(escape(h), cell_head)
-                for h in (_("Time"), _("Item"), _("Min"), _("Activity"), _("Objective and notes"))
+                for h in (
+                    _("Time ({zone})").format(zone=day.zone) if day.zone else _("Time"),
+                    _("Item"),
+                    _("Min"),
+                    _("Activity"),
+                    _("Objective and notes"),
+                )
             ]
         ]
         for item in day.items:

@@ -139,6 +139,7 @@ class GuideDay:
 
     heading: str  # "Day 1 · Thursday, 12 March 2026 · 09:00–17:00 GMT"
     items: tuple[GuideItem, ...]
+    zone: str = ""  # the clock's label the Time column names ("GMT"); "" when unknown
 
 
 @dataclass(frozen=True)

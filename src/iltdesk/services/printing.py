@@ -183,6 +183,7 @@ def facilitator_guide(
     days = []
     for number, day in enumerate(session.days, start=1):
         clock = day.start
+        zone = formatting.zone_label(day.start, session.timezone)
         items = []
         for item in agenda:
             end = clock + timedelta(minutes=item.minutes)
@@ -196,9 +197,14 @@ def facilitator_guide(
             )
             items.append(
                 GuideItem(
+                    # The Time column names the day's zone; a block across a clock change
+                    # says its own.
                     clock=formatting.format_time(clock, session.timezone)
                     + "–"
-                    + formatting.format_time(end, session.timezone),
+                    + formatting.format_time(end, session.timezone)
+                    if formatting.zone_label(clock, session.timezone) == zone
+                    and formatting.zone_label(end, session.timezone) == zone
+                    else formatting.format_time_span(clock, end, session.timezone),
                     title=item.title,
                     minutes=item.minutes,
                     activity=item.activity.label(),
@@ -214,7 +220,7 @@ def facilitator_guide(
         )
         if day.meeting_link:  # this day meets elsewhere than the session's link
             heading += f" · {day.meeting_link}"
-        days.append(GuideDay(heading, tuple(items)))
+        days.append(GuideDay(heading, tuple(items), zone))
     materials = tuple(
         f"{m.title} — {m.kind.label()} — {m.file_name} (v{m.version})"
         for m in catalogue.list_materials(db, session.course_id)
