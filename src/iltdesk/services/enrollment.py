@@ -9,276 +9,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
-from typing import Any
 
-from sqlalchemy import Insert, Select, and_, bindparam, func, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import aliased
 
-from iltdesk.db import audit as audit_trail
-from iltdesk.db.audit import created_detail
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Enrollment, Learner, TrainingSession
-from iltdesk.db.write_stamp import mark_written
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentSource, EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
 from iltdesk.domain.rows import EnrollReport, EnrollResult, RosterRow
 from iltdesk.domain.specs import LearnerSpec
-from iltdesk.errors import NotFoundError, OverCapacityError, SessionFullError, ValidationError
+from iltdesk.errors import SessionFullError, ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.clashes import clash_error, learner_clashes
+from iltdesk.services.clashes import learner_clashes
 from iltdesk.services.common import Outcome, audit, get_or_fail
 from iltdesk.services.learners import validate_learner
+from iltdesk.services.placing import (
+    decide,
+    insert_place,
+    open_session,
+    place,
+    roster_row,
+    write_place,
+)
 from iltdesk.services.roster_read import roster as roster  # callers keep `enrollment.roster`
 from iltdesk.services.seats import (
     fill_free_seats,
-    lock_roster,
     renumber_waitlist,
-    roster_locked,
     seats_taken,
 )
-
-
-def _roster_row(enrollment: Enrollment) -> RosterRow:
-    learner = enrollment.learner
-    return RosterRow(
-        enrollment_id=enrollment.id,
-        learner_id=learner.id,
-        first_name=learner.first_name,
-        last_name=learner.last_name,
-        email=learner.email,
-        employee_id=learner.employee_id,
-        department=learner.department,
-        status=enrollment.status,
-        waitlist_position=enrollment.waitlist_position,
-        source=enrollment.source,
-        enrolled_at=enrollment.enrolled_at,
-        cancelled_at=enrollment.cancelled_at,
-        cancel_reason=enrollment.cancel_reason,
-        prework_done=enrollment.prework_done,
-        prework_done_at=enrollment.prework_done_at,
-    )
-
-
-def _open_session(tx: OrmSession, session_id: int) -> TrainingSession:
-    """The session whose roster changes, locked for the transaction (see `lock_roster`)."""
-    session = get_or_fail(
-        tx,
-        TrainingSession,
-        session_id,
-        _("There is no session {id}.").format(id=session_id),
-        lock=True,  # read and locked in one statement; `lock_roster` then has nothing to do
-    )
-    roster_locked(tx, session_id)
-    if session.status is SessionStatus.CANCELLED:
-        raise ValidationError(_("This session is cancelled; nobody can be enrolled in it."))
-    if session.status is SessionStatus.COMPLETED:
-        raise ValidationError(
-            _("This session is completed and locked. Unlock it before changing its roster.")
-        )
-    return session
-
-
-@cache
-def _place_query() -> Select[Any]:
-    """The learner, their place on a session, its seats taken and its last waitlist position.
-
-    Built once, on first use (not at import, which the window's start-up waits for): an alias
-    made per call costs more to adapt than the query takes on a server.
-    """
-    other = aliased(Enrollment)
-    return (
-        select(
-            Learner,
-            Enrollment,
-            select(func.count())
-            .where(other.session_id == bindparam("session_id"), other.status.in_(SEAT_HOLDING))
-            .scalar_subquery(),
-            select(func.max(other.waitlist_position))
-            .where(other.session_id == bindparam("session_id"))
-            .scalar_subquery(),
-        )
-        .outerjoin(
-            Enrollment,
-            and_(
-                Enrollment.learner_id == Learner.id,
-                Enrollment.session_id == bindparam("session_id"),
-            ),
-        )
-        .where(Learner.id == bindparam("learner_id"))
-    )
-
-
-def _decide(
-    tx: OrmSession,
-    session: TrainingSession,
-    learner_id: int,
-    *,
-    allow_clash: bool,
-    waitlist_if_full: bool,
-    over_capacity: bool = False,
-    allow_over_capacity: bool = False,
-) -> tuple[Learner, Enrollment | None, EnrollmentStatus, int | None]:
-    """The learner, their earlier place if any, and the status and waitlist place they get."""
-    # The learner, their place on the session if any, the seats taken and the last waitlist
-    # position: one statement (the session's row is locked, so they hold until the end).
-    lock_roster(tx, session.id)
-    found = tx.execute(_place_query(), {"session_id": session.id, "learner_id": learner_id}).first()
-    if found is None:
-        raise NotFoundError(_("That learner does not exist."))
-    learner, existing, seated, last_position = found
-    name = f"{learner.first_name} {learner.last_name}".strip()
-    if existing is not None and existing.status.is_active:
-        raise ValidationError(
-            _("{learner} is already on this session ({status}).").format(
-                learner=name, status=existing.status.label().lower()
-            )
-        )
-    if not allow_clash:
-        clashes = learner_clashes(tx, learner_id, session)
-        if clashes:
-            raise clash_error(clashes)
-    taken = int(seated or 0)
-    full = taken >= session.capacity
-    if full and over_capacity and not allow_over_capacity:
-        raise OverCapacityError(
-            _(
-                "The session is full: it holds {capacity} and {taken} have a seat. "
-                "Add {learner} as number {next} anyway?"
-            ).format(capacity=session.capacity, taken=taken, learner=name, next=taken + 1),
-            session.capacity,
-            taken,
-        )
-    if full and not over_capacity and not waitlist_if_full:
-        raise SessionFullError(
-            _(
-                "The session is full ({capacity} seats). Put {learner} on the waitlist instead, "
-                "or raise the capacity."
-            ).format(capacity=session.capacity, learner=name)
-        )
-    if full and not over_capacity:
-        return learner, existing, EnrollmentStatus.WAITLISTED, (last_position or 0) + 1
-    return learner, existing, EnrollmentStatus.ENROLLED, None
-
-
-def _place(
-    tx: OrmSession,
-    session: TrainingSession,
-    learner_id: int,
-    source: EnrollmentSource,
-    *,
-    allow_clash: bool,
-    waitlist_if_full: bool,
-    over_capacity: bool = False,
-    allow_over_capacity: bool = False,
-    import_batch_id: int | None = None,
-) -> Enrollment:
-    """Give the learner a seat, or a waitlist place, on `session` (reusing an old row)."""
-    learner, existing, status, position = _decide(
-        tx,
-        session,
-        learner_id,
-        allow_clash=allow_clash,
-        waitlist_if_full=waitlist_if_full,
-        over_capacity=over_capacity,
-        allow_over_capacity=allow_over_capacity,
-    )
-    return _write_place(tx, session, learner, existing, status, position, source, import_batch_id)
-
-
-def _write_place(
-    tx: OrmSession,
-    session: TrainingSession,
-    learner: Learner,
-    existing: Enrollment | None,
-    status: EnrollmentStatus,
-    position: int | None,
-    source: EnrollmentSource,
-    import_batch_id: int | None = None,
-) -> Enrollment:
-    """The place `_decide` chose, as a new row or the learner's earlier one made active again."""
-    enrollment = existing or Enrollment(session_id=session.id, learner_id=learner.id)
-    enrollment.learner = learner  # already loaded: no second query for the roster row
-    enrollment.status = status
-    enrollment.waitlist_position = position
-    enrollment.source = source
-    enrollment.enrolled_at = utcnow()
-    enrollment.cancelled_at = None
-    enrollment.cancel_reason = ""
-    enrollment.moved_to_id = None
-    enrollment.import_batch_id = import_batch_id
-    if existing is None:
-        tx.add(enrollment)
-    tx.flush()
-    return enrollment
-
-
-@cache
-def _insert_statement() -> Insert:
-    return insert(Enrollment).returning(Enrollment.id)
-
-
-def _insert_place(
-    tx: OrmSession,
-    session_id: int,
-    learner: Learner,
-    status: EnrollmentStatus,
-    position: int | None,
-    source: EnrollmentSource,
-) -> RosterRow:
-    """A new place written by one INSERT, its audit entry recorded as the trail would.
-
-    The ORM's unit of work (change tracking, dependency sort, the trail's per-object pass)
-    cost as much as the statements themselves on a server, for a row nothing reads again in
-    this transaction.
-    """
-    values: dict[str, Any] = {
-        "session_id": session_id,
-        "learner_id": learner.id,
-        "status": status,
-        "waitlist_position": position,
-        "enrolled_at": utcnow(),
-        "cancelled_at": None,
-        "cancel_reason": "",
-        "cancelled_seat": False,
-        "attended_minutes": None,
-        "source": source,
-        "import_batch_id": None,
-        "moved_to_id": None,
-        "prework_done": False,
-        "prework_done_at": None,
-        "version": 1,
-    }
-    new_id = tx.connection().execute(_insert_statement(), values).scalar_one()
-    mark_written(tx)
-    audit_trail.record(
-        tx,
-        "enrollment",
-        new_id,
-        "create",
-        created_detail(values),
-        session_id=session_id,
-        learner_id=learner.id,
-    )
-    return RosterRow(
-        enrollment_id=new_id,
-        learner_id=learner.id,
-        first_name=learner.first_name,
-        last_name=learner.last_name,
-        email=learner.email,
-        employee_id=learner.employee_id,
-        department=learner.department,
-        status=status,
-        waitlist_position=position,
-        source=source,
-        enrolled_at=values["enrolled_at"],
-        cancelled_at=None,
-        cancel_reason="",
-        prework_done=False,
-        prework_done_at=None,
-    )
 
 
 def enroll_learner(
@@ -297,16 +57,14 @@ def enroll_learner(
     """
 
     def work(tx: OrmSession) -> Outcome[EnrollResult]:
-        session = _open_session(tx, session_id)
-        learner, existing, status, position = _decide(
+        session = open_session(tx, session_id)
+        learner, existing, status, position = decide(
             tx, session, learner_id, allow_clash=allow_clash, waitlist_if_full=waitlist_if_full
         )
         if existing is None:  # the usual case: a new row
-            row = _insert_place(tx, session_id, learner, status, position, source)
+            row = insert_place(tx, session_id, learner, status, position, source)
         else:  # an earlier place (cancelled, moved) comes back
-            row = _roster_row(
-                _write_place(tx, session, learner, existing, status, position, source)
-            )
+            row = roster_row(write_place(tx, session, learner, existing, status, position, source))
         return Outcome(
             EnrollResult(row),
             Changes.of(Entity.ENROLLMENT, row.enrollment_id)
@@ -332,7 +90,7 @@ def walk_in(
     same transaction.
     """
     with db.transaction() as tx:
-        session = _open_session(tx, session_id)
+        session = open_session(tx, session_id)
         changes = Changes.of(Entity.SESSION, session_id)
         if isinstance(learner, LearnerSpec):
             values = validate_learner(learner)
@@ -345,7 +103,7 @@ def walk_in(
             changes |= Changes.of(Entity.LEARNER, learner_id)
         else:
             learner_id = learner
-        enrollment = _place(
+        enrollment = place(
             tx,
             session,
             learner_id,
@@ -357,7 +115,7 @@ def walk_in(
         )
         audit(tx, "enrollment", enrollment.id, "walk_in")
         return Outcome(
-            EnrollResult(_roster_row(enrollment)),
+            EnrollResult(roster_row(enrollment)),
             changes | Changes.of(Entity.ENROLLMENT, enrollment.id),
         )
 
@@ -384,7 +142,7 @@ def _enroll_many_in(
     waitlisted: list[RosterRow] = []
     already: list[RosterRow] = []
     clashing: list[tuple[int, str]] = []
-    session = _open_session(tx, session_id)
+    session = open_session(tx, session_id)
     touched: list[int] = []
     for learner_id in dict.fromkeys(learner_ids):
         existing = tx.scalar(
@@ -393,14 +151,14 @@ def _enroll_many_in(
             )
         )
         if existing is not None and existing.status.is_active:
-            already.append(_roster_row(existing))
+            already.append(roster_row(existing))
             continue
         if not allow_clash:
             found = learner_clashes(tx, learner_id, session)
             if found:
                 clashing.append((learner_id, found[0].message))
                 continue
-        placed = _place(
+        placed = place(
             tx,
             session,
             learner_id,
@@ -409,7 +167,7 @@ def _enroll_many_in(
             waitlist_if_full=True,
         )
         touched.append(placed.id)
-        row = _roster_row(placed)
+        row = roster_row(placed)
         (waitlisted if placed.status is EnrollmentStatus.WAITLISTED else enrolled).append(row)
     report = EnrollReport(tuple(enrolled), tuple(waitlisted), tuple(already), tuple(clashing))
     changes = Changes.of(Entity.SESSION, session_id)
@@ -435,7 +193,7 @@ def cancel_enrollment(
         enrollment = get_or_fail(
             tx, Enrollment, enrollment_id, _("That enrollment no longer exists.")
         )
-        _open_session(tx, enrollment.session_id)
+        open_session(tx, enrollment.session_id)
         if not enrollment.status.is_active:
             raise ValidationError(_("This learner's place is already cancelled or moved."))
         was_waitlisted = enrollment.status is EnrollmentStatus.WAITLISTED
@@ -462,7 +220,7 @@ def cancel_enrollment(
             audit(tx, "enrollment", other.id, "promote", {"after_cancel": enrollment.id})
         ids = [enrollment.id, *(p.id for p in promoted)]
         return Outcome(
-            EnrollResult(_roster_row(enrollment), tuple(p.id for p in promoted)),
+            EnrollResult(roster_row(enrollment), tuple(p.id for p in promoted)),
             Changes.of(Entity.ENROLLMENT, *ids) | Changes.of(Entity.SESSION, enrollment.session_id),
         )
 
@@ -473,7 +231,7 @@ def promote(db: Database, enrollment_id: int) -> Outcome[EnrollResult]:
         enrollment = get_or_fail(
             tx, Enrollment, enrollment_id, _("That enrollment no longer exists.")
         )
-        session = _open_session(tx, enrollment.session_id)
+        session = open_session(tx, enrollment.session_id)
         if enrollment.status is not EnrollmentStatus.WAITLISTED:
             raise ValidationError(_("Only a learner on the waitlist can be promoted."))
         if seats_taken(tx, session.id) >= session.capacity:
@@ -489,7 +247,7 @@ def promote(db: Database, enrollment_id: int) -> Outcome[EnrollResult]:
         renumber_waitlist(tx, session.id)
         audit(tx, "enrollment", enrollment.id, "promote")
         return Outcome(
-            EnrollResult(_roster_row(enrollment)),
+            EnrollResult(roster_row(enrollment)),
             Changes.of(Entity.ENROLLMENT, enrollment.id) | Changes.of(Entity.SESSION, session.id),
         )
 
@@ -510,10 +268,10 @@ def move_learner(
     """
     with db.transaction() as tx:
         old = get_or_fail(tx, Enrollment, enrollment_id, _("That enrollment no longer exists."))
-        source_session = _open_session(tx, old.session_id)
+        source_session = open_session(tx, old.session_id)
         if not old.status.is_active:
             raise ValidationError(_("This learner's place is already cancelled or moved."))
-        target = _open_session(tx, target_session_id)
+        target = open_session(tx, target_session_id)
         if target.id == source_session.id:
             raise ValidationError(_("Choose a different session to move the learner to."))
         if target.course_id != source_session.course_id:
@@ -534,7 +292,7 @@ def move_learner(
         )
         ids = [old.id, new.id, *(p.id for p in promoted)]
         return Outcome(
-            EnrollResult(_roster_row(new), tuple(p.id for p in promoted)),
+            EnrollResult(roster_row(new), tuple(p.id for p in promoted)),
             Changes.of(Entity.ENROLLMENT, *ids)
             | Changes.of(Entity.SESSION, source_session.id, target.id),
         )
@@ -553,7 +311,7 @@ def move_in(
 
     The caller fills or renumbers what the old session freed.
     """
-    new = _place(
+    new = place(
         tx,
         target,
         old.learner_id,

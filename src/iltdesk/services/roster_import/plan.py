@@ -27,7 +27,7 @@ from iltdesk.i18n import _
 from iltdesk.importers.fields import Field
 from iltdesk.importers.roster import ParsedRoster, ParsedRow
 from iltdesk.services.clashes import learner_clashes
-from iltdesk.services.enrollment import _open_session
+from iltdesk.services.placing import open_session
 from iltdesk.services.roster_import.lookup import (
     SKIP,
     Report,
@@ -102,7 +102,7 @@ class _Seats:
 
 
 def _seats(tx: OrmSession, session_id: int, lookup: _Lookup) -> _Seats:
-    session = _open_session(tx, session_id)
+    session = open_session(tx, session_id)
     free = free_seats(session.capacity, seats_taken(tx, session.id))
     known = [e.id for e in (*lookup.by_email.values(), *lookup.by_employee.values())]
     known += [e.id for e in lookup.chosen.values()]
