@@ -242,19 +242,17 @@ class Database:
                 self.engine.connect().execution_options(**options) as conn,
                 OrmSession(bind=conn, expire_on_commit=False) as db_session,
             ):
-                if self.is_sqlite:
-                    # A write here would be rolled back unseen: make SQLite refuse it, as a
-                    # read-only transaction on a server does.
-                    driver = driver_connection(conn)
+                # A write here would be rolled back unseen: SQLite is made to refuse it, as a
+                # read-only transaction on a server does.
+                driver = driver_connection(conn) if self.is_sqlite else None
+                if driver is not None:
                     driver.execute("PRAGMA query_only = ON")
-                    try:
-                        yield db_session
-                        db_session.rollback()
-                    finally:
-                        driver.execute("PRAGMA query_only = OFF")
-                else:
+                try:
                     yield db_session
                     db_session.rollback()  # nothing to keep: a reader never commits
+                finally:
+                    if driver is not None:
+                        driver.execute("PRAGMA query_only = OFF")
         except DBAPIError as error:
             translated = self.translate(error)
             if translated is not None:

@@ -26,6 +26,7 @@ from iltdesk.domain.text import clean_text, search_key
 from iltdesk.errors import UserError, ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
+from iltdesk.services.costs import set_course_costs_in
 
 
 def _course_row(course: Course) -> CourseRow:
@@ -106,7 +107,7 @@ def _set_objectives(course: Course, texts: tuple[str, ...]) -> None:
 
 
 def _create_in(tx: OrmSession, spec: CourseSpec) -> Course:
-    spec = _validate(spec)
+    """A new course from a spec `_validate` returned."""
     _check_code_free(tx, spec.code, None)
     course = Course()
     _apply(course, spec)
@@ -118,7 +119,7 @@ def _create_in(tx: OrmSession, spec: CourseSpec) -> Course:
 
 def create_course(db: Database, spec: CourseSpec) -> Outcome[CourseRow]:
     """Add a course to the catalogue."""
-    _validate(spec)  # before the transaction: a form's mistake costs no write lock
+    spec = _validate(spec)  # before the transaction: a form's mistake takes no write lock
     with db.transaction() as tx:
         course = _create_in(tx, spec)
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
@@ -149,14 +150,14 @@ def update_course(
     With `seen` (the row the form was filled from), a course changed since then is refused
     with `StaleEditError` naming who changed what, instead of being overwritten.
     """
-    _validate(spec)
+    spec = _validate(spec)
     with db.transaction() as tx:
         course = _update_in(tx, course_id, spec, seen)
         return Outcome(_course_row(course), Changes.of(Entity.COURSE, course.id))
 
 
 def _update_in(tx: OrmSession, course_id: int, spec: CourseSpec, seen: CourseRow | None) -> Course:
-    spec = _validate(spec)
+    """The course changed to a spec `_validate` returned (refused when stale against `seen`)."""
     course = get_or_fail(
         tx, Course, course_id, _("That course no longer exists."), lock=seen is not None
     )
@@ -186,9 +187,7 @@ def save_course(
     A new course when `course_id` is None. A mistake in any part (a blank agenda title, a cost
     with no amount) saves nothing, and a stale `seen` is refused as in `update_course`.
     """
-    from iltdesk.services.costs import set_course_costs_in
-
-    _validate(spec)
+    spec = _validate(spec)
     _check_agenda(agenda)
     with db.transaction() as tx:
         if course_id is None:
