@@ -107,7 +107,7 @@ class ConflictError(DatabaseError):
 
 
 class StaleEditError(ConflictError):
-    """A record changed since the user opened it: `who` changed it at `when` (may be unknown).
+    """A record changed since the user opened it: `who` changed it at `at` (None: unknown).
 
     `differences` lists (field label, what the user saw, what it is now) for the fields that
     differ; the form offers Reload, Overwrite or Cancel.
@@ -118,13 +118,11 @@ class StaleEditError(ConflictError):
         message: str,
         *,
         who: str = "",
-        when: str = "",
         at: datetime | None = None,
         differences: list[tuple[str, str, str]] | None = None,
     ) -> None:
         super().__init__(message)
         self.who = who
-        self.when = when
         self.at = at  # the instant of the other change, for saying it in the user's zone
         self.differences = differences or []
 

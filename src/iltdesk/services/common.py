@@ -65,7 +65,6 @@ def check_unchanged(
     raise StaleEditError(
         stale_message(who, shown, differences),
         who=who,
-        when=shown,
         at=when,
         differences=list(differences),
     )
