@@ -117,6 +117,10 @@ def test_an_ambiguous_time_needs_an_offset(org, capsys):
     err = capsys.readouterr().err
     assert "01:30 BST (UTC+01:00)" in err
     assert "01:30 GMT (UTC+00:00)" in err
+    # The sentence says how to choose on a command line, not only that a choice is needed.
+    assert (
+        "Type the time with its offset: “2027-10-31 01:30+01:00” or “2027-10-31 01:30+00:00”" in err
+    )
     assert cli(org, *args, "--start", "2027-10-31 01:30+00:00", "--json") == 0
     made = json.loads(capsys.readouterr().out)
     assert made["first_start"] == "2027-10-31T01:30:00+00:00"  # the second 01:30
@@ -294,6 +298,72 @@ def test_a_repeat_into_a_gap_or_without_end_is_a_sentence(org, capsys):
     assert "more than 200" in capsys.readouterr().err
     assert cli(org, "sessions", "--json") == 0
     assert json.loads(capsys.readouterr().out) == []  # nothing half-scheduled
+
+
+SERIES = ["sessions", "add", "--course", "FS-101", "--zone", "Europe/London", "--end", "03:00"]
+
+
+def test_a_series_across_the_clocks_going_back_chooses_with_offset_on(org, capsys):
+    weekly = [*SERIES, "--start", "2027-10-24 01:30", "--repeat", "FREQ=WEEKLY;COUNT=3"]
+    assert cli(org, *weekly) == 1
+    err = capsys.readouterr().err
+    assert "The session of 2027-10-31: 01:30 on 31 Oct 2027 happens twice" in err
+    assert (
+        "Add --offset-on 2027-10-31=+01:00 or --offset-on 2027-10-31=+00:00 to choose, "
+        "or --skip 2027-10-31." in err
+    )
+    assert cli(org, *weekly, "--offset-on", "2027-10-31=+00:00", "--json") == 0
+    created = json.loads(capsys.readouterr().out)
+    assert [s["first_start_local"] for s in created] == [
+        "2027-10-24T01:30:00+01:00",
+        "2027-10-31T01:30:00+00:00",  # the second 01:30, as chosen
+        "2027-11-07T01:30:00+00:00",
+    ]
+    later = [*SERIES, "--start", "2028-10-22 01:30", "--repeat", "FREQ=WEEKLY;COUNT=2"]
+    assert cli(org, *later, "--offset-on", "2028-10-29=+01:00") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("A series of 2 sessions scheduled:")
+    assert "29 Oct 2028, 01:30 BST–03:00 GMT" in out  # the first 01:30, as chosen
+
+
+def test_a_series_leaves_out_a_date_with_skip_in_both_modes(org, capsys):
+    weekly = [*SERIES, "--start", "2027-03-21 01:30", "--repeat", "FREQ=WEEKLY;COUNT=3"]
+    assert cli(org, *weekly) == 1
+    assert "Or add --skip 2027-03-28 to leave that session out." in capsys.readouterr().err
+    assert cli(org, *weekly, "--skip", "2027-03-28", "--json") == 0
+    created = json.loads(capsys.readouterr().out)
+    assert [s["first_start_local"] for s in created] == [
+        "2027-03-21T01:30:00+00:00",
+        "2027-04-04T01:30:00+01:00",
+    ]
+    holidays = [*SERIES, "--start", "2027-12-20 09:00", "--repeat", "FREQ=WEEKLY;COUNT=3"]
+    assert cli(org, *holidays, "--skip", "2027-12-27", "--end", "12:00") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("A series of 2 sessions scheduled:")
+    assert "27 Dec 2027" not in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "sentence"),
+    [
+        (["--skip", "2027-03-29"], "The repeat rule gives no session on 2027-03-29"),
+        (["--offset-on", "2027-03-21+01:00"], "write it like 2027-10-31=+00:00"),
+        (["--offset-on", "2027-03-22=+00:00"], "The repeat rule gives no session on 2027-03-22"),
+        (["--offset-on", "2027-04-04=+01:00"], "happens only once in Europe/London"),
+        (["--offset-on", "2027-03-21=+01:00"], "is at UTC+00:00, not UTC+01:00"),
+    ],
+)
+def test_series_choices_that_do_not_fit_the_rule_are_refused(org, capsys, extra, sentence):
+    weekly = [*SERIES, "--start", "2027-03-21 09:00", "--repeat", "FREQ=WEEKLY;COUNT=3"]
+    assert cli(org, *weekly, *extra) == 1
+    assert sentence in capsys.readouterr().err
+    assert cli(org, "sessions", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_skip_without_a_repeat_rule_is_refused(org, capsys):
+    assert cli(org, *SERIES, "--start", "2027-03-21 09:00", "--skip", "2027-03-21") == 1
+    assert "--skip and --offset-on go with --repeat." in capsys.readouterr().err
 
 
 def test_a_minimum_and_a_go_no_go_date_in_both_modes(org, capsys):

@@ -20,6 +20,7 @@ from iltdesk.cli.session_output import print_series, print_session, session_json
 from iltdesk.db.engine import Database
 from iltdesk.domain.enums import DeliveryMode, InstructorRole
 from iltdesk.domain.localtime import (
+    AmbiguousTimeError,
     WallTime,
     following_workday,
     parse_offset,
@@ -28,6 +29,7 @@ from iltdesk.domain.localtime import (
     with_offset,
     zone,
 )
+from iltdesk.domain.recurrence import OccurrenceFoldError, OccurrenceGapError, occurrence_dates
 from iltdesk.domain.rows import SessionRow
 from iltdesk.domain.specs import DaySpec, SessionSpec
 from iltdesk.errors import ValidationError
@@ -93,6 +95,24 @@ def register(commands: Commands) -> dict[str, Handler]:
         help=_(
             "schedule a series: an RFC 5545 rule such as FREQ=WEEKLY;BYDAY=TU,TH;COUNT=8 "
             "(at most 200 sessions; all or none are saved)"
+        ),
+    )
+    add.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help=_("with --repeat: leave out the session of this date (repeat for more)"),
+    )
+    add.add_argument(
+        "--offset-on",
+        action="append",
+        default=[],
+        metavar="YYYY-MM-DD=±HH:MM",
+        help=_(
+            "with --repeat: on this date, whose start time happens twice (the clocks go back), "
+            "the UTC offset meant, such as 2027-10-31=+00:00 (repeat for more)"
         ),
     )
     add.add_argument(
@@ -205,8 +225,96 @@ def _days(start: WallTime, end: WallTime, count: int, zone_name: str) -> tuple[D
         # The typed offset chose a reading for the first day; later days ask afresh.
         first = WallTime(day, start.clock, start.fold if number == 0 else None)
         last = WallTime(day, end.clock, end.fold if number == 0 else None)
-        days.append(DaySpec(to_instant(first, zone_name), to_instant(last, zone_name)))
+        days.append(_day(first, last, zone_name, typed=number == 0))
     return tuple(days)
+
+
+def _day(first: WallTime, last: WallTime, zone_name: str, *, typed: bool) -> DaySpec:
+    """One day as instants; on the typed first day, a time that happens twice says how to choose.
+
+    Later days have no option of their own: their time must change.
+    """
+    try:
+        return DaySpec(to_instant(first, zone_name), to_instant(last, zone_name))
+    except AmbiguousTimeError as error:
+        if not typed:
+            raise
+        raise ValidationError(
+            _("{problem} Type the time with its offset: {choices}.").format(
+                problem=error, choices=_typed_readings(error)
+            )
+        ) from None
+
+
+def _typed_readings(error: AmbiguousTimeError) -> str:
+    """Both readings as typed on the command line: “2027-10-31 01:30+01:00” or “…+00:00”."""
+    typed = [
+        f"“{local.strftime('%Y-%m-%d %H:%M')}{_offset_text(local.utcoffset())}”"
+        for local in error.choices
+    ]
+    return _("{first} or {second}").format(first=typed[0], second=typed[1])
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{'+' if minutes >= 0 else '-'}{hours:02d}:{rest:02d}"
+
+
+def _fold_hint(error: OccurrenceFoldError) -> str:
+    """The fold's sentence, with the options that settle it on the command line."""
+    day = error.day.isoformat()
+    first, second = (f"--offset-on {day}={_offset_text(c.utcoffset())}" for c in error.choices)
+    return _("{problem} Add {first} or {second} to choose, or --skip {date}.").format(
+        problem=error, first=first, second=second, date=day
+    )
+
+
+def _series_choices(
+    args: argparse.Namespace, start: WallTime, zone_name: str
+) -> tuple[frozenset[date], dict[date, int]]:
+    """--skip and --offset-on, checked against the dates the repeat rule gives."""
+    offsets: list[str] = args.offset_on
+    if not args.repeat:
+        if args.skip or offsets:
+            raise ValidationError(_("--skip and --offset-on go with --repeat."))
+        return frozenset(), {}
+    dates = set(occurrence_dates(args.repeat, start.naive))
+    for day in args.skip:
+        if day not in dates:
+            raise ValidationError(
+                _("The repeat rule gives no session on {date}, so there is none to skip.").format(
+                    date=day.isoformat()
+                )
+            )
+    folds: dict[date, int] = {}
+    for text in offsets:
+        day_text, _sep, offset_text = text.partition("=")
+        offset = parse_offset(offset_text)
+        try:
+            day = date.fromisoformat(day_text.strip())
+        except ValueError:
+            day = None
+        if day is None or offset is None:
+            raise ValidationError(
+                _("“{text}” is not a date and an offset; write it like 2027-10-31=+00:00.").format(
+                    text=text
+                )
+            )
+        if day not in dates:
+            raise ValidationError(
+                _("The repeat rule gives no session on {date}.").format(date=day.isoformat())
+            )
+        wall = with_offset(WallTime(day, start.clock), zone_name, offset)
+        if wall.fold is None:
+            raise ValidationError(
+                _(
+                    "{time} on {date} happens only once in {zone}; --offset-on is for a time "
+                    "that happens twice."
+                ).format(time=start.clock.strftime("%H:%M"), date=day.isoformat(), zone=zone_name)
+            )
+        folds[day] = wall.fold
+    return frozenset(args.skip), folds
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -282,6 +390,7 @@ def _add(args: argparse.Namespace) -> int:
     start, _offset = _wall(args.start, zone_name)
     end, _end_offset = _wall(args.end, zone_name, day=start.day)
     days = _days(start, end, args.days, zone_name)
+    skip, folds = _series_choices(args, start, zone_name)
     with open_for_cli(args.db) as db:
         course = catalogue.find_course_by_code(db, args.course)
         if course is None:
@@ -319,7 +428,24 @@ def _add(args: argparse.Namespace) -> int:
         if args.repeat:
             from iltdesk.services.series import create_series
 
-            rows = create_series(db, spec, args.repeat, allow_clashes=args.allow_clashes).value
+            try:
+                rows = create_series(
+                    db,
+                    spec,
+                    args.repeat,
+                    allow_clashes=args.allow_clashes,
+                    skip=skip,
+                    folds=folds,
+                ).value
+            except OccurrenceFoldError as error:
+                raise ValidationError(_fold_hint(error)) from None
+            except OccurrenceGapError as error:
+                day = error.day.isoformat()
+                raise ValidationError(
+                    _("{problem} Or add --skip {date} to leave that session out.").format(
+                        problem=error, date=day
+                    )
+                ) from None
             return print_series(rows, args.json)
         row = scheduling.create_session(db, spec, allow_clashes=args.allow_clashes).value
     print_session(row, args.json, _("Session {id} scheduled.").format(id=row.id))
@@ -373,7 +499,7 @@ def _moved_days(row: SessionRow, args: argparse.Namespace) -> dict[str, Any]:
             first = WallTime(day, new_start.clock, new_start.fold if number == 0 else None)
         if new_end is not None:
             last = WallTime(day, new_end.clock, new_end.fold if number == 0 else None)
-        days.append(DaySpec(to_instant(first, zone_name), to_instant(last, zone_name)))
+        days.append(_day(first, last, zone_name, typed=number == 0))
     return {"days": tuple(days), "timezone": zone_name}
 
 
