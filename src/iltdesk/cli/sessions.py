@@ -1,44 +1,29 @@
 """Session commands: list, add, edit, cancel (a session's roster and enrolling: `cli/rosters`).
 
-Times are typed as the venue's clocks read them: "2027-03-28 09:00", with an offset
-("2027-10-31 01:30+00:00") to say which of two readings is meant on the night the clocks go
-back. A time that does not exist, or happens twice without an offset, is refused with a
-sentence (exit 1) — never stored shifted.
+Times are typed as the venue's clocks read them (`cli/typed_times`): a time that does not
+exist, or happens twice without an offset, is refused with a sentence (exit 1) — never stored
+shifted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
-from datetime import date, time, timedelta
-from typing import Any
+from datetime import date
 
 from iltdesk import formatting
+from iltdesk.cli import typed_times
 from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
 from iltdesk.cli.session_output import print_series, print_session, session_json
 from iltdesk.db.engine import Database
 from iltdesk.domain.enums import DeliveryMode, InstructorRole
 from iltdesk.domain.localtime import (
-    AmbiguousTimeError,
-    WallTime,
-    following_workday,
-    parse_offset,
-    to_instant,
-    to_wall,
-    with_offset,
     zone,
 )
-from iltdesk.domain.recurrence import OccurrenceFoldError, OccurrenceGapError, occurrence_dates
-from iltdesk.domain.rows import SessionRow
-from iltdesk.domain.specs import DaySpec, SessionSpec
+from iltdesk.domain.recurrence import OccurrenceFoldError, OccurrenceGapError
+from iltdesk.domain.specs import SessionSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-
-_WALL = re.compile(
-    r"^\s*(?:(?P<date>\d{4}-\d{2}-\d{2})[ T])?(?P<time>\d{1,2}:\d{2})"
-    r"(?P<offset>Z|[+-]\d{2}:?\d{2})?\s*$"
-)
 
 
 def _day_or_none(text: str) -> date | str:
@@ -177,146 +162,6 @@ def register(commands: Commands) -> dict[str, Handler]:
     return {"sessions": cmd_sessions}
 
 
-# --- reading typed times --------------------------------------------------------------------
-
-
-def _wall(text: str, zone_name: str, *, day: date | None = None) -> tuple[WallTime, str]:
-    """A typed "[YYYY-MM-DD ]HH:MM[±HH:MM]" as a wall time in `zone_name`.
-
-    The fold comes from the offset, when one was typed; returns the offset's text too.
-    """
-    match = _WALL.match(text)
-    if match is None or (day is None and match["date"] is None):
-        example = "2027-03-15 09:00" if day is None else "17:00"
-        raise ValidationError(
-            _("“{text}” is not a date and time; write it like {example}.").format(
-                text=text, example=example
-            )
-        )
-    try:
-        when = date.fromisoformat(match["date"]) if match["date"] else day
-        hours, minutes = (int(part) for part in match["time"].split(":"))
-        clock = time(hours, minutes)
-    except ValueError:
-        raise ValidationError(
-            _("“{text}” is not a valid date or time.").format(text=text)
-        ) from None
-    assert when is not None
-    wall = WallTime(when, clock)
-    if match["offset"]:
-        offset = parse_offset(match["offset"])
-        if offset is None:
-            raise ValidationError(_("“{text}” is not a UTC offset.").format(text=match["offset"]))
-        wall = with_offset(wall, zone_name, offset)
-        if wall.fold is None:
-            wall = WallTime(wall.day, wall.clock, 0)
-    return wall, match["offset"] or ""
-
-
-def _days(start: WallTime, end: WallTime, count: int, zone_name: str) -> tuple[DaySpec, ...]:
-    """`count` days from `start`: weekdays after the first, each from start to end time."""
-    if count < 1:
-        raise ValidationError(_("A session needs at least one day."))
-    days = []
-    day = start.day
-    for number in range(count):
-        if number:
-            day = following_workday(day)
-        # The typed offset chose a reading for the first day; later days ask afresh.
-        first = WallTime(day, start.clock, start.fold if number == 0 else None)
-        last = WallTime(day, end.clock, end.fold if number == 0 else None)
-        days.append(_day(first, last, zone_name, typed=number == 0))
-    return tuple(days)
-
-
-def _day(first: WallTime, last: WallTime, zone_name: str, *, typed: bool) -> DaySpec:
-    """One day as instants; on the typed first day, a time that happens twice says how to choose.
-
-    Later days have no option of their own: their time must change.
-    """
-    try:
-        return DaySpec(to_instant(first, zone_name), to_instant(last, zone_name))
-    except AmbiguousTimeError as error:
-        if not typed:
-            raise
-        raise ValidationError(
-            _("{problem} Type the time with its offset: {choices}.").format(
-                problem=error, choices=_typed_readings(error)
-            )
-        ) from None
-
-
-def _typed_readings(error: AmbiguousTimeError) -> str:
-    """Both readings as typed on the command line: “2027-10-31 01:30+01:00” or “…+00:00”."""
-    typed = [
-        f"“{local.strftime('%Y-%m-%d %H:%M')}{_offset_text(local.utcoffset())}”"
-        for local in error.choices
-    ]
-    return _("{first} or {second}").format(first=typed[0], second=typed[1])
-
-
-def _offset_text(offset: timedelta | None) -> str:
-    minutes = int((offset or timedelta()).total_seconds() // 60)
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{'+' if minutes >= 0 else '-'}{hours:02d}:{rest:02d}"
-
-
-def _fold_hint(error: OccurrenceFoldError) -> str:
-    """The fold's sentence, with the options that settle it on the command line."""
-    day = error.day.isoformat()
-    first, second = (f"--offset-on {day}={_offset_text(c.utcoffset())}" for c in error.choices)
-    return _("{problem} Add {first} or {second} to choose, or --skip {date}.").format(
-        problem=error, first=first, second=second, date=day
-    )
-
-
-def _series_choices(
-    args: argparse.Namespace, start: WallTime, zone_name: str
-) -> tuple[frozenset[date], dict[date, int]]:
-    """--skip and --offset-on, checked against the dates the repeat rule gives."""
-    offsets: list[str] = args.offset_on
-    if not args.repeat:
-        if args.skip or offsets:
-            raise ValidationError(_("--skip and --offset-on go with --repeat."))
-        return frozenset(), {}
-    dates = set(occurrence_dates(args.repeat, start.naive))
-    for day in args.skip:
-        if day not in dates:
-            raise ValidationError(
-                _("The repeat rule gives no session on {date}, so there is none to skip.").format(
-                    date=day.isoformat()
-                )
-            )
-    folds: dict[date, int] = {}
-    for text in offsets:
-        day_text, _sep, offset_text = text.partition("=")
-        offset = parse_offset(offset_text)
-        try:
-            day = date.fromisoformat(day_text.strip())
-        except ValueError:
-            day = None
-        if day is None or offset is None:
-            raise ValidationError(
-                _("“{text}” is not a date and an offset; write it like 2027-10-31=+00:00.").format(
-                    text=text
-                )
-            )
-        if day not in dates:
-            raise ValidationError(
-                _("The repeat rule gives no session on {date}.").format(date=day.isoformat())
-            )
-        wall = with_offset(WallTime(day, start.clock), zone_name, offset)
-        if wall.fold is None:
-            raise ValidationError(
-                _(
-                    "{time} on {date} happens only once in {zone}; --offset-on is for a time "
-                    "that happens twice."
-                ).format(time=start.clock.strftime("%H:%M"), date=day.isoformat(), zone=zone_name)
-            )
-        folds[day] = wall.fold
-    return frozenset(args.skip), folds
-
-
 # --- commands -------------------------------------------------------------------------------
 
 
@@ -387,10 +232,10 @@ def _add(args: argparse.Namespace) -> int:
 
     zone_name = args.zone.strip()
     zone(zone_name)
-    start, _offset = _wall(args.start, zone_name)
-    end, _end_offset = _wall(args.end, zone_name, day=start.day)
-    days = _days(start, end, args.days, zone_name)
-    skip, folds = _series_choices(args, start, zone_name)
+    start, _offset = typed_times.read_wall(args.start, zone_name)
+    end, _end_offset = typed_times.read_wall(args.end, zone_name, day=start.day)
+    days = typed_times.typed_days(start, end, args.days, zone_name)
+    skip, folds = typed_times.series_choices(args, start, zone_name)
     with open_for_cli(args.db) as db:
         course = catalogue.find_course_by_code(db, args.course)
         if course is None:
@@ -438,7 +283,7 @@ def _add(args: argparse.Namespace) -> int:
                     folds=folds,
                 ).value
             except OccurrenceFoldError as error:
-                raise ValidationError(_fold_hint(error)) from None
+                raise ValidationError(typed_times.fold_hint(error)) from None
             except OccurrenceGapError as error:
                 day = error.day.isoformat()
                 raise ValidationError(
@@ -469,38 +314,12 @@ def _edit(args: argparse.Namespace) -> int:
         if args.go_no_go is not None:
             spec = replace(spec, go_no_go=args.go_no_go or None)
         if args.start or args.end or args.zone:
-            spec = replace(spec, **_moved_days(row, args))
+            spec = replace(spec, **typed_times.moved_days(row, args))
         updated = scheduling.update_session(
             db, row.id, spec, allow_clashes=args.allow_clashes
         ).value
     print_session(updated, args.json, _("Session {id} changed.").format(id=updated.id))
     return EXIT_OK
-
-
-def _moved_days(row: SessionRow, args: argparse.Namespace) -> dict[str, Any]:
-    """New days (and zone) for `sessions edit`: wall readings moved, then made instants."""
-    zone_name = (args.zone or row.timezone).strip()
-    zone(zone_name)
-    walls = [(to_wall(d.start, row.timezone), to_wall(d.end, row.timezone)) for d in row.days]
-    shift = timedelta()
-    new_start: WallTime | None = None
-    new_end: WallTime | None = None
-    if args.start:
-        new_start, _offset = _wall(args.start, zone_name)
-        shift = new_start.day - walls[0][0].day
-    if args.end:
-        new_end, _offset = _wall(args.end, zone_name, day=walls[0][1].day + shift)
-    days = []
-    for number, (start, end) in enumerate(walls):
-        day = start.day + shift
-        first = WallTime(day, start.clock, start.fold if zone_name == row.timezone else None)
-        last = WallTime(day, end.clock, end.fold if zone_name == row.timezone else None)
-        if new_start is not None:
-            first = WallTime(day, new_start.clock, new_start.fold if number == 0 else None)
-        if new_end is not None:
-            last = WallTime(day, new_end.clock, new_end.fold if number == 0 else None)
-        days.append(_day(first, last, zone_name, typed=number == 0))
-    return {"days": tuple(days), "timezone": zone_name}
 
 
 def _cancel(args: argparse.Namespace) -> int:
