@@ -219,7 +219,9 @@ def test_cancel_with_notify_queues_notices_and_sends_nothing(org, capsys):
     assert cli(org, "enrol", sid, "ann2@example.com") == 0
     assert "number 2 on the waitlist" in capsys.readouterr().out
     assert cli(org, "enrol", sid, "nobody@example.com") == 1
-    assert "no learner with the email" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "There is no learner with the email nobody@example.com." in err
+    assert f"`iltdesk import-roster FILE --session {sid}` enrols them too." in err  # the way on
     assert cli(org, "config", "set", "mail.sender_address", "training@example.com") == 0
     capsys.readouterr()
     command = ["sessions", "cancel", sid, "--reason", "Too few", "--cause", "low-numbers"]

@@ -83,7 +83,11 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         learner = learners.find_by_email(db, args.email)
         if learner is None:
             raise UserError(
-                _("There is no learner with the email {email}.").format(email=args.email)
+                _(
+                    "There is no learner with the email {email}. Add them in the Learners "
+                    "screen, or import them from a sheet: `iltdesk import-roster FILE --session "
+                    "{session}` enrols them too."
+                ).format(email=args.email, session=args.session_id)
             )
         report = enrollment.enroll_many(
             db, args.session_id, [learner.id], allow_clash=args.allow_clash
