@@ -192,6 +192,21 @@ def test_print_certificates_pdf_zip_and_folder(demo_db, tmp_path, capsys):
     assert set(zipfile.ZipFile(tmp_path / "again.zip").namelist()) == before
 
 
+def test_certificates_of_a_session_nobody_completed_are_refused(demo_db, tmp_path, capsys):
+    capsys.readouterr()
+    assert run(["--db", str(demo_db), "sessions", "--json"]) == 0
+    planned = next(
+        s for s in json.loads(capsys.readouterr().out) if s["status"] in ("planned", "confirmed")
+    )
+    target = tmp_path / "none.pdf"
+    command = ["--db", str(demo_db), "print", "certificates", str(planned["id"]), "-o"]
+    assert run([*command, str(target)]) == 1  # a script must not go on to mail a missing file
+    captured = capsys.readouterr()
+    assert "Nobody in this session has completed yet" in captured.err
+    assert captured.out == ""
+    assert not target.exists()
+
+
 def test_export_and_import_attendance(demo_db, tmp_path, capsys):
     from openpyxl import load_workbook
 

@@ -154,9 +154,8 @@ def print_certificates(args: argparse.Namespace) -> int:
     with open_for_cli(args.db) as db:
         certificates.issue_certificates(db, args.session_id)
         docs = certificates.certificate_docs(db, args.session_id, **prefs.certificate_options())
-    if not docs:
-        print(_("Nobody in this session has completed yet, so there is no certificate."))
-        return EXIT_OK
+    if not docs:  # refused, so a script does not go on to send a file that was never written
+        raise UserError(_("Nobody in this session has completed yet, so there is no certificate."))
     target: Path = args.output
     if target.suffix.lower() == ".zip":
         files = documents.certificate_files(docs, design, paper)
