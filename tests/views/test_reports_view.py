@@ -17,7 +17,7 @@ from iltdesk.services.attendance import MarkSpec, record_marks
 from iltdesk.services.reports import build_report
 from iltdesk.views.main_window import MainWindow
 from tests.fixtures import report_org
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.builders import day_spec, make_course, make_learner, make_room, make_session
 from tests.fixtures.report_org import NOW
 
 
@@ -196,6 +196,43 @@ def test_dashboard_items_come_and_go_with_their_cause(qtbot, ctx):
     assert kinds() == []
     assert home.all_clear.isVisibleTo(home)
     assert window.nav.item(0).text() == "Home"
+
+
+def test_dashboard_keeps_every_column_and_sentence_in_view_on_a_small_screen(qtbot, ctx):
+    """Made wide, then narrowed to a small laptop's width: no column off to the right, and
+    every wrapped line of every item still shown (row heights follow the new width)."""
+    today = datetime.now(UTC).date()
+    room = make_room(ctx.db, name="Manchester — Training Suite 3 (second floor)")
+    for n in range(3):
+        course = make_course(ctx.db, title=f"Managing Difficult Conversations at Work {n}")
+        make_session(
+            ctx.db,
+            course.id,
+            days=(day_spec(today, f"{9 + n:02d}:00", f"{10 + n:02d}:00", "Europe/London"),),
+            room_id=room.id,
+            allow_clashes=True,
+        )
+        make_session(  # not started yet and nobody enrolled: an item for each
+            ctx.db,
+            course.id,
+            days=(day_spec(today + timedelta(days=20), "09:00", "17:00", "Europe/London"),),
+        )
+    ctx.prefs.set("default_timezone", "Europe/London")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    home = window.pages["home"]
+    window.resize(1900, 1000)
+    window.show()
+    wait_for_tasks(qtbot, home)
+    qtbot.waitUntil(lambda: home.week_model.rowCount() == 3 and bool(home.items()))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    qtbot.wait(50)
+    header = home.week.horizontalHeader()
+    assert header.length() <= home.week.viewport().width()  # "Where" is in view
+    for view in (home.week, home.attention):
+        for row in range(view.model().rowCount()):
+            assert view.rowHeight(row) >= view.sizeHintForRow(row), (view.accessibleName(), row)
 
 
 def outbox_changes():

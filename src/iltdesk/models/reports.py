@@ -179,13 +179,16 @@ class ReportTableModel(QAbstractTableModel):
 
 
 def _when(row: SessionRow) -> str:
-    """The first day as "Mon 30 Nov 2026, 13:30–17:30 GMT" (and how many days in all)."""
+    """The first day over its times: "Mon 30 Nov 2026" / "13:30–17:30 GMT" (and the days in all).
+
+    Two lines, so the week's table keeps its five columns in view on a laptop's screen.
+    """
     if not row.days:
         return ""
     first = row.days[0]
     local = first.start.astimezone(ZoneInfo(row.timezone)).date()
     text = (
-        f"{formatting.format_weekday_short_date(local)}, "
+        f"{formatting.format_weekday_short_date(local)}\n"
         f"{formatting.format_time_span(first.start, first.end, row.timezone)}"
     )
     if len(row.days) > 1:

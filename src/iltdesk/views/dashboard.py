@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 
 REFRESH_MS = 10 * 60 * 1000
+WRAPPING_COLUMNS = (1, 4)  # of the week's table, course and room: they share the width left
 
 
 class DashboardPage(QWidget):
@@ -55,6 +56,15 @@ class DashboardPage(QWidget):
         self.week.setModel(self.week_model)
         self.week.setAccessibleName(_("This week's sessions"))
         self._table_look(self.week)
+        # Every column stays in view on a small laptop screen: the course and the room share
+        # the width the others leave, wrapping onto more lines, rather than "Seats" and "Where"
+        # going off to the right behind a scroll bar.
+        week_header = self.week.horizontalHeader()
+        week_header.setStretchLastSection(False)
+        for column in WRAPPING_COLUMNS:
+            week_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.week.setWordWrap(True)
+        self.week.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.week.doubleClicked.connect(lambda _i: self.open_week_session())
         QShortcut(QKeySequence("Return"), self.week, self.open_week_session)
         self.week_empty = QLabel(_("No session meets this week."))
@@ -69,6 +79,10 @@ class DashboardPage(QWidget):
         self._table_look(self.attention)
         self.attention.horizontalHeader().hide()
         self.attention.setWordWrap(True)
+        # Rows take the height their wrapped text needs at the width they have now, again
+        # whenever the window or the splitter changes it (a week's or a list's few rows).
+        for view in (self.week, self.attention):
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.attention.doubleClicked.connect(lambda _i: self.open_attention())
         QShortcut(QKeySequence("Return"), self.attention, self.open_attention)
         self.all_clear = QLabel(_("Nothing needs attention. Well done."))
@@ -79,8 +93,9 @@ class DashboardPage(QWidget):
         splitter = QSplitter()
         splitter.addWidget(self.week_box)
         splitter.addWidget(self.attention_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # The attention list's sentences wrap; the week's table has five columns to show.
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
         layout.addWidget(splitter, 1)
@@ -147,7 +162,6 @@ class DashboardPage(QWidget):
         self.week.setVisible(bool(week))
         self.week_empty.setVisible(not week)
         self.attention_model.set_rows(items)
-        self.attention.resizeRowsToContents()
         self.attention.setVisible(bool(items))
         self.all_clear.setVisible(not items)
         self.attention_box.setTitle(_("Needs attention ({n})").format(n=len(items)))
