@@ -192,3 +192,30 @@ def test_sorting_happens_in_the_model_and_keeps_selection(qtmodeltester, demo):
     model.set_rows(list(reversed(model.rows())))  # a refresh keeps the chosen order
     assert [model.row_at(r).first_start for r in range(model.rowCount())] == starts
     qtmodeltester.check(model)
+
+
+def test_week_model_texts_follow_a_replaced_or_reset_row(qtmodeltester, db):
+    """The week's texts and bold "today" rows are worked out once per row, and again for a
+    row that is replaced or a refresh that brings other rows (never shown stale)."""
+    from dataclasses import replace
+
+    from iltdesk.models.reports import WeekTableModel
+
+    course = make_course(db, title="Ladder Safety")
+    today = make_session(db, course.id, days=(day_spec(TODAY, "09:00", "12:00", "Europe/London"),))
+    later = make_session(
+        db, course.id, days=(day_spec(date(2026, 11, 30), "09:00", "12:00", "Europe/London"),)
+    )
+    model = WeekTableModel()
+    model.today = TODAY
+    model.set_rows([today, later])
+    qtmodeltester.check(model)
+    assert model.index(0, 1).data() == "Ladder Safety"
+    assert model.index(0, 1).data(Qt.ItemDataRole.FontRole).bold()
+    assert model.index(1, 1).data(Qt.ItemDataRole.FontRole) is None
+    model.replace_row(0, replace(later, course_title="Scaffold Safety"))
+    assert model.index(0, 1).data() == "Scaffold Safety"
+    assert model.index(0, 1).data(Qt.ItemDataRole.FontRole) is None  # no longer today's
+    model.set_rows([replace(today, course_title="Roof Safety")])
+    assert model.index(0, 1).data() == "Roof Safety"
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()

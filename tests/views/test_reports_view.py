@@ -200,7 +200,7 @@ def test_dashboard_items_come_and_go_with_their_cause(qtbot, ctx):
 
 def test_dashboard_keeps_every_column_and_sentence_in_view_on_a_small_screen(qtbot, ctx):
     """Made wide, then narrowed to a small laptop's width: no column off to the right, and
-    every wrapped line of every item still shown (row heights follow the new width)."""
+    every wrapped line of every item still shown (its height follows the new width)."""
     today = datetime.now(UTC).date()
     room = make_room(ctx.db, name="Manchester — Training Suite 3 (second floor)")
     for n in range(3):
@@ -228,11 +228,15 @@ def test_dashboard_keeps_every_column_and_sentence_in_view_on_a_small_screen(qtb
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.width() == 1024)
     qtbot.wait(50)
-    header = home.week.horizontalHeader()
-    assert header.length() <= home.week.viewport().width()  # "Where" is in view
-    for view in (home.week, home.attention):
-        for row in range(view.model().rowCount()):
-            assert view.rowHeight(row) >= view.sizeHintForRow(row), (view.accessibleName(), row)
+    week = home.week
+    assert week.horizontalHeader().length() <= week.viewport().width()  # "Where" is in view
+    two_lines = 2 * week.fontMetrics().lineSpacing()
+    for row in range(home.week_model.rowCount()):
+        assert week.rowHeight(row) >= two_lines  # the day over its times
+        course = home.week_model.index(row, 1)
+        assert course.data(Qt.ItemDataRole.ToolTipRole) == course.data()  # whole, if cut short
+    for row in range(home.attention_model.rowCount()):
+        assert home.attention.rowHeight(row) >= home.attention.sizeHintForRow(row), row
 
 
 def outbox_changes():

@@ -7,7 +7,7 @@ a bar of the chart. The dashboard's week and attention models are plain row mode
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -203,7 +203,11 @@ class WeekTableModel(RowTableModel[SessionRow]):
 
     columns = (
         Column(lambda: _("When"), lambda r: _when(r), sort=lambda r: r.first_start),
-        Column(lambda: _("Course"), lambda r: f"{r.course_title} {r.cohort}".strip()),
+        Column(
+            lambda: _("Course"),
+            lambda r: f"{r.course_title} {r.cohort}".strip(),
+            tooltip=lambda r: f"{r.course_title} {r.cohort}".strip(),
+        ),
         Column(
             lambda: _("Status"),
             lambda r: phase(r.status, r.first_start, r.last_end, datetime.now(UTC)).label(),
@@ -216,21 +220,55 @@ class WeekTableModel(RowTableModel[SessionRow]):
             ),
             sort=lambda r: r.enrolled,
         ),
-        Column(lambda: _("Where"), lambda r: r.room_name or r.mode.label()),
+        Column(
+            lambda: _("Where"),
+            lambda r: r.room_name or r.mode.label(),
+            tooltip=lambda r: r.room_name or r.mode.label(),
+        ),
     )
 
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        # Laying the table out asks for each cell's data some forty times (every role, for the
+        # columns' widths and again for the rows' heights): its texts and which rows meet today
+        # are worked out once per refresh, not on every ask.
+        self._texts: dict[tuple[int, int], str] = {}
+        self._meeting_today: set[int] = set()  # id() of the rows held
+
+    def set_rows(self, rows: Sequence[SessionRow]) -> None:
+        """Replace the week's rows (set `today` first: it decides which rows are in bold)."""
+        self._texts = {}
+        self._meeting_today = {id(row) for row in rows if self._meets_today(row)}
+        super().set_rows(rows)
+
+    def replace_row(self, row: int, value: SessionRow) -> None:
+        """Replace one row, working out its texts and today's mark afresh."""
+        old = id(self.row_at(row))
+        self._texts = {key: text for key, text in self._texts.items() if key[0] != old}
+        self._meeting_today.discard(old)
+        if self._meets_today(value):
+            self._meeting_today.add(id(value))
+        super().replace_row(row, value)
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+            return None
         today_roles = (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole)
-        if role in today_roles and index.isValid() and self._meets_today(index.row()):
+        if role in today_roles and id(self.row_at(index.row())) in self._meeting_today:
             if role == Qt.ItemDataRole.BackgroundRole:
                 return QApplication.palette().color(QPalette.ColorRole.AlternateBase)
             font = QFont()
             font.setBold(True)
             return font
+        if role == Qt.ItemDataRole.DisplayRole:
+            key = (id(self.row_at(index.row())), index.column())
+            text = self._texts.get(key)
+            if text is None:
+                text = self._texts[key] = super().data(index, role)
+            return text
         return super().data(index, role)
 
-    def _meets_today(self, row_number: int) -> bool:
-        row = self.row_at(row_number)
+    def _meets_today(self, row: SessionRow) -> bool:
         zone = ZoneInfo(row.timezone)
         return any(d.start.astimezone(zone).date() == self.today for d in row.days)
 

@@ -35,7 +35,8 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 
 REFRESH_MS = 10 * 60 * 1000
-WRAPPING_COLUMNS = (1, 4)  # of the week's table, course and room: they share the width left
+SHARING_COLUMNS = (1, 4)  # of the week's table, course and room: they share the width left
+ROW_PADDING = 6  # pixels above and below a week row's two lines
 
 
 class DashboardPage(QWidget):
@@ -57,14 +58,19 @@ class DashboardPage(QWidget):
         self.week.setAccessibleName(_("This week's sessions"))
         self._table_look(self.week)
         # Every column stays in view on a small laptop screen: the course and the room share
-        # the width the others leave, wrapping onto more lines, rather than "Seats" and "Where"
-        # going off to the right behind a scroll bar.
+        # the width the others leave (wrapped onto a second line, then cut short with "…",
+        # whole in their tooltips) rather than "Seats" and "Where" going off to the right
+        # behind a scroll bar. Every row is two lines high (the day over its times), so no
+        # row's height is measured.
         week_header = self.week.horizontalHeader()
         week_header.setStretchLastSection(False)
-        for column in WRAPPING_COLUMNS:
+        for column in SHARING_COLUMNS:
             week_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.week.setWordWrap(True)
         self.week.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows = self.week.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(2 * self.week.fontMetrics().lineSpacing() + ROW_PADDING)
         self.week.doubleClicked.connect(lambda _i: self.open_week_session())
         QShortcut(QKeySequence("Return"), self.week, self.open_week_session)
         self.week_empty = QLabel(_("No session meets this week."))
@@ -79,10 +85,11 @@ class DashboardPage(QWidget):
         self._table_look(self.attention)
         self.attention.horizontalHeader().hide()
         self.attention.setWordWrap(True)
-        # Rows take the height their wrapped text needs at the width they have now, again
-        # whenever the window or the splitter changes it (a week's or a list's few rows).
-        for view in (self.week, self.attention):
-            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Items take the height their wrapped sentence needs at the width they have now, again
+        # whenever the window or the splitter changes it.
+        self.attention.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.attention.doubleClicked.connect(lambda _i: self.open_attention())
         QShortcut(QKeySequence("Return"), self.attention, self.open_attention)
         self.all_clear = QLabel(_("Nothing needs attention. Well done."))
