@@ -395,3 +395,33 @@ def test_a_minimum_and_a_go_no_go_date_in_both_modes(org, capsys):
     with pytest.raises(SystemExit):  # argparse's own usage error
         cli(org, "sessions", "edit", str(created["id"]), "--go-no-go", "soon")
     assert "“soon” is not a date" in capsys.readouterr().err
+
+
+def test_sessions_list_filters_in_both_modes(org, capsys):
+    base = ["sessions", "add", "--course", "FS-101", "--zone", "America/Chicago", "--end", "12:00"]
+    assert cli(org, *base, "--start", "2020-03-02 09:00") == 0  # long over
+    assert cli(org, *base, "--start", "2031-03-03 09:00") == 0
+    capsys.readouterr()
+    assert cli(org, *base, "--start", "2031-04-07 09:00", "--json") == 0
+    april = json.loads(capsys.readouterr().out)["id"]
+    assert cli(org, "sessions", "cancel", str(april), "--reason", "Room flooded") == 0
+    capsys.readouterr()
+
+    def listed(*options):
+        assert cli(org, "sessions", "--json", *options) == 0
+        return [s["first_start_local"][:10] for s in json.loads(capsys.readouterr().out)]
+
+    assert listed() == ["2020-03-02", "2031-03-03", "2031-04-07"]
+    assert listed("--upcoming") == ["2031-03-03", "2031-04-07"]
+    assert listed("--from", "2031-03-03", "--to", "2031-03-31") == ["2031-03-03"]  # ends in
+    assert listed("--status", "cancelled") == ["2031-04-07"]
+    assert listed("--course", "FS-101", "--to", "2030-12-31") == ["2020-03-02"]
+    assert cli(org, "sessions", "--upcoming", "--status", "planned") == 0
+    out = capsys.readouterr().out
+    assert "3 Mar 2031 09:00 CST" in out
+    assert "2020" not in out
+    assert "7 Apr 2031" not in out
+    assert cli(org, "sessions", "--from", "2040-01-01") == 0
+    assert capsys.readouterr().out.strip() == "No sessions match."
+    assert cli(org, "sessions", "--course", "NOPE-1") == 1
+    assert "There is no course with the code NOPE-1." in capsys.readouterr().err

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 from iltdesk import formatting
 from iltdesk.cli import typed_times
 from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
 from iltdesk.cli.session_output import print_series, print_session, session_json
 from iltdesk.db.engine import Database
-from iltdesk.domain.enums import DeliveryMode, InstructorRole
+from iltdesk.domain.enums import DeliveryMode, InstructorRole, SessionStatus
 from iltdesk.domain.localtime import (
     zone,
 )
@@ -35,6 +35,32 @@ def register(commands: Commands) -> dict[str, Handler]:
     """Add the session commands; returns each command's handler."""
     sessions = commands.add_parser("sessions", help=_("list sessions, or add, edit or cancel one"))
     sessions.add_argument("--json", action="store_true", help=_("print JSON"))
+    sessions.add_argument(
+        "--upcoming", action="store_true", help=_("only sessions that have not ended yet")
+    )
+    sessions.add_argument(
+        "--from",
+        dest="first_from",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help=_("only sessions whose first day is on or after this date (the venue's calendar)"),
+    )
+    sessions.add_argument(
+        "--to",
+        dest="first_to",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help=_("only sessions whose first day is on or before this date"),
+    )
+    sessions.add_argument(
+        "--course", dest="list_course", metavar="CODE", help=_("only this course's sessions")
+    )
+    sessions.add_argument(
+        "--status",
+        dest="list_status",
+        choices=[status.value for status in SessionStatus],
+        help=_("only sessions in this state"),
+    )
     actions = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
 
     add = actions.add_parser("add", help=_("schedule a session"))
@@ -174,15 +200,34 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         return _edit(args)
     if action == "cancel":
         return _cancel(args)
+    from iltdesk.services import catalogue
     from iltdesk.services.scheduling import list_sessions
 
+    filtered = any(
+        (args.upcoming, args.first_from, args.first_to, args.list_course, args.list_status)
+    )
     with open_for_cli(args.db) as db:
-        rows = list_sessions(db)
+        course_id = None
+        if args.list_course:
+            course = catalogue.find_course_by_code(db, args.list_course)
+            if course is None:
+                raise ValidationError(
+                    _("There is no course with the code {code}.").format(code=args.list_course)
+                )
+            course_id = course.id
+        rows = list_sessions(
+            db,
+            status=SessionStatus(args.list_status) if args.list_status else None,
+            course_id=course_id,
+            ends_after=datetime.now(UTC) if args.upcoming else None,
+            first_from=args.first_from,
+            first_to=args.first_to,
+        )
     if args.json:
         print(json.dumps([session_json(r) for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
     if not rows:
-        print(_("No sessions yet."))
+        print(_("No sessions match.") if filtered else _("No sessions yet."))
         return EXIT_OK
     print_table(
         [

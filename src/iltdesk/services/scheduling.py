@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import ColumnElement, Table, case, func, select
 from sqlalchemy.orm import Session as OrmSession
@@ -323,7 +323,7 @@ def _table(entity: type) -> Table:
     return table
 
 
-def list_sessions(
+def list_sessions(  # noqa: PLR0913 - filters after `*`, each with its default
     db: Database,
     *,
     status: SessionStatus | None = None,
@@ -333,9 +333,14 @@ def list_sessions(
     starts_before: datetime | None = None,
     ends_after: datetime | None = None,
     ends_before: datetime | None = None,
+    first_from: date | None = None,
+    first_to: date | None = None,
     limit: int | None = None,
 ) -> list[SessionRow]:
     """Sessions ordered by first start, filtered in SQL.
+
+    `first_from` / `first_to`: the first day's date as the venue's calendar shows it, both
+    ends included (the reports' period counts sessions the same way).
 
     Read as plain columns in four Core queries (sessions, days, instructors, counts) over the
     tables rather than the mapped classes: the sessions screen lists thousands, hydrating
@@ -364,6 +369,10 @@ def list_sessions(
         conditions.append(sessions_t.c.last_end >= ends_after)
     if ends_before is not None:
         conditions.append(sessions_t.c.last_end < ends_before)
+    if first_from is not None:
+        conditions.append(sessions_t.c.first_date >= first_from)
+    if first_to is not None:
+        conditions.append(sessions_t.c.first_date <= first_to)
     chosen = select(sessions_t.c.id).where(*conditions)
     if limit is not None:
         chosen = chosen.order_by(sessions_t.c.first_start, sessions_t.c.id).limit(limit)
