@@ -425,3 +425,43 @@ def test_sessions_list_filters_in_both_modes(org, capsys):
     assert capsys.readouterr().out.strip() == "No sessions match."
     assert cli(org, "sessions", "--course", "NOPE-1") == 1
     assert "There is no course with the code NOPE-1." in capsys.readouterr().err
+
+
+def test_confirm_complete_and_reopen_in_both_modes(org, capsys):
+    base = ["sessions", "add", "--course", "FS-101", "--zone", "America/Chicago", "--end", "12:00"]
+    assert cli(org, *base, "--start", "2026-03-02 09:00", "--capacity", "1", "--json") == 0
+    past = str(json.loads(capsys.readouterr().out)["id"])
+    assert cli(org, *base, "--start", "2031-03-03 09:00", "--json") == 0
+    future = str(json.loads(capsys.readouterr().out)["id"])
+    assert cli(org, "enrol", past, "ann0@example.com") == 0
+    assert cli(org, "enrol", past, "ann1@example.com") == 0  # the waitlist
+    capsys.readouterr()
+
+    assert cli(org, "sessions", "confirm", future) == 0
+    assert capsys.readouterr().out.startswith(f"Session {future} confirmed.\nDay 1: 3 Mar 2031")
+    assert cli(org, "sessions", "confirm", future, "--json") == 1
+    assert "This session is already confirmed." in capsys.readouterr().err
+
+    assert cli(org, "sessions", "complete", past, "--json") == 0
+    done = json.loads(capsys.readouterr().out)
+    assert done["session"]["status"] == "completed"
+    assert done["waitlist_closed"] == 1
+    assert cli(org, "roster", past, "--json") == 0
+    assert {r["email"]: r["status"] for r in json.loads(capsys.readouterr().out)} == {
+        "ann0@example.com": "enrolled",
+        "ann1@example.com": "cancelled",
+    }
+    assert cli(org, "sessions", "reopen", past, "--reason", "A mark was wrong") == 0
+    assert "unlocked: its marks can change again" in capsys.readouterr().out
+    assert cli(org, "sessions", "complete", past) == 0
+    assert f"Session {past} completed; its marks are locked." in capsys.readouterr().out
+
+    # Before its last day has ended: refused with the way to do it now, then done with --reason.
+    assert cli(org, "sessions", "complete", future) == 1
+    err = capsys.readouterr().err
+    assert "This session has not ended yet" in err
+    assert "To record it now, add --reason TEXT." in err
+    assert cli(org, "sessions", "complete", future, "--reason", "Held early by arrangement") == 0
+    assert "completed; its marks are locked" in capsys.readouterr().out
+    assert cli(org, "sessions", "complete", future, "--json") == 1
+    assert capsys.readouterr().err.strip() == "This session is already completed."

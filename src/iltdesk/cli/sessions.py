@@ -1,4 +1,4 @@
-"""Session commands: list, add, edit, cancel (a session's roster and enrolling: `cli/rosters`).
+"""Session commands: list, add, edit, cancel; status moves in `cli/session_states`.
 
 Times are typed as the venue's clocks read them (`cli/typed_times`): a time that does not
 exist, or happens twice without an offset, is refused with a sentence (exit 1) — never stored
@@ -12,7 +12,7 @@ import json
 from datetime import UTC, date, datetime
 
 from iltdesk import formatting
-from iltdesk.cli import typed_times
+from iltdesk.cli import session_states, typed_times
 from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
 from iltdesk.cli.session_output import print_series, print_session, session_json
 from iltdesk.db.engine import Database
@@ -33,7 +33,9 @@ def _day_or_none(text: str) -> date | str:
 
 def register(commands: Commands) -> dict[str, Handler]:
     """Add the session commands; returns each command's handler."""
-    sessions = commands.add_parser("sessions", help=_("list sessions, or add, edit or cancel one"))
+    sessions = commands.add_parser(
+        "sessions", help=_("list sessions, or add, edit, cancel, confirm, complete or reopen one")
+    )
     sessions.add_argument("--json", action="store_true", help=_("print JSON"))
     sessions.add_argument(
         "--upcoming", action="store_true", help=_("only sessions that have not ended yet")
@@ -184,6 +186,7 @@ def register(commands: Commands) -> dict[str, Handler]:
         help=_("put its learners on the course's interest list (to be offered the next date)"),
     )
     cancel.add_argument("--json", action="store_true", help=_("print JSON"))
+    session_states.register(actions)
 
     return {"sessions": cmd_sessions}
 
@@ -192,8 +195,10 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    """`iltdesk sessions`: list, add, edit, confirm, cancel or complete sessions."""
+    """`iltdesk sessions`: list, add, edit, cancel, confirm, complete or reopen sessions."""
     action = getattr(args, "sessions_command", None)
+    if action in session_states.ACTIONS:
+        return session_states.cmd_state(args)
     if action == "add":
         return _add(args)
     if action == "edit":
