@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.domain.rows import AttendanceMarkRow
 from iltdesk.models.attendance import AttendanceTableModel
-from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
 from iltdesk.models.learners import PAGE_SIZE, LearnersTableModel
 from iltdesk.models.tables import (
     CoursesTableModel,
@@ -219,3 +219,67 @@ def test_week_model_texts_follow_a_replaced_or_reset_row(qtmodeltester, db):
     model.set_rows([replace(today, course_title="Roof Safety")])
     assert model.index(0, 1).data() == "Roof Safety"
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
+
+
+class _Numbers(RowTableModel[tuple[int, str]]):
+    columns = (Column(lambda: "Name", lambda r: r[1], sort=lambda r: r[0]),)
+
+
+def test_a_big_table_sorts_on_a_worker_and_keeps_the_selection(qtmodeltester, monkeypatch):
+    """Past BIG_TABLE rows a header click hands the sort to a worker: the rows stay put until
+    it is done, Qt's second call for the same click starts no second sort, the selection
+    follows its row, and a result for rows replaced meanwhile is dropped."""
+    import threading
+
+    from PySide6.QtCore import QPersistentModelIndex
+
+    from iltdesk.models import base
+
+    monkeypatch.setattr(base, "BIG_TABLE", 5)
+    rows = [(n * 7 % 10, f"row {n * 7 % 10}") for n in range(10)]
+    model = _Numbers()
+    model.set_rows(rows)
+    pending = []
+    model.sort_off_thread(lambda work, done: pending.append((work, done)))
+    chosen = QPersistentModelIndex(model.index(3, 0))
+    assert chosen.data() == "row 1"
+
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    model.sort(0, Qt.SortOrder.DescendingOrder)  # Qt asks twice for one click
+    assert len(pending) == 1
+    assert [model.index(r, 0).data() for r in range(3)] == ["row 0", "row 7", "row 4"]
+    work, done = pending.pop()
+    result = []
+    worker = threading.Thread(target=lambda: result.append(work()))
+    worker.start()
+    worker.join()
+    done(result[0])
+    assert [model.index(r, 0).data() for r in range(3)] == ["row 9", "row 8", "row 7"]
+    assert chosen.row() == 8  # the selection moved with "row 1"
+    assert chosen.data() == "row 1"
+    qtmodeltester.check(model)
+
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    late_work, late_done = pending.pop()
+    model.set_rows([(2, "new 2"), (1, "new 1")])  # a refresh before the sort came back
+    late_done(late_work())
+    assert [model.index(r, 0).data() for r in range(2)] == ["new 1", "new 2"]
+
+    small = _Numbers()  # within BIG_TABLE rows: sorted at once, no worker
+    small.sort_off_thread(lambda work, done: pending.append((work, done)))
+    small.set_rows([(2, "b"), (1, "a")])
+    small.sort(0, Qt.SortOrder.AscendingOrder)
+    assert not pending
+    assert small.index(0, 0).data() == "a"
+
+
+def test_rows_handed_over_in_order_are_not_sorted_again(monkeypatch):
+    model = _Numbers()
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    order = model.sort_order()
+    rows = model.ordered([(3, "c"), (1, "a"), (2, "b")], order)  # as a worker would
+    calls = []
+    monkeypatch.setattr(model, "_sort_key", lambda column: calls.append(column))
+    model.set_rows(rows, ordered_by=order)
+    assert [model.index(r, 0).data() for r in range(3)] == ["a", "b", "c"]
+    assert calls == []  # not sorted again on the GUI thread

@@ -151,6 +151,23 @@ def test_the_matrix_shows_states_dates_and_totals(qtbot, ctx, due_org, qtmodelte
     assert page.manager.findData("Maria Boss") > 0
 
 
+def test_the_due_list_opens_most_urgent_first(qtbot, ctx, due_org):
+    """Overdue before due soon, as the service lists them (Qt's default would have been the
+    learner column, descending: Bo's "due soon" above Ann's "overdue")."""
+    page = _page(qtbot, ctx)
+    header = page.due_table.horizontalHeader()
+    assert header.sortIndicatorSection() == DueTableModel.DATE
+    assert header.sortIndicatorOrder() is Qt.SortOrder.AscendingOrder
+    due = [page.due_model.row_at(r) for r in range(page.due_model.rowCount())]
+    assert [i.email for i in due] == ["ann@example.com", "bo@example.com"]
+    assert due[0].state is ComplianceState.OVERDUE
+    page.due_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # the user's choice stands
+    page.refresh()
+    qtbot.waitUntil(lambda: page.tasks.wait_for_done(50), timeout=10_000)
+    qtbot.wait(50)
+    assert page.due_model.row_at(0).email == "bo@example.com"
+
+
 def test_exempting_from_the_cell_menu_asks_for_a_reason(qtbot, ctx, due_org, monkeypatch):
     page = _page(qtbot, ctx)
     monkeypatch.setattr(compliance_view, "ask_reason", lambda *a: "On long-term leave")

@@ -180,7 +180,7 @@ def cmd_compliance(args: argparse.Namespace) -> int:
         write_atomic(target, data, kind=kind, force=args.force)
         print(_("Compliance written to {path}.").format(path=target))
         return EXIT_OK
-    from iltdesk.documents.compliance import cell_text, totals_line
+    from iltdesk.domain.compliance import cell_text, totals_line
 
     for requirement in found.requirements:
         if requirement.warning():

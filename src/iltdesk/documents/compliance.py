@@ -22,7 +22,13 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from iltdesk import formatting
 from iltdesk.documents.fonts import markup, register_fonts
 from iltdesk.documents.workbook import HEAD_FILL, print_setup, put_text
-from iltdesk.domain.compliance import RULE, ComplianceCell, ComplianceMatrix, MatrixLearner
+from iltdesk.domain.compliance import (
+    RULE,
+    ComplianceMatrix,
+    MatrixLearner,
+    cell_text,
+    totals_line,
+)
 from iltdesk.domain.enums import ComplianceState
 from iltdesk.i18n import _
 
@@ -36,31 +42,6 @@ FILLS = {
     S.EXEMPT: "E3E8F4",
     S.HIRE_DATE_MISSING: "EEEEEE",
 }
-
-
-def cell_text(cell: ComplianceCell | None) -> str:
-    """A cell in words: "Current until 12 Mar 2027", "Overdue since 1 Dec 2026", or "—"."""
-    if cell is None:
-        return "—"
-    if cell.on is None:
-        return cell.state.label()
-    when = formatting.format_date(cell.on)
-    if cell.lasting:
-        return _("Completed {date}").format(date=when)
-    if cell.state in (S.CURRENT, S.EXPIRING):
-        return _("{state} until {date}").format(state=cell.state.label(), date=when)
-    if cell.state is S.OVERDUE:
-        return _("Overdue since {date}").format(date=when)
-    return _("Due {date}").format(date=when)
-
-
-def totals_line(matrix: ComplianceMatrix, index: int) -> str:
-    """One requirement's totals in words: “Forklift: 212 current, 9 expiring…”."""
-    counts = matrix.totals[index] if index < len(matrix.totals) else {}
-    shown = [
-        f"{counts[state]} {state.label().lower()}" for state in ComplianceState if counts.get(state)
-    ]
-    return f"{matrix.requirements[index].name}: " + (", ".join(shown) or "—")
 
 
 def _sheet(

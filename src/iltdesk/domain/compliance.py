@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from iltdesk import formatting
 from iltdesk.domain.enums import ComplianceState, RequirementAnchor
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import N_, _, ngettext
@@ -198,3 +199,30 @@ def validate_reason(reason: str) -> str:
             _("Say why the learner is exempt: auditors read the reason with the exemption.")
         )
     return text
+
+
+def cell_text(cell: ComplianceCell | None) -> str:
+    """A cell in words: "Current until 12 Mar 2027", "Overdue since 1 Dec 2026", or "—"."""
+    if cell is None:
+        return "—"
+    if cell.on is None:
+        return cell.state.label()
+    when = formatting.format_date(cell.on)
+    if cell.lasting:
+        return _("Completed {date}").format(date=when)
+    if cell.state in (ComplianceState.CURRENT, ComplianceState.EXPIRING):
+        return _("{state} until {date}").format(state=cell.state.label(), date=when)
+    if cell.state is ComplianceState.OVERDUE:
+        return _("Overdue since {date}").format(date=when)
+    return _("Due {date}").format(date=when)
+
+
+def totals_line(matrix: ComplianceMatrix, index: int) -> str:
+    """One requirement's totals in words: “Forklift: 212 current, 9 expiring…”."""
+    counts = matrix.totals[index] if index < len(matrix.totals) else {}
+    shown = [
+        f"{formatting.format_number(counts[state])} {state.label().lower()}"
+        for state in ComplianceState
+        if counts.get(state)
+    ]
+    return f"{matrix.requirements[index].name}: " + (", ".join(shown) or "—")

@@ -2,7 +2,9 @@
 
 Every model here offers `SORT_ROLE` (the raw value, for sorting) and `ROW_ROLE` (the row
 object itself). Small tables may sit behind a `QSortFilterProxyModel`; big ones are sorted
-and filtered by their service in SQL (see STYLE.md rule 6).
+and filtered by their service in SQL (see STYLE.md rule 6). A list that is long but not paged
+(the compliance due list runs to 200,000 rows) sorts off the GUI thread once its view lends it
+a worker (`sort_off_thread`), and its page hands it fresh rows already in order (`ordered`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,18 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from iltdesk.domain.sorting import sorted_in_steps
+
 R = TypeVar("R")
+
+# Rows above which a header click sorts on a worker, when the view has lent one: sorting more
+# on the GUI thread takes longer than the 50 ms in which a click still feels instant.
+BIG_TABLE = 20_000
+
+SortOrder = tuple[int, Qt.SortOrder]
+# Runs `work` off the GUI thread, then `done` with its result back on the GUI thread.
+Sorter = Callable[[Callable[[], Any], Callable[[Any], None]], None]
+NOT_SAID: Any = object()  # `set_rows` was not told the order its rows are in
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -43,6 +56,11 @@ def qt_sortable(value: Any) -> Any:
     return value
 
 
+def _positions(rows: Sequence[object]) -> dict[int, int]:
+    """Each row object's place in `rows`, by identity (to move selections after a sort)."""
+    return {id(row): place for place, row in enumerate(rows)}
+
+
 @dataclass(frozen=True)
 class Column(Generic[R]):
     """One column: its header, the text to show, and the raw value to sort by."""
@@ -62,7 +80,12 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[R] = []
-        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._sort: SortOrder | None = None
+        self._sorter: Sorter | None = None
+        self._version = 0  # moves on whenever the rows change: a late sort is then dropped
+        # The order the rows are in (or being sorted into, off the GUI thread), and at which
+        # version of the rows.
+        self._in_order: tuple[SortOrder | None, int] = (None, 0)
 
     # --- structure ---
     def rowCount(self, parent: Index = ROOT) -> int:  # noqa: N802 - Qt's name
@@ -110,14 +133,56 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
         return key
 
+    def ordered(self, rows: Sequence[R], order: SortOrder | None) -> list[R]:
+        """`rows` in `order` (from `sort_order()`); safe off the GUI thread.
+
+        It reads only the columns (fixed once the model is made) and calls no Qt. Hand both to
+        `set_rows(rows, ordered_by=order)`, which then need not sort them.
+        """
+        if order is None or not 0 <= order[0] < len(self.columns):
+            return list(rows)
+        column, direction = order
+        reverse = direction is Qt.SortOrder.DescendingOrder
+        return sorted_in_steps(rows, self._sort_key(column), reverse=reverse)
+
+    def sort_order(self) -> SortOrder | None:
+        """The column and direction the user sorted by, if any."""
+        return self._sort
+
+    def sort_off_thread(self, sorter: Sorter) -> None:
+        """Sort a big table's rows on a worker when a header is clicked (see `Sorter`)."""
+        self._sorter = sorter
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
-        self._sort = (column, order)
+        wanted = (column, order)
+        if self._in_order == (wanted, self._version):
+            return  # already in that order, or on the way to it (Qt asks twice per click)
+        self._sort = wanted
+        self._in_order = (wanted, self._version)
+        if self._sorter is not None and len(self._rows) > BIG_TABLE:
+            rows, version = list(self._rows), self._version
+
+            def work() -> tuple[list[R], dict[int, int]]:
+                ordered = self.ordered(rows, wanted)
+                return ordered, _positions(ordered)
+
+            self._sorter(work, lambda result: self._put_in_order(result[0], result[1], version))
+            return
+        reverse = order is Qt.SortOrder.DescendingOrder
+        ordered = sorted(self._rows, key=self._sort_key(column), reverse=reverse)
+        self._put_in_order(ordered, _positions(ordered))
+
+    def _put_in_order(
+        self, ordered: list[R], where: dict[int, int], version: int | None = None
+    ) -> None:
+        """Show the same rows in a new order (`where`: row id → its place), selections kept."""
+        if version is not None and version != self._version:
+            return  # the rows changed while they were being sorted: set_rows sorted the new ones
         self.layoutAboutToBeChanged.emit()
-        before = list(self._rows)
-        self._rows.sort(key=self._sort_key(column), reverse=order is Qt.SortOrder.DescendingOrder)
-        where = {id(row): i for i, row in enumerate(self._rows)}
+        before = self._rows
+        self._rows = ordered
         old_indexes = self.persistentIndexList()
         new_indexes = [
             self.index(where[id(before[i.row()])], i.column()) if i.isValid() else i
@@ -127,15 +192,21 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self.layoutChanged.emit()
 
     # --- content ---
-    def set_rows(self, rows: Sequence[R]) -> None:
-        """Replace every row, keeping the user's chosen sort order."""
+    def set_rows(self, rows: Sequence[R], *, ordered_by: SortOrder | None = NOT_SAID) -> None:
+        """Replace every row, keeping the user's chosen sort order.
+
+        `ordered_by`: the order `rows` are already in (see `ordered`), so that a long list
+        sorted on a worker is not sorted again here.
+        """
         self.beginResetModel()
-        self._rows = list(rows)
-        if self._sort is not None:
-            column, order = self._sort
-            self._rows.sort(
-                key=self._sort_key(column), reverse=order is Qt.SortOrder.DescendingOrder
-            )
+        self._version += 1
+        if self._sort is not None and ordered_by != self._sort:
+            column, direction = self._sort
+            reverse = direction is Qt.SortOrder.DescendingOrder
+            self._rows = sorted(rows, key=self._sort_key(column), reverse=reverse)
+        else:
+            self._rows = list(rows)
+        self._in_order = (self._sort, self._version)
         self.endResetModel()
 
     def rows(self) -> list[R]:
@@ -145,6 +216,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return self._rows[row]
 
     def replace_row(self, row: int, value: R) -> None:
+        self._version += 1
         self._rows[row] = value
         self.dataChanged.emit(
             self.index(row, 0),

@@ -30,6 +30,7 @@ COLOURS = {
     S.EXEMPT: QColor(80, 110, 200, 60),
 }
 LEARNER_COLUMNS = 3  # name, department, manager
+STATE_RANK = {state: rank for rank, state in enumerate(ComplianceState)}  # a column's sort
 
 
 def cell_text(cell: ComplianceCell | None) -> str:
@@ -129,15 +130,21 @@ class ComplianceTableModel(QAbstractTableModel):
 
             def key(person: MatrixLearner) -> tuple[int, date]:
                 found = cells.get(person.id)
-                rank = list(ComplianceState).index(found.state) if found else 99
-                return (rank, found.on if found and found.on else far)
+                if found is None:
+                    return (99, far)
+                return (STATE_RANK[found.state], found.on or far)
 
             self._people.sort(key=key, reverse=reverse)
         self.layoutChanged.emit()
 
 
+STATE = 4  # of the due list: the column coloured by the state
+
+
 class DueTableModel(RowTableModel[DueItem]):
     """The due list: who, what, in which state, by when."""
+
+    DATE = 5  # the column the service's "most urgent first" order sorts by
 
     columns = (
         Column(lambda: _("Learner"), lambda i: i.learner_name, tooltip=lambda i: i.email),
@@ -153,7 +160,7 @@ class DueTableModel(RowTableModel[DueItem]):
     )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == 4:
+        if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == STATE:
             return COLOURS.get(self.row_at(index.row()).state)
         return super().data(index, role)
 

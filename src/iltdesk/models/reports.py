@@ -22,7 +22,17 @@ from iltdesk.domain.lifecycle import phase
 from iltdesk.domain.reporting import Amounts, ReportTable, Value
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
-from iltdesk.models.base import ROOT, ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel, qt_sortable
+from iltdesk.models.base import (
+    NOT_SAID,
+    ROOT,
+    ROW_ROLE,
+    SORT_ROLE,
+    Column,
+    Index,
+    RowTableModel,
+    SortOrder,
+    qt_sortable,
+)
 
 TOTAL_ROW = -1  # ROW_ROLE of the totals row
 
@@ -235,11 +245,13 @@ class WeekTableModel(RowTableModel[SessionRow]):
         self._texts: dict[tuple[int, int], str] = {}
         self._meeting_today: set[int] = set()  # id() of the rows held
 
-    def set_rows(self, rows: Sequence[SessionRow]) -> None:
+    def set_rows(
+        self, rows: Sequence[SessionRow], *, ordered_by: SortOrder | None = NOT_SAID
+    ) -> None:
         """Replace the week's rows (set `today` first: it decides which rows are in bold)."""
         self._texts = {}
         self._meeting_today = {id(row) for row in rows if self._meets_today(row)}
-        super().set_rows(rows)
+        super().set_rows(rows, ordered_by=ordered_by)
 
     def replace_row(self, row: int, value: SessionRow) -> None:
         """Replace one row, working out its texts and today's mark afresh."""

@@ -9,6 +9,7 @@ one summary each) by email.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.compliance import ComplianceMatrix, DueItem
+from iltdesk.domain.compliance import ComplianceMatrix, DueItem, totals_line
 from iltdesk.domain.enums import ComplianceState, MessageKind
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _, ngettext
+from iltdesk.models.base import SortOrder
 from iltdesk.models.compliance import CELL_ROLE, ComplianceTableModel, DueTableModel
 from iltdesk.services import compliance, requirements
 from iltdesk.tasks.runner import CancelledError, TaskRunner
@@ -183,6 +186,7 @@ class CompliancePage(QWidget):
         window = self.window_days.value()
         days = self.due_days.value()
         want_choices = not self.filled_choices
+        due_model, due_order = self.due_model, self.due_model.sort_order()
         db = self.ctx.db
 
         def work(
@@ -198,12 +202,13 @@ class CompliancePage(QWidget):
                 states=[ComplianceState(str(state))] if state else None,
             )
             due = compliance.due(db, today, days, department=department)
+            due = due_model.ordered(due, due_order)  # here, not on the GUI thread
             return found, due, compliance.matrix_choices(db) if want_choices else None
 
         self.tasks.run(
             work,
             title=_("Working out who is due…"),
-            on_done=lambda result: self._arrived(generation, *result),
+            on_done=lambda result: self._arrived(generation, *result, due_order),
             on_error=lambda error: self._failed(generation, error),
         )
 
@@ -213,6 +218,7 @@ class CompliancePage(QWidget):
         found: ComplianceMatrix,
         due: list[DueItem],
         choices: dict[str, list[str]] | None,
+        due_order: SortOrder | None,
     ) -> None:
         if generation != self.generation:
             return
@@ -220,8 +226,6 @@ class CompliancePage(QWidget):
         self.model.set_matrix(found)
         self.empty.setVisible(not found.requirements)
         self.table.setVisible(bool(found.requirements))
-        from iltdesk.documents.compliance import totals_line
-
         lines = [totals_line(found, i) for i in range(len(found.requirements))]
         lines += [w for r in found.requirements if (w := r.warning())]
         self.totals.setText("\n".join(lines))
@@ -236,15 +240,16 @@ class CompliancePage(QWidget):
                 for name in choices[key]:
                     combo.addItem(name, name)
                 combo.blockSignals(False)
-        self.due_model.set_rows(due)
+        self.due_model.set_rows(due, ordered_by=due_order)
         self.due_note.setText(
             ngettext(
                 "{n} learner and requirement due.", "{n} learners and requirements due.", len(due)
-            ).format(n=len(due))
+            ).format(n=formatting.format_number(len(due)))
             if due
             else _("Nobody is due in this period.")
         )
         fit_columns(self.table)
+        fit_columns(self.due_table)
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation == self.generation and not isinstance(error, CancelledError):
@@ -346,7 +351,13 @@ class CompliancePage(QWidget):
         self.due_model = DueTableModel(self)
         self.due_table = QTableView()
         self.due_table.setModel(self.due_model)
+        # Most urgent first, as the service lists them, until the user sorts otherwise; with
+        # up to 200,000 rows a header click sorts on a worker, not on the GUI thread.
+        self.due_table.horizontalHeader().setSortIndicator(
+            DueTableModel.DATE, Qt.SortOrder.AscendingOrder
+        )
         self.due_table.setSortingEnabled(True)
+        self.due_model.sort_off_thread(self._sort_due)
         self.due_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.due_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.due_table.verticalHeader().hide()
@@ -370,6 +381,16 @@ class CompliancePage(QWidget):
         layout.addWidget(self.due_table, 1)
         layout.addWidget(self.due_note)
         return page
+
+    def _sort_due(
+        self, work: Callable[[], list[DueItem]], done: Callable[[list[DueItem]], None]
+    ) -> None:
+        self.tasks.run(
+            lambda _progress: work(),
+            title=_("Sorting the due list…"),
+            on_done=done,
+            on_error=lambda error: show_error(self, error),
+        )
 
     def selected_due(self) -> list[DueItem]:
         rows = sorted({i.row() for i in self.due_table.selectionModel().selectedRows()})

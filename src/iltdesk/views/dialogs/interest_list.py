@@ -33,7 +33,7 @@ from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.enums import MessageKind, SessionStatus
 from iltdesk.i18n import _, ngettext
-from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
+from iltdesk.models.base import NOT_SAID, ROW_ROLE, Column, RowTableModel, SortOrder
 from iltdesk.services import interest, outbox, scheduling
 from iltdesk.services.interest import InterestRow
 from iltdesk.views.context import AppContext
@@ -92,8 +92,9 @@ class InterestTableModel(RowTableModel[InterestRow]):
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         return True
 
-    def set_rows(self, rows: Any) -> None:
-        super().set_rows(rows)
+    def set_rows(self, rows: Any, *, ordered_by: SortOrder | None = NOT_SAID) -> None:
+        """Replace the rows; a learner no longer listed is no longer ticked."""
+        super().set_rows(rows, ordered_by=ordered_by)
         self.accepted &= {r.learner_id for r in self._rows}
 
 
