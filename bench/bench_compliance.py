@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from common import TODAY, bench_database, report, timed
+from common import TODAY, StallProbe, bench_database, report, timed
 
 LEARNERS, SESSIONS, SEATS = 50_000, 2_000, 80
 HORIZON = 30
@@ -321,7 +321,6 @@ def gui_stalls(path: Path) -> None:
     under 50 ms each, where a click still feels instant). A 5 ms timer notes the gaps."""
     import json
     import os
-    import time
     from pathlib import Path as _Path
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -349,25 +348,13 @@ def gui_stalls(path: Path) -> None:
         loop.exec()
 
     def worst_gap(step: Any, settle: Any) -> float:
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append((now - last[0]) * 1000)
-            last[0] = now
-
-        probe = QTimer(window)
-        probe.setInterval(5)
-        probe.timeout.connect(tick)
-        last[0] = time.perf_counter()
+        probe = StallProbe(window)
         probe.start()
         step()
         while not settle():
             pause(50)
         pause(200)
-        probe.stop()
-        return max(gaps)
+        return probe.stop()
 
     pause(500)
     page = window.show_screen("compliance")

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import bench_database, report
+from common import StallProbe, bench_database, report
 
 # The database: `iltdesk demo --learners 50000` (40 sessions of realistic size), and a
 # heavy one (2,000 sessions of 160 seats, as in the services benchmark) reported beside it.
@@ -134,19 +134,8 @@ def in_process(path: Path) -> dict[str, float]:
     worst_keystroke = max(samples)
 
     # GUI-thread stalls: a 5 ms timer notes the longest gap between its ticks.
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
     busiest = max(scheduling.list_sessions(db), key=lambda s: s.enrolled)  # the bench's own
-    probe = QTimer(window)
-    probe.setInterval(5)
-    probe.timeout.connect(tick)
-    last[0] = time.perf_counter()
+    probe = StallProbe(window)
     probe.start()
     steps = [lambda row=row: window.nav.setCurrentRow(row) for row in (0, 1, 2, 3, 4, 6, 0)]
     steps.append(lambda: window.sessions.open_session(busiest.id))
@@ -160,13 +149,9 @@ def in_process(path: Path) -> dict[str, float]:
         pause = QEventLoop()
         QTimer.singleShot(150, pause.quit)
         pause.exec()
-    probe.stop()
+    max_stall = probe.stop()
     db.close()
-    return {
-        "keystroke": keystroke,
-        "worst_keystroke": worst_keystroke,
-        "max_stall_ms": round(max(gaps), 1) if gaps else 0.0,
-    }
+    return {"keystroke": keystroke, "worst_keystroke": worst_keystroke, "max_stall_ms": max_stall}
 
 
 def main() -> None:

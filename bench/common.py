@@ -72,3 +72,36 @@ def bench_database(learners: int, sessions: int, seats: int | None) -> Path:
             flush=True,
         )
     return path
+
+
+class StallProbe:
+    """A 5 ms timer on the GUI thread: the longest gap between its ticks is the longest stall.
+
+    Whatever holds the GUI thread (work on it, or the interpreter held by a worker) shows as one
+    long gap. Make it once the QApplication exists.
+    """
+
+    def __init__(self, parent: Any) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer(parent)
+        self._timer.setInterval(5)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self._last) * 1000)
+        self._last = now
+
+    def start(self) -> None:
+        """Start noting gaps (forgetting earlier ones)."""
+        self.gaps = []
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> float:
+        """Stop; the longest gap seen, in milliseconds."""
+        self._timer.stop()
+        return round(max(self.gaps), 1) if self.gaps else 0.0
