@@ -168,6 +168,25 @@ def test_the_due_list_opens_most_urgent_first(qtbot, ctx, due_org):
     assert page.due_model.row_at(0).email == "bo@example.com"
 
 
+def test_the_matrix_keeps_the_users_sort_across_a_refresh(qtbot, ctx, due_org):
+    page = _page(qtbot, ctx)
+    header = page.table.horizontalHeader()
+    assert header.sortIndicatorSection() == -1  # by surname, as listed: no column claims it
+
+    def emails():
+        return [page.model.learner_at(r).email for r in range(page.model.rowCount())]
+
+    assert emails() == ["cy@example.com", "ann@example.com", "bo@example.com"]
+    page.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # Induction: not done, overdue…
+    expected = ["bo@example.com", "ann@example.com", "cy@example.com"]
+    assert emails() == expected
+    page.refresh()  # as after any change elsewhere
+    qtbot.waitUntil(lambda: page.tasks.wait_for_done(50), timeout=10_000)
+    qtbot.wait(50)
+    assert emails() == expected
+    assert header.sortIndicatorSection() == 3
+
+
 def test_exempting_from_the_cell_menu_asks_for_a_reason(qtbot, ctx, due_org, monkeypatch):
     page = _page(qtbot, ctx)
     monkeypatch.setattr(compliance_view, "ask_reason", lambda *a: "On long-term leave")

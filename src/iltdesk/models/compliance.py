@@ -7,6 +7,7 @@ columns in Python (STYLE.md rule 6).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -51,11 +52,15 @@ class ComplianceTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.matrix: ComplianceMatrix | None = None
         self._people: list[MatrixLearner] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None  # the user's, kept across refreshes
 
     def set_matrix(self, matrix: ComplianceMatrix | None) -> None:
+        """Show `matrix`, in the order the user sorted by (else the service's: by surname)."""
         self.beginResetModel()
         self.matrix = matrix
         self._people = list(matrix.learners) if matrix else []
+        if self._sort is not None and 0 <= self._sort[0] < self.columnCount():
+            self._people.sort(key=self._key(*self._sort), reverse=self._reverse(self._sort[1]))
         self.endResetModel()
 
     def learner_at(self, row: int) -> MatrixLearner:
@@ -116,26 +121,34 @@ class ComplianceTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column < 0:
+            return  # no column chosen: the service's order stands
+        self._sort = (column, order)
         if self.matrix is None or not 0 <= column < self.columnCount():
             return
         self.layoutAboutToBeChanged.emit()
-        reverse = order is Qt.SortOrder.DescendingOrder
-        if column < LEARNER_COLUMNS:
-            self._people.sort(
-                key=lambda p: (p.name, p.department, p.manager)[column].casefold(), reverse=reverse
-            )
-        else:
-            cells = self.matrix.cells[column - LEARNER_COLUMNS]
-            far = date.max if not reverse else date.min
-
-            def key(person: MatrixLearner) -> tuple[int, date]:
-                found = cells.get(person.id)
-                if found is None:
-                    return (99, far)
-                return (STATE_RANK[found.state], found.on or far)
-
-            self._people.sort(key=key, reverse=reverse)
+        self._people.sort(key=self._key(column, order), reverse=self._reverse(order))
         self.layoutChanged.emit()
+
+    @staticmethod
+    def _reverse(order: Qt.SortOrder) -> bool:
+        return order is Qt.SortOrder.DescendingOrder
+
+    def _key(self, column: int, order: Qt.SortOrder) -> Callable[[MatrixLearner], Any]:
+        """A learner column by its text; a requirement by state, then date (blanks last)."""
+        if column < LEARNER_COLUMNS:
+            return lambda p: (p.name, p.department, p.manager)[column].casefold()
+        assert self.matrix is not None
+        cells = self.matrix.cells[column - LEARNER_COLUMNS]
+        far = date.min if self._reverse(order) else date.max
+
+        def key(person: MatrixLearner) -> tuple[int, date]:
+            found = cells.get(person.id)
+            if found is None:
+                return (99, far)
+            return (STATE_RANK[found.state], found.on or far)
+
+        return key
 
 
 STATE = 4  # of the due list: the column coloured by the state

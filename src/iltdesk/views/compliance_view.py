@@ -154,6 +154,9 @@ class CompliancePage(QWidget):
         self.model = ComplianceTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        # No column chosen at first: learners come by surname, as the service lists them (Qt
+        # would otherwise mark the Learner column sorted, descending, which they are not).
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
