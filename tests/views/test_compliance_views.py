@@ -396,8 +396,11 @@ def test_verify_register_and_audit_check_from_the_tools_menu(
     qtbot.addWidget(register)
     qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=10_000)
     qtmodeltester.check(register.model)
-    register.search.setText(code[:9])
-    assert register.proxy.rowCount() == 1
+    assert register.count.text() == "3 certificates"
+    register.search.setText(code[:9].lower())
+    qtbot.waitUntil(lambda: register.model.rowCount() == 1, timeout=10_000)
+    assert register.model.row_at(0).code == code
+    assert register.count.text() == "1 of 3 certificates"
     target = tmp_path / "register.html"
     monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
     register.html_button.click()
