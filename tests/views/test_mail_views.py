@@ -107,18 +107,20 @@ def test_outbox_page_retry_cancel_export_and_open(
     ids = outbox.queue(ctx.db, composed.drafts).value
     page = OutboxPage(ctx)
     qtbot.addWidget(page)
+    assert page.model.rowCount() == 0  # not read on the GUI thread while the screen is built
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)
     qtmodeltester.check(page.model)
-    assert page.model.rowCount() == 3
     assert page.send_button.isEnabled()
     monkeypatch.setattr(mail, "ask_yes", lambda parent, question: "3 pending" in question)
     page.send_pending()
     qtbot.waitUntil(lambda: "2 messages sent. 1 failed" in page.status.text(), timeout=20_000)
-    assert page.export_button.isEnabled()
+    qtbot.waitUntil(page.export_button.isEnabled, timeout=10_000)  # once the list is read again
     target = tmp_path / "failed.csv"
     monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
     page.export_failed()
     assert "zoe@example.com" in target.read_text(encoding="utf-8-sig")
-    page.filter.setCurrentIndex(2)  # failed only
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.filter.setCurrentIndex(2)  # failed only
     assert page.model.rowCount() == 1
     page.table.selectRow(0)
     page.open_selected()
@@ -127,7 +129,11 @@ def test_outbox_page_retry_cancel_export_and_open(
     server.recorder.refuse.clear()
     page.retry_button.click()
     assert outbox.outbox_counts(ctx.db)[OutboxStatus.PENDING] == 1
-    page.filter.setCurrentIndex(1)  # pending
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.filter.setCurrentIndex(1)  # pending
+    qtbot.waitUntil(lambda: page.tasks.wait_for_done(50), timeout=10_000)  # the retry's reload
+    qtbot.wait(50)
+    assert [r.status for r in page.model.rows()] == [OutboxStatus.PENDING]
     page.table.selectRow(0)
     page.cancel_button.click()
     assert outbox.outbox_counts(ctx.db)[OutboxStatus.CANCELLED] == 1

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from email.policy import default
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -30,6 +30,7 @@ from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views import mail
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
+from iltdesk.views.errors import show_error
 from iltdesk.views.widgets import TablePage
 
 STATUS_FILTERS: tuple[tuple[tuple[OutboxStatus, ...], Callable[[], str]], ...] = (
@@ -45,11 +46,15 @@ STATUS_FILTERS: tuple[tuple[tuple[OutboxStatus, ...], Callable[[], str]], ...] =
 class OutboxPage(TablePage):
     """Messages by status: open one, retry failed, cancel pending, export the failed list."""
 
+    loaded = Signal()  # the rows of the last reload are shown
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(_("No email yet. Messages appear here when you send them."))
         self.ctx = ctx
         self.tasks = TaskRunner(self)
         self.mailer = mail.Mailer(ctx, self, self.tasks)
+        self._reloads = 0  # a newer reload wins
+        self._counts: dict[OutboxStatus, int] = {}  # messages in each state, as last read
         self.model = OutboxTableModel(self, zone=mail.home_zone(ctx))
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -99,11 +104,36 @@ class OutboxPage(TablePage):
         self.reload()
 
     def reload(self) -> None:
+        """Read the messages (and how many are in each state) off the GUI thread.
+
+        The newest 5,000 messages are rows to build (~150 ms): read on the GUI thread they
+        held the window on opening the screen and after every change to the outbox.
+        """
+        self._reloads += 1
+        reload = self._reloads
         statuses = STATUS_FILTERS[max(0, self.filter.currentIndex())][0]
-        self.model.set_rows(outbox.list_outbox(self.ctx.db, statuses or None))
-        self.stack.setCurrentIndex(0 if self.model.rowCount() else 1)
-        self.fit_columns(3)
-        self._update()
+        db, model, order = self.ctx.db, self.model, self.model.sort_order()
+
+        def work(_progress: object) -> tuple[list[OutboxRow], dict[OutboxStatus, int]]:
+            rows = model.ordered(outbox.list_outbox(db, statuses or None), order)
+            return rows, outbox.outbox_counts(db)
+
+        def done(found: tuple[list[OutboxRow], dict[OutboxStatus, int]]) -> None:
+            if reload != self._reloads:
+                return  # a newer reload is on its way
+            rows, self._counts = found
+            self.model.set_rows(rows, ordered_by=order)
+            self.stack.setCurrentIndex(0 if self.model.rowCount() else 1)
+            self.fit_columns(3)
+            self._update()
+            self.loaded.emit()
+
+        self.tasks.run(
+            work,
+            title=_("Reading the outbox…"),
+            on_done=done,
+            on_error=lambda error: show_error(self, error),
+        )
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches(Entity.OUTBOX):
@@ -125,9 +155,8 @@ class OutboxPage(TablePage):
         )
         self.sent_button.setEnabled(OutboxStatus.UNCERTAIN in statuses)
         self.resend_button.setEnabled(bool(statuses) and OutboxStatus.PENDING not in statuses)
-        counts = outbox.outbox_counts(self.ctx.db)
-        self.send_button.setEnabled(bool(counts.get(OutboxStatus.PENDING)))
-        self.export_button.setEnabled(bool(counts.get(OutboxStatus.FAILED)))
+        self.send_button.setEnabled(bool(self._counts.get(OutboxStatus.PENDING)))
+        self.export_button.setEnabled(bool(self._counts.get(OutboxStatus.FAILED)))
 
     def _act(self, action: Callable[..., Any]) -> None:
         ids = [r.id for r in self.selected()]
