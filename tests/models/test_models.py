@@ -259,6 +259,21 @@ def test_a_big_table_sorts_on_a_worker_and_keeps_the_selection(qtmodeltester, mo
     assert chosen.data() == "row 1"
     qtmodeltester.check(model)
 
+    # Two clicks whose sorts come back out of turn: the later click's order stands.
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    (up_work, up_done), (down_work, down_done) = pending
+    pending.clear()
+    down_done(down_work())
+    up_done(up_work())
+    assert model.index(0, 0).data() == "row 9"
+    # A row replaced while a sort is on its way: the sort's stale rows are not shown.
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    stale_work, stale_done = pending.pop()
+    model.replace_row(0, (42, "row 42"))
+    stale_done(stale_work())
+    assert model.index(0, 0).data() == "row 42"
+
     model.sort(0, Qt.SortOrder.AscendingOrder)
     late_work, late_done = pending.pop()
     model.set_rows([(2, "new 2"), (1, "new 1")])  # a refresh before the sort came back

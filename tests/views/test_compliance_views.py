@@ -397,8 +397,10 @@ def test_verify_register_and_audit_check_from_the_tools_menu(
     qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=10_000)
     qtmodeltester.check(register.model)
     assert register.count.text() == "3 certificates"
+    register.table.horizontalHeader().resizeSection(1, 333)  # the user widens a column
     register.search.setText(code[:9].lower())
     qtbot.waitUntil(lambda: register.model.rowCount() == 1, timeout=10_000)
+    assert register.table.horizontalHeader().sectionSize(1) == 333  # searching keeps it
     assert register.model.row_at(0).code == code
     assert register.count.text() == "1 of 3 certificates"
     target = tmp_path / "register.html"

@@ -157,29 +157,37 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if not 0 <= column < len(self.columns):
             return
         wanted = (column, order)
-        if self._in_order == (wanted, self._version):
+        request = (wanted, self._version)
+        if self._in_order == request:
             return  # already in that order, or on the way to it (Qt asks twice per click)
         self._sort = wanted
-        self._in_order = (wanted, self._version)
+        self._in_order = request
         if self._sorter is not None and len(self._rows) > BIG_TABLE:
-            rows, version = list(self._rows), self._version
+            rows = list(self._rows)
 
             def work() -> tuple[list[R], dict[int, int]]:
                 ordered = self.ordered(rows, wanted)
                 return ordered, _positions(ordered)
 
-            self._sorter(work, lambda result: self._put_in_order(result[0], result[1], version))
+            def done(result: tuple[list[R], dict[int, int]]) -> None:
+                # Only the latest click's order, and only for the rows it sorted: sorts can
+                # come back out of turn, and set_rows has already ordered newer rows.
+                if self._in_order == request:
+                    self._put_in_order(*result)
+
+            self._sorter(work, done)
             return
-        reverse = order is Qt.SortOrder.DescendingOrder
-        ordered = sorted(self._rows, key=self._sort_key(column), reverse=reverse)
+        ordered = self._sorted(self._rows, wanted)
         self._put_in_order(ordered, _positions(ordered))
 
-    def _put_in_order(
-        self, ordered: list[R], where: dict[int, int], version: int | None = None
-    ) -> None:
+    def _sorted(self, rows: Sequence[R], order: SortOrder) -> list[R]:
+        """`rows` in `order`, at once (on the GUI thread: small tables, or a rare catch-up)."""
+        column, direction = order
+        reverse = direction is Qt.SortOrder.DescendingOrder
+        return sorted(rows, key=self._sort_key(column), reverse=reverse)
+
+    def _put_in_order(self, ordered: list[R], where: dict[int, int]) -> None:
         """Show the same rows in a new order (`where`: row id → its place), selections kept."""
-        if version is not None and version != self._version:
-            return  # the rows changed while they were being sorted: set_rows sorted the new ones
         self.layoutAboutToBeChanged.emit()
         before = self._rows
         self._rows = ordered
@@ -201,9 +209,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         self._version += 1
         if self._sort is not None and ordered_by != self._sort:
-            column, direction = self._sort
-            reverse = direction is Qt.SortOrder.DescendingOrder
-            self._rows = sorted(rows, key=self._sort_key(column), reverse=reverse)
+            self._rows = self._sorted(rows, self._sort)
         else:
             self._rows = list(rows)
         self._in_order = (self._sort, self._version)
@@ -217,6 +223,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def replace_row(self, row: int, value: R) -> None:
         self._version += 1
+        self._in_order = (None, self._version)  # the new row may stand out of order
         self._rows[row] = value
         self.dataChanged.emit(
             self.index(row, 0),

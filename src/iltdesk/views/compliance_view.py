@@ -9,7 +9,6 @@ one summary each) by email.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,7 @@ from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.session_choice import SessionChoiceDialog
 from iltdesk.views.errors import show_error
-from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import fit_columns, worker_sorter
 
 
 def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
@@ -117,6 +116,7 @@ class CompliancePage(QWidget):
         self.location = QComboBox()
         self.location.addItem(_("All locations"), None)
         self.filled_choices = False
+        self.due_fitted = False  # the due list's columns are sized once, on its first rows
         self.window_days = QSpinBox()
         self.window_days.setRange(1, 365)
         self.window_days.setValue(60)
@@ -251,8 +251,10 @@ class CompliancePage(QWidget):
             if due
             else _("Nobody is due in this period.")
         )
-        fit_columns(self.table)
-        fit_columns(self.due_table)
+        fit_columns(self.table)  # the requirements may have changed
+        if due and not self.due_fitted:  # the user's widths stand after the first
+            self.due_fitted = True
+            fit_columns(self.due_table)
 
     def _failed(self, generation: int, error: BaseException) -> None:
         if generation == self.generation and not isinstance(error, CancelledError):
@@ -360,7 +362,7 @@ class CompliancePage(QWidget):
             DueTableModel.DATE, Qt.SortOrder.AscendingOrder
         )
         self.due_table.setSortingEnabled(True)
-        self.due_model.sort_off_thread(self._sort_due)
+        self.due_model.sort_off_thread(worker_sorter(self.tasks, self, _("Sorting the due list…")))
         self.due_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.due_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.due_table.verticalHeader().hide()
@@ -384,16 +386,6 @@ class CompliancePage(QWidget):
         layout.addWidget(self.due_table, 1)
         layout.addWidget(self.due_note)
         return page
-
-    def _sort_due(
-        self, work: Callable[[], list[DueItem]], done: Callable[[list[DueItem]], None]
-    ) -> None:
-        self.tasks.run(
-            lambda _progress: work(),
-            title=_("Sorting the due list…"),
-            on_done=done,
-            on_error=lambda error: show_error(self, error),
-        )
 
     def selected_due(self) -> list[DueItem]:
         rows = sorted({i.row() for i in self.due_table.selectionModel().selectedRows()})

@@ -6,10 +6,8 @@ same (`iltdesk requirements`, `verify`, `certificates register`, `audit verify`)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
@@ -35,7 +33,7 @@ from iltdesk.i18n import _, ngettext
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
-from iltdesk.views.widgets import ERROR_COLOUR, fit_columns
+from iltdesk.views.widgets import ERROR_COLOUR, fit_columns, worker_sorter
 
 
 def _today(ctx: AppContext) -> date:
@@ -140,7 +138,7 @@ class RegisterDialog(QDialog):
         # the rows below Qt, off the GUI thread (a sorting proxy held the window 24 s when it
         # opened on 223,191 certificates, and 5.6 s per keystroke).
         self.model = RegisterTableModel(self)
-        self.model.sort_off_thread(self._off_thread)
+        self.model.sort_off_thread(worker_sorter(self.tasks, self, _("Sorting the register…")))
         self._keys: list[str] = []  # each row's searchable text, folded
         self._searches = 0  # a newer search wins
         self._search_timer = QTimer(self)
@@ -216,7 +214,8 @@ class RegisterDialog(QDialog):
             if search != self._searches:
                 return
             self.model.set_rows(shown, ordered_by=order)
-            fit_columns(self.table)
+            if search == 1:  # sized once, on the first rows: later the user's widths stand
+                fit_columns(self.table)
             total = formatting.format_number(len(rows))
             self.count.setText(
                 ngettext("{n} certificate", "{n} certificates", len(rows)).format(n=total)
@@ -228,14 +227,6 @@ class RegisterDialog(QDialog):
 
         self.tasks.run(
             work, title=_("Searching the register…"), on_done=done, on_error=self._failed
-        )
-
-    def _off_thread(self, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        self.tasks.run(
-            lambda _progress: work(),
-            title=_("Sorting the register…"),
-            on_done=done,
-            on_error=self._failed,
         )
 
     def _failed(self, error: BaseException) -> None:

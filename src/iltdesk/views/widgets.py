@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -24,6 +25,9 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import ngettext
+from iltdesk.models.base import Sorter
+from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.views.errors import show_error
 
 
 def make_table() -> QTableView:
@@ -43,6 +47,23 @@ def make_table() -> QTableView:
 # each measured cell is a call into Python `data()`, and a 160-learner roster with its
 # attendance grid otherwise costs tens of thousands of them each time the window lays out.
 MEASURED_ROWS = 40
+
+
+def worker_sorter(tasks: TaskRunner, parent: QWidget, title: str) -> Sorter:
+    """What a big table's model sorts through (`RowTableModel.sort_off_thread`).
+
+    The work runs through `tasks`, with `title` on the progress dialog should it take long;
+    a failure is shown over `parent`.
+    """
+
+    def failed(error: BaseException) -> None:
+        if not isinstance(error, CancelledError):
+            show_error(parent, error)
+
+    def sort(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        tasks.run(lambda _progress: work(), title=title, on_done=done, on_error=failed)
+
+    return sort
 
 
 def fit_columns(view: QTableView) -> None:
