@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton
 
 from iltdesk.domain.enums import (
@@ -412,3 +413,26 @@ def test_the_agenda_tab_says_which_clock_its_times_are_on(qtbot, ctx):
     tab.load(scheduling.get_session(ctx.db, session.id))
     assert tab.table.horizontalHeaderItem(0).text() == "Time (GMT)"
     assert [tab.table.item(r, 0).text() for r in range(2)] == ["00:30", "02:30 BST"]
+
+
+def test_each_mark_key_shows_its_own_letter_and_reads_back_from_a_workbook(qtbot, ctx):
+    # The grid showed "LE" for left early while the key, the legend, the command line and
+    # the workbook all say F: what is typed is what the cell shows.
+    from iltdesk.services.workbooks import status_from_label
+    from iltdesk.views.attendance_grid import KEYS
+
+    session = make_session(ctx.db, capacity=len(KEYS))
+    for n in range(len(KEYS)):
+        learner = make_learner(ctx.db, "L", f"Learner{n}")
+        enrollment.enroll_learner(ctx.db, session.id, learner.id)
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    detail.tabs.setCurrentIndex(1)
+    grid, model = detail.grid, detail.attendance_model
+    grid.setFocus()
+    grid.setCurrentIndex(model.index(0, 1))
+    for row, (key, status) in enumerate(KEYS.items()):
+        qtbot.keyClick(grid, key)
+        letter = model.data(model.index(row, 1))
+        assert letter == QKeySequence(key).toString()
+        assert status_from_label(letter) is status

@@ -60,7 +60,7 @@ def cmd_import_meeting(args: argparse.Namespace) -> int:
     Without `--dry-run`, the proposals go into the cells that have no mark yet (a manual mark
     is never overwritten from the command line); possible matches need the window.
     """
-    from iltdesk.domain.meeting import MARK_LETTERS
+    from iltdesk.domain.enums import MARK_LETTERS
     from iltdesk.errors import UnreadableFileError
     from iltdesk.services import meeting_import
 

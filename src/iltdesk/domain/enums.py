@@ -158,6 +158,17 @@ class AttendanceStatus(_Labelled):
     EXCUSED = "excused"
 
 
+# One letter per mark: the key typed on the attendance grid, what its cell shows, what the
+# command line prints and a workbook may hold. F for left early: L is late.
+MARK_LETTERS: dict[AttendanceStatus, str] = {
+    AttendanceStatus.PRESENT: "P",
+    AttendanceStatus.LATE: "L",
+    AttendanceStatus.LEFT_EARLY: "F",
+    AttendanceStatus.ABSENT: "A",
+    AttendanceStatus.EXCUSED: "E",
+}
+
+
 class MaterialKind(_Labelled):
     """What a course material is (slides, guide, handout, other)."""
 

@@ -110,15 +110,6 @@ def assess(
     return DayAttendance(minutes, first, last, proposed)
 
 
-# The letters the command line prints for proposed marks.
-MARK_LETTERS = {
-    AttendanceStatus.PRESENT: "P",
-    AttendanceStatus.LATE: "L",
-    AttendanceStatus.LEFT_EARLY: "F",
-    AttendanceStatus.ABSENT: "A",
-    AttendanceStatus.EXCUSED: "E",
-}
-
 _TAGS = re.compile(
     r"\((?:guest|gast|external|extern|unverified|nicht überprüft|invité|host|co-host|me)\)",
     re.IGNORECASE,

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from iltdesk import formatting
-from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus
+from iltdesk.domain.enums import MARK_LETTERS, AttendanceStatus, EnrollmentStatus
 from iltdesk.domain.rows import AttendanceMarkRow, RosterRow, SessionDayRow
 from iltdesk.domain.rules import DayMark, completion_status
 from iltdesk.i18n import _
@@ -21,13 +21,6 @@ from iltdesk.models.base import ROW_ROLE, SORT_ROLE
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
 
-SHORT = {
-    AttendanceStatus.PRESENT: "P",
-    AttendanceStatus.LATE: "L",
-    AttendanceStatus.LEFT_EARLY: "LE",
-    AttendanceStatus.ABSENT: "A",
-    AttendanceStatus.EXCUSED: "E",
-}
 COLOURS = {
     AttendanceStatus.PRESENT: QColor(46, 160, 67, 70),
     AttendanceStatus.LATE: QColor(210, 153, 34, 80),
@@ -179,7 +172,7 @@ class AttendanceTableModel(QAbstractTableModel):
         if mark is None:
             return "" if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE) else None
         if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-            return SHORT[mark.status]
+            return MARK_LETTERS[mark.status]
         if role == Qt.ItemDataRole.BackgroundRole:
             return COLOURS[mark.status]
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from iltdesk import formatting
 from iltdesk.db.engine import Database
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import AttendanceStatus, SessionStatus
+from iltdesk.domain.enums import MARK_LETTERS, AttendanceStatus, SessionStatus
 from iltdesk.domain.printing import (
     AttendanceRecord,
     AttendanceWorkbook,
@@ -26,13 +26,6 @@ from iltdesk.services.attendance import MarkSpec
 from iltdesk.services.common import Outcome, audit
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
-SHORT = {
-    "p": AttendanceStatus.PRESENT,
-    "l": AttendanceStatus.LATE,
-    "f": AttendanceStatus.LEFT_EARLY,
-    "a": AttendanceStatus.ABSENT,
-    "e": AttendanceStatus.EXCUSED,
-}
 
 
 def _place(row: SessionRow) -> str:
@@ -126,7 +119,7 @@ def attendance_workbook(db: Database, session_ids: list[int] | None = None) -> A
 @cache
 def _status_words() -> dict[str, AttendanceStatus]:
     """Every word that names a status: values, letters, labels in each shipped language."""
-    words: dict[str, AttendanceStatus] = dict(SHORT)
+    words = {letter.casefold(): status for status, letter in MARK_LETTERS.items()}
     catalogs = [load_translations(language) for language in ("en", "de")]
     for status in AttendanceStatus:
         names = {status.value, status.value.replace("_", " "), status.source_label()}

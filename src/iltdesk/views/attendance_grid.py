@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import AttendanceStatus, SessionStatus
+from iltdesk.domain.enums import MARK_LETTERS, AttendanceStatus, SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.rows import RosterRow, SessionDayRow, SessionRow
 from iltdesk.i18n import _, ngettext
@@ -31,13 +31,8 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.undo import MarksCommand
 from iltdesk.views.widgets import fit_columns
 
-KEYS = {
-    Qt.Key.Key_P: AttendanceStatus.PRESENT,
-    Qt.Key.Key_L: AttendanceStatus.LATE,
-    Qt.Key.Key_F: AttendanceStatus.LEFT_EARLY,
-    Qt.Key.Key_A: AttendanceStatus.ABSENT,
-    Qt.Key.Key_E: AttendanceStatus.EXCUSED,
-}
+# Qt's key codes for letters are their capitals' code points.
+KEYS = {Qt.Key(ord(letter)): status for status, letter in MARK_LETTERS.items()}
 
 
 class _GridKeys(QObject):
