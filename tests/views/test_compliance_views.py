@@ -403,11 +403,22 @@ def test_verify_register_and_audit_check_from_the_tools_menu(
     assert register.table.horizontalHeader().sectionSize(1) == 333  # searching keeps it
     assert register.model.row_at(0).code == code
     assert register.count.text() == "1 of 3 certificates"
+    # The CSV is the list as searched; the web page publishes every certificate for checking.
+    listed = tmp_path / "register.csv"
+    monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: listed)
+    register.csv_button.click()
+    qtbot.waitUntil(listed.exists, timeout=10_000)
+    lines = listed.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert code in lines[1]
+    assert register.count.text() == f"1 certificate written to {listed}."
     target = tmp_path / "register.html"
     monkeypatch.setattr(document_preview, "ask_save_path", lambda *a: target)
     register.html_button.click()
     qtbot.waitUntil(target.exists, timeout=10_000)
-    assert code in target.read_text(encoding="utf-8")
+    page = target.read_text(encoding="utf-8")
+    assert all(row.code in page for row in read_register(ctx.db, date(2026, 12, 2)))
+    assert register.count.text() == f"3 certificates written to {target}."
     from PySide6.QtWidgets import QMainWindow
 
     window = QMainWindow()

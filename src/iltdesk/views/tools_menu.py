@@ -156,12 +156,13 @@ class RegisterDialog(QDialog):
         self.table.setAccessibleName(_("Certificate register"))
         self.count = QLabel()
         self.csv_button = QPushButton(_("Export &CSV…"))
+        self.csv_button.setToolTip(_("The certificates listed, as searched and sorted"))
         self.csv_button.clicked.connect(lambda: self.export("csv"))
         self.html_button = QPushButton(_("Export &web page…"))
         self.html_button.setToolTip(
             _(
-                "One HTML page, searchable by code, that needs no server: publish it where the "
-                "verification link on certificates points (Preferences)"
+                "One HTML page of every certificate, searchable by code, that needs no server: "
+                "publish it where the verification link on certificates points (Preferences)"
             )
         )
         self.html_button.clicked.connect(lambda: self.export("html"))
@@ -242,7 +243,8 @@ class RegisterDialog(QDialog):
         target = ask_save_path(self, _("Export the register"), f"register.{kind}", label)
         if target is None:
             return
-        rows = list(self.rows)
+        # The CSV is the list on screen; the web page is for checking any code, so it is whole.
+        rows = self.model.rows() if kind == "csv" else list(self.rows)
         zone = str(self.ctx.prefs.get("default_timezone"))
         organisation = str(self.ctx.prefs.get("organisation_name"))
 
@@ -256,7 +258,13 @@ class RegisterDialog(QDialog):
         self.tasks.run(
             work,
             title=_("Exporting the register…"),
-            on_done=lambda path: self.count.setText(_("Written to {path}.").format(path=path)),
+            on_done=lambda path: self.count.setText(
+                ngettext(
+                    "{n} certificate written to {path}.",
+                    "{n} certificates written to {path}.",
+                    len(rows),
+                ).format(n=formatting.format_number(len(rows)), path=path)
+            ),
             on_error=self._failed,
         )
 
