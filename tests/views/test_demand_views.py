@@ -3,7 +3,9 @@ list; a new session opened from a long waitlist offers its seats to those waitin
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import pytest
+
+from datetime import UTC, date, datetime, timedelta
 
 from iltdesk import formatting
 from iltdesk.domain.enums import CancelCause, MessageKind
@@ -159,6 +161,39 @@ def test_a_chosen_go_no_go_date_is_kept_and_drives_the_warnings(qtbot, ctx):
     )
     window.reload()
     assert "Below its minimum" not in window.title.text()
+
+
+@pytest.mark.parametrize(
+    ("days", "dashboard_says", "window_says"),
+    [
+        (0, "decide today whether it runs.", "Decide today whether it runs"),
+        (
+            -2,
+            "the decision was due on {date}: decide now whether it runs.",
+            "The decision was due on {date}: decide now whether it runs",
+        ),
+    ],
+)
+def test_a_go_no_go_date_today_or_past_says_so(qtbot, ctx, days, dashboard_says, window_says):
+    # The home screen said "decide by 1 Dec 2026 whether it runs" on 3 Dec 2026.
+    from dataclasses import replace
+
+    from iltdesk.services import dashboard, scheduling
+    from iltdesk.views.session_detail import SessionDetailDialog
+
+    _course, session = upcoming(ctx, capacity=6, minimum=4)
+    from iltdesk.domain.localtime import local_date
+
+    # "Today" at the venue, for the home screen as for the session window.
+    decide = local_date(datetime.now(UTC), "Europe/London") + timedelta(days=days)
+    spec = scheduling.spec_for_row(scheduling.get_session(ctx.db, session.id))
+    scheduling.update_session(ctx.db, session.id, replace(spec, go_no_go=decide))
+    said = dashboard_says.format(date=formatting.format_date(decide))
+    texts = [i.text for i in dashboard.needs_attention(ctx.db, zone="Europe/London")]
+    assert any(t.endswith(f"0 of at least 4 places taken; {said}") for t in texts), texts
+    window = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(window)
+    assert window_says.format(date=formatting.format_date(decide)) in window.title.text()
 
 
 def test_cancelled_for_low_numbers_its_learners_move_to_another_session(qtbot, ctx, monkeypatch):

@@ -288,10 +288,22 @@ def _below_minimum(tx: OrmSession, now: datetime, today: date) -> list[Attention
         decide = go_no_go_date(first_date, minimum, count, today, chosen)
         if decide is None:
             continue
-        text = _(
-            "{session}: {places} of at least {minimum} places taken; "
-            "decide by {date} whether it runs."
-        ).format(
+        if decide > today:
+            sentence = _(
+                "{session}: {places} of at least {minimum} places taken; "
+                "decide by {date} whether it runs."
+            )
+        elif decide == today:
+            sentence = _(
+                "{session}: {places} of at least {minimum} places taken; "
+                "decide today whether it runs."
+            )
+        else:
+            sentence = _(
+                "{session}: {places} of at least {minimum} places taken; "
+                "the decision was due on {date}: decide now whether it runs."
+            )
+        text = sentence.format(
             session=session_label(title, first_start, zone),
             places=count,
             minimum=minimum,

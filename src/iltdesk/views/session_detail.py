@@ -243,10 +243,26 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
         decide = go_no_go_date(first, row.min_size, row.enrolled, today, row.go_no_go)
         if decide is None:
             return ""
-        text = _(
-            "Below its minimum: {places} of at least {minimum} places. Decide by {date} whether "
-            "it runs (Session › Cancel session… can put its learners on the interest list)."
-        ).format(places=row.enrolled, minimum=row.min_size, date=formatting.format_date(decide))
+        if decide > today:
+            sentence = _(
+                "Below its minimum: {places} of at least {minimum} places. Decide by {date} "
+                "whether it runs (Session › Cancel session… can put its learners on the interest "
+                "list)."
+            )
+        elif decide == today:
+            sentence = _(
+                "Below its minimum: {places} of at least {minimum} places. Decide today whether "
+                "it runs (Session › Cancel session… can put its learners on the interest list)."
+            )
+        else:
+            sentence = _(
+                "Below its minimum: {places} of at least {minimum} places. The decision was due "
+                "on {date}: decide now whether it runs (Session › Cancel session… can put its "
+                "learners on the interest list)."
+            )
+        text = sentence.format(
+            places=row.enrolled, minimum=row.min_size, date=formatting.format_date(decide)
+        )
         return f"<br><span style='color:{ERROR_COLOUR}'>{_esc(text)}</span>"
 
     # --- loading ---
