@@ -3,9 +3,9 @@ list; a new session opened from a long waitlist offers its seats to those waitin
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import UTC, date, datetime, timedelta
+
+import pytest
 
 from iltdesk import formatting
 from iltdesk.domain.enums import CancelCause, MessageKind
