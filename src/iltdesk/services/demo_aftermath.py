@@ -64,7 +64,7 @@ class AftermathBuilder(HistoryBuilder):
                 Certificate,
                 enrollment_id=enrollment["id"],
                 code=f"{code[:4]}-{code[4:8]}-{code[8:]}",
-                issued_at=ended + timedelta(days=1),
+                issued_at=self.settled(ended + timedelta(days=1)),
                 expires_at=add_months(ended, months) if months else None,
                 revoked_at=None,
                 revoke_reason="",
@@ -78,7 +78,7 @@ class AftermathBuilder(HistoryBuilder):
                     enrollment["id"],
                     learner,
                     OutboxStatus.SENT,
-                    when=ended + timedelta(days=1),
+                    when=self.settled(ended + timedelta(days=1)),
                 )
 
     def _mail(
@@ -129,7 +129,7 @@ class AftermathBuilder(HistoryBuilder):
             upcoming = session["first_start"].date() > self.today
             if upcoming and enrollment["status"] is EnrollmentStatus.ENROLLED:
                 learner = self.rows[Learner][enrollment["learner_id"] - 1]
-                when = datetime.combine(self.today, time(7), UTC)
+                when = self.settled(datetime.combine(self.today, time(7), UTC))
                 self._mail(
                     MessageKind.REMINDER,
                     session["id"],

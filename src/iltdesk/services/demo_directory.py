@@ -96,6 +96,13 @@ class DirectoryBuilder:
         self.spend: dict[tuple[int, int], Decimal] = {}
         self.told: dict[str, bool] = {}  # which dashboard items the demo has set up
 
+    def settled(self, moment: datetime) -> datetime:
+        """`moment`, or the minute before `today` began if it comes later.
+
+        The demo is loaded at any hour of `today`: nothing in it may have happened after that.
+        """
+        return min(moment, datetime.combine(self.today, time(0), UTC) - timedelta(minutes=1))
+
     def add(self, entity: type, **values: Any) -> int:
         rows = self.rows.setdefault(entity, [])
         values["id"] = len(rows) + 1

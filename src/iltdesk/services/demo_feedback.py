@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from iltdesk.db.entities import Enrollment, FeedbackAnswer, FeedbackResponse, TrainingSession
@@ -36,6 +36,8 @@ class Builder(Protocol):
 
     def add(self, entity: type, **values: Any) -> int: ...
 
+    def settled(self, moment: datetime) -> datetime: ...
+
 
 def add_feedback(builder: Builder) -> None:
     """Responses with answers for completed sessions: each course rated a little differently."""
@@ -57,7 +59,7 @@ def add_feedback(builder: Builder) -> None:
             enrollment_id=enrollment["id"] if rng.random() < 0.4 else None,
             source="paper" if rng.random() < 0.5 else "import",
             reference=f"demo:{enrollment['id']}",
-            received_at=session["last_end"] + timedelta(hours=rng.randint(1, 72)),
+            received_at=builder.settled(session["last_end"] + timedelta(hours=rng.randint(1, 72))),
         )
         for question in DEFAULT_QUESTIONS:
             score: int | None = None

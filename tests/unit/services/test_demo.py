@@ -83,3 +83,29 @@ def test_demo_scales_and_refuses_a_database_with_data(db):
     assert summary.sessions == 120
     with pytest.raises(ValidationError, match="empty database"):
         load_demo(db, today=TODAY)
+
+
+def test_nothing_in_the_demo_happened_after_it_was_loaded(db):
+    # Loaded at 00:30, the demo showed a reminder that failed at 07:00 that day, certificates
+    # issued and mailed, and feedback received, later in the day it was loaded.
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from iltdesk.db.entities import Certificate, FeedbackResponse, OutboxMessage
+
+    load_demo(db, today=TODAY)
+    midnight = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=UTC)
+    with db.reading() as tx:
+        latest = {
+            str(column): tx.scalar(select(func.max(column)))
+            for column in (
+                Certificate.issued_at,
+                OutboxMessage.created_at,
+                OutboxMessage.updated_at,
+                OutboxMessage.sent_at,
+                FeedbackResponse.received_at,
+            )
+        }
+    assert all(moment is not None for moment in latest.values()), latest
+    assert {k: v for k, v in latest.items() if v >= midnight} == {}
