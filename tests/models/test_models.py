@@ -75,7 +75,7 @@ def _due(db):
     from iltdesk.models.compliance import DueTableModel
     from iltdesk.services import compliance
 
-    return _filled(DueTableModel(), compliance.due(db, TODAY, 90))
+    return _filled(DueTableModel(), compliance.due_rows(db, TODAY, 90))
 
 
 def _register(db):

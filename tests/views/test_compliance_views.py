@@ -122,7 +122,7 @@ def _select_due(page, *emails):
     selection = page.due_table.selectionModel()
     selection.clearSelection()
     for row in range(page.due_model.rowCount()):
-        if page.due_model.row_at(row).email in emails:
+        if page.due_model.item_at(row).email in emails:
             selection.select(
                 page.due_model.index(row, 0),
                 QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
@@ -158,14 +158,14 @@ def test_the_due_list_opens_most_urgent_first(qtbot, ctx, due_org):
     header = page.due_table.horizontalHeader()
     assert header.sortIndicatorSection() == DueTableModel.DATE
     assert header.sortIndicatorOrder() is Qt.SortOrder.AscendingOrder
-    due = [page.due_model.row_at(r) for r in range(page.due_model.rowCount())]
+    due = [page.due_model.item_at(r) for r in range(page.due_model.rowCount())]
     assert [i.email for i in due] == ["ann@example.com", "bo@example.com"]
     assert due[0].state is ComplianceState.OVERDUE
     page.due_table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # the user's choice stands
     page.refresh()
     qtbot.waitUntil(lambda: page.tasks.wait_for_done(50), timeout=10_000)
     qtbot.wait(50)
-    assert page.due_model.row_at(0).email == "bo@example.com"
+    assert page.due_model.item_at(0).email == "bo@example.com"
 
 
 def test_the_matrix_keeps_the_users_sort_across_a_refresh(qtbot, ctx, due_org):
@@ -207,7 +207,7 @@ def test_exempting_from_the_cell_menu_asks_for_a_reason(qtbot, ctx, due_org, mon
 
 def test_enrol_the_due_in_the_next_session_respects_capacity(qtbot, ctx, due_org, monkeypatch):
     page = _page(qtbot, ctx)
-    assert {page.due_model.row_at(r).email for r in range(page.due_model.rowCount())} == {
+    assert {page.due_model.item_at(r).email for r in range(page.due_model.rowCount())} == {
         "ann@example.com",
         "bo@example.com",
     }

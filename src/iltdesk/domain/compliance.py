@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Final
 
 from iltdesk import formatting
 from iltdesk.domain.enums import ComplianceState, RequirementAnchor
@@ -154,6 +155,42 @@ class DueItem:
     state: ComplianceState
     on: date | None
     course_ids: tuple[int, ...] = ()
+
+
+# The due list as the screen holds it: a DueItem's fields in order, the state as its value, in
+# a plain tuple. The cyclic collector stops walking a tuple of plain values after its first
+# pass, while it walks every instance of a class at each full collection: 200,000 due items
+# (50,000 learners) made each of those passes hold the window 30-100 ms, a dozen times while
+# the compliance screen was worked out.
+DueRow = tuple[int, str, str, str, str, str, int, str, int, str, date | None, tuple[int, ...]]
+# Positions in a DueRow.
+DUE_NAME: Final = 1
+DUE_EMAIL: Final = 2
+DUE_MANAGER: Final = 3
+DUE_DEPARTMENT: Final = 5
+DUE_REQUIREMENT: Final = 7
+DUE_STATE: Final = 9
+DUE_ON: Final = 10
+
+
+def due_item(row: DueRow) -> DueItem:
+    """The item a due-list row stands for."""
+    (learner, name, email, manager, manager_email, department) = row[:6]
+    requirement_id, requirement, course_id, state, on, course_ids = row[6:]
+    return DueItem(
+        learner,
+        name,
+        email,
+        manager,
+        manager_email,
+        department,
+        requirement_id,
+        requirement,
+        course_id,
+        ComplianceState(state),
+        on,
+        course_ids,
+    )
 
 
 RULE = N_(

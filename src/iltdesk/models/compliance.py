@@ -15,7 +15,21 @@ from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QColor
 
 from iltdesk import formatting
-from iltdesk.domain.compliance import ComplianceCell, ComplianceMatrix, DueItem, MatrixLearner
+from iltdesk.domain.compliance import (
+    DUE_DEPARTMENT,
+    DUE_EMAIL,
+    DUE_MANAGER,
+    DUE_NAME,
+    DUE_ON,
+    DUE_REQUIREMENT,
+    DUE_STATE,
+    ComplianceCell,
+    ComplianceMatrix,
+    DueItem,
+    DueRow,
+    MatrixLearner,
+    due_item,
+)
 from iltdesk.domain.enums import CertificateStatus, ComplianceState
 from iltdesk.domain.register import RegisterRow
 from iltdesk.i18n import _
@@ -154,27 +168,36 @@ class ComplianceTableModel(QAbstractTableModel):
 STATE = 4  # of the due list: the column coloured by the state
 
 
-class DueTableModel(RowTableModel[DueItem]):
-    """The due list: who, what, in which state, by when."""
+def _due_date(row: DueRow) -> str:
+    on = row[DUE_ON]
+    return formatting.format_date(on) if on else ""
+
+
+class DueTableModel(RowTableModel[DueRow]):
+    """The due list: who, what, in which state, by when (rows as `DueRow` tuples)."""
 
     DATE = 5  # the column the service's "most urgent first" order sorts by
 
     columns = (
-        Column(lambda: _("Learner"), lambda i: i.learner_name, tooltip=lambda i: i.email),
-        Column(lambda: _("Department"), lambda i: i.department),
-        Column(lambda: _("Manager"), lambda i: i.manager),
-        Column(lambda: _("Requirement"), lambda i: i.requirement),
-        Column(lambda: _("State"), lambda i: i.state.label()),
+        Column(lambda: _("Learner"), lambda r: r[DUE_NAME], tooltip=lambda r: r[DUE_EMAIL]),
+        Column(lambda: _("Department"), lambda r: r[DUE_DEPARTMENT]),
+        Column(lambda: _("Manager"), lambda r: r[DUE_MANAGER]),
+        Column(lambda: _("Requirement"), lambda r: r[DUE_REQUIREMENT]),
+        Column(lambda: _("State"), lambda r: S(r[DUE_STATE]).label()),
         Column(
             lambda: _("Date"),
-            lambda i: formatting.format_date(i.on) if i.on else "",
-            sort=lambda i: i.on.isoformat() if i.on else "",
+            _due_date,
+            sort=lambda r: on.isoformat() if (on := r[DUE_ON]) else "",
         ),
     )
 
+    def item_at(self, row: int) -> DueItem:
+        """The due item shown on `row`."""
+        return due_item(self.row_at(row))
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == STATE:
-            return COLOURS.get(self.row_at(index.row()).state)
+            return COLOURS.get(S(self.row_at(index.row())[DUE_STATE]))
         return super().data(index, role)
 
 

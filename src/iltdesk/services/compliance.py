@@ -31,12 +31,17 @@ from iltdesk.db.entities import (
 )
 from iltdesk.db.sqlfunctions import date_of
 from iltdesk.domain.compliance import (
+    DUE_NAME,
+    DUE_ON,
+    DUE_REQUIREMENT,
     EXPIRY_WINDOW_DAYS,
     ComplianceCell,
     ComplianceMatrix,
     DueItem,
+    DueRow,
     MatrixLearner,
     RequirementRow,
+    due_item,
 )
 from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import ComplianceState, EnrollmentStatus, RequirementAnchor
@@ -309,40 +314,40 @@ def _learners(tx: OrmSession, ids: set[int]) -> tuple[MatrixLearner, ...]:
 
 def due(db: Database, today: date, days: int, *, department: str | None = None) -> list[DueItem]:
     """Learners overdue, or due (or expiring) within `days`, most urgent first."""
+    return [due_item(row) for row in due_rows(db, today, days, department=department)]
+
+
+def due_rows(
+    db: Database, today: date, days: int, *, department: str | None = None
+) -> list[DueRow]:
+    """`due` as plain tuples (see `DueRow`): for the screen, which holds 200,000 of them."""
     horizon = today + timedelta(days=days)
     requirements = list_requirements(db)
-    found: list[tuple[date, int, RequirementRow, ComplianceCell]] = []
+    # (date, learner id, requirement's position, state): tuples of plain values throughout.
+    found: list[tuple[date, int, int, str]] = []
     with db.reading() as tx:
         facts = _facts(tx, requirements, _learner_filters(department))
-        for requirement in requirements:
+        for position, requirement in enumerate(requirements):
             cells = _cells(facts, requirement, _Rule(requirement, today, days))
             found.extend(
-                (cell.on, learner_id, requirement, cell)
+                (cell.on, learner_id, position, cell.state.value)
                 for learner_id, cell in cells.items()
                 if cell.state in _DUE_STATES and cell.on is not None and cell.on <= horizon
             )
-        names = _names(tx, {learner_id for _on, learner_id, _r, _c in found})
-    items = [
-        DueItem(
-            learner_id,
-            names[learner_id][0],
-            names[learner_id][1],
-            names[learner_id][2],
-            names[learner_id][3],
-            names[learner_id][4],
-            requirement.id,
-            requirement.name,
-            requirement.course_ids[0],
-            cell.state,
-            on,
-            requirement.course_ids,
+        names = _names(tx, {learner_id for _on, learner_id, _r, _s in found})
+    # Fresh tuples of the course ids: the requirement's own has lived long enough to be tracked
+    # until a full collection, and would keep every row holding it tracked as well.
+    facts_of = [(r.id, r.name, r.course_ids[0], (*r.course_ids,)) for r in requirements]
+    rows: list[DueRow] = []
+    for on, learner_id, position, state in found:
+        requirement_id, name, course_id, course_ids = facts_of[position]
+        rows.append(
+            (learner_id, *names[learner_id], requirement_id, name, course_id, state, on, course_ids)
         )
-        for on, learner_id, requirement, cell in found
-    ]
     # In steps: the list can run to 200,000 items, and one sort of it would hold the
     # interpreter (and so the window) for ~150 ms although it runs off the GUI thread.
     return sorted_in_steps(
-        items, lambda i: (i.on or date.max, i.learner_name.casefold(), i.requirement)
+        rows, lambda r: (r[DUE_ON] or date.max, r[DUE_NAME].casefold(), r[DUE_REQUIREMENT])
     )
 
 

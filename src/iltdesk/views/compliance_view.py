@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from iltdesk import formatting
 from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.compliance import ComplianceMatrix, DueItem, totals_line
+from iltdesk.domain.compliance import ComplianceMatrix, DueItem, DueRow, totals_line
 from iltdesk.domain.enums import ComplianceState, MessageKind
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _, ngettext
@@ -194,7 +194,7 @@ class CompliancePage(QWidget):
 
         def work(
             _progress: object,
-        ) -> tuple[ComplianceMatrix, list[DueItem], dict[str, list[str]] | None]:
+        ) -> tuple[ComplianceMatrix, list[DueRow], dict[str, list[str]] | None]:
             found = compliance.matrix(
                 db,
                 today,
@@ -204,7 +204,7 @@ class CompliancePage(QWidget):
                 location=location,
                 states=[ComplianceState(str(state))] if state else None,
             )
-            due = compliance.due(db, today, days, department=department)
+            due = compliance.due_rows(db, today, days, department=department)
             due = due_model.ordered(due, due_order)  # here, not on the GUI thread
             return found, due, compliance.matrix_choices(db) if want_choices else None
 
@@ -219,7 +219,7 @@ class CompliancePage(QWidget):
         self,
         generation: int,
         found: ComplianceMatrix,
-        due: list[DueItem],
+        due: list[DueRow],
         choices: dict[str, list[str]] | None,
         due_order: SortOrder | None,
     ) -> None:
@@ -389,7 +389,7 @@ class CompliancePage(QWidget):
 
     def selected_due(self) -> list[DueItem]:
         rows = sorted({i.row() for i in self.due_table.selectionModel().selectedRows()})
-        return [self.due_model.row_at(r) for r in rows]
+        return [self.due_model.item_at(r) for r in rows]
 
     def _one_requirement(self, items: list[DueItem]) -> DueItem | None:
         """The first item, when all the selected are due for one requirement."""
