@@ -82,7 +82,7 @@ def _register(db):
     from iltdesk.models.compliance import RegisterTableModel
     from iltdesk.services import register
 
-    return _filled(RegisterTableModel(), register.register(db, TODAY))
+    return _filled(RegisterTableModel(), register.register_rows(db, TODAY))
 
 
 MODELS = {

@@ -31,7 +31,19 @@ from iltdesk.domain.compliance import (
     due_item,
 )
 from iltdesk.domain.enums import CertificateStatus, ComplianceState
-from iltdesk.domain.register import RegisterRow
+from iltdesk.domain.register import (
+    REG_CODE,
+    REG_COURSE,
+    REG_COURSE_CODE,
+    REG_EMAIL,
+    REG_EXPIRES,
+    REG_ISSUED,
+    REG_LEARNER,
+    REG_REPLACED_BY,
+    REG_REVOKE_REASON,
+    REG_STATUS,
+    RegisterTuple,
+)
 from iltdesk.i18n import _
 from iltdesk.models.base import ROOT, ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
 
@@ -212,34 +224,39 @@ def _day(value: date | None) -> str:
     return formatting.format_date(value) if value else ""
 
 
-class RegisterTableModel(RowTableModel[RegisterRow]):
-    """The certificate register: every certificate with its status today."""
+def _status_label(row: RegisterTuple) -> str:
+    return CertificateStatus(row[REG_STATUS]).label()
+
+
+def _why(row: RegisterTuple) -> str:
+    replaced = row[REG_REPLACED_BY]
+    return row[REG_REVOKE_REASON] or (
+        _("replaced by {code}").format(code=replaced) if replaced else ""
+    )
+
+
+class RegisterTableModel(RowTableModel[RegisterTuple]):
+    """The certificate register: every certificate with its status today (`RegisterTuple`s)."""
 
     columns = (
-        Column(lambda: _("Code"), lambda r: r.code),
-        Column(lambda: _("Learner"), lambda r: r.learner, tooltip=lambda r: r.email),
-        Column(lambda: _("Course"), lambda r: f"{r.course_code} — {r.course}"),
+        Column(lambda: _("Code"), lambda r: r[REG_CODE]),
+        Column(lambda: _("Learner"), lambda r: r[REG_LEARNER], tooltip=lambda r: r[REG_EMAIL]),
+        Column(lambda: _("Course"), lambda r: f"{r[REG_COURSE_CODE]} — {r[REG_COURSE]}"),
         Column(
             lambda: _("Issued"),
-            lambda r: _day(r.issued_on),
-            sort=lambda r: r.issued_on.isoformat(),
+            lambda r: _day(r[REG_ISSUED]),
+            sort=lambda r: r[REG_ISSUED].isoformat(),
         ),
         Column(
             lambda: _("Valid until"),
-            lambda r: _day(r.expires_on) if r.expires_on else _("no expiry"),
-            sort=lambda r: r.expires_on.isoformat() if r.expires_on else "9999",
+            lambda r: _day(until) if (until := r[REG_EXPIRES]) else _("no expiry"),
+            sort=lambda r: until.isoformat() if (until := r[REG_EXPIRES]) else "9999",
         ),
-        Column(
-            lambda: _("Status"),
-            lambda r: r.status.label(),
-            tooltip=lambda r: (
-                r.revoke_reason
-                or (_("replaced by {code}").format(code=r.replaced_by) if r.replaced_by else "")
-            ),
-        ),
+        Column(lambda: _("Status"), _status_label, tooltip=_why),
     )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == 5:
-            return STATUS_COLOURS.get(self.row_at(index.row()).status)
+            status = CertificateStatus(self.row_at(index.row())[REG_STATUS])
+            return STATUS_COLOURS.get(status)
         return super().data(index, role)

@@ -28,7 +28,7 @@ from iltdesk.models.tables import CoursesTableModel, RoomsTableModel
 from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.services.compliance import today_in
-from iltdesk.services.register import register
+from iltdesk.services.register import register_rows
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import record_forms
@@ -390,7 +390,7 @@ class LearnersPage(TablePage):
         fit_columns(self.history)
         today = today_in(str(self.ctx.prefs.get("default_timezone")))
         self.certificates_model.set_rows(
-            register(self.ctx.db, today, learner_id=row.id) if row else []
+            register_rows(self.ctx.db, today, learner_id=row.id) if row else []
         )
         fit_columns(self.certificates)
         self.audit.set_subject(learner_id=row.id if row else None)

@@ -27,8 +27,19 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk import formatting
+from iltdesk.collector import paused_collector
 from iltdesk.domain.enums import CertificateStatus
-from iltdesk.domain.register import RegisterRow
+from iltdesk.domain.register import (
+    REG_CODE,
+    REG_COURSE,
+    REG_COURSE_CODE,
+    REG_EMAIL,
+    REG_LEARNER,
+    REG_STATUS,
+    RegisterRow,
+    RegisterTuple,
+    register_row,
+)
 from iltdesk.i18n import _, ngettext
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
@@ -112,11 +123,11 @@ class VerifyDialog(QDialog):
 SEARCH_DELAY_MS = 200  # the register searches once typing pauses
 
 
-def search_text(row: RegisterRow) -> str:
+def search_text(row: RegisterTuple) -> str:
     """What the register's search looks in, folded: code, learner, email, course, status."""
-    return " ".join(
-        (row.code, row.learner, row.email, row.course_code, row.course, row.status.label())
-    ).casefold()
+    status = CertificateStatus(row[REG_STATUS]).label()
+    texts = (row[REG_CODE], row[REG_LEARNER], row[REG_EMAIL], row[REG_COURSE_CODE], row[REG_COURSE])
+    return " ".join((*texts, status)).casefold()
 
 
 class RegisterDialog(QDialog):
@@ -126,7 +137,7 @@ class RegisterDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.tasks = TaskRunner(self)
-        self.rows: list[RegisterRow] = []
+        self.rows: list[RegisterTuple] = []
         self.setWindowTitle(_("Certificate register"))
         self.resize(960, 560)
         self.search = QLineEdit()
@@ -180,12 +191,12 @@ class RegisterDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        from iltdesk.services.register import register
+        from iltdesk.services.register import register_rows
 
         db, today = self.ctx.db, _today(self.ctx)
 
-        def work(_progress: object) -> tuple[list[RegisterRow], list[str]]:
-            rows = register(db, today)
+        def work(_progress: object) -> tuple[list[RegisterTuple], list[str]]:
+            rows = register_rows(db, today)
             return rows, [search_text(row) for row in rows]
 
         self.tasks.run(
@@ -195,7 +206,7 @@ class RegisterDialog(QDialog):
             on_error=self._failed,
         )
 
-    def _loaded(self, rows: list[RegisterRow], keys: list[str]) -> None:
+    def _loaded(self, rows: list[RegisterTuple], keys: list[str]) -> None:
         self.rows, self._keys = rows, keys
         self.apply_search()
 
@@ -207,11 +218,11 @@ class RegisterDialog(QDialog):
         rows, keys, model = self.rows, self._keys, self.model
         order = model.sort_order()
 
-        def work(_progress: object) -> list[RegisterRow]:
+        def work(_progress: object) -> list[RegisterTuple]:
             shown = [r for r, key in zip(rows, keys, strict=True) if text in key] if text else rows
             return model.ordered(shown, order)
 
-        def done(shown: list[RegisterRow]) -> None:
+        def done(shown: list[RegisterTuple]) -> None:
             if search != self._searches:
                 return
             self.model.set_rows(shown, ordered_by=order)
@@ -249,10 +260,16 @@ class RegisterDialog(QDialog):
         organisation = str(self.ctx.prefs.get("organisation_name"))
 
         def work(_progress: object) -> Path:
-            if kind == "csv":
-                data = register_csv(rows)
-            else:
-                data = register_html(rows, datetime.now(UTC), zone, organisation=organisation)
+            # Rows for the writers, let go of once written: the collector need not walk them.
+            with paused_collector():
+                certificates = [register_row(row) for row in rows]
+                if kind == "csv":
+                    data = register_csv(certificates)
+                else:
+                    data = register_html(
+                        certificates, datetime.now(UTC), zone, organisation=organisation
+                    )
+                del certificates
             return write_atomic(target, data, kind=kind, force=True)
 
         self.tasks.run(
