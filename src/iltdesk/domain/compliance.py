@@ -124,16 +124,33 @@ class MatrixLearner:
     location: str
 
 
+# A MatrixLearner's fields in a plain tuple, as the matrix holds its rows: the cyclic
+# collector stops walking such a tuple after its first pass (see DueRow), while 50,000
+# MatrixLearner instances were walked by each full collection as the screen was worked out.
+LearnerTuple = tuple[int, str, str, str, str, str, str]
+# Positions in a LearnerTuple.
+LEARNER_ID: Final = 0
+LEARNER_NAME: Final = 1
+LEARNER_EMAIL: Final = 2
+LEARNER_DEPARTMENT: Final = 3
+LEARNER_MANAGER: Final = 4
+
+
 @dataclass(frozen=True)
 class ComplianceMatrix:
     """Learners down, requirements across; `cells[r][learner_id]` for requirement index r."""
 
     requirements: tuple[RequirementRow, ...]
-    learners: tuple[MatrixLearner, ...]
+    learner_rows: tuple[LearnerTuple, ...]
     cells: tuple[dict[int, ComplianceCell], ...]
     today: date
     window_days: int
     totals: tuple[dict[ComplianceState, int], ...] = field(default_factory=tuple)
+
+    @property
+    def learners(self) -> tuple[MatrixLearner, ...]:
+        """The rows as MatrixLearners, made on each call (the screen keeps `learner_rows`)."""
+        return tuple(MatrixLearner(*row) for row in self.learner_rows)
 
     def cell(self, requirement_index: int, learner_id: int) -> ComplianceCell | None:
         return self.cells[requirement_index].get(learner_id)

@@ -23,10 +23,16 @@ from iltdesk.domain.compliance import (
     DUE_ON,
     DUE_REQUIREMENT,
     DUE_STATE,
+    LEARNER_DEPARTMENT,
+    LEARNER_EMAIL,
+    LEARNER_ID,
+    LEARNER_MANAGER,
+    LEARNER_NAME,
     ComplianceCell,
     ComplianceMatrix,
     DueItem,
     DueRow,
+    LearnerTuple,
     MatrixLearner,
     due_item,
 )
@@ -71,26 +77,31 @@ def cell_text(cell: ComplianceCell | None) -> str:
     return f"{cell.state.label()} · {formatting.format_date(cell.on, fmt='short')}"
 
 
+def _shown(person: LearnerTuple, column: int) -> str:
+    """A learner column's text: name, department or manager."""
+    return (person[LEARNER_NAME], person[LEARNER_DEPARTMENT], person[LEARNER_MANAGER])[column]
+
+
 class ComplianceTableModel(QAbstractTableModel):
     """Learners down (name, department, manager), one column per requirement."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.matrix: ComplianceMatrix | None = None
-        self._people: list[MatrixLearner] = []
+        self._people: list[LearnerTuple] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None  # the user's, kept across refreshes
 
     def set_matrix(self, matrix: ComplianceMatrix | None) -> None:
         """Show `matrix`, in the order the user sorted by (else the service's: by surname)."""
         self.beginResetModel()
         self.matrix = matrix
-        self._people = list(matrix.learners) if matrix else []
+        self._people = list(matrix.learner_rows) if matrix else []
         if self._sort is not None and 0 <= self._sort[0] < self.columnCount():
             self._people.sort(key=self._key(*self._sort), reverse=self._reverse(self._sort[1]))
         self.endResetModel()
 
     def learner_at(self, row: int) -> MatrixLearner:
-        return self._people[row]
+        return MatrixLearner(*self._people[row])
 
     def requirement_index(self, column: int) -> int | None:
         return column - LEARNER_COLUMNS if column >= LEARNER_COLUMNS else None
@@ -125,15 +136,14 @@ class ComplianceTableModel(QAbstractTableModel):
         person = self._people[index.row()]
         column = index.column()
         if column < LEARNER_COLUMNS:
-            value = (person.name, person.department, person.manager)[column]
             if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
-                return value
+                return _shown(person, column)
             if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-                return person.email
+                return person[LEARNER_EMAIL]
             if role == ROW_ROLE:
-                return person
+                return MatrixLearner(*person)
             return None
-        cell = self.matrix.cell(column - LEARNER_COLUMNS, person.id)
+        cell = self.matrix.cell(column - LEARNER_COLUMNS, person[LEARNER_ID])
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(cell)
         if role == SORT_ROLE:
@@ -143,7 +153,7 @@ class ComplianceTableModel(QAbstractTableModel):
         if role == CELL_ROLE:
             return cell
         if role == ROW_ROLE:
-            return person
+            return MatrixLearner(*person)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -160,16 +170,16 @@ class ComplianceTableModel(QAbstractTableModel):
     def _reverse(order: Qt.SortOrder) -> bool:
         return order is Qt.SortOrder.DescendingOrder
 
-    def _key(self, column: int, order: Qt.SortOrder) -> Callable[[MatrixLearner], Any]:
+    def _key(self, column: int, order: Qt.SortOrder) -> Callable[[LearnerTuple], Any]:
         """A learner column by its text; a requirement by state, then date (blanks last)."""
         if column < LEARNER_COLUMNS:
-            return lambda p: (p.name, p.department, p.manager)[column].casefold()
+            return lambda p: _shown(p, column).casefold()
         assert self.matrix is not None
         cells = self.matrix.cells[column - LEARNER_COLUMNS]
         far = date.min if self._reverse(order) else date.max
 
-        def key(person: MatrixLearner) -> tuple[int, date]:
-            found = cells.get(person.id)
+        def key(person: LearnerTuple) -> tuple[int, date]:
+            found = cells.get(person[LEARNER_ID])
             if found is None:
                 return (99, far)
             return (STATE_RANK[found.state], found.on or far)

@@ -39,13 +39,14 @@ from iltdesk.domain.compliance import (
     ComplianceMatrix,
     DueItem,
     DueRow,
-    MatrixLearner,
+    LearnerTuple,
     RequirementRow,
     due_item,
 )
 from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import ComplianceState, EnrollmentStatus, RequirementAnchor
 from iltdesk.domain.sorting import sorted_in_steps
+from iltdesk.services.common import IN_BATCHES
 from iltdesk.services.requirements import list_requirements
 
 S = ComplianceState
@@ -126,7 +127,9 @@ def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any
                 Learner.location,
                 Learner.hire_date,
                 date_of(Learner.created_at),
-            ).where(Learner.merged_into_id.is_(None), *filters)
+            )
+            .where(Learner.merged_into_id.is_(None), *filters)
+            .execution_options(**IN_BATCHES)
         )
     ]
     courses = sorted({c for r in requirements for c in r.course_ids})
@@ -151,6 +154,7 @@ def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any
                 ~and_(revoked, ~valid),  # a revoked certificate stops counting
             )
             .group_by(TrainingSession.course_id, Enrollment.learner_id)
+            .execution_options(**IN_BATCHES)
         ):
             done[course_id][learner_id] = _date(day)  # type: ignore[assignment]
     ids = [r.id for r in requirements]
@@ -287,7 +291,7 @@ def matrix_choices(db: Database) -> dict[str, list[str]]:
     return found
 
 
-def _learners(tx: OrmSession, ids: set[int]) -> tuple[MatrixLearner, ...]:
+def _learners(tx: OrmSession, ids: set[int]) -> tuple[LearnerTuple, ...]:
     """The matrix's rows, in the directory's order."""
     if not ids:
         return ()
@@ -304,9 +308,10 @@ def _learners(tx: OrmSession, ids: set[int]) -> tuple[MatrixLearner, ...]:
         )
         .where(Learner.merged_into_id.is_(None))
         .order_by(Learner.sort_key)
+        .execution_options(**IN_BATCHES)
     )
     return tuple(
-        MatrixLearner(i, f"{first} {last}".strip(), email, dept, manager, manager_email, place)
+        (i, f"{first} {last}".strip(), email, dept, manager, manager_email, place)
         for i, first, last, email, dept, manager, manager_email, place in rows
         if i in ids
     )

@@ -15,6 +15,7 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import Certificate, Course, Enrollment, Learner, TrainingSession
 from iltdesk.domain.enums import CertificateStatus
 from iltdesk.domain.register import RegisterRow, RegisterTuple, register_row
+from iltdesk.services.common import IN_BATCHES
 
 
 def _status(
@@ -90,9 +91,7 @@ def register_rows(
     if learner_id is not None:
         query = query.where(Enrollment.learner_id == learner_id)
     with db.reading() as tx:
-        # In batches: the 223,191 rows of years of certificates turned into rows in one go held
-        # the interpreter (and so the window) 40 ms.
-        found = tx.execute(query.execution_options(yield_per=2000))
+        found = tx.execute(query.execution_options(**IN_BATCHES))
         return [
             (
                 cert_code,
