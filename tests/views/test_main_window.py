@@ -9,11 +9,13 @@ from PySide6.QtCore import Qt
 from iltdesk.services import scheduling
 from iltdesk.services.demo import DemoSize, load_demo
 from iltdesk.views.main_window import MainWindow
+from tests.fixtures.ui import sessions_read
 
 
 def test_first_run_offers_demo_data(qtbot, ctx, monkeypatch):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    sessions_read(qtbot, window.sessions)
     assert window.sessions.stack.currentWidget() is window.sessions.empty
     assert "No sessions yet" in window.sessions.empty.text()
 
@@ -24,6 +26,7 @@ def test_first_run_offers_demo_data(qtbot, ctx, monkeypatch):
     qtbot.waitUntil(lambda: window.courses.model.rowCount() == 12, timeout=20000)
     assert scheduling.list_sessions(ctx.db)
     window.sessions.when.setCurrentIndex(2)  # all
+    sessions_read(qtbot, window.sessions)
     assert window.sessions.model.rowCount() == 360  # two and a half years of history
     assert window.sessions.stack.currentWidget() is window.sessions.table
     assert window.courses.model.rowCount() == 12  # refreshed through the change relay
@@ -68,6 +71,7 @@ def test_window_in_german(qtbot, ctx, german):
     ]
     assert window.menuBar().actions()[0].text() == "&Datei"
     window.sessions.when.setCurrentIndex(2)
+    sessions_read(qtbot, window.sessions)
     first = window.sessions.model.index(0, 0).data()
     assert "." in first.split(",")[0]  # German date like "31.08.2026" or "1. Sept."
     model = window.sessions.model
@@ -96,14 +100,17 @@ def test_session_filters_course_and_text_and_calendar(qtbot, ctx):
     qtbot.addWidget(window)
     page = window.sessions
     page.when.setCurrentIndex(page.when.findData("all"))
+    sessions_read(qtbot, page)
     assert page.model.rowCount() == 20
     assert page.course.count() == 1  # not filled until the list is opened
     page.course.ensure_filled()
     assert page.course.count() == 13
     course_id = page.course.itemData(1)
     page.course.setCurrentIndex(1)
+    sessions_read(qtbot, page)
     assert {page.model.row_at(r).course_id for r in range(page.model.rowCount())} == {course_id}
     page.course.setCurrentIndex(0)
+    sessions_read(qtbot, page)
     page.text.setText("virtual")
     assert 0 < page.model.rowCount() < 20
     page.text.clear()
