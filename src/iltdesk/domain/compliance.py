@@ -134,6 +134,7 @@ LEARNER_NAME: Final = 1
 LEARNER_EMAIL: Final = 2
 LEARNER_DEPARTMENT: Final = 3
 LEARNER_MANAGER: Final = 4
+LEARNER_MANAGER_EMAIL: Final = 5
 
 
 @dataclass(frozen=True)

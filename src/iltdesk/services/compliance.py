@@ -35,6 +35,12 @@ from iltdesk.domain.compliance import (
     DUE_ON,
     DUE_REQUIREMENT,
     EXPIRY_WINDOW_DAYS,
+    LEARNER_DEPARTMENT,
+    LEARNER_EMAIL,
+    LEARNER_ID,
+    LEARNER_MANAGER,
+    LEARNER_MANAGER_EMAIL,
+    LEARNER_NAME,
     ComplianceCell,
     ComplianceMatrix,
     DueItem,
@@ -110,16 +116,28 @@ class _Rule:
 class _Facts:
     """What one read of the database tells about every learner the requirements concern."""
 
-    people: list[tuple[Any, ...]]  # (id, department, job title, location, hire date, joined)
+    # (id, department, job title, location, hire date, joined, manager)
+    people: list[tuple[Any, ...]]
     done: dict[int, dict[int, date]]  # course id → learner id → latest counting completion
     exempt: dict[int, set[int]]  # requirement id → exempt learner ids
     members: dict[int, dict[int, date]]  # requirement id → learner id → on the list since
 
+    def narrowed(self, manager: str | None, location: str | None) -> _Facts:
+        """The same facts about only the learners of `manager` at `location` (None: any)."""
+        if manager is None and location is None:
+            return self
+        people = [
+            p
+            for p in self.people
+            if (manager is None or p[6] == manager) and (location is None or p[3] == location)
+        ]
+        return _Facts(people, self.done, self.exempt, self.members)
+
 
 def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any]) -> _Facts:
     people = [
-        (i, dept, job, place, _date(hired), _date(joined))
-        for i, dept, job, place, hired, joined in tx.execute(
+        (i, dept, job, place, _date(hired), _date(joined), manager)
+        for i, dept, job, place, hired, joined, manager in tx.execute(
             select(
                 Learner.id,
                 Learner.department,
@@ -127,6 +145,7 @@ def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any
                 Learner.location,
                 Learner.hire_date,
                 date_of(Learner.created_at),
+                Learner.manager_name,
             )
             .where(Learner.merged_into_id.is_(None), *filters)
             .execution_options(**IN_BATCHES)
@@ -250,22 +269,68 @@ def matrix(
     requirement_ids: Iterable[int] | None = None,
 ) -> ComplianceMatrix:
     """Every learner in scope of any requirement, and their state against each."""
-    wanted_states = set(states) if states else None
     wanted_ids = set(requirement_ids) if requirement_ids is not None else None
     requirements = [r for r in list_requirements(db) if wanted_ids is None or r.id in wanted_ids]
     with db.reading() as tx:
         facts = _facts(tx, requirements, _learner_filters(department, manager, location))
-        cells: list[dict[int, ComplianceCell]] = []
-        totals: list[dict[ComplianceState, int]] = []
-        seen: set[int] = set()
-        for requirement in requirements:
-            found = _cells(facts, requirement, _Rule(requirement, today, window_days))
-            totals.append(dict(Counter(c.state for c in found.values())))
-            if wanted_states is not None:
-                found = {i: c for i, c in found.items() if c.state in wanted_states}
-            seen.update(found)
-            cells.append(found)
-        people = _learners(tx, seen)
+        return _matrix(tx, facts, requirements, today, window_days, states)
+
+
+def matrix_and_due(
+    db: Database,
+    today: date,
+    due_days: int,
+    *,
+    window_days: int = EXPIRY_WINDOW_DAYS,
+    department: str | None = None,
+    manager: str | None = None,
+    location: str | None = None,
+    states: Iterable[ComplianceState] | None = None,
+) -> tuple[ComplianceMatrix, list[DueRow]]:
+    """`matrix` and `due_rows` (which narrows by department only) from one read of the facts.
+
+    The compliance screen shows both: on 50,000 learners each read took ~400 ms.
+    """
+    requirements = list_requirements(db)
+    with db.reading() as tx:
+        facts = _facts(tx, requirements, _learner_filters(department))
+        narrowed = facts.narrowed(manager, location)
+        found = _matrix(tx, narrowed, requirements, today, window_days, states)
+        # The matrix's rows name most of those due (all, unless it is narrowed further).
+        known = {
+            row[LEARNER_ID]: (
+                row[LEARNER_NAME],
+                row[LEARNER_EMAIL],
+                row[LEARNER_MANAGER],
+                row[LEARNER_MANAGER_EMAIL],
+                row[LEARNER_DEPARTMENT],
+            )
+            for row in found.learner_rows
+        }
+        due = _due_rows(tx, facts, requirements, today, due_days, known)
+    return found, due
+
+
+def _matrix(
+    tx: OrmSession,
+    facts: _Facts,
+    requirements: list[RequirementRow],
+    today: date,
+    window_days: int,
+    states: Iterable[ComplianceState] | None,
+) -> ComplianceMatrix:
+    wanted_states = set(states) if states else None
+    cells: list[dict[int, ComplianceCell]] = []
+    totals: list[dict[ComplianceState, int]] = []
+    seen: set[int] = set()
+    for requirement in requirements:
+        found = _cells(facts, requirement, _Rule(requirement, today, window_days))
+        totals.append(dict(Counter(c.state for c in found.values())))
+        if wanted_states is not None:
+            found = {i: c for i, c in found.items() if c.state in wanted_states}
+        seen.update(found)
+        cells.append(found)
+    people = _learners(tx, seen)
     return ComplianceMatrix(
         tuple(requirements), people, tuple(cells), today, window_days, tuple(totals)
     )
@@ -326,20 +391,33 @@ def due_rows(
     db: Database, today: date, days: int, *, department: str | None = None
 ) -> list[DueRow]:
     """`due` as plain tuples (see `DueRow`): for the screen, which holds 200,000 of them."""
-    horizon = today + timedelta(days=days)
     requirements = list_requirements(db)
-    # (date, learner id, requirement's position, state): tuples of plain values throughout.
-    found: list[tuple[date, int, int, str]] = []
     with db.reading() as tx:
         facts = _facts(tx, requirements, _learner_filters(department))
-        for position, requirement in enumerate(requirements):
-            cells = _cells(facts, requirement, _Rule(requirement, today, days))
-            found.extend(
-                (cell.on, learner_id, position, cell.state.value)
-                for learner_id, cell in cells.items()
-                if cell.state in _DUE_STATES and cell.on is not None and cell.on <= horizon
-            )
-        names = _names(tx, {learner_id for _on, learner_id, _r, _s in found})
+        return _due_rows(tx, facts, requirements, today, days)
+
+
+def _due_rows(
+    tx: OrmSession,
+    facts: _Facts,
+    requirements: list[RequirementRow],
+    today: date,
+    days: int,
+    known: dict[int, tuple[str, str, str, str, str]] | None = None,
+) -> list[DueRow]:
+    """`due_rows` from `facts`; `known`: names already read (see `_names`), by learner id."""
+    horizon = today + timedelta(days=days)
+    # (date, learner id, requirement's position, state): tuples of plain values throughout.
+    found: list[tuple[date, int, int, str]] = []
+    for position, requirement in enumerate(requirements):
+        cells = _cells(facts, requirement, _Rule(requirement, today, days))
+        found.extend(
+            (cell.on, learner_id, position, cell.state.value)
+            for learner_id, cell in cells.items()
+            if cell.state in _DUE_STATES and cell.on is not None and cell.on <= horizon
+        )
+    names = dict(known or {})
+    names.update(_names(tx, {i for _on, i, _r, _s in found if i not in names}))
     # Fresh tuples of the course ids: the requirement's own has lived long enough to be tracked
     # until a full collection, and would keep every row holding it tracked as well.
     facts_of = [(r.id, r.name, r.course_ids[0], (*r.course_ids,)) for r in requirements]

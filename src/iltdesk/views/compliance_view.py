@@ -195,16 +195,16 @@ class CompliancePage(QWidget):
         def work(
             _progress: object,
         ) -> tuple[ComplianceMatrix, list[DueRow], dict[str, list[str]] | None]:
-            found = compliance.matrix(
+            found, due = compliance.matrix_and_due(
                 db,
                 today,
+                days,
                 window_days=window,
                 department=department,
                 manager=manager,
                 location=location,
                 states=[ComplianceState(str(state))] if state else None,
             )
-            due = compliance.due_rows(db, today, days, department=department)
             due = due_model.ordered(due, due_order)  # here, not on the GUI thread
             return found, due, compliance.matrix_choices(db) if want_choices else None
 
