@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import openpyxl
 import pytest
 
 from iltdesk.domain.enums import EnrollmentStatus as E
+from iltdesk.models.imports import preview_rows
 from iltdesk.services import enrollment, learners
 from iltdesk.views.dialogs import import_wizard
 from iltdesk.views.dialogs.import_pages import file_page, preview_page
@@ -71,7 +74,15 @@ def test_walk_from_file_to_committed_roster_then_undo(
     _advance(qtbot, wizard, TARGET)
     assert wizard.target_page.enrol.isChecked()
     assert wizard.target_page.session.currentData() == session.id
+    made_on = []  # the preview's rows are made with the plan, off the GUI thread
+    monkeypatch.setattr(
+        import_wizard,
+        "preview_rows",
+        lambda *a: made_on.append(threading.current_thread()) or preview_rows(*a),
+    )
     _advance(qtbot, wizard, PREVIEW)
+    assert made_on
+    assert threading.main_thread() not in made_on
     preview = wizard.preview_page
     assert "6 new learners" in preview.counts.text()
     assert "2 rows with problems" in preview.counts.text()

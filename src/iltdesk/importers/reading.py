@@ -20,7 +20,6 @@ import zipfile
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import cast
 
 from iltdesk.collector import paused_collector
 from iltdesk.errors import UnreadableFileError, UserError
@@ -41,7 +40,9 @@ class RawSheet:
     """One sheet as read from a file: its cells, before any cleaning."""
 
     name: str
-    rows: list[list[object]]
+    # Tuples: the collector stops walking a tuple of plain values after one pass, while it
+    # walks a list at every full collection (50,000 of them while a preview is open).
+    rows: list[tuple[object, ...]]
     merged_rows: frozenset[int] = frozenset()  # row indexes holding a cell merged across columns
     # (row, column), 0-based: formula cells the file holds no result for (they read as empty)
     uncached: frozenset[tuple[int, int]] = frozenset()
@@ -127,7 +128,7 @@ def read_file(
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         kind = _zip_kind(path, data)
         uncached = _guard(path, data, kind, row_limit)
-        with paused_collector():  # 50,000 rows are 50,000 lists the collector need not walk
+        with paused_collector():  # 50,000 rows: the collector need not walk them on the way
             sheets = _read_workbook(path, data, row_limit)
         if uncached:
             sheets = [replace(s, uncached=uncached.get(s.name, frozenset())) for s in sheets]
@@ -159,11 +160,11 @@ def read_file(
             ).format(name=path.name)
         )
     used_delimiter = delimiter or sniff_delimiter(text)
-    rows: list[list[object]] = []
+    rows: list[tuple[object, ...]] = []
     widest = 0
     with paused_collector():
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=used_delimiter):
-            rows.append(list(row))
+            rows.append(tuple(row))
             widest = max(widest, len(row))
             if len(rows) > row_limit:
                 break
@@ -225,7 +226,9 @@ def _read_workbook(path: Path, data: bytes, row_limit: int) -> list[RawSheet]:
                 continue
             sheet = book.get_sheet_by_name(meta.name)
             _check_limit(path, sheet.height, row_limit)
-            rows = cast(list[list[object]], sheet.to_python(skip_empty_area=False))
+            rows: list[tuple[object, ...]] = [
+                tuple(row) for row in sheet.to_python(skip_empty_area=False)
+            ]
             merged = frozenset(
                 r
                 for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or ())

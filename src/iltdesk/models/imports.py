@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +40,7 @@ class RawRowsTableModel(QAbstractTableModel):
         self._width = 0
         self.header_row = -1
 
-    def set_rows(self, rows: list[list[object]], header_row: int | None) -> None:
+    def set_rows(self, rows: Sequence[Sequence[object]], header_row: int | None) -> None:
         self.beginResetModel()
         self._rows = [[cell_text(c) for c in row] for row in rows[:PREVIEW_ROWS]]
         self._width = max((len(r) for r in self._rows), default=0)

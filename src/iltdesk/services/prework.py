@@ -9,7 +9,7 @@ email (or employee ID), and a status ("Completed", "Done", "100%"…) or a compl
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -155,7 +155,7 @@ def import_prework(
     return Outcome(PreworkImport(tuple(done), tuple(not_done), tuple(strangers), changed), changes)
 
 
-def _header(rows: list[list[object]]) -> tuple[int | None, dict[str, int]]:
+def _header(rows: Sequence[Sequence[object]]) -> tuple[int | None, dict[str, int]]:
     for index, row in enumerate(rows[:30]):
         folded = [re.sub(r"\s+", " ", str(c or "")).strip().casefold() for c in row]
         columns: dict[str, int] = {}
@@ -179,7 +179,7 @@ def _value(cells: list[str], index: int | None) -> str:
     return cells[index] if index is not None and index < len(cells) else ""
 
 
-def _finished(row: list[object], cells: list[str], columns: dict[str, int]) -> datetime | bool:
+def _finished(row: Sequence[object], cells: list[str], columns: dict[str, int]) -> datetime | bool:
     """When the row says the pre-work was finished (True: done, date unknown; False: not)."""
     index = columns.get("date")
     raw = row[index] if index is not None and index < len(row) else None

@@ -163,6 +163,7 @@ def import_preview(ctx: Any, work: Path) -> Any:
     from openpyxl import Workbook
 
     from iltdesk.importers.reading import read_file
+    from iltdesk.models.imports import preview_rows
     from iltdesk.services import roster_import
     from iltdesk.views.dialogs.import_wizard import PREVIEW, ImportWizard
 
@@ -189,7 +190,8 @@ def import_preview(ctx: Any, work: Path) -> Any:
     wizard.set_source(source)
     wizard.set_parsed(roster_import.prepare(ctx.db, source))
     assert wizard.parsed is not None
-    wizard.set_plan(roster_import.plan_import(ctx.db, wizard.parsed))
+    plan = roster_import.plan_import(ctx.db, wizard.parsed)
+    wizard.set_plan((plan, preview_rows(wizard.parsed, plan)))
     wizard.setStartId(PREVIEW)
     wizard.resize(1000, 560)
     return wizard

@@ -46,7 +46,7 @@ def test_xlsm_and_openpyxl_written_files_read_too(tmp_path):
     path = tmp_path / "macro.xlsm"
     book.save(path)
     rows = read_file(path).sheet(None).rows
-    assert rows[1][:4] == ["1", "Ann", "Lee", "ann@example.com"]
+    assert rows[1][:4] == ("1", "Ann", "Lee", "ann@example.com")
     assert len(rows) == 2 or rows[2][0] in ("", None)
 
 
@@ -86,7 +86,7 @@ def test_ods_reads(tmp_path):
         )
     source = read_file(path)
     assert source.kind == "ods"
-    assert source.sheet(None).rows[1][:2] == ["Müller, Zoë", "zoe@example.com"]
+    assert source.sheet(None).rows[1][:2] == ("Müller, Zoë", "zoe@example.com")
 
 
 @pytest.mark.parametrize(
@@ -203,7 +203,7 @@ def test_legacy_xls_reads(tmp_path):
     book.save(str(path))
     source = read_file(path)
     assert source.kind == "xls"
-    assert source.sheet(None).rows[1] == [1001.0, "Jörg", "Weiß", "joerg@example.de"]
+    assert source.sheet(None).rows[1] == (1001.0, "Jörg", "Weiß", "joerg@example.de")
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,6 @@ from iltdesk.importers.fields import Field
 from iltdesk.models.imports import (
     ImportPreviewTableModel,
     PreviewRow,
-    preview_rows,
 )
 from iltdesk.services import roster_import
 from iltdesk.services.roster_import import SKIP
@@ -103,7 +102,7 @@ class PreviewPage(_Page):
         parsed, plan = self.w.parsed, self.w.plan
         assert parsed is not None
         assert plan is not None
-        self.rows = preview_rows(parsed, plan)
+        self.rows = self.w.preview
         self.counts.setText(counts_html(plan, self.w.earlier))
         self.save_problems.setEnabled(plan.counts.rejected > 0)
         self._fill()
@@ -164,8 +163,8 @@ class PreviewPage(_Page):
         else:
             self.w.decisions[row.row] = value
 
-        def done(plan: ImportPlan) -> None:
-            self.w.set_plan(plan)
+        def done(planned: tuple[ImportPlan, list[PreviewRow]]) -> None:
+            self.w.set_plan(planned)
             self.refresh()
 
         self.w.tasks.run(
