@@ -322,35 +322,11 @@ def gui_stalls(path: Path) -> None:
     out the matrix and the due list, and while the due list is sorted by a header (target
     under 50 ms each, where a click still feels instant). A 5 ms timer notes the gaps."""
     import json
-    import os
-    from pathlib import Path as _Path
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from common import app_window, pause
+    from PySide6.QtCore import Qt
 
-    from iltdesk.app import make_application
-    from iltdesk.collector import hold_collector, release_collector
-    from iltdesk.db.engine import database_url
-    from iltdesk.db.opening import open_database
-    from iltdesk.services.catalogue import MaterialStore
-    from iltdesk.settings import Preferences
-    from iltdesk.views.context import AppContext
-    from iltdesk.views.main_window import MainWindow
-
-    hold_collector()  # as the app starts: what start-up builds is frozen once the window shows
-    app = make_application()
-    work = _Path(tempfile.mkdtemp())
-    db = open_database(database_url(path), lock=False)
-    ctx = AppContext(db, Preferences(work / "p.json"), MaterialStore(work / "m"))
-    window = MainWindow(ctx)
-    window.resize(1280, 800)
-    window.show()
-    release_collector()
-
-    def pause(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
+    app, db, window = app_window(path, Path(tempfile.mkdtemp()))
 
     def worst_gap(step: Any, settle: Any) -> float:
         probe = StallProbe(window)

@@ -138,39 +138,13 @@ def run(name: str, path: Path, runs: int = RUNS, prepare_db: str = "") -> tuple[
 def wizard_stalls(path: Path, db_path: Path) -> None:
     """The import wizard on the same file, as the app runs it: the longest GUI-thread stall on
     each step (reading, columns, target, planning the preview, importing). Target 50 ms."""
-    import os
+    from common import StallProbe, app_window, pause
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from common import StallProbe
-
-    from iltdesk.collector import hold_collector, release_collector
-
-    hold_collector()  # as the app starts: what start-up builds is frozen once the window shows
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    from iltdesk.app import make_application
-    from iltdesk.db.engine import database_url
-    from iltdesk.db.opening import open_database
-    from iltdesk.services.catalogue import MaterialStore
-    from iltdesk.settings import Preferences
     from iltdesk.tasks.runner import shutdown
-    from iltdesk.views.context import AppContext
     from iltdesk.views.dialogs.import_wizard import DONE, ImportWizard
-    from iltdesk.views.main_window import MainWindow
 
-    app = make_application()
-    db = open_database(database_url(db_path), lock=False)
-    work = db_path.parent
-    ctx = AppContext(db, Preferences(work / "p.json"), MaterialStore(work / "m"))
-    window = MainWindow(ctx)
-    window.show()
-    release_collector()
-
-    def pause(ms: int) -> None:
-        loop = QEventLoop()
-        QTimer.singleShot(ms, loop.quit)
-        loop.exec()
-
+    app, db, window = app_window(db_path, db_path.parent)
+    ctx = window.ctx
     pause(300)
     probe = StallProbe(window)
     probe.start()

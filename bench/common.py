@@ -105,3 +105,40 @@ class StallProbe:
         """Stop; the longest gap seen, in milliseconds."""
         self._timer.stop()
         return round(max(self.gaps), 1) if self.gaps else 0.0
+
+
+def pause(ms: int) -> None:
+    """Let the Qt event loop run for `ms` milliseconds (the QApplication must exist)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def app_window(db_path: Path, work: Path, size: tuple[int, int] = (1280, 800)) -> Any:
+    """The main window on `db_path`, shown as `iltdesk` starts it (offscreen).
+
+    As the app does, the collector is held while starting and what start-up built is frozen
+    once the window shows. Returns (application, database, window); `window.ctx` is its context.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from iltdesk.collector import hold_collector, release_collector
+
+    hold_collector()
+    from iltdesk.app import make_application
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.opening import open_database
+    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.settings import Preferences
+    from iltdesk.views.context import AppContext
+    from iltdesk.views.main_window import MainWindow
+
+    app = make_application()
+    db = open_database(database_url(db_path), lock=False)
+    ctx = AppContext(db, Preferences(work / "p.json"), MaterialStore(work / "m"))
+    window = MainWindow(ctx)
+    window.resize(*size)
+    window.show()
+    release_collector()
+    return app, db, window
