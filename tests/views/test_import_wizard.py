@@ -9,7 +9,7 @@ import pytest
 
 from iltdesk.domain.enums import EnrollmentStatus as E
 from iltdesk.models.imports import preview_rows
-from iltdesk.services import enrollment, learners
+from iltdesk.services import enrollment, learners, roster_import
 from iltdesk.views.dialogs import import_wizard
 from iltdesk.views.dialogs.import_pages import file_page, preview_page
 from iltdesk.views.dialogs.import_wizard import (
@@ -51,7 +51,16 @@ def test_walk_from_file_to_committed_roster_then_undo(
     assert wizard.currentId() == FILE
     wizard.file_page.browse()
     assert wizard.file_page.path.text() == str(path)
+    looked_up_on = []  # an earlier import of the file is looked up off the GUI thread
+    earlier_import = roster_import.earlier_import
+    monkeypatch.setattr(
+        roster_import,
+        "earlier_import",
+        lambda *a: looked_up_on.append(threading.current_thread()) or earlier_import(*a),
+    )
     _advance(qtbot, wizard, SHEET)
+    assert looked_up_on
+    assert threading.main_thread() not in looked_up_on
     assert wizard.sheet_page.sheets.currentItem().text().startswith("Training export")
     assert wizard.sheet_page.sheets.count() == 2
     _advance(qtbot, wizard, COLUMNS)

@@ -187,7 +187,7 @@ def import_preview(ctx: Any, work: Path) -> Any:
     book.save(path)
     source = read_file(path)
     wizard = ImportWizard(ctx, None)
-    wizard.set_source(source)
+    wizard.set_source((source, None))
     wizard.set_parsed(roster_import.prepare(ctx.db, source))
     assert wizard.parsed is not None
     plan = roster_import.plan_import(ctx.db, wizard.parsed)

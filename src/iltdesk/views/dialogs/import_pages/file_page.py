@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from iltdesk.i18n import _
-from iltdesk.importers.reading import read_file
 from iltdesk.views.dialogs.import_pages.common import COLUMNS, FILE_FILTER, SHEET, _Page
 from iltdesk.views.drops import RosterDropTarget
 
@@ -73,7 +72,7 @@ class FilePage(RosterDropTarget, _Page):
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         path = Path(self.path.text().strip()).expanduser()
-        return self.run_then_next(lambda _p: read_file(path), self.w.set_source)
+        return self.run_then_next(self.w.reading_work(path), self.w.set_source)
 
     def nextId(self) -> int:  # noqa: N802 - Qt's name
         source = self.w.source
