@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 
 from iltdesk.domain.enums import EnrollmentStatus as E
-from iltdesk.models.imports import preview_rows
 from iltdesk.services import enrollment, learners, roster_import
 from iltdesk.views.dialogs import import_wizard
 from iltdesk.views.dialogs.import_pages import file_page, preview_page
@@ -28,6 +27,19 @@ from tests.fixtures.rosters import csv_bytes, messy_workbook
 def _advance(qtbot, wizard, page_id):
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=15_000)
+
+
+def threads_calling(monkeypatch, module, name):
+    """The threads that call `module.name` from now on (each call goes through)."""
+    threads = []
+    function = getattr(module, name)
+
+    def spy(*args):
+        threads.append(threading.current_thread())
+        return function(*args)
+
+    monkeypatch.setattr(module, name, spy)
+    return threads
 
 
 @pytest.fixture
@@ -51,13 +63,8 @@ def test_walk_from_file_to_committed_roster_then_undo(
     assert wizard.currentId() == FILE
     wizard.file_page.browse()
     assert wizard.file_page.path.text() == str(path)
-    looked_up_on = []  # an earlier import of the file is looked up off the GUI thread
-    earlier_import = roster_import.earlier_import
-    monkeypatch.setattr(
-        roster_import,
-        "earlier_import",
-        lambda *a: looked_up_on.append(threading.current_thread()) or earlier_import(*a),
-    )
+    # An earlier import of the file is looked up off the GUI thread.
+    looked_up_on = threads_calling(monkeypatch, roster_import, "earlier_import")
     _advance(qtbot, wizard, SHEET)
     assert looked_up_on
     assert threading.main_thread() not in looked_up_on
@@ -83,12 +90,8 @@ def test_walk_from_file_to_committed_roster_then_undo(
     _advance(qtbot, wizard, TARGET)
     assert wizard.target_page.enrol.isChecked()
     assert wizard.target_page.session.currentData() == session.id
-    made_on = []  # the preview's rows are made with the plan, off the GUI thread
-    monkeypatch.setattr(
-        import_wizard,
-        "preview_rows",
-        lambda *a: made_on.append(threading.current_thread()) or preview_rows(*a),
-    )
+    # The preview's rows are made with the plan, off the GUI thread.
+    made_on = threads_calling(monkeypatch, import_wizard, "preview_rows")
     _advance(qtbot, wizard, PREVIEW)
     assert made_on
     assert threading.main_thread() not in made_on
@@ -105,8 +108,14 @@ def test_walk_from_file_to_committed_roster_then_undo(
     sheet = openpyxl.load_workbook(report).active
     assert sheet.max_row == 3
     assert sheet.cell(1, sheet.max_column).value == "What is wrong"
+    # The mapping is kept for the next file like it, off the GUI thread.
+    remembered_on = threads_calling(monkeypatch, roster_import, "remember_mapping")
     _advance(qtbot, wizard, DONE)
     assert "Imported" in wizard.done_page.summary.text()
+    assert remembered_on
+    assert threading.main_thread() not in remembered_on
+    parsed = wizard.parsed
+    assert roster_import.remembered_mapping(ctx.db, parsed.headers) == parsed.mapping
     roster = enrollment.roster(ctx.db, session.id)
     assert [r.status for r in roster].count(E.ENROLLED) == 4
     waitlist = sorted(

@@ -156,9 +156,6 @@ class ImportWizard(QWizard):
     def set_result(self, outcome: Any) -> None:
         result: ImportResult = self.ctx.apply(outcome)
         self.import_result = result
-        assert self.parsed is not None
-        if result.batch_id is not None:
-            roster_import.remember_mapping(self.ctx.db, self.parsed.headers, self.parsed.mapping)
         self.imported.emit(result)
 
     def planning_work(self) -> Callable[[Progress], tuple[ImportPlan, list[PreviewRow]]]:
@@ -179,9 +176,16 @@ class ImportWizard(QWizard):
         assert parsed is not None
         assert source is not None
         ref = ImportSource(source.path.name, source.sha256, parsed.sheet)
-        return lambda progress: roster_import.commit_import(
-            db, parsed, ref, session_id=session_id, decisions=decisions, report=progress.report
-        )
+
+        def work(progress: Progress) -> Any:
+            outcome = roster_import.commit_import(
+                db, parsed, ref, session_id=session_id, decisions=decisions, report=progress.report
+            )
+            if outcome.value.batch_id is not None:  # the next file like it maps the same way
+                roster_import.remember_mapping(db, parsed.headers, parsed.mapping)
+            return outcome
+
+        return work
 
     def reject(self) -> None:
         if self.busy:
