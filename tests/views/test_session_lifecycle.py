@@ -396,3 +396,20 @@ def test_the_list_is_read_off_the_gui_thread_and_filtered_by_its_texts(
     assert [page.model.row_at(r).course_code for r in range(page.model.rowCount())] == ["FL-1"]
     page.text.setText("safety in person")  # words of two columns: no row, as before
     assert page.model.rowCount() == 0
+
+
+def test_a_read_that_fails_is_said_and_the_list_stops_waiting(qtbot, ctx, page, monkeypatch):
+    from iltdesk.errors import DiskIOError
+    from iltdesk.views import sessions_view
+
+    sessions_read(qtbot, page)
+    said = []
+    monkeypatch.setattr(sessions_view, "show_error", lambda parent, error: said.append(error))
+
+    def busy(*_args, **_kwargs):
+        raise DiskIOError("The disk could not be read.")
+
+    monkeypatch.setattr(scheduling, "list_sessions", busy)
+    page.reload()
+    sessions_read(qtbot, page)
+    assert [type(e) for e in said] == [DiskIOError]

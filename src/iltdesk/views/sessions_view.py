@@ -184,12 +184,12 @@ class SessionsPage(TablePage):
             self._show_rows(ordered_by=order)
             self.loaded.emit()
 
-        self.tasks.run(
-            work,
-            title=_("Reading the sessions…"),
-            on_done=done,
-            on_error=lambda error: show_error(self, error),
-        )
+        def failed(error: BaseException) -> None:
+            if read == self._reads:
+                self._shown = read  # nothing more is coming for these filters
+            show_error(self, error)
+
+        self.tasks.run(work, title=_("Reading the sessions…"), on_done=done, on_error=failed)
 
     def is_reading(self) -> bool:
         """Whether the sessions the filters last asked for are still being read."""
