@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 
 from iltdesk.services import scheduling
 from iltdesk.services.demo import DemoSize, load_demo
@@ -202,6 +202,22 @@ def test_the_month_calendar_writes_session_titles_into_its_cells(qtbot, ctx):
     assert view.calendar.cell_lines(date(2027, 3, 10)) == []
     view.resize(900, 600)
     assert not view.grab().isNull()  # paints the cells without error
+    # Only the month shown is marked (marking every date of 2,000 sessions took 34-38 ms);
+    # turning the page marks the next.
+    make_session(
+        ctx.db, course.id, days=(day_spec(date(2027, 6, 2), "09:00", "17:00", "Europe/London"),)
+    )
+
+    def tooltip(day: date) -> str:
+        return view.calendar.dateTextFormat(QDate(day.year, day.month, day.day)).toolTip()
+
+    view.calendar.setCurrentPage(2027, 3)
+    view.set_sessions(scheduling.list_sessions(ctx.db))
+    assert "FS-101" in tooltip(day)
+    assert tooltip(date(2027, 6, 2)) == ""
+    view.calendar.setCurrentPage(2027, 6)
+    assert "FS-101" in tooltip(date(2027, 6, 2))
+    assert tooltip(day) == ""
 
 
 def test_help_has_the_user_guide_and_the_keyboard_shortcuts(qtbot, ctx):

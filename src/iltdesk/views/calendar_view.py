@@ -120,24 +120,37 @@ class MonthView(QWidget):
             lambda item: self.session_activated.emit(int(item.data(Qt.ItemDataRole.UserRole)))
         )
         self.calendar.selectionChanged.connect(self._show_day)
+        self.calendar.currentPageChanged.connect(lambda _year, _month: self._mark_page())
         layout = QHBoxLayout(self)
         layout.addWidget(self.calendar, 3)
         layout.addWidget(self.day_list, 2)
         self._by_date: dict[date, list[tuple[SessionRow, int]]] = {}
+        self._marked: set[date] = set()  # the dates shown in bold, with their tooltips
 
     def set_sessions(self, rows: list[SessionRow]) -> None:
-        for day in self._by_date:
-            self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), QTextCharFormat())
         self._by_date = sessions_by_local_date(rows)
         self.calendar.by_date = self._by_date
+        self._mark_page()
+        self._show_day()
+
+    def _mark_page(self) -> None:
+        """Session days in bold, with their sessions as tooltips, on the month shown only.
+
+        Marking every date of 2,000 sessions held the window 34-38 ms on choosing the view.
+        """
+        for day in self._marked:
+            self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), QTextCharFormat())
+        first = date(self.calendar.yearShown(), self.calendar.monthShown(), 1)
+        # The page shows the weeks around the month too.
+        shown = (first - timedelta(days=7), first + timedelta(days=31 + 14))
+        self._marked = {day for day in self._by_date if shown[0] <= day <= shown[1]}
         bold = QTextCharFormat()
         bold.setFontWeight(QFont.Weight.Bold)
         bold.setBackground(self.palette().highlight().color().lighter(170))
-        for day, entries in self._by_date.items():
+        for day in self._marked:
             fmt = QTextCharFormat(bold)
-            fmt.setToolTip("\n".join(_label(r, i) for r, i in entries))
+            fmt.setToolTip("\n".join(_label(r, i) for r, i in self._by_date[day]))
             self.calendar.setDateTextFormat(QDate(day.year, day.month, day.day), fmt)
-        self._show_day()
 
     def _show_day(self) -> None:
         chosen = _to_date(self.calendar.selectedDate())
