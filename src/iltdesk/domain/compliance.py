@@ -193,22 +193,7 @@ DUE_ON: Final = 10
 
 def due_item(row: DueRow) -> DueItem:
     """The item a due-list row stands for."""
-    (learner, name, email, manager, manager_email, department) = row[:6]
-    requirement_id, requirement, course_id, state, on, course_ids = row[6:]
-    return DueItem(
-        learner,
-        name,
-        email,
-        manager,
-        manager_email,
-        department,
-        requirement_id,
-        requirement,
-        course_id,
-        ComplianceState(state),
-        on,
-        course_ids,
-    )
+    return DueItem(*row[:DUE_STATE], ComplianceState(row[DUE_STATE]), *row[DUE_ON:])
 
 
 RULE = N_(

@@ -190,9 +190,8 @@ class ComplianceTableModel(QAbstractTableModel):
 STATE = 4  # of the due list: the column coloured by the state
 
 
-def _due_date(row: DueRow) -> str:
-    on = row[DUE_ON]
-    return formatting.format_date(on) if on else ""
+def _day(value: date | None) -> str:
+    return formatting.format_date(value) if value else ""
 
 
 class DueTableModel(RowTableModel[DueRow]):
@@ -208,7 +207,7 @@ class DueTableModel(RowTableModel[DueRow]):
         Column(lambda: _("State"), lambda r: S(r[DUE_STATE]).label()),
         Column(
             lambda: _("Date"),
-            _due_date,
+            lambda r: _day(r[DUE_ON]),
             sort=lambda r: on.isoformat() if (on := r[DUE_ON]) else "",
         ),
     )
@@ -228,10 +227,6 @@ STATUS_COLOURS = {
     CertificateStatus.EXPIRED: COLOURS[S.OVERDUE],
     CertificateStatus.REVOKED: COLOURS[S.OVERDUE],
 }
-
-
-def _day(value: date | None) -> str:
-    return formatting.format_date(value) if value else ""
 
 
 def _status_label(row: RegisterTuple) -> str:

@@ -24,9 +24,9 @@ __all__ = ["Database", "Outcome", "audit", "get_or_fail"]  # Database: for type 
 T = TypeVar("T")
 E = TypeVar("E")
 
-# Rows a long read turns into result rows at a time (`execution_options(yield_per=...)`): made
-# in one go, 223,191 rows held the interpreter (and so the window, reading on a worker) 40 ms.
-IN_BATCHES = {"yield_per": 2000}
+# Rows a long read turns into result rows at a time (`execution_options(yield_per=BATCH_ROWS)`):
+# made in one go, 223,191 rows held the interpreter (and so the window, reading on a worker) 40 ms.
+BATCH_ROWS = 2000
 
 
 @dataclass(frozen=True)

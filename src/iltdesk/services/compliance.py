@@ -52,7 +52,7 @@ from iltdesk.domain.compliance import (
 from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import ComplianceState, EnrollmentStatus, RequirementAnchor
 from iltdesk.domain.sorting import sorted_in_steps
-from iltdesk.services.common import IN_BATCHES
+from iltdesk.services.common import BATCH_ROWS
 from iltdesk.services.requirements import list_requirements
 
 S = ComplianceState
@@ -148,7 +148,7 @@ def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any
                 Learner.manager_name,
             )
             .where(Learner.merged_into_id.is_(None), *filters)
-            .execution_options(**IN_BATCHES)
+            .execution_options(yield_per=BATCH_ROWS)
         )
     ]
     courses = sorted({c for r in requirements for c in r.course_ids})
@@ -173,7 +173,7 @@ def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any
                 ~and_(revoked, ~valid),  # a revoked certificate stops counting
             )
             .group_by(TrainingSession.course_id, Enrollment.learner_id)
-            .execution_options(**IN_BATCHES)
+            .execution_options(yield_per=BATCH_ROWS)
         ):
             done[course_id][learner_id] = _date(day)  # type: ignore[assignment]
     ids = [r.id for r in requirements]
@@ -373,7 +373,7 @@ def _learners(tx: OrmSession, ids: set[int]) -> tuple[LearnerTuple, ...]:
         )
         .where(Learner.merged_into_id.is_(None))
         .order_by(Learner.sort_key)
-        .execution_options(**IN_BATCHES)
+        .execution_options(yield_per=BATCH_ROWS)
     )
     return tuple(
         (i, f"{first} {last}".strip(), email, dept, manager, manager_email, place)
@@ -405,7 +405,10 @@ def _due_rows(
     days: int,
     known: dict[int, tuple[str, str, str, str, str]] | None = None,
 ) -> list[DueRow]:
-    """`due_rows` from `facts`; `known`: names already read (see `_names`), by learner id."""
+    """`due_rows` from `facts`.
+
+    `known`: names already read (as `_names` gives them), by learner id; the others are added.
+    """
     horizon = today + timedelta(days=days)
     # (date, learner id, requirement's position, state): tuples of plain values throughout.
     found: list[tuple[date, int, int, str]] = []
@@ -416,7 +419,7 @@ def _due_rows(
             for learner_id, cell in cells.items()
             if cell.state in _DUE_STATES and cell.on is not None and cell.on <= horizon
         )
-    names = dict(known or {})
+    names = {} if known is None else known
     names.update(_names(tx, {i for _on, i, _r, _s in found if i not in names}))
     # Fresh tuples of the course ids: the requirement's own has lived long enough to be tracked
     # until a full collection, and would keep every row holding it tracked as well.

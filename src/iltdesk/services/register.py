@@ -15,7 +15,7 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import Certificate, Course, Enrollment, Learner, TrainingSession
 from iltdesk.domain.enums import CertificateStatus
 from iltdesk.domain.register import RegisterRow, RegisterTuple, register_row
-from iltdesk.services.common import IN_BATCHES
+from iltdesk.services.common import BATCH_ROWS
 
 
 def _status(
@@ -91,7 +91,7 @@ def register_rows(
     if learner_id is not None:
         query = query.where(Enrollment.learner_id == learner_id)
     with db.reading() as tx:
-        found = tx.execute(query.execution_options(**IN_BATCHES))
+        found = tx.execute(query.execution_options(yield_per=BATCH_ROWS))
         return [
             (
                 cert_code,

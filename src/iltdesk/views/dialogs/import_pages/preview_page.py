@@ -99,8 +99,7 @@ class PreviewPage(_Page):
         self.refresh()
 
     def refresh(self) -> None:
-        parsed, plan = self.w.parsed, self.w.plan
-        assert parsed is not None
+        plan = self.w.plan
         assert plan is not None
         self.rows = self.w.preview
         self.counts.setText(counts_html(plan, self.w.earlier))
