@@ -1,7 +1,5 @@
 """Courses and what they carry: objectives, agenda, materials, budgets, rates."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 
@@ -53,15 +51,15 @@ class Course(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
-    objectives: Mapped[list[LearningObjective]] = relationship(
+    objectives: Mapped[list["LearningObjective"]] = relationship(
         back_populates="course",
         order_by="LearningObjective.position",
         cascade="all, delete-orphan",
     )
-    agenda: Mapped[list[AgendaItem]] = relationship(
+    agenda: Mapped[list["AgendaItem"]] = relationship(
         back_populates="course", order_by="AgendaItem.position", cascade="all, delete-orphan"
     )
-    materials: Mapped[list[CourseMaterial]] = relationship(
+    materials: Mapped[list["CourseMaterial"]] = relationship(
         back_populates="course", order_by="CourseMaterial.id"
     )
 
@@ -83,7 +81,7 @@ class LearningObjective(Base):
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
 
-    course: Mapped[Course] = relationship(back_populates="objectives")
+    course: Mapped["Course"] = relationship(back_populates="objectives")
 
     __table_args__ = (UniqueConstraint("course_id", "position"),)
 
@@ -104,8 +102,8 @@ class AgendaItem(Base):
     )
     facilitator_notes: Mapped[str] = mapped_column(Text, default="")
 
-    course: Mapped[Course] = relationship(back_populates="agenda")
-    objective: Mapped[LearningObjective | None] = relationship()
+    course: Mapped["Course"] = relationship(back_populates="agenda")
+    objective: Mapped["LearningObjective | None"] = relationship()
 
     __table_args__ = (
         UniqueConstraint("course_id", "position"),
@@ -130,7 +128,7 @@ class CourseMaterial(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    course: Mapped[Course] = relationship(back_populates="materials")
+    course: Mapped["Course"] = relationship(back_populates="materials")
 
 
 class CourseBudget(Base):

@@ -1,7 +1,5 @@
 """Requirements and exemptions, interest lists, kept prints and scans, the audit trail."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import (

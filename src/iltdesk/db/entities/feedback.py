@@ -1,7 +1,5 @@
 """Feedback responses to a session's post-session survey, and their answers."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -28,7 +26,7 @@ class FeedbackResponse(Base):
     reference: Mapped[str] = mapped_column(String())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    answers: Mapped[list[FeedbackAnswer]] = relationship(
+    answers: Mapped[list["FeedbackAnswer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", order_by="FeedbackAnswer.id"
     )
 
@@ -47,4 +45,4 @@ class FeedbackAnswer(Base):
     score: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
 
-    response: Mapped[FeedbackResponse] = relationship(back_populates="answers")
+    response: Mapped["FeedbackResponse"] = relationship(back_populates="answers")

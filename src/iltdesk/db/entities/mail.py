@@ -1,7 +1,5 @@
 """Settings and the outbox: each message and its stored bytes."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 from sqlalchemy import (

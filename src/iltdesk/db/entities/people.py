@@ -1,7 +1,5 @@
 """Rooms, instructors and their qualifications, learners, and roster import batches."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -89,7 +87,7 @@ class Instructor(Base):
     work_start: Mapped[int] = mapped_column(Integer, default=480, server_default="480")
     work_end: Mapped[int] = mapped_column(Integer, default=1080, server_default="1080")
 
-    qualifications: Mapped[list[InstructorQualification]] = relationship(
+    qualifications: Mapped[list["InstructorQualification"]] = relationship(
         cascade="all, delete-orphan"
     )
 

@@ -1,7 +1,5 @@
 """Sessions, their days and instructors, places, attendance, certificates and costs."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -97,12 +95,12 @@ class TrainingSession(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
-    course: Mapped[Course] = relationship()
-    room: Mapped[Room | None] = relationship()
-    days: Mapped[list[SessionDay]] = relationship(
+    course: Mapped["Course"] = relationship()
+    room: Mapped["Room | None"] = relationship()
+    days: Mapped[list["SessionDay"]] = relationship(
         back_populates="session", order_by="SessionDay.start", cascade="all, delete-orphan"
     )
-    instructors: Mapped[list[SessionInstructor]] = relationship(
+    instructors: Mapped[list["SessionInstructor"]] = relationship(
         back_populates="session", cascade="all, delete-orphan"
     )
 
@@ -131,7 +129,7 @@ class SessionDay(Base):
     # This day's own meeting link, when it differs from the session's ("" : the session's).
     meeting_link: Mapped[str] = mapped_column(String(), default="", server_default="")
 
-    session: Mapped[TrainingSession] = relationship(back_populates="days")
+    session: Mapped["TrainingSession"] = relationship(back_populates="days")
 
     __table_args__ = (CheckConstraint('"end" > start', name="ends_after_start"),)
 
@@ -149,8 +147,8 @@ class SessionInstructor(Base):
     )
     role: Mapped[InstructorRole] = mapped_column(stored_enum(InstructorRole, "instructor_role"))
 
-    session: Mapped[TrainingSession] = relationship(back_populates="instructors")
-    instructor: Mapped[Instructor] = relationship()
+    session: Mapped["TrainingSession"] = relationship(back_populates="instructors")
+    instructor: Mapped["Instructor"] = relationship()
 
 
 class Enrollment(Base):
@@ -187,8 +185,8 @@ class Enrollment(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own shape
 
-    session: Mapped[TrainingSession] = relationship()
-    learner: Mapped[Learner] = relationship()
+    session: Mapped["TrainingSession"] = relationship()
+    learner: Mapped["Learner"] = relationship()
 
     __table_args__ = (
         UniqueConstraint("session_id", "learner_id"),
