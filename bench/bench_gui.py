@@ -50,17 +50,13 @@ OURS = r"""
 import sys, time
 from iltdesk.collector import hold_collector, release_collector
 hold_collector()  # as `iltdesk` starts (iltdesk/__main__.py), released once the window shows
-from iltdesk.app import apply_language, make_application, open_app_database
+from iltdesk.app import apply_language, make_application, open_app_database, open_window
 from PySide6.QtCore import QEvent, QObject
-from iltdesk import paths
-from iltdesk.services.catalogue import MaterialStore
 from iltdesk.settings import Preferences
-from iltdesk.views.context import AppContext
-from iltdesk.views.main_window import MainWindow
 app = make_application()
 prefs = Preferences(); apply_language(app, prefs)
 db = open_app_database(sys.argv[1])
-window = MainWindow(AppContext(db, prefs, MaterialStore(paths.materials_dir())))
+window = open_window(db, prefs)  # as `iltdesk` does (app.run_gui)
 home = window.pages["home"]  # the first screen: this week and what needs attention
 arrived = []
 home.attention_changed.connect(lambda _n: arrived.append(True))

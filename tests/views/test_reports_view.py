@@ -276,3 +276,41 @@ def test_reports_screen_in_german_has_no_untranslated_labels(qtbot, ctx, org, ge
     titles = [page.list.item(i).text() for i in range(page.list.count())]
     assert titles[0] == "Anwesenheit und Abschluss"
     assert date  # the module's imports stay used
+
+
+def test_the_first_screen_is_read_while_the_window_is_built(qtbot, db, tmp_path, monkeypatch):
+    """`app.open_window` (as `iltdesk` starts): the home screen's reading is under way before
+    the window is imported and built, and the home screen shows it without reading again."""
+    from iltdesk import app
+    from iltdesk.services import dashboard
+    from iltdesk.settings import Preferences
+    from iltdesk.views import main_window
+
+    course = make_course(db, title="Ladder Safety")
+    today = datetime.now(UTC).date()
+    make_session(db, course.id, days=(day_spec(today, "09:00", "12:00", "Europe/London"),))
+    prefs = Preferences(tmp_path / "prefs.json")
+    prefs.set("default_timezone", "Europe/London")
+    events: list[str] = []
+    overview, build = dashboard.overview, main_window.MainWindow.__init__
+
+    def reading(*args, **kwargs):
+        events.append("read")
+        return overview(*args, **kwargs)
+
+    def building(self, ctx):
+        events.append("read started" if ctx.first_reading is not None else "no reading")
+        build(self, ctx)
+
+    monkeypatch.setattr(dashboard, "overview", reading)
+    monkeypatch.setattr(main_window.MainWindow, "__init__", building)
+    window = app.open_window(db, prefs)
+    qtbot.addWidget(window)
+    home = window.pages["home"]
+    qtbot.waitUntil(lambda: home.week_model.rowCount() == 1, timeout=5000)
+    assert events[:1] == ["read started"]  # handed to the window, not started by it
+    assert events.count("read") == 1  # the home screen took it over
+    assert window.ctx.first_reading is None  # once: the next refresh reads afresh
+    assert "Ladder Safety" in home.week_model.index(0, 1).data()
+    home.refresh()
+    qtbot.waitUntil(lambda: events.count("read") == 2, timeout=5000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
@@ -99,6 +100,69 @@ def test_closing_the_window_while_work_runs_loses_nothing_and_raises_nothing(qtb
     assert delivered == []
     assert shutdown(5000)  # nothing left running
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+@pytest.mark.parametrize("settled_first", [True, False], ids=["in-before", "in-after"])
+def test_work_started_before_its_screen_exists_is_handed_over(qtbot, settled_first):
+    """The first screen's reading starts before the window is built (`app.open_window`): its
+    result reaches the screen whether it came in before the screen asked for it or after."""
+    from iltdesk.tasks.runner import Started
+
+    release = threading.Event()
+    threads = []
+
+    def work(progress):
+        threads.append(threading.current_thread())
+        release.wait(10)
+        return "read"
+
+    started = Started(work)
+    if settled_first:
+        release.set()
+        qtbot.wait(200)  # settled on the GUI thread with nobody to hand it to yet
+    page = QWidget()
+    qtbot.addWidget(page)
+    delivered = []
+    started.then(page, delivered.append, delivered.append)
+    release.set()
+    qtbot.waitUntil(lambda: delivered == ["read"], timeout=5000)
+    assert threads[0] is not threading.main_thread()
+    qtbot.wait(100)
+    assert delivered == ["read"]  # once
+
+
+def test_work_started_early_brings_its_error_and_skips_a_screen_that_closed(qtbot, caplog):
+    from iltdesk.tasks.runner import Started, shutdown
+
+    def broken(progress):
+        raise RuntimeError("database locked")
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    errors = []
+    Started(broken).then(page, errors.append, errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], RuntimeError)
+
+    from shiboken6 import isValid
+
+    release = threading.Event()
+
+    def broken_later(progress):
+        release.wait(10)
+        raise RuntimeError("database locked")
+
+    gone = QWidget()
+    gone.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    delivered = []
+    Started(broken_later).then(gone, delivered.append, delivered.append)
+    gone.close()
+    qtbot.waitUntil(lambda: not isValid(gone), timeout=5000)
+    release.set()
+    qtbot.wait(300)
+    assert delivered == []  # nothing handed to a deleted widget
+    assert "failed after it closed" in caplog.text
+    assert shutdown(5000)
 
 
 def test_shutdown_cancels_and_waits_for_running_work(qtbot):

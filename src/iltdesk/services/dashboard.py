@@ -7,7 +7,7 @@ the dashboard answers in milliseconds on years of data; see `bench/bench_reports
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select
@@ -53,6 +53,20 @@ from iltdesk.services.attention_tables import (
     outbox_t,
     sessions_t,
 )
+
+
+class Overview(NamedTuple):
+    """The home screen's two lists, as of one moment in one zone."""
+
+    today: date
+    week: list[SessionRow]
+    attention: list[AttentionItem]
+
+
+def overview(db: Database, *, now: datetime, zone: str) -> Overview:
+    """The week's sessions and what needs attention, `now` as read in `zone`."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    return Overview(today, this_week(db, today, zone), needs_attention(db, now=now, zone=zone))
 
 
 def week_of(today: date) -> tuple[date, date]:

@@ -7,7 +7,7 @@ to every open screen (each decides whether to refresh). Screens never call each 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -18,6 +18,10 @@ from iltdesk.services.catalogue import MaterialStore
 from iltdesk.services.common import Database, Outcome
 from iltdesk.settings import Preferences
 from iltdesk.views.errors import show_error
+
+if TYPE_CHECKING:
+    from iltdesk.services.dashboard import Overview
+    from iltdesk.tasks.runner import Started
 
 T = TypeVar("T")
 
@@ -30,12 +34,21 @@ class AppContext(QObject):
     # Changes. Open editors use it to say their record changed underneath them.
     remote_changes = Signal(str, object)
 
-    def __init__(self, db: Database, prefs: Preferences, store: MaterialStore) -> None:
+    def __init__(
+        self,
+        db: Database,
+        prefs: Preferences,
+        store: MaterialStore,
+        first_reading: Started[Overview] | None = None,
+    ) -> None:
         super().__init__()
         self.db = db
         self.prefs = prefs
         self.store = store
         self.undo_stack = QUndoStack(self)
+        # The home screen's lists, read while the window was built (`app.open_window`); the
+        # home screen takes it once, then reads for itself.
+        self.first_reading = first_reading
 
     def apply(self, outcome: Outcome[T]) -> T:
         """Announce what a service call changed and return its value."""

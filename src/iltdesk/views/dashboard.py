@@ -7,7 +7,7 @@ after every change and every ten minutes (sessions end while the app is open).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from iltdesk import formatting
 from iltdesk.domain.attention import AttentionItem, Target
 from iltdesk.domain.changes import Changes
-from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
 from iltdesk.models.reports import AttentionListModel, WeekTableModel
 from iltdesk.services import dashboard
@@ -138,26 +137,26 @@ class DashboardPage(QWidget):
         now = datetime.now(UTC)
         today = now.astimezone(ZoneInfo(zone)).date()
         self.greeting.setText(formatting.format_date(today, fmt="full"))
-
-        def work(_progress: object) -> tuple[list[SessionRow], list[AttentionItem]]:
-            return (
-                dashboard.this_week(self.ctx.db, today, zone),
-                dashboard.needs_attention(self.ctx.db, now=now, zone=zone),
+        first, self.ctx.first_reading = self.ctx.first_reading, None
+        if first is not None:  # started as the app opened, while the window was being built
+            first.then(
+                self,
+                lambda found: self._arrived(generation, found),
+                lambda error: self._failed(generation, error),
             )
-
+            return
+        db = self.ctx.db
         self.tasks.run(
-            work,
+            lambda _progress: dashboard.overview(db, now=now, zone=zone),
             title=_("Looking at what needs attention…"),
-            on_done=lambda found: self._arrived(generation, today, found),
+            on_done=lambda found: self._arrived(generation, found),
             on_error=lambda error: self._failed(generation, error),
         )
 
-    def _arrived(
-        self, generation: int, today: date, found: tuple[list[SessionRow], list[AttentionItem]]
-    ) -> None:
+    def _arrived(self, generation: int, found: dashboard.Overview) -> None:
         if generation != self.generation:
             return
-        week, items = found
+        today, week, items = found
         monday, sunday = dashboard.week_of(today)
         self.week_box.setTitle(
             _("This week ({first} – {last})").format(
