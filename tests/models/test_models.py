@@ -48,7 +48,7 @@ def _history(db):
 
 
 def _week(db):
-    from iltdesk.models.reports import WeekTableModel
+    from iltdesk.models.dashboard import WeekTableModel
 
     model = WeekTableModel()
     model.today = TODAY
@@ -56,7 +56,7 @@ def _week(db):
 
 
 def _attention(db):
-    from iltdesk.models.reports import AttentionListModel
+    from iltdesk.models.dashboard import AttentionListModel
     from iltdesk.services import dashboard
 
     return _filled(AttentionListModel(), dashboard.needs_attention(db))
@@ -199,7 +199,7 @@ def test_week_model_texts_follow_a_replaced_or_reset_row(qtmodeltester, db):
     row that is replaced or a refresh that brings other rows (never shown stale)."""
     from dataclasses import replace
 
-    from iltdesk.models.reports import WeekTableModel
+    from iltdesk.models.dashboard import WeekTableModel
 
     course = make_course(db, title="Ladder Safety")
     today = make_session(db, course.id, days=(day_spec(TODAY, "09:00", "12:00", "Europe/London"),))

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from iltdesk.domain.attention import AttentionKind, Target
 from iltdesk.domain.enums import AttendanceStatus, MessageKind
 from iltdesk.domain.reporting import GroupBy, ReportFilters, ReportName
-from iltdesk.models.reports import AttentionListModel, ReportTableModel, WeekTableModel
+from iltdesk.models.dashboard import AttentionListModel, WeekTableModel
+from iltdesk.models.reports import ReportTableModel
 from iltdesk.services import certificates, enrollment, lifecycle, outbox
 from iltdesk.services.attendance import MarkSpec, record_marks
 from iltdesk.services.reports import build_report

@@ -27,7 +27,7 @@ from iltdesk import formatting
 from iltdesk.domain.attention import AttentionItem, Target
 from iltdesk.domain.changes import Changes
 from iltdesk.i18n import _
-from iltdesk.models.reports import AttentionListModel, WeekTableModel
+from iltdesk.models.dashboard import AttentionListModel, WeekTableModel
 from iltdesk.services import dashboard
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext

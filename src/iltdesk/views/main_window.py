@@ -35,6 +35,7 @@ from iltdesk.views.icons import icon
 from iltdesk.views.screens import KEYS, SCREENS, shortcut
 
 if TYPE_CHECKING:
+    from iltdesk.views.file_actions import FileActions
     from iltdesk.views.sessions_view import SessionsPage
 
 
@@ -45,9 +46,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.tasks = TaskRunner(self, ctx)
-        from iltdesk.views.file_actions import FileActions
-
-        self.files = FileActions(self, ctx)
+        self._files: FileActions | None = None
         self.setWindowTitle(_("ILT Desk"))
         self.resize(1180, 720)
         self.setAcceptDrops(True)  # a roster file dropped here opens the import wizard
@@ -80,6 +79,18 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.live.start()
         self._restore()
         self.nav.setCurrentRow(0)
+
+    @property
+    def files(self) -> FileActions:
+        """The File menu's actions (backups, checks, printing), made when first used.
+
+        Their modules (maintenance, health, the team server) stay out of start-up.
+        """
+        if self._files is None:
+            from iltdesk.views.file_actions import FileActions
+
+            self._files = FileActions(self, self.ctx)
+        return self._files
 
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu(_("&File"))
@@ -124,23 +135,23 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(lambda: self.sessions.open_selected())
         self.backup_action = QAction(_("&Back up now"), self)
-        self.backup_action.triggered.connect(self.files.back_up_now)
+        self.backup_action.triggered.connect(lambda: self.files.back_up_now())
         self.backups_action = QAction(_("Back&ups…"), self)
-        self.backups_action.triggered.connect(self.files.show_backups)
+        self.backups_action.triggered.connect(lambda: self.files.show_backups())
         self.check_action = QAction(_("&Check database"), self)
-        self.check_action.triggered.connect(self.files.check_database)
+        self.check_action.triggered.connect(lambda: self.files.check_database())
         self.connect_action = QAction(_("Connect to &team database…"), self)
-        self.connect_action.triggered.connect(self.files.connect_team_database)
+        self.connect_action.triggered.connect(lambda: self.files.connect_team_database())
         self.local_copy_action = QAction(_("Save a &local copy…"), self)
-        self.local_copy_action.triggered.connect(self.files.save_local_copy)
+        self.local_copy_action.triggered.connect(lambda: self.files.save_local_copy())
         self.quit_action = QAction(_("&Quit"), self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.print_action = QAction(icon("print"), _("&Print list…"), self)
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
-        self.print_action.triggered.connect(self.files.print_current_list)
+        self.print_action.triggered.connect(lambda: self.files.print_current_list())
         self.today_action = QAction(_("Print &today's sign-in sheets…"), self)
-        self.today_action.triggered.connect(self.files.print_todays_sheets)
+        self.today_action.triggered.connect(lambda: self.files.print_todays_sheets())
         self.import_action = QAction(icon("open"), _("&Import roster…"), self)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(lambda: self.import_roster())
