@@ -5,13 +5,22 @@ classes, compiled statements, Qt wrappers); collecting on the way finds nothing 
 cost 40–60 ms of every start (measured with `bench/bench_gui.py`). Once the window is shown,
 or a command is about to run, those objects are frozen out of every later collection and the
 collector runs as usual.
+
+Work on tens of thousands of rows pauses it too (`paused_collector`), and so does a window
+that holds such rows while it is open (`CollectorPause`: the import wizard). Pauses nest, on
+any thread: the collector resumes when the last one ends, unless it was off before the first.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_lock = threading.Lock()
+_pauses = 0  # pauses under way, on any thread
+_resume = False  # whether the collector runs again when the last pause ends
 
 
 def hold_collector() -> None:
@@ -22,12 +31,35 @@ def hold_collector() -> None:
 def release_collector() -> None:
     """Keep what start-up built out of later collections, and collect as usual from now on.
 
-    Does nothing when the collector was not held (the command line run from tests, say).
+    Does nothing when the collector was not held (the command line run from tests, say); while
+    a pause is under way, the collector runs again when it ends.
     """
-    if gc.isenabled():
-        return
-    gc.freeze()
-    gc.enable()
+    global _resume
+    with _lock:
+        if gc.isenabled() or (_pauses and _resume):
+            return
+        gc.freeze()
+        if _pauses:
+            _resume = True
+        else:
+            gc.enable()
+
+
+def _pause() -> None:
+    global _pauses, _resume
+    with _lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+
+
+def _end_pause() -> None:
+    global _pauses
+    with _lock:
+        _pauses -= 1
+        if _pauses == 0 and _resume:
+            gc.enable()
 
 
 @contextmanager
@@ -35,13 +67,28 @@ def paused_collector() -> Iterator[None]:
     """Pause the collector around bulk work on rows (reading, parsing, planning a roster).
 
     Tens of thousands of small objects without cycles: the collector would walk them again and
-    again (at 50,000 rows a tenth of the import) and find nothing to free. Nested pauses
-    resume only at the outermost.
+    again (at 50,000 rows a tenth of the import) and find nothing to free.
     """
-    collecting = gc.isenabled()
-    gc.disable()
+    _pause()
     try:
         yield
     finally:
-        if collecting:
-            gc.enable()
+        _end_pause()
+
+
+class CollectorPause:
+    """A pause held by a window for as long as it keeps tens of thousands of rows.
+
+    Every full collection walks every object alive; rows without cycles it can never free.
+    `end()` (once the window has let go of them) resumes; calling it again does nothing.
+    """
+
+    def __init__(self) -> None:
+        self._ended = False
+        _pause()
+
+    def end(self) -> None:
+        """End this pause (the collector runs again once no other pause is under way)."""
+        if not self._ended:
+            self._ended = True
+            _end_pause()

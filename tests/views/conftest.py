@@ -20,6 +20,18 @@ def no_modal_dialogs(monkeypatch):
     monkeypatch.setattr(QMessageBox, "exec", refuse)
 
 
+@pytest.fixture(autouse=True)
+def collector_running_after_each_test():
+    """A window that pauses the garbage collector (the import wizard) resumes it once closed."""
+    import gc
+
+    running = gc.isenabled()
+    yield
+    if running and not gc.isenabled():
+        gc.enable()
+        pytest.fail("the test left the garbage collector paused")
+
+
 @pytest.fixture
 def ctx(db, tmp_path, qapp):
     from iltdesk.views.context import AppContext

@@ -238,3 +238,35 @@ def test_a_hostile_workbook_is_refused_on_the_first_page(qtbot, wizard_for, tmp_
     qtbot.waitUntil(lambda: wizard.file_page.error.isVisibleTo(wizard.file_page), timeout=10_000)
     assert "at most 256 columns" in wizard.file_page.error.text()
     assert wizard.currentId() == FILE
+
+
+def test_the_collector_waits_while_the_wizard_holds_a_sheet(qtbot, ctx, wizard_for, tmp_path):
+    """A wizard holding 50,000 rows, their plan and preview was walked by every full collection
+    (40-60 ms of frozen window each, nothing freed): the collector waits while it is open, and
+    runs again once it has let go of them, whether it finished or was closed with its window."""
+    import gc
+
+    from PySide6.QtWidgets import QWidget
+
+    from tests.fixtures.rosters import plain_workbook, simple_rows
+
+    assert gc.isenabled()
+    path = plain_workbook(tmp_path / "hr.xlsx", simple_rows(40))
+    wizard = wizard_for(path=path)
+    assert not gc.isenabled()
+    for page in (COLUMNS, TARGET, PREVIEW):
+        _advance(qtbot, wizard, page)
+    assert len(wizard.preview) == 40
+    assert not gc.isenabled()
+    wizard.reject()  # Cancel
+    assert gc.isenabled()
+    assert wizard.preview == []
+    assert wizard.parsed is None
+    assert wizard.source is None
+    assert wizard.preview_page.model.rowCount() == 0
+
+    window = QWidget()
+    ImportWizard(ctx, window, path=path)  # never finished: its window closes under it
+    assert not gc.isenabled()
+    window.deleteLater()
+    qtbot.waitUntil(gc.isenabled, timeout=5000)
