@@ -50,13 +50,17 @@ OURS = r"""
 import sys, time
 from iltdesk.collector import hold_collector, release_collector
 hold_collector()  # as `iltdesk` starts (iltdesk/__main__.py), released once the window shows
-from iltdesk.app import apply_language, make_application, open_app_database, open_window
-from PySide6.QtCore import QEvent, QObject
+from iltdesk.app import (install_language, make_application, open_app_database, open_window,
+                         start_first_reading, translate_qt)
 from iltdesk.settings import Preferences
-app = make_application()
-prefs = Preferences(); apply_language(app, prefs)
+# As `iltdesk` starts (app.run_gui): the database opens and the home screen's reading starts
+# before Qt is loaded.
+prefs = Preferences(); language = install_language(prefs)
 db = open_app_database(sys.argv[1])
-window = open_window(db, prefs)  # as `iltdesk` does (app.run_gui)
+first = start_first_reading(db, prefs)
+app = make_application(); translate_qt(app, language)
+window = open_window(db, prefs, first)
+from PySide6.QtCore import QEvent, QObject
 home = window.pages["home"]  # the first screen: this week and what needs attention
 arrived = []
 home.attention_changed.connect(lambda _n: arrived.append(True))

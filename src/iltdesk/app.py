@@ -1,4 +1,8 @@
-"""Start-up of the desktop app: Qt, locale, the database (refusing what it must), the window."""
+"""Start-up of the desktop app: locale, the database (refusing what it must), Qt, the window.
+
+PySide6 is imported only once the database is open and the first screen's reading has started
+(`run_gui`): its ~60 ms of imports, and the window layer's, then overlap with that reading.
+"""
 
 from __future__ import annotations
 
@@ -9,37 +13,30 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-# The plain-Python layers are imported before PySide6 on purpose: once PySide6 is loaded, its
-# import hook inspects every later import, which made start-up measurably slower (bench/).
-from iltdesk import formatting, i18n, paths  # isort: skip
-from iltdesk.db.engine import Database, database_url, sqlite_path  # isort: skip
-from iltdesk.db.opening import open_database  # isort: skip
-from iltdesk.errors import (  # isort: skip
+# SQLAlchemy loads a dialect when the first engine is made: the default file's, here, with the
+# rest, before PySide6 (once loaded, its import hook inspects every later import).
+import sqlalchemy.dialects.sqlite  # noqa: F401
+
+from iltdesk import formatting, i18n, paths
+from iltdesk.collector import release_collector
+from iltdesk.db.base import utcnow
+from iltdesk.db.engine import Database, database_url, sqlite_path
+from iltdesk.db.opening import open_database
+from iltdesk.errors import (
     DamagedDatabaseError,
     MigrationFailedError,
     ServerUpgradeNeededError,
     UserError,
 )
-from iltdesk.i18n import _  # isort: skip
-from iltdesk.services import dashboard  # isort: skip - the first screen's reading
-from iltdesk.services.catalogue import MaterialStore  # isort: skip
-from iltdesk.settings import Preferences  # isort: skip
-from iltdesk.collector import release_collector  # isort: skip
+from iltdesk.i18n import _
+from iltdesk.services import dashboard
+from iltdesk.services.catalogue import MaterialStore
+from iltdesk.settings import Preferences
+from iltdesk.tasks.early import Early
 
-# SQLAlchemy loads a dialect when the first engine is made: the default file's, here, with the
-# rest (its 50 modules would otherwise each be read again by that hook: about 10 ms).
-import sqlalchemy.dialects.sqlite  # noqa: F401  # isort: skip
+if TYPE_CHECKING:  # Qt and the window layer are imported only once the app starts
+    from PySide6.QtWidgets import QApplication
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QLibraryInfo,
-    QLocale,
-    QTimer,
-    QTranslator,
-)
-from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
-
-if TYPE_CHECKING:  # the window layer is imported only once the app starts
     from iltdesk.views.context import AppContext
     from iltdesk.views.main_window import MainWindow
 
@@ -50,6 +47,9 @@ NOTICE_VARIABLE = "ILTDESK_STARTUP_NOTICE"  # a sentence the (re)started app sho
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with ILT Desk's name, icon and style."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QStyleFactory
+
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -107,11 +107,23 @@ def apply_color_scheme(app: QApplication, scheme: str) -> None:
     app.setPalette(palette)
 
 
-def apply_language(app: QApplication, prefs: Preferences) -> None:
-    """Install the user's language for our strings and Qt's own dialogs."""
+def install_language(prefs: Preferences) -> str:
+    """Install the user's language for our strings, dates and numbers; returns it."""
     language = str(prefs.get("language"))
     i18n.install(language)
     formatting.set_locale(str(prefs.get("locale")) if language == "en" else language)
+    return language
+
+
+def apply_language(app: QApplication, prefs: Preferences) -> None:
+    """Install the user's language for our strings and Qt's own dialogs."""
+    translate_qt(app, install_language(prefs))
+
+
+def translate_qt(app: QApplication, language: str) -> None:
+    """Qt's own dialogs and buttons in `language` (our strings: `install_language`)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
     QLocale.setDefault(QLocale(language))
     translator = QTranslator(app)
     if translator.load(
@@ -169,15 +181,22 @@ def open_database_file(path: Path) -> Database:
     return open_database(database_url(path))
 
 
-def open_with_recovery(db_option: str | None, zone: str) -> Database | None:
+def open_with_recovery(
+    db_option: str | None, zone: str, failed: UserError | None = None
+) -> Database | None:
     """Open the database; when it is damaged or its upgrade failed, offer the way back.
 
+    `failed`: what opening it before Qt was loaded said (`run_gui`), answered here.
     Returns None when the user chose to quit (or nothing could be opened, already said).
     """
+    from PySide6.QtWidgets import QMessageBox
+
     from iltdesk.services import backups
     from iltdesk.views.dialogs import recovery
 
     try:
+        if failed is not None:
+            raise failed
         return open_app_database(db_option)
     except ServerUpgradeNeededError as error:
         if not recovery.ask_upgrade_server(None, str(error)):
@@ -245,6 +264,8 @@ def restore_after_quit(app: QApplication, database: Path | None, zone: str) -> b
 
     Returns True when ILT Desk should start again (it says what happened when it does).
     """
+    from PySide6.QtWidgets import QMessageBox
+
     from iltdesk.services import backups
     from iltdesk.views.dialogs.backups_dialog import RESTORE_PROPERTY
 
@@ -273,18 +294,24 @@ def start_warm_up(ctx: AppContext) -> None:
     in_background(lambda progress: warm_up(ctx, progress))
 
 
-def open_window(db: Database, prefs: Preferences) -> MainWindow:
-    """The main window on `db`, its first screen's reading started before the window exists.
+def start_first_reading(db: Database, prefs: Preferences) -> Early[dashboard.Overview]:
+    """Start reading the home screen's lists (this week, what needs attention) on a thread.
 
-    The reading (this week, what needs attention: mostly SQLite, which lets go of the GIL) runs
-    on a worker while the window layer is imported and built, rather than after: on a database
-    of 2,000 sessions the home screen filled in ~40 ms later when it waited for the window.
+    Called as soon as the database is open, before Qt and the window layer are imported and
+    the window is built: the reading is mostly SQLite, which lets go of the interpreter, so
+    they overlap. On 2,000 sessions the window showed ~25-40 ms before its lists when the
+    reading started with the window.
     """
-    from iltdesk.db.base import utcnow
-    from iltdesk.tasks.runner import Started
-
     zone = str(prefs.get("default_timezone"))
-    first = Started(lambda _progress: dashboard.overview(db, now=utcnow(), zone=zone))
+    return Early(lambda: dashboard.overview(db, now=utcnow(), zone=zone))
+
+
+def open_window(
+    db: Database, prefs: Preferences, first: Early[dashboard.Overview] | None = None
+) -> MainWindow:
+    """The main window on `db`; its home screen takes over `first` (started now if not yet)."""
+    if first is None:
+        first = start_first_reading(db, prefs)
     from iltdesk.views.context import AppContext
     from iltdesk.views.main_window import MainWindow
 
@@ -293,16 +320,27 @@ def open_window(db: Database, prefs: Preferences) -> MainWindow:
 
 def run_gui(db_option: str | None) -> int:
     """Start the window on the database chosen; returns the exit status."""
-    app = make_application()
     prefs = Preferences()
-    apply_language(app, prefs)
-    apply_color_scheme(app, str(prefs.get("color_scheme")))
+    language = install_language(prefs)
     zone = str(prefs.get("default_timezone"))
-    found = open_with_recovery(db_option, zone)
+    # The database opens, and the home screen's reading starts, before Qt is loaded; one that
+    # needs a dialog (damaged, a failed upgrade) is answered once the window layer is up.
+    failed: UserError | None = None
+    try:
+        opened: Database | None = open_app_database(db_option)
+    except UserError as error:
+        opened, failed = None, error
+    first = start_first_reading(opened, prefs) if opened is not None else None
+    app = make_application()
+    translate_qt(app, language)
+    apply_color_scheme(app, str(prefs.get("color_scheme")))
+    found = opened or open_with_recovery(db_option, zone, failed)
     if found is None:
         return 1
     db = found
     restart = False
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     def excepthook(
         kind: type[BaseException], error: BaseException, tb: TracebackType | None
@@ -315,7 +353,7 @@ def run_gui(db_option: str | None) -> int:
     sys.excepthook = excepthook
     try:
         db.actor = prefs.actor() or db.actor
-        window = open_window(db, prefs)
+        window = open_window(db, prefs, first)
         window.show()
         release_collector()
         notice = os.environ.pop(NOTICE_VARIABLE, "")

@@ -86,3 +86,33 @@ def test_error_text_has_one_colour():
         if "setStyleSheet" in line and "color: #" in line
     ]
     assert hard_coded == []
+
+
+def test_the_app_opens_the_database_and_starts_reading_before_qt_loads(tmp_path):
+    """`iltdesk` opens the database and starts the home screen's reading before it imports
+    PySide6 (app.run_gui): Qt's imports and the window's building overlap with that reading."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from iltdesk import app\n"
+        "from iltdesk.settings import Preferences\n"
+        "prefs = Preferences()\n"
+        "app.install_language(prefs)\n"
+        "db = app.open_app_database(sys.argv[1])\n"
+        "first = app.start_first_reading(db, prefs)\n"
+        "assert first.wait(30)\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
+        "print(loaded)\n"
+        "db.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "start.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -54,6 +54,30 @@ def test_a_damaged_database_at_start_up_restores_the_offered_backup(qtbot, tmp_p
     assert "the damaged file is kept as" in os.environ.pop(app_module.NOTICE_VARIABLE)
 
 
+def test_a_damaged_database_found_before_qt_loads_is_answered_once_it_has(
+    qtbot, tmp_path, monkeypatch
+):
+    """`iltdesk` opens the database before loading Qt (app.run_gui); what that attempt said is
+    answered with the recovery dialog once Qt is up."""
+    from iltdesk.errors import DamagedDatabaseError
+
+    path = tmp_path / "iltdesk.sqlite3"
+    database_with_backup(path)
+    damage(path, 1)
+    with pytest.raises(DamagedDatabaseError) as first:
+        app_module.open_app_database(str(path))
+    offered = []
+    monkeypatch.setattr(
+        recovery, "ask_recovery", lambda *args: offered.append(args) or recovery.Recovery.EMPTY
+    )
+    db = app_module.open_with_recovery(str(path), "Europe/London", first.value)
+    assert db is not None
+    db.close()
+    assert "is damaged" in offered[0][1]
+    assert list(tmp_path.glob("iltdesk.sqlite3.damaged-*"))
+    os.environ.pop(app_module.NOTICE_VARIABLE, None)
+
+
 def test_starting_empty_keeps_the_damaged_file(qtbot, tmp_path, monkeypatch):
     path = tmp_path / "iltdesk.sqlite3"
     database_with_backup(path)

@@ -280,8 +280,8 @@ def test_reports_screen_in_german_has_no_untranslated_labels(qtbot, ctx, org, ge
 
 
 def test_the_first_screen_is_read_while_the_window_is_built(qtbot, db, tmp_path, monkeypatch):
-    """`app.open_window` (as `iltdesk` starts): the home screen's reading is under way before
-    the window is imported and built, and the home screen shows it without reading again."""
+    """As `iltdesk` starts (`app.run_gui`): the home screen's reading is under way before the
+    window is built, and the home screen shows it, without reading again, once wired up."""
     from iltdesk import app
     from iltdesk.services import dashboard
     from iltdesk.settings import Preferences
@@ -300,18 +300,20 @@ def test_the_first_screen_is_read_while_the_window_is_built(qtbot, db, tmp_path,
         return overview(*args, **kwargs)
 
     def building(self, ctx):
-        events.append("read started" if ctx.first_reading is not None else "no reading")
+        events.append("window")
         build(self, ctx)
 
     monkeypatch.setattr(dashboard, "overview", reading)
     monkeypatch.setattr(main_window.MainWindow, "__init__", building)
-    window = app.open_window(db, prefs)
+    first = app.start_first_reading(db, prefs)
+    assert first.wait(5)  # read before the window exists
+    window = app.open_window(db, prefs, first)
     qtbot.addWidget(window)
     home = window.pages["home"]
     qtbot.waitUntil(lambda: home.week_model.rowCount() == 1, timeout=5000)
-    assert events[:1] == ["read started"]  # handed to the window, not started by it
-    assert events.count("read") == 1  # the home screen took it over
+    assert events == ["read", "window"]  # the home screen took it over
     assert window.ctx.first_reading is None  # once: the next refresh reads afresh
     assert "Ladder Safety" in home.week_model.index(0, 1).data()
+    assert window.nav.item(0).text().startswith("Home")  # its count reached the sidebar
     home.refresh()
     qtbot.waitUntil(lambda: events.count("read") == 2, timeout=5000)

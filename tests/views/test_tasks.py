@@ -104,26 +104,28 @@ def test_closing_the_window_while_work_runs_loses_nothing_and_raises_nothing(qtb
 
 @pytest.mark.parametrize("settled_first", [True, False], ids=["in-before", "in-after"])
 def test_work_started_before_its_screen_exists_is_handed_over(qtbot, settled_first):
-    """The first screen's reading starts before the window is built (`app.open_window`): its
-    result reaches the screen whether it came in before the screen asked for it or after."""
-    from iltdesk.tasks.runner import Started
+    """The first screen's reading starts before Qt is loaded (`app.run_gui`): its result
+    reaches the screen, from the event loop, whether it came in before the screen asked for it
+    or after."""
+    from iltdesk.tasks.early import Early
 
     release = threading.Event()
     threads = []
 
-    def work(progress):
+    def work():
         threads.append(threading.current_thread())
         release.wait(10)
         return "read"
 
-    started = Started(work)
+    started = Early(work)
     if settled_first:
         release.set()
-        qtbot.wait(200)  # settled on the GUI thread with nobody to hand it to yet
+        assert started.wait(5)  # in, with nobody to hand it to yet
     page = QWidget()
     qtbot.addWidget(page)
     delivered = []
     started.then(page, delivered.append, delivered.append)
+    assert delivered == []  # not at once: the screen is still being wired to the window
     release.set()
     qtbot.waitUntil(lambda: delivered == ["read"], timeout=5000)
     assert threads[0] is not threading.main_thread()
@@ -132,15 +134,16 @@ def test_work_started_before_its_screen_exists_is_handed_over(qtbot, settled_fir
 
 
 def test_work_started_early_brings_its_error_and_skips_a_screen_that_closed(qtbot, caplog):
-    from iltdesk.tasks.runner import Started, shutdown
+    from iltdesk.tasks.early import Early
+    from iltdesk.tasks.runner import shutdown
 
-    def broken(progress):
+    def broken():
         raise RuntimeError("database locked")
 
     page = QWidget()
     qtbot.addWidget(page)
     errors = []
-    Started(broken).then(page, errors.append, errors.append)
+    Early(broken).then(page, errors.append, errors.append)
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert isinstance(errors[0], RuntimeError)
 
@@ -148,14 +151,14 @@ def test_work_started_early_brings_its_error_and_skips_a_screen_that_closed(qtbo
 
     release = threading.Event()
 
-    def broken_later(progress):
+    def broken_later():
         release.wait(10)
         raise RuntimeError("database locked")
 
     gone = QWidget()
     gone.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     delivered = []
-    Started(broken_later).then(gone, delivered.append, delivered.append)
+    Early(broken_later).then(gone, delivered.append, delivered.append)
     gone.close()
     qtbot.waitUntil(lambda: not isValid(gone), timeout=5000)
     release.set()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -59,11 +59,14 @@ def shutdown(wait_ms: int = 10_000) -> bool:
 
     Called when the app quits, before the database is closed under them.
     """
+    from iltdesk.tasks import early
+
     for progress in list(_running):
         progress.cancel()
+    first = early.wait_for_all(wait_ms / 1000)  # the first screen's reading, if still going
     if _pool is None:
-        return True
-    return bool(_pool.waitForDone(wait_ms))
+        return first
+    return bool(_pool.waitForDone(wait_ms)) and first
 
 
 def in_background(work: Callable[[Progress], object]) -> Progress:
@@ -88,61 +91,24 @@ def in_background(work: Callable[[Progress], object]) -> Progress:
     return progress
 
 
-# Who takes a result over: the widget (checked still alive), what to do with it or its error.
-_Receivers = tuple[QObject, Callable[[T], None], Callable[[BaseException], None]]
+class _Relay(QObject):
+    fired = Signal()
 
 
-class Started(Generic[T]):
-    """Work started before the widget that shows its result exists.
+_relays: set[_Relay] = set()  # alive until fired
 
-    The first screen's reading starts as soon as the database is open and runs while the
-    window is imported and built (mostly SQLite, which lets go of the GIL); the screen then
-    takes the result over with `then`. No progress dialog: it is the first screen filling in.
-    """
 
-    def __init__(self, work: Callable[[Progress], T]) -> None:
-        self.progress = Progress()
-        self._signals = _Signals()
-        self._outcome: tuple[bool, Any] | None = None
-        self._receivers: _Receivers[T] | None = None
-        _running.add(self.progress)
-        _live.add(self._signals)
-        # Emitted on the worker, so queued to this (the GUI) thread: `Qt.ConnectionType` is not
-        # named, as the first touch of the `Qt` namespace makes its ~100 enums (~10 ms) and
-        # the reading should be under way before that.
-        self._signals.finished.connect(lambda result: self._settle(True, result))
-        self._signals.failed.connect(lambda error: self._settle(False, error))
-        _thread_pool().start(_Job(work, self.progress, self._signals))
+def relay(callback: Callable[[], None]) -> Callable[[], None]:
+    """A function any thread may call, once, to run `callback` on the GUI thread."""
+    carrier = _Relay()
+    _relays.add(carrier)
 
-    def then(
-        self,
-        owner: QObject,
-        on_done: Callable[[T], None],
-        on_error: Callable[[BaseException], None],
-    ) -> None:
-        """Hand the result to `owner` on the GUI thread (at once if it is already in)."""
-        self._receivers = (owner, on_done, on_error)
-        if self._outcome is not None:
-            QTimer.singleShot(0, self._deliver)
+    def fired() -> None:
+        _relays.discard(carrier)
+        callback()
 
-    def _settle(self, ok: bool, value: Any) -> None:  # Any: a Qt signal carries `object`
-        _running.discard(self.progress)
-        _live.discard(self._signals)
-        self._outcome = (ok, value)
-        self._deliver()
-
-    def _deliver(self) -> None:
-        if self._receivers is None or self._outcome is None:
-            return
-        (owner, on_done, on_error), (ok, value) = self._receivers, self._outcome
-        self._outcome = None
-        if not isValid(owner):
-            if not ok and not isinstance(value, CancelledError):
-                log.error("the first screen's reading failed after it closed", exc_info=value)
-        elif ok:
-            on_done(value)
-        else:
-            on_error(value)
+    carrier.fired.connect(fired, Qt.ConnectionType.QueuedConnection)
+    return carrier.fired.emit
 
 
 class CancelledError(Exception):

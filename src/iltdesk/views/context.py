@@ -21,7 +21,7 @@ from iltdesk.views.errors import show_error
 
 if TYPE_CHECKING:
     from iltdesk.services.dashboard import Overview
-    from iltdesk.tasks.runner import Started
+    from iltdesk.tasks.early import Early
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ class AppContext(QObject):
         db: Database,
         prefs: Preferences,
         store: MaterialStore,
-        first_reading: Started[Overview] | None = None,
+        first_reading: Early[Overview] | None = None,
     ) -> None:
         super().__init__()
         self.db = db
