@@ -9,6 +9,8 @@
    GUI thread once the first screen is up.
 4. Longest GUI-thread stall over the long lists: every session, typing in its filter box, and
    the certificate register opened on every certificate ever issued (target under 50 ms).
+5. Longest GUI-thread stall while the busiest completed session's certificates are made, the
+   first PDF of the run (target under 50 ms).
 """
 
 from __future__ import annotations
@@ -97,8 +99,6 @@ def long_lists_stall(window: Any, probe: StallProbe) -> tuple[float, int]:
     typing in its filter box), and the register of every certificate ever issued."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from iltdesk.views.tools_menu import RegisterDialog
-
     def settle(done: Any) -> None:
         while not done():
             pause = QEventLoop()
@@ -113,13 +113,45 @@ def long_lists_stall(window: Any, probe: StallProbe) -> tuple[float, int]:
     for text in ("e", "ex", "exc", "excel", ""):
         sessions.text.setText(text)
         settle(lambda: True)
-    register = RegisterDialog(window, window.ctx)
-    register.show()
+    register = window.tools.register()  # Tools › Certificate register
     settle(lambda: register.model.rowCount() > 0)
     settle(lambda: True)
     stall = probe.stop()
-    register.close()
-    return stall, register.model.rowCount()
+    shown = register.model.rowCount()
+    register.close()  # deleted, its rows let go of
+    return stall, shown
+
+
+def documents_stall(window: Any, probe: StallProbe) -> tuple[float, int]:
+    """The longest stall while the busiest completed session's certificates are made (the
+    first PDF of a run: reportlab is imported then), up to the preview being asked for."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from iltdesk.domain.enums import SessionStatus
+    from iltdesk.domain.printing import CertificateDesign
+    from iltdesk.services import scheduling
+    from iltdesk.views.dialogs import document_preview
+
+    done = max(
+        scheduling.list_sessions(window.ctx.db, status=SessionStatus.COMPLETED),
+        key=lambda s: s.enrolled,
+    )
+    dialog = window.sessions.open_session(done.id)
+    shown: list[int] = []
+    real = document_preview.show_pdf
+    document_preview.show_pdf = lambda *args, **_kw: shown.append(len(args[2]))
+    try:
+        probe.start()
+        dialog.documents.certificates(CertificateDesign.CLASSIC)
+        while not shown:
+            pause = QEventLoop()
+            QTimer.singleShot(50, pause.quit)
+            pause.exec()
+        stall = probe.stop()
+    finally:
+        document_preview.show_pdf = real
+    dialog.close()
+    return stall, done.enrolled
 
 
 def in_process(path: Path) -> dict[str, float]:
@@ -188,8 +220,11 @@ def in_process(path: Path) -> dict[str, float]:
     max_stall = probe.stop()
 
     lists_stall, certificates = long_lists_stall(window, probe)
+    documents, places = documents_stall(window, probe)
     db.close()
     return {
+        "documents_max_stall_ms": documents,
+        "places": places,
         "keystroke": keystroke,
         "worst_keystroke": worst_keystroke,
         "max_stall_ms": max_stall,
@@ -248,6 +283,18 @@ def main() -> None:
                     "certificates": figures["certificates"],
                     "target_ms": 50,
                     "ok": figures["lists_max_stall_ms"] < 50,
+                }
+            ),
+            flush=True,
+        )
+        print(
+            json.dumps(
+                {
+                    "bench": f"gui_documents_max_stall[{label}]",
+                    "max_stall_ms": figures["documents_max_stall_ms"],
+                    "certificates_of": figures["places"],
+                    "target_ms": 50,
+                    "ok": figures["documents_max_stall_ms"] < 50,
                 }
             ),
             flush=True,

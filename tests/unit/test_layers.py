@@ -116,3 +116,33 @@ def test_the_app_opens_the_database_and_starts_reading_before_qt_loads(tmp_path)
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def _document_imports_outside_workers(path: Path) -> list[str]:
+    """`iltdesk.documents` builders a view imports anywhere but inside a nested function."""
+    found: list[str] = []
+
+    def visit(node: ast.AST, depth: int) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                visit(child, depth + 1)
+                continue
+            if (
+                isinstance(child, ast.ImportFrom)
+                and (child.module or "").startswith("iltdesk.documents")
+                and child.module != "iltdesk.documents.files"
+                and depth < 2  # module level, or a method's own body (the GUI thread)
+            ):
+                found.append(f"{path.relative_to(SRC)}:{child.lineno} {child.module}")
+            visit(child, depth)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), 0)
+    return found
+
+
+def test_views_import_document_builders_only_on_a_worker():
+    """reportlab and openpyxl cost 70-170 ms to import: a view that imported a document builder
+    when its button was pressed held the window that long the first time (117 ms for a
+    session's certificates). Views import them inside the work they hand to a worker."""
+    paths = [p for p in modules("views") if p.name != "screenshots.py"]
+    assert [f for p in paths for f in _document_imports_outside_workers(p)] == []

@@ -238,3 +238,45 @@ def test_certificates_saved_as_a_zip_of_per_learner_files(
     names = zipfile.ZipFile(target).namelist()
     assert len(names) == 2
     assert all(n.endswith(".pdf") for n in names)
+
+
+def test_todays_sign_in_sheets_are_read_and_drawn_off_the_gui_thread(qtbot, ctx, monkeypatch):
+    """File › Print today's sign-in sheets: every room's sheet in one preview, made on a
+    worker (it read the sessions and drew the PDF on the GUI thread); none today, a sentence."""
+    import threading
+    from datetime import UTC, datetime
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from iltdesk.documents import signin
+    from iltdesk.views.main_window import MainWindow
+    from tests.fixtures.builders import make_room
+    from tests.fixtures.ui import threads_calling
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    said = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: said.append(args[2]))
+    window.today_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=10_000)
+    assert said == ["No session meets in a room today."]
+
+    today = datetime.now(UTC).date()
+    room = make_room(ctx.db, name="Harbour Room")
+    course = make_course(ctx.db, title="Ladder Safety")
+    session = make_session(
+        ctx.db,
+        course.id,
+        zone="UTC",
+        room_id=room.id,
+        days=(day_spec(today, "09:00", "17:00", "UTC"),),
+    )
+    enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db, "Ann", "Lee").id)
+    drawn_on = threads_calling(monkeypatch, signin, "build_signin_pdf")
+    previewed = []
+    monkeypatch.setattr(document_preview, "show_pdf", lambda *args: previewed.append(args))
+    window.today_action.trigger()
+    qtbot.waitUntil(lambda: bool(previewed), timeout=10_000)
+    assert previewed[0][2].startswith(b"%PDF")
+    assert drawn_on
+    assert threading.main_thread() not in drawn_on

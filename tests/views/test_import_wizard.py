@@ -22,24 +22,12 @@ from iltdesk.views.dialogs.import_wizard import (
 )
 from tests.fixtures.builders import make_learner, make_session
 from tests.fixtures.rosters import csv_bytes, messy_workbook
+from tests.fixtures.ui import threads_calling
 
 
 def _advance(qtbot, wizard, page_id):
     wizard.next()
     qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=15_000)
-
-
-def threads_calling(monkeypatch, module, name):
-    """The threads that call `module.name` from now on (each call goes through)."""
-    threads = []
-    function = getattr(module, name)
-
-    def spy(*args):
-        threads.append(threading.current_thread())
-        return function(*args)
-
-    monkeypatch.setattr(module, name, spy)
-    return threads
 
 
 @pytest.fixture
@@ -51,6 +39,23 @@ def wizard_for(qtbot, ctx):
         return wizard
 
     return make
+
+
+def _save_rows_with_problems(qtbot, wizard, report, monkeypatch):
+    """Press "Save rows with problems…" (the save dialog answers `report`); the sheet written.
+
+    Written off the GUI thread: thousands of rows, and openpyxl's first import.
+    """
+    from iltdesk.documents import problem_report
+
+    monkeypatch.setattr(preview_page, "ask_save_path", lambda *a: report)
+    written_on = threads_calling(monkeypatch, problem_report, "save_problem_report")
+    wizard.preview_page.save_problems.click()
+    qtbot.waitUntil(lambda: wizard.saved_report == report, timeout=10_000)
+    assert written_on
+    assert threading.main_thread() not in written_on
+    assert "Saved" in wizard.preview_page.details.text()
+    return openpyxl.load_workbook(report).active
 
 
 def test_walk_from_file_to_committed_roster_then_undo(
@@ -103,9 +108,7 @@ def test_walk_from_file_to_committed_roster_then_undo(
     preview.only_problems.setChecked(True)
     assert preview.model.rowCount() == 3  # two rejected, one merged duplicate
     report = tmp_path / "back to HR.xlsx"
-    monkeypatch.setattr(preview_page, "ask_save_path", lambda *a: report)
-    preview.save_problems.click()
-    sheet = openpyxl.load_workbook(report).active
+    sheet = _save_rows_with_problems(qtbot, wizard, report, monkeypatch)
     assert sheet.max_row == 3
     assert sheet.cell(1, sheet.max_column).value == "What is wrong"
     # The mapping is kept for the next file like it, off the GUI thread.

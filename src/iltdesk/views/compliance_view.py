@@ -309,8 +309,6 @@ class CompliancePage(QWidget):
 
     def export(self, kind: str, by_department: bool = False) -> None:
         """Write the matrix as shown (its filters applied) to a workbook or a PDF, off the GUI."""
-        from iltdesk.documents.compliance import compliance_pdf, compliance_workbook
-        from iltdesk.documents.files import write_atomic
         from iltdesk.views.dialogs.document_preview import ask_save_path
 
         found = self.matrix
@@ -326,6 +324,9 @@ class CompliancePage(QWidget):
         now = datetime.now(UTC)
 
         def build(_progress: object) -> Path:
+            from iltdesk.documents.compliance import compliance_pdf, compliance_workbook
+            from iltdesk.documents.files import write_atomic
+
             if kind == "xlsx":
                 data = compliance_workbook(found, now, zone, by_department=by_department)
             else:

@@ -14,7 +14,7 @@ from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _
 from iltdesk.services import health, maintenance
 from iltdesk.services.maintenance import BackupInfo
-from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import CancelledError, Progress
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 
@@ -42,25 +42,36 @@ class FileActions:
         if QPrintDialog(printer, self.window).exec() == QPrintDialog.DialogCode.Accepted:
             document.print_(printer)
 
-    def print_todays_sheets(self) -> None:
-        """Every room's sign-in sheet for today in one preview, ready to print."""
-        from iltdesk.documents.signin import build_signin_pdf
-        from iltdesk.services import printing
-        from iltdesk.views.dialogs import document_preview
+    def print_todays_sheets(self) -> Progress:
+        """Every room's sign-in sheet for today in one preview, ready to print.
 
-        options = self.ctx.prefs.document_options()
-        sheets = self.ctx.attempt(
-            self.window, lambda: printing.todays_signin_sheets(self.ctx.db, **options)
-        )
-        if sheets is None:
-            return
-        if not sheets:
-            QMessageBox.information(
-                self.window, _("Today's sign-in sheets"), _("No session meets in a room today.")
+        Read and drawn off the GUI thread (the first PDF of a run also imports reportlab).
+        """
+        db, options = self.ctx.db, self.ctx.prefs.document_options()
+
+        def work(_progress: Progress) -> bytes | None:
+            from iltdesk.documents.signin import build_signin_pdf
+            from iltdesk.services import printing
+
+            sheets = printing.todays_signin_sheets(db, **options)
+            return build_signin_pdf(sheets) if sheets else None
+
+        def done(pdf: bytes | None) -> None:
+            from iltdesk.views.dialogs import document_preview
+
+            if pdf is None:
+                QMessageBox.information(
+                    self.window,
+                    _("Today's sign-in sheets"),
+                    _("No session meets in a room today."),
+                )
+                return
+            document_preview.show_pdf(
+                self.window, _("Today's sign-in sheets"), pdf, "sign-in-today.pdf"
             )
-            return
-        document_preview.show_pdf(
-            self.window, _("Today's sign-in sheets"), build_signin_pdf(sheets), "sign-in-today.pdf"
+
+        return self.window.tasks.run(
+            work, title=_("Today's sign-in sheets"), on_done=done, on_error=self._failed
         )
 
     def back_up_now(self) -> None:

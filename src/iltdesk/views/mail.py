@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from email.policy import default
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -301,13 +301,6 @@ def summary_text(summary: SendSummary) -> str:
             "{n} waits to be sent.", "{n} wait to be sent.", summary.waiting
         ).format(n=summary.waiting)
     return text
-
-
-def open_dialog(dialog: QDialog) -> QDialog:
-    """Open a dialog (window-modal, deleted when closed) and return it without waiting."""
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
 
 
 class ReminderWatch:

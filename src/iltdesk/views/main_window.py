@@ -33,6 +33,7 @@ from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.icons import icon
 from iltdesk.views.screens import KEYS, SCREENS, shortcut
+from iltdesk.views.widgets import open_dialog
 
 if TYPE_CHECKING:
     from iltdesk.views.file_actions import FileActions
@@ -299,12 +300,12 @@ class MainWindow(RosterDropTarget, QMainWindow):
     def show_mail_settings(self) -> Any:
         from iltdesk.views.dialogs.mail_settings import MailSettingsDialog
 
-        return mail_views().open_dialog(MailSettingsDialog(self, self.ctx))
+        return open_dialog(MailSettingsDialog(self, self.ctx))
 
     def show_templates(self) -> Any:
         from iltdesk.views.dialogs.mail_settings import TemplatesDialog
 
-        return mail_views().open_dialog(TemplatesDialog(self, self.ctx))
+        return open_dialog(TemplatesDialog(self, self.ctx))
 
     def check_outbox_at_start(self) -> None:
         """After a crash: rows caught mid-send become uncertain; say what waits, send nothing."""

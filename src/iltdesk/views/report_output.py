@@ -18,6 +18,7 @@ from iltdesk.i18n import N_, _
 
 if TYPE_CHECKING:
     from iltdesk.models.reports import ReportTableModel
+    from iltdesk.tasks.runner import Progress, TaskRunner
     from iltdesk.views.context import AppContext
 
 EXPORTS = {
@@ -34,25 +35,35 @@ class ReportOutput:
     current: ReportTable | None
     model: ReportTableModel
     state: QLabel
+    tasks: TaskRunner
     today: Callable[[], date]
 
     def _page(self) -> QWidget:
         """The page this mixin is part of, as Qt's calls want it."""
         return cast("QWidget", self)
 
-    def file_bytes(self, kind: str) -> bytes:
-        """The report as shown, as a workbook, CSV or PDF."""
-        from iltdesk.documents.report_files import build_report_csv, build_report_workbook
-        from iltdesk.documents.report_pdf import build_report_pdf
+    def file_bytes(self, kind: str) -> Callable[[], bytes]:
+        """The report as shown, as a workbook, CSV or PDF: a function for a worker to call.
 
+        The table and settings are taken now, on the GUI thread; the writers (and their first
+        import: openpyxl and reportlab, 70-170 ms) run where the function is called.
+        """
         table = self.visible_table()
         zone = str(self.ctx.prefs.get("default_timezone"))
+        paper = str(self.ctx.prefs.get("paper_size"))
         now = datetime.now(UTC)
-        if kind == "xlsx":
-            return build_report_workbook(table, now, zone)
-        if kind == "csv":
-            return build_report_csv(table)
-        return build_report_pdf(table, now, zone, str(self.ctx.prefs.get("paper_size")))
+
+        def build() -> bytes:
+            from iltdesk.documents.report_files import build_report_csv, build_report_workbook
+            from iltdesk.documents.report_pdf import build_report_pdf
+
+            if kind == "xlsx":
+                return build_report_workbook(table, now, zone)
+            if kind == "csv":
+                return build_report_csv(table)
+            return build_report_pdf(table, now, zone, paper)
+
+        return build
 
     def visible_table(self) -> ReportTable:
         """The report as shown: only the rows behind a clicked bar, when one was clicked."""
@@ -70,7 +81,7 @@ class ReportOutput:
         stamp = self.today().isoformat()
         return safe_file_name(f"{table.title} {stamp}", suffix=suffix)
 
-    def export(self, kind: str) -> Path | None:
+    def export(self, kind: str) -> Progress | None:
         """Ask where, then write the report as shown (`kind` is xlsx, csv or pdf)."""
         if self.current is None:
             return None
@@ -82,28 +93,48 @@ class ReportOutput:
             return None
         return self.write(Path(path), kind)
 
-    def write(self, path: Path, kind: str) -> Path | None:
-        """Write the report as shown to `path`.
+    def write(self, path: Path, kind: str) -> Progress:
+        """Write the report as shown to `path`, off the GUI thread.
 
         The save dialog has already asked about replacing an existing file.
         """
-        from iltdesk.documents.files import write_atomic
-
         if path.suffix.lower() != EXPORTS[kind][1]:
             path = path.with_name(path.name + EXPORTS[kind][1])
-        written = self.ctx.attempt(
-            self._page(), lambda: write_atomic(path, self.file_bytes(kind), kind=kind, force=True)
-        )
-        if written is not None:
+        build = self.file_bytes(kind)
+
+        def work(_progress: Progress) -> Path:
+            from iltdesk.documents.files import write_atomic
+
+            return write_atomic(path, build(), kind=kind, force=True)
+
+        def done(written: Path) -> None:
             self.state.setText(_("Written to {path}.").format(path=written))
-        return written
 
-    def print_report(self) -> None:
-        """Show the report as a PDF to print."""
-        from iltdesk.views.dialogs import document_preview
-
-        if self.current is None:
-            return
-        document_preview.show_pdf(
-            self._page(), self.current.title, self.file_bytes("pdf"), self.suggested_name(".pdf")
+        return self.tasks.run(
+            work, title=_("Exporting the report…"), on_done=done, on_error=self._output_failed
         )
+
+    def print_report(self) -> Progress | None:
+        """Show the report as a PDF to print (made off the GUI thread)."""
+        if self.current is None:
+            return None
+        title, name, build = self.current.title, self.suggested_name(".pdf"), self.file_bytes("pdf")
+
+        def done(pdf: bytes) -> None:
+            from iltdesk.views.dialogs import document_preview
+
+            document_preview.show_pdf(self._page(), title, pdf, name)
+
+        return self.tasks.run(
+            lambda _progress: build(),
+            title=_("Preparing the report to print…"),
+            on_done=done,
+            on_error=self._output_failed,
+        )
+
+    def _output_failed(self, error: BaseException) -> None:
+        from iltdesk.tasks.runner import CancelledError
+        from iltdesk.views.errors import show_error
+
+        if not isinstance(error, CancelledError):
+            show_error(self._page(), error)

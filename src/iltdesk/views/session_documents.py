@@ -160,12 +160,12 @@ class SessionDocuments:
 
     def signin(self, day: int | None) -> Progress:
         """Build the sign-in sheets off the GUI thread, then preview them."""
-        from iltdesk.documents.signin import build_signin_pdf
-
         db, session_id = self.ctx.db, self.session_id
         options = self.ctx.prefs.document_options()
 
         def work(progress: Progress) -> tuple[str, bytes]:
+            from iltdesk.documents.signin import build_signin_pdf
+
             progress.report(0, 0, _("Preparing sign-in sheets…"))
             sheets = printing.signin_sheets(db, session_id, day=day, **options)
             return sheets[0].course_code, build_signin_pdf(sheets)
@@ -201,11 +201,11 @@ class SessionDocuments:
 
     def certificates(self, design: CertificateDesign) -> Progress:
         """Issue what is missing and build every certificate off the GUI thread, then preview."""
-        from iltdesk.documents.certificates import build_certificates_pdf
-
         issue, paper = self._issue(), str(self.ctx.prefs.get("paper_size"))
 
         def work(progress: Progress) -> Outcome[tuple[_Issued, bytes]]:
+            from iltdesk.documents.certificates import build_certificates_pdf
+
             found = issue(progress)
             if not found.docs:
                 return Outcome((found, b""), found.changes)
@@ -239,9 +239,6 @@ class SessionDocuments:
 
     def certificates_zip(self) -> Progress | None:
         """Issue what is missing, then save one PDF per learner in a ZIP (for emailing)."""
-        from iltdesk.documents import certificates as documents
-        from iltdesk.documents.files import write_atomic
-
         target = document_preview.ask_save_path(
             self.parent,
             _("Save certificates"),
@@ -253,6 +250,9 @@ class SessionDocuments:
         issue, paper = self._issue(), str(self.ctx.prefs.get("paper_size"))
 
         def work(progress: Progress) -> Outcome[Path | None]:
+            from iltdesk.documents import certificates as documents
+            from iltdesk.documents.files import write_atomic
+
             found = issue(progress)
             if not found.docs:
                 return Outcome(None, found.changes)
@@ -282,12 +282,12 @@ class SessionDocuments:
 
     def guide(self) -> Progress:
         """Build the facilitator guide off the GUI thread, then preview it."""
-        from iltdesk.documents.guide import build_guide_pdf
-
         db, session_id = self.ctx.db, self.session_id
         options = self.ctx.prefs.document_options()
 
         def work(progress: Progress) -> tuple[str, bytes]:
+            from iltdesk.documents.guide import build_guide_pdf
+
             progress.report(0, 0, _("Preparing the facilitator guide…"))
             guide = printing.facilitator_guide(
                 db, session_id, organisation=options["organisation"], paper=options["paper"]
@@ -310,13 +310,13 @@ class SessionDocuments:
 
     def feedback_forms(self) -> Progress:
         """Build the feedback forms (a page per learner) off the GUI thread, then preview."""
-        from iltdesk.documents.feedback_form import build_feedback_form_pdf
-        from iltdesk.services.feedback import feedback_sheet
-
         db, session_id = self.ctx.db, self.session_id
         options = self.ctx.prefs.document_options()
 
         def work(progress: Progress) -> tuple[str, bytes]:
+            from iltdesk.documents.feedback_form import build_feedback_form_pdf
+            from iltdesk.services.feedback import feedback_sheet
+
             progress.report(0, 0, _("Preparing the feedback forms…"))
             sheet = feedback_sheet(
                 db, session_id, organisation=options["organisation"], paper=options["paper"]
@@ -333,9 +333,6 @@ class SessionDocuments:
 
     def export_workbook(self) -> Progress | None:
         """Write the attendance workbook off the GUI thread."""
-        from iltdesk.documents.files import write_atomic
-        from iltdesk.documents.workbook import build_workbook
-
         target = document_preview.ask_save_path(
             self.parent,
             _("Export attendance workbook"),
@@ -347,6 +344,9 @@ class SessionDocuments:
         db, session_id = self.ctx.db, self.session_id
 
         def work(progress: Progress) -> Path:
+            from iltdesk.documents.files import write_atomic
+            from iltdesk.documents.workbook import build_workbook
+
             progress.report(0, 0, _("Writing the workbook…"))
             return write_atomic(
                 target, build_workbook(workbooks.attendance_workbook(db, [session_id]))
@@ -361,14 +361,14 @@ class SessionDocuments:
 
     def read_back(self) -> Progress | None:
         """Read a returned workbook off the GUI thread, show what changes, apply if asked."""
-        from iltdesk.documents.workbook import read_returned_grids
-
         path = ask_open_workbook(self.parent)
         if path is None:
             return None
         db = self.ctx.db
 
         def work(progress: Progress) -> AttendanceImportPlan:
+            from iltdesk.documents.workbook import read_returned_grids
+
             progress.report(0, 0, _("Reading {file}…").format(file=path.name))
             return workbooks.plan_attendance_import(db, read_returned_grids(path))
 

@@ -31,7 +31,7 @@ from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.errors import show_error
-from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import fit_columns, open_dialog
 
 WHOLE_SESSION = 0
 
@@ -124,15 +124,10 @@ class SessionEvidence:
 
     def show_kept(self) -> QDialog:
         """What the pack will hold of prints and scans, in a small window."""
-        dialog = KeptEvidenceDialog(self.parent, self.ctx, self.session_id)
-        dialog.open()
-        return dialog
+        return open_dialog(KeptEvidenceDialog(self.parent, self.ctx, self.session_id))
 
     # --- the pack ---
     def pack(self) -> None:
-        from iltdesk.documents.evidence import build_evidence_pack
-        from iltdesk.documents.files import write_atomic
-
         target = document_preview.ask_save_path(
             self.parent,
             _("Save evidence pack"),
@@ -146,6 +141,9 @@ class SessionEvidence:
         certificate_options = prefs.certificate_options()
 
         def work(progress: Progress) -> Path:
+            from iltdesk.documents.evidence import build_evidence_pack
+            from iltdesk.documents.files import write_atomic
+
             progress.report(0, 2, _("Gathering prints, scans and the audit trail…"))
             data = evidence.gather(
                 db,

@@ -44,7 +44,7 @@ from iltdesk.i18n import _, ngettext
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
-from iltdesk.views.widgets import ERROR_COLOUR, fit_columns, worker_sorter
+from iltdesk.views.widgets import ERROR_COLOUR, fit_columns, open_dialog, worker_sorter
 
 
 def _today(ctx: AppContext) -> date:
@@ -188,7 +188,14 @@ class RegisterDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(close)
+        self.finished.connect(self._let_go)
         self.load()
+
+    def _let_go(self) -> None:
+        """Closed: drop the rows now (~25 ms for 223,191), not in some later collection."""
+        self._searches += 1  # a search still running finds nobody to show its rows to
+        self.rows, self._keys = [], []
+        self.model.set_rows([])
 
     def load(self) -> None:
         from iltdesk.services.register import register_rows
@@ -246,8 +253,6 @@ class RegisterDialog(QDialog):
             show_error(self, error)
 
     def export(self, kind: str) -> None:
-        from iltdesk.documents.files import write_atomic
-        from iltdesk.documents.register import register_csv, register_html
         from iltdesk.views.dialogs.document_preview import ask_save_path
 
         label = _("CSV files (*.csv)") if kind == "csv" else _("Web pages (*.html)")
@@ -260,6 +265,9 @@ class RegisterDialog(QDialog):
         organisation = str(self.ctx.prefs.get("organisation_name"))
 
         def work(_progress: object) -> Path:
+            from iltdesk.documents.files import write_atomic
+            from iltdesk.documents.register import register_csv, register_html
+
             # Rows for the writers, let go of once written: the collector need not walk them.
             with paused_collector():
                 certificates = [register_row(row) for row in rows]
@@ -317,14 +325,10 @@ class ToolsMenu:
         RequirementsDialog.ask(self.window, self.ctx)
 
     def verify(self) -> QDialog:
-        dialog = VerifyDialog(self.window, self.ctx)
-        dialog.open()
-        return dialog
+        return open_dialog(VerifyDialog(self.window, self.ctx))
 
     def register(self) -> QDialog:
-        dialog = RegisterDialog(self.window, self.ctx)
-        dialog.open()
-        return dialog
+        return open_dialog(RegisterDialog(self.window, self.ctx))
 
     def check_audit(self) -> None:
         from iltdesk.services import audit

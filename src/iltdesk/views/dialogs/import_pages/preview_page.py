@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -18,11 +19,9 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from iltdesk.documents.problem_report import save_problem_report
 from iltdesk.domain.imports import (
     ImportPlan,
 )
-from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.importers.fields import Field
 from iltdesk.models.imports import (
@@ -31,6 +30,7 @@ from iltdesk.models.imports import (
 )
 from iltdesk.services import roster_import
 from iltdesk.services.roster_import import SKIP
+from iltdesk.tasks.runner import CancelledError, Progress
 from iltdesk.views.dialogs.document_preview import ask_save_path
 from iltdesk.views.dialogs.import_pages.common import _Page, counts_html
 from iltdesk.views.errors import error_text
@@ -184,14 +184,28 @@ class PreviewPage(_Page):
         path = ask_save_path(self, _("Save rows with problems"), str(suggested), "Excel (*.xlsx)")
         if path is None:
             return
-        try:
-            save_problem_report(path, parsed.headers, roster_import.problem_rows(parsed, plan))
-        except UserError as error:
-            self.show_error(str(error))
-            return
-        self.w.saved_report = path
-        self.show_error("")
-        self.details.setText(_("Saved {path}.").format(path=path))
+
+        def work(_progress: Progress) -> Path:
+            # Written off the GUI thread: thousands of rows, and openpyxl's first import.
+            from iltdesk.documents.problem_report import save_problem_report
+
+            return save_problem_report(
+                path, parsed.headers, roster_import.problem_rows(parsed, plan)
+            )
+
+        def done(saved: Path) -> None:
+            self.w.saved_report = saved
+            self.show_error("")
+            self.details.setText(_("Saved {path}.").format(path=saved))
+
+        self.w.tasks.run(
+            work,
+            title=_("Save rows with problems"),
+            on_done=done,
+            on_error=lambda error: self.show_error(
+                "" if isinstance(error, CancelledError) else error_text(error)
+            ),
+        )
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt's name
         return self.run_then_next(self.w.commit_work(), self.w.set_result)
