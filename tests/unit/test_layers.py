@@ -146,3 +146,26 @@ def test_views_import_document_builders_only_on_a_worker():
     session's certificates). Views import them inside the work they hand to a worker."""
     paths = [p for p in modules("views") if p.name != "screenshots.py"]
     assert [f for p in paths for f in _document_imports_outside_workers(p)] == []
+
+
+def test_opening_any_screen_or_dialog_loads_no_document_or_file_library():
+    """Every window module is imported on the GUI thread when first opened: one that pulled in
+    openpyxl (a dataclass beside the problem report's writer) held the window ~200 ms as the
+    import wizard first opened. The libraries load inside the work handed to a worker."""
+    import subprocess
+    import sys
+
+    script = (
+        "import importlib, pkgutil, sys\n"
+        "import iltdesk.views, iltdesk.models\n"
+        "for package in (iltdesk.views, iltdesk.models):\n"
+        "    for found in pkgutil.walk_packages(package.__path__, package.__name__ + '.'):\n"
+        "        importlib.import_module(found.name)\n"
+        "heavy = ('openpyxl', 'reportlab', 'icalendar', 'python_calamine', 'pypdf')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(heavy)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

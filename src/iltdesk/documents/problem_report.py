@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,16 +15,8 @@ from openpyxl.styles import Alignment, Font
 
 from iltdesk.documents.files import write_atomic
 from iltdesk.documents.workbook import HEAD_FILL, put_text
+from iltdesk.domain.imports import ProblemRow
 from iltdesk.i18n import _
-
-
-@dataclass(frozen=True)
-class ProblemRow:
-    """A row of the problem report: where in the sheet, what was there, what is wrong."""
-
-    row: int
-    cells: tuple[str, ...]
-    messages: tuple[str, ...]
 
 
 def build_problem_report(headers: Sequence[str], rows: Sequence[ProblemRow]) -> bytes:

@@ -154,3 +154,16 @@ class ImportBatchRow:
     counts: dict[str, int]
     undone_at: datetime | None
     zone: str = "UTC"  # the organisation's zone, for showing the instants
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """A row of the problem report: where in the sheet, what was there, what is wrong.
+
+    Here, not beside the report's writer: the import service makes these, and importing the
+    writer (openpyxl, ~100 ms) made opening the import wizard hold the window.
+    """
+
+    row: int
+    cells: tuple[str, ...]
+    messages: tuple[str, ...]

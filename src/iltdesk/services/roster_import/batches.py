@@ -17,10 +17,10 @@ from iltdesk.db.entities import (
     Setting,
     TrainingSession,
 )
-from iltdesk.documents.problem_report import ProblemRow
 from iltdesk.domain.imports import (
     ImportBatchRow,
     ImportPlan,
+    ProblemRow,
     RowAction,
 )
 from iltdesk.errors import ValidationError
