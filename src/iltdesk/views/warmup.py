@@ -31,6 +31,8 @@ SCREEN_MODULES = (
     "iltdesk.views.materials",
     "iltdesk.views.dialogs.session_editor",
     "iltdesk.views.dialogs.import_wizard",  # a roster from HR: 26 ms of imports on first use
+    "iltdesk.views.dialogs.course_editor",  # with its agenda's pilots: ~30 ms on first open
+    "iltdesk.views.pilot_panel",
 )
 
 
