@@ -169,3 +169,19 @@ def test_opening_any_screen_or_dialog_loads_no_document_or_file_library():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_views_run_modal_dialogs_through_run_modal():
+    """`dialog.exec()` left the dialog alive as its window's child: views call
+    `views.modal.run_modal`, which deletes it once answered."""
+    calls = [
+        f"{path.relative_to(SRC)}:{node.lineno}"
+        for path in modules("views")
+        if path.name != "modal.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "exec"
+        and not node.args
+    ]
+    assert calls == []

@@ -271,3 +271,23 @@ def test_the_learner_count_follows_the_filter_past_the_first_page(qtbot, ctx):
         page.apply_filter()
         qtbot.waitUntil(lambda expected=expected: page.count.text() == expected, timeout=5000)
     assert page.stack.currentWidget() is page.table  # "no learners yet" only when there are none
+
+
+def test_a_modal_dialog_is_deleted_once_answered(qtbot, ctx, monkeypatch):
+    """Courses › Edit five times: each editor is deleted once closed. Made with the window as
+    parent and run with exec(), they stayed alive, hidden, until the window closed (a day of
+    editing kept hundreds, and every full collection walked them)."""
+    from PySide6.QtWidgets import QDialog
+
+    from iltdesk.services import catalogue
+    from iltdesk.views.dialogs.course_editor import CourseEditorDialog
+    from tests.fixtures.builders import make_course
+
+    course = make_course(ctx.db, title="Ladder Safety")
+    row = next(c for c in catalogue.list_courses(ctx.db) if c.id == course.id)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    monkeypatch.setattr(CourseEditorDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    for _ in range(5):
+        assert CourseEditorDialog.ask(window, ctx, row) is None
+    qtbot.waitUntil(lambda: not window.findChildren(CourseEditorDialog), timeout=5000)

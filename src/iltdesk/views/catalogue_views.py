@@ -36,6 +36,7 @@ from iltdesk.views.dialogs.course_editor import CourseEditorDialog
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.errors import show_error
 from iltdesk.views.history_panel import HistoryPanel
+from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import TablePage, fit_columns
 
@@ -208,14 +209,14 @@ class CoursesPage(SmallTablePage):
 
         row = self.selected()
         if isinstance(row, CourseRow):
-            InterestListDialog(self, self.ctx, row.id, f"{row.code} {row.title}").exec()
+            run_modal(InterestListDialog(self, self.ctx, row.id, f"{row.code} {row.title}"))
 
     def edit_feedback_form(self) -> None:
         from iltdesk.views.dialogs.feedback_form import FeedbackFormDialog
 
         row = self.selected()
         if isinstance(row, CourseRow):
-            FeedbackFormDialog(self, self.ctx, row.id, f"{row.code} {row.title}").exec()
+            run_modal(FeedbackFormDialog(self, self.ctx, row.id, f"{row.code} {row.title}"))
 
     def fetch(self) -> list:  # type: ignore[type-arg]
         return catalogue.list_courses(self.ctx.db)

@@ -46,6 +46,7 @@ from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.session_choice import SessionChoiceDialog
 from iltdesk.views.errors import show_error
+from iltdesk.views.modal import run_modal
 from iltdesk.views.widgets import fit_columns, worker_sorter
 
 
@@ -77,7 +78,7 @@ def ask_reminder_audience(parent: QWidget) -> tuple[bool, bool] | None:
     layout = QVBoxLayout(dialog)
     for widget in (learners, managers, buttons):
         layout.addWidget(widget)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if run_modal(dialog) != QDialog.DialogCode.Accepted:
         return None
     return learners.isChecked(), managers.isChecked()
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from iltdesk.errors import DamagedDatabaseError, UserError
 from iltdesk.i18n import _
 from iltdesk.logsetup import log_file
+from iltdesk.views.modal import run_modal
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     if isinstance(error, DamagedDatabaseError):  # the way back is a backup: offer it here
         backups = box.addButton(_("Open &Backups…"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
-    box.exec()
+    run_modal(box)
     if backups is not None and box.clickedButton() is backups:
         open_backups()
 

@@ -17,6 +17,7 @@ from iltdesk.services.maintenance import BackupInfo
 from iltdesk.tasks.runner import CancelledError, Progress
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.modal import run_modal
 
 if TYPE_CHECKING:
     from iltdesk.views.main_window import MainWindow
@@ -39,7 +40,7 @@ class FileActions:
 
         document = table_document(table.model(), self.window.nav.currentItem().text())
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if QPrintDialog(printer, self.window).exec() == QPrintDialog.DialogCode.Accepted:
+        if run_modal(QPrintDialog(printer, self.window)) == QPrintDialog.DialogCode.Accepted:
             document.print_(printer)
 
     def print_todays_sheets(self) -> Progress:

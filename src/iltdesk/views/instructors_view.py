@@ -23,6 +23,7 @@ from iltdesk.services.compliance import today_in
 from iltdesk.views.catalogue_views import SmallTablePage
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import record_forms
+from iltdesk.views.modal import run_modal
 
 
 class InstructorsPage(SmallTablePage):
@@ -60,7 +61,7 @@ class InstructorsPage(SmallTablePage):
     def show_load(self) -> None:
         from iltdesk.views.dialogs.load_view import LoadDialog
 
-        LoadDialog(self, self.ctx).exec()
+        run_modal(LoadDialog(self, self.ctx))
 
     def qualify_selected(self) -> None:
         from PySide6.QtWidgets import QInputDialog
@@ -92,7 +93,7 @@ class InstructorsPage(SmallTablePage):
 
         row = self.selected()
         if isinstance(row, InstructorRow):
-            AvailabilityDialog(self, self.ctx, row.id, row.name).exec()
+            run_modal(AvailabilityDialog(self, self.ctx, row.id, row.name))
 
     def fetch(self) -> list:  # type: ignore[type-arg]
         return people.list_instructors(self.ctx.db)

@@ -37,6 +37,7 @@ from iltdesk.services.outbox import Composed, Draft, SendSummary
 from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.modal import run_modal
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class SendConfirmDialog(QDialog):
 
 def ask_send_confirmation(parent: QWidget | None, composed: Composed, kind: MessageKind) -> bool:
     """Whether the user confirmed sending (the one place tests patch)."""
-    return SendConfirmDialog(parent, composed, kind).exec() == QDialog.DialogCode.Accepted
+    return run_modal(SendConfirmDialog(parent, composed, kind)) == QDialog.DialogCode.Accepted
 
 
 def ask_password(parent: QWidget | None, user: str, host: str) -> str | None:

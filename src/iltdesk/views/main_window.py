@@ -32,6 +32,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import show_error
 from iltdesk.views.icons import icon
+from iltdesk.views.modal import run_modal
 from iltdesk.views.screens import KEYS, SCREENS, shortcut
 from iltdesk.views.widgets import open_dialog
 
@@ -454,7 +455,7 @@ def ask_load_demo(parent: QWidget) -> bool:
     )
     demo = box.addButton(_("Load &demo data"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(_("Start &empty"), QMessageBox.ButtonRole.RejectRole)
-    box.exec()
+    run_modal(box)
     return box.clickedButton() is demo
 
 

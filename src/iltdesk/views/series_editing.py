@@ -38,6 +38,7 @@ from iltdesk.i18n import _, ngettext
 from iltdesk.services import series
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 
 NONE, WEEKLY, FORTNIGHTLY, MONTHLY, WEEKDAYS, CUSTOM = range(6)
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -192,7 +193,7 @@ def ask_scope(parent: QWidget, later: int) -> bool | None:
     both = box.addButton(_("This and later sessions"), QMessageBox.ButtonRole.YesRole)
     alone = box.addButton(_("Only this session"), QMessageBox.ButtonRole.NoRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
+    run_modal(box)
     clicked = box.clickedButton()
     return True if clicked is both else False if clicked is alone else None
 

@@ -35,6 +35,7 @@ from iltdesk.i18n import _, ngettext
 from iltdesk.services import enrollment, lifecycle, scheduling
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.modal import run_modal
 
 
 def ask_offer_waitlist(parent: QWidget | None, count: int) -> bool:
@@ -172,7 +173,7 @@ class CancelSessionDialog(QDialog):
         others: tuple[SessionRow, ...] = (),
     ) -> CancelChoice | None:
         dialog = cls(parent, row, holders, others)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
         return CancelChoice(
             dialog.reason.text().strip(),
@@ -224,7 +225,7 @@ class DuplicateDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, row: SessionRow) -> DuplicateChoice | None:
         dialog = cls(parent, row)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
         return DuplicateChoice(dialog.shift.value(), dialog.copy_roster.isChecked())
 

@@ -25,6 +25,7 @@ from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.errors import show_error
+from iltdesk.views.modal import run_modal
 
 
 def ask_open_workbook(parent: QWidget) -> Path | None:
@@ -51,7 +52,7 @@ def confirm_attendance_import(parent: QWidget, plan: AttendanceImportPlan) -> bo
     box.setText(text)
     box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
-    return box.exec() == QMessageBox.StandardButton.Apply
+    return run_modal(box) == QMessageBox.StandardButton.Apply
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from iltdesk.models.feedback import FeedbackResultsTableModel, ResultLine
 from iltdesk.services import feedback
 from iltdesk.services.feedback import ResponseRow, SessionFeedback
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 
 SURVEY_FILES = N_("Survey exports (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)")
 
@@ -236,7 +237,7 @@ class SessionFeedbackTab(QWidget):
 
         if self.found is None:
             return
-        FeedbackEntryDialog(self, self.ctx, self.session_id, self.found.form).exec()
+        run_modal(FeedbackEntryDialog(self, self.ctx, self.session_id, self.found.form))
 
     def import_results(self, path: Path | None = None) -> None:
         from iltdesk.views.dialogs.feedback_import import FeedbackImportDialog
@@ -246,14 +247,14 @@ class SessionFeedbackTab(QWidget):
             return
         dialog = FeedbackImportDialog.open_for(self, self.ctx, self.session_id, path)
         if dialog is not None:
-            dialog.exec()
+            run_modal(dialog)
 
     def edit_form(self) -> None:
         from iltdesk.views.dialogs.feedback_form import FeedbackFormDialog
 
         if self.found is None:
             return
-        FeedbackFormDialog(self, self.ctx, self.found.course_id, self.found.course).exec()
+        run_modal(FeedbackFormDialog(self, self.ctx, self.found.course_id, self.found.course))
 
     def remove_selected(self) -> None:
         chosen = [

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QMenu, QPushButton, QWidget
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
+from iltdesk.views.modal import run_modal
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -66,7 +67,7 @@ class SessionMenus:
         from iltdesk.views.dialogs.substitute import SubstituteDialog
 
         dialog = SubstituteDialog(self._window(), self.ctx, self.session_id)
-        if dialog.exec() == QDialog.DialogCode.Accepted and self.row.enrolled:
+        if run_modal(dialog) == QDialog.DialogCode.Accepted and self.row.enrolled:
             self.send_email(MessageKind.CHANGED)
 
     def cancel_series(self) -> None:
@@ -110,7 +111,7 @@ class SessionMenus:
         from iltdesk.views.dialogs.interest_list import InterestListDialog
 
         title = f"{self.row.course_code} {self.row.course_title}"
-        InterestListDialog(self._window(), self.ctx, self.row.course_id, title).exec()
+        run_modal(InterestListDialog(self._window(), self.ctx, self.row.course_id, title))
 
     def send_email(self, kind: Any) -> None:
         def done(message: str) -> None:

@@ -21,6 +21,7 @@ from iltdesk.services import catalogue, people, scheduling
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.modal import run_modal
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.widgets import LazyComboBox, TablePage
 
@@ -293,7 +294,7 @@ class SessionsPage(TablePage):
     def find_slot(self) -> None:
         from iltdesk.views.dialogs.find_slot import FindSlotDialog
 
-        FindSlotDialog(self, self.ctx).exec()
+        run_modal(FindSlotDialog(self, self.ctx))
 
     def show_course(self, course_id: int) -> None:
         """Upcoming sessions of one course (to schedule a refresher, say)."""

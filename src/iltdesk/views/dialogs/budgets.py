@@ -29,6 +29,7 @@ from iltdesk.i18n import _
 from iltdesk.services import costs
 from iltdesk.views.context import AppContext
 from iltdesk.views.cost_lines import parse_amount
+from iltdesk.views.modal import run_modal
 from iltdesk.views.widgets import error_label
 
 CODE, TITLE, AMOUNT, CURRENCY = range(4)
@@ -171,4 +172,4 @@ class BudgetsDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext, year: int) -> bool:
-        return cls(parent, ctx, year).exec() == QDialog.DialogCode.Accepted
+        return run_modal(cls(parent, ctx, year)) == QDialog.DialogCode.Accepted

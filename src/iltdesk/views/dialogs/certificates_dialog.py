@@ -23,6 +23,7 @@ from iltdesk.services import certificates, scheduling
 from iltdesk.services.certificates import CertificateRow
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 from iltdesk.views.widgets import fit_columns
 
 
@@ -115,4 +116,4 @@ class CertificatesDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
-        cls(parent, ctx, session_id).exec()
+        run_modal(cls(parent, ctx, session_id))

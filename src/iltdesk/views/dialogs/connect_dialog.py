@@ -26,6 +26,7 @@ from iltdesk.i18n import N_, _
 from iltdesk.services import team
 from iltdesk.settings import Preferences
 from iltdesk.tasks.runner import Progress, TaskRunner
+from iltdesk.views.modal import run_modal
 from iltdesk.views.widgets import error_label
 
 TLS_MODES = (
@@ -170,6 +171,6 @@ class ConnectDialog(QDialog):
     def ask(cls, parent: QWidget | None, prefs: Preferences) -> str | None:
         """The database chosen (a URL, or "" for the own file), or None when cancelled."""
         dialog = cls(parent, prefs)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
         return dialog.chosen

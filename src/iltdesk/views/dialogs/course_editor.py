@@ -43,6 +43,7 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.errors import show_error
 from iltdesk.views.materials import MaterialsPanel
+from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import error_label, keep_room
 
@@ -462,7 +463,7 @@ class CourseEditorDialog(QDialog):
         cls, parent: QWidget | None, ctx: AppContext, row: CourseRow | None = None
     ) -> CourseRow | None:
         dialog = cls(parent, ctx, row)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog) == QDialog.DialogCode.Accepted:
             saved: CourseRow = dialog.saved
             return saved
         return None

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from iltdesk.documents.files import write_atomic
 from iltdesk.i18n import _, ngettext
 from iltdesk.views.errors import show_error
+from iltdesk.views.modal import run_modal
 
 
 def ask_save_path(parent: QWidget, title: str, suggested: str, file_filter: str) -> Path | None:
@@ -108,7 +109,7 @@ class DocumentPreviewDialog(QDialog):
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return
         self.render_to(printer)
         self._output()

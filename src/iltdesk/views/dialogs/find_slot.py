@@ -36,6 +36,7 @@ from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
 from iltdesk.services import catalogue, planning
 from iltdesk.services.planning import SlotProposal
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 from iltdesk.views.time_fields import pydate, qdate
 from iltdesk.views.widgets import error_label, zone_combo
 
@@ -177,7 +178,7 @@ class FindSlotDialog(QDialog):
             return
         editor = SessionEditorDialog(self, self.ctx, None)
         prefill(editor, proposal, int(self.course.currentData()), self.learners.value())
-        if editor.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(editor) == QDialog.DialogCode.Accepted:
             self.accept()
 
 

@@ -19,6 +19,7 @@ from iltdesk.i18n import _
 from iltdesk.models.learners import LearnersTableModel
 from iltdesk.services import learners
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 
 
 class LearnerPickerDialog(QDialog):
@@ -75,7 +76,7 @@ class LearnerPickerDialog(QDialog):
         dialog.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         dialog.hint.hide()
         dialog.ok.setText(_("&Choose"))
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
+        if run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.chosen():
             return dialog.chosen()[0]
         return None
 
@@ -86,6 +87,6 @@ class LearnerPickerDialog(QDialog):
         dialog = cls(parent, ctx)
         if ok_text:
             dialog.ok.setText(ok_text)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog) == QDialog.DialogCode.Accepted:
             return dialog.chosen()
         return None

@@ -42,6 +42,7 @@ from iltdesk.services import attendance, enrollment, meeting_import
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.services.meeting_import import MeetingPlan, ReportPerson
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import MarksCommand
 from iltdesk.views.widgets import error_label, zone_combo
 
@@ -365,7 +366,7 @@ class MeetingReviewDialog(QDialog):
         if plan is None:
             return None
         dialog = cls(parent, ctx, session_id, path, plan)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted:
             return None
         return dialog.applied
 

@@ -27,6 +27,7 @@ from iltdesk.i18n import _
 from iltdesk.services import maintenance
 from iltdesk.settings import Preferences
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 from iltdesk.views.widgets import zone_combo
 
 LANGUAGES = (("en", "English"), ("de", "Deutsch"))
@@ -288,4 +289,4 @@ class PreferencesDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext) -> bool:
-        return cls(parent, ctx).exec() == QDialog.DialogCode.Accepted
+        return run_modal(cls(parent, ctx)) == QDialog.DialogCode.Accepted

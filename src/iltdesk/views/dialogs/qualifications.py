@@ -25,6 +25,7 @@ from iltdesk.domain.dates import add_months
 from iltdesk.i18n import N_, _
 from iltdesk.models.base import Column, RowTableModel
 from iltdesk.services.train_the_trainer import GAINED, QualificationRow
+from iltdesk.views.modal import run_modal
 
 _GAINED_LABELS = {
     "certified": N_("Certified"),
@@ -107,4 +108,4 @@ class QualificationDatesDialog(QDialog):
         cls, parent: QWidget | None, row: QualificationRow
     ) -> tuple[date, date | None, str] | None:
         dialog = cls(parent, row)
-        return dialog.values() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.values() if run_modal(dialog) == QDialog.DialogCode.Accepted else None

@@ -32,6 +32,7 @@ from iltdesk.services import catalogue, learners, people
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
+from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import error_label, zone_combo, zones
 
@@ -317,4 +318,4 @@ def ask(
 ) -> Any:
     """Open one of the editors; returns the saved row or None."""
     dialog = dialog_type(parent, ctx, row)
-    return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+    return dialog.saved if run_modal(dialog) == QDialog.DialogCode.Accepted else None

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from iltdesk import formatting
 from iltdesk.i18n import _
 from iltdesk.services.backups import BackupRow
+from iltdesk.views.modal import run_modal
 
 
 class Recovery(Enum):
@@ -47,7 +48,7 @@ def ask_recovery(
         )
     empty = box.addButton(_("Start with an &empty database"), QMessageBox.ButtonRole.ResetRole)
     box.addButton(_("&Quit"), QMessageBox.ButtonRole.RejectRole)
-    box.exec()
+    run_modal(box)
     clicked = box.clickedButton()
     if restore is not None and clicked is restore:
         return Recovery.RESTORE
@@ -72,7 +73,7 @@ def ask_restore_before_upgrade(parent: QWidget | None, problem: str, has_backup:
         )
         restore = box.addButton(_("&Restore that backup"), QMessageBox.ButtonRole.AcceptRole)
     box.addButton(_("&Quit"), QMessageBox.ButtonRole.RejectRole)
-    box.exec()
+    run_modal(box)
     return restore is not None and box.clickedButton() is restore
 
 
@@ -92,5 +93,5 @@ def ask_upgrade_server(parent: QWidget | None, problem: str) -> bool:
     upgrade = box.addButton(_("&Upgrade"), QMessageBox.ButtonRole.AcceptRole)
     quit_button = box.addButton(_("&Quit"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(quit_button)
-    box.exec()
+    run_modal(box)
     return box.clickedButton() is upgrade

@@ -38,6 +38,7 @@ from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.i18n import _
 from iltdesk.services import catalogue, learners, requirements
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 from iltdesk.views.requirement_members import MemberList
 from iltdesk.views.time_fields import DateField
 from iltdesk.views.widgets import error_label
@@ -415,4 +416,4 @@ class RequirementsDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext) -> None:
-        cls(parent, ctx).exec()
+        run_modal(cls(parent, ctx))

@@ -17,6 +17,7 @@ from iltdesk import formatting
 from iltdesk.domain.rows import SessionRow
 from iltdesk.domain.rules import free_seats
 from iltdesk.i18n import _, ngettext
+from iltdesk.views.modal import run_modal
 
 
 class SessionChoiceDialog(QDialog):
@@ -65,6 +66,6 @@ class SessionChoiceDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, sessions: list[SessionRow], count: int) -> int | None:
         dialog = cls(parent, sessions, count)
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.list.currentItem() is None:
+        if run_modal(dialog) != QDialog.DialogCode.Accepted or dialog.list.currentItem() is None:
             return None
         return int(dialog.list.currentItem().data(Qt.ItemDataRole.UserRole))

@@ -51,6 +51,7 @@ from iltdesk.views.day_row import DayRow
 from iltdesk.views.dialogs.session_questions import ask_use_room_zone, settle_folds
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
 from iltdesk.views.instructor_rows import InstructorRows
+from iltdesk.views.modal import run_modal
 from iltdesk.views.series_editing import RepeatBox
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import error_label, zone_combo
@@ -474,7 +475,7 @@ class SessionEditorDialog(QDialog):
         cls, parent: QWidget | None, ctx: AppContext, row: SessionRow | None = None
     ) -> SessionRow | None:
         dialog = cls(parent, ctx, row)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog) == QDialog.DialogCode.Accepted:
             return dialog.saved
         return None
 
@@ -485,6 +486,6 @@ class SessionEditorDialog(QDialog):
         """A new session like `template`, its days moved by `shift_days` (wall clock kept)."""
         dialog = cls(parent, ctx, None, template=template, shift_days=shift_days)
         dialog.setWindowTitle(_("Duplicate session"))
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog) == QDialog.DialogCode.Accepted:
             return dialog.saved
         return None

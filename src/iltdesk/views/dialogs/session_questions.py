@@ -11,6 +11,7 @@ from iltdesk.domain.localtime import AmbiguousTimeError, WallTime, reading_label
 from iltdesk.domain.rows import RoomRow
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
+from iltdesk.views.modal import run_modal
 
 if TYPE_CHECKING:
     from iltdesk.views.day_row import DayRow
@@ -32,7 +33,7 @@ def ask_fold(parent: QWidget | None, error: AmbiguousTimeError) -> int | None:
         QMessageBox.ButtonRole.AcceptRole,
     )
     box.addButton(QMessageBox.StandardButton.Cancel)
-    box.exec()
+    run_modal(box)
     if box.clickedButton() is first_button:
         return 0
     if box.clickedButton() is second_button:

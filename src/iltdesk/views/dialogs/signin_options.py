@@ -20,6 +20,7 @@ from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.services import printing
 from iltdesk.views.context import AppContext
+from iltdesk.views.modal import run_modal
 from iltdesk.views.widgets import error_label
 
 
@@ -90,4 +91,4 @@ class SignInOptionsDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, ctx: AppContext, session_id: int) -> SignInOptions | None:
         dialog = cls(parent, ctx, session_id)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.saved if run_modal(dialog) == QDialog.DialogCode.Accepted else None

@@ -11,6 +11,7 @@ from iltdesk.domain.changes import Changes, Entity
 from iltdesk.domain.differences import stale_message
 from iltdesk.errors import StaleEditError
 from iltdesk.i18n import _
+from iltdesk.views.modal import run_modal
 
 
 class StaleChoice(Enum):
@@ -51,7 +52,7 @@ def ask_stale(parent: QWidget | None, error: StaleEditError, zone: str = "UTC") 
     overwrite = box.addButton(_("&Overwrite"), QMessageBox.ButtonRole.DestructiveRole)
     cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
-    box.exec()
+    run_modal(box)
     clicked = box.clickedButton()
     if clicked is reload:
         return StaleChoice.RELOAD

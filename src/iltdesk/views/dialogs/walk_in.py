@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit,
 
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.i18n import _
+from iltdesk.views.modal import run_modal
 
 
 class WalkInDialog(QDialog):
@@ -41,4 +42,4 @@ class WalkInDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None) -> LearnerSpec | None:
         dialog = cls(parent)
-        return dialog.spec() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return dialog.spec() if run_modal(dialog) == QDialog.DialogCode.Accepted else None
