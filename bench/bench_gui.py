@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import StallProbe, bench_database, report
+from common import StallProbe, bench_database, report, report_stall
 
 # The database: `iltdesk demo --learners 50000` (40 sessions of realistic size), and a
 # heavy one (2,000 sessions of 160 seats, as in the services benchmark) reported beside it.
@@ -275,40 +275,16 @@ def main() -> None:
             ),
             flush=True,
         )
-        print(
-            json.dumps(
-                {
-                    "bench": f"gui_thread_max_stall[{label}]",
-                    "max_stall_ms": figures["max_stall_ms"],
-                    "target_ms": 50,
-                    "ok": figures["max_stall_ms"] < 50,
-                }
-            ),
-            flush=True,
+        report_stall(f"gui_thread_max_stall[{label}]", figures["max_stall_ms"])
+        report_stall(
+            f"gui_lists_max_stall[{label}]",
+            figures["lists_max_stall_ms"],
+            certificates=figures["certificates"],
         )
-        print(
-            json.dumps(
-                {
-                    "bench": f"gui_lists_max_stall[{label}]",
-                    "max_stall_ms": figures["lists_max_stall_ms"],
-                    "certificates": figures["certificates"],
-                    "target_ms": 50,
-                    "ok": figures["lists_max_stall_ms"] < 50,
-                }
-            ),
-            flush=True,
-        )
-        print(
-            json.dumps(
-                {
-                    "bench": f"gui_documents_max_stall[{label}]",
-                    "max_stall_ms": figures["documents_max_stall_ms"],
-                    "certificates_of": figures["places"],
-                    "target_ms": 50,
-                    "ok": figures["documents_max_stall_ms"] < 50,
-                }
-            ),
-            flush=True,
+        report_stall(
+            f"gui_documents_max_stall[{label}]",
+            figures["documents_max_stall_ms"],
+            certificates_of=figures["places"],
         )
         shutil.rmtree(work, ignore_errors=True)
 

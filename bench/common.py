@@ -49,6 +49,22 @@ def report(
     return result
 
 
+STALL_TARGET_MS = 50  # where a click stops feeling instant
+
+
+def report_stall(name: str, stall_ms: float, **extra: Any) -> dict[str, Any]:
+    """Print one JSON line for the longest GUI-thread stall of `name`; `ok` under the target."""
+    result = {
+        "bench": name,
+        "max_stall_ms": round(stall_ms, 1),
+        **extra,
+        "target_ms": STALL_TARGET_MS,
+        "ok": stall_ms < STALL_TARGET_MS,
+    }
+    print(json.dumps(result), flush=True)
+    return result
+
+
 def bench_database(learners: int, sessions: int, seats: int | None) -> Path:
     """A demo database of the given size, built once and cached under build/bench/."""
     from iltdesk.db.engine import database_url
