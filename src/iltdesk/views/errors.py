@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from iltdesk.errors import DamagedDatabaseError, UserError
 from iltdesk.i18n import _
 from iltdesk.logsetup import log_file
+from iltdesk.tasks.runner import CancelledError
 from iltdesk.views.modal import run_modal
 
 log = logging.getLogger(__name__)
@@ -46,3 +47,9 @@ def open_backups() -> None:
         if show is not None:
             show()
             return
+
+
+def show_task_error(parent: QWidget | None, error: BaseException) -> None:
+    """What stopped a task, shown over `parent`; nothing when the user cancelled it."""
+    if not isinstance(error, CancelledError):
+        show_error(parent, error)

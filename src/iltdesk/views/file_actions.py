@@ -14,9 +14,9 @@ from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _
 from iltdesk.services import health, maintenance
 from iltdesk.services.maintenance import BackupInfo
-from iltdesk.tasks.runner import CancelledError, Progress
+from iltdesk.tasks.runner import Progress
 from iltdesk.views.context import AppContext
-from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_task_error
 from iltdesk.views.modal import run_modal
 
 if TYPE_CHECKING:
@@ -161,8 +161,7 @@ class FileActions:
         )
 
     def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, CancelledError):
-            show_error(self.window, error)
+        show_task_error(self.window, error)
 
 
 def table_document(model: QAbstractItemModel, title: str) -> QTextDocument:

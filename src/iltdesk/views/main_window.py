@@ -27,10 +27,10 @@ from iltdesk.domain.attention import Target
 from iltdesk.domain.changes import Changes
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import catalogue, scheduling
-from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
-from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_task_error
 from iltdesk.views.icons import icon
 from iltdesk.views.modal import run_modal
 from iltdesk.views.screens import KEYS, SCREENS, shortcut
@@ -354,8 +354,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.learners.search.selectAll()
 
     def _task_failed(self, error: BaseException) -> None:
-        if not isinstance(error, CancelledError):
-            show_error(self, error)
+        show_task_error(self, error)
 
     def offer_demo_if_empty(self) -> None:
         """First run on an empty database: offer demo data or an empty start."""

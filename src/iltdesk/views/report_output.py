@@ -133,8 +133,6 @@ class ReportOutput:
         )
 
     def _output_failed(self, error: BaseException) -> None:
-        from iltdesk.tasks.runner import CancelledError
-        from iltdesk.views.errors import show_error
+        from iltdesk.views.errors import show_task_error
 
-        if not isinstance(error, CancelledError):
-            show_error(self._page(), error)
+        show_task_error(self._page(), error)

@@ -21,10 +21,10 @@ from iltdesk.services import certificates, printing, scheduling, workbooks
 from iltdesk.services.certificates import CertificateRow
 from iltdesk.services.common import Outcome
 from iltdesk.services.workbooks import AttendanceImportPlan
-from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
+from iltdesk.tasks.runner import Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
-from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_task_error
 from iltdesk.views.modal import run_modal
 
 
@@ -126,8 +126,7 @@ class SessionDocuments:
         return act
 
     def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, CancelledError):  # cancelled: nothing to say
-            show_error(self.parent, error)
+        show_task_error(self.parent, error)
 
     def _nobody_completed(self) -> None:
         QMessageBox.information(

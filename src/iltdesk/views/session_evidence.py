@@ -27,10 +27,10 @@ from iltdesk import formatting
 from iltdesk.domain.evidence import ScanRow
 from iltdesk.i18n import _, ngettext
 from iltdesk.services import evidence, scheduling
-from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
+from iltdesk.tasks.runner import Progress, TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
-from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_error, show_task_error
 from iltdesk.views.widgets import fit_columns, open_dialog
 
 WHOLE_SESSION = 0
@@ -168,8 +168,7 @@ class SessionEvidence:
         show_pack_written(self.parent, path)
 
     def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, CancelledError):
-            show_error(self.parent, error)
+        show_task_error(self.parent, error)
 
 
 class KeptEvidenceDialog(QDialog):

@@ -43,7 +43,7 @@ from iltdesk.domain.register import (
 from iltdesk.i18n import _, ngettext
 from iltdesk.tasks.runner import CancelledError, TaskRunner
 from iltdesk.views.context import AppContext
-from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_error, show_task_error
 from iltdesk.views.widgets import ERROR_COLOUR, fit_columns, open_dialog, worker_sorter
 
 
@@ -249,8 +249,7 @@ class RegisterDialog(QDialog):
         )
 
     def _failed(self, error: BaseException) -> None:
-        if not isinstance(error, CancelledError):
-            show_error(self, error)
+        show_task_error(self, error)
 
     def export(self, kind: str) -> None:
         from iltdesk.views.dialogs.document_preview import ask_save_path

@@ -27,8 +27,8 @@ from iltdesk import formatting
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import ngettext
 from iltdesk.models.base import Sorter
-from iltdesk.tasks.runner import CancelledError, TaskRunner
-from iltdesk.views.errors import show_error
+from iltdesk.tasks.runner import TaskRunner
+from iltdesk.views.errors import show_task_error
 
 
 def make_table() -> QTableView:
@@ -57,12 +57,13 @@ def worker_sorter(tasks: TaskRunner, parent: QWidget, title: str) -> Sorter:
     a failure is shown over `parent`.
     """
 
-    def failed(error: BaseException) -> None:
-        if not isinstance(error, CancelledError):
-            show_error(parent, error)
-
     def sort(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        tasks.run(lambda _progress: work(), title=title, on_done=done, on_error=failed)
+        tasks.run(
+            lambda _progress: work(),
+            title=title,
+            on_done=done,
+            on_error=lambda error: show_task_error(parent, error),
+        )
 
     return sort
 

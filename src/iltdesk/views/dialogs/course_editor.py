@@ -41,7 +41,7 @@ from iltdesk.services import catalogue, costs
 from iltdesk.services.common import Database
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
-from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_error, show_task_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
@@ -358,15 +358,14 @@ class CourseEditorDialog(QDialog):
 
         The report's first run compiles its queries: 76 ms on the GUI thread, on 2,000 sessions.
         """
-        from iltdesk.tasks.runner import CancelledError, TaskRunner
+        from iltdesk.tasks.runner import TaskRunner
 
         db, zone = self.ctx.db, str(self.ctx.prefs.get("default_timezone"))
         self.cost_per_learner.setText(_("Working out what a place cost lately…"))
 
         def failed(error: BaseException) -> None:
             self.cost_per_learner.setText("")
-            if not isinstance(error, CancelledError):
-                show_error(self, error)
+            show_task_error(self, error)
 
         self.tasks = TaskRunner(self)
         self.tasks.run(
