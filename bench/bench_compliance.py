@@ -19,11 +19,17 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from common import TODAY, StallProbe, bench_database, report, report_stall, timed
+from common import TODAY
+from common import StallProbe
+from common import bench_database
+from common import report
+from common import report_stall
+from common import timed
 
 LEARNERS, SESSIONS, SEATS = 50_000, 2_000, 80
 HORIZON = 30
@@ -184,8 +190,12 @@ def audit_overhead(path: Path) -> None:
 
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
-    from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
-    from iltdesk.services import attendance, enrollment, scheduling
+    from iltdesk.domain.enums import AttendanceStatus
+    from iltdesk.domain.enums import EnrollmentStatus
+    from iltdesk.domain.enums import SessionStatus
+    from iltdesk.services import attendance
+    from iltdesk.services import enrollment
+    from iltdesk.services import scheduling
 
     db = open_database(database_url(path), lock=False)
     try:
@@ -322,7 +332,8 @@ def gui_stalls(path: Path) -> None:
     out the matrix and the due list, and while the due list is sorted by a header (target
     under 50 ms each, where a click still feels instant). A 5 ms timer notes the gaps."""
 
-    from common import app_window, pause
+    from common import app_window
+    from common import pause
     from PySide6.QtCore import Qt
 
     app, db, window = app_window(path, Path(tempfile.mkdtemp()))

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from common import report, timed
+from common import report
+from common import timed
 from openpyxl import Workbook
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -24,14 +28,12 @@ from iltdesk.documents.certificates import build_certificates_pdf
 from iltdesk.documents.fonts import register_fonts
 from iltdesk.documents.signin import build_signin_pdf
 from iltdesk.documents.workbook import build_workbook
-from iltdesk.domain.printing import (
-    AttendanceRecord,
-    AttendanceWorkbook,
-    CertificateDoc,
-    GridSheet,
-    SignInPerson,
-    SignInSheet,
-)
+from iltdesk.domain.printing import AttendanceRecord
+from iltdesk.domain.printing import AttendanceWorkbook
+from iltdesk.domain.printing import CertificateDoc
+from iltdesk.domain.printing import GridSheet
+from iltdesk.domain.printing import SignInPerson
+from iltdesk.domain.printing import SignInSheet
 
 rng = random.Random(7)
 FIRST = ["Anna", "Zoë", "Łukasz", "Siobhán", "Mateo", "Ngozi", "Dmitri", "Chloé"]

@@ -26,7 +26,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import StallProbe, bench_database, report, report_stall
+from common import StallProbe
+from common import bench_database
+from common import report
+from common import report_stall
 
 # The issue's database: `iltdesk demo --learners 50000` (40 sessions of realistic size), and a
 # heavy one (2,000 sessions of 160 seats, as in the services benchmark) reported beside it.
@@ -97,7 +100,8 @@ def start_to_paint(code: str, *args: str, env: dict[str, str]) -> float:
 def long_lists_stall(window: Any, probe: StallProbe) -> tuple[float, int]:
     """The longest stall over the long lists a coordinator reaches for: every session (and
     typing in its filter box), and the register of every certificate ever issued."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QTimer
 
     def settle(done: Any) -> None:
         while not done():
@@ -125,7 +129,8 @@ def long_lists_stall(window: Any, probe: StallProbe) -> tuple[float, int]:
 def documents_stall(window: Any, probe: StallProbe) -> tuple[float, int]:
     """The longest stall while the busiest completed session's certificates are made (the
     first PDF of a run: reportlab is imported then), up to the preview being asked for."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QTimer
 
     from iltdesk.domain.enums import SessionStatus
     from iltdesk.domain.printing import CertificateDesign
@@ -155,10 +160,11 @@ def documents_stall(window: Any, probe: StallProbe) -> tuple[float, int]:
 
 
 def in_process(path: Path) -> dict[str, float]:
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QTimer
 
+    from iltdesk import collector
     from iltdesk.app import make_application
-    from iltdesk.collector import hold_collector, release_collector
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
     from iltdesk.services import scheduling
@@ -167,7 +173,8 @@ def in_process(path: Path) -> dict[str, float]:
     from iltdesk.views.context import AppContext
     from iltdesk.views.main_window import MainWindow
 
-    hold_collector()  # as `iltdesk` starts: what start-up builds is frozen once the window shows
+    # as `iltdesk` starts: what start-up builds is frozen once the window shows
+    collector.hold_collector()
     app = make_application()
     db = open_database(database_url(path), lock=False)
     work = Path(tempfile.mkdtemp())
@@ -175,7 +182,7 @@ def in_process(path: Path) -> dict[str, float]:
     window = MainWindow(ctx)
     window.resize(1200, 700)
     window.show()
-    release_collector()
+    collector.release_collector()
     app.processEvents()
     # As the app does 1.5 s after start: the screens opened later are prepared off the GUI
     # thread while the coordinator reads the home screen (views/warmup).

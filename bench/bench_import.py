@@ -19,7 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import CACHE, ROOT, report, report_stall
+from common import CACHE
+from common import ROOT
+from common import report
+from common import report_stall
 
 from iltdesk.domain.imports import ImportSource
 
@@ -139,10 +142,13 @@ def wizard_stalls(path: Path, db_path: Path) -> None:
     """The import wizard on the same file, as the app runs it: the longest GUI-thread stall on
     each step (reading, columns, target, planning the preview, importing, finishing). Target
     50 ms."""
-    from common import StallProbe, app_window, pause
+    from common import StallProbe
+    from common import app_window
+    from common import pause
 
     from iltdesk.tasks.runner import shutdown
-    from iltdesk.views.dialogs.import_wizard import DONE, ImportWizard
+    from iltdesk.views.dialogs.import_wizard import DONE
+    from iltdesk.views.dialogs.import_wizard import ImportWizard
 
     app, db, window = app_window(db_path, db_path.parent)
     ctx = window.ctx

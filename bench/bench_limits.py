@@ -65,7 +65,9 @@ def measure(path: Path, mode: str, db: Path) -> tuple[float, float]:
 
 
 def main() -> int:
-    from iltdesk.importers.guard import CELL_LIMIT, COLUMN_LIMIT, ROW_LIMIT
+    from iltdesk.importers.guard import CELL_LIMIT
+    from iltdesk.importers.guard import COLUMN_LIMIT
+    from iltdesk.importers.guard import ROW_LIMIT
 
     work = Path(tempfile.mkdtemp(prefix="iltdesk-limits-"))
     cases = {

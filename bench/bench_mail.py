@@ -28,15 +28,22 @@ from common import ROOT
 
 sys.path.insert(0, str(ROOT))
 
-from tests.fixtures.builders import day_spec, make_course, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_session
 
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
-from iltdesk.domain.enums import AttendanceStatus, MessageKind
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import MessageKind
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.mail.transport import SmtpTransport
-from iltdesk.services import certificates, enrollment, learners, outbox
-from iltdesk.services.attendance import MarkSpec, record_marks
+from iltdesk.services import certificates
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import outbox
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.services.attendance import record_marks
 from iltdesk.services.outbox import sending
 
 COUNT = 500

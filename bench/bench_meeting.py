@@ -11,22 +11,30 @@ import csv
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from common import report, timed
+from common import report
+from common import timed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.fixtures.builders import day_spec, make_course, make_session
-from tests.fixtures.meetings import Person, zoom_report
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_session
+from tests.fixtures.meetings import Person
+from tests.fixtures.meetings import zoom_report
 
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
 from iltdesk.domain.enums import DeliveryMode
 from iltdesk.domain.meeting import merge_intervals
 from iltdesk.domain.specs import LearnerSpec
-from iltdesk.services import enrollment, learners, meeting_import
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import meeting_import
 
 PEOPLE, JOINS = 1000, 5
 DAY = date(2027, 3, 15)

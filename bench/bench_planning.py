@@ -8,9 +8,13 @@ Target: under 300 ms (the issue's figure); the ratio is printed for the record.
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from common import TODAY, bench_database, report, timed
+from common import TODAY
+from common import bench_database
+from common import report
+from common import timed
 
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database

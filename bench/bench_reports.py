@@ -14,10 +14,15 @@ from __future__ import annotations
 import sqlite3
 import statistics
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 
-from common import TODAY, bench_database, report, timed
+from common import TODAY
+from common import bench_database
+from common import report
+from common import timed
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 NOW_TEXT = "2026-11-28 12:00:00.000000"
@@ -196,7 +201,9 @@ def main() -> None:
 
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
-    from iltdesk.domain.reporting import Period, ReportFilters, ReportName
+    from iltdesk.domain.reporting import Period
+    from iltdesk.domain.reporting import ReportFilters
+    from iltdesk.domain.reporting import ReportName
     from iltdesk.services import dashboard
     from iltdesk.services.reports import build_report
 

@@ -8,15 +8,20 @@ Target: under 200 ms (the issue's figure); the ratio is printed for the record.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, timedelta
+from datetime import UTC
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from common import bench_database, report, timed
+from common import bench_database
+from common import report
+from common import timed
 
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
-from iltdesk.domain.enums import DeliveryMode, InstructorRole
-from iltdesk.domain.specs import DaySpec, SessionSpec
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.specs import DaySpec
+from iltdesk.domain.specs import SessionSpec
 from iltdesk.services import scheduling
 from iltdesk.services.series import check_series
 

@@ -19,20 +19,31 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, TODAY, report, timed
-from sqlalchemy import event, make_url, text
+from common import ROOT
+from common import TODAY
+from common import report
+from common import timed
+from sqlalchemy import event
+from sqlalchemy import make_url
+from sqlalchemy import text
 
 from iltdesk.db.audit_chain import entry_hash
-from iltdesk.db.engine import Database, database_url
+from iltdesk.db.engine import Database
+from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
-from iltdesk.services import enrollment, learners, scheduling
-from iltdesk.services.demo import DemoSize, load_demo
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import scheduling
+from iltdesk.services.demo import DemoSize
+from iltdesk.services.demo import load_demo
 
 LEARNERS, SESSIONS = 50_000, 2_000
 
@@ -112,8 +123,12 @@ def typed_sessions(raw_conn: Any, statements: list[tuple[str, Any]]) -> Callable
     from collections import defaultdict
     from datetime import UTC
 
-    from iltdesk.domain.enums import DeliveryMode, InstructorRole, SessionStatus
-    from iltdesk.domain.rows import SessionDayRow, SessionInstructorRow, SessionRow
+    from iltdesk.domain.enums import DeliveryMode
+    from iltdesk.domain.enums import InstructorRole
+    from iltdesk.domain.enums import SessionStatus
+    from iltdesk.domain.rows import SessionDayRow
+    from iltdesk.domain.rows import SessionInstructorRow
+    from iltdesk.domain.rows import SessionRow
 
     def aware(value: Any) -> Any:
         return value.replace(tzinfo=UTC) if value is not None else None
@@ -269,7 +284,8 @@ def bench_enrol(db: Database, raw_conn: Any) -> None:
 def bench_listener_stall(db: Database, other: Database, session_id: int) -> None:
     """The longest GUI-thread gap while another client enrols and this window refreshes."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from iltdesk.services.catalogue import MaterialStore

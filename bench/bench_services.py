@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
-from common import bench_database, report, timed
+from common import bench_database
+from common import report
+from common import timed
 
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
-from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.rows import RosterRow
-from iltdesk.domain.text import prefix_range, search_key
-from iltdesk.services import enrollment, learners, scheduling
+from iltdesk.domain.text import prefix_range
+from iltdesk.domain.text import search_key
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import scheduling
 
 LEARNERS, SESSIONS, SEATS = 50_000, 2_000, 160
 

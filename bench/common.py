@@ -69,7 +69,8 @@ def bench_database(learners: int, sessions: int, seats: int | None) -> Path:
     """A demo database of the given size, built once and cached under build/bench/."""
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
-    from iltdesk.services.demo import DemoSize, load_demo
+    from iltdesk.services.demo import DemoSize
+    from iltdesk.services.demo import load_demo
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"demo-{learners}-{sessions}-{seats or 'real'}.sqlite3"
@@ -125,7 +126,8 @@ class StallProbe:
 
 def pause(ms: int) -> None:
     """Let the Qt event loop run for `ms` milliseconds (the QApplication must exist)."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QTimer
 
     loop = QEventLoop()
     QTimer.singleShot(ms, loop.quit)
@@ -139,7 +141,8 @@ def app_window(db_path: Path, work: Path, size: tuple[int, int] = (1280, 800)) -
     once the window shows. Returns (application, database, window); `window.ctx` is its context.
     """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from iltdesk.collector import hold_collector, release_collector
+    from iltdesk.collector import hold_collector
+    from iltdesk.collector import release_collector
 
     hold_collector()
     from iltdesk.app import make_application

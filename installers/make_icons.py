@@ -19,7 +19,9 @@ def render(folder: Path) -> dict[int, Path]:
     """Draw the app icon at each size Linux and Windows want; returns size → PNG file."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtGui import QImage
+    from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgRenderer
 
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from iltdesk import formatting, i18n
-from iltdesk.db.engine import Database, database_url
+from iltdesk import formatting
+from iltdesk import i18n
+from iltdesk.db.engine import Database
+from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
 from tests.fixtures import server
 

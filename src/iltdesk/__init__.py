@@ -9,7 +9,8 @@ def __getattr__(name: str) -> Any:
     # The version is looked up on first use: importlib.metadata scans the installed
     # distributions, which costs start-up time the window does not need.
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version
 
         try:
             return version("iltdesk")

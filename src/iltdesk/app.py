@@ -17,17 +17,19 @@ from typing import TYPE_CHECKING
 # rest, before PySide6 (once loaded, its import hook inspects every later import).
 import sqlalchemy.dialects.sqlite  # noqa: F401
 
-from iltdesk import formatting, i18n, paths
+from iltdesk import formatting
+from iltdesk import i18n
+from iltdesk import paths
 from iltdesk.collector import release_collector
 from iltdesk.db.base import utcnow
-from iltdesk.db.engine import Database, database_url, sqlite_path
+from iltdesk.db.engine import Database
+from iltdesk.db.engine import database_url
+from iltdesk.db.engine import sqlite_path
 from iltdesk.db.opening import open_database
-from iltdesk.errors import (
-    DamagedDatabaseError,
-    MigrationFailedError,
-    ServerUpgradeNeededError,
-    UserError,
-)
+from iltdesk.errors import DamagedDatabaseError
+from iltdesk.errors import MigrationFailedError
+from iltdesk.errors import ServerUpgradeNeededError
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.services import dashboard
 from iltdesk.services.catalogue import MaterialStore
@@ -48,7 +50,8 @@ NOTICE_VARIABLE = "ILTDESK_STARTUP_NOTICE"  # a sentence the (re)started app sho
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with ILT Desk's name, icon and style."""
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication, QStyleFactory
+    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QStyleFactory
 
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
@@ -72,7 +75,8 @@ def apply_color_scheme(app: QApplication, scheme: str) -> None:
     follow (plain X11, offscreen), a matching palette is set on the Fusion style instead.
     """
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QColor, QPalette
+    from PySide6.QtGui import QColor
+    from PySide6.QtGui import QPalette
 
     hints = app.styleHints()
     wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(scheme)
@@ -122,7 +126,9 @@ def apply_language(app: QApplication, prefs: Preferences) -> None:
 
 def translate_qt(app: QApplication, language: str) -> None:
     """Qt's own dialogs and buttons in `language` (our strings: `install_language`)."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtCore import QLibraryInfo
+    from PySide6.QtCore import QLocale
+    from PySide6.QtCore import QTranslator
 
     QLocale.setDefault(QLocale(language))
     translator = QTranslator(app)
@@ -340,7 +346,8 @@ def run_gui(db_option: str | None) -> int:
     db = found
     restart = False
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QMessageBox
 
     def excepthook(
         kind: type[BaseException], error: BaseException, tb: TracebackType | None
@@ -381,7 +388,8 @@ def run_gui(db_option: str | None) -> int:
         if not shutdown():
             log.warning("background work did not stop within the wait; closing anyway")
         db.close()
-        from iltdesk.views.dialogs.preferences import RESTART_DATABASE, RESTART_PROPERTY
+        from iltdesk.views.dialogs.preferences import RESTART_DATABASE
+        from iltdesk.views.dialogs.preferences import RESTART_PROPERTY
 
         reason = app.property(RESTART_PROPERTY)
         restart = restore_after_quit(app, db.path, zone) or bool(reason)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
+from babel import UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -376,8 +379,10 @@ def format_amounts(parts: Sequence[tuple[Decimal, str]], locale: LocaleLike = No
 
 def format_report_value(kind: str, value: object, locale: LocaleLike = None) -> str:
     """A report cell as the user reads it, by its column kind (see domain.reporting)."""
-    from iltdesk.domain.enums import DeliveryMode, EnrollmentStatus
-    from iltdesk.domain.reporting import Amounts, ColumnKind
+    from iltdesk.domain.enums import DeliveryMode
+    from iltdesk.domain.enums import EnrollmentStatus
+    from iltdesk.domain.reporting import Amounts
+    from iltdesk.domain.reporting import ColumnKind
 
     if value is None:
         return "—"

@@ -14,7 +14,9 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,8 @@ Check = tuple[str, Callable[[dict[str, Any]], str]]
 
 def _database(state: dict[str, Any]) -> str:
     from iltdesk.db.engine import database_url
-    from iltdesk.db.migrate import HEAD_REVISION, schema_state
+    from iltdesk.db.migrate import HEAD_REVISION
+    from iltdesk.db.migrate import schema_state
     from iltdesk.db.opening import open_database
 
     folder = Path(state["folder"])
@@ -38,7 +41,8 @@ def _database(state: dict[str, Any]) -> str:
 
 def _demo(state: dict[str, Any]) -> str:
     from iltdesk.services import scheduling
-    from iltdesk.services.demo import DemoSize, load_demo
+    from iltdesk.services.demo import DemoSize
+    from iltdesk.services.demo import load_demo
 
     db = state["db"]
     load_demo(db, DemoSize(learners=60, sessions=6), today=date(2026, 11, 28))
@@ -105,7 +109,10 @@ def _import(state: dict[str, Any]) -> str:
 
 
 def _pdf_render(state: dict[str, Any]) -> str:
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtCore import QBuffer
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtCore import QIODevice
+    from PySide6.QtCore import QSize
     from PySide6.QtPdf import QPdfDocument
 
     _application()
@@ -148,7 +155,9 @@ def _catalog(_state: dict[str, Any]) -> str:
 
 
 def _qt_translations(_state: dict[str, Any]) -> str:
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtCore import QLibraryInfo
+    from PySide6.QtCore import QLocale
+    from PySide6.QtCore import QTranslator
 
     _application()
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -159,7 +168,8 @@ def _qt_translations(_state: dict[str, Any]) -> str:
 
 
 def _fonts(_state: dict[str, Any]) -> str:
-    from iltdesk.documents.fonts import FONTS, register_fonts
+    from iltdesk.documents.fonts import FONTS
+    from iltdesk.documents.fonts import register_fonts
 
     regular, bold = register_fonts()
     files = sorted(p.name for p in FONTS.glob("*.ttf"))
@@ -169,7 +179,8 @@ def _fonts(_state: dict[str, Any]) -> str:
 
 
 def _zones(_state: dict[str, Any]) -> str:
-    from zoneinfo import ZoneInfo, available_timezones
+    from zoneinfo import ZoneInfo
+    from zoneinfo import available_timezones
 
     instant = datetime(2026, 10, 25, 12, tzinfo=UTC)
     berlin = instant.astimezone(ZoneInfo("Europe/Berlin"))
@@ -204,8 +215,12 @@ def _mail(_state: dict[str, Any]) -> str:
 
     import icalendar
 
-    from iltdesk.mail.calendar import Invitation, InviteDay, build_invitation
-    from iltdesk.mail.messages import CalendarPart, Sender, build_message
+    from iltdesk.mail.calendar import Invitation
+    from iltdesk.mail.calendar import InviteDay
+    from iltdesk.mail.calendar import build_invitation
+    from iltdesk.mail.messages import CalendarPart
+    from iltdesk.mail.messages import Sender
+    from iltdesk.mail.messages import build_message
 
     day = InviteDay(datetime(2026, 3, 12, 9, tzinfo=UTC), datetime(2026, 3, 12, 17, tzinfo=UTC))
     ics = build_invitation(
@@ -242,7 +257,8 @@ def _reports(state: dict[str, Any]) -> str:
 
     from iltdesk.documents.report_files import build_report_workbook
     from iltdesk.documents.report_pdf import build_report_pdf
-    from iltdesk.domain.reporting import ReportFilters, ReportName
+    from iltdesk.domain.reporting import ReportFilters
+    from iltdesk.domain.reporting import ReportName
     from iltdesk.services.reports import build_report
 
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)

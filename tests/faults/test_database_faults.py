@@ -13,12 +13,10 @@ from iltdesk import paths
 from iltdesk.cli import run
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
-from iltdesk.errors import (
-    DamagedDatabaseError,
-    DiskFullError,
-    MigrationFailedError,
-    ReadOnlyLocationError,
-)
+from iltdesk.errors import DamagedDatabaseError
+from iltdesk.errors import DiskFullError
+from iltdesk.errors import MigrationFailedError
+from iltdesk.errors import ReadOnlyLocationError
 from iltdesk.services import learners
 from tests.faults.conftest import fill
 from tests.fixtures.builders import make_learner
@@ -253,7 +251,8 @@ def test_f28_another_program_holding_the_file_locked(tmp_path, capsys):
 
 
 def test_f29_a_network_share_keeps_the_rollback_journal(tmp_path, monkeypatch):
-    from iltdesk.db import opening, storage
+    from iltdesk.db import opening
+    from iltdesk.db import storage
 
     mounts = f"server:/export {tmp_path} nfs4 rw,relatime 0 0\n"
     assert storage.on_network_share(tmp_path / "x.sqlite3", mounts)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 
 from iltdesk.cli import run
-from iltdesk.documents.files import NAME_BYTES, write_files
+from iltdesk.documents.files import NAME_BYTES
+from iltdesk.documents.files import write_files
 from iltdesk.errors import UserError
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 def test_f16_long_cjk_names_give_every_certificate_a_file(tmp_path):
@@ -18,7 +22,8 @@ def test_f16_long_cjk_names_give_every_certificate_a_file(tmp_path):
     from iltdesk.db.opening import open_database
     from iltdesk.domain.enums import AttendanceStatus
     from iltdesk.services import enrollment
-    from iltdesk.services.attendance import MarkSpec, record_marks
+    from iltdesk.services.attendance import MarkSpec
+    from iltdesk.services.attendance import record_marks
 
     path = tmp_path / "cjk.sqlite3"
     with open_database(database_url(path)) as db:

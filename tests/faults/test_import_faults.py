@@ -156,10 +156,13 @@ def test_f21_emoji_print_as_a_visible_substitute_never_as_empty_boxes(db):
 
     import pdfplumber
 
-    from iltdesk.documents.fonts import MISSING, printable
+    from iltdesk.documents.fonts import MISSING
+    from iltdesk.documents.fonts import printable
     from iltdesk.documents.signin import build_signin_pdf
-    from iltdesk.services import enrollment, printing
-    from tests.fixtures.builders import make_learner, make_session
+    from iltdesk.services import enrollment
+    from iltdesk.services import printing
+    from tests.fixtures.builders import make_learner
+    from tests.fixtures.builders import make_session
 
     assert printable("Ann 🎉") == f"Ann {MISSING}"
     assert printable("Bo 👍🏽 Chen") == f"Bo {MISSING} Chen"  # the skin tone goes with it

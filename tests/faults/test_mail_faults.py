@@ -9,12 +9,15 @@ import stat
 import pytest
 
 from iltdesk.cli import run
-from iltdesk.domain.enums import MessageKind, OutboxStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import OutboxStatus
 from iltdesk.mail.transport import SmtpTransport
 from iltdesk.services import outbox
 from iltdesk.services.outbox import retry_delay
 from tests.fixtures.builders import completed_session
-from tests.fixtures.smtp import configure, free_port, start_server
+from tests.fixtures.smtp import configure
+from tests.fixtures.smtp import free_port
+from tests.fixtures.smtp import start_server
 
 
 @pytest.fixture
@@ -142,7 +145,8 @@ def test_f10_the_failed_outbox_export_lets_no_formula_through(db, server, queued
 
 
 def test_f22_exports_are_written_with_the_users_normal_permissions(db, tmp_path):
-    from iltdesk.documents.files import NORMAL_MODE, write_atomic
+    from iltdesk.documents.files import NORMAL_MODE
+    from iltdesk.documents.files import write_atomic
 
     path = write_atomic(tmp_path / "export.csv", b"a,b\n")
     assert stat.S_IMODE(path.stat().st_mode) == NORMAL_MODE
@@ -161,8 +165,11 @@ def test_f14_a_day_removed_from_a_session_is_cancelled_in_the_calendar(db):
     import icalendar
 
     from iltdesk.domain.specs import DaySpec
-    from iltdesk.services import enrollment, scheduling
-    from tests.fixtures.builders import day_spec, make_learner, make_session
+    from iltdesk.services import enrollment
+    from iltdesk.services import scheduling
+    from tests.fixtures.builders import day_spec
+    from tests.fixtures.builders import make_learner
+    from tests.fixtures.builders import make_session
 
     configure(db, free_port())
     days = (

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import Qt
 
 from iltdesk.models.base import SORT_ROLE
 

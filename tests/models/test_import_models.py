@@ -6,14 +6,12 @@ from PySide6.QtCore import Qt
 
 from iltdesk.domain.imports import ImportSource
 from iltdesk.importers.reading import read_file
-from iltdesk.models.imports import (
-    ERROR_BRUSH,
-    WARNING_BRUSH,
-    ImportBatchesTableModel,
-    ImportPreviewTableModel,
-    RawRowsTableModel,
-    preview_rows,
-)
+from iltdesk.models.imports import ERROR_BRUSH
+from iltdesk.models.imports import WARNING_BRUSH
+from iltdesk.models.imports import ImportBatchesTableModel
+from iltdesk.models.imports import ImportPreviewTableModel
+from iltdesk.models.imports import RawRowsTableModel
+from iltdesk.models.imports import preview_rows
 from iltdesk.services import roster_import
 from tests.fixtures.rosters import messy_workbook
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from iltdesk.models.meeting import MeetingReviewModel
 from iltdesk.services import meeting_import
 from iltdesk.views.dialogs.meeting_review import review_rows
-from tests.fixtures.meetings import meeting_people, teams_report, virtual_session
+from tests.fixtures.meetings import meeting_people
+from tests.fixtures.meetings import teams_report
+from tests.fixtures.meetings import virtual_session
 
 
 def test_review_model_passes_the_model_tester(model_validator, db, tmp_path):

@@ -10,18 +10,27 @@ from PySide6.QtCore import Qt
 from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.domain.rows import AttendanceMarkRow
 from iltdesk.models.attendance import AttendanceTableModel
-from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
-from iltdesk.models.learners import PAGE_SIZE, LearnersTableModel
-from iltdesk.models.tables import (
-    CoursesTableModel,
-    InstructorsTableModel,
-    RoomsTableModel,
-    RosterTableModel,
-    SessionsTableModel,
-)
-from iltdesk.services import catalogue, enrollment, learners, people, scheduling
-from iltdesk.services.demo import DemoSize, load_demo
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
+from iltdesk.models.learners import PAGE_SIZE
+from iltdesk.models.learners import LearnersTableModel
+from iltdesk.models.tables import CoursesTableModel
+from iltdesk.models.tables import InstructorsTableModel
+from iltdesk.models.tables import RoomsTableModel
+from iltdesk.models.tables import RosterTableModel
+from iltdesk.models.tables import SessionsTableModel
+from iltdesk.services import catalogue
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import people
+from iltdesk.services import scheduling
+from iltdesk.services.demo import DemoSize
+from iltdesk.services.demo import load_demo
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 D = Qt.ItemDataRole.DisplayRole
 TODAY = date(2026, 11, 28)

@@ -12,13 +12,20 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from iltdesk.db.entities import Enrollment
-from iltdesk.domain.enums import SEAT_HOLDING, AttendanceStatus, EnrollmentStatus
-from iltdesk.services import attendance, catalogue, enrollment
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.services import attendance
+from iltdesk.services import catalogue
+from iltdesk.services import enrollment
 from iltdesk.services.attendance import MarkSpec
-from tests.fixtures.builders import make_course, make_learner, make_session
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 

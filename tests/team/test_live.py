@@ -8,11 +8,14 @@ import time
 import pytest
 
 from iltdesk.db.engine import database_url
-from iltdesk.db.live import Listener, Notice
+from iltdesk.db.live import Listener
+from iltdesk.db.live import Notice
 from iltdesk.db.opening import open_database
-from iltdesk.domain.changes import Entity, from_trail
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.changes import from_trail
 from iltdesk.services import enrollment
-from tests.fixtures.builders import make_learner, make_session
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 pytestmark = pytest.mark.postgres_only
 

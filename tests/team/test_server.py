@@ -14,7 +14,10 @@ from iltdesk.db import migrate
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
 from iltdesk.errors import ServerUpgradeNeededError
-from iltdesk.services import health, learners, maintenance, scheduling
+from iltdesk.services import health
+from iltdesk.services import learners
+from iltdesk.services import maintenance
+from iltdesk.services import scheduling
 from tests.fixtures.builders import make_learner
 
 pytestmark = pytest.mark.postgres_only
@@ -171,7 +174,8 @@ def test_a_lost_connection_is_a_sentence_and_the_next_call_reconnects(db, db_url
 
 
 def test_an_idle_connection_the_server_dropped_is_replaced_quietly(db, db_url, monkeypatch):
-    from sqlalchemy import create_engine, make_url
+    from sqlalchemy import create_engine
+    from sqlalchemy import make_url
 
     from iltdesk.db import engine as engine_module
 

@@ -280,7 +280,8 @@ def test_import_roster_json_dry_run_then_commit(tmp_path, capsys):
 
 
 def test_import_roster_into_a_session_and_plain_text(tmp_path, capsys, demo_db):
-    from tests.fixtures.rosters import plain_workbook, simple_rows
+    from tests.fixtures.rosters import plain_workbook
+    from tests.fixtures.rosters import simple_rows
 
     capsys.readouterr()
     assert run(["--db", str(demo_db), "sessions", "--json"]) == 0

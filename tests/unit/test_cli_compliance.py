@@ -25,7 +25,8 @@ from tests.fixtures import report_org
 def org(tmp_path_factory):
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
-    from iltdesk.services import certificates, lifecycle
+    from iltdesk.services import certificates
+    from iltdesk.services import lifecycle
 
     path = tmp_path_factory.mktemp("compliance") / "org.sqlite3"
     with open_database(database_url(path)) as db:

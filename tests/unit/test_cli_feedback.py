@@ -7,9 +7,11 @@ import json
 import pytest
 
 from iltdesk.cli import run
-from iltdesk.domain.feedback import Answer, FeedbackEntry
+from iltdesk.domain.feedback import Answer
+from iltdesk.domain.feedback import FeedbackEntry
 from iltdesk.services.feedback import record_feedback
-from tests.fixtures.surveys import delivered_session, microsoft_forms_xlsx
+from tests.fixtures.surveys import delivered_session
+from tests.fixtures.surveys import microsoft_forms_xlsx
 
 
 @pytest.fixture

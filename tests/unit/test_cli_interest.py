@@ -7,7 +7,8 @@ import json
 import pytest
 
 from iltdesk.cli import run
-from tests.fixtures.builders import make_course, make_learner
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
 
 
 @pytest.fixture
@@ -52,7 +53,9 @@ def test_list_in_text_and_bad_input_as_sentences(org, capsys):
 def test_cancel_to_the_interest_list_from_the_command_line(org, capsys):
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
-    from iltdesk.services import catalogue, enrollment, learners
+    from iltdesk.services import catalogue
+    from iltdesk.services import enrollment
+    from iltdesk.services import learners
     from tests.fixtures.builders import make_session
 
     with open_database(database_url(org)) as db:
@@ -91,7 +94,9 @@ def test_import_a_list_of_learners_in_both_modes(org, capsys, tmp_path):
 def test_cancel_and_move_its_learners_from_the_command_line(org, capsys):
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
-    from iltdesk.services import catalogue, enrollment, learners
+    from iltdesk.services import catalogue
+    from iltdesk.services import enrollment
+    from iltdesk.services import learners
     from tests.fixtures.builders import make_session
 
     with open_database(database_url(org)) as db:

@@ -8,7 +8,10 @@ import pytest
 
 from iltdesk.cli import run
 from iltdesk.domain.enums import InstructorRole
-from tests.fixtures.builders import day_spec, make_course, make_instructor, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_session
 
 
 @pytest.fixture

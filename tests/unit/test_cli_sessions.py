@@ -7,8 +7,13 @@ import json
 import pytest
 
 from iltdesk.cli import run
-from iltdesk.domain.specs import CourseSpec, InstructorSpec, LearnerSpec, RoomSpec
-from iltdesk.services import catalogue, learners, people
+from iltdesk.domain.specs import CourseSpec
+from iltdesk.domain.specs import InstructorSpec
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.domain.specs import RoomSpec
+from iltdesk.services import catalogue
+from iltdesk.services import learners
+from iltdesk.services import people
 
 
 @pytest.fixture

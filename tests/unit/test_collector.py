@@ -8,7 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from iltdesk.collector import CollectorPause, hold_collector, paused_collector, release_collector
+from iltdesk.collector import CollectorPause
+from iltdesk.collector import hold_collector
+from iltdesk.collector import paused_collector
+from iltdesk.collector import release_collector
 
 
 @pytest.fixture(autouse=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from babel.messages.pofile import read_po
 
-from iltdesk import formatting, i18n
+from iltdesk import formatting
+from iltdesk import i18n
 
 PLACEHOLDER = re.compile(r"\{[^}]*\}")
 

@@ -11,7 +11,8 @@ from iltdesk.settings import Preferences
 @pytest.fixture(autouse=True)
 def no_modal_dialogs(monkeypatch):
     """Fail at once if a test opens a modal dialog instead of patching its entry point."""
-    from PySide6.QtWidgets import QDialog, QMessageBox
+    from PySide6.QtWidgets import QDialog
+    from PySide6.QtWidgets import QMessageBox
 
     def refuse(self, *args, **kwargs):
         raise AssertionError(f"a modal {type(self).__name__} was opened: {self.windowTitle()!r}")

@@ -11,8 +11,10 @@ from iltdesk import app as app_module
 from iltdesk import paths
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
-from iltdesk.services import learners, maintenance
-from iltdesk.views.dialogs import backups_dialog, recovery
+from iltdesk.services import learners
+from iltdesk.services import maintenance
+from iltdesk.views.dialogs import backups_dialog
+from iltdesk.views.dialogs import recovery
 from iltdesk.views.dialogs.backups_dialog import BackupsDialog
 from tests.faults.test_database_faults import damage
 from tests.fixtures.builders import make_learner

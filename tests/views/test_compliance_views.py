@@ -5,43 +5,47 @@ from __future__ import annotations
 import gc
 import json
 import zipfile
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from iltdesk import credentials
 from iltdesk.db.entities import InterestEntry
 from iltdesk.domain.compliance import RequirementSpec
-from iltdesk.domain.enums import (
-    AttendanceStatus,
-    ComplianceState,
-    EnrollmentStatus,
-    MessageKind,
-    RequirementAnchor,
-)
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import ComplianceState
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.domain.register import register_row
-from iltdesk.models.compliance import (
-    CELL_ROLE,
-    ComplianceTableModel,
-    DueTableModel,
-    RegisterTableModel,
-)
-from iltdesk.services import compliance, enrollment, evidence, requirements
-from iltdesk.services.attendance import MarkSpec, record_marks
-from iltdesk.views import compliance_view, mail, session_evidence, tools_menu, undo
+from iltdesk.models.compliance import CELL_ROLE
+from iltdesk.models.compliance import ComplianceTableModel
+from iltdesk.models.compliance import DueTableModel
+from iltdesk.models.compliance import RegisterTableModel
+from iltdesk.services import compliance
+from iltdesk.services import enrollment
+from iltdesk.services import evidence
+from iltdesk.services import requirements
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.services.attendance import record_marks
+from iltdesk.views import compliance_view
+from iltdesk.views import mail
+from iltdesk.views import session_evidence
+from iltdesk.views import tools_menu
+from iltdesk.views import undo
 from iltdesk.views.compliance_view import CompliancePage
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.dialogs.requirements import RequirementsDialog
 from iltdesk.views.session_detail import SessionDetailDialog
-from tests.fixtures.builders import (
-    completed_session,
-    day_spec,
-    make_course,
-    make_learner,
-    make_session,
-)
+from tests.fixtures.builders import completed_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 from tests.fixtures.smtp import configure
 
 ZONE = "Europe/London"

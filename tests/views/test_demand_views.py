@@ -3,22 +3,29 @@ list; a new session opened from a long waitlist offers its seats to those waitin
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
 from iltdesk import formatting
-from iltdesk.domain.enums import CancelCause, MessageKind
-from iltdesk.services import enrollment, interest
-from iltdesk.views import mail, session_actions
+from iltdesk.domain.enums import CancelCause
+from iltdesk.domain.enums import MessageKind
+from iltdesk.services import enrollment
+from iltdesk.services import interest
+from iltdesk.views import mail
+from iltdesk.views import session_actions
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
-from iltdesk.views.session_actions import (
-    CancelChoice,
-    CancelSessionDialog,
-    DuplicateChoice,
-    SessionActions,
-)
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from iltdesk.views.session_actions import CancelChoice
+from iltdesk.views.session_actions import CancelSessionDialog
+from iltdesk.views.session_actions import DuplicateChoice
+from iltdesk.views.session_actions import SessionActions
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 NEXT_MONTH = date.today() + timedelta(days=30)
 
@@ -139,7 +146,8 @@ def test_the_decision_is_only_near_in_the_last_weeks():
 def test_a_chosen_go_no_go_date_is_kept_and_drives_the_warnings(qtbot, ctx):
     from dataclasses import replace
 
-    from iltdesk.services import dashboard, scheduling
+    from iltdesk.services import dashboard
+    from iltdesk.services import scheduling
     from iltdesk.views.session_detail import SessionDetailDialog
     from tests.fixtures.ui import press_save
 
@@ -178,7 +186,8 @@ def test_a_go_no_go_date_today_or_past_says_so(qtbot, ctx, days, dashboard_says,
     # The home screen said "decide by 1 Dec 2026 whether it runs" on 3 Dec 2026.
     from dataclasses import replace
 
-    from iltdesk.services import dashboard, scheduling
+    from iltdesk.services import dashboard
+    from iltdesk.services import scheduling
     from iltdesk.views.session_detail import SessionDetailDialog
 
     _course, session = upcoming(ctx, capacity=6, minimum=4)

@@ -9,14 +9,19 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 
-from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.printing import CertificateDesign
-from iltdesk.services import attendance, enrollment
+from iltdesk.services import attendance
+from iltdesk.services import enrollment
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.views import session_documents
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.session_detail import SessionDetailDialog
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 from tests.fixtures.ui import press_save
 
 
@@ -244,7 +249,8 @@ def test_todays_sign_in_sheets_are_read_and_drawn_off_the_gui_thread(qtbot, ctx,
     """File › Print today's sign-in sheets: every room's sheet in one preview, made on a
     worker (it read the sessions and drew the PDF on the GUI thread); none today, a sentence."""
     import threading
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
 
     from PySide6.QtWidgets import QMessageBox
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from iltdesk.domain.feedback import Answer, FeedbackEntry
+from iltdesk.domain.feedback import Answer
+from iltdesk.domain.feedback import FeedbackEntry
 from iltdesk.models.feedback import LEARNER_ROLE
-from iltdesk.services.feedback import feedback_form, record_feedback, session_feedback
+from iltdesk.services.feedback import feedback_form
+from iltdesk.services.feedback import record_feedback
+from iltdesk.services.feedback import session_feedback
 from iltdesk.views import session_feedback as tab_module
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.dialogs.feedback_entry import FeedbackEntryDialog
 from iltdesk.views.dialogs.feedback_form import FeedbackFormDialog
 from iltdesk.views.dialogs.feedback_import import FeedbackImportDialog
 from iltdesk.views.session_detail import SessionDetailDialog
-from tests.fixtures.surveys import delivered_session, microsoft_forms_xlsx
+from tests.fixtures.surveys import delivered_session
+from tests.fixtures.surveys import microsoft_forms_xlsx
 
 
 @pytest.fixture

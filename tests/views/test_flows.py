@@ -6,24 +6,31 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
 
-from iltdesk.domain.enums import (
-    ActivityType,
-    AttendanceStatus,
-    DeliveryMode,
-    EnrollmentStatus,
-    MaterialKind,
-    SessionStatus,
-)
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MaterialKind
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.specs import AgendaItemSpec
-from iltdesk.services import catalogue, enrollment, scheduling
+from iltdesk.services import catalogue
+from iltdesk.services import enrollment
+from iltdesk.services import scheduling
 from iltdesk.views.dialogs.course_editor import CourseEditorDialog
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
 from iltdesk.views.session_detail import SessionDetailDialog
-from tests.fixtures.builders import make_course, make_learner, make_session
-from tests.fixtures.ui import click_button, press_save, wait_for_check
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
+from tests.fixtures.ui import click_button
+from tests.fixtures.ui import press_save
+from tests.fixtures.ui import wait_for_check
 
 E = EnrollmentStatus
 
@@ -361,7 +368,8 @@ def test_a_virtual_course_warns_about_shorter_presentations(qtbot, ctx):
 
 def test_the_editors_give_their_choices_as_enums(qtbot, ctx):
     """Qt hands a combo's item data back as plain text; the specs carry the enums again."""
-    from iltdesk.domain.enums import DeliveryFormat, InstructorRole
+    from iltdesk.domain.enums import DeliveryFormat
+    from iltdesk.domain.enums import InstructorRole
     from tests.fixtures.builders import make_instructor
 
     make_course(ctx.db, title="First Aid")

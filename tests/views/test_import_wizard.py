@@ -8,20 +8,23 @@ import openpyxl
 import pytest
 
 from iltdesk.domain.enums import EnrollmentStatus as E
-from iltdesk.services import enrollment, learners, roster_import
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import roster_import
 from iltdesk.views.dialogs import import_wizard
-from iltdesk.views.dialogs.import_pages import file_page, preview_page
-from iltdesk.views.dialogs.import_wizard import (
-    COLUMNS,
-    DONE,
-    FILE,
-    PREVIEW,
-    SHEET,
-    TARGET,
-    ImportWizard,
-)
-from tests.fixtures.builders import make_learner, make_session
-from tests.fixtures.rosters import csv_bytes, messy_workbook
+from iltdesk.views.dialogs.import_pages import file_page
+from iltdesk.views.dialogs.import_pages import preview_page
+from iltdesk.views.dialogs.import_wizard import COLUMNS
+from iltdesk.views.dialogs.import_wizard import DONE
+from iltdesk.views.dialogs.import_wizard import FILE
+from iltdesk.views.dialogs.import_wizard import PREVIEW
+from iltdesk.views.dialogs.import_wizard import SHEET
+from iltdesk.views.dialogs.import_wizard import TARGET
+from iltdesk.views.dialogs.import_wizard import ImportWizard
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
+from tests.fixtures.rosters import csv_bytes
+from tests.fixtures.rosters import messy_workbook
 from tests.fixtures.ui import threads_calling
 
 
@@ -184,7 +187,8 @@ def test_a_bad_file_stays_on_the_first_page_with_a_sentence(qtbot, wizard_for, t
 
 
 def test_cancelling_the_import_changes_nothing(qtbot, ctx, wizard_for, tmp_path):
-    from tests.fixtures.rosters import plain_workbook, simple_rows
+    from tests.fixtures.rosters import plain_workbook
+    from tests.fixtures.rosters import simple_rows
 
     path = plain_workbook(tmp_path / "big.xlsx", simple_rows(6000))
     wizard = wizard_for(path=path)
@@ -202,7 +206,10 @@ def test_cancelling_the_import_changes_nothing(qtbot, ctx, wizard_for, tmp_path)
 
 
 def test_dropping_a_roster_on_the_main_window_opens_the_wizard(qtbot, ctx, tmp_path, monkeypatch):
-    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtCore import QPointF
+    from PySide6.QtCore import Qt
+    from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDropEvent
 
     from iltdesk.views.main_window import MainWindow
@@ -251,7 +258,8 @@ def test_the_collector_waits_while_the_wizard_holds_a_sheet(qtbot, ctx, wizard_f
 
     from PySide6.QtWidgets import QWidget
 
-    from tests.fixtures.rosters import plain_workbook, simple_rows
+    from tests.fixtures.rosters import plain_workbook
+    from tests.fixtures.rosters import simple_rows
 
     assert gc.isenabled()
     path = plain_workbook(tmp_path / "hr.xlsx", simple_rows(40))

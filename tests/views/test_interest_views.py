@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from iltdesk.domain.enums import EnrollmentStatus, MessageKind
-from iltdesk.services import enrollment, interest
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.services import enrollment
+from iltdesk.services import interest
 from iltdesk.services.compliance_actions import add_to_interest
 from iltdesk.views import mail
 from iltdesk.views.dialogs import interest_list
 from iltdesk.views.dialogs.interest_list import InterestListDialog
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
-from tests.fixtures.builders import make_course, make_learner, make_session
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 def setup(ctx):

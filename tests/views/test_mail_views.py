@@ -5,17 +5,20 @@ from __future__ import annotations
 import pytest
 
 from iltdesk import credentials
-from iltdesk.domain.enums import MessageKind, OutboxStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import OutboxStatus
 from iltdesk.models.outbox import OutboxTableModel
 from iltdesk.services import outbox
 from iltdesk.views import mail
 from iltdesk.views.dialogs import document_preview
-from iltdesk.views.dialogs.mail_settings import MailSettingsDialog, TemplatesDialog
+from iltdesk.views.dialogs.mail_settings import MailSettingsDialog
+from iltdesk.views.dialogs.mail_settings import TemplatesDialog
 from iltdesk.views.mail import SendConfirmDialog
 from iltdesk.views.outbox_page import OutboxPage
 from iltdesk.views.session_detail import SessionDetailDialog
 from tests.fixtures.builders import completed_session
-from tests.fixtures.smtp import configure, start_server
+from tests.fixtures.smtp import configure
+from tests.fixtures.smtp import start_server
 
 
 @pytest.fixture(autouse=True)
@@ -184,9 +187,11 @@ def test_a_reschedule_offers_the_change_to_invited_learners(qtbot, ctx, server, 
     from dataclasses import replace
     from datetime import timedelta
 
-    from iltdesk.services import enrollment, scheduling
+    from iltdesk.services import enrollment
+    from iltdesk.services import scheduling
     from iltdesk.views.sessions_view import SessionsPage
-    from tests.fixtures.builders import make_learner, make_session
+    from tests.fixtures.builders import make_learner
+    from tests.fixtures.builders import make_session
 
     configure(ctx.db, server.port)
     session = make_session(ctx.db, capacity=3)
@@ -212,12 +217,16 @@ def test_a_reschedule_offers_the_change_to_invited_learners(qtbot, ctx, server, 
 
 
 def test_reminders_are_offered_once_and_only_when_switched_on(qtbot, ctx, server, monkeypatch):
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC
+    from datetime import datetime
+    from datetime import timedelta
 
     from PySide6.QtWidgets import QWidget
 
     from iltdesk.services import enrollment
-    from tests.fixtures.builders import day_spec, make_learner, make_session
+    from tests.fixtures.builders import day_spec
+    from tests.fixtures.builders import make_learner
+    from tests.fixtures.builders import make_session
 
     configure(ctx.db, server.port)
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date()

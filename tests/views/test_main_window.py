@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
+from PySide6.QtCore import Qt
 
 from iltdesk.services import scheduling
-from iltdesk.services.demo import DemoSize, load_demo
+from iltdesk.services.demo import DemoSize
+from iltdesk.services.demo import load_demo
 from iltdesk.views.main_window import MainWindow
 from tests.fixtures.ui import sessions_read
 
@@ -185,7 +188,9 @@ def test_the_month_calendar_writes_session_titles_into_its_cells(qtbot, ctx):
 
     from iltdesk.services import scheduling
     from iltdesk.views.calendar_view import MonthView
-    from tests.fixtures.builders import day_spec, make_course, make_session
+    from tests.fixtures.builders import day_spec
+    from tests.fixtures.builders import make_course
+    from tests.fixtures.builders import make_session
 
     course = make_course(ctx.db, code="FS-101", title="Forklift Safety")
     day = date(2027, 3, 9)

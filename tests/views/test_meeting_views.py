@@ -7,10 +7,15 @@ from PySide6.QtWidgets import QDialog
 
 from iltdesk.domain.enums import AttendanceStatus as A
 from iltdesk.models.meeting import APPLY_COLUMN
-from iltdesk.services import attendance, meeting_import
+from iltdesk.services import attendance
+from iltdesk.services import meeting_import
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.views.dialogs.meeting_review import MeetingReviewDialog
-from tests.fixtures.meetings import Person, at, meeting_people, teams_report, virtual_session
+from tests.fixtures.meetings import Person
+from tests.fixtures.meetings import at
+from tests.fixtures.meetings import meeting_people
+from tests.fixtures.meetings import teams_report
+from tests.fixtures.meetings import virtual_session
 
 
 def _marks(ctx, session_id):
@@ -140,7 +145,9 @@ def test_times_are_read_in_the_zone_chosen_for_the_report(qtbot, ctx, tmp_path):
 
 
 def test_a_report_dropped_on_the_grid_opens_the_review(qtbot, ctx, tmp_path, monkeypatch):
-    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtCore import QPointF
+    from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDropEvent
 
     from iltdesk.views.session_detail import SessionDetailDialog
@@ -179,7 +186,9 @@ def test_bare_times_in_a_multi_day_session_ask_for_the_day(qtbot, ctx, tmp_path,
 
     from iltdesk.services import enrollment
     from iltdesk.views.dialogs import meeting_review
-    from tests.fixtures.builders import day_spec, make_learner, make_session
+    from tests.fixtures.builders import day_spec
+    from tests.fixtures.builders import make_learner
+    from tests.fixtures.builders import make_session
     from tests.fixtures.meetings import DAY
 
     session = make_session(

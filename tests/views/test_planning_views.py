@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QDialog
 
 from iltdesk.domain.enums import InstructorRole
 from iltdesk.domain.specs import RoomSpec
-from iltdesk.services import availability, people, scheduling
+from iltdesk.services import availability
+from iltdesk.services import people
+from iltdesk.services import scheduling
 from iltdesk.views.dialogs import availability as availability_dialog
 from iltdesk.views.dialogs.availability import AvailabilityDialog
-from iltdesk.views.dialogs.find_slot import FindSlotDialog, prefill
+from iltdesk.views.dialogs.find_slot import FindSlotDialog
+from iltdesk.views.dialogs.find_slot import prefill
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
 from iltdesk.views.dialogs.substitute import SubstituteDialog
 from iltdesk.views.session_detail import SessionDetailDialog
-from tests.fixtures.builders import day_spec, make_course, make_instructor, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_session
 from tests.unit.services.test_planning import ICS
 
 ZONE = "Europe/London"

@@ -7,7 +7,9 @@ from PySide6.QtCore import Qt
 from iltdesk.models.tables import RosterTableModel
 from iltdesk.services import enrollment
 from iltdesk.views.session_detail import SessionDetailDialog
-from tests.fixtures.builders import make_course, make_learner, make_session
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 def test_pre_work_is_ticked_counted_and_undone(qtbot, ctx):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from iltdesk.documents.guide import build_guide_pdf
 from iltdesk.domain.enums import DeliveryMode
-from iltdesk.services import printing, readiness
+from iltdesk.services import printing
+from iltdesk.services import readiness
 from iltdesk.views.session_detail import SessionDetailDialog
 from tests.fixtures.builders import make_session
 

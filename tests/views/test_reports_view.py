@@ -3,23 +3,39 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
-from iltdesk.domain.attention import AttentionKind, Target
-from iltdesk.domain.enums import AttendanceStatus, MessageKind
-from iltdesk.domain.reporting import GroupBy, ReportFilters, ReportName
-from iltdesk.models.dashboard import AttentionListModel, WeekTableModel
+from iltdesk.domain.attention import AttentionKind
+from iltdesk.domain.attention import Target
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.models.dashboard import AttentionListModel
+from iltdesk.models.dashboard import WeekTableModel
 from iltdesk.models.reports import ReportTableModel
-from iltdesk.services import certificates, enrollment, lifecycle, outbox
-from iltdesk.services.attendance import MarkSpec, record_marks
+from iltdesk.services import certificates
+from iltdesk.services import enrollment
+from iltdesk.services import lifecycle
+from iltdesk.services import outbox
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.services.attendance import record_marks
 from iltdesk.services.reports import build_report
 from iltdesk.views.main_window import MainWindow
 from tests.fixtures import report_org
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_room, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_room
+from tests.fixtures.builders import make_session
 from tests.fixtures.report_org import NOW
 
 
@@ -102,7 +118,8 @@ def test_reports_screen_shows_filters_charts_and_exports(qtbot, ctx, org, tmp_pa
     target = tmp_path / "attendance.xlsx"
     from PySide6.QtWidgets import QFileDialog
 
-    from iltdesk.documents import report_files, report_pdf
+    from iltdesk.documents import report_files
+    from iltdesk.documents import report_pdf
     from iltdesk.views.dialogs import document_preview
     from tests.fixtures.ui import threads_calling
 
@@ -257,7 +274,8 @@ def test_dashboard_keeps_every_column_and_sentence_in_view_on_a_small_screen(qtb
 
 
 def outbox_changes():
-    from iltdesk.domain.changes import Changes, Entity
+    from iltdesk.domain.changes import Changes
+    from iltdesk.domain.changes import Entity
 
     return Changes.of(Entity.OUTBOX, 0)
 
@@ -340,7 +358,8 @@ def test_the_course_editor_works_out_cost_per_learner_off_the_gui_thread(
 ):
     """The Costs tab says what a place cost over the last 12 months, from the cost report: the
     report's first run held the window 76 ms on 2,000 sessions when the dialog opened."""
-    from iltdesk.services import catalogue, reports
+    from iltdesk.services import catalogue
+    from iltdesk.services import reports
     from iltdesk.views.dialogs.course_editor import CourseEditorDialog
     from tests.fixtures.ui import threads_calling
 

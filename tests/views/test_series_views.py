@@ -13,11 +13,13 @@ from iltdesk.services import scheduling
 from iltdesk.services.series import create_series
 from iltdesk.views import series_editing
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
-from iltdesk.views.series_editing import MONTHLY, WEEKLY
+from iltdesk.views.series_editing import MONTHLY
+from iltdesk.views.series_editing import WEEKLY
 from iltdesk.views.session_detail import SessionDetailDialog
 from tests.fixtures.builders import make_course
 from tests.unit.services.test_series import template
-from tests.views.test_flows import type_into, wait_for_check
+from tests.views.test_flows import type_into
+from tests.views.test_flows import wait_for_check
 
 ZONE = "Europe/Berlin"
 

@@ -2,26 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from iltdesk.domain.enums import EnrollmentStatus, MessageKind, SessionStatus
-from iltdesk.domain.localtime import WallTime, to_instant, to_wall
-from iltdesk.domain.specs import DaySpec, LearnerSpec, RoomSpec
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import to_instant
+from iltdesk.domain.localtime import to_wall
+from iltdesk.domain.specs import DaySpec
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.domain.specs import RoomSpec
 from iltdesk.models.attendance import AttendanceTableModel
-from iltdesk.services import enrollment, outbox, people, scheduling
-from iltdesk.views import mail, roster_buttons, session_actions, session_detail
-from iltdesk.views.dialogs import session_editor, session_questions
+from iltdesk.services import enrollment
+from iltdesk.services import outbox
+from iltdesk.services import people
+from iltdesk.services import scheduling
+from iltdesk.views import mail
+from iltdesk.views import roster_buttons
+from iltdesk.views import session_actions
+from iltdesk.views import session_detail
+from iltdesk.views.dialogs import session_editor
+from iltdesk.views.dialogs import session_questions
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
-from iltdesk.views.session_actions import CancelChoice, CancelSessionDialog, DuplicateChoice
+from iltdesk.views.session_actions import CancelChoice
+from iltdesk.views.session_actions import CancelSessionDialog
+from iltdesk.views.session_actions import DuplicateChoice
 from iltdesk.views.session_detail import SessionDetailDialog
 from iltdesk.views.sessions_view import SessionsPage
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_room, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_room
+from tests.fixtures.builders import make_session
 from tests.fixtures.smtp import configure
-from tests.fixtures.ui import press_save, sessions_read, wait_for_check
+from tests.fixtures.ui import press_save
+from tests.fixtures.ui import sessions_read
+from tests.fixtures.ui import wait_for_check
 
 E = EnrollmentStatus
 NEXT_WEEK = datetime.now(UTC).date() + timedelta(days=7)

@@ -7,9 +7,12 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import TaskRunner
 
 
 def test_quick_work_never_shows_a_dialog(qtbot):
@@ -208,10 +211,12 @@ def test_background_work_runs_off_the_gui_thread_and_logs_its_failure(qtbot, cap
 def test_the_warm_up_imports_the_screens_and_writes_nothing(ctx):
     import sys
 
-    from sqlalchemy import func, select
+    from sqlalchemy import func
+    from sqlalchemy import select
 
     from iltdesk.db.entities import AuditEntry
-    from iltdesk.services.demo import DemoSize, load_demo
+    from iltdesk.services.demo import DemoSize
+    from iltdesk.services.demo import load_demo
     from iltdesk.tasks.runner import Progress
     from iltdesk.views import warmup
 

@@ -7,12 +7,18 @@ from dataclasses import replace
 import pytest
 
 from iltdesk.domain.enums import AttendanceStatus
-from iltdesk.services import attendance, catalogue, enrollment
+from iltdesk.services import attendance
+from iltdesk.services import catalogue
+from iltdesk.services import enrollment
 from iltdesk.services.attendance import MarkSpec
-from iltdesk.views.dialogs import course_editor, stale
+from iltdesk.views.dialogs import course_editor
+from iltdesk.views.dialogs import stale
 from iltdesk.views.dialogs.course_editor import CourseEditorDialog
-from tests.fixtures.builders import make_course, make_learner, make_session
-from tests.fixtures.ui import click_button, press_save
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
+from tests.fixtures.ui import click_button
+from tests.fixtures.ui import press_save
 
 
 def _changed_elsewhere(ctx, course):
@@ -225,7 +231,8 @@ def test_a_session_changed_meanwhile_is_asked_about(qtbot, ctx, monkeypatch):
 
 
 def test_an_open_editor_says_when_another_coordinator_changed_its_record(qtbot, ctx):
-    from iltdesk.domain.changes import Changes, Entity
+    from iltdesk.domain.changes import Changes
+    from iltdesk.domain.changes import Entity
 
     course = make_course(ctx.db)
     dialog = CourseEditorDialog(None, ctx, course)
@@ -258,7 +265,8 @@ def test_a_virtual_day_can_have_its_own_link(qtbot, ctx):
 
 def test_a_stale_save_says_when_in_the_users_zone():
     """The service words the refusal in UTC; the window says the time as the user's clock does."""
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
 
     from iltdesk.errors import StaleEditError
     from iltdesk.views.dialogs.stale import stale_text
@@ -294,7 +302,8 @@ def test_restarting_onto_a_chosen_database_drops_the_one_started_with():
 def test_connecting_to_another_database_asks_for_that_restart(qtbot, ctx, monkeypatch):
     from PySide6.QtWidgets import QWidget
 
-    from iltdesk.views.dialogs import connect_dialog, preferences
+    from iltdesk.views.dialogs import connect_dialog
+    from iltdesk.views.dialogs import preferences
     from iltdesk.views.file_actions import FileActions
 
     window = QWidget()

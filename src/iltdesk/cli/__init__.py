@@ -13,29 +13,26 @@ import os
 import sys
 from collections.abc import Sequence
 
-from iltdesk.cli import (
-    compliance,
-    documents,
-    feedback,
-    imports,
-    interest,
-    mail,
-    maintenance,
-    planning,
-    prework,
-    reports,
-    rosters,
-    sessions,
-)
-from iltdesk.cli.common import (
-    EXIT_BUG,
-    EXIT_DATABASE,
-    EXIT_OK,
-    EXIT_USER_ERROR,
-    Handler,
-    open_for_cli,
-)
-from iltdesk.errors import DatabaseError, UserError
+from iltdesk.cli import compliance
+from iltdesk.cli import documents
+from iltdesk.cli import feedback
+from iltdesk.cli import imports
+from iltdesk.cli import interest
+from iltdesk.cli import mail
+from iltdesk.cli import maintenance
+from iltdesk.cli import planning
+from iltdesk.cli import prework
+from iltdesk.cli import reports
+from iltdesk.cli import rosters
+from iltdesk.cli import sessions
+from iltdesk.cli.common import EXIT_BUG
+from iltdesk.cli.common import EXIT_DATABASE
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import EXIT_USER_ERROR
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import open_for_cli
+from iltdesk.errors import DatabaseError
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.paths import resolve_database
 
@@ -57,7 +54,8 @@ class _VersionAction(argparse.Action):
 def recovery_hint(error: DatabaseError, option: str | None) -> str:
     """The way back from a damaged database: the newest sound backup and the command."""
     from iltdesk import formatting
-    from iltdesk.db.engine import database_url, sqlite_path
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.engine import sqlite_path
     from iltdesk.errors import DamagedDatabaseError
     from iltdesk.services import backups
 
@@ -125,7 +123,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` and run the command; returns the exit status."""
     from iltdesk.collector import release_collector
-    from iltdesk.logsetup import configure_logging, log_file
+    from iltdesk.logsetup import configure_logging
+    from iltdesk.logsetup import log_file
 
     parser, handlers = build_parser()
     args = parser.parse_args(argv)

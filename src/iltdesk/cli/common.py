@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from iltdesk import paths
-from iltdesk.db.engine import Database, database_url, sqlite_path
+from iltdesk.db.engine import Database
+from iltdesk.db.engine import database_url
+from iltdesk.db.engine import sqlite_path
 from iltdesk.i18n import _
 
 Handler = Callable[[argparse.Namespace], int]

@@ -9,22 +9,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from iltdesk.cli.common import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    EXIT_USER_ERROR,
-    Commands,
-    Handler,
-    iso_date,
-    open_for_cli,
-    print_table,
-)
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import EXIT_PROBLEMS
+from iltdesk.cli.common import EXIT_USER_ERROR
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import iso_date
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 STATES = ("overdue", "expiring", "current", "never", "exempt", "hire_date_missing")
 
@@ -168,7 +169,8 @@ def cmd_compliance(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if target is not None:
-        from iltdesk.documents.compliance import compliance_pdf, compliance_workbook
+        from iltdesk.documents.compliance import compliance_pdf
+        from iltdesk.documents.compliance import compliance_workbook
         from iltdesk.documents.files import write_atomic
         from iltdesk.settings import Preferences
 
@@ -180,7 +182,8 @@ def cmd_compliance(args: argparse.Namespace) -> int:
         write_atomic(target, data, kind=kind, force=args.force)
         print(_("Compliance written to {path}.").format(path=target))
         return EXIT_OK
-    from iltdesk.domain.compliance import cell_text, totals_line
+    from iltdesk.domain.compliance import cell_text
+    from iltdesk.domain.compliance import totals_line
 
     for requirement in found.requirements:
         if requirement.warning():
@@ -378,7 +381,8 @@ def cmd_attach_scan(args: argparse.Namespace) -> int:
     """Attach each file; a refused one gets its sentence and the exit status says so."""
     from iltdesk import paths
     from iltdesk.errors import UserError
-    from iltdesk.services import evidence, scheduling
+    from iltdesk.services import evidence
+    from iltdesk.services import scheduling
     from iltdesk.services.catalogue import MaterialStore
 
     store = MaterialStore(paths.materials_dir())

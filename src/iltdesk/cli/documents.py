@@ -7,9 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from iltdesk.cli.common import EXIT_OK, EXIT_UNREADABLE, Commands, Handler, open_for_cli
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import EXIT_UNREADABLE
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import open_for_cli
 from iltdesk.errors import UserError
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 
 def register(commands: Commands) -> dict[str, Handler]:
@@ -60,7 +65,8 @@ def cmd_print(args: argparse.Namespace) -> int:
         return print_guide(args)
     if args.document == "feedback":
         return print_feedback_form(args)
-    from iltdesk.documents.files import check_target, write_atomic
+    from iltdesk.documents.files import check_target
+    from iltdesk.documents.files import write_atomic
     from iltdesk.documents.signin import build_signin_pdf
     from iltdesk.services import printing
     from iltdesk.settings import Preferences
@@ -97,7 +103,8 @@ def keep_copy(args: argparse.Namespace, kind: str, label: str, pdf: bytes) -> No
 
 def print_guide(args: argparse.Namespace) -> int:
     """Write a session's facilitator guide."""
-    from iltdesk.documents.files import check_target, write_atomic
+    from iltdesk.documents.files import check_target
+    from iltdesk.documents.files import write_atomic
     from iltdesk.documents.guide import build_guide_pdf
     from iltdesk.services import printing
     from iltdesk.settings import Preferences
@@ -118,7 +125,8 @@ def print_guide(args: argparse.Namespace) -> int:
 def print_feedback_form(args: argparse.Namespace) -> int:
     """Write a session's feedback form, one page per learner with a seat."""
     from iltdesk.documents.feedback_form import build_feedback_form_pdf
-    from iltdesk.documents.files import check_target, write_atomic
+    from iltdesk.documents.files import check_target
+    from iltdesk.documents.files import write_atomic
     from iltdesk.services.feedback import feedback_sheet
     from iltdesk.settings import Preferences
 
@@ -143,7 +151,8 @@ def print_feedback_form(args: argparse.Namespace) -> int:
 def print_certificates(args: argparse.Namespace) -> int:
     """Issue missing certificates, then write them: one PDF, a ZIP, or a folder of files."""
     from iltdesk.documents import certificates as documents
-    from iltdesk.documents.files import write_atomic, write_files
+    from iltdesk.documents.files import write_atomic
+    from iltdesk.documents.files import write_files
     from iltdesk.domain.printing import CertificateDesign
     from iltdesk.services import certificates
     from iltdesk.settings import Preferences

@@ -7,14 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from iltdesk.cli.common import (
-    EXIT_OK,
-    EXIT_UNREADABLE,
-    Commands,
-    Handler,
-    open_for_cli,
-    print_table,
-)
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import EXIT_UNREADABLE
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
 from iltdesk.i18n import _
 
 
@@ -120,7 +118,8 @@ def cmd_import_feedback(args: argparse.Namespace) -> int:
     """`iltdesk import-feedback FILE --session ID`: add the export's responses."""
     from iltdesk.errors import UnreadableFileError
     from iltdesk.importers.survey import question_key
-    from iltdesk.services.feedback_import import apply_feedback_import, plan_feedback_import
+    from iltdesk.services.feedback_import import apply_feedback_import
+    from iltdesk.services.feedback_import import plan_feedback_import
 
     with open_for_cli(args.db) as db:
         try:

@@ -12,9 +12,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from iltdesk.cli.common import EXIT_OK, EXIT_UNREADABLE, Commands, Handler, open_for_cli
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import EXIT_UNREADABLE
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import open_for_cli
 from iltdesk.domain.imports import ImportSource
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 if TYPE_CHECKING:
     from iltdesk.services.meeting_import import MeetingPlan

@@ -7,7 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
 from iltdesk.i18n import _
 
 

@@ -8,18 +8,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from iltdesk.cli.common import (
-    EXIT_OK,
-    EXIT_UNSENT,
-    EXIT_USER_ERROR,
-    Commands,
-    Handler,
-    confirm,
-    open_for_cli,
-    print_table,
-)
-from iltdesk.errors import UserError, ValidationError
-from iltdesk.i18n import _, ngettext
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import EXIT_UNSENT
+from iltdesk.cli.common import EXIT_USER_ERROR
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import confirm
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 
 def register(commands: Commands) -> dict[str, Handler]:
@@ -129,7 +129,8 @@ def _send_all(db: Any, only: list[int] | None = None) -> int:
 def cmd_certificates(args: argparse.Namespace) -> int:
     """`iltdesk email-certificates`: queue a session's certificate emails."""
     from iltdesk.domain.enums import MessageKind
-    from iltdesk.services import certificates, outbox
+    from iltdesk.services import certificates
+    from iltdesk.services import outbox
     from iltdesk.settings import Preferences
 
     if args.certificates_command == "register":
@@ -234,10 +235,12 @@ def cmd_outbox(args: argparse.Namespace) -> int:
 
 
 def _register(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
 
     from iltdesk.documents.files import write_atomic
-    from iltdesk.documents.register import register_csv, register_html
+    from iltdesk.documents.register import register_csv
+    from iltdesk.documents.register import register_html
     from iltdesk.services.compliance import today_in
     from iltdesk.services.register import register
     from iltdesk.settings import Preferences

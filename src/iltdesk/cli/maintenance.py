@@ -6,17 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
-from iltdesk.cli.common import (
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    EXIT_USER_ERROR,
-    Commands,
-    Handler,
-    confirm,
-    iso_date,
-    open_for_cli,
-    print_table,
-)
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import EXIT_PROBLEMS
+from iltdesk.cli.common import EXIT_USER_ERROR
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import confirm
+from iltdesk.cli.common import iso_date
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.paths import resolve_database
@@ -73,7 +71,8 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """`iltdesk demo`: fill an empty database with the demo organisation."""
-    from iltdesk.services.demo import DemoSize, load_demo
+    from iltdesk.services.demo import DemoSize
+    from iltdesk.services.demo import load_demo
 
     with open_for_cli(args.db) as db:
         outcome = load_demo(
@@ -97,7 +96,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_check_db(args: argparse.Namespace) -> int:
     """`iltdesk check-db`: check the database's integrity and our own rules."""
-    from iltdesk.services.health import check_database, checked_by_server
+    from iltdesk.services.health import check_database
+    from iltdesk.services.health import checked_by_server
 
     with open_for_cli(args.db) as db:
         problems = check_database(db)
@@ -114,7 +114,8 @@ def cmd_check_db(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """`iltdesk backup` and `iltdesk backups`: take a verified backup, or list them."""
-    from iltdesk.db.engine import database_url, sqlite_path
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.engine import sqlite_path
     from iltdesk.documents.files import check_target
     from iltdesk.services import maintenance
 
@@ -143,7 +144,8 @@ def cmd_save_copy(args: argparse.Namespace) -> int:
 def cmd_upgrade_db(args: argparse.Namespace) -> int:
     """`iltdesk upgrade-db`: migrate a team database on a server, after asking."""
     from iltdesk.db import migrate
-    from iltdesk.db.engine import Database, database_url
+    from iltdesk.db.engine import Database
+    from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
 
     url = database_url(resolve_database(args.db))
@@ -173,7 +175,8 @@ def cmd_upgrade_db(args: argparse.Namespace) -> int:
 
 
 def _database_file(option: str | None) -> Path:
-    from iltdesk.db.engine import database_url, sqlite_path
+    from iltdesk.db.engine import database_url
+    from iltdesk.db.engine import sqlite_path
 
     path = sqlite_path(database_url(resolve_database(option)))
     if path is None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import iso_date
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 
@@ -39,7 +44,8 @@ def cmd_find_slot(args: argparse.Namespace) -> int:
     from iltdesk import formatting
     from iltdesk.domain.enums import DeliveryMode
     from iltdesk.domain.localtime import zone
-    from iltdesk.services import interest, planning
+    from iltdesk.services import interest
+    from iltdesk.services import planning
     from iltdesk.settings import Preferences
 
     zone_name = args.zone or str(Preferences().get("default_timezone"))

@@ -7,7 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
 
@@ -37,7 +41,8 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 def cmd_prework(args: argparse.Namespace) -> int:
     """`iltdesk prework`: show who has done the pre-work; mark it, or import an LMS export."""
-    from iltdesk.services import enrollment, prework
+    from iltdesk.services import enrollment
+    from iltdesk.services import prework
 
     with open_for_cli(args.db) as db:
         roster = [r for r in enrollment.roster(db, args.session_id) if r.status.holds_seat]

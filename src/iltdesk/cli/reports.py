@@ -5,10 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import iso_date
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 
@@ -75,7 +81,8 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """`iltdesk report`: any report as text, JSON, or an xlsx, CSV or PDF file."""
-    from iltdesk.domain.reporting import GROUPINGS, ReportName
+    from iltdesk.domain.reporting import GROUPINGS
+    from iltdesk.domain.reporting import ReportName
 
     if args.list or args.name is None:
         if args.name is None and not args.list:
@@ -102,13 +109,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, name: object) -> int:
     from iltdesk.domain.enums import DeliveryMode
-    from iltdesk.domain.reporting import (
-        GroupBy,
-        Period,
-        ReportFilters,
-        ReportName,
-        report_json,
-    )
+    from iltdesk.domain.reporting import GroupBy
+    from iltdesk.domain.reporting import Period
+    from iltdesk.domain.reporting import ReportFilters
+    from iltdesk.domain.reporting import ReportName
+    from iltdesk.domain.reporting import report_json
     from iltdesk.services import reports
     from iltdesk.settings import Preferences
 
@@ -156,7 +161,8 @@ def _run(args: argparse.Namespace, name: object) -> int:
 
 def _write(table: object, target: Path, kind: str, now: datetime, zone: str, force: bool) -> int:
     from iltdesk.documents.files import write_atomic
-    from iltdesk.documents.report_files import build_report_csv, build_report_workbook
+    from iltdesk.documents.report_files import build_report_csv
+    from iltdesk.documents.report_files import build_report_workbook
     from iltdesk.documents.report_pdf import build_report_pdf
     from iltdesk.domain.reporting import ReportTable
     from iltdesk.settings import Preferences

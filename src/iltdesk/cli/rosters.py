@@ -9,7 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, open_for_cli, print_table
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
 
@@ -77,7 +81,8 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 def cmd_enrol(args: argparse.Namespace) -> int:
     """`iltdesk enrol`: put learners on a session (a seat, else the waitlist)."""
-    from iltdesk.services import enrollment, learners
+    from iltdesk.services import enrollment
+    from iltdesk.services import learners
 
     with open_for_cli(args.db) as db:
         learner = learners.find_by_email(db, args.email)

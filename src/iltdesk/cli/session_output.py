@@ -9,7 +9,8 @@ from iltdesk import formatting
 from iltdesk.cli.common import EXIT_OK
 from iltdesk.domain.localtime import zone
 from iltdesk.domain.rows import SessionRow
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 
 def session_json(row: SessionRow) -> dict[str, Any]:

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
-from iltdesk.cli.common import EXIT_OK, open_for_cli
-from iltdesk.cli.session_output import print_session, session_json
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.session_output import print_session
+from iltdesk.cli.session_output import session_json
 from iltdesk.db.engine import Database
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 ACTIONS = ("confirm", "complete", "reopen")
 

@@ -9,18 +9,29 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 from iltdesk import formatting
-from iltdesk.cli import session_states, typed_times
-from iltdesk.cli.common import EXIT_OK, Commands, Handler, iso_date, open_for_cli, print_table
-from iltdesk.cli.session_output import print_series, print_session, session_json
+from iltdesk.cli import session_states
+from iltdesk.cli import typed_times
+from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import Commands
+from iltdesk.cli.common import Handler
+from iltdesk.cli.common import iso_date
+from iltdesk.cli.common import open_for_cli
+from iltdesk.cli.common import print_table
+from iltdesk.cli.session_output import print_series
+from iltdesk.cli.session_output import print_session
+from iltdesk.cli.session_output import session_json
 from iltdesk.db.engine import Database
-from iltdesk.domain.enums import DeliveryMode, InstructorRole, SessionStatus
-from iltdesk.domain.localtime import (
-    zone,
-)
-from iltdesk.domain.recurrence import OccurrenceFoldError, OccurrenceGapError
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.localtime import zone
+from iltdesk.domain.recurrence import OccurrenceFoldError
+from iltdesk.domain.recurrence import OccurrenceGapError
 from iltdesk.domain.specs import SessionSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
@@ -278,7 +289,9 @@ def _instructors(db: Database, names: list[str]) -> tuple[tuple[int, InstructorR
 
 
 def _add(args: argparse.Namespace) -> int:
-    from iltdesk.services import catalogue, people, scheduling
+    from iltdesk.services import catalogue
+    from iltdesk.services import people
+    from iltdesk.services import scheduling
 
     zone_name = args.zone.strip()
     zone(zone_name)
@@ -373,8 +386,10 @@ def _edit(args: argparse.Namespace) -> int:
 
 
 def _cancel(args: argparse.Namespace) -> int:
-    from iltdesk.domain.enums import CancelCause, MessageKind
-    from iltdesk.services import lifecycle, outbox
+    from iltdesk.domain.enums import CancelCause
+    from iltdesk.domain.enums import MessageKind
+    from iltdesk.services import lifecycle
+    from iltdesk.services import outbox
     from iltdesk.settings import Preferences
 
     queued: list[int] = []

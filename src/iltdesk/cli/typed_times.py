@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import date, time, timedelta
+from datetime import date
+from datetime import time
+from datetime import timedelta
 from typing import Any
 
-from iltdesk.domain.localtime import (
-    AmbiguousTimeError,
-    WallTime,
-    following_workday,
-    parse_offset,
-    to_instant,
-    to_wall,
-    with_offset,
-    zone,
-)
-from iltdesk.domain.recurrence import OccurrenceFoldError, occurrence_dates
+from iltdesk.domain.localtime import AmbiguousTimeError
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import following_workday
+from iltdesk.domain.localtime import parse_offset
+from iltdesk.domain.localtime import to_instant
+from iltdesk.domain.localtime import to_wall
+from iltdesk.domain.localtime import with_offset
+from iltdesk.domain.localtime import zone
+from iltdesk.domain.recurrence import OccurrenceFoldError
+from iltdesk.domain.recurrence import occurrence_dates
 from iltdesk.domain.rows import SessionRow
 from iltdesk.domain.specs import DaySpec
 from iltdesk.errors import ValidationError

@@ -15,12 +15,16 @@ import shutil
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 from iltdesk.db.engine import Database
 from iltdesk.db.write_stamp import data_changed_at
-from iltdesk.errors import DatabaseError, DiskFullError
+from iltdesk.errors import DatabaseError
+from iltdesk.errors import DiskFullError
 from iltdesk.i18n import _
 
 log = logging.getLogger(__name__)

@@ -11,17 +11,15 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from iltdesk.errors import (
-    ConflictError,
-    DamagedDatabaseError,
-    DatabaseError,
-    DatabaseLockedError,
-    DiskFullError,
-    DiskIOError,
-    NotADatabaseError,
-    ReadOnlyLocationError,
-    ServerUnavailableError,
-)
+from iltdesk.errors import ConflictError
+from iltdesk.errors import DamagedDatabaseError
+from iltdesk.errors import DatabaseError
+from iltdesk.errors import DatabaseLockedError
+from iltdesk.errors import DiskFullError
+from iltdesk.errors import DiskIOError
+from iltdesk.errors import NotADatabaseError
+from iltdesk.errors import ReadOnlyLocationError
+from iltdesk.errors import ServerUnavailableError
 from iltdesk.i18n import _
 
 log = logging.getLogger(__name__)

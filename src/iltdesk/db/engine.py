@@ -14,33 +14,43 @@ import random
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 
-from filelock import FileLock, Timeout
-from sqlalchemy import create_engine, event, make_url, text
-from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from filelock import FileLock
+from filelock import Timeout
+from sqlalchemy import create_engine
+from sqlalchemy import event
+from sqlalchemy import make_url
+from sqlalchemy import text
+from sqlalchemy.engine import URL
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from iltdesk.db.diagnosis import check_sqlite_file, translate_error
+from iltdesk.db.diagnosis import check_sqlite_file
+from iltdesk.db.diagnosis import translate_error
 from iltdesk.db.verified import write_verified_signature
-from iltdesk.db.write_stamp import stamp_data_changed, track_writes
-from iltdesk.errors import (
-    ConflictError,
-    DamagedDatabaseError,
-    DatabaseError,
-    DatabaseLockedError,
-    DiskFullError,
-    ReadOnlyLocationError,
-    ServerUnavailableError,
-    StaleEditError,
-)
+from iltdesk.db.write_stamp import stamp_data_changed
+from iltdesk.db.write_stamp import track_writes
+from iltdesk.errors import ConflictError
+from iltdesk.errors import DamagedDatabaseError
+from iltdesk.errors import DatabaseError
+from iltdesk.errors import DatabaseLockedError
+from iltdesk.errors import DiskFullError
+from iltdesk.errors import ReadOnlyLocationError
+from iltdesk.errors import ServerUnavailableError
+from iltdesk.errors import StaleEditError
 from iltdesk.i18n import _
 
 log = logging.getLogger(__name__)

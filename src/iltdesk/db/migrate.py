@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from iltdesk.db.engine import Database, driver_connection
+from iltdesk.db.engine import Database
+from iltdesk.db.engine import driver_connection
 
 if TYPE_CHECKING:
     from alembic.config import Config

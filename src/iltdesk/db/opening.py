@@ -8,17 +8,16 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from iltdesk.db import backup, migrate
+from iltdesk.db import backup
+from iltdesk.db import migrate
 from iltdesk.db.engine import Database
 from iltdesk.db.storage import on_network_share
 from iltdesk.db.verified import unchanged_since_verified
-from iltdesk.errors import (
-    DamagedDatabaseError,
-    MigrationFailedError,
-    NewerDatabaseError,
-    NotADatabaseError,
-    ServerUpgradeNeededError,
-)
+from iltdesk.errors import DamagedDatabaseError
+from iltdesk.errors import MigrationFailedError
+from iltdesk.errors import NewerDatabaseError
+from iltdesk.errors import NotADatabaseError
+from iltdesk.errors import ServerUpgradeNeededError
 from iltdesk.i18n import _
 
 log = logging.getLogger(__name__)

@@ -16,13 +16,17 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from iltdesk.db.engine import Database, database_url
+from iltdesk.db.engine import Database
+from iltdesk.db.engine import database_url
 from iltdesk.errors import DatabaseError
 from iltdesk.i18n import _
 

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, literal
+from sqlalchemy import Date
+from sqlalchemy import DateTime
+from sqlalchemy import Integer
+from sqlalchemy import literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement

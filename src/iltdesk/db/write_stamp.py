@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import event, text
+from sqlalchemy import event
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import ORMExecuteState, sessionmaker
+from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
 
 if TYPE_CHECKING:
     from iltdesk.db.engine import Database

@@ -10,11 +10,14 @@ from __future__ import annotations
 import contextlib
 import io
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -22,9 +25,12 @@ from reportlab.platypus import Paragraph
 
 from iltdesk.documents.files import safe_file_name
 from iltdesk.documents.fitting import fitted_paragraph
-from iltdesk.documents.fonts import printable, register_fonts
-from iltdesk.domain.printing import CertificateDesign, CertificateDoc
-from iltdesk.i18n import _, load_translations
+from iltdesk.documents.fonts import printable
+from iltdesk.documents.fonts import register_fonts
+from iltdesk.domain.printing import CertificateDesign
+from iltdesk.domain.printing import CertificateDoc
+from iltdesk.i18n import _
+from iltdesk.i18n import load_translations
 
 NAME_MAX, NAME_MIN = 40.0, 12.0
 TITLE_MAX, TITLE_MIN = 24.0, 11.0

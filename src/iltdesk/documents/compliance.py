@@ -11,24 +11,32 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph
+from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Spacer
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
 from iltdesk import formatting
-from iltdesk.documents.fonts import markup, register_fonts
-from iltdesk.documents.workbook import HEAD_FILL, print_setup, put_text
-from iltdesk.domain.compliance import (
-    RULE,
-    ComplianceMatrix,
-    MatrixLearner,
-    cell_text,
-    totals_line,
-)
+from iltdesk.documents.fonts import markup
+from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.workbook import HEAD_FILL
+from iltdesk.documents.workbook import print_setup
+from iltdesk.documents.workbook import put_text
+from iltdesk.domain.compliance import RULE
+from iltdesk.domain.compliance import ComplianceMatrix
+from iltdesk.domain.compliance import MatrixLearner
+from iltdesk.domain.compliance import cell_text
+from iltdesk.domain.compliance import totals_line
 from iltdesk.domain.enums import ComplianceState
 from iltdesk.i18n import _
 

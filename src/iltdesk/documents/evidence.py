@@ -17,13 +17,19 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Paragraph
+from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
 from iltdesk.documents.files import safe_file_name
-from iltdesk.documents.fonts import markup, register_fonts
+from iltdesk.documents.fonts import markup
+from iltdesk.documents.fonts import register_fonts
 from iltdesk.domain.evidence import EvidenceData
 from iltdesk.i18n import _
 

@@ -11,21 +11,21 @@ import io
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable
+from reportlab.platypus import KeepTogether
+from reportlab.platypus import PageBreak
+from reportlab.platypus import Paragraph
+from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Spacer
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
-from iltdesk.documents.fonts import markup, register_fonts
+from iltdesk.documents.fonts import markup
+from iltdesk.documents.fonts import register_fonts
 from iltdesk.domain.feedback import QuestionKind
 from iltdesk.domain.printing import FeedbackSheet
 from iltdesk.i18n import _

@@ -19,7 +19,8 @@ import zipfile
 from pathlib import Path
 
 from iltdesk.errors import UserError
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

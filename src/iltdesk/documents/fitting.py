@@ -8,7 +8,8 @@ row gets taller), which callers allow by using the height the paragraph reports.
 
 from __future__ import annotations
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 

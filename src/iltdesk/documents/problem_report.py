@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
+from openpyxl.styles import Font
 
 from iltdesk.documents.files import write_atomic
-from iltdesk.documents.workbook import HEAD_FILL, put_text
+from iltdesk.documents.workbook import HEAD_FILL
+from iltdesk.documents.workbook import put_text
 from iltdesk.domain.imports import ProblemRow
 from iltdesk.i18n import _
 

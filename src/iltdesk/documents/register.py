@@ -14,7 +14,8 @@ from html import escape
 from iltdesk import formatting
 from iltdesk.documents.csvfile import csv_bytes
 from iltdesk.domain.register import RegisterRow
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 
 def register_csv(rows: list[RegisterRow]) -> bytes:

@@ -9,27 +9,32 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font
+from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import MergedCell
+from openpyxl.chart import BarChart
+from openpyxl.chart import Reference
+from openpyxl.styles import Alignment
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from iltdesk import formatting
 from iltdesk.documents.csvfile import csv_bytes
-from iltdesk.documents.workbook import HEAD_FILL, LOCAL_DATE, print_setup, put_text
-from iltdesk.domain.reporting import (
-    Amounts,
-    Column,
-    ColumnKind,
-    ReportTable,
-    Value,
-    chart_data,
-)
+from iltdesk.documents.workbook import HEAD_FILL
+from iltdesk.documents.workbook import LOCAL_DATE
+from iltdesk.documents.workbook import print_setup
+from iltdesk.documents.workbook import put_text
+from iltdesk.domain.reporting import Amounts
+from iltdesk.domain.reporting import Column
+from iltdesk.domain.reporting import ColumnKind
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import Value
+from iltdesk.domain.reporting import chart_data
 from iltdesk.i18n import _
 
 _FORMATS = {

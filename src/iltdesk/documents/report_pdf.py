@@ -10,28 +10,32 @@ import io
 from datetime import datetime
 from typing import Any
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import KeepTogether
+from reportlab.platypus import Paragraph
+from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Spacer
+from reportlab.platypus import Table
+from reportlab.platypus import TableStyle
 
 from iltdesk import formatting
-from iltdesk.documents.fonts import markup, register_fonts
+from iltdesk.documents.fonts import markup
+from iltdesk.documents.fonts import register_fonts
 from iltdesk.documents.report_files import generated_line
-from iltdesk.domain.reporting import ChartData, ReportTable, chart_data
+from iltdesk.domain.reporting import ChartData
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import chart_data
 from iltdesk.i18n import _
 
 # Bars in the palette the screen uses (colour-blind safe, Okabe–Ito).

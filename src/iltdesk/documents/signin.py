@@ -13,24 +13,30 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4, LETTER, landscape
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    Flowable,
-    LongTable,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    TableStyle,
-)
+from reportlab.platypus import Flowable
+from reportlab.platypus import LongTable
+from reportlab.platypus import PageBreak
+from reportlab.platypus import Paragraph
+from reportlab.platypus import SimpleDocTemplate
+from reportlab.platypus import Spacer
+from reportlab.platypus import TableStyle
 
 from iltdesk.documents.fitting import fitted_paragraph
-from iltdesk.documents.fonts import cjk_font, font_for, markup, printable, register_fonts
-from iltdesk.domain.printing import SignInColumn, SignInPerson, SignInSheet
+from iltdesk.documents.fonts import cjk_font
+from iltdesk.documents.fonts import font_for
+from iltdesk.documents.fonts import markup
+from iltdesk.documents.fonts import printable
+from iltdesk.documents.fonts import register_fonts
+from iltdesk.domain.printing import SignInColumn
+from iltdesk.domain.printing import SignInPerson
+from iltdesk.domain.printing import SignInSheet
 from iltdesk.i18n import _
 
 BODY_SIZE = 11

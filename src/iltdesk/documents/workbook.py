@@ -14,9 +14,13 @@ import io
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
+from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import MergedCell
+from openpyxl.styles import Alignment
+from openpyxl.styles import Font
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.header_footer import HeaderFooterItem
@@ -24,7 +28,8 @@ from openpyxl.worksheet.header_footer import _HeaderFooterPart as _Part
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from iltdesk.domain.printing import AttendanceWorkbook, ReturnedMark
+from iltdesk.domain.printing import AttendanceWorkbook
+from iltdesk.domain.printing import ReturnedMark
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
 

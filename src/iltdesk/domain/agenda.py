@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from iltdesk.domain.enums import ActivityType, DeliveryFormat
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import DeliveryFormat
 from iltdesk.domain.specs import AgendaItemSpec
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 PASSIVE = frozenset({ActivityType.PRESENTATION, ActivityType.DEMONSTRATION})
 INTERACTIVE = frozenset(

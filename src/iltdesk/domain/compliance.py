@@ -15,14 +15,18 @@ The rule, applied in SQL by `services/compliance.py` (and described to users by 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from typing import Final
 
 from iltdesk import formatting
-from iltdesk.domain.enums import ComplianceState, RequirementAnchor
+from iltdesk.domain.enums import ComplianceState
+from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import N_, _, ngettext
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 EXPIRY_WINDOW_DAYS = 60  # "expiring" means running out within this many days, unless asked
 

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from iltdesk.domain.enums import CostBasis, CostCategory
+from iltdesk.domain.enums import CostBasis
+from iltdesk.domain.enums import CostCategory
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 

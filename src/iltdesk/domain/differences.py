@@ -6,12 +6,16 @@ these differences, one (label, as opened, as stored now) triple per edited field
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from iltdesk import formatting
-from iltdesk.domain.rows import CourseRow, LearnerRow, SessionRow
-from iltdesk.i18n import N_, _
+from iltdesk.domain.rows import CourseRow
+from iltdesk.domain.rows import LearnerRow
+from iltdesk.domain.rows import SessionRow
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 Difference = tuple[str, str, str]
 

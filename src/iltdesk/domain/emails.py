@@ -27,7 +27,8 @@ def normalise_email(value: str) -> str | None:
         if "--" not in domain and domain.rsplit(".", 1)[-1] not in _SPECIAL_USE:
             return f"{local}@{domain}"
     # Imported here: email_validator's tables cost ~15 ms, not worth paying at start-up.
-    from email_validator import EmailNotValidError, validate_email
+    from email_validator import EmailNotValidError
+    from email_validator import validate_email
 
     try:
         result = validate_email(value, check_deliverability=False)

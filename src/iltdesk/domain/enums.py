@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 
 class _Labelled(StrEnum):

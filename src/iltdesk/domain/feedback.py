@@ -12,12 +12,15 @@ score is the "overall" question, the instructor's score the "instructor" questio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from enum import StrEnum
 
 from iltdesk.domain.text import search_key
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 MAX_QUESTIONS = 20
 OVERALL = "overall"

@@ -6,7 +6,8 @@ them, so neither the models nor the views need the service to know their shape.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 

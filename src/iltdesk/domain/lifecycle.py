@@ -14,7 +14,8 @@ from enum import StrEnum
 from iltdesk import formatting
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 S = SessionStatus
 

@@ -11,18 +11,21 @@ silently: it is named, and the caller asks (skip the date, or say which reading)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from collections.abc import Set
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
-from iltdesk.domain.localtime import (
-    AmbiguousTimeError,
-    NonexistentTimeError,
-    WallTime,
-    to_instant,
-    to_wall,
-)
-from iltdesk.domain.specs import DaySpec, SessionSpec
+from iltdesk.domain.localtime import AmbiguousTimeError
+from iltdesk.domain.localtime import NonexistentTimeError
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import to_instant
+from iltdesk.domain.localtime import to_wall
+from iltdesk.domain.specs import DaySpec
+from iltdesk.domain.specs import SessionSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 

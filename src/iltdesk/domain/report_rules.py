@@ -7,7 +7,8 @@ each is marked for translation here and translated where it is shown.
 from __future__ import annotations
 
 from iltdesk.domain.reporting import LATE_CANCELLATION_HOURS
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 PERIOD_RULE = N_(
     "Period: sessions are in the period when their first day's date, as the venue's calendar "

@@ -8,15 +8,18 @@ read that one value, so they cannot disagree.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 
 from iltdesk.domain.costs import Money
 from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import DeliveryMode
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 LATE_CANCELLATION_HOURS = 48  # a place given up later than this before the start is "late"
 NO_SHOW_FOLLOW_UP = 2  # the no-shows report lists learners with at least this many

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from typing import Any
 
-from iltdesk.domain.enums import (
-    ActivityType,
-    AttendanceStatus,
-    Audience,
-    DeliveryFormat,
-    DeliveryMode,
-    EnrollmentSource,
-    EnrollmentStatus,
-    InstructorRole,
-    MaterialKind,
-    MessageKind,
-    OutboxStatus,
-    SessionStatus,
-)
-from iltdesk.i18n import _, ngettext
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import Audience
+from iltdesk.domain.enums import DeliveryFormat
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import MaterialKind
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import OutboxStatus
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentStatus
 
 DEFAULT_COMPLETION_THRESHOLD = 80  # percent of scheduled minutes
 

@@ -11,8 +11,10 @@ away from), so the GUI thread gets its turn every few milliseconds. The result i
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -5,15 +5,15 @@ Services validate these and turn them into rows; the UI and the command line bui
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
 
-from iltdesk.domain.enums import (
-    ActivityType,
-    DeliveryFormat,
-    DeliveryMode,
-    InstructorRole,
-)
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import DeliveryFormat
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from functools import cache
 
 # Characters HR exports carry that look like nothing or like a space.

@@ -7,11 +7,14 @@ the header contains ("Work E-mail" → email, "Manager E-mail" → manager's ema
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from enum import StrEnum
 
-from iltdesk.i18n import N_, _
-from iltdesk.importers.cells import cell_text, header_key
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
+from iltdesk.importers.cells import cell_text
+from iltdesk.importers.cells import header_key
 
 
 class Field(StrEnum):

@@ -25,14 +25,21 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
 from iltdesk.errors import UnreadableFileError
 from iltdesk.i18n import _
-from iltdesk.importers.meeting_times import WHITESPACE, TimeReader, parse_duration
-from iltdesk.importers.reading import SourceFile, read_file
+from iltdesk.importers.meeting_times import WHITESPACE
+from iltdesk.importers.meeting_times import TimeReader
+from iltdesk.importers.meeting_times import parse_duration
+from iltdesk.importers.reading import SourceFile
+from iltdesk.importers.reading import read_file
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 from iltdesk.errors import UnreadableFileError
 from iltdesk.i18n import _

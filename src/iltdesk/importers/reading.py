@@ -17,14 +17,18 @@ import logging
 import re
 import struct
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
 from iltdesk.collector import paused_collector
-from iltdesk.errors import UnreadableFileError, UserError
+from iltdesk.errors import UnreadableFileError
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
-from iltdesk.importers.guard import ROW_LIMIT, Extent, check_extent
+from iltdesk.importers.guard import ROW_LIMIT
+from iltdesk.importers.guard import Extent
+from iltdesk.importers.guard import check_extent
 
 TEXT_LIMIT = 150 * 1024 * 1024  # a CSV file is held in memory whole
 

@@ -9,22 +9,23 @@ note saying where it went.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from iltdesk.collector import paused_collector
 from iltdesk.domain import people
-from iltdesk.domain.emails import email_key, normalise_email
+from iltdesk.domain.emails import email_key
+from iltdesk.domain.emails import normalise_email
 from iltdesk.domain.imports import RowProblem
 from iltdesk.i18n import _
-from iltdesk.importers.cells import (
-    cell_text,
-    clean_row,
-    day_first_in,
-    number_text,
-    sheet_date,
-    split_full_name,
-)
+from iltdesk.importers.cells import cell_text
+from iltdesk.importers.cells import clean_row
+from iltdesk.importers.cells import day_first_in
+from iltdesk.importers.cells import number_text
+from iltdesk.importers.cells import sheet_date
+from iltdesk.importers.cells import split_full_name
 from iltdesk.importers.fields import Field
 from iltdesk.importers.reading import RawSheet
 

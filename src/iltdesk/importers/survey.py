@@ -9,15 +9,18 @@ last import), shown to the coordinator, and kept for next time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from iltdesk.domain.feedback import DEFAULT_WORDING, FeedbackForm
+from iltdesk.domain.feedback import DEFAULT_WORDING
+from iltdesk.domain.feedback import FeedbackForm
 from iltdesk.domain.text import search_key
 from iltdesk.errors import UnreadableFileError
-from iltdesk.i18n import _, load_translations
+from iltdesk.i18n import _
+from iltdesk.i18n import load_translations
 from iltdesk.importers.reading import read_file
 
 # What a column can be, besides a question ("question:<key>").

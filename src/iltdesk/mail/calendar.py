@@ -8,10 +8,16 @@ with its VTIMEZONE, and a SEQUENCE that grows with every update.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+from icalendar import Calendar
+from icalendar import Event
+from icalendar import Timezone
+from icalendar import vCalAddress
+from icalendar import vText
 
 
 @dataclass(frozen=True)

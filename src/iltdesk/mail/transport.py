@@ -22,7 +22,8 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 

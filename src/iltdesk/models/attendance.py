@@ -8,15 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from iltdesk import formatting
-from iltdesk.domain.enums import MARK_LETTERS, AttendanceStatus, EnrollmentStatus
-from iltdesk.domain.rows import AttendanceMarkRow, RosterRow, SessionDayRow
-from iltdesk.domain.rules import DayMark, completion_status
+from iltdesk.domain.enums import MARK_LETTERS
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.rows import AttendanceMarkRow
+from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.rows import SessionDayRow
+from iltdesk.domain.rules import DayMark
+from iltdesk.domain.rules import completion_status
 from iltdesk.i18n import _
-from iltdesk.models.base import ROW_ROLE, SORT_ROLE
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument

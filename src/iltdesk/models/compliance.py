@@ -11,47 +11,50 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from iltdesk import formatting
-from iltdesk.domain.compliance import (
-    DUE_DEPARTMENT,
-    DUE_EMAIL,
-    DUE_MANAGER,
-    DUE_NAME,
-    DUE_ON,
-    DUE_REQUIREMENT,
-    DUE_STATE,
-    LEARNER_DEPARTMENT,
-    LEARNER_EMAIL,
-    LEARNER_ID,
-    LEARNER_MANAGER,
-    LEARNER_NAME,
-    ComplianceCell,
-    ComplianceMatrix,
-    DueItem,
-    DueRow,
-    LearnerTuple,
-    MatrixLearner,
-    due_item,
-)
-from iltdesk.domain.enums import CertificateStatus, ComplianceState
-from iltdesk.domain.register import (
-    REG_CODE,
-    REG_COURSE,
-    REG_COURSE_CODE,
-    REG_EMAIL,
-    REG_EXPIRES,
-    REG_ISSUED,
-    REG_LEARNER,
-    REG_REPLACED_BY,
-    REG_REVOKE_REASON,
-    REG_STATUS,
-    RegisterTuple,
-)
+from iltdesk.domain.compliance import DUE_DEPARTMENT
+from iltdesk.domain.compliance import DUE_EMAIL
+from iltdesk.domain.compliance import DUE_MANAGER
+from iltdesk.domain.compliance import DUE_NAME
+from iltdesk.domain.compliance import DUE_ON
+from iltdesk.domain.compliance import DUE_REQUIREMENT
+from iltdesk.domain.compliance import DUE_STATE
+from iltdesk.domain.compliance import LEARNER_DEPARTMENT
+from iltdesk.domain.compliance import LEARNER_EMAIL
+from iltdesk.domain.compliance import LEARNER_ID
+from iltdesk.domain.compliance import LEARNER_MANAGER
+from iltdesk.domain.compliance import LEARNER_NAME
+from iltdesk.domain.compliance import ComplianceCell
+from iltdesk.domain.compliance import ComplianceMatrix
+from iltdesk.domain.compliance import DueItem
+from iltdesk.domain.compliance import DueRow
+from iltdesk.domain.compliance import LearnerTuple
+from iltdesk.domain.compliance import MatrixLearner
+from iltdesk.domain.compliance import due_item
+from iltdesk.domain.enums import CertificateStatus
+from iltdesk.domain.enums import ComplianceState
+from iltdesk.domain.register import REG_CODE
+from iltdesk.domain.register import REG_COURSE
+from iltdesk.domain.register import REG_COURSE_CODE
+from iltdesk.domain.register import REG_EMAIL
+from iltdesk.domain.register import REG_EXPIRES
+from iltdesk.domain.register import REG_ISSUED
+from iltdesk.domain.register import REG_LEARNER
+from iltdesk.domain.register import REG_REPLACED_BY
+from iltdesk.domain.register import REG_REVOKE_REASON
+from iltdesk.domain.register import REG_STATUS
+from iltdesk.domain.register import RegisterTuple
 from iltdesk.i18n import _
-from iltdesk.models.base import ROOT, ROW_ROLE, SORT_ROLE, Column, Index, RowTableModel
+from iltdesk.models.base import ROOT
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import SORT_ROLE
+from iltdesk.models.base import Column
+from iltdesk.models.base import Index
+from iltdesk.models.base import RowTableModel
 
 S = ComplianceState
 CELL_ROLE = Qt.ItemDataRole.UserRole + 3  # the ComplianceCell of a requirement column

@@ -7,12 +7,15 @@ the first one shown and what it imports is part of start-up.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from iltdesk import formatting
@@ -20,7 +23,11 @@ from iltdesk.domain.attention import AttentionItem
 from iltdesk.domain.lifecycle import phase
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
-from iltdesk.models.base import NOT_SAID, Column, Index, RowTableModel, SortOrder
+from iltdesk.models.base import NOT_SAID
+from iltdesk.models.base import Column
+from iltdesk.models.base import Index
+from iltdesk.models.base import RowTableModel
+from iltdesk.models.base import SortOrder
 
 
 def _when(row: SessionRow) -> str:

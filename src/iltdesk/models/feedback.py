@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
 
 from iltdesk import formatting
-from iltdesk.domain.feedback import (
-    Answer,
-    AnswerError,
-    FeedbackEntry,
-    FeedbackForm,
-    Question,
-    QuestionKind,
-    QuestionResult,
-    read_score,
-)
+from iltdesk.domain.feedback import Answer
+from iltdesk.domain.feedback import AnswerError
+from iltdesk.domain.feedback import FeedbackEntry
+from iltdesk.domain.feedback import FeedbackForm
+from iltdesk.domain.feedback import Question
+from iltdesk.domain.feedback import QuestionKind
+from iltdesk.domain.feedback import QuestionResult
+from iltdesk.domain.feedback import read_score
 from iltdesk.i18n import _
-from iltdesk.models.base import Column, RowTableModel
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -6,24 +6,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QFont
 
 from iltdesk import formatting
-from iltdesk.domain.imports import (
-    ImportBatchRow,
-    ImportPlan,
-    Placement,
-    RowAction,
-    RowPlan,
-    RowProblem,
-)
+from iltdesk.domain.imports import ImportBatchRow
+from iltdesk.domain.imports import ImportPlan
+from iltdesk.domain.imports import Placement
+from iltdesk.domain.imports import RowAction
+from iltdesk.domain.imports import RowPlan
+from iltdesk.domain.imports import RowProblem
 from iltdesk.domain.people import LEARNER_TEXT_FIELDS
 from iltdesk.i18n import _
 from iltdesk.importers.cells import cell_text
 from iltdesk.importers.fields import Field
-from iltdesk.importers.roster import ParsedRoster, column_letter
-from iltdesk.models.base import ROOT, ROW_ROLE, Column, Index, RowTableModel
+from iltdesk.importers.roster import ParsedRoster
+from iltdesk.importers.roster import column_letter
+from iltdesk.models.base import ROOT
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import Column
+from iltdesk.models.base import Index
+from iltdesk.models.base import RowTableModel
 
 PREVIEW_ROWS = 200
 ERROR_BRUSH = QBrush(QColor("#f8d7da"))

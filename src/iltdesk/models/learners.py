@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
 
 from iltdesk.domain.rows import LearnerRow
 from iltdesk.i18n import _
-from iltdesk.models.base import ROW_ROLE, SORT_ROLE
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import SORT_ROLE
 
 PageSource = Callable[[str, int, int], list[LearnerRow]]  # (filter, limit, offset) -> rows
 PAGE_SIZE = 200

@@ -7,7 +7,8 @@ from typing import Any
 from iltdesk import formatting
 from iltdesk.domain.rows import OutboxRow
 from iltdesk.i18n import _
-from iltdesk.models.base import Column, RowTableModel
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
 
 
 class OutboxTableModel(RowTableModel[OutboxRow]):

@@ -11,20 +11,22 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from iltdesk import formatting
-from iltdesk.domain.reporting import Amounts, ReportTable, Value
+from iltdesk.domain.reporting import Amounts
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import Value
 from iltdesk.i18n import _
-from iltdesk.models.base import (
-    ROOT,
-    ROW_ROLE,
-    SORT_ROLE,
-    Index,
-    qt_sortable,
-)
+from iltdesk.models.base import ROOT
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import SORT_ROLE
+from iltdesk.models.base import Index
+from iltdesk.models.base import qt_sortable
 
 TOTAL_ROW = -1  # ROW_ROLE of the totals row
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from iltdesk import formatting
 from iltdesk.domain.lifecycle import phase
-from iltdesk.domain.rows import CourseRow, InstructorRow, RoomRow, RosterRow, SessionRow
-from iltdesk.i18n import _, ngettext
-from iltdesk.models.base import Column, RowTableModel
+from iltdesk.domain.rows import CourseRow
+from iltdesk.domain.rows import InstructorRow
+from iltdesk.domain.rows import RoomRow
+from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.rows import SessionRow
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
 
 
 class CoursesTableModel(RowTableModel[CourseRow]):

@@ -8,27 +8,38 @@ returns them to enrolled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Attendance, Enrollment, SessionDay, TrainingSession
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import SEAT_HOLDING, AttendanceStatus, EnrollmentStatus, SessionStatus
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import AttendanceMarkRow
-from iltdesk.domain.rules import (
-    DEFAULT_COMPLETION_THRESHOLD,
-    DayMark,
-    attended_minutes,
-    completion_status,
-)
-from iltdesk.errors import StaleEditError, ValidationError
+from iltdesk.domain.rules import DEFAULT_COMPLETION_THRESHOLD
+from iltdesk.domain.rules import DayMark
+from iltdesk.domain.rules import attended_minutes
+from iltdesk.domain.rules import completion_status
+from iltdesk.errors import StaleEditError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import check_unchanged
+from iltdesk.services.common import get_or_fail
 
 
 @dataclass(frozen=True)

@@ -2,35 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
-from iltdesk.domain.attention import (
-    UPCOMING_DAYS,
-    AttentionItem,
-    AttentionKind,
-    Target,
-)
-from iltdesk.domain.enums import (
-    DeliveryMode,
-    InstructorRole,
-    SessionStatus,
-)
+from iltdesk.domain.attention import UPCOMING_DAYS
+from iltdesk.domain.attention import AttentionItem
+from iltdesk.domain.attention import AttentionKind
+from iltdesk.domain.attention import Target
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.i18n import _
-from iltdesk.services.attention_tables import (
-    OPEN,
-    TEACHING,
-    courses_t,
-    days_t,
-    instructors_t,
-    rooms_t,
-    sessions_t,
-    teaching_t,
-)
+from iltdesk.services.attention_tables import OPEN
+from iltdesk.services.attention_tables import TEACHING
+from iltdesk.services.attention_tables import courses_t
+from iltdesk.services.attention_tables import days_t
+from iltdesk.services.attention_tables import instructors_t
+from iltdesk.services.attention_tables import rooms_t
+from iltdesk.services.attention_tables import sessions_t
+from iltdesk.services.attention_tables import teaching_t
 
 
 def session_label(title: str, first_start: datetime | None, zone: str) -> str:

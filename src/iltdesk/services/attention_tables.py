@@ -6,19 +6,18 @@ set-up (mapper configuration costs tens of milliseconds at start-up).
 
 from __future__ import annotations
 
-from iltdesk.db.entities import (
-    Attendance,
-    Certificate,
-    Course,
-    Enrollment,
-    Instructor,
-    OutboxMessage,
-    Room,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
-from iltdesk.domain.enums import InstructorRole, SessionStatus
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.db.entities import Room
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
 
 sessions_t = TrainingSession.__table__
 courses_t = Course.__table__

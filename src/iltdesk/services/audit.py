@@ -7,17 +7,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from iltdesk.db import audit_chain as chain
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import AuditEntry, Learner, SessionDay, TrainingSession
-from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus, SessionStatus
+from iltdesk.db.entities import AuditEntry
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import HistoryRow
-from iltdesk.i18n import N_, _, ngettext
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 
 @dataclass(frozen=True)

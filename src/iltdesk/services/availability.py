@@ -10,28 +10,36 @@ substitute search.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Instructor,
-    InstructorTimeOff,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import InstructorRole, SessionStatus
-from iltdesk.domain.rows import LoadCell, LoadRow
-from iltdesk.errors import UnreadableFileError, ValidationError
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import InstructorTimeOff
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.rows import LoadCell
+from iltdesk.domain.rows import LoadRow
+from iltdesk.errors import UnreadableFileError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import get_or_fail
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 TEACHING = (InstructorRole.LEAD, InstructorRole.CO_FACILITATOR)

@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
+from filelock import Timeout
 
 from iltdesk import paths
 from iltdesk.db import backup
-from iltdesk.errors import DatabaseLockedError, NotFoundError
-from iltdesk.i18n import N_, _
+from iltdesk.errors import DatabaseLockedError
+from iltdesk.errors import NotFoundError
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 REASON_LABELS = {
     "startup": N_("At start-up"),

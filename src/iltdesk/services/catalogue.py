@@ -7,7 +7,8 @@ import os
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,17 +16,30 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import AgendaItem, Course, CourseMaterial, LearningObjective
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.db.entities import AgendaItem
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import CourseMaterial
+from iltdesk.db.entities import LearningObjective
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.costs import CostLineSpec
 from iltdesk.domain.differences import course_differences
-from iltdesk.domain.enums import Audience, MaterialKind
-from iltdesk.domain.rows import AgendaItemRow, CourseRow, MaterialRow
-from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
-from iltdesk.domain.text import clean_text, search_key
-from iltdesk.errors import UserError, ValidationError
+from iltdesk.domain.enums import Audience
+from iltdesk.domain.enums import MaterialKind
+from iltdesk.domain.rows import AgendaItemRow
+from iltdesk.domain.rows import CourseRow
+from iltdesk.domain.rows import MaterialRow
+from iltdesk.domain.specs import AgendaItemSpec
+from iltdesk.domain.specs import CourseSpec
+from iltdesk.domain.text import clean_text
+from iltdesk.domain.text import search_key
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import check_unchanged
+from iltdesk.services.common import get_or_fail
 from iltdesk.services.costs import set_course_costs_in
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,15 +20,23 @@ from sqlalchemy.orm import Session as OrmSession
 from iltdesk import formatting
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Certificate, Enrollment, Learner, TrainingSession
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.printing import CertificateDoc
-from iltdesk.errors import NotFoundError, ValidationError
-from iltdesk.i18n import _, load_translations
+from iltdesk.errors import NotFoundError
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.i18n import load_translations
 from iltdesk.services import scheduling
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import get_or_fail
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 

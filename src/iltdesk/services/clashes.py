@@ -10,32 +10,42 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from collections.abc import Sequence
+from datetime import UTC
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import selectinload
 
 from iltdesk import formatting
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Enrollment,
-    Instructor,
-    Learner,
-    Room,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
-from iltdesk.domain.enums import DeliveryMode, EnrollmentStatus, InstructorRole, SessionStatus
-from iltdesk.domain.localtime import WallTime, is_nonexistent, to_instant, zone
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import Room
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import is_nonexistent
+from iltdesk.domain.localtime import to_instant
+from iltdesk.domain.localtime import zone
 from iltdesk.domain.rows import Clash
 from iltdesk.domain.rules import Interval
 from iltdesk.domain.specs import SessionSpec
-from iltdesk.errors import ClashError, ValidationError
-from iltdesk.i18n import _, ngettext
+from iltdesk.errors import ClashError
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 ACTIVE_STATUSES = tuple(s for s in EnrollmentStatus if s.is_active)
 

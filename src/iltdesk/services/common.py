@@ -5,18 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
+from typing import Generic
+from typing import TypeVar
 
-from sqlalchemy import Column, Select, bindparam, inspect, select
+from sqlalchemy import Column
+from sqlalchemy import Select
+from sqlalchemy import bindparam
+from sqlalchemy import inspect
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
 from iltdesk.db import audit as audit_trail
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import AuditEntry, Enrollment
+from iltdesk.db.entities import AuditEntry
+from iltdesk.db.entities import Enrollment
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.differences import stale_message
-from iltdesk.errors import NotFoundError, StaleEditError
+from iltdesk.errors import NotFoundError
+from iltdesk.errors import StaleEditError
 from iltdesk.i18n import _
 
 __all__ = ["Database", "Outcome", "audit", "get_or_fail"]  # Database: for type hints above

@@ -11,46 +11,50 @@ second; see `bench/bench_compliance.py`. Requirements themselves are kept by
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Certificate,
-    Enrollment,
-    Exemption,
-    Learner,
-    RequirementMember,
-    TrainingSession,
-)
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Exemption
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import RequirementMember
+from iltdesk.db.entities import TrainingSession
 from iltdesk.db.sqlfunctions import date_of
-from iltdesk.domain.compliance import (
-    DUE_NAME,
-    DUE_ON,
-    DUE_REQUIREMENT,
-    EXPIRY_WINDOW_DAYS,
-    LEARNER_DEPARTMENT,
-    LEARNER_EMAIL,
-    LEARNER_ID,
-    LEARNER_MANAGER,
-    LEARNER_MANAGER_EMAIL,
-    LEARNER_NAME,
-    ComplianceCell,
-    ComplianceMatrix,
-    DueItem,
-    DueRow,
-    LearnerTuple,
-    RequirementRow,
-    due_item,
-)
+from iltdesk.domain.compliance import DUE_NAME
+from iltdesk.domain.compliance import DUE_ON
+from iltdesk.domain.compliance import DUE_REQUIREMENT
+from iltdesk.domain.compliance import EXPIRY_WINDOW_DAYS
+from iltdesk.domain.compliance import LEARNER_DEPARTMENT
+from iltdesk.domain.compliance import LEARNER_EMAIL
+from iltdesk.domain.compliance import LEARNER_ID
+from iltdesk.domain.compliance import LEARNER_MANAGER
+from iltdesk.domain.compliance import LEARNER_MANAGER_EMAIL
+from iltdesk.domain.compliance import LEARNER_NAME
+from iltdesk.domain.compliance import ComplianceCell
+from iltdesk.domain.compliance import ComplianceMatrix
+from iltdesk.domain.compliance import DueItem
+from iltdesk.domain.compliance import DueRow
+from iltdesk.domain.compliance import LearnerTuple
+from iltdesk.domain.compliance import RequirementRow
+from iltdesk.domain.compliance import due_item
 from iltdesk.domain.dates import add_months
-from iltdesk.domain.enums import ComplianceState, EnrollmentStatus, RequirementAnchor
+from iltdesk.domain.enums import ComplianceState
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.domain.sorting import sorted_in_steps
 from iltdesk.services.common import BATCH_ROWS
 from iltdesk.services.requirements import list_requirements

@@ -17,13 +17,18 @@ from iltdesk import formatting
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import InterestEntry
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.compliance import DueItem
-from iltdesk.domain.enums import ComplianceState, MessageKind
+from iltdesk.domain.enums import ComplianceState
+from iltdesk.domain.enums import MessageKind
 from iltdesk.mail.messages import build_message
 from iltdesk.mail.templates import render
 from iltdesk.services.common import Outcome
-from iltdesk.services.outbox import Composed, Draft, get_template, mail_settings
+from iltdesk.services.outbox import Composed
+from iltdesk.services.outbox import Draft
+from iltdesk.services.outbox import get_template
+from iltdesk.services.outbox import mail_settings
 
 
 def add_to_interest(

@@ -12,35 +12,37 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    CostLine,
-    Course,
-    CourseBudget,
-    Enrollment,
-    ExchangeRate,
-    Instructor,
-    SessionDay,
-    Setting,
-    TrainingSession,
-)
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.costs import (
-    CostLineRow,
-    CostLineSpec,
-    CostSummary,
-    totals_by_currency,
-    validate_amount,
-    validate_currency,
-    validate_line,
-)
+from iltdesk.db.entities import CostLine
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import CourseBudget
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import ExchangeRate
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import Setting
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.costs import CostLineRow
+from iltdesk.domain.costs import CostLineSpec
+from iltdesk.domain.costs import CostSummary
+from iltdesk.domain.costs import totals_by_currency
+from iltdesk.domain.costs import validate_amount
+from iltdesk.domain.costs import validate_currency
+from iltdesk.domain.costs import validate_line
 from iltdesk.domain.enums import SEAT_HOLDING
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import get_or_fail
 
 REPORT_CURRENCY_KEY = "reports.currency"
 

@@ -6,53 +6,54 @@ the dashboard answers in milliseconds on years of data; see `bench/bench_reports
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from typing import Any
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.domain.attention import (
-    CERTIFICATE_WINDOW_DAYS,
-    DECIDE_AHEAD_DAYS,
-    EXPIRY_WINDOW_DAYS,
-    GO_NO_GO_DAYS,
-    WAITLIST_PRESSURE,
-    AttentionItem,
-    AttentionKind,
-    Target,
-    go_no_go_date,
-)
-from iltdesk.domain.enums import (
-    SEAT_HOLDING,
-    EnrollmentStatus,
-    MessageKind,
-    OutboxStatus,
-    SessionStatus,
-)
+from iltdesk.domain.attention import CERTIFICATE_WINDOW_DAYS
+from iltdesk.domain.attention import DECIDE_AHEAD_DAYS
+from iltdesk.domain.attention import EXPIRY_WINDOW_DAYS
+from iltdesk.domain.attention import GO_NO_GO_DAYS
+from iltdesk.domain.attention import WAITLIST_PRESSURE
+from iltdesk.domain.attention import AttentionItem
+from iltdesk.domain.attention import AttentionKind
+from iltdesk.domain.attention import Target
+from iltdesk.domain.attention import go_no_go_date
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import OutboxStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import SessionRow
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.services import scheduling
-from iltdesk.services.attention_staffing import (
-    instructor_clashes,
-    missing_people,
-    room_clashes,
-    session_label,
-)
-from iltdesk.services.attention_tables import (
-    OPEN,
-    attendance_t,
-    certificates_t,
-    courses_t,
-    days_t,
-    enrollments_t,
-    outbox_t,
-    sessions_t,
-)
+from iltdesk.services.attention_staffing import instructor_clashes
+from iltdesk.services.attention_staffing import missing_people
+from iltdesk.services.attention_staffing import room_clashes
+from iltdesk.services.attention_staffing import session_label
+from iltdesk.services.attention_tables import OPEN
+from iltdesk.services.attention_tables import attendance_t
+from iltdesk.services.attention_tables import certificates_t
+from iltdesk.services.attention_tables import courses_t
+from iltdesk.services.attention_tables import days_t
+from iltdesk.services.attention_tables import enrollments_t
+from iltdesk.services.attention_tables import outbox_t
+from iltdesk.services.attention_tables import sessions_t
 
 
 class Overview(NamedTuple):

@@ -9,39 +9,42 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
 
 from iltdesk.db.base import Base
 from iltdesk.db.bulk import advance_id_sequences
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    AgendaItem,
-    Attendance,
-    Certificate,
-    CostLine,
-    Course,
-    CourseBudget,
-    Enrollment,
-    ExchangeRate,
-    FeedbackAnswer,
-    FeedbackResponse,
-    Instructor,
-    InstructorQualification,
-    Learner,
-    LearningObjective,
-    OutboxContent,
-    OutboxMessage,
-    Requirement,
-    RequirementCourse,
-    Room,
-    SessionDay,
-    SessionInstructor,
-    Setting,
-    TrainingSession,
-)
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.db.entities import AgendaItem
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import CostLine
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import CourseBudget
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import ExchangeRate
+from iltdesk.db.entities import FeedbackAnswer
+from iltdesk.db.entities import FeedbackResponse
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import InstructorQualification
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import LearningObjective
+from iltdesk.db.entities import OutboxContent
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.db.entities import Requirement
+from iltdesk.db.entities import RequirementCourse
+from iltdesk.db.entities import Room
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import Setting
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome

@@ -6,25 +6,29 @@ one reminder failed: the dashboard has something to point at.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from iltdesk.db.entities import (
-    Certificate,
-    Course,
-    CourseBudget,
-    Enrollment,
-    ExchangeRate,
-    Learner,
-    OutboxContent,
-    OutboxMessage,
-    Setting,
-    TrainingSession,
-)
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import CourseBudget
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import ExchangeRate
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import OutboxContent
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.db.entities import Setting
+from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.attention import CERTIFICATE_WINDOW_DAYS
 from iltdesk.domain.dates import add_months
-from iltdesk.domain.enums import EnrollmentStatus, MessageKind, OutboxStatus, SessionStatus
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import OutboxStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.services.certificates import ALPHABET
 from iltdesk.services.demo_directory import DEMO_RATES
 from iltdesk.services.demo_history import HistoryBuilder

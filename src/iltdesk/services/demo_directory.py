@@ -7,30 +7,30 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from iltdesk import formatting
-from iltdesk.db.entities import (
-    AgendaItem,
-    CostLine,
-    Course,
-    Instructor,
-    InstructorQualification,
-    Learner,
-    LearningObjective,
-    Requirement,
-    RequirementCourse,
-    Room,
-)
+from iltdesk.db.entities import AgendaItem
+from iltdesk.db.entities import CostLine
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import InstructorQualification
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import LearningObjective
+from iltdesk.db.entities import Requirement
+from iltdesk.db.entities import RequirementCourse
+from iltdesk.db.entities import Room
 from iltdesk.domain.costs import CENT
-from iltdesk.domain.enums import (
-    CostBasis,
-    CostCategory,
-    DeliveryFormat,
-    RequirementAnchor,
-)
+from iltdesk.domain.enums import CostBasis
+from iltdesk.domain.enums import CostCategory
+from iltdesk.domain.enums import DeliveryFormat
+from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.domain.text import search_key
 from iltdesk.i18n import _
 from iltdesk.services import demo_catalogue as cat

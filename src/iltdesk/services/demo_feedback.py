@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+from typing import Protocol
 
-from iltdesk.db.entities import Enrollment, FeedbackAnswer, FeedbackResponse, TrainingSession
-from iltdesk.domain.enums import EnrollmentStatus, SessionStatus
-from iltdesk.domain.feedback import DEFAULT_QUESTIONS, QuestionKind
-from iltdesk.i18n import N_, _
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import FeedbackAnswer
+from iltdesk.db.entities import FeedbackResponse
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.feedback import DEFAULT_QUESTIONS
+from iltdesk.domain.feedback import QuestionKind
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 RESPONDING = 0.55  # share of those who completed who answer
 _COMMENTS = {

@@ -5,44 +5,44 @@ Two and a half years of it, with a few things left for the dashboard to point at
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from iltdesk.db.entities import (
-    Attendance,
-    CostLine,
-    Enrollment,
-    Instructor,
-    InstructorQualification,
-    Learner,
-    Room,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import CostLine
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import InstructorQualification
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import Room
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.costs import line_total
-from iltdesk.domain.enums import (
-    AttendanceStatus,
-    CancelCause,
-    CostBasis,
-    CostCategory,
-    DeliveryFormat,
-    DeliveryMode,
-    EnrollmentSource,
-    EnrollmentStatus,
-    InstructorRole,
-    SessionStatus,
-)
-from iltdesk.domain.rules import (
-    DEFAULT_COMPLETION_THRESHOLD,
-    DayMark,
-    attended_minutes,
-    completion_status,
-)
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import CancelCause
+from iltdesk.domain.enums import CostBasis
+from iltdesk.domain.enums import CostCategory
+from iltdesk.domain.enums import DeliveryFormat
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.rules import DEFAULT_COMPLETION_THRESHOLD
+from iltdesk.domain.rules import DayMark
+from iltdesk.domain.rules import attended_minutes
+from iltdesk.domain.rules import completion_status
 from iltdesk.i18n import _
 from iltdesk.services import demo_catalogue as cat
-from iltdesk.services.demo_directory import CURRENCY_BY_ZONE, DEMO_RATES, DirectoryBuilder
+from iltdesk.services.demo_directory import CURRENCY_BY_ZONE
+from iltdesk.services.demo_directory import DEMO_RATES
+from iltdesk.services.demo_directory import DirectoryBuilder
 
 
 def _utc(day: date, clock: time, zone: str) -> datetime:

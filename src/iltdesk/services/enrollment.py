@@ -15,30 +15,35 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Enrollment, Learner, TrainingSession
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
-from iltdesk.domain.rows import EnrollReport, EnrollResult, RosterRow
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.rows import EnrollReport
+from iltdesk.domain.rows import EnrollResult
+from iltdesk.domain.rows import RosterRow
 from iltdesk.domain.specs import LearnerSpec
-from iltdesk.errors import SessionFullError, ValidationError
+from iltdesk.errors import SessionFullError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.clashes import learner_clashes
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import get_or_fail
 from iltdesk.services.learners import validate_learner
-from iltdesk.services.placing import (
-    decide,
-    insert_place,
-    open_session,
-    place,
-    roster_row,
-    write_place,
-)
+from iltdesk.services.placing import decide
+from iltdesk.services.placing import insert_place
+from iltdesk.services.placing import open_session
+from iltdesk.services.placing import place
+from iltdesk.services.placing import roster_row
+from iltdesk.services.placing import write_place
 from iltdesk.services.roster_read import roster as roster  # callers keep `enrollment.roster`
-from iltdesk.services.seats import (
-    fill_free_seats,
-    renumber_waitlist,
-    seats_taken,
-)
+from iltdesk.services.seats import fill_free_seats
+from iltdesk.services.seats import renumber_waitlist
+from iltdesk.services.seats import seats_taken
 
 
 def enroll_learner(

@@ -16,13 +16,22 @@ from typing import Any
 from sqlalchemy import select
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import AuditEntry, PrintedDocument, SessionDay, SessionScan
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.evidence import AuditLine, EvidenceData, PrintedRow, ScanRow
-from iltdesk.errors import UserError, ValidationError
+from iltdesk.db.entities import AuditEntry
+from iltdesk.db.entities import PrintedDocument
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionScan
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.evidence import AuditLine
+from iltdesk.domain.evidence import EvidenceData
+from iltdesk.domain.evidence import PrintedRow
+from iltdesk.domain.evidence import ScanRow
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.catalogue import MaterialStore
-from iltdesk.services.common import Outcome, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import get_or_fail
 
 SCAN_TYPES = {
     b"%PDF-": ("application/pdf", ".pdf"),
@@ -183,7 +192,10 @@ def gather(
     certificate_options: dict[str, Any] | None = None,
 ) -> EvidenceData:
     """Read what goes into the pack (documents are built from it by `documents/evidence.py`)."""
-    from iltdesk.services import certificates, printing, scheduling, workbooks
+    from iltdesk.services import certificates
+    from iltdesk.services import printing
+    from iltdesk.services import scheduling
+    from iltdesk.services import workbooks
 
     session = scheduling.get_session(db, session_id)
     first = session.days[0].start if session.days else None

@@ -9,38 +9,44 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import replace
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy import ColumnElement
+from sqlalchemy import exists
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Course,
-    Enrollment,
-    FeedbackAnswer,
-    FeedbackResponse,
-    Learner,
-    TrainingSession,
-)
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import SEAT_HOLDING, InstructorRole, SessionStatus
-from iltdesk.domain.feedback import (
-    Answer,
-    FeedbackEntry,
-    FeedbackForm,
-    FeedbackResults,
-    Question,
-    check_form,
-    summarise,
-)
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import FeedbackAnswer
+from iltdesk.db.entities import FeedbackResponse
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.feedback import Answer
+from iltdesk.domain.feedback import FeedbackEntry
+from iltdesk.domain.feedback import FeedbackForm
+from iltdesk.domain.feedback import FeedbackResults
+from iltdesk.domain.feedback import Question
+from iltdesk.domain.feedback import check_form
+from iltdesk.domain.feedback import summarise
 from iltdesk.domain.printing import FeedbackSheet
-from iltdesk.errors import NotFoundError, ValidationError
+from iltdesk.errors import NotFoundError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services import settings_store
-from iltdesk.services.common import Outcome, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import get_or_fail
 
 FORM_KEY = "feedback_form.{course_id}"
 PAPER = "paper"
@@ -352,7 +358,8 @@ class InstructorFeedback:
 def instructor_feedback(db: Database, instructor_id: int, since: date) -> InstructorFeedback:
     """Feedback on the sessions the instructor taught (lead or co) from `since` on."""
     from iltdesk.db.entities import SessionInstructor
-    from iltdesk.domain.feedback import INSTRUCTOR, OVERALL
+    from iltdesk.domain.feedback import INSTRUCTOR
+    from iltdesk.domain.feedback import OVERALL
     from iltdesk.services.reports.common import TEACHING
     from iltdesk.services.reports.feedback import question_average as average
 

@@ -18,37 +18,33 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import FeedbackResponse
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.feedback import (
-    Answer,
-    AnswerError,
-    FeedbackEntry,
-    FeedbackForm,
-    QuestionKind,
-    read_score,
-)
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.feedback import Answer
+from iltdesk.domain.feedback import AnswerError
+from iltdesk.domain.feedback import FeedbackEntry
+from iltdesk.domain.feedback import FeedbackForm
+from iltdesk.domain.feedback import QuestionKind
+from iltdesk.domain.feedback import read_score
 from iltdesk.domain.text import search_key
 from iltdesk.errors import UnreadableFileError
 from iltdesk.i18n import _
 from iltdesk.importers.cells import cell_text
-from iltdesk.importers.survey import (
-    EMAIL,
-    LEAVE_OUT,
-    NAME,
-    QUESTION,
-    RESPONSE_ID,
-    guess_target,
-    question_key,
-    read_survey,
-)
-from iltdesk.services import enrollment, settings_store
+from iltdesk.importers.survey import EMAIL
+from iltdesk.importers.survey import LEAVE_OUT
+from iltdesk.importers.survey import NAME
+from iltdesk.importers.survey import QUESTION
+from iltdesk.importers.survey import RESPONSE_ID
+from iltdesk.importers.survey import guess_target
+from iltdesk.importers.survey import question_key
+from iltdesk.importers.survey import read_survey
+from iltdesk.services import enrollment
+from iltdesk.services import settings_store
 from iltdesk.services.common import Outcome
-from iltdesk.services.feedback import (
-    IMPORTED,
-    add_response,
-    course_of,
-    feedback_form,
-)
+from iltdesk.services.feedback import IMPORTED
+from iltdesk.services.feedback import add_response
+from iltdesk.services.feedback import course_of
+from iltdesk.services.feedback import feedback_form
 
 COLUMNS_KEY = "feedback_columns.{course_id}"
 

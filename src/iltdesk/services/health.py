@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Attendance,
-    Certificate,
-    Enrollment,
-    SessionDay,
-    TrainingSession,
-)
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _

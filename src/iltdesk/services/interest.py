@@ -18,10 +18,16 @@ from sqlalchemy import select
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Course, InterestEntry, Learner, TrainingSession
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import InterestEntry
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.rows import EnrollReport
-from iltdesk.errors import NotFoundError, UnreadableFileError, ValidationError
+from iltdesk.errors import NotFoundError
+from iltdesk.errors import UnreadableFileError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome
 

@@ -12,13 +12,17 @@ import json
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from contextlib import contextmanager
+from contextlib import suppress
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
-from iltdesk import formatting, paths
+from iltdesk import formatting
+from iltdesk import paths
 from iltdesk.db.engine import Database
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 log = logging.getLogger(__name__)
 

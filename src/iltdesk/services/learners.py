@@ -8,22 +8,38 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Certificate, Course, Enrollment, Learner, TrainingSession
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.differences import learner_differences
-from iltdesk.domain.emails import email_key, normalise_email
+from iltdesk.domain.emails import email_key
+from iltdesk.domain.emails import normalise_email
 from iltdesk.domain.people import MERGE_FILLS
-from iltdesk.domain.rows import LearnerHistoryRow, LearnerRow
+from iltdesk.domain.rows import LearnerHistoryRow
+from iltdesk.domain.rows import LearnerRow
 from iltdesk.domain.specs import LearnerSpec
-from iltdesk.domain.text import clean_text, prefix_range, search_key
+from iltdesk.domain.text import clean_text
+from iltdesk.domain.text import prefix_range
+from iltdesk.domain.text import search_key
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import check_unchanged
+from iltdesk.services.common import get_or_fail
 
 
 def learner_row(learner: Learner) -> LearnerRow:

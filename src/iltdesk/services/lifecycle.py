@@ -16,15 +16,22 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Enrollment, TrainingSession
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import SEAT_HOLDING, CancelCause, EnrollmentStatus, SessionStatus
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import CancelCause
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.lifecycle import check_transition
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.clashes import ACTIVE_STATUSES
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import get_or_fail
 from iltdesk.services.scheduling import session_row
 
 S = SessionStatus

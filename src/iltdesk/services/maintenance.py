@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
-from iltdesk.db import backup, server
+from iltdesk.db import backup
+from iltdesk.db import server
 from iltdesk.db.backup import BackupInfo
 from iltdesk.db.engine import Database
 from iltdesk.documents.files import check_target

@@ -13,23 +13,37 @@ caller names it in `overwrite`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from iltdesk.db.engine import Database
 from iltdesk.domain.changes import Changes
-from iltdesk.domain.enums import SEAT_HOLDING, AttendanceStatus
-from iltdesk.domain.meeting import MeetingRule, assess, name_keys
-from iltdesk.domain.rows import RosterRow, SessionDayRow, SessionRow
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.meeting import MeetingRule
+from iltdesk.domain.meeting import assess
+from iltdesk.domain.meeting import name_keys
+from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.rows import SessionDayRow
+from iltdesk.domain.rows import SessionRow
 from iltdesk.domain.rules import DEFAULT_COMPLETION_THRESHOLD
 from iltdesk.domain.text import search_key
-from iltdesk.errors import UserError, ValidationError
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.importers.meeting import MeetingReport, Participant, read_meeting_report
-from iltdesk.services import attendance, enrollment, scheduling, settings_store
+from iltdesk.importers.meeting import MeetingReport
+from iltdesk.importers.meeting import Participant
+from iltdesk.importers.meeting import read_meeting_report
+from iltdesk.services import attendance
+from iltdesk.services import enrollment
+from iltdesk.services import scheduling
+from iltdesk.services import settings_store
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.services.common import Outcome
 

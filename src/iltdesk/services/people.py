@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Instructor, InstructorQualification, Room
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import InstructorQualification
+from iltdesk.db.entities import Room
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.localtime import zone
-from iltdesk.domain.rows import InstructorLoad, InstructorRow, RoomRow
-from iltdesk.domain.specs import InstructorSpec, RoomSpec
-from iltdesk.domain.text import clean_text, search_key
+from iltdesk.domain.rows import InstructorLoad
+from iltdesk.domain.rows import InstructorRow
+from iltdesk.domain.rows import RoomRow
+from iltdesk.domain.specs import InstructorSpec
+from iltdesk.domain.specs import RoomSpec
+from iltdesk.domain.text import clean_text
+from iltdesk.domain.text import search_key
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import get_or_fail
 
 PAPER_SIZES = ("A4", "Letter")
 

@@ -11,16 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import FeedbackAnswer, FeedbackResponse, TrainingSession
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.db.entities import FeedbackAnswer
+from iltdesk.db.entities import FeedbackResponse
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.feedback import OVERALL
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import get_or_fail
 from iltdesk.services.reports.feedback import question_average
 
 

@@ -12,22 +12,38 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, Select, and_, bindparam, func, insert, select
+from sqlalchemy import Insert
+from sqlalchemy import Select
+from sqlalchemy import and_
+from sqlalchemy import bindparam
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
 from iltdesk.db import audit as audit_trail
 from iltdesk.db.audit import created_detail
 from iltdesk.db.base import utcnow
-from iltdesk.db.entities import Enrollment, Learner, TrainingSession
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
 from iltdesk.db.write_stamp import mark_written
-from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentSource, EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import RosterRow
-from iltdesk.errors import NotFoundError, OverCapacityError, SessionFullError, ValidationError
+from iltdesk.errors import NotFoundError
+from iltdesk.errors import OverCapacityError
+from iltdesk.errors import SessionFullError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.clashes import clash_error, learner_clashes
+from iltdesk.services.clashes import clash_error
+from iltdesk.services.clashes import learner_clashes
 from iltdesk.services.common import get_or_fail
-from iltdesk.services.seats import lock_roster, roster_locked
+from iltdesk.services.seats import lock_roster
+from iltdesk.services.seats import roster_locked
 
 # A place's own columns on a roster row (the learner's come from the learner).
 _PLACE_FIELDS = (

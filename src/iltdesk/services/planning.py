@@ -16,31 +16,44 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Course,
-    Enrollment,
-    Instructor,
-    InstructorQualification,
-    InterestEntry,
-    Room,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
-from iltdesk.domain.enums import SEAT_HOLDING, DeliveryMode, InstructorRole, SessionStatus
-from iltdesk.domain.localtime import WallTime, to_instant
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import InstructorQualification
+from iltdesk.db.entities import InterestEntry
+from iltdesk.db.entities import Room
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import to_instant
 from iltdesk.domain.rows import SessionRow
-from iltdesk.errors import NotFoundError, UserError, ValidationError
+from iltdesk.errors import NotFoundError
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.availability import TEACHING, Interval, WorkingPattern, busy
+from iltdesk.services.availability import TEACHING
+from iltdesk.services.availability import Interval
+from iltdesk.services.availability import WorkingPattern
+from iltdesk.services.availability import busy
 from iltdesk.services.common import Outcome
 
 DAY_MINUTES = 480  # the longest teaching day a proposal plans

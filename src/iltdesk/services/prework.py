@@ -9,9 +9,12 @@ email (or employee ID), and a status ("Completed", "Done", "100%"…) or a compl
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -19,9 +22,11 @@ from sqlalchemy import select
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Enrollment
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import SEAT_HOLDING
-from iltdesk.errors import UnreadableFileError, ValidationError
+from iltdesk.errors import UnreadableFileError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.importers.reading import read_file
 from iltdesk.services import enrollment

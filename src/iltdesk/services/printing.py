@@ -4,35 +4,34 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from iltdesk import formatting
 from iltdesk.db.engine import Database
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import DeliveryMode
-from iltdesk.domain.printing import (
-    MAX_CUSTOM_HEADINGS,
-    FacilitatorGuide,
-    GuideDay,
-    GuideItem,
-    SignInColumn,
-    SignInOptions,
-    SignInPerson,
-    SignInSheet,
-)
+from iltdesk.domain.printing import MAX_CUSTOM_HEADINGS
+from iltdesk.domain.printing import FacilitatorGuide
+from iltdesk.domain.printing import GuideDay
+from iltdesk.domain.printing import GuideItem
+from iltdesk.domain.printing import SignInColumn
+from iltdesk.domain.printing import SignInOptions
+from iltdesk.domain.printing import SignInPerson
+from iltdesk.domain.printing import SignInSheet
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services import (
-    catalogue,
-    enrollment,
-    learners,
-    people,
-    readiness,
-    scheduling,
-    settings_store,
-)
+from iltdesk.services import catalogue
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import people
+from iltdesk.services import readiness
+from iltdesk.services import scheduling
+from iltdesk.services import settings_store
 from iltdesk.services.common import Outcome
 
 DEFAULT_KEY = "print_options:signin"

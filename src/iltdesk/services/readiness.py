@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from iltdesk.db.engine import Database
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 from iltdesk.services import settings_store
 from iltdesk.services.common import Outcome
 

@@ -6,15 +6,22 @@ register's published page.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Certificate, Course, Enrollment, Learner, TrainingSession
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.enums import CertificateStatus
-from iltdesk.domain.register import RegisterRow, RegisterTuple, register_row
+from iltdesk.domain.register import RegisterRow
+from iltdesk.domain.register import RegisterTuple
+from iltdesk.domain.register import register_row
 from iltdesk.services.common import BATCH_ROWS
 
 

@@ -8,30 +8,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.audit import set_reason
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Course,
-    Exemption,
-    Learner,
-    Requirement,
-    RequirementCourse,
-    RequirementMember,
-)
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.compliance import (
-    RequirementRow,
-    RequirementSpec,
-    validate_reason,
-    validate_requirement,
-)
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Exemption
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import Requirement
+from iltdesk.db.entities import RequirementCourse
+from iltdesk.db.entities import RequirementMember
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.compliance import RequirementRow
+from iltdesk.domain.compliance import RequirementSpec
+from iltdesk.domain.compliance import validate_reason
+from iltdesk.domain.compliance import validate_requirement
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import get_or_fail
 
 
 def _row(tx: OrmSession, requirement: Requirement) -> RequirementRow:

@@ -6,10 +6,14 @@ much as running it on a server) and read as plain columns into `RosterRow`s.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import bindparam
+from sqlalchemy import case
+from sqlalchemy import select
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Enrollment, Learner, TrainingSession
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.rows import RosterRow
 from iltdesk.errors import NotFoundError

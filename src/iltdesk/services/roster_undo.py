@@ -9,16 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Attendance, Enrollment, OutboxMessage
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
 
 
 @dataclass(frozen=True)

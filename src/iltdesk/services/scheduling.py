@@ -8,40 +8,54 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Table, case, func, select
+from sqlalchemy import ColumnElement
+from sqlalchemy import Table
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Attendance,
-    Course,
-    Enrollment,
-    Instructor,
-    Room,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import Room
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.differences import session_differences
-from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, InstructorRole, SessionStatus
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
-from iltdesk.domain.localtime import local_date, minutes_between
-from iltdesk.domain.rows import Clash, SessionDayRow, SessionInstructorRow, SessionRow
-from iltdesk.domain.specs import DaySpec, SessionSpec
+from iltdesk.domain.localtime import local_date
+from iltdesk.domain.localtime import minutes_between
+from iltdesk.domain.rows import Clash
+from iltdesk.domain.rows import SessionDayRow
+from iltdesk.domain.rows import SessionInstructorRow
+from iltdesk.domain.rows import SessionRow
+from iltdesk.domain.specs import DaySpec
+from iltdesk.domain.specs import SessionSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.attendance import refresh_attended_minutes
-from iltdesk.services.clashes import (
-    clash_error,
-    find_clashes_in,
-    qualification_warnings,
-    utc_days,
-    validate_session,
-)
-from iltdesk.services.common import Outcome, audit, check_unchanged, get_or_fail
+from iltdesk.services.clashes import clash_error
+from iltdesk.services.clashes import find_clashes_in
+from iltdesk.services.clashes import qualification_warnings
+from iltdesk.services.clashes import utc_days
+from iltdesk.services.clashes import validate_session
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import check_unchanged
+from iltdesk.services.common import get_or_fail
 from iltdesk.services.costs import copy_costs_in
 from iltdesk.services.seats import fill_free_seats
 

@@ -6,11 +6,15 @@ frees up, the learner at position 1 takes it.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.entities import Enrollment, TrainingSession
-from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, SessionStatus
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rules import free_seats
 
 

@@ -7,9 +7,12 @@ the coordinator accepts the clashes. Each session keeps its own roster.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Mapping
+from collections.abc import Set
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from itertools import pairwise
 
 from sqlalchemy import select
@@ -18,18 +21,35 @@ from sqlalchemy.orm import Session as OrmSession
 from iltdesk import formatting
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import SessionSeries, TrainingSession
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import CancelCause, SessionStatus
-from iltdesk.domain.localtime import WallTime, to_instant, to_wall
-from iltdesk.domain.recurrence import Occurrence, expand, normalise_rule
-from iltdesk.domain.rows import Clash, SessionRow
-from iltdesk.domain.specs import DaySpec, SessionSpec
-from iltdesk.errors import ClashError, ValidationError
-from iltdesk.i18n import _, ngettext
-from iltdesk.services.clashes import find_clashes_in, qualification_warnings, validate_session
-from iltdesk.services.common import Outcome, audit, get_or_fail
-from iltdesk.services.scheduling import create_in, session_row, update_in
+from iltdesk.db.entities import SessionSeries
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import CancelCause
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import to_instant
+from iltdesk.domain.localtime import to_wall
+from iltdesk.domain.recurrence import Occurrence
+from iltdesk.domain.recurrence import expand
+from iltdesk.domain.recurrence import normalise_rule
+from iltdesk.domain.rows import Clash
+from iltdesk.domain.rows import SessionRow
+from iltdesk.domain.specs import DaySpec
+from iltdesk.domain.specs import SessionSpec
+from iltdesk.errors import ClashError
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services.clashes import find_clashes_in
+from iltdesk.services.clashes import qualification_warnings
+from iltdesk.services.clashes import validate_session
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import get_or_fail
+from iltdesk.services.scheduling import create_in
+from iltdesk.services.scheduling import session_row
+from iltdesk.services.scheduling import update_in
 
 
 def plan_series(

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Setting
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.services.common import Outcome
 
 DOMAIN_DEFAULTS: dict[str, Any] = {

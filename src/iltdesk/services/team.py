@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from sqlalchemy import make_url
 from sqlalchemy.engine import URL
 
-from iltdesk.credentials import set_database_password, with_database_password
+from iltdesk.credentials import set_database_password
+from iltdesk.credentials import with_database_password
 from iltdesk.db.engine import Database
-from iltdesk.db.live import Listener, Notice
+from iltdesk.db.live import Listener
+from iltdesk.db.live import Notice
 
 __all__ = ["Listener", "Notice", "ServerDetails", "listen", "try_connection"]
 

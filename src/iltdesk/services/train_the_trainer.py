@@ -10,25 +10,28 @@ date and how it was gained.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Course,
-    Instructor,
-    InstructorQualification,
-    SessionInstructor,
-    TrainingSession,
-)
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import InstructorRole, SessionStatus
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import InstructorQualification
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services import settings_store
-from iltdesk.services.common import Outcome, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import get_or_fail
 
 KEY = "train_the_trainer.{course_id}"
 CO_FACILITATIONS = 2  # the default: co-facilitate twice …

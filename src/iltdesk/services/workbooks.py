@@ -9,21 +9,28 @@ from zoneinfo import ZoneInfo
 
 from iltdesk import formatting
 from iltdesk.db.engine import Database
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import MARK_LETTERS, AttendanceStatus, SessionStatus
-from iltdesk.domain.printing import (
-    AttendanceRecord,
-    AttendanceWorkbook,
-    GridSheet,
-    ReturnedMark,
-)
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import MARK_LETTERS
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.printing import AttendanceRecord
+from iltdesk.domain.printing import AttendanceWorkbook
+from iltdesk.domain.printing import GridSheet
+from iltdesk.domain.printing import ReturnedMark
 from iltdesk.domain.rows import SessionRow
-from iltdesk.domain.rules import DayMark, attended_minutes
+from iltdesk.domain.rules import DayMark
+from iltdesk.domain.rules import attended_minutes
 from iltdesk.errors import NotFoundError
-from iltdesk.i18n import _, load_translations
-from iltdesk.services import attendance, certificates, enrollment, scheduling
+from iltdesk.i18n import _
+from iltdesk.i18n import load_translations
+from iltdesk.services import attendance
+from iltdesk.services import certificates
+from iltdesk.services import enrollment
+from iltdesk.services import scheduling
 from iltdesk.services.attendance import MarkSpec
-from iltdesk.services.common import Outcome, audit
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)
 

@@ -6,24 +6,34 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QUrl
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDragEnterEvent
+from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import MARK_LETTERS, AttendanceStatus, SessionStatus
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import MARK_LETTERS
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
-from iltdesk.domain.rows import RosterRow, SessionDayRow, SessionRow
-from iltdesk.i18n import _, ngettext
+from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.rows import SessionDayRow
+from iltdesk.domain.rows import SessionRow
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.models.attendance import AttendanceTableModel
 from iltdesk.services import attendance
 from iltdesk.services.attendance import MarkSpec

@@ -7,25 +7,29 @@ is on the Tokyo date), and shown with its times and zone label.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QRect, Qt, Signal
-from PySide6.QtGui import QFont, QPainter, QTextCharFormat
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCalendarWidget,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QDate
+from PySide6.QtCore import QRect
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QTextCharFormat
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QCalendarWidget
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.domain.rows import SessionRow

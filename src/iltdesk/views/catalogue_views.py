@@ -4,28 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QTableView,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtCore import QSortFilterProxyModel
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.rows import CourseRow, LearnerRow
-from iltdesk.i18n import _, ngettext
-from iltdesk.models.base import ROW_ROLE, SORT_ROLE, RowTableModel
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.rows import CourseRow
+from iltdesk.domain.rows import LearnerRow
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import SORT_ROLE
+from iltdesk.models.base import RowTableModel
 from iltdesk.models.compliance import RegisterTableModel
 from iltdesk.models.learners import LearnersTableModel
-from iltdesk.models.tables import CoursesTableModel, RoomsTableModel
-from iltdesk.services import catalogue, learners, people
+from iltdesk.models.tables import CoursesTableModel
+from iltdesk.models.tables import RoomsTableModel
+from iltdesk.services import catalogue
+from iltdesk.services import learners
+from iltdesk.services import people
 from iltdesk.services.common import Outcome
 from iltdesk.services.compliance import today_in
 from iltdesk.services.register import register_rows
@@ -38,7 +47,8 @@ from iltdesk.views.errors import show_error
 from iltdesk.views.history_panel import HistoryPanel
 from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import TablePage, fit_columns
+from iltdesk.views.widgets import TablePage
+from iltdesk.views.widgets import fit_columns
 
 
 class SmallTablePage(TablePage):

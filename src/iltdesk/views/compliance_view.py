@@ -9,45 +9,57 @@ one summary each) by email.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QPushButton,
-    QSpinBox,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.compliance import ComplianceMatrix, DueItem, DueRow, totals_line
-from iltdesk.domain.enums import ComplianceState, MessageKind
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.compliance import ComplianceMatrix
+from iltdesk.domain.compliance import DueItem
+from iltdesk.domain.compliance import DueRow
+from iltdesk.domain.compliance import totals_line
+from iltdesk.domain.enums import ComplianceState
+from iltdesk.domain.enums import MessageKind
 from iltdesk.domain.rows import SessionRow
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.models.base import SortOrder
-from iltdesk.models.compliance import CELL_ROLE, ComplianceTableModel, DueTableModel
-from iltdesk.services import compliance, requirements
-from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.models.compliance import CELL_ROLE
+from iltdesk.models.compliance import ComplianceTableModel
+from iltdesk.models.compliance import DueTableModel
+from iltdesk.services import compliance
+from iltdesk.services import requirements
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.session_choice import SessionChoiceDialog
 from iltdesk.views.errors import show_error
 from iltdesk.views.modal import run_modal
-from iltdesk.views.widgets import fit_columns, worker_sorter
+from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import worker_sorter
 
 
 def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
@@ -325,7 +337,8 @@ class CompliancePage(QWidget):
         now = datetime.now(UTC)
 
         def build(_progress: object) -> Path:
-            from iltdesk.documents.compliance import compliance_pdf, compliance_workbook
+            from iltdesk.documents.compliance import compliance_pdf
+            from iltdesk.documents.compliance import compliance_workbook
             from iltdesk.documents.files import write_atomic
 
             if kind == "xlsx":

@@ -7,15 +7,18 @@ to every open screen (each decides whether to refresh). Screens never call each 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
+from typing import TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.changes import Changes
 from iltdesk.services.catalogue import MaterialStore
-from iltdesk.services.common import Database, Outcome
+from iltdesk.services.common import Database
+from iltdesk.services.common import Outcome
 from iltdesk.settings import Preferences
 from iltdesk.views.errors import show_error
 

@@ -6,31 +6,39 @@ instructor, note) is simpler than a custom model and every field gets its own na
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.costs import CostLineRow, CostLineSpec, CostSummary, Money
-from iltdesk.domain.enums import CostBasis, CostCategory
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.costs import CostLineRow
+from iltdesk.domain.costs import CostLineSpec
+from iltdesk.domain.costs import CostSummary
+from iltdesk.domain.costs import Money
+from iltdesk.domain.enums import CostBasis
+from iltdesk.domain.enums import CostCategory
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import _, ngettext
-from iltdesk.services import costs, people
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services import costs
+from iltdesk.services import people
 from iltdesk.views.context import AppContext
 from iltdesk.views.widgets import error_label
 

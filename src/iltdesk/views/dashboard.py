@@ -7,29 +7,34 @@ after every change and every ten minutes (sessions end while the app is open).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGroupBox,
-    QHeaderView,
-    QLabel,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.attention import AttentionItem, Target
+from iltdesk.domain.attention import AttentionItem
+from iltdesk.domain.attention import Target
 from iltdesk.domain.changes import Changes
 from iltdesk.i18n import _
-from iltdesk.models.dashboard import AttentionListModel, WeekTableModel
+from iltdesk.models.dashboard import AttentionListModel
+from iltdesk.models.dashboard import WeekTableModel
 from iltdesk.services import dashboard
-from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.domain.localtime import (
-    WallTime,
-    to_instant,
-    to_wall,
-)
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import to_instant
+from iltdesk.domain.localtime import to_wall
 from iltdesk.domain.specs import DaySpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.views.time_fields import DateField, TimeField
+from iltdesk.views.time_fields import DateField
+from iltdesk.views.time_fields import TimeField
 
 
 @dataclass

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.errors import DamagedDatabaseError, UserError
+from iltdesk.errors import DamagedDatabaseError
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.logsetup import log_file
 from iltdesk.tasks.runner import CancelledError

@@ -6,13 +6,16 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.rows import Problem
 from iltdesk.i18n import _
-from iltdesk.services import health, maintenance
+from iltdesk.services import health
+from iltdesk.services import maintenance
 from iltdesk.services.maintenance import BackupInfo
 from iltdesk.tasks.runner import Progress
 from iltdesk.views.context import AppContext
@@ -36,7 +39,8 @@ class FileActions:
         table = getattr(page, "table", None)
         if table is None or table.model() is None:
             return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        from PySide6.QtPrintSupport import QPrintDialog
+        from PySide6.QtPrintSupport import QPrinter
 
         document = table_document(table.model(), self.window.nav.currentItem().text())
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

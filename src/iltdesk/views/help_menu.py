@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.i18n import _
 from iltdesk.views.context import AppContext
@@ -80,7 +83,8 @@ class HelpMenu:
 
     def about(self) -> None:
         """Version, data folder, database and licence."""
-        from iltdesk import __version__, paths
+        from iltdesk import __version__
+        from iltdesk import paths
 
         where = self.ctx.db.path or self.ctx.db.url.render_as_string(hide_password=True)
         QMessageBox.about(

@@ -8,10 +8,15 @@ verifies its chain).
 from __future__ import annotations
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.changes import Changes
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.models.history import HistoryTableModel
 from iltdesk.services import audit
 from iltdesk.views.context import AppContext

@@ -8,10 +8,15 @@ sessions list and the dashboard refresh the affected rows. On a SQLite file noth
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject
+from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
 
-from iltdesk.domain.changes import Changes, from_trail
-from iltdesk.services.team import Listener, Notice, listen
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import from_trail
+from iltdesk.services.team import Listener
+from iltdesk.services.team import Notice
+from iltdesk.services.team import listen
 from iltdesk.views.context import AppContext
 
 GATHER_MS = 250

@@ -13,28 +13,32 @@ from collections.abc import Callable
 from email.policy import default
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import credentials
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import MessageKind
 from iltdesk.errors import UserError
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.services import outbox
-from iltdesk.services.outbox import Composed, Draft, SendSummary
-from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
+from iltdesk.services.outbox import Composed
+from iltdesk.services.outbox import Draft
+from iltdesk.services.outbox import SendSummary
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import Progress
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.modal import run_modal

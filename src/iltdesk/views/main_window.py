@@ -3,37 +3,41 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QKeySequence,
-)
-from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSize
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.attention import Target
 from iltdesk.domain.changes import Changes
-from iltdesk.i18n import _, ngettext
-from iltdesk.services import catalogue, scheduling
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services import catalogue
+from iltdesk.services import scheduling
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.errors import show_task_error
 from iltdesk.views.icons import icon
 from iltdesk.views.modal import run_modal
-from iltdesk.views.screens import KEYS, SCREENS, shortcut
+from iltdesk.views.screens import KEYS
+from iltdesk.views.screens import SCREENS
+from iltdesk.views.screens import shortcut
 from iltdesk.views.widgets import open_dialog
 
 if TYPE_CHECKING:

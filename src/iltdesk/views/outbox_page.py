@@ -7,21 +7,22 @@ from collections.abc import Callable
 from email.policy import default
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
 
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import OutboxStatus
 from iltdesk.domain.rows import OutboxRow
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.outbox import OutboxTableModel
 from iltdesk.services import outbox

@@ -6,11 +6,17 @@ When each pilot ran, what learners said overall, and the debrief of what to chan
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.i18n import _, ngettext
-from iltdesk.services.pilots import PilotReview, pilot_reviews
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services.pilots import PilotReview
+from iltdesk.services.pilots import pilot_reviews
 from iltdesk.views.context import AppContext
 
 

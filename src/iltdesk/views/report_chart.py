@@ -7,21 +7,28 @@ about 3 ms, so it is loaded when the Reports screen first opens, never at start-
 
 from __future__ import annotations
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QMargins, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QPainter, QPalette
-from PySide6.QtWidgets import QLabel, QStackedLayout, QToolTip, QWidget
+from PySide6.QtCharts import QBarCategoryAxis
+from PySide6.QtCharts import QBarSeries
+from PySide6.QtCharts import QBarSet
+from PySide6.QtCharts import QChart
+from PySide6.QtCharts import QChartView
+from PySide6.QtCharts import QHorizontalBarSeries
+from PySide6.QtCharts import QValueAxis
+from PySide6.QtCore import QMargins
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtGui import QCursor
+from PySide6.QtGui import QPainter
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QStackedLayout
+from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.reporting import ChartData, ColumnKind
+from iltdesk.domain.reporting import ChartData
+from iltdesk.domain.reporting import ColumnKind
 from iltdesk.i18n import _
 
 # The same colour-blind-safe colours as the PDF (Okabe–Ito), readable on light and dark.

@@ -7,18 +7,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
+from typing import cast
 
-from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.reporting import ReportTable
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 
 if TYPE_CHECKING:
     from iltdesk.models.reports import ReportTableModel
-    from iltdesk.tasks.runner import Progress, TaskRunner
+    from iltdesk.tasks.runner import Progress
+    from iltdesk.tasks.runner import TaskRunner
     from iltdesk.views.context import AppContext
 
 EXPORTS = {
@@ -54,7 +61,8 @@ class ReportOutput:
         now = datetime.now(UTC)
 
         def build() -> bytes:
-            from iltdesk.documents.report_files import build_report_csv, build_report_workbook
+            from iltdesk.documents.report_files import build_report_csv
+            from iltdesk.documents.report_files import build_report_workbook
             from iltdesk.documents.report_pdf import build_report_pdf
 
             if kind == "xlsx":

@@ -9,48 +9,52 @@ slow answer never overwrites a newer one.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMenu,
-    QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QFrame
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import DeliveryMode
-from iltdesk.domain.reporting import (
-    GROUPINGS,
-    ChartData,
-    GroupBy,
-    Period,
-    ReportFilters,
-    ReportName,
-    ReportTable,
-    chart_data,
-)
+from iltdesk.domain.reporting import GROUPINGS
+from iltdesk.domain.reporting import ChartData
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import Period
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import chart_data
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import _, ngettext
-from iltdesk.models.reports import ReportTableModel, display_texts
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.models.reports import ReportTableModel
+from iltdesk.models.reports import display_texts
 from iltdesk.services import reports
-from iltdesk.tasks.runner import CancelledError, Progress, TaskRunner
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import Progress
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.report_output import ReportOutput

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.domain.compliance import RequirementRow
-from iltdesk.i18n import _, ngettext
-from iltdesk.services import compliance, requirements
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services import compliance
+from iltdesk.services import requirements
 from iltdesk.views.context import AppContext
 
 

@@ -6,15 +6,21 @@ A mixin of `SessionDetailDialog` (which provides the attributes declared here).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
+from typing import cast
 
-from PySide6.QtWidgets import QInputDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.enums import SessionStatus
-from iltdesk.domain.rows import RosterRow, SessionRow
+from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import OverCapacityError
 from iltdesk.i18n import _
-from iltdesk.services import enrollment, scheduling
+from iltdesk.services import enrollment
+from iltdesk.services import scheduling
 from iltdesk.views.dialogs.walk_in import WalkInDialog
 from iltdesk.views.errors import show_error
 from iltdesk.views.undo import roster_action

@@ -18,8 +18,10 @@ TODAY = date(2026, 11, 28)
 
 def render(output: Path, language: str) -> list[Path]:
     """Render the main screens on demo data in `language`; returns the files."""
-    from iltdesk import formatting, i18n
-    from iltdesk.app import make_application, open_database_file
+    from iltdesk import formatting
+    from iltdesk import i18n
+    from iltdesk.app import make_application
+    from iltdesk.app import open_database_file
     from iltdesk.services import scheduling
     from iltdesk.services.catalogue import MaterialStore
     from iltdesk.services.demo import load_demo
@@ -81,7 +83,8 @@ def render(output: Path, language: str) -> list[Path]:
 
 def _dialogs_and_details(window: Any, ctx: Any, work: Path, shot: Any) -> None:
     """The session editor, attendance grid, courses, learners, agenda, preferences, import."""
-    from iltdesk.services import catalogue, scheduling
+    from iltdesk.services import catalogue
+    from iltdesk.services import scheduling
     from iltdesk.views.dialogs.course_editor import CourseEditorDialog
     from iltdesk.views.dialogs.preferences import PreferencesDialog
 
@@ -165,7 +168,8 @@ def import_preview(ctx: Any, work: Path) -> Any:
     from iltdesk.importers.reading import read_file
     from iltdesk.models.imports import preview_rows
     from iltdesk.services import roster_import
-    from iltdesk.views.dialogs.import_wizard import PREVIEW, ImportWizard
+    from iltdesk.views.dialogs.import_wizard import PREVIEW
+    from iltdesk.views.dialogs.import_wizard import ImportWizard
 
     book = Workbook()
     sheet = book.active

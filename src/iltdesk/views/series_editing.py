@@ -12,29 +12,28 @@ and the later ones; the Session menu cancels a session and the later ones of its
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.recurrence import (
-    OccurrenceFoldError,
-    OccurrenceGapError,
-    RuleError,
-    occurrence_dates,
-)
+from iltdesk.domain.recurrence import OccurrenceFoldError
+from iltdesk.domain.recurrence import OccurrenceGapError
+from iltdesk.domain.recurrence import RuleError
+from iltdesk.domain.recurrence import occurrence_dates
 from iltdesk.domain.rows import SessionRow
 from iltdesk.domain.specs import SessionSpec
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.services import series
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext

@@ -8,31 +8,35 @@ service, announces the change and, where learners hold calendar entries, offers 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.enums import CancelCause, MessageKind, SessionStatus
+from iltdesk.domain.enums import CancelCause
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import ValidationError
-from iltdesk.i18n import _, ngettext
-from iltdesk.services import enrollment, lifecycle, scheduling
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services import enrollment
+from iltdesk.services import lifecycle
+from iltdesk.services import scheduling
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.modal import run_modal

@@ -7,21 +7,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QGroupBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.domain.enums import DeliveryMode
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
-from iltdesk.services import catalogue, readiness
+from iltdesk.services import catalogue
+from iltdesk.services import readiness
 from iltdesk.views.context import AppContext
 from iltdesk.views.widgets import fit_columns
 

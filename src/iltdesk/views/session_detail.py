@@ -4,34 +4,43 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QTableView,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QProgressBar
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.domain.attention import go_no_go_date
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import EnrollmentStatus, SessionStatus
-from iltdesk.domain.lifecycle import can_become, closed_reason, phase
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.lifecycle import can_become
+from iltdesk.domain.lifecycle import closed_reason
+from iltdesk.domain.lifecycle import phase
 from iltdesk.domain.localtime import local_date
-from iltdesk.domain.rows import RosterRow, SessionRow
+from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
 from iltdesk.models.tables import RosterTableModel
-from iltdesk.services import catalogue, enrollment, prework, scheduling
+from iltdesk.services import catalogue
+from iltdesk.services import enrollment
+from iltdesk.services import prework
+from iltdesk.services import scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
@@ -42,8 +51,11 @@ from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.session_agenda import SessionAgendaTab
 from iltdesk.views.session_documents import SessionDocuments
 from iltdesk.views.session_menus import SessionMenus
-from iltdesk.views.undo import EditCommand, enrol_learners, roster_action
-from iltdesk.views.widgets import ERROR_COLOUR, fit_columns
+from iltdesk.views.undo import EditCommand
+from iltdesk.views.undo import enrol_learners
+from iltdesk.views.undo import roster_action
+from iltdesk.views.widgets import ERROR_COLOUR
+from iltdesk.views.widgets import fit_columns
 
 if TYPE_CHECKING:
     from iltdesk.views.cost_lines import SessionCostsPanel

@@ -8,20 +8,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.changes import Changes
-from iltdesk.domain.printing import CertificateDesign, CertificateDoc
-from iltdesk.i18n import _, ngettext
-from iltdesk.services import certificates, printing, scheduling, workbooks
+from iltdesk.domain.printing import CertificateDesign
+from iltdesk.domain.printing import CertificateDoc
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services import certificates
+from iltdesk.services import printing
+from iltdesk.services import scheduling
+from iltdesk.services import workbooks
 from iltdesk.services.certificates import CertificateRow
 from iltdesk.services.common import Outcome
 from iltdesk.services.workbooks import AttendanceImportPlan
-from iltdesk.tasks.runner import Progress, TaskRunner
+from iltdesk.tasks.runner import Progress
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.errors import show_task_error

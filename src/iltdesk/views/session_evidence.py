@@ -9,29 +9,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.domain.evidence import ScanRow
-from iltdesk.i18n import _, ngettext
-from iltdesk.services import evidence, scheduling
-from iltdesk.tasks.runner import Progress, TaskRunner
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services import evidence
+from iltdesk.services import scheduling
+from iltdesk.tasks.runner import Progress
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
-from iltdesk.views.errors import show_error, show_task_error
-from iltdesk.views.widgets import fit_columns, open_dialog
+from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_task_error
+from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import open_dialog
 
 WHOLE_SESSION = 0
 

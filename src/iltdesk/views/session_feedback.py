@@ -10,30 +10,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.i18n import N_, _, ngettext
-from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
-from iltdesk.models.feedback import FeedbackResultsTableModel, ResultLine
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
+from iltdesk.models.feedback import FeedbackResultsTableModel
+from iltdesk.models.feedback import ResultLine
 from iltdesk.services import feedback
-from iltdesk.services.feedback import ResponseRow, SessionFeedback
+from iltdesk.services.feedback import ResponseRow
+from iltdesk.services.feedback import SessionFeedback
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
 

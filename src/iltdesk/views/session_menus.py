@@ -6,9 +6,15 @@ the window's module holds its tabs and roster actions.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
+from typing import Any
+from typing import cast
 
-from PySide6.QtWidgets import QDialog, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import SessionRow

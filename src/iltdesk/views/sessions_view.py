@@ -3,30 +3,46 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPushButton, QWidget
+from PySide6.QtCore import QPoint
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import SessionStatus
-from iltdesk.domain.lifecycle import SessionPhase, can_become, closed_reason
+from iltdesk.domain.lifecycle import SessionPhase
+from iltdesk.domain.lifecycle import can_become
+from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
-from iltdesk.models.base import NOT_SAID, SortOrder
+from iltdesk.models.base import NOT_SAID
+from iltdesk.models.base import SortOrder
 from iltdesk.models.tables import SessionsTableModel
-from iltdesk.services import catalogue, people, scheduling
+from iltdesk.services import catalogue
+from iltdesk.services import people
+from iltdesk.services import scheduling
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.modal import run_modal
 from iltdesk.views.session_actions import SessionActions
-from iltdesk.views.widgets import LazyComboBox, TablePage
+from iltdesk.views.widgets import LazyComboBox
+from iltdesk.views.widgets import TablePage
 
 if TYPE_CHECKING:
-    from iltdesk.views.calendar_view import MonthView, WeekView
+    from iltdesk.views.calendar_view import MonthView
+    from iltdesk.views.calendar_view import WeekView
     from iltdesk.views.session_detail import SessionDetailDialog
 
 

@@ -8,18 +8,18 @@ was typed, or None with the field marked invalid — never another value.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 
-from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import (
-    QCalendarWidget,
-    QHBoxLayout,
-    QLineEdit,
-    QMenu,
-    QToolButton,
-    QWidget,
-    QWidgetAction,
-)
+from PySide6.QtCore import QDate
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCalendarWidget
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QWidgetAction
 
 from iltdesk import formatting
 from iltdesk.i18n import _

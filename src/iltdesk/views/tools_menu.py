@@ -6,45 +6,50 @@ same (`iltdesk requirements`, `verify`, `certificates register`, `audit verify`)
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMenu,
-    QMessageBox,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.collector import paused_collector
 from iltdesk.domain.enums import CertificateStatus
-from iltdesk.domain.register import (
-    REG_CODE,
-    REG_COURSE,
-    REG_COURSE_CODE,
-    REG_EMAIL,
-    REG_LEARNER,
-    REG_STATUS,
-    RegisterRow,
-    RegisterTuple,
-    register_row,
-)
-from iltdesk.i18n import _, ngettext
-from iltdesk.tasks.runner import CancelledError, TaskRunner
+from iltdesk.domain.register import REG_CODE
+from iltdesk.domain.register import REG_COURSE
+from iltdesk.domain.register import REG_COURSE_CODE
+from iltdesk.domain.register import REG_EMAIL
+from iltdesk.domain.register import REG_LEARNER
+from iltdesk.domain.register import REG_STATUS
+from iltdesk.domain.register import RegisterRow
+from iltdesk.domain.register import RegisterTuple
+from iltdesk.domain.register import register_row
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
-from iltdesk.views.errors import show_error, show_task_error
-from iltdesk.views.widgets import ERROR_COLOUR, fit_columns, open_dialog, worker_sorter
+from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_task_error
+from iltdesk.views.widgets import ERROR_COLOUR
+from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import open_dialog
+from iltdesk.views.widgets import worker_sorter
 
 
 def _today(ctx: AppContext) -> date:
@@ -265,7 +270,8 @@ class RegisterDialog(QDialog):
 
         def work(_progress: object) -> Path:
             from iltdesk.documents.files import write_atomic
-            from iltdesk.documents.register import register_csv, register_html
+            from iltdesk.documents.register import register_csv
+            from iltdesk.documents.register import register_html
 
             # Rows for the writers, let go of once written: the collector need not walk them.
             with paused_collector():

@@ -13,7 +13,9 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from iltdesk.services import attendance, enrollment, roster_undo
+from iltdesk.services import attendance
+from iltdesk.services import enrollment
+from iltdesk.services import roster_undo
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.services.common import Outcome
 from iltdesk.services.roster_undo import EnrollmentState

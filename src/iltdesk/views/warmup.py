@@ -9,7 +9,8 @@ home screen, the first visits stay under the 50 ms a click can take. Nothing her
 from __future__ import annotations
 
 import importlib
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 from iltdesk.tasks.runner import Progress
 from iltdesk.views.context import AppContext
@@ -39,16 +40,14 @@ SCREEN_MODULES = (
 def warm_up(ctx: AppContext, progress: Progress) -> None:
     """Import the screens and run one of each of their reads, so caches are warm."""
     db = ctx.db
-    from iltdesk.services import (
-        attendance,
-        audit,
-        catalogue,
-        costs,
-        enrollment,
-        learners,
-        people,
-        scheduling,
-    )
+    from iltdesk.services import attendance
+    from iltdesk.services import audit
+    from iltdesk.services import catalogue
+    from iltdesk.services import costs
+    from iltdesk.services import enrollment
+    from iltdesk.services import learners
+    from iltdesk.services import people
+    from iltdesk.services import scheduling
     from iltdesk.services.pilots import pilot_reviews
 
     total = len(SCREEN_MODULES) + 1

@@ -6,13 +6,18 @@ import json
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
+from sqlalchemy import text
 
 from iltdesk.db.entities import AuditEntry
 from iltdesk.domain.enums import AttendanceStatus
-from iltdesk.services import audit, enrollment, lifecycle
-from iltdesk.services.attendance import MarkSpec, record_marks
-from tests.fixtures.builders import make_learner, make_session
+from iltdesk.services import audit
+from iltdesk.services import enrollment
+from iltdesk.services import lifecycle
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.services.attendance import record_marks
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 @pytest.fixture

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from iltdesk.db import backup
 from iltdesk.db.engine import database_url
@@ -139,7 +142,8 @@ def test_thin_backups_deletes_files_not_kept(db, backup_dir):
 
 
 def test_back_up_before_a_bulk_change(db, backup_dir):
-    from iltdesk.services.maintenance import back_up_before, last_backup
+    from iltdesk.services.maintenance import back_up_before
+    from iltdesk.services.maintenance import last_backup
 
     make_course(db)
     info = back_up_before(db, "import")

@@ -6,7 +6,9 @@ import sys
 
 import pytest
 
-from iltdesk.db.engine import Database, database_url, describe_url
+from iltdesk.db.engine import Database
+from iltdesk.db.engine import database_url
+from iltdesk.db.engine import describe_url
 from iltdesk.errors import DatabaseError
 
 

@@ -10,13 +10,18 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event
+from sqlalchemy import func
+from sqlalchemy import select
 
 from iltdesk.db.engine import database_url
 from iltdesk.db.entities import Learner
 from iltdesk.db.opening import open_database
 from iltdesk.errors import DiskFullError
-from iltdesk.services import demo, learners, people, settings_store
+from iltdesk.services import demo
+from iltdesk.services import learners
+from iltdesk.services import people
+from iltdesk.services import settings_store
 from iltdesk.services.demo import DemoSize
 from tests.fixtures.builders import make_learner
 from tests.fixtures.sqlite_files import integrity
@@ -116,7 +121,9 @@ def test_full_disk_gives_a_sentence_and_loses_nothing(db_path, backup_dir):
 
 
 def test_bulk_insert_binds_values_as_the_column_types_do(db):
-    from datetime import UTC, datetime, timedelta
+    from datetime import UTC
+    from datetime import datetime
+    from datetime import timedelta
 
     from sqlalchemy import select
 

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine
+from sqlalchemy import inspect
+from sqlalchemy import text
 
 from iltdesk.db import migrate
-from iltdesk.db.backup import list_backups, verify_backup
+from iltdesk.db.backup import list_backups
+from iltdesk.db.backup import verify_backup
 from iltdesk.db.base import Base
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database

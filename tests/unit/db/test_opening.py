@@ -13,7 +13,9 @@ from iltdesk.db.backup import list_backups
 from iltdesk.db.engine import database_url
 from iltdesk.db.migrate import schema_state
 from iltdesk.db.opening import open_database
-from iltdesk.errors import DatabaseLockedError, NewerDatabaseError, NotADatabaseError
+from iltdesk.errors import DatabaseLockedError
+from iltdesk.errors import NewerDatabaseError
+from iltdesk.errors import NotADatabaseError
 from tests.fixtures.builders import make_course
 from tests.fixtures.sqlite_files import integrity
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from iltdesk.db.entities import Setting
 from iltdesk.services import settings_store
@@ -32,8 +33,13 @@ def test_the_screens_reads_do_not_wait_for_a_writer(db):
 
     from sqlalchemy import text
 
-    from iltdesk.services import catalogue, enrollment, learners, people, scheduling
-    from tests.fixtures.builders import make_learner, make_session
+    from iltdesk.services import catalogue
+    from iltdesk.services import enrollment
+    from iltdesk.services import learners
+    from iltdesk.services import people
+    from iltdesk.services import scheduling
+    from tests.fixtures.builders import make_learner
+    from tests.fixtures.builders import make_session
 
     session = make_session(db)
     learner = make_learner(db)

@@ -10,24 +10,23 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from iltdesk.documents.certificates import (
-    build_certificates_pdf,
-    certificate_files,
-    zip_files,
-)
+from iltdesk.documents.certificates import build_certificates_pdf
+from iltdesk.documents.certificates import certificate_files
+from iltdesk.documents.certificates import zip_files
 from iltdesk.documents.files import safe_file_name
-from iltdesk.domain.enums import AttendanceStatus, InstructorRole
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import InstructorRole
 from iltdesk.domain.printing import CertificateDesign
 from iltdesk.errors import ValidationError
-from iltdesk.services import attendance, certificates, enrollment
+from iltdesk.services import attendance
+from iltdesk.services import certificates
+from iltdesk.services import enrollment
 from iltdesk.services.attendance import MarkSpec
-from tests.fixtures.builders import (
-    day_spec,
-    make_course,
-    make_instructor,
-    make_learner,
-    make_session,
-)
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 CODE = re.compile(r"^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$")
 LONG = "Wolfeschlegelsteinhausenbergerdorff " * 9  # 315 characters
@@ -182,7 +181,8 @@ def test_safe_file_names():
 def test_any_name_is_printed_whole_inside_the_frame(name, design):
     """200-character and many-script names wrap and shrink; nothing leaves the frame."""
     from iltdesk.domain.printing import CertificateDoc
-    from tests.fixtures.pdf_layout import chars_outside, page_text
+    from tests.fixtures.pdf_layout import chars_outside
+    from tests.fixtures.pdf_layout import page_text
 
     doc = CertificateDoc(
         code="K7QX-M2PD-9WRT",

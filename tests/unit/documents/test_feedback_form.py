@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pdfplumber
 
-from iltdesk.documents.feedback_form import BOX, build_feedback_form_pdf
-from iltdesk.domain.feedback import Question, QuestionKind
-from iltdesk.services.feedback import feedback_sheet, set_feedback_form
+from iltdesk.documents.feedback_form import BOX
+from iltdesk.documents.feedback_form import build_feedback_form_pdf
+from iltdesk.domain.feedback import Question
+from iltdesk.domain.feedback import QuestionKind
+from iltdesk.services.feedback import feedback_sheet
+from iltdesk.services.feedback import set_feedback_form
 from tests.fixtures.surveys import delivered_session
 
 

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 from pypdf import PdfReader
 
 from iltdesk.documents.guide import build_guide_pdf
-from iltdesk.domain.enums import ActivityType, Audience, MaterialKind
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import Audience
+from iltdesk.domain.enums import MaterialKind
 from iltdesk.domain.specs import AgendaItemSpec
-from iltdesk.services import catalogue, printing
+from iltdesk.services import catalogue
+from iltdesk.services import printing
 from iltdesk.services.catalogue import MaterialStore
-from tests.fixtures.builders import day_spec, make_course, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_session
 
 
 def test_guide_lays_the_agenda_on_each_day(db, tmp_path):

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 from pypdf import PdfReader
 
 from iltdesk.documents.files import write_atomic
-from iltdesk.documents.signin import build_signin_pdf, page_size
+from iltdesk.documents.signin import build_signin_pdf
+from iltdesk.documents.signin import page_size
 from iltdesk.domain.enums import InstructorRole
-from iltdesk.domain.printing import SignInColumn, SignInOptions
-from iltdesk.errors import UserError, ValidationError
-from iltdesk.services import enrollment, printing
-from tests.fixtures.builders import (
-    day_spec,
-    make_course,
-    make_instructor,
-    make_learner,
-    make_room,
-    make_session,
-)
+from iltdesk.domain.printing import SignInColumn
+from iltdesk.domain.printing import SignInOptions
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
+from iltdesk.services import enrollment
+from iltdesk.services import printing
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_room
+from tests.fixtures.builders import make_session
 
 NOW = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
 

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from iltdesk.documents.files import write_atomic
-from iltdesk.documents.workbook import GRID_MARKER, build_workbook, read_returned_grids
-from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus
+from iltdesk.documents.workbook import GRID_MARKER
+from iltdesk.documents.workbook import build_workbook
+from iltdesk.documents.workbook import read_returned_grids
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.errors import UserError
-from iltdesk.services import attendance, enrollment, workbooks
+from iltdesk.services import attendance
+from iltdesk.services import enrollment
+from iltdesk.services import workbooks
 from iltdesk.services.attendance import MarkSpec
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-from iltdesk.domain.agenda import agenda_warnings, offsets, total_label
+from iltdesk.domain.agenda import agenda_warnings
+from iltdesk.domain.agenda import offsets
+from iltdesk.domain.agenda import total_label
 from iltdesk.domain.enums import ActivityType as A
 from iltdesk.domain.specs import AgendaItemSpec
 

@@ -6,19 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iltdesk.domain.feedback import (
-    DEFAULT_QUESTIONS,
-    Answer,
-    AnswerError,
-    FeedbackForm,
-    Question,
-    QuestionKind,
-    check_form,
-    net_promoter,
-    new_key,
-    read_score,
-    summarise,
-)
+from iltdesk.domain.feedback import DEFAULT_QUESTIONS
+from iltdesk.domain.feedback import Answer
+from iltdesk.domain.feedback import AnswerError
+from iltdesk.domain.feedback import FeedbackForm
+from iltdesk.domain.feedback import Question
+from iltdesk.domain.feedback import QuestionKind
+from iltdesk.domain.feedback import check_form
+from iltdesk.domain.feedback import net_promoter
+from iltdesk.domain.feedback import new_key
+from iltdesk.domain.feedback import read_score
+from iltdesk.domain.feedback import summarise
 
 SCALE, RECOMMEND = QuestionKind.SCALE, QuestionKind.RECOMMEND
 

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from iltdesk.domain.localtime import (
-    AmbiguousTimeError,
-    NonexistentTimeError,
-    UnknownZoneError,
-    WallTime,
-    to_instant,
-    to_wall,
-    with_offset,
-)
+from iltdesk.domain.localtime import AmbiguousTimeError
+from iltdesk.domain.localtime import NonexistentTimeError
+from iltdesk.domain.localtime import UnknownZoneError
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import to_instant
+from iltdesk.domain.localtime import to_wall
+from iltdesk.domain.localtime import with_offset
 from iltdesk.errors import ValidationError
 
 LONDON = "Europe/London"

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from iltdesk.domain.enums import AttendanceStatus as A
-from iltdesk.domain.meeting import MeetingRule, assess, attended_seconds, merge_intervals, name_keys
+from iltdesk.domain.meeting import MeetingRule
+from iltdesk.domain.meeting import assess
+from iltdesk.domain.meeting import attended_seconds
+from iltdesk.domain.meeting import merge_intervals
+from iltdesk.domain.meeting import name_keys
 
 START = datetime(2027, 3, 15, 9, tzinfo=UTC)
 END = START + timedelta(hours=8)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date
+from datetime import time
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from iltdesk.domain.enums import DeliveryMode
-from iltdesk.domain.recurrence import (
-    MAX_OCCURRENCES,
-    OccurrenceFoldError,
-    OccurrenceGapError,
-    RuleError,
-    expand,
-    occurrence_dates,
-)
+from iltdesk.domain.recurrence import MAX_OCCURRENCES
+from iltdesk.domain.recurrence import OccurrenceFoldError
+from iltdesk.domain.recurrence import OccurrenceGapError
+from iltdesk.domain.recurrence import RuleError
+from iltdesk.domain.recurrence import expand
+from iltdesk.domain.recurrence import occurrence_dates
 from iltdesk.domain.specs import SessionSpec
 from tests.fixtures.builders import day_spec
 

@@ -1,4 +1,6 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
@@ -6,7 +8,10 @@ from hypothesis import strategies as st
 
 from iltdesk.domain.enums import AttendanceStatus as S
 from iltdesk.domain.enums import EnrollmentStatus as E
-from iltdesk.domain.rules import DayMark, Interval, attended_minutes, completion_status
+from iltdesk.domain.rules import DayMark
+from iltdesk.domain.rules import Interval
+from iltdesk.domain.rules import attended_minutes
+from iltdesk.domain.rules import completion_status
 
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
 

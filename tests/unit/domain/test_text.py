@@ -1,7 +1,10 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iltdesk.domain.text import PREFIX_END, clean_text, prefix_range, search_key
+from iltdesk.domain.text import PREFIX_END
+from iltdesk.domain.text import clean_text
+from iltdesk.domain.text import prefix_range
+from iltdesk.domain.text import search_key
 
 
 def test_accents_and_case_fold_away():

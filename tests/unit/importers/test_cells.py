@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, time
+from datetime import date
+from datetime import datetime
+from datetime import time
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iltdesk.importers.cells import (
-    cell_text,
-    clean_row,
-    header_key,
-    serial_date,
-    split_full_name,
-)
+from iltdesk.importers.cells import cell_text
+from iltdesk.importers.cells import clean_row
+from iltdesk.importers.cells import header_key
+from iltdesk.importers.cells import serial_date
+from iltdesk.importers.cells import split_full_name
 
 cells = st.one_of(
     st.none(),

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from iltdesk.importers.fields import (
-    Field,
-    find_header_row,
-    guess_mapping,
-    mapping_problem,
-    match_header,
-)
+from iltdesk.importers.fields import Field
+from iltdesk.importers.fields import find_header_row
+from iltdesk.importers.fields import guess_mapping
+from iltdesk.importers.fields import mapping_problem
+from iltdesk.importers.fields import match_header
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iltdesk.importers.fields import find_header_row
-from iltdesk.importers.guard import _above, column_letters, column_number, xlsx_extent
-from iltdesk.importers.reading import UnreadableFileError, read_file
-from tests.fixtures.rosters import HEADERS, csv_bytes, messy_workbook, plain_workbook, simple_rows
+from iltdesk.importers.guard import _above
+from iltdesk.importers.guard import column_letters
+from iltdesk.importers.guard import column_number
+from iltdesk.importers.guard import xlsx_extent
+from iltdesk.importers.reading import UnreadableFileError
+from iltdesk.importers.reading import read_file
+from tests.fixtures.rosters import HEADERS
+from tests.fixtures.rosters import csv_bytes
+from tests.fixtures.rosters import messy_workbook
+from tests.fixtures.rosters import plain_workbook
+from tests.fixtures.rosters import simple_rows
 
 ROWS = [
     ["Name", "E-Mail", "Abteilung"],

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from iltdesk.importers.fields import Field, find_header_row, guess_mapping
-from iltdesk.importers.reading import RawSheet, read_file
+from iltdesk.importers.fields import Field
+from iltdesk.importers.fields import find_header_row
+from iltdesk.importers.fields import guess_mapping
+from iltdesk.importers.reading import RawSheet
+from iltdesk.importers.reading import read_file
 from iltdesk.importers.roster import parse_rows
 from tests.fixtures.rosters import messy_workbook
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import email
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from email.policy import default
 from zoneinfo import ZoneInfo
 
@@ -13,9 +14,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iltdesk.domain.enums import MessageKind
-from iltdesk.mail.calendar import Invitation, InviteDay, build_invitation
-from iltdesk.mail.messages import Attachment, CalendarPart, Sender, build_message, one_line
-from iltdesk.mail.templates import Template, default_template, render, template_errors
+from iltdesk.mail.calendar import Invitation
+from iltdesk.mail.calendar import InviteDay
+from iltdesk.mail.calendar import build_invitation
+from iltdesk.mail.messages import Attachment
+from iltdesk.mail.messages import CalendarPart
+from iltdesk.mail.messages import Sender
+from iltdesk.mail.messages import build_message
+from iltdesk.mail.messages import one_line
+from iltdesk.mail.templates import Template
+from iltdesk.mail.templates import default_template
+from iltdesk.mail.templates import render
+from iltdesk.mail.templates import template_errors
 
 LONDON = ZoneInfo("Europe/London")
 

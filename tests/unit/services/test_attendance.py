@@ -9,9 +9,15 @@ import pytest
 from iltdesk.domain.enums import AttendanceStatus as A
 from iltdesk.domain.enums import EnrollmentStatus as E
 from iltdesk.errors import ValidationError
-from iltdesk.services import attendance, enrollment, lifecycle, scheduling
+from iltdesk.services import attendance
+from iltdesk.services import enrollment
+from iltdesk.services import lifecycle
+from iltdesk.services import scheduling
 from iltdesk.services.attendance import MarkSpec
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 @pytest.fixture

@@ -6,10 +6,17 @@ from dataclasses import replace
 
 import pytest
 
-from iltdesk.domain.enums import ActivityType, Audience, MaterialKind
-from iltdesk.domain.specs import AgendaItemSpec, CourseSpec, InstructorSpec, RoomSpec
-from iltdesk.errors import UserError, ValidationError
-from iltdesk.services import catalogue, people
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import Audience
+from iltdesk.domain.enums import MaterialKind
+from iltdesk.domain.specs import AgendaItemSpec
+from iltdesk.domain.specs import CourseSpec
+from iltdesk.domain.specs import InstructorSpec
+from iltdesk.domain.specs import RoomSpec
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
+from iltdesk.services import catalogue
+from iltdesk.services import people
 from iltdesk.services.catalogue import MaterialStore
 from tests.fixtures.builders import make_course
 
@@ -135,10 +142,14 @@ def test_rooms_and_instructors(db):
 
 
 def test_instructor_load_counts_upcoming_sessions_and_this_months_hours(db):
-    from datetime import UTC, date, datetime
+    from datetime import UTC
+    from datetime import date
+    from datetime import datetime
 
     from iltdesk.domain.enums import InstructorRole
-    from tests.fixtures.builders import day_spec, make_instructor, make_session
+    from tests.fixtures.builders import day_spec
+    from tests.fixtures.builders import make_instructor
+    from tests.fixtures.builders import make_session
 
     course = make_course(db)
     trainer = make_instructor(db, courses=(course.id,))
@@ -172,7 +183,8 @@ def test_a_course_is_saved_with_its_agenda_and_costs_or_not_at_all(db):
     from decimal import Decimal
 
     from iltdesk.domain.costs import CostLineSpec
-    from iltdesk.domain.enums import CostBasis, CostCategory
+    from iltdesk.domain.enums import CostBasis
+    from iltdesk.domain.enums import CostCategory
     from iltdesk.services import costs
 
     course = make_course(db, title="Forklift Safety")

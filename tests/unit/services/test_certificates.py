@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 
 from iltdesk.domain.enums import AttendanceStatus
-from iltdesk.errors import NotFoundError, ValidationError
-from iltdesk.services import certificates, enrollment
-from iltdesk.services.attendance import MarkSpec, record_marks
-from tests.fixtures.builders import (
-    completed_session,
-    day_spec,
-    make_course,
-    make_learner,
-    make_session,
-)
+from iltdesk.errors import NotFoundError
+from iltdesk.errors import ValidationError
+from iltdesk.services import certificates
+from iltdesk.services import enrollment
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.services.attendance import record_marks
+from tests.fixtures.builders import completed_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 def test_completed_learners_get_one_certificate_each_valid_for_the_course_months(db):

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import gc
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 import time_machine
 
-from iltdesk.domain.compliance import RequirementSpec, due_item
-from iltdesk.domain.enums import AttendanceStatus, ComplianceState, RequirementAnchor
+from iltdesk.domain.compliance import RequirementSpec
+from iltdesk.domain.compliance import due_item
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import ComplianceState
+from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.errors import ValidationError
-from iltdesk.services import certificates, compliance, enrollment, learners, requirements
-from iltdesk.services.attendance import MarkSpec, record_marks
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from iltdesk.services import certificates
+from iltdesk.services import compliance
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import requirements
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.services.attendance import record_marks
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 S = ComplianceState
 

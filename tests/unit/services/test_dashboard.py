@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
-from iltdesk.domain.attention import AttentionKind, Target
+from iltdesk.domain.attention import AttentionKind
+from iltdesk.domain.attention import Target
 from iltdesk.domain.enums import InstructorRole
 from iltdesk.services import dashboard
-from tests.fixtures.builders import day_spec, make_course, make_instructor, make_room, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_room
+from tests.fixtures.builders import make_session
 
 NOW = datetime(2026, 6, 1, 6, 0, tzinfo=UTC)
 

@@ -8,10 +8,16 @@ from email.policy import default
 
 import icalendar
 
-from iltdesk.domain.enums import DeliveryMode, MessageKind
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import MessageKind
 from iltdesk.domain.specs import SessionSpec
-from iltdesk.services import enrollment, outbox, printing, scheduling
-from tests.fixtures.builders import day_spec, make_course, make_learner
+from iltdesk.services import enrollment
+from iltdesk.services import outbox
+from iltdesk.services import printing
+from iltdesk.services import scheduling
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
 from tests.fixtures.smtp import configure
 
 

@@ -8,10 +8,15 @@ import pytest
 
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
-from iltdesk.domain.enums import DeliveryMode, EnrollmentStatus
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.errors import ValidationError
-from iltdesk.services import catalogue, enrollment, people, scheduling
-from iltdesk.services.demo import DemoSize, load_demo
+from iltdesk.services import catalogue
+from iltdesk.services import enrollment
+from iltdesk.services import people
+from iltdesk.services import scheduling
+from iltdesk.services.demo import DemoSize
+from iltdesk.services.demo import load_demo
 
 TODAY = date(2026, 11, 28)
 
@@ -44,9 +49,13 @@ def test_demo_has_the_promised_shape(db):
 
 
 def test_demo_history_feeds_every_report(db):
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
 
-    from iltdesk.domain.reporting import GroupBy, Period, ReportFilters, ReportName
+    from iltdesk.domain.reporting import GroupBy
+    from iltdesk.domain.reporting import Period
+    from iltdesk.domain.reporting import ReportFilters
+    from iltdesk.domain.reporting import ReportName
     from iltdesk.services.reports import build_report
 
     load_demo(db, today=TODAY)
@@ -88,11 +97,15 @@ def test_demo_scales_and_refuses_a_database_with_data(db):
 def test_nothing_in_the_demo_happened_after_it_was_loaded(db):
     # Loaded at 00:30, the demo showed a reminder that failed at 07:00 that day, certificates
     # issued and mailed, and feedback received, later in the day it was loaded.
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
 
-    from sqlalchemy import func, select
+    from sqlalchemy import func
+    from sqlalchemy import select
 
-    from iltdesk.db.entities import Certificate, FeedbackResponse, OutboxMessage
+    from iltdesk.db.entities import Certificate
+    from iltdesk.db.entities import FeedbackResponse
+    from iltdesk.db.entities import OutboxMessage
 
     load_demo(db, today=TODAY)
     midnight = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=UTC)

@@ -6,15 +6,29 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
+from sqlalchemy import select
 
 from iltdesk.db.entities import AuditEntry
-from iltdesk.domain.enums import AttendanceStatus, EnrollmentSource, EnrollmentStatus, SessionStatus
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.specs import LearnerSpec
-from iltdesk.errors import ClashError, OverCapacityError, SessionFullError, ValidationError
-from iltdesk.services import attendance, enrollment, lifecycle, roster_undo, scheduling
+from iltdesk.errors import ClashError
+from iltdesk.errors import OverCapacityError
+from iltdesk.errors import SessionFullError
+from iltdesk.errors import ValidationError
+from iltdesk.services import attendance
+from iltdesk.services import enrollment
+from iltdesk.services import lifecycle
+from iltdesk.services import roster_undo
+from iltdesk.services import scheduling
 from iltdesk.services.attendance import MarkSpec
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 E = EnrollmentStatus
 

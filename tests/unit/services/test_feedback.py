@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from iltdesk.domain.feedback import DEFAULT_QUESTIONS, Answer, FeedbackEntry, Question, QuestionKind
-from iltdesk.domain.reporting import GroupBy, ReportFilters, ReportName
-from iltdesk.errors import UnreadableFileError, ValidationError
-from iltdesk.services.feedback import (
-    feedback_form,
-    record_feedback,
-    remove_responses,
-    session_feedback,
-    set_feedback_form,
-)
-from iltdesk.services.feedback_import import apply_feedback_import, plan_feedback_import
+from iltdesk.domain.feedback import DEFAULT_QUESTIONS
+from iltdesk.domain.feedback import Answer
+from iltdesk.domain.feedback import FeedbackEntry
+from iltdesk.domain.feedback import Question
+from iltdesk.domain.feedback import QuestionKind
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.errors import UnreadableFileError
+from iltdesk.errors import ValidationError
+from iltdesk.services.feedback import feedback_form
+from iltdesk.services.feedback import record_feedback
+from iltdesk.services.feedback import remove_responses
+from iltdesk.services.feedback import session_feedback
+from iltdesk.services.feedback import set_feedback_form
+from iltdesk.services.feedback_import import apply_feedback_import
+from iltdesk.services.feedback_import import plan_feedback_import
 from iltdesk.services.reports import build_report
-from tests.fixtures.surveys import delivered_session, google_forms_csv, microsoft_forms_xlsx
+from tests.fixtures.surveys import delivered_session
+from tests.fixtures.surveys import google_forms_csv
+from tests.fixtures.surveys import microsoft_forms_xlsx
 
 
 @pytest.fixture
@@ -188,7 +196,8 @@ def test_the_feedback_request_carries_the_sessions_own_survey_link(db):
     from dataclasses import replace
 
     from iltdesk.domain.enums import MessageKind
-    from iltdesk.services import outbox, scheduling
+    from iltdesk.services import outbox
+    from iltdesk.services import scheduling
     from tests.fixtures.builders import completed_session
 
     session = completed_session(db)

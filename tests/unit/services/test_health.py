@@ -5,10 +5,14 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from iltdesk.domain.enums import AttendanceStatus
-from iltdesk.services import attendance, enrollment, health
+from iltdesk.services import attendance
+from iltdesk.services import enrollment
+from iltdesk.services import health
 from iltdesk.services.attendance import MarkSpec
-from iltdesk.services.demo import DemoSize, load_demo
-from tests.fixtures.builders import make_learner, make_session
+from iltdesk.services.demo import DemoSize
+from iltdesk.services.demo import load_demo
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 def test_a_sound_demo_database_has_no_problems(db):

@@ -10,9 +10,11 @@ import pytest
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from iltdesk.domain.imports import ImportSource
-from iltdesk.importers.fields import Field, match_header
+from iltdesk.importers.fields import Field
+from iltdesk.importers.fields import match_header
 from iltdesk.importers.reading import read_file
-from iltdesk.services import learners, roster_import
+from iltdesk.services import learners
+from iltdesk.services import roster_import
 from tests.fixtures.builders import make_learner
 
 

@@ -6,12 +6,19 @@ from datetime import date
 
 import pytest
 
-from iltdesk.domain.enums import EnrollmentStatus, MessageKind
-from iltdesk.errors import NotFoundError, ValidationError
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.errors import NotFoundError
+from iltdesk.errors import ValidationError
 from iltdesk.mail.transport import SmtpTransport
-from iltdesk.services import enrollment, interest, outbox
+from iltdesk.services import enrollment
+from iltdesk.services import interest
+from iltdesk.services import outbox
 from iltdesk.services.compliance_actions import add_to_interest
-from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 from tests.fixtures.smtp import start_server
 
 

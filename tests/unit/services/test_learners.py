@@ -95,7 +95,9 @@ def test_history_and_merge_keep_everything(db):
     from datetime import date
 
     from iltdesk.services import enrollment
-    from tests.fixtures.builders import day_spec, make_course, make_session
+    from tests.fixtures.builders import day_spec
+    from tests.fixtures.builders import make_course
+    from tests.fixtures.builders import make_session
 
     course = make_course(db)
     a = make_session(

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
-from iltdesk.domain.enums import EnrollmentStatus, InstructorRole, SessionStatus
-from iltdesk.domain.lifecycle import SessionPhase, can_become, phase
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.lifecycle import SessionPhase
+from iltdesk.domain.lifecycle import can_become
+from iltdesk.domain.lifecycle import phase
 from iltdesk.errors import ValidationError
-from iltdesk.services import enrollment, lifecycle, people, scheduling
-from tests.fixtures.builders import (
-    day_spec,
-    make_course,
-    make_instructor,
-    make_learner,
-    make_room,
-    make_session,
-)
+from iltdesk.services import enrollment
+from iltdesk.services import lifecycle
+from iltdesk.services import people
+from iltdesk.services import scheduling
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_room
+from tests.fixtures.builders import make_session
 
 S = SessionStatus
 E = EnrollmentStatus

@@ -8,23 +8,24 @@ import pytest
 
 from iltdesk.domain.enums import AttendanceStatus as A
 from iltdesk.domain.meeting import MeetingRule
-from iltdesk.errors import UnreadableFileError, UserError, ValidationError
+from iltdesk.errors import UnreadableFileError
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
 from iltdesk.importers.meeting import read_meeting_report
 from iltdesk.importers.meeting_times import parse_duration
-from iltdesk.services import attendance, meeting_import
+from iltdesk.services import attendance
+from iltdesk.services import meeting_import
 from iltdesk.services.attendance import MarkSpec
-from tests.fixtures.meetings import (
-    DAY,
-    Person,
-    at,
-    meet_report,
-    meeting_people,
-    teams_events_report,
-    teams_report,
-    virtual_session,
-    webex_report,
-    zoom_report,
-)
+from tests.fixtures.meetings import DAY
+from tests.fixtures.meetings import Person
+from tests.fixtures.meetings import at
+from tests.fixtures.meetings import meet_report
+from tests.fixtures.meetings import meeting_people
+from tests.fixtures.meetings import teams_events_report
+from tests.fixtures.meetings import teams_report
+from tests.fixtures.meetings import virtual_session
+from tests.fixtures.meetings import webex_report
+from tests.fixtures.meetings import zoom_report
 
 
 @pytest.fixture
@@ -288,7 +289,10 @@ def test_bare_times_in_a_multi_day_session_need_the_day(db, tmp_path):
     from datetime import timedelta
 
     from iltdesk.services import enrollment
-    from tests.fixtures.builders import day_spec, make_course, make_learner, make_session
+    from tests.fixtures.builders import day_spec
+    from tests.fixtures.builders import make_course
+    from tests.fixtures.builders import make_learner
+    from tests.fixtures.builders import make_session
 
     course = make_course(db, title="Two days")
     session = make_session(

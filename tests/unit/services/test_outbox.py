@@ -8,7 +8,10 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from email.policy import default
 
 import icalendar
@@ -17,20 +20,24 @@ from pypdf import PdfReader
 from sqlalchemy import update
 
 from iltdesk.db.entities import OutboxMessage
-from iltdesk.domain.enums import DeliveryMode, MessageKind, OutboxStatus
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import OutboxStatus
 from iltdesk.domain.specs import DaySpec
 from iltdesk.errors import ValidationError
 from iltdesk.mail.templates import Template
 from iltdesk.mail.transport import SmtpTransport
-from iltdesk.services import enrollment, lifecycle, outbox, scheduling
-from tests.fixtures.builders import (
-    completed_session,
-    day_spec,
-    make_course,
-    make_learner,
-    make_session,
-)
-from tests.fixtures.smtp import Recorder, start_server
+from iltdesk.services import enrollment
+from iltdesk.services import lifecycle
+from iltdesk.services import outbox
+from iltdesk.services import scheduling
+from tests.fixtures.builders import completed_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
+from tests.fixtures.smtp import Recorder
+from tests.fixtures.smtp import start_server
 
 
 @pytest.fixture
@@ -305,7 +312,8 @@ def _times(day):
 def _spec(session, **changes):
     from dataclasses import replace
 
-    from iltdesk.domain.specs import DaySpec, SessionSpec
+    from iltdesk.domain.specs import DaySpec
+    from iltdesk.domain.specs import SessionSpec
 
     spec = SessionSpec(
         course_id=session.course_id,

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 
 from iltdesk.domain.enums import InstructorRole
-from iltdesk.domain.specs import InstructorSpec, RoomSpec
+from iltdesk.domain.specs import InstructorSpec
+from iltdesk.domain.specs import RoomSpec
 from iltdesk.errors import ValidationError
 from iltdesk.services import people
-from tests.fixtures.builders import day_spec, make_course, make_session
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_session
 
 
 def test_a_room_is_checked_and_names_are_unique(db):

@@ -10,12 +10,17 @@ import pdfplumber
 import pytest
 
 from iltdesk.documents.guide import build_guide_pdf
-from iltdesk.domain.feedback import Answer, FeedbackEntry
+from iltdesk.domain.feedback import Answer
+from iltdesk.domain.feedback import FeedbackEntry
 from iltdesk.errors import ValidationError
-from iltdesk.services import printing, scheduling
+from iltdesk.services import printing
+from iltdesk.services import scheduling
 from iltdesk.services.feedback import record_feedback
-from iltdesk.services.pilots import pilot_reviews, set_debrief
-from tests.fixtures.builders import day_spec, make_course, make_session
+from iltdesk.services.pilots import pilot_reviews
+from iltdesk.services.pilots import set_debrief
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_session
 
 
 def test_a_pilots_debrief_reaches_the_course_and_the_next_guide(db):

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 
 import pytest
 
-from iltdesk.domain.enums import DeliveryMode, InstructorRole
-from iltdesk.errors import UnreadableFileError, ValidationError
-from iltdesk.services import availability, enrollment, interest
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.errors import UnreadableFileError
+from iltdesk.errors import ValidationError
+from iltdesk.services import availability
+from iltdesk.services import enrollment
+from iltdesk.services import interest
 from iltdesk.services.availability import WorkingPattern
 from iltdesk.services.compliance_actions import add_to_interest
-from iltdesk.services.planning import NoSlotError, find_slots
-from tests.fixtures.builders import (
-    day_spec,
-    make_course,
-    make_instructor,
-    make_learner,
-    make_session,
-)
+from iltdesk.services.planning import NoSlotError
+from iltdesk.services.planning import find_slots
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 ZONE = "Europe/London"
 MON, TUE, WED = date(2027, 3, 1), date(2027, 3, 2), date(2027, 3, 3)
@@ -173,7 +178,8 @@ def test_a_file_that_is_no_calendar_or_has_no_busy_times_is_a_sentence(db, bench
 
 def test_substitutes_are_ranked_free_first_then_by_their_month(db, bench):
     from iltdesk.services import scheduling
-    from iltdesk.services.planning import substitutes, take_over
+    from iltdesk.services.planning import substitutes
+    from iltdesk.services.planning import take_over
 
     course, rosa, sam, room = bench
     una = make_instructor(db, "Una Free", courses=(course.id,))

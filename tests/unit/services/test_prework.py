@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 
 from iltdesk.errors import UnreadableFileError
-from iltdesk.services import enrollment, prework
-from tests.fixtures.builders import make_course, make_learner, make_session
+from iltdesk.services import enrollment
+from iltdesk.services import prework
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 @pytest.fixture
@@ -71,7 +75,9 @@ def test_an_lms_export_marks_those_it_shows_complete(db, blended, tmp_path):
 
 def test_the_sign_in_sheet_can_show_a_pre_work_column(db, blended, tmp_path):
     from iltdesk.documents.signin import build_signin_pdf
-    from iltdesk.domain.printing import DEFAULT_COLUMNS, SignInColumn, SignInOptions
+    from iltdesk.domain.printing import DEFAULT_COLUMNS
+    from iltdesk.domain.printing import SignInColumn
+    from iltdesk.domain.printing import SignInOptions
     from iltdesk.services import printing
 
     session, places = blended

@@ -6,11 +6,18 @@ from datetime import date
 
 import pytest
 
-from iltdesk.domain.enums import AttendanceStatus, EnrollmentStatus
-from iltdesk.domain.printing import ReturnedMark, SignInColumn, SignInOptions
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.printing import ReturnedMark
+from iltdesk.domain.printing import SignInColumn
+from iltdesk.domain.printing import SignInOptions
 from iltdesk.errors import ValidationError
-from iltdesk.services import enrollment, printing, workbooks
-from tests.fixtures.builders import day_spec, make_learner, make_session
+from iltdesk.services import enrollment
+from iltdesk.services import printing
+from iltdesk.services import workbooks
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 @pytest.fixture

@@ -12,20 +12,20 @@ from decimal import Decimal
 import pytest
 
 from iltdesk.domain.costs import Money
-from iltdesk.domain.enums import DeliveryMode, EnrollmentStatus
-from iltdesk.domain.reporting import (
-    Amounts,
-    GroupBy,
-    Period,
-    ReportFilters,
-    ReportName,
-    ReportTable,
-)
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.reporting import Amounts
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import Period
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
 from iltdesk.errors import ValidationError
 from iltdesk.services import costs
 from iltdesk.services.reports import build_report
 from tests.fixtures import report_org
-from tests.fixtures.report_org import NOW, YEAR
+from tests.fixtures.report_org import NOW
+from tests.fixtures.report_org import YEAR
 
 
 @pytest.fixture
@@ -254,8 +254,10 @@ def test_sql_attended_minutes_match_the_completion_rule(db, org):
     """The SQL hours and the Python rule agree for every mark of the fixture."""
     from sqlalchemy import select
 
-    from iltdesk.db.entities import Attendance, SessionDay
-    from iltdesk.domain.rules import DayMark, attended_minutes
+    from iltdesk.db.entities import Attendance
+    from iltdesk.db.entities import SessionDay
+    from iltdesk.domain.rules import DayMark
+    from iltdesk.domain.rules import attended_minutes
     from iltdesk.services.reports.common import attended_minutes as sql_minutes
 
     with db.transaction() as tx:

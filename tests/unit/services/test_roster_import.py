@@ -6,23 +6,33 @@ import json
 
 import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
-from iltdesk.db.entities import ImportBatch, Learner
+from iltdesk.db.entities import ImportBatch
+from iltdesk.db.entities import Learner
 from iltdesk.documents.problem_report import save_problem_report
 from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.domain.enums import EnrollmentStatus as E
-from iltdesk.domain.imports import ImportSource, RowAction
+from iltdesk.domain.imports import ImportSource
+from iltdesk.domain.imports import RowAction
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.errors import ValidationError
 from iltdesk.importers.fields import Field
-from iltdesk.importers.reading import RawSheet, read_file
+from iltdesk.importers.reading import RawSheet
+from iltdesk.importers.reading import read_file
 from iltdesk.importers.roster import parse_rows
-from iltdesk.services import enrollment, learners, roster_import
-from iltdesk.services.attendance import MarkSpec, record_marks
+from iltdesk.services import enrollment
+from iltdesk.services import learners
+from iltdesk.services import roster_import
+from iltdesk.services.attendance import MarkSpec
+from iltdesk.services.attendance import record_marks
 from iltdesk.services.roster_import import SKIP
-from tests.fixtures.builders import make_learner, make_session
-from tests.fixtures.rosters import messy_workbook, plain_workbook, simple_rows
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
+from tests.fixtures.rosters import messy_workbook
+from tests.fixtures.rosters import plain_workbook
+from tests.fixtures.rosters import simple_rows
 
 COLUMNS = {0: Field.EMPLOYEE_ID, 1: Field.FIRST_NAME, 2: Field.LAST_NAME, 3: Field.EMAIL}
 

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date
+from datetime import time
+from datetime import timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from iltdesk.domain.enums import DeliveryMode, InstructorRole, SessionStatus
-from iltdesk.domain.specs import DaySpec, SessionSpec
-from iltdesk.errors import ClashError, ValidationError
-from iltdesk.services import clashes, enrollment, lifecycle, scheduling
-from tests.fixtures.builders import (
-    day_spec,
-    local,
-    make_course,
-    make_instructor,
-    make_learner,
-    make_room,
-    make_session,
-)
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.specs import DaySpec
+from iltdesk.domain.specs import SessionSpec
+from iltdesk.errors import ClashError
+from iltdesk.errors import ValidationError
+from iltdesk.services import clashes
+from iltdesk.services import enrollment
+from iltdesk.services import lifecycle
+from iltdesk.services import scheduling
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import local
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_room
+from tests.fixtures.builders import make_session
 
 LEAD = InstructorRole.LEAD
 MARCH_16 = date(2026, 3, 16)  # New York on EDT (since 8 March), London still on GMT (until 29th)
@@ -261,7 +269,9 @@ def test_a_day_typed_inside_the_spring_gap_is_refused_not_shifted(db):
 
 
 def test_the_second_0130_is_stored_as_the_second(db):
-    from iltdesk.domain.localtime import WallTime, to_instant, to_wall
+    from iltdesk.domain.localtime import WallTime
+    from iltdesk.domain.localtime import to_instant
+    from iltdesk.domain.localtime import to_wall
 
     course = make_course(db)
     fold_day = date(2027, 10, 31)
@@ -287,13 +297,11 @@ def test_the_second_0130_is_stored_as_the_second(db):
 def test_stored_instants_round_trip_to_the_typed_wall_time(tmp_path_factory, name, day, minutes):
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
-    from iltdesk.domain.localtime import (
-        AmbiguousTimeError,
-        NonexistentTimeError,
-        WallTime,
-        to_instant,
-        to_wall,
-    )
+    from iltdesk.domain.localtime import AmbiguousTimeError
+    from iltdesk.domain.localtime import NonexistentTimeError
+    from iltdesk.domain.localtime import WallTime
+    from iltdesk.domain.localtime import to_instant
+    from iltdesk.domain.localtime import to_wall
 
     clock = time(minutes // 60, minutes % 60)
     wall = WallTime(day, clock)

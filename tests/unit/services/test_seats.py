@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.enums import EnrollmentStatus as E
-from iltdesk.services import enrollment, seats
-from tests.fixtures.builders import make_learner, make_session
+from iltdesk.services import enrollment
+from iltdesk.services import seats
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
 
 
 def test_seats_taken_waitlist_order_and_the_next_position(db):

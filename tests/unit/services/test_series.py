@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, time
+from datetime import date
+from datetime import time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from iltdesk.domain.enums import DeliveryMode, InstructorRole, SessionStatus
-from iltdesk.domain.recurrence import OccurrenceGapError, RuleError
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.recurrence import OccurrenceGapError
+from iltdesk.domain.recurrence import RuleError
 from iltdesk.domain.specs import SessionSpec
 from iltdesk.errors import ClashError
-from iltdesk.services import enrollment, scheduling
-from iltdesk.services.series import cancel_series, create_series, later_sessions, update_later
-from tests.fixtures.builders import (
-    day_spec,
-    make_course,
-    make_instructor,
-    make_learner,
-    make_room,
-    make_session,
-)
+from iltdesk.services import enrollment
+from iltdesk.services import scheduling
+from iltdesk.services.series import cancel_series
+from iltdesk.services.series import create_series
+from iltdesk.services.series import later_sessions
+from iltdesk.services.series import update_later
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_room
+from tests.fixtures.builders import make_session
 
 ZONE = "Europe/Berlin"
 

@@ -8,8 +8,13 @@ import pytest
 
 from iltdesk.domain.enums import InstructorRole
 from iltdesk.errors import ValidationError
-from iltdesk.services import lifecycle, people, train_the_trainer
-from tests.fixtures.builders import day_spec, make_course, make_instructor, make_session
+from iltdesk.services import lifecycle
+from iltdesk.services import people
+from iltdesk.services import train_the_trainer
+from tests.fixtures.builders import day_spec
+from tests.fixtures.builders import make_course
+from tests.fixtures.builders import make_instructor
+from tests.fixtures.builders import make_session
 
 ZONE = "Europe/London"
 

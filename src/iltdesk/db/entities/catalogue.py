@@ -3,26 +3,27 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    ForeignKey,
-    Integer,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean
+from sqlalchemy import CheckConstraint
+from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
+from sqlalchemy import Numeric
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from iltdesk.db.base import Base, UTCDateTime, utcnow
-from iltdesk.db.entities.columns import search_key, stored_enum
-from iltdesk.domain.enums import (
-    ActivityType,
-    Audience,
-    DeliveryFormat,
-    MaterialKind,
-)
+from iltdesk.db.base import Base
+from iltdesk.db.base import UTCDateTime
+from iltdesk.db.base import utcnow
+from iltdesk.db.entities.columns import search_key
+from iltdesk.db.entities.columns import stored_enum
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import Audience
+from iltdesk.domain.enums import DeliveryFormat
+from iltdesk.domain.enums import MaterialKind
 
 
 class Course(Base):

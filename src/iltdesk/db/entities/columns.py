@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum
+from sqlalchemy import String
 
 
 def stored_enum(cls: type, name: str) -> Enum:

@@ -1,24 +1,24 @@
 """Requirements and exemptions, interest lists, kept prints and scans, the audit trail."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-)
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Date
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
-from iltdesk.db.base import Base, UTCDateTime, utcnow
+from iltdesk.db.base import Base
+from iltdesk.db.base import UTCDateTime
+from iltdesk.db.base import utcnow
 from iltdesk.db.entities.columns import stored_enum
-from iltdesk.domain.enums import (
-    RequirementAnchor,
-)
+from iltdesk.domain.enums import RequirementAnchor
 
 
 class Requirement(Base):

@@ -2,10 +2,19 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from iltdesk.db.base import Base, UTCDateTime, utcnow
+from iltdesk.db.base import Base
+from iltdesk.db.base import UTCDateTime
+from iltdesk.db.base import utcnow
 
 
 class FeedbackResponse(Base):

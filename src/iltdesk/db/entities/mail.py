@@ -2,22 +2,21 @@
 
 from datetime import datetime
 
-from sqlalchemy import (
-    ForeignKey,
-    Index,
-    Integer,
-    LargeBinary,
-    String,
-    Text,
-)
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import LargeBinary
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
 
-from iltdesk.db.base import Base, UTCDateTime, utcnow
+from iltdesk.db.base import Base
+from iltdesk.db.base import UTCDateTime
+from iltdesk.db.base import utcnow
 from iltdesk.db.entities.columns import stored_enum
-from iltdesk.domain.enums import (
-    MessageKind,
-    OutboxStatus,
-)
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import OutboxStatus
 
 
 class Setting(Base):

@@ -1,18 +1,21 @@
 """Rooms, instructors and their qualifications, learners, and roster import batches."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    Date,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean
+from sqlalchemy import Date
+from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from iltdesk.db.base import Base, UTCDateTime, utcnow
+from iltdesk.db.base import Base
+from iltdesk.db.base import UTCDateTime
+from iltdesk.db.base import utcnow
 from iltdesk.db.entities.columns import search_key
 
 

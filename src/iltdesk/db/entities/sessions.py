@@ -1,41 +1,44 @@
 """Sessions, their days and instructors, places, attendance, certificates and costs."""
 
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    Numeric,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Date
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import Numeric
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy import false
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
-from iltdesk.db.base import Base, UTCDateTime, utcnow
+from iltdesk.db.base import Base
+from iltdesk.db.base import UTCDateTime
+from iltdesk.db.base import utcnow
 from iltdesk.db.entities.columns import stored_enum
-from iltdesk.domain.enums import (
-    AttendanceStatus,
-    CancelCause,
-    CostBasis,
-    CostCategory,
-    DeliveryMode,
-    EnrollmentSource,
-    EnrollmentStatus,
-    InstructorRole,
-    SessionStatus,
-)
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import CancelCause
+from iltdesk.domain.enums import CostBasis
+from iltdesk.domain.enums import CostCategory
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
 
 if TYPE_CHECKING:
     from iltdesk.db.entities.catalogue import Course
-    from iltdesk.db.entities.people import Instructor, Learner, Room
+    from iltdesk.db.entities.people import Instructor
+    from iltdesk.db.entities.people import Learner
+    from iltdesk.db.entities.people import Room
 
 
 class SessionSeries(Base):

@@ -9,60 +9,46 @@ it sent in its own small transaction. A row found in "sending" after a crash bec
 
 from __future__ import annotations
 
-from iltdesk.services.outbox.compose import (
-    compose,
-    compose_interest_offers,
-    compose_test,
-)
-from iltdesk.services.outbox.constants import (
-    BACKOFF_SECONDS,
-    CALENDAR_KINDS,
-    DELIVERED,
-    INVITING,
-    MAX_ATTEMPTS,
-    Report,
-)
-from iltdesk.services.outbox.context import (
-    CalendarState,
-    Composed,
-    Draft,
-    calendar_states,
-    first_date,
-    invited_count,
-    session_dates,
-)
-from iltdesk.services.outbox.queue import (
-    cancel,
-    export_failed,
-    list_outbox,
-    mark_sent_by_user,
-    message_content,
-    outbox_counts,
-    queue,
-    recover_interrupted,
-    resend,
-    retry,
-)
-from iltdesk.services.outbox.reminders import (
-    due_reminders,
-)
-from iltdesk.services.outbox.sending import (
-    SendSummary,
-    ensure_can_send,
-    retry_delay,
-    send_queue,
-)
-from iltdesk.services.outbox.settings import (
-    MAIL_DEFAULTS,
-    MailSettings,
-    get_config,
-    get_template,
-    mail_settings,
-    make_transport,
-    reset_template,
-    save_template,
-    set_mail_settings,
-)
+from iltdesk.services.outbox.compose import compose
+from iltdesk.services.outbox.compose import compose_interest_offers
+from iltdesk.services.outbox.compose import compose_test
+from iltdesk.services.outbox.constants import BACKOFF_SECONDS
+from iltdesk.services.outbox.constants import CALENDAR_KINDS
+from iltdesk.services.outbox.constants import DELIVERED
+from iltdesk.services.outbox.constants import INVITING
+from iltdesk.services.outbox.constants import MAX_ATTEMPTS
+from iltdesk.services.outbox.constants import Report
+from iltdesk.services.outbox.context import CalendarState
+from iltdesk.services.outbox.context import Composed
+from iltdesk.services.outbox.context import Draft
+from iltdesk.services.outbox.context import calendar_states
+from iltdesk.services.outbox.context import first_date
+from iltdesk.services.outbox.context import invited_count
+from iltdesk.services.outbox.context import session_dates
+from iltdesk.services.outbox.queue import cancel
+from iltdesk.services.outbox.queue import export_failed
+from iltdesk.services.outbox.queue import list_outbox
+from iltdesk.services.outbox.queue import mark_sent_by_user
+from iltdesk.services.outbox.queue import message_content
+from iltdesk.services.outbox.queue import outbox_counts
+from iltdesk.services.outbox.queue import queue
+from iltdesk.services.outbox.queue import recover_interrupted
+from iltdesk.services.outbox.queue import resend
+from iltdesk.services.outbox.queue import retry
+from iltdesk.services.outbox.reminders import due_reminders
+from iltdesk.services.outbox.sending import SendSummary
+from iltdesk.services.outbox.sending import ensure_can_send
+from iltdesk.services.outbox.sending import retry_delay
+from iltdesk.services.outbox.sending import send_queue
+from iltdesk.services.outbox.settings import MAIL_DEFAULTS
+from iltdesk.services.outbox.settings import MailSettings
+from iltdesk.services.outbox.settings import get_config
+from iltdesk.services.outbox.settings import get_template
+from iltdesk.services.outbox.settings import mail_settings
+from iltdesk.services.outbox.settings import make_transport
+from iltdesk.services.outbox.settings import reset_template
+from iltdesk.services.outbox.settings import save_template
+from iltdesk.services.outbox.settings import set_mail_settings
 
 __all__ = [
     "BACKOFF_SECONDS",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -12,41 +15,39 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Learner, OutboxMessage
-from iltdesk.domain.enums import (
-    EnrollmentSource,
-    EnrollmentStatus,
-    MessageKind,
-    SessionStatus,
-)
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import RosterRow
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.mail.messages import Attachment, CalendarPart, build_message
-from iltdesk.mail.templates import (
-    render,
-)
+from iltdesk.mail.messages import Attachment
+from iltdesk.mail.messages import CalendarPart
+from iltdesk.mail.messages import build_message
+from iltdesk.mail.templates import render
 from iltdesk.services import enrollment
 from iltdesk.services.outbox.constants import INVITING
-from iltdesk.services.outbox.context import (
-    CalendarState,
-    Composed,
-    Draft,
-    _Context,
-    _existing_keys,
-    _invitation,
-    _language,
-    _previous_day_times,
-    _recipients,
-    _regional,
-    _session_context,
-    _template,
-    _uid,
-    _values,
-    calendar_states,
-    first_date,
-)
-from iltdesk.services.outbox.settings import get_template, mail_settings
+from iltdesk.services.outbox.context import CalendarState
+from iltdesk.services.outbox.context import Composed
+from iltdesk.services.outbox.context import Draft
+from iltdesk.services.outbox.context import _Context
+from iltdesk.services.outbox.context import _existing_keys
+from iltdesk.services.outbox.context import _invitation
+from iltdesk.services.outbox.context import _language
+from iltdesk.services.outbox.context import _previous_day_times
+from iltdesk.services.outbox.context import _recipients
+from iltdesk.services.outbox.context import _regional
+from iltdesk.services.outbox.context import _session_context
+from iltdesk.services.outbox.context import _template
+from iltdesk.services.outbox.context import _uid
+from iltdesk.services.outbox.context import _values
+from iltdesk.services.outbox.context import calendar_states
+from iltdesk.services.outbox.context import first_date
+from iltdesk.services.outbox.settings import get_template
+from iltdesk.services.outbox.settings import mail_settings
 
 
 def compose(
@@ -344,7 +345,8 @@ def _compose_certificates(
     fallback_language: str,
     options: dict[str, Any],
 ) -> Composed:
-    from iltdesk.documents.certificates import build_certificates_pdf, certificate_file_name
+    from iltdesk.documents.certificates import build_certificates_pdf
+    from iltdesk.documents.certificates import certificate_file_name
     from iltdesk.domain.printing import CertificateDesign
     from iltdesk.services import certificates
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from iltdesk.domain.enums import (
-    MessageKind,
-    OutboxStatus,
-)
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import OutboxStatus
 
 Report = Callable[[int, int, str], None]
 BACKOFF_SECONDS = (2.0, 10.0, 60.0, 300.0)  # after the 1st, 2nd, 3rd, 4th transient failure

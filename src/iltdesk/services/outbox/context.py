@@ -3,34 +3,42 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 
 from iltdesk import formatting
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import OutboxContent, OutboxMessage, Room, Setting
-from iltdesk.domain.enums import (
-    SEAT_HOLDING,
-    DeliveryFormat,
-    DeliveryMode,
-    EnrollmentStatus,
-    MessageKind,
-)
-from iltdesk.domain.rows import RosterRow, SessionRow
+from iltdesk.db.entities import OutboxContent
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.db.entities import Room
+from iltdesk.db.entities import Setting
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import DeliveryFormat
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.rows import RosterRow
+from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import load_translations
 from iltdesk.mail.messages import CalendarPart
-from iltdesk.mail.templates import (
-    DEFAULT_TECH_CHECKLIST,
-    TEMPLATE_LANGUAGES,
-    Template,
-)
-from iltdesk.services import catalogue, scheduling
-from iltdesk.services.outbox.constants import CALENDAR_KINDS, DELIVERED, INVITING
-from iltdesk.services.outbox.settings import MailSettings, get_template, mail_settings
+from iltdesk.mail.templates import DEFAULT_TECH_CHECKLIST
+from iltdesk.mail.templates import TEMPLATE_LANGUAGES
+from iltdesk.mail.templates import Template
+from iltdesk.services import catalogue
+from iltdesk.services import scheduling
+from iltdesk.services.outbox.constants import CALENDAR_KINDS
+from iltdesk.services.outbox.constants import DELIVERED
+from iltdesk.services.outbox.constants import INVITING
+from iltdesk.services.outbox.settings import MailSettings
+from iltdesk.services.outbox.settings import get_template
+from iltdesk.services.outbox.settings import mail_settings
 
 # --- composing ------------------------------------------------------------------------------
 
@@ -205,7 +213,9 @@ def _invitation(
 ) -> CalendarPart:
     """The calendar part: the session's days, or `days` given as (UID index, start, end)."""
     # Imported here: icalendar costs ~30 ms, paid only when an invitation is built.
-    from iltdesk.mail.calendar import Invitation, InviteDay, build_invitation
+    from iltdesk.mail.calendar import Invitation
+    from iltdesk.mail.calendar import InviteDay
+    from iltdesk.mail.calendar import build_invitation
 
     session, settings = ctx.session, ctx.settings
     if days is None:
@@ -289,7 +299,8 @@ def _previous_day_times(
     A cancellation must name the event as it was sent (its UID, and its times for the mail
     programs that match on them), not as the session now stands.
     """
-    from iltdesk.mail.calendar import day_uid, event_times
+    from iltdesk.mail.calendar import day_uid
+    from iltdesk.mail.calendar import event_times
 
     with db.transaction() as tx:
         contents = tx.scalars(

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import OutboxContent, OutboxMessage
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import (
-    OutboxStatus,
-)
+from iltdesk.db.entities import OutboxContent
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import OutboxStatus
 from iltdesk.domain.rows import OutboxRow
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import get_or_fail
 from iltdesk.services.outbox.compose import _resend_key
 from iltdesk.services.outbox.context import Draft
 
@@ -160,7 +165,8 @@ def resend(db: Database, ids: Sequence[int]) -> Outcome[list[int]]:
     """
     from email import message_from_bytes
     from email.policy import SMTP
-    from email.utils import format_datetime, make_msgid
+    from email.utils import format_datetime
+    from email.utils import make_msgid
 
     with db.transaction() as tx:
         originals = list(tx.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 from iltdesk.db.engine import Database
-from iltdesk.domain.enums import (
-    MessageKind,
-)
+from iltdesk.domain.enums import MessageKind
 from iltdesk.services import scheduling
 from iltdesk.services.outbox.compose import compose
 from iltdesk.services.outbox.context import Composed

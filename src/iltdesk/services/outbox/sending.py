@@ -4,28 +4,36 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, cast
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table
+from sqlalchemy import bindparam
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import update
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import OutboxContent, OutboxMessage
-from iltdesk.db.fastpath import HotConnection, Prepared, hot_connection
-from iltdesk.domain.enums import (
-    OutboxStatus,
-)
+from iltdesk.db.entities import OutboxContent
+from iltdesk.db.entities import OutboxMessage
+from iltdesk.db.fastpath import HotConnection
+from iltdesk.db.fastpath import Prepared
+from iltdesk.db.fastpath import hot_connection
+from iltdesk.domain.enums import OutboxStatus
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
-from iltdesk.mail.transport import (
-    BATCH_KINDS,
-    SendError,
-    Transport,
-)
-from iltdesk.services.outbox.constants import BACKOFF_SECONDS, MAX_ATTEMPTS, Report
+from iltdesk.mail.transport import BATCH_KINDS
+from iltdesk.mail.transport import SendError
+from iltdesk.mail.transport import Transport
+from iltdesk.services.outbox.constants import BACKOFF_SECONDS
+from iltdesk.services.outbox.constants import MAX_ATTEMPTS
+from iltdesk.services.outbox.constants import Report
 from iltdesk.services.outbox.settings import MailSettings
 
 # --- sending --------------------------------------------------------------------------------

@@ -11,26 +11,21 @@ from sqlalchemy import select
 
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Setting
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.emails import normalise_email
-from iltdesk.domain.enums import (
-    MessageKind,
-)
+from iltdesk.domain.enums import MessageKind
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.mail.messages import Sender
-from iltdesk.mail.templates import (
-    Template,
-    default_template,
-    template_errors,
-)
-from iltdesk.mail.transport import (
-    SECURITY,
-    DraftsTransport,
-    SmtpSettings,
-    SmtpTransport,
-    Transport,
-)
+from iltdesk.mail.templates import Template
+from iltdesk.mail.templates import default_template
+from iltdesk.mail.templates import template_errors
+from iltdesk.mail.transport import SECURITY
+from iltdesk.mail.transport import DraftsTransport
+from iltdesk.mail.transport import SmtpSettings
+from iltdesk.mail.transport import SmtpTransport
+from iltdesk.mail.transport import Transport
 from iltdesk.services.common import Outcome
 
 # --- settings -------------------------------------------------------------------------------

@@ -15,8 +15,13 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Course, Instructor, Learner
-from iltdesk.domain.reporting import GROUPINGS, ReportFilters, ReportName, ReportTable
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import Learner
+from iltdesk.domain.reporting import GROUPINGS
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 
@@ -28,8 +33,10 @@ def _builders() -> dict[ReportName, Builder]:
     from iltdesk.services.reports.cost import cost_report
     from iltdesk.services.reports.feedback import feedback_report
     from iltdesk.services.reports.fill import fill_report
-    from iltdesk.services.reports.hours import department_hours_report, instructor_hours_report
-    from iltdesk.services.reports.learners import no_shows_report, transcript_report
+    from iltdesk.services.reports.hours import department_hours_report
+    from iltdesk.services.reports.hours import instructor_hours_report
+    from iltdesk.services.reports.learners import no_shows_report
+    from iltdesk.services.reports.learners import transcript_report
 
     return {
         ReportName.ATTENDANCE: attendance_report,

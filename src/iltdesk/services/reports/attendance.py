@@ -5,46 +5,47 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row
+from sqlalchemy import and_
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.entities import Course, Enrollment, Learner, TrainingSession
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.enums import EnrollmentStatus
-from iltdesk.domain.report_rules import (
-    ATTENDED_RULE,
-    COMPLETED_RULE,
-    DEPARTMENT_RULE,
-    INSTRUCTOR_RULE,
-    NO_SHOW_RULE,
-    PERIOD_RULE,
-    PLACE_RULE,
-    late_cancel_rule,
-)
-from iltdesk.domain.reporting import (
-    ChartSpec,
-    Column,
-    ColumnKind,
-    GroupBy,
-    ReportFilters,
-    ReportName,
-    ReportTable,
-    Value,
-    rate,
-)
+from iltdesk.domain.report_rules import ATTENDED_RULE
+from iltdesk.domain.report_rules import COMPLETED_RULE
+from iltdesk.domain.report_rules import DEPARTMENT_RULE
+from iltdesk.domain.report_rules import INSTRUCTOR_RULE
+from iltdesk.domain.report_rules import NO_SHOW_RULE
+from iltdesk.domain.report_rules import PERIOD_RULE
+from iltdesk.domain.report_rules import PLACE_RULE
+from iltdesk.domain.report_rules import late_cancel_rule
+from iltdesk.domain.reporting import ChartSpec
+from iltdesk.domain.reporting import Column
+from iltdesk.domain.reporting import ColumnKind
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import Value
+from iltdesk.domain.reporting import rate
 from iltdesk.i18n import _
-from iltdesk.services.reports.common import (
-    Grouping,
-    count_if,
-    grouping,
-    has_learner_filter,
-    holds_place,
-    in_period,
-    join_instructors,
-    late_cancellation,
-    learner_conditions,
-    session_conditions,
-    took_place,
-)
+from iltdesk.services.reports.common import Grouping
+from iltdesk.services.reports.common import count_if
+from iltdesk.services.reports.common import grouping
+from iltdesk.services.reports.common import has_learner_filter
+from iltdesk.services.reports.common import holds_place
+from iltdesk.services.reports.common import in_period
+from iltdesk.services.reports.common import join_instructors
+from iltdesk.services.reports.common import late_cancellation
+from iltdesk.services.reports.common import learner_conditions
+from iltdesk.services.reports.common import session_conditions
+from iltdesk.services.reports.common import took_place
 
 MEASURES = (
     Column("sessions", "", ColumnKind.COUNT),

@@ -7,56 +7,49 @@ figures) and formats keys. Definitions of places, attendance and hours are in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    and_,
-    case,
-    cast,
-    exists,
-    extract,
-    func,
-    literal,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement
+from sqlalchemy import Integer
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import cast
+from sqlalchemy import exists
+from sqlalchemy import extract
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import or_
+from sqlalchemy import select
 
-from iltdesk.db.entities import (
-    Attendance,
-    CostLine,
-    Course,
-    Enrollment,
-    Instructor,
-    Learner,
-    SessionDay,
-    SessionInstructor,
-    TrainingSession,
-)
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import CostLine
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import SessionInstructor
+from iltdesk.db.entities import TrainingSession
 from iltdesk.db.sqlfunctions import hours_before
-from iltdesk.domain.enums import (
-    SEAT_HOLDING,
-    AttendanceStatus,
-    CostBasis,
-    DeliveryMode,
-    EnrollmentStatus,
-    InstructorRole,
-    SessionStatus,
-)
-from iltdesk.domain.reporting import (
-    LATE_CANCELLATION_HOURS,
-    Column,
-    ColumnKind,
-    GroupBy,
-    ReportFilters,
-    Value,
-    month_key,
-    quarter_key,
-)
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import AttendanceStatus
+from iltdesk.domain.enums import CostBasis
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.reporting import LATE_CANCELLATION_HOURS
+from iltdesk.domain.reporting import Column
+from iltdesk.domain.reporting import ColumnKind
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import Value
+from iltdesk.domain.reporting import month_key
+from iltdesk.domain.reporting import quarter_key
 from iltdesk.i18n import _
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEFT_EARLY)

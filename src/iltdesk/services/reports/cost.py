@@ -11,52 +11,50 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
+from sqlalchemy import ColumnElement
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.entities import (
-    CostLine,
-    Course,
-    CourseBudget,
-    Enrollment,
-    ExchangeRate,
-    Learner,
-    TrainingSession,
-)
+from iltdesk.db.entities import CostLine
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import CourseBudget
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import ExchangeRate
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.enums import EnrollmentStatus
-from iltdesk.domain.report_rules import (
-    BUDGET_RULE,
-    COST_RULE,
-    CURRENCY_RULE,
-    DEPARTMENT_RULE,
-    DEPARTMENT_SHARE_RULE,
-    PERIOD_RULE,
-    PLACE_RULE,
-)
-from iltdesk.domain.reporting import (
-    Amounts,
-    ChartSpec,
-    Column,
-    ColumnKind,
-    GroupBy,
-    ReportFilters,
-    ReportName,
-    ReportTable,
-    Value,
-)
-from iltdesk.i18n import _, ngettext
+from iltdesk.domain.report_rules import BUDGET_RULE
+from iltdesk.domain.report_rules import COST_RULE
+from iltdesk.domain.report_rules import CURRENCY_RULE
+from iltdesk.domain.report_rules import DEPARTMENT_RULE
+from iltdesk.domain.report_rules import DEPARTMENT_SHARE_RULE
+from iltdesk.domain.report_rules import PERIOD_RULE
+from iltdesk.domain.report_rules import PLACE_RULE
+from iltdesk.domain.reporting import Amounts
+from iltdesk.domain.reporting import ChartSpec
+from iltdesk.domain.reporting import Column
+from iltdesk.domain.reporting import ColumnKind
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import Value
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.services.costs import rate_table_in
-from iltdesk.services.reports.common import (
-    cost_factor,
-    count_if,
-    grouping,
-    has_learner_filter,
-    holds_place,
-    in_period,
-    learner_conditions,
-    session_conditions,
-    took_place,
-)
+from iltdesk.services.reports.common import cost_factor
+from iltdesk.services.reports.common import count_if
+from iltdesk.services.reports.common import grouping
+from iltdesk.services.reports.common import has_learner_filter
+from iltdesk.services.reports.common import holds_place
+from iltdesk.services.reports.common import in_period
+from iltdesk.services.reports.common import learner_conditions
+from iltdesk.services.reports.common import session_conditions
+from iltdesk.services.reports.common import took_place
 
 
 def _session_costs(conditions: list[ColumnElement[bool]]) -> Any:

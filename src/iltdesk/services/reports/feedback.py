@@ -5,46 +5,43 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.entities import (
-    Course,
-    Enrollment,
-    FeedbackAnswer,
-    FeedbackResponse,
-    TrainingSession,
-)
-from iltdesk.domain.feedback import (
-    DEFAULT_QUESTIONS,
-    INSTRUCTOR,
-    OVERALL,
-    RECOMMEND,
-    SHORT_LABELS,
-)
-from iltdesk.domain.report_rules import FEEDBACK_RULE, PERIOD_RULE
-from iltdesk.domain.reporting import (
-    ChartSpec,
-    Column,
-    ColumnKind,
-    GroupBy,
-    ReportFilters,
-    ReportName,
-    ReportTable,
-    Value,
-    rate,
-)
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import FeedbackAnswer
+from iltdesk.db.entities import FeedbackResponse
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.feedback import DEFAULT_QUESTIONS
+from iltdesk.domain.feedback import INSTRUCTOR
+from iltdesk.domain.feedback import OVERALL
+from iltdesk.domain.feedback import RECOMMEND
+from iltdesk.domain.feedback import SHORT_LABELS
+from iltdesk.domain.report_rules import FEEDBACK_RULE
+from iltdesk.domain.report_rules import PERIOD_RULE
+from iltdesk.domain.reporting import ChartSpec
+from iltdesk.domain.reporting import Column
+from iltdesk.domain.reporting import ColumnKind
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import Value
+from iltdesk.domain.reporting import rate
 from iltdesk.i18n import _
-from iltdesk.services.reports.common import (
-    count_if,
-    grouping,
-    holds_place,
-    in_period,
-    join_instructors,
-    session_conditions,
-    took_place,
-    year_month,
-)
+from iltdesk.services.reports.common import count_if
+from iltdesk.services.reports.common import grouping
+from iltdesk.services.reports.common import holds_place
+from iltdesk.services.reports.common import in_period
+from iltdesk.services.reports.common import join_instructors
+from iltdesk.services.reports.common import session_conditions
+from iltdesk.services.reports.common import took_place
+from iltdesk.services.reports.common import year_month
 
 # The rated questions of the default form, as columns (a customised form keeps these keys for
 # the questions it kept; its own questions are in the session window, not in this report).

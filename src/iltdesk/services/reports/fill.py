@@ -5,31 +5,36 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.entities import Course, Enrollment, TrainingSession
-from iltdesk.domain.enums import CancelCause, EnrollmentStatus, SessionStatus
-from iltdesk.domain.report_rules import ATTENDED_RULE, FILL_RULE, PERIOD_RULE
-from iltdesk.domain.reporting import (
-    ChartSpec,
-    Column,
-    ColumnKind,
-    GroupBy,
-    ReportFilters,
-    ReportName,
-    ReportTable,
-    Value,
-    rate,
-)
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import CancelCause
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.report_rules import ATTENDED_RULE
+from iltdesk.domain.report_rules import FILL_RULE
+from iltdesk.domain.report_rules import PERIOD_RULE
+from iltdesk.domain.reporting import ChartSpec
+from iltdesk.domain.reporting import Column
+from iltdesk.domain.reporting import ColumnKind
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import Value
+from iltdesk.domain.reporting import rate
 from iltdesk.i18n import _
-from iltdesk.services.reports.common import (
-    count_if,
-    grouping,
-    holds_place,
-    in_period,
-    session_conditions,
-)
+from iltdesk.services.reports.common import count_if
+from iltdesk.services.reports.common import grouping
+from iltdesk.services.reports.common import holds_place
+from iltdesk.services.reports.common import in_period
+from iltdesk.services.reports.common import session_conditions
 
 
 def fill_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> ReportTable:  # noqa: ARG001 - every report takes the hour

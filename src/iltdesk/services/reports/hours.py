@@ -2,54 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.entities import (
-    CostLine,
-    Enrollment,
-    Instructor,
-    Learner,
-    SessionDay,
-    TrainingSession,
-)
-from iltdesk.domain.enums import CostCategory, SessionStatus
-from iltdesk.domain.report_rules import (
-    DEPARTMENT_RULE,
-    FEEDBACK_SCORE_RULE,
-    FEES_RULE,
-    HEADCOUNT_RULE,
-    HOURS_RULE,
-    INSTRUCTOR_RULE,
-)
-from iltdesk.domain.reporting import (
-    Amounts,
-    ChartSpec,
-    Column,
-    ColumnKind,
-    GroupBy,
-    ReportFilters,
-    ReportName,
-    ReportTable,
-    Value,
-    hours,
-    month_key,
-    rate,
-)
+from iltdesk.db.entities import CostLine
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Instructor
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import CostCategory
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.report_rules import DEPARTMENT_RULE
+from iltdesk.domain.report_rules import FEEDBACK_SCORE_RULE
+from iltdesk.domain.report_rules import FEES_RULE
+from iltdesk.domain.report_rules import HEADCOUNT_RULE
+from iltdesk.domain.report_rules import HOURS_RULE
+from iltdesk.domain.report_rules import INSTRUCTOR_RULE
+from iltdesk.domain.reporting import Amounts
+from iltdesk.domain.reporting import ChartSpec
+from iltdesk.domain.reporting import Column
+from iltdesk.domain.reporting import ColumnKind
+from iltdesk.domain.reporting import GroupBy
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import Value
+from iltdesk.domain.reporting import hours
+from iltdesk.domain.reporting import month_key
+from iltdesk.domain.reporting import rate
 from iltdesk.i18n import _
-from iltdesk.services.reports.common import (
-    cost_factor,
-    in_period,
-    join_instructors,
-    learner_conditions,
-    session_conditions,
-    year_month,
-)
+from iltdesk.services.reports.common import cost_factor
+from iltdesk.services.reports.common import in_period
+from iltdesk.services.reports.common import join_instructors
+from iltdesk.services.reports.common import learner_conditions
+from iltdesk.services.reports.common import session_conditions
+from iltdesk.services.reports.common import year_month
 
 
 def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> ReportTable:

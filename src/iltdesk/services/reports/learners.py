@@ -5,48 +5,44 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func
+from sqlalchemy import or_
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.entities import (
-    Certificate,
-    Course,
-    Enrollment,
-    Learner,
-    SessionDay,
-    TrainingSession,
-)
-from iltdesk.domain.enums import SEAT_HOLDING, EnrollmentStatus, SessionStatus
-from iltdesk.domain.report_rules import (
-    COMPLETED_RULE,
-    DEPARTMENT_RULE,
-    HOURS_RULE,
-    NO_SHOW_RULE,
-    PERIOD_RULE,
-    late_cancel_rule,
-    no_show_list_rule,
-)
-from iltdesk.domain.reporting import (
-    NO_SHOW_FOLLOW_UP,
-    ChartSpec,
-    Column,
-    ColumnKind,
-    ReportFilters,
-    ReportName,
-    ReportTable,
-    Value,
-    hours,
-)
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import SessionDay
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.enums import SEAT_HOLDING
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.report_rules import COMPLETED_RULE
+from iltdesk.domain.report_rules import DEPARTMENT_RULE
+from iltdesk.domain.report_rules import HOURS_RULE
+from iltdesk.domain.report_rules import NO_SHOW_RULE
+from iltdesk.domain.report_rules import PERIOD_RULE
+from iltdesk.domain.report_rules import late_cancel_rule
+from iltdesk.domain.report_rules import no_show_list_rule
+from iltdesk.domain.reporting import NO_SHOW_FOLLOW_UP
+from iltdesk.domain.reporting import ChartSpec
+from iltdesk.domain.reporting import Column
+from iltdesk.domain.reporting import ColumnKind
+from iltdesk.domain.reporting import ReportFilters
+from iltdesk.domain.reporting import ReportName
+from iltdesk.domain.reporting import ReportTable
+from iltdesk.domain.reporting import Value
+from iltdesk.domain.reporting import hours
 from iltdesk.errors import NotFoundError
 from iltdesk.i18n import _
-from iltdesk.services.reports.common import (
-    count_if,
-    in_period,
-    late_cancellation,
-    learner_conditions,
-    session_conditions,
-    took_place,
-)
+from iltdesk.services.reports.common import count_if
+from iltdesk.services.reports.common import in_period
+from iltdesk.services.reports.common import late_cancellation
+from iltdesk.services.reports.common import learner_conditions
+from iltdesk.services.reports.common import session_conditions
+from iltdesk.services.reports.common import took_place
 
 
 def no_shows_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> ReportTable:

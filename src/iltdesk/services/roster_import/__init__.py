@@ -13,28 +13,18 @@ where nobody edited it afterwards.
 
 from __future__ import annotations
 
-from iltdesk.services.roster_import.batches import (
-    earlier_import,
-    list_import_batches,
-    prepare,
-    problem_rows,
-    remember_mapping,
-    remembered_mapping,
-)
-from iltdesk.services.roster_import.commit import (
-    commit_import,
-)
-from iltdesk.services.roster_import.lookup import (
-    CHUNK,
-    SKIP,
-    Report,
-)
-from iltdesk.services.roster_import.plan import (
-    plan_import,
-)
-from iltdesk.services.roster_import.undo import (
-    undo_import,
-)
+from iltdesk.services.roster_import.batches import earlier_import
+from iltdesk.services.roster_import.batches import list_import_batches
+from iltdesk.services.roster_import.batches import prepare
+from iltdesk.services.roster_import.batches import problem_rows
+from iltdesk.services.roster_import.batches import remember_mapping
+from iltdesk.services.roster_import.batches import remembered_mapping
+from iltdesk.services.roster_import.commit import commit_import
+from iltdesk.services.roster_import.lookup import CHUNK
+from iltdesk.services.roster_import.lookup import SKIP
+from iltdesk.services.roster_import.lookup import Report
+from iltdesk.services.roster_import.plan import plan_import
+from iltdesk.services.roster_import.undo import undo_import
 
 __all__ = [
     "CHUNK",

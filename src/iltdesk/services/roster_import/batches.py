@@ -4,36 +4,37 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Course,
-    ImportBatch,
-    Setting,
-    TrainingSession,
-)
-from iltdesk.domain.imports import (
-    ImportBatchRow,
-    ImportPlan,
-    ProblemRow,
-    RowAction,
-)
+from iltdesk.db.entities import Course
+from iltdesk.db.entities import ImportBatch
+from iltdesk.db.entities import Setting
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.imports import ImportBatchRow
+from iltdesk.domain.imports import ImportPlan
+from iltdesk.domain.imports import ProblemRow
+from iltdesk.domain.imports import RowAction
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.importers.cells import cell_text, header_key
-from iltdesk.importers.fields import Field, find_header_row, guess_mapping, mapping_problem
+from iltdesk.importers.cells import cell_text
+from iltdesk.importers.cells import header_key
+from iltdesk.importers.fields import Field
+from iltdesk.importers.fields import find_header_row
+from iltdesk.importers.fields import guess_mapping
+from iltdesk.importers.fields import mapping_problem
 from iltdesk.importers.reading import SourceFile
-from iltdesk.importers.roster import (
-    ParsedRoster,
-    parse_rows,
-)
+from iltdesk.importers.roster import ParsedRoster
+from iltdesk.importers.roster import parse_rows
 from iltdesk.services.roster_import.lookup import Report
-from iltdesk.services.settings_store import DOMAIN_DEFAULTS, get_setting, set_setting
+from iltdesk.services.settings_store import DOMAIN_DEFAULTS
+from iltdesk.services.settings_store import get_setting
+from iltdesk.services.settings_store import set_setting
 
 
 def _batch_rows(tx: OrmSession, where: Any, limit: int) -> list[ImportBatchRow]:

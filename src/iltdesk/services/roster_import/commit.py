@@ -5,49 +5,48 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
+from typing import cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table
+from sqlalchemy import bindparam
+from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.collector import paused_collector
 from iltdesk.db.base import utcnow
 from iltdesk.db.bulk import bulk_insert
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Enrollment,
-    ImportBatch,
-    Learner,
-)
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
-from iltdesk.domain.imports import (
-    ImportCounts,
-    ImportResult,
-    ImportSource,
-    Placement,
-)
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import ImportBatch
+from iltdesk.db.entities import Learner
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.imports import ImportCounts
+from iltdesk.domain.imports import ImportResult
+from iltdesk.domain.imports import ImportSource
+from iltdesk.domain.imports import Placement
 from iltdesk.i18n import _
-from iltdesk.importers.roster import (
-    LEARNER_FIELDS,
-    ParsedRoster,
-)
+from iltdesk.importers.roster import LEARNER_FIELDS
+from iltdesk.importers.roster import ParsedRoster
 from iltdesk.services import journal
-from iltdesk.services.common import Outcome, audit
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
 from iltdesk.services.learners import learner_keys
 from iltdesk.services.maintenance import back_up_before
-from iltdesk.services.roster_import.lookup import (
-    _LEARNERS,
-    Report,
-    _chunks,
-    _name_keys,
-    _stored_value,
-    _Work,
-)
+from iltdesk.services.roster_import.lookup import _LEARNERS
+from iltdesk.services.roster_import.lookup import Report
+from iltdesk.services.roster_import.lookup import _chunks
+from iltdesk.services.roster_import.lookup import _name_keys
+from iltdesk.services.roster_import.lookup import _stored_value
+from iltdesk.services.roster_import.lookup import _Work
 from iltdesk.services.roster_import.plan import _plan
-from iltdesk.services.seats import (
-    next_waitlist_position,
-)
+from iltdesk.services.seats import next_waitlist_position
 
 _TEXT_FIELDS = tuple(name for name in LEARNER_FIELDS if name not in ("employee_id", "hire_date"))
 _INSERT_COLUMNS = (

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any
+from typing import TypeVar
+from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
-from iltdesk.db.entities import (
-    Learner,
-)
-from iltdesk.domain.imports import (
-    FieldChange,
-    ImportPlan,
-    Placement,
-)
+from iltdesk.db.entities import Learner
+from iltdesk.domain.imports import FieldChange
+from iltdesk.domain.imports import ImportPlan
+from iltdesk.domain.imports import Placement
 from iltdesk.domain.text import search_key
-from iltdesk.importers.roster import (
-    LEARNER_FIELDS,
-    ParsedRow,
-)
+from iltdesk.importers.roster import LEARNER_FIELDS
+from iltdesk.importers.roster import ParsedRow
 
 T = TypeVar("T")
 CHUNK = 2000  # keys per IN (...) lookup: well under SQLite's 32,766 parameters

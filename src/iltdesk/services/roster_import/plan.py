@@ -10,39 +10,36 @@ from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.collector import paused_collector
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import Enrollment, Learner, TrainingSession
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.enums import EnrollmentStatus
-from iltdesk.domain.imports import (
-    Candidate,
-    FieldChange,
-    ImportCounts,
-    ImportPlan,
-    Placement,
-    RowAction,
-    RowPlan,
-    RowProblem,
-)
+from iltdesk.domain.imports import Candidate
+from iltdesk.domain.imports import FieldChange
+from iltdesk.domain.imports import ImportCounts
+from iltdesk.domain.imports import ImportPlan
+from iltdesk.domain.imports import Placement
+from iltdesk.domain.imports import RowAction
+from iltdesk.domain.imports import RowPlan
+from iltdesk.domain.imports import RowProblem
 from iltdesk.domain.rules import free_seats
 from iltdesk.i18n import _
 from iltdesk.importers.fields import Field
-from iltdesk.importers.roster import ParsedRoster, ParsedRow
+from iltdesk.importers.roster import ParsedRoster
+from iltdesk.importers.roster import ParsedRow
 from iltdesk.services.clashes import learner_clashes
 from iltdesk.services.placing import open_session
-from iltdesk.services.roster_import.lookup import (
-    SKIP,
-    Report,
-    _chunks,
-    _differences,
-    _Existing,
-    _load,
-    _load_ids,
-    _name,
-    _name_keys,
-    _Work,
-)
-from iltdesk.services.seats import (
-    seats_taken,
-)
+from iltdesk.services.roster_import.lookup import SKIP
+from iltdesk.services.roster_import.lookup import Report
+from iltdesk.services.roster_import.lookup import _chunks
+from iltdesk.services.roster_import.lookup import _differences
+from iltdesk.services.roster_import.lookup import _Existing
+from iltdesk.services.roster_import.lookup import _load
+from iltdesk.services.roster_import.lookup import _load_ids
+from iltdesk.services.roster_import.lookup import _name
+from iltdesk.services.roster_import.lookup import _name_keys
+from iltdesk.services.roster_import.lookup import _Work
+from iltdesk.services.seats import seats_taken
 
 
 @dataclass

@@ -7,35 +7,37 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
-from iltdesk.db.entities import (
-    Attendance,
-    Certificate,
-    Enrollment,
-    ImportBatch,
-    Learner,
-    TrainingSession,
-)
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import EnrollmentSource, EnrollmentStatus
-from iltdesk.domain.imports import (
-    UndoResult,
-)
+from iltdesk.db.entities import Attendance
+from iltdesk.db.entities import Certificate
+from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import ImportBatch
+from iltdesk.db.entities import Learner
+from iltdesk.db.entities import TrainingSession
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import EnrollmentSource
+from iltdesk.domain.enums import EnrollmentStatus
+from iltdesk.domain.imports import UndoResult
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.common import Outcome, audit, get_or_fail
+from iltdesk.services.common import Outcome
+from iltdesk.services.common import audit
+from iltdesk.services.common import get_or_fail
 from iltdesk.services.learners import learner_keys
 from iltdesk.services.maintenance import back_up_before
-from iltdesk.services.roster_import.lookup import _chunks, _stored_text, _stored_value
+from iltdesk.services.roster_import.lookup import _chunks
+from iltdesk.services.roster_import.lookup import _stored_text
+from iltdesk.services.roster_import.lookup import _stored_value
 from iltdesk.services.roster_undo import remove_place
-from iltdesk.services.seats import (
-    fill_free_seats,
-    renumber_waitlist,
-)
+from iltdesk.services.seats import fill_free_seats
+from iltdesk.services.seats import renumber_waitlist
 
 
 def _has_history(tx: OrmSession, enrollment_id: int) -> bool:

@@ -7,25 +7,25 @@ connections come back from a list. ILT Desk then starts again on the team databa
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.errors import UserError
-from iltdesk.i18n import N_, _
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
 from iltdesk.services import team
 from iltdesk.settings import Preferences
-from iltdesk.tasks.runner import Progress, TaskRunner
+from iltdesk.tasks.runner import Progress
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.modal import run_modal
 from iltdesk.views.widgets import error_label
 

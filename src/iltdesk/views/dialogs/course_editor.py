@@ -8,44 +8,54 @@ activity (`domain/agenda.py`).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.agenda import agenda_warnings, offsets, total_label
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.agenda import agenda_warnings
+from iltdesk.domain.agenda import offsets
+from iltdesk.domain.agenda import total_label
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.costs import CostLineSpec
-from iltdesk.domain.enums import ActivityType, DeliveryFormat
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import DeliveryFormat
 from iltdesk.domain.rows import CourseRow
-from iltdesk.domain.specs import AgendaItemSpec, CourseSpec
-from iltdesk.errors import StaleEditError, ValidationError
-from iltdesk.i18n import _, ngettext
-from iltdesk.services import catalogue, costs
+from iltdesk.domain.specs import AgendaItemSpec
+from iltdesk.domain.specs import CourseSpec
+from iltdesk.errors import StaleEditError
+from iltdesk.errors import ValidationError
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.services import catalogue
+from iltdesk.services import costs
 from iltdesk.services.common import Database
 from iltdesk.views.context import AppContext
-from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
-from iltdesk.views.errors import show_error, show_task_error
+from iltdesk.views.dialogs.stale import StaleChoice
+from iltdesk.views.dialogs.stale import ask_stale
+from iltdesk.views.dialogs.stale import changed_elsewhere
+from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_task_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import error_label, keep_room
+from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import keep_room
 
 TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
 
@@ -329,7 +339,8 @@ class CourseEditorDialog(QDialog):
 
     def _build_costs(self, row: CourseRow | None) -> QWidget:
         """Default cost lines new sessions copy, and what a learner has cost lately."""
-        from iltdesk.views.cost_lines import CostLinesEditor, instructor_choices
+        from iltdesk.views.cost_lines import CostLinesEditor
+        from iltdesk.views.cost_lines import instructor_choices
 
         page = QWidget()
         intro = QLabel(
@@ -470,10 +481,14 @@ class CourseEditorDialog(QDialog):
 
 def cost_per_learner_text(db: Database, zone: str, course_id: int) -> str:
     """What a place on the course cost over the last 12 months (from the cost report)."""
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from iltdesk.domain.reporting import Amounts, Period, ReportFilters, ReportName
+    from iltdesk.domain.reporting import Amounts
+    from iltdesk.domain.reporting import Period
+    from iltdesk.domain.reporting import ReportFilters
+    from iltdesk.domain.reporting import ReportName
     from iltdesk.services.reports import build_report
 
     today = datetime.now(UTC).astimezone(ZoneInfo(zone)).date()

@@ -11,28 +11,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QLabel,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemDelegate
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QStyledItemDelegate
+from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.enums import SEAT_HOLDING
-from iltdesk.domain.feedback import FeedbackForm, QuestionKind
-from iltdesk.i18n import _, ngettext
-from iltdesk.models.feedback import LEARNER_ROLE, FeedbackEntryTableModel
-from iltdesk.services import enrollment, feedback
+from iltdesk.domain.feedback import FeedbackForm
+from iltdesk.domain.feedback import QuestionKind
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.models.feedback import LEARNER_ROLE
+from iltdesk.models.feedback import FeedbackEntryTableModel
+from iltdesk.services import enrollment
+from iltdesk.services import feedback
 from iltdesk.views.context import AppContext
 from iltdesk.views.widgets import error_label
 

@@ -7,29 +7,25 @@ comparable after rewording, and the reports keep reading "overall" and "instruct
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.domain.feedback import (
-    DEFAULT_QUESTIONS,
-    DEFAULT_WORDING,
-    Question,
-    QuestionKind,
-    check_form,
-    new_key,
-)
+from iltdesk.domain.feedback import DEFAULT_QUESTIONS
+from iltdesk.domain.feedback import DEFAULT_WORDING
+from iltdesk.domain.feedback import Question
+from iltdesk.domain.feedback import QuestionKind
+from iltdesk.domain.feedback import check_form
+from iltdesk.domain.feedback import new_key
 from iltdesk.i18n import _
 from iltdesk.services import feedback
 from iltdesk.views.context import AppContext

@@ -12,28 +12,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QLabel,
-    QPlainTextEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.i18n import _, ngettext
-from iltdesk.importers.survey import EMAIL, LEAVE_OUT, NAME, QUESTION, RESPONSE_ID, read_survey
-from iltdesk.services.feedback_import import (
-    FeedbackPlan,
-    apply_feedback_import,
-    plan_feedback_import,
-)
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.importers.survey import EMAIL
+from iltdesk.importers.survey import LEAVE_OUT
+from iltdesk.importers.survey import NAME
+from iltdesk.importers.survey import QUESTION
+from iltdesk.importers.survey import RESPONSE_ID
+from iltdesk.importers.survey import read_survey
+from iltdesk.services.feedback_import import FeedbackPlan
+from iltdesk.services.feedback_import import apply_feedback_import
+from iltdesk.services.feedback_import import plan_feedback_import
 from iltdesk.views.context import AppContext
 from iltdesk.views.widgets import error_label
 

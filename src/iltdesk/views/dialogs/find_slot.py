@@ -9,36 +9,42 @@ the session editor filled with the proposal, to check and save.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.enums import DeliveryMode, InstructorRole
-from iltdesk.i18n import _, ngettext
-from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
-from iltdesk.services import catalogue, planning
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
+from iltdesk.services import catalogue
+from iltdesk.services import planning
 from iltdesk.services.planning import SlotProposal
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
-from iltdesk.views.time_fields import pydate, qdate
-from iltdesk.views.widgets import error_label, zone_combo
+from iltdesk.views.time_fields import pydate
+from iltdesk.views.time_fields import qdate
+from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import zone_combo
 
 
 class SlotsTableModel(RowTableModel[SlotProposal]):

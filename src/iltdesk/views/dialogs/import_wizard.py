@@ -12,39 +12,37 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QWidget,
-    QWizard,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QWizard
 
 from iltdesk.collector import CollectorPause
-from iltdesk.domain.imports import (
-    ImportBatchRow,
-    ImportPlan,
-    ImportResult,
-    ImportSource,
-    UndoResult,
-)
+from iltdesk.domain.imports import ImportBatchRow
+from iltdesk.domain.imports import ImportPlan
+from iltdesk.domain.imports import ImportResult
+from iltdesk.domain.imports import ImportSource
+from iltdesk.domain.imports import UndoResult
 from iltdesk.i18n import _
-from iltdesk.importers.reading import SourceFile, read_file
+from iltdesk.importers.reading import SourceFile
+from iltdesk.importers.reading import read_file
 from iltdesk.importers.roster import ParsedRoster
-from iltdesk.models.imports import PreviewRow, preview_rows
+from iltdesk.models.imports import PreviewRow
+from iltdesk.models.imports import preview_rows
 from iltdesk.services import roster_import
-from iltdesk.tasks.runner import Progress, TaskRunner
+from iltdesk.tasks.runner import Progress
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.import_pages.columns_page import ColumnsPage
-from iltdesk.views.dialogs.import_pages.common import (
-    COLUMNS,
-    DONE,
-    FILE,
-    PREVIEW,
-    SHEET,
-    TARGET,
-    counts_html,
-    counts_html_of,
-    undo_summary,
-)
+from iltdesk.views.dialogs.import_pages.common import COLUMNS
+from iltdesk.views.dialogs.import_pages.common import DONE
+from iltdesk.views.dialogs.import_pages.common import FILE
+from iltdesk.views.dialogs.import_pages.common import PREVIEW
+from iltdesk.views.dialogs.import_pages.common import SHEET
+from iltdesk.views.dialogs.import_pages.common import TARGET
+from iltdesk.views.dialogs.import_pages.common import counts_html
+from iltdesk.views.dialogs.import_pages.common import counts_html_of
+from iltdesk.views.dialogs.import_pages.common import undo_summary
 from iltdesk.views.dialogs.import_pages.done_page import DonePage
 from iltdesk.views.dialogs.import_pages.file_page import FilePage
 from iltdesk.views.dialogs.import_pages.preview_page import PreviewPage

@@ -10,31 +10,41 @@ ends. Someone booked elsewhere at that time stays on the list, and the dialog sa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QPersistentModelIndex
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import MessageKind, SessionStatus
-from iltdesk.i18n import _, ngettext
-from iltdesk.models.base import NOT_SAID, ROW_ROLE, Column, RowTableModel, SortOrder
-from iltdesk.services import interest, outbox, scheduling
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.enums import SessionStatus
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.models.base import NOT_SAID
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
+from iltdesk.models.base import SortOrder
+from iltdesk.services import interest
+from iltdesk.services import outbox
+from iltdesk.services import scheduling
 from iltdesk.services.interest import InterestRow
 from iltdesk.views.context import AppContext
 

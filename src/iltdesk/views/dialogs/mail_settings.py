@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import credentials
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import MessageKind
 from iltdesk.i18n import _
-from iltdesk.mail.templates import PLACEHOLDERS, TEMPLATE_LANGUAGES, Template, template_errors
+from iltdesk.mail.templates import PLACEHOLDERS
+from iltdesk.mail.templates import TEMPLATE_LANGUAGES
+from iltdesk.mail.templates import Template
+from iltdesk.mail.templates import template_errors
 from iltdesk.services import outbox
-from iltdesk.services.outbox import MailSettings, SendSummary
-from iltdesk.tasks.runner import Progress, TaskRunner
+from iltdesk.services.outbox import MailSettings
+from iltdesk.services.outbox import SendSummary
+from iltdesk.tasks.runner import Progress
+from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.preferences import buddy_label
 from iltdesk.views.errors import error_text
-from iltdesk.views.widgets import ERROR_COLOUR, error_label
+from iltdesk.views.widgets import ERROR_COLOUR
+from iltdesk.views.widgets import error_label
 
 
 class MailSettingsDialog(QDialog):

@@ -13,38 +13,42 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QSpinBox,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.meeting import MeetingRule
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.errors import UserError
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.importers.meeting_times import ReportDayUnknownError
-from iltdesk.models.meeting import MeetingReviewModel, ReviewRow
-from iltdesk.services import attendance, enrollment, meeting_import
+from iltdesk.models.meeting import MeetingReviewModel
+from iltdesk.models.meeting import ReviewRow
+from iltdesk.services import attendance
+from iltdesk.services import enrollment
+from iltdesk.services import meeting_import
 from iltdesk.services.attendance import MarkSpec
-from iltdesk.services.meeting_import import MeetingPlan, ReportPerson
+from iltdesk.services.meeting_import import MeetingPlan
+from iltdesk.services.meeting_import import ReportPerson
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import MarksCommand
-from iltdesk.views.widgets import error_label, zone_combo
+from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import zone_combo
 
 REPORT_FILTER = "*.csv *.xlsx *.xls *.txt"
 

@@ -10,21 +10,22 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDateEdit
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.domain.dates import add_months
-from iltdesk.i18n import N_, _
-from iltdesk.models.base import Column, RowTableModel
-from iltdesk.services.train_the_trainer import GAINED, QualificationRow
+from iltdesk.i18n import N_
+from iltdesk.i18n import _
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
+from iltdesk.services.train_the_trainer import GAINED
+from iltdesk.services.train_the_trainer import QualificationRow
 from iltdesk.views.modal import run_modal
 
 _GAINED_LABELS = {

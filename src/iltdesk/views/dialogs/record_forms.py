@@ -7,34 +7,45 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.people import LEARNER_TEXT_FIELDS
-from iltdesk.domain.rows import InstructorRow, LearnerRow, RoomRow
-from iltdesk.domain.specs import InstructorSpec, LearnerSpec, RoomSpec
-from iltdesk.errors import StaleEditError, UserError, ValidationError
+from iltdesk.domain.rows import InstructorRow
+from iltdesk.domain.rows import LearnerRow
+from iltdesk.domain.rows import RoomRow
+from iltdesk.domain.specs import InstructorSpec
+from iltdesk.domain.specs import LearnerSpec
+from iltdesk.domain.specs import RoomSpec
+from iltdesk.errors import StaleEditError
+from iltdesk.errors import UserError
+from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services import catalogue, learners, people
+from iltdesk.services import catalogue
+from iltdesk.services import learners
+from iltdesk.services import people
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
-from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
+from iltdesk.views.dialogs.stale import StaleChoice
+from iltdesk.views.dialogs.stale import ask_stale
+from iltdesk.views.dialogs.stale import changed_elsewhere
 from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import error_label, zone_combo, zones
+from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import zone_combo
+from iltdesk.views.widgets import zones
 
 
 class _FormDialog(QDialog):

@@ -10,33 +10,35 @@ like a roster). Leaving a changed requirement asks whether to save it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QPushButton,
-    QRadioButton,
-    QSpinBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QButtonGroup
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QGroupBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QRadioButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QSplitter
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.compliance import RULE, RequirementRow, RequirementSpec
+from iltdesk.domain.compliance import RULE
+from iltdesk.domain.compliance import RequirementRow
+from iltdesk.domain.compliance import RequirementSpec
 from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.i18n import _
-from iltdesk.services import catalogue, learners, requirements
+from iltdesk.services import catalogue
+from iltdesk.services import learners
+from iltdesk.services import requirements
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
 from iltdesk.views.requirement_members import MemberList

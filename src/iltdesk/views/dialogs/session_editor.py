@@ -9,52 +9,65 @@ changes are actions of their own (Confirm, Cancel session…, Complete and lock)
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date
+from datetime import time
+from datetime import timedelta
 from html import escape
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.domain.changes import Changes, Entity
-from iltdesk.domain.enums import DeliveryMode, InstructorRole
-from iltdesk.domain.localtime import (
-    AmbiguousTimeError,
-    WallTime,
-    to_instant,
-    to_wall,
-)
-from iltdesk.domain.rows import Clash, SessionRow
-from iltdesk.domain.specs import DaySpec, SessionSpec
-from iltdesk.errors import StaleEditError, UserError
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
+from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.localtime import AmbiguousTimeError
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import to_instant
+from iltdesk.domain.localtime import to_wall
+from iltdesk.domain.rows import Clash
+from iltdesk.domain.rows import SessionRow
+from iltdesk.domain.specs import DaySpec
+from iltdesk.domain.specs import SessionSpec
+from iltdesk.errors import StaleEditError
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
-from iltdesk.services import catalogue, clashes, people, scheduling
+from iltdesk.services import catalogue
+from iltdesk.services import clashes
+from iltdesk.services import people
+from iltdesk.services import scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.views import series_editing
-from iltdesk.views.clash_text import clash_label, clashes_html, refused_html
+from iltdesk.views.clash_text import clash_label
+from iltdesk.views.clash_text import clashes_html
+from iltdesk.views.clash_text import refused_html
 from iltdesk.views.context import AppContext
 from iltdesk.views.day_row import DayRow
-from iltdesk.views.dialogs.session_questions import ask_use_room_zone, settle_folds
-from iltdesk.views.dialogs.stale import StaleChoice, ask_stale, changed_elsewhere
+from iltdesk.views.dialogs.session_questions import ask_use_room_zone
+from iltdesk.views.dialogs.session_questions import settle_folds
+from iltdesk.views.dialogs.stale import StaleChoice
+from iltdesk.views.dialogs.stale import ask_stale
+from iltdesk.views.dialogs.stale import changed_elsewhere
 from iltdesk.views.instructor_rows import InstructorRows
 from iltdesk.views.modal import run_modal
 from iltdesk.views.series_editing import RepeatBox
 from iltdesk.views.undo import EditCommand
-from iltdesk.views.widgets import error_label, zone_combo
+from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import zone_combo
 
 
 class SessionEditorDialog(QDialog):

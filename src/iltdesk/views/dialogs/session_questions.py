@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.domain.localtime import AmbiguousTimeError, WallTime, reading_label, to_instant
+from iltdesk.domain.localtime import AmbiguousTimeError
+from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import reading_label
+from iltdesk.domain.localtime import to_instant
 from iltdesk.domain.rows import RoomRow
 from iltdesk.errors import UserError
 from iltdesk.i18n import _

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QFormLayout
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QWidget
 
-from iltdesk.domain.printing import MAX_CUSTOM_HEADINGS, SignInColumn, SignInOptions
+from iltdesk.domain.printing import MAX_CUSTOM_HEADINGS
+from iltdesk.domain.printing import SignInColumn
+from iltdesk.domain.printing import SignInOptions
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.services import printing

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
-from iltdesk.domain.changes import Changes, Entity
+from iltdesk.domain.changes import Changes
+from iltdesk.domain.changes import Entity
 from iltdesk.domain.differences import stale_message
 from iltdesk.errors import StaleEditError
 from iltdesk.i18n import _

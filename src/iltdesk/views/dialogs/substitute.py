@@ -9,21 +9,21 @@ Nobody qualified: the dialog says so and offers the Instructors screen.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.i18n import _
-from iltdesk.models.base import ROW_ROLE, Column, RowTableModel
+from iltdesk.models.base import ROW_ROLE
+from iltdesk.models.base import Column
+from iltdesk.models.base import RowTableModel
 from iltdesk.services import planning
 from iltdesk.services.planning import Substitute
 from iltdesk.views.context import AppContext

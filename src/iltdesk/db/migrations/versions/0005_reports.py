@@ -198,7 +198,8 @@ def upgrade() -> None:
 
 def _fill_local_dates() -> None:
     """Each day's minutes and local date, each session's first date, from the stored instants."""
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     bind = op.get_bind()

@@ -239,7 +239,8 @@ def upgrade() -> None:
 
 def _chain_existing_entries() -> None:
     """Give the entries written before the chain existed their links, in order."""
-    from datetime import UTC, datetime
+    from datetime import UTC
+    from datetime import datetime
 
     from iltdesk.db.audit_chain import entry_hash
 

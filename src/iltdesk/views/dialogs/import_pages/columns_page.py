@@ -3,29 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QScrollArea,
-    QSpinBox,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QGridLayout
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.i18n import _
 from iltdesk.importers.cells import cell_text
-from iltdesk.importers.fields import Field, find_header_row, guess_mapping, mapping_problem
+from iltdesk.importers.fields import Field
+from iltdesk.importers.fields import find_header_row
+from iltdesk.importers.fields import guess_mapping
+from iltdesk.importers.fields import mapping_problem
 from iltdesk.importers.reading import read_file
 from iltdesk.importers.roster import ParsedRoster
-from iltdesk.models.imports import (
-    RawRowsTableModel,
-)
+from iltdesk.models.imports import RawRowsTableModel
 from iltdesk.services import roster_import
 from iltdesk.tasks.runner import Progress
 from iltdesk.views.dialogs.import_pages.common import _Page

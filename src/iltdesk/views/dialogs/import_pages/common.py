@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any
 
-from PySide6.QtWidgets import (
-    QWizardPage,
-)
+from PySide6.QtWidgets import QWizardPage
 
 from iltdesk import formatting
-from iltdesk.domain.imports import (
-    ImportBatchRow,
-    ImportCounts,
-    ImportPlan,
-    UndoResult,
-)
+from iltdesk.domain.imports import ImportBatchRow
+from iltdesk.domain.imports import ImportCounts
+from iltdesk.domain.imports import ImportPlan
+from iltdesk.domain.imports import UndoResult
 from iltdesk.errors import UserError
-from iltdesk.i18n import _, ngettext
-from iltdesk.tasks.runner import CancelledError, Progress
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import Progress
 from iltdesk.views.errors import error_text
 from iltdesk.views.widgets import error_label
 

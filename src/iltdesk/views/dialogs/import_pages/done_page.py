@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
 
-from iltdesk.domain.imports import (
-    UndoResult,
-)
+from iltdesk.domain.imports import UndoResult
 from iltdesk.i18n import _
 from iltdesk.services import roster_import
-from iltdesk.views.dialogs.import_pages.common import _Page, counts_html_of, undo_summary
+from iltdesk.views.dialogs.import_pages.common import _Page
+from iltdesk.views.dialogs.import_pages.common import counts_html_of
+from iltdesk.views.dialogs.import_pages.common import undo_summary
 from iltdesk.views.errors import error_text
 
 if TYPE_CHECKING:

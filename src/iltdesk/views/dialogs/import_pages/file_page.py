@@ -5,18 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
 
 from iltdesk.i18n import _
-from iltdesk.views.dialogs.import_pages.common import COLUMNS, FILE_FILTER, SHEET, _Page
+from iltdesk.views.dialogs.import_pages.common import COLUMNS
+from iltdesk.views.dialogs.import_pages.common import FILE_FILTER
+from iltdesk.views.dialogs.import_pages.common import SHEET
+from iltdesk.views.dialogs.import_pages.common import _Page
 from iltdesk.views.drops import RosterDropTarget
 
 if TYPE_CHECKING:

@@ -6,33 +6,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWizard,
-)
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QCheckBox
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWizard
 
-from iltdesk.domain.imports import (
-    ImportPlan,
-)
+from iltdesk.domain.imports import ImportPlan
 from iltdesk.i18n import _
 from iltdesk.importers.fields import Field
-from iltdesk.models.imports import (
-    ImportPreviewTableModel,
-    PreviewRow,
-)
+from iltdesk.models.imports import ImportPreviewTableModel
+from iltdesk.models.imports import PreviewRow
 from iltdesk.services import roster_import
 from iltdesk.services.roster_import import SKIP
-from iltdesk.tasks.runner import CancelledError, Progress
+from iltdesk.tasks.runner import CancelledError
+from iltdesk.tasks.runner import Progress
 from iltdesk.views.dialogs.document_preview import ask_save_path
-from iltdesk.views.dialogs.import_pages.common import _Page, counts_html
+from iltdesk.views.dialogs.import_pages.common import _Page
+from iltdesk.views.dialogs.import_pages.common import counts_html
 from iltdesk.views.errors import error_text
 from iltdesk.views.widgets import fit_columns
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QListWidget,
-    QListWidgetItem,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QListWidget
+from PySide6.QtWidgets import QListWidgetItem
+from PySide6.QtWidgets import QVBoxLayout
 
 from iltdesk import formatting
-from iltdesk.i18n import _, ngettext
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.views.dialogs.import_pages.common import _Page
 
 if TYPE_CHECKING:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QRadioButton,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QButtonGroup
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QRadioButton
+from PySide6.QtWidgets import QVBoxLayout
 
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.i18n import _
