@@ -21,7 +21,6 @@ from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
@@ -58,6 +57,8 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.session_choice import SessionChoiceDialog
 from iltdesk.views.errors import show_error
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import OK_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import fit_columns
 from iltdesk.views.widgets import worker_sorter
 
@@ -82,11 +83,7 @@ def ask_reminder_audience(parent: QWidget) -> tuple[bool, bool] | None:
     managers = QCheckBox(_("Their &managers, one summary each"))
     learners.setChecked(True)
     managers.setChecked(True)
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
+    buttons = button_box(dialog, OK_CANCEL)
     layout = QVBoxLayout(dialog)
     for widget in (learners, managers, buttons):
         layout.addWidget(widget)

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
@@ -32,7 +31,9 @@ from iltdesk.views import mail
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.errors import show_error
+from iltdesk.views.widgets import CLOSE
 from iltdesk.views.widgets import TablePage
+from iltdesk.views.widgets import button_box
 
 STATUS_FILTERS: tuple[tuple[tuple[OutboxStatus, ...], Callable[[], str]], ...] = (
     ((), lambda: _("All messages")),
@@ -196,8 +197,7 @@ class OutboxPage(TablePage):
             + (("\n" + row.last_error) if row.last_error else "")
         )
         details.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
+        buttons = button_box(dialog, CLOSE)
         layout = QVBoxLayout(dialog)
         layout.addWidget(details)
         layout.addWidget(text)

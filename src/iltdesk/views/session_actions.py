@@ -40,6 +40,8 @@ from iltdesk.services import scheduling
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import OK_CANCEL
+from iltdesk.views.widgets import button_box
 
 
 def ask_offer_waitlist(parent: QWidget | None, count: int) -> bool:
@@ -215,11 +217,7 @@ class DuplicateDialog(QDialog):
             ).format(n=learners)
         )
         self.copy_roster.setEnabled(learners > 0)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, OK_CANCEL)
         form = QFormLayout(self)
         form.addRow(_("&Move the days"), self.shift)
         form.addRow(self.copy_roster)

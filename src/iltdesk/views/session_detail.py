@@ -12,13 +12,11 @@ from typing import Any
 from typing import cast
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QProgressBar
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QTabWidget
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -56,6 +54,7 @@ from iltdesk.views.undo import enrol_learners
 from iltdesk.views.undo import roster_action
 from iltdesk.views.widgets import ERROR_COLOUR
 from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import make_table
 
 if TYPE_CHECKING:
     from iltdesk.views.cost_lines import SessionCostsPanel
@@ -177,12 +176,7 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
         self.capacity_bar = QProgressBar()
         self.capacity_bar.setAccessibleName(_("Seats taken"))
         self.roster_model = RosterTableModel(self)
-        self.roster_view = QTableView()
-        self.roster_view.setModel(self.roster_model)
-        self.roster_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.roster_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.roster_view.horizontalHeader().setStretchLastSection(True)
-        self.roster_view.verticalHeader().hide()
+        self.roster_view = make_table(self.roster_model, _("Roster"))
         buttons = QHBoxLayout()
         self.add_button = QPushButton(_("&Add learners…"))
         self.walk_in_button = QPushButton(_("&Walk-in…"))

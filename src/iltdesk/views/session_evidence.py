@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QInputDialog
@@ -33,6 +32,8 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.errors import show_error
 from iltdesk.views.errors import show_task_error
+from iltdesk.views.widgets import CLOSE
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import fit_columns
 from iltdesk.views.widgets import open_dialog
 
@@ -219,8 +220,7 @@ class KeptEvidenceDialog(QDialog):
             else _("Nothing printed or attached yet.")
         )
         note.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, CLOSE)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(note)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
@@ -42,6 +41,8 @@ from iltdesk.services.feedback import ResponseRow
 from iltdesk.services.feedback import SessionFeedback
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import MANY
+from iltdesk.views.widgets import make_table
 
 SURVEY_FILES = N_("Survey exports (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;All files (*)")
 
@@ -140,11 +141,7 @@ class SessionFeedbackTab(QWidget):
         self.comments.setReadOnly(True)
         self.comments.setAccessibleName(_("Comments"))
         self.responses_model = ResponsesTableModel(self)
-        self.responses_view = QTableView()
-        self.responses_view.setModel(self.responses_model)
-        self.responses_view.setAccessibleName(_("Responses"))
-        self.responses_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.responses_view.horizontalHeader().setStretchLastSection(True)
+        self.responses_view = make_table(self.responses_model, _("Responses"), selection=MANY)
         self.responses_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.responses_view.customContextMenuRequested.connect(self._responses_menu)
         lower = QSplitter(Qt.Orientation.Horizontal)

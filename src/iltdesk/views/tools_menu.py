@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
@@ -46,7 +45,9 @@ from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 from iltdesk.views.errors import show_task_error
+from iltdesk.views.widgets import CLOSE
 from iltdesk.views.widgets import ERROR_COLOUR
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import fit_columns
 from iltdesk.views.widgets import open_dialog
 from iltdesk.views.widgets import worker_sorter
@@ -105,8 +106,7 @@ class VerifyDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.code, 1)
         row.addWidget(self.check)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, CLOSE)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.answer, 1)
@@ -186,8 +186,7 @@ class RegisterDialog(QDialog):
         buttons.addWidget(self.count, 1)
         buttons.addWidget(self.csv_button)
         buttons.addWidget(self.html_button)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close = button_box(self, CLOSE)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.table, 1)

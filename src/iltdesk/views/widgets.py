@@ -7,14 +7,18 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QBoxLayout
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QCompleter
 from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLayout
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QStackedLayout
 from PySide6.QtWidgets import QTableView
@@ -28,18 +32,94 @@ from iltdesk.models.base import Sorter
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.errors import show_task_error
 
+# A table's selection: one row (lists to act on one at a time), or several (Ctrl and Shift).
+ONE = QAbstractItemView.SelectionMode.SingleSelection
+MANY = QAbstractItemView.SelectionMode.ExtendedSelection
 
-def make_table() -> QTableView:
-    """A table view as every list uses it: one whole row selected, alternate colours, read-only."""
+
+def make_table(
+    model: QAbstractItemModel | None = None,
+    name: str = "",
+    *,
+    selection: QAbstractItemView.SelectionMode = ONE,
+    fit: bool = False,
+) -> QTableView:
+    """A table view as every list uses it: one whole row selected, alternate colours, read-only.
+
+    `name` is what a screen reader announces; `fit` sizes the columns to their contents (short
+    lists in dialogs), otherwise the user sizes them. The last column takes the spare width.
+    """
     view = QTableView()
+    if model is not None:
+        view.setModel(model)
+    if name:
+        view.setAccessibleName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setSelectionMode(selection)
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(
+        QHeaderView.ResizeMode.ResizeToContents if fit else QHeaderView.ResizeMode.Interactive
+    )
+    header.setStretchLastSection(True)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     return view
+
+
+def button_box(
+    dialog: QDialog,
+    buttons: QDialogButtonBox.StandardButton,
+    accept: Callable[[], object] | None = None,
+) -> QDialogButtonBox:
+    """A dialog's standard buttons, wired to it.
+
+    Accepting runs `accept` (the dialog's own by default); rejecting (Cancel, Close, Escape)
+    rejects the dialog.
+    """
+    box = QDialogButtonBox(buttons)
+    box.accepted.connect(accept or dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+# The standard sets of dialog buttons.
+_BUTTON = QDialogButtonBox.StandardButton
+OK_CANCEL = _BUTTON.Ok | _BUTTON.Cancel
+SAVE_CANCEL = _BUTTON.Save | _BUTTON.Cancel
+CANCEL = _BUTTON.Cancel
+CLOSE = _BUTTON.Close
+
+
+# What a layout is built from: a widget or a layout, either with its stretch factor, or a
+# number alone for a stretchable space with that factor (STRETCH: the space the others leave).
+Part = QWidget | QLayout | tuple[QWidget | QLayout, int] | int
+STRETCH = 0
+
+
+def column(parent: QWidget | None, *parts: Part) -> QVBoxLayout:
+    """`parts` top to bottom, in a layout set on `parent` (none: a layout to nest)."""
+    layout = QVBoxLayout() if parent is None else QVBoxLayout(parent)
+    _fill(layout, parts)
+    return layout
+
+
+def row(*parts: Part) -> QHBoxLayout:
+    """`parts` left to right, in a layout to nest."""
+    layout = QHBoxLayout()
+    _fill(layout, parts)
+    return layout
+
+
+def _fill(layout: QBoxLayout, parts: tuple[Part, ...]) -> None:
+    for part in parts:
+        item, stretch = part if isinstance(part, tuple) else (part, 0)
+        if isinstance(item, int):
+            layout.addStretch(item)
+        elif isinstance(item, QLayout):
+            layout.addLayout(item, stretch)
+        else:
+            layout.addWidget(item, stretch)
 
 
 # Rows a header measures when it sizes columns to their contents (Qt's default is 1,000):

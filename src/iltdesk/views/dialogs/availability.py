@@ -19,18 +19,15 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QDateEdit
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QTimeEdit
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
@@ -46,7 +43,11 @@ from iltdesk.services.availability import WorkingPattern
 from iltdesk.services.common import Outcome
 from iltdesk.views.context import AppContext
 from iltdesk.views.time_fields import pydate
+from iltdesk.views.widgets import CLOSE
+from iltdesk.views.widgets import MANY
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import make_table
 
 
 def ask_calendar_file(parent: QWidget) -> Path | None:
@@ -96,11 +97,7 @@ class AvailabilityDialog(QDialog):
         # Whole days off begin and end at midnight on the user's clock, and read on it.
         self.zone = str(ctx.prefs.get("default_timezone"))
         self.model = TimeOffTableModel(self.zone, self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(_("Time off"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = make_table(self.model, _("Time off"), selection=MANY)
         today = date.today()
         self.off_first = QDateEdit(QDate(today.year, today.month, today.day))
         self.off_last = QDateEdit(QDate(today.year, today.month, today.day))
@@ -125,8 +122,7 @@ class AvailabilityDialog(QDialog):
         more.addWidget(self.calendar_button)
         self.problem = error_label()
         qualified = self._build_qualifications()
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close = button_box(self, CLOSE)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel(_("Time off, blocked dates and calendar busy times")))
@@ -170,13 +166,11 @@ class AvailabilityDialog(QDialog):
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         self.qualifications_model = QualificationsTableModel(self)
-        self.qualifications_view = QTableView()
-        self.qualifications_view.setModel(self.qualifications_model)
-        self.qualifications_view.setAccessibleName(_("Qualifications"))
-        self.qualifications_view.setSelectionBehavior(
-            QAbstractItemView.SelectionBehavior.SelectRows
+        self.qualifications_view = make_table(
+            self.qualifications_model,
+            _("Qualifications"),
+            selection=MANY,
         )
-        self.qualifications_view.horizontalHeader().setStretchLastSection(True)
         self.qualifications_view.setMaximumHeight(140)
         self.dates_button = QPushButton(_("&Dates…"))
         self.dates_button.clicked.connect(self.edit_dates)

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
@@ -29,6 +28,8 @@ from iltdesk.services import costs
 from iltdesk.views.context import AppContext
 from iltdesk.views.cost_lines import parse_amount
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 
 CODE, TITLE, AMOUNT, CURRENCY = range(4)
@@ -93,11 +94,7 @@ class BudgetsDialog(QDialog):
         self.tabs.addTab(budget_page, _("&Budgets"))
         self.tabs.addTab(rate_page, _("Exchange &rates"))
         self.error = error_label()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, SAVE_CANCEL, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)

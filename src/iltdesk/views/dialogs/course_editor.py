@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
@@ -54,6 +53,8 @@ from iltdesk.views.errors import show_task_error
 from iltdesk.views.materials import MaterialsPanel
 from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 from iltdesk.views.widgets import keep_room
 
@@ -253,11 +254,7 @@ class CourseEditorDialog(QDialog):
             self.tabs.addTab(self.history, _("History"))
         self.error = error_label()
         ctx.remote_changes.connect(self._changed_elsewhere)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, SAVE_CANCEL, self._save)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         layout.addWidget(self.error)

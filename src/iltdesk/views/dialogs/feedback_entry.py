@@ -39,6 +39,8 @@ from iltdesk.models.feedback import FeedbackEntryTableModel
 from iltdesk.services import enrollment
 from iltdesk.services import feedback
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -175,11 +177,7 @@ class FeedbackEntryDialog(QDialog):
             )
         )
         hint.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = button_box(self, SAVE_CANCEL, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addWidget(self.view, 1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
@@ -29,6 +28,8 @@ from iltdesk.domain.feedback import new_key
 from iltdesk.i18n import _
 from iltdesk.services import feedback
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 
 KIND, WORDING = range(2)
@@ -82,11 +83,7 @@ class FeedbackFormDialog(QDialog):
         )
         hint.setWordWrap(True)
         self.problem = error_label()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = button_box(self, SAVE_CANCEL, self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(hint)
         layout.addLayout(middle, 1)

@@ -12,19 +12,16 @@ from __future__ import annotations
 from datetime import date
 from datetime import timedelta
 
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDateEdit
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QSpinBox
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -43,7 +40,10 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
 from iltdesk.views.time_fields import pydate
 from iltdesk.views.time_fields import qdate
+from iltdesk.views.widgets import CLOSE
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import make_table
 from iltdesk.views.widgets import zone_combo
 
 
@@ -112,21 +112,14 @@ class FindSlotDialog(QDialog):
         self.find_button.setDefault(True)
         self.find_button.clicked.connect(self.search)
         self.model = SlotsTableModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(_("Proposals"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = make_table(self.model, _("Proposals"), fit=True)
         self.view.doubleClicked.connect(lambda _i: self.schedule())
         self.status = QLabel()
         self.problem = error_label()
         self.schedule_button = QPushButton(_("&Schedule this…"))
         self.schedule_button.clicked.connect(self.schedule)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = button_box(self, CLOSE)
         buttons.addButton(self.schedule_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.find_button)

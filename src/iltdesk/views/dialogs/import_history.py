@@ -5,13 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -26,6 +23,9 @@ from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.import_wizard import undo_summary
 from iltdesk.views.errors import error_text
+from iltdesk.views.widgets import CLOSE
+from iltdesk.views.widgets import button_box
+from iltdesk.views.widgets import make_table
 
 
 class ImportHistoryDialog(QDialog):
@@ -38,22 +38,14 @@ class ImportHistoryDialog(QDialog):
         self.setWindowTitle(_("Import history"))
         self.resize(860, 420)
         self.model = ImportBatchesTableModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(_("Imports"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = make_table(self.model, _("Imports"), fit=True)
         self.view.selectionModel().selectionChanged.connect(self._update)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.undo_button = QPushButton(_("&Undo this import"))
         self.undo_button.clicked.connect(self.undo_selected)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = button_box(self, CLOSE)
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(self.message)

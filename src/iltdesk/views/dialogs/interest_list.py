@@ -18,15 +18,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QInputDialog
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -47,6 +43,10 @@ from iltdesk.services import outbox
 from iltdesk.services import scheduling
 from iltdesk.services.interest import InterestRow
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import CLOSE
+from iltdesk.views.widgets import MANY
+from iltdesk.views.widgets import button_box
+from iltdesk.views.widgets import make_table
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -160,13 +160,12 @@ class InterestListDialog(QDialog):
         self.setWindowTitle(_("Interest list — {course}").format(course=course))
         self.resize(820, 480)
         self.model = InterestTableModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(_("Learners waiting for a date"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = make_table(
+            self.model,
+            _("Learners waiting for a date"),
+            selection=MANY,
+            fit=True,
+        )
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.add_button = QPushButton(_("&Add learners…"))
@@ -193,8 +192,7 @@ class InterestListDialog(QDialog):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close = button_box(self, CLOSE)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)

@@ -6,10 +6,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -18,6 +16,8 @@ from iltdesk.models.learners import LearnersTableModel
 from iltdesk.services import learners
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import MANY
+from iltdesk.views.widgets import make_table
 
 
 class LearnerPickerDialog(QDialog):
@@ -36,13 +36,7 @@ class LearnerPickerDialog(QDialog):
             ),
             self,
         )
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = make_table(self.model, _("Learners"), selection=MANY)
         self.view.doubleClicked.connect(self.accept)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
@@ -22,6 +21,8 @@ from iltdesk.i18n import _
 from iltdesk.models.load import LoadTableModel
 from iltdesk.services import availability
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import CLOSE
+from iltdesk.views.widgets import button_box
 
 
 class LoadDialog(QDialog):
@@ -53,8 +54,7 @@ class LoadDialog(QDialog):
         legend = QLabel(
             _("Blue: teaching (course codes) · red: time off or busy · grey: not a working day")
         )
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close = button_box(self, CLOSE)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)

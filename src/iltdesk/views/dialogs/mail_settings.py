@@ -35,6 +35,8 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.preferences import buddy_label
 from iltdesk.views.errors import error_text
 from iltdesk.views.widgets import ERROR_COLOUR
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 
 
@@ -71,11 +73,7 @@ class MailSettingsDialog(QDialog):
         form.addRow(_("Technology &checklist:"), self.checklist)
         form.addRow(buddy_label(_("Test &recipient:"), self.test_to), test_row)
         form.addRow("", self.test_result)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save_and_close)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, SAVE_CANCEL, self.save_and_close)
         form.addRow(buttons)
         self.transport.currentIndexChanged.connect(self._update)
         self.security.currentIndexChanged.connect(self._update)

@@ -13,20 +13,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QSpinBox
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -47,7 +44,11 @@ from iltdesk.services.meeting_import import ReportPerson
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import MarksCommand
+from iltdesk.views.widgets import CANCEL
+from iltdesk.views.widgets import MANY
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
+from iltdesk.views.widgets import make_table
 from iltdesk.views.widgets import zone_combo
 
 REPORT_FILTER = "*.csv *.xlsx *.xls *.txt"
@@ -147,25 +148,22 @@ class MeetingReviewDialog(QDialog):
         self.this_meeting = QCheckBox(_("Yes, this is the report of this session's meeting"))
         self.this_meeting.toggled.connect(self._update_buttons)
         self.model = MeetingReviewModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName(_("Proposed marks"))
+        self.table = make_table(
+            self.model,
+            _("Proposed marks"),
+            selection=MANY,
+            fit=True,
+        )
         self.rule_box = self._build_rule(plan.rule)
         self.unmatched = QListWidget()
         self.unmatched.setMaximumHeight(110)
         self.walk_in_button = QPushButton(_("Add as &walk-in"))
         self.walk_in_button.clicked.connect(self.add_walk_in)
         self.error = error_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = button_box(self, CANCEL, self.apply)
         self.apply_button = QPushButton(_("&Apply"))
         self.apply_button.setDefault(True)
         self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.apply_button.clicked.connect(self.apply)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addLayout(zone_row)

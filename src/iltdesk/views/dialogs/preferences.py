@@ -11,7 +11,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QHBoxLayout
@@ -28,6 +27,8 @@ from iltdesk.services import maintenance
 from iltdesk.settings import Preferences
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import zone_combo
 
 LANGUAGES = (("en", "English"), ("de", "Deutsch"))
@@ -71,11 +72,7 @@ class PreferencesDialog(QDialog):
         self._identity_rows(form, ctx.prefs)
         self._display_rows(form, ctx.prefs)
         self._data_rows(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, SAVE_CANCEL, self._save)
         form.addRow(buttons)
         self._update_preview()
         self._show_last_backup()

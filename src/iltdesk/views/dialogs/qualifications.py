@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDateEdit
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QWidget
 
@@ -27,6 +26,8 @@ from iltdesk.models.base import RowTableModel
 from iltdesk.services.train_the_trainer import GAINED
 from iltdesk.services.train_the_trainer import QualificationRow
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 
 _GAINED_LABELS = {
     "certified": N_("Certified"),
@@ -85,11 +86,7 @@ class QualificationDatesDialog(QDialog):
         form.addRow(_("&Qualified on"), self.since)
         form.addRow(self.expires, self.until)
         form.addRow(_("&How"), self.gained)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, SAVE_CANCEL)
         form.addRow(buttons)
 
     def values(self) -> tuple[date, date | None, str]:

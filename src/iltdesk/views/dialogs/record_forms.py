@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QListWidget
@@ -43,6 +42,8 @@ from iltdesk.views.dialogs.stale import ask_stale
 from iltdesk.views.dialogs.stale import changed_elsewhere
 from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 from iltdesk.views.widgets import zone_combo
 from iltdesk.views.widgets import zones
@@ -64,11 +65,7 @@ class _FormDialog(QDialog):
         self.check_stale = True
 
     def finish_layout(self) -> None:
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, SAVE_CANCEL, self._save)
         self.form.addRow(self.error)
         self.form.addRow(buttons)
 

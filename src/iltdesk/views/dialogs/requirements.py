@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QButtonGroup
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QGroupBox
 from PySide6.QtWidgets import QHBoxLayout
@@ -43,6 +42,8 @@ from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
 from iltdesk.views.requirement_members import MemberList
 from iltdesk.views.time_fields import DateField
+from iltdesk.views.widgets import CLOSE
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 
 
@@ -106,8 +107,7 @@ class RequirementsDialog(QDialog):
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 720])
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+        close = button_box(self, CLOSE)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(close)

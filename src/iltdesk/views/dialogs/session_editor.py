@@ -66,6 +66,8 @@ from iltdesk.views.instructor_rows import InstructorRows
 from iltdesk.views.modal import run_modal
 from iltdesk.views.series_editing import RepeatBox
 from iltdesk.views.undo import EditCommand
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 from iltdesk.views.widgets import zone_combo
 
@@ -103,11 +105,7 @@ class SessionEditorDialog(QDialog):
 
         self.clash_label = clash_label(self.fontMetrics().lineSpacing())
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = button_box(self, SAVE_CANCEL, self.save)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

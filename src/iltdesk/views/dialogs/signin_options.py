@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QListWidget
@@ -21,6 +20,8 @@ from iltdesk.i18n import _
 from iltdesk.services import printing
 from iltdesk.views.context import AppContext
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
 
 
@@ -61,11 +62,7 @@ class SignInOptionsDialog(QDialog):
         form.addRow(_("&Blank rows for walk-ins"), self.blank_rows)
         form.addRow("", self.landscape)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._save)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, SAVE_CANCEL, self._save)
         form.addRow(buttons)
         self.saved: SignInOptions | None = None
 

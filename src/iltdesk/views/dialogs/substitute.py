@@ -9,13 +9,10 @@ Nobody qualified: the dialog says so and offers the Instructors screen.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
@@ -27,6 +24,7 @@ from iltdesk.models.base import RowTableModel
 from iltdesk.services import planning
 from iltdesk.services.planning import Substitute
 from iltdesk.views.context import AppContext
+from iltdesk.views.widgets import make_table
 
 
 class SubstitutesTableModel(RowTableModel[Substitute]):
@@ -69,13 +67,7 @@ class SubstituteDialog(QDialog):
         self.setWindowTitle(_("Find a substitute"))
         self.resize(760, 420)
         self.model = SubstitutesTableModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(_("Qualified instructors"))
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view = make_table(self.model, _("Qualified instructors"), fit=True)
         self.view.doubleClicked.connect(lambda _i: self.take_over())
         self.note = QLabel()
         self.note.setWordWrap(True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QWidget
@@ -11,6 +10,8 @@ from PySide6.QtWidgets import QWidget
 from iltdesk.domain.specs import LearnerSpec
 from iltdesk.i18n import _
 from iltdesk.views.modal import run_modal
+from iltdesk.views.widgets import OK_CANCEL
+from iltdesk.views.widgets import button_box
 
 
 class WalkInDialog(QDialog):
@@ -28,11 +29,7 @@ class WalkInDialog(QDialog):
         form.addRow(_("&Last name"), self.last)
         form.addRow(_("&Email"), self.email)
         form.addRow(_("&Department"), self.department)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = button_box(self, OK_CANCEL)
         form.addRow(buttons)
 
     def spec(self) -> LearnerSpec:

@@ -6,14 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QHBoxLayout
-from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QTableView
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWizard
 
@@ -31,6 +28,7 @@ from iltdesk.views.dialogs.import_pages.common import _Page
 from iltdesk.views.dialogs.import_pages.common import counts_html
 from iltdesk.views.errors import error_text
 from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import make_table
 
 if TYPE_CHECKING:
     from iltdesk.views.dialogs.import_wizard import ImportWizard
@@ -57,16 +55,9 @@ class PreviewPage(_Page):
         self.save_problems = QPushButton(_("&Save rows with problems…"))
         self.save_problems.clicked.connect(self.save_problem_rows)
         self.model = ImportPreviewTableModel(self)
-        self.view = QTableView()
-        self.view.setModel(self.model)
-        self.view.setAccessibleName(_("Rows to import"))
+        self.view = make_table(self.model, _("Rows to import"))
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.selectionModel().currentRowChanged.connect(self._show_details)
         self.details = QLabel()
         self.details.setWordWrap(True)
