@@ -1,0 +1,74 @@
+"""The shared builders every list and dialog uses: tables and the standard buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QStringListModel
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QHeaderView
+
+from iltdesk.views.widgets import MANY
+from iltdesk.views.widgets import OK_CANCEL
+from iltdesk.views.widgets import SAVE_CANCEL
+from iltdesk.views.widgets import button_box
+from iltdesk.views.widgets import make_table
+
+
+def test_a_table_selects_whole_rows_and_names_itself_for_screen_readers(qtbot):
+    model = QStringListModel(["Ada", "Grace", "Linus"])
+    view = make_table(model, "Learners")
+    qtbot.addWidget(view)
+
+    assert view.model() is model
+    assert view.accessibleName() == "Learners"
+    assert view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+    assert view.selectionMode() == QAbstractItemView.SelectionMode.SingleSelection
+    assert view.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert view.verticalHeader().isHidden()
+    assert view.horizontalHeader().stretchLastSection()
+    assert view.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.Interactive
+
+
+def test_a_table_can_select_several_rows_and_fit_its_columns(qtbot):
+    model = QStringListModel(["Ada", "Grace", "Linus"])
+    view = make_table(model, "Learners", selection=MANY, fit=True)
+    qtbot.addWidget(view)
+    view.show()
+
+    view.selectRow(0)
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.ControlModifier,
+        view.visualRect(model.index(2, 0)).center(),
+    )
+
+    assert [i.row() for i in view.selectionModel().selectedRows()] == [0, 2]
+    assert view.horizontalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents
+
+
+def test_the_buttons_accept_through_the_dialogs_own_step_and_cancel_rejects(qtbot):
+    saved = []
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    buttons = button_box(dialog, SAVE_CANCEL, lambda: saved.append(True))
+
+    buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert saved == [True]
+    assert dialog.result() == QDialog.DialogCode.Rejected  # saving decides when to close
+
+    with qtbot.waitSignal(dialog.rejected, timeout=1000):
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
+    assert saved == [True]
+
+
+def test_without_a_step_of_its_own_ok_accepts_the_dialog(qtbot):
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    buttons = button_box(dialog, OK_CANCEL)
+
+    with qtbot.waitSignal(dialog.accepted, timeout=1000):
+        buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
