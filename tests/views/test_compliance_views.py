@@ -38,6 +38,7 @@ from iltdesk.views import session_evidence
 from iltdesk.views import tools_menu
 from iltdesk.views import undo
 from iltdesk.views.compliance_view import CompliancePage
+from iltdesk.views.dialogs import compliance_prompts
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.dialogs.requirements import RequirementsDialog
 from iltdesk.views.session_detail import SessionDetailDialog
@@ -195,7 +196,7 @@ def test_the_matrix_keeps_the_users_sort_across_a_refresh(qtbot, ctx, due_org):
 
 def test_exempting_from_the_cell_menu_asks_for_a_reason(qtbot, ctx, due_org, monkeypatch):
     page = _page(qtbot, ctx)
-    monkeypatch.setattr(compliance_view, "ask_reason", lambda *a: "On long-term leave")
+    monkeypatch.setattr(compliance_prompts, "ask_reason", lambda *a: "On long-term leave")
     page.exempt(due_org["requirement"].id, due_org["ann"].id)
     qtbot.waitUntil(
         lambda: any(
@@ -227,7 +228,7 @@ def test_enrol_the_due_in_the_next_session_respects_capacity(qtbot, ctx, due_org
     monkeypatch.setattr(compliance_view.SessionChoiceDialog, "ask", staticmethod(choose))
     told = []
     monkeypatch.setattr(
-        compliance_view, "show_enrol_report", lambda parent, text: told.append(text)
+        compliance_prompts, "show_enrol_report", lambda parent, text: told.append(text)
     )
     page.enrol_button.click()
     assert offered == [([due_org["upcoming"].id], 2)]
@@ -251,7 +252,7 @@ def test_enrol_asks_before_placing_someone_booked_elsewhere(qtbot, ctx, due_org,
     monkeypatch.setattr(
         compliance_view.SessionChoiceDialog, "ask", staticmethod(lambda p, s, c: s[0].id)
     )
-    monkeypatch.setattr(compliance_view, "show_enrol_report", lambda parent, text: None)
+    monkeypatch.setattr(compliance_prompts, "show_enrol_report", lambda parent, text: None)
     asked = []
     monkeypatch.setattr(undo, "ask_enrol_anyway", lambda parent, m: asked.append(m) or False)
     page.enrol_button.click()
@@ -277,7 +278,7 @@ def test_remind_sends_learners_and_one_summary_per_manager(
     configure(ctx.db, server.port)
     page = _page(qtbot, ctx)
     _select_due(page, "ann@example.com", "bo@example.com")
-    monkeypatch.setattr(compliance_view, "ask_reminder_audience", lambda parent: (True, True))
+    monkeypatch.setattr(compliance_prompts, "ask_reminder_audience", lambda parent: (True, True))
     confirmed = []
     monkeypatch.setattr(
         mail,

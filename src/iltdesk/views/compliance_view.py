@@ -17,10 +17,7 @@ from typing import Any
 from PySide6.QtCore import QPoint
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QAbstractItemView
-from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QComboBox
-from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
@@ -54,42 +51,13 @@ from iltdesk.services import requirements
 from iltdesk.tasks.runner import CancelledError
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
+from iltdesk.views.dialogs import compliance_prompts
 from iltdesk.views.dialogs.session_choice import SessionChoiceDialog
 from iltdesk.views.errors import show_error
-from iltdesk.views.modal import run_modal
-from iltdesk.views.widgets import OK_CANCEL
-from iltdesk.views.widgets import button_box
+from iltdesk.views.widgets import MANY
 from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import make_table
 from iltdesk.views.widgets import worker_sorter
-
-
-def ask_reason(parent: QWidget, title: str, prompt: str) -> str | None:
-    """A reason typed by the user (the one place tests patch)."""
-    from iltdesk.views.dialogs.certificates_dialog import ask_reason as ask
-
-    return ask(parent, title, prompt)
-
-
-def show_enrol_report(parent: QWidget, text: str) -> None:
-    """Where everyone went (the one place tests patch)."""
-    QMessageBox.information(parent, _("Enrol in a session"), text)
-
-
-def ask_reminder_audience(parent: QWidget) -> tuple[bool, bool] | None:
-    """Remind the learners, their managers, or both (the one place tests patch)."""
-    dialog = QDialog(parent)
-    dialog.setWindowTitle(_("Remind"))
-    learners = QCheckBox(_("The &learners, one message each"))
-    managers = QCheckBox(_("Their &managers, one summary each"))
-    learners.setChecked(True)
-    managers.setChecked(True)
-    buttons = button_box(dialog, OK_CANCEL)
-    layout = QVBoxLayout(dialog)
-    for widget in (learners, managers, buttons):
-        layout.addWidget(widget)
-    if run_modal(dialog) != QDialog.DialogCode.Accepted:
-        return None
-    return learners.isChecked(), managers.isChecked()
 
 
 class CompliancePage(QWidget):
@@ -293,7 +261,7 @@ class CompliancePage(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     def exempt(self, requirement_id: int, learner_id: int) -> None:
-        reason = ask_reason(self, _("Exempt"), _("Why is this learner exempt?"))
+        reason = compliance_prompts.ask_reason(self, _("Exempt"), _("Why is this learner exempt?"))
         if reason is None:
             return
         self.ctx.op(
@@ -304,7 +272,9 @@ class CompliancePage(QWidget):
         )
 
     def lift(self, requirement_id: int, learner_id: int) -> None:
-        reason = ask_reason(self, _("Lift the exemption"), _("Why does it no longer apply?"))
+        reason = compliance_prompts.ask_reason(
+            self, _("Lift the exemption"), _("Why does it no longer apply?")
+        )
         if reason is None:
             return
         self.ctx.op(
@@ -366,8 +336,7 @@ class CompliancePage(QWidget):
         self.due_days.setSuffix(" " + _("days"))
         self.due_days.valueChanged.connect(lambda _v: self.refresh())
         self.due_model = DueTableModel(self)
-        self.due_table = QTableView()
-        self.due_table.setModel(self.due_model)
+        self.due_table = make_table(self.due_model, _("Due list"), selection=MANY)
         # Most urgent first, as the service lists them, until the user sorts otherwise; with
         # up to 200,000 rows a header click sorts on a worker, not on the GUI thread.
         self.due_table.horizontalHeader().setSortIndicator(
@@ -375,11 +344,6 @@ class CompliancePage(QWidget):
         )
         self.due_table.setSortingEnabled(True)
         self.due_model.sort_off_thread(worker_sorter(self.tasks, self, _("Sorting the due list…")))
-        self.due_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.due_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.due_table.verticalHeader().hide()
-        self.due_table.horizontalHeader().setStretchLastSection(True)
-        self.due_table.setAccessibleName(_("Due list"))
         self.enrol_button = QPushButton(_("&Enrol in next session…"))
         self.enrol_button.clicked.connect(self.enrol_selected)
         self.interest_button = QPushButton(_("Add to &interest list"))
@@ -456,7 +420,7 @@ class CompliancePage(QWidget):
         said = enrol_learners(self.ctx, self, session_id, learner_ids)
         if said is not None:
             self.due_note.setText(said)
-            show_enrol_report(self, said)
+            compliance_prompts.show_enrol_report(self, said)
 
     def interest_selected(self) -> None:
         from iltdesk.services.compliance_actions import add_to_interest
@@ -492,7 +456,7 @@ class CompliancePage(QWidget):
 
             show_error(self, UserError(problem))
             return
-        audience = ask_reminder_audience(self)
+        audience = compliance_prompts.ask_reminder_audience(self)
         if audience is None or not any(audience):
             return
         to_learners, to_managers = audience
