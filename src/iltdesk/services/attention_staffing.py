@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
 from datetime import datetime
 from datetime import timedelta
 from typing import Any
@@ -23,7 +26,7 @@ from iltdesk.domain.enums import SessionStatus
 from iltdesk.i18n import _
 from iltdesk.services.attention_tables import OPEN
 from iltdesk.services.attention_tables import TEACHING
-from iltdesk.services.attention_tables import courses_t
+from iltdesk.services.attention_tables import about_sessions
 from iltdesk.services.attention_tables import days_t
 from iltdesk.services.attention_tables import instructors_t
 from iltdesk.services.attention_tables import rooms_t
@@ -35,6 +38,12 @@ def session_label(title: str, first_start: datetime | None, zone: str) -> str:
     """A session in an attention item: “Forklift Safety — 3 Jun 2026”."""
     when = formatting.format_date(first_start, zone) if first_start else "?"
     return _("{course} — {date}").format(course=title, date=when)
+
+
+def labelled(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+    """Rows of `about_sessions`, each as the session's id, its label, then the other columns."""
+    for session_id, title, first_start, zone, *rest in rows:
+        yield session_id, session_label(title, first_start, zone), *rest
 
 
 def missing_people(tx: OrmSession, now: datetime) -> list[AttentionItem]:
@@ -53,16 +62,7 @@ def missing_people(tx: OrmSession, now: datetime) -> list[AttentionItem]:
     no_room = and_(needs_room, sessions_t.c.room_id.is_(None))
     no_link = and_(needs_link, sessions_t.c.meeting_link == "")
     query = (
-        select(
-            sessions_t.c.id,
-            courses_t.c.title,
-            sessions_t.c.first_start,
-            sessions_t.c.timezone,
-            ~lead,
-            no_room,
-            no_link,
-        )
-        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        about_sessions(~lead, no_room, no_link)
         .where(
             sessions_t.c.status.in_(OPEN),
             sessions_t.c.first_start > now,
@@ -72,9 +72,7 @@ def missing_people(tx: OrmSession, now: datetime) -> list[AttentionItem]:
         .order_by(sessions_t.c.first_start)
     )
     items = []
-    for session_id, title, first_start, zone, lacks_lead, lacks_room, lacks_link in tx.execute(
-        query
-    ):
+    for session_id, label, lacks_lead, lacks_room, lacks_link in labelled(tx.execute(query)):
         what = [
             text
             for flag, text in (
@@ -85,7 +83,7 @@ def missing_people(tx: OrmSession, now: datetime) -> list[AttentionItem]:
             if flag
         ]
         text = _("{session} still needs {what}.").format(
-            session=session_label(title, first_start, zone), what=formatting.format_list(what)
+            session=label, what=formatting.format_list(what)
         )
         items.append(AttentionItem(AttentionKind.MISSING, text, Target.SESSION, session_id))
     return items

@@ -6,6 +6,11 @@ set-up (mapper configuration costs tens of milliseconds at start-up).
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy import select
+
 from iltdesk.db.entities import Attendance
 from iltdesk.db.entities import Certificate
 from iltdesk.db.entities import Course
@@ -32,3 +37,22 @@ certificates_t = Certificate.__table__
 
 OPEN = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
 TEACHING = (InstructorRole.LEAD, InstructorRole.CO_FACILITATOR)
+
+
+def about_sessions(*extra: Any) -> Select[Any]:
+    """Sessions with the columns an attention item names one by, then `extra`.
+
+    The first four columns are the session's id, its course's title, its first start and its
+    zone (`attention_staffing.labelled` makes them the id and a label); the course is joined.
+    """
+    return (
+        select(
+            sessions_t.c.id,
+            courses_t.c.title,
+            sessions_t.c.first_start,
+            sessions_t.c.timezone,
+            *extra,
+        )
+        .select_from(sessions_t)
+        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+    )

@@ -43,10 +43,11 @@ from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
 from iltdesk.services import scheduling
 from iltdesk.services.attention_staffing import instructor_clashes
+from iltdesk.services.attention_staffing import labelled
 from iltdesk.services.attention_staffing import missing_people
 from iltdesk.services.attention_staffing import room_clashes
-from iltdesk.services.attention_staffing import session_label
 from iltdesk.services.attention_tables import OPEN
+from iltdesk.services.attention_tables import about_sessions
 from iltdesk.services.attention_tables import attendance_t
 from iltdesk.services.attention_tables import certificates_t
 from iltdesk.services.attention_tables import courses_t
@@ -121,14 +122,7 @@ def _attendance(tx: OrmSession, now: datetime) -> list[AttentionItem]:
     )
     missing = func.coalesce(func.sum(case((marks < days, 1), else_=0)), 0)
     query = (
-        select(
-            sessions_t.c.id,
-            courses_t.c.title,
-            sessions_t.c.first_start,
-            sessions_t.c.timezone,
-            missing,
-        )
-        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        about_sessions(missing)
         .outerjoin(
             enrollments_t,
             and_(
@@ -141,8 +135,7 @@ def _attendance(tx: OrmSession, now: datetime) -> list[AttentionItem]:
         .order_by(sessions_t.c.first_start.desc())
     )
     items = []
-    for session_id, title, first_start, zone, unmarked in tx.execute(query):
-        label = session_label(title, first_start, zone)
+    for session_id, label, unmarked in labelled(tx.execute(query)):
         if unmarked:
             text = ngettext(
                 "{session}: attendance is missing for {n} learner.",
@@ -208,15 +201,7 @@ def _certificates(tx: OrmSession, now: datetime) -> list[AttentionItem]:
     not_issued = func.coalesce(func.sum(case((~issued, 1), else_=0)), 0)
     not_sent = func.coalesce(func.sum(case((and_(issued, ~mailed), 1), else_=0)), 0)
     query = (
-        select(
-            sessions_t.c.id,
-            courses_t.c.title,
-            sessions_t.c.first_start,
-            sessions_t.c.timezone,
-            not_issued,
-            not_sent,
-        )
-        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        about_sessions(not_issued, not_sent)
         .join(enrollments_t, enrollments_t.c.session_id == sessions_t.c.id)
         .outerjoin(
             certificates_t,
@@ -234,8 +219,7 @@ def _certificates(tx: OrmSession, now: datetime) -> list[AttentionItem]:
         .order_by(sessions_t.c.first_start.desc())
     )
     items = []
-    for session_id, title, first_start, zone, unissued, unsent in tx.execute(query):
-        label = session_label(title, first_start, zone)
+    for session_id, label, unissued, unsent in labelled(tx.execute(query)):
         if unissued:
             text = ngettext(
                 "{session}: {n} learner completed without a certificate.",
@@ -273,17 +257,9 @@ def _below_minimum(tx: OrmSession, now: datetime, today: date) -> list[Attention
     places = _places()
     latest_start = today + timedelta(days=GO_NO_GO_DAYS + DECIDE_AHEAD_DAYS)
     query = (
-        select(
-            sessions_t.c.id,
-            courses_t.c.title,
-            sessions_t.c.first_start,
-            sessions_t.c.timezone,
-            sessions_t.c.first_date,
-            sessions_t.c.min_size,
-            places,
-            sessions_t.c.go_no_go,
+        about_sessions(
+            sessions_t.c.first_date, sessions_t.c.min_size, places, sessions_t.c.go_no_go
         )
-        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
         .where(
             sessions_t.c.status.in_(OPEN),
             sessions_t.c.first_start > now,
@@ -297,9 +273,7 @@ def _below_minimum(tx: OrmSession, now: datetime, today: date) -> list[Attention
         .order_by(sessions_t.c.first_start)
     )
     items = []
-    for session_id, title, first_start, zone, first_date, minimum, count, chosen in tx.execute(
-        query
-    ):
+    for session_id, label, first_date, minimum, count, chosen in labelled(tx.execute(query)):
         decide = go_no_go_date(first_date, minimum, count, today, chosen)
         if decide is None:
             continue
@@ -319,7 +293,7 @@ def _below_minimum(tx: OrmSession, now: datetime, today: date) -> list[Attention
                 "the decision was due on {date}: decide now whether it runs."
             )
         text = sentence.format(
-            session=session_label(title, first_start, zone),
+            session=label,
             places=count,
             minimum=minimum,
             date=formatting.format_date(decide),
@@ -331,15 +305,7 @@ def _below_minimum(tx: OrmSession, now: datetime, today: date) -> list[Attention
 def _waitlists(tx: OrmSession, now: datetime) -> list[AttentionItem]:
     waiting = func.count(enrollments_t.c.id)
     query = (
-        select(
-            sessions_t.c.id,
-            courses_t.c.title,
-            sessions_t.c.first_start,
-            sessions_t.c.timezone,
-            waiting,
-        )
-        .select_from(sessions_t)
-        .join(courses_t, courses_t.c.id == sessions_t.c.course_id)
+        about_sessions(waiting)
         .join(enrollments_t, enrollments_t.c.session_id == sessions_t.c.id)
         .where(
             sessions_t.c.status.in_(OPEN),
@@ -359,11 +325,11 @@ def _waitlists(tx: OrmSession, now: datetime) -> list[AttentionItem]:
                 "{session}: {n} learner waits for a place; open another session of this course.",
                 "{session}: {n} learners wait for a place; open another session of this course.",
                 count,
-            ).format(session=session_label(title, first_start, zone), n=count),
+            ).format(session=label, n=count),
             Target.DUPLICATE,
             session_id,
         )
-        for session_id, title, first_start, zone, count in tx.execute(query)
+        for session_id, label, count in labelled(tx.execute(query))
     ]
 
 
