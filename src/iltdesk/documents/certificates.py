@@ -15,9 +15,6 @@ from collections.abc import Sequence
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -27,6 +24,8 @@ from iltdesk.documents.files import safe_file_name
 from iltdesk.documents.fitting import fitted_paragraph
 from iltdesk.documents.fonts import printable
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import CREATOR
+from iltdesk.documents.pages import page_size
 from iltdesk.domain.printing import CertificateDesign
 from iltdesk.domain.printing import CertificateDoc
 from iltdesk.i18n import _
@@ -217,12 +216,12 @@ def build_certificates_pdf(
     if not docs:
         raise ValueError("no certificates to print")
     fonts = register_fonts()
-    size = landscape(LETTER if paper.lower() == "letter" else A4)
+    size = page_size(paper, wide=True)
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=size, initialFontName=fonts[0], initialFontSize=12)  # type: ignore[arg-type]  # stubs say float
     canvas.setTitle(_("Certificates — {course}").format(course=docs[0].course_title))
-    canvas.setAuthor(docs[0].organisation or "ILT Desk")
-    canvas.setCreator("ILT Desk")
+    canvas.setAuthor(docs[0].organisation or CREATOR)
+    canvas.setCreator(CREATOR)
     for number, doc in enumerate(docs, start=1):
         _draw(canvas, doc, design, fonts)
         canvas.showPage()

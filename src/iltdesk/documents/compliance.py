@@ -15,13 +15,9 @@ from openpyxl.styles import Font
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
-from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus import Spacer
 from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
@@ -29,6 +25,7 @@ from reportlab.platypus import TableStyle
 from iltdesk import formatting
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import pdf_document
 from iltdesk.documents.workbook import HEAD_FILL
 from iltdesk.documents.workbook import print_setup
 from iltdesk.documents.workbook import put_text
@@ -129,15 +126,8 @@ def compliance_pdf(
     heading = ParagraphStyle("title", parent=body, fontName=bold, fontSize=14, leading=18)
     small = ParagraphStyle("small", parent=body, fontSize=7, textColor=colors.grey)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=landscape(LETTER if paper.lower() == "letter" else A4),
-        leftMargin=10 * mm,
-        rightMargin=10 * mm,
-        topMargin=10 * mm,
-        bottomMargin=10 * mm,
-        title=title or _("Compliance"),
-        creator="ILT Desk",
+    document = pdf_document(
+        buffer, paper, title or _("Compliance"), wide=True, side=10, top=10, bottom=10
     )
     story: list[Any] = [
         Paragraph(markup(title or _("Compliance")), heading),

@@ -17,19 +17,15 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
-from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
 
 from iltdesk.documents.files import safe_file_name
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import pdf_document
 from iltdesk.domain.evidence import EvidenceData
 from iltdesk.i18n import _
 
@@ -92,17 +88,7 @@ def audit_pdf(data: EvidenceData) -> bytes:
     head = ParagraphStyle("head", parent=body, fontName=bold)
     title = ParagraphStyle("title", parent=body, fontName=bold, fontSize=14, leading=18)
     buffer = io.BytesIO()
-    size = landscape(LETTER if data.paper.lower() == "letter" else A4)
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=size,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=_("Audit trail"),
-        creator="ILT Desk",
-    )
+    document = pdf_document(buffer, data.paper, _("Audit trail"), wide=True)
     rows: list[list[Any]] = [
         [Paragraph(markup(t), head) for t in (_("When (UTC)"), _("Who"), _("What"), _("Why"))]
     ]

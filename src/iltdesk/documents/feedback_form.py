@@ -11,21 +11,19 @@ import io
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 from reportlab.platypus import KeepTogether
 from reportlab.platypus import PageBreak
 from reportlab.platypus import Paragraph
-from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus import Spacer
 from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
 
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import pdf_document
 from iltdesk.domain.feedback import QuestionKind
 from iltdesk.domain.printing import FeedbackSheet
 from iltdesk.i18n import _
@@ -58,15 +56,13 @@ def build_feedback_form_pdf(sheet: FeedbackSheet) -> bytes:
     title = ParagraphStyle("h1", parent=body, fontName=bold, fontSize=16, leading=20)
     heading = ParagraphStyle("h2", parent=body, fontName=bold, fontSize=11, leading=14)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = pdf_document(
         buffer,
-        pagesize=LETTER if sheet.paper.lower() == "letter" else A4,
-        leftMargin=16 * mm,
-        rightMargin=16 * mm,
-        topMargin=14 * mm,
-        bottomMargin=12 * mm,
-        title=_("Feedback — {course}").format(course=sheet.course_title),
-        creator="ILT Desk",
+        sheet.paper,
+        _("Feedback — {course}").format(course=sheet.course_title),
+        side=16,
+        top=14,
+        bottom=12,
     )
     width = document.width
     story: list[Any] = []

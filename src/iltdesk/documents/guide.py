@@ -11,20 +11,18 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether
 from reportlab.platypus import ListFlowable
 from reportlab.platypus import ListItem
 from reportlab.platypus import Paragraph
-from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus import Spacer
 from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
 
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import pdf_document
 from iltdesk.domain.printing import FacilitatorGuide
 from iltdesk.i18n import _
 
@@ -40,16 +38,13 @@ def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
     title = ParagraphStyle("h1", parent=body, fontName=bold, fontSize=18, leading=22)
     cell_head = ParagraphStyle("th", parent=small, fontName=bold)
     buffer = io.BytesIO()
-    size = LETTER if guide.paper.lower() == "letter" else A4
-    document = SimpleDocTemplate(
+    document = pdf_document(
         buffer,
-        pagesize=size,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=_("Facilitator guide — {course}").format(course=guide.course_title),
-        creator="ILT Desk",
+        guide.paper,
+        _("Facilitator guide — {course}").format(course=guide.course_title),
+        side=18,
+        top=16,
+        bottom=16,
     )
     story: list[Any] = []
     if guide.organisation:

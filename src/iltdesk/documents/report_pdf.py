@@ -15,16 +15,12 @@ from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether
 from reportlab.platypus import Paragraph
-from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus import Spacer
 from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
@@ -32,6 +28,7 @@ from reportlab.platypus import TableStyle
 from iltdesk import formatting
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import pdf_document
 from iltdesk.documents.report_files import generated_line
 from iltdesk.domain.reporting import ChartData
 from iltdesk.domain.reporting import ReportTable
@@ -85,17 +82,7 @@ def build_report_pdf(
     head = ParagraphStyle("head", parent=cell, fontName=bold)
     head_number = ParagraphStyle("head-number", parent=head, alignment=2)
     buffer = io.BytesIO()
-    size = landscape(LETTER if paper.lower() == "letter" else A4)
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=size,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=14 * mm,
-        title=table.title,
-        creator="ILT Desk",
-    )
+    document = pdf_document(buffer, paper, table.title, wide=True, bottom=14)
     story: list[Any] = [Paragraph(markup(table.title), title)]
     if table.subject:
         story.append(Paragraph(markup(table.subject), body))

@@ -13,9 +13,6 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.pagesizes import landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -24,7 +21,6 @@ from reportlab.platypus import Flowable
 from reportlab.platypus import LongTable
 from reportlab.platypus import PageBreak
 from reportlab.platypus import Paragraph
-from reportlab.platypus import SimpleDocTemplate
 from reportlab.platypus import Spacer
 from reportlab.platypus import TableStyle
 
@@ -34,6 +30,7 @@ from iltdesk.documents.fonts import font_for
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import printable
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import pdf_document
 from iltdesk.domain.printing import SignInColumn
 from iltdesk.domain.printing import SignInPerson
 from iltdesk.domain.printing import SignInSheet
@@ -62,12 +59,6 @@ WEIGHTS = {
     SignInColumn.PREWORK: 1.7,
 }
 CUSTOM_WEIGHT = 1.6
-
-
-def page_size(paper: str, is_landscape: bool) -> tuple[float, float]:
-    """The page size for `paper`, turned if landscape."""
-    size = LETTER if paper.lower() == "letter" else A4
-    return landscape(size) if is_landscape else size
 
 
 class _SheetMarker(Flowable):
@@ -288,18 +279,16 @@ def build_signin_pdf(sheets: Sequence[SignInSheet]) -> bytes:
         raise ValueError("no sheets to print")
     fonts = register_fonts()
     first = sheets[0]
-    size = page_size(first.paper, first.options.landscape)
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = pdf_document(
         buffer,
-        pagesize=size,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=46 * mm,
-        bottomMargin=16 * mm,
-        title=_("Sign-in sheet — {course}").format(course=first.course_title),
-        author=first.organisation or "ILT Desk",
-        creator="ILT Desk",
+        first.paper,
+        _("Sign-in sheet — {course}").format(course=first.course_title),
+        wide=first.options.landscape,
+        side=15,
+        top=46,
+        bottom=16,
+        author=first.organisation,
     )
     story: list[Flowable] = []
     for index, sheet in enumerate(sheets):

@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from iltdesk.documents.files import write_atomic
+from iltdesk.documents.pages import page_size
 from iltdesk.documents.signin import build_signin_pdf
-from iltdesk.documents.signin import page_size
 from iltdesk.domain.enums import InstructorRole
 from iltdesk.domain.printing import SignInColumn
 from iltdesk.domain.printing import SignInOptions
