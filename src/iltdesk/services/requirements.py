@@ -219,6 +219,17 @@ def remove_members(db: Database, requirement_id: int, learner_ids: Iterable[int]
         return Outcome(gone, Changes.of(Entity.REQUIREMENT, requirement_id))
 
 
+def _standing_exemption(tx: OrmSession, requirement_id: int, learner_id: int) -> Exemption | None:
+    """The learner's exemption from the requirement that has not been lifted, if any."""
+    return tx.scalar(
+        select(Exemption).where(
+            Exemption.requirement_id == requirement_id,
+            Exemption.learner_id == learner_id,
+            Exemption.revoked_at.is_(None),
+        )
+    )
+
+
 def exempt(
     db: Database, requirement_id: int, learner_id: int, reason: str, granted_by: str
 ) -> Outcome[int]:
@@ -228,13 +239,7 @@ def exempt(
         get_or_fail(tx, Requirement, requirement_id, _("That requirement no longer exists."))
         get_or_fail(tx, Learner, learner_id, _("That learner no longer exists."))
         set_reason(tx, text)
-        current = tx.scalar(
-            select(Exemption).where(
-                Exemption.requirement_id == requirement_id,
-                Exemption.learner_id == learner_id,
-                Exemption.revoked_at.is_(None),
-            )
-        )
+        current = _standing_exemption(tx, requirement_id, learner_id)
         if current is not None:
             raise ValidationError(_("This learner is already exempt from that requirement."))
         exemption = Exemption(
@@ -255,13 +260,7 @@ def revoke_exemption(
     text = validate_reason(reason)
     with db.transaction() as tx:
         set_reason(tx, text)
-        current = tx.scalar(
-            select(Exemption).where(
-                Exemption.requirement_id == requirement_id,
-                Exemption.learner_id == learner_id,
-                Exemption.revoked_at.is_(None),
-            )
-        )
+        current = _standing_exemption(tx, requirement_id, learner_id)
         if current is None:
             raise ValidationError(_("This learner is not exempt from that requirement."))
         current.revoked_at = utcnow()
