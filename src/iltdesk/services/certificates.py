@@ -145,16 +145,22 @@ def session_certificates(db: Database, session_id: int) -> list[CertificateRow]:
         return [_row(c, learner) for c, learner in rows]
 
 
+def _unrevoked(tx: OrmSession, code: str) -> Certificate:
+    """The certificate with `code`, which must exist and not be revoked yet."""
+    certificate = tx.scalar(select(Certificate).where(Certificate.code == code.strip()))
+    if certificate is None:
+        raise NotFoundError(_("There is no certificate {code}.").format(code=code))
+    if certificate.revoked_at is not None:
+        raise ValidationError(_("Certificate {code} is already revoked.").format(code=code))
+    return certificate
+
+
 def revoke_certificate(db: Database, code: str, reason: str) -> Outcome[CertificateRow]:
     """Revoke a certificate, keeping the reason; it stops counting for compliance."""
     if not reason.strip():
         raise ValidationError(_("Say why the certificate is revoked."))
     with db.transaction() as tx:
-        certificate = tx.scalar(select(Certificate).where(Certificate.code == code.strip()))
-        if certificate is None:
-            raise NotFoundError(_("There is no certificate {code}.").format(code=code))
-        if certificate.revoked_at is not None:
-            raise ValidationError(_("Certificate {code} is already revoked.").format(code=code))
+        certificate = _unrevoked(tx, code)
         certificate.revoked_at = utcnow()
         certificate.revoke_reason = reason.strip()
         audit(tx, "certificate", certificate.id, "revoke", reason=reason.strip())
@@ -165,11 +171,7 @@ def revoke_certificate(db: Database, code: str, reason: str) -> Outcome[Certific
 def reissue_certificate(db: Database, code: str, reason: str) -> Outcome[CertificateRow]:
     """Replace a certificate (e.g. after a name correction): new code, old one revoked."""
     with db.transaction() as tx:
-        old = tx.scalar(select(Certificate).where(Certificate.code == code.strip()))
-        if old is None:
-            raise NotFoundError(_("There is no certificate {code}.").format(code=code))
-        if old.revoked_at is not None:
-            raise ValidationError(_("Certificate {code} is already revoked.").format(code=code))
+        old = _unrevoked(tx, code)
         old.revoked_at = utcnow()
         old.revoke_reason = _("Replaced: {reason}").format(reason=reason.strip() or "-")
         tx.flush()

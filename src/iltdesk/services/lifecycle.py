@@ -73,26 +73,29 @@ def _move(session: TrainingSession, target: SessionStatus, now: datetime, reason
     session.status = target
 
 
+def _step(
+    db: Database, session_id: int, target: SessionStatus, action: str, now: datetime | None
+) -> Outcome[SessionRow]:
+    """Move one session to `target` with nothing else to decide; audited as `action`."""
+    with db.transaction() as tx:
+        session = _session(tx, session_id)
+        _move(session, target, now or utcnow())
+        audit(tx, "session", session.id, action)
+        return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
+
+
 def confirm_session(
     db: Database, session_id: int, *, now: datetime | None = None
 ) -> Outcome[SessionRow]:
     """Planned → confirmed: the session will run (learners may be told so)."""
-    with db.transaction() as tx:
-        session = _session(tx, session_id)
-        _move(session, S.CONFIRMED, now or utcnow())
-        audit(tx, "session", session.id, "confirm")
-        return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
+    return _step(db, session_id, S.CONFIRMED, "confirm", now)
 
 
 def mark_planned(
     db: Database, session_id: int, *, now: datetime | None = None
 ) -> Outcome[SessionRow]:
     """Confirmed → planned again, before it has started."""
-    with db.transaction() as tx:
-        session = _session(tx, session_id)
-        _move(session, S.PLANNED, now or utcnow())
-        audit(tx, "session", session.id, "unconfirm")
-        return Outcome(session_row(tx, session), Changes.of(Entity.SESSION, session.id))
+    return _step(db, session_id, S.PLANNED, "unconfirm", now)
 
 
 def cancel_session(
