@@ -143,6 +143,40 @@ def test_reports_screen_shows_filters_charts_and_exports(qtbot, ctx, org, tmp_pa
     assert threading.main_thread() not in drawn_on
 
 
+def test_refreshing_now_takes_the_place_of_a_changes_pending_refresh(
+    qtbot, ctx, org, tmp_path, monkeypatch
+):
+    """A filter change refreshes 150 ms later; refreshing at once computes it only once, so a
+    late second result cannot replace what the screen said since ("Written to …")."""
+    from iltdesk.services import reports as reports_service
+    from iltdesk.views import reports_view
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_screen("reports")
+    page = window.pages["reports"]
+    wait_for_tasks(qtbot, page)
+    qtbot.waitUntil(lambda: page.current is not None, timeout=5000)
+    computed = []
+    build = reports_service.build_report
+
+    def counting(*args, **kwargs):
+        computed.append(args[1])
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(reports_view.reports, "build_report", counting)
+    page.group.setCurrentIndex(page.group.findData(GroupBy.DEPARTMENT))  # starts the timer
+    page.refresh()
+    wait_for_tasks(qtbot, page)
+    qtbot.waitUntil(lambda: page.current.group_by is GroupBy.DEPARTMENT, timeout=5000)
+    page.state.setText("Written to attendance.xlsx.")
+    qtbot.wait(400)  # well past the change's 150 ms
+    wait_for_tasks(qtbot, page)
+    assert len(computed) == 1
+    assert page.state.text() == "Written to attendance.xlsx."
+
+
 def test_transcript_from_the_learners_screen(qtbot, ctx, org):
     window = MainWindow(ctx)
     qtbot.addWidget(window)

@@ -339,6 +339,8 @@ class ReportsPage(ReportOutput, QWidget):
 
     # --- computing ---
     def refresh(self) -> None:
+        """Compute the report for the filters as they are now, off the GUI thread."""
+        self._timer.stop()  # a change's pending refresh would compute the same again
         name = self.report_name()
         if name is ReportName.TRANSCRIPT and self.learner_id is None:
             self._show(None)
