@@ -32,7 +32,6 @@ from iltdesk.errors import ServerUpgradeNeededError
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.services import dashboard
-from iltdesk.services.catalogue import MaterialStore
 from iltdesk.settings import Preferences
 from iltdesk.tasks.early import Early
 
@@ -318,6 +317,7 @@ def open_window(
     """The main window on `db`; its home screen takes over `first` (started now if not yet)."""
     if first is None:
         first = start_first_reading(db, prefs)
+    from iltdesk.services.catalogue import MaterialStore
     from iltdesk.views.context import AppContext
     from iltdesk.views.main_window import MainWindow
 

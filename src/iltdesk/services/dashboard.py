@@ -41,7 +41,6 @@ from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
-from iltdesk.services import scheduling
 from iltdesk.services.attention_staffing import instructor_clashes
 from iltdesk.services.attention_staffing import labelled
 from iltdesk.services.attention_staffing import missing_people
@@ -55,6 +54,7 @@ from iltdesk.services.attention_tables import days_t
 from iltdesk.services.attention_tables import enrollments_t
 from iltdesk.services.attention_tables import outbox_t
 from iltdesk.services.attention_tables import sessions_t
+from iltdesk.services.session_reads import list_sessions
 
 
 class Overview(NamedTuple):
@@ -83,7 +83,7 @@ def this_week(db: Database, today: date, zone: str) -> list[SessionRow]:
     tz = ZoneInfo(zone)
     start = datetime.combine(monday, time(0), tz)
     end = datetime.combine(sunday + timedelta(days=1), time(0), tz)
-    return scheduling.list_sessions(db, ends_after=start, starts_before=end)
+    return list_sessions(db, ends_after=start, starts_before=end)
 
 
 def needs_attention(
