@@ -266,6 +266,33 @@ def test_dashboard_items_come_and_go_with_their_cause(qtbot, ctx):
     assert window.nav.item(0).text() == "Home"
 
 
+def test_the_home_screen_reads_once_when_refreshed_while_a_change_waits(qtbot, ctx, monkeypatch):
+    """A change refreshes the home screen 300 ms later; refreshing at once takes its place."""
+    from iltdesk.domain.changes import Changes
+    from iltdesk.domain.changes import Entity
+    from iltdesk.services import dashboard
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    home = window.pages["home"]
+    qtbot.waitUntil(lambda: "(" in home.attention_box.title(), timeout=5000)  # first reading
+    home.tasks.wait_for_done()
+    read = []
+    overview = dashboard.overview
+
+    def counting(*args, **kwargs):
+        read.append(True)
+        return overview(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard, "overview", counting)
+    ctx.announce(Changes.of(Entity.SESSION, 1))  # starts the 300 ms wait
+    home.refresh()
+    qtbot.wait(600)  # well past the change's 300 ms
+    home.tasks.wait_for_done()
+    assert read == [True]
+
+
 def test_dashboard_keeps_every_column_and_sentence_in_view_on_a_small_screen(qtbot, ctx):
     """Made wide, then narrowed to a small laptop's width: no column off to the right, and
     every wrapped line of every item still shown (its height follows the new width)."""

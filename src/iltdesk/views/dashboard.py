@@ -136,6 +136,7 @@ class DashboardPage(QWidget):
 
     def refresh(self) -> None:
         """Recompute both lists off the GUI thread; a newer refresh wins."""
+        self._debounce.stop()  # a change's pending refresh would read the same again
         self.generation += 1
         generation = self.generation
         zone = self.zone()
