@@ -1,0 +1,188 @@
+"""The agenda builder: a course's timed items, with a running clock, the total and warnings.
+
+It warns while you edit when presentation runs more than 15 minutes without an interaction
+point, or an objective has no activity (`domain/agenda.py`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHeaderView
+from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QSpinBox
+from PySide6.QtWidgets import QTableWidget
+from PySide6.QtWidgets import QTableWidgetItem
+from PySide6.QtWidgets import QVBoxLayout
+from PySide6.QtWidgets import QWidget
+
+from iltdesk.domain.agenda import agenda_warnings
+from iltdesk.domain.agenda import offsets
+from iltdesk.domain.agenda import total_label
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.enums import DeliveryFormat
+from iltdesk.domain.specs import AgendaItemSpec
+from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
+from iltdesk.views.widgets import keep_room
+
+TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
+
+
+class AgendaBuilder(QWidget):
+    """A table of agenda items with a clock column, a total and live warnings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.objectives: tuple[str, ...] = ()
+        # Online courses need an interaction point sooner (see domain/agenda).
+        self.delivery_format = DeliveryFormat.IN_PERSON
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            [_("Item"), _("Minutes"), _("Activity"), _("Objective"), _("Starts at")]
+        )
+        self.table.horizontalHeader().setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAccessibleName(_("Agenda"))
+        self.total = QLabel()
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setObjectName("agendaWarnings")
+        self.warnings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # A fixed band for warnings: the table and buttons never move as warnings come and go.
+        self.warnings.setFixedHeight(MAX_WARNINGS * self.fontMetrics().lineSpacing() + 6)
+        keep_room(self.warnings)
+        add = QPushButton(_("Add &item"))
+        remove = QPushButton(_("&Remove item"))
+        up = QPushButton(_("Move &up"))
+        down = QPushButton(_("Move do&wn"))
+        add.clicked.connect(
+            lambda: self.add_item(AgendaItemSpec("", 15, ActivityType.PRESENTATION))
+        )
+        remove.clicked.connect(self.remove_current)
+        up.clicked.connect(lambda: self.move_current(-1))
+        down.clicked.connect(lambda: self.move_current(1))
+        buttons = QHBoxLayout()
+        for button in (add, remove, up, down):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(self.total)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.warnings)
+        self.table.itemChanged.connect(lambda _i: self.refresh())
+
+    def set_objectives(self, objectives: tuple[str, ...]) -> None:
+        self.objectives = objectives
+        for row in range(self.table.rowCount()):
+            combo = self.table.cellWidget(row, OBJECTIVE)
+            assert isinstance(combo, QComboBox)
+            self._fill_objectives(combo, combo.currentData())
+        self.refresh()
+
+    def _fill_objectives(self, combo: QComboBox, current: int | None) -> None:
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("(none)"), None)
+        for index, text in enumerate(self.objectives):
+            combo.addItem(f"{index + 1}. {text}", index)
+        found = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(0, found))
+        combo.blockSignals(False)
+
+    def add_item(self, spec: AgendaItemSpec, row: int | None = None) -> None:
+        row = self.table.rowCount() if row is None else row
+        self.table.blockSignals(True)
+        self.table.insertRow(row)
+        self.table.setItem(row, TITLE, QTableWidgetItem(spec.title))
+        minutes = QSpinBox()
+        minutes.setRange(1, 1440)
+        minutes.setValue(spec.minutes)
+        minutes.setAccessibleName(_("Minutes"))
+        minutes.valueChanged.connect(lambda _v: self.refresh())
+        self.table.setCellWidget(row, MINUTES, minutes)
+        activity = QComboBox()
+        for kind in ActivityType:
+            activity.addItem(kind.label(), kind)
+        activity.setCurrentIndex(activity.findData(spec.activity))
+        activity.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.setCellWidget(row, ACTIVITY, activity)
+        objective = QComboBox()
+        self._fill_objectives(objective, spec.objective_index)
+        objective.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.table.setCellWidget(row, OBJECTIVE, objective)
+        clock = QTableWidgetItem()
+        clock.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.table.setItem(row, CLOCK, clock)
+        self.table.blockSignals(False)
+        self.refresh()
+
+    def items(self) -> list[AgendaItemSpec]:
+        result = []
+        for row in range(self.table.rowCount()):
+            title = self.table.item(row, TITLE)
+            minutes = self.table.cellWidget(row, MINUTES)
+            activity = self.table.cellWidget(row, ACTIVITY)
+            objective = self.table.cellWidget(row, OBJECTIVE)
+            assert isinstance(minutes, QSpinBox)
+            assert isinstance(activity, QComboBox)
+            assert isinstance(objective, QComboBox)
+            result.append(
+                AgendaItemSpec(
+                    title.text() if title else "",
+                    minutes.value(),
+                    ActivityType(activity.currentData()),
+                    objective.currentData(),
+                )
+            )
+        return result
+
+    def set_items(self, items: list[AgendaItemSpec]) -> None:
+        self.table.setRowCount(0)
+        for item in items:
+            self.add_item(item)
+
+    def remove_current(self) -> None:
+        row = self.table.currentRow()
+        if row >= 0:
+            self.table.removeRow(row)
+            self.refresh()
+
+    def move_current(self, step: int) -> None:
+        row = self.table.currentRow()
+        items = self.items()
+        target = row + step
+        if row < 0 or not 0 <= target < len(items):
+            return
+        items[row], items[target] = items[target], items[row]
+        self.set_items(items)
+        self.table.setCurrentCell(target, TITLE)
+
+    def refresh(self) -> None:
+        items = self.items()
+        self.table.blockSignals(True)
+        for row, start in enumerate(offsets(items)):
+            cell = self.table.item(row, CLOCK)
+            if cell is not None:
+                cell.setText(f"{start // 60}:{start % 60:02d}")
+        self.table.blockSignals(False)
+        self.total.setText(total_label(items))
+        found = agenda_warnings(items, self.objectives, self.delivery_format)
+        lines = ["⚠ " + w.message for w in found]
+        if len(lines) > MAX_WARNINGS:
+            more = len(lines) - (MAX_WARNINGS - 1)
+            lines = [
+                *lines[: MAX_WARNINGS - 1],
+                ngettext("… and {n} more warning", "… and {n} more warnings", more).format(n=more),
+            ]
+        self.warnings.setText("\n".join(lines))
+        self.warnings.setToolTip("\n".join(w.message for w in found))
+        self.warnings.setVisible(bool(found))
+
+
+MAX_WARNINGS = 3  # lines kept for agenda warnings
