@@ -26,14 +26,18 @@ _STATUS_ORDER = case(
 )
 
 
-_ROSTER_COLUMNS = (
-    Enrollment.id,
+# The learner's part of a roster row, in `RosterRow`'s order (a draft roster reads it alone).
+ROSTER_LEARNER_COLUMNS = (
     Learner.id,
     Learner.first_name,
     Learner.last_name,
     Learner.email,
     Learner.employee_id,
     Learner.department,
+)
+_ROSTER_COLUMNS = (
+    Enrollment.id,
+    *ROSTER_LEARNER_COLUMNS,
     Enrollment.status,
     Enrollment.waitlist_position,
     Enrollment.source,

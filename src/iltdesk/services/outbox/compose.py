@@ -48,6 +48,7 @@ from iltdesk.services.outbox.context import calendar_states
 from iltdesk.services.outbox.context import first_date
 from iltdesk.services.outbox.settings import get_template
 from iltdesk.services.outbox.settings import mail_settings
+from iltdesk.services.roster_read import ROSTER_LEARNER_COLUMNS
 
 
 def compose(
@@ -148,14 +149,7 @@ def compose_interest_offers(
         found = {
             r[0]: r
             for r in tx.execute(
-                select(
-                    Learner.id,
-                    Learner.first_name,
-                    Learner.last_name,
-                    Learner.email,
-                    Learner.employee_id,
-                    Learner.department,
-                ).where(Learner.id.in_(list(learner_ids)))
+                select(*ROSTER_LEARNER_COLUMNS).where(Learner.id.in_(list(learner_ids)))
             )
         }
     now = datetime.now(UTC)
