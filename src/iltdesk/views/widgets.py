@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
-from PySide6.QtWidgets import QBoxLayout
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QCompleter
 from PySide6.QtWidgets import QDialog
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QHeaderView
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QLayout
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QStackedLayout
 from PySide6.QtWidgets import QTableView
@@ -89,37 +87,6 @@ OK_CANCEL = _BUTTON.Ok | _BUTTON.Cancel
 SAVE_CANCEL = _BUTTON.Save | _BUTTON.Cancel
 CANCEL = _BUTTON.Cancel
 CLOSE = _BUTTON.Close
-
-
-# What a layout is built from: a widget or a layout, either with its stretch factor, or a
-# number alone for a stretchable space with that factor (STRETCH: the space the others leave).
-Part = QWidget | QLayout | tuple[QWidget | QLayout, int] | int
-STRETCH = 0
-
-
-def column(parent: QWidget | None, *parts: Part) -> QVBoxLayout:
-    """`parts` top to bottom, in a layout set on `parent` (none: a layout to nest)."""
-    layout = QVBoxLayout() if parent is None else QVBoxLayout(parent)
-    _fill(layout, parts)
-    return layout
-
-
-def row(*parts: Part) -> QHBoxLayout:
-    """`parts` left to right, in a layout to nest."""
-    layout = QHBoxLayout()
-    _fill(layout, parts)
-    return layout
-
-
-def _fill(layout: QBoxLayout, parts: tuple[Part, ...]) -> None:
-    for part in parts:
-        item, stretch = part if isinstance(part, tuple) else (part, 0)
-        if isinstance(item, int):
-            layout.addStretch(item)
-        elif isinstance(item, QLayout):
-            layout.addLayout(item, stretch)
-        else:
-            layout.addWidget(item, stretch)
 
 
 # Rows a header measures when it sizes columns to their contents (Qt's default is 1,000):
