@@ -1,7 +1,8 @@
-"""Sessions and their days: schedule, edit, read and list.
+"""Sessions and their days: schedule and edit.
 
-Status changes (confirm, cancel, complete, unlock) are use cases of their own in
-`services/lifecycle.py`; clash detection lives in `services/clashes.py`.
+Reading and listing them is `services/session_reads.py` (re-exported here); status changes
+(confirm, cancel, complete, unlock) are use cases of their own in `services/lifecycle.py`;
+clash detection lives in `services/clashes.py`.
 """
 
 from __future__ import annotations
