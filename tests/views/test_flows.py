@@ -105,13 +105,13 @@ def test_schedule_a_two_day_session(qtbot, ctx):
     dialog.course.setCurrentIndex(dialog.course.findData(course.id))
     dialog.zone.setCurrentText("America/New_York")
     dialog.capacity.setValue(3)
-    first = dialog.day_rows[0]
+    first = dialog.days.rows[0]
     type_into(qtbot, first.date.edit, "2027-03-05")  # a Friday
     type_into(qtbot, first.start, "9")
     type_into(qtbot, first.end, "17:00")
     assert first.date.edit.text() == "Fri 05/03/2027"  # read back with its weekday
-    dialog.add_day_after_last()
-    assert dialog.day_rows[1].date.value() == date(2027, 3, 8)  # skips the weekend
+    dialog.days.add_after_last()
+    assert dialog.days.rows[1].date.value() == date(2027, 3, 8)  # skips the weekend
     wait_for_check(qtbot, dialog.clash_label, "No clashes")
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted

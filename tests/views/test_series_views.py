@@ -30,7 +30,7 @@ def new_editor(qtbot, ctx, day: str, start: str, end: str):
     qtbot.addWidget(dialog)
     dialog.course.setCurrentIndex(dialog.course.findData(course.id))
     dialog.zone.setCurrentText(ZONE)
-    first = dialog.day_rows[0]
+    first = dialog.days.rows[0]
     type_into(qtbot, first.date.edit, day)
     type_into(qtbot, first.start, start)
     type_into(qtbot, first.end, end)

@@ -259,7 +259,7 @@ def editor(qtbot, ctx):
 
 
 def test_typed_dates_and_times_land_on_what_was_typed(qtbot, editor):
-    row = editor.day_rows[0]
+    row = editor.days.rows[0]
     type_into(qtbot, row.date.edit, "Mon 2026-12-14")
     assert row.date.value() == date(2026, 12, 14)
     type_into(qtbot, row.end, "18:30")  # over "17:00"
@@ -272,7 +272,7 @@ def test_typed_dates_and_times_land_on_what_was_typed(qtbot, editor):
 
 def test_a_time_in_the_gap_cannot_be_saved(qtbot, editor):
     editor.zone.setCurrentText("Europe/London")
-    row = editor.day_rows[0]
+    row = editor.days.rows[0]
     type_into(qtbot, row.date.edit, "2027-03-28")
     type_into(qtbot, row.start, "01:30")
     type_into(qtbot, row.end, "02:30")
@@ -284,7 +284,7 @@ def test_a_time_in_the_gap_cannot_be_saved(qtbot, editor):
 
 def test_a_time_that_happens_twice_is_asked_and_the_fold_is_kept(qtbot, ctx, editor, monkeypatch):
     editor.zone.setCurrentText("Europe/London")
-    row = editor.day_rows[0]
+    row = editor.days.rows[0]
     type_into(qtbot, row.date.edit, "2027-10-31")
     type_into(qtbot, row.start, "01:30")
     type_into(qtbot, row.end, "03:30")

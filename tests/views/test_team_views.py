@@ -221,7 +221,7 @@ def test_a_session_changed_meanwhile_is_asked_about(qtbot, ctx, monkeypatch):
     assert editor.capacity.value() == 14  # cancel: my change still in the form
     editor.save()  # reload: the form shows what is stored now, nothing saved
     assert editor.capacity.value() == 12
-    assert len(editor.day_rows) == 1
+    assert len(editor.days.rows) == 1
     assert editor.saved is None
     editor.capacity.setValue(16)
     editor.save()  # filled from the stored session: saved without asking
@@ -251,16 +251,16 @@ def test_a_virtual_day_can_have_its_own_link(qtbot, ctx):
     session = make_session(ctx.db, mode=DeliveryMode.VIRTUAL)
     editor = SessionEditorDialog(None, ctx, session)
     qtbot.addWidget(editor)
-    assert not editor.day_rows[0].link.isHidden()
-    editor.day_rows[0].link.setText("https://meet.example.com/day-one")
+    assert not editor.days.rows[0].link.isHidden()
+    editor.days.rows[0].link.setText("https://meet.example.com/day-one")
     editor.save()
     stored = scheduling.get_session(ctx.db, session.id)
     assert stored.days[0].meeting_link == "https://meet.example.com/day-one"
     in_person = SessionEditorDialog(None, ctx, make_session(ctx.db))
     qtbot.addWidget(in_person)
-    assert in_person.day_rows[0].link.isHidden()
+    assert in_person.days.rows[0].link.isHidden()
     in_person.mode.setCurrentIndex(in_person.mode.findData(DeliveryMode.HYBRID))
-    assert not in_person.day_rows[0].link.isHidden()
+    assert not in_person.days.rows[0].link.isHidden()
 
 
 def test_a_stale_save_says_when_in_the_users_zone():

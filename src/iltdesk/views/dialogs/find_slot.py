@@ -194,8 +194,8 @@ def prefill(editor: object, proposal: SlotProposal, course_id: int, size: int) -
         editor.room.setCurrentIndex(max(0, editor.room.findData(proposal.room_id)))
     if size:
         editor.capacity.setValue(size)
-    while len(editor.day_rows) < len(proposal.days):
-        editor.add_day_after_last()
-    for row, (start, end) in zip(editor.day_rows, proposal.days, strict=False):
+    while len(editor.days.rows) < len(proposal.days):
+        editor.days.add_after_last()
+    for row, (start, end) in zip(editor.days.rows, proposal.days, strict=False):
         row.set_instants(start, end, proposal.zone)
     editor.add_instructor(proposal.instructor_id, InstructorRole.LEAD)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
 from PySide6.QtWidgets import QFormLayout
-from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QMessageBox
@@ -35,9 +34,6 @@ from iltdesk.domain.changes import Changes
 from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import DeliveryMode
 from iltdesk.domain.enums import InstructorRole
-from iltdesk.domain.localtime import AmbiguousTimeError
-from iltdesk.domain.localtime import WallTime
-from iltdesk.domain.localtime import to_instant
 from iltdesk.domain.localtime import to_wall
 from iltdesk.domain.rows import Clash
 from iltdesk.domain.rows import SessionRow
@@ -56,7 +52,7 @@ from iltdesk.views.clash_text import clash_label
 from iltdesk.views.clash_text import clashes_html
 from iltdesk.views.clash_text import refused_html
 from iltdesk.views.context import AppContext
-from iltdesk.views.day_row import DayRow
+from iltdesk.views.day_row import DayRows
 from iltdesk.views.dialogs.session_questions import ask_use_room_zone
 from iltdesk.views.dialogs.session_questions import settle_folds
 from iltdesk.views.dialogs.stale import StaleChoice
@@ -101,7 +97,7 @@ class SessionEditorDialog(QDialog):
 
         form = self._build_form(row)
 
-        day_buttons, add_instructor = self._build_days_and_instructors()
+        add_instructor = self._build_days_and_instructors()
 
         self.clash_label = clash_label(self.fontMetrics().lineSpacing())
 
@@ -110,8 +106,7 @@ class SessionEditorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("<b>" + escape(_("Days")) + "</b>"))
-        layout.addLayout(self.days_box)
-        layout.addLayout(day_buttons)
+        layout.addWidget(self.days)
         layout.addWidget(QLabel("<b>" + escape(_("Instructors")) + "</b>"))
         layout.addWidget(self.instructors)
         layout.addWidget(add_instructor, alignment=Qt.AlignmentFlag.AlignLeft)
@@ -123,6 +118,7 @@ class SessionEditorDialog(QDialog):
         ctx.remote_changes.connect(self._changed_elsewhere)
 
         self._fill(row or template, shift_days)
+        self.days.set_online(self._online())  # the mode is filled in before this is connected
         for signal in (
             self.course.currentIndexChanged,
             self.zone.currentTextChanged,
@@ -133,7 +129,7 @@ class SessionEditorDialog(QDialog):
         ):
             signal.connect(self._schedule_check)
         self.zone.currentTextChanged.connect(self._zone_typed)
-        self.mode.currentIndexChanged.connect(lambda _i: self._show_day_links())
+        self.mode.currentIndexChanged.connect(lambda _i: self.days.set_online(self._online()))
         self.room.currentIndexChanged.connect(self._room_chosen)
         self._check()
 
@@ -199,31 +195,21 @@ class SessionEditorDialog(QDialog):
             self.status.setText(row.status.label())
         return form
 
-    def _build_days_and_instructors(self) -> tuple[QHBoxLayout, QPushButton]:
-        """The day rows and instructor rows, and the buttons that add to them."""
-        ctx = self.ctx
-        self.days_box = QVBoxLayout()
-        self.day_rows: list[DayRow] = []
-        add_day = QPushButton(_("Add &day"))
-        remove_day = QPushButton(_("Remove last day"))
-        add_day.clicked.connect(self.add_day_after_last)
-        remove_day.clicked.connect(self.remove_last_day)
-        day_buttons = QHBoxLayout()
-        day_buttons.addWidget(add_day)
-        day_buttons.addWidget(remove_day)
-        day_buttons.addStretch()
-
-        self.instructors = InstructorRows(people.list_instructors(ctx.db))
+    def _build_days_and_instructors(self) -> QPushButton:
+        """The day rows and instructor rows; returns the button that adds an instructor."""
+        self.days = DayRows()
+        self.days.changed.connect(self._schedule_check)
+        self.instructors = InstructorRows(people.list_instructors(self.ctx.db))
         self.instructors.changed.connect(self._schedule_check)
         add_instructor = QPushButton(_("Add &instructor"))
         add_instructor.clicked.connect(lambda: self.add_instructor(None))
-        return day_buttons, add_instructor
+        return add_instructor
 
     def _fill(self, row: SessionRow | None, shift_days: int) -> None:
         if row is None:
             self.zone.setCurrentText(str(self.ctx.prefs.get("default_timezone")))
             tomorrow = date.today() + timedelta(days=1)
-            self.add_day(tomorrow, time(9), time(17))
+            self.days.add(tomorrow, time(9), time(17))
             return
         self.course.setCurrentIndex(max(0, self.course.findData(row.course_id)))
         self.cohort.setText(row.cohort if shift_days == 0 else "")
@@ -242,53 +228,17 @@ class SessionEditorDialog(QDialog):
                 # A copy keeps the wall-clock times: 09:00 stays 09:00 across a clock change.
                 start, end = to_wall(day.start, row.timezone), to_wall(day.end, row.timezone)
                 moved = start.day + timedelta(days=shift_days)
-                self.add_day(moved, start.clock, end.clock)
+                self.days.add(moved, start.clock, end.clock)
             else:
-                widget = self.add_day(date.today(), time(9), time(17))
+                widget = self.days.add(date.today(), time(9), time(17))
                 widget.set_instants(day.start, day.end, row.timezone)
                 widget.link.setText(day.meeting_link)
         for instructor in row.instructors:
             self.add_instructor(instructor.instructor_id, instructor.role)
 
-    def add_day(self, day: date, start: time, end: time) -> DayRow:
-        widget = DayRow(day, start, end, self)
-        for signal in (
-            widget.date.date_changed,
-            widget.start.time_changed,
-            widget.end.time_changed,
-        ):
-            signal.connect(self._schedule_check)
-        widget.link.setVisible(self._online())
-        self.day_rows.append(widget)
-        self.days_box.addWidget(widget)
-        self._schedule_check()
-        return widget
-
     def _online(self) -> bool:
         """Whether the chosen mode meets online (a day may then have its own link)."""
         return self.mode.currentData() in (DeliveryMode.VIRTUAL, DeliveryMode.HYBRID)
-
-    def _show_day_links(self) -> None:
-        for widget in self.day_rows:
-            widget.link.setVisible(self._online())
-
-    def add_day_after_last(self) -> None:
-        last = self.day_rows[-1] if self.day_rows else None
-        last_day = last.date.value() if last is not None else None
-        if last is None or last_day is None:
-            self.add_day(date.today(), time(9), time(17))
-            return
-        following = last_day + timedelta(days=1)
-        while following.weekday() >= 5:
-            following += timedelta(days=1)
-        self.add_day(following, last.start.value() or time(9), last.end.value() or time(17))
-
-    def remove_last_day(self) -> None:
-        if self.day_rows:
-            widget = self.day_rows.pop()
-            self.days_box.removeWidget(widget)
-            widget.deleteLater()
-            self._schedule_check()
 
     def add_instructor(self, instructor_id: int | None, role: InstructorRole | None = None) -> None:
         """Another instructor row (the first leads, later ones co-facilitate by default)."""
@@ -339,7 +289,7 @@ class SessionEditorDialog(QDialog):
     def spec(self) -> SessionSpec:
         """The session as typed; raises for what is not valid or still ambiguous."""
         zone = self.zone.currentText().strip()
-        return self._base_spec(tuple(day.spec(zone) for day in self.day_rows))
+        return self._base_spec(self.days.specs(zone))
 
     def _schedule_check(self, *_args: object) -> None:
         self._check_timer.start()
@@ -357,31 +307,16 @@ class SessionEditorDialog(QDialog):
         super().done(result)
 
     def _first_day(self) -> date | None:
-        rows = getattr(self, "day_rows", [])  # the Repeat row is built before the days
-        return rows[0].date.value() if rows else None
+        days = getattr(self, "days", None)  # the Repeat row is built before the days
+        return days.first_day() if days is not None else None
 
     def _check(self) -> None:
-        notes: list[str] = []
         try:
             if not self.course.count():
                 raise UserError(_("Create a course first: a session is always of a course."))
-            zone = self.zone.currentText().strip()
-            days = []
-            for row in self.day_rows:
-                try:
-                    days.append(row.spec(zone))
-                except AmbiguousTimeError as error:
-                    notes.append(str(error) + " " + _("You will be asked when you save."))
-                    # Check clashes with the first reading meanwhile.
-                    start, end = row.walls()
-                    days.append(
-                        DaySpec(
-                            to_instant(WallTime(start.day, start.clock, start.fold or 0), zone),
-                            to_instant(WallTime(end.day, end.clock, end.fold or 0), zone),
-                        )
-                    )
+            days, notes = self.days.tentative_specs(self.zone.currentText().strip())
             self.clashes = clashes.find_clashes(
-                self.ctx.db, self._base_spec(tuple(days)), self.row.id if self.row else None
+                self.ctx.db, self._base_spec(days), self.row.id if self.row else None
             )
         except UserError as error:
             self.clashes = []
@@ -393,7 +328,7 @@ class SessionEditorDialog(QDialog):
 
     # --- saving ---
     def save(self) -> None:
-        if not settle_folds(self, self.day_rows, self.zone.currentText().strip()):
+        if not settle_folds(self, self.days.rows, self.zone.currentText().strip()):
             return
         self._check()
         if not self.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled():
@@ -474,8 +409,7 @@ class SessionEditorDialog(QDialog):
             )
         if choice is StaleChoice.RELOAD and row_id is not None:
             self.row = scheduling.get_session(self.ctx.db, row_id)
-            while self.day_rows:
-                self.remove_last_day()
+            self.days.clear()
             self.instructors.clear()
             self._fill(self.row, 0)
             self.changed_note.setText(_("Reloaded: this is the session as it is stored now."))
