@@ -168,7 +168,7 @@ def in_process(path: Path) -> dict[str, float]:
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
     from iltdesk.services import scheduling
-    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.material_store import MaterialStore
     from iltdesk.settings import Preferences
     from iltdesk.views.context import AppContext
     from iltdesk.views.main_window import MainWindow

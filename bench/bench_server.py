@@ -288,7 +288,7 @@ def bench_listener_stall(db: Database, other: Database, session_id: int) -> None
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.material_store import MaterialStore
     from iltdesk.settings import Preferences
     from iltdesk.views.context import AppContext
     from iltdesk.views.live_updates import LiveUpdates

@@ -148,7 +148,7 @@ def app_window(db_path: Path, work: Path, size: tuple[int, int] = (1280, 800)) -
     from iltdesk.app import make_application
     from iltdesk.db.engine import database_url
     from iltdesk.db.opening import open_database
-    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.material_store import MaterialStore
     from iltdesk.settings import Preferences
     from iltdesk.views.context import AppContext
     from iltdesk.views.main_window import MainWindow

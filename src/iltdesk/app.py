@@ -317,7 +317,7 @@ def open_window(
     """The main window on `db`; its home screen takes over `first` (started now if not yet)."""
     if first is None:
         first = start_first_reading(db, prefs)
-    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.material_store import MaterialStore
     from iltdesk.views.context import AppContext
     from iltdesk.views.main_window import MainWindow
 

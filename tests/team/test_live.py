@@ -92,7 +92,7 @@ def test_a_rolled_back_change_is_never_announced(db, other):
 
 
 def test_an_open_roster_refreshes_when_another_coordinator_enrols(qtbot, db, other, tmp_path):
-    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.material_store import MaterialStore
     from iltdesk.settings import Preferences
     from iltdesk.views.context import AppContext
     from iltdesk.views.live_updates import LiveUpdates

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from iltdesk.services.catalogue import MaterialStore
+from iltdesk.services.material_store import MaterialStore
 from iltdesk.settings import Preferences
 
 

@@ -353,7 +353,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     from iltdesk.documents.evidence import build_evidence_pack
     from iltdesk.documents.files import write_atomic
     from iltdesk.services import evidence
-    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.material_store import MaterialStore
     from iltdesk.settings import Preferences
 
     prefs = Preferences()
@@ -383,7 +383,7 @@ def cmd_attach_scan(args: argparse.Namespace) -> int:
     from iltdesk.errors import UserError
     from iltdesk.services import evidence
     from iltdesk.services import scheduling
-    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.material_store import MaterialStore
 
     store = MaterialStore(paths.materials_dir())
     attached: list[dict[str, Any]] = []

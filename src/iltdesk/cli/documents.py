@@ -94,7 +94,7 @@ def keep_copy(args: argparse.Namespace, kind: str, label: str, pdf: bytes) -> No
     """Keep a copy of a printed document for the session's evidence pack."""
     from iltdesk import paths
     from iltdesk.services import evidence
-    from iltdesk.services.catalogue import MaterialStore
+    from iltdesk.services.material_store import MaterialStore
 
     store = MaterialStore(paths.materials_dir())
     with open_for_cli(args.db) as db:

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,7 +28,6 @@ from iltdesk.domain.specs import AgendaItemSpec
 from iltdesk.domain.specs import CourseSpec
 from iltdesk.domain.text import clean_text
 from iltdesk.domain.text import search_key
-from iltdesk.errors import UserError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome
@@ -41,6 +35,7 @@ from iltdesk.services.common import audit
 from iltdesk.services.common import check_unchanged
 from iltdesk.services.common import get_or_fail
 from iltdesk.services.costs import set_course_costs_in
+from iltdesk.services.material_store import MaterialStore
 
 
 def _course_row(course: Course) -> CourseRow:
@@ -331,70 +326,6 @@ def _set_agenda_in(
 
 
 # --- materials --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MaterialStore:
-    """Content-addressed files under a folder: `<root>/<sha[:2]>/<sha>`."""
-
-    root: Path
-
-    def path_for(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256
-
-    def put_bytes(self, data: bytes) -> tuple[str, int]:
-        """Store `data` (atomically) and return its sha256 and size."""
-        sha = hashlib.sha256(data).hexdigest()
-        target = self.path_for(sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, target)
-            except OSError as error:
-                Path(tmp).unlink(missing_ok=True)
-                raise UserError(
-                    _("A copy could not be kept in the data folder: {reason}.").format(
-                        reason=error.strerror or error
-                    )
-                ) from error
-        return sha, len(data)
-
-    def read(self, sha256: str) -> bytes:
-        return self.path_for(sha256).read_bytes()
-
-    def put(self, source: Path) -> tuple[str, int]:
-        """Copy `source` in (atomically) and return its sha256 and size."""
-        digest = hashlib.sha256()
-        try:
-            with source.open("rb") as handle:
-                for chunk in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(chunk)
-        except OSError as error:
-            raise UserError(
-                _("The file {name} could not be read: {reason}.").format(
-                    name=source.name, reason=error.strerror or error
-                )
-            ) from error
-        sha = digest.hexdigest()
-        target = self.path_for(sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            os.close(fd)
-            try:
-                shutil.copyfile(source, tmp)
-                os.replace(tmp, target)
-            except OSError as error:
-                Path(tmp).unlink(missing_ok=True)
-                raise UserError(
-                    _("The file {name} could not be copied into the data folder: {reason}.").format(
-                        name=source.name, reason=error.strerror or error
-                    )
-                ) from error
-        return sha, target.stat().st_size
 
 
 def _material_row(material: CourseMaterial) -> MaterialRow:

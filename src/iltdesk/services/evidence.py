@@ -29,9 +29,9 @@ from iltdesk.domain.evidence import ScanRow
 from iltdesk.errors import UserError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
-from iltdesk.services.catalogue import MaterialStore
 from iltdesk.services.common import Outcome
 from iltdesk.services.common import get_or_fail
+from iltdesk.services.material_store import MaterialStore
 
 SCAN_TYPES = {
     b"%PDF-": ("application/pdf", ".pdf"),

@@ -16,9 +16,9 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.changes import Changes
-from iltdesk.services.catalogue import MaterialStore
 from iltdesk.services.common import Database
 from iltdesk.services.common import Outcome
+from iltdesk.services.material_store import MaterialStore
 from iltdesk.settings import Preferences
 from iltdesk.views.errors import show_error
 

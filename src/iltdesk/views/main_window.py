@@ -27,8 +27,6 @@ from iltdesk.domain.attention import Target
 from iltdesk.domain.changes import Changes
 from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
-from iltdesk.services import catalogue
-from iltdesk.services import scheduling
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
@@ -362,6 +360,10 @@ class MainWindow(RosterDropTarget, QMainWindow):
 
     def offer_demo_if_empty(self) -> None:
         """First run on an empty database: offer demo data or an empty start."""
+        # Imported here, after the first screen shows: the window needs neither to paint it.
+        from iltdesk.services import catalogue
+        from iltdesk.services import scheduling
+
         if scheduling.list_sessions(self.ctx.db, limit=1) or catalogue.list_courses(
             self.ctx.db, include_archived=True
         ):

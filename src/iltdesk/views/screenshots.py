@@ -23,8 +23,8 @@ def render(output: Path, language: str) -> list[Path]:
     from iltdesk.app import make_application
     from iltdesk.app import open_database_file
     from iltdesk.services import scheduling
-    from iltdesk.services.catalogue import MaterialStore
     from iltdesk.services.demo import load_demo
+    from iltdesk.services.material_store import MaterialStore
     from iltdesk.settings import Preferences
     from iltdesk.views.context import AppContext
     from iltdesk.views.main_window import MainWindow

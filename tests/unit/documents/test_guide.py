@@ -16,7 +16,7 @@ from iltdesk.domain.enums import MaterialKind
 from iltdesk.domain.specs import AgendaItemSpec
 from iltdesk.services import catalogue
 from iltdesk.services import printing
-from iltdesk.services.catalogue import MaterialStore
+from iltdesk.services.material_store import MaterialStore
 from tests.fixtures.builders import day_spec
 from tests.fixtures.builders import make_course
 from tests.fixtures.builders import make_session

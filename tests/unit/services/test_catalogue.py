@@ -17,7 +17,7 @@ from iltdesk.errors import UserError
 from iltdesk.errors import ValidationError
 from iltdesk.services import catalogue
 from iltdesk.services import people
-from iltdesk.services.catalogue import MaterialStore
+from iltdesk.services.material_store import MaterialStore
 from tests.fixtures.builders import make_course
 
 
