@@ -118,6 +118,41 @@ def test_the_app_opens_the_database_and_starts_reading_before_qt_loads(tmp_path)
     assert done.stdout.strip() == "[]"
 
 
+def test_the_window_is_built_without_the_services_its_first_screen_does_not_use(tmp_path):
+    """Building the window imports what the home screen needs, not the catalogue's or the
+    scheduling services (their ~15 ms held the interpreter while the first reading ran)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from iltdesk import app\n"
+        "from iltdesk.settings import Preferences\n"
+        "prefs = Preferences()\n"
+        "db = app.open_app_database(sys.argv[1])\n"
+        "first = app.start_first_reading(db, prefs)\n"
+        "qt = app.make_application()\n"
+        "window = app.open_window(db, prefs, first)\n"
+        "later = ('iltdesk.services.catalogue', 'iltdesk.services.scheduling')\n"
+        "print(sorted(m for m in sys.modules if m in later))\n"
+        "from iltdesk.tasks.runner import shutdown\n"
+        "shutdown()\n"
+        "db.close()\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ILTDESK_HOME=str(tmp_path / "home"))
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "start.sqlite3")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def _document_imports_outside_workers(path: Path) -> list[str]:
     """`iltdesk.documents` builders a view imports anywhere but inside a nested function."""
     found: list[str] = []
