@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,12 +91,23 @@ def test_error_text_has_one_colour():
     assert hard_coded == []
 
 
+def _last_line_printed(script: str, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run `script` in a fresh interpreter (nothing imported yet); its last line of output."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
 def test_the_app_opens_the_database_and_starts_reading_before_qt_loads(tmp_path):
     """`iltdesk` opens the database and starts the home screen's reading before it imports
     PySide6 (app.run_gui): Qt's imports and the window's building overlap with that reading."""
-    import subprocess
-    import sys
-
     script = (
         "import sys\n"
         "from iltdesk import app\n"
@@ -107,24 +121,12 @@ def test_the_app_opens_the_database_and_starts_reading_before_qt_loads(tmp_path)
         "print(loaded)\n"
         "db.close()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "start.sqlite3")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert _last_line_printed(script, str(tmp_path / "start.sqlite3")) == "[]"
 
 
 def test_the_window_is_built_without_the_services_its_first_screen_does_not_use(tmp_path):
     """Building the window imports what the home screen needs, not the catalogue's or the
     scheduling services (their ~15 ms held the interpreter while the first reading ran)."""
-    import os
-    import subprocess
-    import sys
-
     script = (
         "import sys\n"
         "from iltdesk import app\n"
@@ -141,16 +143,7 @@ def test_the_window_is_built_without_the_services_its_first_screen_does_not_use(
         "db.close()\n"
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", ILTDESK_HOME=str(tmp_path / "home"))
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "start.sqlite3")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert _last_line_printed(script, str(tmp_path / "start.sqlite3"), env=env) == "[]"
 
 
 def _document_imports_outside_workers(path: Path) -> list[str]:
@@ -187,9 +180,6 @@ def test_opening_any_screen_or_dialog_loads_no_document_or_file_library():
     """Every window module is imported on the GUI thread when first opened: one that pulled in
     openpyxl (a dataclass beside the problem report's writer) held the window ~200 ms as the
     import wizard first opened. The libraries load inside the work handed to a worker."""
-    import subprocess
-    import sys
-
     script = (
         "import importlib, pkgutil, sys\n"
         "import iltdesk.views, iltdesk.models\n"
@@ -199,11 +189,7 @@ def test_opening_any_screen_or_dialog_loads_no_document_or_file_library():
         "heavy = ('openpyxl', 'reportlab', 'icalendar', 'python_calamine', 'pypdf')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules if m.startswith(heavy)}))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert _last_line_printed(script) == "[]"
 
 
 def test_views_run_modal_dialogs_through_run_modal():
