@@ -6,10 +6,9 @@ marks back with `set_mark`, which repaints that cell and the learner's completio
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -26,6 +25,7 @@ from iltdesk.domain.rules import completion_status
 from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import SORT_ROLE
+from iltdesk.models.base import ItemData
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
@@ -45,7 +45,7 @@ class AttendanceTableModel(QAbstractTableModel):
 
     NAME = 0
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._learners: list[RosterRow] = []
         self._days: list[SessionDayRow] = []
@@ -128,7 +128,7 @@ class AttendanceTableModel(QAbstractTableModel):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if orientation is not Qt.Orientation.Horizontal or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,
@@ -152,7 +152,7 @@ class AttendanceTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or not 0 <= index.row() < len(self._learners):
             return None
         row, column = index.row(), index.column()

@@ -15,25 +15,41 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from typing import Generic
+from typing import Protocol
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 
 from iltdesk.domain.sorting import sorted_in_steps
 
 R = TypeVar("R")
+T = TypeVar("T")
 
 # Rows above which a header click sorts on a worker, when the view has lent one: sorting more
 # on the GUI thread takes longer than the 50 ms in which a click still feels instant.
 BIG_TABLE = 20_000
 
+# What Qt's item-data calls (`data`, `headerData`, `setData`) carry: a QVariant, which PySide
+# types as Any. By role it is text, a number, a colour, a font, an alignment or a row object.
+ItemData = Any
+# A column's sort value: numbers, text, dates or tuples, alike within a column only, which no
+# static type says; `RowTableModel` keeps text apart from numbers so they are never compared.
+SortKey = Any
+
 SortOrder = tuple[int, Qt.SortOrder]
-# Runs `work` off the GUI thread, then `done` with its result back on the GUI thread.
-Sorter = Callable[[Callable[[], Any], Callable[[Any], None]], None]
-NOT_SAID: Any = object()  # `set_rows` was not told the order its rows are in
+
+
+class Sorter(Protocol):
+    """Runs `work` off the GUI thread, then `done` with its result back on the GUI thread."""
+
+    def __call__(self, work: Callable[[], T], done: Callable[[T], None]) -> None: ...
+
+
+NOT_SAID: Any = object()  # Any: a marker `set_rows` compares by identity with any order given
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -42,7 +58,7 @@ Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
 
 
-def qt_sortable(value: Any) -> Any:
+def qt_sortable(value: SortKey) -> SortKey:
     """A sort key Qt can compare itself: numbers and strings pass, the rest is converted.
 
     A proxy compares SORT_ROLE values as QVariants; Python objects such as aware datetimes or
@@ -68,7 +84,7 @@ class Column(Generic[R]):
 
     header: Callable[[], str]
     display: Callable[[R], str]
-    sort: Callable[[R], Any] | None = None
+    sort: Callable[[R], SortKey] | None = None
     align_right: bool = False
     tooltip: Callable[[R], str] | None = None
 
@@ -78,7 +94,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     columns: Sequence[Column[R]] = ()
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[R] = []
         self._sort: SortOrder | None = None
@@ -97,7 +113,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if (
             orientation is Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
@@ -106,7 +122,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return self.columns[section].header()
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -124,11 +140,11 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return None
 
     # --- sorting (in Python: a proxy would call data() for every comparison) ---
-    def _sort_key(self, column: int) -> Callable[[R], Any]:
+    def _sort_key(self, column: int) -> Callable[[R], SortKey]:
         spec = self.columns[column]
         raw = spec.sort or spec.display
 
-        def key(row: R) -> Any:
+        def key(row: R) -> SortKey:
             value = qt_sortable(raw(row))
             return (isinstance(value, str), value)  # numbers before text, never compared
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
@@ -54,7 +54,9 @@ from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import SORT_ROLE
 from iltdesk.models.base import Column
 from iltdesk.models.base import Index
+from iltdesk.models.base import ItemData
 from iltdesk.models.base import RowTableModel
+from iltdesk.models.base import SortKey
 
 S = ComplianceState
 CELL_ROLE = Qt.ItemDataRole.UserRole + 3  # the ComplianceCell of a requirement column
@@ -88,7 +90,7 @@ def _shown(person: LearnerTuple, column: int) -> str:
 class ComplianceTableModel(QAbstractTableModel):
     """Learners down (name, department, manager), one column per requirement."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.matrix: ComplianceMatrix | None = None
         self._people: list[LearnerTuple] = []
@@ -119,7 +121,7 @@ class ComplianceTableModel(QAbstractTableModel):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if orientation is not Qt.Orientation.Horizontal or self.matrix is None:
             return None
         if not 0 <= section < self.columnCount():
@@ -133,7 +135,7 @@ class ComplianceTableModel(QAbstractTableModel):
             return ", ".join(requirement.course_names) + " · " + requirement.scope_text()
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or self.matrix is None or not 0 <= index.row() < len(self._people):
             return None
         person = self._people[index.row()]
@@ -173,7 +175,7 @@ class ComplianceTableModel(QAbstractTableModel):
     def _reverse(order: Qt.SortOrder) -> bool:
         return order is Qt.SortOrder.DescendingOrder
 
-    def _key(self, column: int, order: Qt.SortOrder) -> Callable[[LearnerTuple], Any]:
+    def _key(self, column: int, order: Qt.SortOrder) -> Callable[[LearnerTuple], SortKey]:
         """A learner column by its text; a requirement by state, then date (blanks last)."""
         if column < LEARNER_COLUMNS:
             return lambda p: _shown(p, column).casefold()
@@ -219,7 +221,7 @@ class DueTableModel(RowTableModel[DueRow]):
         """The due item shown on `row`."""
         return due_item(self.row_at(row))
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == STATE:
             return COLOURS.get(S(self.row_at(index.row())[DUE_STATE]))
         return super().data(index, role)
@@ -263,7 +265,7 @@ class RegisterTableModel(RowTableModel[RegisterTuple]):
         Column(lambda: _("Status"), _status_label, tooltip=_why),
     )
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid() and index.column() == 5:
             status = CertificateStatus(self.row_at(index.row())[REG_STATUS])
             return STATUS_COLOURS.get(status)

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from datetime import UTC
 from datetime import date
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtGui import QPalette
@@ -26,6 +26,7 @@ from iltdesk.i18n import _
 from iltdesk.models.base import NOT_SAID
 from iltdesk.models.base import Column
 from iltdesk.models.base import Index
+from iltdesk.models.base import ItemData
 from iltdesk.models.base import RowTableModel
 from iltdesk.models.base import SortOrder
 
@@ -79,7 +80,7 @@ class WeekTableModel(RowTableModel[SessionRow]):
         ),
     )
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # Laying the table out asks for each cell's data some forty times (every role, for the
         # columns' widths and again for the rows' heights): its texts and which rows meet today
@@ -104,7 +105,7 @@ class WeekTableModel(RowTableModel[SessionRow]):
             self._meeting_today.add(id(value))
         super().replace_row(row, value)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
         today_roles = (Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole)
@@ -132,7 +133,7 @@ class AttentionListModel(RowTableModel[AttentionItem]):
 
     columns = (Column(lambda: _("Needs attention"), lambda item: item.text),)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
             return QApplication.palette().color(QPalette.ColorRole.Link)
         if role == Qt.ItemDataRole.ToolTipRole and index.isValid():

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from dataclasses import field
 
 from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 
@@ -23,6 +24,7 @@ from iltdesk.domain.feedback import QuestionResult
 from iltdesk.domain.feedback import read_score
 from iltdesk.i18n import _
 from iltdesk.models.base import Column
+from iltdesk.models.base import ItemData
 from iltdesk.models.base import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -86,6 +88,14 @@ class FeedbackResultsTableModel(RowTableModel[ResultLine]):
 LEARNER_ROLE = Qt.ItemDataRole.UserRole + 10  # the enrollment id of a named form (or None)
 
 
+@dataclass
+class _Form:
+    """One paper form as typed: whose it is, and its answers by question key."""
+
+    learner: int | None = None
+    answers: dict[str, int | str] = field(default_factory=dict)
+
+
 class FeedbackEntryTableModel(QAbstractTableModel):
     """Paper forms, one row each: the learner (blank: anonymous), then one cell per question.
 
@@ -93,12 +103,14 @@ class FeedbackEntryTableModel(QAbstractTableModel):
     the question does not allow is refused (`setData` returns False).
     """
 
-    def __init__(self, form: FeedbackForm, learners: Mapping[int, str], parent: Any = None) -> None:
+    def __init__(
+        self, form: FeedbackForm, learners: Mapping[int, str], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.form = form
         self.questions: tuple[Question, ...] = form.questions
         self.learners = dict(learners)
-        self._rows: list[dict[str, Any]] = [{}]
+        self._rows: list[_Form] = [_Form()]
         self.last_problem = ""
 
     # --- structure ---
@@ -113,7 +125,7 @@ class FeedbackEntryTableModel(QAbstractTableModel):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if orientation == Qt.Orientation.Vertical:
             if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
                 return str(section + 1)
@@ -136,12 +148,12 @@ class FeedbackEntryTableModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
         if index.column() == 0:
-            learner = row.get("learner")
+            learner = row.learner
             if role == LEARNER_ROLE:
                 return learner
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -150,7 +162,7 @@ class FeedbackEntryTableModel(QAbstractTableModel):
         question = self.question_at(index.column())
         if question is None:
             return None
-        value = row.get(question.key)
+        value = row.answers.get(question.key)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and question.kind is not QuestionKind.TEXT:
@@ -158,7 +170,7 @@ class FeedbackEntryTableModel(QAbstractTableModel):
         return None
 
     def setData(  # noqa: N802 - Qt's name
-        self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole
+        self, index: Index, value: ItemData, role: int = Qt.ItemDataRole.EditRole
     ) -> bool:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return False
@@ -169,30 +181,34 @@ class FeedbackEntryTableModel(QAbstractTableModel):
             learner = int(value) if value not in (None, "") else None
             if learner is not None and learner not in self.learners:
                 return False
-            row["learner"] = learner
+            row.learner = learner
         else:
             question = self.question_at(index.column())
             if question is None or role != Qt.ItemDataRole.EditRole:
                 return False
             text = str(value or "").strip()
-            if question.kind is QuestionKind.TEXT:
-                row[question.key] = text or None
-            else:
+            answer: int | str | None = text or None
+            if question.kind is not QuestionKind.TEXT:
                 try:
-                    row[question.key] = read_score(question.kind, text)
+                    answer = read_score(question.kind, text)
                 except AnswerError as error:
                     self.last_problem = f"{_short(question.wording())}: {error}"
                     return False
+            if answer is None:
+                row.answers.pop(question.key, None)
+            else:
+                row.answers[question.key] = answer
         self.last_problem = ""
         self.dataChanged.emit(index, index)
         self._keep_a_blank_row()
         return True
 
     def _keep_a_blank_row(self) -> None:
-        if any(v is not None for v in self._rows[-1].values()):
+        last = self._rows[-1]
+        if last.learner is not None or last.answers:
             end = len(self._rows)
             self.beginInsertRows(QModelIndex(), end, end)
-            self._rows.append({})
+            self._rows.append(_Form())
             self.endInsertRows()
 
     def remove_rows(self, rows: Sequence[int]) -> None:
@@ -209,20 +225,20 @@ class FeedbackEntryTableModel(QAbstractTableModel):
         entries = []
         for row in self._rows:
             answers = tuple(
-                Answer(q.key, None, str(row[q.key]))
+                Answer(q.key, None, str(row.answers[q.key]))
                 if q.kind is QuestionKind.TEXT
-                else Answer(q.key, int(row[q.key]))
+                else Answer(q.key, int(row.answers[q.key]))
                 for q in self.questions
-                if row.get(q.key) is not None
+                if q.key in row.answers
             )
             if answers:
-                entries.append(FeedbackEntry(row.get("learner"), answers))
+                entries.append(FeedbackEntry(row.learner, answers))
         return entries
 
     @property
     def named(self) -> set[int]:
         """Learners who already have a form in the grid."""
-        return {r["learner"] for r in self._rows if r.get("learner") is not None}
+        return {r.learner for r in self._rows if r.learner is not None}
 
 
 def _short(text: str, limit: int = 28) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from PySide6.QtCore import QObject
 
 from iltdesk import formatting
 from iltdesk.domain.rows import HistoryRow
@@ -14,7 +14,7 @@ from iltdesk.models.base import RowTableModel
 class HistoryTableModel(RowTableModel[HistoryRow]):
     """When (in the coordinator's zone, labelled), who, what, and why."""
 
-    def __init__(self, zone: str, parent: Any = None) -> None:
+    def __init__(self, zone: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.zone = zone
         self.columns = (

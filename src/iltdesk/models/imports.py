@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtGui import QColor
@@ -29,6 +29,7 @@ from iltdesk.models.base import ROOT
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import Column
 from iltdesk.models.base import Index
+from iltdesk.models.base import ItemData
 from iltdesk.models.base import RowTableModel
 
 PREVIEW_ROWS = 200
@@ -40,7 +41,7 @@ HEADER_BRUSH = QBrush(QColor("#dbe8f4"))
 class RawRowsTableModel(QAbstractTableModel):
     """The first rows of a sheet as they are, with the header row highlighted."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[list[str]] = []
         self._width = 0
@@ -69,14 +70,14 @@ class RawRowsTableModel(QAbstractTableModel):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if role != Qt.ItemDataRole.DisplayRole or section < 0:
             return None
         if orientation is Qt.Orientation.Vertical:
             return str(section + 1) if section < len(self._rows) else None
         return column_letter(section) if section < self._width else None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -202,7 +203,7 @@ class ImportPreviewTableModel(RowTableModel[PreviewRow]):
         Column(header=lambda: _("Problems"), display=_problems_text, tooltip=_problems_text),
     )
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
             row: PreviewRow = super().data(index, ROW_ROLE)
             if row is None:

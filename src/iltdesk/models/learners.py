@@ -8,10 +8,10 @@ Sorting is the service's (last name, first name), done in SQL.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 
@@ -19,6 +19,7 @@ from iltdesk.domain.rows import LearnerRow
 from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import SORT_ROLE
+from iltdesk.models.base import ItemData
 
 PageSource = Callable[[str, int, int], list[LearnerRow]]  # (filter, limit, offset) -> rows
 PAGE_SIZE = 200
@@ -40,7 +41,7 @@ class LearnersTableModel(QAbstractTableModel):
         lambda: _("Job title"),
     )
 
-    def __init__(self, source: PageSource, parent: Any = None) -> None:
+    def __init__(self, source: PageSource, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source = source
         self._filter = ""
@@ -87,7 +88,7 @@ class LearnersTableModel(QAbstractTableModel):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if (
             orientation is Qt.Orientation.Horizontal
             and role == Qt.ItemDataRole.DisplayRole
@@ -96,7 +97,7 @@ class LearnersTableModel(QAbstractTableModel):
             return self._HEADERS[section]()
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]

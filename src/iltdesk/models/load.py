@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 from iltdesk import formatting
 from iltdesk.domain.rows import LoadRow
 from iltdesk.i18n import _
+from iltdesk.models.base import ItemData
 
 Index = QModelIndex | QPersistentModelIndex
 COLOURS = {
@@ -28,7 +29,7 @@ COLOURS = {
 class LoadTableModel(QAbstractTableModel):
     """Rows are instructors, columns are days."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[LoadRow] = []
         self._days: list[date] = []
@@ -46,7 +47,7 @@ class LoadTableModel(QAbstractTableModel):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._days):
@@ -55,7 +56,7 @@ class LoadTableModel(QAbstractTableModel):
             return self._rows[section].name
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         cells = self._rows[index.row()].cells

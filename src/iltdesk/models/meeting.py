@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 
@@ -14,6 +15,7 @@ from iltdesk import formatting
 from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.i18n import N_
 from iltdesk.i18n import _
+from iltdesk.models.base import ItemData
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -27,7 +29,7 @@ class ReviewRow:
     shown_as: str  # the name in the report ("" when not in it)
     matched_by: str  # "email", "name", "possible", "" (not in the report)
     minutes: int
-    first_join: Any  # datetime | None
+    first_join: datetime | None
     existing: AttendanceStatus | None
     proposed: AttendanceStatus
     apply: bool
@@ -48,7 +50,7 @@ APPLY_COLUMN = 6
 class MeetingReviewModel(QAbstractTableModel):
     """Rows of `ReviewRow`; the Apply column is a check box the coordinator ticks."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[ReviewRow] = []
         self._zone = "UTC"
@@ -69,7 +71,7 @@ class MeetingReviewModel(QAbstractTableModel):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return _(COLUMNS[section]) if 0 <= section < len(COLUMNS) else None
         return None
@@ -82,7 +84,7 @@ class MeetingReviewModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, column = self._rows[index.row()], index.column()
@@ -118,7 +120,7 @@ class MeetingReviewModel(QAbstractTableModel):
             return row.proposed.label()
         return None
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: ItemData, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if (
             not index.isValid()
             or index.column() != APPLY_COLUMN

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from PySide6.QtCore import QObject
 
 from iltdesk import formatting
 from iltdesk.domain.rows import OutboxRow
@@ -14,7 +14,7 @@ from iltdesk.models.base import RowTableModel
 class OutboxTableModel(RowTableModel[OutboxRow]):
     """Instants are shown in `zone` (the user's), since a message belongs to no venue."""
 
-    def __init__(self, parent: Any = None, zone: str = "UTC") -> None:
+    def __init__(self, parent: QObject | None = None, zone: str = "UTC") -> None:
         super().__init__(parent)
         self.zone = zone
         self.columns = (

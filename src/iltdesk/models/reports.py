@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel
+from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtGui import QPalette
@@ -26,12 +26,14 @@ from iltdesk.models.base import ROOT
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import SORT_ROLE
 from iltdesk.models.base import Index
+from iltdesk.models.base import ItemData
+from iltdesk.models.base import SortKey
 from iltdesk.models.base import qt_sortable
 
 TOTAL_ROW = -1  # ROW_ROLE of the totals row
 
 
-def _sort_value(value: Value) -> Any:
+def _sort_value(value: Value) -> SortKey:
     if isinstance(value, Amounts):
         return float(value.single or 0)
     if isinstance(value, date):
@@ -68,7 +70,7 @@ def display_texts(table: ReportTable) -> list[list[str]]:
 class ReportTableModel(QAbstractTableModel):
     """The rows of a report, sortable, filterable to chart bars, totals last."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.table: ReportTable | None = None
         self._order: list[int] = []  # indexes into table.rows, in display order
@@ -87,7 +89,7 @@ class ReportTableModel(QAbstractTableModel):
 
     def headerData(  # noqa: N802 - Qt's name
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
+    ) -> ItemData:
         if self.table is None or orientation is not Qt.Orientation.Horizontal:
             return None
         if not 0 <= section < len(self.table.columns):
@@ -99,7 +101,7 @@ class ReportTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         table = self.table
         if table is None or not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
@@ -163,7 +165,7 @@ class ReportTableModel(QAbstractTableModel):
             column, direction = self._sort
             rows = self.table.rows
 
-            def key(i: int) -> Any:
+            def key(i: int) -> SortKey:
                 value = _sort_value(rows[i][column])
                 return (isinstance(value, str), value)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 from functools import cache
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import Qt
@@ -29,6 +29,8 @@ from iltdesk.i18n import ngettext
 from iltdesk.models.base import Sorter
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.errors import show_task_error
+
+T = TypeVar("T")
 
 # A table's selection: one row (lists to act on one at a time), or several (Ctrl and Shift).
 ONE = QAbstractItemView.SelectionMode.SingleSelection
@@ -102,7 +104,7 @@ def worker_sorter(tasks: TaskRunner, parent: QWidget, title: str) -> Sorter:
     a failure is shown over `parent`.
     """
 
-    def sort(work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    def sort(work: Callable[[], T], done: Callable[[T], None]) -> None:
         tasks.run(
             lambda _progress: work(),
             title=title,

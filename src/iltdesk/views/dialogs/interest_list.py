@@ -10,12 +10,13 @@ ends. Someone booked elsewhere at that time stays on the list, and the dialog sa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
@@ -36,6 +37,7 @@ from iltdesk.i18n import ngettext
 from iltdesk.models.base import NOT_SAID
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import Column
+from iltdesk.models.base import ItemData
 from iltdesk.models.base import RowTableModel
 from iltdesk.models.base import SortOrder
 from iltdesk.services import interest
@@ -68,7 +70,7 @@ class InterestTableModel(RowTableModel[InterestRow]):
         ),
     )
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.accepted: set[int] = set()
 
@@ -78,7 +80,7 @@ class InterestTableModel(RowTableModel[InterestRow]):
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> ItemData:
         if role == Qt.ItemDataRole.CheckStateRole and index.isValid():
             if index.column() != self.ACCEPTED or not 0 <= index.row() < self.rowCount():
                 return None
@@ -88,7 +90,7 @@ class InterestTableModel(RowTableModel[InterestRow]):
         return super().data(index, role)
 
     def setData(  # noqa: N802 - Qt's name
-        self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole
+        self, index: Index, value: ItemData, role: int = Qt.ItemDataRole.EditRole
     ) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
             return False
@@ -102,7 +104,9 @@ class InterestTableModel(RowTableModel[InterestRow]):
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
         return True
 
-    def set_rows(self, rows: Any, *, ordered_by: SortOrder | None = NOT_SAID) -> None:
+    def set_rows(
+        self, rows: Sequence[InterestRow], *, ordered_by: SortOrder | None = NOT_SAID
+    ) -> None:
         """Replace the rows; a learner no longer listed is no longer ticked."""
         super().set_rows(rows, ordered_by=ordered_by)
         self.accepted &= {r.learner_id for r in self._rows}
