@@ -29,7 +29,9 @@ from iltdesk.i18n import _
 
 __all__ = ["Database", "Outcome", "audit", "get_or_fail"]  # Database: for type hints above
 
-T = TypeVar("T")
+# Covariant: an Outcome[SessionRow] is an Outcome[object], for code that passes outcomes on
+# without reading their values (the undo stack, a dialog's save call).
+T_co = TypeVar("T_co", covariant=True)
 E = TypeVar("E")
 
 # Rows a long read turns into result rows at a time (`execution_options(yield_per=BATCH_ROWS)`):
@@ -38,10 +40,10 @@ BATCH_ROWS = 2000
 
 
 @dataclass(frozen=True)
-class Outcome(Generic[T]):
+class Outcome(Generic[T_co]):
     """The result of a write: its value and what it changed."""
 
-    value: T
+    value: T_co
     changes: Changes
 
 

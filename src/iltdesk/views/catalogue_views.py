@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Generic
+from typing import Protocol
+from typing import TypeVar
 
 from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtCore import Qt
@@ -23,9 +25,9 @@ from iltdesk.domain.changes import Changes
 from iltdesk.domain.changes import Entity
 from iltdesk.domain.rows import CourseRow
 from iltdesk.domain.rows import LearnerRow
+from iltdesk.domain.rows import RoomRow
 from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
-from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import SORT_ROLE
 from iltdesk.models.base import RowTableModel
 from iltdesk.models.compliance import RegisterTableModel
@@ -51,7 +53,17 @@ from iltdesk.views.widgets import TablePage
 from iltdesk.views.widgets import fit_columns
 
 
-class SmallTablePage(TablePage):
+class _Record(Protocol):
+    """A row of a small table: each is a stored record with an id."""
+
+    @property
+    def id(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Record)
+
+
+class SmallTablePage(TablePage, Generic[R]):
     """A small table behind a sort/filter proxy, with New and Edit buttons."""
 
     entity: Entity
@@ -60,7 +72,7 @@ class SmallTablePage(TablePage):
     def __init__(
         self,
         ctx: AppContext,
-        model: RowTableModel[Any],
+        model: RowTableModel[R],
         empty: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -104,10 +116,10 @@ class SmallTablePage(TablePage):
     def build_side_panel(self) -> QWidget | None:
         return None
 
-    def show_side(self, row: object | None) -> None:
+    def show_side(self, row: R | None) -> None:
         """Fill the side panel for the selected row."""
 
-    def fetch(self) -> list:  # type: ignore[type-arg]
+    def fetch(self) -> list[R]:
         raise NotImplementedError
 
     def reload(self) -> None:
@@ -120,26 +132,26 @@ class SmallTablePage(TablePage):
         if changes.touches(self.entity):
             self.reload()
 
-    def selected(self) -> object | None:
+    def selected(self) -> R | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.proxy.data(rows[0], ROW_ROLE) if rows else None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row()) if rows else None
 
     def edit_selected(self) -> None:
         row = self.selected()
         if row is not None:
             self.edit(row)
 
-    def edit(self, row: object | None) -> None:
+    def edit(self, row: R | None) -> None:
         raise NotImplementedError
 
-    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
+    def archive_call(self, row_id: int, archived: bool) -> Outcome[object]:
         raise NotImplementedError
 
     def archive_selected(self) -> None:
         row = self.selected()
         if row is None:
             return
-        row_id = int(getattr(row, "id"))  # noqa: B009 - rows of several types share `id`
+        row_id = row.id
         if self.ctx.op(self, lambda: self.archive_call(row_id, True)):
             self.ctx.undo_stack.push(
                 EditCommand(
@@ -151,7 +163,7 @@ class SmallTablePage(TablePage):
             )
 
 
-class CoursesPage(SmallTablePage):
+class CoursesPage(SmallTablePage[CourseRow]):
     """The Courses screen: the catalogue, new, edit, archive."""
 
     entity = Entity.COURSE
@@ -228,17 +240,17 @@ class CoursesPage(SmallTablePage):
         if isinstance(row, CourseRow):
             run_modal(FeedbackFormDialog(self, self.ctx, row.id, f"{row.code} {row.title}"))
 
-    def fetch(self) -> list:  # type: ignore[type-arg]
+    def fetch(self) -> list[CourseRow]:
         return catalogue.list_courses(self.ctx.db)
 
-    def edit(self, row: object | None) -> None:
-        CourseEditorDialog.ask(self, self.ctx, row)  # type: ignore[arg-type]
+    def edit(self, row: CourseRow | None) -> None:
+        CourseEditorDialog.ask(self, self.ctx, row)
 
-    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
+    def archive_call(self, row_id: int, archived: bool) -> Outcome[object]:
         return catalogue.set_course_archived(self.ctx.db, row_id, archived)
 
 
-class RoomsPage(SmallTablePage):
+class RoomsPage(SmallTablePage[RoomRow]):
     """The Rooms screen."""
 
     entity = Entity.ROOM
@@ -249,13 +261,13 @@ class RoomsPage(SmallTablePage):
             ctx, RoomsTableModel(), _("No rooms yet — use “New room” to add one."), parent
         )
 
-    def fetch(self) -> list:  # type: ignore[type-arg]
+    def fetch(self) -> list[RoomRow]:
         return people.list_rooms(self.ctx.db)
 
-    def edit(self, row: object | None) -> None:
+    def edit(self, row: RoomRow | None) -> None:
         record_forms.ask(record_forms.RoomDialog, self, self.ctx, row)
 
-    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
+    def archive_call(self, row_id: int, archived: bool) -> Outcome[object]:
         return people.set_room_archived(self.ctx.db, row_id, archived)
 
 
@@ -325,7 +337,7 @@ class LearnersPage(TablePage):
         self._update_count()
         self.fit_columns(LearnersTableModel.EMAIL)
 
-    def _page(self, text: str, limit: int, offset: int) -> list:  # type: ignore[type-arg]
+    def _page(self, text: str, limit: int, offset: int) -> list[LearnerRow]:
         return learners.search_learners(self.ctx.db, text, limit=limit, offset=offset)
 
     def apply_filter(self) -> None:

@@ -7,7 +7,6 @@ the load grid.
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
@@ -29,7 +28,7 @@ from iltdesk.views.dialogs import record_forms
 from iltdesk.views.modal import run_modal
 
 
-class InstructorsPage(SmallTablePage):
+class InstructorsPage(SmallTablePage[InstructorRow]):
     """The Instructors screen: the bench and each one's qualifications."""
 
     entity = Entity.INSTRUCTOR
@@ -98,13 +97,13 @@ class InstructorsPage(SmallTablePage):
         if isinstance(row, InstructorRow):
             run_modal(AvailabilityDialog(self, self.ctx, row.id, row.name))
 
-    def fetch(self) -> list:  # type: ignore[type-arg]
+    def fetch(self) -> list[InstructorRow]:
         return people.list_instructors(self.ctx.db)
 
-    def edit(self, row: object | None) -> None:
+    def edit(self, row: InstructorRow | None) -> None:
         record_forms.ask(record_forms.InstructorDialog, self, self.ctx, row)
 
-    def archive_call(self, row_id: int, archived: bool) -> Outcome[Any]:
+    def archive_call(self, row_id: int, archived: bool) -> Outcome[object]:
         return people.set_instructor_archived(self.ctx.db, row_id, archived)
 
     def build_side_panel(self) -> QWidget:
@@ -114,7 +113,7 @@ class InstructorsPage(SmallTablePage):
         self.load_label.setAlignment(Qt.AlignmentFlag.AlignTop)
         return self.load_label
 
-    def show_side(self, row: object | None) -> None:
+    def show_side(self, row: InstructorRow | None) -> None:
         if not isinstance(row, InstructorRow):
             return
         zone = str(self.ctx.prefs.get("default_timezone"))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.rows import EnrollResult
 from iltdesk.domain.rows import RosterRow
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import OverCapacityError
@@ -64,6 +65,7 @@ class RosterButtons:
         spec = WalkInDialog.ask(self._window())
         if spec is None:
             return
+        result: EnrollResult | None
         try:
             result = roster_action(
                 self.ctx,

@@ -8,7 +8,6 @@ from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from typing import Any
 from typing import cast
 
 from PySide6.QtCore import Qt
@@ -58,6 +57,7 @@ from iltdesk.views.widgets import make_table
 
 if TYPE_CHECKING:
     from iltdesk.views.cost_lines import SessionCostsPanel
+    from iltdesk.views.dialogs.import_wizard import ImportWizard
     from iltdesk.views.history_panel import HistoryPanel
     from iltdesk.views.session_feedback import SessionFeedbackTab
 
@@ -382,7 +382,7 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
                 return
 
     def _roster(
-        self, text: str, call: Callable[[], Outcome[Any]], session_ids: list[int] | None = None
+        self, text: str, call: Callable[[], Outcome[object]], session_ids: list[int] | None = None
     ) -> None:
         """Run an undoable roster action; a sentence in a dialog if it is refused."""
         self.ctx.attempt(
@@ -403,7 +403,7 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
         if chosen:
             self.enroll_many(list(chosen))
 
-    def import_roster(self, path: Path | None = None) -> Any:
+    def import_roster(self, path: Path | None = None) -> ImportWizard:
         """The import wizard with this session as the target (and `path`, when dropped)."""
         from iltdesk.views.dialogs.import_wizard import open_import_wizard
 

@@ -9,10 +9,12 @@ changes the same way.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QWidget
 
+from iltdesk.domain.rows import EnrollReport
 from iltdesk.services import attendance
 from iltdesk.services import enrollment
 from iltdesk.services import roster_undo
@@ -22,6 +24,8 @@ from iltdesk.services.roster_undo import EnrollmentState
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
 
+T = TypeVar("T")
+
 
 class _ServiceCommand(QUndoCommand):
     def __init__(self, text: str, ctx: AppContext) -> None:
@@ -29,7 +33,7 @@ class _ServiceCommand(QUndoCommand):
         self.ctx = ctx
         self._done_once = True  # the action already ran before the push
 
-    def run(self, call: Callable[[], Outcome[Any]]) -> None:
+    def run(self, call: Callable[[], Outcome[object]]) -> None:
         try:
             self.ctx.apply(call())
         except Exception as error:  # shown; the command can no longer be replayed
@@ -109,8 +113,8 @@ class EditCommand(_ServiceCommand):
         self,
         text: str,
         ctx: AppContext,
-        undo_call: Callable[[], Outcome[Any]],
-        redo_call: Callable[[], Outcome[Any]],
+        undo_call: Callable[[], Outcome[object]],
+        redo_call: Callable[[], Outcome[object]],
     ) -> None:
         super().__init__(text, ctx)
         self.undo_call, self.redo_call = undo_call, redo_call
@@ -123,8 +127,8 @@ class EditCommand(_ServiceCommand):
 
 
 def roster_action(
-    ctx: AppContext, text: str, session_ids: list[int], call: Callable[[], Outcome[Any]]
-) -> Any:
+    ctx: AppContext, text: str, session_ids: list[int], call: Callable[[], Outcome[T]]
+) -> T:
     """Run a roster service call and make it undoable; raises what the call raises."""
     before = roster_undo.roster_states(ctx.db, session_ids)
     value = ctx.apply(call())
@@ -133,7 +137,7 @@ def roster_action(
     return value
 
 
-def ask_enrol_anyway(parent: Any, messages: list[str]) -> bool:
+def ask_enrol_anyway(parent: QWidget | None, messages: list[str]) -> bool:
     """Whether to enrol learners booked elsewhere at the time (the one place tests patch)."""
     from PySide6.QtWidgets import QMessageBox
 
@@ -146,7 +150,7 @@ def ask_enrol_anyway(parent: Any, messages: list[str]) -> bool:
 
 
 def enrol_learners(
-    ctx: AppContext, parent: Any, session_id: int, learner_ids: list[int]
+    ctx: AppContext, parent: QWidget | None, session_id: int, learner_ids: list[int]
 ) -> str | None:
     """Enrol (undoably), ask once about any clashes, and say where everyone went."""
     from iltdesk.i18n import ngettext
@@ -155,7 +159,7 @@ def enrol_learners(
         n=len(learner_ids)
     )
 
-    def enrol(ids: list[int], allow_clash: bool) -> Any:
+    def enrol(ids: list[int], allow_clash: bool) -> EnrollReport | None:
         return ctx.attempt(
             parent,
             lambda: roster_action(

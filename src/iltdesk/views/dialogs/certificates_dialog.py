@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QDialog
@@ -89,7 +88,7 @@ class CertificatesDialog(QDialog):
         rows = self.table.selectionModel().selectedRows()
         return self.rows[rows[0].row()] if rows else None
 
-    def _act(self, title: str, prompt: str, call: Callable[[str, str], Outcome[Any]]) -> None:
+    def _act(self, title: str, prompt: str, call: Callable[[str, str], Outcome[object]]) -> None:
         """Ask for a reason, then run `call(code, reason)` on the selected certificate."""
         row = self.selected()
         if row is None:

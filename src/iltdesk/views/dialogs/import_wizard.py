@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
@@ -30,6 +29,7 @@ from iltdesk.importers.roster import ParsedRoster
 from iltdesk.models.imports import PreviewRow
 from iltdesk.models.imports import preview_rows
 from iltdesk.services import roster_import
+from iltdesk.services.common import Outcome
 from iltdesk.tasks.runner import Progress
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
@@ -159,8 +159,8 @@ class ImportWizard(QWizard):
     def set_plan(self, planned: tuple[ImportPlan, list[PreviewRow]]) -> None:
         self.plan, self.preview = planned
 
-    def set_result(self, outcome: Any) -> None:
-        result: ImportResult = self.ctx.apply(outcome)
+    def set_result(self, outcome: Outcome[ImportResult]) -> None:
+        result = self.ctx.apply(outcome)
         self.import_result = result
         self.imported.emit(result)
 
@@ -176,14 +176,14 @@ class ImportWizard(QWizard):
 
         return work
 
-    def commit_work(self) -> Callable[[Progress], Any]:
+    def commit_work(self) -> Callable[[Progress], Outcome[ImportResult]]:
         db, parsed, source = self.ctx.db, self.parsed, self.source
         session_id, decisions = self.target_session, dict(self.decisions)
         assert parsed is not None
         assert source is not None
         ref = ImportSource(source.path.name, source.sha256, parsed.sheet)
 
-        def work(progress: Progress) -> Any:
+        def work(progress: Progress) -> Outcome[ImportResult]:
             outcome = roster_import.commit_import(
                 db, parsed, ref, session_id=session_id, decisions=decisions, report=progress.report
             )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Generic
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
@@ -48,8 +49,11 @@ from iltdesk.views.widgets import error_label
 from iltdesk.views.widgets import zone_combo
 from iltdesk.views.widgets import zones
 
+R = TypeVar("R")  # the row a form opens on
+S = TypeVar("S")  # the row a form saves
 
-class _FormDialog(QDialog):
+
+class _FormDialog(QDialog, Generic[S]):
     """A form with Save/Cancel; Save runs `self.save_call()` and shows a UserError inline."""
 
     def __init__(self, parent: QWidget | None, ctx: AppContext, title: str) -> None:
@@ -59,7 +63,7 @@ class _FormDialog(QDialog):
         self.setMinimumWidth(440)
         self.form = QFormLayout(self)
         self.error = error_label()
-        self.saved: Any = None
+        self.saved: S | None = None
         # Saves check the record was not changed by someone else since the form opened;
         # off once the user chose to overwrite, and for undo and redo.
         self.check_stale = True
@@ -69,10 +73,10 @@ class _FormDialog(QDialog):
         self.form.addRow(self.error)
         self.form.addRow(buttons)
 
-    def save_call(self) -> Outcome[Any]:
+    def save_call(self) -> Outcome[S]:
         raise NotImplementedError
 
-    def undo_call(self) -> Callable[[], Outcome[Any]] | None:
+    def undo_call(self) -> Callable[[], Outcome[object]] | None:
         """How to put the record back as it was (None when creating)."""
         return None
 
@@ -103,7 +107,7 @@ class _FormDialog(QDialog):
         self.accept()
 
 
-class LearnerDialog(_FormDialog):
+class LearnerDialog(_FormDialog[LearnerRow]):
     """New or edit a learner."""
 
     def __init__(self, parent: QWidget | None, ctx: AppContext, row: LearnerRow | None) -> None:
@@ -153,7 +157,7 @@ class LearnerDialog(_FormDialog):
             hire_date=hire,
         )
 
-    def undo_call(self) -> Callable[[], Outcome[Any]] | None:
+    def undo_call(self) -> Callable[[], Outcome[object]] | None:
         row = self.row
         if row is None:
             return None
@@ -195,7 +199,7 @@ class LearnerDialog(_FormDialog):
             self.hire_date.set_value(row.hire_date)
 
 
-class RoomDialog(_FormDialog):
+class RoomDialog(_FormDialog[RoomRow]):
     """New or edit a room."""
 
     def __init__(self, parent: QWidget | None, ctx: AppContext, row: RoomRow | None) -> None:
@@ -233,7 +237,7 @@ class RoomDialog(_FormDialog):
             paper = formatting.paper_size_for_zone(text.strip())
             self.paper.setCurrentIndex(self.paper.findData(paper))
 
-    def undo_call(self) -> Callable[[], Outcome[Any]] | None:
+    def undo_call(self) -> Callable[[], Outcome[object]] | None:
         row = self.row
         if row is None:
             return None
@@ -254,7 +258,7 @@ class RoomDialog(_FormDialog):
         return people.save_room(self.ctx.db, spec, self.row.id if self.row else None)
 
 
-class InstructorDialog(_FormDialog):
+class InstructorDialog(_FormDialog[InstructorRow]):
     """New or edit an instructor and the courses they teach."""
 
     def __init__(self, parent: QWidget | None, ctx: AppContext, row: InstructorRow | None) -> None:
@@ -281,7 +285,7 @@ class InstructorDialog(_FormDialog):
         self.form.addRow(_("&Qualified to teach"), self.courses)
         self.finish_layout()
 
-    def undo_call(self) -> Callable[[], Outcome[Any]] | None:
+    def undo_call(self) -> Callable[[], Outcome[object]] | None:
         row = self.row
         if row is None:
             return None
@@ -319,11 +323,11 @@ def language_combo(current: str) -> QComboBox:
 
 
 def ask(
-    dialog_type: Callable[..., _FormDialog],
+    dialog_type: Callable[[QWidget | None, AppContext, R | None], _FormDialog[S]],
     parent: QWidget | None,
     ctx: AppContext,
-    row: Any = None,
-) -> Any:
+    row: R | None = None,
+) -> S | None:
     """Open one of the editors; returns the saved row or None."""
     dialog = dialog_type(parent, ctx, row)
     return dialog.saved if run_modal(dialog) == QDialog.DialogCode.Accepted else None

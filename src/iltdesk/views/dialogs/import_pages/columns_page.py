@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from typing import Any
 
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QComboBox
@@ -23,6 +22,7 @@ from iltdesk.importers.fields import Field
 from iltdesk.importers.fields import find_header_row
 from iltdesk.importers.fields import guess_mapping
 from iltdesk.importers.fields import mapping_problem
+from iltdesk.importers.reading import SourceFile
 from iltdesk.importers.reading import read_file
 from iltdesk.importers.roster import ParsedRoster
 from iltdesk.models.imports import RawRowsTableModel
@@ -131,7 +131,7 @@ class ColumnsPage(_Page):
         encoding = self.encoding.currentData() or None
         delimiter = self.delimiter.currentData() or None
 
-        def apply(result: Any) -> None:
+        def apply(result: SourceFile) -> None:
             self.w.source = result
             self.initializePage()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtWidgets import QWizardPage
 
@@ -24,6 +24,8 @@ from iltdesk.views.widgets import error_label
 if TYPE_CHECKING:
     from iltdesk.views.dialogs.import_wizard import ImportWizard
 
+
+T = TypeVar("T")
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.txt)"
 FILE, SHEET, COLUMNS, TARGET, PREVIEW, DONE = range(6)
@@ -46,14 +48,14 @@ class _Page(QWizardPage):
         self.error.setText(message)
         self.error.setVisible(bool(message))
 
-    def run_then_next(self, work: Callable[[Progress], Any], apply: Callable[[Any], None]) -> bool:
+    def run_then_next(self, work: Callable[[Progress], T], apply: Callable[[T], None]) -> bool:
         """For validatePage: True once `work` has finished and `apply` took its result."""
         if self._ready:
             self._ready = False
             return True
         self.show_error("")
 
-        def done(result: Any) -> None:
+        def done(result: T) -> None:
             try:
                 apply(result)
             except UserError as error:
@@ -68,7 +70,7 @@ class _Page(QWizardPage):
             else:
                 self.show_error(error_text(error))
 
-        def finished(result: Any) -> None:
+        def finished(result: T) -> None:
             self.w.busy = False
             done(result)
 
