@@ -10,9 +10,9 @@ one summary each) by email.
 from __future__ import annotations
 
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QPoint
 from PySide6.QtCore import Qt
@@ -153,7 +153,7 @@ class CompliancePage(QWidget):
         layout.addWidget(self.export_note)
         return page
 
-    def today(self) -> Any:
+    def today(self) -> date:
         return compliance.today_in(str(self.ctx.prefs.get("default_timezone")))
 
     def refresh(self) -> None:

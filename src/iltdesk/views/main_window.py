@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtCore import QSettings
@@ -39,8 +39,21 @@ from iltdesk.views.screens import shortcut
 from iltdesk.views.widgets import open_dialog
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
+    from PySide6.QtWidgets import QDialog
+
+    from iltdesk.views.catalogue_views import CoursesPage
+    from iltdesk.views.catalogue_views import LearnersPage
+    from iltdesk.views.catalogue_views import RoomsPage
+    from iltdesk.views.dialogs.import_history import ImportHistoryDialog
+    from iltdesk.views.dialogs.import_wizard import ImportWizard
     from iltdesk.views.file_actions import FileActions
+    from iltdesk.views.instructors_view import InstructorsPage
+    from iltdesk.views.reports_view import ReportsPage
     from iltdesk.views.sessions_view import SessionsPage
+
+Page = TypeVar("Page", bound=QWidget)
 
 
 class MainWindow(RosterDropTarget, QMainWindow):
@@ -203,7 +216,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         edit_menu.addAction(self.preferences_action)
 
     # --- screens ---
-    def page(self, key: str) -> Any:
+    def page(self, key: str) -> QWidget:
         """The screen `key`, built on first use."""
         if key not in self.pages:
             index = self._keys.index(key)
@@ -229,18 +242,31 @@ class MainWindow(RosterDropTarget, QMainWindow):
             self.page(self._keys[row])
             self.stack.setCurrentIndex(row)
 
-    def show_screen(self, key: str) -> Any:
+    def show_screen(self, key: str) -> QWidget:
         """Switch to screen `key` (as the sidebar or View › … would) and return it."""
         self.nav.setCurrentRow(self._keys.index(key))
         return self.page(key)
 
+    def _screen(self, key: str, kind: type[Page], *, show: bool = False) -> Page:
+        """Screen `key` as the class it is built as (shown first when `show`)."""
+        page = self.show_screen(key) if show else self.page(key)
+        if not isinstance(page, kind):
+            raise TypeError(f"screen {key} is a {type(page).__name__}, not a {kind.__name__}")
+        return page
+
     def _connect_page(self, key: str, widget: QWidget) -> None:
-        page: Any = widget
+        # Each screen's module is imported here only once that screen is built.
         if key == "home":
-            page.attention_changed.connect(self._attention_counted)
-            page.target_requested.connect(self.open_target)
+            from iltdesk.views.dashboard import DashboardPage
+
+            if isinstance(widget, DashboardPage):
+                widget.attention_changed.connect(self._attention_counted)
+                widget.target_requested.connect(self.open_target)
         elif key == "learners":
-            page.transcript_requested.connect(self.show_transcript)
+            from iltdesk.views.catalogue_views import LearnersPage
+
+            if isinstance(widget, LearnersPage):
+                widget.transcript_requested.connect(self.show_transcript)
 
     def _attention_counted(self, count: int) -> None:
         item = self.nav.item(self._keys.index("home"))
@@ -252,18 +278,19 @@ class MainWindow(RosterDropTarget, QMainWindow):
             )
         )
 
-    def open_target(self, target: Target, target_id: int | None) -> Any:
-        """Open the place a dashboard item points at."""
+    def open_target(self, target: Target, target_id: int | None) -> QWidget | None:
+        """Open the place a dashboard item points at: the screen or window it opened."""
         if target is Target.OUTBOX:
             return self.show_screen("outbox")
         if target is Target.COURSE_SESSIONS and target_id is not None:
-            page = self.show_screen("sessions")
-            page.show_course(target_id)
-            return page
+            self.show_screen("sessions")
+            self.sessions.show_course(target_id)
+            return self.sessions
         if target_id is None:
             return None
         if target is Target.DUPLICATE:
-            return self.sessions.session_actions.duplicate(target_id)
+            self.sessions.session_actions.duplicate(target_id)
+            return None
         dialog = self.sessions.open_session(target_id)
         if target is Target.ATTENDANCE:
             dialog.tabs.setCurrentIndex(1)
@@ -273,39 +300,51 @@ class MainWindow(RosterDropTarget, QMainWindow):
             )
         return dialog
 
-    def show_transcript(self, learner_id: int) -> Any:
-        page = self.show_screen("reports")
+    def show_transcript(self, learner_id: int) -> ReportsPage:
+        """The Reports screen, showing one learner's transcript."""
+        from iltdesk.views.reports_view import ReportsPage
+
+        page = self._screen("reports", ReportsPage, show=True)
         page.show_transcript(learner_id)
         return page
 
     @property
     def sessions(self) -> SessionsPage:
-        page: SessionsPage = self.page("sessions")
-        return page
+        from iltdesk.views.sessions_view import SessionsPage
+
+        return self._screen("sessions", SessionsPage)
 
     @property
-    def courses(self) -> Any:
-        return self.page("courses")
+    def courses(self) -> CoursesPage:
+        from iltdesk.views.catalogue_views import CoursesPage
+
+        return self._screen("courses", CoursesPage)
 
     @property
-    def learners(self) -> Any:
-        return self.page("learners")
+    def learners(self) -> LearnersPage:
+        from iltdesk.views.catalogue_views import LearnersPage
+
+        return self._screen("learners", LearnersPage)
 
     @property
-    def instructors(self) -> Any:
-        return self.page("instructors")
+    def instructors(self) -> InstructorsPage:
+        from iltdesk.views.instructors_view import InstructorsPage
+
+        return self._screen("instructors", InstructorsPage)
 
     @property
-    def rooms(self) -> Any:
-        return self.page("rooms")
+    def rooms(self) -> RoomsPage:
+        from iltdesk.views.catalogue_views import RoomsPage
+
+        return self._screen("rooms", RoomsPage)
 
     # --- actions ---
-    def show_mail_settings(self) -> Any:
+    def show_mail_settings(self) -> QDialog:
         from iltdesk.views.dialogs.mail_settings import MailSettingsDialog
 
         return open_dialog(MailSettingsDialog(self, self.ctx))
 
-    def show_templates(self) -> Any:
+    def show_templates(self) -> QDialog:
         from iltdesk.views.dialogs.mail_settings import TemplatesDialog
 
         return open_dialog(TemplatesDialog(self, self.ctx))
@@ -331,13 +370,13 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.reminders = views.ReminderWatch(self.ctx, self, self.mailer)
         self.reminders.start()
 
-    def import_roster(self, path: Path | None = None) -> Any:
+    def import_roster(self, path: Path | None = None) -> ImportWizard:
         """Open the import wizard (on `path`, e.g. a file dropped on the window)."""
         from iltdesk.views.dialogs.import_wizard import open_import_wizard
 
         return open_import_wizard(self.ctx, self, path=path)
 
-    def show_import_history(self) -> Any:
+    def show_import_history(self) -> ImportHistoryDialog:
         from iltdesk.views.dialogs.import_history import open_import_history
 
         return open_import_history(self.ctx, self)
@@ -464,7 +503,7 @@ def ask_load_demo(parent: QWidget) -> bool:
     return box.clickedButton() is demo
 
 
-def mail_views() -> Any:
+def mail_views() -> ModuleType:
     """The mail screens, imported when first needed."""
     from iltdesk.views import mail
 

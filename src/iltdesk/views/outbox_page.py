@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 from collections.abc import Callable
 from email.policy import default
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
@@ -34,6 +34,10 @@ from iltdesk.views.errors import show_error
 from iltdesk.views.widgets import CLOSE
 from iltdesk.views.widgets import TablePage
 from iltdesk.views.widgets import button_box
+
+if TYPE_CHECKING:
+    from iltdesk.services.common import Database
+    from iltdesk.services.common import Outcome
 
 STATUS_FILTERS: tuple[tuple[tuple[OutboxStatus, ...], Callable[[], str]], ...] = (
     ((), lambda: _("All messages")),
@@ -147,7 +151,7 @@ class OutboxPage(TablePage):
             for index in self.table.selectionModel().selectedRows()
         ]
 
-    def _update(self, *_args: Any) -> None:
+    def _update(self, *_args: object) -> None:
         rows = self.selected()
         statuses = {r.status for r in rows}
         self.open_button.setEnabled(len(rows) == 1)
@@ -160,12 +164,12 @@ class OutboxPage(TablePage):
         self.send_button.setEnabled(bool(self._counts.get(OutboxStatus.PENDING)))
         self.export_button.setEnabled(bool(self._counts.get(OutboxStatus.FAILED)))
 
-    def _act(self, action: Callable[..., Any]) -> None:
+    def _act(self, action: Callable[[Database, list[int]], Outcome[int]]) -> None:
         ids = [r.id for r in self.selected()]
         if ids:
             self.ctx.op(self, lambda: action(self.ctx.db, ids))
 
-    def open_selected(self, *_args: Any) -> None:
+    def open_selected(self, *_args: object) -> None:
         rows = self.selected()
         if len(rows) != 1:
             return

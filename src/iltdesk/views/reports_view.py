@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC
 from datetime import date
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
@@ -60,6 +60,9 @@ from iltdesk.views.errors import show_error
 from iltdesk.views.report_output import ReportOutput
 from iltdesk.views.time_fields import DateField
 from iltdesk.views.widgets import fit_columns
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
 
 
 class ReportsPage(ReportOutput, QWidget):
@@ -239,7 +242,7 @@ class ReportsPage(ReportOutput, QWidget):
             combo.blockSignals(False)
 
     @staticmethod
-    def _combo(everything: str, items: list[tuple[Any, str]]) -> QComboBox:
+    def _combo(everything: str, items: list[tuple[object, str]]) -> QComboBox:
         combo = QComboBox()
         combo.addItem(everything, None)
         for value, text in items:
@@ -432,7 +435,7 @@ class ReportsPage(ReportOutput, QWidget):
         if any(changes.touches(kind) for kind in kinds) and self.isVisible():
             self._timer.start()
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)
         self.chart.follow_palette()
 

@@ -11,7 +11,18 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QWidget
+
+    from iltdesk.views.context import AppContext
+    from iltdesk.views.dialogs.import_wizard import ImportWizard
+    from iltdesk.views.main_window import MainWindow
+
+    Shot = Callable[[QWidget, str], None]  # grabs a widget into the file of that name
 
 TODAY = date(2026, 11, 28)
 
@@ -43,12 +54,12 @@ def render(output: Path, language: str) -> list[Path]:
         window.show()
         suffix = "" if language == "en" else f"-{language}"
 
-        def shot(widget: object, name: str) -> None:
+        def shot(widget: QWidget, name: str) -> None:
             for _round in range(3):  # let screens computed off the GUI thread arrive
                 window.tasks.wait_for_done()
                 app.processEvents()
             path = output / f"{name}{suffix}.png"
-            widget.grab().save(str(path))  # type: ignore[attr-defined]
+            widget.grab().save(str(path))
             written.append(path)
 
         shot(window, "home")
@@ -81,7 +92,7 @@ def render(output: Path, language: str) -> list[Path]:
         i18n.install("en")
 
 
-def _dialogs_and_details(window: Any, ctx: Any, work: Path, shot: Any) -> None:
+def _dialogs_and_details(window: MainWindow, ctx: AppContext, work: Path, shot: Shot) -> None:
     """The session editor, attendance grid, courses, learners, agenda, preferences, import."""
     from iltdesk.services import catalogue
     from iltdesk.services import scheduling
@@ -141,9 +152,12 @@ def _dialogs_and_details(window: Any, ctx: Any, work: Path, shot: Any) -> None:
     wizard.close()
 
 
-def _reports_and_outbox(window: Any, ctx: Any, shot: Any, session_id: int) -> None:
+def _reports_and_outbox(window: MainWindow, ctx: AppContext, shot: Shot, session_id: int) -> None:
     """Four reports, then the outbox with a few messages for `session_id` in it."""
+    from iltdesk.views.reports_view import ReportsPage
+
     reports_page = window.show_screen("reports")
+    assert isinstance(reports_page, ReportsPage)
     for row, name in (
         (0, "report-attendance"),
         (3, "report-instructor-hours"),
@@ -161,7 +175,7 @@ def _reports_and_outbox(window: Any, ctx: Any, shot: Any, session_id: int) -> No
     shot(window, "outbox")
 
 
-def import_preview(ctx: Any, work: Path) -> Any:
+def import_preview(ctx: AppContext, work: Path) -> ImportWizard:
     """The import wizard's preview page on an HR-style sheet with a few problems in it."""
     from openpyxl import Workbook
 
@@ -201,7 +215,7 @@ def import_preview(ctx: Any, work: Path) -> Any:
     return wizard
 
 
-def outbox_page(ctx: Any, session_id: int) -> None:
+def outbox_page(ctx: AppContext, session_id: int) -> None:
     """A few messages in the outbox: confirmations for one session, one refused by the server."""
     from iltdesk.domain.enums import MessageKind
     from iltdesk.services import outbox

@@ -7,7 +7,6 @@ the window's module holds its tabs and roster actions.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from typing import Any
 from typing import cast
 
 from PySide6.QtWidgets import QDialog
@@ -24,6 +23,7 @@ from iltdesk.views.modal import run_modal
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
+    from iltdesk.domain.enums import MessageKind
     from iltdesk.views.context import AppContext
     from iltdesk.views.session_actions import SessionActions
 
@@ -37,7 +37,7 @@ class SessionMenus:
     session_actions: SessionActions
     email_note: QLabel
     email_status: str
-    email_actions: dict[Any, QAction]
+    email_actions: dict[MessageKind, QAction]
 
     def _build_session_menu(self) -> QPushButton:
         """The session's status moves: confirm, duplicate, cancel, complete, unlock."""
@@ -119,7 +119,7 @@ class SessionMenus:
         title = f"{self.row.course_code} {self.row.course_title}"
         run_modal(InterestListDialog(self._window(), self.ctx, self.row.course_id, title))
 
-    def send_email(self, kind: Any) -> None:
+    def send_email(self, kind: MessageKind) -> None:
         def done(message: str) -> None:
             self.email_status = message
             self.email_note.setText(message)

@@ -9,8 +9,6 @@ in one step; a score a question does not allow is refused where it is typed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QAbstractItemModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QPersistentModelIndex
@@ -187,7 +185,7 @@ class FeedbackEntryDialog(QDialog):
         self.view.setCurrentIndex(self.model.index(0, 1))
         self._count()
 
-    def _count(self, *_args: Any) -> None:
+    def _count(self, *_args: object) -> None:
         typed = len(self.model.entries())
         self.count.setText(ngettext("{n} form typed", "{n} forms typed", typed).format(n=typed))
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)

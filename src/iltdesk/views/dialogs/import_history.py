@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from PySide6.QtWidgets import QDialogButtonBox
@@ -63,7 +61,7 @@ class ImportHistoryDialog(QDialog):
         rows = self.view.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
-    def _update(self, *_args: Any) -> None:
+    def _update(self, *_args: object) -> None:
         row = self.selected()
         self.undo_button.setEnabled(row is not None and row.undone_at is None)
 
