@@ -14,24 +14,68 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+from typing import TextIO
 
-Check = tuple[str, Callable[[dict[str, Any]], str]]
+if TYPE_CHECKING:
+    from PySide6.QtGui import QGuiApplication
+
+    from iltdesk.db.engine import Database
+    from iltdesk.domain.rows import SessionRow
 
 
-def _database(state: dict[str, Any]) -> str:
+@dataclass
+class _State:
+    """What a check hands on to the later ones (each is set once its check has passed)."""
+
+    folder: Path
+    opened: Database | None = None
+    enrolled: SessionRow | None = None  # a demo session with learners on it
+    finished: SessionRow | None = None  # a completed demo session
+    signin_pdf: bytes = b""
+
+    @property
+    def db(self) -> Database:
+        if self.opened is None:
+            raise RuntimeError("no database: its check failed")
+        return self.opened
+
+    @property
+    def session(self) -> SessionRow:
+        if self.enrolled is None:
+            raise RuntimeError("no demo session: the demo data check failed")
+        return self.enrolled
+
+    @property
+    def completed(self) -> SessionRow:
+        if self.finished is None:
+            raise RuntimeError("no completed demo session: the demo data check failed")
+        return self.finished
+
+    @property
+    def pdf(self) -> bytes:
+        if not self.signin_pdf:
+            raise RuntimeError("no sign-in sheet: its check failed")
+        return self.signin_pdf
+
+
+Check = tuple[str, Callable[[_State], str]]
+
+
+def _database(state: _State) -> str:
     from iltdesk.db.engine import database_url
     from iltdesk.db.migrate import HEAD_REVISION
     from iltdesk.db.migrate import schema_state
     from iltdesk.db.opening import open_database
 
-    folder = Path(state["folder"])
+    folder = state.folder
     db = open_database(database_url(folder / "selftest.sqlite3"), backup_dir=folder / "backups")
-    state["db"] = db
+    state.opened = db
     with db.engine.connect() as connection:
         current = schema_state(connection).current
     if current != HEAD_REVISION:
@@ -39,36 +83,36 @@ def _database(state: dict[str, Any]) -> str:
     return f"migrated to {current}"
 
 
-def _demo(state: dict[str, Any]) -> str:
+def _demo(state: _State) -> str:
     from iltdesk.services import scheduling
     from iltdesk.services.demo import DemoSize
     from iltdesk.services.demo import load_demo
 
-    db = state["db"]
+    db = state.db
     load_demo(db, DemoSize(learners=60, sessions=6), today=date(2026, 11, 28))
     sessions = scheduling.list_sessions(db)
-    state["session"] = next(s for s in sessions if s.enrolled)
-    state["completed"] = next(s for s in sessions if s.status.value == "completed")
+    state.enrolled = next(s for s in sessions if s.enrolled)
+    state.finished = next(s for s in sessions if s.status.value == "completed")
     return f"{len(sessions)} sessions"
 
 
-def _signin(state: dict[str, Any]) -> str:
+def _signin(state: _State) -> str:
     from iltdesk.documents.signin import build_signin_pdf
     from iltdesk.services import printing
 
-    sheets = printing.signin_sheets(state["db"], state["session"].id, day=1)
+    sheets = printing.signin_sheets(state.db, state.session.id, day=1)
     pdf = build_signin_pdf(sheets)
     if not pdf.startswith(b"%PDF"):
         raise RuntimeError("not a PDF")
-    state["pdf"] = pdf
+    state.signin_pdf = pdf
     return f"{len(pdf) // 1024} KB"
 
 
-def _certificate(state: dict[str, Any]) -> str:
+def _certificate(state: _State) -> str:
     from iltdesk.documents.certificates import build_certificates_pdf
     from iltdesk.services import certificates
 
-    db, session = state["db"], state["completed"]
+    db, session = state.db, state.completed
     certificates.issue_certificates(db, session.id)
     docs = certificates.certificate_docs(db, session.id)
     if not docs:
@@ -79,18 +123,18 @@ def _certificate(state: dict[str, Any]) -> str:
     return f"{docs[0].code}"
 
 
-def _workbook(state: dict[str, Any]) -> str:
+def _workbook(state: _State) -> str:
     from openpyxl import load_workbook
 
     from iltdesk.documents.workbook import build_workbook
     from iltdesk.services import workbooks
 
-    data = build_workbook(workbooks.attendance_workbook(state["db"], [state["session"].id]))
+    data = build_workbook(workbooks.attendance_workbook(state.db, [state.session.id]))
     book = load_workbook(io.BytesIO(data))
     return f"{len(book.sheetnames)} sheets"
 
 
-def _import(state: dict[str, Any]) -> str:
+def _import(state: _State) -> str:
     from openpyxl import Workbook
 
     from iltdesk.importers.reading import read_file
@@ -101,14 +145,14 @@ def _import(state: dict[str, Any]) -> str:
     assert sheet is not None
     sheet.append(["E-mail Address", "Given Name", "Surname"])
     sheet.append(["zoe.muller@example.com", "Zoë", "Müller"])
-    path = Path(state["folder"]) / "roster.xlsx"
+    path = state.folder / "roster.xlsx"
     book.save(path)
-    parsed = roster_import.prepare(state["db"], read_file(path))
-    plan = roster_import.plan_import(state["db"], parsed)
+    parsed = roster_import.prepare(state.db, read_file(path))
+    plan = roster_import.plan_import(state.db, parsed)
     return f"{plan.counts.rows} row read with python-calamine"
 
 
-def _pdf_render(state: dict[str, Any]) -> str:
+def _pdf_render(state: _State) -> str:
     from PySide6.QtCore import QBuffer
     from PySide6.QtCore import QByteArray
     from PySide6.QtCore import QIODevice
@@ -117,7 +161,7 @@ def _pdf_render(state: dict[str, Any]) -> str:
 
     _application()
     buffer = QBuffer()
-    buffer.setData(QByteArray(state["pdf"]))
+    buffer.setData(QByteArray(state.pdf))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document = QPdfDocument()
     document.load(buffer)
@@ -135,7 +179,7 @@ def _pdf_render(state: dict[str, Any]) -> str:
     return f"{document.pageCount()} page(s), rendered {image.width()}x{image.height()}"
 
 
-def _print_support(_state: dict[str, Any]) -> str:
+def _print_support(_state: _State) -> str:
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
 
@@ -145,7 +189,7 @@ def _print_support(_state: dict[str, Any]) -> str:
     return f"QPrinter ready ({printer.pageLayout().pageSize().name()})"
 
 
-def _catalog(_state: dict[str, Any]) -> str:
+def _catalog(_state: _State) -> str:
     from iltdesk.i18n import load_translations
 
     german = load_translations("de").gettext("Sessions")
@@ -154,7 +198,7 @@ def _catalog(_state: dict[str, Any]) -> str:
     return "Sessions → Termine"
 
 
-def _qt_translations(_state: dict[str, Any]) -> str:
+def _qt_translations(_state: _State) -> str:
     from PySide6.QtCore import QLibraryInfo
     from PySide6.QtCore import QLocale
     from PySide6.QtCore import QTranslator
@@ -167,7 +211,7 @@ def _qt_translations(_state: dict[str, Any]) -> str:
     return "qtbase_de loaded"
 
 
-def _fonts(_state: dict[str, Any]) -> str:
+def _fonts(_state: _State) -> str:
     from iltdesk.documents.fonts import FONTS
     from iltdesk.documents.fonts import register_fonts
 
@@ -178,7 +222,7 @@ def _fonts(_state: dict[str, Any]) -> str:
     return f"{regular}, {bold} ({len(files)} files)"
 
 
-def _zones(_state: dict[str, Any]) -> str:
+def _zones(_state: _State) -> str:
     from zoneinfo import ZoneInfo
     from zoneinfo import available_timezones
 
@@ -190,7 +234,7 @@ def _zones(_state: dict[str, Any]) -> str:
     return f"{len(available_timezones())} zones"
 
 
-def _postgres_driver(_state: dict[str, Any]) -> str:
+def _postgres_driver(_state: _State) -> str:
     """Team mode's driver: psycopg and the libpq it brings (no server is contacted)."""
     import psycopg
 
@@ -200,7 +244,7 @@ def _postgres_driver(_state: dict[str, Any]) -> str:
     return f"psycopg {psycopg.__version__}, libpq {version // 10000}.{version % 10000}"
 
 
-def _babel(_state: dict[str, Any]) -> str:
+def _babel(_state: _State) -> str:
     from babel.dates import format_date
 
     text = format_date(date(2026, 3, 12), "full", locale="de_DE")
@@ -209,7 +253,7 @@ def _babel(_state: dict[str, Any]) -> str:
     return text
 
 
-def _mail(_state: dict[str, Any]) -> str:
+def _mail(_state: _State) -> str:
     import email
     from email.policy import default
 
@@ -252,7 +296,7 @@ def _mail(_state: dict[str, Any]) -> str:
     return f"message with {sum(1 for _p in message.walk())} parts"
 
 
-def _reports(state: dict[str, Any]) -> str:
+def _reports(state: _State) -> str:
     from PySide6.QtCharts import QBarSet
 
     from iltdesk.documents.report_files import build_report_workbook
@@ -262,7 +306,7 @@ def _reports(state: dict[str, Any]) -> str:
     from iltdesk.services.reports import build_report
 
     now = datetime(2026, 11, 28, 12, tzinfo=UTC)
-    table = build_report(state["db"], ReportName.ATTENDANCE, ReportFilters(), now=now)
+    table = build_report(state.db, ReportName.ATTENDANCE, ReportFilters(), now=now)
     pdf = build_report_pdf(table, now, "Europe/London")
     workbook = build_report_workbook(table, now, "Europe/London")
     bars = QBarSet("self-test")  # QtCharts, for the on-screen charts
@@ -291,10 +335,10 @@ CHECKS: tuple[Check, ...] = (
     ("reports and charts (QtCharts)", _reports),
 )
 
-_app: Any = None
+_app: QGuiApplication | None = None  # kept: Qt ends when its application object goes
 
 
-def _application() -> Any:
+def _application() -> QGuiApplication:
     """A QGuiApplication for Qt checks (offscreen when no display is available)."""
     global _app
     from PySide6.QtGui import QGuiApplication
@@ -307,10 +351,13 @@ def _application() -> Any:
             if os.environ.get("QT_QPA_PLATFORM")
             else [sys.argv[0]]
         )
-    return QGuiApplication.instance()
+    app = QGuiApplication.instance()
+    if not isinstance(app, QGuiApplication):
+        raise RuntimeError("a Qt application without a display is already running")
+    return app
 
 
-def run_self_test(out: Any = None) -> int:
+def run_self_test(out: TextIO | None = None) -> int:
     """Run every check, print one line each, return 0 only if all passed."""
     from iltdesk import __version__
 
@@ -326,7 +373,7 @@ def run_self_test(out: Any = None) -> int:
     with tempfile.TemporaryDirectory(prefix="iltdesk-selftest-") as folder:
         previous_home = os.environ.get("ILTDESK_HOME")
         os.environ["ILTDESK_HOME"] = folder  # never touch the user's own folders
-        state: dict[str, Any] = {"folder": folder}
+        state = _State(Path(folder))
         try:
             for name, check in CHECKS:
                 start = time.perf_counter()
@@ -342,9 +389,8 @@ def run_self_test(out: Any = None) -> int:
                 took = (time.perf_counter() - start) * 1000
                 print(f"ok    {name}: {detail} ({took:.0f} ms)", file=out, flush=True)
         finally:
-            db = state.get("db")
-            if db is not None:
-                db.close()
+            if state.opened is not None:
+                state.opened.close()
             if previous_home is None:
                 os.environ.pop("ILTDESK_HOME", None)
             else:

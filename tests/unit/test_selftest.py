@@ -37,3 +37,16 @@ def test_a_failing_check_fails_the_self_test_and_the_rest_still_run(monkeypatch,
     assert "FAIL  bundled fonts: RuntimeError: fonts folder is empty" in text
     assert "ok    time-zone data" in text
     assert text.rstrip().endswith("1/2 checks passed: 1 of 2 failed")
+
+
+def test_a_check_whose_input_an_earlier_failure_left_out_says_which_check_failed(
+    monkeypatch, qapp
+):
+    def broken(_state):
+        raise RuntimeError("the disk is full")
+
+    checks = (("database and migrations", broken), ("demo data", selftest._demo))
+    monkeypatch.setattr(selftest, "CHECKS", checks)
+    out = io.StringIO()
+    assert selftest.run_self_test(out) == 1
+    assert "FAIL  demo data: RuntimeError: no database: its check failed" in out.getvalue()

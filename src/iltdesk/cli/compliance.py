@@ -13,7 +13,6 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from iltdesk.cli.common import EXIT_OK
 from iltdesk.cli.common import EXIT_PROBLEMS
@@ -259,7 +258,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         found = verify_code(db, args.code, today)
     status = found.status.value if found else "unknown"
     if args.json:
-        detail: dict[str, Any] = {"code": args.code.strip().upper(), "status": status}
+        detail: dict[str, object] = {"code": args.code.strip().upper(), "status": status}
         if found is not None:
             detail |= {
                 "learner": found.learner,
@@ -386,7 +385,7 @@ def cmd_attach_scan(args: argparse.Namespace) -> int:
     from iltdesk.services.material_store import MaterialStore
 
     store = MaterialStore(paths.materials_dir())
-    attached: list[dict[str, Any]] = []
+    attached: list[dict[str, object]] = []
     refused: list[dict[str, str]] = []
     with open_for_cli(args.db) as db:
         session = scheduling.get_session(db, args.session_id)
@@ -411,8 +410,8 @@ def cmd_attach_scan(args: argparse.Namespace) -> int:
     else:
         for item in attached:
             print(_("Attached {file}.").format(file=item["file"]))
-        for item in refused:
-            print(item["reason"], file=sys.stderr)
+        for problem in refused:
+            print(problem["reason"], file=sys.stderr)
     return EXIT_USER_ERROR if refused else EXIT_OK
 
 

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from iltdesk.cli.common import EXIT_OK
 from iltdesk.cli.common import EXIT_UNSENT
@@ -20,6 +20,9 @@ from iltdesk.errors import UserError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
+
+if TYPE_CHECKING:
+    from iltdesk.db.engine import Database
 
 
 def register(commands: Commands) -> dict[str, Handler]:
@@ -73,7 +76,7 @@ def cmd_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _send_all(db: Any, only: list[int] | None = None) -> int:
+def _send_all(db: Database, only: list[int] | None = None) -> int:
     from iltdesk import credentials
     from iltdesk.services import outbox
 

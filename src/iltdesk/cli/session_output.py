@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from iltdesk import formatting
 from iltdesk.cli.common import EXIT_OK
@@ -13,7 +12,7 @@ from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
 
 
-def session_json(row: SessionRow) -> dict[str, Any]:
+def session_json(row: SessionRow) -> dict[str, object]:
     """A session as `sessions --json` prints it (the command-line contract)."""
     return {
         "id": row.id,

@@ -11,9 +11,9 @@ import argparse
 import json
 from datetime import UTC
 from datetime import datetime
-from typing import Any
 
 from iltdesk.cli.common import EXIT_OK
+from iltdesk.cli.common import Commands
 from iltdesk.cli.common import open_for_cli
 from iltdesk.cli.session_output import print_session
 from iltdesk.cli.session_output import session_json
@@ -26,7 +26,7 @@ from iltdesk.i18n import ngettext
 ACTIONS = ("confirm", "complete", "reopen")
 
 
-def register(actions: Any) -> None:
+def register(actions: Commands) -> None:
     """Add the status moves to `sessions`' sub-commands."""
     confirm = actions.add_parser("confirm", help=_("confirm a planned session: it will run"))
     confirm.add_argument("session_id", type=int, metavar="ID")

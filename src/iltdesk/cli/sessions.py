@@ -377,7 +377,8 @@ def _edit(args: argparse.Namespace) -> int:
         if args.go_no_go is not None:
             spec = replace(spec, go_no_go=args.go_no_go or None)
         if args.start or args.end or args.zone:
-            spec = replace(spec, **typed_times.moved_days(row, args))
+            days, zone_name = typed_times.moved_days(row, args)
+            spec = replace(spec, days=days, timezone=zone_name)
         updated = scheduling.update_session(
             db, row.id, spec, allow_clashes=args.allow_clashes
         ).value

@@ -13,7 +13,6 @@ import re
 from datetime import date
 from datetime import time
 from datetime import timedelta
-from typing import Any
 
 from iltdesk.domain.localtime import AmbiguousTimeError
 from iltdesk.domain.localtime import WallTime
@@ -174,8 +173,8 @@ def series_choices(
     return frozenset(args.skip), folds
 
 
-def moved_days(row: SessionRow, args: argparse.Namespace) -> dict[str, Any]:
-    """New days (and zone) for `sessions edit`: wall readings moved, then made instants."""
+def moved_days(row: SessionRow, args: argparse.Namespace) -> tuple[tuple[DaySpec, ...], str]:
+    """New days and zone for `sessions edit`: wall readings moved, then made instants."""
     zone_name = (args.zone or row.timezone).strip()
     zone(zone_name)
     walls = [(to_wall(d.start, row.timezone), to_wall(d.end, row.timezone)) for d in row.days]
@@ -197,4 +196,4 @@ def moved_days(row: SessionRow, args: argparse.Namespace) -> dict[str, Any]:
         if new_end is not None:
             last = WallTime(day, new_end.clock, new_end.fold if number == 0 else None)
         days.append(typed_day(first, last, zone_name, typed=number == 0))
-    return {"days": tuple(days), "timezone": zone_name}
+    return tuple(days), zone_name

@@ -25,7 +25,8 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_started: list[Early[Any]] = []  # still to be waited for when the app quits
+# Still to be waited for when the app quits (Any: each has its own result type).
+_started: list[Early[Any]] = []
 
 
 class Early(Generic[T]):
@@ -33,7 +34,8 @@ class Early(Generic[T]):
 
     def __init__(self, work: Callable[[], T]) -> None:
         self._lock = threading.Lock()
-        self._outcome: tuple[bool, Any] | None = None  # (succeeded, result or error)
+        # (succeeded, the result or the error raised); Any: T or a BaseException, by the flag.
+        self._outcome: tuple[bool, Any] | None = None
         self._arrived: Callable[[], None] | None = None  # wakes the GUI thread once it listens
         self._thread = threading.Thread(
             target=self._run, args=(work,), name="first-reading", daemon=True
@@ -45,7 +47,7 @@ class Early(Generic[T]):
 
     def _run(self, work: Callable[[], T]) -> None:
         try:
-            outcome: tuple[bool, Any] = (True, work())
+            outcome: tuple[bool, Any] = (True, work())  # Any: as `_outcome`
         except BaseException as error:  # handed to the screen, which says what went wrong
             outcome = (False, error)
         with self._lock:

@@ -158,7 +158,7 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[Progress], Any], progress: Progress, signals: _Signals):
+    def __init__(self, work: Callable[[Progress], object], progress: Progress, signals: _Signals):
         super().__init__()
         self.work = work
         self.progress = progress
