@@ -134,16 +134,16 @@ def pack_files(data: EvidenceData) -> list[tuple[str, bytes]]:
         day = f"day-{scan.day_number}" if scan.day_number else "session"
         files.append((f"scans/{day} {safe_file_name(scan.file_name)}", content))
     with reproducible_pdfs():
-        workbook = build_workbook(data.workbook)  # type: ignore[arg-type]
+        workbook = build_workbook(data.workbook)
         files.append(("attendance.xlsx", normalise_zip(workbook, data.first_day)))
         if data.certificates:
             pdf = build_certificates_pdf(
-                list(data.certificates),  # type: ignore[arg-type]
+                list(data.certificates),
                 CertificateDesign.CLASSIC,
                 data.paper,
             )
             files.append(("certificates.pdf", pdf))
-        files.append(("facilitator-guide.pdf", build_guide_pdf(data.guide)))  # type: ignore[arg-type]
+        files.append(("facilitator-guide.pdf", build_guide_pdf(data.guide)))
         files.append(("audit.pdf", audit_pdf(data)))
     files.append(("audit.csv", audit_csv(data)))
     return files

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from iltdesk.domain.printing import AttendanceWorkbook
+    from iltdesk.domain.printing import CertificateDoc
+    from iltdesk.domain.printing import FacilitatorGuide
 
 
 @dataclass(frozen=True)
@@ -54,9 +60,9 @@ class EvidenceData:
     timezone: str
     prints: tuple[tuple[PrintedRow, bytes], ...]
     scans: tuple[tuple[ScanRow, bytes], ...]
-    workbook: object  # domain.printing.AttendanceWorkbook
-    certificates: tuple[object, ...]  # domain.printing.CertificateDoc
-    guide: object  # domain.printing.FacilitatorGuide
+    workbook: AttendanceWorkbook
+    certificates: tuple[CertificateDoc, ...]
+    guide: FacilitatorGuide
     audit: tuple[AuditLine, ...]
     last_hash: str
     paper: str

@@ -63,10 +63,19 @@ S = ComplianceState
 _DUE_STATES = frozenset({S.OVERDUE, S.EXPIRING, S.NEVER})
 
 
-def _date(value: Any) -> date | None:
+def _date(value: object) -> date | None:
+    """A date as the driver returns it (SQLite: ISO text, from an aggregate); None stays."""
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def _day(value: object) -> date:
+    """A date that a NOT NULL column (or the greatest of several) always has."""
+    day = _date(value)
+    if day is None:
+        raise ValueError("a date was expected, not NULL")
+    return day
 
 
 class _Rule:
@@ -179,7 +188,7 @@ def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any
             .group_by(TrainingSession.course_id, Enrollment.learner_id)
             .execution_options(yield_per=BATCH_ROWS)
         ):
-            done[course_id][learner_id] = _date(day)  # type: ignore[assignment]
+            done[course_id][learner_id] = _day(day)
     ids = [r.id for r in requirements]
     exempt: dict[int, set[int]] = defaultdict(set)
     for requirement_id, learner_id in tx.execute(
@@ -198,7 +207,7 @@ def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any
                 RequirementMember.added_on,
             ).where(RequirementMember.requirement_id.in_(explicit))
         ):
-            members[requirement_id][learner_id] = _date(since)  # type: ignore[assignment]
+            members[requirement_id][learner_id] = _day(since)
     return _Facts(people, done, exempt, members)
 
 

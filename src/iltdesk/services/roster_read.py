@@ -73,4 +73,6 @@ def roster(db: Database, session_id: int, *, include_inactive: bool = True) -> l
         # Plain columns through Core, not entities: a roster is read often, and hydrating
         # objects costs 3x; `all()` fetches at once (psycopg iterated fetches row by row).
         query = _ROSTER if include_inactive else _ACTIVE_ROSTER
-        return [RosterRow(*row) for row in conn.execute(query, values).all()]  # type: ignore[call-arg]
+        rows = conn.execute(query, values).all()
+        # mypy reads `*row` of a Row (a TypeVarTuple) as one argument; it is the whole row.
+        return [RosterRow(*row) for row in rows]  # type: ignore[call-arg]

@@ -113,8 +113,9 @@ def get_session(db: Database, session_id: int) -> SessionRow:
 
 
 def _table(entity: type) -> Table:
-    table = entity.__table__  # type: ignore[attr-defined]
-    assert isinstance(table, Table)
+    table = getattr(entity, "__table__", None)  # every mapped entity has one
+    if not isinstance(table, Table):
+        raise TypeError(f"{entity.__name__} is not a mapped table")
     return table
 
 

@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from typing import cast
 
+from sqlalchemy import CursorResult
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
@@ -124,12 +127,16 @@ def _set_status(
     action: str,
 ) -> Outcome[int]:
     with db.transaction() as tx:
-        result = tx.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(allowed))
-            .values(status=new, updated_at=utcnow(), next_attempt_at=None)
+        # An UPDATE's result is a CursorResult, which `Session.execute` is typed too wide for.
+        result = cast(
+            "CursorResult[Any]",
+            tx.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(ids), OutboxMessage.status.in_(allowed))
+                .values(status=new, updated_at=utcnow(), next_attempt_at=None)
+            ),
         )
-        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        count = int(result.rowcount or 0)
         audit(tx, "outbox", None, action, {"ids": list(ids), "count": count})
         return Outcome(count, Changes.of(Entity.OUTBOX, *ids))
 

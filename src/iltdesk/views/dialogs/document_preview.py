@@ -13,6 +13,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QPaintDevice
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -120,12 +121,12 @@ class DocumentPreviewDialog(QDialog):
         self.render_to(printer)
         self._output()
 
-    def render_to(self, device: object) -> None:
+    def render_to(self, device: QPaintDevice) -> None:
         """Draw every page onto a printer (or any paint device), one page per sheet."""
         from PySide6.QtPrintSupport import QPrinter
 
         painter = QPainter()
-        if not painter.begin(device):  # type: ignore[arg-type]
+        if not painter.begin(device):
             return
         try:
             for index in range(self.document.pageCount()):
