@@ -67,7 +67,7 @@ class UTCDateTime(TypeDecorator[datetime]):
                 value = inner(value)
             elif value.__class__ is str:  # raw SQL inserts on SQLite
                 value = datetime.fromisoformat(value)
-            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+            return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]  # a driver datetime
 
         return process
 

@@ -52,7 +52,8 @@ def _name_paragraph(name: str, font: str, room: float) -> tuple[Paragraph, float
     one_line, height = fitted_paragraph(
         name, font, room, NAME_MAX * 1.3, NAME_MAX, NAME_MAX / 2, centred=True, max_lines=1
     )
-    if height <= NAME_MAX * 1.3 and len(one_line.blPara.lines) == 1:  # type: ignore[attr-defined]
+    lines = one_line.blPara.lines  # type: ignore[attr-defined]  # set by wrap(); unstubbed
+    if height <= NAME_MAX * 1.3 and len(lines) == 1:
         return one_line, height
     return fitted_paragraph(
         name, font, room, 3 * NAME_MAX / 2 * 1.2, NAME_MAX / 2, NAME_MIN, centred=True
@@ -84,7 +85,7 @@ def _draw(
     regular, bold = fonts
     # The certificate speaks the learner's language (its date already does).
     tr = load_translations(doc.language.split("_")[0]).gettext
-    width, height = canvas._pagesize  # type: ignore[attr-defined]
+    width, height = canvas._pagesize  # type: ignore[attr-defined]  # reportlab's, unstubbed
     _frame(canvas, design, width, height)
     left = 34 * mm if design is CertificateDesign.MODERN else 28 * mm
     right = width - 28 * mm

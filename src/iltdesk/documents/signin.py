@@ -72,7 +72,7 @@ class _SheetMarker(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        self.canv._iltdesk_sheet = self.index  # type: ignore[attr-defined]
+        self.canv._iltdesk_sheet = self.index  # type: ignore[attr-defined]  # our mark on it
 
 
 def _numbered_canvas(sheets: Sequence[SignInSheet], fonts: tuple[str, str]) -> type[Canvas]:
@@ -115,7 +115,7 @@ def _draw_header_and_footer(
     canvas: Canvas, sheet: SignInSheet, page: int, pages: int, fonts: tuple[str, str]
 ) -> None:
     regular, bold = fonts
-    width, height = canvas._pagesize  # type: ignore[attr-defined]
+    width, height = canvas._pagesize  # type: ignore[attr-defined]  # reportlab's, unstubbed
     left, right, top = 15 * mm, width - 15 * mm, height - 12 * mm
     x = left
     if sheet.logo is not None and sheet.logo.exists():
