@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph
 from reportlab.platypus import Spacer
 from reportlab.platypus import Table
@@ -25,6 +26,7 @@ from reportlab.platypus import TableStyle
 from iltdesk import formatting
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import Cell
 from iltdesk.documents.pages import pdf_document
 from iltdesk.documents.workbook import HEAD_FILL
 from iltdesk.documents.workbook import print_setup
@@ -129,7 +131,7 @@ def compliance_pdf(
     document = pdf_document(
         buffer, paper, title or _("Compliance"), wide=True, side=10, top=10, bottom=10
     )
-    story: list[Any] = [
+    story: list[Flowable] = [
         Paragraph(markup(title or _("Compliance")), heading),
         Paragraph(
             markup(
@@ -145,17 +147,19 @@ def compliance_pdf(
     for index in range(len(matrix.requirements)):
         story.append(Paragraph(markup(totals_line(matrix, index)), body))
     story.append(Spacer(0, 3 * mm))
-    rows: list[list[Any]] = [
-        [Paragraph(markup(_("Learner")), head), Paragraph(markup(_("Department")), head)]
-        + [Paragraph(markup(r.name), head) for r in matrix.requirements]
+    header: list[Cell] = [
+        Paragraph(markup(_("Learner")), head),
+        Paragraph(markup(_("Department")), head),
     ]
-    style: list[Any] = [
+    header += [Paragraph(markup(r.name), head) for r in matrix.requirements]
+    rows: list[list[Cell]] = [header]
+    style: list[Any] = [  # TableStyle commands (Any: the stubs keep their type private)
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("GRID", (0, 1), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
     ]
     for number, person in enumerate(matrix.learners, start=1):
-        row: list[Any] = [
+        row: list[Cell] = [
             Paragraph(markup(f"{person.name}\n{person.email}".replace("\n", " · ")), body),
             Paragraph(markup(person.department), body),
         ]

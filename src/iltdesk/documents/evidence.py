@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable
 from reportlab.platypus import Paragraph
 from reportlab.platypus import Table
 from reportlab.platypus import TableStyle
@@ -25,6 +26,7 @@ from reportlab.platypus import TableStyle
 from iltdesk.documents.files import safe_file_name
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import Cell
 from iltdesk.documents.pages import pdf_document
 from iltdesk.domain.evidence import EvidenceData
 from iltdesk.i18n import _
@@ -89,7 +91,7 @@ def audit_pdf(data: EvidenceData) -> bytes:
     title = ParagraphStyle("title", parent=body, fontName=bold, fontSize=14, leading=18)
     buffer = io.BytesIO()
     document = pdf_document(buffer, data.paper, _("Audit trail"), wide=True)
-    rows: list[list[Any]] = [
+    rows: list[list[Cell]] = [
         [Paragraph(markup(t), head) for t in (_("When (UTC)"), _("Who"), _("What"), _("Why"))]
     ]
     for line in data.audit:
@@ -102,7 +104,7 @@ def audit_pdf(data: EvidenceData) -> bytes:
             ]
         )
     width = document.width
-    story: list[Any] = [
+    story: list[Flowable] = [
         Paragraph(markup(_("Audit trail — {session}").format(session=data.session_label)), title),
         Paragraph(
             markup(_("Last entry's chain hash: {hash}").format(hash=data.last_hash or "—")), body
@@ -182,11 +184,11 @@ def build_evidence_pack(data: EvidenceData) -> bytes:
     return buffer.getvalue()
 
 
-def _manifest_bytes(manifest: dict[str, Any]) -> bytes:
+def _manifest_bytes(manifest: dict[str, Any]) -> bytes:  # Any: JSON values
     return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def read_manifest(pack: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:
+def read_manifest(pack: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:  # Any: JSON
     """The manifest and files of a pack (for checking one, and for the tests)."""
     archive = zipfile.ZipFile(io.BytesIO(pack))
     files = {name: archive.read(name) for name in archive.namelist()}

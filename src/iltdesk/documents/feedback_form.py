@@ -8,7 +8,6 @@ statement has the numbers 1–5 above its boxes (0–10 for "would you recommend
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -23,6 +22,7 @@ from reportlab.platypus import TableStyle
 
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import Cell
 from iltdesk.documents.pages import pdf_document
 from iltdesk.domain.feedback import QuestionKind
 from iltdesk.domain.printing import FeedbackSheet
@@ -65,7 +65,7 @@ def build_feedback_form_pdf(sheet: FeedbackSheet) -> bytes:
         bottom=12,
     )
     width = document.width
-    story: list[Any] = []
+    story: list[Flowable] = []
     for copy in range(max(1, sheet.copies)):
         if copy:
             story.append(PageBreak())
@@ -83,8 +83,8 @@ def _page(
     title: ParagraphStyle,
     heading: ParagraphStyle,
     regular: str,
-) -> list[Any]:
-    story: list[Any] = []
+) -> list[Flowable]:
+    story: list[Flowable] = []
     if sheet.organisation:
         story.append(Paragraph(markup(sheet.organisation), small))
     story.append(Paragraph(markup(_("Feedback on your training")), small))
@@ -120,9 +120,9 @@ def _page(
         )
         story.append(Spacer(0, 1.5 * mm))
         box_column = 11 * mm
-        rows: list[list[Any]] = [
-            [Paragraph("", body)] + [Paragraph(str(n), centred) for n in range(1, 6)]
-        ]
+        header: list[Cell] = [Paragraph("", body)]
+        header += [Paragraph(str(n), centred) for n in range(1, 6)]
+        rows: list[list[Cell]] = [header]
         rows += [[Paragraph(markup(w), body)] + [TickBox() for _n in range(5)] for w, _k in rated]
         story.append(
             Table(
@@ -167,13 +167,13 @@ def _recommend(
     body: ParagraphStyle,
     small: ParagraphStyle,
     centred: ParagraphStyle,
-) -> Any:
+) -> KeepTogether:
     cell = width / 11
     right = ParagraphStyle("right", parent=small, alignment=2)
     numbers = [Paragraph(str(n), centred) for n in range(11)]
     boxes = [TickBox() for _n in range(11)]
     # Each label spans five boxes (the left from 0, the right up to 10).
-    ends: list[Any] = [Paragraph(markup(_("Not at all likely")), small)] + [""] * 10
+    ends: list[Cell] = [Paragraph(markup(_("Not at all likely")), small)] + [""] * 10
     ends[6] = Paragraph(markup(_("Extremely likely")), right)
     table = Table(
         [numbers, boxes, ends],
@@ -189,7 +189,7 @@ def _recommend(
     return KeepTogether([Paragraph(markup(wording), body), table])
 
 
-def _lines(wording: str, width: float, body: ParagraphStyle, regular: str) -> Any:
+def _lines(wording: str, width: float, body: ParagraphStyle, regular: str) -> KeepTogether:
     ruled = Table(
         [[""], [""], [""]],
         colWidths=[width],

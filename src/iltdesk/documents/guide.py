@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
 from reportlab.platypus import KeepTogether
 from reportlab.platypus import ListFlowable
 from reportlab.platypus import ListItem
@@ -46,7 +47,7 @@ def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
         top=16,
         bottom=16,
     )
-    story: list[Any] = []
+    story: list[Flowable] = []
     if guide.organisation:
         story.append(Paragraph(escape(guide.organisation), small))
     story.append(Paragraph(escape(_("Facilitator guide")), small))
@@ -71,6 +72,7 @@ def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
         )
     )
     story.append(Paragraph(escape(_("Learning objectives")), heading))
+    # Any: reportlab's stubs take a ListItem neither as a Flowable nor in ListFlowable.
     objectives: list[Any] = [
         ListItem(Paragraph(escape(text), body), value=i + 1)
         for i, text in enumerate(guide.objectives)
@@ -126,6 +128,7 @@ def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
         story.append(table)
     if guide.readiness:
         story.append(Paragraph(escape(_("Ready to go live")), heading))
+        # Any: reportlab's stubs take a ListItem neither as a Flowable nor in ListFlowable.
         checks: list[Any] = [
             ListItem(Paragraph(escape(label), body), value="☑" if done else "☐")
             for label, done in guide.readiness
@@ -145,6 +148,7 @@ def build_guide_pdf(guide: FacilitatorGuide) -> bytes:
             story.append(Paragraph(escape(note).replace("\n", "<br/>"), body))
     story.append(Paragraph(escape(_("Materials checklist")), heading))
     if guide.materials:
+        # Any: reportlab's stubs take a ListItem neither as a Flowable nor in ListFlowable.
         checklist: list[Any] = [
             ListItem(Paragraph(escape(m), body), value="☐") for m in guide.materials
         ]

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
 from reportlab.platypus import SimpleDocTemplate
 
 CREATOR = "ILT Desk"
+# What one cell of a reportlab Table holds: text, a flowable (a Paragraph), several, or nothing.
+Cell = str | Flowable | Sequence[Flowable] | None
 
 
 def page_size(paper: str, wide: bool = False) -> tuple[float, float]:

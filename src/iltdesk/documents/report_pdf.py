@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 from reportlab.platypus import KeepTogether
 from reportlab.platypus import Paragraph
 from reportlab.platypus import Spacer
@@ -28,6 +29,7 @@ from reportlab.platypus import TableStyle
 from iltdesk import formatting
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import Cell
 from iltdesk.documents.pages import pdf_document
 from iltdesk.documents.report_files import generated_line
 from iltdesk.domain.reporting import ChartData
@@ -42,9 +44,9 @@ SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E0
 class _NumberedCanvas(Canvas):
     """Writes "Page 2 of 5" on every page once the number of pages is known."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # Any: passed on to Canvas as is
         super().__init__(*args, **kwargs)
-        self._pages: list[dict[str, Any]] = []
+        self._pages: list[dict[str, Any]] = []  # Any: the canvas's own state, saved per page
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
         self._pages.append(dict(self.__dict__))
@@ -83,7 +85,7 @@ def build_report_pdf(
     head_number = ParagraphStyle("head-number", parent=head, alignment=2)
     buffer = io.BytesIO()
     document = pdf_document(buffer, paper, table.title, wide=True, bottom=14)
-    story: list[Any] = [Paragraph(markup(table.title), title)]
+    story: list[Flowable] = [Paragraph(markup(table.title), title)]
     if table.subject:
         story.append(Paragraph(markup(table.subject), body))
     facts = [f"{label}: {value}" for label, value in table.filter_labels]
@@ -130,7 +132,7 @@ def build_report_pdf(
 def _table(table: ReportTable, width: float, styles: tuple[ParagraphStyle, ...]) -> Table:
     cell, number, head, head_number = styles
     numeric = [c.numeric for c in table.columns]
-    rows: list[list[Any]] = [
+    rows: list[list[Cell]] = [
         [
             Paragraph(markup(c.label), head_number if numeric[i] else head)
             for i, c in enumerate(table.columns)
@@ -146,7 +148,7 @@ def _table(table: ReportTable, width: float, styles: tuple[ParagraphStyle, ...])
                 for i, (c, v) in enumerate(zip(table.columns, values, strict=True))
             ]
         )
-    totals: list[Any] = [Paragraph(markup(_("Total")), head)]
+    totals: list[Cell] = [Paragraph(markup(_("Total")), head)]
     for index, column in enumerate(table.columns[1:], start=1):
         value = table.totals.get(column.key)
         text = (
@@ -228,6 +230,7 @@ def _chart(data: ChartData, width: float, font: str, horizontal: bool) -> Drawin
     count = len(data.categories)
     height = max(55 * mm, min(120 * mm, count * 4.2 * mm + 20 * mm)) if horizontal else 75 * mm
     drawing = Drawing(width, height)
+    # Any: the charts' attributes (bars, valueAxis, categoryAxis…) are not in the stubs.
     chart: Any = HorizontalBarChart() if horizontal else VerticalBarChart()
     label_room = 55 * mm if horizontal else 0
     chart.x, chart.y = 14 * mm + label_room, 14 * mm if not horizontal else 8 * mm
@@ -257,7 +260,7 @@ def _chart(data: ChartData, width: float, font: str, horizontal: bool) -> Drawin
         chart.bars[index].fillColor = colors.HexColor(SERIES_COLOURS[index % len(SERIES_COLOURS)])
         chart.bars[index].strokeColor = None
     drawing.add(chart)
-    legend: Any = Legend()
+    legend: Any = Legend()  # Any: as the chart's, its attributes are not in the stubs
     legend.x, legend.y = width * 0.76, height - 6 * mm
     legend.fontName = font
     legend.fontSize = 8

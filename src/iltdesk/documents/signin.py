@@ -30,6 +30,7 @@ from iltdesk.documents.fonts import font_for
 from iltdesk.documents.fonts import markup
 from iltdesk.documents.fonts import printable
 from iltdesk.documents.fonts import register_fonts
+from iltdesk.documents.pages import Cell
 from iltdesk.documents.pages import pdf_document
 from iltdesk.domain.printing import SignInColumn
 from iltdesk.domain.printing import SignInPerson
@@ -79,12 +80,12 @@ def _numbered_canvas(sheets: Sequence[SignInSheet], fonts: tuple[str, str]) -> t
     """A canvas that holds pages back until the end so footers can say "Page X of Y"."""
 
     class NumberedCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:  # Any: on to Canvas
             # Start pages in our font, so no unembedded Helvetica is referenced at all.
             kwargs["initialFontName"] = kwargs.get("initialFontName") or fonts[0]
             kwargs["initialFontSize"] = kwargs.get("initialFontSize") or BODY_SIZE
             super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
+            self._pages: list[dict[str, Any]] = []  # Any: the canvas's own state
             self._iltdesk_sheet = 0
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
@@ -215,7 +216,7 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
     widths = [number_width] + [w * unit for w in weights]
     # Headings that fit stay plain strings (bold via the table style); long ones wrap.
     header_room = [w - 2 * SIDE_PADDING for w in widths]
-    data: list[list[Any]] = [
+    data: list[list[Cell]] = [
         [
             h
             if stringWidth(h, bold, 10) <= room and cjk_font(h) is None
@@ -226,13 +227,13 @@ def _table(sheet: SignInSheet, frame_width: float, fonts: tuple[str, str]) -> Lo
     blank = options.blank_rows
     if not sheet.people:
         blank = max(blank, MIN_BLANK_ROWS_WHEN_EMPTY)
-    people: list[Any] = list(sheet.people) + [None] * blank
+    people: list[SignInPerson | None] = [*sheet.people, *[None] * blank]
     # The width a cell's text wraps to: the column minus the cell's side padding.
     room = [w - 2 * SIDE_PADDING for w in widths[1 : 1 + len(options.columns)]]
     inner = ROW_HEIGHT - 2 * CELL_PADDING
     heights: list[float | None] = [None]
     for number, person in enumerate(people, start=1):
-        row: list[Any] = [str(number)]
+        row: list[Cell] = [str(number)]
         needed = inner
         for column, space in zip(options.columns, room, strict=True):
             text = printable(_cell(person, column))

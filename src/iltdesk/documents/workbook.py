@@ -269,6 +269,7 @@ def read_returned_grids(path: Path) -> list[ReturnedMark]:
             enrollment_id = _int(sheet.cell(row=row, column=1).value)
             learner = str(sheet.cell(row=row, column=2).value or "")
             for offset, day_id in enumerate(day_ids):
+                # Any: a cell holds any type (openpyxl's own annotation).
                 value: Any = sheet.cell(row=row, column=4 + offset).value
                 if value is None or str(value).strip() == "":
                     continue
