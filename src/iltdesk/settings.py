@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from iltdesk import paths
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class Preferences:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or paths.config_dir() / "preferences.json"
-        self._values: dict[str, Any] = {}
+        self._values: JsonObject = {}
         self.load()
 
     def load(self) -> None:
@@ -92,7 +93,7 @@ class Preferences:
         value = str(self.get(key))
         return Path(value) if value else None
 
-    def document_options(self) -> dict[str, Any]:
+    def document_options(self) -> JsonObject:
         """What printed documents take from preferences: organisation, logo, paper."""
         return {
             "organisation": str(self.get("organisation_name")),
@@ -110,7 +111,7 @@ class Preferences:
         """Who the audit trail names for this user ("" lets the database use the OS user)."""
         return str(self.get("coordinator_name")).strip()
 
-    def certificate_options(self) -> dict[str, Any]:
+    def certificate_options(self) -> JsonObject:
         """What `certificates.certificate_docs` takes from preferences."""
         return {
             "organisation": str(self.get("organisation_name")),

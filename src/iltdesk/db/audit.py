@@ -37,6 +37,8 @@ from sqlalchemy.orm.base import NO_VALUE
 
 from iltdesk.db import entities as e
 from iltdesk.db.audit_chain import entry_hash
+from iltdesk.db.expressions import ColumnValues
+from iltdesk.domain.jsontypes import JsonObject
 
 PENDING = "audit_pending"
 REASON = "audit_reason"
@@ -96,7 +98,7 @@ DERIVED = frozenset(
 QUIET_SETTINGS = frozenset({"data_changed_at"})
 
 
-def jsonable(value: Any) -> Any:
+def jsonable(value: object) -> object:
     """A value as the trail stores it in JSON."""
     if isinstance(value, Enum):
         return value.value
@@ -119,7 +121,7 @@ class Pending:
     entity: str
     entity_id: int | None
     action: str
-    detail: dict[str, Any]
+    detail: JsonObject
     reason: str
     session_id: int | None = None
     learner_id: int | None = None
@@ -136,7 +138,7 @@ def record(
     entity: str,
     entity_id: int | None,
     action: str,
-    detail: dict[str, Any] | None = None,
+    detail: JsonObject | None = None,
     reason: str = "",
     *,
     session_id: int | None = None,
@@ -159,7 +161,7 @@ def record(
     )
 
 
-def _context(tx: OrmSession, obj: Any) -> tuple[int | None, int | None, int | None]:
+def _context(tx: OrmSession, obj: object) -> tuple[int | None, int | None, int | None]:
     """The session, learner and course an audited record belongs to (for history panels)."""
     if isinstance(obj, e.TrainingSession):
         return obj.id, None, obj.course_id
@@ -205,16 +207,16 @@ def _loaded(tx: OrmSession, entity: type, key: Any) -> Any:
         return tx.get(entity, key)
 
 
-def _identity(obj: Any) -> int | None:
+def _identity(obj: object) -> int | None:
     """The record's id; a new one's comes from its columns (its identity is set after flush)."""
     state = inspect(obj)
     key = state.identity or tuple(state.mapper.primary_key_from_instance(obj))
     return key[0] if len(key) == 1 and isinstance(key[0], int) else None
 
 
-def _changes(obj: Any, created: bool, deleted: bool) -> dict[str, Any]:
+def _changes(obj: object, created: bool, deleted: bool) -> JsonObject:
     state = inspect(obj)
-    found: dict[str, Any] = {}
+    found: JsonObject = {}
     values = state.dict
     if not created and not deleted:
         # Attributes given a value since the load keep their loaded value in `committed_state`:
@@ -246,7 +248,7 @@ def _changes(obj: Any, created: bool, deleted: bool) -> dict[str, Any]:
     return found
 
 
-def created_detail(values: dict[str, Any]) -> dict[str, Any]:
+def created_detail(values: ColumnValues) -> JsonObject:
     """A new record's entry detail from its column values, as `_changes` records a created one.
 
     For rows a service inserts with a Core statement, outside the unit of work this trail
@@ -259,12 +261,12 @@ def created_detail(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _collect(tx: OrmSession, _flush_context: Any) -> None:
+def _collect(tx: OrmSession, _flush_context: object) -> None:
     """After each flush: one pending entry per audited record the flush wrote."""
     now = datetime.now(UTC)
     reason = tx.info.get(REASON, "")
     pending = tx.info.setdefault(PENDING, [])
-    groups: Iterable[tuple[Iterable[Any], str]] = (
+    groups: Iterable[tuple[Iterable[object], str]] = (
         (tx.new, "create"),
         (tx.dirty, "update"),
         (tx.deleted, "delete"),
@@ -353,7 +355,7 @@ def _write(tx: OrmSession, actor: str, client: str = "") -> None:
 
 
 @lru_cache(maxsize=4)
-def _at_processor(dialect: Dialect) -> Callable[[Any], Any]:
+def _at_processor(dialect: Dialect) -> Callable[[datetime], object]:
     """How the entry's instant is bound on `dialect` (as `UTCDateTime` binds it)."""
     column = e.AuditEntry.__table__.c.at
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
@@ -361,7 +363,7 @@ def _at_processor(dialect: Dialect) -> Callable[[Any], Any]:
 
 
 def _write_on_file(
-    cursor: DBAPICursor, pending: list[Pending], actor: str, bind_at: Callable[[Any], Any]
+    cursor: DBAPICursor, pending: list[Pending], actor: str, bind_at: Callable[[datetime], object]
 ) -> None:
     # The transaction already holds SQLite's write lock (`BEGIN IMMEDIATE`): nobody else
     # appends between reading the last hash and inserting.
@@ -395,7 +397,7 @@ def _write_on_server(cursor: DBAPICursor, pending: list[Pending], actor: str, cl
         cursor.execute("SELECT pg_notify(%s, %s)", (live.CHANNEL, payload))
 
 
-def _chained(pending: list[Pending], previous: str, actor: str) -> list[dict[str, Any]]:
+def _chained(pending: list[Pending], previous: str, actor: str) -> list[JsonObject]:
     """The pending entries as rows, each hashed onto the one before it."""
     rows = []
     for item in pending:
@@ -434,8 +436,8 @@ def _chained(pending: list[Pending], previous: str, actor: str) -> list[dict[str
 
 
 def install(
-    factory: sessionmaker[OrmSession], actor: Any, client: str = ""
-) -> list[tuple[Any, str, Any]]:
+    factory: sessionmaker[OrmSession], actor: Callable[[], str], client: str = ""
+) -> list[tuple[object, str, Callable[..., None]]]:
     """Hook the trail into every unit of work `factory` makes; `actor()` names who acts.
 
     On a server each transaction's entries are also published to the other clients (see
@@ -454,10 +456,10 @@ def install(
         tx.info.pop(PENDING, None)
         tx.info.pop(REASON, None)
 
-    def after_soft_rollback(tx: OrmSession, _previous: Any) -> None:
+    def after_soft_rollback(tx: OrmSession, _previous: OrmSession) -> None:
         after_rollback(tx)
 
-    hooks: list[tuple[Any, str, Any]] = [
+    hooks: list[tuple[object, str, Callable[..., None]]] = [
         (factory, "after_flush", _collect),
         (factory, "before_commit", before_commit),
         (factory, "after_soft_rollback", after_soft_rollback),

@@ -15,7 +15,6 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable
@@ -29,6 +28,7 @@ from iltdesk.documents.fonts import register_fonts
 from iltdesk.documents.pages import Cell
 from iltdesk.documents.pages import pdf_document
 from iltdesk.domain.evidence import EvidenceData
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.i18n import _
 
 _CORE_TIMES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
@@ -184,11 +184,11 @@ def build_evidence_pack(data: EvidenceData) -> bytes:
     return buffer.getvalue()
 
 
-def _manifest_bytes(manifest: dict[str, Any]) -> bytes:  # Any: JSON values
+def _manifest_bytes(manifest: JsonObject) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def read_manifest(pack: bytes) -> tuple[dict[str, Any], dict[str, bytes]]:  # Any: JSON
+def read_manifest(pack: bytes) -> tuple[JsonObject, dict[str, bytes]]:
     """The manifest and files of a pack (for checking one, and for the tests)."""
     archive = zipfile.ZipFile(io.BytesIO(pack))
     files = {name: archive.read(name) for name in archive.namelist()}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
-from typing import Any
 
 from iltdesk.domain.enums import ActivityType
 from iltdesk.domain.enums import AttendanceStatus
@@ -19,6 +18,7 @@ from iltdesk.domain.enums import MaterialKind
 from iltdesk.domain.enums import MessageKind
 from iltdesk.domain.enums import OutboxStatus
 from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
 
@@ -294,7 +294,7 @@ class HistoryRow:
     action: str
     text: str
     reason: str
-    detail: dict[str, Any]
+    detail: JsonObject
 
 
 @dataclass(frozen=True)

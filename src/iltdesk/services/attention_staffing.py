@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk import formatting
+from iltdesk.db.expressions import Query
+from iltdesk.db.expressions import SqlExpression
 from iltdesk.domain.attention import UPCOMING_DAYS
 from iltdesk.domain.attention import AttentionItem
 from iltdesk.domain.attention import AttentionKind
@@ -89,7 +91,7 @@ def missing_people(tx: OrmSession, now: datetime) -> list[AttentionItem]:
     return items
 
 
-def _upcoming_days(now: datetime, *extra: Any) -> Any:
+def _upcoming_days(now: datetime, *extra: SqlExpression) -> Query:
     """Days of sessions not cancelled that end after now and start within the window.
 
     A day lasts less than a day, so the window on its start keeps the index range short; the

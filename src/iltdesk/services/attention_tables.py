@@ -6,9 +6,6 @@ set-up (mapper configuration costs tens of milliseconds at start-up).
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Select
 from sqlalchemy import select
 
 from iltdesk.db.entities import Attendance
@@ -21,6 +18,8 @@ from iltdesk.db.entities import Room
 from iltdesk.db.entities import SessionDay
 from iltdesk.db.entities import SessionInstructor
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import Query
+from iltdesk.db.expressions import SqlExpression
 from iltdesk.domain.enums import InstructorRole
 from iltdesk.domain.enums import SessionStatus
 
@@ -39,7 +38,7 @@ OPEN = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
 TEACHING = (InstructorRole.LEAD, InstructorRole.CO_FACILITATOR)
 
 
-def about_sessions(*extra: Any) -> Select[Any]:
+def about_sessions(*extra: SqlExpression) -> Query:
     """Sessions with the columns an attention item names one by, then `extra`.
 
     The first four columns are the session's id, its course's title, its first start and its

@@ -22,6 +22,7 @@ from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.domain.rows import HistoryRow
 from iltdesk.i18n import N_
 from iltdesk.i18n import _
@@ -142,7 +143,7 @@ def _new(value: Any) -> Any:
 
 def describe(
     entry: AuditEntry,
-    detail: dict[str, Any],
+    detail: JsonObject,
     names: dict[int, str],
     days: dict[int, int],
     zone: str = "UTC",
@@ -270,7 +271,7 @@ VERBS = {
 
 
 def _special(
-    entry: AuditEntry, detail: dict[str, Any], actor: str, days: dict[int, int], zone: str
+    entry: AuditEntry, detail: JsonObject, actor: str, days: dict[int, int], zone: str
 ) -> str | None:
     """Entries that read better as their own sentence."""
     if entry.entity == "scan" and entry.action == "create":

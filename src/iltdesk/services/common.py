@@ -23,6 +23,7 @@ from iltdesk.db.entities import AuditEntry
 from iltdesk.db.entities import Enrollment
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.differences import stale_message
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.errors import NotFoundError
 from iltdesk.errors import StaleEditError
 from iltdesk.i18n import _
@@ -129,7 +130,7 @@ def audit(
     entity: str,
     entity_id: int | None,
     action: str,
-    detail: dict[str, Any] | None = None,
+    detail: JsonObject | None = None,
     reason: str = "",
 ) -> None:
     """A summary entry in the audit trail (field changes are recorded by the trail itself)."""

@@ -20,6 +20,7 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import exists
 from sqlalchemy import func
@@ -147,7 +148,9 @@ class _Facts:
         return _Facts(people, self.done, self.exempt, self.members)
 
 
-def _facts(tx: OrmSession, requirements: list[RequirementRow], filters: list[Any]) -> _Facts:
+def _facts(
+    tx: OrmSession, requirements: list[RequirementRow], filters: list[ColumnElement[bool]]
+) -> _Facts:
     people = [
         (i, dept, job, place, _date(hired), _date(joined), manager)
         for i, dept, job, place, hired, joined, manager in tx.execute(
@@ -259,8 +262,8 @@ def _cells(facts: _Facts, requirement: RequirementRow, rule: _Rule) -> dict[int,
 
 def _learner_filters(
     department: str | None, manager: str | None = None, location: str | None = None
-) -> list[Any]:
-    filters: list[Any] = []
+) -> list[ColumnElement[bool]]:
+    filters: list[ColumnElement[bool]] = []
     if department is not None:
         filters.append(Learner.department == department)
     if manager is not None:

@@ -10,10 +10,10 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
-from typing import Any
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ScalarSelect
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import func
@@ -241,7 +241,7 @@ def _certificates(tx: OrmSession, now: datetime) -> list[AttentionItem]:
     return items
 
 
-def _places() -> Any:
+def _places() -> ScalarSelect[int]:
     return (
         select(func.count())
         .where(

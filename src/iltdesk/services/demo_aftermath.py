@@ -11,7 +11,6 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from iltdesk.db.entities import Certificate
 from iltdesk.db.entities import Course
@@ -23,6 +22,7 @@ from iltdesk.db.entities import OutboxContent
 from iltdesk.db.entities import OutboxMessage
 from iltdesk.db.entities import Setting
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import ColumnValues
 from iltdesk.domain.attention import CERTIFICATE_WINDOW_DAYS
 from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import EnrollmentStatus
@@ -90,7 +90,7 @@ class AftermathBuilder(HistoryBuilder):
         kind: MessageKind,
         session_id: int,
         enrollment_id: int,
-        learner: dict[str, Any],
+        learner: ColumnValues,
         status: OutboxStatus,
         *,
         when: datetime,

@@ -26,6 +26,7 @@ from iltdesk.db.entities import LearningObjective
 from iltdesk.db.entities import Requirement
 from iltdesk.db.entities import RequirementCourse
 from iltdesk.db.entities import Room
+from iltdesk.db.expressions import ColumnValues
 from iltdesk.domain.costs import CENT
 from iltdesk.domain.enums import CostBasis
 from iltdesk.domain.enums import CostCategory
@@ -88,7 +89,7 @@ class DirectoryBuilder:
         self.rng = rng
         self.size = size
         self.today = today
-        self.rows: dict[type, list[dict[str, Any]]] = {}
+        self.rows: dict[type, list[ColumnValues]] = {}
         self.course_days: dict[int, tuple[int, int]] = {}  # course id -> (days, minutes)
         self.course_format: dict[int, DeliveryFormat] = {}
         self.course_materials: dict[int, Decimal] = {}

@@ -12,6 +12,7 @@ from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import FeedbackAnswer
 from iltdesk.db.entities import FeedbackResponse
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import ColumnValues
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.feedback import DEFAULT_QUESTIONS
@@ -40,7 +41,7 @@ class Builder(Protocol):
     """What the demo's history builder offers this module."""
 
     rng: random.Random
-    rows: dict[type, list[dict[str, Any]]]
+    rows: dict[type, list[ColumnValues]]
 
     def add(self, entity: type, **values: Any) -> int: ...
 

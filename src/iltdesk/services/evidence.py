@@ -11,7 +11,6 @@ twice for an unchanged session it gives the same files, byte for byte.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -26,6 +25,7 @@ from iltdesk.domain.evidence import AuditLine
 from iltdesk.domain.evidence import EvidenceData
 from iltdesk.domain.evidence import PrintedRow
 from iltdesk.domain.evidence import ScanRow
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.errors import UserError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
@@ -189,7 +189,7 @@ def gather(
     *,
     organisation: str = "",
     paper: str = "A4",
-    certificate_options: dict[str, Any] | None = None,
+    certificate_options: JsonObject | None = None,
 ) -> EvidenceData:
     """Read what goes into the pack (documents are built from it by `documents/evidence.py`)."""
     from iltdesk.services import certificates

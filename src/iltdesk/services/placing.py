@@ -8,7 +8,6 @@ earlier one made active again through the unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -28,6 +27,7 @@ from iltdesk.db.base import utcnow
 from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import Learner
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import ColumnValues
 from iltdesk.db.write_stamp import mark_written
 from iltdesk.domain.enums import SEAT_HOLDING
 from iltdesk.domain.enums import EnrollmentSource
@@ -58,7 +58,7 @@ _PLACE_FIELDS = (
 )
 
 
-def row_of(learner: Learner, enrollment_id: int, columns: Mapping[str, Any]) -> RosterRow:
+def row_of(learner: Learner, enrollment_id: int, columns: ColumnValues) -> RosterRow:
     """The roster row of `learner`'s place `enrollment_id`, its own columns from `columns`."""
     return RosterRow(
         enrollment_id=enrollment_id,
@@ -250,7 +250,7 @@ def insert_place(
     cost as much as the statements themselves on a server, for a row nothing reads again in
     this transaction.
     """
-    values: dict[str, Any] = {
+    values: ColumnValues = {
         "session_id": session_id,
         "learner_id": learner.id,
         "status": status,

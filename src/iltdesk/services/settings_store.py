@@ -15,9 +15,10 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import Setting
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.changes import Entity
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.services.common import Outcome
 
-DOMAIN_DEFAULTS: dict[str, Any] = {
+DOMAIN_DEFAULTS: JsonObject = {
     "organisation_name": "",
     "completion_threshold": 80,
     "default_timezone": "Europe/London",

@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import UTC
 from datetime import date
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
@@ -21,6 +20,7 @@ from iltdesk.domain.enums import EnrollmentSource
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.enums import MessageKind
 from iltdesk.domain.enums import SessionStatus
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.domain.rows import RosterRow
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
@@ -60,7 +60,7 @@ def compose(
     resend: bool = False,
     reason: str = "",
     fallback_language: str = "en",
-    certificate_options: dict[str, Any] | None = None,
+    certificate_options: JsonObject | None = None,
 ) -> Composed:
     """The messages `kind` would send for a session (nothing is written).
 
@@ -337,7 +337,7 @@ def _compose_certificates(
     session_id: int,
     resend: bool,
     fallback_language: str,
-    options: dict[str, Any],
+    options: JsonObject,
 ) -> Composed:
     from iltdesk.documents.certificates import build_certificates_pdf
     from iltdesk.documents.certificates import certificate_file_name

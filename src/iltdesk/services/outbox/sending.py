@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
-from typing import Any
 from typing import cast
 
 from sqlalchemy import Table
@@ -26,6 +25,7 @@ from iltdesk.db.fastpath import HotConnection
 from iltdesk.db.fastpath import Prepared
 from iltdesk.db.fastpath import hot_connection
 from iltdesk.domain.enums import OutboxStatus
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.mail.transport import BATCH_KINDS
@@ -126,7 +126,7 @@ def _closing(
     last_error: str = "",
     next_attempt_at: datetime | None = None,
     sent_at: datetime | None = None,
-) -> dict[str, Any]:
+) -> JsonObject:
     return {
         "b_message_id": message_id,
         "b_status": status,
@@ -150,7 +150,7 @@ class _Statements:
 def _step(
     hot: HotConnection,
     statements: _Statements,
-    finished: dict[str, Any] | None,
+    finished: JsonObject | None,
     candidates: list[int] | None,
     *,
     claim: bool = True,
@@ -237,7 +237,7 @@ def send_queue(  # noqa: PLR0913 - options after `*`, each with its default
     interval = 60.0 / rate_per_minute if rate_per_minute > 0 else 0.0
     last_sent = 0.0
     done = 0
-    finished: dict[str, Any] | None = None
+    finished: JsonObject | None = None
     statements = _Statements(db)
     with hot_connection(db) as hot:
         try:
@@ -305,7 +305,7 @@ def _after_failure(
     max_attempts: int,
     backoff: Sequence[float],
     jitter: Callable[[], float],
-) -> tuple[dict[str, Any], bool]:
+) -> tuple[JsonObject, bool]:
     """How a failed attempt closes, and whether the batch stops (see the module docstring)."""
     if error.kind in BATCH_KINDS:
         # Nothing can go out until the user acts: every row stays waiting, and this attempt

@@ -15,6 +15,7 @@ from iltdesk.domain.changes import Changes
 from iltdesk.domain.changes import Entity
 from iltdesk.domain.emails import normalise_email
 from iltdesk.domain.enums import MessageKind
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.mail.messages import Sender
@@ -30,7 +31,7 @@ from iltdesk.services.common import Outcome
 
 # --- settings -------------------------------------------------------------------------------
 
-MAIL_DEFAULTS: dict[str, Any] = {
+MAIL_DEFAULTS: JsonObject = {
     "mail.transport": "smtp",  # "smtp" or "drafts"
     "mail.host": "",
     "mail.port": 587,
@@ -90,7 +91,7 @@ class MailSettings:
         return None
 
 
-def _read_settings(db: Database) -> dict[str, Any]:
+def _read_settings(db: Database) -> JsonObject:
     with db.reading() as tx:
         rows = tx.execute(select(Setting.key, Setting.value).where(Setting.key.like("mail.%")))
         stored = {key: json.loads(value) for key, value in rows}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -16,6 +17,9 @@ from iltdesk.db.entities import Course
 from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import Learner
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import Query
+from iltdesk.db.expressions import ResultRow
+from iltdesk.db.expressions import SqlExpression
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.report_rules import ATTENDED_RULE
 from iltdesk.domain.report_rules import COMPLETED_RULE
@@ -75,7 +79,7 @@ def _measures() -> tuple[Column, ...]:
     return tuple(Column(c.key, labels[c.key], c.kind) for c in MEASURES)
 
 
-def _aggregates() -> list[Any]:
+def _aggregates() -> list[ColumnElement[int]]:
     """Per place: held a seat, attended, completed, no-show, late cancellation (0 or 1 each)."""
     place = holds_place()
     return [
@@ -87,7 +91,9 @@ def _aggregates() -> list[Any]:
     ]
 
 
-def _by_session(tx: OrmSession, key: Grouping, held: list[Any]) -> tuple[list[Any], Any]:
+def _by_session(
+    tx: OrmSession, key: Grouping, held: list[ColumnElement[bool]]
+) -> tuple[list[ResultRow], Sequence[Any]]:
     """Count per session first (an index range per session), then group the sessions."""
     per_session = (
         select(
@@ -102,7 +108,7 @@ def _by_session(tx: OrmSession, key: Grouping, held: list[Any]) -> tuple[list[An
     )
     sums = [func.count(), *(func.sum(per_session.c[f"m{i}"]) for i in range(5))]
 
-    def query(*group: Any) -> Any:
+    def query(*group: SqlExpression) -> Query:
         built = (
             select(*group, *sums)
             .select_from(per_session)
@@ -121,12 +127,12 @@ def _by_session(tx: OrmSession, key: Grouping, held: list[Any]) -> tuple[list[An
 
 
 def _by_place(
-    tx: OrmSession, key: Grouping, held: list[Any], filters: ReportFilters
-) -> tuple[list[Any], Any]:
+    tx: OrmSession, key: Grouping, held: list[ColumnElement[bool]], filters: ReportFilters
+) -> tuple[list[ResultRow], Sequence[Any]]:
     """Per place, when learners' departments or locations group or filter the rows."""
     conditions = [*held, *learner_conditions(filters), or_(holds_place(), late_cancellation())]
 
-    def base(*columns: Any) -> Any:
+    def base(*columns: SqlExpression) -> Query:
         return (
             select(*columns)
             .select_from(Enrollment)
@@ -145,7 +151,7 @@ def _by_place(
     return list(tx.execute(grouped)), total
 
 
-def _figures(values: Row[Any] | tuple[Any, ...]) -> tuple[Value, ...]:
+def _figures(values: Sequence[Any]) -> tuple[Value, ...]:  # Any: a row's counts
     sessions, places, attended, completed, no_shows, late = (int(v or 0) for v in values)
     return (
         sessions,

@@ -34,6 +34,8 @@ from iltdesk.db.entities import Learner
 from iltdesk.db.entities import SessionDay
 from iltdesk.db.entities import SessionInstructor
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import Query
+from iltdesk.db.expressions import SqlExpression
 from iltdesk.db.sqlfunctions import hours_before
 from iltdesk.domain.enums import SEAT_HOLDING
 from iltdesk.domain.enums import AttendanceStatus
@@ -62,7 +64,7 @@ def took_place(now: datetime) -> ColumnElement[bool]:
     return and_(TrainingSession.status != SessionStatus.CANCELLED, TrainingSession.last_end <= now)
 
 
-def in_period(column: Any, filters: ReportFilters) -> list[ColumnElement[bool]]:
+def in_period(column: SqlExpression, filters: ReportFilters) -> list[ColumnElement[bool]]:
     """`column` (a local date) inside the filters' inclusive period."""
     conditions: list[ColumnElement[bool]] = []
     if filters.start is not None:
@@ -182,9 +184,9 @@ def cost_factor() -> ColumnElement[int]:
 class Grouping:
     """How rows are keyed: SQL expressions to select and group by, and the columns they make."""
 
-    expressions: tuple[Any, ...]  # columns and SQL expressions
+    expressions: tuple[SqlExpression, ...]
     columns: tuple[Column, ...]
-    to_cells: Callable[[Sequence[Any]], tuple[Value, ...]]
+    to_cells: Callable[[Sequence[Any]], tuple[Value, ...]]  # Any: a result row's key values
     needs_learner: bool = False
     needs_instructor: bool = False
 
@@ -193,12 +195,12 @@ def _int(expression: ColumnElement[Any]) -> ColumnElement[int]:
     return cast(expression, Integer)
 
 
-def year_month(column: Any) -> tuple[ColumnElement[int], ColumnElement[int]]:
+def year_month(column: SqlExpression) -> tuple[ColumnElement[int], ColumnElement[int]]:
     """SQL: the year and month of a date column, as integers."""
     return _int(extract("year", column)), _int(extract("month", column))
 
 
-def grouping(group_by: GroupBy, local_date: Any) -> Grouping:
+def grouping(group_by: GroupBy, local_date: SqlExpression) -> Grouping:
     """The key of `group_by`; `local_date` is the date column months and years are read from."""
     if group_by is GroupBy.COURSE:
         return Grouping(
@@ -257,7 +259,7 @@ def grouping(group_by: GroupBy, local_date: Any) -> Grouping:
     )
 
 
-def join_instructors(query: Any) -> Any:
+def join_instructors(query: Query) -> Query:
     """Join each session's teaching instructors (a session with two appears twice)."""
     return query.join(
         SessionInstructor,

@@ -7,11 +7,13 @@ rate for every currency present is set; then amounts are converted and added.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import Subquery
 from sqlalchemy import and_
 from sqlalchemy import case
 from sqlalchemy import func
@@ -26,6 +28,8 @@ from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import ExchangeRate
 from iltdesk.db.entities import Learner
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import Query
+from iltdesk.db.expressions import SqlExpression
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.report_rules import BUDGET_RULE
 from iltdesk.domain.report_rules import COST_RULE
@@ -57,7 +61,7 @@ from iltdesk.services.reports.common import session_conditions
 from iltdesk.services.reports.common import took_place
 
 
-def _session_costs(conditions: list[ColumnElement[bool]]) -> Any:
+def _session_costs(conditions: list[ColumnElement[bool]]) -> Subquery:
     """Per session and currency: cost, places and completions (sessions in scope only)."""
     places = (
         select(func.count())
@@ -108,18 +112,18 @@ def cost_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Report
     )
     converting = bool(rates.currency) and present <= {rates.currency, *rates.rates}
     if converting:
-        factor: Any = case(
+        factor: ColumnElement[Any] = case(
             (costs.c.currency == rates.currency, literal(1)), else_=ExchangeRate.rate
         )
-        currency: Any = literal(rates.currency)
+        currency: ColumnElement[Any] = literal(rates.currency)
     else:
         factor, currency = literal(1), costs.c.currency
     by_share = key.needs_learner or has_learner_filter(filters)
 
-    def query(*group: Any) -> Any:
+    def query(*group: SqlExpression) -> Query:
         if by_share:
             # Each place carries its session's cost / places: a department's share.
-            columns = [
+            columns: list[ColumnElement[Any]] = [
                 func.sum(costs.c.cost * factor * 1.0 / costs.c.places),
                 func.count(func.distinct(costs.c.session_id)),
                 func.count(Enrollment.id),
@@ -224,7 +228,7 @@ def _columns(with_budget: bool) -> tuple[Column, ...]:
 
 
 def _counts(
-    tx: OrmSession, costs: Any, by_share: bool, filters: ReportFilters
+    tx: OrmSession, costs: Subquery, by_share: bool, filters: ReportFilters
 ) -> tuple[int, int, int]:
     """Distinct sessions, places and completions behind the figures, across currencies."""
     if by_share:
@@ -253,7 +257,7 @@ def _counts(
     return int(found[0] or 0), int(found[1] or 0), int(found[2] or 0)
 
 
-def _figures(values: Any) -> tuple[Value, ...]:
+def _figures(values: Sequence[Any]) -> tuple[Value, ...]:  # Any: a row's figures
     currency, cost, sessions, places, completed = values
     total = Amounts.of(Decimal(str(cost or 0)), str(currency))
     sessions, places, completed = int(sessions or 0), int(places or 0), int(completed or 0)
@@ -270,7 +274,7 @@ def _figures(values: Any) -> tuple[Value, ...]:
 
 
 def _totals(
-    rows: list[Any], counts: tuple[int, int, int], columns: tuple[Column, ...]
+    rows: Sequence[Sequence[Any]], counts: tuple[int, int, int], columns: tuple[Column, ...]
 ) -> dict[str, Value]:
     """The totals row: money per currency as Amounts (never added across currencies).
 

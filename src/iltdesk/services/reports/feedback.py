@@ -17,6 +17,7 @@ from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import FeedbackAnswer
 from iltdesk.db.entities import FeedbackResponse
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import Query
 from iltdesk.domain.feedback import DEFAULT_QUESTIONS
 from iltdesk.domain.feedback import INSTRUCTOR
 from iltdesk.domain.feedback import OVERALL
@@ -63,7 +64,7 @@ def feedback_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Re
         *session_conditions(filters),
     ]
 
-    def scoped(query: Any) -> Any:
+    def scoped(query: Query) -> Query:
         query = query.join(Course, Course.id == TrainingSession.course_id).where(*held)
         return join_instructors(query) if key.needs_instructor else query
 
@@ -156,7 +157,9 @@ def _order(group: tuple[Any, ...]) -> tuple[tuple[int, Any], ...]:
     return tuple((0, v) if isinstance(v, int) else (1, str(v).casefold()) for v in group)
 
 
-def _totals(tx: OrmSession, held: list[Any], nps_parts: list[int]) -> dict[str, Value]:
+def _totals(
+    tx: OrmSession, held: list[ColumnElement[bool]], nps_parts: list[int]
+) -> dict[str, Value]:
     """The whole period's figures (each session once, whatever the grouping)."""
     sessions = int(
         tx.scalar(select(func.count()).select_from(TrainingSession).join(Course).where(*held)) or 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session as OrmSession
 from iltdesk.db.entities import Course
 from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import Query
+from iltdesk.db.expressions import SqlExpression
 from iltdesk.domain.enums import CancelCause
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.enums import SessionStatus
@@ -65,7 +68,7 @@ def fill_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Report
         count_if(and_(cancelled, TrainingSession.cancel_cause == CancelCause.LOW_NUMBERS)),
     )
 
-    def query(*group: Any) -> Any:
+    def query(*group: SqlExpression) -> Query:
         return (
             select(*group, *measures)
             .select_from(per_session)
@@ -104,6 +107,6 @@ def fill_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Report
     )
 
 
-def _figures(values: Any) -> tuple[Value, ...]:
+def _figures(values: Sequence[Any]) -> tuple[Value, ...]:  # Any: a row's figures
     sessions, capacity, places, attended, waiting, cancelled, low = (int(v or 0) for v in values)
     return (sessions, capacity, places, rate(places, capacity), attended, waiting, cancelled, low)

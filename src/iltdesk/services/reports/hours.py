@@ -18,6 +18,9 @@ from iltdesk.db.entities import Instructor
 from iltdesk.db.entities import Learner
 from iltdesk.db.entities import SessionDay
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import Query
+from iltdesk.db.expressions import ResultRow
+from iltdesk.db.expressions import SqlExpression
 from iltdesk.domain.enums import CostCategory
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.report_rules import DEPARTMENT_RULE
@@ -59,7 +62,7 @@ def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetim
     if filters.instructor_id is not None:
         delivered.append(Instructor.id == filters.instructor_id)
 
-    def days_query(*columns: Any) -> Any:
+    def days_query(*columns: SqlExpression) -> Query:
         query = (
             select(*columns)
             .select_from(SessionDay)
@@ -175,7 +178,7 @@ def _weighted(scores: Iterable[tuple[float, int]]) -> float | None:
     return round(sum(average * count for average, count in pairs) / answered, 2)
 
 
-def _fees(tx: OrmSession, filters: ReportFilters, now: datetime) -> Sequence[Any]:
+def _fees(tx: OrmSession, filters: ReportFilters, now: datetime) -> Sequence[ResultRow]:
     """Instructor-fee lines of sessions held in the period, per instructor, month, currency."""
     year, month = year_month(TrainingSession.first_date)
     query = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -16,6 +15,7 @@ from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import Learner
 from iltdesk.db.entities import SessionDay
 from iltdesk.db.entities import TrainingSession
+from iltdesk.db.expressions import Query
 from iltdesk.domain.enums import SEAT_HOLDING
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.enums import SessionStatus
@@ -151,7 +151,7 @@ def transcript_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> 
         .correlate(TrainingSession)
         .scalar_subquery()
     )
-    query: Any = (
+    query: Query = (
         select(
             TrainingSession.first_date,
             Course.code,

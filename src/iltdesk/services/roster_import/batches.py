@@ -6,8 +6,8 @@ import hashlib
 import json
 from collections.abc import Mapping
 from collections.abc import Sequence
-from typing import Any
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
@@ -37,7 +37,7 @@ from iltdesk.services.settings_store import get_setting
 from iltdesk.services.settings_store import set_setting
 
 
-def _batch_rows(tx: OrmSession, where: Any, limit: int) -> list[ImportBatchRow]:
+def _batch_rows(tx: OrmSession, where: ColumnElement[bool], limit: int) -> list[ImportBatchRow]:
     from iltdesk import formatting
 
     query = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 from typing import cast
 
 from sqlalchemy import Table
@@ -23,6 +22,7 @@ from iltdesk.db.engine import Database
 from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import ImportBatch
 from iltdesk.db.entities import Learner
+from iltdesk.db.expressions import ColumnValues
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import EnrollmentSource
@@ -31,6 +31,7 @@ from iltdesk.domain.imports import ImportCounts
 from iltdesk.domain.imports import ImportResult
 from iltdesk.domain.imports import ImportSource
 from iltdesk.domain.imports import Placement
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.i18n import _
 from iltdesk.importers.roster import LEARNER_FIELDS
 from iltdesk.importers.roster import ParsedRoster
@@ -62,7 +63,7 @@ _INSERT_COLUMNS = (
 )
 
 
-def _learner_values(values: Mapping[str, str]) -> dict[str, Any]:
+def _learner_values(values: Mapping[str, str]) -> ColumnValues:
     return {
         **{name: _stored_value(name, values[name]) for name in LEARNER_FIELDS},
         **learner_keys(values["first_name"], values["last_name"], values["email"]),
@@ -157,7 +158,7 @@ def _update_learners(tx: OrmSession, work: _Work, step: _Steps) -> dict[str, dic
     return updated
 
 
-def _earlier_place(row: Enrollment) -> dict[str, Any]:
+def _earlier_place(row: Enrollment) -> JsonObject:
     """A place as it was before the import reactivated it (what the undo restores)."""
     return {
         "status": row.status.value,
@@ -173,7 +174,7 @@ def _earlier_place(row: Enrollment) -> dict[str, Any]:
 
 def _place_learners(
     tx: OrmSession, work: _Work, session_id: int, batch_id: int, created: dict[int, int]
-) -> tuple[list[int], dict[str, dict[str, Any]]]:
+) -> tuple[list[int], dict[str, JsonObject]]:
     """Seats and waitlist places in plan order: new places, and old ones reactivated.
 
     Returns the new places' ids and, per reactivated place, what it was before.
@@ -191,10 +192,10 @@ def _place_learners(
         )
     }
     new_rows = []
-    placed_again: dict[str, dict[str, Any]] = {}
+    placed_again: dict[str, JsonObject] = {}
     for (_row, _lid, placement), learner_id in zip(work.placements, learner_ids, strict=True):
         waitlisted = placement is Placement.WAITLIST
-        values: dict[str, Any] = {
+        values: ColumnValues = {
             "status": EnrollmentStatus.WAITLISTED if waitlisted else EnrollmentStatus.ENROLLED,
             "waitlist_position": position if waitlisted else None,
             "enrolled_at": now,
@@ -267,7 +268,7 @@ def commit_import(
         created = _insert_learners(tx, work, utcnow(), step)
         updated = _update_learners(tx, work, step)
         placed_new: list[int] = []
-        placed_again: dict[str, dict[str, Any]] = {}
+        placed_again: dict[str, JsonObject] = {}
         if session_id is not None and work.placements:
             step(_("Enrolling learners…"))
             placed_new, placed_again = _place_learners(tx, work, session_id, batch.id, created)

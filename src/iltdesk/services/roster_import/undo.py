@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy import func
@@ -25,6 +24,7 @@ from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import EnrollmentSource
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.imports import UndoResult
+from iltdesk.domain.jsontypes import JsonObject
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.services.common import Outcome
@@ -47,7 +47,7 @@ def _has_history(tx: OrmSession, enrollment_id: int) -> bool:
     return bool(marks or certs)
 
 
-def _restore_place(enrollment: Enrollment, old: dict[str, Any]) -> None:
+def _restore_place(enrollment: Enrollment, old: JsonObject) -> None:
     """A place the import reactivated, back as it was before."""
     enrollment.status = EnrollmentStatus(old["status"])
     enrollment.waitlist_position = None  # renumbered afterwards
@@ -63,7 +63,7 @@ def _restore_place(enrollment: Enrollment, old: dict[str, Any]) -> None:
         enrollment.waitlist_position = old["waitlist_position"] or 10**6
 
 
-def _undo_places(tx: OrmSession, data: dict[str, Any]) -> tuple[list[int], int, int, int]:
+def _undo_places(tx: OrmSession, data: JsonObject) -> tuple[list[int], int, int, int]:
     """Places created go, places reactivated come back; those with history stay.
 
     Returns the places touched, and how many were removed, kept and restored.
@@ -109,7 +109,7 @@ def _remove_learners(tx: OrmSession, created: list[int]) -> tuple[int, int]:
     return removed, kept
 
 
-def _restore_learners(tx: OrmSession, updated: dict[str, Any]) -> tuple[int, int]:
+def _restore_learners(tx: OrmSession, updated: JsonObject) -> tuple[int, int]:
     """Fields the import changed come back where nobody edited them since: (learners, kept)."""
     restored_learners = fields_kept = 0
     for key, fields in updated.items():
