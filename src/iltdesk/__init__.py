@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Any:  # Any: a module attribute, looked up late
     # The version is looked up on first use: importlib.metadata scans the installed
     # distributions, which costs start-up time the window does not need.
     if name == "__version__":

@@ -12,10 +12,10 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from iltdesk import paths
 from iltdesk.domain.jsontypes import JsonObject
+from iltdesk.domain.jsontypes import JsonValue
 from iltdesk.i18n import N_
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class Preference:
 
     key: str
     kind: type
-    default: Any
+    default: JsonValue
     label: str
     choices: tuple[str, ...] = ()
 
@@ -78,10 +78,10 @@ class Preferences:
             ):
                 self._values[key] = value
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str) -> JsonValue:
         return self._values.get(key, _BY_KEY[key].default)
 
-    def set(self, key: str, value: Any) -> None:
+    def set(self, key: str, value: JsonValue) -> None:
         declared = _BY_KEY[key]
         if not isinstance(value, declared.kind):
             raise TypeError(f"{key} takes {declared.kind.__name__}")

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from iltdesk.db import entities as e
+from iltdesk.db.expressions import ResultRow
 
 
 def entry_hash(  # noqa: PLR0913, PLR0917 - the hashed fields, in their fixed order
@@ -61,7 +62,7 @@ class ChainBreak:
     kind: str  # "content": edited or forged; "link": an entry before it is missing or added
 
 
-def _entries(conn: Any, batch: int = 5000) -> Iterator[Any]:
+def _entries(conn: Connection, batch: int = 5000) -> Iterator[ResultRow]:
     table = e.AuditEntry.__table__
     last = 0
     while True:
@@ -74,7 +75,7 @@ def _entries(conn: Any, batch: int = 5000) -> Iterator[Any]:
         last = rows[-1].id
 
 
-def verify_chain(conn: Any) -> tuple[int, ChainBreak | None]:
+def verify_chain(conn: Connection) -> tuple[int, ChainBreak | None]:
     """Check every entry in order; returns how many were checked and the first break."""
     previous = ""
     checked = 0

@@ -18,7 +18,7 @@ def bulk_insert(
     db_session: OrmSession,
     table: Table,
     columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    rows: Iterable[Sequence[object]],
 ) -> None:
     """Insert many rows (tuples in `columns` order) into `table`, in the session's transaction.
 
@@ -54,15 +54,15 @@ def bulk_insert(
 
 
 def _processed(
-    rows: Iterable[Sequence[Any]], processors: Sequence[Callable[[Any], Any] | None]
-) -> Iterator[tuple[Any, ...]]:
+    rows: Iterable[Sequence[object]], processors: Sequence[Callable[[Any], Any] | None]
+) -> Iterator[tuple[object, ...]]:  # Any: SQLAlchemy types bind processors so
     """Rows with each value bound as its column type binds it.
 
     Only columns whose type has a processor are touched, and a value repeated down a column
     (the same timestamp for a whole import) is processed once.
     """
     active = [(index, process) for index, process in enumerate(processors) if process]
-    last: dict[int, tuple[Any, Any]] = {}
+    last: dict[int, tuple[object, object]] = {}
     for row in rows:
         values = list(row)
         for index, process in active:

@@ -30,6 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.exc import OperationalError
@@ -95,14 +96,14 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
-def driver_connection(conn: Connection) -> Any:
+def driver_connection(conn: Connection) -> DBAPIConnection:
     """The DB-API connection under a SQLAlchemy connection, for PRAGMAs outside transactions."""
-    raw = conn.connection.driver_connection
+    raw: DBAPIConnection | None = conn.connection.driver_connection
     assert raw is not None
     return raw
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # Let SQLAlchemy emit BEGIN itself (see _begin) rather than pysqlite's implicit handling,
     # so a transaction covers the reads that precede its writes.
     dbapi_connection.isolation_level = None
@@ -116,7 +117,7 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> 
 READ_ONLY = "iltdesk_read_only"  # execution option of `Database.reading()` connections
 
 
-def _begin(conn: Any) -> None:
+def _begin(conn: Connection) -> None:
     # IMMEDIATE: take the write lock when the transaction starts. A deferred transaction that
     # reads and then writes cannot wait for another writer (SQLite refuses at once with "busy"
     # to avoid a deadlock); an immediate one queues on the busy timeout like any writer.
@@ -242,7 +243,7 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[OrmSession]:
         """A read-only unit of work (reports): a snapshot that takes no write lock."""
-        options: dict[str, Any] = {READ_ONLY: True}
+        options: dict[str, Any] = {READ_ONLY: True}  # Any: execution options are of any type
         if self.is_server:
             # One snapshot for the whole report (READ COMMITTED would see each statement's
             # own), and no locks taken.
@@ -391,11 +392,13 @@ def _acquire_lock(path: Path) -> FileLock:
 IDLE_PING_S = 20.0
 
 
-def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+def _note_checkin(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
     record.info["checked_in_at"] = time.monotonic()
 
 
-def _ping_when_idle(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+def _ping_when_idle(
+    dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _proxy: object
+) -> None:
     since = record.info.get("checked_in_at")
     if since is None or time.monotonic() - since < IDLE_PING_S:
         return

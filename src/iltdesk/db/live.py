@@ -63,7 +63,7 @@ def parse(payload: str) -> Notice | None:
         return None
 
 
-def _int(value: Any) -> int | None:
+def _int(value: Any) -> int | None:  # Any: a field of a notification's JSON payload
     return int(value) if value is not None else None
 
 

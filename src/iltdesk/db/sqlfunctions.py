@@ -16,6 +16,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from iltdesk.db.expressions import SqlExpression
+
 
 class hours_before(FunctionElement[Any]):  # noqa: N801 - reads as the SQL function it is
     """`instant - n hours`, comparable with stored instants on both engines."""
@@ -28,13 +30,13 @@ class hours_before(FunctionElement[Any]):  # noqa: N801 - reads as the SQL funct
         super().__init__(instant, literal(int(hours), Integer()))
 
 
-def _parts(element: hours_before, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
+def _parts(element: hours_before, compiler: SQLCompiler, **kw: object) -> tuple[str, str]:
     instant, hours = element.clauses
     return compiler.process(instant, **kw), compiler.process(hours, **kw)
 
 
 @compiles(hours_before, "sqlite")
-def _hours_before_sqlite(element: hours_before, compiler: SQLCompiler, **kw: Any) -> str:
+def _hours_before_sqlite(element: hours_before, compiler: SQLCompiler, **kw: object) -> str:
     # datetime() drops the fraction ("…09:00:00"); stored values keep it ("…09:00:00.000000"),
     # which still compares correctly as text: a longer string with the same prefix sorts after.
     instant, hours = _parts(element, compiler, **kw)
@@ -42,7 +44,7 @@ def _hours_before_sqlite(element: hours_before, compiler: SQLCompiler, **kw: Any
 
 
 @compiles(hours_before)
-def _hours_before_default(element: hours_before, compiler: SQLCompiler, **kw: Any) -> str:
+def _hours_before_default(element: hours_before, compiler: SQLCompiler, **kw: object) -> str:
     instant, hours = _parts(element, compiler, **kw)
     return f"({instant} - make_interval(hours => {hours}))"
 
@@ -53,7 +55,7 @@ class add_months(FunctionElement[Any]):  # noqa: N801 - reads as the SQL functio
     type = Date()
     inherit_cache = True
 
-    def __init__(self, day: Any, months: Any) -> None:
+    def __init__(self, day: SqlExpression, months: SqlExpression) -> None:
         super().__init__(day, months)
 
 
@@ -63,7 +65,7 @@ class add_days(FunctionElement[Any]):  # noqa: N801
     type = Date()
     inherit_cache = True
 
-    def __init__(self, day: Any, days: Any) -> None:
+    def __init__(self, day: SqlExpression, days: SqlExpression) -> None:
         super().__init__(day, days)
 
 
@@ -73,17 +75,17 @@ class date_of(FunctionElement[Any]):  # noqa: N801
     type = Date()
     inherit_cache = True
 
-    def __init__(self, instant: Any) -> None:
+    def __init__(self, instant: SqlExpression) -> None:
         super().__init__(instant)
 
 
-def _two(element: Any, compiler: SQLCompiler, **kw: Any) -> tuple[str, str]:
+def _two(element: add_months | add_days, compiler: SQLCompiler, **kw: object) -> tuple[str, str]:
     first, second = element.clauses
     return compiler.process(first, **kw), compiler.process(second, **kw)
 
 
 @compiles(add_months, "sqlite")
-def _add_months_sqlite(element: add_months, compiler: SQLCompiler, **kw: Any) -> str:
+def _add_months_sqlite(element: add_months, compiler: SQLCompiler, **kw: object) -> str:
     # SQLite's '+N months' rolls 31 Jan into 3 March; clamp to the month's last day instead,
     # as Python's and PostgreSQL's month arithmetic do.
     day, months = _two(element, compiler, **kw)
@@ -94,28 +96,28 @@ def _add_months_sqlite(element: add_months, compiler: SQLCompiler, **kw: Any) ->
 
 
 @compiles(add_months)
-def _add_months_default(element: add_months, compiler: SQLCompiler, **kw: Any) -> str:
+def _add_months_default(element: add_months, compiler: SQLCompiler, **kw: object) -> str:
     day, months = _two(element, compiler, **kw)
     return f"CAST({day} + make_interval(months => {months}) AS DATE)"
 
 
 @compiles(add_days, "sqlite")
-def _add_days_sqlite(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
+def _add_days_sqlite(element: add_days, compiler: SQLCompiler, **kw: object) -> str:
     day, days = _two(element, compiler, **kw)
     return f"date({day}, printf('%+d days', {days}))"
 
 
 @compiles(add_days)
-def _add_days_default(element: add_days, compiler: SQLCompiler, **kw: Any) -> str:
+def _add_days_default(element: add_days, compiler: SQLCompiler, **kw: object) -> str:
     day, days = _two(element, compiler, **kw)
     return f"CAST({day} + make_interval(days => {days}) AS DATE)"
 
 
 @compiles(date_of, "sqlite")
-def _date_of_sqlite(element: date_of, compiler: SQLCompiler, **kw: Any) -> str:
+def _date_of_sqlite(element: date_of, compiler: SQLCompiler, **kw: object) -> str:
     return f"date({compiler.process(element.clauses, **kw)})"
 
 
 @compiles(date_of)
-def _date_of_default(element: date_of, compiler: SQLCompiler, **kw: Any) -> str:
+def _date_of_default(element: date_of, compiler: SQLCompiler, **kw: object) -> str:
     return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Sequence
-from typing import Any
 
 from iltdesk import formatting
 from iltdesk.domain.rows import CourseRow
@@ -61,7 +60,7 @@ SESSION_EDITED = {
 }
 
 
-def shown(value: Any) -> str:
+def shown(value: object) -> str:
     """A field's value as the differences show it (an enum by its value, a list joined)."""
     if isinstance(value, tuple):
         return "; ".join(str(v) for v in value)

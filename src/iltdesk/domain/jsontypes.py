@@ -8,3 +8,5 @@ from typing import Any
 # `json.loads` returns Any, and a recursive union would need a check at every read of a field
 # whose type the code writing it already fixed.
 JsonObject = dict[str, Any]
+# One value of such an object, as a setting holds it (Any for the reason above).
+JsonValue = Any

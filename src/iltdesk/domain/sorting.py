@@ -23,7 +23,7 @@ STEP = 8192  # items per slice: sorting one takes a few milliseconds
 
 def sorted_in_steps(
     items: Sequence[T],
-    key: Callable[[T], Any],
+    key: Callable[[T], Any],  # Any: whatever the key gives, compared as sorted() does
     *,
     reverse: bool = False,
     step: int = STEP,

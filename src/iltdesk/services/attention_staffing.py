@@ -9,6 +9,8 @@ from datetime import datetime
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import CTE
+from sqlalchemy import FromClause
 from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -42,7 +44,7 @@ def session_label(title: str, first_start: datetime | None, zone: str) -> str:
     return _("{course} — {date}").format(course=title, date=when)
 
 
-def labelled(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+def labelled(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:  # Any: row values
     """Rows of `about_sessions`, each as the session's id, its label, then the other columns."""
     for session_id, title, first_start, zone, *rest in rows:
         yield session_id, session_label(title, first_start, zone), *rest
@@ -115,7 +117,9 @@ def _upcoming_days(now: datetime, *extra: SqlExpression) -> Query:
     )
 
 
-def _clashes(tx: OrmSession, days: Any, same: str, names: Any) -> list[tuple[str, int, Any, str]]:
+def _clashes(
+    tx: OrmSession, days: CTE, same: str, names: FromClause
+) -> list[tuple[str, int, datetime, str]]:
     """Two different sessions' days that overlap and share `same` (an instructor, a room).
 
     One row per clashing pair: the shared thing's name, the earlier session, its first

@@ -9,7 +9,6 @@ import json
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -23,6 +22,7 @@ from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.jsontypes import JsonObject
+from iltdesk.domain.jsontypes import JsonValue
 from iltdesk.domain.rows import HistoryRow
 from iltdesk.i18n import N_
 from iltdesk.i18n import _
@@ -137,7 +137,7 @@ def _row(entry: AuditEntry, names: dict[int, str], days: dict[int, int], zone: s
     )
 
 
-def _new(value: Any) -> Any:
+def _new(value: JsonValue) -> JsonValue:
     return value[1] if isinstance(value, list) and len(value) == 2 else value
 
 
@@ -180,7 +180,7 @@ def describe(
     if special is not None:
         return special
 
-    def shown(name: str, value: Any) -> str:
+    def shown(name: str, value: object) -> str:
         if entry.entity == "session_day" and name in ("start", "end"):
             return _instant_text(value, zone)
         return _shown(value)
@@ -306,7 +306,7 @@ def _special(
     return None
 
 
-def _instant_text(value: Any, zone: str) -> str:
+def _instant_text(value: object, zone: str) -> str:
     """An ISO instant from the trail (kept in UTC) as "12 Mar 2026, 10:00 CET" in `zone`."""
     if not isinstance(value, str):
         return _shown(value)
@@ -321,7 +321,7 @@ def _instant_text(value: Any, zone: str) -> str:
     return formatting.format_datetime(instant, zone)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     if value is None or value == "":
         return "—"
     text = str(value)

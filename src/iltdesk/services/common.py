@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from typing import Generic
+from typing import Protocol
 from typing import TypeVar
 
 from sqlalchemy import Column
-from sqlalchemy import Select
 from sqlalchemy import bindparam
 from sqlalchemy import inspect
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from iltdesk.db import audit as audit_trail
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import AuditEntry
 from iltdesk.db.entities import Enrollment
+from iltdesk.db.expressions import Query
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.differences import stale_message
 from iltdesk.domain.jsontypes import JsonObject
@@ -59,10 +60,20 @@ def last_change(tx: OrmSession, entity: str, entity_id: int) -> tuple[str, datet
     return (row.actor, row.at) if row is not None else ("", None)
 
 
+class Versioned(Protocol):
+    """A record edited with optimistic locking: its id, and a version moved on by each save."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+
 def check_unchanged(
     tx: OrmSession,
     entity: str,
-    record: Any,
+    record: Versioned | None,
     seen_version: int | None,
     differences: Sequence[tuple[str, str, str]] = (),
 ) -> None:
@@ -85,10 +96,10 @@ def check_unchanged(
     )
 
 
-_LOCKED_READS: dict[type, Select[Any]] = {}
+_LOCKED_READS: dict[type, Query] = {}
 
 
-def _locked_read(entity: type) -> Select[Any]:
+def _locked_read(entity: type) -> Query:
     """`SELECT … FOR UPDATE` of one row by id, refreshing what the unit of work holds.
 
     Built once per entity: `Session.get` builds it anew on every call, and on a server that

@@ -13,7 +13,6 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 from iltdesk import formatting
 from iltdesk.db.entities import AgendaItem
@@ -104,13 +103,13 @@ class DirectoryBuilder:
         """
         return min(moment, datetime.combine(self.today, time(0), UTC) - timedelta(minutes=1))
 
-    def add(self, entity: type, **values: Any) -> int:
+    def add(self, entity: type, **values: object) -> int:
         rows = self.rows.setdefault(entity, [])
         values["id"] = len(rows) + 1
         rows.append(values)
         return len(rows)
 
-    def link(self, entity: type, **values: Any) -> None:
+    def link(self, entity: type, **values: object) -> None:
         """A row of an association table (no id of its own)."""
         self.rows.setdefault(entity, []).append(values)
 

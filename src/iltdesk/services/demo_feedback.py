@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 from datetime import datetime
 from datetime import timedelta
-from typing import Any
 from typing import Protocol
 
 from iltdesk.db.entities import Enrollment
@@ -43,7 +42,7 @@ class Builder(Protocol):
     rng: random.Random
     rows: dict[type, list[ColumnValues]]
 
-    def add(self, entity: type, **values: Any) -> int: ...
+    def add(self, entity: type, **values: object) -> int: ...
 
     def settled(self, moment: datetime) -> datetime: ...
 

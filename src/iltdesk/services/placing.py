@@ -9,10 +9,8 @@ earlier one made active again through the unit of work.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from sqlalchemy import Insert
-from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
@@ -28,6 +26,7 @@ from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import Learner
 from iltdesk.db.entities import TrainingSession
 from iltdesk.db.expressions import ColumnValues
+from iltdesk.db.expressions import Query
 from iltdesk.db.write_stamp import mark_written
 from iltdesk.domain.enums import SEAT_HOLDING
 from iltdesk.domain.enums import EnrollmentSource
@@ -98,7 +97,7 @@ def open_session(tx: OrmSession, session_id: int) -> TrainingSession:
 
 
 @cache
-def _place_query() -> Select[Any]:
+def _place_query() -> Query:
     """The learner, their place on a session, its seats taken and its last waitlist position.
 
     Built once, on first use (not at import, which the window's start-up waits for): an alias

@@ -7,7 +7,6 @@ organisation's data — its name, default completion threshold — lives here.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlalchemy.orm import Session as OrmSession
 
@@ -16,6 +15,7 @@ from iltdesk.db.entities import Setting
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.changes import Entity
 from iltdesk.domain.jsontypes import JsonObject
+from iltdesk.domain.jsontypes import JsonValue
 from iltdesk.services.common import Outcome
 
 DOMAIN_DEFAULTS: JsonObject = {
@@ -25,14 +25,14 @@ DOMAIN_DEFAULTS: JsonObject = {
 }
 
 
-def get_setting(db: Database, key: str) -> Any:
+def get_setting(db: Database, key: str) -> JsonValue:
     """A shared setting's value (or its default)."""
     with db.reading() as tx:
         row = tx.get(Setting, key)
         return json.loads(row.value) if row is not None else DOMAIN_DEFAULTS.get(key)
 
 
-def set_setting(db: Database, key: str, value: Any) -> Outcome[None]:
+def set_setting(db: Database, key: str, value: JsonValue) -> Outcome[None]:
     """Store a shared setting (retried when another coordinator stores it at the same moment)."""
     encoded = json.dumps(value)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
@@ -16,6 +15,7 @@ from iltdesk.domain.changes import Entity
 from iltdesk.domain.emails import normalise_email
 from iltdesk.domain.enums import MessageKind
 from iltdesk.domain.jsontypes import JsonObject
+from iltdesk.domain.jsontypes import JsonValue
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.mail.messages import Sender
@@ -104,7 +104,7 @@ def mail_settings(db: Database) -> MailSettings:
     return MailSettings(**{key.removeprefix("mail."): values[key] for key in MAIL_DEFAULTS})
 
 
-def _parse_setting(key: str, value: str) -> Any:
+def _parse_setting(key: str, value: str) -> JsonValue:
     default = MAIL_DEFAULTS[key]
     text = value.strip()
     if isinstance(default, bool):

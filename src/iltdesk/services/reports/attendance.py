@@ -93,7 +93,7 @@ def _aggregates() -> list[ColumnElement[int]]:
 
 def _by_session(
     tx: OrmSession, key: Grouping, held: list[ColumnElement[bool]]
-) -> tuple[list[ResultRow], Sequence[Any]]:
+) -> tuple[list[ResultRow], Sequence[Any]]:  # Any: the totals row's values
     """Count per session first (an index range per session), then group the sessions."""
     per_session = (
         select(
@@ -128,7 +128,7 @@ def _by_session(
 
 def _by_place(
     tx: OrmSession, key: Grouping, held: list[ColumnElement[bool]], filters: ReportFilters
-) -> tuple[list[ResultRow], Sequence[Any]]:
+) -> tuple[list[ResultRow], Sequence[Any]]:  # Any: the totals row's values
     """Per place, when learners' departments or locations group or filter the rows."""
     conditions = [*held, *learner_conditions(filters), or_(holds_place(), late_cancellation())]
 

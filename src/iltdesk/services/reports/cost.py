@@ -274,7 +274,9 @@ def _figures(values: Sequence[Any]) -> tuple[Value, ...]:  # Any: a row's figure
 
 
 def _totals(
-    rows: Sequence[Sequence[Any]], counts: tuple[int, int, int], columns: tuple[Column, ...]
+    rows: Sequence[Sequence[Any]],  # Any: row values
+    counts: tuple[int, int, int],
+    columns: tuple[Column, ...],
 ) -> dict[str, Value]:
     """The totals row: money per currency as Amounts (never added across currencies).
 

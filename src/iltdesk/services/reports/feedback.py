@@ -86,7 +86,7 @@ def feedback_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Re
         .select_from(per_session)
         .join(TrainingSession, TrainingSession.id == per_session.c.session_id)
     ).group_by(*key.expressions)
-    groups: dict[tuple[Any, ...], list[Any]] = {
+    groups: dict[tuple[Any, ...], list[Any]] = {  # Any: a group's key values, and rows
         tuple(row[:width]): [int(row[width]), int(row[width + 1])] + [None] * 7
         for row in tx.execute(delivered)
     }
@@ -152,7 +152,7 @@ def feedback_report(tx: OrmSession, filters: ReportFilters, now: datetime) -> Re
     )
 
 
-def _order(group: tuple[Any, ...]) -> tuple[tuple[int, Any], ...]:
+def _order(group: tuple[Any, ...]) -> tuple[tuple[int, Any], ...]:  # Any: key values
     """Numbers (years, months) in order, names by their folded text."""
     return tuple((0, v) if isinstance(v, int) else (1, str(v).casefold()) for v in group)
 

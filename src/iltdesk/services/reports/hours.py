@@ -76,6 +76,7 @@ def instructor_hours_report(tx: OrmSession, filters: ReportFilters, now: datetim
         func.count(SessionDay.id),
         func.coalesce(func.sum(SessionDay.minutes), 0),
     )
+    # (instructor, year, month) → [sessions, days, minutes, learners, fees]; Any: by place.
     found: dict[tuple[int, int, int], list[Any]] = {}
     names: dict[int, tuple[str, bool]] = {}
     for found_row in tx.execute(days_query(*key, *measures).group_by(*key)):

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
-from typing import Any
 from typing import TypeVar
 from typing import cast
 
@@ -86,7 +85,7 @@ def _stored_text(value: object) -> str:
     return str(value) if value else ""
 
 
-def _stored_value(name: str, text: str) -> Any:
+def _stored_value(name: str, text: str) -> str | date | None:
     """The text of a learner field as its column stores it."""
     if name == "hire_date":
         return date.fromisoformat(text) if text else None
