@@ -24,7 +24,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import inspect
 from sqlalchemy.engine.interfaces import DBAPICursor
@@ -113,6 +113,9 @@ def jsonable(value: object) -> object:
     return value
 
 
+E = TypeVar("E")
+
+
 @dataclass
 class Pending:
     """An entry waiting for the commit, when it gets its place in the chain."""
@@ -196,12 +199,12 @@ def _context(tx: OrmSession, obj: object) -> tuple[int | None, int | None, int |
     return None, None, None
 
 
-def _loaded(tx: OrmSession, entity: type, key: Any) -> Any:
+def _loaded(tx: OrmSession, entity: type[E], key: int | None) -> E | None:
     """The record from the unit of work's identity map, else from the database."""
     if key is None:
         return None
     found = tx.identity_map.get(tx.identity_key(entity, key))
-    if found is not None:
+    if isinstance(found, entity):
         return found
     with tx.no_autoflush:
         return tx.get(entity, key)

@@ -44,7 +44,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime given where an instant is stored; attach a zone")
         return value.astimezone(UTC).replace(tzinfo=None)
 
-    def process_result_value(self, value: Any, _dialect: Dialect) -> datetime | None:
+    def process_result_value(self, value: object, _dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if isinstance(value, str):  # raw SQL inserts on SQLite
@@ -52,7 +52,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC)
 
-    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:  # Any: as overridden
         """`process_result_value` after the driver's own processor, as one plain function.
 
         Lists read thousands of instants (2,000 sessions: 10,000); TypeDecorator's generic
@@ -60,7 +60,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         """
         inner = self.impl_instance.result_processor(dialect, coltype)
 
-        def process(value: Any) -> datetime | None:
+        def process(value: Any) -> datetime | None:  # Any: whatever the driver returns
             if value is None:
                 return None
             if inner is not None:

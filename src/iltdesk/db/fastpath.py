@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.engine.interfaces import DBAPICursor
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -35,13 +37,14 @@ class Prepared:
         self.sql = str(compiled)
         self._compiled = compiled
         self._names: Sequence[str] | None = compiled.positiontup
+        # Any: SQLAlchemy types a bind processor so (each takes its own column's values).
         self._processors: dict[str, Callable[[Any], Any]] = {}
         for name, bind in compiled.binds.items():
             processor = bind.type._cached_bind_processor(dialect)
             if processor is not None:
                 self._processors[name] = processor
 
-    def parameters(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
+    def parameters(self, values: Mapping[str, object]) -> Sequence[object] | Mapping[str, object]:
         full = dict(self._compiled.construct_params(dict(values)) or {})
         for name, processor in self._processors.items():
             if name in full and full[name] is not None:
@@ -54,12 +57,12 @@ class Prepared:
 class HotConnection:
     """One driver connection held for a loop; `step()` is one transaction."""
 
-    def __init__(self, db: Database, raw: Any) -> None:
+    def __init__(self, db: Database, raw: DBAPIConnection) -> None:
         self.db = db
         self.raw = raw
         self.cursor = raw.cursor()
 
-    def execute(self, prepared: Prepared, values: Mapping[str, Any]) -> Any:
+    def execute(self, prepared: Prepared, values: Mapping[str, object]) -> DBAPICursor:
         self.cursor.execute(prepared.sql, prepared.parameters(values))
         return self.cursor
 
