@@ -39,9 +39,7 @@ def test_a_failing_check_fails_the_self_test_and_the_rest_still_run(monkeypatch,
     assert text.rstrip().endswith("1/2 checks passed: 1 of 2 failed")
 
 
-def test_a_check_whose_input_an_earlier_failure_left_out_says_which_check_failed(
-    monkeypatch, qapp
-):
+def test_a_check_whose_input_an_earlier_failure_left_out_says_which_check_failed(monkeypatch, qapp):
     def broken(_state):
         raise RuntimeError("the disk is full")
 
