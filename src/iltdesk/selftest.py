@@ -21,12 +21,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import TextIO
+from typing import TypeVar
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QGuiApplication
 
     from iltdesk.db.engine import Database
     from iltdesk.domain.rows import SessionRow
+
+
+T = TypeVar("T")
+
+
+def _given(value: T | None, missing: str) -> T:
+    """`value`, set by an earlier check; `missing` says which check failed when it is not."""
+    if value is None:
+        raise RuntimeError(missing)
+    return value
 
 
 @dataclass
@@ -37,31 +48,23 @@ class _State:
     opened: Database | None = None
     enrolled: SessionRow | None = None  # a demo session with learners on it
     finished: SessionRow | None = None  # a completed demo session
-    signin_pdf: bytes = b""
+    signin_pdf: bytes | None = None
 
     @property
     def db(self) -> Database:
-        if self.opened is None:
-            raise RuntimeError("no database: its check failed")
-        return self.opened
+        return _given(self.opened, "no database: its check failed")
 
     @property
     def session(self) -> SessionRow:
-        if self.enrolled is None:
-            raise RuntimeError("no demo session: the demo data check failed")
-        return self.enrolled
+        return _given(self.enrolled, "no demo session: the demo data check failed")
 
     @property
     def completed(self) -> SessionRow:
-        if self.finished is None:
-            raise RuntimeError("no completed demo session: the demo data check failed")
-        return self.finished
+        return _given(self.finished, "no completed demo session: the demo data check failed")
 
     @property
     def pdf(self) -> bytes:
-        if not self.signin_pdf:
-            raise RuntimeError("no sign-in sheet: its check failed")
-        return self.signin_pdf
+        return _given(self.signin_pdf, "no sign-in sheet: its check failed")
 
 
 Check = tuple[str, Callable[[_State], str]]
