@@ -15,6 +15,7 @@ from iltdesk.domain.enums import CancelCause
 from iltdesk.domain.enums import MessageKind
 from iltdesk.services import enrollment
 from iltdesk.services import interest
+from iltdesk.services import scheduling
 from iltdesk.views import mail
 from iltdesk.views import session_actions
 from iltdesk.views.dialogs.session_editor import SessionEditorDialog
@@ -60,7 +61,7 @@ def test_cancelled_for_low_numbers_its_learners_wait_for_the_next_date(qtbot, ct
     )
     clark = make_learner(ctx.db, "L", "Clark")
     enrollment.enroll_learner(ctx.db, session.id, clark.id)
-    row = SessionActions(ctx, None)._row(session.id)
+    row = scheduling.get_session(ctx.db, session.id)
     dialog = CancelSessionDialog(None, row, 2)
     qtbot.addWidget(dialog)
     assert dialog.cause.currentData() == CancelCause.LOW_NUMBERS
@@ -218,7 +219,7 @@ def test_cancelled_for_low_numbers_its_learners_move_to_another_session(qtbot, c
     )
     for name in ("Adams", "Brown", "Clark"):  # Clark waits
         enrollment.enroll_learner(ctx.db, session.id, make_learner(ctx.db, "L", name).id)
-    row = SessionActions(ctx, None)._row(session.id)
+    row = scheduling.get_session(ctx.db, session.id)
     dialog = CancelSessionDialog(None, row, 3, (scheduling.get_session(ctx.db, later.id),))
     qtbot.addWidget(dialog)
     dialog.move_to.setCurrentIndex(1)

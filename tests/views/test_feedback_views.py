@@ -14,6 +14,7 @@ from iltdesk.services.feedback import session_feedback
 from iltdesk.views import session_feedback as tab_module
 from iltdesk.views.dialogs import document_preview
 from iltdesk.views.dialogs.feedback_entry import FeedbackEntryDialog
+from iltdesk.views.dialogs.feedback_form import WORDING
 from iltdesk.views.dialogs.feedback_form import FeedbackFormDialog
 from iltdesk.views.dialogs.feedback_import import FeedbackImportDialog
 from iltdesk.views.session_detail import SessionDetailDialog
@@ -175,7 +176,7 @@ def test_the_course_form_is_edited_and_restored(qtbot, ctx, detail, delivered):
     dialog.add_button.click()
     dialog.save()
     assert dialog.problem.text() == "Question 9 has no wording."
-    _kind, wording = dialog._widgets(8)
+    wording = dialog.table.cellWidget(8, WORDING)  # the new question's wording
     wording.setText("The venue was easy to reach.")
     dialog.table.setCurrentCell(8, 1)
     dialog.move_question(-1)
