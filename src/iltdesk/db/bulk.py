@@ -54,8 +54,10 @@ def bulk_insert(
 
 
 def _processed(
-    rows: Iterable[Sequence[object]], processors: Sequence[Callable[[Any], Any] | None]
-) -> Iterator[tuple[object, ...]]:  # Any: SQLAlchemy types bind processors so
+    rows: Iterable[Sequence[object]],
+    # Any: SQLAlchemy types a bind processor so (each takes its own column's values).
+    processors: Sequence[Callable[[Any], Any] | None],
+) -> Iterator[tuple[object, ...]]:
     """Rows with each value bound as its column type binds it.
 
     Only columns whose type has a processor are touched, and a value repeated down a column
