@@ -96,6 +96,11 @@ class AgendaBuilder(QWidget):
         combo.blockSignals(False)
 
     def add_item(self, spec: AgendaItemSpec, row: int | None = None) -> None:
+        """Another item at `row` (the end by default); the clock times follow."""
+        self._insert(spec, row)
+        self.refresh()
+
+    def _insert(self, spec: AgendaItemSpec, row: int | None) -> None:
         row = self.table.rowCount() if row is None else row
         self.table.blockSignals(True)
         self.table.insertRow(row)
@@ -120,7 +125,6 @@ class AgendaBuilder(QWidget):
         clock.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.table.setItem(row, CLOCK, clock)
         self.table.blockSignals(False)
-        self.refresh()
 
     def items(self) -> list[AgendaItemSpec]:
         result = []
@@ -143,9 +147,11 @@ class AgendaBuilder(QWidget):
         return result
 
     def set_items(self, items: list[AgendaItemSpec]) -> None:
+        """Replace every item; the clock times and warnings are worked out once, at the end."""
         self.table.setRowCount(0)
         for item in items:
-            self.add_item(item)
+            self._insert(item, None)
+        self.refresh()
 
     def remove_current(self) -> None:
         row = self.table.currentRow()

@@ -1,0 +1,42 @@
+"""The course editor's agenda: clock times, total and warnings follow the items."""
+
+from __future__ import annotations
+
+from iltdesk.domain.enums import ActivityType
+from iltdesk.domain.specs import AgendaItemSpec
+from iltdesk.views.agenda_builder import CLOCK
+from iltdesk.views.agenda_builder import AgendaBuilder
+
+
+def _items(n: int) -> list[AgendaItemSpec]:
+    return [AgendaItemSpec(f"Item {i + 1}", 20, ActivityType.DISCUSSION) for i in range(n)]
+
+
+def test_a_course_agenda_shows_each_items_clock_time_and_the_total(qtbot):
+    builder = AgendaBuilder()
+    qtbot.addWidget(builder)
+    builder.set_items(_items(4))
+
+    clocks = [builder.table.item(row, CLOCK).text() for row in range(4)]
+    assert clocks == ["0:00", "0:20", "0:40", "1:00"]
+    assert builder.total.text() == "4 items · 1 h 20 min"
+    assert [i.title for i in builder.items()] == ["Item 1", "Item 2", "Item 3", "Item 4"]
+
+    builder.add_item(AgendaItemSpec("Wrap-up", 10, ActivityType.DISCUSSION))
+    assert builder.table.item(4, CLOCK).text() == "1:20"
+    assert builder.total.text() == "5 items · 1 h 30 min"
+
+
+def test_loading_a_long_agenda_works_its_times_out_once(qtbot, monkeypatch):
+    """Opening a course recomputed every clock time and warning after each of its items: n
+    passes over n rows, on the GUI thread as the editor opens. Now once."""
+    builder = AgendaBuilder()
+    qtbot.addWidget(builder)
+    passes = []
+    original = AgendaBuilder.refresh
+    monkeypatch.setattr(AgendaBuilder, "refresh", lambda self: (passes.append(1), original(self)))
+
+    builder.set_items(_items(40))
+
+    assert len(passes) == 1
+    assert builder.table.item(39, CLOCK).text() == "13:00"
