@@ -374,7 +374,9 @@ def run_gui(db_option: str | None) -> int:
             window.statusBar().showMessage(text)
         if interrupted:
             QMessageBox.information(window, _("ILT Desk"), interrupted)
-        window.offer_demo_if_empty()
+        from iltdesk.views.first_run import offer_demo_if_empty
+
+        offer_demo_if_empty(window, window.ctx, window.tasks)
         # After the first paint: the outbox check imports the mail layer (~0.1 s).
         QTimer.singleShot(800, window.check_outbox_at_start)
         # Then the screens opened later are prepared off the GUI thread (imports, queries).

@@ -22,10 +22,10 @@ def test_first_run_offers_demo_data(qtbot, ctx, monkeypatch):
     assert window.sessions.stack.currentWidget() is window.sessions.empty
     assert "No sessions yet" in window.sessions.empty.text()
 
-    from iltdesk.views import main_window
+    from iltdesk.views import first_run
 
-    monkeypatch.setattr(main_window, "ask_load_demo", lambda parent: True)
-    window.offer_demo_if_empty()  # off the GUI thread, through the task runner
+    monkeypatch.setattr(first_run, "ask_load_demo", lambda parent: True)
+    first_run.offer_demo_if_empty(window, ctx, window.tasks)  # off the GUI thread
     qtbot.waitUntil(lambda: window.courses.model.rowCount() == 12, timeout=20000)
     assert scheduling.list_sessions(ctx.db)
     window.sessions.when.setCurrentIndex(2)  # all

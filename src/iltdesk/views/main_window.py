@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QMainWindow
 from PySide6.QtWidgets import QMenu
-from PySide6.QtWidgets import QMessageBox
 from PySide6.QtWidgets import QSplitter
 from PySide6.QtWidgets import QStackedWidget
 from PySide6.QtWidgets import QWidget
@@ -30,9 +29,7 @@ from iltdesk.i18n import ngettext
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
-from iltdesk.views.errors import show_task_error
 from iltdesk.views.icons import icon
-from iltdesk.views.modal import run_modal
 from iltdesk.views.screens import KEYS
 from iltdesk.views.screens import SCREENS
 from iltdesk.views.screens import shortcut
@@ -394,29 +391,6 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.learners.search.setFocus()
         self.learners.search.selectAll()
 
-    def _task_failed(self, error: BaseException) -> None:
-        show_task_error(self, error)
-
-    def offer_demo_if_empty(self) -> None:
-        """First run on an empty database: offer demo data or an empty start."""
-        # Imported here, after the first screen shows: the window needs neither to paint it.
-        from iltdesk.services import catalogue
-        from iltdesk.services import scheduling
-
-        if scheduling.list_sessions(self.ctx.db, limit=1) or catalogue.list_courses(
-            self.ctx.db, include_archived=True
-        ):
-            return
-        if ask_load_demo(self):
-            from iltdesk.services.demo import load_demo
-
-            self.tasks.run_op(
-                lambda _p: load_demo(self.ctx.db),
-                title=_("Loading demo data…"),
-                on_done=lambda _summary: None,
-                on_error=self._task_failed,
-            )
-
     def _on_changes(self, _changes: Changes) -> None:
         self.statusBar().clearMessage()
 
@@ -485,22 +459,6 @@ def window_settings() -> QSettings:
     from iltdesk import paths
 
     return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
-def ask_load_demo(parent: QWidget) -> bool:
-    """First run: load the demo organisation (True) or start empty (False)."""
-    box = QMessageBox(parent)
-    box.setWindowTitle(_("Welcome to ILT Desk"))
-    box.setText(
-        _(
-            "This database is empty. Load a demo organisation to look around, "
-            "or start with an empty catalogue?"
-        )
-    )
-    demo = box.addButton(_("Load &demo data"), QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(_("Start &empty"), QMessageBox.ButtonRole.RejectRole)
-    run_modal(box)
-    return box.clickedButton() is demo
 
 
 def mail_views() -> ModuleType:
