@@ -40,3 +40,38 @@ def test_loading_a_long_agenda_works_its_times_out_once(qtbot, monkeypatch):
 
     assert len(passes) == 1
     assert builder.table.item(39, CLOCK).text() == "13:00"
+
+
+def test_each_item_keeps_its_objective_as_the_objectives_change(qtbot):
+    from iltdesk.views.agenda_builder import OBJECTIVE
+
+    builder = AgendaBuilder()
+    qtbot.addWidget(builder)
+    builder.set_objectives(("Greet", "Listen", "Close"))
+    builder.set_items(
+        [
+            AgendaItemSpec("Welcome", 10, ActivityType.DISCUSSION, 0),
+            AgendaItemSpec("Role play", 30, ActivityType.EXERCISE, 2),
+            AgendaItemSpec("Break", 15, ActivityType.BREAK),
+        ]
+    )
+    combo = builder.table.cellWidget(1, OBJECTIVE)
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "(none)",
+        "1. Greet",
+        "2. Listen",
+        "3. Close",
+    ]
+    assert [i.objective_index for i in builder.items()] == [0, 2, None]
+
+    builder.set_objectives(("Greet the customer", "Listen", "Close", "Follow up"))
+    assert [i.objective_index for i in builder.items()] == [0, 2, None]
+    assert combo.itemText(1) == "1. Greet the customer"
+
+    builder.set_objectives(("Greet",))  # the third objective is gone: its item has none
+    assert [i.objective_index for i in builder.items()] == [0, None, None]
+    assert [i.activity for i in builder.items()] == [
+        ActivityType.DISCUSSION,
+        ActivityType.EXERCISE,
+        ActivityType.BREAK,
+    ]
