@@ -75,3 +75,31 @@ def test_each_item_keeps_its_objective_as_the_objectives_change(qtbot):
         ActivityType.EXERCISE,
         ActivityType.BREAK,
     ]
+
+
+def test_each_warning_takes_one_line_cut_to_the_width_and_whole_in_the_tooltip(qtbot):
+    """Wrapped, two long warnings filled the three-line band and cut the rest off mid-line."""
+    builder = AgendaBuilder()
+    qtbot.addWidget(builder)
+    builder.resize(600, 400)
+    builder.show()
+    builder.set_items(
+        [
+            AgendaItemSpec("A very long lecture on a subject", 40, ActivityType.PRESENTATION),
+            AgendaItemSpec("Break", 10, ActivityType.BREAK),
+            AgendaItemSpec("Another long lecture on a subject", 40, ActivityType.PRESENTATION),
+        ]
+    )
+
+    shown = builder.warnings.text().split("\n")
+    full = builder.warnings.toolTip().split("\n")
+    assert len(shown) == len(full) == 2
+    width = builder.warnings.contentsRect().width()
+    metrics = builder.warnings.fontMetrics()
+    assert all(metrics.horizontalAdvance(line) <= width for line in shown)
+    assert shown[0].endswith("…")
+    assert ("⚠ " + full[0]).startswith(shown[0][:-1])
+    assert "A very long lecture" in full[0]
+
+    builder.resize(1600, 400)  # room for the whole text: nothing is cut
+    qtbot.waitUntil(lambda: builder.warnings.text().split("\n") == ["⚠ " + w for w in full])

@@ -7,6 +7,7 @@ point, or an objective has no activity (`domain/agenda.py`).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtGui import QStandardItem
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView
@@ -58,8 +59,10 @@ class AgendaBuilder(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAccessibleName(_("Agenda"))
         self.total = QLabel()
+        # One line per warning, cut to the width with "…" (the whole of each in the tooltip):
+        # wrapped, two long warnings filled the three-line band and the third was cut off.
         self.warnings = QLabel()
-        self.warnings.setWordWrap(True)
+        self._warning_lines: list[str] = []
         self.warnings.setObjectName("agendaWarnings")
         self.warnings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         # A fixed band for warnings: the table and buttons never move as warnings come and go.
@@ -202,9 +205,25 @@ class AgendaBuilder(QWidget):
                 *lines[: MAX_WARNINGS - 1],
                 ngettext("… and {n} more warning", "… and {n} more warnings", more).format(n=more),
             ]
-        self.warnings.setText("\n".join(lines))
+        self._warning_lines = lines
+        self._show_warnings()
         self.warnings.setToolTip("\n".join(w.message for w in found))
         self.warnings.setVisible(bool(found))
+
+    def _show_warnings(self) -> None:
+        metrics = self.warnings.fontMetrics()
+        width = max(0, self.warnings.contentsRect().width() - 2)
+        self.warnings.setText(
+            "\n".join(
+                metrics.elidedText(line, Qt.TextElideMode.ElideRight, width)
+                for line in self._warning_lines
+            )
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Cut the warnings again to the new width."""
+        super().resizeEvent(event)
+        self._show_warnings()
 
 
 MAX_WARNINGS = 3  # lines kept for agenda warnings
