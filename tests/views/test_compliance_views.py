@@ -431,6 +431,7 @@ def test_verify_register_and_audit_check_from_the_tools_menu(
     page = target.read_text(encoding="utf-8")
     assert all(row.code in page for row in read_register(ctx.db, date(2026, 12, 2)))
     assert register.count.text() == f"3 certificates written to {target}."
+    register.reject()  # Close: the collector, paused while the register is open, runs again
     from PySide6.QtWidgets import QMainWindow
 
     window = QMainWindow()
@@ -461,10 +462,13 @@ def test_a_closed_register_lets_go_of_its_rows(qtbot, ctx):
     tools = tools_menu.ToolsMenu(window, ctx, help_menu.menuAction())
     register = tools.register()
     qtbot.waitUntil(lambda: register.model.rowCount() == 3, timeout=10_000)
+    # Open, the register holds the collector (its rows would only be walked, never freed).
+    assert not gc.isenabled()
     model = register.model
     with qtbot.waitSignal(register.destroyed, timeout=5000):
         register.reject()  # Close
     assert model.rowCount() == 0
+    assert gc.isenabled()
     assert not window.findChildren(tools_menu.RegisterDialog)
     verify = tools.verify()
     with qtbot.waitSignal(verify.destroyed, timeout=5000):

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
+from iltdesk.collector import CollectorPause
 from iltdesk.collector import paused_collector
 from iltdesk.domain.enums import CertificateStatus
 from iltdesk.domain.register import REG_CODE
@@ -192,6 +193,13 @@ class RegisterDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(close)
+        # The collector waits while the register is open, as the import wizard does: reading
+        # 223,191 certificates set off seven full collections of 23-40 ms (each holding the
+        # interpreter, and so the window) that could free none of them, and a first pass
+        # after a pause only around the reading took ~100 ms. Closed, the rows go by their
+        # reference counts and the collector runs again.
+        self._collector_pause = CollectorPause()
+        self.destroyed.connect(self._collector_pause.end)  # closed without finishing, too
         self.finished.connect(self._let_go)
         self.load()
 
@@ -200,6 +208,7 @@ class RegisterDialog(QDialog):
         self._searches += 1  # a search still running finds nobody to show its rows to
         self.rows, self._keys = [], []
         self.model.set_rows([])
+        self._collector_pause.end()
 
     def load(self) -> None:
         from iltdesk.services.register import register_rows
