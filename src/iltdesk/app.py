@@ -376,7 +376,7 @@ def run_gui(db_option: str | None) -> int:
             QMessageBox.information(window, _("ILT Desk"), interrupted)
         from iltdesk.views.first_run import offer_demo_if_empty
 
-        offer_demo_if_empty(window, window.ctx, window.tasks)
+        offer_demo_if_empty(window)
         # After the first paint: the outbox check imports the mail layer (~0.1 s).
         QTimer.singleShot(800, window.check_outbox_at_start)
         # Then the screens opened later are prepared off the GUI thread (imports, queries).

@@ -25,7 +25,7 @@ def test_first_run_offers_demo_data(qtbot, ctx, monkeypatch):
     from iltdesk.views import first_run
 
     monkeypatch.setattr(first_run, "ask_load_demo", lambda parent: True)
-    first_run.offer_demo_if_empty(window, ctx, window.tasks)  # off the GUI thread
+    first_run.offer_demo_if_empty(window)  # loaded off the GUI thread
     qtbot.waitUntil(lambda: window.courses.model.rowCount() == 12, timeout=20000)
     assert scheduling.list_sessions(ctx.db)
     window.sessions.when.setCurrentIndex(2)  # all

@@ -150,17 +150,13 @@ class AgendaBuilder(QWidget):
         for row in range(self.table.rowCount()):
             title = self.table.item(row, TITLE)
             minutes = self.table.cellWidget(row, MINUTES)
-            activity = self.table.cellWidget(row, ACTIVITY)
-            objective = self.table.cellWidget(row, OBJECTIVE)
             assert isinstance(minutes, QSpinBox)
-            assert isinstance(activity, QComboBox)
-            assert isinstance(objective, QComboBox)
             result.append(
                 AgendaItemSpec(
                     title.text() if title else "",
                     minutes.value(),
-                    ActivityType(activity.currentData()),
-                    objective.currentData(),
+                    ActivityType(self._combo(row, ACTIVITY).currentData()),
+                    self._combo(row, OBJECTIVE).currentData(),
                 )
             )
         return result

@@ -199,7 +199,7 @@ class CoursesPage(SmallTablePage[CourseRow]):
         from iltdesk.services import train_the_trainer
 
         row = self.selected()
-        if not isinstance(row, CourseRow):
+        if row is None:
             return
         co, observed = train_the_trainer.requirement(self.ctx.db, row.id)
         co, ok = QInputDialog.getInt(
@@ -230,14 +230,14 @@ class CoursesPage(SmallTablePage[CourseRow]):
         from iltdesk.views.dialogs.interest_list import InterestListDialog
 
         row = self.selected()
-        if isinstance(row, CourseRow):
+        if row is not None:
             run_modal(InterestListDialog(self, self.ctx, row.id, f"{row.code} {row.title}"))
 
     def edit_feedback_form(self) -> None:
         from iltdesk.views.dialogs.feedback_form import FeedbackFormDialog
 
         row = self.selected()
-        if isinstance(row, CourseRow):
+        if row is not None:
             run_modal(FeedbackFormDialog(self, self.ctx, row.id, f"{row.code} {row.title}"))
 
     def fetch(self) -> list[CourseRow]:

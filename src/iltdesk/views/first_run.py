@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QMessageBox
 from PySide6.QtWidgets import QWidget
 
 from iltdesk.i18n import _
-from iltdesk.tasks.runner import TaskRunner
-from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_task_error
 from iltdesk.views.modal import run_modal
 
+if TYPE_CHECKING:
+    from iltdesk.views.main_window import MainWindow
 
-def offer_demo_if_empty(window: QWidget, ctx: AppContext, tasks: TaskRunner) -> None:
+
+def offer_demo_if_empty(window: MainWindow) -> None:
     """On an empty database, ask whether to load the demo (loaded off the GUI thread)."""
+    ctx = window.ctx
     # Imported here, after the first screen shows: the window needs neither to paint it.
     from iltdesk.services import catalogue
     from iltdesk.services import scheduling
@@ -25,7 +29,7 @@ def offer_demo_if_empty(window: QWidget, ctx: AppContext, tasks: TaskRunner) -> 
     if ask_load_demo(window):
         from iltdesk.services.demo import load_demo
 
-        tasks.run_op(
+        window.tasks.run_op(
             lambda _p: load_demo(ctx.db),
             title=_("Loading demo data…"),
             on_done=lambda _summary: None,

@@ -71,7 +71,7 @@ class InstructorsPage(SmallTablePage[InstructorRow]):
         from iltdesk.services import train_the_trainer
 
         row = self.selected()
-        if not isinstance(row, InstructorRow):
+        if row is None:
             return
         ready = [p for p in train_the_trainer.progress(self.ctx.db, row.id) if p.ready]
         if not ready:
@@ -94,7 +94,7 @@ class InstructorsPage(SmallTablePage[InstructorRow]):
         from iltdesk.views.dialogs.availability import AvailabilityDialog
 
         row = self.selected()
-        if isinstance(row, InstructorRow):
+        if row is not None:
             run_modal(AvailabilityDialog(self, self.ctx, row.id, row.name))
 
     def fetch(self) -> list[InstructorRow]:
@@ -114,7 +114,7 @@ class InstructorsPage(SmallTablePage[InstructorRow]):
         return self.load_label
 
     def show_side(self, row: InstructorRow | None) -> None:
-        if not isinstance(row, InstructorRow):
+        if row is None:
             return
         zone = str(self.ctx.prefs.get("default_timezone"))
         load = people.instructor_load(self.ctx.db, row.id, timezone=zone)
