@@ -229,9 +229,7 @@ def in_process(path: Path) -> dict[str, float]:
     steps.append(lambda: editors[0].close())
     for step in steps:
         step()  # runs on the GUI thread; the probe sees the stall as one long gap
-        # Let the event loop run for 150 ms. (A tight processEvents() loop is avoided: with
-        # PySide6 6.12 on Python 3.11 each call seems to drop a reference to None, and some
-        # hundred thousand calls crash the interpreter.)
+        # Let the event loop run for 150 ms (its own loop, as the window's would).
         pause = QEventLoop()
         QTimer.singleShot(150, pause.quit)
         pause.exec()

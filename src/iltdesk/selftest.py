@@ -182,6 +182,37 @@ def _pdf_render(state: _State) -> str:
     return f"{document.pageCount()} page(s), rendered {image.width()}x{image.height()}"
 
 
+def _qt_binding(_state: _State) -> str:
+    """PySide6 keeps Python's reference counts: 6.12.0 on Python 3.11 did not.
+
+    There every `emit()` gave back `True`, and every method returning nothing `None`, without
+    the reference it owed; after some thousands of calls the interpreter aborted
+    ("deallocating True"). Since Python 3.12 the two are immortal and nothing shows.
+    """
+    import PySide6
+    from PySide6.QtCore import QObject
+    from PySide6.QtCore import Signal
+
+    class _Probe(QObject):
+        fired = Signal()
+
+    _application()
+    probe = _Probe()
+    calls = 1000
+    true_before, none_before = sys.getrefcount(True), sys.getrefcount(None)
+    for _ in range(calls):
+        probe.fired.emit()
+        probe.setObjectName("probe")
+    lost_true = true_before - sys.getrefcount(True)
+    lost_none = none_before - sys.getrefcount(None)
+    if lost_true > calls // 2 or lost_none > calls // 2:
+        raise RuntimeError(
+            f"PySide6 {PySide6.__version__} drops references ({lost_true} to True, {lost_none}"
+            f" to None in {calls} calls): a long session would crash; install PySide6 6.11"
+        )
+    return f"PySide6 {PySide6.__version__}, {calls} signals and calls, reference counts kept"
+
+
 def _print_support(_state: _State) -> str:
     from PySide6.QtGui import QPageSize
     from PySide6.QtPrintSupport import QPrinter
@@ -328,6 +359,7 @@ CHECKS: tuple[Check, ...] = (
     ("roster import", _import),
     ("PDF rendering (QtPdf)", _pdf_render),
     ("print support", _print_support),
+    ("Qt binding keeps reference counts", _qt_binding),
     ("German catalog", _catalog),
     ("Qt translations", _qt_translations),
     ("bundled fonts", _fonts),
