@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QProgressDialog
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QWidget
 
+from iltdesk.tasks.runner import DIALOG_DELAY_MS
 from iltdesk.tasks.runner import CancelledError
 from iltdesk.tasks.runner import TaskRunner
 
@@ -232,3 +233,38 @@ def test_the_warm_up_imports_the_screens_and_writes_nothing(ctx):
     assert all(name in sys.modules for name in warmup.SCREEN_MODULES)
     assert progress.snapshot()[0] == progress.snapshot()[1]  # reported to the end
     assert trail() == before
+
+
+def _alive(kind: type) -> int:
+    import gc
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    return sum(isinstance(item, kind) for item in gc.get_objects())
+
+
+def test_finished_tasks_leave_nothing_behind(qtbot):
+    """Each task's signal carrier, progress window and callbacks go once it has settled, on
+    the GUI thread (they held one another through their connections: a leak per task, every
+    list refresh of a long day)."""
+    from iltdesk.tasks import runner
+    from iltdesk.tasks.early import Early
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    task_runner = TaskRunner(parent)
+    carriers = (runner._Signals, runner._Relay)
+    before = {kind: _alive(kind) for kind in (*carriers, QProgressDialog)}
+    done: list[object] = []
+    for number in range(20):
+        task_runner.run(
+            lambda progress, n=number: n, title="t", on_done=done.append, on_error=done.append
+        )
+        runner.in_background(lambda progress: None)
+        Early(lambda: None).then(parent, done.append, done.append)
+    qtbot.waitUntil(lambda: len(done) == 40 and not runner._running, timeout=10000)
+    qtbot.wait(DIALOG_DELAY_MS + 100)  # the delayed dialog checks have run
+    assert {kind: _alive(kind) for kind in before} == before

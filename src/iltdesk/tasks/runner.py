@@ -91,6 +91,7 @@ def in_background(work: Callable[[Progress], object]) -> Progress:
     def settled(result: object) -> None:
         _running.discard(progress)
         _live.discard(signals)
+        signals.deleteLater()  # see `_Signals`
         if isinstance(result, BaseException) and not isinstance(result, CancelledError):
             log.warning("background work failed", exc_info=result)
 
@@ -114,6 +115,7 @@ def relay(callback: Callable[[], None]) -> Callable[[], None]:
 
     def fired() -> None:
         _relays.discard(carrier)
+        carrier.deleteLater()  # as `_Signals`
         callback()
 
     carrier.fired.connect(fired, Qt.ConnectionType.QueuedConnection)
@@ -153,6 +155,14 @@ class Progress:
 
 
 class _Signals(QObject):
+    """A task's way back to the GUI thread, deleted there once its result is delivered.
+
+    Its connections hold the callbacks, and the callbacks hold it: dropped by reference only,
+    nothing would ever free it (nor the progress window the callbacks reach). `deleteLater`
+    ends the connections on the GUI thread, the thread it belongs to; the worker's reference
+    to it, let go of on the worker, then finds an object Qt has already deleted.
+    """
+
     finished = Signal(object)
     failed = Signal(object)
 
@@ -165,12 +175,16 @@ class _Job(QRunnable):
         self.signals = signals
 
     def run(self) -> None:
+        # The pool may keep a finished job's wrapper for a while: it lets go of its work (and
+        # what that holds) and of its carrier now.
+        work, signals = self.work, self.signals
+        del self.work, self.signals
         try:
-            result = self.work(self.progress)
+            result = work(self.progress)
         except BaseException as error:  # delivered to the GUI thread, which decides
-            self.signals.failed.emit(error)
+            signals.failed.emit(error)
         else:
-            self.signals.finished.emit(result)
+            signals.finished.emit(result)
 
 
 class _ProgressWindow:
@@ -283,6 +297,7 @@ class TaskRunner(QObject):
             """Tidy up; False when the window that asked is gone (nobody to tell)."""
             _live.discard(signals)
             _running.discard(progress)
+            signals.deleteLater()
             window.close()
             return isValid(self)
 
