@@ -6,6 +6,11 @@ cost 40–60 ms of every start (measured with `bench/bench_gui.py`). Once the wi
 or a command is about to run, those objects are frozen out of every later collection and the
 collector runs as usual.
 
+The warm-up after start (views/warmup: the later screens' imports and first reads) adds
+some 35,000 more that live as long; they are frozen out too once it ends. A full collection
+walks every object not frozen and holds the interpreter — the window — while it does: ~35 ms
+on the 50,000-learner database with them, ~20 without (bench_gui, `gc.callbacks` timing).
+
 Work on tens of thousands of rows pauses it too (`paused_collector`), and so does a window
 that holds such rows while it is open (`CollectorPause`: the import wizard). Pauses nest, on
 any thread: the collector resumes when the last one ends, unless it was off before the first.
@@ -43,6 +48,16 @@ def release_collector() -> None:
             _resume = True
         else:
             gc.enable()
+
+
+def keep_long_lived() -> None:
+    """Keep every object alive now out of later collections (the warm-up's end).
+
+    Cyclic garbage alive at that moment would stay: a collection just before it found none
+    (both bench databases).
+    """
+    with _lock:
+        gc.freeze()
 
 
 def _pause() -> None:

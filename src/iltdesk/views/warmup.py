@@ -12,6 +12,7 @@ import importlib
 from datetime import UTC
 from datetime import datetime
 
+from iltdesk.collector import keep_long_lived
 from iltdesk.tasks.runner import Progress
 from iltdesk.views.context import AppContext
 
@@ -76,4 +77,5 @@ def warm_up(ctx: AppContext, progress: Progress) -> None:
         costs.course_costs(db, session.course_id)
         audit.history(db, course_id=session.course_id, limit=1)
         pilot_reviews(db, session.course_id)
+    keep_long_lived()  # modules, classes and compiled statements: out of later collections
     progress.report(total, total)
