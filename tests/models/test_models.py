@@ -307,3 +307,37 @@ def test_rows_handed_over_in_order_are_not_sorted_again(monkeypatch):
     model.set_rows(rows, ordered_by=order)
     assert [model.index(r, 0).data() for r in range(3)] == ["a", "b", "c"]
     assert calls == []  # not sorted again on the GUI thread
+
+
+def test_a_painted_table_asks_its_model_once_per_cell(qtbot):
+    """Painting asked ~nine roles of each cell, one call into Python each; beside a worker
+    running Python each call waited for the interpreter. Now one call a cell (`multiData`)."""
+    import sys
+
+    from PySide6.QtWidgets import QTableView
+
+    calls = {"from Qt": 0, "within one call a cell": 0}
+
+    class Counted(RowTableModel[tuple[int, str]]):
+        columns = (
+            Column(lambda: "Number", lambda row: str(row[0])),
+            Column(lambda: "Name", lambda row: row[1]),
+        )
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            at_once = sys._getframe(1).f_code.co_name == "multiData"
+            calls["within one call a cell" if at_once else "from Qt"] += 1
+            return super().data(index, role)
+
+    model = Counted()
+    model.set_rows([(n, f"Learner {n}") for n in range(30)])
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(400, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    calls.update({"from Qt": 0, "within one call a cell": 0})
+    view.grab()  # paints the table as the screen would
+    assert calls["from Qt"] == 0
+    assert calls["within one call a cell"] >= 10 * 2 * 5  # 10 rows, 2 columns, several roles

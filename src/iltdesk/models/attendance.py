@@ -6,7 +6,6 @@ marks back with `set_mark`, which repaints that cell and the learner's completio
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
@@ -26,6 +25,7 @@ from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import SORT_ROLE
 from iltdesk.models.base import ItemData
+from iltdesk.models.base import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
@@ -40,7 +40,7 @@ COLOURS = {
 MARK_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
-class AttendanceTableModel(QAbstractTableModel):
+class AttendanceTableModel(TableModel):
     """Column 0 is the learner, then one column per day, then completion."""
 
     NAME = 0

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -57,6 +56,7 @@ from iltdesk.models.base import Index
 from iltdesk.models.base import ItemData
 from iltdesk.models.base import RowTableModel
 from iltdesk.models.base import SortKey
+from iltdesk.models.base import TableModel
 
 S = ComplianceState
 CELL_ROLE = Qt.ItemDataRole.UserRole + 3  # the ComplianceCell of a requirement column
@@ -87,7 +87,7 @@ def _shown(person: LearnerTuple, column: int) -> str:
     return (person[LEARNER_NAME], person[LEARNER_DEPARTMENT], person[LEARNER_MANAGER])[column]
 
 
-class ComplianceTableModel(QAbstractTableModel):
+class ComplianceTableModel(TableModel):
     """Learners down (name, department, manager), one column per requirement."""
 
     def __init__(self, parent: QObject | None = None) -> None:

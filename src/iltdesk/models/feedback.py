@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
@@ -26,6 +25,7 @@ from iltdesk.i18n import _
 from iltdesk.models.base import Column
 from iltdesk.models.base import ItemData
 from iltdesk.models.base import RowTableModel
+from iltdesk.models.base import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -96,7 +96,7 @@ class _Form:
     answers: dict[str, int | str] = field(default_factory=dict)
 
 
-class FeedbackEntryTableModel(QAbstractTableModel):
+class FeedbackEntryTableModel(TableModel):
     """Paper forms, one row each: the learner (blank: anonymous), then one cell per question.
 
     There is always one blank row at the end: typing into it starts the next form. A score

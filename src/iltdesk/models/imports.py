@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
@@ -31,6 +30,7 @@ from iltdesk.models.base import Column
 from iltdesk.models.base import Index
 from iltdesk.models.base import ItemData
 from iltdesk.models.base import RowTableModel
+from iltdesk.models.base import TableModel
 
 PREVIEW_ROWS = 200
 ERROR_BRUSH = QBrush(QColor("#f8d7da"))
@@ -38,7 +38,7 @@ WARNING_BRUSH = QBrush(QColor("#fff3cd"))
 HEADER_BRUSH = QBrush(QColor("#dbe8f4"))
 
 
-class RawRowsTableModel(QAbstractTableModel):
+class RawRowsTableModel(TableModel):
     """The first rows of a sheet as they are, with the header row highlighted."""
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
@@ -20,6 +19,7 @@ from iltdesk.i18n import _
 from iltdesk.models.base import ROW_ROLE
 from iltdesk.models.base import SORT_ROLE
 from iltdesk.models.base import ItemData
+from iltdesk.models.base import TableModel
 
 PageSource = Callable[[str, int, int], list[LearnerRow]]  # (filter, limit, offset) -> rows
 PAGE_SIZE = 200
@@ -28,7 +28,7 @@ Index = QModelIndex | QPersistentModelIndex
 ROOT = QModelIndex()  # the invisible root, as a default argument
 
 
-class LearnersTableModel(QAbstractTableModel):
+class LearnersTableModel(TableModel):
     """The learner directory, fetched a page at a time as the view scrolls."""
 
     NAME, EMAIL, EMPLOYEE_ID, DEPARTMENT, LOCATION, JOB_TITLE = range(6)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
@@ -17,6 +16,7 @@ from iltdesk import formatting
 from iltdesk.domain.rows import LoadRow
 from iltdesk.i18n import _
 from iltdesk.models.base import ItemData
+from iltdesk.models.base import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 COLOURS = {
@@ -26,7 +26,7 @@ COLOURS = {
 }
 
 
-class LoadTableModel(QAbstractTableModel):
+class LoadTableModel(TableModel):
     """Rows are instructors, columns are days."""
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QModelIndex
 from PySide6.QtCore import QObject
 from PySide6.QtCore import QPersistentModelIndex
@@ -16,6 +15,7 @@ from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.i18n import N_
 from iltdesk.i18n import _
 from iltdesk.models.base import ItemData
+from iltdesk.models.base import TableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -47,7 +47,7 @@ COLUMNS = (
 APPLY_COLUMN = 6
 
 
-class MeetingReviewModel(QAbstractTableModel):
+class MeetingReviewModel(TableModel):
     """Rows of `ReviewRow`; the Apply column is a check box the coordinator ticks."""
 
     def __init__(self, parent: QObject | None = None) -> None:

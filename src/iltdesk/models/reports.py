@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -28,6 +27,7 @@ from iltdesk.models.base import SORT_ROLE
 from iltdesk.models.base import Index
 from iltdesk.models.base import ItemData
 from iltdesk.models.base import SortKey
+from iltdesk.models.base import TableModel
 from iltdesk.models.base import qt_sortable
 
 TOTAL_ROW = -1  # ROW_ROLE of the totals row
@@ -67,7 +67,7 @@ def display_texts(table: ReportTable) -> list[list[str]]:
     return texts
 
 
-class ReportTableModel(QAbstractTableModel):
+class ReportTableModel(TableModel):
     """The rows of a report, sortable, filterable to chart bars, totals last."""
 
     def __init__(self, parent: QObject | None = None) -> None:
