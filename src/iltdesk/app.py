@@ -45,9 +45,12 @@ if TYPE_CHECKING:  # Qt and the window layer are imported only once the app star
 log = logging.getLogger(__name__)
 
 # How long a thread running Python keeps the interpreter from another that asks for it, in the
-# desktop app (Python's default is 5 ms). bench_gui, interleaved, three rounds on each database:
-# the screens step's worst stall 50-69 ms at 5 ms, 44-67 at 0.5; the documents step 35-103
-# and 21-52.
+# desktop app (Python's default is 5 ms). Painting calls into Python for every cell (the
+# models' data), and each call waits for a worker running Python to let go: a session window
+# painted beside a busy worker stalled 300-460 ms at 5 ms, 140-195 at 1 ms, 50-90 at 0.2 ms.
+# bench_gui, interleaved, three rounds a database: the screens step's worst stall 50-69 ms at
+# 5 ms, 44-67 at 0.5; the documents step 35-103 and 21-52. Two Python workers share the
+# interpreter as fast at 0.5 ms as at 5.
 GUI_SWITCH_INTERVAL = 0.0005
 
 NOTICE_VARIABLE = "ILTDESK_STARTUP_NOTICE"  # a sentence the (re)started app shows once
@@ -80,12 +83,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from PySide6.QtCore import QCoreApplication
 
     lighten_pyside_import_check()
-    # Painting calls into Python for every cell and style question (the models' data()), and
-    # each call waits for a worker running Python to let go of the interpreter: up to the
-    # switch interval, 5 ms by default. A session window painted beside a busy worker stalled
-    # the window 300-460 ms at 5 ms, 140-195 at 1 ms, 50-90 at 0.2 ms; two Python workers
-    # share the interpreter as fast at 0.5 ms as at 5 (bench notes in `GUI_SWITCH_INTERVAL`).
-    sys.setswitchinterval(GUI_SWITCH_INTERVAL)
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL)  # the window gets the interpreter back sooner
     from PySide6.QtWidgets import QApplication
     from PySide6.QtWidgets import QStyleFactory
 
