@@ -67,7 +67,9 @@ class CourseEditorDialog(QDialog):
         from iltdesk.views.pilot_panel import with_pilots
 
         self.tabs.addTab(with_pilots(self.agenda, ctx, row.id if row else None), _("Agenda"))
-        self.tabs.addTab(self._build_costs(row), _("Costs"))
+        self.costs_page = self._build_costs(row)
+        self.tabs.addTab(self.costs_page, _("Costs"))
+        self.tabs.currentChanged.connect(self._tab_shown)
         if row is not None:
             self.materials: MaterialsPanel | None = MaterialsPanel(ctx, row.id)
             self.tabs.addTab(self.materials, _("Materials"))
@@ -185,10 +187,17 @@ class CourseEditorDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.cost_lines, 1)
         layout.addWidget(self.cost_per_learner)
+        # What a place cost is worked out when the tab is first shown: the report's run on a
+        # worker held the interpreter while the window was being built (~60 ms more).
+        self._cost_pending = row.id if row is not None else None
         if row is not None:
             self.cost_lines.set_lines(costs.course_costs(self.ctx.db, row.id))
-            self._work_out_cost_per_learner(row.id)
         return page
+
+    def _tab_shown(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.costs_page and self._cost_pending is not None:
+            course_id, self._cost_pending = self._cost_pending, None
+            self._work_out_cost_per_learner(course_id)
 
     def _work_out_cost_per_learner(self, course_id: int) -> None:
         """Fill in what a place cost lately, from the cost report, off the GUI thread.
