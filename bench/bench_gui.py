@@ -141,7 +141,9 @@ def documents_stall(window: Any, probe: StallProbe) -> tuple[float, int]:
         scheduling.list_sessions(window.ctx.db, status=SessionStatus.COMPLETED),
         key=lambda s: s.enrolled,
     )
-    dialog = window.sessions.open_session(done.id)
+    from iltdesk.views.screenshots import session_window
+
+    dialog = session_window(window, done.id)
     shown: list[int] = []
     real = document_preview.show_pdf
     document_preview.show_pdf = lambda *args, **_kw: shown.append(len(args[2]))

@@ -400,6 +400,7 @@ def test_an_in_person_session_without_a_room_is_warned_about(qtbot, ctx):
 
 def test_the_agenda_tab_says_which_clock_its_times_are_on(qtbot, ctx):
     """The venue's zone in the Time header; a time past a clock change carries its own."""
+    from iltdesk.services.session_window import read_session_window
     from iltdesk.views.session_agenda import SessionAgendaTab
     from tests.fixtures.builders import day_spec
 
@@ -418,7 +419,8 @@ def test_the_agenda_tab_says_which_clock_its_times_are_on(qtbot, ctx):
     )
     tab = SessionAgendaTab(ctx, session.id)
     qtbot.addWidget(tab)
-    tab.load(scheduling.get_session(ctx.db, session.id))
+    shown = read_session_window(ctx.db, session.id)
+    tab.load(shown.session, shown.agenda, shown.checks)
     assert tab.table.horizontalHeaderItem(0).text() == "Time (GMT)"
     assert [tab.table.item(r, 0).text() for r in range(2)] == ["00:30", "02:30 BST"]
 

@@ -37,6 +37,7 @@ from tests.fixtures.builders import make_learner
 from tests.fixtures.builders import make_room
 from tests.fixtures.builders import make_session
 from tests.fixtures.report_org import NOW
+from tests.fixtures.ui import open_session_window
 
 
 def wait_for_tasks(qtbot, page):
@@ -202,7 +203,7 @@ def test_transcript_from_the_learners_screen(qtbot, ctx, org):
 def test_cost_lines_in_the_session_window_feed_the_cost_report(qtbot, ctx, org):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
-    dialog = window.sessions.open_session(org.sessions["S3"])
+    dialog = open_session_window(qtbot, window, org.sessions["S3"])
     panel = dialog.costs
     assert panel.editor.table.rowCount() == 1  # the platform licence
     row = panel.editor.add_line()
@@ -244,7 +245,8 @@ def test_dashboard_items_come_and_go_with_their_cause(qtbot, ctx):
     # The link opens the session on its attendance grid.
     home.attention.setCurrentIndex(home.attention_model.index(0, 0))
     home.open_attention()
-    dialog = window.sessions._details[session.id]
+    qtbot.waitUntil(lambda: window.sessions.detail(session.id) is not None)
+    dialog = window.sessions.detail(session.id)
     assert dialog.tabs.currentIndex() == 1
     dialog.close()
     ctx.apply(
@@ -347,8 +349,14 @@ def test_dashboard_targets_open_the_place_to_fix(qtbot, ctx, org):
     assert window.open_target(Target.OUTBOX, None) is window.pages["outbox"]
     sessions = window.open_target(Target.COURSE_SESSIONS, org.forklift)
     assert sessions.course.currentData() == org.forklift
-    dialog = window.open_target(Target.CERTIFICATES, org.sessions["S1"])
+    assert window.open_target(Target.CERTIFICATES, org.sessions["S1"]) is None  # reading
+    qtbot.waitUntil(lambda: window.sessions.detail(org.sessions["S1"]) is not None)
+    dialog = window.sessions.detail(org.sessions["S1"])
     assert "Email › Certificates" in dialog.email_note.text()
+    # Asked again, the open window comes forward and is pointed at the place to fix.
+    dialog.email_note.clear()
+    window.open_target(Target.ATTENDANCE, org.sessions["S1"])
+    assert dialog.tabs.currentIndex() == 1
 
 
 def test_view_menu_shortcuts(qtbot, ctx):

@@ -29,6 +29,7 @@ from iltdesk.domain.enums import MARK_LETTERS
 from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.domain.enums import SessionStatus
 from iltdesk.domain.lifecycle import closed_reason
+from iltdesk.domain.rows import AttendanceMarkRow
 from iltdesk.domain.rows import RosterRow
 from iltdesk.domain.rows import SessionDayRow
 from iltdesk.domain.rows import SessionRow
@@ -39,7 +40,7 @@ from iltdesk.services import attendance
 from iltdesk.services.attendance import MarkSpec
 from iltdesk.views.context import AppContext
 from iltdesk.views.undo import MarksCommand
-from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import fit_columns_when_shown
 
 # Qt's key codes for letters are their capitals' code points.
 KEYS = {Qt.Key(ord(letter)): status for status, letter in MARK_LETTERS.items()}
@@ -119,13 +120,18 @@ class AttendanceGrid(QWidget):
         layout.addWidget(self.grid)
         layout.addLayout(buttons)
 
-    def load(self, row: SessionRow, roster: list[RosterRow], threshold: int) -> None:
+    def load(
+        self,
+        row: SessionRow,
+        roster: list[RosterRow],
+        marks: list[AttendanceMarkRow],
+        threshold: int,
+    ) -> None:
         """Show the session's marks; the buttons follow its status. Keeps the current cell."""
         current = self.grid.currentIndex()
         self.days = list(row.days)
-        marks = attendance.marks_for_session(self.ctx.db, self.session_id)
         self.model.load(roster, self.days, row.timezone, marks, threshold)
-        fit_columns(self.grid)
+        fit_columns_when_shown(self.grid)
         locked = row.status is SessionStatus.COMPLETED
         self.lock_button.setText(_("&Unlock…") if locked else _("Complete and &lock"))
         self.lock_button.setEnabled(row.status is not SessionStatus.CANCELLED)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from iltdesk.views.file_actions import FileActions
     from iltdesk.views.instructors_view import InstructorsPage
     from iltdesk.views.reports_view import ReportsPage
+    from iltdesk.views.session_detail import SessionDetailDialog
     from iltdesk.views.sessions_view import SessionsPage
 
 Page = TypeVar("Page", bound=QWidget)
@@ -276,7 +277,10 @@ class MainWindow(RosterDropTarget, QMainWindow):
         )
 
     def open_target(self, target: Target, target_id: int | None) -> QWidget | None:
-        """Open the place a dashboard item points at: the screen or window it opened."""
+        """Open the place a dashboard item points at: the screen it showed.
+
+        A session's window opens once its data is read (`sessions.detail` then finds it).
+        """
         if target is Target.OUTBOX:
             return self.show_screen("outbox")
         if target is Target.COURSE_SESSIONS and target_id is not None:
@@ -288,14 +292,17 @@ class MainWindow(RosterDropTarget, QMainWindow):
         if target is Target.DUPLICATE:
             self.sessions.session_actions.duplicate(target_id)
             return None
-        dialog = self.sessions.open_session(target_id)
-        if target is Target.ATTENDANCE:
-            dialog.tabs.setCurrentIndex(1)
-        elif target is Target.CERTIFICATES:
-            dialog.email_note.setText(
-                _("To issue and email the certificates: Email › Certificates.")
-            )
-        return dialog
+
+        def point(dialog: SessionDetailDialog) -> None:
+            if target is Target.ATTENDANCE:
+                dialog.tabs.setCurrentIndex(1)
+            elif target is Target.CERTIFICATES:
+                dialog.email_note.setText(
+                    _("To issue and email the certificates: Email › Certificates.")
+                )
+
+        self.sessions.open_session(target_id, then=point)  # the window opens once read
+        return None
 
     def show_transcript(self, learner_id: int) -> ReportsPage:
         """The Reports screen, showing one learner's transcript."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from iltdesk.views.context import AppContext
     from iltdesk.views.dialogs.import_wizard import ImportWizard
     from iltdesk.views.main_window import MainWindow
+    from iltdesk.views.session_detail import SessionDetailDialog
 
     Shot = Callable[[QWidget, str], None]  # grabs a widget into the file of that name
 
@@ -75,7 +76,7 @@ def render(output: Path, language: str) -> list[Path]:
         shot(window, "sessions-calendar")
         window.sessions.view_mode.setCurrentIndex(0)
         busy = max(scheduling.list_sessions(db), key=lambda s: s.enrolled + s.waitlisted)
-        detail = window.sessions.open_session(busy.id)
+        detail = session_window(window, busy.id)
         detail.resize(960, 640)
         shot(detail, "session-roster")
         window.show_screen("compliance")
@@ -90,6 +91,20 @@ def render(output: Path, language: str) -> list[Path]:
     finally:
         db.close()
         i18n.install("en")
+
+
+def session_window(window: MainWindow, session_id: int) -> SessionDetailDialog:
+    """Open the window on a session and wait for it (its data is read off the GUI thread)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.sessions.open_session(session_id)
+    for _round in range(100):
+        detail = window.sessions.detail(session_id)
+        if detail is not None:
+            return detail
+        window.sessions.tasks.wait_for_done()
+        QApplication.processEvents()
+    raise RuntimeError(f"the window on session {session_id} did not open")
 
 
 def _dialogs_and_details(window: MainWindow, ctx: AppContext, work: Path, shot: Shot) -> None:
@@ -112,7 +127,7 @@ def _dialogs_and_details(window: MainWindow, ctx: AppContext, work: Path, shot: 
     past = next(
         s for s in scheduling.list_sessions(db) if len(s.days) > 1 and s.status.value == "completed"
     )
-    detail = window.sessions.open_session(past.id)
+    detail = session_window(window, past.id)
     detail.resize(960, 640)
     detail.tabs.setCurrentIndex(1)
     shot(detail, "attendance-grid")

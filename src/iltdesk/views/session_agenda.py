@@ -17,12 +17,13 @@ from PySide6.QtWidgets import QWidget
 
 from iltdesk import formatting
 from iltdesk.domain.enums import DeliveryMode
+from iltdesk.domain.rows import AgendaItemRow
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
-from iltdesk.services import catalogue
 from iltdesk.services import readiness
+from iltdesk.services.readiness import ReadinessItem
 from iltdesk.views.context import AppContext
-from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import fit_columns_when_shown
 
 
 class SessionAgendaTab(QWidget):
@@ -43,9 +44,10 @@ class SessionAgendaTab(QWidget):
         layout.addWidget(self.readiness)
         layout.addWidget(self.table, 1)
 
-    def load(self, row: SessionRow) -> None:
+    def load(
+        self, row: SessionRow, items: list[AgendaItemRow], checks: list[ReadinessItem]
+    ) -> None:
         """The course's agenda laid on the first day's clock; the checklist as ticked."""
-        items = catalogue.get_agenda(self.ctx.db, row.course_id)
         self.table.setRowCount(len(items))
         start = row.days[0].start if row.days else None
         # The venue's clock, its zone in the header (and on a time past a clock change).
@@ -65,8 +67,8 @@ class SessionAgendaTab(QWidget):
             minutes = _("{minutes} min").format(minutes=item.minutes)
             self.table.setItem(i, 2, QTableWidgetItem(f"{item.activity.label()} · {minutes}"))
             clock += timedelta(minutes=item.minutes)
-        fit_columns(self.table)
-        self.readiness.load(row.mode)
+        fit_columns_when_shown(self.table)
+        self.readiness.load(row.mode, checks)
 
 
 class ReadinessBox(QGroupBox):
@@ -77,16 +79,16 @@ class ReadinessBox(QGroupBox):
         self.ctx, self.session_id = ctx, session_id
         layout = QVBoxLayout(self)
         self.checks: dict[str, QCheckBox] = {}
-        for item in readiness.readiness(ctx.db, session_id):
-            box = QCheckBox(item.label)
-            box.toggled.connect(lambda done, key=item.key: self._ready(key, done))
-            self.checks[item.key] = box
+        for key, label in readiness.CHECKS:
+            box = QCheckBox(_(label))
+            box.toggled.connect(lambda done, key=key: self._ready(key, done))
+            self.checks[key] = box
             layout.addWidget(box)
 
-    def load(self, mode: DeliveryMode) -> None:
+    def load(self, mode: DeliveryMode, checks: list[ReadinessItem]) -> None:
         """Show what is ticked now (for an online session; hidden otherwise)."""
         self.setVisible(mode is not DeliveryMode.IN_PERSON)
-        for item in readiness.readiness(self.ctx.db, self.session_id):
+        for item in checks:
             box = self.checks[item.key]
             box.blockSignals(True)
             box.setChecked(item.done)

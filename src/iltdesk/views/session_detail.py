@@ -35,10 +35,10 @@ from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
 from iltdesk.models.tables import RosterTableModel
 from iltdesk.services import catalogue
-from iltdesk.services import enrollment
 from iltdesk.services import prework
-from iltdesk.services import scheduling
 from iltdesk.services.common import Outcome
+from iltdesk.services.session_window import SessionWindowData
+from iltdesk.services.session_window import read_session_window
 from iltdesk.views.context import AppContext
 from iltdesk.views.dialogs.learner_picker import LearnerPickerDialog
 from iltdesk.views.drops import SessionDropTarget
@@ -52,7 +52,7 @@ from iltdesk.views.undo import EditCommand
 from iltdesk.views.undo import enrol_learners
 from iltdesk.views.undo import roster_action
 from iltdesk.views.widgets import ERROR_COLOUR
-from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import fit_columns_when_shown
 from iltdesk.views.widgets import make_table
 
 if TYPE_CHECKING:
@@ -65,7 +65,14 @@ if TYPE_CHECKING:
 class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialog):
     """A window on one session; stays open beside the main window."""
 
-    def __init__(self, parent: QWidget | None, ctx: AppContext, session_id: int) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        ctx: AppContext,
+        session_id: int,
+        data: SessionWindowData | None = None,
+    ) -> None:
+        """A window on session `session_id`, showing `data` (read now when not given)."""
         super().__init__(parent)
         self.ctx = ctx
         self.session_id = session_id
@@ -111,7 +118,7 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
         self.email_note.setWordWrap(True)
         layout.addWidget(self.email_note)
         ctx.changes_applied.connect(self._on_changes)
-        self.reload()
+        self.show_data(data or read_session_window(ctx.db, session_id))
 
     # --- building ---
     # --- tabs built on first use ---
@@ -273,7 +280,12 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
 
     # --- loading ---
     def reload(self) -> None:
-        self.row: SessionRow = scheduling.get_session(self.ctx.db, self.session_id)
+        """Read the session again and show it (after a change that touches it)."""
+        self.show_data(read_session_window(self.ctx.db, self.session_id))
+
+    def show_data(self, data: SessionWindowData) -> None:
+        """Show what `read_session_window` read; reads nothing itself."""
+        self.row: SessionRow = data.session
         row = self.row
         self.setWindowTitle(f"{row.course_code} — {row.course_title}")
         when = "<br>".join(formatting.format_span(d.start, d.end, row.timezone) for d in row.days)
@@ -286,10 +298,10 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
             + (f"<br>{_esc(teachers)}" if teachers else "")
             + self._go_no_go(row)
         )
-        self.roster = enrollment.roster(self.ctx.db, self.session_id)
+        self.roster = data.roster
         self.roster_model.set_rows(self.roster)
         # Sized once per load: a header sizing itself to its contents measures on every layout.
-        fit_columns(self.roster_view)
+        fit_columns_when_shown(self.roster_view)
         self.capacity_bar.setMaximum(max(1, row.capacity))
         self.capacity_bar.setValue(min(row.enrolled, row.capacity))
         self.capacity_bar.setFormat(
@@ -297,7 +309,7 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
                 enrolled=row.enrolled, capacity=row.capacity, waiting=row.waitlisted
             )
         )
-        course = catalogue.get_course(self.ctx.db, row.course_id)
+        course = data.course
         seated = [r for r in self.roster if r.status.holds_seat]
         done = sum(1 for r in seated if r.prework_done)
         has_prework = bool(course.prework.strip() or course.prework_link.strip() or done)
@@ -307,7 +319,7 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
             _("Pre-work: {done} of {total} done").format(done=done, total=len(seated))
         )
         threshold = course.completion_threshold or int(self.ctx.prefs.get("completion_threshold"))
-        self.attendance.load(row, self.roster, threshold)
+        self.attendance.load(row, self.roster, data.marks, threshold)
         locked = row.status is SessionStatus.COMPLETED
         closed = closed_reason(row.status) is not None
         for button in (self.add_button, self.walk_in_button, self.import_button):
@@ -323,7 +335,7 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
         self.cancel_series_action.setEnabled(can_become(row.status, SessionStatus.CANCELLED))
         self.complete_action.setEnabled(can_become(row.status, SessionStatus.COMPLETED))
         self.unlock_action.setEnabled(locked)
-        self.agenda.load(row)
+        self.agenda.load(row, data.agenda, data.checks)
         self._update_buttons()
 
     def _on_changes(self, changes: Changes) -> None:

@@ -41,6 +41,7 @@ from iltdesk.views.widgets import LazyComboBox
 from iltdesk.views.widgets import TablePage
 
 if TYPE_CHECKING:
+    from iltdesk.services.session_window import SessionWindowData
     from iltdesk.views.calendar_view import MonthView
     from iltdesk.views.calendar_view import WeekView
     from iltdesk.views.session_detail import SessionDetailDialog
@@ -116,6 +117,7 @@ class SessionsPage(TablePage):
         self.edit_button.clicked.connect(self.edit_selected)
         self.text.textChanged.connect(lambda _t: self._show_rows())
         self._details: dict[int, SessionDetailDialog] = {}
+        self._opening: set[int] = set()  # windows whose data is being read
         self._month: MonthView | None = None
         self._week: WeekView | None = None
         ctx.changes_applied.connect(self.on_changes)
@@ -323,18 +325,56 @@ class SessionsPage(TablePage):
         if session_id is not None:
             self.open_session(session_id)
 
-    def open_session(self, session_id: int) -> SessionDetailDialog:
+    def open_session(
+        self, session_id: int, then: Callable[[SessionDetailDialog], object] | None = None
+    ) -> None:
+        """Open the window on a session, or bring it forward if it is open; `then` it.
+
+        What the window shows is read off the GUI thread; the window appears when it is in
+        (`detail` then finds it). A second double-click meanwhile opens nothing more.
+        """
+        dialog = self._details.get(session_id)
+        if dialog is not None:
+            _bring_forward(dialog)
+            if then is not None:
+                then(dialog)
+            return
+        if session_id in self._opening:
+            return
+        self._opening.add(session_id)
+        from iltdesk.services.session_window import read_session_window
+
+        def opened(data: SessionWindowData) -> None:
+            self._opening.discard(session_id)
+            window = self._detail_window(session_id, data)
+            _bring_forward(window)
+            if then is not None:
+                then(window)
+
+        def failed(error: BaseException) -> None:
+            self._opening.discard(session_id)
+            show_error(self, error)
+
+        self.tasks.run(
+            lambda _progress: read_session_window(self.ctx.db, session_id),
+            title=_("Opening the session…"),
+            on_done=opened,
+            on_error=failed,
+        )
+
+    def detail(self, session_id: int) -> SessionDetailDialog | None:
+        """The open window on a session, if there is one."""
+        return self._details.get(session_id)
+
+    def _detail_window(self, session_id: int, data: SessionWindowData) -> SessionDetailDialog:
         from iltdesk.views.session_detail import SessionDetailDialog
 
-        dialog = self._details.get(session_id)
+        dialog = self._details.get(session_id)  # opened meanwhile another way
         if dialog is None:
-            dialog = SessionDetailDialog(self.window(), self.ctx, session_id)
+            dialog = SessionDetailDialog(self.window(), self.ctx, session_id, data)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.destroyed.connect(lambda *_a, sid=session_id: self._details.pop(sid, None))
             self._details[session_id] = dialog
-        dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
         return dialog
 
     def edit_selected(self) -> SessionRow | None:
@@ -373,3 +413,9 @@ class SessionsPage(TablePage):
         menu.exec(self.table.viewport().mapToGlobal(position))
         self.edit_action.setEnabled(True)
         self.cancel_action.setEnabled(True)
+
+
+def _bring_forward(dialog: QWidget) -> None:
+    dialog.show()
+    dialog.raise_()
+    dialog.activateWindow()

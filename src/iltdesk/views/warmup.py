@@ -41,15 +41,15 @@ SCREEN_MODULES = (
 def warm_up(ctx: AppContext, progress: Progress) -> None:
     """Import the screens and run one of each of their reads, so caches are warm."""
     db = ctx.db
-    from iltdesk.services import attendance
+    from iltdesk import formatting
     from iltdesk.services import audit
     from iltdesk.services import catalogue
     from iltdesk.services import costs
-    from iltdesk.services import enrollment
     from iltdesk.services import learners
     from iltdesk.services import people
     from iltdesk.services import scheduling
     from iltdesk.services.pilots import pilot_reviews
+    from iltdesk.services.session_window import read_session_window
 
     total = len(SCREEN_MODULES) + 1
     for done, name in enumerate(SCREEN_MODULES):
@@ -62,14 +62,13 @@ def warm_up(ctx: AppContext, progress: Progress) -> None:
     learners.search_learners(db, "mu", limit=1)
     learners.count_learners(db, "mu")
     now = datetime.now(UTC)
+    # Babel reads its locale data on the first date it formats (~17 ms; the session window's).
+    formatting.format_span(now, now, "UTC")
     upcoming = scheduling.list_sessions(db, ends_after=now, limit=1) or scheduling.list_sessions(
         db, limit=1
     )
     for session in upcoming:
-        scheduling.get_session(db, session.id)
-        enrollment.roster(db, session.id)
-        attendance.marks_for_session(db, session.id)
-        catalogue.get_agenda(db, session.course_id)
+        read_session_window(db, session.id)
         catalogue.list_materials(db, session.course_id)
         costs.session_costs(db, session.id)
         audit.history(db, session_id=session.id, limit=1)

@@ -9,6 +9,8 @@ from functools import cache
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QEvent
+from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
 from PySide6.QtWidgets import QComboBox
@@ -152,6 +154,33 @@ def fit_columns(view: QTableView) -> None:
         header.resizeSection(
             column, min(max(size, header.minimumSectionSize()), header.maximumSectionSize())
         )
+
+
+class _FitWhenShown(QObject):
+    """Fits a hidden table's columns when it is first shown again, then stops watching."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def watch(self) -> None:
+        self.view.removeEventFilter(self)  # installed once, however often it is asked
+        self.view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.view and event.type() == QEvent.Type.Show:
+            self.view.removeEventFilter(self)
+            fit_columns(self.view)
+        return False
+
+
+def fit_columns_when_shown(view: QTableView) -> None:
+    """`fit_columns` now if the table shows, else when it is shown (a tab not yet opened)."""
+    if view.isVisible():
+        fit_columns(view)
+        return
+    fitter = view.findChild(_FitWhenShown)
+    (fitter or _FitWhenShown(view)).watch()
 
 
 class TablePage(QWidget):

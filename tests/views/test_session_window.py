@@ -1,0 +1,71 @@
+"""Opening a session's window: read off the GUI thread, shown once, hidden tabs sized later."""
+
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import event
+
+from iltdesk.services import enrollment
+from iltdesk.views.main_window import MainWindow
+from iltdesk.views.session_detail import SessionDetailDialog
+from iltdesk.views.widgets import fit_columns
+from tests.fixtures.builders import make_learner
+from tests.fixtures.builders import make_session
+from tests.fixtures.ui import open_session_window
+
+
+def test_the_window_opens_once_what_it_shows_is_read_off_the_gui_thread(qtbot, ctx):
+    """Opening the busiest session read its session, roster, course, marks and agenda on the
+    GUI thread (~15 ms of SQL of the 80-100 ms the window held the screen)."""
+    session = make_session(ctx.db, capacity=3)
+    for name in ("Adams", "Brown"):
+        learner = make_learner(ctx.db, "L", name)
+        enrollment.enroll_learner(ctx.db, session.id, learner.id)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show_screen("sessions")
+    qtbot.waitUntil(lambda: not window.sessions.is_reading(), timeout=10_000)
+    gui = threading.get_ident()
+    on_gui: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        if threading.get_ident() == gui:
+            on_gui.append(statement)
+
+    event.listen(ctx.db.engine, "before_cursor_execute", note)
+    try:
+        window.sessions.open_session(session.id)
+        window.sessions.open_session(session.id)  # a second double-click while it reads
+        assert window.sessions.detail(session.id) is None  # not until it is read
+        detail = open_session_window(qtbot, window, session.id)
+        qtbot.wait(50)  # had the second click opened a window too, it would be in by now
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", note)
+    assert on_gui == []
+    assert detail.isVisible()
+    assert [r.last_name for r in detail.roster_model.rows()] == ["Adams", "Brown"]
+    windows = [w for w in window.findChildren(SessionDetailDialog) if w.isVisible()]
+    assert windows == [detail]
+    # Opened again, the same window comes forward, with what it should point at.
+    pointed: list[SessionDetailDialog] = []
+    window.sessions.open_session(session.id, then=pointed.append)
+    assert pointed == [detail]
+
+
+def test_a_hidden_tab_sizes_its_columns_when_first_shown(qtbot, ctx):
+    """The attendance grid and the agenda measured their cells while hidden, at every load."""
+    session = make_session(ctx.db, capacity=3)
+    learner = make_learner(ctx.db, "Maximiliane", "Wolkenstein-Trostburg")
+    enrollment.enroll_learner(ctx.db, session.id, learner.id)
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    detail.show()
+    grid = detail.attendance.grid
+    header = grid.horizontalHeader()
+    assert grid.columnWidth(0) == header.defaultSectionSize()  # not measured while hidden
+    detail.tabs.setCurrentIndex(1)
+    fitted = grid.columnWidth(0)
+    assert fitted > grid.fontMetrics().horizontalAdvance("Wolkenstein-Trostburg")
+    fit_columns(grid)
+    assert grid.columnWidth(0) == fitted  # as fitting it now would make it
