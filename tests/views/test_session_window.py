@@ -69,3 +69,34 @@ def test_a_hidden_tab_sizes_its_columns_when_first_shown(qtbot, ctx):
     assert fitted > grid.fontMetrics().horizontalAdvance("Wolkenstein-Trostburg")
     fit_columns(grid)
     assert grid.columnWidth(0) == fitted  # as fitting it now would make it
+
+
+def test_the_window_is_painted_as_it_settles_not_again_and_again(qtbot, ctx):
+    """Qt delivered the new window's polish and layout requests after its first paint, then
+    laid it out and painted it again, and again: three paints of the whole window."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    session = make_session(ctx.db, capacity=3)
+    learner = make_learner(ctx.db, "Ann", "Lee")
+    enrollment.enroll_learner(ctx.db, session.id, learner.id)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    paints: list[str] = []
+
+    class Watch(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Paint and isinstance(watched, SessionDetailDialog):
+                paints.append(watched.windowTitle())
+            return False
+
+    watch = Watch()
+    QApplication.instance().installEventFilter(watch)
+    try:
+        detail = open_session_window(qtbot, window, session.id)
+        qtbot.waitExposed(detail)
+        qtbot.wait(200)
+    finally:
+        QApplication.instance().removeEventFilter(watch)
+    assert 1 <= len(paints) <= 2

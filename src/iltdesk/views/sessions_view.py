@@ -39,6 +39,7 @@ from iltdesk.views.modal import run_modal
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.widgets import LazyComboBox
 from iltdesk.views.widgets import TablePage
+from iltdesk.views.widgets import settle_layout
 
 if TYPE_CHECKING:
     from iltdesk.services.session_window import SessionWindowData
@@ -417,5 +418,6 @@ class SessionsPage(TablePage):
 
 def _bring_forward(dialog: QWidget) -> None:
     dialog.show()
+    settle_layout()  # painted once as it settles, not three times
     dialog.raise_()
     dialog.activateWindow()

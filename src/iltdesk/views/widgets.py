@@ -9,6 +9,7 @@ from functools import cache
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtCore import QEvent
 from PySide6.QtCore import QObject
 from PySide6.QtCore import Qt
@@ -154,6 +155,17 @@ def fit_columns(view: QTableView) -> None:
         header.resizeSection(
             column, min(max(size, header.minimumSectionSize()), header.maximumSectionSize())
         )
+
+
+def settle_layout() -> None:
+    """Deliver the polish and layout requests a widget just shown has posted, before it paints.
+
+    Qt delivers them after a new window's first paint, then lays it out and paints it again,
+    and again: a session's window (its tabs and tables) was painted three or four times as it
+    opened. (The main window's pages and the course editor paint once: nothing to do there.)
+    """
+    for kind in (QEvent.Type.PolishRequest, QEvent.Type.LayoutRequest) * 2:
+        QCoreApplication.sendPostedEvents(None, kind.value)
 
 
 class _FitWhenShown(QObject):
