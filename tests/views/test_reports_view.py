@@ -38,6 +38,7 @@ from tests.fixtures.builders import make_room
 from tests.fixtures.builders import make_session
 from tests.fixtures.report_org import NOW
 from tests.fixtures.ui import open_session_window
+from tests.fixtures.ui import window_shown
 
 
 def wait_for_tasks(qtbot, page):
@@ -245,7 +246,7 @@ def test_dashboard_items_come_and_go_with_their_cause(qtbot, ctx):
     # The link opens the session on its attendance grid.
     home.attention.setCurrentIndex(home.attention_model.index(0, 0))
     home.open_attention()
-    qtbot.waitUntil(lambda: window.sessions.detail(session.id) is not None)
+    qtbot.waitUntil(lambda: window_shown(window, session.id))
     dialog = window.sessions.detail(session.id)
     assert dialog.tabs.currentIndex() == 1
     dialog.close()
@@ -350,7 +351,7 @@ def test_dashboard_targets_open_the_place_to_fix(qtbot, ctx, org):
     sessions = window.open_target(Target.COURSE_SESSIONS, org.forklift)
     assert sessions.course.currentData() == org.forklift
     assert window.open_target(Target.CERTIFICATES, org.sessions["S1"]) is None  # reading
-    qtbot.waitUntil(lambda: window.sessions.detail(org.sessions["S1"]) is not None)
+    qtbot.waitUntil(lambda: window_shown(window, org.sessions["S1"]))
     dialog = window.sessions.detail(org.sessions["S1"])
     assert "Email › Certificates" in dialog.email_note.text()
     # Asked again, the open window comes forward and is pointed at the place to fix.

@@ -100,7 +100,7 @@ def session_window(window: MainWindow, session_id: int) -> SessionDetailDialog:
     window.sessions.open_session(session_id)
     for _round in range(100):
         detail = window.sessions.detail(session_id)
-        if detail is not None:
+        if detail is not None and detail.isVisible():
             return detail
         window.sessions.tasks.wait_for_done()
         QApplication.processEvents()

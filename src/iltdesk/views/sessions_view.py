@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint
 from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtGui import QKeySequence
@@ -336,9 +337,7 @@ class SessionsPage(TablePage):
         """
         dialog = self._details.get(session_id)
         if dialog is not None:
-            _bring_forward(dialog)
-            if then is not None:
-                then(dialog)
+            _present(dialog, then)
             return
         if session_id in self._opening:
             return
@@ -348,9 +347,9 @@ class SessionsPage(TablePage):
         def opened(data: SessionWindowData) -> None:
             self._opening.discard(session_id)
             window = self._detail_window(session_id, data)
-            _bring_forward(window)
-            if then is not None:
-                then(window)
+            # Shown in the event loop's next turn: building the window, then laying it out and
+            # painting it, hold the screen twice briefly instead of once for both.
+            QTimer.singleShot(0, window, lambda: _present(window, then))
 
         def failed(error: BaseException) -> None:
             self._opening.discard(session_id)
@@ -416,8 +415,13 @@ class SessionsPage(TablePage):
         self.cancel_action.setEnabled(True)
 
 
-def _bring_forward(dialog: QWidget) -> None:
+def _present(
+    dialog: SessionDetailDialog, then: Callable[[SessionDetailDialog], object] | None
+) -> None:
+    """Show the window (or bring it forward), then point it where `then` says."""
     dialog.show()
     settle_layout()  # painted once as it settles, not three times
     dialog.raise_()
     dialog.activateWindow()
+    if then is not None:
+        then(dialog)
