@@ -103,3 +103,24 @@ def test_each_warning_takes_one_line_cut_to_the_width_and_whole_in_the_tooltip(q
 
     builder.resize(1600, 400)  # room for the whole text: nothing is cut
     qtbot.waitUntil(lambda: builder.warnings.text().split("\n") == ["⚠ " + w for w in full])
+
+
+def test_an_items_facilitator_notes_survive_the_builder(qtbot):
+    """The builder dropped each item's facilitator notes (set by import or the command line,
+    printed in the guide): saving the course from its editor wiped them all."""
+    builder = AgendaBuilder()
+    qtbot.addWidget(builder)
+    builder.show()
+    builder.set_items(
+        [
+            AgendaItemSpec("Welcome", 10, ActivityType.DISCUSSION, None, "Name cards"),
+            AgendaItemSpec("Demo", 20, ActivityType.DEMONSTRATION, None, "Bring the ladder"),
+        ]
+    )
+    builder.table.setCurrentCell(1, 0)
+    builder.move_current(-1)
+    builder.table.item(0, 0).setText("Ladder demo")
+    assert [(i.title, i.facilitator_notes) for i in builder.items()] == [
+        ("Ladder demo", "Bring the ladder"),
+        ("Welcome", "Name cards"),
+    ]

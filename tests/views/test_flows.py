@@ -446,3 +446,28 @@ def test_each_mark_key_shows_its_own_letter_and_reads_back_from_a_workbook(qtbot
         letter = model.data(model.index(row, 1))
         assert letter == QKeySequence(key).toString()
         assert status_from_label(letter) is status
+
+
+def test_saving_a_course_keeps_its_agendas_facilitator_notes(qtbot, ctx):
+    """The editor's agenda dropped each item's facilitator notes, so saving wiped them."""
+    course = make_course(ctx.db, title="Ladder Safety")
+    catalogue.set_agenda(
+        ctx.db,
+        course.id,
+        [
+            AgendaItemSpec("Welcome", 10, ActivityType.PRESENTATION, None, "Name cards"),
+            AgendaItemSpec("Demo", 20, ActivityType.DEMONSTRATION, None, "Bring the ladder"),
+        ],
+    )
+    for look_at_agenda in (False, True):
+        dialog = CourseEditorDialog(None, ctx, catalogue.get_course(ctx.db, course.id))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        if look_at_agenda:
+            dialog.tabs.setCurrentIndex(2)
+            assert dialog.agenda.table.rowCount() == 2
+        dialog.title.setText(f"Ladder Safety {look_at_agenda}")
+        press_save(dialog)
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        notes = [i.facilitator_notes for i in catalogue.get_agenda(ctx.db, course.id)]
+        assert notes == ["Name cards", "Bring the ladder"]

@@ -33,6 +33,9 @@ from iltdesk.i18n import ngettext
 from iltdesk.views.widgets import keep_room
 
 TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
+# Where a row keeps its item's facilitator notes (printed in the guide; set by import or the
+# command line): saving the course from its editor wrote every item back without them.
+NOTES_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class AgendaBuilder(QWidget):
@@ -123,7 +126,9 @@ class AgendaBuilder(QWidget):
         row = self.table.rowCount() if row is None else row
         self.table.blockSignals(True)
         self.table.insertRow(row)
-        self.table.setItem(row, TITLE, QTableWidgetItem(spec.title))
+        title = QTableWidgetItem(spec.title)
+        title.setData(NOTES_ROLE, spec.facilitator_notes)  # kept, though not edited here
+        self.table.setItem(row, TITLE, title)
         minutes = QSpinBox()
         minutes.setRange(1, 1440)
         minutes.setValue(spec.minutes)
@@ -157,6 +162,7 @@ class AgendaBuilder(QWidget):
                     minutes.value(),
                     ActivityType(self._combo(row, ACTIVITY).currentData()),
                     self._combo(row, OBJECTIVE).currentData(),
+                    str(title.data(NOTES_ROLE) or "") if title else "",
                 )
             )
         return result
