@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from iltdesk.domain.enums import ActivityType
 from iltdesk.domain.specs import AgendaItemSpec
 from iltdesk.views.agenda_builder import CLOCK
@@ -15,6 +17,7 @@ def _items(n: int) -> list[AgendaItemSpec]:
 def test_a_course_agenda_shows_each_items_clock_time_and_the_total(qtbot):
     builder = AgendaBuilder()
     qtbot.addWidget(builder)
+    builder.show()
     builder.set_items(_items(4))
 
     clocks = [builder.table.item(row, CLOCK).text() for row in range(4)]
@@ -32,6 +35,7 @@ def test_loading_a_long_agenda_works_its_times_out_once(qtbot, monkeypatch):
     passes over n rows, on the GUI thread as the editor opens. Now once."""
     builder = AgendaBuilder()
     qtbot.addWidget(builder)
+    builder.show()
     passes = []
     original = AgendaBuilder.refresh
     monkeypatch.setattr(AgendaBuilder, "refresh", lambda self: (passes.append(1), original(self)))
@@ -47,6 +51,7 @@ def test_each_item_keeps_its_objective_as_the_objectives_change(qtbot):
 
     builder = AgendaBuilder()
     qtbot.addWidget(builder)
+    builder.show()
     builder.set_objectives(("Greet", "Listen", "Close"))
     builder.set_items(
         [
@@ -103,6 +108,29 @@ def test_each_warning_takes_one_line_cut_to_the_width_and_whole_in_the_tooltip(q
 
     builder.resize(1600, 400)  # room for the whole text: nothing is cut
     qtbot.waitUntil(lambda: builder.warnings.text().split("\n") == ["⚠ " + w for w in full])
+
+
+def test_a_hidden_agenda_builds_its_rows_when_first_shown(qtbot):
+    """The course editor opens on its Details tab: building three editors for every agenda
+    item held it ~10 ms. A builder not showing keeps the items and builds the rows when shown."""
+    builder = AgendaBuilder()
+    qtbot.addWidget(builder)
+    builder.set_objectives(("Greet", "Listen"))
+    items = [
+        AgendaItemSpec("Welcome", 10, ActivityType.DISCUSSION, 0, "Name cards on the tables"),
+        AgendaItemSpec("Role play", 30, ActivityType.EXERCISE, 1),
+    ]
+    builder.set_items(items)
+    assert builder.table.rowCount() == 0  # nothing built yet
+    assert builder.items() == items  # what saving reads, unbuilt
+    assert builder.total.text() == "2 items · 0 h 40 min"
+    builder.set_objectives(("Greet",))  # the second objective is gone
+    assert [i.objective_index for i in builder.items()] == [0, None]
+
+    builder.show()
+    assert builder.table.rowCount() == 2
+    assert [builder.table.item(r, CLOCK).text() for r in range(2)] == ["0:00", "0:10"]
+    assert builder.items() == [items[0], replace(items[1], objective_index=None)]
 
 
 def test_an_items_facilitator_notes_survive_the_builder(qtbot):

@@ -6,8 +6,11 @@ point, or an objective has no activity (`domain/agenda.py`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtGui import QStandardItem
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView
@@ -33,6 +36,7 @@ from iltdesk.i18n import ngettext
 from iltdesk.views.widgets import keep_room
 
 TITLE, MINUTES, ACTIVITY, OBJECTIVE, CLOCK = range(5)
+MIN_MINUTES, MAX_MINUTES = 1, 1440  # an item's length, as its spin box allows
 # Where a row keeps its item's facilitator notes (printed in the guide; set by import or the
 # command line): saving the course from its editor wrote every item back without them.
 NOTES_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -91,10 +95,25 @@ class AgendaBuilder(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.warnings)
         self.table.itemChanged.connect(lambda _i: self.refresh())
+        # Items whose rows (three editors each) wait until the builder is first shown: the
+        # course editor opens on its Details tab, and building them held it ~10 ms.
+        self._waiting: list[AgendaItemSpec] | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        self._build_waiting_rows()
+        super().showEvent(event)
+
+    def _build_waiting_rows(self) -> None:
+        """Build the rows that wait for a showing (first thing anything touching rows does)."""
+        if self._waiting is not None:
+            waiting, self._waiting = self._waiting, None
+            self._build_rows(waiting)
 
     def set_objectives(self, objectives: tuple[str, ...]) -> None:
         """The course's objectives, which items may be tied to (each row keeps its choice)."""
         self.objectives = objectives
+        if self._waiting is not None:  # an item tied to an objective now gone is tied to none
+            self._waiting = [self._as_shown(spec) for spec in self._waiting]
         combos = [self._combo(row, OBJECTIVE) for row in range(self.table.rowCount())]
         chosen = [combo.currentData() for combo in combos]
         for combo in combos:
@@ -119,6 +138,7 @@ class AgendaBuilder(QWidget):
 
     def add_item(self, spec: AgendaItemSpec, row: int | None = None) -> None:
         """Another item at `row` (the end by default); the clock times follow."""
+        self._build_waiting_rows()
         self._insert(spec, row)
         self.refresh()
 
@@ -130,7 +150,7 @@ class AgendaBuilder(QWidget):
         title.setData(NOTES_ROLE, spec.facilitator_notes)  # kept, though not edited here
         self.table.setItem(row, TITLE, title)
         minutes = QSpinBox()
-        minutes.setRange(1, 1440)
+        minutes.setRange(MIN_MINUTES, MAX_MINUTES)
         minutes.setValue(spec.minutes)
         minutes.setAccessibleName(_("Minutes"))
         minutes.valueChanged.connect(lambda _v: self.refresh())
@@ -151,6 +171,9 @@ class AgendaBuilder(QWidget):
         self.table.blockSignals(False)
 
     def items(self) -> list[AgendaItemSpec]:
+        """The items as the rows show them (or will, once shown)."""
+        if self._waiting is not None:
+            return list(self._waiting)
         result = []
         for row in range(self.table.rowCount()):
             title = self.table.item(row, TITLE)
@@ -168,19 +191,41 @@ class AgendaBuilder(QWidget):
         return result
 
     def set_items(self, items: list[AgendaItemSpec]) -> None:
-        """Replace every item; the clock times and warnings are worked out once, at the end."""
+        """Replace every item; the clock times and warnings are worked out once, at the end.
+
+        A builder not showing builds its rows when first shown; `items()` reads the same.
+        """
+        if self.isVisible():
+            self._waiting = None
+            self._build_rows(items)
+            return
+        self.table.setRowCount(0)
+        self._waiting = [self._as_shown(spec) for spec in items]
+        self.refresh()
+
+    def _build_rows(self, items: list[AgendaItemSpec]) -> None:
         self.table.setRowCount(0)
         for item in items:
             self._insert(item, None)
         self.refresh()
 
+    def _as_shown(self, spec: AgendaItemSpec) -> AgendaItemSpec:
+        """`spec` as its row's editors would hold it: minutes in their range, a known objective."""
+        objective = spec.objective_index
+        if objective is not None and not 0 <= objective < len(self.objectives):
+            objective = None
+        minutes = min(max(spec.minutes, MIN_MINUTES), MAX_MINUTES)
+        return replace(spec, minutes=minutes, objective_index=objective)
+
     def remove_current(self) -> None:
+        self._build_waiting_rows()
         row = self.table.currentRow()
         if row >= 0:
             self.table.removeRow(row)
             self.refresh()
 
     def move_current(self, step: int) -> None:
+        self._build_waiting_rows()
         row = self.table.currentRow()
         items = self.items()
         target = row + step
