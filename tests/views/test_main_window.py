@@ -296,3 +296,26 @@ def test_a_modal_dialog_is_deleted_once_answered(qtbot, ctx, monkeypatch):
     for _ in range(5):
         assert CourseEditorDialog.ask(window, ctx, row) is None
     qtbot.waitUntil(lambda: not window.findChildren(CourseEditorDialog), timeout=5000)
+
+
+def test_a_screens_first_reads_start_once_it_is_built(qtbot, ctx, monkeypatch):
+    """The Reports screen started its two reads while it was still being built; the workers
+    running Python slowed its building and first paint (each call into Python waits for them)."""
+    from iltdesk.tasks import runner
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.tasks.wait_for_done()
+    qtbot.wait(20)
+    pool = runner._thread_pool()
+    started: list[object] = []
+    real_start = pool.start
+    monkeypatch.setattr(pool, "start", lambda job: (started.append(job), real_start(job)))
+
+    window.show_screen("reports")
+    while_built = len(started)
+    qtbot.waitUntil(lambda: len(started) == 2, timeout=5000)  # the filters, the report
+    page = window.pages["reports"]
+    qtbot.waitUntil(lambda: page.current is not None, timeout=10_000)
+    assert while_built == 0

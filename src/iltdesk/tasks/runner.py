@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Protocol
@@ -63,6 +65,44 @@ def _thread_pool() -> QThreadPool:
     return _pool
 
 
+# Jobs started while a screen is built wait for the event loop's next turn (`after_building`).
+_holding = False
+_held: list[_Job] = []
+
+
+def _launch(job: _Job) -> None:
+    if _holding:
+        _held.append(job)
+    else:
+        _thread_pool().start(job)
+
+
+def _release_held() -> None:
+    while _held:
+        _thread_pool().start(_held.pop(0))
+
+
+@contextmanager
+def after_building() -> Iterator[None]:
+    """Hold the tasks started inside until the event loop's next turn.
+
+    By then the GUI has shown what was built: a worker running Python beside a screen's
+    building and first paint slowed both (each of the window's calls into Python waits for
+    the interpreter). `wait_for_done` starts held tasks at once.
+    """
+    global _holding
+    if _holding:  # already inside
+        yield
+        return
+    _holding = True
+    try:
+        yield
+    finally:
+        _holding = False
+        if _held:
+            QTimer.singleShot(0, _release_held)
+
+
 def shutdown(wait_ms: int = 10_000) -> bool:
     """Cancel every running task and wait for the workers (True when all have stopped).
 
@@ -72,6 +112,7 @@ def shutdown(wait_ms: int = 10_000) -> bool:
 
     for progress in list(_running):
         progress.cancel()
+    _release_held()  # cancelled: each settles at once
     first = early.wait_for_all(wait_ms / 1000)  # the first screen's reading, if still going
     if _pool is None:
         return first
@@ -97,7 +138,7 @@ def in_background(work: Callable[[Progress], object]) -> Progress:
 
     signals.finished.connect(settled, Qt.ConnectionType.QueuedConnection)
     signals.failed.connect(settled, Qt.ConnectionType.QueuedConnection)
-    _thread_pool().start(_Job(work, progress, signals))
+    _launch(_Job(work, progress, signals))
     return progress
 
 
@@ -324,8 +365,10 @@ class TaskRunner(QObject):
                 window.start()
 
         QTimer.singleShot(DIALOG_DELAY_MS, window.poll, show_if_still_running)
-        _thread_pool().start(_Job(work, progress, signals))
+        _launch(_Job(work, progress, signals))
         return progress
 
     def wait_for_done(self, msecs: int = 30_000) -> bool:
+        """Wait for every task to finish (those held for the next turn start now)."""
+        _release_held()
         return bool(_thread_pool().waitForDone(msecs))

@@ -27,6 +27,7 @@ from iltdesk.domain.changes import Changes
 from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
 from iltdesk.tasks.runner import TaskRunner
+from iltdesk.tasks.runner import after_building
 from iltdesk.views.context import AppContext
 from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.icons import icon
@@ -218,7 +219,8 @@ class MainWindow(RosterDropTarget, QMainWindow):
         """The screen `key`, built on first use."""
         if key not in self.pages:
             index = self._keys.index(key)
-            widget = SCREENS[index].build(self.ctx)
+            with after_building():  # its first reads start once it is shown
+                widget = SCREENS[index].build(self.ctx)
             self._connect_page(key, widget)
             placeholder = self.stack.widget(index)
             self.stack.insertWidget(index, widget)
