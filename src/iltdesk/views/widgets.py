@@ -95,9 +95,9 @@ CANCEL = _BUTTON.Cancel
 CLOSE = _BUTTON.Close
 
 
-# Rows a header measures when it sizes columns to their contents (Qt's default is 1,000):
-# each measured cell is a call into Python `data()`, and a 160-learner roster with its
-# attendance grid otherwise costs tens of thousands of them each time the window lays out.
+# Rows whose texts `fit_columns` measures (Qt's own sizing measures 1,000): each measured cell
+# is a call into Python `data()`, and a 160-learner roster with its attendance grid otherwise
+# costs tens of thousands of them each time the window lays out.
 MEASURED_ROWS = 40
 
 
@@ -147,7 +147,11 @@ def fit_columns(view: QTableView) -> None:
         texts = ((model.data(model.index(row, column), display), row) for row in rows)
         widest = heapq.nlargest(
             FIT_CANDIDATES,
-            ((metrics.horizontalAdvance(str(text)), row) for text, row in texts if text),
+            (
+                (metrics.horizontalAdvance(str(text)), row)
+                for text, row in texts
+                if text is not None and text != ""  # a 0 is measured, as Qt would
+            ),
         )
         hints = (view.sizeHintForIndex(model.index(row, column)).width() for _, row in widest)
         content = max(hints, default=0) + grid
