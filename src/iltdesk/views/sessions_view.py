@@ -36,6 +36,7 @@ from iltdesk.services import scheduling
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.errors import show_task_error
 from iltdesk.views.modal import run_modal
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.widgets import LazyComboBox
@@ -119,7 +120,8 @@ class SessionsPage(TablePage):
         self.edit_button.clicked.connect(self.edit_selected)
         self.text.textChanged.connect(lambda _t: self._show_rows())
         self._details: dict[int, SessionDetailDialog] = {}
-        self._opening: set[int] = set()  # windows whose data is being read
+        # Windows whose data is being read, with what to do with each once it shows.
+        self._opening: dict[int, list[Callable[[SessionDetailDialog], object]]] = {}
         self._month: MonthView | None = None
         self._week: WeekView | None = None
         ctx.changes_applied.connect(self.on_changes)
@@ -339,21 +341,30 @@ class SessionsPage(TablePage):
         if dialog is not None:
             _present(dialog, then)
             return
-        if session_id in self._opening:
+        waiting = self._opening.get(session_id)
+        if waiting is not None:  # a second click while it reads: one window, pointed as asked
+            if then is not None:
+                waiting.append(then)
             return
-        self._opening.add(session_id)
+        self._opening[session_id] = [then] if then is not None else []
         from iltdesk.services.session_window import read_session_window
 
         def opened(data: SessionWindowData) -> None:
-            self._opening.discard(session_id)
+            thens = self._opening.pop(session_id, [])
             window = self._detail_window(session_id, data)
+
+            def show() -> None:
+                _present(window, None)
+                for each in thens:
+                    each(window)
+
             # Shown in the event loop's next turn: building the window, then laying it out and
             # painting it, hold the screen twice briefly instead of once for both.
-            QTimer.singleShot(0, window, lambda: _present(window, then))
+            QTimer.singleShot(0, window, show)
 
         def failed(error: BaseException) -> None:
-            self._opening.discard(session_id)
-            show_error(self, error)
+            self._opening.pop(session_id, None)
+            show_task_error(self, error)
 
         self.tasks.run(
             lambda _progress: read_session_window(self.ctx.db, session_id),
