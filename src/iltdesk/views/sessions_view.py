@@ -431,7 +431,7 @@ def _present(
 ) -> None:
     """Show the window (or bring it forward), then point it where `then` says."""
     dialog.show()
-    settle_layout()  # painted once as it settles, not three times
+    settle_layout()  # painted twice as it settles, not four times
     dialog.raise_()
     dialog.activateWindow()
     if then is not None:
