@@ -112,7 +112,7 @@ class CostLinesEditor(QWidget):
         layout.addWidget(self.summary)
 
     # --- rows ---
-    def add_line(self, line: CostLineSpec | CostLineRow | None = None) -> int:
+    def add_line(self, line: CostLineRow | None = None) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         category = QComboBox()
@@ -141,6 +141,11 @@ class CostLinesEditor(QWidget):
             amount.setText(formatting.format_number(line.amount))
             currency.setText(line.currency)
             found = instructor.findData(line.instructor_id)
+            if found < 0 and line.instructor_id is not None:
+                # Archived instructors are not offered for new fees, but a fee that is theirs
+                # stays theirs (shown as "—" it was saved back with nobody).
+                instructor.addItem(line.instructor_name, line.instructor_id)
+                found = instructor.count() - 1
             instructor.setCurrentIndex(max(0, found))
             note.setText(line.description)
         category.currentIndexChanged.connect(
