@@ -84,6 +84,7 @@ class RoomRow:
     notes: str
     timezone: str = ""
     paper_size: str = ""
+    archived: bool = False
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,14 @@ PAPER_SIZES = ("A4", "Letter")
 
 def _room_row(room: Room) -> RoomRow:
     return RoomRow(
-        room.id, room.name, room.address, room.capacity, room.notes, room.timezone, room.paper_size
+        room.id,
+        room.name,
+        room.address,
+        room.capacity,
+        room.notes,
+        room.timezone,
+        room.paper_size,
+        room.archived,
     )
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.enums import InstructorRole
 from iltdesk.domain.rows import InstructorRow
+from iltdesk.i18n import _
 
 
 class InstructorRows(QWidget):
@@ -25,14 +26,21 @@ class InstructorRows(QWidget):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.rows: list[tuple[QComboBox, QComboBox]] = []
 
-    def add(self, instructor_id: int | None, role: InstructorRole | None = None) -> None:
-        """A row for `instructor_id` (the first on the bench if None); the first leads."""
+    def add(
+        self, instructor_id: int | None, role: InstructorRole | None = None, name: str = ""
+    ) -> None:
+        """A row for `instructor_id` (the first on the bench if None); the first leads.
+
+        `name`: the instructor's, for one not on the bench (archived, yet on this session).
+        """
         if role is None:
             role = InstructorRole.LEAD if not self.rows else InstructorRole.CO_FACILITATOR
         who = QComboBox()
         for instructor in self.bench:
             who.addItem(instructor.name, instructor.id)
         if instructor_id is not None:
+            if who.findData(instructor_id) < 0 and name:
+                who.addItem(name + " " + _("(archived)"), instructor_id)
             who.setCurrentIndex(max(0, who.findData(instructor_id)))
         what = QComboBox()
         for r in InstructorRole:

@@ -271,8 +271,13 @@ class InstructorDialog(_FormDialog[InstructorRow]):
         self.external.setChecked(bool(row and row.external))
         self.courses = QListWidget()
         qualified = row.qualified_course_ids if row else frozenset()
-        for course in catalogue.list_courses(ctx.db):
-            item = QListWidgetItem(f"{course.code} — {course.title}")
+        # Archived courses are listed only for someone qualified on them: left out, saving the
+        # instructor dropped those qualifications with their dates.
+        for course in catalogue.list_courses(ctx.db, include_archived=bool(qualified)):
+            if course.archived and course.id not in qualified:
+                continue
+            text = f"{course.code} — {course.title}"
+            item = QListWidgetItem(text + (" " + _("(archived)") if course.archived else ""))
             item.setData(Qt.ItemDataRole.UserRole, course.id)
             item.setCheckState(
                 Qt.CheckState.Checked if course.id in qualified else Qt.CheckState.Unchecked

@@ -95,7 +95,7 @@ class SessionEditorDialog(QDialog):
         self.clashes: list[Clash] = []
         self._zone_touched = row is not None or template is not None
 
-        form = self._build_form(row)
+        form = self._build_form(row, row or template)
 
         add_instructor = self._build_days_and_instructors()
 
@@ -135,25 +135,36 @@ class SessionEditorDialog(QDialog):
 
     # --- filling ---
 
-    def _build_form(self, row: SessionRow | None) -> QFormLayout:
-        """Course, cohort, mode, room or link, zone, capacity and minimum, status."""
+    def _build_form(self, row: SessionRow | None, source: SessionRow | None) -> QFormLayout:
+        """Course, cohort, mode, room or link, zone, capacity and minimum, status.
+
+        Archived courses and rooms are offered only to the session (or the copy's original)
+        that has one: shown as another choice, saving any change would have moved it.
+        """
         ctx = self.ctx
         form = QFormLayout()
         self.course = QComboBox()
         for course in catalogue.list_courses(ctx.db):
             self.course.addItem(f"{course.code} — {course.title}", course.id)
+        if source is not None and self.course.findData(source.course_id) < 0:
+            text = f"{source.course_code} — {source.course_title} " + _("(archived)")
+            self.course.addItem(text, source.course_id)
         self.cohort = QLineEdit()
         self.mode = QComboBox()
         for mode in DeliveryMode:
             self.mode.addItem(mode.label(), mode)
         self.rooms = {room.id: room for room in people.list_rooms(ctx.db)}
+        if source is not None and source.room_id is not None and source.room_id not in self.rooms:
+            self.rooms.update(
+                (room.id, room)
+                for room in people.list_rooms(ctx.db, include_archived=True)
+                if room.id == source.room_id
+            )
         self.room = QComboBox()
         self.room.addItem(_("No room"), None)
         for room in self.rooms.values():
-            self.room.addItem(
-                _("{name} ({capacity} seats)").format(name=room.name, capacity=room.capacity),
-                room.id,
-            )
+            text = _("{name} ({capacity} seats)").format(name=room.name, capacity=room.capacity)
+            self.room.addItem(text + (" " + _("(archived)") if room.archived else ""), room.id)
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://")
         self.survey = QLineEdit()
@@ -234,7 +245,7 @@ class SessionEditorDialog(QDialog):
                 widget.set_instants(day.start, day.end, row.timezone)
                 widget.link.setText(day.meeting_link)
         for instructor in row.instructors:
-            self.add_instructor(instructor.instructor_id, instructor.role)
+            self.instructors.add(instructor.instructor_id, instructor.role, instructor.name)
 
     def _online(self) -> bool:
         """Whether the chosen mode meets online (a day may then have its own link)."""
