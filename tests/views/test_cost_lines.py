@@ -57,3 +57,31 @@ def test_a_session_fee_keeps_its_archived_instructor_when_costs_are_saved(qtbot,
     # The archived instructor is not offered for the new line.
     assert panel.editor.table.cellWidget(row, INSTRUCTOR).findText("Rita Retired (archived)") == -1
     assert panel.editor.table.cellWidget(0, INSTRUCTOR).currentText() == "Rita Retired (archived)"
+
+
+def test_the_course_editor_builds_its_cost_lines_when_the_tab_is_shown(qtbot, ctx):
+    """The instructors' list and the lines' editors were ~20 ms of opening the editor on a tab
+    it does not open on; saving without looking at the tab keeps the course's lines."""
+    course = make_course(ctx.db)
+    teacher = make_instructor(ctx.db, "Tess Teacher")
+    room = CostLineSpec(CostCategory.ROOM, CostBasis.PER_DAY, Decimal("120.50"), "GBP", "Atrium")
+    costs.set_course_costs(ctx.db, course.id, [_fee(teacher.id), room])
+    dialog = CourseEditorDialog(None, ctx, catalogue.get_course(ctx.db, course.id))
+    qtbot.addWidget(dialog)
+    assert dialog.cost_lines is None
+    dialog.title.setText("Renamed")
+    press_save(dialog)
+    assert catalogue.get_course(ctx.db, course.id).title == "Renamed"
+    stored = [line.spec() for line in costs.course_costs(ctx.db, course.id)]
+    assert stored == [_fee(teacher.id), room]
+
+    again = CourseEditorDialog(None, ctx, catalogue.get_course(ctx.db, course.id))
+    qtbot.addWidget(again)
+    again.tabs.setCurrentWidget(again.costs_page)
+    editor = again.cost_lines
+    assert editor is not None
+    assert editor.lines() == stored
+    editor.table.selectRow(1)
+    editor.remove_selected()
+    press_save(again)
+    assert [line.spec() for line in costs.course_costs(ctx.db, course.id)] == [_fee(teacher.id)]

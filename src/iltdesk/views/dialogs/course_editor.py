@@ -5,6 +5,8 @@ The agenda's table with its clock and warnings is `views/agenda_builder.AgendaBu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
@@ -44,6 +46,9 @@ from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import SAVE_CANCEL
 from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import error_label
+
+if TYPE_CHECKING:
+    from iltdesk.views.cost_lines import CostLinesEditor
 
 
 class CourseEditorDialog(QDialog):
@@ -167,9 +172,6 @@ class CourseEditorDialog(QDialog):
 
     def _build_costs(self, row: CourseRow | None) -> QWidget:
         """Default cost lines new sessions copy, and what a learner has cost lately."""
-        from iltdesk.views.cost_lines import CostLinesEditor
-        from iltdesk.views.cost_lines import instructor_choices
-
         page = QWidget()
         intro = QLabel(
             _(
@@ -178,24 +180,38 @@ class CourseEditorDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.cost_lines = CostLinesEditor(
-            instructor_choices(self.ctx), row.currency if row else formatting.local_currency()
-        )
+        # The lines are built when the tab is first shown (`costs_editor`): the instructors'
+        # list and a row of editors per line were ~20 ms of the editor's opening, on a tab it
+        # does not open on. Until then Save keeps the course's lines as they are stored.
+        self.cost_lines: CostLinesEditor | None = None
         self.cost_per_learner = QLabel()
         self.cost_per_learner.setWordWrap(True)
-        layout = QVBoxLayout(page)
-        layout.addWidget(intro)
-        layout.addWidget(self.cost_lines, 1)
-        layout.addWidget(self.cost_per_learner)
+        self.costs_layout = QVBoxLayout(page)
+        self.costs_layout.addWidget(intro)
+        self.costs_layout.addWidget(self.cost_per_learner)
         # What a place cost is worked out when the tab is first shown: the report's run on a
         # worker held the interpreter while the window was being built (~60 ms more).
         self._cost_pending = row.id if row is not None else None
-        if row is not None:
-            self.cost_lines.set_lines(costs.course_costs(self.ctx.db, row.id))
         return page
 
+    def costs_editor(self) -> CostLinesEditor:
+        """The Costs tab's lines, built (and the course's read) the first time they are needed."""
+        if self.cost_lines is None:
+            from iltdesk.views.cost_lines import CostLinesEditor
+            from iltdesk.views.cost_lines import instructor_choices
+
+            currency = self.currency.text().strip() or formatting.local_currency()
+            self.cost_lines = CostLinesEditor(instructor_choices(self.ctx), currency)
+            if self.row is not None:
+                self.cost_lines.set_lines(costs.course_costs(self.ctx.db, self.row.id))
+            self.costs_layout.insertWidget(1, self.cost_lines, 1)
+        return self.cost_lines
+
     def _tab_shown(self, _index: int) -> None:
-        if self.tabs.currentWidget() is self.costs_page and self._cost_pending is not None:
+        if self.tabs.currentWidget() is not self.costs_page:
+            return
+        self.costs_editor()
+        if self._cost_pending is not None:
             course_id, self._cost_pending = self._cost_pending, None
             self._work_out_cost_per_learner(course_id)
 
@@ -280,7 +296,9 @@ class CourseEditorDialog(QDialog):
                 [line.spec() for line in costs.course_costs(db, previous.id)],
             )
         try:
-            spec, agenda, cost_lines = self.spec(), self.agenda.items(), self.cost_lines.lines()
+            spec, agenda = self.spec(), self.agenda.items()
+            # Costs never shown: the lines as stored now (none for a new course).
+            cost_lines = self.cost_lines.lines() if self.cost_lines is not None else before[1]
             course = self._store(previous, spec, agenda, cost_lines)
         except ValidationError as error:
             self.error.setText(str(error))
