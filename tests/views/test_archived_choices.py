@@ -89,3 +89,35 @@ def test_saving_an_instructor_keeps_their_qualification_on_an_archived_course(qt
     other = InstructorDialog(None, ctx, None)
     qtbot.addWidget(other)
     assert other.courses.count() == 1
+
+
+def test_the_sessions_screen_filters_by_an_archived_course_or_instructor(qtbot, ctx):
+    """Past sessions of an archived course, or taught by an archived instructor, are still
+    there to find; the filters offered only current ones."""
+    from iltdesk.views.main_window import MainWindow
+    from tests.fixtures.ui import sessions_read
+
+    old_course = make_course(ctx.db, code="ZZZ-9", title="Retired course")
+    make_session(ctx.db)  # another course's
+    retired = make_instructor(ctx.db, "Rita Retired", courses=(old_course.id,))
+    session = make_session(ctx.db, old_course.id, instructors=((retired.id, InstructorRole.LEAD),))
+    catalogue.set_course_archived(ctx.db, old_course.id, True)
+    people.set_instructor_archived(ctx.db, retired.id, True)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    page = window.sessions
+    page.when.setCurrentIndex(page.when.findData("all"))
+    sessions_read(qtbot, page)
+    assert page.model.rowCount() == 2
+    for combo, wanted, text in (
+        (page.course, old_course.id, "ZZZ-9 — Retired course (archived)"),
+        (page.instructor, retired.id, "Rita Retired (archived)"),
+    ):
+        combo.ensure_filled()
+        index = combo.findData(wanted)
+        assert combo.itemText(index) == text
+        combo.setCurrentIndex(index)
+        sessions_read(qtbot, page)
+        assert [page.model.row_at(r).id for r in range(page.model.rowCount())] == [session.id]
+        combo.setCurrentIndex(0)
+        sessions_read(qtbot, page)

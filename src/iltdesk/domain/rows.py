@@ -97,6 +97,7 @@ class InstructorRow:
     phone: str
     external: bool
     qualified_course_ids: frozenset[int]
+    archived: bool = False
 
 
 @dataclass(frozen=True)

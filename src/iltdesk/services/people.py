@@ -116,6 +116,7 @@ def _instructor_row(instructor: Instructor) -> InstructorRow:
         phone=instructor.phone,
         external=instructor.external,
         qualified_course_ids=frozenset(q.course_id for q in instructor.qualifications),
+        archived=instructor.archived,
     )
 
 
@@ -162,15 +163,18 @@ def set_instructor_archived(
         return Outcome(_instructor_row(instructor), Changes.of(Entity.INSTRUCTOR, instructor.id))
 
 
-def list_instructors(db: Database, text_filter: str = "") -> list[InstructorRow]:
+def list_instructors(
+    db: Database, text_filter: str = "", include_archived: bool = False
+) -> list[InstructorRow]:
     """Instructors by name, filtered by name if asked."""
     with db.reading() as tx:
         query = (
             select(Instructor)
-            .where(Instructor.archived.is_(False))
             .order_by(Instructor.name)
             .options(selectinload(Instructor.qualifications))
         )
+        if not include_archived:
+            query = query.where(Instructor.archived.is_(False))
         key = search_key(text_filter)
         if key:
             query = query.where(Instructor.name_key.contains(key, autoescape=True))

@@ -154,13 +154,17 @@ class SessionsPage(TablePage):
             self.table.addAction(action)
         return action
 
+    # Archived courses and instructors too: their past sessions are still there to find.
     def _fill_courses(self, combo: QComboBox) -> None:
-        rows = catalogue.list_courses(self.ctx.db)
-        self._fill(combo, _("Any course"), [(f"{c.code} — {c.title}", c.id) for c in rows])
+        rows = catalogue.list_courses(self.ctx.db, include_archived=True)
+        items = [(_archived(f"{c.code} — {c.title}", c.archived), c.id) for c in rows]
+        self._fill(combo, _("Any course"), items)
 
     def _fill_instructors(self, combo: QComboBox) -> None:
-        rows = people.list_instructors(self.ctx.db)
-        self._fill(combo, _("Any instructor"), [(i.name, i.id) for i in rows])
+        rows = people.list_instructors(self.ctx.db, include_archived=True)
+        self._fill(
+            combo, _("Any instructor"), [(_archived(i.name, i.archived), i.id) for i in rows]
+        )
 
     @staticmethod
     def _fill(combo: QComboBox, label: str, items: list[tuple[str, int]]) -> None:
@@ -436,3 +440,7 @@ def _present(
     dialog.activateWindow()
     if then is not None:
         then(dialog)
+
+
+def _archived(text: str, archived: bool) -> str:
+    return text + " " + _("(archived)") if archived else text
