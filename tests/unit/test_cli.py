@@ -375,3 +375,32 @@ def test_a_command_lets_the_collector_run_again(demo_db, capsys):
         gc.unfreeze()
         gc.enable()
     assert json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("argv", "unknown", "meant"),
+    [
+        (["--databse", "team.sqlite3", "demo"], "--databse", "--db"),
+        (["--database=team.sqlite3", "demo"], "--database", "--db"),
+        (["--selftest"], "--selftest", "--self-test"),
+    ],
+)
+def test_an_unknown_option_before_the_command_is_named(capsys, argv, unknown, meant):
+    """argparse took the misspelt option's value for the command: "invalid choice: 'X'"."""
+    with pytest.raises(SystemExit) as raised:
+        run(argv)
+    assert raised.value.code == 2
+    error = capsys.readouterr().err
+    assert f"unknown option {unknown}; did you mean {meant}?" in error
+    assert "invalid choice" not in error
+
+
+def test_known_options_before_the_command_still_work(tmp_path, capsys):
+    database = tmp_path / "team.sqlite3"
+    assert run(["--db", str(database), "sessions", "--json"]) == 0
+    assert run([f"--db={database}", "sessions", "--json"]) == 0
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as raised:
+        run(["--db", str(database), "no-such-command"])
+    assert "invalid choice: 'no-such-command'" in capsys.readouterr().err
+    assert raised.value.code == 2

@@ -131,6 +131,13 @@ def test_an_ambiguous_time_needs_an_offset(org, capsys):
     assert made["first_start"] == "2027-10-31T01:30:00+00:00"  # the second 01:30
 
 
+def test_a_misspelt_zone_names_the_one_meant(org, capsys):
+    args = ["sessions", "add", "--course", "FS-101", "--start", "2027-11-02 09:00"]
+    assert cli(org, *args, "--end", "17:00", "--zone", "Europe/Londn") == 1
+    err = capsys.readouterr().err
+    assert "“Europe/Londn” is not a known time zone. Did you mean Europe/London?" in err
+
+
 def test_a_room_in_another_zone_is_refused(org, capsys):
     assert (
         cli(

@@ -120,6 +120,35 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
     return parser, handlers
 
 
+def _refuse_unknown_options(parser: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """Name an unknown option before the command, and the known one nearest it.
+
+    argparse takes the value after a misspelt option (`--databse team.sqlite3 demo`) for the
+    command and says only "invalid choice: 'team.sqlite3'".
+    """
+    import difflib
+
+    takes_value = {
+        s: action.nargs != 0 for action in parser._actions for s in action.option_strings
+    }
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--" or not word.startswith("-") or word == "-":
+            return  # the command: its own parser names what it does not know
+        name = word.split("=", 1)[0]
+        if name not in takes_value:
+            near = difflib.get_close_matches(name, takes_value, n=1, cutoff=0.5)
+            if near:
+                parser.error(
+                    _("unknown option {option}; did you mean {known}?").format(
+                        option=name, known=near[0]
+                    )
+                )
+            parser.error(_("unknown option {option}").format(option=name))
+        index += 2 if takes_value[name] and "=" not in word else 1
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` and run the command; returns the exit status."""
     from iltdesk.collector import release_collector
@@ -127,6 +156,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from iltdesk.logsetup import log_file
 
     parser, handlers = build_parser()
+    _refuse_unknown_options(parser, sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if args.command is not None or args.self_test:
         release_collector()  # the window releases it once it is shown

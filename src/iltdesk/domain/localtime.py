@@ -64,13 +64,36 @@ class WallTime:
 
 
 def zone(name: str) -> ZoneInfo:
-    """The zone called `name`, or `UnknownZoneError` with a sentence."""
+    """The zone called `name`, or `UnknownZoneError` with a sentence naming the nearest one."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UnknownZoneError(
-            _("“{zone}” is not a known time zone; pick one from the list.").format(zone=name)
-        ) from None
+        raise UnknownZoneError(unknown_zone_message(name)) from None
+
+
+def unknown_zone_message(name: str) -> str:
+    """Why `name` is not a zone: the known zone it was likely meant to be, or how zones are named.
+
+    Typed zones come from the command line, a preferences field and meeting imports, none with
+    a list beside them.
+    """
+    import difflib
+    from zoneinfo import available_timezones
+
+    known = available_timezones()
+    folded = {key.casefold().replace(" ", "_"): key for key in known}
+    meant = folded.get(name.strip().casefold().replace(" ", "_"))
+    if meant is None:
+        near = difflib.get_close_matches(name.strip(), known, n=1, cutoff=0.8)
+        meant = near[0] if near else None
+    if meant is not None:
+        return _("“{zone}” is not a known time zone. Did you mean {known}?").format(
+            zone=name, known=meant
+        )
+    return _(
+        "“{zone}” is not a known time zone: name it as the time zone database does, such as "
+        "Europe/London or America/New_York."
+    ).format(zone=name)
 
 
 def offset_label(offset: timedelta | None) -> str:

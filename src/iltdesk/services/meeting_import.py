@@ -23,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from iltdesk.db.engine import Database
+from iltdesk.domain import localtime
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.enums import SEAT_HOLDING
 from iltdesk.domain.enums import AttendanceStatus
@@ -133,12 +134,7 @@ def plan_meeting_import(
     """Read the report and propose a mark per learner for the day it belongs to."""
     session = scheduling.get_session(db, session_id)
     zone_name = zone or session.timezone
-    try:
-        tz = ZoneInfo(zone_name)
-    except (KeyError, ValueError):
-        raise ValidationError(
-            _("“{zone}” is not a known time zone.").format(zone=zone_name)
-        ) from None
+    tz = localtime.zone(zone_name)
     day_dates = [d.start.astimezone(ZoneInfo(session.timezone)).date() for d in session.days]
     wanted_days = (
         [day_dates[day_number - 1]]

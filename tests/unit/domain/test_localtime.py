@@ -23,6 +23,7 @@ from iltdesk.domain.localtime import WallTime
 from iltdesk.domain.localtime import to_instant
 from iltdesk.domain.localtime import to_wall
 from iltdesk.domain.localtime import with_offset
+from iltdesk.domain.localtime import zone
 from iltdesk.errors import ValidationError
 
 LONDON = "Europe/London"
@@ -68,8 +69,26 @@ def test_an_offset_chooses_the_reading_and_a_wrong_one_is_refused():
 
 
 def test_unknown_zone_is_a_sentence():
-    with pytest.raises(UnknownZoneError, match="not a known time zone"):
+    with pytest.raises(UnknownZoneError, match="not a known time zone") as raised:
         to_instant(WallTime(date(2027, 1, 1), time(9)), "Mars/Olympus")
+    # Nothing near it: how zones are named (the command line has no list to pick from).
+    assert "such as Europe/London" in str(raised.value)
+    assert "pick one from the list" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Europe/Londn", "Europe/London"),
+        ("europe/london", "Europe/London"),
+        ("America/New York", "America/New_York"),
+        ("Asia/Kolkatta", "Asia/Kolkata"),
+    ],
+)
+def test_a_misspelt_zone_names_the_nearest_one(typed, meant):
+    with pytest.raises(UnknownZoneError) as raised:
+        zone(typed)
+    assert str(raised.value) == f"“{typed}” is not a known time zone. Did you mean {meant}?"
 
 
 def test_a_half_hour_gap_and_a_southern_hemisphere_fold():

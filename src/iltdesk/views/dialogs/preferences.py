@@ -245,7 +245,9 @@ class PreferencesDialog(QDialog):
         prefs = self.ctx.prefs
         zone = self.zone.currentText().strip()
         if zone not in zoneinfo.available_timezones():
-            self.problem.setText(_("“{zone}” is not a known time zone.").format(zone=zone))
+            from iltdesk.domain.localtime import unknown_zone_message
+
+            self.problem.setText(unknown_zone_message(zone))
             return False
         logo = self.logo.text().strip()
         if logo and not Path(logo).is_file():
