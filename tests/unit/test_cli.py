@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -291,9 +292,20 @@ def test_import_roster_into_a_session_and_plain_text(tmp_path, capsys, demo_db):
         run(["--db", str(demo_db), "import-roster", str(path), "--session", str(planned[0]["id"])])
         == 0
     )
-    out = capsys.readouterr().out
-    assert "40 new" in out
-    assert "waitlisted" in out
+    lines = capsys.readouterr().out.splitlines()
+    # The wizard's words, in the singular where one is counted ("1 rows with problems" before).
+    assert (
+        lines[0]
+        == "40 new learners, 0 updated, 0 unchanged, 0 duplicates merged, 0 rows with problems."
+    )
+    assert re.fullmatch(r"\d+ enrolled, \d+ to the waitlist, 0 already on the session\.", lines[1])
+    one = tmp_path / "one.csv"
+    one.write_text("Email,First name,Last name\nzed@example.com,Zed,Ng\nbad,Bob,Bo\n")
+    assert run(["--db", str(demo_db), "import-roster", str(one), "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "1 new learner, 0 updated, 0 unchanged, 0 duplicates merged, 1 row with problems.",
+        "Dry run: nothing was changed.",
+    ]
 
 
 @pytest.mark.parametrize("content", [b"", b"\x89PNG\r\n\x1a\n" + bytes(range(256))])

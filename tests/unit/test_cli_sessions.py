@@ -234,6 +234,9 @@ def test_cancel_with_notify_queues_notices_and_sends_nothing(org, capsys):
     err = capsys.readouterr().err
     assert "There is no learner with the email nobody@example.com." in err
     assert f"`iltdesk import-roster FILE --session {sid}` enrols them too." in err  # the way on
+    # A session that does not exist is named first: the way on above would not work for it.
+    assert cli(org, "enrol", "9999", "nobody@example.com") == 1
+    assert capsys.readouterr().err.strip() == "There is no session 9999."
     assert cli(org, "config", "set", "mail.sender_address", "training@example.com") == 0
     capsys.readouterr()
     command = ["sessions", "cancel", sid, "--reason", "Too few", "--cause", "low-numbers"]

@@ -241,28 +241,8 @@ def cmd_import_roster(args: argparse.Namespace) -> int:
     for problem in problems:
         where = f"{problem.column}: " if problem.column else ""
         print(_("Row {row}: {problem}").format(row=problem.row, problem=where + problem.message))
-    print(
-        _(
-            "{new} new, {updated} updated, {unchanged} unchanged, {merged} duplicates merged, "
-            "{rejected} rows with problems."
-        ).format(
-            new=counts.new,
-            updated=counts.updated,
-            unchanged=counts.unchanged,
-            merged=counts.duplicates_merged,
-            rejected=counts.rejected,
-        )
-    )
-    if args.session is not None:
-        print(
-            _(
-                "{enrolled} enrolled, {waitlisted} waitlisted, {already} already on the session."
-            ).format(
-                enrolled=counts.enrolled,
-                waitlisted=counts.waitlisted,
-                already=counts.already_enrolled,
-            )
-        )
+    for line in counts.phrases(args.session is not None):
+        print(", ".join(line) + ".")
     if args.dry_run:
         print(_("Dry run: nothing was changed."))
     elif batch_id is None:

@@ -83,8 +83,10 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     """`iltdesk enrol`: put learners on a session (a seat, else the waitlist)."""
     from iltdesk.services import enrollment
     from iltdesk.services import learners
+    from iltdesk.services.session_reads import get_session
 
     with open_for_cli(args.db) as db:
+        get_session(db, args.session_id)  # a session that is not there is named first
         learner = learners.find_by_email(db, args.email)
         if learner is None:
             raise UserError(

@@ -91,6 +91,51 @@ class ImportCounts:
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
 
+    def phrases(self, session: bool = True, *, done: bool = False) -> list[list[str]]:
+        """The counts in words, in the user's language and number format.
+
+        The learners' line, and the session's places when `session` and there are any; the
+        import wizard and the command line show the same words.
+        """
+        from iltdesk.formatting import format_number as n
+        from iltdesk.i18n import ngettext
+
+        learners = [
+            ngettext("{n} new learner", "{n} new learners", self.new).format(n=n(self.new)),
+            ngettext("{n} updated", "{n} updated", self.updated).format(n=n(self.updated)),
+            ngettext("{n} unchanged", "{n} unchanged", self.unchanged).format(n=n(self.unchanged)),
+            ngettext(
+                "{n} duplicate merged", "{n} duplicates merged", self.duplicates_merged
+            ).format(n=n(self.duplicates_merged)),
+            ngettext("{n} row with problems", "{n} rows with problems", self.rejected).format(
+                n=n(self.rejected)
+            ),
+        ]
+        if self.possible_duplicates and not done:
+            learners.append(
+                ngettext(
+                    "{n} possible duplicate to decide",
+                    "{n} possible duplicates to decide",
+                    self.possible_duplicates,
+                ).format(n=n(self.possible_duplicates))
+            )
+        if self.skipped:
+            learners.append(
+                ngettext("{n} skipped", "{n} skipped", self.skipped).format(n=n(self.skipped))
+            )
+        if not (session and (self.enrolled or self.waitlisted or self.already_enrolled)):
+            return [learners]
+        places = [
+            ngettext("{n} enrolled", "{n} enrolled", self.enrolled).format(n=n(self.enrolled)),
+            ngettext("{n} to the waitlist", "{n} to the waitlist", self.waitlisted).format(
+                n=n(self.waitlisted)
+            ),
+            ngettext(
+                "{n} already on the session", "{n} already on the session", self.already_enrolled
+            ).format(n=n(self.already_enrolled)),
+        ]
+        return [learners, places]
+
 
 @dataclass(frozen=True)
 class ImportPlan:

@@ -15,7 +15,6 @@ from iltdesk.domain.imports import ImportPlan
 from iltdesk.domain.imports import UndoResult
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
-from iltdesk.i18n import ngettext
 from iltdesk.tasks.runner import CancelledError
 from iltdesk.tasks.runner import Progress
 from iltdesk.views.errors import error_text
@@ -85,49 +84,9 @@ class _Page(QWizardPage):
         return False
 
 
-def _n(value: int) -> str:
-    return formatting.format_number(value)
-
-
 def counts_html_of(c: ImportCounts, session: bool = True, *, done: bool = False) -> str:
     """An import's counts as a short HTML list."""
-    parts = [
-        ngettext("{n} new learner", "{n} new learners", c.new).format(n=_n(c.new)),
-        ngettext("{n} updated", "{n} updated", c.updated).format(n=_n(c.updated)),
-        ngettext("{n} unchanged", "{n} unchanged", c.unchanged).format(n=_n(c.unchanged)),
-        ngettext("{n} duplicate merged", "{n} duplicates merged", c.duplicates_merged).format(
-            n=_n(c.duplicates_merged)
-        ),
-        ngettext("{n} row with problems", "{n} rows with problems", c.rejected).format(
-            n=_n(c.rejected)
-        ),
-    ]
-    if c.possible_duplicates and not done:
-        parts.append(
-            ngettext(
-                "{n} possible duplicate to decide",
-                "{n} possible duplicates to decide",
-                c.possible_duplicates,
-            ).format(n=_n(c.possible_duplicates))
-        )
-    if c.skipped:
-        parts.append(ngettext("{n} skipped", "{n} skipped", c.skipped).format(n=_n(c.skipped)))
-    text = " · ".join(parts)
-    if session and (c.enrolled or c.waitlisted or c.already_enrolled):
-        text += "<br>" + " · ".join(
-            [
-                ngettext("{n} enrolled", "{n} enrolled", c.enrolled).format(n=_n(c.enrolled)),
-                ngettext("{n} to the waitlist", "{n} to the waitlist", c.waitlisted).format(
-                    n=_n(c.waitlisted)
-                ),
-                ngettext(
-                    "{n} already on the session",
-                    "{n} already on the session",
-                    c.already_enrolled,
-                ).format(n=_n(c.already_enrolled)),
-            ]
-        )
-    return text
+    return "<br>".join(" · ".join(line) for line in c.phrases(session, done=done))
 
 
 def counts_html(plan: ImportPlan, earlier: ImportBatchRow | None) -> str:
