@@ -230,6 +230,28 @@ def test_week_model_texts_follow_a_replaced_or_reset_row(qtmodeltester, db):
     assert model.index(0, 0).data(Qt.ItemDataRole.FontRole).bold()
 
 
+def test_the_week_says_how_many_more_days_a_session_has(db):
+    """ "(+1 days)" before: the count is in the singular where it is one."""
+    from iltdesk.models.dashboard import WeekTableModel
+
+    course = make_course(db)
+    two, three = (
+        make_session(
+            db,
+            course.id,
+            days=tuple(
+                day_spec(date(2026, 12, 1 + n), "09:00", "12:00", "Europe/London")
+                for n in range(count)
+            ),
+        )
+        for count in (2, 3)
+    )
+    model = WeekTableModel()
+    model.set_rows([two, three])
+    assert model.index(0, 0).data().endswith("GMT (+1 day)")
+    assert model.index(1, 0).data().endswith("GMT (+2 days)")
+
+
 class _Numbers(RowTableModel[tuple[int, str]]):
     columns = (Column(lambda: "Name", lambda r: r[1], sort=lambda r: r[0]),)
 

@@ -229,7 +229,13 @@ def cmd_due(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if not items:
-        print(_("Nobody is due in the next {n} days.").format(n=args.days))
+        print(
+            ngettext(
+                "Nobody is due in the next {n} day.",
+                "Nobody is due in the next {n} days.",
+                args.days,
+            ).format(n=args.days)
+        )
         return EXIT_OK
     print_table(
         [_("Learner"), _("Email"), _("Requirement"), _("State"), _("Date")],

@@ -23,6 +23,7 @@ from iltdesk.domain.attention import AttentionItem
 from iltdesk.domain.lifecycle import phase
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.models.base import NOT_SAID
 from iltdesk.models.base import Column
 from iltdesk.models.base import Index
@@ -45,7 +46,8 @@ def _when(row: SessionRow) -> str:
         f"{formatting.format_time_span(first.start, first.end, row.timezone)}"
     )
     if len(row.days) > 1:
-        text += " " + _("(+{n} days)").format(n=len(row.days) - 1)
+        more = len(row.days) - 1
+        text += " " + ngettext("(+{n} day)", "(+{n} days)", more).format(n=more)
     return text
 
 

@@ -295,9 +295,12 @@ def _special(
         label = SessionStatus(status).label() if status in _SESSION_STATES else str(status)
         return _("{actor} set the session to {status}").format(actor=actor, status=label)
     if entry.entity == "session" and entry.action == "create" and "capacity" in detail:
-        return _("{actor} scheduled the session: {n} places, times in {zone}").format(
-            actor=actor, n=detail.get("capacity"), zone=detail.get("timezone", "")
-        )
+        seats = int(detail.get("capacity") or 0)
+        return ngettext(
+            "{actor} scheduled the session: {n} place, times in {zone}",
+            "{actor} scheduled the session: {n} places, times in {zone}",
+            seats,
+        ).format(actor=actor, n=seats, zone=detail.get("timezone", ""))
     if entry.entity == "session" and entry.action == "attendance":
         count = int(detail.get("marks", 0) or 0)
         return ngettext(

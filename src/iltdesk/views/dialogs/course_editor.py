@@ -30,6 +30,7 @@ from iltdesk.domain.specs import CourseSpec
 from iltdesk.errors import StaleEditError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.services import catalogue
 from iltdesk.services import costs
 from iltdesk.services.common import Database
@@ -353,7 +354,12 @@ def cost_per_learner_text(db: Database, zone: str, course_id: int) -> str:
     places = table.totals.get("enrolled")
     if not isinstance(per, Amounts) or not per.parts:
         return _("No session of this course with costs took place in the last 12 months.")
-    return _("Cost per learner over the last 12 months: {amount} ({places} places).").format(
+    count = places if isinstance(places, int) else 0
+    return ngettext(
+        "Cost per learner over the last 12 months: {amount} ({places} place).",
+        "Cost per learner over the last 12 months: {amount} ({places} places).",
+        count,
+    ).format(
         amount=formatting.format_amounts([(m.amount, m.currency) for m in per.parts]),
-        places=places,
+        places=formatting.format_number(count),
     )

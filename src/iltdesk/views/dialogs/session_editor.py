@@ -42,6 +42,7 @@ from iltdesk.domain.specs import SessionSpec
 from iltdesk.errors import StaleEditError
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.services import catalogue
 from iltdesk.services import clashes
 from iltdesk.services import people
@@ -163,7 +164,9 @@ class SessionEditorDialog(QDialog):
         self.room = QComboBox()
         self.room.addItem(_("No room"), None)
         for room in self.rooms.values():
-            text = _("{name} ({capacity} seats)").format(name=room.name, capacity=room.capacity)
+            text = ngettext(
+                "{name} ({capacity} seat)", "{name} ({capacity} seats)", room.capacity
+            ).format(name=room.name, capacity=room.capacity)
             self.room.addItem(text + (" " + _("(archived)") if room.archived else ""), room.id)
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://")
