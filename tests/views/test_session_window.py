@@ -103,3 +103,35 @@ def test_the_window_is_painted_as_it_settles_not_again_and_again(qtbot, ctx):
     finally:
         QApplication.instance().removeEventFilter(watch)
     assert 1 <= len(paints) <= 2
+
+
+def test_the_menu_buttons_draw_their_arrows_alike(qtbot, ctx):
+    """Documents was a tool button: its arrow was squeezed into the bottom corner against the
+    text. It is made as Session and Email beside it are; read from the pixels, each arrow
+    stands apart from its text, centred on the button's height."""
+    from PySide6.QtWidgets import QAbstractButton
+
+    session = make_session(ctx.db)
+    detail = SessionDetailDialog(None, ctx, session.id)
+    qtbot.addWidget(detail)
+    detail.show()
+    arrows = {}
+    for button in detail.findChildren(QAbstractButton):
+        if getattr(button, "menu", lambda: None)() is None:
+            continue
+        image = button.grab().toImage()
+        rows = range(3, image.height() - 3)
+
+        def ink(x: int, image=image, rows=rows) -> list[int]:
+            return [y for y in rows if image.pixelColor(x, y).lightness() < 110]
+
+        columns = [x for x in range(3, image.width() - 3) if ink(x)]
+        end = start = columns[-1]
+        while start - 1 in columns:
+            start -= 1
+        gap = start - max((x for x in columns if x < start), default=start)
+        ys = [y for x in range(start, end + 1) for y in ink(x)]
+        middle = (min(ys) + max(ys)) / 2
+        arrows[button.text().replace("&", "")] = (gap, abs(middle - image.height() / 2))
+    assert set(arrows) >= {"Session", "Email", "Documents"}
+    assert all(gap >= 3 and off_centre <= 3 for gap, off_centre in arrows.values()), arrows

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtWidgets import QFileDialog
 from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QMessageBox
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.changes import Changes
@@ -82,9 +82,9 @@ class SessionDocuments:
         self.parent = parent
         self.ctx = ctx
         self.session_id = session_id
-        self.button = QToolButton(parent)
-        self.button.setText(_("&Documents"))
-        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # A push button with a menu, as Session and Email beside it are: a tool button drew
+        # its arrow over the last letter of its text.
+        self.button = QPushButton(_("&Documents"), parent)
         menu = QMenu(self.button)
         menu.addAction(_("Sign-in sheets (all days)…"), lambda: self.signin(None))
         self.today_action = menu.addAction(_("Today's sign-in sheet…"), self.signin_today)
