@@ -252,6 +252,22 @@ def test_the_week_says_how_many_more_days_a_session_has(db):
     assert model.index(1, 0).data().endswith("GMT (+2 days)")
 
 
+def test_the_weeks_seats_say_who_is_waiting_in_german(db, german):
+    """German conjugates: "1 wartet", "2 warten" ("1 warten" before)."""
+    from dataclasses import replace
+
+    from iltdesk.models.dashboard import WeekTableModel
+
+    session = make_session(db)
+    model = WeekTableModel()
+    model.set_rows([replace(session, waitlisted=1), replace(session, waitlisted=2)])
+    seats = [model.index(row, 3).data() for row in (0, 1)]
+    assert seats == [
+        f"0 von {session.capacity} · 1 wartet",
+        f"0 von {session.capacity} · 2 warten",
+    ]
+
+
 class _Numbers(RowTableModel[tuple[int, str]]):
     columns = (Column(lambda: "Name", lambda r: r[1], sort=lambda r: r[0]),)
 

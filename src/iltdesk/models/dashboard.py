@@ -71,7 +71,13 @@ class WeekTableModel(RowTableModel[SessionRow]):
             lambda: _("Seats"),
             lambda r: (
                 _("{enrolled} of {capacity}").format(enrolled=r.enrolled, capacity=r.capacity)
-                + (_(" · {n} waiting").format(n=r.waitlisted) if r.waitlisted else "")
+                + (
+                    ngettext(" · {n} waiting", " · {n} waiting", r.waitlisted).format(
+                        n=r.waitlisted
+                    )
+                    if r.waitlisted
+                    else ""
+                )
             ),
             sort=lambda r: r.enrolled,
         ),

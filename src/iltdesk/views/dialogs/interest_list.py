@@ -243,9 +243,11 @@ class InterestListDialog(QDialog):
         if outcome is None:
             return
         result = outcome.value
-        text = _("{added} added, {already} already waiting.").format(
-            added=result.added, already=result.already
-        )
+        text = ngettext(
+            "{added} added, {already} already waiting.",
+            "{added} added, {already} already waiting.",
+            result.already,
+        ).format(added=result.added, already=result.already)
         if result.unknown:
             text += " " + _("No learner has these addresses: {emails}").format(
                 emails=", ".join(result.unknown)
