@@ -67,6 +67,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+def archived_label(text: str, archived: bool = True) -> str:
+    """`text` marked "(archived)" when `archived`: a course, room or instructor in a list."""
+    return f"{text} {_('(archived)')}" if archived else text
+
+
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
     """Mark a message for translation without translating it yet."""
     return message

@@ -121,3 +121,42 @@ def test_the_sessions_screen_filters_by_an_archived_course_or_instructor(qtbot, 
         assert [page.model.row_at(r).id for r in range(page.model.rowCount())] == [session.id]
         combo.setCurrentIndex(0)
         sessions_read(qtbot, page)
+
+
+def test_archived_records_can_be_shown_and_restored(qtbot, ctx):
+    """Archive took a course, room or instructor off its screen for good: only Undo brought it
+    back, though a requirement's message says "restore it in Courses first". Each screen shows
+    archived ones on request, marked, and Restore brings the selected one back."""
+    from iltdesk.views.main_window import MainWindow
+
+    course = make_course(ctx.db, code="OLD-1", title="Retired course")
+    room = make_room(ctx.db, name="Old Wing")
+    teacher = make_instructor(ctx.db, "Rita Retired")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    cases = (("courses", "OLD-1"), ("rooms", "Old Wing"), ("instructors", "Rita Retired"))
+    for screen, text in cases:
+        page = window.show_screen(screen)
+
+        def texts(page=page):
+            return [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
+
+        page.table.selectRow(texts().index(text))
+        assert page.archive_button.text().replace("&", "") == "Archive"
+        page.archive_button.click()
+        assert text not in texts()
+        page.show_archived.setChecked(True)
+        marked = f"{text} (archived)"
+        assert marked in texts()
+        metrics = page.table.fontMetrics()
+        assert page.table.columnWidth(0) > metrics.horizontalAdvance(marked)  # refitted
+        page.table.selectRow(texts().index(marked))
+        assert page.archive_button.text().replace("&", "") == "Restore"
+        page.archive_button.click()
+        assert text in texts()
+        assert marked not in texts()
+        page.show_archived.setChecked(False)
+        assert text in texts()
+    assert not catalogue.get_course(ctx.db, course.id).archived
+    assert room.id in {r.id for r in people.list_rooms(ctx.db)}
+    assert teacher.id in {i.id for i in people.list_instructors(ctx.db)}

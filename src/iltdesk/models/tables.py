@@ -13,6 +13,7 @@ from iltdesk.domain.rows import RoomRow
 from iltdesk.domain.rows import RosterRow
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
+from iltdesk.i18n import archived_label
 from iltdesk.i18n import ngettext
 from iltdesk.models.base import Column
 from iltdesk.models.base import RowTableModel
@@ -23,7 +24,9 @@ class CoursesTableModel(RowTableModel[CourseRow]):
 
     CODE, TITLE, FORMAT, DURATION = range(4)
     columns = (
-        Column(lambda: _("Code"), lambda r: r.code),
+        Column(
+            lambda: _("Code"), lambda r: archived_label(r.code, r.archived), sort=lambda r: r.code
+        ),
         Column(lambda: _("Title"), lambda r: r.title),
         Column(lambda: _("Format"), lambda r: r.delivery_format.label()),
         Column(
@@ -91,7 +94,9 @@ class InstructorsTableModel(RowTableModel[InstructorRow]):
 
     NAME, EMAIL, PHONE, EXTERNAL = range(4)
     columns = (
-        Column(lambda: _("Name"), lambda r: r.name),
+        Column(
+            lambda: _("Name"), lambda r: archived_label(r.name, r.archived), sort=lambda r: r.name
+        ),
         Column(lambda: _("Email"), lambda r: r.email),
         Column(lambda: _("Phone"), lambda r: r.phone),
         Column(lambda: _("External"), lambda r: _("Yes") if r.external else ""),
@@ -103,7 +108,9 @@ class RoomsTableModel(RowTableModel[RoomRow]):
 
     NAME, ADDRESS, CAPACITY, ZONE = range(4)
     columns = (
-        Column(lambda: _("Name"), lambda r: r.name),
+        Column(
+            lambda: _("Name"), lambda r: archived_label(r.name, r.archived), sort=lambda r: r.name
+        ),
         Column(lambda: _("Address"), lambda r: r.address),
         Column(
             lambda: _("Capacity"),

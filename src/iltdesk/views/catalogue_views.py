@@ -10,6 +10,7 @@ from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QMessageBox
@@ -54,10 +55,13 @@ from iltdesk.views.widgets import fit_columns
 
 
 class _Record(Protocol):
-    """A row of a small table: each is a stored record with an id."""
+    """A row of a small table: each is a stored record with an id, archived or not."""
 
     @property
     def id(self) -> int: ...
+
+    @property
+    def archived(self) -> bool: ...
 
 
 R = TypeVar("R", bound=_Record)
@@ -96,15 +100,20 @@ class SmallTablePage(TablePage, Generic[R]):
         self.archive_button = QPushButton(_("&Archive"))
         self.archive_button.setToolTip(_("Take it off the lists; its history stays."))
         self.archive_button.clicked.connect(self.archive_selected)
+        # Archived ones are listed on request, marked, to be restored (Archive turns Restore).
+        self.show_archived = QCheckBox(_("Show a&rchived"))
+        self.show_archived.toggled.connect(lambda _on: self._show_archived_toggled())
         self.new_button.clicked.connect(lambda: self.edit(None))
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.toolbar.addWidget(self.filter)
+        self.toolbar.addWidget(self.show_archived)
         self.toolbar.addStretch()
         self.toolbar.addWidget(self.new_button)
         self.toolbar.addWidget(self.edit_button)
         self.toolbar.addWidget(self.archive_button)
         ctx.changes_applied.connect(self.on_changes)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         side = self.build_side_panel()
         if side is not None:
             self.add_side_panel(side)
@@ -127,6 +136,25 @@ class SmallTablePage(TablePage, Generic[R]):
         self.model.set_rows(rows)
         self.fit_columns(1)
         self.show_empty(not rows)
+        self._selection_changed()
+
+    def _show_archived_toggled(self) -> None:
+        self._fitted = False  # the marked names are wider: the columns are measured again
+        self.reload()
+
+    def include_archived(self) -> bool:
+        """Whether `fetch` lists archived ones too (Show archived is ticked)."""
+        return self.show_archived.isChecked()
+
+    def _selection_changed(self) -> None:
+        row = self.selected()
+        restoring = row is not None and row.archived
+        self.archive_button.setText(_("&Restore") if restoring else _("&Archive"))
+        self.archive_button.setToolTip(
+            _("Put it back on the lists.")
+            if restoring
+            else _("Take it off the lists; its history stays.")
+        )
 
     def on_changes(self, changes: Changes) -> None:
         if changes.touches(self.entity):
@@ -148,17 +176,18 @@ class SmallTablePage(TablePage, Generic[R]):
         raise NotImplementedError
 
     def archive_selected(self) -> None:
+        """Archive the selected one, or restore it when it is archived (undoable)."""
         row = self.selected()
         if row is None:
             return
-        row_id = row.id
-        if self.ctx.op(self, lambda: self.archive_call(row_id, True)):
+        row_id, archive = row.id, not row.archived
+        if self.ctx.op(self, lambda: self.archive_call(row_id, archive)):
             self.ctx.undo_stack.push(
                 EditCommand(
-                    _("Archive"),
+                    _("Archive") if archive else _("Restore"),
                     self.ctx,
-                    lambda: self.archive_call(row_id, False),
-                    lambda: self.archive_call(row_id, True),
+                    lambda: self.archive_call(row_id, not archive),
+                    lambda: self.archive_call(row_id, archive),
                 )
             )
 
@@ -241,7 +270,7 @@ class CoursesPage(SmallTablePage[CourseRow]):
             run_modal(FeedbackFormDialog(self, self.ctx, row.id, f"{row.code} {row.title}"))
 
     def fetch(self) -> list[CourseRow]:
-        return catalogue.list_courses(self.ctx.db)
+        return catalogue.list_courses(self.ctx.db, include_archived=self.include_archived())
 
     def edit(self, row: CourseRow | None) -> None:
         CourseEditorDialog.ask(self, self.ctx, row)
@@ -262,7 +291,7 @@ class RoomsPage(SmallTablePage[RoomRow]):
         )
 
     def fetch(self) -> list[RoomRow]:
-        return people.list_rooms(self.ctx.db)
+        return people.list_rooms(self.ctx.db, include_archived=self.include_archived())
 
     def edit(self, row: RoomRow | None) -> None:
         record_forms.ask(record_forms.RoomDialog, self, self.ctx, row)

@@ -36,6 +36,7 @@ from iltdesk.domain.enums import CostBasis
 from iltdesk.domain.enums import CostCategory
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.i18n import archived_label
 from iltdesk.i18n import ngettext
 from iltdesk.services import costs
 from iltdesk.services import people
@@ -144,7 +145,7 @@ class CostLinesEditor(QWidget):
             if found < 0 and line.instructor_id is not None:
                 # Archived instructors are not offered for new fees, but a fee that is theirs
                 # stays theirs (shown as "—" it was saved back with nobody).
-                instructor.addItem(line.instructor_name + " " + _("(archived)"), line.instructor_id)
+                instructor.addItem(archived_label(line.instructor_name), line.instructor_id)
                 found = instructor.count() - 1
             instructor.setCurrentIndex(max(0, found))
             note.setText(line.description)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.enums import InstructorRole
 from iltdesk.domain.rows import InstructorRow
-from iltdesk.i18n import _
+from iltdesk.i18n import archived_label
 
 
 class InstructorRows(QWidget):
@@ -40,7 +40,7 @@ class InstructorRows(QWidget):
             who.addItem(instructor.name, instructor.id)
         if instructor_id is not None:
             if who.findData(instructor_id) < 0 and name:
-                who.addItem(name + " " + _("(archived)"), instructor_id)
+                who.addItem(archived_label(name), instructor_id)
             who.setCurrentIndex(max(0, who.findData(instructor_id)))
         what = QComboBox()
         for r in InstructorRole:

@@ -98,7 +98,7 @@ class InstructorsPage(SmallTablePage[InstructorRow]):
             run_modal(AvailabilityDialog(self, self.ctx, row.id, row.name))
 
     def fetch(self) -> list[InstructorRow]:
-        return people.list_instructors(self.ctx.db)
+        return people.list_instructors(self.ctx.db, include_archived=self.include_archived())
 
     def edit(self, row: InstructorRow | None) -> None:
         record_forms.ask(record_forms.InstructorDialog, self, self.ctx, row)

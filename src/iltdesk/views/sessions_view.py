@@ -27,6 +27,7 @@ from iltdesk.domain.lifecycle import can_become
 from iltdesk.domain.lifecycle import closed_reason
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
+from iltdesk.i18n import archived_label
 from iltdesk.models.base import NOT_SAID
 from iltdesk.models.base import SortOrder
 from iltdesk.models.tables import SessionsTableModel
@@ -157,13 +158,13 @@ class SessionsPage(TablePage):
     # Archived courses and instructors too: their past sessions are still there to find.
     def _fill_courses(self, combo: QComboBox) -> None:
         rows = catalogue.list_courses(self.ctx.db, include_archived=True)
-        items = [(_archived(f"{c.code} — {c.title}", c.archived), c.id) for c in rows]
+        items = [(archived_label(f"{c.code} — {c.title}", c.archived), c.id) for c in rows]
         self._fill(combo, _("Any course"), items)
 
     def _fill_instructors(self, combo: QComboBox) -> None:
         rows = people.list_instructors(self.ctx.db, include_archived=True)
         self._fill(
-            combo, _("Any instructor"), [(_archived(i.name, i.archived), i.id) for i in rows]
+            combo, _("Any instructor"), [(archived_label(i.name, i.archived), i.id) for i in rows]
         )
 
     @staticmethod
@@ -440,7 +441,3 @@ def _present(
     dialog.activateWindow()
     if then is not None:
         then(dialog)
-
-
-def _archived(text: str, archived: bool) -> str:
-    return text + " " + _("(archived)") if archived else text

@@ -33,6 +33,7 @@ from iltdesk.errors import StaleEditError
 from iltdesk.errors import UserError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.i18n import archived_label
 from iltdesk.services import catalogue
 from iltdesk.services import learners
 from iltdesk.services import people
@@ -277,7 +278,7 @@ class InstructorDialog(_FormDialog[InstructorRow]):
             if course.archived and course.id not in qualified:
                 continue
             text = f"{course.code} — {course.title}"
-            item = QListWidgetItem(text + (" " + _("(archived)") if course.archived else ""))
+            item = QListWidgetItem(archived_label(text, course.archived))
             item.setData(Qt.ItemDataRole.UserRole, course.id)
             item.setCheckState(
                 Qt.CheckState.Checked if course.id in qualified else Qt.CheckState.Unchecked

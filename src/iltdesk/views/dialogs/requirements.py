@@ -35,6 +35,7 @@ from iltdesk.domain.compliance import RequirementRow
 from iltdesk.domain.compliance import RequirementSpec
 from iltdesk.domain.enums import RequirementAnchor
 from iltdesk.i18n import _
+from iltdesk.i18n import archived_label
 from iltdesk.services import catalogue
 from iltdesk.services import learners
 from iltdesk.services import requirements
@@ -147,9 +148,7 @@ class RequirementsDialog(QDialog):
         self.equivalents.setAccessibleName(_("Equivalent courses"))
         self.equivalents.setMaximumHeight(110)
         for row in self.courses:
-            text = f"{row.code} — {row.title}"
-            if row.archived:
-                text += " " + _("(archived)")
+            text = archived_label(f"{row.code} — {row.title}", row.archived)
             self.course.addItem(text, row.id)
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, row.id)
@@ -221,7 +220,7 @@ class RequirementsDialog(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         for row in self.rows:
-            text = row.name + (" " + _("(archived)") if row.archived else "")
+            text = archived_label(row.name, row.archived)
             item = QListWidgetItem(text)
             item.setToolTip(row.scope_text())
             self.list.addItem(item)

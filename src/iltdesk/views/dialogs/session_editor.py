@@ -42,6 +42,7 @@ from iltdesk.domain.specs import SessionSpec
 from iltdesk.errors import StaleEditError
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
+from iltdesk.i18n import archived_label
 from iltdesk.i18n import ngettext
 from iltdesk.services import catalogue
 from iltdesk.services import clashes
@@ -148,7 +149,7 @@ class SessionEditorDialog(QDialog):
         for course in catalogue.list_courses(ctx.db):
             self.course.addItem(f"{course.code} — {course.title}", course.id)
         if source is not None and self.course.findData(source.course_id) < 0:
-            text = f"{source.course_code} — {source.course_title} " + _("(archived)")
+            text = archived_label(f"{source.course_code} — {source.course_title}")
             self.course.addItem(text, source.course_id)
         self.cohort = QLineEdit()
         self.mode = QComboBox()
@@ -167,7 +168,7 @@ class SessionEditorDialog(QDialog):
             text = ngettext(
                 "{name} ({capacity} seat)", "{name} ({capacity} seats)", room.capacity
             ).format(name=room.name, capacity=room.capacity)
-            self.room.addItem(text + (" " + _("(archived)") if room.archived else ""), room.id)
+            self.room.addItem(archived_label(text, room.archived), room.id)
         self.link = QLineEdit()
         self.link.setPlaceholderText("https://")
         self.survey = QLineEdit()
