@@ -16,11 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as OrmSession
 
+from iltdesk.db.base import utcnow
 from iltdesk.db.engine import Database
 from iltdesk.db.entities import Certificate
 from iltdesk.db.entities import Course
 from iltdesk.db.entities import Enrollment
+from iltdesk.db.entities import Exemption
+from iltdesk.db.entities import InterestEntry
 from iltdesk.db.entities import Learner
+from iltdesk.db.entities import RequirementMember
 from iltdesk.db.entities import TrainingSession
 from iltdesk.domain.changes import Changes
 from iltdesk.domain.changes import Entity
@@ -340,6 +344,7 @@ def merge_learners(db: Database, keep_id: int, duplicate_id: int) -> Outcome[Lea
             )
         for enrollment in theirs:
             enrollment.learner_id = keep_id
+        moved = _move_compliance(tx, keep_id, duplicate_id)
         for field in MERGE_FILLS:
             if not getattr(keep, field) and getattr(duplicate, field):
                 value = getattr(duplicate, field)
@@ -356,13 +361,79 @@ def merge_learners(db: Database, keep_id: int, duplicate_id: int) -> Outcome[Lea
             "learner",
             keep_id,
             "merge",
-            {"from": duplicate_id, "enrollments": [e.id for e in theirs]},
+            {"from": duplicate_id, "enrollments": [e.id for e in theirs], **moved},
         )
         return Outcome(
             learner_row(keep),
             Changes.of(Entity.LEARNER, keep_id, duplicate_id)
-            | Changes.of(Entity.ENROLLMENT, *(e.id for e in theirs)),
+            | Changes.of(Entity.ENROLLMENT, *(e.id for e in theirs))
+            | Changes.of(Entity.REQUIREMENT, *moved["requirements"]),
         )
+
+
+def _move_compliance(tx: OrmSession, keep_id: int, duplicate_id: int) -> dict[str, list[int]]:
+    """The duplicate's places on requirement lists, exemptions and interest lists, to `keep_id`.
+
+    Left on the merged record they were hidden: the kept learner showed overdue where the
+    duplicate was exempt, and vanished from lists the duplicate was on. Where both had one, the
+    earlier list place and the earlier wait are kept and the kept learner's exemption stands
+    (the duplicate's is moved, lifted). Returns what moved, for the audit entry.
+    """
+    members = {
+        m.requirement_id: m
+        for m in tx.scalars(
+            select(RequirementMember).where(RequirementMember.learner_id == keep_id)
+        )
+    }
+    requirement_ids = set()
+    for theirs in tx.scalars(
+        select(RequirementMember).where(RequirementMember.learner_id == duplicate_id)
+    ).all():
+        requirement_ids.add(theirs.requirement_id)
+        mine = members.get(theirs.requirement_id)
+        if mine is None:
+            tx.add(
+                RequirementMember(
+                    requirement_id=theirs.requirement_id,
+                    learner_id=keep_id,
+                    added_on=theirs.added_on,
+                )
+            )
+        else:
+            mine.added_on = min(mine.added_on, theirs.added_on)
+        tx.delete(theirs)
+    standing = set(
+        tx.scalars(
+            select(Exemption.requirement_id).where(
+                Exemption.learner_id == keep_id, Exemption.revoked_at.is_(None)
+            )
+        )
+    )
+    exemptions = tx.scalars(select(Exemption).where(Exemption.learner_id == duplicate_id)).all()
+    for exemption in exemptions:
+        requirement_ids.add(exemption.requirement_id)
+        exemption.learner_id = keep_id
+        if exemption.revoked_at is None and exemption.requirement_id in standing:
+            exemption.revoked_at = utcnow()
+    waits = tx.scalars(
+        select(InterestEntry)
+        .where(InterestEntry.learner_id.in_((keep_id, duplicate_id)))
+        .order_by(InterestEntry.added_at, InterestEntry.id)
+    ).all()
+    open_courses: set[int] = set()
+    for entry in waits:
+        if entry.closed_at is None:
+            if entry.course_id in open_courses:  # a later wait for the same course
+                entry.closed_at = utcnow()
+                entry.closed_reason = _("Merged with an earlier wait of the same learner.")
+            open_courses.add(entry.course_id)
+        entry.learner_id = keep_id
+    tx.flush()
+    return {
+        "requirements": sorted(requirement_ids),
+        "exemptions": [e.id for e in exemptions],
+        "interest": [e.id for e in waits],
+    }
 
 
 def get_learners(db: Database, learner_ids: list[int]) -> dict[int, LearnerRow]:

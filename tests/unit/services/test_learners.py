@@ -134,3 +134,47 @@ def test_merge_refuses_two_places_on_one_session(db):
     enrollment.enroll_learner(db, session.id, b.id)
     with pytest.raises(ValidationError, match="same session"):
         learners.merge_learners(db, a.id, b.id)
+
+
+def test_merge_moves_requirement_lists_exemptions_and_interest(db):
+    """The duplicate's compliance records stayed on the merged-away record (hidden): the kept
+    learner lost their place on an explicit requirement's list, their exemption (shown
+    overdue instead) and their place on an interest list."""
+    from datetime import date
+
+    from iltdesk.domain.compliance import RequirementSpec
+    from iltdesk.domain.enums import ComplianceState
+    from iltdesk.services import compliance
+    from iltdesk.services import compliance_actions
+    from iltdesk.services import interest
+    from iltdesk.services import requirements
+    from tests.fixtures.builders import make_course
+
+    course = make_course(db)
+    listed = requirements.create_requirement(
+        db, RequirementSpec("Ladder licence", (course.id,), within_days=0, explicit=True)
+    ).value
+    both_listed = requirements.create_requirement(
+        db, RequirementSpec("Harness check", (course.id,), within_days=0, explicit=True)
+    ).value
+    keep = make_learner(db, "Zoë", "Müller", email="zoe@example.com")
+    dup = make_learner(db, "Zoe", "Muller", email="z.muller@example.com")
+    requirements.set_members(db, listed.id, [dup.id], date(2026, 1, 10))
+    requirements.set_members(db, both_listed.id, [keep.id], date(2026, 3, 1))
+    requirements.set_members(db, both_listed.id, [dup.id], date(2026, 2, 1))
+    requirements.exempt(db, listed.id, dup.id, "Works from home", "Maria")
+    compliance_actions.add_to_interest(db, course.id, [dup.id], note="asked in January")
+    compliance_actions.add_to_interest(db, course.id, [keep.id])
+
+    learners.merge_learners(db, keep.id, dup.id)
+
+    def members(requirement_id: int) -> list[tuple[int, date]]:
+        return [(m[0], m[3]) for m in requirements.list_members(db, requirement_id)]
+
+    assert members(listed.id) == [(keep.id, date(2026, 1, 10))]
+    assert members(both_listed.id) == [(keep.id, date(2026, 2, 1))]  # the earlier date
+    found = compliance.matrix(db, date(2026, 12, 2), requirement_ids=[listed.id])
+    assert [p.id for p in found.learners] == [keep.id]
+    assert found.cell(0, keep.id).state is ComplianceState.EXEMPT
+    waiting = interest.interest_list(db, course.id)
+    assert [(w.learner_id, w.note) for w in waiting] == [(keep.id, "asked in January")]
