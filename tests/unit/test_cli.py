@@ -416,3 +416,21 @@ def test_known_options_before_the_command_still_work(tmp_path, capsys):
         run(["--db", str(database), "no-such-command"])
     assert "invalid choice: 'no-such-command'" in capsys.readouterr().err
     assert raised.value.code == 2
+
+
+def test_no_command_fails_as_a_bug_without_its_arguments(tmp_path, capsys):
+    """Each command typed bare either does its default or says what it needs; `requirements`
+    alone said "Something went wrong"."""
+    from iltdesk.cli import build_parser
+    from iltdesk.cli.common import EXIT_BUG
+
+    _parser, handlers = build_parser()
+    database = str(tmp_path / "bare.sqlite3")
+    for name in handlers:
+        try:
+            status = run(["--db", database, name])
+        except SystemExit as stopped:  # argparse: a required argument is missing
+            status = stopped.code
+        err = capsys.readouterr().err
+        assert status != EXIT_BUG, (name, err)
+        assert "Something went wrong" not in err, name

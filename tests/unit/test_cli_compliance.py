@@ -65,6 +65,9 @@ def test_requirements_compliance_and_due(org, capsys):
     assert [r["name"] for r in listed] == ["Forklift licence"]
     assert cli(org, "requirements", "list") == 0
     assert "Forklift licence" in capsys.readouterr().out
+    # Without an action it lists them too ("Something went wrong" before: no --json to read).
+    assert cli(org, "requirements") == 0
+    assert "Forklift licence" in capsys.readouterr().out
 
     data = as_json(org, capsys, "compliance")
     by_learner = {r["learner"]: r for r in data["rows"]}

@@ -85,6 +85,7 @@ def register(commands: Commands) -> dict[str, Handler]:
     scan.add_argument("--json", action="store_true", help=_("print JSON"))
 
     requirements = commands.add_parser("requirements", help=_("list or add requirements"))
+    requirements.set_defaults(json=False)  # no action: the list, as `requirements list`
     actions = requirements.add_subparsers(dest="requirements_action", metavar="ACTION")
     listing = actions.add_parser("list", help=_("list requirements"))
     listing.add_argument("--json", action="store_true", help=_("print JSON"))
