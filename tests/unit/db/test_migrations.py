@@ -105,3 +105,58 @@ def test_migration_scripts_ship_as_package_data(ext):
 
 def test_head_constant_matches_the_newest_script():
     assert migrate._script().get_current_head() == migrate.HEAD_REVISION
+
+
+def test_upgrade_moves_what_earlier_merges_left_on_the_merged_record(db_path, backup_dir):
+    """Merges made before merging moved requirement lists, exemptions and interest-list waits
+    left them on the merged, hidden record; the upgrade moves them to the kept learner."""
+    from datetime import date
+
+    from iltdesk.domain.compliance import RequirementSpec
+    from iltdesk.services import compliance_actions
+    from iltdesk.services import interest
+    from iltdesk.services import requirements
+    from tests.fixtures.builders import make_learner
+
+    with open_database(database_url(db_path), backup_dir=backup_dir) as db:
+        course = make_course(db)
+        listed = requirements.create_requirement(
+            db, RequirementSpec("Ladder licence", (course.id,), within_days=0, explicit=True)
+        ).value
+        keep = make_learner(db, "Zoë", "Müller", email="zoe@example.com")
+        dup = make_learner(db, "Zoe", "Muller", email="z.muller@example.com")
+        both = requirements.create_requirement(
+            db, RequirementSpec("Harness check", (course.id,), within_days=0, explicit=True)
+        ).value
+        requirements.set_members(db, listed.id, [dup.id], date(2026, 1, 10))
+        requirements.set_members(db, both.id, [keep.id], date(2026, 3, 1))
+        requirements.set_members(db, both.id, [dup.id], date(2026, 2, 1))
+        requirements.exempt(db, listed.id, dup.id, "Works from home", "Maria")
+        requirements.exempt(db, both.id, keep.id, "Office role", "Maria")
+        requirements.exempt(db, both.id, dup.id, "Office role too", "Maria")
+        compliance_actions.add_to_interest(db, course.id, [dup.id, keep.id])
+        with db.engine.begin() as conn:  # the merge as it was made before, and the old stamp
+            conn.execute(
+                text("UPDATE learners SET merged_into_id = :keep WHERE id = :dup"),
+                {"keep": keep.id, "dup": dup.id},
+            )
+            conn.execute(text("UPDATE alembic_version SET version_num = '0014'"))
+
+    with open_database(database_url(db_path), backup_dir=backup_dir) as db:
+        members = requirements.list_members(db, listed.id)
+        assert [(m[0], m[3]) for m in members] == [(keep.id, date(2026, 1, 10))]
+        members = requirements.list_members(db, both.id)
+        assert [(m[0], m[3]) for m in members] == [(keep.id, date(2026, 2, 1))]  # the earlier
+        waiting = interest.interest_list(db, course.id)
+        assert [w.learner_id for w in waiting] == [keep.id]  # one wait: the earlier
+        with db.engine.connect() as conn:
+            query = "SELECT requirement_id, learner_id, revoked_at IS NULL FROM exemptions"
+            exemptions = conn.execute(text(query)).all()
+            assert migrate.schema_state(conn).current == migrate.HEAD_REVISION
+    # Each moved; where both were exempt, the kept learner's stands and the other is lifted.
+    assert sorted(exemptions) == [
+        (listed.id, keep.id, True),
+        (both.id, keep.id, False),
+        (both.id, keep.id, True),
+    ]
+    assert any("before-upgrade" in b.path.name for b in list_backups(backup_dir))
