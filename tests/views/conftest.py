@@ -40,6 +40,12 @@ def ctx(db, tmp_path, qapp):
     prefs = Preferences(tmp_path / "prefs.json")
     context = AppContext(db, prefs, MaterialStore(tmp_path / "materials"))
     yield context
+    # As the app quits: the test's tasks are cancelled and waited for before its database is
+    # closed. Left running, a read of one test held one of the pool's two workers into the
+    # next (on the server, a session window once took over five seconds to open).
+    from iltdesk.tasks.runner import shutdown
+
+    assert shutdown(), "a task of the test was still running 10 s after it was cancelled"
     context.undo_stack.clear()
 
 
