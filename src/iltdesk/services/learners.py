@@ -420,6 +420,7 @@ def _move_compliance(tx: OrmSession, keep_id: int, duplicate_id: int) -> dict[st
         .where(InterestEntry.learner_id.in_((keep_id, duplicate_id)))
         .order_by(InterestEntry.added_at, InterestEntry.id)
     ).all()
+    moved_waits = [e.id for e in waits if e.learner_id == duplicate_id]
     open_courses: set[int] = set()
     for entry in waits:
         if entry.closed_at is None:
@@ -432,7 +433,7 @@ def _move_compliance(tx: OrmSession, keep_id: int, duplicate_id: int) -> dict[st
     return {
         "requirements": sorted(requirement_ids),
         "exemptions": [e.id for e in exemptions],
-        "interest": [e.id for e in waits],
+        "interest": moved_waits,
     }
 
 

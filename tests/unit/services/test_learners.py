@@ -178,3 +178,13 @@ def test_merge_moves_requirement_lists_exemptions_and_interest(db):
     assert found.cell(0, keep.id).state is ComplianceState.EXEMPT
     waiting = interest.interest_list(db, course.id)
     assert [(w.learner_id, w.note) for w in waiting] == [(keep.id, "asked in January")]
+    # The audit entry names what moved: the duplicate's wait, not the kept learner's own.
+    import json
+
+    from sqlalchemy import select
+
+    from iltdesk.db.entities import AuditEntry
+
+    with db.reading() as tx:
+        detail = tx.scalar(select(AuditEntry.detail).where(AuditEntry.action == "merge"))
+    assert json.loads(detail)["interest"] == [waiting[0].entry_id]
