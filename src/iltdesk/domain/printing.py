@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from iltdesk.domain.enums import AttendanceStatus
 from iltdesk.i18n import N_
 from iltdesk.i18n import _
 
@@ -203,6 +204,8 @@ class AttendanceRecord:
     minutes_attended: int | None
     instructors: str
     location: str
+    enrollment_id: int  # kept in hidden columns, so a sorted sheet still maps back
+    day_id: int
     completion: str = ""  # the learner's outcome on the session: Completed, No-show, …
     certificate: str = ""  # the code of their valid certificate, if any
 
@@ -217,7 +220,9 @@ class GridSheet:
     day_ids: tuple[int, ...]
     day_labels: tuple[str, ...]
     learners: tuple[tuple[int, str, str], ...]  # (enrollment id, name, employee id)
-    marks: dict[tuple[int, int], str] = field(default_factory=dict)  # (enrollment, day) -> label
+    # (enrollment, day) -> the mark as exported; the workbook keeps a hidden copy, so reading
+    # it back tells a cell the trainer changed from one left as it was.
+    marks: dict[tuple[int, int], AttendanceStatus] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -232,7 +237,7 @@ class AttendanceWorkbook:
 
 @dataclass(frozen=True)
 class ReturnedMark:
-    """One filled-in grid cell as found in a returned workbook."""
+    """One filled-in status cell as found in a returned workbook (its grid or flat sheet)."""
 
     sheet: str
     row: int
@@ -241,3 +246,6 @@ class ReturnedMark:
     day_id: int | None
     learner: str
     label: str
+    # The status (its value) this cell held when exported, "" for none; None where the workbook
+    # does not say (made before it kept them, or a row the trainer added).
+    exported: str | None = None

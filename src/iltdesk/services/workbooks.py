@@ -88,6 +88,8 @@ def attendance_workbook(db: Database, session_ids: list[int] | None = None) -> A
                         ),
                         instructors=instructors,
                         location=_place(session),
+                        enrollment_id=learner.enrollment_id,
+                        day_id=day.id,
                         completion=learner.status.label(),
                         certificate=codes.get(learner.enrollment_id, ""),
                     )
@@ -112,7 +114,7 @@ def attendance_workbook(db: Database, session_ids: list[int] | None = None) -> A
                     )
                     for r in seated
                 ),
-                marks={k: m.status.label() for k, m in marks.items()},
+                marks={k: m.status for k, m in marks.items()},
             )
         )
     return AttendanceWorkbook(
@@ -167,75 +169,162 @@ class AttendanceImportPlan:
 
 
 def plan_attendance_import(db: Database, returned: list[ReturnedMark]) -> AttendanceImportPlan:
-    """What applying a returned workbook would change, per learner and day; nothing guessed."""
-    changes: list[PlannedMark] = []
-    problems: list[str] = []
-    unchanged = 0
-    sessions: dict[int, SessionRow | None] = {}
-    rosters: dict[int, dict[int, str]] = {}
-    marks: dict[int, dict[tuple[int, int], AttendanceStatus]] = {}
+    """What applying a returned workbook would change, per learner and day; nothing guessed.
+
+    Where the workbook says what each cell held when exported, only what the trainer changed
+    counts: a mark changed in ILT Desk since the export is kept (the workbook's older copy is
+    named, not applied), and so is one both changed in different ways. Where the grid and the
+    flat sheet were both changed, they must agree.
+    """
+    checked = _PlanReader(db)
+    cells: dict[tuple[int, int, int], list[tuple[ReturnedMark, AttendanceStatus]]] = {}
     for cell in returned:
-        if cell.session_id not in sessions:
-            try:
-                sessions[cell.session_id] = scheduling.get_session(db, cell.session_id)
-            except NotFoundError:
-                sessions[cell.session_id] = None
-            if sessions[cell.session_id] is not None:
-                rosters[cell.session_id] = {
-                    r.enrollment_id: f"{r.last_name}, {r.first_name}".strip(", ")
-                    for r in enrollment.roster(db, cell.session_id)
-                    if r.status.holds_seat
-                }
-                marks[cell.session_id] = {
-                    (m.enrollment_id, m.day_id): m.status
-                    for m in attendance.marks_for_session(db, cell.session_id)
-                }
-        session = sessions[cell.session_id]
-        where = _("sheet “{sheet}”, row {row}").format(sheet=cell.sheet, row=cell.row)
-        if session is None:
-            problems.append(
-                _("{where}: the session of this sheet is not in this database.").format(where=where)
+        status = checked.status_of(cell)
+        if status is not None:
+            assert cell.enrollment_id is not None
+            assert cell.day_id is not None
+            key = (cell.session_id, cell.enrollment_id, cell.day_id)
+            cells.setdefault(key, []).append((cell, status))
+    changes: list[PlannedMark] = []
+    unchanged = 0
+    for (session_id, enrollment_id, day_id), found in cells.items():
+        first = found[0][0]
+        where = _where(first)
+        now = checked.marks[session_id].get((enrollment_id, day_id))
+        then = _exported(first.exported)
+        edited = [(c, s) for c, s in found if first.exported is None or s is not then]
+        wanted = {s for _c, s in edited}
+        learner = checked.rosters[session_id][enrollment_id]
+        if len(wanted) > 1:
+            other = next(c for c, s in edited if s is not edited[0][1])
+            checked.problems.append(
+                _(
+                    "{where}: {learner} is “{one}” here and “{other}” on sheet “{sheet}”, row "
+                    "{row}; left out. Make them agree and read the workbook back again."
+                ).format(
+                    where=_where(edited[0][0]),
+                    learner=learner,
+                    one=edited[0][0].label,
+                    other=other.label,
+                    sheet=other.sheet,
+                    row=other.row,
+                )
             )
             continue
-        if cell.enrollment_id not in rosters[cell.session_id]:
-            problems.append(
+        if not edited:  # as exported: the workbook says nothing new
+            if now is then:
+                unchanged += 1
+            else:
+                checked.problems.append(
+                    _(
+                        "{where}: {learner} was marked {now} in ILT Desk after this workbook was "
+                        "exported; the workbook's older “{old}” was left out."
+                    ).format(where=where, learner=learner, now=_label(now), old=first.label)
+                )
+            continue
+        status = wanted.pop()
+        if now is status:
+            unchanged += 1
+        elif first.exported is not None and now is not then:
+            checked.problems.append(
+                _(
+                    "{where}: {learner} was marked {now} in ILT Desk after this workbook was "
+                    "exported, and “{new}” in the workbook; left as {now}. If the workbook is "
+                    "right, change the mark in the session."
+                ).format(where=where, learner=learner, now=_label(now), new=edited[0][0].label)
+            )
+        else:
+            session = checked.sessions[session_id]
+            assert session is not None
+            day = next(d for d in session.days if d.id == day_id)
+            changes.append(
+                PlannedMark(
+                    session_id,
+                    enrollment_id,
+                    day_id,
+                    learner,
+                    formatting.format_date(day.start, session.timezone),
+                    now.label() if now else "",
+                    status.label(),
+                    status,
+                )
+            )
+    return AttendanceImportPlan(tuple(changes), unchanged, tuple(checked.problems))
+
+
+def _where(cell: ReturnedMark) -> str:
+    return _("sheet “{sheet}”, row {row}").format(sheet=cell.sheet, row=cell.row)
+
+
+def _exported(value: str | None) -> AttendanceStatus | None:
+    """The status a cell held when exported (None: blank, or the workbook does not say)."""
+    try:
+        return AttendanceStatus(value) if value else None
+    except ValueError:
+        return None
+
+
+def _label(status: AttendanceStatus | None) -> str:
+    return status.label() if status is not None else _("not marked")
+
+
+class _PlanReader:
+    """Each returned cell checked against its session, read once per session."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.sessions: dict[int, SessionRow | None] = {}
+        self.rosters: dict[int, dict[int, str]] = {}
+        self.marks: dict[int, dict[tuple[int, int], AttendanceStatus]] = {}
+        self.problems: list[str] = []
+
+    def _read(self, session_id: int) -> SessionRow | None:
+        if session_id not in self.sessions:
+            try:
+                self.sessions[session_id] = scheduling.get_session(self.db, session_id)
+            except NotFoundError:
+                self.sessions[session_id] = None
+                return None
+            self.rosters[session_id] = {
+                r.enrollment_id: f"{r.last_name}, {r.first_name}".strip(", ")
+                for r in enrollment.roster(self.db, session_id)
+                if r.status.holds_seat
+            }
+            self.marks[session_id] = {
+                (m.enrollment_id, m.day_id): m.status
+                for m in attendance.marks_for_session(self.db, session_id)
+            }
+        return self.sessions[session_id]
+
+    def status_of(self, cell: ReturnedMark) -> AttendanceStatus | None:
+        """The cell's status, or None with the reason added to the problems."""
+        session = self._read(cell.session_id)
+        where = _where(cell)
+        if session is None:
+            self.problems.append(
+                _("{where}: the session of this sheet is not in this database.").format(where=where)
+            )
+            return None
+        if cell.enrollment_id not in self.rosters[cell.session_id]:
+            self.problems.append(
                 _("{where}: {learner} is not on this session's roster; left out.").format(
                     where=where, learner=cell.learner or "?"
                 )
             )
-            continue
-        day = next((d for d in session.days if d.id == cell.day_id), None)
-        if day is None:
-            problems.append(
+            return None
+        if not any(d.id == cell.day_id for d in session.days):
+            self.problems.append(
                 _("{where}: a column is for a day this session does not have.").format(where=where)
             )
-            continue
+            return None
         status = status_from_label(cell.label)
         if status is None:
-            problems.append(
+            self.problems.append(
                 _("{where}: “{value}” is not an attendance status.").format(
                     where=where, value=cell.label
                 )
             )
-            continue
-        assert cell.enrollment_id is not None
-        old = marks[cell.session_id].get((cell.enrollment_id, day.id))
-        if old is status:
-            unchanged += 1
-            continue
-        changes.append(
-            PlannedMark(
-                cell.session_id,
-                cell.enrollment_id,
-                day.id,
-                rosters[cell.session_id][cell.enrollment_id],
-                formatting.format_date(day.start, session.timezone),
-                old.label() if old else "",
-                status.label(),
-                status,
-            )
-        )
-    return AttendanceImportPlan(tuple(changes), unchanged, tuple(problems))
+        return status
 
 
 def apply_attendance_import(

@@ -64,7 +64,10 @@ def test_flat_sheet_types_filter_and_no_formulas(db, tmp_path, session):
     book = load_workbook(export(db, tmp_path, [session.id]))
     flat = book["Attendance"]
     assert flat.freeze_panes == "A2"
-    assert flat.auto_filter.ref == "A1:P7"
+    # The filter spans the hidden id columns, so sorting by it moves them with their rows.
+    assert flat.auto_filter.ref == "A1:R7"
+    assert flat.column_dimensions["Q"].hidden
+    assert flat.column_dimensions["R"].hidden
     assert [c.value for c in flat[1]][:7] == [
         "Session",
         "Course",
@@ -114,6 +117,8 @@ def test_minutes_are_the_minutes_the_completion_rule_counted(db, tmp_path, sessi
 def test_workbook_prints_one_page_wide_landscape_with_repeated_headings(db, tmp_path, session):
     book = load_workbook(export(db, tmp_path, [session.id]))
     for sheet in book.worksheets:
+        if sheet.sheet_state == "veryHidden":  # the marks as exported: never shown or printed
+            continue
         assert sheet.page_setup.fitToWidth == 1
         assert sheet.page_setup.fitToHeight == 0
         assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
@@ -122,8 +127,19 @@ def test_workbook_prints_one_page_wide_landscape_with_repeated_headings(db, tmp_
     assert flat.page_setup.orientation == "landscape"
     assert flat.print_title_rows == "$1:$1"
     for cell in flat[1]:
+        if flat.column_dimensions[cell.column_letter].hidden:
+            continue
         width = flat.column_dimensions[cell.column_letter].width
         assert width >= len(cell.value), cell.value
+    # The grid prints its learners and days; its title, too long for those columns, prints
+    # whole in the page header, and the session id it keeps is not shown.
+    grid = next(s for s in book.worksheets if s["A1"].value == GRID_MARKER)
+    assert grid.print_area == f"'{grid.title}'!$B$3:$E$6"
+    assert grid.oddHeader.left.text == grid["C1"].value
+    assert grid["C1"].value == (
+        "Excel for Analysts · 4 May 2026, 09:00–17:00 CEST; 5 May 2026, 09:00–12:00 CEST"
+    )
+    assert grid["B1"].number_format == ";;;"
 
 
 def test_summary_formulas_reference_the_attendance_sheet(db, tmp_path, session):
@@ -198,3 +214,87 @@ def test_unreadable_files_get_a_sentence(tmp_path):
     Workbook().save(plain)
     with pytest.raises(UserError, match="no attendance grid"):
         read_returned_grids(plain)
+
+
+def grid_of(book):
+    return next(s for s in book.worksheets if s["A1"].value == GRID_MARKER)
+
+
+def rows_by_learner(grid):
+    return {grid.cell(row=r, column=2).value: r for r in range(4, grid.max_row + 1)}
+
+
+def test_workbook_opens_on_the_grid_with_one_tab_selected(db, tmp_path, session):
+    book = load_workbook(export(db, tmp_path, [session.id]))
+    assert book.active is grid_of(book)
+    assert [s.title for s in book.worksheets if s.sheet_view.tabSelected] == [book.active.title]
+    kept = [s for s in book.worksheets if s.sheet_state != "visible"]
+    assert [s.sheet_state for s in kept] == ["veryHidden"]
+
+
+def test_a_mark_changed_in_the_app_after_the_export_is_not_overwritten(db, tmp_path, session):
+    path = export(db, tmp_path, [session.id])  # Ann's first day exported as Present
+    ann, bob = (
+        next(r for r in enrollment.roster(db, session.id) if r.last_name == name)
+        for name in ("Adams", '=HYPERLINK("x")')
+    )
+    first = session.days[0].id
+    attendance.record_marks(db, session.id, [MarkSpec(ann.enrollment_id, first, "absent")])
+    book = load_workbook(path)
+    grid = grid_of(book)
+    row_of = rows_by_learner(grid)
+    grid.cell(row=row_of['=HYPERLINK("x"), Bob'], column=4, value="Present")  # Ann's untouched
+    book.save(path)
+
+    plan = workbooks.plan_attendance_import(db, read_returned_grids(path))
+    assert [(c.enrollment_id, c.new) for c in plan.changes] == [(bob.enrollment_id, "Present")]
+    assert len(plan.problems) == 1
+    assert (
+        "Adams, Ann was marked Absent in ILT Desk after this workbook was exported"
+        in (plan.problems[0])
+    )
+    assert "older “Present” was left out" in plan.problems[0]
+
+    # Both changed, differently: the app's mark stands and the workbook's is named.
+    grid.cell(row=row_of["Adams, Ann"], column=4, value="Late")
+    book.save(path)
+    plan = workbooks.plan_attendance_import(db, read_returned_grids(path))
+    assert [c.enrollment_id for c in plan.changes] == [bob.enrollment_id]
+    assert "“Late” in the workbook; left as Absent" in " ".join(plan.problems)
+
+
+def test_a_status_typed_on_the_sorted_flat_sheet_is_read_back(db, tmp_path, session):
+    path = export(db, tmp_path, [session.id])
+    book = load_workbook(path)
+    flat = book["Attendance"]
+    # The trainer sorts the sheet (last row first) and types on it rather than on the grid.
+    rows = [[c.value for c in row] for row in flat.iter_rows(min_row=2)]
+    for index, values in enumerate(reversed(rows), start=2):
+        for column, value in enumerate(values, start=1):
+            flat.cell(row=index, column=column).value = value  # value=None would not clear
+    cleo_second = next(
+        r
+        for r in range(2, flat.max_row + 1)
+        if flat.cell(row=r, column=8).value == "+Plus, Cleo"
+        and flat.cell(row=r, column=18).value == session.days[1].id
+    )
+    flat.cell(row=cleo_second, column=11, value="late")
+    book.save(path)
+
+    plan = workbooks.plan_attendance_import(db, read_returned_grids(path))
+    assert [(c.learner, c.day_label, c.new) for c in plan.changes] == [
+        ("+Plus, Cleo", "5 May 2026", "Late")
+    ]
+    assert plan.unchanged == 1  # Ann's Present, on both sheets, counted once
+    assert plan.problems == ()
+
+    # The grid says otherwise for the same learner and day: neither is taken.
+    grid = grid_of(book)
+    cleo = rows_by_learner(grid)["+Plus, Cleo"]
+    grid.cell(row=cleo, column=5, value="Absent")
+    book.save(path)
+    plan = workbooks.plan_attendance_import(db, read_returned_grids(path))
+    assert plan.changes == ()
+    (problem,) = plan.problems
+    assert problem.startswith("sheet “Attendance”, row 4: +Plus, Cleo is “late” here and ")
+    assert f"“Absent” on sheet “{grid.title}”, row {cleo}; left out" in problem
