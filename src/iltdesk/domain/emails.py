@@ -8,6 +8,7 @@ take a fast path that gives the same answer; a property test holds the two in ag
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Dot-atom local part and an LDH domain with an alphabetic top-level label: a strict subset of
 # what email-validator accepts, so whatever matches here it would accept too.
@@ -40,3 +41,36 @@ def normalise_email(value: str) -> str | None:
 def email_key(value: str) -> str:
     """The case-insensitive key under which an address is unique."""
     return value.strip().casefold()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """An address as mail carries it: the domain in ASCII (IDNA), so any server takes it."""
+
+    local: str
+    domain: str
+    # The part before the @ is not ASCII (RFC 6531): only a server offering SMTPUTF8 takes it,
+    # and the message's headers must then be UTF-8 as they are.
+    smtputf8: bool
+
+    @property
+    def address(self) -> str:
+        return f"{self.local}@{self.domain}"
+
+
+def envelope(value: str) -> Envelope:
+    """How `value` goes into an SMTP envelope and a message's headers."""
+    value = value.strip()
+    if value.isascii():
+        local, _at, domain = value.rpartition("@")
+        return Envelope(local, domain, smtputf8=False)
+    from email_validator import EmailNotValidError
+    from email_validator import validate_email
+
+    try:
+        result = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:  # stored addresses were checked; send it as it is
+        local, _at, domain = value.rpartition("@")
+        return Envelope(local, domain, smtputf8=not local.isascii())
+    local = str(result.local_part)
+    return Envelope(local, str(result.ascii_domain), smtputf8=not local.isascii())

@@ -12,8 +12,11 @@ from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
+from email.policy import SMTPUTF8
 from email.utils import format_datetime
 from email.utils import make_msgid
+
+from iltdesk.domain.emails import envelope
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,9 @@ def one_line(text: str) -> str:
 
 
 def _address(name: str, address: str) -> Address:
-    local, _, domain = address.strip().rpartition("@")
-    return Address(display_name=one_line(name), username=local, domain=domain)
+    """The header form of an address: its domain in ASCII (a Unicode domain as IDNA)."""
+    carried = envelope(address)
+    return Address(display_name=one_line(name), username=carried.local, domain=carried.domain)
 
 
 def build_message(
@@ -97,4 +101,10 @@ def build_message(
             subtype=attachment.subtype,
             filename=attachment.filename,
         )
-    return message.as_bytes(), message_id
+    # An address with a Unicode name part (łukasz@…) cannot be written in ASCII headers (an
+    # encoded word is not allowed there): such a message is UTF-8 throughout (RFC 6532), sent
+    # with SMTPUTF8.
+    international = any(
+        envelope(address).smtputf8 for address in (sender.address, recipient, sender.reply_to)
+    )
+    return message.as_bytes(policy=SMTPUTF8 if international else SMTP), message_id

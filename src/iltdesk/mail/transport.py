@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from iltdesk.documents.files import write_atomic
+from iltdesk.domain.emails import envelope
 from iltdesk.i18n import _
 
 SECURITY = ("starttls", "ssl", "none")
@@ -206,12 +207,28 @@ class SmtpTransport:
             raise
         smtp = self._smtp
         assert smtp is not None
+        carried_sender, carried_recipient = envelope(sender), envelope(recipient)
+        international = carried_sender.smtputf8 or carried_recipient.smtputf8
         try:
             smtp.ehlo_or_helo_if_needed()
-            code, reply = smtp.mail(sender)
+            if international and not smtp.has_extn("smtputf8"):
+                raise SendError(
+                    "permanent",
+                    _(
+                        "The mail server does not accept {address}: an address with letters "
+                        "beyond plain ASCII before the @ needs SMTPUTF8, which this server does "
+                        "not offer. Ask for another address, or send through a server that "
+                        "offers SMTPUTF8."
+                    ).format(
+                        address=recipient if carried_recipient.smtputf8 else sender,
+                    ),
+                )
+            # SMTPUTF8 also makes smtplib send the commands as UTF-8.
+            options = ["SMTPUTF8"] if international else []
+            code, reply = smtp.mail(carried_sender.address, options)
             if code != 250:
                 raise smtplib.SMTPSenderRefused(code, reply, sender)
-            code, reply = smtp.rcpt(recipient)
+            code, reply = smtp.rcpt(carried_recipient.address)
             if code not in (250, 251):
                 raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
             smtp.putcmd("data")

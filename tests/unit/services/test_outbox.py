@@ -461,3 +461,51 @@ def test_a_copy_can_itself_be_resent(db, completed, server):
         "resend-1",
         "resend-3",
     ]
+
+
+def international_session(db):
+    """Learners whose addresses are not all ASCII: a Unicode name part, a Unicode domain."""
+    course = make_course(db, title="Forklift Safety")
+    day = day_spec(date(2026, 3, 12), "09:00", "17:00", "Europe/London")
+    session = make_session(db, course.id, days=(day,), capacity=5)
+    for first, address in (
+        ("Łukasz", "łukasz.schmidt@example.com"),
+        ("Jörg", "joerg@bücher.example.com"),
+        ("Ann", "ann@example.com"),
+    ):
+        learner = make_learner(db, first, "Lee", email=address)
+        enrollment.enroll_learner(db, session.id, learner.id)
+    composed = outbox.compose(db, MessageKind.REMINDER, session.id)
+    return outbox.queue(db, composed.drafts).value
+
+
+@pytest.mark.parametrize("offers_smtputf8", [True, False])
+def test_unicode_addresses_go_out_or_fail_alone_with_a_sentence(db, offers_smtputf8):
+    running = start_server(smtputf8=offers_smtputf8)
+    try:
+        settings = configure(db, running.port)
+        international_session(db)
+        summary = send(db, settings)  # no crash, nothing left "sending"
+        received = {r.recipients[0]: r for r in running.recorder.received}
+        # A Unicode domain travels as IDNA, in the envelope and the To header alike.
+        assert received["joerg@xn--bcher-kva.example.com"].message["To"].addresses[0].domain == (
+            "xn--bcher-kva.example.com"
+        )
+        assert "ann@example.com" in received
+        statuses = {r.recipient: r.status for r in outbox.list_outbox(db)}
+        if offers_smtputf8:
+            assert (summary.sent, summary.failed) == (3, 0)
+            lukasz = received["łukasz.schmidt@example.com"]
+            # The header carries the address as it is (RFC 6532), not an encoded word.
+            assert b"To: \xc5\x81ukasz Lee <\xc5\x82ukasz.schmidt@example.com>" in lukasz.data
+            assert set(statuses.values()) == {OutboxStatus.SENT}
+        else:
+            assert (summary.sent, summary.failed) == (2, 1)
+            assert statuses["łukasz.schmidt@example.com"] is OutboxStatus.FAILED
+            (failed,) = outbox.list_outbox(db, [OutboxStatus.FAILED])
+            assert failed.last_error.startswith(
+                "The mail server does not accept łukasz.schmidt@example.com: an address with "
+                "letters beyond plain ASCII before the @ needs SMTPUTF8"
+            )
+    finally:
+        running.stop()
