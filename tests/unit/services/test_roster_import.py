@@ -154,6 +154,19 @@ def test_enrol_seats_then_waitlist_in_file_order(db):
     assert _commit(db, parsed, session_id=session.id).value.batch_id is None
 
 
+def test_a_clash_is_noted_in_one_sentence(db):
+    other, session = make_session(db), make_session(db, allow_clashes=True)  # the same hours
+    busy = make_learner(db, "Al", "Busy", email="al@example.com")
+    enrollment.enroll_learner(db, other.id, busy.id)
+    plan = roster_import.plan_import(
+        db, _parsed([["", "Al", "Busy", "al@example.com", ""]]), session.id
+    )
+    (note,) = plan.problems
+    assert note.message.startswith("Also booked at an overlapping time: Al Busy is also enrolled")
+    assert note.message.endswith("BST.")  # one full stop, not two
+    assert not note.blocking
+
+
 def test_undo_removes_what_was_added_and_restores_what_changed(db):
     session = make_session(db, capacity=5)
     kept = make_learner(db, "Ann", "Lee", email="ann@example.com", department="Sales")

@@ -206,7 +206,7 @@ class _Planner:
             if clashes:
                 self.note(
                     row,
-                    _("Also booked at an overlapping time: {clash}.").format(
+                    _("Also booked at an overlapping time: {clash}").format(
                         clash=clashes[0].message
                     ),
                 )
