@@ -183,6 +183,20 @@ def test_workbook_out_and_back_in(qtbot, ctx, detail, tmp_path, monkeypatch):
     assert detail.attendance_model.data(detail.attendance_model.index(0, 1)) in ("P", "A")
 
 
+def test_the_question_before_reading_back_says_what_was_left_out(qtbot):
+    from iltdesk.services.workbooks import AttendanceImportPlan
+
+    problems = ("sheet “Grid”, row 4: Ann was marked Absent in ILT Desk after this workbook…",)
+    box = session_documents.attendance_import_box(None, AttendanceImportPlan((), 3, problems))
+    qtbot.addWidget(box)
+    assert box.text() == "0 marks will change."
+    assert box.informativeText() == "1 cell was left out; Show Details… says why."
+    assert box.detailedText().endswith("Left out:\n" + problems[0])
+    clean = session_documents.attendance_import_box(None, AttendanceImportPlan((), 3, ()))
+    qtbot.addWidget(clean)
+    assert clean.informativeText() == ""
+
+
 def test_signin_options_dialog_saves_and_validates(qtbot, ctx, detail):
     from PySide6.QtCore import Qt
 

@@ -47,8 +47,12 @@ def ask_open_workbook(parent: QWidget) -> Path | None:
     return Path(name) if name else None
 
 
-def confirm_attendance_import(parent: QWidget, plan: AttendanceImportPlan) -> bool:
-    """Show what a returned workbook would change and ask before applying it."""
+def attendance_import_box(parent: QWidget, plan: AttendanceImportPlan) -> QMessageBox:
+    """The question before a returned workbook is applied: what changes, and what was left out.
+
+    What was left out is said in the question itself, its reasons under Show Details: a mark
+    kept because it changed in ILT Desk after the export must not go unnoticed.
+    """
     lines = [f"{c.learner} · {c.day_label}: {c.old or '—'} → {c.new}" for c in plan.changes[:25]]
     if len(plan.changes) > 25:
         lines.append(_("… and {n} more.").format(n=len(plan.changes) - 25))
@@ -56,14 +60,26 @@ def confirm_attendance_import(parent: QWidget, plan: AttendanceImportPlan) -> bo
         n=len(plan.changes)
     )
     details = "\n".join(lines)
+    box = QMessageBox(parent)
     if plan.problems:
         details += "\n\n" + _("Left out:") + "\n" + "\n".join(plan.problems)
-    box = QMessageBox(parent)
+        box.setInformativeText(
+            ngettext(
+                "{n} cell was left out; Show Details… says why.",
+                "{n} cells were left out; Show Details… says why.",
+                len(plan.problems),
+            ).format(n=len(plan.problems))
+        )
     box.setWindowTitle(_("Read back attendance"))
     box.setText(text)
     box.setDetailedText(details)
     box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
-    return run_modal(box) == QMessageBox.StandardButton.Apply
+    return box
+
+
+def confirm_attendance_import(parent: QWidget, plan: AttendanceImportPlan) -> bool:
+    """Show what a returned workbook would change and ask before applying it."""
+    return run_modal(attendance_import_box(parent, plan)) == QMessageBox.StandardButton.Apply
 
 
 @dataclass(frozen=True)
