@@ -138,7 +138,7 @@ def _prepare(
         before_upgrade = backup.back_up(db, backup_dir, reason="before-upgrade").path
     elif startup_backup and can_back_up and not state.is_empty:
         assert backup_dir is not None
-        if backup.changed_since_last_backup(db, backup_dir):
+        if backup.startup_backup_due(db, backup_dir):
             backup.back_up(db, backup_dir, reason="startup")
             backup.thin_backups(backup_dir)
     if state.needs_upgrade:

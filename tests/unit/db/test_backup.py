@@ -8,6 +8,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -32,21 +33,30 @@ def test_backup_is_verified_and_named_by_time(db, backup_dir):
     assert not list(backup_dir.glob(".*partial"))
 
 
-def test_startup_backup_only_when_data_changed(db_path, backup_dir):
+def test_startup_backup_only_when_data_changed_at_most_every_half_hour(db_path, backup_dir):
     url = database_url(db_path)
-    open_database(url, backup_dir=backup_dir).close()
-    assert backup.list_backups(backup_dir) == []  # a new, empty database needs none
-    with open_database(url, backup_dir=backup_dir) as db:
-        make_course(db)
-    open_database(url, backup_dir=backup_dir).close()
-    assert len(backup.list_backups(backup_dir)) == 1
-    for _ in range(3):  # reading only: nothing new to back up
+    with time_machine.travel(NOW, tick=False) as clock:
         open_database(url, backup_dir=backup_dir).close()
-    assert len(backup.list_backups(backup_dir)) == 1
-    with open_database(url, backup_dir=backup_dir) as db:
-        make_course(db)
-    open_database(url, backup_dir=backup_dir).close()
-    assert len(backup.list_backups(backup_dir)) == 2
+        assert backup.list_backups(backup_dir) == []  # a new, empty database needs none
+        with open_database(url, backup_dir=backup_dir) as db:
+            make_course(db)
+        open_database(url, backup_dir=backup_dir).close()
+        assert len(backup.list_backups(backup_dir)) == 1
+        for _ in range(3):  # reading only: nothing new to back up
+            open_database(url, backup_dir=backup_dir).close()
+        assert len(backup.list_backups(backup_dir)) == 1
+        # A script's commands, one after another: one copy, not one per command.
+        for minutes in (1, 2, 29):
+            clock.move_to(NOW + timedelta(minutes=minutes))
+            with open_database(url, backup_dir=backup_dir) as db:
+                make_course(db)
+        assert len(backup.list_backups(backup_dir)) == 1
+        clock.move_to(NOW + timedelta(minutes=30))  # the changes since are backed up then
+        open_database(url, backup_dir=backup_dir).close()
+        assert len(backup.list_backups(backup_dir)) == 2
+        clock.move_to(NOW + timedelta(hours=2))  # nothing changed since: none
+        open_database(url, backup_dir=backup_dir).close()
+        assert len(backup.list_backups(backup_dir)) == 2
 
 
 def test_backup_while_another_connection_writes_is_consistent(db, backup_dir):
