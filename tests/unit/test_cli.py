@@ -407,6 +407,43 @@ def test_an_unknown_option_before_the_command_is_named(capsys, argv, unknown, me
     assert "invalid choice" not in error
 
 
+@pytest.mark.parametrize(
+    ("argv", "usage", "said"),
+    [
+        (["due", "30"], "usage: iltdesk due ", "iltdesk due: error: unexpected word 30"),
+        (
+            ["find-slot", "--course", "FA-200", "--from", "2027-01-04", "--to", "2027-01-08"],
+            "usage: iltdesk find-slot ",
+            "unknown option --course: give COURSE_CODE as a word of its own",
+        ),
+        (
+            ["sessions", "--upcomming"],
+            "usage: iltdesk sessions ",
+            "unknown option --upcomming; did you mean --upcoming?",
+        ),
+        (
+            ["roster", "3", "--sesion", "4"],
+            "usage: iltdesk roster ",
+            "iltdesk roster: error: unknown option --sesion\n",
+        ),
+        (
+            ["enrol", "5", "a@example.com", "--db", "team.sqlite3"],
+            "usage: iltdesk enrol ",
+            "--db goes before the command: iltdesk --db … enrol …",
+        ),
+    ],
+)
+def test_a_word_the_command_does_not_take_is_named_under_its_usage(capsys, argv, usage, said):
+    """argparse said "unrecognized arguments" under the usage of `iltdesk` itself."""
+    with pytest.raises(SystemExit) as raised:
+        run(argv)
+    assert raised.value.code == 2  # the command line could not be read (see --help)
+    error = capsys.readouterr().err
+    assert error.startswith(usage)
+    assert said in error
+    assert "unrecognized arguments" not in error
+
+
 def test_known_options_before_the_command_still_work(tmp_path, capsys):
     database = tmp_path / "team.sqlite3"
     assert run(["--db", str(database), "sessions", "--json"]) == 0

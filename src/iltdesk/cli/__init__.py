@@ -83,10 +83,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Handler]]:
         description=_("ILT Desk: plan, run and record instructor-led training."),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=_(
-            "Exit status: 0 done; 1 refused: a sentence on stderr says why; 2 an input file "
-            "could not be read; 3 a bug (details in the log file); 4 the database cannot be "
-            "opened or written (damaged, read-only, full, locked); 5 mail is left unsent; "
-            "6 a check found problems (check-db, audit verify, a certificate that is not valid)."
+            "Exit status: 0 done; 1 refused: a sentence on stderr says why; 2 the command line "
+            "or an input file could not be read; 3 a bug (details in the log file); 4 the "
+            "database cannot be opened or written (damaged, read-only, full, locked); 5 mail "
+            "is left unsent; 6 a check found problems (check-db, audit verify, a certificate "
+            "that is not valid)."
         ),
     )
     parser.add_argument("--version", action=_VersionAction, nargs=0, help=_("show the version"))
@@ -149,6 +150,67 @@ def _refuse_unknown_options(parser: argparse.ArgumentParser, argv: Sequence[str]
         index += 2 if takes_value[name] and "=" not in word else 1
 
 
+def _command_parser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The parser of the command (and its action) that `args` chose."""
+    current = parser
+    while True:
+        chosen = next(
+            (
+                action.choices[getattr(args, action.dest)]
+                for action in current._actions
+                if isinstance(action, argparse._SubParsersAction)
+                and getattr(args, action.dest, None) in (action.choices or {})
+            ),
+            None,
+        )
+        if chosen is None:
+            return current
+        current = chosen
+
+
+def _refuse_extra_words(
+    parser: argparse.ArgumentParser, command: argparse.ArgumentParser, extra: Sequence[str]
+) -> None:
+    """Name a word the command does not take, under that command's own usage.
+
+    argparse said "unrecognized arguments" under the usage of `iltdesk` itself, which does not
+    show what the command takes (`find-slot --course X`: its course is its first word).
+    """
+    import difflib
+
+    word = extra[0]
+    if not word.startswith("-") or word == "-":
+        command.error(_("unexpected word {word}").format(word=word))
+    name = word.split("=", 1)[0]
+    general = {s for action in parser._actions for s in action.option_strings}
+    if name in general:
+        command.error(
+            _("{option} goes before the command: iltdesk {option} … {command} …").format(
+                option=name, command=command.prog.removeprefix(parser.prog).strip()
+            )
+        )
+    bare = name.lstrip("-").replace("-", "_").upper()
+    for action in command._actions:  # `--course X` for a command whose course is a word
+        word = str(action.metavar or action.dest).upper()
+        if not action.option_strings and bare and bare in word:
+            command.error(
+                _("unknown option {option}: give {word} as a word of its own").format(
+                    option=name, word=action.metavar or action.dest
+                )
+            )
+    known = {s.lstrip("-"): s for action in command._actions for s in action.option_strings}
+    near = difflib.get_close_matches(name.lstrip("-"), known, n=1, cutoff=0.7)
+    if near:
+        command.error(
+            _("unknown option {option}; did you mean {known}?").format(
+                option=name, known=known[near[0]]
+            )
+        )
+    command.error(_("unknown option {option}").format(option=name))
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Parse `argv` and run the command; returns the exit status."""
     from iltdesk.collector import release_collector
@@ -157,7 +219,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     parser, handlers = build_parser()
     _refuse_unknown_options(parser, sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _refuse_extra_words(parser, _command_parser(parser, args), extra)
     if args.command is not None or args.self_test:
         release_collector()  # the window releases it once it is shown
     if args.self_test:
