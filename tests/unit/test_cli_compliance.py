@@ -125,6 +125,10 @@ def test_verify_and_the_register(org, capsys, tmp_path):
     assert found["course_code"] == "FS-101"
     assert cli(org, "verify", code) == 0
     assert "Valid:" in capsys.readouterr().out
+    # As read out over the phone or copied from a line break: without dashes, with spaces.
+    for typed in (code.replace("-", ""), code.replace("-", " ").lower(), f" {code[:6]} {code[6:]}"):
+        assert cli(org, "verify", typed) == 0, typed
+        assert "Valid:" in capsys.readouterr().out
     assert cli(org, "verify", "NOPE-NOPE-NOPE") == EXIT_PROBLEMS
     assert "No certificate has the code" in capsys.readouterr().out
     assert cli(org, "verify", "NOPE-NOPE-NOPE", "--json") == EXIT_PROBLEMS

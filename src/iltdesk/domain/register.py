@@ -8,6 +8,24 @@ from typing import Final
 
 from iltdesk.domain.enums import CertificateStatus
 
+# A certificate's code: twelve characters that cannot be mistaken for one another (no I, O, 0
+# or 1), printed in groups of four: "K7QX-M2PD-9WRT".
+ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH: Final = 12
+
+
+def typed_code(text: str) -> str:
+    """A code as stored, from one typed as read out or copied.
+
+    Any case, with or without its dashes, spaces anywhere ("twgs 57s7 7dvy", "TWGS57S77DVY");
+    text that is not such a code comes back as typed, upper-cased, without spaces.
+    """
+    cleaned = "".join(text.split()).upper()
+    plain = "".join(ch for ch in cleaned if ch.isalnum())
+    if len(plain) == CODE_LENGTH and all(ch in ALPHABET for ch in plain):
+        return "-".join(plain[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+    return cleaned
+
 
 @dataclass(frozen=True)
 class RegisterRow:

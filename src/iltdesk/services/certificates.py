@@ -29,6 +29,8 @@ from iltdesk.domain.changes import Entity
 from iltdesk.domain.dates import add_months
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.printing import CertificateDoc
+from iltdesk.domain.register import ALPHABET
+from iltdesk.domain.register import CODE_LENGTH
 from iltdesk.errors import NotFoundError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
@@ -37,8 +39,6 @@ from iltdesk.services import scheduling
 from iltdesk.services.common import Outcome
 from iltdesk.services.common import audit
 from iltdesk.services.common import get_or_fail
-
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class CertificateRow:
 
 def new_code() -> str:
     """A random code like "K7QX-M2PD-9WRT" (60 bits)."""
-    raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 

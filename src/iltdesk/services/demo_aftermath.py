@@ -29,7 +29,7 @@ from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.domain.enums import MessageKind
 from iltdesk.domain.enums import OutboxStatus
 from iltdesk.domain.enums import SessionStatus
-from iltdesk.services.certificates import ALPHABET
+from iltdesk.domain.register import ALPHABET
 from iltdesk.services.demo_directory import DEMO_RATES
 from iltdesk.services.demo_history import HistoryBuilder
 

@@ -22,6 +22,7 @@ from iltdesk.domain.enums import CertificateStatus
 from iltdesk.domain.register import RegisterRow
 from iltdesk.domain.register import RegisterTuple
 from iltdesk.domain.register import register_row
+from iltdesk.domain.register import typed_code
 from iltdesk.services.common import BATCH_ROWS
 
 
@@ -132,7 +133,10 @@ def register_rows(
 
 
 def verify_code(db: Database, code: str, today: date) -> RegisterRow | None:
-    """The certificate with `code` (any case, spaces ignored), or None when unknown."""
-    cleaned = "".join(code.split()).upper()
-    found = register(db, today, code=cleaned)
+    """The certificate with `code`, or None when unknown.
+
+    Typed as read out or copied (`typed_code`), as the published register page matches it.
+    """
+    cleaned = typed_code(code)
+    found = register(db, today, code=cleaned) if cleaned else []
     return found[0] if found else None
