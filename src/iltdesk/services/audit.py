@@ -11,10 +11,13 @@ from datetime import UTC
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session as OrmSession
 
 from iltdesk.db import audit_chain as chain
 from iltdesk.db.engine import Database
+from iltdesk.db.entities import Attendance
 from iltdesk.db.entities import AuditEntry
+from iltdesk.db.entities import Enrollment
 from iltdesk.db.entities import Learner
 from iltdesk.db.entities import SessionDay
 from iltdesk.db.entities import TrainingSession
@@ -113,13 +116,72 @@ def history(
                 select(SessionDay.id).where(SessionDay.session_id == sid).order_by(SessionDay.start)
             )
             day_numbers.update({day_id: n for n, day_id in enumerate(days, start=1)})
+        marks = _mark_days(tx, entries)
+        places = _feedback_names(tx, entries)
         return [
-            _row(entry, names, day_numbers, zones.get(entry.session_id or 0, "UTC"))
+            _row(entry, names, day_numbers, zones.get(entry.session_id or 0, "UTC"), marks, places)
             for entry in entries
         ]
 
 
-def _row(entry: AuditEntry, names: dict[int, str], days: dict[int, int], zone: str) -> HistoryRow:
+def _feedback_names(tx: OrmSession, entries: list[AuditEntry]) -> dict[int, str]:
+    """The learner who signed each feedback response the entries name, by their place."""
+    places = set()
+    for entry in entries:
+        if entry.entity == "feedback" and entry.action == "create":
+            try:
+                place = json.loads(entry.detail or "{}").get("enrollment_id")
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(place, int):
+                places.add(place)
+    return {
+        place: f"{first} {last}".strip()
+        for place, first, last in tx.execute(
+            select(Enrollment.id, Learner.first_name, Learner.last_name)
+            .join(Learner, Learner.id == Enrollment.learner_id)
+            .where(Enrollment.id.in_(places))
+        )
+    }
+
+
+def _mark_days(tx: OrmSession, entries: list[AuditEntry]) -> dict[int, int]:
+    """Each attendance mark's day, for entries that do not say it.
+
+    A change of status names only what changed; the day comes from the mark, or from the trail
+    when the mark was cleared since.
+    """
+    ids = {e.entity_id for e in entries if e.entity == "attendance" and e.entity_id is not None}
+    found = {
+        mark: day
+        for mark, day in tx.execute(
+            select(Attendance.id, Attendance.day_id).where(Attendance.id.in_(ids))
+        )
+    }
+    missing = ids - set(found)
+    if missing:
+        for mark_id, detail in tx.execute(
+            select(AuditEntry.entity_id, AuditEntry.detail).where(
+                AuditEntry.entity == "attendance", AuditEntry.entity_id.in_(missing)
+            )
+        ):
+            try:
+                day = _new(json.loads(detail or "{}").get("day_id"))
+            except (ValueError, AttributeError):
+                continue
+            if isinstance(day, int) and mark_id is not None:
+                found.setdefault(mark_id, day)
+    return found
+
+
+def _row(
+    entry: AuditEntry,
+    names: dict[int, str],
+    days: dict[int, int],
+    zone: str,
+    marks: dict[int, int] | None = None,
+    places: dict[int, str] | None = None,
+) -> HistoryRow:
     try:
         detail = json.loads(entry.detail or "{}")
     except ValueError:
@@ -131,7 +193,7 @@ def _row(entry: AuditEntry, names: dict[int, str], days: dict[int, int], zone: s
         entry.entity,
         entry.entity_id,
         entry.action,
-        describe(entry, detail, names, days, zone),
+        describe(entry, detail, names, days, zone, marks, places),
         entry.reason,
         detail if isinstance(detail, dict) else {},
     )
@@ -147,18 +209,31 @@ def describe(
     names: dict[int, str],
     days: dict[int, int],
     zone: str = "UTC",
+    marks: dict[int, int] | None = None,
+    places: dict[int, str] | None = None,
 ) -> str:
-    """An entry in words ("Ann marked Bo Lee Late on day 2"); times in `zone` (the venue's)."""
+    """An entry in words ("Ann marked Bo Lee Late on day 2"); times in `zone` (the venue's).
+
+    `marks` gives each attendance mark's day where the entry does not (a changed status);
+    `places` the learner of each place a feedback response was signed for.
+    """
     actor = entry.actor or _("Someone")
     learner = names.get(entry.learner_id or 0, _("a learner"))
     if entry.entity == "attendance":
-        day = days.get(int(_new(detail.get("day_id")) or 0), 0)
+        day_id = _new(detail.get("day_id")) or (marks or {}).get(entry.entity_id or 0)
+        day = days.get(day_id) if isinstance(day_id, int) else None
         status = _new(detail.get("status"))
         if entry.action == "delete":
+            if day is None:
+                return _("{actor} cleared {learner}'s mark").format(actor=actor, learner=learner)
             return _("{actor} cleared {learner}'s mark on day {day}").format(
                 actor=actor, learner=learner, day=day
             )
         label = AttendanceStatus(status).label() if status else "?"
+        if day is None:
+            return _("{actor} marked {learner} {status}").format(
+                actor=actor, learner=learner, status=label
+            )
         return _("{actor} marked {learner} {status} on day {day}").format(
             actor=actor, learner=learner, status=label, day=day
         )
@@ -176,6 +251,10 @@ def describe(
         return _("{actor} issued certificate {code} to {learner}").format(
             actor=actor, code=detail.get("code", ""), learner=learner
         )
+    if entry.entity == "feedback" and entry.action in ("create", "delete"):
+        place = _new(detail.get("enrollment_id"))
+        signed = (places or {}).get(place) if isinstance(place, int) else None
+        return _feedback(entry, detail, actor, signed)
     special = _special(entry, detail, actor, days, zone)
     if special is not None:
         return special
@@ -198,6 +277,20 @@ def describe(
     return _("{actor} {verb} {what}").format(actor=actor, verb=verb, what=what) + (
         f" ({fields})" if fields else ""
     )
+
+
+def _feedback(entry: AuditEntry, detail: JsonObject, actor: str, learner: str | None) -> str:
+    """A feedback response kept or removed, in words (its fields were dumped as they are)."""
+    if entry.action == "delete":
+        return _("{actor} removed a feedback response").format(actor=actor)
+    paper = str(_new(detail.get("source")) or "") == "paper"
+    if learner is None:
+        if paper:
+            return _("{actor} typed in an anonymous feedback form").format(actor=actor)
+        return _("{actor} imported an anonymous feedback response").format(actor=actor)
+    if paper:
+        return _("{actor} typed in {learner}'s feedback form").format(actor=actor, learner=learner)
+    return _("{actor} imported {learner}'s feedback response").format(actor=actor, learner=learner)
 
 
 _SESSION_STATES = frozenset(s.value for s in SessionStatus)

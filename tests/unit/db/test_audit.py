@@ -56,6 +56,22 @@ def test_changes_are_recorded_field_by_field_with_who_and_what(db, marked):
     assert audit.verify(db).intact
 
 
+def test_a_changed_or_cleared_mark_names_its_day(db, marked):
+    """A change of status records only what changed; it read "on day 0"."""
+    session, _ann, place = marked
+    day = session.days[0].id  # marked Late by the fixture
+    record_marks(db, session.id, [MarkSpec(place, day, AttendanceStatus.PRESENT)])
+    words = [row.text for row in audit.history(db, session_id=session.id)]
+    assert "Maria Coordinator marked Ann Lee Present on day 1" in words
+    assert not any("day 0" in w for w in words)
+    record_marks(db, session.id, [MarkSpec(place, day, None)])  # cleared: the mark is gone
+    record_marks(db, session.id, [MarkSpec(place, day, AttendanceStatus.ABSENT)])
+    words = [row.text for row in audit.history(db, session_id=session.id)]
+    assert "Maria Coordinator cleared Ann Lee's mark on day 1" in words
+    assert "Maria Coordinator marked Ann Lee Present on day 1" in words
+    assert not any("day 0" in w for w in words)
+
+
 def test_a_created_record_is_named_by_its_id_once(db, marked):
     """A new row's entry carries the id the database gave it, and no second summary entry."""
     from iltdesk.domain.specs import RoomSpec

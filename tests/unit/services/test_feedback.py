@@ -32,6 +32,26 @@ def delivered(db):
     return delivered_session(db)
 
 
+def test_the_history_says_whose_feedback_was_kept_in_words(db, delivered):
+    """It dumped the response's fields ("created feedback 7 (received_at: …, reference: …)")."""
+    from iltdesk.services import audit
+
+    session, places, _rosa = delivered
+    db.actor = "Maria"
+    record_feedback(
+        db,
+        session.id,
+        [
+            FeedbackEntry(places[0], (Answer("overall", 5),)),
+            FeedbackEntry(None, (Answer("overall", 3),)),
+        ],
+    )
+    words = [row.text for row in audit.history(db, session_id=session.id, limit=3)]
+    assert "Maria typed in Ann Lee's feedback form" in words
+    assert "Maria typed in an anonymous feedback form" in words
+    assert not any("received_at" in w or "reference" in w for w in words)
+
+
 def test_paper_forms_read_back_as_results(db, delivered):
     session, places, _rosa = delivered
     entries = [
