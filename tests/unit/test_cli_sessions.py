@@ -160,6 +160,27 @@ def test_a_room_in_another_zone_is_refused(org, capsys):
     assert "is in America/Chicago" in capsys.readouterr().err
 
 
+def test_moving_a_session_keeps_its_days_off_the_weekend(org, capsys):
+    """Moved a day earlier, a Friday-Monday-Tuesday session ran over a Sunday (each day was
+    moved by the same number of days); it runs Thursday, Friday, Monday."""
+    args = ["--course", "FS-101", "--end", "17:00", "--zone", "Europe/Berlin", "--json"]
+    cli(org, "sessions", "add", "--start", "2027-03-26 09:00", "--days", "3", *args)
+    created = json.loads(capsys.readouterr().out)
+    assert [d["start_local"][:10] for d in created["day_times"]] == [
+        "2027-03-26",
+        "2027-03-29",
+        "2027-03-30",
+    ]
+    sid = str(created["id"])
+    assert cli(org, "sessions", "edit", sid, "--start", "2027-03-25 09:00", "--json") == 0
+    moved = json.loads(capsys.readouterr().out)["day_times"]
+    assert [d["start_local"] for d in moved] == [
+        "2027-03-25T09:00:00+01:00",
+        "2027-03-26T09:00:00+01:00",
+        "2027-03-29T09:00:00+02:00",  # after the clocks went forward: still 09:00
+    ]
+
+
 def test_edit_capacity_and_times_in_both_modes(org, capsys):
     cli(
         org,

@@ -154,6 +154,22 @@ def test_duplicate_next_week_with_the_roster(qtbot, ctx, page, monkeypatch):
     assert told == ["2 enrolled."]
 
 
+def test_a_copy_moved_by_days_keeps_its_days_off_the_weekend(qtbot, ctx):
+    """A Friday-Monday session copied six days later opened on Thursday and Sunday."""
+    days = (
+        day_spec(date(2027, 3, 26), "09:00", "17:00", "Europe/Berlin"),
+        day_spec(date(2027, 3, 29), "09:00", "17:00", "Europe/Berlin"),
+    )
+    template = make_session(ctx.db, days=days, zone="Europe/Berlin")
+    dialog = SessionEditorDialog(None, ctx, None, template=template, shift_days=6)
+    qtbot.addWidget(dialog)
+    assert [row.date.value() for row in dialog.days.rows] == [date(2027, 4, 1), date(2027, 4, 2)]
+    assert [(row.start.value(), row.end.value()) for row in dialog.days.rows] == [
+        (time(9), time(17)),
+        (time(9), time(17)),
+    ]
+
+
 def test_cancel_from_the_context_menu_cancels_places_and_offers_the_notice(
     qtbot, ctx, page, server, monkeypatch
 ):

@@ -150,7 +150,9 @@ def register(commands: Commands) -> dict[str, Handler]:
     edit.add_argument(
         "--start",
         metavar="'YYYY-MM-DD HH:MM[±HH:MM]'",
-        help=_("new first day and start time (later days move with it)"),
+        help=_(
+            "new first day and start time (later days move with it, as many working days apart)"
+        ),
     )
     edit.add_argument("--end", metavar="HH:MM[±HH:MM]", help=_("new end time of every day"))
     edit.add_argument(

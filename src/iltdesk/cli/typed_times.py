@@ -17,6 +17,7 @@ from datetime import timedelta
 from iltdesk.domain.localtime import AmbiguousTimeError
 from iltdesk.domain.localtime import WallTime
 from iltdesk.domain.localtime import following_workday
+from iltdesk.domain.localtime import moved_dates
 from iltdesk.domain.localtime import parse_offset
 from iltdesk.domain.localtime import to_instant
 from iltdesk.domain.localtime import to_wall
@@ -178,17 +179,20 @@ def moved_days(row: SessionRow, args: argparse.Namespace) -> tuple[tuple[DaySpec
     zone_name = (args.zone or row.timezone).strip()
     zone(zone_name)
     walls = [(to_wall(d.start, row.timezone), to_wall(d.end, row.timezone)) for d in row.days]
-    shift = timedelta()
+    dates = [start.day for start, _end in walls]
     new_start: WallTime | None = None
     new_end: WallTime | None = None
     if args.start:
         new_start, _offset = read_wall(args.start, zone_name)
-        shift = new_start.day - walls[0][0].day
+        # Later days keep their working days apart (a Friday-Monday session moved to Thursday
+        # runs Thursday and Friday, not over the weekend).
+        dates = moved_dates(dates, new_start.day)
     if args.end:
+        shift = dates[0] - walls[0][0].day
         new_end, _offset = read_wall(args.end, zone_name, day=walls[0][1].day + shift)
     days = []
     for number, (start, end) in enumerate(walls):
-        day = start.day + shift
+        day = dates[number]
         first = WallTime(day, start.clock, start.fold if zone_name == row.timezone else None)
         last = WallTime(day, end.clock, end.fold if zone_name == row.timezone else None)
         if new_start is not None:

@@ -11,6 +11,8 @@ that leaves a time alone saves the same instant.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import date
@@ -248,6 +250,27 @@ def following_workday(day: date) -> date:
     while following.weekday() >= 5:
         following += timedelta(days=1)
     return following
+
+
+def moved_dates(days: Sequence[date], first: date) -> list[date]:
+    """A session's days once its first day moves to `first`.
+
+    Days that all fall on Monday to Friday stay as many working days apart: a Friday, Monday,
+    Tuesday session moved to Thursday runs Thursday, Friday, Monday (moving each by the same
+    number of days put its second day on a Sunday). A session with a day at a weekend, or moved
+    to one, keeps its days as many calendar days apart.
+    """
+    if not days:
+        return []
+    if first.weekday() >= 5 or any(day.weekday() >= 5 for day in days):
+        return [day + (first - days[0]) for day in days]
+    moved = [first]
+    for before, day in itertools.pairwise(days):
+        step, following = moved[-1], before
+        while following < day:
+            following, step = following_workday(following), following_workday(step)
+        moved.append(step)
+    return moved
 
 
 def parse_offset(text: str) -> timedelta | None:

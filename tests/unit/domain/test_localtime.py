@@ -20,6 +20,7 @@ from iltdesk.domain.localtime import AmbiguousTimeError
 from iltdesk.domain.localtime import NonexistentTimeError
 from iltdesk.domain.localtime import UnknownZoneError
 from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import moved_dates
 from iltdesk.domain.localtime import to_instant
 from iltdesk.domain.localtime import to_wall
 from iltdesk.domain.localtime import with_offset
@@ -177,3 +178,26 @@ def test_any_zone_any_day(name, day, minutes):
         return
     back = to_wall(instant, name)
     assert (back.day, back.clock) == (wall.day, wall.clock)
+
+
+@pytest.mark.parametrize(
+    ("days", "first", "moved"),
+    [
+        # Fri, Mon, Tue moved to Thu: Thu, Fri, Mon (working days apart, not over the weekend)
+        (
+            ["2027-03-26", "2027-03-29", "2027-03-30"],
+            "2027-03-25",
+            ["2027-03-25", "2027-03-26", "2027-03-29"],
+        ),
+        # Mon and Wed (two working days apart) moved to Thu: Thu and Mon
+        (["2027-03-22", "2027-03-24"], "2027-03-25", ["2027-03-25", "2027-03-29"]),
+        # a weekend course keeps its calendar gaps
+        (["2027-03-27", "2027-03-28"], "2027-04-03", ["2027-04-03", "2027-04-04"]),
+        # moved onto a Saturday on purpose: calendar gaps
+        (["2027-03-25", "2027-03-26"], "2027-03-27", ["2027-03-27", "2027-03-28"]),
+        ([], "2027-03-27", []),
+    ],
+)
+def test_moved_dates_keep_working_days_apart(days, first, moved):
+    parse = date.fromisoformat
+    assert moved_dates([parse(d) for d in days], parse(first)) == [parse(d) for d in moved]

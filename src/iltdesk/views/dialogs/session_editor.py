@@ -34,6 +34,7 @@ from iltdesk.domain.changes import Changes
 from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import DeliveryMode
 from iltdesk.domain.enums import InstructorRole
+from iltdesk.domain.localtime import moved_dates
 from iltdesk.domain.localtime import to_wall
 from iltdesk.domain.rows import Clash
 from iltdesk.domain.rows import SessionRow
@@ -238,11 +239,15 @@ class SessionEditorDialog(QDialog):
         self.zone.setCurrentText(row.timezone)
         self.capacity.setValue(row.capacity)
         self.min_size.setValue(row.min_size)
-        for day in row.days:
+        walls = [(to_wall(d.start, row.timezone), to_wall(d.end, row.timezone)) for d in row.days]
+        # A copy's later days keep their working days apart (see `moved_dates`).
+        dates = moved_dates(
+            [start.day for start, _end in walls],
+            walls[0][0].day + timedelta(days=shift_days) if walls else date.today(),
+        )
+        for day, (start, end), moved in zip(row.days, walls, dates, strict=True):
             if shift_days:
                 # A copy keeps the wall-clock times: 09:00 stays 09:00 across a clock change.
-                start, end = to_wall(day.start, row.timezone), to_wall(day.end, row.timezone)
-                moved = start.day + timedelta(days=shift_days)
                 self.days.add(moved, start.clock, end.clock)
             else:
                 widget = self.days.add(date.today(), time(9), time(17))
