@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from datetime import time
-from datetime import timedelta
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.localtime import AmbiguousTimeError
 from iltdesk.domain.localtime import WallTime
+from iltdesk.domain.localtime import following_workday
 from iltdesk.domain.localtime import to_instant
 from iltdesk.domain.localtime import to_wall
 from iltdesk.domain.specs import DaySpec
@@ -150,9 +150,7 @@ class DayRows(QWidget):
         if last is None or last_day is None:
             self.add(date.today(), time(9), time(17))
             return
-        following = last_day + timedelta(days=1)
-        while following.weekday() >= 5:
-            following += timedelta(days=1)
+        following = following_workday(last_day)
         self.add(following, last.start.value() or time(9), last.end.value() or time(17))
 
     def remove_last(self) -> None:
