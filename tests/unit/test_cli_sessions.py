@@ -181,6 +181,35 @@ def test_moving_a_session_keeps_its_days_off_the_weekend(org, capsys):
     ]
 
 
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (
+            ["--course", "FS-10"],
+            "There is no course with the code FS-10. Did you mean FS-101 (Forklift Safety)?",
+        ),
+        (
+            ["--course", "forklift safety"],
+            "There is no course with the code forklift safety; “Forklift Safety” has the code "
+            "FS-101.",
+        ),
+        (
+            ["--course", "FS-101", "--instructor", "Mario Rosi"],
+            "There is no instructor called Mario Rosi. Did you mean Maria Rossi?",
+        ),
+        (
+            ["--course", "FS-101", "--room", "Chicago Lerning Lab"],
+            "There is no room called Chicago Lerning Lab. Did you mean Chicago — Learning Lab?",
+        ),
+        (["--course", "XX-999"], "There is no course with the code XX-999."),
+    ],
+)
+def test_a_misspelt_course_instructor_or_room_names_the_one_meant(org, capsys, given, said):
+    when = ["--start", "2027-03-16 09:00", "--end", "12:00", "--zone", "America/Chicago"]
+    assert cli(org, "sessions", "add", *given, *when) == 1
+    assert capsys.readouterr().err.strip() == said
+
+
 def test_edit_capacity_and_times_in_both_modes(org, capsys):
     cli(
         org,

@@ -219,6 +219,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     if action == "cancel":
         return _cancel(args)
     from iltdesk.services import catalogue
+    from iltdesk.services import naming
     from iltdesk.services.scheduling import list_sessions
 
     filtered = any(
@@ -229,9 +230,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         if args.list_course:
             course = catalogue.find_course_by_code(db, args.list_course)
             if course is None:
-                raise ValidationError(
-                    _("There is no course with the code {code}.").format(code=args.list_course)
-                )
+                raise ValidationError(naming.no_course(db, args.list_course))
             course_id = course.id
         rows = list_sessions(
             db,
@@ -278,13 +277,14 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
 
 def _instructors(db: Database, names: list[str]) -> tuple[tuple[int, InstructorRole], ...]:
+    from iltdesk.services import naming
     from iltdesk.services import people
 
     chosen = []
     for index, name in enumerate(names):
         found = people.find_instructor(db, name)
         if found is None:
-            raise ValidationError(_("There is no instructor called {name}.").format(name=name))
+            raise ValidationError(naming.no_instructor(db, name))
         role = InstructorRole.LEAD if index == 0 else InstructorRole.CO_FACILITATOR
         chosen.append((found.id, role))
     return tuple(chosen)
@@ -292,6 +292,7 @@ def _instructors(db: Database, names: list[str]) -> tuple[tuple[int, InstructorR
 
 def _add(args: argparse.Namespace) -> int:
     from iltdesk.services import catalogue
+    from iltdesk.services import naming
     from iltdesk.services import people
     from iltdesk.services import scheduling
 
@@ -304,14 +305,12 @@ def _add(args: argparse.Namespace) -> int:
     with open_for_cli(args.db) as db:
         course = catalogue.find_course_by_code(db, args.course)
         if course is None:
-            raise ValidationError(
-                _("There is no course with the code {code}.").format(code=args.course)
-            )
+            raise ValidationError(naming.no_course(db, args.course))
         room = None
         if args.room:
             room = people.find_room(db, args.room)
             if room is None:
-                raise ValidationError(_("There is no room called {name}.").format(name=args.room))
+                raise ValidationError(naming.no_room(db, args.room))
             if room.timezone and room.timezone != zone_name:
                 raise ValidationError(
                     _(

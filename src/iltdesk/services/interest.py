@@ -29,6 +29,7 @@ from iltdesk.errors import NotFoundError
 from iltdesk.errors import UnreadableFileError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.services import naming
 from iltdesk.services.common import Outcome
 
 
@@ -77,7 +78,7 @@ def course_by_code(db: Database, code: str) -> tuple[int, str]:
             select(Course.id, Course.code, Course.title).where(Course.code.ilike(code.strip()))
         ).first()
     if found is None:
-        raise NotFoundError(_("There is no course with the code {code}.").format(code=code))
+        raise NotFoundError(naming.no_course(db, code))
     return int(found[0]), f"{found[1]} {found[2]}"
 
 

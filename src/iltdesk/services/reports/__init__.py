@@ -24,6 +24,7 @@ from iltdesk.domain.reporting import ReportName
 from iltdesk.domain.reporting import ReportTable
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.services import naming
 
 Builder = Callable[[OrmSession, ReportFilters, datetime], ReportTable]
 
@@ -131,7 +132,7 @@ def find_course_id(db: Database, code: str) -> int:
     with db.reading() as tx:
         course_id = tx.scalar(select(Course.id).where(Course.code.ilike(code.strip())))
     if course_id is None:
-        raise ValidationError(_("There is no course with the code {code}.").format(code=code))
+        raise ValidationError(naming.no_course(db, code))
     return course_id
 
 
@@ -144,7 +145,7 @@ def find_instructor_id(db: Database, name: str) -> int:
         ids = list(found)
     if len(ids) != 1:
         raise ValidationError(
-            _("There is no instructor called {name}.").format(name=name)
+            naming.no_instructor(db, name)
             if not ids
             else _("Several instructors are called {name}; use the app to choose.").format(
                 name=name
