@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QTableWidgetItem
 from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
+from iltdesk.errors import UserError
 from iltdesk.i18n import _
 from iltdesk.i18n import ngettext
 from iltdesk.importers.survey import EMAIL
@@ -132,7 +133,7 @@ class FeedbackImportDialog(QDialog):
     def _first_answers(self) -> dict[int, str]:
         try:
             table = read_survey(self.path, self.plan.form)
-        except Exception:
+        except UserError:  # the file changed or went since it was read: no examples to show
             return {}
         if not table.rows:
             return {}
