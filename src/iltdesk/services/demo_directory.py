@@ -27,6 +27,7 @@ from iltdesk.db.entities import RequirementCourse
 from iltdesk.db.entities import Room
 from iltdesk.db.expressions import ColumnValues
 from iltdesk.domain.costs import CENT
+from iltdesk.domain.enums import ActivityType
 from iltdesk.domain.enums import CostBasis
 from iltdesk.domain.enums import CostCategory
 from iltdesk.domain.enums import DeliveryFormat
@@ -157,7 +158,12 @@ class DirectoryBuilder:
                 self.add(LearningObjective, course_id=course_id, position=i, text=text)
                 for i, text in enumerate(objectives)
             ]
+            taught = 0  # the blocks that teach something take the objectives in turn
             for position, (item, item_minutes, activity) in enumerate(agenda):
+                objective_id = None
+                if activity is not ActivityType.BREAK:
+                    objective_id = objective_ids[taught % len(objective_ids)]
+                    taught += 1
                 self.add(
                     AgendaItem,
                     course_id=course_id,
@@ -165,7 +171,7 @@ class DirectoryBuilder:
                     title=item,
                     minutes=item_minutes,
                     activity=activity,
-                    objective_id=objective_ids[position % len(objective_ids)],
+                    objective_id=objective_id,
                     facilitator_notes="",
                 )
 

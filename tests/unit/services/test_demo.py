@@ -8,6 +8,7 @@ import pytest
 
 from iltdesk.db.engine import database_url
 from iltdesk.db.opening import open_database
+from iltdesk.domain.enums import ActivityType
 from iltdesk.domain.enums import DeliveryMode
 from iltdesk.domain.enums import EnrollmentStatus
 from iltdesk.errors import ValidationError
@@ -37,7 +38,14 @@ def test_demo_has_the_promised_shape(db):
     )
     assert any(s.waitlisted for s in sessions)
     assert all(len(c.objectives) >= 2 for c in catalogue.list_courses(db))
-    assert all(catalogue.get_agenda(db, c.id) for c in catalogue.list_courses(db))
+    agendas = [catalogue.get_agenda(db, c.id) for c in catalogue.list_courses(db)]
+    assert all(agendas)
+    # A break serves no objective (the facilitator guide printed "Break · Objective 2").
+    blocks = [item for agenda in agendas for item in agenda]
+    assert all(i.objective_index is None for i in blocks if i.activity is ActivityType.BREAK)
+    assert all(
+        i.objective_index is not None for i in blocks if i.activity is not ActivityType.BREAK
+    )
     assert people.list_rooms(db)
     assert people.list_instructors(db)
     past = [s for s in sessions if s.last_end.date() < TODAY and s.status.value == "completed"]
