@@ -118,6 +118,8 @@ def _run(args: argparse.Namespace, name: object) -> int:
     from iltdesk.settings import Preferences
 
     assert isinstance(name, ReportName)
+    if name is ReportName.TRANSCRIPT and not args.learner:
+        raise ValidationError(_("A transcript is one learner's: give --learner EMAIL."))
     target: Path | None = args.output
     kind = FORMATS.get(target.suffix.lower()) if target is not None else None
     if target is not None and kind is None:
