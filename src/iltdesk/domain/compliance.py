@@ -264,9 +264,28 @@ def cell_text(cell: ComplianceCell | None) -> str:
 def totals_line(matrix: ComplianceMatrix, index: int) -> str:
     """One requirement's totals in words: “Forklift: 212 current, 9 expiring…”."""
     counts = matrix.totals[index] if index < len(matrix.totals) else {}
-    shown = [
-        f"{formatting.format_number(counts[state])} {state.label().lower()}"
-        for state in ComplianceState
-        if counts.get(state)
-    ]
+    shown = [count_words(state, counts[state]) for state in ComplianceState if counts.get(state)]
     return f"{matrix.requirements[index].name}: " + (", ".join(shown) or "—")
+
+
+def count_words(state: ComplianceState, n: int) -> str:
+    """How many are in `state`, in words ("9 expiring", "1 hire date missing").
+
+    A phrase of its own per state: the state's label lower-cased read "9 eintrittsdatum fehlt"
+    in German, where nouns keep their capital.
+    """
+    number = formatting.format_number(n)
+    match state:
+        case ComplianceState.CURRENT:
+            text = ngettext("{n} current", "{n} current", n)
+        case ComplianceState.EXPIRING:
+            text = ngettext("{n} expiring", "{n} expiring", n)
+        case ComplianceState.OVERDUE:
+            text = ngettext("{n} overdue", "{n} overdue", n)
+        case ComplianceState.NEVER:
+            text = ngettext("{n} not done yet", "{n} not done yet", n)
+        case ComplianceState.EXEMPT:
+            text = ngettext("{n} exempt", "{n} exempt", n)
+        case ComplianceState.HIRE_DATE_MISSING:
+            text = ngettext("{n} hire date missing", "{n} hire dates missing", n)
+    return text.format(n=number)

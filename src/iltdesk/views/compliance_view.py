@@ -261,7 +261,9 @@ class CompliancePage(QWidget):
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     def exempt(self, requirement_id: int, learner_id: int) -> None:
-        reason = compliance_prompts.ask_reason(self, _("Exempt"), _("Why is this learner exempt?"))
+        reason = compliance_prompts.ask_reason(
+            self, _("Exempt a learner"), _("Why is this learner exempt?")
+        )
         if reason is None:
             return
         self.ctx.op(
