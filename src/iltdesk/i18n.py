@@ -67,6 +67,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+# Languages whose nouns keep their capital inside a sentence.
+_NOUN_CAPITALS = frozenset({"de"})
+
+
+def in_sentence(label: str) -> str:
+    """A label quoted inside a sentence.
+
+    Lower-cased, except in a language whose nouns keep their capital: "(waitlisted)", but
+    "(Warteliste)", not "(warteliste)".
+    """
+    if _language.split("_")[0] in _NOUN_CAPITALS:
+        return label
+    return label.lower()
+
+
 def archived_label(text: str, archived: bool = True) -> str:
     """`text` marked "(archived)" when `archived`: a course, room or instructor in a list."""
     return f"{text} {_('(archived)')}" if archived else text

@@ -16,6 +16,7 @@ from iltdesk.cli.common import open_for_cli
 from iltdesk.cli.common import print_table
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
+from iltdesk.i18n import in_sentence
 
 
 def register(commands: Commands) -> dict[str, Handler]:
@@ -110,7 +111,7 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     if report.already:
         print(
             _("{name} is already on the session ({status}).").format(
-                name=name, status=row.status.label().lower()
+                name=name, status=in_sentence(row.status.label())
             )
         )
     elif report.waitlisted:

@@ -36,6 +36,7 @@ from iltdesk.domain.rules import completion_status
 from iltdesk.errors import StaleEditError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.i18n import in_sentence
 from iltdesk.services.common import Outcome
 from iltdesk.services.common import audit
 from iltdesk.services.common import check_unchanged
@@ -180,7 +181,7 @@ def record_marks_in(
             raise ValidationError(
                 _("{learner} has no seat on this session ({status}); enrol them first.").format(
                     learner=f"{enrollment.learner.first_name} {enrollment.learner.last_name}",
-                    status=enrollment.status.label().lower(),
+                    status=in_sentence(enrollment.status.label()),
                 )
             )
         day = days[mark.day_id]

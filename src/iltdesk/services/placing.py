@@ -38,6 +38,7 @@ from iltdesk.errors import OverCapacityError
 from iltdesk.errors import SessionFullError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.i18n import in_sentence
 from iltdesk.services.clashes import clash_error
 from iltdesk.services.clashes import learner_clashes
 from iltdesk.services.common import get_or_fail
@@ -148,7 +149,7 @@ def decide(
     if existing is not None and existing.status.is_active:
         raise ValidationError(
             _("{learner} is already on this session ({status}).").format(
-                learner=name, status=existing.status.label().lower()
+                learner=name, status=in_sentence(existing.status.label())
             )
         )
     if not allow_clash:

@@ -31,6 +31,7 @@ from iltdesk.domain.changes import Entity
 from iltdesk.domain.enums import MessageKind
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
+from iltdesk.i18n import in_sentence
 from iltdesk.i18n import ngettext
 from iltdesk.services import outbox
 from iltdesk.services.outbox import Composed
@@ -85,7 +86,7 @@ def question_for(kind: MessageKind, count: int, label: str) -> str:
             "Send {n} messages ({kind}) to learners of {session}?",
             count,
         )
-    return text.format(n=count, session=label, kind=kind.label().lower())
+    return text.format(n=count, session=label, kind=in_sentence(kind.label()))
 
 
 class SendConfirmDialog(QDialog):

@@ -1,4 +1,4 @@
-"""Compliance states and their counts in words, in English and German."""
+"""Labels and counts in words, in English and German: compliance states, labels in sentences."""
 
 from __future__ import annotations
 
@@ -29,3 +29,19 @@ def test_counts_keep_their_capitals_and_plurals_in_german():
 @pytest.mark.parametrize("state", list(ComplianceState))
 def test_every_state_has_its_phrase(state):
     assert count_words(state, 3).startswith("3 ")
+
+
+def test_a_label_inside_a_sentence_keeps_a_german_nouns_capital(german):
+    from iltdesk.domain.enums import EnrollmentStatus
+    from iltdesk.domain.enums import MessageKind
+    from iltdesk.i18n import in_sentence
+
+    assert in_sentence(EnrollmentStatus.WAITLISTED.label()) == "Warteliste"
+    assert in_sentence(MessageKind.CONFIRMATION.label()) == "Anmeldebestätigung"
+
+
+def test_a_label_inside_an_english_sentence_is_lower_case():
+    from iltdesk.domain.enums import EnrollmentStatus
+    from iltdesk.i18n import in_sentence
+
+    assert in_sentence(EnrollmentStatus.WAITLISTED.label()) == "waitlisted"
