@@ -34,6 +34,7 @@ def render(output: Path, language: str) -> list[Path]:
     from iltdesk import i18n
     from iltdesk.app import make_application
     from iltdesk.app import open_database_file
+    from iltdesk.app import translate_qt
     from iltdesk.services import scheduling
     from iltdesk.services.demo import load_demo
     from iltdesk.services.material_store import MaterialStore
@@ -44,6 +45,7 @@ def render(output: Path, language: str) -> list[Path]:
     app = make_application()
     i18n.install(language)
     formatting.set_locale("de_DE" if language == "de" else "en_GB")
+    translate_qt(app, language)  # as the app starts: Qt's calendar and dialogs in it too
     work = Path(tempfile.mkdtemp(prefix="iltdesk-shots-"))
     db = open_database_file(work / "demo.sqlite3")
     written: list[Path] = []
@@ -91,6 +93,9 @@ def render(output: Path, language: str) -> list[Path]:
     finally:
         db.close()
         i18n.install("en")
+        from PySide6.QtCore import QLocale
+
+        QLocale.setDefault(QLocale("en_GB"))
 
 
 def session_window(window: MainWindow, session_id: int) -> SessionDetailDialog:
