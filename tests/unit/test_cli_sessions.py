@@ -210,6 +210,14 @@ def test_a_misspelt_course_instructor_or_room_names_the_one_meant(org, capsys, g
     assert capsys.readouterr().err.strip() == said
 
 
+def test_a_listing_whose_dates_are_the_wrong_way_round_is_refused(org, capsys):
+    """It said "No sessions match", as if there were none in that period."""
+    assert cli(org, "sessions", "--from", "2027-03-10", "--to", "2027-03-01") == 1
+    assert capsys.readouterr().err.strip() == (
+        "The period ends before it starts: swap the two dates."
+    )
+
+
 def test_edit_capacity_and_times_in_both_modes(org, capsys):
     cli(
         org,

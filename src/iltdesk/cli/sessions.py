@@ -225,6 +225,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     filtered = any(
         (args.upcoming, args.first_from, args.first_to, args.list_course, args.list_status)
     )
+    if args.first_from and args.first_to and args.first_to < args.first_from:
+        raise ValidationError(_("The period ends before it starts: swap the two dates."))
     with open_for_cli(args.db) as db:
         course_id = None
         if args.list_course:
