@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 
@@ -538,3 +541,39 @@ def test_confirm_complete_and_reopen_in_both_modes(org, capsys):
     assert "completed; its marks are locked" in capsys.readouterr().out
     assert cli(org, "sessions", "complete", future, "--json") == 1
     assert capsys.readouterr().err.strip() == "This session is already completed."
+
+
+def test_outbox_remind_queues_the_due_reminders_once(org, capsys):
+    """Reminders were offered only by the open app; a scheduled job queues them this way."""
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    args = ["--course", "FS-101", "--start", f"{tomorrow} 09:00", "--end", "17:00"]
+    cli(org, "sessions", "add", *args, "--zone", "UTC", "--link", "https://meet/1", "--json")
+    sid = str(json.loads(capsys.readouterr().out)["id"])
+    for email in ("ann0@example.com", "ann1@example.com"):
+        cli(org, "enrol", sid, email)
+    cli(org, "config", "set", "mail.sender_address", "training@example.com")
+    capsys.readouterr()
+    assert cli(org, "outbox", "remind") == 1  # off until switched on
+    assert "Reminders are off." in capsys.readouterr().err
+    cli(org, "config", "set", "mail.reminders_enabled", "true")
+    capsys.readouterr()
+    assert cli(org, "outbox", "remind", "--json") == 0  # without --yes: what is due only
+    listed = json.loads(capsys.readouterr().out)
+    assert listed == {
+        "due": [{"session": listed["due"][0]["session"], "messages": 2}],
+        "queued": [],
+    }
+    assert listed["due"][0]["session"].startswith("Forklift Safety — ")
+    assert cli(org, "outbox", "remind") == 0  # not a terminal: asks how to confirm
+    captured = capsys.readouterr()
+    assert ": 2 reminders" in captured.out
+    assert "Nothing was queued. Add --yes to queue them." in captured.err
+    assert cli(org, "outbox", "remind", "--yes") == 0
+    assert "2 reminders queued; send them with `iltdesk outbox send`." in capsys.readouterr().out
+    assert cli(org, "outbox", "list", "--json") == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["kind"], r["status"]) for r in rows] == [("reminder", "pending")] * 2
+    assert cli(org, "outbox", "remind", "--yes", "--json") == 0  # queued once only
+    assert json.loads(capsys.readouterr().out) == {"due": [], "queued": []}
+    assert cli(org, "outbox", "remind") == 0
+    assert capsys.readouterr().out.strip() == "No reminders are due."

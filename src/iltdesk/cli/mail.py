@@ -60,6 +60,12 @@ def register(commands: Commands) -> dict[str, Handler]:
     outbox_list.add_argument("--json", action="store_true", help=_("print JSON"))
     outbox_send = outbox_commands.add_parser("send", help=_("send pending messages"))
     outbox_send.add_argument("--yes", action="store_true", help=_("send without asking"))
+    outbox_remind = outbox_commands.add_parser(
+        "remind",
+        help=_("queue the reminders due now, as the app offers them (then `outbox send`)"),
+    )
+    outbox_remind.add_argument("--yes", action="store_true", help=_("queue without asking"))
+    outbox_remind.add_argument("--json", action="store_true", help=_("print JSON"))
     return {"config": cmd_config, "certificates": cmd_certificates, "outbox": cmd_outbox}
 
 
@@ -212,6 +218,8 @@ def cmd_outbox(args: argparse.Namespace) -> int:
                     [(r.id, r.status.label(), r.recipient, r.subject, r.last_error) for r in rows],
                 )
             return EXIT_OK
+        if args.outbox_command == "remind":
+            return _remind(db, args)
         uncertain = outbox.recover_interrupted(db).value
         if uncertain:
             print(
@@ -235,6 +243,62 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         if not confirm(question, args.yes):
             return EXIT_USER_ERROR
         return _send_all(db)
+
+
+def _remind(db: Database, args: argparse.Namespace) -> int:
+    """`iltdesk outbox remind`: the reminders the app would offer now, queued when confirmed.
+
+    What a scheduled job runs (with --yes, then `outbox send --yes`) where the app is not left
+    open; a reminder already in the outbox is not queued again.
+    """
+    from iltdesk.services import outbox
+    from iltdesk.settings import Preferences
+
+    if not outbox.mail_settings(db).reminders_enabled:
+        raise ValidationError(
+            _(
+                "Reminders are off. Switch them on in Mail settings, or with `iltdesk config "
+                "set mail.reminders_enabled true`."
+            )
+        )
+    due = outbox.due_reminders(db, fallback_language=str(Preferences().get("locale")))
+    total = sum(len(c.drafts) for c in due)
+    queued: list[int] = []
+    if due:
+        if not args.json:
+            for composed in due:
+                print(
+                    ngettext(
+                        "{session}: {n} reminder", "{session}: {n} reminders", len(composed.drafts)
+                    ).format(session=composed.label, n=len(composed.drafts))
+                )
+        question = ngettext("Queue {n} reminder?", "Queue {n} reminders?", total).format(n=total)
+        refused = _("Nothing was queued. Add --yes to queue them.")
+        if args.yes or (not args.json and confirm(question, args.yes, refused)):
+            for composed in due:
+                queued.extend(outbox.queue(db, composed.drafts).value)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "due": [{"session": c.label, "messages": len(c.drafts)} for c in due],
+                    "queued": queued,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif not due:
+        print(_("No reminders are due."))
+    elif queued:
+        print(
+            ngettext(
+                "{n} reminder queued; send it with `iltdesk outbox send`.",
+                "{n} reminders queued; send them with `iltdesk outbox send`.",
+                len(queued),
+            ).format(n=len(queued))
+        )
+    return EXIT_OK
 
 
 def _register(args: argparse.Namespace) -> int:
