@@ -48,6 +48,7 @@ from iltdesk.views.errors import show_error
 from iltdesk.views.errors import show_task_error
 from iltdesk.views.widgets import CLOSE
 from iltdesk.views.widgets import ERROR_COLOUR
+from iltdesk.views.widgets import after_first_paint
 from iltdesk.views.widgets import button_box
 from iltdesk.views.widgets import fit_columns
 from iltdesk.views.widgets import open_dialog
@@ -201,7 +202,7 @@ class RegisterDialog(QDialog):
         self._collector_pause = CollectorPause()
         self.destroyed.connect(self._collector_pause.end)  # closed without finishing, too
         self.finished.connect(self._let_go)
-        self.load()
+        after_first_paint(self, self.load)  # the read would slow the window's first paint
 
     def _let_go(self) -> None:
         """Closed: drop the rows now (~25 ms for 223,191), not in some later collection."""
