@@ -82,13 +82,21 @@ def _release_held() -> None:
         _thread_pool().start(_held.pop(0))
 
 
+# How long the tasks a screen starts as it is built wait: until it has laid out and painted.
+# Started in the event loop's next turn, they still ran beside the first paint (its calls into
+# Python waiting for them). 60 ms later, the longest first visit of a screen held the GUI
+# 23-25 ms where it held it 31-44 (the demo database, bench_gui's screens step one step at
+# a time, two runs each).
+HOLD_AFTER_BUILDING_MS = 60
+
+
 @contextmanager
 def after_building() -> Iterator[None]:
-    """Hold the tasks started inside until the event loop's next turn.
+    """Hold the tasks started inside until what was built has painted.
 
-    By then the GUI has shown what was built: a worker running Python beside a screen's
-    building and first paint slowed both (each of the window's calls into Python waits for
-    the interpreter). `wait_for_done` starts held tasks at once.
+    A worker running Python beside a screen's building and first paint slowed both (each of
+    the window's calls into Python waits for the interpreter); a screen's reading takes far
+    longer than the wait. `wait_for_done` starts held tasks at once.
     """
     global _holding
     if _holding:  # already inside
@@ -100,7 +108,7 @@ def after_building() -> Iterator[None]:
     finally:
         _holding = False
         if _held:
-            QTimer.singleShot(0, _release_held)
+            QTimer.singleShot(HOLD_AFTER_BUILDING_MS, _release_held)
 
 
 def shutdown(wait_ms: int = 10_000) -> bool:
