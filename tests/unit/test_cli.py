@@ -444,6 +444,22 @@ def test_a_word_the_command_does_not_take_is_named_under_its_usage(capsys, argv,
     assert "unrecognized arguments" not in error
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["due", "--days", "-5"], "argument --days: give 0 or more, not -5"),
+        (["audit", "--limit", "0"], "argument --limit: give 1 or more, not 0"),
+        (["audit", "--limit", "ten"], "argument --limit: “ten” is not a whole number."),
+    ],
+)
+def test_a_count_below_its_least_is_refused(capsys, argv, said):
+    """`due --days -5` listed as if looking back; `audit --limit -3` listed nearly everything."""
+    with pytest.raises(SystemExit) as raised:
+        run(argv)
+    assert raised.value.code == 2
+    assert said in capsys.readouterr().err
+
+
 def test_known_options_before_the_command_still_work(tmp_path, capsys):
     database = tmp_path / "team.sqlite3"
     assert run(["--db", str(database), "sessions", "--json"]) == 0

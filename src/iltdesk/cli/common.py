@@ -60,6 +60,25 @@ def iso_date(text: str) -> date:
         ) from None
 
 
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number no smaller than `minimum` (a count, a number of days)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                _("“{text}” is not a whole number.").format(text=text)
+            ) from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                _("give {minimum} or more, not {text}").format(minimum=minimum, text=text)
+            )
+        return value
+
+    return parse
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     """Print rows under headers, in columns as wide as their widest cell."""
     cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]

@@ -19,6 +19,7 @@ from iltdesk.cli.common import EXIT_PROBLEMS
 from iltdesk.cli.common import EXIT_USER_ERROR
 from iltdesk.cli.common import Commands
 from iltdesk.cli.common import Handler
+from iltdesk.cli.common import at_least
 from iltdesk.cli.common import iso_date
 from iltdesk.cli.common import open_for_cli
 from iltdesk.cli.common import print_table
@@ -56,7 +57,9 @@ def register(commands: Commands) -> dict[str, Handler]:
     )
 
     due = commands.add_parser("due", help=_("learners due (or overdue) within N days"))
-    due.add_argument("--days", type=int, default=30, metavar="N", help=_("look ahead N days"))
+    due.add_argument(
+        "--days", type=at_least(0), default=30, metavar="N", help=_("look ahead N days")
+    )
     due.add_argument("--department", metavar="D", help=_("only this department"))
     due.add_argument("--json", action="store_true", help=_("print JSON"))
 
@@ -68,7 +71,9 @@ def register(commands: Commands) -> dict[str, Handler]:
     audit.add_argument("action", nargs="?", choices=["verify"], help=_("check the chain"))
     audit.add_argument("--session", type=int, metavar="ID", help=_("only this session"))
     audit.add_argument("--learner", metavar="EMAIL", help=_("only this learner"))
-    audit.add_argument("--limit", type=int, default=200, metavar="N", help=_("newest N entries"))
+    audit.add_argument(
+        "--limit", type=at_least(1), default=200, metavar="N", help=_("newest N entries")
+    )
     audit.add_argument("--json", action="store_true", help=_("print JSON"))
 
     evidence = commands.add_parser("evidence", help=_("write a session's evidence pack (ZIP)"))
