@@ -81,6 +81,20 @@ def _export(tmp_path):
     )
 
 
+def test_one_response_is_counted_as_one(db_url, session_id, tmp_path, capsys):
+    path = microsoft_forms_xlsx(
+        tmp_path / "survey.xlsx",
+        [["ann@example.com", "Ann Lee", 5, 5, 4, 4, 5, 9, None, None, "x"]],
+    )
+    args = ["--db", db_url, "import-feedback", str(path), "--session", str(session_id)]
+    assert run([*args, "--dry-run"]) == 0
+    assert "1 new response would be imported from survey.xlsx." in capsys.readouterr().out
+    assert run(args) == 0
+    assert "1 response imported from survey.xlsx." in capsys.readouterr().out
+    assert run(args) == 0
+    assert "1 was imported before." in capsys.readouterr().out
+
+
 def test_import_feedback_in_json_then_again(db_url, session_id, tmp_path, capsys):
     path = _export(tmp_path)
     args = ["--db", db_url, "import-feedback", str(path), "--session", str(session_id), "--json"]

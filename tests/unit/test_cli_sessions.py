@@ -331,8 +331,14 @@ def test_cancel_in_plain_text(org, capsys):
         "--json",
     )
     sid = str(json.loads(capsys.readouterr().out)["id"])
-    assert cli(org, "sessions", "cancel", sid, "--reason", "Venue flooded") == 0
-    assert "Session 1 cancelled: 0 places cancelled" in capsys.readouterr().out
+    assert cli(org, "enrol", sid, "ann0@example.com") == 0
+    assert cli(org, "config", "set", "mail.sender_address", "training@example.com") == 0
+    capsys.readouterr()
+    assert cli(org, "sessions", "cancel", sid, "--reason", "Venue flooded", "--notify") == 0
+    out = capsys.readouterr().out
+    # One of each is counted as one, not "1 places".
+    assert "Session 1 cancelled: 1 place cancelled, 0 waitlist places cleared." in out
+    assert "1 cancellation notice waits in the outbox; send it with `outbox send`." in out
 
 
 def test_add_with_repeat_schedules_a_series_in_both_modes(org, capsys):

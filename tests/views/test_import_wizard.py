@@ -281,3 +281,15 @@ def test_the_collector_waits_while_the_wizard_holds_a_sheet(qtbot, ctx, wizard_f
     assert not gc.isenabled()
     window.deleteLater()
     qtbot.waitUntil(gc.isenabled, timeout=5000)
+
+
+def test_an_undo_of_one_learner_and_one_place_says_so():
+    from iltdesk.domain.imports import UndoResult
+    from iltdesk.views.dialogs.import_pages.common import undo_summary
+
+    one = UndoResult(1, 0, 0, 0, 1, 0, 0)
+    assert undo_summary(one) == "Import undone: 1 learner removed, 0 restored, 1 place removed."
+    several = UndoResult(3, 0, 2, 0, 2, 0, 1)
+    assert undo_summary(several) == (
+        "Import undone: 3 learners removed, 2 restored, 3 places removed."
+    )

@@ -228,7 +228,8 @@ def test_a_walk_in_past_capacity_is_asked_about(qtbot, ctx, monkeypatch):
     qtbot.mouseClick(window.walk_in_button, Qt.MouseButton.LeftButton)
     assert questions == [(1, 1), (1, 1)]
     assert window.row.enrolled == 2
-    assert "Sam Walker joined as a walk-in (2 of 1 seats taken)" in window.report.text()
+    assert window.capacity_bar.format() == "2 of 1 seat · 0 waiting"
+    assert "Sam Walker joined as a walk-in (2 of 1 seat taken)" in window.report.text()
 
 
 def test_adding_learners_says_where_everyone_went(qtbot, ctx, monkeypatch):

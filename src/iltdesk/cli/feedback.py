@@ -14,6 +14,7 @@ from iltdesk.cli.common import Handler
 from iltdesk.cli.common import open_for_cli
 from iltdesk.cli.common import print_table
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 
 def register(commands: Commands) -> dict[str, Handler]:
@@ -82,9 +83,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     )
     print(found.course)
     print(
-        _("{responses} responses from {attended} who attended ({rate})").format(
-            responses=results.responses, attended=results.attended, rate=rate
-        )
+        ngettext(
+            "{n} response from {attended} who attended ({rate})",
+            "{n} responses from {attended} who attended ({rate})",
+            results.responses,
+        ).format(n=results.responses, attended=results.attended, rate=rate)
     )
     rated = [r for r in results.questions if r.question.kind.scores]
     print_table(
@@ -157,16 +160,28 @@ def cmd_import_feedback(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.dry_run:
         print(
-            _("{count} new responses would be imported from {file}.").format(
-                count=len(plan.responses), file=plan.file_name
-            )
+            ngettext(
+                "{count} new response would be imported from {file}.",
+                "{count} new responses would be imported from {file}.",
+                len(plan.responses),
+            ).format(count=len(plan.responses), file=plan.file_name)
         )
     else:
         print(
-            _("{count} responses imported from {file}.").format(count=imported, file=plan.file_name)
+            ngettext(
+                "{count} response imported from {file}.",
+                "{count} responses imported from {file}.",
+                imported,
+            ).format(count=imported, file=plan.file_name)
         )
     if plan.already_imported:
-        print(_("{count} were imported before.").format(count=plan.already_imported))
+        print(
+            ngettext(
+                "{count} was imported before.",
+                "{count} were imported before.",
+                plan.already_imported,
+            ).format(count=plan.already_imported)
+        )
     for heading in plan.left_out:
         print(_("Left out: the column “{heading}” maps to no question.").format(heading=heading))
     for problem in plan.problems:

@@ -35,6 +35,7 @@ from iltdesk.domain.recurrence import OccurrenceGapError
 from iltdesk.domain.specs import SessionSpec
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 
 
 def _day_or_none(text: str) -> date | str:
@@ -431,14 +432,22 @@ def _cancel(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     print(
-        _(
-            "Session {id} cancelled: {seats} places cancelled, {waiting} waitlist places cleared."
-        ).format(id=result.session.id, seats=result.seats, waiting=result.waitlisted)
+        _("Session {id} cancelled: {seats}, {waiting}.").format(
+            id=result.session.id,
+            seats=ngettext("{n} place cancelled", "{n} places cancelled", result.seats).format(
+                n=result.seats
+            ),
+            waiting=ngettext(
+                "{n} waitlist place cleared", "{n} waitlist places cleared", result.waitlisted
+            ).format(n=result.waitlisted),
+        )
     )
     if args.notify:
         print(
-            _("{n} cancellation notices wait in the outbox; send them with `outbox send`.").format(
-                n=len(queued)
-            )
+            ngettext(
+                "{n} cancellation notice waits in the outbox; send it with `outbox send`.",
+                "{n} cancellation notices wait in the outbox; send them with `outbox send`.",
+                len(queued),
+            ).format(n=len(queued))
         )
     return EXIT_OK

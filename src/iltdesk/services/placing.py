@@ -39,6 +39,7 @@ from iltdesk.errors import SessionFullError
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
 from iltdesk.i18n import in_sentence
+from iltdesk.i18n import ngettext
 from iltdesk.services.clashes import clash_error
 from iltdesk.services.clashes import learner_clashes
 from iltdesk.services.common import get_or_fail
@@ -169,9 +170,12 @@ def decide(
         )
     if full and not over_capacity and not waitlist_if_full:
         raise SessionFullError(
-            _(
+            ngettext(
+                "The session is full ({capacity} seat). Put {learner} on the waitlist instead, "
+                "or raise the capacity.",
                 "The session is full ({capacity} seats). Put {learner} on the waitlist instead, "
-                "or raise the capacity."
+                "or raise the capacity.",
+                session.capacity,
             ).format(capacity=session.capacity, learner=name)
         )
     if full and not over_capacity:

@@ -25,6 +25,7 @@ from iltdesk.domain.printing import SignInPerson
 from iltdesk.domain.printing import SignInSheet
 from iltdesk.errors import ValidationError
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.services import catalogue
 from iltdesk.services import enrollment
 from iltdesk.services import learners
@@ -237,9 +238,11 @@ def facilitator_guide(
         materials=materials,
         place=place,
         instructors=tuple(f"{i.name} ({i.role.label()})" for i in session.instructors),
-        roster_count=_("{enrolled} enrolled · {waiting} waiting · {capacity} seats").format(
-            enrolled=session.enrolled, waiting=session.waitlisted, capacity=session.capacity
-        ),
+        roster_count=ngettext(
+            "{enrolled} enrolled · {waiting} waiting · {capacity} seat",
+            "{enrolled} enrolled · {waiting} waiting · {capacity} seats",
+            session.capacity,
+        ).format(enrolled=session.enrolled, waiting=session.waitlisted, capacity=session.capacity),
         printed_label=_("Printed {when}").format(
             when=formatting.format_datetime(now or datetime.now(UTC), session.timezone)
         ),

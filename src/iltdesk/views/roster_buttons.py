@@ -20,6 +20,7 @@ from iltdesk.domain.rows import RosterRow
 from iltdesk.domain.rows import SessionRow
 from iltdesk.errors import OverCapacityError
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.services import enrollment
 from iltdesk.services import scheduling
 from iltdesk.views.dialogs.walk_in import WalkInDialog
@@ -94,7 +95,11 @@ class RosterButtons:
         if result is not None:
             row = result.row
             self.report.setText(
-                _("{name} joined as a walk-in ({taken} of {capacity} seats taken).").format(
+                ngettext(
+                    "{name} joined as a walk-in ({taken} of {capacity} seat taken).",
+                    "{name} joined as a walk-in ({taken} of {capacity} seats taken).",
+                    self.row.capacity,
+                ).format(
                     name=f"{row.first_name} {row.last_name}".strip(),
                     taken=self.row.enrolled,
                     capacity=self.row.capacity,

@@ -93,9 +93,12 @@ class CancelSessionDialog(QDialog):
             else ""
         )
         intro = QLabel(
-            _(
+            ngettext(
+                "Cancel {course} on {when}? Every place ({seats} seat, {waiting} waiting) is "
+                "cancelled and kept in the history; the room and instructors become free.",
                 "Cancel {course} on {when}? Every place ({seats} seats, {waiting} waiting) is "
-                "cancelled and kept in the history; the room and instructors become free."
+                "cancelled and kept in the history; the room and instructors become free.",
+                row.enrolled,
             ).format(course=row.course_title, when=when, seats=row.enrolled, waiting=row.waitlisted)
         )
         intro.setWordWrap(True)

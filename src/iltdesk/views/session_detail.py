@@ -33,6 +33,7 @@ from iltdesk.domain.localtime import local_date
 from iltdesk.domain.rows import RosterRow
 from iltdesk.domain.rows import SessionRow
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.models.tables import RosterTableModel
 from iltdesk.services import catalogue
 from iltdesk.services import prework
@@ -305,9 +306,11 @@ class SessionDetailDialog(SessionMenus, RosterButtons, SessionDropTarget, QDialo
         self.capacity_bar.setMaximum(max(1, row.capacity))
         self.capacity_bar.setValue(min(row.enrolled, row.capacity))
         self.capacity_bar.setFormat(
-            _("{enrolled} of {capacity} seats · {waiting} waiting").format(
-                enrolled=row.enrolled, capacity=row.capacity, waiting=row.waitlisted
-            )
+            ngettext(
+                "{enrolled} of {capacity} seat · {waiting} waiting",
+                "{enrolled} of {capacity} seats · {waiting} waiting",
+                row.capacity,
+            ).format(enrolled=row.enrolled, capacity=row.capacity, waiting=row.waitlisted)
         )
         course = data.course
         seated = [r for r in self.roster if r.status.holds_seat]

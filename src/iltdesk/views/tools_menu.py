@@ -253,9 +253,9 @@ class RegisterDialog(QDialog):
             self.count.setText(
                 ngettext("{n} certificate", "{n} certificates", len(rows)).format(n=total)
                 if len(shown) == len(rows)
-                else _("{shown} of {total} certificates").format(
-                    shown=formatting.format_number(len(shown)), total=total
-                )
+                else ngettext(
+                    "{shown} of {total} certificate", "{shown} of {total} certificates", len(rows)
+                ).format(shown=formatting.format_number(len(shown)), total=total)
             )
 
         self.tasks.run(

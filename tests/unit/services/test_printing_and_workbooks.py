@@ -54,6 +54,16 @@ def test_one_sheet_per_day_with_the_seated_by_name(db, two_days):
         printing.signin_sheets(db, session.id, day=3)
 
 
+def test_the_guide_counts_one_seat_and_several(db, two_days):
+    session, _places = two_days
+    guide = printing.facilitator_guide(db, session.id)
+    assert guide.roster_count == "2 enrolled · 1 waiting · 2 seats"
+    alone = make_session(db, capacity=1)
+    assert printing.facilitator_guide(db, alone.id).roster_count == (
+        "0 enrolled · 0 waiting · 1 seat"
+    )
+
+
 def test_status_words_in_every_shipped_language():
     assert workbooks.status_from_label("P") is AttendanceStatus.PRESENT
     assert workbooks.status_from_label(" late ") is AttendanceStatus.LATE

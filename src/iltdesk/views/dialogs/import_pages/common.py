@@ -15,6 +15,7 @@ from iltdesk.domain.imports import ImportPlan
 from iltdesk.domain.imports import UndoResult
 from iltdesk.errors import UserError
 from iltdesk.i18n import _
+from iltdesk.i18n import ngettext
 from iltdesk.tasks.runner import CancelledError
 from iltdesk.tasks.runner import Progress
 from iltdesk.views.errors import error_text
@@ -108,12 +109,13 @@ def counts_html(plan: ImportPlan, earlier: ImportBatchRow | None) -> str:
 
 def undo_summary(undone: UndoResult) -> str:
     """What an undo did, in a sentence."""
-    text = _(
-        "Import undone: {learners} learners removed, {restored} restored, {places} places removed."
-    ).format(
-        learners=undone.learners_removed,
+    places = undone.places_removed + undone.places_restored
+    text = _("Import undone: {learners}, {restored} restored, {places}.").format(
+        learners=ngettext(
+            "{n} learner removed", "{n} learners removed", undone.learners_removed
+        ).format(n=undone.learners_removed),
         restored=undone.learners_restored,
-        places=undone.places_removed + undone.places_restored,
+        places=ngettext("{n} place removed", "{n} places removed", places).format(n=places),
     )
     kept = undone.learners_kept + undone.places_kept + undone.fields_kept
     if kept:
