@@ -9,15 +9,19 @@ import csv
 import hashlib
 import io
 import json
+from datetime import UTC
+from datetime import datetime
 
 import pdfplumber
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
+from iltdesk import formatting
 from iltdesk.cli import run
 from iltdesk.cli.common import EXIT_PROBLEMS
 from iltdesk.documents.evidence import read_manifest
+from iltdesk.settings import Preferences
 from tests.fixtures import report_org
 
 
@@ -150,7 +154,13 @@ def test_audit_in_words_and_its_chain(org, capsys):
     texts = [e["text"] for e in entries]
     assert any("marked Bo Tester Absent on day 1" in t for t in texts)
     assert cli(org, "audit", "--learner", "ann@example.com") == 0
-    assert "Ann Tester" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Ann Tester" in out
+    # In the coordinator's zone and locale, labelled, as the app's history shows it.
+    newest = as_json(org, capsys, "audit", "--learner", "ann@example.com")[0]
+    zone = str(Preferences().get("default_timezone"))
+    at = datetime.fromisoformat(newest["at"]).astimezone(UTC)
+    assert formatting.format_datetime(at, zone) in out
     assert cli(org, "audit", "verify") == 0
     assert "intact" in capsys.readouterr().out
     check = as_json(org, capsys, "audit", "verify")

@@ -351,9 +351,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
             )
         )
         return EXIT_OK
+    from iltdesk import formatting
+
+    _today_there, zone = _today()  # the coordinator's zone, as the app's history shows it
     print_table(
-        [_("When (UTC)"), _("What"), _("Why")],
-        [[r.at.strftime("%Y-%m-%d %H:%M"), r.text, r.reason] for r in rows],
+        [_("When"), _("What"), _("Why")],
+        [[formatting.format_datetime(r.at, zone), r.text, r.reason] for r in rows],
     )
     return EXIT_OK
 
