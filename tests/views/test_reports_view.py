@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView
 
 from iltdesk.domain.attention import AttentionKind
 from iltdesk.domain.attention import Target
@@ -335,6 +336,53 @@ def test_dashboard_keeps_every_column_and_sentence_in_view_on_a_small_screen(qtb
         assert course.data(Qt.ItemDataRole.ToolTipRole) == course.data()  # whole, if cut short
     for row in range(home.attention_model.rowCount()):
         assert home.attention.rowHeight(row) >= home.attention.sizeHintForRow(row), row
+
+
+def test_the_weeks_columns_fit_their_texts_without_asking_every_cell(qtbot, ctx, monkeypatch):
+    """Sized by Qt as the rows arrived, the week's table asked its model about every role of
+    every cell (8 ms of a busy week's first paint); its columns are as wide now."""
+    today = datetime.now(UTC).date()
+    for n in range(6):
+        course = make_course(ctx.db, title=f"Course {'with a long title ' * (n % 3)}{n}")
+        make_session(
+            ctx.db,
+            course.id,
+            days=tuple(
+                day_spec(today + timedelta(days=d), "09:00", "17:00", "Europe/London")
+                for d in range(1 + n % 2)
+            ),
+            allow_clashes=True,
+        )
+    ctx.prefs.set("default_timezone", "Europe/London")
+    asked = []
+    data = WeekTableModel.data
+
+    def counting(self, index, role=Qt.ItemDataRole.DisplayRole):
+        asked.append(role)
+        return data(self, index, role)
+
+    monkeypatch.setattr(WeekTableModel, "data", counting)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    home = window.pages["home"]
+    arrived = home._arrived
+    asked_on_arrival = []
+
+    def arriving(generation, found):
+        asked.clear()
+        arrived(generation, found)  # the rows set, the table shown and laid out
+        asked_on_arrival.append(len(asked))
+
+    home._arrived = arriving
+    window.resize(1400, 800)
+    window.show()
+    qtbot.waitUntil(lambda: home.week_model.rowCount() == 6)
+    # Three columns fitted: each row's text, then the widest three cells through the delegate
+    # (before: every role of every cell, twice: 288 questions).
+    assert asked_on_arrival[0] <= 3 * 6 + 3 * 3 * 10
+    fitted = [home.week.columnWidth(c) for c in (0, 2, 3)]
+    home.week.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    assert [home.week.columnWidth(c) for c in (0, 2, 3)] == fitted  # as Qt would size them
 
 
 def outbox_changes():

