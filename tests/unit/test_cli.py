@@ -487,3 +487,31 @@ def test_no_command_fails_as_a_bug_without_its_arguments(tmp_path, capsys):
         err = capsys.readouterr().err
         assert status != EXIT_BUG, (name, err)
         assert "Something went wrong" not in err, name
+
+
+def test_config_set_get_and_list_in_each_mode(db_url, capsys):
+    base = ["--db", db_url, "config"]
+    assert run([*base, "set", "mail.host", "smtp.example.com"]) == 0
+    assert capsys.readouterr().out.strip() == "mail.host = smtp.example.com"
+    assert run([*base, "set", "mail.reminders_enabled", "yes"]) == 0
+    assert capsys.readouterr().out.strip() == "mail.reminders_enabled = true"
+    assert run([*base, "get", "mail.port"]) == 0
+    assert capsys.readouterr().out.strip() == "587"  # the default until set
+    assert run([*base, "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["Setting", "Value"]
+    assert ["mail.host", "smtp.example.com"] in [line.split() for line in lines]
+    assert ["mail.reminders_enabled", "true"] in [line.split() for line in lines]
+    assert ["mail.port", "587"] in [line.split() for line in lines]
+    assert run([*base, "list", "--json"]) == 0
+    values = json.loads(capsys.readouterr().out)
+    assert values["mail.host"] == "smtp.example.com"
+    assert values["mail.reminders_enabled"] is True
+    assert values["mail.port"] == 587
+    assert values["mail.sender_address"] == ""
+    assert run([*base, "get", "mail.hots"]) == 1
+    assert "Unknown setting mail.hots. Known settings: mail.transport, mail.host" in (
+        capsys.readouterr().err
+    )
+    assert run([*base, "set", "mail.port", "many"]) == 1
+    assert "mail.port is a whole number." in capsys.readouterr().err

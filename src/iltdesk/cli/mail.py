@@ -34,6 +34,8 @@ def register(commands: Commands) -> dict[str, Handler]:
     config_set.add_argument("value", metavar="VALUE")
     config_get = config_commands.add_parser("get", help=_("show a setting"))
     config_get.add_argument("key", metavar="KEY")
+    config_list = config_commands.add_parser("list", help=_("show every setting"))
+    config_list.add_argument("--json", action="store_true", help=_("print JSON"))
 
     certs = commands.add_parser("certificates", help=_("issue or email certificates"))
     certs_commands = certs.add_subparsers(
@@ -70,13 +72,22 @@ def register(commands: Commands) -> dict[str, Handler]:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    """`iltdesk mail-config`: show or change the mail settings."""
+    """`iltdesk config`: show or change the mail settings."""
     from iltdesk.services import outbox
 
     with open_for_cli(args.db) as db:
         if args.config_command == "set":
             outbox.set_mail_settings(db, {args.key: args.value})
             print(_("{key} = {value}").format(key=args.key, value=outbox.get_config(db, args.key)))
+        elif args.config_command == "list":
+            values = outbox.config_values(db)
+            if args.json:
+                print(json.dumps(values, ensure_ascii=False, indent=2))
+            else:
+                print_table(
+                    [_("Setting"), _("Value")],
+                    [[key, outbox.config_text(value)] for key, value in values.items()],
+                )
         else:
             print(outbox.get_config(db, args.key))
     return EXIT_OK

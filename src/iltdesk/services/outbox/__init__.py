@@ -42,6 +42,8 @@ from iltdesk.services.outbox.sending import retry_delay
 from iltdesk.services.outbox.sending import send_queue
 from iltdesk.services.outbox.settings import MAIL_DEFAULTS
 from iltdesk.services.outbox.settings import MailSettings
+from iltdesk.services.outbox.settings import config_text
+from iltdesk.services.outbox.settings import config_values
 from iltdesk.services.outbox.settings import get_config
 from iltdesk.services.outbox.settings import get_template
 from iltdesk.services.outbox.settings import mail_settings
@@ -68,6 +70,8 @@ __all__ = [
     "compose",
     "compose_interest_offers",
     "compose_test",
+    "config_text",
+    "config_values",
     "due_reminders",
     "ensure_can_send",
     "export_failed",

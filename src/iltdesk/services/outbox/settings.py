@@ -165,7 +165,16 @@ def get_config(db: Database, key: str) -> str:
                 key=key, keys=", ".join(MAIL_DEFAULTS)
             )
         )
-    value = _read_settings(db)[key]
+    return config_text(_read_settings(db)[key])
+
+
+def config_values(db: Database) -> JsonObject:
+    """Every mail setting by key, as stored or its default."""
+    return _read_settings(db)
+
+
+def config_text(value: JsonValue) -> str:
+    """A setting's value as `config get` prints it (on and off as true and false)."""
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
