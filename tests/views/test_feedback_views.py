@@ -217,7 +217,7 @@ def test_the_courses_screen_opens_a_courses_questions(qtbot, ctx, delivered, mon
     page = CoursesPage(ctx)
     qtbot.addWidget(page)
     page.table.selectRow(0)
-    page.feedback_button.click()
+    page.feedback_action.trigger()
     (dialog,) = opened
     qtbot.addWidget(dialog)
     assert dialog.course_id == delivered[0].course_id

@@ -116,7 +116,7 @@ def test_the_courses_screen_and_the_session_window_open_the_list(qtbot, ctx, mon
     page = CoursesPage(ctx)
     qtbot.addWidget(page)
     page.table.selectRow(0)
-    page.interest_button.click()
+    page.interest_action.trigger()
     detail = SessionDetailDialog(None, ctx, session.id)
     qtbot.addWidget(detail)
     detail.interest_action.trigger()

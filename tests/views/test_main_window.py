@@ -81,6 +81,39 @@ def test_window_in_german(qtbot, ctx, german):
     assert model.headerData(0, Qt.Orientation.Horizontal) == "Wann"
 
 
+def test_a_small_laptop_screen_in_german_wastes_no_width(qtbot, ctx, german):
+    """At 1,100 px the sidebar left a 36 px empty strip beside it (a list's size hint is
+    256 px, its maximum 220) and the Courses toolbar squeezed the filter box to ~30 px."""
+    from iltdesk.views.main_window import window_settings
+
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    window.show_screen("courses")
+    qtbot.waitUntil(lambda: window.courses.isVisible())
+    nav = window.nav
+    assert window.splitter.sizes()[0] == nav.width()  # no strip beside the sidebar
+    widest = max(nav.fontMetrics().horizontalAdvance(nav.item(i).text()) for i in range(9))
+    assert nav.viewport().width() > widest + nav.iconSize().width()  # "Pflichtschulungen"
+    page = window.courses
+    assert page.filter.width() >= 12 * page.filter.fontMetrics().averageCharWidth()
+    # The course's other settings: behind "More", and in the table's context menu.
+    more = [a.text() for a in page.more_button.menu().actions()]
+    assert more == ["Feedback-&Fragen…", "&Interessentenliste…", "Train-the-&Trainer…"]
+    assert page.table.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu
+    assert [a.text() for a in page.table.actions()][1:] == more
+    # A width kept by an older version is brought back within the sidebar's maximum.
+    window.close()
+    settings = window_settings()
+    window.splitter.setSizes([300, 800])
+    settings.setValue("window/splitter", window.splitter.saveState())
+    settings.sync()
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert again.splitter.sizes()[0] <= again.nav.maximumWidth()
+
+
 def test_print_document_holds_the_visible_rows(qtbot, ctx):
     from iltdesk.views.file_actions import table_document
 

@@ -200,7 +200,7 @@ def test_the_instructors_screen_shows_training_and_qualifies(qtbot, ctx, monkeyp
     courses.table.selectRow(0)
     answers = iter([(1, True), (1, True)])
     monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *a, **k: next(answers)))
-    courses.trainee_button.click()
+    courses.trainee_action.trigger()
     assert train_the_trainer.requirement(ctx.db, course.id) == (1, 1)
     page = InstructorsPage(ctx)
     qtbot.addWidget(page)

@@ -10,9 +10,11 @@ from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtCore import Qt
 from PySide6.QtCore import QTimer
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QCheckBox
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QMessageBox
 from PySide6.QtWidgets import QPushButton
 from PySide6.QtWidgets import QTableView
@@ -106,6 +108,8 @@ class SmallTablePage(TablePage, Generic[R]):
         self.new_button.clicked.connect(lambda: self.edit(None))
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        # Wide enough to read what is typed, however many buttons share the row.
+        self.filter.setMinimumWidth(12 * self.filter.fontMetrics().averageCharWidth())
         self.toolbar.addWidget(self.filter)
         self.toolbar.addWidget(self.show_archived)
         self.toolbar.addStretch()
@@ -206,20 +210,30 @@ class CoursesPage(SmallTablePage[CourseRow]):
             parent,
         )
 
-        self.feedback_button = QPushButton(_("Feedback &questions…"))
-        self.feedback_button.setToolTip(_("The questions of the course's feedback form"))
-        self.feedback_button.clicked.connect(self.edit_feedback_form)
-        self.toolbar.insertWidget(self.toolbar.count() - 1, self.feedback_button)
-        self.interest_button = QPushButton(_("Interest &list…"))
-        self.interest_button.setToolTip(_("Learners waiting for a date of the course"))
-        self.interest_button.clicked.connect(self.show_interest_list)
-        self.toolbar.insertWidget(self.toolbar.count() - 1, self.interest_button)
-        self.trainee_button = QPushButton(_("Train-the-&trainer…"))
-        self.trainee_button.setToolTip(
+        # A course's other settings sit behind one "More" button (and the table's context
+        # menu): as three buttons they left the filter box ~30 px wide at 1,100 px in German.
+        self.feedback_action = QAction(_("Feedback &questions…"), self)
+        self.feedback_action.setStatusTip(_("The questions of the course's feedback form"))
+        self.feedback_action.triggered.connect(self.edit_feedback_form)
+        self.interest_action = QAction(_("Interest &list…"), self)
+        self.interest_action.setStatusTip(_("Learners waiting for a date of the course"))
+        self.interest_action.triggered.connect(self.show_interest_list)
+        self.trainee_action = QAction(_("Train-the-&trainer…"), self)
+        self.trainee_action.setStatusTip(
             _("How many times a trainee co-facilitates and observes before qualifying")
         )
-        self.trainee_button.clicked.connect(self.edit_trainee_requirement)
-        self.toolbar.insertWidget(self.toolbar.count() - 1, self.trainee_button)
+        self.trainee_action.triggered.connect(self.edit_trainee_requirement)
+        course_actions = (self.feedback_action, self.interest_action, self.trainee_action)
+        more = QMenu(self)
+        more.addActions(course_actions)
+        self.more_button = QPushButton(_("&More"))
+        self.more_button.setToolTip(_("Feedback questions, interest list, train-the-trainer"))
+        self.more_button.setMenu(more)
+        self.toolbar.addWidget(self.more_button)
+        self.edit_action = QAction(_("&Edit…"), self)
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.table.addActions([self.edit_action, *course_actions])
 
     def edit_trainee_requirement(self) -> None:
         """How many co-facilitations and observations qualify a trainee for the course."""

@@ -66,7 +66,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         self.setWindowTitle(_("ILT Desk"))
         self.resize(1180, 720)
         self.setAcceptDrops(True)  # a roster file dropped here opens the import wizard
-        self.nav = QListWidget()
+        self.nav = Sidebar()
         self.nav.setAccessibleName(_("Navigation"))
         self.nav.setMaximumWidth(220)
         self.nav.setMinimumWidth(140)
@@ -415,6 +415,10 @@ class MainWindow(RosterDropTarget, QMainWindow):
         splitter = settings.value("window/splitter")
         if isinstance(splitter, QByteArray):
             self.splitter.restoreState(splitter)
+        nav, screen = self.splitter.sizes()
+        widest = self.nav.maximumWidth()
+        if nav > widest:  # kept by an older version: the sidebar cannot fill it
+            self.splitter.setSizes([widest, screen + nav - widest])
 
     def _show_database(self) -> None:
         """The status bar names the database and, on a server, who you are there."""
@@ -458,6 +462,25 @@ class MainWindow(RosterDropTarget, QMainWindow):
             if table is not None:
                 settings.setValue(f"columns/{key}", table.horizontalHeader().saveState())
         super().closeEvent(event)
+
+
+class Sidebar(QListWidget):
+    """The list of screens, as wide as its longest name (within its minimum and maximum).
+
+    A list's own size hint is 256 px whatever it holds: wider than the sidebar's maximum, so
+    the splitter left the difference as an empty strip beside it.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+        text = max(
+            (metrics.horizontalAdvance(self.item(i).text()) for i in range(self.count())), default=0
+        )
+        # The icon, the gaps beside and after it, the item's spacing and the frame.
+        wanted = text + self.iconSize().width() + 3 * metrics.averageCharWidth()
+        wanted += 2 * (self.spacing() + self.frameWidth())
+        return QSize(max(self.minimumWidth(), min(wanted, self.maximumWidth())), hint.height())
 
 
 def window_settings() -> QSettings:
