@@ -114,6 +114,29 @@ def test_a_small_laptop_screen_in_german_wastes_no_width(qtbot, ctx, german):
     assert again.splitter.sizes()[0] <= again.nav.maximumWidth()
 
 
+def test_every_screen_fits_a_small_laptop_window_in_german(qtbot, ctx, german):
+    """The Sessions, Compliance and Outbox screens' rows of filters and buttons held the
+    window at least 1,133, 1,452 and 1,273 px wide in German: past a 1,100 px screen's edge."""
+    from PySide6.QtWidgets import QLineEdit
+
+    load_demo(ctx.db, DemoSize(learners=100, sessions=6), today=date(2026, 11, 28))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    for key in ("sessions", "courses", "learners", "instructors", "rooms", "reports"):
+        window.show_screen(key)
+    window.show_screen("compliance")
+    window.show_screen("outbox")
+    qtbot.wait(100)
+    assert window.minimumSizeHint().width() <= 1100
+    assert window.width() == 1100
+    for key in ("sessions", "courses"):
+        page = window.show_screen(key)
+        boxes = [e for e in page.findChildren(QLineEdit) if e.placeholderText() == "Filtern…"]
+        assert boxes[0].minimumWidth() >= 12 * boxes[0].fontMetrics().averageCharWidth()
+
+
 def test_print_document_holds_the_visible_rows(qtbot, ctx):
     from iltdesk.views.file_actions import table_document
 

@@ -110,21 +110,25 @@ class CompliancePage(QWidget):
         )
         self.export_pdf = menu.addAction(_("&PDF for an auditor…"), lambda: self.export("pdf"))
         self.export_button.setMenu(menu)
+        # Who is shown on one row; what counts as expiring and the buttons on the next. On
+        # one row they held the window at least 1,452 px wide in German: wider than a laptop.
         top = QHBoxLayout()
-        for label, widget in (
-            (_("&State"), self.state),
-            (_("De&partment"), self.department),
-            (_("Mana&ger"), self.manager),
-            (_("&Location"), self.location),
-            (_("Expiring &within"), self.window_days),
+        below = QHBoxLayout()
+        for row, label, widget in (
+            (top, _("&State"), self.state),
+            (top, _("De&partment"), self.department),
+            (top, _("Mana&ger"), self.manager),
+            (top, _("&Location"), self.location),
+            (below, _("Expiring &within"), self.window_days),
         ):
             text = QLabel(label)
             text.setBuddy(widget)
-            top.addWidget(text)
-            top.addWidget(widget)
+            row.addWidget(text)
+            row.addWidget(widget)
         top.addStretch(1)
-        top.addWidget(self.requirements_button)
-        top.addWidget(self.export_button)
+        below.addStretch(1)
+        below.addWidget(self.requirements_button)
+        below.addWidget(self.export_button)
         self.totals = QLabel()
         self.totals.setWordWrap(True)
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -147,6 +151,7 @@ class CompliancePage(QWidget):
         self.window_days.valueChanged.connect(lambda _v: self.refresh())
         layout = QVBoxLayout(page)
         layout.addLayout(top)
+        layout.addLayout(below)
         layout.addWidget(self.totals)
         layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)

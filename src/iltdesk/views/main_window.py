@@ -78,6 +78,7 @@ class MainWindow(RosterDropTarget, QMainWindow):
         for screen in SCREENS:
             self.nav.addItem(QListWidgetItem(icon(screen.key), _(screen.label)))
             self.stack.addWidget(QWidget())  # placeholder until the screen is first shown
+        self.nav.setMinimumWidth(self.nav.sizeHint().width())  # every name whole, always
         self.nav.currentRowChanged.connect(self._show_page)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.nav)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
@@ -82,20 +83,25 @@ class OutboxPage(TablePage):
         self.export_button = QPushButton(_("&Export failed…"))
         self.status = QLabel()
         self.status.setWordWrap(True)
-        for widget in (
-            self.filter,
-            self.send_button,
+        # What is shown and the whole queue's actions on one row, what acts on the selected
+        # messages on the next: on one row the eight held the window 1,273 px wide in German.
+        self.toolbar.addWidget(self.filter)
+        self.toolbar.addStretch()
+        self.toolbar.addWidget(self.send_button)
+        self.toolbar.addWidget(self.export_button)
+        selected = QHBoxLayout()
+        for button in (
             self.open_button,
             self.retry_button,
             self.cancel_button,
             self.resend_button,
             self.sent_button,
-            self.export_button,
         ):
-            self.toolbar.addWidget(widget)
-        self.toolbar.addStretch()
+            selected.addWidget(button)
+        selected.addStretch()
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(1, selected)
         layout.addWidget(self.status)
         layout.setStretchFactor(self.splitter, 1)
         self.send_button.clicked.connect(self.send_pending)

@@ -14,9 +14,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.changes import Changes
@@ -98,14 +100,9 @@ class SessionsPage(TablePage):
         self.open_button = QPushButton(_("&Open"))
         self.edit_button = QPushButton(_("&Edit…"))
         self.edit_button.setToolTip(_("Change the selected session's times, place or capacity"))
-        for widget in (self.when, self.status, self.course, self.instructor, self.text):
-            self.toolbar.addWidget(widget)
-        self.toolbar.addStretch()
-        self.toolbar.addWidget(self.view_mode)
-        self.toolbar.addWidget(self.new_button)
+        self.actions_bar = QHBoxLayout()
         self.find_slot_button = self._find_slot_button()
-        self.toolbar.addWidget(self.open_button)
-        self.toolbar.addWidget(self.edit_button)
+        self._lay_out_bars()
         self._add_actions()
 
         self.model = SessionsTableModel(self)
@@ -134,6 +131,24 @@ class SessionsPage(TablePage):
         self.view_mode.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.reload()
         # The course and instructor lists are not needed to paint the first screen.
+
+    def _lay_out_bars(self) -> None:
+        """The filters on one row, the filter box taking what they leave; the rest below.
+
+        The view and the buttons sit on a row of their own: on one row they left the filter
+        box 28 px wide at 1,100 px in German, and the window could not be narrower than 1,133.
+        """
+        for widget in (self.when, self.status, self.course, self.instructor):
+            self.toolbar.addWidget(widget)
+        self.text.setMinimumWidth(12 * self.text.fontMetrics().averageCharWidth())
+        self.toolbar.addWidget(self.text, 1)
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertLayout(1, self.actions_bar)
+        self.actions_bar.addWidget(self.view_mode)
+        self.actions_bar.addStretch()
+        for button in (self.new_button, self.find_slot_button, self.open_button, self.edit_button):
+            self.actions_bar.addWidget(button)
 
     def _add_actions(self) -> None:
         """The actions on the selected session: keys, and the table's context menu."""
@@ -315,7 +330,6 @@ class SessionsPage(TablePage):
         button = QPushButton(_("Find a s&lot…"))
         button.setToolTip(_("When a course could run: a qualified free instructor and a free room"))
         button.clicked.connect(self.find_slot)
-        self.toolbar.addWidget(button)
         return button
 
     def find_slot(self) -> None:
