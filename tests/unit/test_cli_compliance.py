@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import zipfile
 from datetime import UTC
 from datetime import datetime
 
@@ -174,6 +175,8 @@ def test_an_evidence_pack_holds_what_was_printed_and_rebuilds_the_same(org, caps
     printed = (tmp_path / "sheet.pdf").read_bytes()
     assert cli(org, "evidence", session, "-o", str(tmp_path / "pack.zip")) == 0
     manifest, files = read_manifest((tmp_path / "pack.zip").read_bytes())
+    held = len(zipfile.ZipFile(tmp_path / "pack.zip").namelist())
+    assert f"({held} files)." in capsys.readouterr().out
     for entry in manifest["files"]:
         assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]
     names = list(files)
@@ -197,6 +200,8 @@ def test_an_evidence_pack_holds_what_was_printed_and_rebuilds_the_same(org, caps
     other = str(org[1].sessions["S3"])
     assert cli(org, "evidence", other, "-o", str(tmp_path / "s3.zip")) == 0
     manifest, _files = read_manifest((tmp_path / "s3.zip").read_bytes())
+    held = len(zipfile.ZipFile(tmp_path / "s3.zip").namelist())  # no certificates.pdf here
+    assert f"({held} files)." in capsys.readouterr().out
     assert any("No sign-in sheet" in note for note in manifest["notes"])
 
 

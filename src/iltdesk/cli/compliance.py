@@ -7,8 +7,10 @@ evidence packs.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
+import zipfile
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -383,9 +385,11 @@ def cmd_evidence(args: argparse.Namespace) -> int:
         )
     pack = build_evidence_pack(data)
     write_atomic(args.output, pack, kind="zip", force=args.force)
+    with zipfile.ZipFile(io.BytesIO(pack)) as archive:
+        count = len(archive.namelist())  # what the pack holds, its manifest too
     print(
         _("Evidence pack for session {id} written to {path} ({n} files).").format(
-            id=args.session_id, path=args.output, n=len(data.prints) + len(data.scans) + 5
+            id=args.session_id, path=args.output, n=count
         )
     )
     return EXIT_OK
