@@ -160,3 +160,46 @@ def test_work_for_a_window_never_shown_runs_all_the_same(qtbot):
     done: list[bool] = []
     after_first_paint(window, lambda: done.append(True), latest_ms=50)
     qtbot.waitUntil(lambda: done == [True], timeout=2_000)
+
+
+def test_a_screens_stretched_column_keeps_room_when_the_others_are_wide(qtbot):
+    """The Outbox at 1,100 px: recipients, times and errors fitted to their texts left the
+    subjects a 25 px sliver; the widest columns now give way (their texts end in "…")."""
+    from iltdesk.models.base import Column
+    from iltdesk.models.base import RowTableModel
+    from iltdesk.views.widgets import TablePage
+
+    class Messages(RowTableModel[tuple[str, str, str, str]]):
+        columns = (
+            Column(lambda: "Status", lambda row: row[0]),
+            Column(lambda: "Recipient", lambda row: row[1]),
+            Column(lambda: "Subject", lambda row: row[2]),
+            Column(lambda: "Last error", lambda row: row[3]),
+        )
+
+    model = Messages()
+    model.set_rows(
+        [
+            (
+                "Failed",
+                f"someone.with.a.long.name.{n}@example-corporation.com",
+                "Confirmed",
+                "5" * 99,
+            )
+            for n in range(30)
+        ]
+    )
+    page = TablePage("Nothing")
+    qtbot.addWidget(page)
+    page.table.setModel(model)
+    page.resize(600, 400)
+    page.show()
+    qtbot.waitExposed(page)
+    page.fit_columns(2)
+    qtbot.wait(20)
+    header = page.table.horizontalHeader()
+    least = 12 * page.table.fontMetrics().averageCharWidth()
+    assert header.length() <= page.table.viewport().width()  # no sideways scrolling
+    assert header.sectionSize(2) >= least  # the subjects stay readable
+    assert header.sectionSize(0) < header.sectionSize(1)  # the narrow one kept whole
+    assert header.sectionSize(1) == header.sectionSize(3)  # the two widest share the cut

@@ -245,12 +245,40 @@ class TablePage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         fit_columns(self.table)
-        for column in range(header.count()):
-            header.resizeSection(column, min(header.sectionSize(column), 320))
+        widths = {
+            column: min(header.sectionSize(column), 320)
+            for column in range(header.count())
+            if column != stretch and not header.isSectionHidden(column)
+        }
+        # The stretched column keeps room for a dozen characters: where the others' texts
+        # are wider than the table, the widest of them give way (their texts end in "…"),
+        # rather than it shrinking to a sliver (the Outbox's subjects at 1,100 px).
+        least = 12 * self.table.fontMetrics().averageCharWidth()
+        # (the width a vertical scroll bar takes once the rows fill the table, too)
+        room = (
+            self.table.viewport().width()
+            - least
+            - self.table.verticalScrollBar().sizeHint().width()
+        )
+        if self.table.isVisible() and sum(widths.values()) > room > 0:
+            widths = {column: min(width, _cap(widths, room)) for column, width in widths.items()}
+        for column, width in widths.items():
+            header.resizeSection(column, width)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
 
     def show_empty(self, empty: bool) -> None:
         self.stack.setCurrentWidget(self.empty if empty else self.table)
+
+
+def _cap(widths: dict[int, int], room: int) -> int:
+    """The widest a column may be for `widths` to fit `room`, the narrower ones kept whole."""
+    ordered = sorted(widths.values())
+    spent = 0
+    for left, width in zip(range(len(ordered), 0, -1), ordered, strict=True):
+        if spent + width * left > room:
+            return max(1, (room - spent) // left)
+        spent += width
+    return ordered[-1] if ordered else room
 
 
 class LazyComboBox(QComboBox):
