@@ -108,7 +108,7 @@ class ReportChart(QWidget):
             self.chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
         else:
             if count > 6:
-                categories.setLabelsAngle(-40)
+                categories.setLabelsAngle(-60)
             self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
             self.chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
