@@ -336,6 +336,7 @@ def test_dashboard_keeps_every_column_and_sentence_in_view_on_a_small_screen(qtb
         assert course.data(Qt.ItemDataRole.ToolTipRole) == course.data()  # whole, if cut short
     for row in range(home.attention_model.rowCount()):
         assert home.attention.rowHeight(row) >= home.attention.sizeHintForRow(row), row
+    assert home.attention.alternatingRowColors()  # where one wrapped item ends, the next starts
 
 
 def test_the_weeks_columns_fit_their_texts_without_asking_every_cell(qtbot, ctx, monkeypatch):
@@ -495,3 +496,45 @@ def test_the_course_editor_works_out_cost_per_learner_off_the_gui_thread(
     assert "(7 places)" in label.text()
     assert built_on
     assert threading.main_thread() not in built_on
+
+
+def test_a_chart_of_many_bars_names_every_bar(qtbot):
+    """Slanted at 40 degrees, the first and last of twelve course codes reached past the
+    chart's edge and Qt left them out: CS-210 and SL-220 were unnamed on the Reports screen."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    from iltdesk.domain.reporting import ChartData
+    from iltdesk.domain.reporting import ChartSeries
+    from iltdesk.domain.reporting import ColumnKind
+    from iltdesk.views.report_chart import ReportChart
+
+    codes = ["CS-210", *(f"XY-{n}" for n in range(211, 221)), "SL-220"]
+    values = tuple(float(10 + n) for n in range(12))
+    chart = ReportChart()
+    qtbot.addWidget(chart)
+    chart.resize(690, 190)  # as on the Reports screen at 1,100 px, the legend beside it
+    chart.set_data(
+        ChartData(
+            ColumnKind.TEXT,
+            tuple((code, "") for code in codes),
+            tuple(
+                ChartSeries(key, key.title(), values)
+                for key in ("places", "present", "completed", "no-shows")
+            ),
+            tuple((n,) for n in range(12)),
+        )
+    )
+    chart.show()
+    qtbot.waitExposed(chart)
+    qtbot.wait(50)
+    # QtCharts draws each axis label as an item of its own (a type PySide cannot name): those
+    # under the plot are the bars' names.
+    bottom = chart.chart.plotArea().bottom()
+    names = [
+        item
+        for item in chart.view.scene().items()
+        if type(item) is QGraphicsItem
+        and item.isVisible()
+        and item.sceneBoundingRect().top() >= bottom - 1
+    ]
+    assert len(names) == len(codes)  # before: the first (and on the screen the last) left out

@@ -88,17 +88,7 @@ class DashboardPage(QWidget):
         week_layout.addWidget(self.week)
         week_layout.addWidget(self.week_empty)
         self.attention_model = AttentionListModel(self)
-        self.attention = QTableView()
-        self.attention.setModel(self.attention_model)
-        self.attention.setAccessibleName(_("Needs attention"))
-        self._table_look(self.attention)
-        self.attention.horizontalHeader().hide()
-        self.attention.setWordWrap(True)
-        # Items take the height their wrapped sentence needs at the width they have now, again
-        # whenever the window or the splitter changes it.
-        self.attention.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self.attention = self._attention_view()
         self.attention.doubleClicked.connect(lambda _i: self.open_attention())
         QShortcut(QKeySequence("Return"), self.attention, self.open_attention)
         self.all_clear = QLabel(_("Nothing needs attention. Well done."))
@@ -125,6 +115,20 @@ class DashboardPage(QWidget):
         self._clock.start()
         ctx.changes_applied.connect(self._on_changes)
         self.refresh()
+
+    def _attention_view(self) -> QTableView:
+        view = QTableView()
+        view.setModel(self.attention_model)
+        view.setAccessibleName(_("Needs attention"))
+        self._table_look(view)
+        view.horizontalHeader().hide()
+        view.setWordWrap(True)
+        # Wrapped over two or three lines, one item ran into the next: each has its shade.
+        view.setAlternatingRowColors(True)
+        # Items take the height their wrapped sentence needs at the width they have now, again
+        # whenever the window or the splitter changes it.
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        return view
 
     @staticmethod
     def _table_look(view: QTableView) -> None:

@@ -103,6 +103,7 @@ class ReportsPage(ReportOutput, QWidget):
         self.list.setMinimumWidth(200)
         self.list.setMaximumWidth(260)
         self.list.setWordWrap(True)
+        self.list.setSpacing(2)  # a name wrapped onto two lines reads as one, not two
         for name in ReportName:
             item = QListWidgetItem(name.title())
             item.setData(Qt.ItemDataRole.UserRole, name)
