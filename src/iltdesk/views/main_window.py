@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel
-from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QListWidgetItem
 from PySide6.QtWidgets import QMainWindow
 from PySide6.QtWidgets import QMenu
@@ -33,6 +32,7 @@ from iltdesk.views.drops import RosterDropTarget
 from iltdesk.views.icons import icon
 from iltdesk.views.screens import KEYS
 from iltdesk.views.screens import SCREENS
+from iltdesk.views.screens import Sidebar
 from iltdesk.views.screens import shortcut
 from iltdesk.views.widgets import open_dialog
 
@@ -463,25 +463,6 @@ class MainWindow(RosterDropTarget, QMainWindow):
             if table is not None:
                 settings.setValue(f"columns/{key}", table.horizontalHeader().saveState())
         super().closeEvent(event)
-
-
-class Sidebar(QListWidget):
-    """The list of screens, as wide as its longest name (within its minimum and maximum).
-
-    A list's own size hint is 256 px whatever it holds: wider than the sidebar's maximum, so
-    the splitter left the difference as an empty strip beside it.
-    """
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        hint = super().sizeHint()
-        metrics = self.fontMetrics()
-        text = max(
-            (metrics.horizontalAdvance(self.item(i).text()) for i in range(self.count())), default=0
-        )
-        # The icon, the gaps beside and after it, the item's spacing and the frame.
-        wanted = text + self.iconSize().width() + 3 * metrics.averageCharWidth()
-        wanted += 2 * (self.spacing() + self.frameWidth())
-        return QSize(max(self.minimumWidth(), min(wanted, self.maximumWidth())), hint.height())
 
 
 def window_settings() -> QSettings:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QListWidget
 from PySide6.QtWidgets import QWidget
 
 from iltdesk.i18n import N_
@@ -89,3 +91,22 @@ KEYS: tuple[str, ...] = tuple(screen.key for screen in SCREENS)
 def shortcut(index: int) -> str:
     """Ctrl+1 for the first screen, Ctrl+2 for the second, and so on."""
     return f"Ctrl+{index + 1}"
+
+
+class Sidebar(QListWidget):
+    """The list of screens, as wide as its longest name (within its minimum and maximum).
+
+    A list's own size hint is 256 px whatever it holds: wider than the sidebar's maximum, so
+    the splitter left the difference as an empty strip beside it.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+        text = max(
+            (metrics.horizontalAdvance(self.item(i).text()) for i in range(self.count())), default=0
+        )
+        # The icon, the gaps beside and after it, the item's spacing and the frame.
+        wanted = text + self.iconSize().width() + 3 * metrics.averageCharWidth()
+        wanted += 2 * (self.spacing() + self.frameWidth())
+        return QSize(max(self.minimumWidth(), min(wanted, self.maximumWidth())), hint.height())
