@@ -120,11 +120,17 @@ def register(commands: Commands) -> dict[str, Handler]:
     }
 
 
-def _today() -> tuple[date, str]:
-    from iltdesk.services.compliance import today_in
+def _zone() -> str:
+    """The coordinator's time zone, as the app shows times in."""
     from iltdesk.settings import Preferences
 
-    zone = str(Preferences().get("default_timezone"))
+    return str(Preferences().get("default_timezone"))
+
+
+def _today() -> tuple[date, str]:
+    from iltdesk.services.compliance import today_in
+
+    zone = _zone()
     return today_in(zone), zone
 
 
@@ -355,7 +361,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return EXIT_OK
     from iltdesk import formatting
 
-    _today_there, zone = _today()  # the coordinator's zone, as the app's history shows it
+    zone = _zone()  # as the app's history shows them
     print_table(
         [_("When"), _("What"), _("Why")],
         [[formatting.format_datetime(r.at, zone), r.text, r.reason] for r in rows],

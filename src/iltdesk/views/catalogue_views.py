@@ -54,6 +54,7 @@ from iltdesk.views.modal import run_modal
 from iltdesk.views.undo import EditCommand
 from iltdesk.views.widgets import TablePage
 from iltdesk.views.widgets import fit_columns
+from iltdesk.views.widgets import readable_width
 
 
 class _Record(Protocol):
@@ -109,7 +110,7 @@ class SmallTablePage(TablePage, Generic[R]):
         self.edit_button.clicked.connect(self.edit_selected)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         # Wide enough to read what is typed, however many buttons share the row.
-        self.filter.setMinimumWidth(12 * self.filter.fontMetrics().averageCharWidth())
+        self.filter.setMinimumWidth(readable_width(self.filter))
         self.toolbar.addWidget(self.filter)
         self.toolbar.addWidget(self.show_archived)
         self.toolbar.addStretch()

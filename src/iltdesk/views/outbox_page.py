@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox
 from PySide6.QtWidgets import QDialog
-from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLabel
 from PySide6.QtWidgets import QPlainTextEdit
 from PySide6.QtWidgets import QPushButton
@@ -89,7 +88,7 @@ class OutboxPage(TablePage):
         self.toolbar.addStretch()
         self.toolbar.addWidget(self.send_button)
         self.toolbar.addWidget(self.export_button)
-        selected = QHBoxLayout()
+        selected = self.add_bar()
         for button in (
             self.open_button,
             self.retry_button,
@@ -101,7 +100,6 @@ class OutboxPage(TablePage):
         selected.addStretch()
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
-        layout.insertLayout(1, selected)
         layout.addWidget(self.status)
         layout.setStretchFactor(self.splitter, 1)
         self.send_button.clicked.connect(self.send_pending)

@@ -14,11 +14,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox
-from PySide6.QtWidgets import QHBoxLayout
 from PySide6.QtWidgets import QLineEdit
 from PySide6.QtWidgets import QMenu
 from PySide6.QtWidgets import QPushButton
-from PySide6.QtWidgets import QVBoxLayout
 from PySide6.QtWidgets import QWidget
 
 from iltdesk.domain.changes import Changes
@@ -44,6 +42,7 @@ from iltdesk.views.modal import run_modal
 from iltdesk.views.session_actions import SessionActions
 from iltdesk.views.widgets import LazyComboBox
 from iltdesk.views.widgets import TablePage
+from iltdesk.views.widgets import readable_width
 from iltdesk.views.widgets import settle_layout
 
 if TYPE_CHECKING:
@@ -100,7 +99,7 @@ class SessionsPage(TablePage):
         self.open_button = QPushButton(_("&Open"))
         self.edit_button = QPushButton(_("&Edit…"))
         self.edit_button.setToolTip(_("Change the selected session's times, place or capacity"))
-        self.actions_bar = QHBoxLayout()
+        self.actions_bar = self.add_bar()
         self.find_slot_button = self._find_slot_button()
         self._lay_out_bars()
         self._add_actions()
@@ -140,11 +139,8 @@ class SessionsPage(TablePage):
         """
         for widget in (self.when, self.status, self.course, self.instructor):
             self.toolbar.addWidget(widget)
-        self.text.setMinimumWidth(12 * self.text.fontMetrics().averageCharWidth())
+        self.text.setMinimumWidth(readable_width(self.text))
         self.toolbar.addWidget(self.text, 1)
-        layout = self.layout()
-        if isinstance(layout, QVBoxLayout):
-            layout.insertLayout(1, self.actions_bar)
         self.actions_bar.addWidget(self.view_mode)
         self.actions_bar.addStretch()
         for button in (self.new_button, self.find_slot_button, self.open_button, self.edit_button):

@@ -122,6 +122,13 @@ def worker_sorter(tasks: TaskRunner, parent: QWidget, title: str) -> Sorter:
 
 # Cells of a column measured through the delegate when columns are fitted: the widest texts.
 FIT_CANDIDATES = 3
+# The least a filter box or a stretched column keeps, in characters, however crowded.
+READABLE_CHARS = 12
+
+
+def readable_width(widget: QWidget) -> int:
+    """The width of READABLE_CHARS average characters in `widget`'s font."""
+    return READABLE_CHARS * widget.fontMetrics().averageCharWidth()
 
 
 def fit_columns(view: QTableView) -> None:
@@ -227,6 +234,14 @@ class TablePage(QWidget):
         layout.addLayout(self.toolbar)
         layout.addWidget(self.splitter)
 
+    def add_bar(self) -> QHBoxLayout:
+        """A second row of controls under the toolbar (where one row would not fit a laptop)."""
+        bar = QHBoxLayout()
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(layout.indexOf(self.splitter), bar)
+        return bar
+
     def add_side_panel(self, panel: QWidget) -> None:
         """A panel beside the table for the selected row's details."""
         self.splitter.addWidget(panel)
@@ -253,7 +268,7 @@ class TablePage(QWidget):
         # The stretched column keeps room for a dozen characters: where the others' texts
         # are wider than the table, the widest of them give way (their texts end in "…"),
         # rather than it shrinking to a sliver (the Outbox's subjects at 1,100 px).
-        least = 12 * self.table.fontMetrics().averageCharWidth()
+        least = readable_width(self.table)
         # (the width a vertical scroll bar takes once the rows fill the table, too)
         room = (
             self.table.viewport().width()
@@ -261,7 +276,8 @@ class TablePage(QWidget):
             - self.table.verticalScrollBar().sizeHint().width()
         )
         if self.table.isVisible() and sum(widths.values()) > room > 0:
-            widths = {column: min(width, _cap(widths, room)) for column, width in widths.items()}
+            cap = _cap(widths, room)
+            widths = {column: min(width, cap) for column, width in widths.items()}
         for column, width in widths.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
